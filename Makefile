@@ -1,0 +1,37 @@
+# Quick start: `make demo` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_BASE := $(VENV)/.installed-base
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_BASE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP_BASE)
+
+demo: $(STAMP_BASE)
+	$(BIN)/retrofit estimate retrofit/samples/example_plant.csv
+
+test: $(STAMP_TEST)
+	$(BIN)/python -m ruff check retrofit tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP_TEST)
+	$(BIN)/python -m ruff check retrofit tests
+	$(BIN)/python -m ruff format --check retrofit tests
+
+bench: $(STAMP_TEST)
+	$(BIN)/python tests/benchmarks/bench_estimate.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,117 @@
+"""Caveats: named, countable notes on what an estimate assumed.
+
+A caveat is data, not a log line: a stable dotted ``code`` that tests and reviewers can rely on,
+an English and a Chinese message, and a JSON-serialisable ``data`` payload. Models mark the rows a
+caveat applies to with a boolean mask (never a loop per asset); :class:`CaveatLog` turns the masks
+into a per-row ``caveats`` column and a per-code summary with counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """One caveat with the number of asset rows it applies to."""
+
+    code: str
+    message: str
+    message_zh: str = ""
+    count: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "count": self.count,
+            "data": self.data,
+        }
+
+
+@dataclass
+class CaveatLog:
+    """Collects caveats over ``n_rows`` asset rows as boolean masks."""
+
+    n_rows: int
+    _masks: dict[str, np.ndarray] = field(default_factory=dict)
+    _caveats: dict[str, Caveat] = field(default_factory=dict)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        message_zh: str = "",
+        mask: np.ndarray | pd.Series | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Record ``code`` for the rows where ``mask`` is true (all rows when None).
+
+        A code whose mask selects no row is not recorded. Adding the same code twice ORs the
+        masks and keeps the first message.
+        """
+        if mask is None:
+            rows = np.ones(self.n_rows, dtype=bool)
+        else:
+            rows = np.asarray(mask, dtype=bool)
+            if rows.shape != (self.n_rows,):
+                raise ValueError(f"caveat mask for {code} has shape {rows.shape}")
+        if not rows.any():
+            return
+        if code in self._masks:
+            self._masks[code] = self._masks[code] | rows
+        else:
+            self._masks[code] = rows
+            self._caveats[code] = Caveat(code, message, message_zh, 0, dict(data or {}))
+
+    def add_global(self, code: str, message: str, message_zh: str = "", data=None) -> None:
+        """Record a caveat that concerns the run, not particular rows."""
+        self._caveats.setdefault(code, Caveat(code, message, message_zh, 0, dict(data or {})))
+
+    def extend(self, other: CaveatLog, positions: np.ndarray | None = None) -> None:
+        """Merge another log whose rows are ``positions`` of this one (all rows when None)."""
+        for code, caveat in other._caveats.items():
+            if code not in other._masks:
+                self.add_global(code, caveat.message, caveat.message_zh, caveat.data)
+                continue
+            mask = np.zeros(self.n_rows, dtype=bool)
+            if positions is None:
+                mask |= other._masks[code]
+            else:
+                mask[positions] = other._masks[code]
+            self.add(code, caveat.message, caveat.message_zh, mask, caveat.data)
+
+    def codes(self) -> list[str]:
+        return list(self._caveats)
+
+    def mask(self, code: str) -> np.ndarray:
+        return self._masks.get(code, np.zeros(self.n_rows, dtype=bool))
+
+    def row_codes(self) -> np.ndarray:
+        """Per-row ``;``-joined caveat codes (empty string where none), vectorised per code."""
+        out = np.full(self.n_rows, "", dtype=object)
+        for code, rows in self._masks.items():
+            joined = np.where(out[rows] == "", code, out[rows] + ";" + code)
+            out[rows] = joined
+        return out
+
+    def summary(self) -> list[Caveat]:
+        """One :class:`Caveat` per code with its row count, in the order first recorded."""
+        result = []
+        for code, caveat in self._caveats.items():
+            count = int(self._masks[code].sum()) if code in self._masks else 0
+            result.append(
+                Caveat(caveat.code, caveat.message, caveat.message_zh, count, caveat.data)
+            )
+        return result
+
+
+def summarise(caveats: Iterable[Caveat]) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in caveats]

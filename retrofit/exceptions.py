@@ -1,0 +1,85 @@
+"""Exceptions raised by retrofit.
+
+Every error derives from :class:`RetrofitError` and from the built-in type a caller would
+expect (``ValueError`` for bad data), so ``except ValueError`` keeps working. Messages are
+composed from structured fields, and every error pickles, so multiprocessing and Dask can
+carry them across processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+class RetrofitError(Exception):
+    """Base class of every error retrofit raises on purpose."""
+
+
+@dataclass(frozen=True)
+class InventoryIssue:
+    """One problem found in an inventory file, located as a spreadsheet user sees it.
+
+    Parameters
+    ----------
+    type : str
+        Stable code: ``missing-column``, ``type-error``, ``out-of-range``, ``unknown-value``,
+        ``blank-required``, ``duplicate-id``, ``conflict``, ``defaulted-strict``,
+        ``empty-file``, ``encoding-error``, ``not-applicable``, ``header-error``.
+    file : str
+        The file as the user named it.
+    row : int or None
+        Row number as a spreadsheet shows it (header = row 1); None for file-level issues.
+    column : str or None
+        The column header exactly as written in the file.
+    value : str or None
+        The offending cell text, unchanged.
+    expected : str
+        What would have been accepted.
+    """
+
+    type: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}" if self.row is not None else f" column {self.column}"
+        if self.value is None:
+            return f"{where}: {self.expected}"
+        return f'{where}: "{self.value}" — expected {self.expected}'
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class InventoryError(ValueError, RetrofitError):
+    """An inventory failed validation; ``issues`` holds every problem found, in file order."""
+
+    def __init__(self, issues: list[InventoryIssue], total: int | None = None):
+        self.issues = list(issues)
+        self.total = len(self.issues) if total is None else total
+        super().__init__(issues, total)
+
+    def __str__(self) -> str:
+        lines = [str(issue) for issue in self.issues]
+        if self.total > len(self.issues):
+            lines.append(f"… and {self.total - len(self.issues)} more problems not shown")
+        return "\n".join(lines)
+
+    def __reduce__(self):
+        return (type(self), (self.issues, self.total))
+
+
+class ReferenceDataError(RetrofitError):
+    """A reference table is missing, altered (hash mismatch) or breaks its schema."""
+
+
+class ModelDomainError(ValueError, RetrofitError):
+    """An input lies outside the range a model or its table is valid for."""

@@ -1,0 +1,218 @@
+"""The one loader of ``reference_data/``: every engineering number retrofit uses comes through here.
+
+Each table is a tidy CSV with per-row ``source`` and ``confidence`` (H, M or L) columns, and a row in
+``catalog.csv`` with its citation, edition, licence note and sha256. The loader checks the hash and
+the schema on every load, so an edited table cannot pass silently as the published one.
+
+A user may replace any table with a file of their own (same columns); results computed with it are
+marked non-standard. This module is the only code that knows where the tables live: inside the
+installed wheel (``retrofit/reference_data``) or, in a source checkout or editable install, the
+top-level ``reference_data/`` folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import ReferenceDataError
+
+CONFIDENCE_LEVELS = ("H", "M", "L")
+CATALOG = "catalog.csv"
+_CATALOG_COLUMNS = (
+    "table", "file", "title", "citation", "edition", "retrieved", "licence", "confidence",
+    "key_columns", "sha256",
+)
+
+
+def reference_data_dir() -> Path:
+    """Folder holding the bundled tables (wheel first, then the source checkout)."""
+    packaged = resources.files("retrofit").joinpath("reference_data")
+    if packaged.is_dir() and packaged.joinpath(CATALOG).is_file():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "reference_data"
+    if checkout.joinpath(CATALOG).is_file():
+        return checkout
+    raise ReferenceDataError(
+        "reference_data/ not found: neither inside the installed package nor beside it"
+    )
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def load_catalog() -> pd.DataFrame:
+    """The catalogue of bundled tables, one row per table."""
+    path = reference_data_dir() / CATALOG
+    catalog = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in _CATALOG_COLUMNS if c not in catalog.columns]
+    if missing:
+        raise ReferenceDataError(f"{path}: catalog lacks columns {missing}")
+    return catalog.set_index("table", drop=False)
+
+
+def list_tables() -> pd.DataFrame:
+    """Table name, title, citation, edition and overall confidence of every bundled table."""
+    return load_catalog()[["table", "title", "citation", "edition", "confidence", "file"]].reset_index(
+        drop=True
+    )
+
+
+def _catalog_row(name: str) -> pd.Series:
+    catalog = load_catalog()
+    if name not in catalog.index:
+        valid = ", ".join(sorted(catalog.index))
+        raise KeyError(f"unknown reference table '{name}'; valid names: {valid}")
+    return catalog.loc[name]
+
+
+def _check_schema(frame: pd.DataFrame, name: str, where: str, key_columns: list[str]) -> None:
+    missing = [c for c in [*key_columns, "source", "confidence"] if c not in frame.columns]
+    if missing:
+        raise ReferenceDataError(f"{where}: table '{name}' lacks columns {missing}")
+    if frame.empty:
+        raise ReferenceDataError(f"{where}: table '{name}' has no rows")
+    blank_source = frame["source"].astype(str).str.strip().isin(["", "nan"])
+    if blank_source.any():
+        row = int(blank_source.to_numpy().argmax()) + 2
+        raise ReferenceDataError(f"{where} row {row}: empty source in table '{name}'")
+    bad_conf = ~frame["confidence"].astype(str).isin(CONFIDENCE_LEVELS)
+    if bad_conf.any():
+        row = int(bad_conf.to_numpy().argmax()) + 2
+        value = frame["confidence"].iloc[row - 2]
+        raise ReferenceDataError(
+            f'{where} row {row}: confidence "{value}" in table \'{name}\' — expected H, M or L'
+        )
+
+
+@cache
+def _load_bundled(name: str) -> pd.DataFrame:
+    row = _catalog_row(name)
+    path = reference_data_dir() / row["file"]
+    if not path.is_file():
+        raise ReferenceDataError(f"reference table '{name}' missing: {path}")
+    digest = _sha256(path)
+    if digest != row["sha256"]:
+        raise ReferenceDataError(
+            f"reference table '{name}' ({path.name}) does not match its catalog sha256 "
+            f"(catalog {row['sha256'][:12]}…, file {digest[:12]}…): the file was changed "
+            "without updating catalog.csv"
+        )
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    _check_schema(frame, name, path.name, row["key_columns"].split())
+    return frame
+
+
+def load_table(name: str, path: str | Path | None = None) -> pd.DataFrame:
+    """Load a reference table by name; a ``path`` replaces the bundled file with the user's own.
+
+    Parameters
+    ----------
+    name : str
+        Table name as listed by :func:`list_tables`.
+    path : str or Path, optional
+        A CSV with the same key columns (and ``source``, ``confidence``) to use instead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A fresh copy: callers may modify it.
+
+    Raises
+    ------
+    KeyError
+        Unknown ``name``; the message lists the valid names.
+    ReferenceDataError
+        Missing file, hash mismatch, missing columns, empty ``source`` or bad ``confidence``.
+    """
+    if path is None:
+        return _load_bundled(name).copy()
+    row = _catalog_row(name)
+    user = Path(path)
+    if not user.is_file():
+        raise ReferenceDataError(f"table file for '{name}' not found: {user}")
+    raw = user.read_bytes()
+    frame = pd.read_csv(io.BytesIO(raw), keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    _check_schema(frame, name, str(user), row["key_columns"].split())
+    return frame
+
+
+@dataclass
+class TableUse:
+    """How one table was used in a run: which file, its hash, and whether it is the bundled one."""
+
+    table: str
+    file: str
+    sha256: str
+    standard: bool
+    citation: str
+    edition: str
+    confidence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Tables:
+    """The reference tables of one run, with user overrides, recording every table used.
+
+    ``overrides`` maps a table name to a user file. Asking for an unknown override name fails
+    at construction, not silently later.
+    """
+
+    overrides: Mapping[str, str | Path] = field(default_factory=dict)
+    used: dict[str, TableUse] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.overrides:
+            _catalog_row(name)
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            user = self.overrides.get(name)
+            self._cache[name] = load_table(name, user)
+            row = _catalog_row(name)
+            if user is None:
+                self.used[name] = TableUse(name, row["file"], row["sha256"], True,
+                                           row["citation"], row["edition"], row["confidence"])
+            else:
+                self.used[name] = TableUse(name, str(user), _sha256(Path(user)), False,
+                                           f"user-supplied table replacing {row['citation']}",
+                                           "user", "user")
+        return self._cache[name]
+
+    @property
+    def non_standard(self) -> list[str]:
+        """Names of tables used from user files."""
+        return [name for name, use in self.used.items() if not use.standard]
+
+
+def update_catalog_hashes() -> list[str]:
+    """Maintainers' helper: rewrite catalog sha256 values after editing a table.
+
+    Returns the names whose hash changed. Run it only after reviewing the table change.
+    """
+    folder = reference_data_dir()
+    path = folder / CATALOG
+    catalog = pd.read_csv(path, dtype=str, keep_default_na=False)
+    changed = []
+    for i, file in enumerate(catalog["file"]):
+        digest = _sha256(folder / file)
+        if catalog.at[i, "sha256"] != digest:
+            catalog.at[i, "sha256"] = digest
+            changed.append(catalog.at[i, "table"])
+    catalog.to_csv(path, index=False)
+    load_catalog.cache_clear()
+    _load_bundled.cache_clear()
+    return changed
