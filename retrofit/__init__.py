@@ -1,3 +1,47 @@
-"""retrofit: energy, coal-equivalent, CO2 and money saved by retrofitting industrial equipment."""
+"""retrofit: energy, coal-equivalent, CO2 and money saved by retrofitting industrial equipment.
+
+>>> import retrofit
+>>> result = retrofit.estimate(retrofit.sample_path())          # doctest: +SKIP
+>>> result.plants[["plant_id", "coal_saved_tce", "meets_bai_yi"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 __version__ = "0.1.0"
+
+
+def sample_path(name: str = "example_plant.csv") -> Path:
+    """Path of a bundled example inventory (see ``retrofit/samples/``)."""
+    return Path(__file__).resolve().parent / "samples" / name
+
+
+def __getattr__(name: str):
+    # lazy imports keep `retrofit --help` and `import retrofit` fast
+    if name == "estimate":
+        from .estimate import estimate
+
+        return estimate
+    if name in ("read_inventory", "read_plants", "validate_frame", "Inventory"):
+        from . import inventory
+
+        return getattr(inventory, name)
+    if name in ("load_table", "list_tables"):
+        from . import reference
+
+        return getattr(reference, name)
+    if name == "write_template":
+        from .template import write_template
+
+        return write_template
+    if name == "EstimateResult":
+        from .results import EstimateResult
+
+        return EstimateResult
+    raise AttributeError(f"module 'retrofit' has no attribute {name!r}")
+
+
+__all__ = ["EstimateResult", "Inventory", "estimate", "list_tables", "load_table",
+           "read_inventory", "read_plants", "sample_path", "validate_frame", "write_template",
+           "__version__"]

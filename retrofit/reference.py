@@ -81,11 +81,12 @@ def _check_schema(frame: pd.DataFrame, name: str, where: str, key_columns: list[
         raise ReferenceDataError(f"{where}: table '{name}' lacks columns {missing}")
     if frame.empty:
         raise ReferenceDataError(f"{where}: table '{name}' has no rows")
-    blank_source = frame["source"].astype(str).str.strip().isin(["", "nan"])
+    source = frame["source"]
+    blank_source = source.isna() | source.astype(str).str.strip().eq("")
     if blank_source.any():
         row = int(blank_source.to_numpy().argmax()) + 2
         raise ReferenceDataError(f"{where} row {row}: empty source in table '{name}'")
-    bad_conf = ~frame["confidence"].astype(str).isin(CONFIDENCE_LEVELS)
+    bad_conf = ~frame["confidence"].isin(CONFIDENCE_LEVELS)
     if bad_conf.any():
         row = int(bad_conf.to_numpy().argmax()) + 2
         value = frame["confidence"].iloc[row - 2]

@@ -1,0 +1,234 @@
+"""Command-line interface: a thin layer over :func:`retrofit.estimate` and the loaders.
+
+Exit codes: 0 success, 1 data error (the report names file, row, column and value),
+2 usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .exceptions import InventoryError, RetrofitError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx")
+
+
+class DataError(click.ClickException):
+    """A data problem: exit code 1 with the full report on stderr."""
+
+    exit_code = 1
+
+
+def _data_errors(func):
+    """Turn library errors into exit code 1 with a readable report."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InventoryError as error:
+            total = error.total
+            noun = "problem" if total == 1 else "problems"
+            raise DataError(f"{total} data {noun} found; nothing was written.\n{error}") from None
+        except RetrofitError as error:
+            raise DataError(str(error)) from None
+
+    return wrapper
+
+
+def input_options(func):
+    func = click.option("--encoding", default=None,
+                        help="CSV encoding (default: detect UTF-8, UTF-8 with BOM or GB18030; "
+                             "e.g. gbk, gb18030, utf-8-sig).")(func)
+    func = click.option("--sheet", default=None,
+                        help="Excel sheet name or 0-based index (default: the first).")(func)
+    func = click.option("--max-errors", default=200, show_default=True, type=click.IntRange(1),
+                        help="Most data problems to list.")(func)
+    return func
+
+
+def _sheet(value: str | None):
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _parse_tables(values: tuple[str, ...]) -> dict[str, str]:
+    tables = {}
+    for item in values:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise click.BadParameter(f"'{item}' — expected NAME=PATH", param_hint="--table")
+        tables[name] = path
+    return tables
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, prog_name="retrofit")
+def cli() -> None:
+    """Estimate energy, standard coal (tce), CO2 and money saved by retrofitting equipment."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
+              help="Plant table: plant_id, plant_energy_tce, name, region.")
+@click.option("--basis", type=click.Choice(["equivalent", "equal-value"]), default="equivalent",
+              show_default=True, help="tce basis of the headline coal_saved_tce: equivalent "
+              "(当量值) or equal-value (等价值). Both are always in the output.")
+@click.option("--region", default="national", show_default=True,
+              help="Grid CO2 factor and 等价值 region (see `retrofit show-table regions`).")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Accounting year of the savings (default: this year); 等价值 uses year − 1.")
+@click.option("--equal-value-factor", type=float, default=None,
+              help="Override the 等价值 factor [kgce/kWh], e.g. 0.3.")
+@click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
+              help="Use your own file for a reference table (result marked non-standard).")
+@click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="What to print on stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result: .csv (assets), .json (everything) or .xlsx (all sheets).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the terminal table.")
+@input_options
+@_data_errors
+def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, fmt,
+             output, lang, encoding, sheet, max_errors):
+    """Estimate savings for the inventory at PATH (CSV or XLSX)."""
+    from .estimate import estimate as run
+
+    if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
+                                 param_hint="-o/--output")
+    if not Path(path).is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        result = run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
+                     year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
+                     tables=_parse_tables(table_files), strict=strict, encoding=encoding,
+                     sheet=_sheet(sheet), max_errors=max_errors)
+    except (KeyError, ValueError) as error:
+        if isinstance(error, RetrofitError):
+            raise
+        raise click.UsageError(str(error).strip("'\"")) from None
+    if output is not None:
+        suffix = Path(output).suffix.lower()
+        {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix](output)
+        click.echo(f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} "
+                   "plants", err=True)
+    if fmt == "json":
+        click.echo(result.to_json())
+    elif fmt == "csv":
+        click.echo(result.assets.to_csv(index=False), nl=False)
+    elif output is None or sys.stdout.isatty():
+        from .report import render_table
+
+        click.echo(render_table(result, lang=lang))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@input_options
+def validate(path, strict, fmt, encoding, sheet, max_errors):
+    """Check the inventory at PATH and list every problem; exit 1 if there is any."""
+    from .estimate import estimate as run
+
+    if not Path(path).is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        result = run(path, strict=strict, encoding=encoding, sheet=_sheet(sheet),
+                     max_errors=max_errors)
+    except InventoryError as error:
+        if fmt == "json":
+            click.echo(json.dumps({"valid": False, "problems": error.total,
+                                   "issues": [i.to_dict() for i in error.issues]},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"{path}: {error.total} problem(s)", err=True)
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    except RetrofitError as error:
+        raise DataError(str(error)) from None
+    meta = result.assumptions["input"]
+    defaults = {c: d["count"] for c, d in result.assumptions["defaults"].items()}
+    if fmt == "json":
+        click.echo(json.dumps({"valid": True, "rows": meta["rows"], "encoding": meta["encoding"],
+                               "columns": meta["columns"], "defaults": defaults,
+                               "caveats": [c.to_dict() for c in result.caveats]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{path}: valid — {meta['rows']} rows, encoding {meta['encoding']}")
+    for canonical, header in meta["columns"].items():
+        click.echo(f"  {header} → {canonical}")
+    for column, count in defaults.items():
+        click.echo(f"  default used for {column} on {count} rows")
+    for c in result.caveats:
+        click.echo(f"  caveat {c.code}" + (f" [{c.count} rows]" if c.count else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def tables(fmt):
+    """List the bundled reference tables with their sources."""
+    from .reference import list_tables
+
+    frame = list_tables()
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
+    else:
+        for row in frame.itertuples(index=False):
+            click.echo(f"{row.table}  [{row.confidence}]  {row.title}\n    source: {row.citation}"
+                       f"\n    edition: {row.edition}; file: {row.file}")
+
+
+@cli.command("show-table")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True)
+def show_table(name, fmt):
+    """Print one reference table (all rows, with source and confidence)."""
+    from .reference import load_table
+
+    try:
+        frame = load_table(name)
+    except KeyError as error:
+        raise click.UsageError(str(error).strip("'\"")) from None
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200, "display.max_colwidth", 60):
+            click.echo(frame.to_string(index=False))
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Template file: .csv or .xlsx (with a sheet explaining every column).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def template(output, lang):
+    """Write a blank inventory to fill in."""
+    from .template import write_template
+
+    try:
+        write_template(output, lang=lang)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="-o/--output") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli()

@@ -1,0 +1,323 @@
+"""The orchestrator: inventory in, :class:`~retrofit.results.EstimateResult` out.
+
+It checks options first, fills documented defaults, hands each measure's rows to its module in
+:mod:`retrofit.measures`, converts energy to tce on both bases and to CO2, prices the savings,
+aggregates per plant with the 百一 check, and records every assumption. The CLI and notebooks
+call only :func:`estimate`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .caveats import CaveatLog
+from .conversion import (
+    BASES,
+    BASIS_NAMES_ZH,
+    energy_to_co2_t,
+    energy_to_tce,
+    equal_value_factor,
+    equivalent_factor,
+    grid_emission_factor,
+)
+from .defaults import apply_defaults, rows_with_measure
+from .exceptions import InventoryError, InventoryIssue
+from .inventory import Inventory, read_inventory, read_plants, validate_frame
+from .measures import upgrade_motor
+from .reference import Tables
+from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
+
+#: Measures this version computes, with the module that computes them.
+MEASURE_MODULES = {"upgrade_motor": upgrade_motor}
+
+
+def estimate(
+    inventory: str | Path | pd.DataFrame | Inventory,
+    *,
+    plants: str | Path | pd.DataFrame | None = None,
+    basis: str = "equivalent",
+    region: str = "national",
+    year: int | None = None,
+    equal_value_factor_kgce_per_kwh: float | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_errors: int = 200,
+) -> EstimateResult:
+    """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
+
+    Parameters
+    ----------
+    inventory : path, DataFrame or Inventory
+        A CSV/XLSX file, a DataFrame with canonical or alias headers, or a read inventory.
+    plants : path or DataFrame, optional
+        Plant table (plant_id, plant_energy_tce, name, region) for the 百一 check.
+    basis : {"equivalent", "equal_value"}
+        Which tce basis fills the headline ``coal_saved_tce`` (当量值 or 等价值); both are
+        always reported.
+    region : str
+        Region for the grid CO2 factor and the 等价值 series (see ``retrofit tables``).
+    year : int, optional
+        Accounting year of the savings (default: this year). The 等价值 is that of year − 1.
+    equal_value_factor_kgce_per_kwh : float, optional
+        Override the 等价值 factor [kgce/kWh].
+    tables : mapping, optional
+        Reference table name → user CSV; the result is then marked non-standard.
+    strict : bool
+        Treat every default that would fill a blank cell as an error.
+
+    Returns
+    -------
+    EstimateResult
+
+    Raises
+    ------
+    InventoryError
+        Any data problem, with every issue located by file, row and column.
+    ValueError, KeyError
+        Bad options (unknown basis, region or table name).
+    """
+    if basis not in BASES:
+        raise ValueError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
+    if equal_value_factor_kgce_per_kwh is not None and not (
+        0 < equal_value_factor_kgce_per_kwh < 1
+    ):
+        raise ValueError(
+            f"equal-value factor {equal_value_factor_kgce_per_kwh} kgce/kWh is implausible; "
+            "expected a value between 0 and 1 (e.g. 0.3)"
+        )
+    accounting_year = int(year) if year is not None else _dt.date.today().year
+    tabs = Tables(dict(tables or {}))
+    grid = grid_emission_factor(tabs, region)  # validates region before reading data
+    equivalent = equivalent_factor(tabs)
+    equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
+
+    inv = _as_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=max_errors)
+    meta = inv.meta
+    log = CaveatLog(len(inv.assets))
+    assets, issues, defaults_used = apply_defaults(
+        inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict)
+    if issues:
+        raise InventoryError(issues[:max_errors], total=len(issues))
+
+    computed = []
+    for name, module in MEASURE_MODULES.items():
+        positions = np.flatnonzero(rows_with_measure(assets["measure"], name))
+        if positions.size:
+            frame, found = module.compute(assets, positions, tabs, log, file=meta.path,
+                                          header_map=meta.header_map)
+            issues.extend(found)
+            computed.append(frame)
+    if issues:
+        issues.sort(key=lambda i: (i.row or 0))
+        raise InventoryError(issues[:max_errors], total=len(issues))
+    results = pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(
+        index=assets.index)
+
+    out = assets.copy()
+    for column in results.columns:
+        out[column] = results[column]
+    saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
+    out["energy_saved_kwh"] = saved
+    out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
+    out["coal_saved_tce_equal_value"] = energy_to_tce(saved, equal.factor.value)
+    out["coal_saved_tce"] = out[f"coal_saved_tce_{basis}"]
+    out["co2_avoided_t"] = energy_to_co2_t(saved, grid.value)
+    out["factor_equivalent_kgce_per_kwh"] = equivalent.value
+    out["factor_equal_value_kgce_per_kwh"] = equal.factor.value
+    out["grid_factor_tco2_per_mwh"] = grid.value
+    _economics(out, log)
+    _conversion_caveats(log, equal, basis)
+
+    plant_frame, bai_yi = _plants(out, inv, plants, tabs, log, basis, encoding, sheet)
+    out["caveats"] = log.row_codes()
+    ordered = [c for c in ASSET_COLUMNS if c in out.columns]
+    extra = [c for c in out.columns if c not in ASSET_COLUMNS]
+    assets_out = out[ordered + extra].reset_index(drop=True)
+
+    assumptions = {
+        "retrofit_version": __version__,
+        "input": {
+            "file": meta.path, "sha256": meta.sha256, "format": meta.file_format,
+            "encoding": meta.encoding, "encoding_detected": meta.encoding_detected,
+            "sheet": meta.sheet, "header_row": meta.header_row, "rows": meta.n_rows,
+            "columns": meta.header_map, "unit_factors": meta.unit_factors,
+            "passthrough_columns": meta.passthrough, "notes": meta.notes,
+        },
+        "basis": basis,
+        "basis_zh": BASIS_NAMES_ZH[basis],
+        "basis_note": "coal_saved_tce is on this basis; both bases are always reported",
+        "accounting_year": accounting_year,
+        "region": region,
+        "factors": {
+            "equivalent": equivalent.to_dict(),
+            "equal_value": equal.factor.to_dict() | {
+                "wanted_year": equal.wanted_year, "region_used": equal.region_used,
+                "fallback": equal.fallback or "none"},
+            "grid_co2": grid.to_dict(),
+        },
+        "models": {
+            "upgrade_motor": (
+                "E = P_rated·L·h·q / η(L); η(L) = η_FL·r(L); η_FL from the class table at "
+                "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
+                "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
+                "part-load curve (quartic through 25–125 % load points, linear losses below "
+                "25 %); saving = E_baseline − E_retrofit at the same shaft load"),
+        },
+        "defaults": defaults_used,
+        "bai_yi": bai_yi,
+        "economics": {
+            "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh of the row",
+            "payback_years": "investment_cny ÷ cost_saved_cny (null without both, or when "
+                             "the cost saved is not positive)",
+        },
+        "tables": {name: use.to_dict() for name, use in tabs.used.items()},
+        "non_standard": bool(tabs.non_standard),
+        "non_standard_tables": tabs.non_standard,
+    }
+    if tabs.non_standard:
+        log.add_global("reference.user_table", "user-supplied reference tables were used: the "
+                       "result is non-standard: " + ", ".join(tabs.non_standard),
+                       "使用了用户提供的参考表，结果为非标准结果",
+                       data={"tables": tabs.non_standard})
+    return EstimateResult(assets_out, plant_frame, assumptions, log.summary())
+
+
+def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
+    if isinstance(inventory, Inventory):
+        return inventory
+    if isinstance(inventory, pd.DataFrame):
+        return validate_frame(inventory)
+    return read_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=max_errors)
+
+
+def _economics(out: pd.DataFrame, log: CaveatLog) -> None:
+    saved = out["energy_saved_kwh"].to_numpy(float)
+    price = (out["electricity_price_cny_per_kwh"].to_numpy(float)
+             if "electricity_price_cny_per_kwh" in out.columns else np.full(len(out), np.nan))
+    invest = (out["investment_cny"].to_numpy(float)
+              if "investment_cny" in out.columns else np.full(len(out), np.nan))
+    out["electricity_price_cny_per_kwh"] = price
+    out["investment_cny"] = invest
+    cost = saved * price
+    out["cost_saved_cny"] = cost
+    with np.errstate(divide="ignore", invalid="ignore"):
+        payback = np.where(cost > 0, invest / cost, np.nan)
+    out["payback_years"] = payback
+    log.add("cost.price.missing", "no electricity price: cost saved and payback are null",
+            "未提供电价：节约费用与回收期为空", mask=np.isnan(price))
+    log.add("cost.investment.missing", "no investment: payback is null",
+            "未提供投资额：回收期为空", mask=np.isnan(invest) & ~np.isnan(price))
+    log.add("cost.payback.no_saving", "cost saved is not positive: payback is null",
+            "节约费用不为正：回收期为空", mask=~np.isnan(cost) & (cost <= 0) & ~np.isnan(invest))
+
+
+def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
+    factor = equal.factor
+    if equal.fallback == "user":
+        log.add_global("conversion.equal_value.user_factor", "the 等价值 factor was given by the "
+                       "user", "等价值折算系数由用户给定", data={"kgce_per_kwh": factor.value})
+        return
+    messages = {
+        "earlier_year": (f"no 等价值 statistic for {equal.wanted_year}: the latest earlier one, "
+                         f"{factor.key}, is used"),
+        "region": (f"no 等价值 series for the region up to {equal.wanted_year}: the national "
+                   f"{factor.key} is used"),
+        "target": (f"the 等价值 for {equal.wanted_year} is a policy target ({factor.key}), not a "
+                   "measured statistic"),
+    }
+    codes = {"earlier_year": "earlier_year", "region": "national_used", "target": "target_used"}
+    if equal.fallback in messages:
+        log.add_global(
+            f"conversion.equal_value.{codes[equal.fallback]}",
+            f"{messages[equal.fallback]}: {factor.value} kgce/kWh, confidence "
+            f"{factor.confidence} ({factor.note})",
+            f"{equal.wanted_year} 年等价值采用 {factor.key}（{factor.value} kgce/kWh）",
+            data={"wanted_year": equal.wanted_year, "used": factor.key})
+    if factor.confidence in ("L", "M"):
+        log.add_global("conversion.equal_value.weak_source",
+                       f"the 等价值 factor {factor.value} kgce/kWh has confidence "
+                       f"{factor.confidence}; override it with --equal-value-factor when the "
+                       "authority publishes its own", "等价值折算系数来源较弱，可用 "
+                       "--equal-value-factor 覆盖", data={"confidence": factor.confidence,
+                                                          "basis_is_headline": basis ==
+                                                          "equal_value"})
+
+
+def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
+    goals = tabs["goals_shanghai_2024"].set_index("goal")
+    target = float(goals.loc["bai_yi", "value"])
+    sums = ["motor_kw_retrofitted", "baseline_energy_kwh", "retrofit_energy_kwh",
+            "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
+            "coal_saved_tce_equal_value", "co2_avoided_t"]
+    grouped = out.groupby("plant_id", sort=False)
+    frame = grouped[sums].sum()
+    frame.insert(0, "assets", grouped.size())
+    # a plant total is null, not a partial sum, when any row lacks the input
+    for column in ("cost_saved_cny", "investment_cny"):
+        frame[column] = grouped[column].sum(min_count=1).where(
+            grouped[column].apply(lambda s: s.notna().all()))
+    energy = pd.Series(np.nan, index=frame.index)
+    if "plant_energy_tce" in out.columns:
+        energy = grouped["plant_energy_tce"].first().astype(float)
+    plant_meta: Any = None
+    if plants is not None:
+        plant_meta = plants if isinstance(plants, pd.DataFrame) else read_plants(
+            plants, encoding=encoding, sheet=sheet)
+        plant_meta = plant_meta.set_index("plant_id")
+        from_file = plant_meta["plant_energy_tce"].reindex(frame.index).astype(float)
+        both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
+        if both.any():
+            issues = [InventoryIssue(
+                "conflict", str(plants), None, "plant_energy_tce", f"{from_file[p]:g}",
+                f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
+                for p in frame.index[both]]
+            raise InventoryError(issues)
+        energy = energy.fillna(from_file)
+        for column in ("name", "region"):
+            if column in plant_meta.columns:
+                frame.insert(1, column, plant_meta[column].reindex(frame.index))
+    frame["plant_energy_tce"] = energy
+    share = frame["coal_saved_tce"] / energy
+    frame["saving_share"] = share
+    frame["bai_yi_target_share"] = target
+    known = energy.notna()
+    meets = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    meets[known] = share[known] >= target
+    frame["meets_bai_yi"] = meets
+    frame["shortfall_tce"] = np.where(known, np.maximum(0.0, target * energy -
+                                                         frame["coal_saved_tce"]), np.nan)
+    frame["bai_yi_status"] = np.where(~known, "unknown (no plant energy)",
+                                      np.where(meets.fillna(False), "meets (estimate)",
+                                               "short (estimate)"))
+    codes = pd.Series(log.row_codes(), index=out.index)
+    frame["caveats"] = codes.groupby(out["plant_id"], sort=False).agg(
+        lambda s: ";".join(sorted({c for item in s for c in item.split(";") if c})))
+    unknown = frame.index[~known]
+    if len(unknown):
+        log.add_global("plant.energy.unknown", "plants without previous-year energy: the 百一 "
+                       "check is unknown, not failed: " + ", ".join(map(str, unknown[:20])),
+                       "缺少上年综合能耗的企业：百一判定为未知", data={"plants": list(map(str, unknown))})
+    frame = frame.reset_index()
+    ordered = [c for c in PLANT_COLUMNS if c in frame.columns]
+    frame = frame[ordered[:1] + [c for c in ("name", "region") if c in frame.columns]
+                  + ordered[1:]]
+    bai_yi = {
+        "target_share": target,
+        "source": f"{goals.loc['bai_yi', 'document']} {goals.loc['bai_yi', 'clause']}: "
+                  f"{goals.loc['bai_yi', 'quote']}",
+        "confidence": goals.loc["bai_yi", "confidence"],
+        "rule": "saving_share = coal_saved_tce (headline basis) ÷ plant_energy_tce; meets_bai_yi "
+                "when saving_share ≥ target_share",
+        "plant_energy_basis": f"plant_energy_tce is taken to be on the headline basis ({basis})",
+        "label": "an estimate from the measures listed, not a verified saving",
+    }
+    return frame, bai_yi

@@ -1,0 +1,263 @@
+"""Measure ``upgrade_motor``: replace a motor by one of a better efficiency class.
+
+This is glue between the inventory and :mod:`retrofit.models.motors`: it resolves classes and
+series through the reference tables, fetches full-load values and part-load curves, calls the
+vectorised model functions group by group (a group is a class × pole count, never an asset),
+and returns every intermediate value so a reviewer can redo the row by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..caveats import CaveatLog
+from ..exceptions import InventoryIssue
+from ..models import motors
+from ..reference import Tables
+
+IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
+
+
+@dataclass(frozen=True)
+class FullLoad:
+    efficiency_pct: np.ndarray
+    method: np.ndarray  # "table" | "eu2019_1781_formula" | "log_linear" | "input"
+    table: np.ndarray  # table name, or "input:<column>"
+    out_of_range: np.ndarray  # bool: size outside the class table
+
+
+def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) -> pd.Series:
+    """Map Chinese series names (YE3, Y2 …) to classes; flag approximate and assumed ones."""
+    series = tables["motor_series_classes"].set_index("series")
+    is_series = keys.isin(series.index).to_numpy()
+    if not is_series.any():
+        return keys
+    mapped = keys.map(series["efficiency_class"]).where(is_series, keys)
+    approx = keys.map(series["approximate"]).eq("yes").to_numpy() & is_series
+    weak = keys.map(series["confidence"]).eq("L").to_numpy() & is_series
+    log.add(f"motor.series.{side}_mapped", f"{side} class given as a motor series name and "
+            "mapped to an IE class through table motor_series_classes",
+            f"{side}能效以电机系列名给出，按 motor_series_classes 表映射为 IE 等级",
+            mask=is_series)
+    log.add(f"motor.series.{side}_approximate", f"the {side} series → class mapping is "
+            "approximate (a series was built to an older edition's minimum)",
+            "系列与能效等级的对应为近似", mask=approx & ~weak)
+    log.add(f"motor.series.{side}_assumed", f"the {side} series → class mapping has no public "
+            "source (Y, Y2, Y3, YX3 are assumed, confidence L): enter the nameplate efficiency",
+            "该系列与能效等级的对应无公开来源（假设，可信度 L），请填写铭牌效率", mask=weak)
+    return mapped
+
+
+def full_load_efficiency(
+    classes: pd.Series, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables
+) -> FullLoad:
+    """Minimum full-load efficiency [%] per row for resolved classes (IE1…IE5, grade_N).
+
+    At a tabulated size the class table's value; between sizes the EU 2019/1781 formula where
+    it covers the class level and size, else log-linear interpolation in the class table.
+    """
+    n = len(classes)
+    eff = np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+    table_used = np.full(n, "", dtype=object)
+    out_of_range = np.zeros(n, dtype=bool)
+    class_map = tables["motor_class_map"].set_index("efficiency_class")
+    coefficients = tables["eu2019_1781_interpolation_coefficients"]
+    keys = classes.to_numpy(dtype=object)
+    for key in pd.unique(keys[pd.notna(keys)]):
+        spec = class_map.loc[key]
+        source = tables[spec["full_load_table"]]
+        key_column = "efficiency_class" if "efficiency_class" in source.columns else "grade"
+        rows_for_class = source[source[key_column] == spec["full_load_key"]]
+        for pole in np.unique(poles[keys == key]):
+            idx = np.flatnonzero((keys == key) & (poles == pole))
+            curve = rows_for_class[rows_for_class["poles"] == pole].sort_values("rated_power_kw")
+            kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
+            eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
+            p = rated_power_kw[idx]
+            inside = (p >= kw_table[0]) & (p <= kw_table[-1])
+            out_of_range[idx[~inside]] = True
+            value = motors.log_linear_interpolation(np.clip(p, kw_table[0], kw_table[-1]),
+                                                    kw_table, eff_table)
+            how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
+            coef = coefficients[(coefficients["efficiency_class"] == spec["ie_level"])
+                                & (coefficients["poles"] == pole)]
+            for _, c in coef.iterrows():  # two size ranges per class and pole count
+                in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
+                if in_range.any():
+                    value[in_range] = motors.eu2019_1781_efficiency_pct(
+                        p[in_range], c["A"], c["B"], c["C"], c["D"])
+                    how[in_range] = "eu2019_1781_formula"
+            eff[idx] = value
+            method[idx] = how
+            table_used[idx] = spec["full_load_table"]
+    return FullLoad(eff, method, table_used, out_of_range)
+
+
+def infer_ie_level(
+    efficiency_pct: np.ndarray, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables
+) -> np.ndarray:
+    """The best IE class whose minimum a given full-load efficiency meets (IE1 if none)."""
+    level = np.zeros(len(efficiency_pct), dtype=int)
+    for i, ie in enumerate(IE_LEVELS, start=1):
+        minimum = full_load_efficiency(pd.Series([ie] * len(efficiency_pct)), poles,
+                                       rated_power_kw, tables).efficiency_pct
+        level = np.where(efficiency_pct >= minimum, i, level)
+    # level 0 (below IE1) uses the IE1 curve: the lowest shape tabulated
+    return np.asarray(IE_LEVELS, dtype=object)[np.maximum(level, 1) - 1]
+
+
+def part_load_nodes(
+    curves: np.ndarray, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables,
+    log: CaveatLog, positions: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relative efficiency at the five load nodes per row, interpolated in log(size).
+
+    Returns the (n, 5) node matrix and a per-row curve label such as ``premium/4p``.
+    """
+    table = tables["motor_part_load_amo"]
+    nodes_in_table = np.sort(table["load_factor"].unique())
+    if not np.allclose(nodes_in_table, motors.PART_LOAD_NODES):
+        raise ValueError(f"motor_part_load_amo load points {nodes_in_table} differ from the model's")
+    n = len(curves)
+    rel = np.full((n, nodes_in_table.size), np.nan)
+    label = np.full(n, "", dtype=object)
+    table_poles = np.sort(table["poles"].unique())
+    # a pole count the curves lack uses the nearest tabulated one (8-pole → 6-pole)
+    curve_poles = table_poles[np.abs(poles[:, None] - table_poles[None, :]).argmin(axis=1)]
+    proxy = curve_poles != poles
+    clamped = np.zeros(n, dtype=bool)
+    for curve in pd.unique(curves):
+        for pole in np.unique(curve_poles[curves == curve]):
+            idx = np.flatnonzero((curves == curve) & (curve_poles == pole))
+            sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
+            grid = sub.pivot(index="rated_power_kw", columns="load_factor",
+                             values="relative_efficiency").sort_index()
+            kw = grid.index.to_numpy(dtype=float)
+            p = rated_power_kw[idx]
+            clamped[idx] = (p < kw[0]) | (p > kw[-1])
+            pc = np.clip(p, kw[0], kw[-1])
+            for j, load in enumerate(motors.PART_LOAD_NODES):
+                rel[idx, j] = motors.log_linear_interpolation(pc, kw, grid[load].to_numpy(float))
+            label[idx] = f"amo:{curve}/{pole}p"
+    log.add("motor.part_load.poles_proxy", "no part-load curve for this pole count: the "
+            "nearest tabulated pole count's curve is used", "无该极数的部分负载曲线，采用相近极数曲线",
+            mask=_expand(proxy, positions, log.n_rows))
+    log.add("motor.part_load.size_clamped", "rated power outside the part-load curves' range "
+            "(0.75–224 kW): the curve of the nearest size is used", "额定功率超出部分负载曲线范围，"
+            "采用最接近规格的曲线", mask=_expand(clamped, positions, log.n_rows))
+    return rel, label
+
+
+def _expand(mask: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
+    full = np.zeros(n, dtype=bool)
+    full[positions] = mask
+    return full
+
+
+def compute(
+    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
+    file: str, header_map: dict[str, str],
+) -> tuple[pd.DataFrame, list[InventoryIssue]]:
+    """Baseline and retrofit energy for the rows at ``positions`` of ``assets``.
+
+    Returns a frame indexed like those rows, with every intermediate value, and the data issues
+    found (sizes outside the efficiency tables when no efficiency was given).
+    """
+    rows = assets.iloc[positions]
+    n = len(rows)
+    p_kw = rows["rated_power_kw"].to_numpy(dtype=float)
+    poles = rows["poles"].astype(int).to_numpy()
+    load = rows["load_factor"].to_numpy(dtype=float)
+    hours = rows["operating_hours_h"].to_numpy(dtype=float)
+    qty = rows["quantity"].to_numpy(dtype=float)
+    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    no_load = float(params[("motor_part_load", "no_load_loss_fraction_of_loss_at_quarter_load")])
+    class_map = tables["motor_class_map"].set_index("efficiency_class")
+    issues: list[InventoryIssue] = []
+    out = pd.DataFrame(index=rows.index)
+
+    sides = {
+        "baseline": ("efficiency_class", "efficiency_pct"),
+        "retrofit": ("target_class", "target_efficiency_pct"),
+    }
+    efficiency_at_load = {}
+    for side, (class_col, pct_col) in sides.items():
+        given_class = _column(rows, class_col)
+        given_pct = _column(rows, pct_col).astype(float).to_numpy()
+        has_pct = ~np.isnan(given_pct)
+        sub_log = CaveatLog(n)
+        resolved = _resolve_series(given_class, tables, sub_log, side)
+        table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
+        needs_table = ~has_pct
+        bad = table_eff.out_of_range & needs_table
+        header = header_map.get("rated_power_kw", "rated_power_kw")
+        for r, value in zip(rows["source_row"].to_numpy()[bad], p_kw[bad], strict=True):
+            issues.append(InventoryIssue(
+                "out-of-range", file, int(r), header, f"{value:g}",
+                f"a rated power inside the {side} class table (IEC 60034-30-1 / GB 18613-2020: "
+                f"0.12–1000 kW), or give {pct_col}"))
+        eff_fl = np.where(has_pct, given_pct, table_eff.efficiency_pct)
+        method = np.where(has_pct, "input", table_eff.method)
+        source = np.where(has_pct, f"input:{pct_col}", table_eff.table)
+
+        # the curve shape follows the class; a bare efficiency is placed in the class it meets
+        curve_class = resolved.to_numpy(dtype=object).copy()
+        no_class = pd.isna(curve_class)
+        if no_class.any():
+            inferred = infer_ie_level(given_pct[no_class], poles[no_class], p_kw[no_class],
+                                      tables)
+            curve_class[no_class] = inferred
+            sub_log.add(f"motor.part_load.{side}_class_inferred", f"no {side} class given: the "
+                        "part-load curve is that of the best IE class the given efficiency "
+                        "meets", "未给出能效等级：按效率值所达到的 IE 等级选取部分负载曲线",
+                        mask=no_class)
+        below_min = has_pct & ~no_class & (given_pct < table_eff.efficiency_pct)
+        sub_log.add(f"motor.efficiency.{side}_below_class_minimum", f"the given {side} efficiency "
+                    "is below the minimum of the given class: check the nameplate",
+                    "给定效率低于所给能效等级的限值，请核对铭牌", mask=below_min)
+        curves = pd.Series(curve_class).map(class_map["part_load_curve"]).to_numpy(dtype=object)
+        shape_proxy = pd.Series(curve_class).map(class_map["ie_level"]).isin(["IE4", "IE5"])
+        sub_log.add("motor.part_load.shape_proxy", "no public IE4/IE5 part-load curve: the IE3 "
+                    "(premium) shape is used", "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
+                    mask=shape_proxy.to_numpy())
+        grade1 = pd.Series(curve_class).isin(["IE5", "grade_1"]).to_numpy() & ~has_pct
+        sub_log.add("motor.gb_grade1.single_source", "GB 18613-2020 grade 1 (IE5 level) values "
+                    "rest on a single extraction of the standard (confidence M)",
+                    "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）", mask=grade1)
+        interpolated = np.isin(method, ["eu2019_1781_formula", "log_linear"])
+        sub_log.add("motor.efficiency.interpolated", "rated power between tabulated sizes: "
+                    "EU 2019/1781 formula or log-linear interpolation used (see method column)",
+                    "额定功率介于表列规格之间：按公式或对数线性插值", mask=interpolated)
+        log.extend(sub_log, positions)
+
+        rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, log, positions)
+        eta = motors.part_load_efficiency(eff_fl / 100.0, load, rel, no_load)
+        efficiency_at_load[side] = eta
+        out[f"efficiency_class_{side}"] = curve_class
+        out[f"efficiency_fl_{side}_pct"] = eff_fl
+        out[f"efficiency_fl_{side}_method"] = method
+        out[f"efficiency_fl_{side}_source"] = source
+        out[f"part_load_curve_{side}"] = curve_label
+        out[f"part_load_ratio_{side}"] = eta / (eff_fl / 100.0)
+        out[f"efficiency_{side}_pct"] = eta * 100.0
+
+    baseline = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["baseline"])
+    retrofit = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["retrofit"])
+    worse = efficiency_at_load["retrofit"] < efficiency_at_load["baseline"]
+    log.add("motor.upgrade.not_an_improvement", "the target motor is less efficient than the "
+            "present one at this load: the saving is negative", "目标电机在该负载下效率低于现有电机，"
+            "节能量为负", mask=_expand(worse, positions, log.n_rows))
+    out["baseline_energy_kwh"] = baseline
+    out["retrofit_energy_kwh"] = retrofit
+    out["motor_kw_retrofitted"] = p_kw * qty
+    return out, issues
+
+
+def _column(rows: pd.DataFrame, name: str) -> pd.Series:
+    if name in rows.columns:
+        return rows[name].astype(object).where(rows[name].notna(), None)
+    return pd.Series([None] * len(rows), index=rows.index, dtype=object)

@@ -1,0 +1,103 @@
+"""Human-readable renderings of an :class:`EstimateResult` for the terminal (zh or en)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .results import EstimateResult
+
+LABELS = {
+    "en": {
+        "plants": "Plants (百一: estimate from the measures listed, not a verified saving)",
+        "assets": "Assets",
+        "assumptions": "Basis and assumptions",
+        "caveats": "Caveats",
+        "more": "… {n} more asset rows: write them all with -o out.csv|out.json|out.xlsx",
+        "plant_id": "plant", "assets_n": "assets", "energy_saved_kwh": "saved kWh/yr",
+        "coal_saved_tce": "saved tce/yr", "co2_avoided_t": "CO2 t/yr",
+        "plant_energy_tce": "energy tce", "saving_share": "share", "bai_yi_status": "百一",
+        "shortfall_tce": "short tce", "asset_id": "asset", "rated_power_kw": "kW",
+        "quantity": "qty", "efficiency_baseline_pct": "η before %",
+        "efficiency_retrofit_pct": "η after %", "load_factor": "load",
+        "operating_hours_h": "h/yr", "cost_saved_cny": "CNY/yr", "payback_years": "payback yr",
+        "efficiency_class_baseline": "class", "efficiency_class_retrofit": "→ class",
+    },
+    "zh": {
+        "plants": "企业汇总（百一：按所列措施估算，非核定节能量）",
+        "assets": "设备明细",
+        "assumptions": "折算口径与假设",
+        "caveats": "提示",
+        "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
+        "plant_id": "企业", "assets_n": "设备行", "energy_saved_kwh": "节电 kWh/年",
+        "coal_saved_tce": "节能 tce/年", "co2_avoided_t": "减碳 tCO2/年",
+        "plant_energy_tce": "上年能耗 tce", "saving_share": "节能率", "bai_yi_status": "百一",
+        "shortfall_tce": "差额 tce", "asset_id": "设备编号", "rated_power_kw": "功率kW",
+        "quantity": "台数", "efficiency_baseline_pct": "改前效率%",
+        "efficiency_retrofit_pct": "改后效率%", "load_factor": "负载率",
+        "operating_hours_h": "小时/年", "cost_saved_cny": "节约元/年", "payback_years": "回收期年",
+        "efficiency_class_baseline": "现等级", "efficiency_class_retrofit": "目标等级",
+    },
+}
+
+PLANT_VIEW = ["plant_id", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
+              "plant_energy_tce", "saving_share", "bai_yi_status", "shortfall_tce"]
+ASSET_VIEW = ["plant_id", "asset_id", "quantity", "rated_power_kw", "load_factor",
+              "operating_hours_h", "efficiency_class_baseline", "efficiency_baseline_pct",
+              "efficiency_class_retrofit", "efficiency_retrofit_pct", "energy_saved_kwh",
+              "coal_saved_tce", "cost_saved_cny", "payback_years"]
+
+
+def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if column == "saving_share":
+            out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
+        elif pd.api.types.is_float_dtype(series):
+            digits = 3 if column in ("coal_saved_tce", "load_factor", "shortfall_tce") else 1
+            if column.endswith("_kwh") or column in ("cost_saved_cny", "operating_hours_h"):
+                digits = 0
+            out[column] = series.map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
+    return out
+
+
+def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -> str:
+    """Plant summary first, then asset rows (up to ``max_rows``), basis, and caveat counts."""
+    labels = LABELS[lang]
+    lines = [f"== {labels['plants']} =="]
+    plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]])
+    plant_labels = {k: v for k, v in labels.items() if k != "assets"}
+    plants = plants.rename(columns=plant_labels | {"assets": labels["assets_n"]})
+    lines.append(plants.to_string(index=False))
+    lines.append("")
+    lines.append(f"== {labels['assets']} ==")
+    view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
+    lines.append(_fmt(view).rename(columns=labels).to_string(index=False))
+    if len(result.assets) > max_rows:
+        lines.append(labels["more"].format(n=len(result.assets) - max_rows))
+    lines.append("")
+    a = result.assumptions
+    f = a["factors"]
+    lines.append(f"== {labels['assumptions']} ==")
+    lines.append(f"coal_saved_tce basis: {a['basis']} ({a['basis_zh']}); accounting year "
+                 f"{a['accounting_year']}; region {a['region']}")
+    lines.append(f"当量值 {f['equivalent']['value']} kgce/kWh ({f['equivalent']['table']}, "
+                 f"confidence {f['equivalent']['confidence']})")
+    ev = f["equal_value"]
+    lines.append(f"等价值 {ev['value']} kgce/kWh ({ev['key']}, wanted year {ev['wanted_year']}, "
+                 f"fallback {ev['fallback']}, confidence {ev['confidence']})")
+    g = f["grid_co2"]
+    lines.append(f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence "
+                 f"{g['confidence']})")
+    for column, d in a["defaults"].items():
+        lines.append(f"default {column} = {d['value']} {d['unit']} on {d['count']} rows "
+                     f"(confidence {d['confidence']})")
+    if a["non_standard"]:
+        lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
+    lines.append("")
+    lines.append(f"== {labels['caveats']} ==")
+    for c in result.caveats:
+        message = c.message_zh if lang == "zh" and c.message_zh else c.message
+        count = f" [{c.count} rows]" if c.count else ""
+        lines.append(f"{c.code}{count}: {message}")
+    return "\n".join(lines)
