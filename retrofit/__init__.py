@@ -20,7 +20,7 @@ def sample_path(name: str = "example_plant.csv") -> Path:
 def __getattr__(name: str):
     # lazy imports keep `retrofit --help` and `import retrofit` fast
     if name == "estimate":
-        from .estimate import estimate
+        from .pipeline import estimate
 
         return estimate
     if name in ("read_inventory", "read_plants", "validate_frame", "Inventory"):
@@ -42,6 +42,16 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'retrofit' has no attribute {name!r}")
 
 
-__all__ = ["EstimateResult", "Inventory", "estimate", "list_tables", "load_table",
-           "read_inventory", "read_plants", "sample_path", "validate_frame", "write_template",
-           "__version__"]
+__all__ = [
+    "EstimateResult",
+    "Inventory",
+    "__version__",
+    "estimate",
+    "list_tables",
+    "load_table",
+    "read_inventory",
+    "read_plants",
+    "sample_path",
+    "validate_frame",
+    "write_template",
+]

@@ -101,7 +101,7 @@ def cli() -> None:
 def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, fmt,
              output, lang, encoding, sheet, max_errors):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
-    from .estimate import estimate as run
+    from .pipeline import estimate as run
 
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
@@ -140,7 +140,7 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
 @input_options
 def validate(path, strict, fmt, encoding, sheet, max_errors):
     """Check the inventory at PATH and list every problem; exit 1 if there is any."""
-    from .estimate import estimate as run
+    from .pipeline import estimate as run
 
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")

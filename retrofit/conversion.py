@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from .reference import Tables
 
@@ -64,7 +65,8 @@ def equivalent_factor(tables: Tables) -> Factor:
     table = tables["energy_conversion_coefficients"]
     row = table[(table["carrier"] == "electricity") & (table["basis"] == "equivalent")].iloc[0]
     return Factor(float(row["coefficient"]), "kgce/kWh", "energy_conversion_coefficients",
-                  "electricity/equivalent", None, row["confidence"], row["source"], row["note"])
+                  "electricity/equivalent", None, row["confidence"], row["source"],
+                  _text(row.get("note")))
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def equal_value_factor(
         fallback = fallback or "target"
     factor = Factor(float(row["kgce_per_kwh"]), "kgce/kWh", "electricity_equal_value_factors",
                     f"{row['region']}/{int(row['year'])}", int(row["year"]), row["confidence"],
-                    row["source"], f"{row['value_kind']}: {row['note']}")
+                    row["source"], f"{row['value_kind']}: {_text(row.get('note'))}")
     return EqualValueChoice(factor, wanted, str(row["region"]), fallback)
 
 
@@ -125,6 +127,13 @@ def grid_emission_factor(tables: Tables, region: str) -> Factor:
         raise KeyError(f"unknown region '{region}'; valid regions: {valid}")
     row = rows.iloc[0]
     year = str(row["data_year"])
+    document = _text(row.get("document"))
+    source = f"{document} — {row['source']}" if document else str(row["source"])
     return Factor(float(row["factor_tco2_per_mwh"]), "tCO2/MWh", "grid_emission_factors",
-                  region, int(year) if year.isdigit() else None, row["confidence"],
-                  f"{row['document']} — {row['source']}", row["note"] if row["note"] else "")
+                  region, int(year) if year.isdigit() else None, row["confidence"], source,
+                  _text(row.get("note")))
+
+
+def _text(value: object) -> str:
+    """A table cell as text; blank and missing cells become ''."""
+    return "" if value is None or pd.isna(value) else str(value)

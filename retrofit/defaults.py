@@ -48,10 +48,8 @@ def apply_defaults(
             applies = np.ones(len(out), dtype=bool)
         else:
             applies = rows_with_measure(out["measure"], MODEL_MEASURES[row["category"]])
-        if column in out.columns:
-            blank = out[column].isna().to_numpy() & applies
-        else:
-            blank = applies.copy()
+        present = column in out.columns
+        blank = out[column].isna().to_numpy() & applies if present else applies.copy()
         if column == "target_class" and "target_efficiency_pct" in out.columns:
             # a quoted new-motor efficiency replaces the target class: nothing to default
             blank &= out["target_efficiency_pct"].isna().to_numpy()

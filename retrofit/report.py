@@ -13,7 +13,7 @@ LABELS = {
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
         "more": "… {n} more asset rows: write them all with -o out.csv|out.json|out.xlsx",
-        "plant_id": "plant", "assets_n": "assets", "energy_saved_kwh": "saved kWh/yr",
+        "plant_id": "plant", "plant_name": "name", "assets_n": "assets", "energy_saved_kwh": "saved kWh/yr",
         "coal_saved_tce": "saved tce/yr", "co2_avoided_t": "CO2 t/yr",
         "plant_energy_tce": "energy tce", "saving_share": "share", "bai_yi_status": "百一",
         "shortfall_tce": "short tce", "asset_id": "asset", "rated_power_kw": "kW",
@@ -28,7 +28,7 @@ LABELS = {
         "assumptions": "折算口径与假设",
         "caveats": "提示",
         "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
-        "plant_id": "企业", "assets_n": "设备行", "energy_saved_kwh": "节电 kWh/年",
+        "plant_id": "企业", "plant_name": "名称", "assets_n": "设备行", "energy_saved_kwh": "节电 kWh/年",
         "coal_saved_tce": "节能 tce/年", "co2_avoided_t": "减碳 tCO2/年",
         "plant_energy_tce": "上年能耗 tce", "saving_share": "节能率", "bai_yi_status": "百一",
         "shortfall_tce": "差额 tce", "asset_id": "设备编号", "rated_power_kw": "功率kW",
@@ -39,7 +39,7 @@ LABELS = {
     },
 }
 
-PLANT_VIEW = ["plant_id", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
+PLANT_VIEW = ["plant_id", "plant_name", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
               "plant_energy_tce", "saving_share", "bai_yi_status", "shortfall_tce"]
 ASSET_VIEW = ["plant_id", "asset_id", "quantity", "rated_power_kw", "load_factor",
               "operating_hours_h", "efficiency_class_baseline", "efficiency_baseline_pct",

@@ -19,6 +19,7 @@ from .caveats import Caveat
 #: Output columns of ``assets``, in order, with units; a test checks each is documented.
 ASSET_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",
+    "plant_name": "enterprise / plant name, when the input has one",
     "asset_id": "asset identifier",
     "source_row": "row of the input file (spreadsheet numbering, header = 1)",
     "category": "equipment category",
@@ -62,6 +63,7 @@ ASSET_COLUMNS: dict[str, str] = {
 
 PLANT_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",
+    "plant_name": "enterprise / plant name, when the input has one",
     "assets": "asset rows [-]",
     "motor_kw_retrofitted": "rated motor power retrofitted [kW]",
     "baseline_energy_kwh": "input energy before retrofit [kWh/yr]",

@@ -161,9 +161,13 @@ _TCE = {"tce": 1.0, "吨标准煤": 1.0, "吨标煤": 1.0, "t标煤": 1.0, "万�
 _PRICE = {"元/kwh": 1.0, "cny/kwh": 1.0, "元/千瓦时": 1.0, "元/度": 1.0}
 
 COLUMNS: tuple[Column, ...] = (
-    Column("plant_id", "text", "", "enterprise / plant identifier",
-           "企业编号或名称", ("plant_id", "plant", "plant id", "enterprise", "company",
-                              "企业编号", "企业名称", "工厂", "企业", "单位名称"), required=True),
+    Column("plant_id", "text", "", "enterprise / plant identifier (a 企业名称 column serves when "
+           "there is no identifier column)", "企业编号（无编号列时用企业名称）",
+           ("plant_id", "plant", "plant id", "enterprise", "enterprise id", "企业编号", "工厂",
+            "企业", "统一社会信用代码", "企业代码"), required=True),
+    Column("plant_name", "text", "", "enterprise / plant name", "企业名称",
+           ("plant_name", "plant name", "company", "company name", "enterprise name",
+            "企业名称", "单位名称", "企业全称")),
     Column("asset_id", "text", "", "asset identifier, unique within a plant", "设备编号",
            ("asset_id", "asset", "asset id", "equipment id", "tag", "设备编号", "设备号",
             "资产编号"), required=True),

@@ -31,7 +31,7 @@ def test_every_csv_in_the_folder_is_catalogued():
 
 
 def test_unknown_table_name_lists_valid_names():
-    with pytest.raises(KeyError, match="valid names: .*iec60034_30_1_2014_motor_classes"):
+    with pytest.raises(KeyError, match=r"valid names: .*iec60034_30_1_2014_motor_classes"):
         reference.load_table("no_such_table")
 
 
@@ -136,3 +136,18 @@ def test_motor_class_map_points_at_real_tables():
     assert set(class_map.full_load_table) <= names
     curves = set(reference.load_table("motor_part_load_amo").curve)
     assert set(class_map.part_load_curve) <= curves
+
+
+def test_part_load_curves_are_physically_plausible():
+    """Relative efficiency stays within 0.4–1.05 and does not fall between 25 % and 75 % load.
+
+    The AMO-derived rows for premium motors below 5 hp (outside AMO's premium table) and for
+    6-pole standard/EE motors below 5 hp (efficiency at 75 % load below that at 25 %) were
+    removed for failing exactly this check.
+    """
+    t = reference.load_table("motor_part_load_amo")
+    g = t.pivot_table(index=["curve", "poles", "rated_power_kw"], columns="load_factor",
+                      values="relative_efficiency")
+    assert ((g >= 0.4) & (g <= 1.05)).all().all()
+    assert (g[0.5] >= g[0.25] - 0.005).all()
+    assert (g[0.75] >= g[0.5] - 0.005).all()

@@ -146,9 +146,10 @@ def part_load_nodes(
     log.add("motor.part_load.poles_proxy", "no part-load curve for this pole count: the "
             "nearest tabulated pole count's curve is used", "无该极数的部分负载曲线，采用相近极数曲线",
             mask=_expand(proxy, positions, log.n_rows))
-    log.add("motor.part_load.size_clamped", "rated power outside the part-load curves' range "
-            "(0.75–224 kW): the curve of the nearest size is used", "额定功率超出部分负载曲线范围，"
-            "采用最接近规格的曲线", mask=_expand(clamped, positions, log.n_rows))
+    log.add("motor.part_load.size_clamped", "rated power outside the size range of its part-load "
+            "curve (see table motor_part_load_amo): the curve of the nearest tabulated size is "
+            "used", "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
+            mask=_expand(clamped, positions, log.n_rows))
     return rel, label
 
 

@@ -261,6 +261,8 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
     grouped = out.groupby("plant_id", sort=False)
     frame = grouped[sums].sum()
     frame.insert(0, "assets", grouped.size())
+    if "plant_name" in out.columns:
+        frame.insert(0, "plant_name", grouped["plant_name"].first())
     # a plant total is null, not a partial sum, when any row lacks the input
     for column in ("cost_saved_cny", "investment_cny"):
         frame[column] = grouped[column].sum(min_count=1).where(
@@ -308,8 +310,8 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
                        "缺少上年综合能耗的企业：百一判定为未知", data={"plants": list(map(str, unknown))})
     frame = frame.reset_index()
     ordered = [c for c in PLANT_COLUMNS if c in frame.columns]
-    frame = frame[ordered[:1] + [c for c in ("name", "region") if c in frame.columns]
-                  + ordered[1:]]
+    frame = frame[ordered[:1] + [c for c in ("plant_name", "name", "region")
+                                 if c in frame.columns] + ordered[1:]]
     bai_yi = {
         "target_share": target,
         "source": f"{goals.loc['bai_yi', 'document']} {goals.loc['bai_yi', 'clause']}: "

@@ -1,0 +1,185 @@
+"""Time ``retrofit estimate`` on a large synthetic motor inventory against a pandas floor.
+
+Not a pytest test (pytest collects ``test_*.py`` only); run it directly::
+
+    .venv/bin/python tests/benchmarks/bench_estimate.py            # 1,000,000 rows
+    .venv/bin/python tests/benchmarks/bench_estimate.py --rows 100000 --keep /tmp/bench
+
+The floor is the least any CSV-in, CSV-out tool must do: ``pandas.read_csv`` of the inventory and
+``to_csv`` of a frame of the same size, in a fresh interpreter. Each command runs in its own
+subprocess; wall time is measured around it and peak RSS is that process's ``ru_maxrss`` as
+returned by ``os.wait4``. The table printed at the end is what to paste into a report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: IEC 60034-30-1 standard rated outputs from 0.75 to 200 kW [kW]
+IEC_SIZES_KW = (
+    0.75,
+    1.1,
+    1.5,
+    2.2,
+    3,
+    4,
+    5.5,
+    7.5,
+    11,
+    15,
+    18.5,
+    22,
+    30,
+    37,
+    45,
+    55,
+    75,
+    90,
+    110,
+    132,
+    160,
+    200,
+)
+ROWS_PER_PLANT = 100  # 1,000,000 rows -> about 10,000 plants
+
+FLOOR_CODE = "import sys, pandas as pd; pd.read_csv(sys.argv[1]).to_csv(sys.argv[2], index=False)"
+
+
+def synthetic_inventory(rows: int, seed: int = 20261101) -> pd.DataFrame:
+    """A plausible motor inventory with canonical column names, built without Python loops."""
+    rng = np.random.default_rng(seed)
+    n_plants = max(1, rows // ROWS_PER_PLANT)
+    plant = np.sort(rng.integers(0, n_plants, rows))  # rows of a plant are contiguous
+    plant_energy = np.round(rng.lognormal(mean=8.0, sigma=1.0, size=n_plants), 1)  # [tce]
+    sizes = np.asarray(IEC_SIZES_KW)
+    size_weights = 1.0 / np.sqrt(sizes)  # small motors are the more numerous
+    power = rng.choice(sizes, rows, p=size_weights / size_weights.sum())
+    quantity = rng.integers(1, 5, rows)
+    return pd.DataFrame(
+        {
+            "plant_id": pd.Series(plant).map("P{:05d}".format),
+            "asset_id": pd.Series(np.arange(rows)).map("M{:07d}".format),
+            "category": "motor",
+            "measure": "upgrade_motor",
+            "quantity": quantity,
+            "rated_power_kw": power,
+            "poles": rng.choice([2, 4, 6, 8], rows, p=[0.3, 0.45, 0.2, 0.05]),
+            "efficiency_class": rng.choice(["IE1", "IE2", "IE3"], rows, p=[0.4, 0.4, 0.2]),
+            "target_class": rng.choice(["IE4", "grade_2"], rows),
+            "load_factor": np.round(rng.uniform(0.4, 1.0, rows), 2),
+            "operating_hours_h": rng.integers(2000, 8001, rows),
+            "electricity_price_cny_per_kwh": np.round(rng.uniform(0.5, 0.9, rows), 3),
+            "investment_cny": np.round(power * quantity * rng.uniform(300, 900, rows), -1),
+            "plant_energy_tce": plant_energy[plant],
+        }
+    )
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+    stderr: str
+
+
+def measure(cmd: list[str], workdir: Path, label: str) -> Run:
+    """Run ``cmd`` in a fresh process; wall time and that process's own peak RSS."""
+    out, err = workdir / f"{label}.stdout", workdir / f"{label}.stderr"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, cwd=workdir)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux, bytes on macOS
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(seconds, peak, proc.returncode, err.read_text(errors="replace"))
+
+
+def retrofit_command() -> list[str]:
+    script = Path(sys.executable).with_name("retrofit")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("retrofit")
+    return [found] if found else [sys.executable, "-m", "retrofit"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="inventory rows [default 1e6]")
+    parser.add_argument("--keep", type=Path, help="write the files here and keep them")
+    args = parser.parse_args(argv)
+
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        workdir, cleanup = args.keep.resolve(), None
+    else:
+        cleanup = tempfile.TemporaryDirectory(prefix="retrofit-bench-")
+        workdir = Path(cleanup.name)
+    try:
+        big = workdir / "big.csv"
+        start = time.perf_counter()
+        synthetic_inventory(args.rows).to_csv(big, index=False)
+        print(
+            f"generated {big} ({args.rows:,} rows, {big.stat().st_size / 1e6:,.0f} MB) "
+            f"in {time.perf_counter() - start:.1f} s",
+            file=sys.stderr,
+        )
+
+        floor = measure(
+            [sys.executable, "-c", FLOOR_CODE, str(big), str(workdir / "floor.csv")],
+            workdir,
+            "floor",
+        )
+        if floor.returncode:
+            print(f"floor failed:\n{floor.stderr}", file=sys.stderr)
+            return 1
+        cmd = [*retrofit_command(), "estimate", str(big), "-o", str(workdir / "out.csv")]
+        print("timing:", " ".join(cmd), file=sys.stderr)
+        ours = measure(cmd, workdir, "retrofit")
+        if ours.returncode:
+            print(f"retrofit exited {ours.returncode}:\n{ours.stderr[-4000:]}", file=sys.stderr)
+            return 1
+        out_rows = sum(1 for _ in (workdir / "out.csv").open("rb")) - 1
+
+        print(
+            f"python {platform.python_version()}, pandas {pd.__version__}, numpy "
+            f"{np.__version__}, {os.cpu_count()} CPUs, {platform.platform()}"
+        )
+        header = ("rows", "floor s", "retrofit s", "ratio", "floor peak MB", "retrofit peak MB")
+        values = (
+            f"{args.rows:,}",
+            f"{floor.seconds:.1f}",
+            f"{ours.seconds:.1f}",
+            f"{ours.seconds / floor.seconds:.1f}x",
+            f"{floor.peak_mb:,.0f}",
+            f"{ours.peak_mb:,.0f}",
+        )
+        widths = [max(len(h), len(v)) for h, v in zip(header, values, strict=True)]
+        print("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+        print("  ".join(v.rjust(w) for v, w in zip(values, widths, strict=True)))
+        if out_rows != args.rows:
+            print(
+                f"warning: out.csv has {out_rows:,} rows, expected {args.rows:,}", file=sys.stderr
+            )
+        return 0
+    finally:
+        if cleanup is not None:
+            cleanup.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
