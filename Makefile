@@ -20,7 +20,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_BASE)
 
 demo: $(STAMP_BASE)
-	$(BIN)/retrofit estimate retrofit/samples/example_plant.csv
+	$(BIN)/retrofit estimate retrofit/samples/example_plant.csv --year 2026
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests

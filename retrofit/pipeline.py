@@ -310,8 +310,8 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
                        "缺少上年综合能耗的企业：百一判定为未知", data={"plants": list(map(str, unknown))})
     frame = frame.reset_index()
     ordered = [c for c in PLANT_COLUMNS if c in frame.columns]
-    frame = frame[ordered[:1] + [c for c in ("plant_name", "name", "region")
-                                 if c in frame.columns] + ordered[1:]]
+    front = [c for c in ("plant_id", "plant_name", "name", "region") if c in frame.columns]
+    frame = frame[front + [c for c in ordered if c not in front]]
     bai_yi = {
         "target_share": target,
         "source": f"{goals.loc['bai_yi', 'document']} {goals.loc['bai_yi', 'clause']}: "

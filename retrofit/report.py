@@ -90,7 +90,8 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     lines.append(f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence "
                  f"{g['confidence']})")
     for column, d in a["defaults"].items():
-        lines.append(f"default {column} = {d['value']} {d['unit']} on {d['count']} rows "
+        value = f"{d['value']:g}" if isinstance(d["value"], float) else d["value"]
+        lines.append(f"default {column} = {value} {d['unit']} on {d['count']} rows "
                      f"(confidence {d['confidence']})")
     if a["non_standard"]:
         lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
