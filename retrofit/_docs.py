@@ -54,7 +54,7 @@ BLOCKS = {"inventory-columns": inventory_columns_markdown,
 def render(readme: str) -> str:
     """``readme`` with every generated block replaced by its current text."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.S)
+        pattern = re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL)
         readme = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2),
                              readme)
     return readme

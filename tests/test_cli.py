@@ -72,8 +72,8 @@ def test_bad_data_exits_1_with_every_problem_and_writes_nothing(runner, tmp_path
     assert result.stderr.splitlines()[:3] == [
         "Error: 5 data problems found; nothing was written.",
         f'{bad} row 2, column rated_power_kw: "-5" — expected a number > 0 (kW)',
-        f'{bad} row 3, column asset_id: "1" — expected an asset_id not already used in plant P '
-        "(row 2 has the same one)",
+        (f'{bad} row 3, column asset_id: "1" — expected an asset_id not already used in plant P '
+         "(row 2 has the same one)"),
     ]
     assert f'{bad} row 3, column poles: "3" — expected one of 2, 4, 6, 8' in result.stderr
 
@@ -170,3 +170,10 @@ def test_template_round_trip(runner, tmp_path):
 def test_version_and_help(runner):
     assert runner.invoke(cli, ["--version"]).output == f"retrofit, version {retrofit.__version__}\n"
     assert runner.invoke(cli, ["-h"]).exit_code == 0
+
+
+def test_chinese_terminal_table(runner, gbk_plant):
+    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--lang", "zh"])
+    assert result.exit_code == 0
+    assert result.output.startswith("== 企业汇总")
+    assert "节能 tce/年" in result.output

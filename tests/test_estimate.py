@@ -201,3 +201,28 @@ def test_sample_plant_runs():
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
     assert len(result.assets) == 10
     assert np.isfinite(result.assets.energy_saved_kwh).all()
+
+
+def test_plants_file_supplies_energy_and_name(tmp_path):
+    """Plant energy from --plants: 0.664774 tce saved (see iec_55kw fixture) on 100 tce → 0.66 %,
+    short of 1 % by 1.0 − 0.664774 = 0.335226 tce."""
+    inv = write(tmp_path, "P1,M1,motor,upgrade_motor,1,55,4,IE2,IE4,1.0,4000,,,\n")
+    plants = tmp_path / "plants.csv"
+    plants.write_text("plant_id,plant_energy_tce,name,region\nP1,100,示例厂,浦东\n",
+                      encoding="utf-8")
+    p = retrofit.estimate(inv, plants=plants, year=2026).plants.iloc[0]
+    assert p["name"] == "示例厂"
+    assert p.plant_energy_tce == 100
+    assert bool(p.meets_bai_yi) is False
+    assert p.shortfall_tce == pytest.approx(0.335226, abs=1e-6)
+    assert p.bai_yi_status == "short (estimate)"
+
+
+def test_plant_energy_in_two_places_must_agree(tmp_path, iec_55kw_ie2_to_ie4):
+    plants = tmp_path / "plants.csv"
+    plants.write_text("plant_id,plant_energy_tce\nP1,70\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as info:
+        retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
+    issue = info.value.issues[0]
+    assert (issue.type, issue.value) == ("conflict", "70")
+    assert "the inventory's value 50 tce for plant P1" in issue.expected
