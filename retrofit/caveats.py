@@ -95,12 +95,20 @@ class CaveatLog:
         return self._masks.get(code, np.zeros(self.n_rows, dtype=bool))
 
     def row_codes(self) -> np.ndarray:
-        """Per-row ``;``-joined caveat codes (empty string where none), vectorised per code."""
-        out = np.full(self.n_rows, "", dtype=object)
-        for code, rows in self._masks.items():
-            joined = np.where(out[rows] == "", code, out[rows] + ";" + code)
-            out[rows] = joined
-        return out
+        """Per-row ``;``-joined caveat codes (empty string where none), in recording order."""
+        codes = list(self._masks)
+        if not codes:
+            return np.full(self.n_rows, "", dtype=object)
+        # rows share a few combinations of codes: pack each row's codes into bits, find the
+        # distinct bit patterns, and join the strings once per pattern rather than per row
+        bits = np.packbits(np.column_stack([self._masks[c] for c in codes]), axis=1)
+        patterns, inverse = np.unique(bits.view(np.dtype((np.void, bits.shape[1]))).ravel(),
+                                      return_inverse=True)
+        has = np.unpackbits(patterns.view(np.uint8).reshape(len(patterns), -1), axis=1,
+                            count=len(codes)).astype(bool)
+        names = np.asarray(codes, dtype=object)
+        joined = np.array([";".join(names[row]) for row in has], dtype=object)
+        return joined[inverse.ravel()]
 
     def summary(self) -> list[Caveat]:
         """One :class:`Caveat` per code with its row count, in the order first recorded."""

@@ -20,8 +20,10 @@ MODEL_MEASURES = {"motor": "upgrade_motor"}
 
 def rows_with_measure(measure: pd.Series, name: str) -> np.ndarray:
     """Boolean mask of rows whose ``+``-joined measure list contains ``name``."""
-    parts = measure.astype(str).str.split("+", regex=False)
-    return parts.map(lambda items: name in items).to_numpy(dtype=bool)
+    # an inventory has a handful of distinct measure lists: test each once, not each row
+    codes, uniques = pd.factorize(measure)
+    hit = np.array([name in str(u).split("+") for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # a missing measure (code -1) picks the trailing False
 
 
 def apply_defaults(

@@ -137,8 +137,9 @@ def estimate(
     _economics(out, log)
     _conversion_caveats(log, equal, basis)
 
-    plant_frame, bai_yi = _plants(out, inv, plants, tabs, log, basis, encoding, sheet)
-    out["caveats"] = log.row_codes()
+    row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
+    plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet)
+    out["caveats"] = row_codes
     ordered = [c for c in ASSET_COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in ASSET_COLUMNS]
     assets_out = out[ordered + extra].reset_index(drop=True)
@@ -252,7 +253,7 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
                                                           "equal_value"})
 
 
-def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
+def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
     sums = ["motor_kw_retrofitted", "baseline_energy_kwh", "retrofit_energy_kwh",
@@ -265,8 +266,8 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
         frame.insert(0, "plant_name", grouped["plant_name"].first())
     # a plant total is null, not a partial sum, when any row lacks the input
     for column in ("cost_saved_cny", "investment_cny"):
-        frame[column] = grouped[column].sum(min_count=1).where(
-            grouped[column].apply(lambda s: s.notna().all()))
+        complete = out[column].notna().groupby(out["plant_id"], sort=False).all()
+        frame[column] = grouped[column].sum(min_count=1).where(complete)
     energy = pd.Series(np.nan, index=frame.index)
     if "plant_energy_tce" in out.columns:
         energy = grouped["plant_energy_tce"].first().astype(float)
@@ -300,9 +301,8 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
     frame["bai_yi_status"] = np.where(~known, "unknown (no plant energy)",
                                       np.where(meets.fillna(False), "meets (estimate)",
                                                "short (estimate)"))
-    codes = pd.Series(log.row_codes(), index=out.index)
-    frame["caveats"] = codes.groupby(out["plant_id"], sort=False).agg(
-        lambda s: ";".join(sorted({c for item in s for c in item.split(";") if c})))
+    frame["caveats"] = _plant_codes(out["plant_id"], row_codes).reindex(frame.index,
+                                                                         fill_value="")
     unknown = frame.index[~known]
     if len(unknown):
         log.add_global("plant.energy.unknown", "plants without previous-year energy: the 百一 "
@@ -323,3 +323,16 @@ def _plants(out, inv, plants, tabs, log, basis, encoding, sheet):
         "label": "an estimate from the measures listed, not a verified saving",
     }
     return frame, bai_yi
+
+
+def _plant_codes(plant_id: pd.Series, row_codes: np.ndarray) -> pd.Series:
+    """Per plant, the sorted ``;``-joined union of its rows' caveat codes (plants with none
+    are absent)."""
+    # rows repeat a few code combinations: split each distinct (plant, combination) pair once
+    combo, combos = pd.factorize(row_codes)
+    pairs = pd.DataFrame({"plant_id": plant_id.to_numpy(), "combo": combo}).drop_duplicates()
+    split = pd.Series([[c for c in text.split(";") if c] for text in combos], dtype=object)
+    pairs["code"] = split.to_numpy()[pairs["combo"].to_numpy()]
+    codes = pairs.explode("code").dropna(subset=["code"])
+    codes = codes.drop_duplicates(["plant_id", "code"]).sort_values("code", kind="stable")
+    return codes.groupby("plant_id", sort=False)["code"].agg(";".join)

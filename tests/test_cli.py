@@ -177,3 +177,14 @@ def test_chinese_terminal_table(runner, gbk_plant):
     assert result.exit_code == 0
     assert result.output.startswith("== 企业汇总")
     assert "节能 tce/年" in result.output
+
+
+def test_output_file_has_ordinary_permissions(runner, gbk_plant, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "result.csv"
+    assert runner.invoke(cli, ["estimate", str(gbk_plant), "-o", str(out)]).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -66,34 +66,31 @@ def full_load_efficiency(
     out_of_range = np.zeros(n, dtype=bool)
     class_map = tables["motor_class_map"].set_index("efficiency_class")
     coefficients = tables["eu2019_1781_interpolation_coefficients"]
-    keys = classes.to_numpy(dtype=object)
-    for key in pd.unique(keys[pd.notna(keys)]):
+    for key, pole, idx in _row_groups(classes.to_numpy(dtype=object), poles):
         spec = class_map.loc[key]
         source = tables[spec["full_load_table"]]
         key_column = "efficiency_class" if "efficiency_class" in source.columns else "grade"
         rows_for_class = source[source[key_column] == spec["full_load_key"]]
-        for pole in np.unique(poles[keys == key]):
-            idx = np.flatnonzero((keys == key) & (poles == pole))
-            curve = rows_for_class[rows_for_class["poles"] == pole].sort_values("rated_power_kw")
-            kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
-            eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
-            p = rated_power_kw[idx]
-            inside = (p >= kw_table[0]) & (p <= kw_table[-1])
-            out_of_range[idx[~inside]] = True
-            value = motors.log_linear_interpolation(np.clip(p, kw_table[0], kw_table[-1]),
-                                                    kw_table, eff_table)
-            how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
-            coef = coefficients[(coefficients["efficiency_class"] == spec["ie_level"])
-                                & (coefficients["poles"] == pole)]
-            for _, c in coef.iterrows():  # two size ranges per class and pole count
-                in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
-                if in_range.any():
-                    value[in_range] = motors.eu2019_1781_efficiency_pct(
-                        p[in_range], c["A"], c["B"], c["C"], c["D"])
-                    how[in_range] = "eu2019_1781_formula"
-            eff[idx] = value
-            method[idx] = how
-            table_used[idx] = spec["full_load_table"]
+        curve = rows_for_class[rows_for_class["poles"] == pole].sort_values("rated_power_kw")
+        kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
+        eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
+        p = rated_power_kw[idx]
+        inside = (p >= kw_table[0]) & (p <= kw_table[-1])
+        out_of_range[idx[~inside]] = True
+        value = motors.log_linear_interpolation(np.clip(p, kw_table[0], kw_table[-1]),
+                                                kw_table, eff_table)
+        how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
+        coef = coefficients[(coefficients["efficiency_class"] == spec["ie_level"])
+                            & (coefficients["poles"] == pole)]
+        for _, c in coef.iterrows():  # two size ranges per class and pole count
+            in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
+            if in_range.any():
+                value[in_range] = motors.eu2019_1781_efficiency_pct(
+                    p[in_range], c["A"], c["B"], c["C"], c["D"])
+                how[in_range] = "eu2019_1781_formula"
+        eff[idx] = value
+        method[idx] = how
+        table_used[idx] = spec["full_load_table"]
     return FullLoad(eff, method, table_used, out_of_range)
 
 
@@ -130,19 +127,17 @@ def part_load_nodes(
     curve_poles = table_poles[np.abs(poles[:, None] - table_poles[None, :]).argmin(axis=1)]
     proxy = curve_poles != poles
     clamped = np.zeros(n, dtype=bool)
-    for curve in pd.unique(curves):
-        for pole in np.unique(curve_poles[curves == curve]):
-            idx = np.flatnonzero((curves == curve) & (curve_poles == pole))
-            sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
-            grid = sub.pivot(index="rated_power_kw", columns="load_factor",
-                             values="relative_efficiency").sort_index()
-            kw = grid.index.to_numpy(dtype=float)
-            p = rated_power_kw[idx]
-            clamped[idx] = (p < kw[0]) | (p > kw[-1])
-            pc = np.clip(p, kw[0], kw[-1])
-            for j, load in enumerate(motors.PART_LOAD_NODES):
-                rel[idx, j] = motors.log_linear_interpolation(pc, kw, grid[load].to_numpy(float))
-            label[idx] = f"amo:{curve}/{pole}p"
+    for curve, pole, idx in _row_groups(curves, curve_poles):
+        sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
+        grid = sub.pivot(index="rated_power_kw", columns="load_factor",
+                         values="relative_efficiency").sort_index()
+        kw = grid.index.to_numpy(dtype=float)
+        p = rated_power_kw[idx]
+        clamped[idx] = (p < kw[0]) | (p > kw[-1])
+        pc = np.clip(p, kw[0], kw[-1])
+        for j, load in enumerate(motors.PART_LOAD_NODES):
+            rel[idx, j] = motors.log_linear_interpolation(pc, kw, grid[load].to_numpy(float))
+        label[idx] = f"amo:{curve}/{pole}p"
     log.add("motor.part_load.poles_proxy", "no part-load curve for this pole count: the "
             "nearest tabulated pole count's curve is used", "无该极数的部分负载曲线，采用相近极数曲线",
             mask=_expand(proxy, positions, log.n_rows))
@@ -151,6 +146,34 @@ def part_load_nodes(
             "used", "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
             mask=_expand(clamped, positions, log.n_rows))
     return rel, label
+
+
+def _row_groups(keys: np.ndarray, poles: np.ndarray):
+    """Yield ``(key, pole, positions)`` for each (key, pole count) pair present, skipping
+    missing keys; positions ascend.
+
+    One factorize and one sort find every group: comparing the whole object array to each key
+    would cost a pass over all rows per group.
+    """
+    key_codes, key_values = pd.factorize(keys)  # a missing key gets code -1
+    pole_codes, pole_values = pd.factorize(poles)
+    group = key_codes.astype(np.int64) * len(pole_values) + pole_codes
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    for start, stop in zip(starts, [*starts[1:], len(order)], strict=True):
+        first = order[start]
+        if key_codes[first] >= 0:
+            yield key_values[key_codes[first]], pole_values[pole_codes[first]], order[start:stop]
+
+
+def _per_row(per_value, codes: np.ndarray, missing) -> np.ndarray:
+    """Spread one value per factorized key to the rows; code -1 (missing key) gets ``missing``.
+    Booleans stay boolean."""
+    values = np.asarray(per_value)
+    if values.dtype != bool:
+        values = values.astype(object)
+    return np.append(values, missing)[codes]
 
 
 def _expand(mask: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
@@ -179,7 +202,7 @@ def compute(
     no_load = float(params[("motor_part_load", "no_load_loss_fraction_of_loss_at_quarter_load")])
     class_map = tables["motor_class_map"].set_index("efficiency_class")
     issues: list[InventoryIssue] = []
-    out = pd.DataFrame(index=rows.index)
+    out: dict[str, np.ndarray] = {}  # one DataFrame built at the end, not column by column
 
     sides = {
         "baseline": ("efficiency_class", "efficiency_pct"),
@@ -220,12 +243,16 @@ def compute(
         sub_log.add(f"motor.efficiency.{side}_below_class_minimum", f"the given {side} efficiency "
                     "is below the minimum of the given class: check the nameplate",
                     "给定效率低于所给能效等级的限值，请核对铭牌", mask=below_min)
-        curves = pd.Series(curve_class).map(class_map["part_load_curve"]).to_numpy(dtype=object)
-        shape_proxy = pd.Series(curve_class).map(class_map["ie_level"]).isin(["IE4", "IE5"])
+        # a handful of classes: look each one up once, then spread the answers to the rows
+        class_codes, classes_present = pd.factorize(curve_class)
+        by_class = class_map.reindex(classes_present)
+        curves = _per_row(by_class["part_load_curve"], class_codes, np.nan)
+        shape_proxy = _per_row(by_class["ie_level"].isin(["IE4", "IE5"]), class_codes, False)
         sub_log.add("motor.part_load.shape_proxy", "no public IE4/IE5 part-load curve: the IE3 "
                     "(premium) shape is used", "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
-                    mask=shape_proxy.to_numpy())
-        grade1 = pd.Series(curve_class).isin(["IE5", "grade_1"]).to_numpy() & ~has_pct
+                    mask=shape_proxy)
+        grade1 = _per_row(pd.Index(classes_present).isin(["IE5", "grade_1"]), class_codes,
+                          False) & ~has_pct
         sub_log.add("motor.gb_grade1.single_source", "GB 18613-2020 grade 1 (IE5 level) values "
                     "rest on a single extraction of the standard (confidence M)",
                     "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）", mask=grade1)
@@ -255,7 +282,7 @@ def compute(
     out["baseline_energy_kwh"] = baseline
     out["retrofit_energy_kwh"] = retrofit
     out["motor_kw_retrofitted"] = p_kw * qty
-    return out, issues
+    return pd.DataFrame(out, index=rows.index), issues
 
 
 def _column(rows: pd.DataFrame, name: str) -> pd.Series:

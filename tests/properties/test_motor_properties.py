@@ -69,3 +69,18 @@ def test_row_order_does_not_change_results(rows, seed):
     a = retrofit.estimate(df, year=2026).assets.set_index("asset_id")
     b = retrofit.estimate(shuffled, year=2026).assets.set_index("asset_id").loc[a.index]
     np.testing.assert_allclose(a.energy_saved_kwh, b.energy_saved_kwh, rtol=0, atol=0)
+
+
+def test_every_tabulated_size_pole_class_and_load_is_finite_and_ordered():
+    """Exhaustive grid over the IEC table's 41 sizes × 4 pole counts × 4 loads × 5 classes."""
+    sizes = retrofit.load_table("iec60034_30_1_2014_motor_classes").rated_power_kw.unique()
+    grid = pd.MultiIndex.from_product(
+        [sizes, [2, 4, 6, 8], [0.1, 0.5, 1.0, 1.25], CLASS_ORDER],
+        names=["rated_power_kw", "poles", "load_factor", "target_class"]).to_frame(index=False)
+    grid["operating_hours_h"] = 1000.0
+    grid["quantity"] = 1
+    grid["efficiency_class"] = "IE1"
+    assets = retrofit.estimate(frame(grid.to_dict("records")), year=2026).assets
+    energy = assets["retrofit_energy_kwh"].to_numpy().reshape(-1, len(CLASS_ORDER))
+    assert np.isfinite(energy).all() and (energy > 0).all()
+    assert (np.diff(energy, axis=1) <= 1e-9 * energy[:, :-1]).all()
