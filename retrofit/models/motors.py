@@ -1,7 +1,7 @@
 """Induction-motor efficiency and energy: full-load class values, part-load behaviour, input energy.
 
 Functions are pure and vectorised: they take numbers or arrays (numpy or pandas) and never
-read files. The orchestrator (:mod:`retrofit.estimate`) fetches their parameters from the
+read files. The orchestrator (:mod:`retrofit.pipeline`) fetches their parameters from the
 reference tables. Efficiencies are fractions (0–1) inside the models; published percentages
 are converted once, where tables are read.
 """
