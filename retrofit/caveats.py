@@ -8,7 +8,6 @@ into a per-row ``caveats`` column and a per-code summary with counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,12 +87,6 @@ class CaveatLog:
                 mask[positions] = other._masks[code]
             self.add(code, caveat.message, caveat.message_zh, mask, caveat.data)
 
-    def codes(self) -> list[str]:
-        return list(self._caveats)
-
-    def mask(self, code: str) -> np.ndarray:
-        return self._masks.get(code, np.zeros(self.n_rows, dtype=bool))
-
     def row_codes(self) -> np.ndarray:
         """Per-row ``;``-joined caveat codes (empty string where none), in recording order."""
         codes = list(self._masks)
@@ -119,7 +112,3 @@ class CaveatLog:
                 Caveat(caveat.code, caveat.message, caveat.message_zh, count, caveat.data)
             )
         return result
-
-
-def summarise(caveats: Iterable[Caveat]) -> list[dict[str, Any]]:
-    return [c.to_dict() for c in caveats]

@@ -23,16 +23,6 @@ BASES = ("equivalent", "equal_value")
 BASIS_NAMES_ZH = {"equivalent": "当量值", "equal_value": "等价值"}
 
 
-def kgce_from_heat_content(energy_mj_per_unit: float, coal_mj_per_kgce: float) -> float:
-    """Standard coal per unit of energy from heat content: MJ/unit ÷ MJ/kgce [kgce/unit].
-
-    References
-    ----------
-    GB/T 2589-2020, clause 3 (1 kgce = 29 307.6 kJ).
-    """
-    return energy_mj_per_unit / coal_mj_per_kgce
-
-
 def energy_to_tce(energy_kwh: npt.ArrayLike, kgce_per_kwh: npt.ArrayLike) -> np.ndarray:
     """Electricity [kWh] → standard coal [tce] with a factor [kgce/kWh]; 1 tce = 1000 kgce."""
     return np.asarray(energy_kwh, dtype=float) * np.asarray(kgce_per_kwh, dtype=float) / 1000.0

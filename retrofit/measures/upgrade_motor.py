@@ -109,7 +109,7 @@ def infer_ie_level(
 
 def part_load_nodes(
     curves: np.ndarray, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables,
-    log: CaveatLog, positions: np.ndarray,
+    log: CaveatLog,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Relative efficiency at the five load nodes per row, interpolated in log(size).
 
@@ -140,11 +140,11 @@ def part_load_nodes(
         label[idx] = f"amo:{curve}/{pole}p"
     log.add("motor.part_load.poles_proxy", "no part-load curve for this pole count: the "
             "nearest tabulated pole count's curve is used", "无该极数的部分负载曲线，采用相近极数曲线",
-            mask=_expand(proxy, positions, log.n_rows))
+            mask=proxy)
     log.add("motor.part_load.size_clamped", "rated power outside the size range of its part-load "
             "curve (see table motor_part_load_amo): the curve of the nearest tabulated size is "
             "used", "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
-            mask=_expand(clamped, positions, log.n_rows))
+            mask=clamped)
     return rel, label
 
 
@@ -176,12 +176,6 @@ def _per_row(per_value, codes: np.ndarray, missing) -> np.ndarray:
     return np.append(values, missing)[codes]
 
 
-def _expand(mask: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
-    full = np.zeros(n, dtype=bool)
-    full[positions] = mask
-    return full
-
-
 def compute(
     assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
     file: str, header_map: dict[str, str],
@@ -209,11 +203,11 @@ def compute(
         "retrofit": ("target_class", "target_efficiency_pct"),
     }
     efficiency_at_load = {}
+    sub_log = CaveatLog(n)  # caveats of these rows, placed into the run's log once at the end
     for side, (class_col, pct_col) in sides.items():
         given_class = _column(rows, class_col)
         given_pct = _column(rows, pct_col).astype(float).to_numpy()
         has_pct = ~np.isnan(given_pct)
-        sub_log = CaveatLog(n)
         resolved = _resolve_series(given_class, tables, sub_log, side)
         table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
         needs_table = ~has_pct
@@ -260,9 +254,8 @@ def compute(
         sub_log.add("motor.efficiency.interpolated", "rated power between tabulated sizes: "
                     "EU 2019/1781 formula or log-linear interpolation used (see method column)",
                     "额定功率介于表列规格之间：按公式或对数线性插值", mask=interpolated)
-        log.extend(sub_log, positions)
 
-        rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, log, positions)
+        rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, sub_log)
         eta = motors.part_load_efficiency(eff_fl / 100.0, load, rel, no_load)
         efficiency_at_load[side] = eta
         out[f"efficiency_class_{side}"] = curve_class
@@ -276,9 +269,10 @@ def compute(
     baseline = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["baseline"])
     retrofit = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["retrofit"])
     worse = efficiency_at_load["retrofit"] < efficiency_at_load["baseline"]
-    log.add("motor.upgrade.not_an_improvement", "the target motor is less efficient than the "
+    sub_log.add("motor.upgrade.not_an_improvement", "the target motor is less efficient than the "
             "present one at this load: the saving is negative", "目标电机在该负载下效率低于现有电机，"
-            "节能量为负", mask=_expand(worse, positions, log.n_rows))
+            "节能量为负", mask=worse)
+    log.extend(sub_log, positions)
     out["baseline_energy_kwh"] = baseline
     out["retrofit_energy_kwh"] = retrofit
     out["motor_kw_retrofitted"] = p_kw * qty
