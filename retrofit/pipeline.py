@@ -275,12 +275,17 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
     if plants is not None:
         plant_meta = plants if isinstance(plants, pd.DataFrame) else read_plants(
             plants, encoding=encoding, sheet=sheet)
+        meta = plant_meta.attrs.get("meta")
+        header = meta.header_map.get("plant_energy_tce") if meta else None
         plant_meta = plant_meta.set_index("plant_id")
         from_file = plant_meta["plant_energy_tce"].reindex(frame.index).astype(float)
         both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
         if both.any():
+            rows = (plant_meta["source_row"].reindex(frame.index)
+                    if "source_row" in plant_meta.columns else pd.Series(None, frame.index))
             issues = [InventoryIssue(
-                "conflict", str(plants), None, "plant_energy_tce", f"{from_file[p]:g}",
+                "conflict", str(plants), None if pd.isna(rows[p]) else int(rows[p]),
+                header or "plant_energy_tce", f"{from_file[p]:g}",
                 f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
                 for p in frame.index[both]]
             raise InventoryError(issues)

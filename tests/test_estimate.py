@@ -223,6 +223,15 @@ def test_plant_energy_in_two_places_must_agree(tmp_path, iec_55kw_ie2_to_ie4):
     plants.write_text("plant_id,plant_energy_tce\nP1,70\n", encoding="utf-8")
     with pytest.raises(InventoryError) as info:
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
-    issue = info.value.issues[0]
-    assert (issue.type, issue.value) == ("conflict", "70")
-    assert "the inventory's value 50 tce for plant P1" in issue.expected
+    assert str(info.value.issues[0]) == (
+        f'{plants} row 2, column plant_energy_tce: "70" — expected the inventory\'s value 50 tce '
+        "for plant P1 (give it in one place)")
+
+
+def test_plant_energy_conflict_names_the_plants_file_header(tmp_path, iec_55kw_ie2_to_ie4):
+    plants = tmp_path / "plants.csv"
+    plants.write_bytes("企业编号,上年综合能耗(tce)\nP0,1\nP1,70\n".encode("gbk"))
+    with pytest.raises(InventoryError) as info:
+        retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
+    assert str(info.value.issues[0]).startswith(
+        f'{plants} row 3, column 上年综合能耗(tce): "70" — expected')
