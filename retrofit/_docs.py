@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .results import ASSET_COLUMNS, PLANT_COLUMNS
-from .schema import CATEGORY_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
+from .schema import CATEGORY_ALIASES, CHOICE_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
 
 
 def _chinese(text: str) -> bool:
@@ -36,6 +36,13 @@ def inventory_columns_markdown() -> str:
     lines.append("Classes: " + "; ".join(
         f"`{k}` ({', '.join(a for a in v if _chinese(a))})" if any(_chinese(a) for a in v)
         else f"`{k}`" for k, v in CLASS_ALIASES.items()))
+    for name, values in CHOICE_ALIASES.items():
+        if name in ("category", "efficiency_class", "target_class", "target_equipment_grade"):
+            continue
+        lines.append("")
+        lines.append(f"`{name}`: " + "; ".join(
+            f"`{k}` ({', '.join(a for a in v if _chinese(a))})" if any(_chinese(a) for a in v)
+            else f"`{k}`" for k, v in values.items()))
     return "\n".join(lines)
 
 

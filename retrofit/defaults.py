@@ -14,9 +14,6 @@ from .exceptions import InventoryIssue
 from .reference import Tables
 from .schema import COLUMN_BY_NAME
 
-#: Which rows a defaults-table ``category`` covers: "motor" means rows the motor model computes.
-MODEL_MEASURES = {"motor": "upgrade_motor"}
-
 
 def rows_with_measure(measure: pd.Series, name: str) -> np.ndarray:
     """Boolean mask of rows whose ``+``-joined measure list contains ``name``."""
@@ -44,17 +41,15 @@ def apply_defaults(
     table = tables["inventory_defaults"]
     issues: list[InventoryIssue] = []
     used: dict[str, dict] = {}
+    _grade_from_target_class(out, log)
     for _, row in table.iterrows():  # a handful of table rows, not assets
         column = row["column"]
-        if row["category"] == "all":
-            applies = np.ones(len(out), dtype=bool)
-        else:
-            applies = rows_with_measure(out["measure"], MODEL_MEASURES[row["category"]])
+        applies = _rows_covered(out, row["categories"], row["measures"])
         present = column in out.columns
         blank = out[column].isna().to_numpy() & applies if present else applies.copy()
-        if column == "target_class" and "target_efficiency_pct" in out.columns:
-            # a quoted new-motor efficiency replaces the target class: nothing to default
-            blank &= out["target_efficiency_pct"].isna().to_numpy()
+        for quoted in _QUOTE_REPLACES.get(column, ()):
+            if quoted in out.columns:  # a quoted value replaces the default: nothing to fill
+                blank &= out[quoted].isna().to_numpy()
         if not blank.any():
             continue
         value = _typed(column, row["value"])
@@ -85,12 +80,60 @@ def apply_defaults(
         used[column] = {"value": value, "unit": row["unit"], "count": int(blank.sum()),
                         "source": row["source"], "confidence": row["confidence"],
                         "caveat_code": row["caveat_code"]}
-    for column in ("quantity", "load_factor", "operating_hours_h"):
+    for column in ("quantity", "load_factor", "operating_hours_h", "static_head_fraction"):
         if column in out.columns:
             kind = COLUMN_BY_NAME[column].kind
             out[column] = pd.to_numeric(out[column]).astype("int64" if kind == "int" and
                                                              out[column].notna().all() else float)
     return out, issues, used
+
+
+#: A default is not needed where the row quotes the value it would stand for.
+_QUOTE_REPLACES = {
+    "target_class": ("target_efficiency_pct",),
+    "target_equipment_grade": ("target_machine_efficiency_pct",
+                               "target_specific_power_kw_per_m3min", "target_no_load_loss_kw"),
+}
+
+
+def _rows_covered(out: pd.DataFrame, categories: str, measures: str) -> np.ndarray:
+    """Rows a defaults-table entry covers: its categories (or ``all``) and, among those, rows
+    with any of its measures (or ``all``)."""
+    covered = np.ones(len(out), dtype=bool)
+    if categories != "all":
+        covered &= out["category"].isin(categories.split()).to_numpy()
+    if measures != "all":
+        any_measure = np.zeros(len(out), dtype=bool)
+        for name in measures.split():
+            any_measure |= rows_with_measure(out["measure"], name)
+        covered &= any_measure
+    return covered
+
+
+def _grade_from_target_class(out: pd.DataFrame, log: CaveatLog) -> None:
+    """An equipment upgrade without a motor upgrade takes a GB grade written as target_class.
+
+    Inventories often have one 目标能效等级 column; for a transformer or a compressor it can
+    only mean the machine's grade. With a motor upgrade on the same row it means the motor's,
+    and the machine's grade must be given in target_equipment_grade.
+    """
+    if "target_class" not in out.columns:
+        return
+    grade = out["target_class"].astype(object)
+    is_grade = grade.isin(["grade_1", "grade_2", "grade_3"]).to_numpy()
+    equipment = rows_with_measure(out["measure"], "upgrade_equipment")
+    motor = rows_with_measure(out["measure"], "upgrade_motor")
+    if "target_equipment_grade" not in out.columns:
+        out["target_equipment_grade"] = pd.Series([None] * len(out), index=out.index,
+                                                  dtype=object)
+    take = (is_grade & equipment & ~motor
+            & out["target_equipment_grade"].isna().to_numpy())
+    if take.any():
+        out["target_equipment_grade"] = out["target_equipment_grade"].astype(object)
+        out.loc[take, "target_equipment_grade"] = grade[take]
+        log.add("equipment.target_grade.from_target_class", "the machine's target grade was "
+                "read from target_class (no motor upgrade on the row)",
+                "设备目标能效等级取自目标能效等级列（该行无电机更换）", mask=take)
 
 
 def _typed(column: str, text: str):

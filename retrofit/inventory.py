@@ -852,7 +852,7 @@ def _choice_expected(col: Column) -> str:
     elif col.name == "poles":
         return f"one of {', '.join(col.choices)} (or {', '.join(c + '极' for c in col.choices)})"
     else:
-        source = schema.CATEGORY_ALIASES if col.name == "category" else schema.CLASS_ALIASES
+        source = schema.CHOICE_ALIASES[col.name]
         names = list(col.choices)
         zh = [next((a.upper() for a in source.get(n, ()) if _chinese(a)), None) for n in names]
         head = "one of " + ", ".join(names)

@@ -30,12 +30,33 @@ from .conversion import (
 from .defaults import apply_defaults, rows_with_measure
 from .exceptions import InventoryError, InventoryIssue
 from .inventory import Inventory, read_inventory, read_plants, validate_frame
-from .measures import upgrade_motor
+from .measures import compressed_air, fan_pump, transformer, upgrade_motor
 from .reference import Tables
 from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
 
-#: Measures this version computes, with the module that computes them.
-MEASURE_MODULES = {"upgrade_motor": upgrade_motor}
+#: The system modules: each computes whole rows, every measure on the row at once, so that
+#: measures combined on one asset (a new motor behind a new drive) are never double counted.
+SYSTEM_MODULES = {"motor": upgrade_motor, "fan_pump": fan_pump,
+                  "compressed_air": compressed_air, "transformer": transformer}
+
+
+def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Name of the system module that computes each row (see :data:`SYSTEM_MODULES`).
+
+    Transformers go to ``transformer``; compressors with any air-side measure to
+    ``compressed_air`` (which also takes a motor upgrade on the same row); fans and pumps with
+    a drive or a new machine to ``fan_pump`` (likewise); every other row, a bare motor upgrade,
+    to ``motor``.
+    """
+    cat = category.to_numpy(dtype=object)
+    def has(name: str) -> np.ndarray:
+        return rows_with_measure(measure, name)
+    air_side = has("upgrade_equipment") | has("fix_leaks") | has("reduce_pressure")
+    system = has("add_vfd") | has("upgrade_equipment")
+    return np.select(
+        [cat == "transformer", (cat == "compressor") & air_side,
+         np.isin(cat, ["fan", "pump"]) & system],
+        ["transformer", "compressed_air", "fan_pump"], default="motor")
 
 
 def estimate(
@@ -109,8 +130,9 @@ def estimate(
         raise InventoryError(issues[:max_errors], total=len(issues))
 
     computed = []
-    for name, module in MEASURE_MODULES.items():
-        positions = np.flatnonzero(rows_with_measure(assets["measure"], name))
+    routes = route(assets["category"], assets["measure"])
+    for name, module in SYSTEM_MODULES.items():
+        positions = np.flatnonzero(routes == name)
         if positions.size:
             frame, found = module.compute(assets, positions, tabs, log, file=meta.path,
                                           header_map=meta.header_map)
@@ -124,7 +146,9 @@ def estimate(
 
     out = assets.copy()
     for column in results.columns:
-        out[column] = results[column]
+        # a module's column fills its own rows; other rows keep their input value, if any
+        out[column] = (results[column].where(results[column].notna(), out[column])
+                       if column in out.columns else results[column])
     saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
     out["energy_saved_kwh"] = saved
     out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
@@ -172,6 +196,18 @@ def estimate(
                 "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
                 "part-load curve (quartic through 25–125 % load points, linear losses below "
                 "25 %); saving = E_baseline − E_retrofit at the same shaft load"),
+            "fan_pump": (
+                "per duty point q (flow_profile): baseline shaft P = P_d·f_c(q) from the "
+                "control's curve (flow_control_power_curves), P_d = rated_power_kw × "
+                "load_factor; add_vfd: P = P_d·q·(h_s + (1 − h_s)·q²) with the machine "
+                "efficiency held, plus drive losses η_d(size, load) from "
+                "vfd_part_load_efficiency; upgrade_equipment: × η_machine,present / "
+                "η_machine,new (GB 19761-2020 table / GB 19762-2025 formula or the quote); "
+                "upgrade_motor: the new motor's part-load efficiency at the reduced load; "
+                "E = Σ share·hours·quantity·P/(η_motor·η_drive); on_off: the motor runs at "
+                "design load for the share q of the time"),
+            "compressed_air": compressed_air.MODEL,
+            "transformer": transformer.MODEL,
         },
         "defaults": defaults_used,
         "bai_yi": bai_yi,
@@ -256,7 +292,7 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
 def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
-    sums = ["motor_kw_retrofitted", "baseline_energy_kwh", "retrofit_energy_kwh",
+    sums = ["retrofitted_motor_kw", "baseline_energy_kwh", "retrofit_energy_kwh",
             "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
             "coal_saved_tce_equal_value", "co2_avoided_t"]
     grouped = out.groupby("plant_id", sort=False)

@@ -17,6 +17,7 @@ LABELS = {
         "coal_saved_tce": "saved tce/yr", "co2_avoided_t": "CO2 t/yr",
         "plant_energy_tce": "energy tce", "saving_share": "share", "bai_yi_status": "百一",
         "shortfall_tce": "short tce", "asset_id": "asset", "rated_power_kw": "kW",
+        "category": "type", "measure": "measure",
         "quantity": "qty", "efficiency_baseline_pct": "η before %",
         "efficiency_retrofit_pct": "η after %", "load_factor": "load",
         "operating_hours_h": "h/yr", "cost_saved_cny": "CNY/yr", "payback_years": "payback yr",
@@ -32,6 +33,7 @@ LABELS = {
         "coal_saved_tce": "节能 tce/年", "co2_avoided_t": "减碳 tCO2/年",
         "plant_energy_tce": "上年能耗 tce", "saving_share": "节能率", "bai_yi_status": "百一",
         "shortfall_tce": "差额 tce", "asset_id": "设备编号", "rated_power_kw": "功率kW",
+        "category": "类型", "measure": "措施",
         "quantity": "台数", "efficiency_baseline_pct": "改前效率%",
         "efficiency_retrofit_pct": "改后效率%", "load_factor": "负载率",
         "operating_hours_h": "小时/年", "cost_saved_cny": "节约元/年", "payback_years": "回收期年",
@@ -41,7 +43,7 @@ LABELS = {
 
 PLANT_VIEW = ["plant_id", "plant_name", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
               "plant_energy_tce", "saving_share", "bai_yi_status", "shortfall_tce"]
-ASSET_VIEW = ["plant_id", "asset_id", "quantity", "rated_power_kw", "load_factor",
+ASSET_VIEW = ["plant_id", "asset_id", "category", "measure", "quantity", "rated_power_kw", "load_factor",
               "operating_hours_h", "efficiency_class_baseline", "efficiency_baseline_pct",
               "efficiency_class_retrofit", "efficiency_retrofit_pct", "energy_saved_kwh",
               "coal_saved_tce", "cost_saved_cny", "payback_years"]
@@ -58,6 +60,8 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
             if column.endswith("_kwh") or column in ("cost_saved_cny", "operating_hours_h"):
                 digits = 0
             out[column] = series.map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
+        elif not pd.api.types.is_numeric_dtype(series):
+            out[column] = series.astype(object).where(series.notna(), "—")
     return out
 
 

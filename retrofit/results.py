@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .caveats import Caveat
+from .measures import compressed_air, fan_pump, machines, transformer
 
 try:  # a core dependency; the pandas writer below still works without it
     import pyarrow as pa
@@ -53,8 +54,14 @@ ASSET_COLUMNS: dict[str, str] = {
     "part_load_curve_retrofit": "part-load curve used after retrofit",
     "part_load_ratio_retrofit": "efficiency at load ÷ full-load efficiency after retrofit [-]",
     "efficiency_retrofit_pct": "efficiency at the load used after retrofit [%]",
-    "baseline_energy_kwh": "input energy per year before retrofit [kWh]",
-    "retrofit_energy_kwh": "input energy per year after retrofit [kWh]",
+    **fan_pump.OUTPUT_COLUMNS,
+    **machines.OUTPUT_COLUMNS,
+    **compressed_air.OUTPUT_COLUMNS,
+    **transformer.OUTPUT_COLUMNS,
+    "baseline_energy_kwh": "input energy per year before retrofit [kWh]; for a transformer, "
+                           "its loss energy",
+    "retrofit_energy_kwh": "input energy per year after retrofit [kWh]; for a transformer, "
+                           "its loss energy",
     "energy_saved_kwh": "baseline − retrofit [kWh/yr]; negative if the retrofit uses more",
     "coal_saved_tce": "headline standard coal saved, on the run's basis [tce/yr]",
     "coal_saved_tce_equivalent": "standard coal saved, 当量值 basis [tce/yr]",
@@ -64,7 +71,9 @@ ASSET_COLUMNS: dict[str, str] = {
     "cost_saved_cny": "energy saved × price [CNY/yr]; null without a price",
     "investment_cny": "investment [CNY]; null when not given",
     "payback_years": "investment ÷ cost saved [yr]; null without both or with no saving",
-    "motor_kw_retrofitted": "rated motor power retrofitted, rated_power_kw × quantity [kW]",
+    "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, rated_power_kw "
+                            "× quantity; 0 for leak repair, pressure reduction, transformers "
+                            "[kW]",
     "factor_equivalent_kgce_per_kwh": "当量值 factor used [kgce/kWh]",
     "factor_equal_value_kgce_per_kwh": "等价值 factor used [kgce/kWh]",
     "grid_factor_tco2_per_mwh": "grid CO2 factor used [tCO2/MWh]",
@@ -75,7 +84,8 @@ PLANT_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",
     "plant_name": "enterprise / plant name, when the input has one",
     "assets": "asset rows [-]",
-    "motor_kw_retrofitted": "rated motor power retrofitted [kW]",
+    "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, toward the "
+                            "3 GW goal [kW]",
     "baseline_energy_kwh": "input energy before retrofit [kWh/yr]",
     "retrofit_energy_kwh": "input energy after retrofit [kWh/yr]",
     "energy_saved_kwh": "energy saved [kWh/yr]",

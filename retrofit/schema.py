@@ -111,11 +111,23 @@ MEASURES: tuple[Measure, ...] = (
         requires=("rated_power_kw", "poles"),
         requires_one_of=(("efficiency_class", "efficiency_pct"),),
     ),
-    Measure("add_vfd", ("add_vfd", "变频改造", "加装变频器", "vfd", "vsd"), ("fan", "pump"),
-            False, "variable-speed drive on a fan or pump"),
-    Measure("upgrade_equipment", ("upgrade_equipment", "设备更新", "更换高效设备"),
-            ("fan", "pump", "compressor", "transformer"), False,
-            "replace the machine by one of a higher GB grade"),
+    Measure("add_vfd", ("add_vfd", "变频改造", "加装变频器", "变频调速改造", "变频", "vfd", "vsd"),
+            ("fan", "pump"), True,
+            "variable-speed drive on a centrifugal fan or pump in place of its flow control",
+            requires=("rated_power_kw", "poles", "control", "flow_profile"),
+            requires_one_of=(("efficiency_class", "efficiency_pct"),)),
+    Measure("upgrade_equipment", ("upgrade_equipment", "设备更新", "更换高效设备", "设备能效提升",
+                                  "设备升级"),
+            ("fan", "pump", "compressor", "transformer"), True,
+            "replace the machine by one of a GB efficiency grade (fan, pump, air compressor, "
+            "transformer)"),
+    Measure("fix_leaks", ("fix_leaks", "泄漏治理", "压缩空气泄漏治理", "堵漏", "漏气治理"),
+            ("compressor",), True, "repair compressed-air leaks down to a target leak share",
+            requires=("leak_fraction",)),
+    Measure("reduce_pressure", ("reduce_pressure", "降压", "降低供气压力", "降低排气压力",
+                                "压力优化"),
+            ("compressor",), True, "lower the compressor discharge pressure",
+            requires=("pressure_reduction_bar",)),
     Measure("improve_pue", ("improve_pue", "pue改造", "降低pue"), ("datacenter",), False,
             "lower a data centre's PUE"),
     Measure("refresh_it", ("refresh_it", "it设备更新"), ("datacenter",), False,
@@ -148,6 +160,67 @@ CLASS_ALIASES: dict[str, tuple[str, ...]] = {
     "YE3": ("ye3", "ye3系列"),
     "YE4": ("ye4", "ye4系列"),
     "YE5": ("ye5", "ye5系列"),
+}
+
+GRADE_ALIASES = {k: v for k, v in CLASS_ALIASES.items() if k.startswith("grade_")}
+
+#: Baseline flow control of a fan or pump (measure add_vfd).
+CONTROL_ALIASES: dict[str, tuple[str, ...]] = {
+    "throttle": ("throttle", "throttling", "valve", "阀门", "阀门调节", "节流", "节流调节",
+                 "出口阀门调节", "出口阀调节"),
+    "damper_outlet": ("damper_outlet", "outlet damper", "discharge damper", "出口挡板",
+                      "出口挡板调节", "出口风门", "出口风门调节"),
+    "damper_inlet": ("damper_inlet", "inlet damper", "入口挡板", "进口挡板", "入口挡板调节",
+                     "进口挡板调节", "入口风门", "进口风门"),
+    "inlet_vane": ("inlet_vane", "inlet vanes", "inlet guide vanes", "入口导叶", "进口导叶",
+                   "导叶调节", "进口导叶调节", "入口导叶调节"),
+    "bypass": ("bypass", "recirculation", "旁路", "旁路调节", "回流", "回流调节"),
+    "on_off": ("on_off", "on/off", "cycling", "启停", "启停控制", "开停", "启停调节"),
+}
+FAN_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "centrifugal": ("centrifugal", "离心", "离心风机", "离心通风机", "离心式"),
+    "axial": ("axial", "轴流", "轴流风机", "轴流通风机", "轴流式"),
+    "external_rotor": ("external_rotor", "external rotor", "外转子", "外转子风机",
+                       "外转子离心风机", "外转子直联前向离心风机"),
+}
+PUMP_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "end_suction": ("end_suction", "end suction", "single stage", "单级单吸", "单级单吸泵",
+                    "端吸泵", "单级泵"),
+    "double_suction": ("double_suction", "double suction", "split case", "单级双吸",
+                       "双吸泵", "单级双吸泵"),
+    "in_line": ("in_line", "in-line", "inline", "管道泵", "管道式"),
+    "multistage": ("multistage", "multi-stage", "多级", "多级泵", "多级离心泵"),
+    "light_vertical_multistage": ("light_vertical_multistage", "轻型立式多级", "轻型立式多级泵",
+                                  "立式多级泵"),
+    "light_horizontal_multistage": ("light_horizontal_multistage", "轻型卧式多级",
+                                    "轻型卧式多级泵", "卧式多级泵"),
+}
+COMPRESSOR_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "oil_injected_rotary": ("oil_injected_rotary", "screw", "rotary screw", "喷油回转",
+                            "喷油螺杆", "螺杆", "螺杆式", "喷油螺杆空压机", "工频螺杆"),
+    "oil_injected_rotary_vsd": ("oil_injected_rotary_vsd", "vsd screw", "变频螺杆",
+                                "喷油回转变频", "变频喷油螺杆", "变频空压机"),
+    "piston": ("piston", "reciprocating", "活塞", "活塞式", "往复式"),
+    "oil_free_piston": ("oil_free_piston", "无油活塞", "无润滑活塞", "无油活塞式"),
+}
+COOLING_ALIASES: dict[str, tuple[str, ...]] = {
+    "air": ("air", "air-cooled", "air cooled", "风冷", "风冷式"),
+    "liquid": ("liquid", "water", "water-cooled", "liquid-cooled", "水冷", "水冷式", "液冷"),
+}
+TRANSFORMER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "oil": ("oil", "oil-immersed", "油浸", "油浸式", "油浸式变压器"),
+    "dry": ("dry", "dry-type", "干式", "干式变压器", "树脂绝缘干式"),
+}
+CORE_ALIASES: dict[str, tuple[str, ...]] = {
+    "steel": ("steel", "electrical steel", "silicon steel", "电工钢", "电工钢带", "硅钢",
+              "硅钢片"),
+    "amorphous": ("amorphous", "amorphous alloy", "非晶", "非晶合金"),
+}
+INSULATION_ALIASES: dict[str, tuple[str, ...]] = {
+    "B": ("b", "b级", "b(100℃)"), "F": ("f", "f级", "f(120℃)"), "H": ("h", "h级", "h(145℃)"),
+}
+VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
+    "Dyn11": ("dyn11",), "Yzn11": ("yzn11",), "Yyn0": ("yyn0",),
 }
 
 CATEGORIES = tuple(CATEGORY_ALIASES)
@@ -222,6 +295,133 @@ COLUMNS: tuple[Column, ...] = (
            "run's year)", "投运日期", ("in_service_date", "in service date",
                                         "commissioning date", "投运日期", "投产日期",
                                         "改造完成日期")),
+    # --- fans and pumps: flow control and variable speed (measure add_vfd) -------------
+    Column("control", "choice", "", "present flow control of the fan or pump", "流量调节方式",
+           ("control", "flow control", "control method", "调节方式", "流量调节方式", "控制方式"),
+           choices=tuple(CONTROL_ALIASES)),
+    Column("flow_profile", "text", "% flow : % hours", "duty profile: pairs of % of design "
+           "flow : % of operating hours joined with ; (e.g. 100:20;80:50;60:30), or a profile "
+           "name from table flow_profiles", "流量工况（流量%:时间%，以;分隔，或工况表名称）",
+           ("flow_profile", "flow profile", "duty profile", "duty cycle", "流量工况", "流量分布",
+            "运行工况", "工况分布")),
+    Column("static_head_fraction", "fraction", "0–1", "static share of the system head (or "
+           "pressure) at design flow", "静扬程（静压）占设计扬程之比",
+           ("static_head_fraction", "static head fraction", "static fraction", "静扬程占比",
+            "静压占比", "静压比", "静扬程比"), minimum=0, maximum=1, maximum_inclusive=False,
+           units={"%": 0.01}, default="fans 0; pumps from table inventory_defaults"),
+    # --- fan, pump, compressor, transformer: the machine itself (upgrade_equipment) -------
+    Column("machine_efficiency_pct", "number", "%", "measured or nameplate efficiency of the "
+           "fan or pump itself (not its motor)", "风机/水泵本体效率（实测或铭牌）",
+           ("machine_efficiency_pct", "machine efficiency", "fan efficiency", "pump efficiency",
+            "设备效率", "风机效率", "泵效率", "水泵效率", "本体效率"), minimum=0, maximum=100,
+           minimum_inclusive=False, maximum_inclusive=False, units={"%": 1.0}),
+    Column("target_machine_efficiency_pct", "number", "%", "quoted efficiency of the new fan "
+           "or pump; overrides target_equipment_grade", "新风机/水泵效率（报价或样本）",
+           ("target_machine_efficiency_pct", "target machine efficiency", "新设备效率",
+            "目标设备效率", "新风机效率", "新泵效率"), minimum=0, maximum=100,
+           minimum_inclusive=False, maximum_inclusive=False, units={"%": 1.0}),
+    Column("target_equipment_grade", "choice", "", "GB efficiency grade of the new fan, pump, "
+           "compressor or transformer", "新设备目标能效等级",
+           ("target_equipment_grade", "target equipment grade", "equipment target grade",
+            "设备目标能效等级", "新设备能效等级", "目标设备能效等级"),
+           choices=tuple(GRADE_ALIASES),
+           default="target_class if a grade and no motor upgrade, else grade_2"),
+    Column("fan_type", "choice", "", "fan type for the GB 19761-2020 table", "风机类型",
+           ("fan_type", "fan type", "风机类型", "风机型式"), choices=tuple(FAN_TYPE_ALIASES)),
+    Column("pressure_coefficient", "number", "", "fan pressure coefficient ψ (GB 19761-2020)",
+           "压力系数 ψ", ("pressure_coefficient", "pressure coefficient", "psi", "压力系数",
+                           "全压系数"), minimum=0, minimum_inclusive=False),
+    Column("specific_speed", "number", "", "specific speed ns as the GB standard defines it "
+           "(fans: GB 19761-2020; pumps: computed from speed, flow and head when given)",
+           "比转速 ns", ("specific_speed", "specific speed", "ns", "比转速", "比转数"),
+           minimum=0, minimum_inclusive=False),
+    Column("fan_size_no", "number", "", "fan size number 机号 (impeller diameter in dm)",
+           "机号", ("fan_size_no", "fan size", "fan number", "机号", "风机机号"), minimum=0,
+           minimum_inclusive=False),
+    Column("hub_ratio", "fraction", "0–1", "axial fan hub ratio γ", "轮毂比",
+           ("hub_ratio", "hub ratio", "轮毂比"), minimum=0, maximum=1, minimum_inclusive=False,
+           maximum_inclusive=False),
+    Column("pump_type", "choice", "", "pump type for the GB 19762-2025 formula", "泵类型",
+           ("pump_type", "pump type", "泵类型", "泵型式", "泵型"), choices=tuple(PUMP_TYPE_ALIASES)),
+    Column("flow_m3h", "number", "m³/h", "pump rated (best-efficiency-point) flow", "额定流量",
+           ("flow_m3h", "flow", "rated flow", "design flow", "流量", "额定流量", "设计流量"),
+           minimum=0, minimum_inclusive=False,
+           units={"m3/h": 1.0, "m³/h": 1.0, "立方米/小时": 1.0, "t/h": 1.0}),
+    Column("head_m", "number", "m", "pump rated head (per pump, all stages)", "额定扬程",
+           ("head_m", "head", "rated head", "扬程", "额定扬程", "设计扬程"), minimum=0,
+           minimum_inclusive=False, units={"m": 1.0, "米": 1.0}),
+    Column("speed_rpm", "number", "r/min", "rated speed", "额定转速",
+           ("speed_rpm", "speed", "rpm", "rated speed", "转速", "额定转速"), minimum=0,
+           minimum_inclusive=False, units={"r/min": 1.0, "rpm": 1.0, "转/分": 1.0}),
+    Column("stages", "int", "", "number of pump stages", "级数", ("stages", "级数", "泵级数"),
+           minimum=1),
+    # --- air compressors ------------------------------------------------------------------
+    Column("specific_power_kw_per_m3min", "number", "kW/(m³/min)", "measured package specific "
+           "power (input power ÷ free air delivery)", "实测比功率",
+           ("specific_power_kw_per_m3min", "specific power", "比功率", "实测比功率",
+            "机组比功率"), minimum=0, minimum_inclusive=False,
+           units={"kw/(m3/min)": 1.0, "kw/(m³/min)": 1.0}),
+    Column("target_specific_power_kw_per_m3min", "number", "kW/(m³/min)", "quoted specific "
+           "power of the new compressor; overrides target_equipment_grade", "新空压机比功率",
+           ("target_specific_power_kw_per_m3min", "target specific power", "目标比功率",
+            "新机比功率"), minimum=0, minimum_inclusive=False,
+           units={"kw/(m3/min)": 1.0, "kw/(m³/min)": 1.0}),
+    Column("discharge_pressure_mpa", "number", "MPa", "rated discharge pressure (gauge)",
+           "额定排气压力", ("discharge_pressure_mpa", "discharge pressure", "pressure",
+                            "排气压力", "额定排气压力"), minimum=0, minimum_inclusive=False,
+           units={"mpa": 1.0, "bar": 0.1, "kpa": 0.001}),
+    Column("compressor_type", "choice", "", "compressor type for the GB 19153-2019 tables",
+           "空压机类型", ("compressor_type", "compressor type", "空压机类型", "压缩机类型",
+                          "空压机型式"), choices=tuple(COMPRESSOR_TYPE_ALIASES)),
+    Column("cooling", "choice", "", "compressor cooling", "冷却方式",
+           ("cooling", "cooling method", "冷却方式"), choices=tuple(COOLING_ALIASES)),
+    Column("leak_fraction", "fraction", "0–1", "present leak share of compressor output",
+           "泄漏率", ("leak_fraction", "leak rate", "leakage", "泄漏率", "漏气率"), minimum=0,
+           maximum=1, maximum_inclusive=False, units={"%": 0.01}),
+    Column("target_leak_fraction", "fraction", "0–1", "leak share after repair",
+           "治理后泄漏率", ("target_leak_fraction", "target leak rate", "目标泄漏率",
+                             "治理后泄漏率"), minimum=0, maximum=1, maximum_inclusive=False,
+           units={"%": 0.01}, default="0.10 (table compressed_air_parameters)"),
+    Column("pressure_reduction_bar", "number", "bar", "reduction of the discharge pressure",
+           "排气压力降低值", ("pressure_reduction_bar", "pressure reduction", "降压幅度",
+                               "压力降低值", "排气压力降低"), minimum=0, minimum_inclusive=False,
+           units={"bar": 1.0, "mpa": 10.0, "kpa": 0.01}),
+    # --- transformers ----------------------------------------------------------------------
+    Column("rated_kva", "number", "kVA", "transformer rated capacity", "额定容量",
+           ("rated_kva", "rated kva", "capacity", "kva", "额定容量", "容量"), minimum=0,
+           minimum_inclusive=False, units={"kva": 1.0, "千伏安": 1.0, "mva": 1000.0}),
+    Column("transformer_series", "text", "", "present transformer series (S7, S9, S11, "
+           "SCB10 …; see table transformer_series_losses)", "变压器型号系列",
+           ("transformer_series", "transformer series", "变压器系列", "型号系列",
+            "变压器型号")),
+    Column("transformer_type", "choice", "", "oil-immersed or dry-type", "变压器类型",
+           ("transformer_type", "transformer type", "变压器类型", "冷却介质"),
+           choices=tuple(TRANSFORMER_TYPE_ALIASES)),
+    Column("core_material", "choice", "", "core of the new transformer", "新变压器铁芯材料",
+           ("core_material", "core", "铁芯材料", "铁心材料"), choices=tuple(CORE_ALIASES),
+           default="steel"),
+    Column("insulation_class", "choice", "", "dry-type insulation class of the new "
+           "transformer", "绝缘耐热等级", ("insulation_class", "insulation", "绝缘等级",
+                                            "绝缘耐热等级"), choices=tuple(INSULATION_ALIASES),
+           default="F (dry-type)"),
+    Column("vector_group", "choice", "", "winding connection of the new oil transformer",
+           "联结组别", ("vector_group", "connection", "联结组别", "联结组标号", "接线组别"),
+           choices=tuple(VECTOR_GROUP_ALIASES), default="Dyn11"),
+    Column("no_load_loss_kw", "number", "kW", "measured or nameplate no-load loss P0 of the "
+           "present transformer", "空载损耗", ("no_load_loss_kw", "no-load loss", "p0",
+                                               "空载损耗"), minimum=0, minimum_inclusive=False,
+           units={"kw": 1.0, "w": 0.001}),
+    Column("load_loss_kw", "number", "kW", "measured or nameplate load loss Pk of the present "
+           "transformer at rated current", "负载损耗", ("load_loss_kw", "load loss", "pk",
+                                                        "负载损耗", "短路损耗"), minimum=0,
+           minimum_inclusive=False, units={"kw": 1.0, "w": 0.001}),
+    Column("target_no_load_loss_kw", "number", "kW", "quoted no-load loss of the new "
+           "transformer; with target_load_loss_kw overrides the grade table",
+           "新变压器空载损耗", ("target_no_load_loss_kw", "target no-load loss", "新变压器空载损耗"),
+           minimum=0, minimum_inclusive=False, units={"kw": 1.0, "w": 0.001}),
+    Column("target_load_loss_kw", "number", "kW", "quoted load loss of the new transformer",
+           "新变压器负载损耗", ("target_load_loss_kw", "target load loss", "新变压器负载损耗"),
+           minimum=0, minimum_inclusive=False, units={"kw": 1.0, "w": 0.001}),
     Column("plant_energy_tce", "number", "tce", "the plant's previous-year total energy use",
            "上年综合能耗", ("plant_energy_tce", "plant energy", "annual energy", "上年综合能耗",
                            "年综合能耗", "综合能耗"), minimum=0, minimum_inclusive=False,
@@ -252,15 +452,30 @@ def _index(pairs: dict[str, tuple[str, ...]]) -> dict[str, str]:
 #: normalised header alias → canonical column
 COLUMN_ALIASES: dict[str, str] = _index({c.name: c.aliases for c in COLUMNS})
 #: normalised value alias → canonical value, per choice column
+#: canonical value → accepted spellings, per choice column (measure and poles aside)
+CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "category": CATEGORY_ALIASES,
+    "efficiency_class": CLASS_ALIASES,
+    "target_class": CLASS_ALIASES,
+    "target_equipment_grade": GRADE_ALIASES,
+    "control": CONTROL_ALIASES,
+    "fan_type": FAN_TYPE_ALIASES,
+    "pump_type": PUMP_TYPE_ALIASES,
+    "compressor_type": COMPRESSOR_TYPE_ALIASES,
+    "cooling": COOLING_ALIASES,
+    "transformer_type": TRANSFORMER_TYPE_ALIASES,
+    "core_material": CORE_ALIASES,
+    "insulation_class": INSULATION_ALIASES,
+    "vector_group": VECTOR_GROUP_ALIASES,
+}
 VALUE_ALIASES: dict[str, dict[str, str]] = {
-    "category": _index(CATEGORY_ALIASES),
+    **{name: _index(aliases) for name, aliases in CHOICE_ALIASES.items()},
     "measure": _index({m.name: m.aliases for m in MEASURES}),
-    "efficiency_class": _index(CLASS_ALIASES),
-    "target_class": _index(CLASS_ALIASES),
     "poles": {p: p for p in ("2", "4", "6", "8")} | {f"{p}极": p for p in ("2", "4", "6", "8")},
 }
 
-_UNIT_SUFFIX = re.compile(r"^(?P<base>.+?)[(\[](?P<unit>[^()\[\]]*)[)\]]$")
+# the unit may itself hold one pair of brackets: 比功率(kW/(m³/min))
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.+?)[(\[](?P<unit>(?:[^()\[\]]|\([^()\[\]]*\))*)[)\]]$")
 
 
 def match_header(header: str) -> tuple[str | None, float]:

@@ -157,10 +157,8 @@ def _needed_by() -> dict[str, list[str]]:
 
 
 def _allowed_values(col: Column, lang: str) -> str:
-    if col.name == "category":
-        pairs = [(k, v) for k, v in schema.CATEGORY_ALIASES.items()]
-    elif col.kind == "choice" and col.name in ("efficiency_class", "target_class"):
-        pairs = list(schema.CLASS_ALIASES.items())
+    if col.name in schema.CHOICE_ALIASES:
+        pairs = list(schema.CHOICE_ALIASES[col.name].items())
     elif col.name == "measure":
         not_yet = "（暂未建模）" if lang == "zh" else " (not modelled yet)"
         lines = []

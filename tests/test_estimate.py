@@ -199,8 +199,15 @@ def test_excel_output_has_all_sheets(tmp_path, iec_55kw_ie2_to_ie4):
 
 def test_sample_plant_runs():
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
-    assert len(result.assets) == 10
+    assert len(result.assets) == 15
     assert np.isfinite(result.assets.energy_saved_kwh).all()
+    # every kind of asset the sample shows: motors, a drive, a pump, a compressor, a transformer
+    assert set(result.assets.measure) == {
+        "upgrade_motor", "upgrade_motor+add_vfd", "add_vfd", "upgrade_equipment",
+        "upgrade_equipment+fix_leaks+reduce_pressure"}
+    # the transformer and the air-side measures replace no motor
+    kw = result.assets.set_index("asset_id").retrofitted_motor_kw
+    assert kw["T-401"] == 0 and kw["F-011"] == 150 and kw["C-301"] == 90
 
 
 def test_plants_file_supplies_energy_and_name(tmp_path):

@@ -33,6 +33,40 @@ HEADERS_ZH = [
     "投资额(元)",
     "电价(元/kWh)",
     "投运日期",
+    "调节方式",
+    "流量工况",
+    "静扬程占比",
+    "设备效率(%)",
+    "新设备效率(%)",
+    "设备目标能效等级",
+    "风机类型",
+    "压力系数",
+    "比转速",
+    "机号",
+    "轮毂比",
+    "泵类型",
+    "流量(m³/h)",
+    "扬程(m)",
+    "转速(r/min)",
+    "级数",
+    "比功率(kW/(m³/min))",
+    "目标比功率(kW/(m³/min))",
+    "排气压力(MPa)",
+    "空压机类型",
+    "冷却方式",
+    "泄漏率",
+    "目标泄漏率",
+    "降压幅度(bar)",
+    "额定容量(kVA)",
+    "变压器系列",
+    "变压器类型",
+    "铁芯材料",
+    "绝缘等级",
+    "联结组别",
+    "空载损耗(kW)",
+    "负载损耗(kW)",
+    "新变压器空载损耗(kW)",
+    "新变压器负载损耗(kW)",
     "上年综合能耗(tce)",
 ]
 
@@ -77,8 +111,10 @@ def test_blank_template_reads_back_as_header_without_rows(name, lang):
 def test_every_template_header_maps_to_its_column(lang):
     write_template("filled.csv", lang=lang)
     with open("filled.csv", "a", encoding="utf-8", newline="") as fh:
-        # 17 cells in schema order; 投资额(元) 30000 stays 30000 (factor 1 for 元)
-        fh.write("P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,5000\r\n")
+        # cells in schema order (the motor-system columns blank); 投资额(元) 30000 stays 30000
+        blank_system_columns = "," * 34
+        fh.write("P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
+                 + blank_system_columns + "5000\r\n")
     inv = read_inventory("filled.csv")
     assert list(inv.meta.header_map) == [c.name for c in schema.COLUMNS]
     assert all(f == 1.0 for f in inv.meta.unit_factors.values())
@@ -104,7 +140,9 @@ def test_xlsx_has_a_frozen_inventory_sheet_and_a_guide():
     assert by_name["plant_id"][8] == "是"
     assert "motor: 电机" in by_name["category"][5]
     assert "grade_2: 二级" in by_name["efficiency_class"][5]
-    assert "add_vfd: 变频改造, 加装变频器（暂未建模）" in by_name["measure"][5]
+    assert "add_vfd: 变频改造, 加装变频器, 变频调速改造, 变频" in by_name["measure"][5]
+    assert "improve_pue: PUE改造, 降低PUE（暂未建模）" in by_name["measure"][5]
+    assert "throttle: 阀门, 阀门调节, 节流" in by_name["control"][5]
     assert by_name["rated_power_kw"][6] == "数值 > 0（kW）"
     assert by_name["poles"][6] == "其中之一：2, 4, 6, 8"
 

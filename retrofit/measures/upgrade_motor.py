@@ -176,6 +176,104 @@ def _per_row(per_value, codes: np.ndarray, missing) -> np.ndarray:
     return np.append(values, missing)[codes]
 
 
+@dataclass(frozen=True)
+class MotorSide:
+    """A motor's efficiency at the loads asked for, with the audit columns behind it."""
+
+    efficiency: np.ndarray  # fraction, shaped like the loads
+    columns: dict[str, np.ndarray]  # per-row audit columns, named ``…_{side}…``
+    issues: list[InventoryIssue]
+
+
+SIDE_COLUMNS = {
+    "baseline": ("efficiency_class", "efficiency_pct"),
+    "retrofit": ("target_class", "target_efficiency_pct"),
+}
+
+
+def motor_efficiency(
+    rows: pd.DataFrame, side: str, loads: np.ndarray, tables: Tables, log: CaveatLog, *,
+    file: str, header_map: dict[str, str], inputs_from: str | None = None,
+) -> MotorSide:
+    """Part-load efficiency of each row's motor at ``loads`` (fraction of rated output).
+
+    ``side`` names the output columns; ``inputs_from`` (default ``side``) picks the input
+    columns: ``baseline`` reads efficiency_class / efficiency_pct, ``retrofit`` reads
+    target_class / target_efficiency_pct. ``loads`` is ``(n,)`` or ``(n, k)`` for k duty points
+    per row. ``log`` covers exactly ``rows``.
+    """
+    class_col, pct_col = SIDE_COLUMNS[inputs_from or side]
+    p_kw = rows["rated_power_kw"].to_numpy(dtype=float)
+    poles = rows["poles"].astype(int).to_numpy()
+    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    no_load = float(params[("motor_part_load", "no_load_loss_fraction_of_loss_at_quarter_load")])
+    class_map = tables["motor_class_map"].set_index("efficiency_class")
+    issues: list[InventoryIssue] = []
+    out: dict[str, np.ndarray] = {}
+
+    given_class = _column(rows, class_col)
+    given_pct = _column(rows, pct_col).astype(float).to_numpy()
+    has_pct = ~np.isnan(given_pct)
+    resolved = _resolve_series(given_class, tables, log, side)
+    table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
+    bad = table_eff.out_of_range & ~has_pct
+    header = header_map.get("rated_power_kw", "rated_power_kw")
+    for r, value in zip(rows["source_row"].to_numpy()[bad], p_kw[bad], strict=True):
+        issues.append(InventoryIssue(
+            "out-of-range", file, int(r), header, f"{value:g}",
+            f"a rated power inside the {side} class table (IEC 60034-30-1 / GB 18613-2020: "
+            f"0.12–1000 kW), or give {pct_col}"))
+    eff_fl = np.where(has_pct, given_pct, table_eff.efficiency_pct)
+    method = np.where(has_pct, "input", table_eff.method)
+    source = np.where(has_pct, f"input:{pct_col}", table_eff.table)
+
+    # the curve shape follows the class; a bare efficiency is placed in the class it meets
+    curve_class = resolved.to_numpy(dtype=object).copy()
+    no_class = pd.isna(curve_class)
+    if no_class.any():
+        inferred = infer_ie_level(given_pct[no_class], poles[no_class], p_kw[no_class], tables)
+        curve_class[no_class] = inferred
+        log.add(f"motor.part_load.{side}_class_inferred", f"no {side} class given: the "
+                "part-load curve is that of the best IE class the given efficiency meets",
+                "未给出能效等级：按效率值所达到的 IE 等级选取部分负载曲线", mask=no_class)
+    below_min = has_pct & ~no_class & (given_pct < table_eff.efficiency_pct)
+    log.add(f"motor.efficiency.{side}_below_class_minimum", f"the given {side} efficiency is "
+            "below the minimum of the given class: check the nameplate",
+            "给定效率低于所给能效等级的限值，请核对铭牌", mask=below_min)
+    # a handful of classes: look each one up once, then spread the answers to the rows
+    class_codes, classes_present = pd.factorize(curve_class)
+    by_class = class_map.reindex(classes_present)
+    curves = _per_row(by_class["part_load_curve"], class_codes, np.nan)
+    shape_proxy = _per_row(by_class["ie_level"].isin(["IE4", "IE5"]), class_codes, False)
+    log.add("motor.part_load.shape_proxy", "no public IE4/IE5 part-load curve: the IE3 "
+            "(premium) shape is used", "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
+            mask=shape_proxy)
+    grade1 = _per_row(pd.Index(classes_present).isin(["IE5", "grade_1"]), class_codes,
+                      False) & ~has_pct
+    log.add("motor.gb_grade1.single_source", "GB 18613-2020 grade 1 (IE5 level) values rest "
+            "on a single extraction of the standard (confidence M)",
+            "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）", mask=grade1)
+    interpolated = np.isin(method, ["eu2019_1781_formula", "log_linear"])
+    log.add("motor.efficiency.interpolated", "rated power between tabulated sizes: "
+            "EU 2019/1781 formula or log-linear interpolation used (see method column)",
+            "额定功率介于表列规格之间：按公式或对数线性插值", mask=interpolated)
+
+    rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, log)
+    loads = np.asarray(loads, dtype=float)
+    if loads.ndim == 1:
+        eta = motors.part_load_efficiency(eff_fl / 100.0, loads, rel, no_load)
+    else:  # one column of duty points at a time: the model works on one load per row
+        eta = np.column_stack([
+            motors.part_load_efficiency(eff_fl / 100.0, loads[:, j], rel, no_load)
+            for j in range(loads.shape[1])]) if loads.shape[1] else np.empty_like(loads)
+    out[f"efficiency_class_{side}"] = curve_class
+    out[f"efficiency_fl_{side}_pct"] = eff_fl
+    out[f"efficiency_fl_{side}_method"] = method
+    out[f"efficiency_fl_{side}_source"] = source
+    out[f"part_load_curve_{side}"] = curve_label
+    return MotorSide(eta, out, issues)
+
+
 def compute(
     assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
     file: str, header_map: dict[str, str],
@@ -188,94 +286,33 @@ def compute(
     rows = assets.iloc[positions]
     n = len(rows)
     p_kw = rows["rated_power_kw"].to_numpy(dtype=float)
-    poles = rows["poles"].astype(int).to_numpy()
     load = rows["load_factor"].to_numpy(dtype=float)
     hours = rows["operating_hours_h"].to_numpy(dtype=float)
     qty = rows["quantity"].to_numpy(dtype=float)
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
-    no_load = float(params[("motor_part_load", "no_load_loss_fraction_of_loss_at_quarter_load")])
-    class_map = tables["motor_class_map"].set_index("efficiency_class")
     issues: list[InventoryIssue] = []
     out: dict[str, np.ndarray] = {}  # one DataFrame built at the end, not column by column
-
-    sides = {
-        "baseline": ("efficiency_class", "efficiency_pct"),
-        "retrofit": ("target_class", "target_efficiency_pct"),
-    }
     efficiency_at_load = {}
     sub_log = CaveatLog(n)  # caveats of these rows, placed into the run's log once at the end
-    for side, (class_col, pct_col) in sides.items():
-        given_class = _column(rows, class_col)
-        given_pct = _column(rows, pct_col).astype(float).to_numpy()
-        has_pct = ~np.isnan(given_pct)
-        resolved = _resolve_series(given_class, tables, sub_log, side)
-        table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
-        needs_table = ~has_pct
-        bad = table_eff.out_of_range & needs_table
-        header = header_map.get("rated_power_kw", "rated_power_kw")
-        for r, value in zip(rows["source_row"].to_numpy()[bad], p_kw[bad], strict=True):
-            issues.append(InventoryIssue(
-                "out-of-range", file, int(r), header, f"{value:g}",
-                f"a rated power inside the {side} class table (IEC 60034-30-1 / GB 18613-2020: "
-                f"0.12–1000 kW), or give {pct_col}"))
-        eff_fl = np.where(has_pct, given_pct, table_eff.efficiency_pct)
-        method = np.where(has_pct, "input", table_eff.method)
-        source = np.where(has_pct, f"input:{pct_col}", table_eff.table)
-
-        # the curve shape follows the class; a bare efficiency is placed in the class it meets
-        curve_class = resolved.to_numpy(dtype=object).copy()
-        no_class = pd.isna(curve_class)
-        if no_class.any():
-            inferred = infer_ie_level(given_pct[no_class], poles[no_class], p_kw[no_class],
-                                      tables)
-            curve_class[no_class] = inferred
-            sub_log.add(f"motor.part_load.{side}_class_inferred", f"no {side} class given: the "
-                        "part-load curve is that of the best IE class the given efficiency "
-                        "meets", "未给出能效等级：按效率值所达到的 IE 等级选取部分负载曲线",
-                        mask=no_class)
-        below_min = has_pct & ~no_class & (given_pct < table_eff.efficiency_pct)
-        sub_log.add(f"motor.efficiency.{side}_below_class_minimum", f"the given {side} efficiency "
-                    "is below the minimum of the given class: check the nameplate",
-                    "给定效率低于所给能效等级的限值，请核对铭牌", mask=below_min)
-        # a handful of classes: look each one up once, then spread the answers to the rows
-        class_codes, classes_present = pd.factorize(curve_class)
-        by_class = class_map.reindex(classes_present)
-        curves = _per_row(by_class["part_load_curve"], class_codes, np.nan)
-        shape_proxy = _per_row(by_class["ie_level"].isin(["IE4", "IE5"]), class_codes, False)
-        sub_log.add("motor.part_load.shape_proxy", "no public IE4/IE5 part-load curve: the IE3 "
-                    "(premium) shape is used", "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
-                    mask=shape_proxy)
-        grade1 = _per_row(pd.Index(classes_present).isin(["IE5", "grade_1"]), class_codes,
-                          False) & ~has_pct
-        sub_log.add("motor.gb_grade1.single_source", "GB 18613-2020 grade 1 (IE5 level) values "
-                    "rest on a single extraction of the standard (confidence M)",
-                    "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）", mask=grade1)
-        interpolated = np.isin(method, ["eu2019_1781_formula", "log_linear"])
-        sub_log.add("motor.efficiency.interpolated", "rated power between tabulated sizes: "
-                    "EU 2019/1781 formula or log-linear interpolation used (see method column)",
-                    "额定功率介于表列规格之间：按公式或对数线性插值", mask=interpolated)
-
-        rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, sub_log)
-        eta = motors.part_load_efficiency(eff_fl / 100.0, load, rel, no_load)
+    for side in ("baseline", "retrofit"):
+        motor = motor_efficiency(rows, side, load, tables, sub_log, file=file,
+                                 header_map=header_map)
+        issues.extend(motor.issues)
+        eta = motor.efficiency
         efficiency_at_load[side] = eta
-        out[f"efficiency_class_{side}"] = curve_class
-        out[f"efficiency_fl_{side}_pct"] = eff_fl
-        out[f"efficiency_fl_{side}_method"] = method
-        out[f"efficiency_fl_{side}_source"] = source
-        out[f"part_load_curve_{side}"] = curve_label
-        out[f"part_load_ratio_{side}"] = eta / (eff_fl / 100.0)
+        out.update(motor.columns)
+        out[f"part_load_ratio_{side}"] = eta / (motor.columns[f"efficiency_fl_{side}_pct"] / 100.0)
         out[f"efficiency_{side}_pct"] = eta * 100.0
 
     baseline = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["baseline"])
     retrofit = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["retrofit"])
     worse = efficiency_at_load["retrofit"] < efficiency_at_load["baseline"]
     sub_log.add("motor.upgrade.not_an_improvement", "the target motor is less efficient than the "
-            "present one at this load: the saving is negative", "目标电机在该负载下效率低于现有电机，"
-            "节能量为负", mask=worse)
+                "present one at this load: the saving is negative", "目标电机在该负载下效率低于现有"
+                "电机，节能量为负", mask=worse)
     log.extend(sub_log, positions)
     out["baseline_energy_kwh"] = baseline
     out["retrofit_energy_kwh"] = retrofit
-    out["motor_kw_retrofitted"] = p_kw * qty
+    out["retrofitted_motor_kw"] = p_kw * qty
     return pd.DataFrame(out, index=rows.index), issues
 
 

@@ -1,5 +1,5 @@
 """Physical models, one module per domain. Pure vectorised functions; no file access."""
 
-from . import motors
+from . import compressed_air, flow_control, motors, pumps, transformers
 
-__all__ = ["motors"]
+__all__ = ["compressed_air", "flow_control", "motors", "pumps", "transformers"]

@@ -1,0 +1,297 @@
+"""Transformer and compressed-air rows through retrofit.estimate, against cited table values and
+hand calculations written out here."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrofit
+from retrofit.exceptions import InventoryError
+from retrofit.measures import compressed_air, transformer
+
+PSI_PER_BAR = 14.503773773
+RATE_PER_BAR = 0.005 * PSI_PER_BAR  # 0.5 %/psi → 0.0725189 per bar
+
+
+def frame(*rows):
+    df = pd.DataFrame(list(rows))
+    df.insert(0, "plant_id", "P1")
+    df.insert(1, "asset_id", [f"A{i}" for i in range(len(df))])
+    return df
+
+
+def run(*rows):
+    return retrofit.estimate(frame(*rows), year=2026)
+
+
+def issues_of(*rows):
+    with pytest.raises(InventoryError) as err:
+        run(*rows)
+    return err.value.issues
+
+
+def codes(result, i=0):
+    return result.assets.loc[i, "caveats"].split(";")
+
+
+TRANSFORMER = {"category": "transformer", "measure": "upgrade_equipment",
+               "transformer_type": "oil", "load_factor": 0.5, "operating_hours_h": 4000}
+COMPRESSOR = {"category": "compressor", "rated_power_kw": 55, "load_factor": 0.75,
+              "operating_hours_h": 4000, "compressor_type": "oil_injected_rotary",
+              "cooling": "air", "discharge_pressure_mpa": 0.8}
+
+
+# --- transformers -------------------------------------------------------------------------
+
+@pytest.fixture
+def gb20052_2024_table1_630kva_oil_steel_grade2():
+    """GB 20052-2024 表1 (10 kV oil, electrical steel), 630 kVA, grade 2: P0 0.51 kW,
+    Pk 4.96 kW (one value for every vector group from 630 kVA up).
+
+    Present unit: nameplate P0 0.81 kW, Pk 6.2 kW (an S11-630). β = 0.5, 4000 h, 8760 h
+    energised:
+      baseline = 0.81 × 8760 + 6.2 × 0.25 × 4000 = 7095.6 + 6200 = 13 295.6 kWh
+      retrofit = 0.51 × 8760 + 4.96 × 0.25 × 4000 = 4467.6 + 4960 = 9 427.6 kWh
+      saved    = 3 868.0 kWh
+    """
+    return TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2,
+                          "target_equipment_grade": "grade_2"}
+
+
+def test_transformer_630kva_grade2_hand_calculation(gb20052_2024_table1_630kva_oil_steel_grade2):
+    result = run(gb20052_2024_table1_630kva_oil_steel_grade2)
+    a = result.assets.iloc[0]
+    assert a.no_load_loss_retrofit_kw == 0.51
+    assert a.load_loss_retrofit_kw == 4.96
+    assert a.losses_retrofit_source == "gb20052_2024 表1 oil 10 kV 630 kVA steel grade_2"
+    assert a.losses_baseline_source == "input:no_load_loss_kw+load_loss_kw"
+    assert a.energised_hours_h == 8760
+    assert a.baseline_energy_kwh == pytest.approx(13295.6, abs=1e-6)
+    assert a.retrofit_energy_kwh == pytest.approx(9427.6, abs=1e-6)
+    assert a.energy_saved_kwh == pytest.approx(3868.0, abs=1e-6)
+    assert a.retrofitted_motor_kw == 0
+    # √(0.81/6.2) = 0.361449; √(0.51/4.96) = 0.320660
+    assert a.optimal_load_factor_baseline == pytest.approx(0.361449, abs=1e-6)
+    assert a.optimal_load_factor_retrofit == pytest.approx(0.320660, abs=1e-6)
+    c = codes(result)
+    assert "transformer.energy.loss_only" in c
+    assert "transformer.core_material.defaulted" in c
+    assert "transformer.vector_group.defaulted" not in c  # the table does not split at 630
+
+
+def test_transformer_vector_group_matters_up_to_500kva():
+    """GB 20052-2024 表1, 315 kVA steel grade 2: Pk 3.065 kW (Dyn11/Yzn11), 2.92 kW (Yyn0);
+    P0 0.305 kW for both."""
+    row = TRANSFORMER | {"rated_kva": 315, "no_load_loss_kw": 0.48, "load_loss_kw": 3.65}
+    result = run(row, row | {"vector_group": "Yyn0"}, row | {"vector_group": "Yzn11"})
+    a = result.assets
+    assert a.load_loss_retrofit_kw.tolist() == [3.065, 2.92, 3.065]
+    assert a.no_load_loss_retrofit_kw.tolist() == [0.305, 0.305, 0.305]
+    assert a.losses_retrofit_source[1] == "gb20052_2024 表1 oil 10 kV 315 kVA steel Yyn0 grade_2"
+    assert "transformer.vector_group.defaulted" in codes(result, 0)
+    assert "transformer.vector_group.defaulted" not in codes(result, 1)
+
+
+def test_transformer_dry_1000kva_insulation_f_default():
+    """GB 20052-2024 表2 (10 kV dry), 1000 kVA steel, class F, grade 2: P0 1.205, Pk 7.315 kW;
+    class H grade 3: P0 1.415, Pk 8.76 kW."""
+    row = TRANSFORMER | {"transformer_type": "dry", "rated_kva": 1000, "no_load_loss_kw": 2.2,
+                         "load_loss_kw": 9.4}
+    result = run(row, row | {"insulation_class": "H", "target_equipment_grade": "grade_3"})
+    a = result.assets
+    assert (a.no_load_loss_retrofit_kw[0], a.load_loss_retrofit_kw[0]) == (1.205, 7.315)
+    assert (a.no_load_loss_retrofit_kw[1], a.load_loss_retrofit_kw[1]) == (1.415, 8.76)
+    assert "transformer.insulation_class.defaulted" in codes(result, 0)
+    assert "transformer.insulation_class.defaulted" not in codes(result, 1)
+
+
+def test_transformer_s11_from_series_table_xiaomilidoc_case():
+    """S11-315 from table transformer_series_losses: P0 0.48, Pk 3.65 kW, the losses of the
+    worked example xiaomilidoc.com/p-6309456.html. β 0.77, 8760 h, two units:
+      one unit: 0.48 × 8760 + 3.65 × 0.77² × 8760 = 4204.8 + 18957.3846 = 23 162.1846 kWh
+      two units: 46 324.3692 kWh (the page's 3.05万 kWh per unit adds the reactive term)
+    """
+    row = TRANSFORMER | {"rated_kva": 315, "transformer_series": "S11-M-315/10",
+                         "load_factor": 0.77, "operating_hours_h": 8760, "quantity": 2}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert (a.no_load_loss_baseline_kw, a.load_loss_baseline_kw) == (0.48, 3.65)
+    assert a.losses_baseline_source == "transformer_series_losses S11 315 kVA Yyn0"
+    assert a.baseline_energy_kwh == pytest.approx(46324.3692, abs=1e-6)
+    assert a.loss_power_baseline_kw == pytest.approx(2.644085, abs=1e-9)
+    assert {"transformer.series.losses_from_table", "transformer.series.prefix_matched"} <= set(
+        codes(result))
+
+
+def test_transformer_quoted_target_and_negative_saving_not_clipped():
+    # quoted P0 1.0, Pk 7.0 vs present 0.81 / 6.2 (β 0.5, 4000 h):
+    # retrofit = 1.0 × 8760 + 7.0 × 0.25 × 4000 = 15 760; baseline 13 295.6; saved −2 464.4
+    row = TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2,
+                         "target_no_load_loss_kw": 1.0, "target_load_loss_kw": 7.0}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a.energy_saved_kwh == pytest.approx(-2464.4, abs=1e-6)
+    assert a.losses_retrofit_source == "input:target_no_load_loss_kw+target_load_loss_kw"
+    c = codes(result)
+    assert {"transformer.target_losses.quoted", "transformer.upgrade.not_an_improvement"} <= set(c)
+    assert "transformer.gb20052.single_source" not in c
+
+
+def test_transformer_blank_load_factor_is_an_error():
+    row = TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2}
+    issues = issues_of(row | {"load_factor": None}, row | {"operating_hours_h": None})
+    assert [(i.type, i.row, i.column, i.value) for i in issues] == [
+        ("blank-required", 2, "load_factor", ""), ("blank-required", 3, "operating_hours_h", "")]
+    assert issues[0].expected.endswith(
+        "(measure upgrade_equipment on a transformer needs it)")
+
+
+def test_transformer_untabulated_kva_lists_neighbours():
+    row = TRANSFORMER | {"rated_kva": 700, "no_load_loss_kw": 1.0, "load_loss_kw": 7.0}
+    (issue,) = issues_of(row)
+    assert (issue.type, issue.row, issue.column, issue.value) == (
+        "out-of-range", 2, "rated_kva", "700")
+    assert issue.expected == (
+        "a capacity tabulated in GB 20052-2024 表1 (oil, 10 kV): nearest 630 and 800 kVA, no "
+        "interpolation; or give target_no_load_loss_kw and target_load_loss_kw")
+
+
+def test_transformer_old_series_without_nameplate_is_an_error():
+    (issue,) = issues_of(TRANSFORMER | {"rated_kva": 630, "transformer_series": "S9"})
+    assert (issue.type, issue.row, issue.column, issue.value) == (
+        "unknown-value", 2, "transformer_series", "S9")
+    assert "S7, S9, SC(B)9, SCB10, SCB11" in issue.expected
+    assert "nameplate no_load_loss_kw and load_loss_kw" in issue.expected
+    (blank,) = issues_of(TRANSFORMER | {"rated_kva": 630})
+    assert (blank.type, blank.column) == ("blank-required", "no_load_loss_kw")
+
+
+# --- compressed air -----------------------------------------------------------------------
+
+@pytest.fixture
+def gb19153_2019_table1_55kw_08mpa_air_grade2():
+    """GB 19153-2019 表1 (oil-injected rotary, fixed speed), 55 kW, 0.8 MPa, air-cooled:
+    grade 1/2/3 = 6.5 / 7.0 / 7.7 kW/(m³/min).
+
+    Present 8.0 kW/(m³/min), 55 kW × 0.75 × 4000 h:
+      E0 = 165 000 kWh; E1 = 165 000 × 7.0 / 8.0 = 144 375 kWh; saving 20 625 kWh
+    """
+    return COMPRESSOR | {"measure": "upgrade_equipment", "specific_power_kw_per_m3min": 8.0,
+                         "target_equipment_grade": "grade_2"}
+
+
+def test_compressor_upgrade_grade2_hand_calculation(gb19153_2019_table1_55kw_08mpa_air_grade2):
+    row = gb19153_2019_table1_55kw_08mpa_air_grade2
+    result = run(row, row | {"target_equipment_grade": "grade_1"},
+                 row | {"target_equipment_grade": "grade_3"})
+    a = result.assets
+    assert a.specific_power_retrofit_kw_per_m3min.tolist() == [7.0, 6.5, 7.7]
+    assert a.specific_power_retrofit_source[0] == "gb19153_2019 表1 55 kW 0.8 MPa air grade_2"
+    assert a.baseline_energy_kwh[0] == pytest.approx(165000.0, abs=1e-9)
+    assert a.retrofit_energy_kwh[0] == pytest.approx(144375.0, abs=1e-9)
+    assert a.saving_upgrade_equipment_kwh[0] == pytest.approx(20625.0, abs=1e-9)
+    assert a.saving_fix_leaks_kwh[0] == 0
+    assert a.retrofitted_motor_kw[0] == 55
+    assert "compressor.load_factor.input_basis" in codes(result)
+
+
+def test_compressor_three_steps_sum_to_total():
+    """upgrade_equipment + fix_leaks + reduce_pressure on the 55 kW case:
+      E1 = 144 375 (as above)
+      E2 = 144 375 × (1 − 0.30) / (1 − 0.10) = 112 291.667 (target 0.10 defaulted)
+      E3 = 112 291.667 × (1 − 0.0725189 × 1 bar) = 104 148.402 kWh
+    """
+    row = COMPRESSOR | {"measure": "upgrade_equipment+fix_leaks+reduce_pressure",
+                        "specific_power_kw_per_m3min": 8.0, "leak_fraction": 0.3,
+                        "pressure_reduction_bar": 1.0}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a.saving_upgrade_equipment_kwh == pytest.approx(20625.0, abs=1e-6)
+    assert a.saving_fix_leaks_kwh == pytest.approx(144375.0 - 112291.6667, abs=1e-3)
+    assert a.retrofit_energy_kwh == pytest.approx(104148.402, abs=1e-3)
+    steps = (a.saving_upgrade_equipment_kwh + a.saving_fix_leaks_kwh
+             + a.saving_reduce_pressure_kwh + a.saving_upgrade_motor_kwh)
+    assert steps == pytest.approx(a.energy_saved_kwh, rel=1e-12)
+    assert a.leak_fraction_retrofit == 0.1
+    assert a.leak_fraction_retrofit_source == (
+        "compressed_air_parameters target_leak_fraction_default")
+    assert a.pressure_saving_per_bar == pytest.approx(RATE_PER_BAR, rel=1e-12)
+    assert {"compressor.target_leak.defaulted", "compressor.fix_leaks.upper_bound",
+            "compressor.reduce_pressure.rule_of_thumb"} <= set(codes(result))
+
+
+def test_compressor_pressure_reduction_amo_f1():
+    """AMO-Tools-Suite CompressedAirPressureReduction test @0f16e66c: 500 kW, 8640 h,
+    150 → 100 psig: 4 320 000 → 3 240 000 kWh (0.5 %/psi × 50 psi = 25 %).
+    150 psig = 1.0342 MPa: outside the 0.5–1.0 MPa range of the rule, so caveated."""
+    row = COMPRESSOR | {"measure": "reduce_pressure", "rated_power_kw": 500, "load_factor": 1.0,
+                        "operating_hours_h": 8640, "discharge_pressure_mpa": 150 / PSI_PER_BAR / 10,
+                        "pressure_reduction_bar": 50 / PSI_PER_BAR}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a.baseline_energy_kwh == pytest.approx(4_320_000.0, rel=1e-12)
+    assert a.retrofit_energy_kwh == pytest.approx(3_240_000.0, rel=1e-9)
+    assert a.retrofitted_motor_kw == 0
+    assert "compressor.reduce_pressure.outside_rule_range" in codes(result)
+
+
+def test_compressor_unlisted_pressure_uses_next_higher(gb19153_2019_table1_55kw_08mpa_air_grade2):
+    result = run(gb19153_2019_table1_55kw_08mpa_air_grade2 | {"discharge_pressure_mpa": 0.75})
+    a = result.assets.iloc[0]
+    assert a.specific_power_table_pressure_mpa == 0.8
+    assert a.specific_power_retrofit_kw_per_m3min == 7.0
+    assert "compressor.discharge_pressure.rounded_up" in codes(result)
+
+
+def test_compressor_motor_step_with_fix_leaks():
+    row = COMPRESSOR | {"measure": "fix_leaks+upgrade_motor", "leak_fraction": 0.25,
+                        "target_leak_fraction": 0.05, "poles": 4, "efficiency_class": "IE2",
+                        "target_class": "IE4"}
+    result = run(row)
+    a = result.assets.iloc[0]
+    # E2 = 165 000 × 0.75 / 0.95 = 130 263.158; motor load = 0.75 × E2/E0 = 0.592105
+    assert a.motor_load_factor == pytest.approx(0.75 * 0.75 / 0.95, rel=1e-12)
+    e2 = 165000.0 * 0.75 / 0.95
+    assert a.saving_upgrade_motor_kwh == pytest.approx(
+        e2 * (1 - a.efficiency_baseline_pct / a.efficiency_retrofit_pct), rel=1e-9)
+    assert a.saving_upgrade_motor_kwh > 0
+    assert a.retrofitted_motor_kw == 55
+
+
+def test_compressor_clear_errors(gb19153_2019_table1_55kw_08mpa_air_grade2):
+    up = gb19153_2019_table1_55kw_08mpa_air_grade2
+    issues = issues_of(
+        up | {"specific_power_kw_per_m3min": None},                       # row 2
+        up | {"rated_power_kw": 60},                                      # row 3
+        up | {"cooling": None},                                           # row 4
+        COMPRESSOR | {"measure": "fix_leaks", "leak_fraction": 0.2,
+                      "target_leak_fraction": 0.25},                      # row 5
+        COMPRESSOR | {"measure": "reduce_pressure", "pressure_reduction_bar": 9},  # row 6
+        up | {"measure": "upgrade_equipment+upgrade_motor", "poles": 4,
+              "efficiency_class": "IE2"},                                 # row 7
+    )
+    got = [(i.type, i.row, i.column, i.value) for i in issues]
+    assert got == [
+        ("blank-required", 2, "specific_power_kw_per_m3min", ""),
+        ("out-of-range", 3, "rated_power_kw", "60"),
+        ("blank-required", 4, "cooling", ""),
+        ("out-of-range", 5, "target_leak_fraction", "0.25"),
+        ("out-of-range", 6, "pressure_reduction_bar", "9"),
+        ("conflict", 7, "measure", issues[5].value),
+    ]
+    assert set(issues[5].value.split("+")) == {"upgrade_equipment", "upgrade_motor"}
+    assert "nearest 55 and 75 kW, no interpolation" in issues[1].expected
+    assert issues[3].expected == ("a target leak share below the present leak_fraction 0.2 "
+                                  "(measure fix_leaks)")
+    assert issues[4].expected == "a reduction below the discharge pressure 8 bar (measure " \
+                                 "reduce_pressure)"
+
+
+def test_output_columns_documented_and_present(gb19153_2019_table1_55kw_08mpa_air_grade2):
+    result = run(gb19153_2019_table1_55kw_08mpa_air_grade2,
+                 TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2})
+    for module in (compressed_air, transformer):
+        missing = set(module.OUTPUT_COLUMNS) - set(result.assets.columns)
+        assert not missing, (module.__name__, missing)
+        assert all(text.strip() for text in module.OUTPUT_COLUMNS.values())
+    assert np.isfinite(result.assets["energy_saved_kwh"]).all()
