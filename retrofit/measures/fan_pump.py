@@ -181,7 +181,9 @@ def _motor_after(rows, new_motor, loads, tables, log, file, header_map):
                                 part_log, file=file, header_map=header_map, inputs_from=inputs)
         eta[positions] = side.efficiency
         for name, values in side.columns.items():
-            columns.setdefault(name, np.full(n, None, dtype=object))[positions] = values
+            blank = np.full(n, np.nan) if np.asarray(values).dtype.kind == "f" else np.full(
+                n, None, dtype=object)
+            columns.setdefault(name, blank)[positions] = values
         issues += side.issues
         log.extend(part_log, positions)
     return eta, columns, issues

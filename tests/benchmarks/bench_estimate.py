@@ -87,6 +87,64 @@ def synthetic_inventory(rows: int, seed: int = 20261101) -> pd.DataFrame:
     )
 
 
+def synthetic_systems_inventory(rows: int, seed: int = 20261125) -> pd.DataFrame:
+    """A mixed inventory: the motor rows above plus fans and pumps on drives (several duty
+    profiles and static heads), pump replacements, compressors (new package, leaks, pressure)
+    and transformers with nameplate losses — every system module of the estimator."""
+    rng = np.random.default_rng(seed)
+    df = synthetic_inventory(rows, seed)
+    kind = rng.choice(["motor", "fan_vfd", "pump_vfd", "pump_new", "compressor", "transformer"],
+                      rows, p=[0.4, 0.2, 0.15, 0.05, 0.1, 0.1])
+    n = rows
+    empty = np.full(n, np.nan)
+    df["control"] = pd.Series(np.where(kind == "fan_vfd", rng.choice(
+        ["damper_outlet", "damper_inlet", "inlet_vane"], n), np.where(
+        kind == "pump_vfd", rng.choice(["throttle", "bypass"], n), None)), dtype=object)
+    profiles = np.array(["100:20;80:50;60:30", "doe_tip_sheet_12_fan", "90:40;70:40;50:20",
+                         "100:10;75:30;50:40;30:20"], dtype=object)
+    df["flow_profile"] = pd.Series(np.where(np.isin(kind, ["fan_vfd", "pump_vfd"]),
+                                            rng.choice(profiles, n), None), dtype=object)
+    df["static_head_fraction"] = np.where(kind == "pump_vfd", rng.choice([0, 0.1, 0.3], n),
+                                          empty)
+    df.loc[kind == "fan_vfd", "category"] = "fan"
+    df.loc[np.isin(kind, ["pump_vfd", "pump_new"]), "category"] = "pump"
+    df.loc[kind == "fan_vfd", "measure"] = "add_vfd"
+    df.loc[kind == "pump_vfd", "measure"] = rng.choice(["add_vfd", "upgrade_motor+add_vfd"],
+                                                      n)[kind == "pump_vfd"]
+    df.loc[kind == "pump_new", "measure"] = "upgrade_equipment"
+    df["machine_efficiency_pct"] = np.where(kind == "pump_new",
+                                            np.round(rng.uniform(55, 70, n), 1), empty)
+    df["pump_type"] = pd.Series(np.where(kind == "pump_new", "end_suction", None), dtype=object)
+    df["flow_m3h"] = np.where(kind == "pump_new", rng.choice([50, 100, 200, 280], n), empty)
+    df["head_m"] = np.where(kind == "pump_new", rng.choice([20, 32, 50, 80], n), empty)
+    df["speed_rpm"] = np.where(kind == "pump_new", 2900.0, empty)
+    comp = kind == "compressor"
+    df.loc[comp, "category"] = "compressor"
+    df.loc[comp, "measure"] = rng.choice(["upgrade_equipment", "fix_leaks+reduce_pressure",
+                                          "upgrade_equipment+fix_leaks"], n)[comp]
+    df.loc[comp, "rated_power_kw"] = rng.choice([22, 37, 55, 75, 90, 110, 132, 160], n)[comp]
+    df["compressor_type"] = pd.Series(np.where(comp, "oil_injected_rotary", None), dtype=object)
+    df["discharge_pressure_mpa"] = np.where(comp, 0.8, empty)
+    df["cooling"] = pd.Series(np.where(comp, "air", None), dtype=object)
+    df["specific_power_kw_per_m3min"] = np.where(comp, np.round(rng.uniform(7.6, 9.5, n), 2),
+                                                 empty)
+    df["leak_fraction"] = np.where(comp, np.round(rng.uniform(0.15, 0.35, n), 2), empty)
+    df["pressure_reduction_bar"] = np.where(comp, rng.choice([0.3, 0.5, 1.0], n), empty)
+    tr = kind == "transformer"
+    kva = rng.choice([315, 400, 630, 800, 1000, 1250, 1600], n)
+    df.loc[tr, "category"] = "transformer"
+    df.loc[tr, "measure"] = "upgrade_equipment"
+    df["rated_kva"] = np.where(tr, kva, empty)
+    df["transformer_type"] = pd.Series(np.where(tr, "oil", None), dtype=object)
+    df["no_load_loss_kw"] = np.where(tr, np.round(kva * 0.0017, 3), empty)  # S9-like nameplates
+    df["load_loss_kw"] = np.where(tr, np.round(kva * 0.0105, 2), empty)
+    for column in ("rated_power_kw", "poles", "efficiency_class"):
+        df[column] = df[column].astype(object).where(~tr, None)
+    df["target_class"] = df["target_class"].where(~(tr | comp), None)
+    df.loc[tr, "operating_hours_h"] = 8760
+    return df
+
+
 @dataclass
 class Run:
     seconds: float
@@ -121,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="inventory rows [default 1e6]")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
+    parser.add_argument("--mix", choices=("motors", "systems"), default="motors",
+                        help="motors only, or every kind of motor-system row [default motors]")
     args = parser.parse_args(argv)
 
     if args.keep:
@@ -132,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         big = workdir / "big.csv"
         start = time.perf_counter()
-        synthetic_inventory(args.rows).to_csv(big, index=False)
+        make = synthetic_systems_inventory if args.mix == "systems" else synthetic_inventory
+        make(args.rows).to_csv(big, index=False)
         print(
             f"generated {big} ({args.rows:,} rows, {big.stat().st_size / 1e6:,.0f} MB) "
             f"in {time.perf_counter() - start:.1f} s",
