@@ -23,8 +23,7 @@ from ..defaults import rows_with_measure
 from ..exceptions import InventoryIssue
 from ..models import compressed_air as air
 from ..reference import Tables
-from ..schema import COLUMN_BY_NAME
-from . import upgrade_motor
+from . import _rows, upgrade_motor
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -86,30 +85,6 @@ BAR_PER_MPA = 10.0  # unit identity: 1 MPa = 10 bar
 _ROUND = 6  # decimals compared when matching a power or pressure to a tabulated one
 
 
-def _column(rows: pd.DataFrame, name: str, numeric: bool = False) -> pd.Series:
-    if name in rows.columns:
-        col = rows[name]
-        return col.astype(float) if numeric else col.astype(object).where(col.notna(), None)
-    return pd.Series(np.nan if numeric else None, index=rows.index,
-                     dtype=float if numeric else object)
-
-
-def _header(header_map: dict[str, str], column: str) -> str:
-    return header_map.get(column, column)
-
-
-def _blank_issues(rows, mask, column, file, header_map, why) -> list[InventoryIssue]:
-    expected = COLUMN_BY_NAME[column].expected() if column in COLUMN_BY_NAME else column
-    return [InventoryIssue("blank-required", file, int(r), _header(header_map, column), "",
-                           f"{expected} ({why})")
-            for r in rows["source_row"].to_numpy()[mask]]
-
-
-def _neighbours(sizes: np.ndarray, value: float) -> str:
-    i = int(np.searchsorted(sizes, value))
-    return " and ".join(f"{s:g}" for s in sizes[max(i - 1, 0):i + 1])
-
-
 def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, log: CaveatLog,
                           *, file: str, header_map: dict[str, str]):
     """GB 19153-2019 specific power [kW/(m³/min)] of the target grade for the rows in ``need``.
@@ -121,16 +96,16 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
     label = np.full(n, "", dtype=object)
     table_p = np.full(n, np.nan)
     issues: list[InventoryIssue] = []
-    ctype = _column(rows, "compressor_type")
-    power = _column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pressure = _column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
-    cooling = _column(rows, "cooling")
-    grade = _column(rows, "target_equipment_grade")
+    ctype = _rows.column(rows, "compressor_type")
+    power = _rows.column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    pressure = _rows.column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
+    cooling = _rows.column(rows, "cooling")
+    grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 19153-2019 specific power of the new compressor"
     for column, blank in (("compressor_type", ctype.isna().to_numpy()),
                           ("discharge_pressure_mpa", np.isnan(pressure)),
                           ("target_equipment_grade", grade.isna().to_numpy())):
-        issues += _blank_issues(rows, need & blank, column, file, header_map, why)
+        issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
     ready = need & ctype.notna().to_numpy() & ~np.isnan(pressure) & ~np.isnan(power) \
         & grade.notna().to_numpy()
     if not ready.any():
@@ -185,28 +160,28 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
         sizes = np.sort(g["rated_power_kw"].unique()) if g is not None else np.array([])
         if not np.isin(np.round(power[i], _ROUND), sizes):
             issues.append(InventoryIssue(
-                "out-of-range", file, r, _header(header_map, "rated_power_kw"), f"{power[i]:g}",
+                "out-of-range", file, r, _rows.header(header_map, "rated_power_kw"), f"{power[i]:g}",
                 f"a drive-motor rated power listed in GB 19153-2019 {name} "
-                f"({ctype.iloc[i]}): nearest {_neighbours(sizes, power[i])} kW, no interpolation "
+                f"({ctype.iloc[i]}): nearest {_rows.neighbours(sizes, power[i])} kW, no interpolation "
                 f"(the standard gives none){tail}"))
             continue
         at = g[(g["rated_power_kw"] == np.round(power[i], _ROUND)) & (g["grade"] == grade.iloc[i])]
         split = at["cooling"].ne("any").any()
         if split and cooling.iloc[i] is None:
             issues.append(InventoryIssue(
-                "blank-required", file, r, _header(header_map, "cooling"), "",
+                "blank-required", file, r, _rows.header(header_map, "cooling"), "",
                 f"air or liquid (GB 19153-2019 {name} gives separate values by cooling; {why})"))
             continue
         cells = at[(at["cooling"] == "any") | (at["cooling"] == cooling.iloc[i])]
         if cells.empty:
             issues.append(InventoryIssue(
-                "out-of-range", file, r, _header(header_map, "cooling"), str(cooling.iloc[i]),
+                "out-of-range", file, r, _rows.header(header_map, "cooling"), str(cooling.iloc[i]),
                 f"a cooling for which GB 19153-2019 {name} gives a value at {power[i]:g} kW "
                 f"(it prints '-' for {cooling.iloc[i]}-cooled units here){tail}"))
             continue
         top = cells["table_pressure"].max()
         issues.append(InventoryIssue(
-            "out-of-range", file, r, _header(header_map, "discharge_pressure_mpa"),
+            "out-of-range", file, r, _rows.header(header_map, "discharge_pressure_mpa"),
             f"{pressure[i]:g}", f"≤ {top:g} MPa, the highest rated pressure GB 19153-2019 {name} "
             f"lists at {power[i]:g} kW{tail}"))
     return value, label, table_p, issues
@@ -229,14 +204,14 @@ def compute(
     params = tables[PARAMETERS].set_index("parameter")["value"].astype(float)
     out: dict[str, np.ndarray] = {}
 
-    p_kw = _column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    load = _column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
-    hours = _column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
-    qty = _column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    p_kw = _rows.column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    load = _rows.column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
+    hours = _rows.column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
+    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
     why = "every compressed-air measure starts from the compressor's input energy"
     for column, values in (("rated_power_kw", p_kw), ("load_factor", load),
                            ("operating_hours_h", hours)):
-        issues += _blank_issues(rows, np.isnan(values), column, file, header_map, why)
+        issues += _rows.blank_issues(rows, np.isnan(values), column, file, header_map, why)
     e0 = air.input_energy_kwh(p_kw, load, hours, qty)
     sub_log.add("compressor.load_factor.input_basis", "for a compressor, load_factor is the "
                 "average electrical input power ÷ rated motor power (measure it, e.g. from "
@@ -245,11 +220,11 @@ def compute(
 
     # 1. upgrade_equipment ----------------------------------------------------------------
     up = take["upgrade_equipment"]
-    sp = _column(rows, "specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
-    issues += _blank_issues(rows, up & np.isnan(sp), "specific_power_kw_per_m3min", file,
+    sp = _rows.column(rows, "specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
+    issues += _rows.blank_issues(rows, up & np.isnan(sp), "specific_power_kw_per_m3min", file,
                             header_map, "measure upgrade_equipment on a compressor needs the "
                             "present package's measured specific power")
-    quoted = _column(rows, "target_specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
+    quoted = _rows.column(rows, "target_specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
     has_quote = up & ~np.isnan(quoted)
     grade_sp, grade_label, grade_p, found = target_specific_power(
         rows, up & ~has_quote, tables, sub_log, file=file, header_map=header_map)
@@ -271,10 +246,10 @@ def compute(
 
     # 2. fix_leaks -------------------------------------------------------------------------
     fix = take["fix_leaks"]
-    leak = _column(rows, "leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
-    issues += _blank_issues(rows, fix & np.isnan(leak), "leak_fraction", file, header_map,
+    leak = _rows.column(rows, "leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
+    issues += _rows.blank_issues(rows, fix & np.isnan(leak), "leak_fraction", file, header_map,
                             "measure fix_leaks needs the present leak share")
-    given_target = _column(rows, "target_leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
+    given_target = _rows.column(rows, "target_leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
     defaulted = fix & np.isnan(given_target)
     default_target = float(params["target_leak_fraction_default"])
     target_leak = np.where(np.isnan(given_target), default_target, given_target)
@@ -287,12 +262,12 @@ def compute(
     src_rows = rows["source_row"].to_numpy()
     for i in np.flatnonzero(bad & ~defaulted):
         issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _header(header_map, "target_leak_fraction"),
+            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "target_leak_fraction"),
             f"{target_leak[i]:g}", f"a target leak share below the present leak_fraction "
             f"{leak[i]:g} (measure fix_leaks)"))
     for i in np.flatnonzero(bad & defaulted):
         issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _header(header_map, "leak_fraction"),
+            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "leak_fraction"),
             f"{leak[i]:g}", f"a leak share above the default target {default_target:g} (US DOE "
             "Tip Sheet #3), or a lower target_leak_fraction (measure fix_leaks)"))
     ratio_fix = np.where(fix, air.leak_repair_ratio(leak, target_leak), 1.0)
@@ -303,22 +278,22 @@ def compute(
 
     # 3. reduce_pressure -------------------------------------------------------------------
     red = take["reduce_pressure"]
-    dp = _column(rows, "pressure_reduction_bar", numeric=True).to_numpy(dtype=float, copy=True)
-    issues += _blank_issues(rows, red & np.isnan(dp), "pressure_reduction_bar", file,
+    dp = _rows.column(rows, "pressure_reduction_bar", numeric=True).to_numpy(dtype=float, copy=True)
+    issues += _rows.blank_issues(rows, red & np.isnan(dp), "pressure_reduction_bar", file,
                             header_map, "measure reduce_pressure needs it")
-    pressure = _column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
+    pressure = _rows.column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
     rate = float(air.rate_per_bar(params["pressure_power_fraction_per_psi"],
                                   params["psi_per_bar"]))
     ratio_red = np.where(red, air.pressure_reduction_ratio(dp, rate), 1.0)
     too_much = red & ~np.isnan(pressure) & (dp >= pressure * BAR_PER_MPA)
     for i in np.flatnonzero(too_much):
         issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _header(header_map, "pressure_reduction_bar"),
+            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "pressure_reduction_bar"),
             f"{dp[i]:g}", f"a reduction below the discharge pressure {pressure[i] * BAR_PER_MPA:g} "
             "bar (measure reduce_pressure)"))
     for i in np.flatnonzero(red & ~too_much & (ratio_red <= 0)):
         issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _header(header_map, "pressure_reduction_bar"),
+            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "pressure_reduction_bar"),
             f"{dp[i]:g}", f"a reduction below {1 / rate:.1f} bar (the 0.5 %/psi rule would "
             "save all the power; it holds only near 7 bar g)"))
     lo, hi = float(params["pressure_rule_min_mpa"]), float(params["pressure_rule_max_mpa"])
@@ -339,7 +314,7 @@ def compute(
     mot = take["upgrade_motor"]
     for i in np.flatnonzero(mot & up):
         issues.append(InventoryIssue(
-            "conflict", file, int(src_rows[i]), _header(header_map, "measure"),
+            "conflict", file, int(src_rows[i]), _rows.header(header_map, "measure"),
             str(rows["measure"].iloc[i]), "upgrade_equipment or upgrade_motor, not both: a new "
             "compressor comes with its motor and its GB 19153-2019 specific power is that of "
             "the package (机组) with the motor, so a separate motor saving would be counted "

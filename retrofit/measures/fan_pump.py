@@ -27,7 +27,7 @@ from ..exceptions import InventoryIssue
 from ..models import flow_control
 from ..reference import Tables
 from ..schema import normalise
-from . import machines
+from . import _rows, machines
 from .upgrade_motor import motor_efficiency
 
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -70,7 +70,7 @@ def compute(
         rows, vfd, flows, tables, file, header_map)
     issues += found
 
-    static = _column(rows, "static_head_fraction", 0.0)
+    static = _rows.column(rows, "static_head_fraction", numeric=True).fillna(0.0).to_numpy(float)
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     shutoff = float(params[("pump_curve", "shutoff_head_ratio")])
     por_min = float(params[("pump_curve", "preferred_operating_region_min_flow_fraction")])
@@ -189,10 +189,6 @@ def _motor_after(rows, new_motor, loads, tables, log, file, header_map):
     return eta, columns, issues
 
 
-def _column(rows: pd.DataFrame, name: str, blank: float) -> np.ndarray:
-    if name not in rows.columns:
-        return np.full(len(rows), blank)
-    return pd.to_numeric(rows[name]).fillna(blank).to_numpy(dtype=float)
 
 
 def _profiles(rows, vfd, tables, file, header_map):

@@ -24,6 +24,7 @@ from ..caveats import CaveatLog
 from ..exceptions import InventoryIssue
 from ..models import pumps
 from ..reference import Tables
+from . import _rows
 
 OUTPUT_COLUMNS: dict[str, str] = {
     "machine_efficiency_baseline_pct": "present fan or pump efficiency (upgrade_equipment) [%]",
@@ -106,24 +107,18 @@ def machine_efficiency_ratio(
     return ratio, columns, issues
 
 
+
+
 def _num(rows: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in rows.columns:
-        return np.full(len(rows), np.nan)
-    return pd.to_numeric(rows[name]).to_numpy(dtype=float)
+    return _rows.column(rows, name, numeric=True).to_numpy(dtype=float)
 
 
 def _blank_issues(rows, mask, columns, file, header_map, why):
-    out = []
+    """A ``blank-required`` issue, expecting ``why``, for each of ``columns`` blank in ``mask``."""
     rows_at = rows["source_row"].to_numpy()
-    for column in columns:
-        blank = mask & np.isnan(_num(rows, column)) if column not in (
-            "fan_type", "pump_type") else mask & (
-            rows[column].isna().to_numpy() if column in rows.columns else np.ones(len(rows),
-                                                                                  bool))
-        header = header_map.get(column, column)
-        out += [InventoryIssue("blank-required", file, int(r), header, "", why)
-                for r in rows_at[blank]]
-    return out
+    return [InventoryIssue("blank-required", file, int(r), _rows.header(header_map, name), "", why)
+            for name in columns
+            for r in rows_at[mask & _rows.column(rows, name).isna().to_numpy()]]
 
 
 def _within(value, low, low_inclusive, high, high_inclusive):

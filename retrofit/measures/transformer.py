@@ -16,7 +16,8 @@ from ..caveats import CaveatLog
 from ..exceptions import InventoryIssue
 from ..models import transformers
 from ..reference import Tables
-from ..schema import COLUMN_BY_NAME, normalise
+from ..schema import normalise
+from . import _rows
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -67,25 +68,6 @@ SERIES_TABLE = "transformer_series_losses"
 _ROUND = 6  # decimals compared when matching a capacity to a tabulated one
 
 
-def _column(rows: pd.DataFrame, name: str, numeric: bool = False) -> pd.Series:
-    if name in rows.columns:
-        col = rows[name]
-        return col.astype(float) if numeric else col.astype(object).where(col.notna(), None)
-    return pd.Series(np.nan if numeric else None, index=rows.index,
-                     dtype=float if numeric else object)
-
-
-def _header(header_map: dict[str, str], column: str) -> str:
-    return header_map.get(column, column)
-
-
-def _blank_issues(rows, mask, column, file, header_map, why) -> list[InventoryIssue]:
-    expected = COLUMN_BY_NAME[column].expected() if column in COLUMN_BY_NAME else column
-    return [InventoryIssue("blank-required", file, int(r), _header(header_map, column), "",
-                           f"{expected} ({why})")
-            for r in rows["source_row"].to_numpy()[mask]]
-
-
 def _series_key(text: pd.Series) -> pd.Series:
     """Series names folded for matching (NFKC, no spaces, upper case); blanks stay missing."""
     codes, uniques = pd.factorize(text.astype(object))  # a few distinct names: fold each once
@@ -93,33 +75,26 @@ def _series_key(text: pd.Series) -> pd.Series:
     return pd.Series(folded[codes], index=text.index, dtype=object)
 
 
-def _neighbours(sizes: np.ndarray, value: float) -> str:
-    """The tabulated sizes either side of ``value`` as text ("500 and 630")."""
-    i = int(np.searchsorted(sizes, value))
-    near = [f"{s:g}" for s in sizes[max(i - 1, 0):i + 1]]
-    return " and ".join(near)
-
-
 def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str,
                    header_map: dict[str, str]):
     """P0, Pk [kW] and their source per row: the nameplate, else the series table."""
     n = len(rows)
-    p0 = _column(rows, "no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pk = _column(rows, "load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    kva = _column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
+    p0 = _rows.column(rows, "no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    pk = _rows.column(rows, "load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    kva = _rows.column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
     source = np.full(n, "input:no_load_loss_kw+load_loss_kw", dtype=object)
     issues: list[InventoryIssue] = []
     has0, hask = ~np.isnan(p0), ~np.isnan(pk)
     why = "the present transformer's no-load and load losses are given as a pair"
-    issues += _blank_issues(rows, has0 & ~hask, "load_loss_kw", file, header_map, why)
-    issues += _blank_issues(rows, hask & ~has0, "no_load_loss_kw", file, header_map, why)
+    issues += _rows.blank_issues(rows, has0 & ~hask, "load_loss_kw", file, header_map, why)
+    issues += _rows.blank_issues(rows, hask & ~has0, "no_load_loss_kw", file, header_map, why)
     need = ~has0 & ~hask
     source[need] = ""
     if not need.any():
         return p0, pk, source, issues
 
     table = tables[SERIES_TABLE]
-    series_text = _column(rows, "transformer_series")
+    series_text = _rows.column(rows, "transformer_series")
     key = _series_key(series_text)
     known = set(_series_key(table["series"]))
     # "S11-M-630/10" is an S11: fall back to the text before the first hyphen
@@ -151,7 +126,7 @@ def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: 
 
     no_series = need & series_text.isna().to_numpy()
     issues += [InventoryIssue(
-        "blank-required", file, int(r), _header(header_map, "no_load_loss_kw"), "",
+        "blank-required", file, int(r), _rows.header(header_map, "no_load_loss_kw"), "",
         "the nameplate no-load loss P0 and load loss Pk of the present transformer (columns "
         "no_load_loss_kw and load_loss_kw), or a transformer_series with a sourced loss table "
         "(only S11, oil, 10 kV: see table transformer_series_losses) — measure "
@@ -166,15 +141,15 @@ def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: 
         k = key.iloc[i]
         if k in sizes:
             issues.append(InventoryIssue(
-                "out-of-range", file, r, _header(header_map, "rated_kva"),
+                "out-of-range", file, r, _rows.header(header_map, "rated_kva"),
                 "" if np.isnan(kva[i]) else f"{kva[i]:g}",
                 f"a capacity tabulated for {names[k]} in table transformer_series_losses "
-                f"(nearest: {_neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
+                f"(nearest: {_rows.neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
                 "kVA; sizes whose sources disagree are left out), or the nameplate "
                 "no_load_loss_kw and load_loss_kw"))
         else:
             issues.append(InventoryIssue(
-                "unknown-value", file, r, _header(header_map, "transformer_series"), text,
+                "unknown-value", file, r, _rows.header(header_map, "transformer_series"), text,
                 "a series with a sourced loss table (" + ", ".join(sorted(names.values()))
                 + " in table transformer_series_losses); S7, S9, SC(B)9, SCB10, SCB11 and "
                 "other series have no sourced loss table: give the nameplate no_load_loss_kw "
@@ -186,14 +161,14 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
                   header_map: dict[str, str]):
     """P0, Pk [kW] of the new unit and their source: quoted values, else GB 20052-2024."""
     n = len(rows)
-    p0 = _column(rows, "target_no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pk = _column(rows, "target_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    p0 = _rows.column(rows, "target_no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    pk = _rows.column(rows, "target_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
     source = np.full(n, "input:target_no_load_loss_kw+target_load_loss_kw", dtype=object)
     issues: list[InventoryIssue] = []
     has0, hask = ~np.isnan(p0), ~np.isnan(pk)
     why = "quoted losses of the new transformer are given as a pair"
-    issues += _blank_issues(rows, has0 & ~hask, "target_load_loss_kw", file, header_map, why)
-    issues += _blank_issues(rows, hask & ~has0, "target_no_load_loss_kw", file, header_map, why)
+    issues += _rows.blank_issues(rows, has0 & ~hask, "target_load_loss_kw", file, header_map, why)
+    issues += _rows.blank_issues(rows, hask & ~has0, "target_no_load_loss_kw", file, header_map, why)
     log.add("transformer.target_losses.quoted", "new transformer losses are the quoted unit's "
             "(target_no_load_loss_kw, target_load_loss_kw), not the GB 20052-2024 grade values",
             "新变压器损耗采用报价/样本值，而非 GB 20052-2024 能效等级值", mask=has0 & hask)
@@ -202,17 +177,17 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
     if not need.any():
         return p0, pk, source, issues
 
-    ttype = _column(rows, "transformer_type")
-    kva = _column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
-    grade = _column(rows, "target_equipment_grade")
+    ttype = _rows.column(rows, "transformer_type")
+    kva = _rows.column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
+    grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 20052-2024 limits of the new transformer"
     for column, blank in (("transformer_type", ttype.isna().to_numpy()),
                           ("rated_kva", np.isnan(kva)),
                           ("target_equipment_grade", grade.isna().to_numpy())):
-        issues += _blank_issues(rows, need & blank, column, file, header_map, why)
+        issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
     keys = {}
     for column, default in TARGET_KEY_DEFAULTS.items():
-        given = _column(rows, column)
+        given = _rows.column(rows, column)
         keys[column] = given.fillna(default).to_numpy(dtype=object)
         keys[column + "_blank"] = given.isna().to_numpy()
     lookup = pd.DataFrame({
@@ -275,9 +250,9 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
             beyond = "" if kva[i] <= s[-1] else (
                 f"; the 10 kV table ends at {s[-1]:g} kVA (35 kV units: give the quoted losses)")
             expected = (f"a capacity tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, 10 kV):"
-                        f" nearest {_neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
+                        f" nearest {_rows.neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
                         "give target_no_load_loss_kw and target_load_loss_kw")
-        issues.append(InventoryIssue("out-of-range", file, r, _header(header_map, "rated_kva"),
+        issues.append(InventoryIssue("out-of-range", file, r, _rows.header(header_map, "rated_kva"),
                                      f"{kva[i]:g}", expected))
     return p0, pk, source, issues
 
@@ -296,12 +271,12 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
-    beta = _column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
-    hours = _column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
-    qty = _column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    beta = _rows.column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
+    hours = _rows.column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
+    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
     why = "measure upgrade_equipment on a transformer needs it"
-    issues += _blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
-    issues += _blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
+    issues += _rows.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
+    issues += _rows.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
 
     p0_b, pk_b, src_b, found = present_losses(rows, tables, sub_log, file=file,
                                               header_map=header_map)

@@ -17,6 +17,7 @@ from ..caveats import CaveatLog
 from ..exceptions import InventoryIssue
 from ..models import motors
 from ..reference import Tables
+from . import _rows
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
 
@@ -211,8 +212,8 @@ def motor_efficiency(
     issues: list[InventoryIssue] = []
     out: dict[str, np.ndarray] = {}
 
-    given_class = _column(rows, class_col)
-    given_pct = _column(rows, pct_col).astype(float).to_numpy()
+    given_class = _rows.column(rows, class_col)
+    given_pct = _rows.column(rows, pct_col).astype(float).to_numpy()
     has_pct = ~np.isnan(given_pct)
     resolved = _resolve_series(given_class, tables, log, side)
     table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
@@ -314,9 +315,3 @@ def compute(
     out["retrofit_energy_kwh"] = retrofit
     out["retrofitted_motor_kw"] = p_kw * qty
     return pd.DataFrame(out, index=rows.index), issues
-
-
-def _column(rows: pd.DataFrame, name: str) -> pd.Series:
-    if name in rows.columns:
-        return rows[name].astype(object).where(rows[name].notna(), None)
-    return pd.Series([None] * len(rows), index=rows.index, dtype=object)
