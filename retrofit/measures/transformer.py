@@ -75,19 +75,26 @@ def _series_key(text: pd.Series) -> pd.Series:
     return pd.Series(folded[codes], index=text.index, dtype=object)
 
 
+def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
+    """P0 and Pk [kW] given in two columns that go together: the values (NaN where blank),
+    which are given, and an issue for each row that gives only one of them."""
+    p0 = _rows.column(rows, no_load_column, numeric=True).to_numpy(dtype=float, copy=True)
+    pk = _rows.column(rows, load_column, numeric=True).to_numpy(dtype=float, copy=True)
+    has0, hask = ~np.isnan(p0), ~np.isnan(pk)
+    issues = (_rows.blank_issues(rows, has0 & ~hask, load_column, file, header_map, why)
+              + _rows.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why))
+    return p0, pk, has0, hask, issues
+
+
 def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str,
                    header_map: dict[str, str]):
     """P0, Pk [kW] and their source per row: the nameplate, else the series table."""
     n = len(rows)
-    p0 = _rows.column(rows, "no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pk = _rows.column(rows, "load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    p0, pk, has0, hask, issues = _loss_pair(
+        rows, "no_load_loss_kw", "load_loss_kw",
+        "the present transformer's no-load and load losses are given as a pair", file, header_map)
     kva = _rows.column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
     source = np.full(n, "input:no_load_loss_kw+load_loss_kw", dtype=object)
-    issues: list[InventoryIssue] = []
-    has0, hask = ~np.isnan(p0), ~np.isnan(pk)
-    why = "the present transformer's no-load and load losses are given as a pair"
-    issues += _rows.blank_issues(rows, has0 & ~hask, "load_loss_kw", file, header_map, why)
-    issues += _rows.blank_issues(rows, hask & ~has0, "no_load_loss_kw", file, header_map, why)
     need = ~has0 & ~hask
     source[need] = ""
     if not need.any():
@@ -161,14 +168,10 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
                   header_map: dict[str, str]):
     """P0, Pk [kW] of the new unit and their source: quoted values, else GB 20052-2024."""
     n = len(rows)
-    p0 = _rows.column(rows, "target_no_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pk = _rows.column(rows, "target_load_loss_kw", numeric=True).to_numpy(dtype=float, copy=True)
+    p0, pk, has0, hask, issues = _loss_pair(
+        rows, "target_no_load_loss_kw", "target_load_loss_kw",
+        "quoted losses of the new transformer are given as a pair", file, header_map)
     source = np.full(n, "input:target_no_load_loss_kw+target_load_loss_kw", dtype=object)
-    issues: list[InventoryIssue] = []
-    has0, hask = ~np.isnan(p0), ~np.isnan(pk)
-    why = "quoted losses of the new transformer are given as a pair"
-    issues += _rows.blank_issues(rows, has0 & ~hask, "target_load_loss_kw", file, header_map, why)
-    issues += _rows.blank_issues(rows, hask & ~has0, "target_no_load_loss_kw", file, header_map, why)
     log.add("transformer.target_losses.quoted", "new transformer losses are the quoted unit's "
             "(target_no_load_loss_kw, target_load_loss_kw), not the GB 20052-2024 grade values",
             "新变压器损耗采用报价/样本值，而非 GB 20052-2024 能效等级值", mask=has0 & hask)
