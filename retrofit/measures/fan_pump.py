@@ -93,12 +93,11 @@ def compute(
     retrofit_fraction = np.where(
         vfd[:, None], flow_control.variable_speed_shaft_power_fraction(flows, static[:, None]),
         baseline_fraction) * ratio[:, None]
-    # a cycling machine runs at its design load while on: its motor sees that load
+    # a cycling machine runs at its design load while on: its motor sees that load (on/off is
+    # a baseline control only, so after the retrofit the machine runs all the time)
     baseline_load = load[:, None] * np.where(on_off[:, None], 1.0, baseline_fraction)
     on_time = np.where(on_off[:, None], baseline_fraction, 1.0)
-    retrofit_load = load[:, None] * np.where(on_off[:, None] & ~vfd[:, None], ratio[:, None],
-                                             retrofit_fraction)
-    retrofit_on_time = np.where(on_off[:, None] & ~vfd[:, None], on_time, 1.0)
+    retrofit_load = load[:, None] * retrofit_fraction
 
     motor_before = motor_efficiency(rows, "baseline", baseline_load, tables, sub_log,
                                     file=file, header_map=header_map)
@@ -124,10 +123,9 @@ def compute(
 
     with np.errstate(divide="ignore", invalid="ignore"):
         baseline_kw = p_kw[:, None] * baseline_load * on_time / eta_before
-        retrofit_kw = p_kw[:, None] * retrofit_load * retrofit_on_time / (eta_after * drive)
-    weights = np.where(used, shares, 0.0)
-    baseline_energy = (baseline_kw * weights).sum(axis=1) * hours * qty
-    retrofit_energy = (retrofit_kw * weights).sum(axis=1) * hours * qty
+        retrofit_kw = p_kw[:, None] * retrofit_load / (eta_after * drive)
+    baseline_energy = (baseline_kw * shares).sum(axis=1) * hours * qty
+    retrofit_energy = (retrofit_kw * shares).sum(axis=1) * hours * qty
 
     sub_log.add("vfd.affinity_constant_efficiency", "variable speed: shaft power follows the "
                 "system curve, P = P_d·q·(h_s + (1 − h_s)·q²), with the machine's efficiency "
@@ -149,16 +147,16 @@ def compute(
     out["static_head_fraction"] = np.where(vfd, static, np.nan)
     out["duty_points"] = used.sum(axis=1)
     out["baseline_shaft_kw"] = (p_kw[:, None] * load[:, None] * baseline_fraction
-                                * weights).sum(axis=1)
+                                * shares).sum(axis=1)
     out["retrofit_shaft_kw"] = (p_kw[:, None] * load[:, None] * retrofit_fraction
-                                * weights).sum(axis=1)
-    out["vfd_efficiency_pct"] = np.where(vfd, (drive * weights).sum(axis=1) * 100.0, np.nan)
+                                * shares).sum(axis=1)
+    out["vfd_efficiency_pct"] = np.where(vfd, (drive * shares).sum(axis=1) * 100.0, np.nan)
     out["vfd_min_speed_fraction"] = np.where(vfd, np.where(used, speed, np.inf).min(axis=1),
                                              np.nan)
     out["vfd_min_equivalent_flow_fraction"] = np.where(
         vfd, np.where(used, equivalent, np.inf).min(axis=1), np.nan)
-    out["efficiency_baseline_pct"] = (eta_before * weights).sum(axis=1) * 100.0
-    out["efficiency_retrofit_pct"] = (eta_after * weights).sum(axis=1) * 100.0
+    out["efficiency_baseline_pct"] = (eta_before * shares).sum(axis=1) * 100.0
+    out["efficiency_retrofit_pct"] = (eta_after * shares).sum(axis=1) * 100.0
     out["baseline_energy_kwh"] = baseline_energy
     out["retrofit_energy_kwh"] = retrofit_energy
     out["retrofitted_motor_kw"] = np.where(vfd | new_motor | new_machine, p_kw * qty, 0.0)
@@ -219,20 +217,22 @@ def _profiles(rows, vfd, tables, file, header_map):
             continue
         parsed.append((flow, share, ";".join(f"{f * 100:g}:{s * 100:g}"
                                              for f, s in zip(flow, share, strict=True))))
+    # one row per distinct profile, plus a last row (the design point alone) for rows without
+    # a drive (code −1) and for profiles in error; rows then pick theirs by code
     width = max([len(p[0]) for p in parsed if p is not None] + [1])
-    flows = np.ones((n, width))
-    shares = np.zeros((n, width))
-    shares[:, 0] = 1.0
-    text_used = np.full(n, None, dtype=object)
+    unique_flows = np.ones((len(parsed) + 1, width))
+    unique_shares = np.zeros((len(parsed) + 1, width))
+    unique_shares[:, 0] = 1.0
+    unique_text = np.full(len(parsed) + 1, None, dtype=object)
     for k, item in enumerate(parsed):
-        if item is None:
-            continue
-        at = codes == k
-        flows[at] = 1.0
-        shares[at] = 0.0
-        flows[at, : len(item[0])] = item[0]
-        shares[at, : len(item[1])] = item[1]
-        text_used[at] = item[2]
+        if item is not None:
+            unique_shares[k] = 0.0
+            unique_flows[k, : len(item[0])] = item[0]
+            unique_shares[k, : len(item[1])] = item[1]
+            unique_text[k] = item[2]
+    pick = np.where(codes >= 0, codes, len(parsed))
+    pick = np.where(np.isin(pick, list(bad)), len(parsed), pick)
+    flows, shares, text_used = unique_flows[pick], unique_shares[pick], unique_text[pick]
     issues = []
     source_rows = rows["source_row"].to_numpy()
     raw = texts.to_numpy(dtype=object)
