@@ -149,8 +149,11 @@ def _fan_grade(rows, fan, grade, tables, file, header_map):
         axial, ~np.isnan(hub), ~np.isnan(psi) & ~np.isnan(ns))
     keys = pd.DataFrame({"fan_type": fan_type, "psi": psi, "ns": ns, "size": size, "hub": hub,
                          "grade": grade})[ready]
+    # one group per distinct fan specification: look each up once, then spread to its rows
+    spec = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    positions = np.flatnonzero(ready)
     combos = keys.drop_duplicates()
-    for combo in combos.itertuples(index=False):  # distinct fan specifications, not assets
+    for k, combo in enumerate(combos.itertuples(index=False)):
         cells = table[(table["fan_type"] == combo.fan_type) & (table["grade"] == combo.grade)]
         hit = _within(combo.size, cells["size_min"], cells["size_min_inclusive"],
                       cells["size_max"], cells["size_max_inclusive"])
@@ -163,9 +166,7 @@ def _fan_grade(rows, fan, grade, tables, file, header_map):
             hit &= _within(combo.ns, cells["ns_min"], cells["ns_min_inclusive"],
                            cells["ns_max"], cells["ns_max_inclusive"])
         match = cells[np.asarray(hit)]
-        same = ready & (fan_type == combo.fan_type) & (grade == combo.grade) & (
-            size == combo.size) & _same(psi, combo.psi) & _same(ns, combo.ns) & _same(
-            hub, combo.hub)
+        same = positions[spec == k]
         if len(match) == 1:
             cell = match.iloc[0]
             value[same] = float(cell["efficiency_pct"])
@@ -184,8 +185,6 @@ def _fan_grade(rows, fan, grade, tables, file, header_map):
     return value, label, issues
 
 
-def _same(values: np.ndarray, value: float) -> np.ndarray:
-    return (values == value) | (np.isnan(values) & np.isnan(value))
 
 
 def _pump_grade(rows, pump, grade, tables, file, header_map):
