@@ -90,6 +90,10 @@ def cli() -> None:
 @click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
               help="Use your own file for a reference table (result marked non-standard).")
 @click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
+@click.option("--tariff", default=None, metavar="CLASS",
+              help="Shanghai time-of-use tariff for rows without tariff_class: "
+              "large_industry_two_part (大工业两部制), general_two_part, single_part; prices "
+              "are then read as flat-period (平段) prices.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="What to print on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -98,8 +102,8 @@ def cli() -> None:
               help="Language of the terminal table.")
 @input_options
 @_data_errors
-def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, fmt,
-             output, lang, encoding, sheet, max_errors):
+def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, tariff,
+             fmt, output, lang, encoding, sheet, max_errors):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
     from .pipeline import estimate as run
 
@@ -112,7 +116,7 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
         result = run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
                      year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
                      tables=_parse_tables(table_files), strict=strict, encoding=encoding,
-                     sheet=_sheet(sheet), max_errors=max_errors)
+                     sheet=_sheet(sheet), max_errors=max_errors, tariff=tariff)
     except (KeyError, ValueError) as error:
         if isinstance(error, RetrofitError):
             raise

@@ -28,22 +28,25 @@ from .conversion import (
     grid_emission_factor,
 )
 from .defaults import apply_defaults, rows_with_measure
+from .economics import economics
 from .exceptions import InventoryError, InventoryIssue
 from .inventory import Inventory, read_inventory, read_plants, validate_frame
-from .measures import compressed_air, fan_pump, transformer, upgrade_motor
+from .measures import charger, compressed_air, datacenter, fan_pump, transformer, upgrade_motor
 from .reference import Tables
 from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
+from .schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 
 #: The system modules: each computes whole rows, every measure on the row at once, so that
 #: measures combined on one asset (a new motor behind a new drive) are never double counted.
 SYSTEM_MODULES = {"motor": upgrade_motor, "fan_pump": fan_pump,
-                  "compressed_air": compressed_air, "transformer": transformer}
+                  "compressed_air": compressed_air, "transformer": transformer,
+                  "datacenter": datacenter, "charger": charger}
 
 
 def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
     """Name of the system module that computes each row (see :data:`SYSTEM_MODULES`).
 
-    Transformers go to ``transformer``; compressors with any air-side measure to
+    Transformers, data centres and charging piles go to the module of the same name; compressors with any air-side measure to
     ``compressed_air`` (which also takes a motor upgrade on the same row); fans and pumps with
     a drive or a new machine to ``fan_pump`` (likewise); every other row, a bare motor upgrade,
     to ``motor``.
@@ -54,9 +57,9 @@ def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
     air_side = has("upgrade_equipment") | has("fix_leaks") | has("reduce_pressure")
     system = has("add_vfd") | has("upgrade_equipment")
     return np.select(
-        [cat == "transformer", (cat == "compressor") & air_side,
-         np.isin(cat, ["fan", "pump"]) & system],
-        ["transformer", "compressed_air", "fan_pump"], default="motor")
+        [cat == "transformer", cat == "datacenter", cat == "charger",
+         (cat == "compressor") & air_side, np.isin(cat, ["fan", "pump"]) & system],
+        ["transformer", "datacenter", "charger", "compressed_air", "fan_pump"], default="motor")
 
 
 def estimate(
@@ -72,6 +75,7 @@ def estimate(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_errors: int = 200,
+    tariff: str | None = None,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -94,6 +98,10 @@ def estimate(
         Reference table name → user CSV; the result is then marked non-standard.
     strict : bool
         Treat every default that would fill a blank cell as an error.
+    tariff : str, optional
+        Shanghai time-of-use tariff class (large_industry_two_part, general_two_part,
+        single_part, or a Chinese name such as 大工业两部制) for rows that give none; the price
+        is then read as the flat-period price (see :mod:`retrofit.economics`).
 
     Returns
     -------
@@ -116,6 +124,13 @@ def estimate(
             "expected a value between 0 and 1 (e.g. 0.3)"
         )
     accounting_year = int(year) if year is not None else _dt.date.today().year
+    tariff_class = None
+    if tariff is not None:
+        tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
+        if tariff_class is None:
+            raise ValueError(f"unknown tariff '{tariff}'; expected one of "
+                             f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
+                             "单一制)")
     tabs = Tables(dict(tables or {}))
     grid = grid_emission_factor(tabs, region)  # validates region before reading data
     equivalent = equivalent_factor(tabs)
@@ -158,7 +173,11 @@ def estimate(
     out["factor_equivalent_kgce_per_kwh"] = equivalent.value
     out["factor_equal_value_kgce_per_kwh"] = equal.factor.value
     out["grid_factor_tco2_per_mwh"] = grid.value
-    _economics(out, log)
+    issues = economics(out, tabs, log, year=accounting_year, tariff=tariff_class,
+                       file=meta.path, header_map=meta.header_map)
+    if issues:
+        issues.sort(key=lambda i: (i.row or 0))
+        raise InventoryError(issues[:max_errors], total=len(issues))
     _conversion_caveats(log, equal, basis)
 
     row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
@@ -208,13 +227,24 @@ def estimate(
                 "design load for the share q of the time"),
             "compressed_air": compressed_air.MODEL,
             "transformer": transformer.MODEL,
+            "datacenter": datacenter.MODEL,
+            "charger": charger.MODEL,
         },
         "defaults": defaults_used,
         "bai_yi": bai_yi,
         "economics": {
-            "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh of the row",
-            "payback_years": "investment_cny ÷ cost_saved_cny (null without both, or when "
-                             "the cost saved is not positive)",
+            "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh × "
+                              "price_multiplier (1 without a tariff; a pile's standby saving "
+                              "× standby_price_multiplier)",
+            "load_shift_cost_saved_cny": "charging_input_retrofit_kwh × "
+                                         "offpeak_shift_fraction × price × (peak − valley "
+                                         "multiplier of the profile's hours); cost only, never "
+                                         "energy or tce",
+            "payback_years": "investment_cny ÷ (cost_saved_cny + load_shift_cost_saved_cny) "
+                             "(null without both, or when the sum is not positive)",
+            "tariff": tariff_class or "per row (tariff_class) or none",
+            "tariff_note": "with a tariff class the row's price is the flat-period (平段) "
+                           "price; without one it is the average price paid",
         },
         "tables": {name: use.to_dict() for name, use in tabs.used.items()},
         "non_standard": bool(tabs.non_standard),
@@ -234,27 +264,6 @@ def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
     if isinstance(inventory, pd.DataFrame):
         return validate_frame(inventory)
     return read_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=max_errors)
-
-
-def _economics(out: pd.DataFrame, log: CaveatLog) -> None:
-    saved = out["energy_saved_kwh"].to_numpy(float)
-    price = (out["electricity_price_cny_per_kwh"].to_numpy(float)
-             if "electricity_price_cny_per_kwh" in out.columns else np.full(len(out), np.nan))
-    invest = (out["investment_cny"].to_numpy(float)
-              if "investment_cny" in out.columns else np.full(len(out), np.nan))
-    out["electricity_price_cny_per_kwh"] = price
-    out["investment_cny"] = invest
-    cost = saved * price
-    out["cost_saved_cny"] = cost
-    with np.errstate(divide="ignore", invalid="ignore"):
-        payback = np.where(cost > 0, invest / cost, np.nan)
-    out["payback_years"] = payback
-    log.add("cost.price.missing", "no electricity price: cost saved and payback are null",
-            "未提供电价：节约费用与回收期为空", mask=np.isnan(price))
-    log.add("cost.investment.missing", "no investment: payback is null",
-            "未提供投资额：回收期为空", mask=np.isnan(invest) & ~np.isnan(price))
-    log.add("cost.payback.no_saving", "cost saved is not positive: payback is null",
-            "节约费用不为正：回收期为空", mask=~np.isnan(cost) & (cost <= 0) & ~np.isnan(invest))
 
 
 def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
@@ -292,7 +301,11 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
 def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
-    sums = ["retrofitted_motor_kw", "baseline_energy_kwh", "retrofit_energy_kwh",
+    for column in ("it_renewed_kw", "piles_replaced"):
+        out[column] = (out[column].fillna(0.0) if column in out.columns
+                       else pd.Series(0.0, index=out.index))
+    sums = ["retrofitted_motor_kw", "it_renewed_kw", "piles_replaced",
+            "baseline_energy_kwh", "retrofit_energy_kwh",
             "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
             "coal_saved_tce_equal_value", "co2_avoided_t"]
     grouped = out.groupby("plant_id", sort=False)
@@ -301,7 +314,7 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
     if "plant_name" in out.columns:
         frame.insert(0, "plant_name", grouped["plant_name"].first())
     # a plant total is null, not a partial sum, when any row lacks the input
-    for column in ("cost_saved_cny", "investment_cny"):
+    for column in ("cost_saved_cny", "load_shift_cost_saved_cny", "investment_cny"):
         complete = out[column].notna().groupby(out["plant_id"], sort=False).all()
         frame[column] = grouped[column].sum(min_count=1).where(complete)
     energy = pd.Series(np.nan, index=frame.index)

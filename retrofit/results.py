@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .caveats import Caveat
-from .measures import compressed_air, fan_pump, machines, transformer
+from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
+from .measures import charger, compressed_air, datacenter, fan_pump, machines, transformer
 
 try:  # a core dependency; the pandas writer below still works without it
     import pyarrow as pa
@@ -58,6 +59,8 @@ ASSET_COLUMNS: dict[str, str] = {
     **machines.OUTPUT_COLUMNS,
     **compressed_air.OUTPUT_COLUMNS,
     **transformer.OUTPUT_COLUMNS,
+    **datacenter.OUTPUT_COLUMNS,
+    **charger.OUTPUT_COLUMNS,
     "baseline_energy_kwh": "input energy per year before retrofit [kWh]; for a transformer, "
                            "its loss energy",
     "retrofit_energy_kwh": "input energy per year after retrofit [kWh]; for a transformer, "
@@ -68,12 +71,16 @@ ASSET_COLUMNS: dict[str, str] = {
     "coal_saved_tce_equal_value": "standard coal saved, 等价值 basis [tce/yr]",
     "co2_avoided_t": "CO2 avoided [t/yr]",
     "electricity_price_cny_per_kwh": "price used [CNY/kWh]; null when not given",
-    "cost_saved_cny": "energy saved × price [CNY/yr]; null without a price",
+    **ECONOMICS_COLUMNS,
+    "cost_saved_cny": "energy saved × price × price_multiplier [CNY/yr]; null without a price",
     "investment_cny": "investment [CNY]; null when not given",
-    "payback_years": "investment ÷ cost saved [yr]; null without both or with no saving",
+    "payback_years": "investment ÷ (cost saved + load-shift cost saved) [yr]; null without "
+                     "both or with no saving",
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, rated_power_kw "
-                            "× quantity; 0 for leak repair, pressure reduction, transformers "
-                            "[kW]",
+                            "× quantity; 0 for leak repair, pressure reduction, transformers, "
+                            "data centres and charging piles [kW]",
+    "it_renewed_kw": "IT capacity toward the 100 MW IT renewal goal (data centres), else 0 [kW]",
+    "piles_replaced": "charging piles replaced toward the 20,000-pile goal, else 0 [piles]",
     "factor_equivalent_kgce_per_kwh": "当量值 factor used [kgce/kWh]",
     "factor_equal_value_kgce_per_kwh": "等价值 factor used [kgce/kWh]",
     "grid_factor_tco2_per_mwh": "grid CO2 factor used [tCO2/MWh]",
@@ -86,6 +93,9 @@ PLANT_COLUMNS: dict[str, str] = {
     "assets": "asset rows [-]",
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, toward the "
                             "3 GW goal [kW]",
+    "it_renewed_kw": "IT capacity renewed with ≥ 20 % efficiency gain, toward the 100 MW goal "
+                     "[kW]",
+    "piles_replaced": "charging piles replaced, toward the 20,000-pile goal [piles]",
     "baseline_energy_kwh": "input energy before retrofit [kWh/yr]",
     "retrofit_energy_kwh": "input energy after retrofit [kWh/yr]",
     "energy_saved_kwh": "energy saved [kWh/yr]",
@@ -94,6 +104,8 @@ PLANT_COLUMNS: dict[str, str] = {
     "coal_saved_tce_equal_value": "standard coal saved, 等价值 [tce/yr]",
     "co2_avoided_t": "CO2 avoided [t/yr]",
     "cost_saved_cny": "cost saved [CNY/yr]; null if any row lacks a price",
+    "load_shift_cost_saved_cny": "cost saved by off-peak charging [CNY/yr]; null if any row "
+                                 "lacks a price",
     "investment_cny": "investment [CNY]; null if any row lacks one",
     "plant_energy_tce": "previous-year total energy use [tce]; null when unknown",
     "saving_share": "coal_saved_tce ÷ plant_energy_tce [-]",

@@ -128,12 +128,20 @@ MEASURES: tuple[Measure, ...] = (
                                 "压力优化"),
             ("compressor",), True, "lower the compressor discharge pressure",
             requires=("pressure_reduction_bar",)),
-    Measure("improve_pue", ("improve_pue", "pue改造", "降低pue"), ("datacenter",), False,
-            "lower a data centre's PUE"),
-    Measure("refresh_it", ("refresh_it", "it设备更新"), ("datacenter",), False,
-            "replace IT equipment with more efficient equipment"),
-    Measure("replace_charger", ("replace_charger", "更换充电桩"), ("charger",), False,
-            "replace a non-intelligent charging pile"),
+    Measure("improve_pue", ("improve_pue", "PUE改造", "降低PUE", "PUE优化", "数据中心节能改造",
+                             "基础设施节能改造", "制冷系统改造"), ("datacenter",), True,
+            "lower a data centre's PUE (cooling, power distribution, airflow) to target_pue",
+            requires=("it_load_kw", "pue", "target_pue")),
+    Measure("refresh_it", ("refresh_it", "IT设备更新", "IT更新", "IT设备改造", "服务器更新",
+                           "it refresh"), ("datacenter",), True,
+            "replace IT equipment by equipment that does the same work with it_energy_reduction "
+            "less energy", requires=("it_load_kw", "pue", "it_energy_reduction")),
+    Measure("replace_charger", ("replace_charger", "更换充电桩", "充电桩更换", "充电桩升级",
+                                "充电桩智能化改造", "非智能充电桩替换", "智能充电桩替换"),
+            ("charger",), True,
+            "replace existing non-intelligent charging piles by new (intelligent) ones",
+            requires=("charger_type",),
+            requires_one_of=(("energy_delivered_kwh", "operating_hours_h"),)),
 )
 
 MEASURE_BY_NAME = {m.name: m for m in MEASURES}
@@ -223,6 +231,23 @@ VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
     "Dyn11": ("dyn11",), "Yzn11": ("yzn11",), "Yyn0": ("yyn0",),
 }
 
+YES_NO_ALIASES: dict[str, tuple[str, ...]] = {
+    "yes": ("yes", "y", "true", "1", "是", "新建", "新建数据中心"),
+    "no": ("no", "n", "false", "0", "否", "既有", "存量", "改造"),
+}
+CHARGER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "ac": ("ac", "交流", "交流桩", "交流充电桩", "慢充", "慢充桩", "ac charger"),
+    "dc": ("dc", "直流", "直流桩", "直流充电桩", "非车载充电机", "快充", "快充桩", "dc charger"),
+}
+TARIFF_ALIASES: dict[str, tuple[str, ...]] = {
+    "large_industry_two_part": ("large_industry_two_part", "大工业两部制", "大工业",
+                                "大工业用电"),
+    "general_two_part": ("general_two_part", "一般工商业两部制", "一般工商业及其他两部制",
+                         "两部制"),
+    "single_part": ("single_part", "一般工商业单一制", "一般工商业及其他单一制", "单一制",
+                    "单一制分时"),
+}
+
 CATEGORIES = tuple(CATEGORY_ALIASES)
 CLASSES = tuple(CLASS_ALIASES)
 
@@ -265,21 +290,24 @@ COLUMNS: tuple[Column, ...] = (
            ("target_class", "target class", "new class", "目标能效等级", "改造后能效等级",
             "新能效等级"), choices=CLASSES, default="grade_2 (= IE4)"),
     Column("efficiency_pct", "number", "%", "measured or nameplate efficiency; overrides the "
-           "class lookup", "实测或铭牌效率",
+           "class lookup (charging piles: conversion efficiency, input to output)",
+           "实测或铭牌效率（充电桩：转换效率）",
            ("efficiency_pct", "efficiency", "eff", "效率", "现效率", "铭牌效率"),
            minimum=0, maximum=100, minimum_inclusive=False, maximum_inclusive=False,
            units={"%": 1.0}),
     Column("target_efficiency_pct", "number", "%", "quoted nameplate efficiency of the new "
-           "motor; overrides target_class", "新电机效率",
+           "motor (overrides target_class) or conversion efficiency of the new charging pile",
+           "新电机效率（充电桩：新桩转换效率）",
            ("target_efficiency_pct", "target efficiency", "new efficiency", "目标效率",
             "新电机效率", "改造后效率"), minimum=0, maximum=100, minimum_inclusive=False,
            maximum_inclusive=False, units={"%": 1.0}),
-    Column("load_factor", "fraction", "0–1", "average shaft load ÷ rated output", "负载率",
+    Column("load_factor", "fraction", "0–1", "average shaft load ÷ rated output (charging piles: "
+           "average output while charging ÷ rated power)", "负载率（充电桩：充电时平均输出/额定功率）",
            ("load_factor", "load factor", "load", "loading", "负载率", "负荷率"),
            minimum=0, maximum=1.25, minimum_inclusive=False, units={"%": 0.01},
            default="reference table inventory_defaults"),
-    Column("operating_hours_h", "number", "h/yr", "operating hours per year",
-           "年运行小时数", ("operating_hours_h", "operating hours", "hours", "run hours",
+    Column("operating_hours_h", "number", "h/yr", "operating hours per year (charging "
+           "piles: charging hours per pile)", "年运行小时数（充电桩：单桩年充电小时）", ("operating_hours_h", "operating hours", "hours", "run hours",
                              "annual hours", "年运行小时", "年运行时间", "运行时间",
                              "年运行小时数"), minimum=0, maximum=8784, units=_HOURS,
            default="reference table inventory_defaults"),
@@ -422,6 +450,74 @@ COLUMNS: tuple[Column, ...] = (
     Column("target_load_loss_kw", "number", "kW", "quoted load loss of the new transformer",
            "新变压器负载损耗", ("target_load_loss_kw", "target load loss", "新变压器负载损耗"),
            minimum=0, minimum_inclusive=False, units={"kw": 1.0, "w": 0.001}),
+    # --- data centres ------------------------------------------------------------------------
+    Column("it_load_kw", "number", "kW", "average IT load over the operating hours (IT "
+           "equipment input power)", "IT设备平均负荷",
+           ("it_load_kw", "it load", "average it load", "IT设备平均负荷", "IT负荷", "IT负载",
+            "IT设备负荷", "IT平均负荷", "IT设备功率"), minimum=0, minimum_inclusive=False,
+           units=_KW),
+    Column("it_capacity_kw", "number", "kW", "rated (design) power of the IT equipment an IT "
+           "refresh renews, counted toward the 100 MW goal; default it_load_kw",
+           "更新的IT设备容量", ("it_capacity_kw", "it capacity", "renewed it capacity",
+                               "更新的IT设备容量", "IT设备容量", "IT容量", "更新IT容量"),
+           minimum=0, minimum_inclusive=False, units=_KW),
+    Column("pue", "number", "", "measured present PUE (total facility energy ÷ IT energy, "
+           "annual)", "现状PUE（实测年均）", ("pue", "present pue", "measured pue", "现状PUE",
+                                           "实测PUE", "现PUE", "改造前PUE", "电能利用效率"),
+           minimum=1),
+    Column("target_pue", "number", "", "PUE after the retrofit", "改造后PUE",
+           ("target_pue", "target pue", "new pue", "改造后PUE", "目标PUE", "设计PUE"),
+           minimum=1),
+    Column("it_energy_reduction", "fraction", "0–1", "share of IT energy saved by an IT "
+           "refresh for the same work", "IT更新节能率（同等工作量）",
+           ("it_energy_reduction", "it energy reduction", "it saving", "IT节能率",
+            "IT能耗降低比例", "IT设备节能率"), minimum=0, maximum=1, maximum_inclusive=False,
+           units={"%": 0.01}),
+    Column("racks", "int", "racks", "number of racks (for the 百一 small-and-old profile)",
+           "机架数", ("racks", "rack count", "机架数", "机柜数", "机架数量"), minimum=0),
+    Column("years_in_service", "number", "yr", "years the data centre has been in "
+           "operation", "已运行年限", ("years_in_service", "years in service", "age",
+                                       "已运行年限", "运行年限", "投运年限", "使用年限"),
+           minimum=0, units={"年": 1.0, "a": 1.0, "years": 1.0, "yr": 1.0}),
+    Column("new_build", "choice", "", "yes for a new data centre (Shanghai PUE ≤ 1.25), no for "
+           "an existing one being retrofitted (≤ 1.4)", "是否新建数据中心",
+           ("new_build", "new build", "new", "是否新建", "新建"), choices=tuple(YES_NO_ALIASES),
+           default="no"),
+    # --- charging piles ---------------------------------------------------------------------
+    Column("charger_type", "choice", "", "charging pile type: ac (交流桩) or dc (直流桩, "
+           "off-board charger)", "充电桩类型",
+           ("charger_type", "charger type", "pile type", "充电桩类型", "桩型", "充电方式"),
+           choices=tuple(CHARGER_TYPE_ALIASES)),
+    Column("energy_delivered_kwh", "number", "kWh/yr", "energy each pile delivers to vehicles "
+           "per year (output side)", "单桩年充电量",
+           ("energy_delivered_kwh", "energy delivered", "annual charging energy", "单桩年充电量",
+            "年充电量", "充电量", "年输出电量"), minimum=0,
+           units={"kwh/yr": 1.0, "kwh": 1.0, "kwh/a": 1.0, "kwh/年": 1.0, "度": 1.0,
+                  "mwh": 1000.0}),
+    Column("standby_w", "number", "W", "standby power of the present pile (no vehicle "
+           "charging)", "现有桩待机功率", ("standby_w", "standby power", "standby", "待机功率",
+                                            "现有桩待机功率", "待机功耗"), minimum=0,
+           units={"w": 1.0, "kw": 1000.0}),
+    Column("target_standby_w", "number", "W", "standby power of the new pile",
+           "新桩待机功率", ("target_standby_w", "target standby power", "new standby power",
+                             "新桩待机功率", "新桩待机功耗"), minimum=0,
+           units={"w": 1.0, "kw": 1000.0}),
+    Column("offpeak_shift_fraction", "fraction", "0–1", "share of the pile's charging energy "
+           "moved from peak to valley hours by orderly charging (a cost saving only, never "
+           "energy)", "有序充电峰转谷比例",
+           ("offpeak_shift_fraction", "offpeak shift", "off-peak shift", "peak shift",
+            "峰转谷比例", "错峰比例", "有序充电比例", "峰谷转移比例"), minimum=0, maximum=1,
+           units={"%": 0.01}),
+    # --- tariff ---------------------------------------------------------------------------
+    Column("tariff_class", "choice", "", "Shanghai time-of-use tariff class; with it the "
+           "row's price is read as the flat-period (平段) price", "分时电价类别",
+           ("tariff_class", "tariff class", "tou tariff", "分时电价类别", "电价类别", "用电类别"),
+           choices=tuple(TARIFF_ALIASES)),
+    Column("load_profile", "text", "hours", "when the load runs: a name from table "
+           "load_profiles or hours such as 08:00-12:00;13:00-17:00 (needed with a tariff)",
+           "用电时段（时段表名称或如 08:00-17:00）",
+           ("load_profile", "load profile", "profile hours", "用电时段", "运行时段", "充电时段",
+            "负荷时段")),
     Column("plant_energy_tce", "number", "tce", "the plant's previous-year total energy use",
            "上年综合能耗", ("plant_energy_tce", "plant energy", "annual energy", "上年综合能耗",
                            "年综合能耗", "综合能耗"), minimum=0, minimum_inclusive=False,
@@ -467,6 +563,9 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "core_material": CORE_ALIASES,
     "insulation_class": INSULATION_ALIASES,
     "vector_group": VECTOR_GROUP_ALIASES,
+    "new_build": YES_NO_ALIASES,
+    "charger_type": CHARGER_TYPE_ALIASES,
+    "tariff_class": TARIFF_ALIASES,
 }
 VALUE_ALIASES: dict[str, dict[str, str]] = {
     **{name: _index(aliases) for name, aliases in CHOICE_ALIASES.items()},

@@ -7,13 +7,14 @@ running the reader. Files are written in the tests so that their bytes (GBK, BOM
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import inventory
+from retrofit import inventory, schema
 from retrofit.exceptions import InventoryError
 from retrofit.inventory import read_inventory, read_plants, validate_frame
 
@@ -396,13 +397,19 @@ def test_measure_for_another_category():
     ]
 
 
-def test_recognised_but_unmodelled_measure():
+def test_recognised_but_unmodelled_measure(monkeypatch):
+    """Every measure is modelled today; a future recognised-only measure must still be a clear
+    error, not a silent zero."""
+    unmodelled = dataclasses.replace(schema.MEASURE_BY_NAME["improve_pue"], modelled=False)
+    monkeypatch.setattr(schema, "MEASURES", tuple(
+        unmodelled if m.name == "improve_pue" else m for m in schema.MEASURES))
+    monkeypatch.setitem(schema.MEASURE_BY_NAME, "improve_pue", unmodelled)
     path = write("plant.csv", csv_of("P1,D1,数据中心,降低PUE,55,4,二级,75%,1.5"))
+    modelled = ", ".join(m.name for m in schema.MEASURES if m.modelled)
     assert issues(path) == [
         (
             'plant.csv row 2, column 改造措施: "降低PUE" — expected a measure this version models '
-            "(upgrade_motor, add_vfd, upgrade_equipment, fix_leaks, reduce_pressure); "
-            "improve_pue is recognised but not modelled yet"
+            f"({modelled}); improve_pue is recognised but not modelled yet"
         )
     ]
 

@@ -67,6 +67,21 @@ HEADERS_ZH = [
     "负载损耗(kW)",
     "新变压器空载损耗(kW)",
     "新变压器负载损耗(kW)",
+    "IT设备平均负荷(kW)",
+    "更新的IT设备容量(kW)",
+    "现状PUE",
+    "改造后PUE",
+    "IT节能率",
+    "机架数",
+    "已运行年限(yr)",
+    "是否新建",
+    "充电桩类型",
+    "单桩年充电量(kWh/yr)",
+    "待机功率(W)",
+    "新桩待机功率(W)",
+    "峰转谷比例",
+    "分时电价类别",
+    "用电时段",
     "上年综合能耗(tce)",
 ]
 
@@ -141,7 +156,8 @@ def test_xlsx_has_a_frozen_inventory_sheet_and_a_guide():
     assert "motor: 电机" in by_name["category"][5]
     assert "grade_2: 二级" in by_name["efficiency_class"][5]
     assert "add_vfd: 变频改造, 加装变频器, 变频调速改造, 变频" in by_name["measure"][5]
-    assert "improve_pue: PUE改造, 降低PUE（暂未建模）" in by_name["measure"][5]
+    assert "improve_pue: PUE改造, 降低PUE, PUE优化" in by_name["measure"][5]
+    assert "暂未建模" not in by_name["measure"][5]  # every measure is modelled
     assert "throttle: 阀门, 阀门调节, 节流" in by_name["control"][5]
     assert by_name["rated_power_kw"][6] == "数值 > 0（kW）"
     assert by_name["poles"][6] == "其中之一：2, 4, 6, 8"
