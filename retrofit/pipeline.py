@@ -232,6 +232,7 @@ def estimate(
         },
         "defaults": defaults_used,
         "bai_yi": bai_yi,
+        "goals": _goal_progress(out, tabs),
         "economics": {
             "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh × "
                               "price_multiplier (1 without a tariff; a pile's standby saving "
@@ -256,6 +257,32 @@ def estimate(
                        "使用了用户提供的参考表，结果为非标准结果",
                        data={"tables": tabs.non_standard})
     return EstimateResult(assets_out, plant_frame, assumptions, log.summary())
+
+
+def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:
+    """This inventory's contribution to each counted 355号 goal (one year of savings)."""
+    goals = tabs["goals_shanghai_2024"].set_index("goal")
+    counted = {"motors_retrofitted": "retrofitted_motor_kw", "it_renewed": "it_renewed_kw",
+               "chargers_replaced": "piles_replaced",
+               "energy_saving_cumulative": "coal_saved_tce"}
+    progress = {}
+    for goal, column in counted.items():
+        row = goals.loc[goal]
+        progress[goal] = {"this_inventory": float(out[column].sum()), "goal": float(row["value"]),
+                          "unit": row["unit"], "by": int(row["period_end"]),
+                          "quote": f"{row['document']} {row['clause']}: {row['quote']}"}
+    progress["energy_saving_cumulative"]["note"] = (
+        "one year of coal_saved_tce on the headline basis; the goal is cumulative to 2027")
+    if "meets_shanghai_pue" in out.columns:
+        dc = out["category"].eq("datacenter")
+        progress["datacenters"] = {
+            "rows": int(dc.sum()),
+            "above_shanghai_pue_limit_after_retrofit": int(
+                (~out.loc[dc, "meets_shanghai_pue"].astype("boolean")).fillna(False).sum()),
+            "bai_yi_closure_profile": int(
+                out.loc[dc, "bai_yi_closure_profile"].astype("boolean").fillna(False).sum()),
+        }
+    return progress
 
 
 def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:

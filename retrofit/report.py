@@ -22,6 +22,14 @@ LABELS = {
         "efficiency_retrofit_pct": "η after %", "load_factor": "load",
         "operating_hours_h": "h/yr", "cost_saved_cny": "CNY/yr", "payback_years": "payback yr",
         "efficiency_class_baseline": "class", "efficiency_class_retrofit": "→ class",
+        "goals": "Toward Shanghai's 355号 goals (this inventory, one year)",
+        "motors_retrofitted": "motors and motor systems retrofitted",
+        "it_renewed": "IT capacity renewed with ≥ 20 % gain",
+        "chargers_replaced": "non-intelligent charging piles replaced",
+        "energy_saving_cumulative": "standard coal saved per year",
+        "of": "of", "by": "by",
+        "dc_line": "data centres: {rows}, above Shanghai's PUE limit after retrofit: {above}, "
+                   "matching the 百一 closure profile: {closure}",
     },
     "zh": {
         "plants": "企业汇总（百一：按所列措施估算，非核定节能量）",
@@ -38,6 +46,13 @@ LABELS = {
         "efficiency_retrofit_pct": "改后效率%", "load_factor": "负载率",
         "operating_hours_h": "小时/年", "cost_saved_cny": "节约元/年", "payback_years": "回收期年",
         "efficiency_class_baseline": "现等级", "efficiency_class_retrofit": "目标等级",
+        "goals": "对照上海355号目标（本清单，一年）",
+        "motors_retrofitted": "电机及系统改造",
+        "it_renewed": "IT设备更新（能效提升≥20%）",
+        "chargers_replaced": "非智能充电桩替换",
+        "energy_saving_cumulative": "年节约标准煤",
+        "of": "/", "by": "目标年",
+        "dc_line": "数据中心：{rows} 个，改造后PUE高于上海要求：{above} 个，符合百一关停并转条件：{closure} 个",
     },
 }
 
@@ -74,6 +89,20 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     plants = plants.rename(columns=plant_labels | {"assets": labels["assets_n"]})
     lines.append(plants.to_string(index=False))
     lines.append("")
+    goals = result.assumptions.get("goals", {})
+    if goals:
+        lines.append(f"== {labels['goals']} ==")
+        for key in ("motors_retrofitted", "it_renewed", "chargers_replaced",
+                    "energy_saving_cumulative"):
+            g = goals[key]
+            lines.append(f"{labels[key]}: {g['this_inventory']:,.1f} {labels['of']} "
+                         f"{g['goal']:,.0f} {g['unit']} ({labels['by']} {g['by']})")
+        if "datacenters" in goals:
+            d = goals["datacenters"]
+            lines.append(labels["dc_line"].format(rows=d["rows"],
+                                                  above=d["above_shanghai_pue_limit_after_retrofit"],
+                                                  closure=d["bai_yi_closure_profile"]))
+        lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
     lines.append(_fmt(view).rename(columns=labels).to_string(index=False))

@@ -199,15 +199,25 @@ def test_excel_output_has_all_sheets(tmp_path, iec_55kw_ie2_to_ie4):
 
 def test_sample_plant_runs():
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
-    assert len(result.assets) == 15
+    assert len(result.assets) == 18
     assert np.isfinite(result.assets.energy_saved_kwh).all()
-    # every kind of asset the sample shows: motors, a drive, a pump, a compressor, a transformer
+    # every kind of asset the sample shows: motors, a drive, a pump, a compressor, a
+    # transformer, a data hall and two car parks of charging piles
     assert set(result.assets.measure) == {
         "upgrade_motor", "upgrade_motor+add_vfd", "add_vfd", "upgrade_equipment",
-        "upgrade_equipment+fix_leaks+reduce_pressure"}
+        "upgrade_equipment+fix_leaks+reduce_pressure", "improve_pue+refresh_it",
+        "replace_charger"}
     # the transformer and the air-side measures replace no motor
-    kw = result.assets.set_index("asset_id").retrofitted_motor_kw
+    assets = result.assets.set_index("asset_id")
+    kw = assets.retrofitted_motor_kw
     assert kw["T-401"] == 0 and kw["F-011"] == 150 and kw["C-301"] == 90
+    # DC-01: 800 kW × 8760 h = 7 008 000 kWh IT; × 1.75 = 12 264 000; IT × 0.82 × 1.35 =
+    # 7 757 856; saved 4 506 144 kWh; r = 18 % is a 21.95 % gain, so its 1000 kW count
+    assert assets.loc["DC-01", "energy_saved_kwh"] == pytest.approx(4_506_144)
+    # EV-01: 40 ac piles, standby 2 → 10 W over 8760 − 2500/7 h: 40 × −0.008 × 58 820/7
+    assert assets.loc["EV-01", "energy_saved_kwh"] == pytest.approx(-0.32 * 58_820 / 7)
+    campus = result.plants.set_index("plant_id").loc["SH-0004"]
+    assert campus.it_renewed_kw == 1000 and campus.piles_replaced == 44 and campus.assets == 3
 
 
 def test_plants_file_supplies_energy_and_name(tmp_path):

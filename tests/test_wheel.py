@@ -184,7 +184,9 @@ CHECK = textwrap.dedent(
     assert sample.is_relative_to(site_packages), sample
     result = retrofit.estimate(sample)
     assert len(result.assets) > 0 and len(result.plants) > 0
-    assert (result.assets["energy_saved_kwh"] > 0).all()
+    saved = result.assets.set_index("asset_id")["energy_saved_kwh"]
+    # the sample's ac piles (EV-01) draw more in standby after replacement: kept negative
+    assert (saved.drop("EV-01") > 0).all() and saved["EV-01"] < 0
     print("ok", len(tables), len(result.assets))
     """
 )
