@@ -303,3 +303,27 @@ def test_charger_clear_errors(change, column, expected):
     row = {k: v for k, v in (DCPILE | change).items() if v is not None}
     issues = issues_of(row)
     assert any(i.column == column and expected in i.expected for i in issues), issues
+
+
+def test_chinese_headers_and_values_in_gbk(tmp_path):
+    """A data-centre and a pile row as Excel on Chinese Windows saves them (GBK, Chinese headers
+    and values) read the same as the canonical English frame."""
+    text = ("企业编号,设备编号,设备类型,改造措施,数量,IT设备平均负荷(kW),现状PUE,改造后PUE,IT节能率,"
+            "机架数,已运行年限,是否新建,充电桩类型,额定功率(kW),单桩年充电量(kWh),待机功率(W),"
+            "新桩待机功率(W),效率(%),目标效率(%),电价,分时电价类别,充电时段,峰转谷比例\n"
+            "P1,A0,数据中心,降低PUE+IT设备更新,1,500,1.6,1.3,20%,300,12,否,,,,,,,,0.7,,,\n"
+            "P1,A1,充电桩,更换充电桩,2,,,,,,,,直流桩,60,54000,100,30,90,95,0.8,单一制,"
+            "10:00-14:00,50%\n")
+    path = tmp_path / "园区.csv"
+    path.write_bytes(text.encode("gbk"))
+    zh = retrofit.estimate(path, year=2026).assets
+    en = run(DC | {"measure": "improve_pue+refresh_it", "target_pue": 1.3,
+                   "it_energy_reduction": 0.2, "racks": 300, "years_in_service": 12,
+                   "new_build": "no", "electricity_price_cny_per_kwh": 0.7},
+             DCPILE | {"operating_hours_h": None, "load_factor": None,
+                       "energy_delivered_kwh": 54_000, "tariff_class": "single_part",
+                       "load_profile": "10:00-14:00", "offpeak_shift_fraction": 0.5}).assets
+    assert zh.loc[0, "energy_saved_kwh"] == pytest.approx(2_452_800)
+    for column in ("energy_saved_kwh", "cost_saved_cny", "load_shift_cost_saved_cny",
+                   "it_renewed_kw", "piles_replaced"):
+        assert zh[column].to_list() == pytest.approx(en[column].to_list()), column
