@@ -151,7 +151,7 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
     out["electricity_price_cny_per_kwh"] = price
     out["investment_cny"] = invest
     out["tariff_class"] = tclass.where(has_tariff, None).to_numpy(dtype=object)
-    out["load_profile"] = profile.where(has_tariff, None).to_numpy(dtype=object)
+    out["load_profile"] = profile.to_numpy(dtype=object)  # kept even when unused (caveated)
     out["price_multiplier"] = multiplier
     out["standby_price_multiplier"] = standby_multiplier
     out["peak_energy_share"] = peak
@@ -169,6 +169,9 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
             "electricity price is read as the flat-period (平段) price and multiplied by the "
             "profile's energy-weighted multiplier (沪发改价管〔2022〕50号)",
             "执行分时电价：电价按平段电价计，乘以用电时段的加权系数", mask=priced)
+    log.add("tariff.profile.unused", "load_profile given but no tariff class applies: the "
+            "price is the average price and the profile is not used",
+            "填写了用电时段但未执行分时电价：未使用", mask=~has_tariff & profile.notna().to_numpy())
     log.add("tariff.from_option", "tariff class taken from the run's --tariff option",
             "分时电价类别取自运行参数 --tariff", mask=priced & option_used)
     log.add("tariff.profile.datacenter_continuous", "data centre without a load profile: "

@@ -327,3 +327,10 @@ def test_chinese_headers_and_values_in_gbk(tmp_path):
     for column in ("energy_saved_kwh", "cost_saved_cny", "load_shift_cost_saved_cny",
                    "it_renewed_kw", "piles_replaced"):
         assert zh[column].to_list() == pytest.approx(en[column].to_list()), column
+
+
+def test_profile_without_tariff_is_reported_unused():
+    result = run(DCPILE | {"load_profile": "night"})
+    assert result.assets.loc[0, "price_multiplier"] == 1
+    assert result.assets.loc[0, "load_profile"] == "night"  # kept, not lost
+    assert "tariff.profile.unused" in codes(result)
