@@ -140,7 +140,7 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
 
     standby_saved = (_rows.column(out, "saving_standby_kwh", numeric=True).fillna(0.0)
                      .to_numpy())
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         cost = price * (multiplier * (saved - standby_saved)
                         + np.nan_to_num(standby_multiplier, nan=0.0) * standby_saved)
         charging = _rows.column(out, "charging_input_retrofit_kwh", numeric=True).to_numpy()

@@ -1,5 +1,15 @@
 """Physical models, one module per domain. Pure vectorised functions; no file access."""
 
-from . import compressed_air, flow_control, motors, pumps, transformers
+from . import (
+           chargers,
+           compressed_air,
+           datacenter,
+           flow_control,
+           motors,
+           pumps,
+           tariff,
+           transformers,
+)
 
-__all__ = ["compressed_air", "flow_control", "motors", "pumps", "transformers"]
+__all__ = ["chargers", "compressed_air", "datacenter", "flow_control", "motors", "pumps", "tariff",
+           "transformers"]
