@@ -145,6 +145,56 @@ def synthetic_systems_inventory(rows: int, seed: int = 20261125) -> pd.DataFrame
     return df
 
 
+def synthetic_campus_inventory(rows: int, seed: int = 20261126) -> pd.DataFrame:
+    """The systems mix with a share of its motor rows turned into data halls (PUE retrofit and
+    IT refresh) and charging piles (ac with defaults, dc with measured values, some on a
+    time-of-use tariff with off-peak shifting) — every module and the tariff pricing."""
+    rng = np.random.default_rng(seed + 1)  # not the systems mix's stream: its draws would align
+    df = synthetic_systems_inventory(rows, seed)
+    n = rows
+    empty = np.full(n, np.nan)
+    motor = (df["category"] == "motor").to_numpy()
+    kind = np.where(motor, rng.choice(["motor", "dc", "ac", "dcpile"], n,
+                                      p=[0.4, 0.2, 0.2, 0.2]), "other")
+    dc, ac, dcp = kind == "dc", kind == "ac", kind == "dcpile"
+    piles = ac | dcp
+    new = dc | piles
+    df.loc[dc, "category"] = "datacenter"
+    df.loc[dc, "measure"] = rng.choice(["improve_pue", "refresh_it", "improve_pue+refresh_it"],
+                                       n)[dc]
+    df.loc[piles, "category"] = "charger"
+    df.loc[piles, "measure"] = "replace_charger"
+    for column in ("poles", "efficiency_class", "target_class"):
+        df[column] = df[column].astype(object).where(~new, None)
+    df["load_factor"] = df["load_factor"].where(~(dc | ac))
+    df["operating_hours_h"] = df["operating_hours_h"].where(~(dc | ac))
+    df.loc[dcp, "operating_hours_h"] = rng.choice([800, 1500, 2500], n)[dcp]
+    df.loc[dc, "rated_power_kw"] = np.nan
+    df.loc[ac, "rated_power_kw"] = 7.0
+    df.loc[dcp, "rated_power_kw"] = rng.choice([30.0, 60.0, 120.0], n)[dcp]
+    pue = np.round(rng.uniform(1.4, 2.0, n), 2)
+    df["it_load_kw"] = np.where(dc, rng.choice([50.0, 200.0, 800.0, 3000.0], n), empty)
+    df["pue"] = np.where(dc, pue, empty)
+    df["target_pue"] = np.where(dc, np.round(pue - rng.uniform(0.05, 0.35, n), 2), empty)
+    df["it_energy_reduction"] = np.where(dc, rng.choice([0.1, 0.18, 0.25, 0.3], n), empty)
+    df["racks"] = np.where(dc, rng.choice([80.0, 300.0, 800.0, 2000.0], n), empty)
+    df["years_in_service"] = np.where(dc, rng.choice([3.0, 10.0, 15.0], n), empty)
+    df["charger_type"] = pd.Series(np.where(ac, "ac", np.where(dcp, "dc", None)), dtype=object)
+    df["energy_delivered_kwh"] = np.where(ac, rng.choice([1500.0, 3000.0, 6000.0], n), empty)
+    df["efficiency_pct"] = df["efficiency_pct"].where(~new) if "efficiency_pct" in df else empty
+    df.loc[dcp, "efficiency_pct"] = rng.choice([88.0, 90.0, 92.0], n)[dcp]
+    df["target_efficiency_pct"] = np.where(dcp, 95.0, empty)
+    df["standby_w"] = np.where(dcp, rng.choice([60.0, 120.0, 200.0], n), empty)
+    df["target_standby_w"] = np.where(dcp, 40.0, empty)
+    tou = dcp & (rng.random(n) < 0.5)
+    df["tariff_class"] = pd.Series(np.where(tou, rng.choice(
+        ["large_industry_two_part", "general_two_part", "single_part"], n), None), dtype=object)
+    df["load_profile"] = pd.Series(np.where(tou, rng.choice(
+        ["08:00-11:00;13:00-16:00", "office_hours", "two_shift"], n), None), dtype=object)
+    df["offpeak_shift_fraction"] = np.where(tou, 0.2, empty)
+    return df
+
+
 @dataclass
 class Run:
     seconds: float
@@ -179,8 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="inventory rows [default 1e6]")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
-    parser.add_argument("--mix", choices=("motors", "systems"), default="motors",
-                        help="motors only, or every kind of motor-system row [default motors]")
+    parser.add_argument("--mix", choices=("motors", "systems", "campus"), default="motors",
+                        help="motors only, every kind of motor-system row, or those with data "
+                        "halls and charging piles [default motors]")
     args = parser.parse_args(argv)
 
     if args.keep:
@@ -192,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         big = workdir / "big.csv"
         start = time.perf_counter()
-        make = synthetic_systems_inventory if args.mix == "systems" else synthetic_inventory
+        make = {"motors": synthetic_inventory, "systems": synthetic_systems_inventory,
+                "campus": synthetic_campus_inventory}[args.mix]
         make(args.rows).to_csv(big, index=False)
         print(
             f"generated {big} ({args.rows:,} rows, {big.stat().st_size / 1e6:,.0f} MB) "
