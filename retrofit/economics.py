@@ -113,7 +113,9 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
                     text, f"a profile name ({names}) or hours: {error}")
                     for r in out["source_row"].to_numpy()[rows_k]]
                 continue
-            grid = grids.setdefault(cls, tou.tariff_grid(table, cls))
+            if cls not in grids:  # one grid per class, not per (class, profile) pair
+                grids[cls] = tou.tariff_grid(table, cls)
+            grid = grids[cls]
             weights = tou.profile_weights(hours_mask, on_days, days)
             multiplier[rows_k] = tou.mean_multiplier(grid, weights)
             peak[rows_k] = tou.peak_share(grid, weights)

@@ -405,8 +405,8 @@ ZERO_SAVING_PILE = PILE | {"charger_type": "dc", "rated_power_kw": 7.0, "load_fa
        tariff=st.none() | st.sampled_from(CLASSES), price=rounded(0.3, 1.5, 3),
        invest=rounded(1, 1e7, 0))
 # found by hypothesis (in the off-peak test): a row whose cost saved is exactly 0 and which
-# has an investment makes estimate warn "divide by zero" in economics (invest / 0 before
-# np.where picks NaN); the pyproject turns warnings from retrofit into errors
+# has an investment made estimate warn "divide by zero" in economics (invest / 0 before
+# np.where picked NaN; the pyproject turns warnings from retrofit into errors); fixed in 44feb91
 @example(rows=[ZERO_SAVING_PILE], tariff="single_part", price=1.0, invest=1e5)
 @example(rows=[{"category": "datacenter", "it_load_kw": 500.0, "operating_hours_h": 8760.0,
                 "pue": 1.5, "quantity": 1, "measure": "improve_pue+refresh_it",
