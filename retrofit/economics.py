@@ -58,8 +58,8 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
     n = len(out)
     issues: list[InventoryIssue] = []
     saved = out["energy_saved_kwh"].to_numpy(float)
-    price = _rows.column(out, "electricity_price_cny_per_kwh", numeric=True).to_numpy()
-    invest = _rows.column(out, "investment_cny", numeric=True).to_numpy()
+    price = _rows.numbers(out, "electricity_price_cny_per_kwh")
+    invest = _rows.numbers(out, "investment_cny")
     category = out["category"].to_numpy(dtype=object)
     is_charger = category == "charger"
     tclass = _rows.column(out, "tariff_class")
@@ -71,7 +71,7 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
     profile = _rows.column(out, "load_profile")
     dc_default = has_tariff & profile.isna().to_numpy() & (category == "datacenter")
     profile = profile.where(~dc_default, DATACENTER_PROFILE)
-    shift = _rows.column(out, "offpeak_shift_fraction", numeric=True).to_numpy()
+    shift = _rows.numbers(out, "offpeak_shift_fraction")
     has_shift = ~np.isnan(shift)
 
     issues += [InventoryIssue(
@@ -145,7 +145,7 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
     with np.errstate(invalid="ignore", divide="ignore"):
         cost = price * (multiplier * (saved - standby_saved)
                         + np.nan_to_num(standby_multiplier, nan=0.0) * standby_saved)
-        charging = _rows.column(out, "charging_input_retrofit_kwh", numeric=True).to_numpy()
+        charging = _rows.numbers(out, "charging_input_retrofit_kwh")
         shift_cost = np.where(has_shift, charging * shift * price * gap, 0.0)
         total = cost + shift_cost
         payback = np.where(total > 0, invest / total, np.nan)
@@ -192,8 +192,8 @@ def economics(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, year: int,
             "有序充电峰转谷仅为电费节约，不计节能量与标煤", mask=has_shift & (shift > 0))
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     tolerance = float(params[("tariff", "profile_hours_tolerance_fraction")])
-    hours = np.where(is_charger, _rows.column(out, "charging_hours_h", numeric=True).to_numpy(),
-                     _rows.column(out, "operating_hours_h", numeric=True).to_numpy())
+    hours = np.where(is_charger, _rows.numbers(out, "charging_hours_h"),
+                     _rows.numbers(out, "operating_hours_h"))
     with np.errstate(invalid="ignore", divide="ignore"):
         differ = priced & (np.abs(profile_hours - hours) > tolerance * hours)
     log.add("tariff.profile.hours_differ", "the load profile's hours in the year differ from "

@@ -19,6 +19,16 @@ def column(rows: pd.DataFrame, name: str, numeric: bool = False) -> pd.Series:
                      dtype=float if numeric else object)
 
 
+def numbers(rows: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as a writable float array, NaN for blanks (an absent column is all NaN)."""
+    return column(rows, name, numeric=True).to_numpy(dtype=float, copy=True)
+
+
+def quantity(rows: pd.DataFrame) -> np.ndarray:
+    """Identical units per row; a blank or absent quantity is one unit."""
+    return column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+
+
 def header(header_map: dict[str, str], name: str) -> str:
     """The user's header for a canonical column (the name itself when it was not in the file)."""
     return header_map.get(name, name)

@@ -58,11 +58,13 @@ MODEL = (
 DEFAULTS_TABLE = "charger_defaults"
 
 
-def _with_default(given: np.ndarray, ctype: np.ndarray, table: pd.DataFrame, state: str,
-                  parameter: str, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The row's value, else the table's default for its type: values, sources, defaulted mask."""
-    rows = table[(table["state"] == state) & (table["parameter"] == parameter)]
-    default = dict(zip(rows["charger_type"], rows["value"].astype(float), strict=True))
+def _with_default(rows: pd.DataFrame, column: str, ctype: np.ndarray, table: pd.DataFrame,
+                  state: str, parameter: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The row's value of ``column``, else the table's default for the pile type: values,
+    sources, defaulted mask."""
+    given = _rows.numbers(rows, column)
+    entries = table[(table["state"] == state) & (table["parameter"] == parameter)]
+    default = dict(zip(entries["charger_type"], entries["value"].astype(float), strict=True))
     fill = pd.Series(ctype, dtype=object).map(default).to_numpy(dtype=float)
     use = np.isnan(given) & ~np.isnan(fill)
     values = np.where(use, fill, given)
@@ -86,13 +88,11 @@ def compute(
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
 
-    def num(name):
-        return _rows.column(rows, name, numeric=True).to_numpy(dtype=float, copy=True)
-
-    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    qty = _rows.quantity(rows)
     ctype = _rows.column(rows, "charger_type").to_numpy(dtype=object)
-    rated, load, hours = num("rated_power_kw"), num("load_factor"), num("operating_hours_h")
-    delivered = num("energy_delivered_kwh")
+    rated, load, hours, delivered = (
+        _rows.numbers(rows, name) for name in (
+            "rated_power_kw", "load_factor", "operating_hours_h", "energy_delivered_kwh"))
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     year_h = float(params[("charger", "hours_per_year_h")])
 
@@ -126,14 +126,13 @@ def compute(
     standby_hours = year_h - charging
 
     table = tables[DEFAULTS_TABLE]
-    eff_b, src_eb, def_eb = _with_default(num("efficiency_pct"), ctype, table, "present",
-                                          "efficiency_pct", "efficiency_pct")
-    eff_r, src_er, def_er = _with_default(num("target_efficiency_pct"), ctype, table, "new",
-                                          "efficiency_pct", "target_efficiency_pct")
-    sb_b, src_sb, def_sb = _with_default(num("standby_w"), ctype, table, "present",
-                                         "standby_w", "standby_w")
-    sb_r, src_sr, def_sr = _with_default(num("target_standby_w"), ctype, table, "new",
-                                         "standby_w", "target_standby_w")
+    eff_b, src_eb, def_eb = _with_default(rows, "efficiency_pct", ctype, table, "present",
+                                          "efficiency_pct")
+    eff_r, src_er, def_er = _with_default(rows, "target_efficiency_pct", ctype, table, "new",
+                                          "efficiency_pct")
+    sb_b, src_sb, def_sb = _with_default(rows, "standby_w", ctype, table, "present", "standby_w")
+    sb_r, src_sr, def_sr = _with_default(rows, "target_standby_w", ctype, table, "new",
+                                         "standby_w")
     no_default = "no sourced default for this pile type: enter the measured or datasheet value"
     issues += _rows.blank_issues(rows, np.isnan(sb_b), "standby_w", file, header_map, no_default)
     issues += _rows.blank_issues(rows, np.isnan(sb_r), "target_standby_w", file, header_map,

@@ -97,8 +97,8 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
     table_p = np.full(n, np.nan)
     issues: list[InventoryIssue] = []
     ctype = _rows.column(rows, "compressor_type")
-    power = _rows.column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    pressure = _rows.column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
+    power = _rows.numbers(rows, "rated_power_kw")
+    pressure = _rows.numbers(rows, "discharge_pressure_mpa")
     cooling = _rows.column(rows, "cooling")
     grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 19153-2019 specific power of the new compressor"
@@ -204,10 +204,10 @@ def compute(
     params = tables[PARAMETERS].set_index("parameter")["value"].astype(float)
     out: dict[str, np.ndarray] = {}
 
-    p_kw = _rows.column(rows, "rated_power_kw", numeric=True).to_numpy(dtype=float, copy=True)
-    load = _rows.column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
-    hours = _rows.column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
-    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    p_kw = _rows.numbers(rows, "rated_power_kw")
+    load = _rows.numbers(rows, "load_factor")
+    hours = _rows.numbers(rows, "operating_hours_h")
+    qty = _rows.quantity(rows)
     why = "every compressed-air measure starts from the compressor's input energy"
     for column, values in (("rated_power_kw", p_kw), ("load_factor", load),
                            ("operating_hours_h", hours)):
@@ -220,11 +220,11 @@ def compute(
 
     # 1. upgrade_equipment ----------------------------------------------------------------
     up = take["upgrade_equipment"]
-    sp = _rows.column(rows, "specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
+    sp = _rows.numbers(rows, "specific_power_kw_per_m3min")
     issues += _rows.blank_issues(rows, up & np.isnan(sp), "specific_power_kw_per_m3min", file,
                             header_map, "measure upgrade_equipment on a compressor needs the "
                             "present package's measured specific power")
-    quoted = _rows.column(rows, "target_specific_power_kw_per_m3min", numeric=True).to_numpy(dtype=float, copy=True)
+    quoted = _rows.numbers(rows, "target_specific_power_kw_per_m3min")
     has_quote = up & ~np.isnan(quoted)
     grade_sp, grade_label, grade_p, found = target_specific_power(
         rows, up & ~has_quote, tables, sub_log, file=file, header_map=header_map)
@@ -246,10 +246,10 @@ def compute(
 
     # 2. fix_leaks -------------------------------------------------------------------------
     fix = take["fix_leaks"]
-    leak = _rows.column(rows, "leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
+    leak = _rows.numbers(rows, "leak_fraction")
     issues += _rows.blank_issues(rows, fix & np.isnan(leak), "leak_fraction", file, header_map,
                             "measure fix_leaks needs the present leak share")
-    given_target = _rows.column(rows, "target_leak_fraction", numeric=True).to_numpy(dtype=float, copy=True)
+    given_target = _rows.numbers(rows, "target_leak_fraction")
     defaulted = fix & np.isnan(given_target)
     default_target = float(params["target_leak_fraction_default"])
     target_leak = np.where(np.isnan(given_target), default_target, given_target)
@@ -278,10 +278,10 @@ def compute(
 
     # 3. reduce_pressure -------------------------------------------------------------------
     red = take["reduce_pressure"]
-    dp = _rows.column(rows, "pressure_reduction_bar", numeric=True).to_numpy(dtype=float, copy=True)
+    dp = _rows.numbers(rows, "pressure_reduction_bar")
     issues += _rows.blank_issues(rows, red & np.isnan(dp), "pressure_reduction_bar", file,
                             header_map, "measure reduce_pressure needs it")
-    pressure = _rows.column(rows, "discharge_pressure_mpa", numeric=True).to_numpy(dtype=float, copy=True)
+    pressure = _rows.numbers(rows, "discharge_pressure_mpa")
     rate = float(air.rate_per_bar(params["pressure_power_fraction_per_psi"],
                                   params["psi_per_bar"]))
     ratio_red = np.where(red, air.pressure_reduction_ratio(dp, rate), 1.0)

@@ -98,14 +98,11 @@ def compute(
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
 
-    def num(name):
-        return _rows.column(rows, name, numeric=True).to_numpy(dtype=float, copy=True)
-
-    it_load, hours, pue, target = num("it_load_kw"), num("operating_hours_h"), num("pue"), \
-        num("target_pue")
-    reduction, capacity = num("it_energy_reduction"), num("it_capacity_kw")
-    racks, years = num("racks"), num("years_in_service")
-    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    it_load, hours, pue, target, reduction, capacity, racks, years = (
+        _rows.numbers(rows, name) for name in (
+            "it_load_kw", "operating_hours_h", "pue", "target_pue", "it_energy_reduction",
+            "it_capacity_kw", "racks", "years_in_service"))
+    qty = _rows.quantity(rows)
     new_build = _rows.column(rows, "new_build").eq("yes").to_numpy()
     measure = rows["measure"]
     pue_measure = rows_with_measure(measure, "improve_pue")
@@ -145,7 +142,7 @@ def compute(
     baseline = dc.facility_energy_kwh(it_before, pue)
     retrofit = dc.facility_energy_kwh(it_after, pue_after)
 
-    gain = np.where(it_measure, dc.efficiency_gain(np.where(it_measure, reduction, 0.0)), np.nan)
+    gain = np.where(it_measure, dc.efficiency_gain(r), np.nan)
     gain_rule = _goal(tables, "it_efficiency_gain")
     meets_gain = pd.array(np.where(it_measure, np.round(gain, _DECIMALS) >= gain_rule, None),
                           dtype="boolean")

@@ -43,8 +43,8 @@ def machine_efficiency_ratio(
     issues (blank inputs, cells the GB tables do not cover)."""
     n = len(rows)
     ratio = np.ones(n)
-    present = _num(rows, "machine_efficiency_pct")
-    quoted = _num(rows, "target_machine_efficiency_pct")
+    present = _rows.numbers(rows, "machine_efficiency_pct")
+    quoted = _rows.numbers(rows, "target_machine_efficiency_pct")
     target = np.full(n, np.nan)
     source = np.full(n, None, dtype=object)
     ns_used = np.full(n, np.nan)
@@ -109,10 +109,6 @@ def machine_efficiency_ratio(
 
 
 
-def _num(rows: pd.DataFrame, name: str) -> np.ndarray:
-    return _rows.column(rows, name, numeric=True).to_numpy(dtype=float)
-
-
 def _blank_issues(rows, mask, columns, file, header_map, why):
     """A ``blank-required`` issue, expecting ``why``, for each of ``columns`` blank in ``mask``."""
     rows_at = rows["source_row"].to_numpy()
@@ -133,8 +129,8 @@ def _fan_grade(rows, fan, grade, tables, file, header_map):
     table = tables["gb19761_2020_fan_grades"]
     fan_type = rows["fan_type"].to_numpy(dtype=object) if "fan_type" in rows.columns else (
         np.full(n, None, dtype=object))
-    psi, ns, size, hub = (_num(rows, c) for c in ("pressure_coefficient", "specific_speed",
-                                                   "fan_size_no", "hub_ratio"))
+    psi, ns, size, hub = (_rows.numbers(rows, c) for c in (
+        "pressure_coefficient", "specific_speed", "fan_size_no", "hub_ratio"))
     why = ("the fan's type, pressure coefficient ψ (hub ratio γ for axial fans), specific speed "
            "ns and size 机号 for the GB 19761-2020 table (measure upgrade_equipment needs them, "
            "or give target_machine_efficiency_pct)")
@@ -193,9 +189,9 @@ def _pump_grade(rows, pump, grade, tables, file, header_map):
     table = tables["gb19762_2025_pump_grades"]
     pump_type = rows["pump_type"].to_numpy(dtype=object) if "pump_type" in rows.columns else (
         np.full(n, None, dtype=object))
-    flow, head, speed, given_ns = (_num(rows, c) for c in ("flow_m3h", "head_m", "speed_rpm",
-                                                           "specific_speed"))
-    stages = _num(rows, "stages")
+    flow, head, speed, given_ns = (_rows.numbers(rows, c) for c in (
+        "flow_m3h", "head_m", "speed_rpm", "specific_speed"))
+    stages = _rows.numbers(rows, "stages")
     stages = np.where(np.isnan(stages), 1.0, stages)
     why = ("the pump's type and rated flow, and its speed and head (or its specific speed), "
            "for the GB 19762-2025 formula (measure upgrade_equipment needs them, or give "

@@ -78,8 +78,8 @@ def _series_key(text: pd.Series) -> pd.Series:
 def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
     """P0 and Pk [kW] given in two columns that go together: the values (NaN where blank),
     which are given, and an issue for each row that gives only one of them."""
-    p0 = _rows.column(rows, no_load_column, numeric=True).to_numpy(dtype=float, copy=True)
-    pk = _rows.column(rows, load_column, numeric=True).to_numpy(dtype=float, copy=True)
+    p0 = _rows.numbers(rows, no_load_column)
+    pk = _rows.numbers(rows, load_column)
     has0, hask = ~np.isnan(p0), ~np.isnan(pk)
     issues = (_rows.blank_issues(rows, has0 & ~hask, load_column, file, header_map, why)
               + _rows.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why))
@@ -93,7 +93,7 @@ def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: 
     p0, pk, has0, hask, issues = _loss_pair(
         rows, "no_load_loss_kw", "load_loss_kw",
         "the present transformer's no-load and load losses are given as a pair", file, header_map)
-    kva = _rows.column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
+    kva = _rows.numbers(rows, "rated_kva")
     source = np.full(n, "input:no_load_loss_kw+load_loss_kw", dtype=object)
     need = ~has0 & ~hask
     source[need] = ""
@@ -181,7 +181,7 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
         return p0, pk, source, issues
 
     ttype = _rows.column(rows, "transformer_type")
-    kva = _rows.column(rows, "rated_kva", numeric=True).to_numpy(dtype=float, copy=True)
+    kva = _rows.numbers(rows, "rated_kva")
     grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 20052-2024 limits of the new transformer"
     for column, blank in (("transformer_type", ttype.isna().to_numpy()),
@@ -274,9 +274,9 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
-    beta = _rows.column(rows, "load_factor", numeric=True).to_numpy(dtype=float, copy=True)
-    hours = _rows.column(rows, "operating_hours_h", numeric=True).to_numpy(dtype=float, copy=True)
-    qty = _rows.column(rows, "quantity", numeric=True).fillna(1.0).to_numpy()
+    beta = _rows.numbers(rows, "load_factor")
+    hours = _rows.numbers(rows, "operating_hours_h")
+    qty = _rows.quantity(rows)
     why = "measure upgrade_equipment on a transformer needs it"
     issues += _rows.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
     issues += _rows.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
