@@ -159,17 +159,18 @@ def test_datacenter_hours_default_to_8760_with_a_caveat():
     assert "datacenter.operating_hours.defaulted" in codes(result)
 
 
-@pytest.mark.parametrize(("change", "column", "expected"), [
-    ({"pue": 0.9}, "pue", "≥ 1"),
-    ({"target_pue": 1.7}, "target_pue", "≤ the present PUE 1.6"),
+@pytest.mark.parametrize(("change", "column", "value", "expected"), [
+    ({"pue": 0.9}, "pue", "0.9", "≥ 1"),
+    ({"target_pue": 1.7}, "target_pue", "1.7", "≤ the present PUE 1.6"),
     ({"measure": "improve_pue+refresh_it", "it_energy_reduction": 1.0}, "it_energy_reduction",
-     "< 1"),
-    ({"target_pue": None}, "target_pue", "improve_pue needs it"),
+     "1", "< 1"),
+    ({"target_pue": None}, "target_pue", "", "improve_pue needs it"),
 ])
-def test_datacenter_impossible_inputs_are_clear_errors(change, column, expected):
+def test_datacenter_impossible_inputs_are_clear_errors(change, column, value, expected):
     row = DC | {"measure": "improve_pue", "target_pue": 1.3} | change
     issues = issues_of(row)
-    assert any(i.column == column and expected in i.expected for i in issues), issues
+    assert any((i.row, i.column, i.value) == (2, column, value) and expected in i.expected
+               for i in issues), issues
 
 
 # --- charging piles -------------------------------------------------------------------------
@@ -269,40 +270,44 @@ def test_shift_errors():
     # the night profile has no peak energy to move
     issues = issues_of(DCPILE | {"tariff_class": "single_part", "load_profile": "night",
                                  "offpeak_shift_fraction": 0.1})
-    assert any(i.column == "offpeak_shift_fraction" and "at most" in i.expected for i in issues)
+    assert any((i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
+               and "at most" in i.expected for i in issues)
     # a shift needs a tariff
     issues = issues_of(DCPILE | {"offpeak_shift_fraction": 0.1})
-    assert any(i.column == "tariff_class" for i in issues)
+    assert any((i.row, i.column, i.value) == (2, "tariff_class", "") for i in issues)
     # only piles shift
     issues = issues_of(DC | {"measure": "improve_pue", "target_pue": 1.3,
                              "offpeak_shift_fraction": 0.1, "tariff_class": "single_part"})
-    assert any(i.column == "offpeak_shift_fraction" and "charging piles only" in i.expected
-               for i in issues)
+    assert any((i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
+               and "charging piles only" in i.expected for i in issues)
 
 
 def test_tariff_needs_a_profile_on_other_rows_and_a_valid_one():
     motor = {"category": "motor", "measure": "upgrade_motor", "rated_power_kw": 55, "poles": 4,
              "efficiency_class": "IE2", "electricity_price_cny_per_kwh": 0.7}
     issues = issues_of(motor, tariff="single_part")
-    assert any(i.column == "load_profile" and "single_shift" in i.expected for i in issues)
+    assert any((i.row, i.column, i.value) == (2, "load_profile", "")
+               and "single_shift" in i.expected for i in issues)
     issues = issues_of(motor | {"load_profile": "8:30-17:00"}, tariff="single_part")
-    assert any(i.column == "load_profile" and "whole hours" in i.expected for i in issues)
+    assert any((i.row, i.column, i.value) == (2, "load_profile", "8:30-17:00")
+               and "whole hours" in i.expected for i in issues)
     with pytest.raises(ValueError, match="unknown tariff"):
         run(motor, tariff="peak-valley")
 
 
-@pytest.mark.parametrize(("change", "column", "expected"), [
-    ({"efficiency_pct": 101}, "efficiency_pct", "< 100"),
-    ({"standby_w": None}, "standby_w", "no sourced default"),
-    ({"operating_hours_h": 9000}, "operating_hours_h", "≤ 8784"),
-    ({"operating_hours_h": None, "energy_delivered_kwh": 600_000}, "energy_delivered_kwh",
-     "at most 8760 charging hours"),
-    ({"charger_type": None}, "charger_type", "needs a column charger_type"),
+@pytest.mark.parametrize(("change", "column", "row", "value", "expected"), [
+    ({"efficiency_pct": 101}, "efficiency_pct", 2, "101", "< 100"),
+    ({"standby_w": None}, "standby_w", 2, "", "no sourced default"),
+    ({"operating_hours_h": 9000}, "operating_hours_h", 2, "9000", "≤ 8784"),
+    ({"operating_hours_h": None, "energy_delivered_kwh": 600_000}, "energy_delivered_kwh", 2,
+     "600000", "at most 8760 charging hours"),
+    ({"charger_type": None}, "charger_type", None, None, "needs a column charger_type"),
 ])
-def test_charger_clear_errors(change, column, expected):
-    row = {k: v for k, v in (DCPILE | change).items() if v is not None}
-    issues = issues_of(row)
-    assert any(i.column == column and expected in i.expected for i in issues), issues
+def test_charger_clear_errors(change, column, row, value, expected):
+    data = {k: v for k, v in (DCPILE | change).items() if v is not None}
+    issues = issues_of(data)
+    assert any((i.row, i.column, i.value) == (row, column, value) and expected in i.expected
+               for i in issues), issues
 
 
 def test_chinese_headers_and_values_in_gbk(tmp_path):
