@@ -69,19 +69,15 @@ GOALS_TABLE = "goals_shanghai_2024"
 _DECIMALS = 9
 
 
-def _goal(tables: Tables, name: str) -> float:
-    goals = tables[GOALS_TABLE].set_index("goal")
-    return float(goals.loc[name, "value"])
-
-
-def _grade_text(pue: np.ndarray, grade_rows: pd.DataFrame, edge: np.ndarray) -> np.ndarray:
+def _grade_text(pue: np.ndarray, grade_rows: pd.DataFrame, edge: np.ndarray,
+                edge_max: float) -> np.ndarray:
     grade = dc.best_grade_met(np.round(pue, _DECIMALS), grade_rows["grade"].to_numpy(float),
                               grade_rows["max_electricity_ratio"].to_numpy(float))
     worst = int(grade_rows["grade"].max())
     limit = float(grade_rows.loc[grade_rows["grade"] == worst, "max_electricity_ratio"].iloc[0])
     text = np.where(np.isnan(grade), f"above grade_{worst} limit ({limit:g})",
                     np.char.add("grade_", np.nan_to_num(grade).astype(int).astype(str)))
-    return np.where(edge, "not applicable (edge, ≤ 100 racks)", text).astype(object)
+    return np.where(edge, f"not applicable (edge, ≤ {edge_max:g} racks)", text).astype(object)
 
 
 def compute(
@@ -97,6 +93,7 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
+    goal = tables[GOALS_TABLE].set_index("goal")["value"].astype(float)
 
     it_load, hours, pue, target, reduction, capacity, racks, years = (
         _rows.numbers(rows, name) for name in (
@@ -143,7 +140,7 @@ def compute(
     retrofit = dc.facility_energy_kwh(it_after, pue_after)
 
     gain = np.where(it_measure, dc.efficiency_gain(r), np.nan)
-    gain_rule = _goal(tables, "it_efficiency_gain")
+    gain_rule = goal["it_efficiency_gain"]
     meets_gain = pd.array(np.where(it_measure, np.round(gain, _DECIMALS) >= gain_rule, None),
                           dtype="boolean")
     counted_kw = np.where(np.isnan(capacity), it_load, capacity) * qty
@@ -152,26 +149,29 @@ def compute(
                 "load stands for the renewed IT capacity counted toward the 100 MW goal, which "
                 "understates a rated capacity", "未填更新IT设备容量：以IT平均负荷计入10万千瓦目标（偏小）",
                 mask=it_measure & np.isnan(capacity) & (it_renewed > 0))
-    sub_log.add("datacenter.it_gain.reading", "the 20 % IT efficiency gain (能效提升20%以上) is "
-                "read as work per kWh: gain = r/(1 − r), so it needs an IT energy reduction r ≥ "
-                "1/6; this row counts under that reading but not if the authority reads the "
-                "gain as the energy reduction itself (r ≥ 20 %)",
+    sub_log.add("datacenter.it_gain.reading", f"the {gain_rule:.0%} IT efficiency gain "
+                "(能效提升20%以上) is read as work per kWh: gain = r/(1 − r), so it needs an IT "
+                f"energy reduction r ≥ {gain_rule / (1 + gain_rule):.4g}; this row counts under "
+                "that reading but not if the authority reads the gain as the energy reduction "
+                f"itself (r ≥ {gain_rule:.0%})",
                 "能效提升按单位电量工作量计（r/(1−r)）；若主管部门按节电率≥20%认定，本行不计入",
                 mask=it_measure & (it_renewed > 0) & (np.round(r, _DECIMALS) < gain_rule))
 
-    limit = np.where(new_build, _goal(tables, "datacenter_new_pue"),
-                     _goal(tables, "datacenter_retrofit_pue"))
+    new_limit, retrofit_limit = goal["datacenter_new_pue"], goal["datacenter_retrofit_pue"]
+    limit = np.where(new_build, new_limit, retrofit_limit)
     meets_sh = np.round(pue_after, _DECIMALS) <= np.round(limit, _DECIMALS)
     sub_log.add("datacenter.shanghai_pue.not_met", "the PUE after the retrofit is above "
-                "Shanghai's limit (1.4 after retrofit, 1.25 new build; 沪经信技〔2024〕355号)",
-                "改造后PUE高于上海要求（改造后≤1.4，新建≤1.25）", mask=~meets_sh)
+                f"Shanghai's limit ({retrofit_limit:g} after retrofit, {new_limit:g} new build; "
+                "沪经信技〔2024〕355号)",
+                f"改造后PUE高于上海要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
+                mask=~meets_sh)
 
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     edge_max = float(params[("gb40879_2021", "edge_datacenter_racks_max")])
     edge = ~np.isnan(racks) & (racks <= edge_max)
     grades = tables[GRADE_TABLE]
-    grade_before = _grade_text(pue, grades, edge)
-    grade_after = _grade_text(pue_after, grades, edge)
+    grade_before = _grade_text(pue, grades, edge, edge_max)
+    grade_after = _grade_text(pue_after, grades, edge, edge_max)
     verified = sorted(int(g) for g in grades["grade"])
     if verified != [1, 2, 3]:
         missing = ", ".join(f"grade_{g}" for g in (1, 2, 3) if g not in verified)
@@ -181,16 +181,17 @@ def compute(
                     "better", "GB 40879-2021 部分等级限值未能核实，未使用",
                     mask=~edge, data={"verified_grades": verified})
     sub_log.add("datacenter.gb40879.edge_excluded", "GB 40879-2021 does not cover edge data "
-                "centres (≤ 100 racks): no grade is given", "GB 40879-2021 不适用于边缘数据中心"
-                "（≤100个机架）", mask=edge)
+                f"centres (≤ {edge_max:g} racks): no grade is given",
+                f"GB 40879-2021 不适用于边缘数据中心（≤{edge_max:g}个机架）", mask=edge)
 
-    closure = dc.closure_profile(
-        pue, racks, years, pue_above=_goal(tables, "datacenter_closure_pue"),
-        racks_at_most=_goal(tables, "datacenter_closure_racks"),
-        years_at_least=_goal(tables, "datacenter_closure_years"))
+    pue_above, racks_at_most, years_at_least = (goal[f"datacenter_closure_{k}"]
+                                                for k in ("pue", "racks", "years"))
+    closure = dc.closure_profile(pue, racks, years, pue_above=pue_above,
+                                 racks_at_most=racks_at_most, years_at_least=years_at_least)
     sub_log.add("datacenter.bai_yi.closure_profile", "the present site matches the 百一 "
-                "small-and-old data-centre profile (PUE > 1.7, ≤ 800 racks, ≥ 10 years in "
-                "operation) listed for closure, merger or conversion (关停并转)",
+                f"small-and-old data-centre profile (PUE > {pue_above:g}, ≤ {racks_at_most:g} "
+                f"racks, ≥ {years_at_least:g} years in operation) listed for closure, merger or "
+                "conversion (关停并转)",
                 "现状符合百一行动小老散旧数据中心关停并转条件", mask=closure.fillna(False).to_numpy(
                     dtype=bool))
     sub_log.add("datacenter.bai_yi.closure_unknown", "racks or years_in_service missing: whether "
