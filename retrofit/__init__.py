@@ -3,6 +3,8 @@
 >>> import retrofit
 >>> result = retrofit.estimate(retrofit.sample_path())          # doctest: +SKIP
 >>> result.plants[["plant_id", "coal_saved_tce", "meets_bai_yi"]]  # doctest: +SKIP
+
+Many plants against a city's goals: ``from retrofit.portfolio import portfolio``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ def __getattr__(name: str):
         from .template import write_template
 
         return write_template
+    if name == "load_goal_pack":
+        from .goals import load_goal_pack
+
+        return load_goal_pack
+    if name == "iter_inventory":
+        from .streaming import iter_inventory
+
+        return iter_inventory
     if name == "EstimateResult":
         from .results import EstimateResult
 
@@ -47,7 +57,9 @@ __all__ = [
     "Inventory",
     "__version__",
     "estimate",
+    "iter_inventory",
     "list_tables",
+    "load_goal_pack",
     "load_table",
     "read_inventory",
     "read_plants",

@@ -136,6 +136,111 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
         click.echo(render_table(result, lang=lang))
 
 
+class _ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.active = self.stream.isatty()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.active or total <= 0:
+            return
+        filled = round(self.width * done / total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            self.stream.write("\r" + " " * (self.width + 60) + "\r")
+            self.stream.flush()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
+              help="Plants file: plant_id, name, district, industry, region and energy use by "
+              "year (energy_tce_2023 … or 2023年综合能耗 …).")
+@click.option("--goals", "goal_pack", default="shanghai-2024", show_default=True,
+              metavar="PACK|FILE", help="Goal pack: a bundled one (shanghai-2024, "
+              "liaocheng-2024, shenyang-2025) or your own goal CSV.")
+@click.option("--basis", type=click.Choice(["equivalent", "equal-value"]), default="equivalent",
+              show_default=True, help="tce basis of the headline figures (当量值 or 等价值).")
+@click.option("--region", default="national", show_default=True,
+              help="Grid CO2 factor and 等价值 region.")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="As-of year (default: this year): progress to date counts measures in "
+              "service by its end; rows without in_service_date enter service on 1 January.")
+@click.option("--tariff", default=None, metavar="CLASS",
+              help="Shanghai time-of-use tariff for rows without tariff_class.")
+@click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
+              help="Use your own file for a reference table (result marked non-standard).")
+@click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
+@click.option("--keep-going", is_flag=True,
+              help="Report files that fail validation and go on with the others (exit code "
+              "is still 1); without it nothing is written when any file fails.")
+@click.option("--chunk-rows", default=250_000, show_default=True, type=click.IntRange(1000),
+              help="Rows of a big CSV or Parquet file estimated at a time (bounds memory).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="What to print on stdout (csv: the plants table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result: .csv (plants), .json (everything) or .xlsx (all tables).")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
+              help="Folder for the figures (PNG and SVG).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the terminal report and the plot labels.")
+@input_options
+@_data_errors
+def portfolio(paths, plants, goal_pack, basis, region, year, tariff, table_files, strict,
+              keep_going, chunk_rows, fmt, output, plots_dir, lang, encoding, sheet, max_errors):
+    """Estimate many inventories (files, folders, big files) against a goal pack."""
+    from .portfolio import portfolio as run
+    from .portfolio import write_plots
+
+    if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
+                                 param_hint="-o/--output")
+    bar = _ProgressBar()
+    try:
+        result = run(list(paths), plants=plants, goals=goal_pack,
+                     basis=basis.replace("-", "_"), region=region, year=year, tariff=tariff,
+                     tables=_parse_tables(table_files), strict=strict, encoding=encoding,
+                     sheet=_sheet(sheet), max_errors=max_errors, keep_going=keep_going,
+                     chunk_rows=chunk_rows, progress=bar)
+    except (KeyError, ValueError) as error:
+        if isinstance(error, RetrofitError):
+            raise
+        raise click.UsageError(str(error).strip("'\"")) from None
+    finally:
+        bar.close()
+    if output is not None:
+        suffix = Path(output).suffix.lower()
+        {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix](output)
+        click.echo(f"wrote {output}: {len(result.plants)} plants", err=True)
+    if plots_dir is not None:
+        written, message = write_plots(result, plots_dir, lang=lang)
+        if message:
+            click.echo(message, err=True)
+        click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+    if fmt == "json":
+        click.echo(result.to_json())
+    elif fmt == "csv":
+        click.echo(result.plants.to_csv(index=False), nl=False)
+    elif output is None or sys.stdout.isatty():
+        from .report import render_portfolio
+
+        click.echo(render_portfolio(result, lang=lang))
+    failed = result.files[result.files["status"] != "ok"]
+    if len(failed):
+        lines = [(f"{len(failed)} of {len(result.files)} files failed validation and are not "
+                 "in the result:")]
+        lines += [f"{path}: {problem}" for path, problems in
+                  result.assumptions["failed_files"].items() for problem in problems]
+        raise DataError("\n".join(lines))
+
+
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")

@@ -67,7 +67,7 @@ class InventoryMeta:
     sha256 : str
         Hex digest of the file bytes (of the frame's content for :func:`validate_frame`).
     file_format : str
-        ``"csv"``, ``"xlsx"`` or ``"dataframe"``.
+        ``"csv"``, ``"xlsx"``, ``"parquet"`` or ``"dataframe"``.
     encoding : str or None
         ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"`` or the forced encoding (CSV); None otherwise.
     encoding_detected : bool
@@ -121,17 +121,54 @@ PLANT_COLUMNS: tuple[Column, ...] = (
         "",
         "plant or enterprise name",
         "企业全称",
-        ("name", "plant name", "plant_name", "enterprise name", "名称", "企业全称"),
+        ("name", "plant name", "plant_name", "enterprise name", "名称", "企业全称", "企业名称"),
     ),
     Column(
         "region",
         "text",
         "",
-        "district, city or province",
+        "city or province",
         "所在地区",
-        ("region", "district", "area", "city", "地区", "所在地区", "区县", "区域", "所在区县"),
+        ("region", "area", "city", "province", "地区", "所在地区", "区域", "城市", "省份"),
+    ),
+    Column(
+        "district",
+        "text",
+        "",
+        "district or county, for the district totals of ``retrofit portfolio``",
+        "所在区县",
+        ("district", "county", "区", "区县", "所在区", "所在区县", "行政区"),
+    ),
+    Column(
+        "industry",
+        "text",
+        "",
+        "industry, for the industry totals of ``retrofit portfolio``",
+        "所属行业",
+        ("industry", "sector", "行业", "所属行业", "行业类别", "行业分类"),
     ),
 )
+
+#: Header of a plant's energy use in one year: ``energy_tce_2023``, ``2023年综合能耗``,
+#: ``综合能耗2023`` …, optionally with a unit in brackets (normalised text, see schema.normalise)
+_ENERGY_YEAR_HEADER = re.compile(
+    r"^(?:(?:energy(?:_tce)?|综合能耗|能耗)[_-]?(?P<a>(?:19|20)\d\d)年?"
+    r"|(?P<b>(?:19|20)\d\d)年?[_-]?(?:energy(?:_tce)?|年?综合能耗|能耗|综合能源消费量))$"
+)
+
+
+def energy_year(header: str) -> int | None:
+    """The year of a plants-file header that gives energy use by year, else None.
+
+    >>> energy_year("2023年综合能耗(万吨标准煤)"), energy_year("energy_tce_2024")
+    (2023, 2024)
+    """
+    key = schema.normalise(header)
+    m = _UNIT_SUFFIX.match(key)
+    m = _ENERGY_YEAR_HEADER.match(m.group("base") if m else key)
+    if m is None:
+        return None
+    return int(m.group("a") or m.group("b"))
 
 
 # --- public API ------------------------------------------------------------------------
@@ -149,7 +186,8 @@ def read_inventory(
     Parameters
     ----------
     path : str or path-like
-        A ``.csv`` or ``.xlsx`` file (recognised by its content, then its suffix).
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file (recognised by its content, then its
+        suffix). For a file too big to hold at once, see :func:`retrofit.streaming.iter_inventory`.
     encoding : str, optional
         Force the CSV encoding (``"gbk"``, ``"utf-8"``, ...). By default a UTF-8 BOM gives
         ``"utf-8-sig"``, valid UTF-8 gives ``"utf-8"`` and anything else is read as
@@ -192,8 +230,12 @@ def read_plants(
     Returns
     -------
     pandas.DataFrame
-        ``plant_id`` (str), ``plant_energy_tce`` (float64 [tce]), ``name`` and ``region``
-        (str, when present) and ``source_row``. The meta record is in ``df.attrs["meta"]``.
+        ``plant_id`` (str), ``plant_energy_tce`` (float64 [tce], the previous year's energy),
+        ``name``, ``region``, ``district`` and ``industry`` (str, when present), one
+        ``energy_tce_YYYY`` column (float64 [tce]) per year of energy use given (headers such
+        as ``energy_tce_2023``, ``2023年综合能耗(tce)``, ``综合能耗2023``) and ``source_row``.
+        ``plant_energy_tce`` is required unless energy is given by year; year cells may be
+        blank (that year is unknown). The meta record is in ``df.attrs["meta"]``.
 
     Raises
     ------
@@ -201,8 +243,33 @@ def read_plants(
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
     table, meta_kw = _read_table(path, encoding=encoding, sheet=sheet, max_errors=max_errors)
-    inv = _finish(table, meta_kw, PLANT_COLUMNS, _match_plant_header, max_errors, plants=True)
-    keep = [c.name for c in PLANT_COLUMNS if c.name in inv.assets] + ["source_row"]
+    years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})
+    columns = PLANT_COLUMNS
+    match = _match_plant_header
+    if years:
+        # energy by year replaces the single previous-year figure, and a blank year is allowed:
+        # the 百一 check of the year after it is then reported as unknown
+        energy = schema.COLUMN_BY_NAME["plant_energy_tce"]
+        columns = (
+            PLANT_COLUMNS[0],
+            replace(energy, required=False),
+            *PLANT_COLUMNS[2:],
+            *(replace(energy, name=f"energy_tce_{y}", required=False,
+                      description=f"the plant's total energy use in {y}",
+                      description_zh=f"{y}年综合能耗") for y in years),
+        )
+
+        def match(header: str) -> tuple[str | None, float]:
+            year = energy_year(header)
+            if year is None:
+                return _match_plant_header(header)
+            m = _UNIT_SUFFIX.match(schema.normalise(header))
+            if m is None:
+                return f"energy_tce_{year}", 1.0
+            return f"energy_tce_{year}", _unit_factor(energy, m.group("unit"), header)
+
+    inv = _finish(table, meta_kw, columns, match, max_errors, plants=True)
+    keep = [c.name for c in columns if c.name in inv.assets] + ["source_row"]
     out = inv.assets[keep].copy()
     out.attrs["meta"] = inv.meta
     return out
@@ -282,6 +349,8 @@ def _read_table(path, *, encoding, sheet, max_errors) -> tuple[_Table, dict[str,
         )
     if magic.startswith(b"PK\x03\x04"):
         return _read_xlsx(p, file, sheet)
+    if magic.startswith(b"PAR1") or suffix == ".parquet":
+        return _read_parquet(p, file)
     if suffix in (".xlsx", ".xlsm"):
         raise _fail(
             "encoding-error",
@@ -628,6 +697,41 @@ def _read_xlsx(p: Path, file: str, sheet: str | int | None) -> tuple[_Table, dic
     return _Table(file, headers, cells, rows, h + 1, notes), meta_kw
 
 
+def _read_parquet(p: Path, file: str) -> tuple[_Table, dict[str, Any]]:
+    """A Parquet file, whole: its columns as stored, validated as :func:`validate_frame` does.
+
+    Numbers stay numbers and nulls count as blank; the headers are the column names (any
+    alias); a stored pandas index is not data. Rows are numbered index + 2, as if the table
+    had been saved to a spreadsheet with its header on row 1.
+    """
+    import pyarrow as pa  # imported here: only Parquet files need it
+    import pyarrow.parquet as pq
+
+    sha = hashlib.sha256()
+    _hash_only(p, sha)
+    try:
+        frame = pq.ParquetFile(p).read().to_pandas()
+    except (pa.ArrowException, OSError) as e:
+        raise _fail(
+            "encoding-error",
+            file,
+            f"the file cannot be read as Parquet ({type(e).__name__}: {e})",
+        ) from e
+    headers = [str(c) for c in frame.columns]
+    cells = frame.reset_index(drop=True)
+    cells.columns = pd.RangeIndex(len(headers))
+    rows = np.arange(2, len(cells) + 2, dtype=np.int64)
+    meta_kw = {
+        "path": file,
+        "sha256": sha.hexdigest(),
+        "file_format": "parquet",
+        "encoding": None,
+        "encoding_detected": False,
+        "sheet": None,
+    }
+    return _Table(file, headers, cells, rows, 1, []), meta_kw
+
+
 def _num_text(v: float) -> str:
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
@@ -673,11 +777,15 @@ def _match_plant_header(header: str) -> tuple[str | None, float]:
     if m is None or m.group("base") not in _PLANT_INDEX:
         return None, 1.0
     column = _PLANT_BY_NAME[_PLANT_INDEX[m.group("base")]]
-    if m.group("unit") in column.units:
-        return column.name, column.units[m.group("unit")]
+    return column.name, _unit_factor(column, m.group("unit"), header)
+
+
+def _unit_factor(column: Column, unit: str, header: str) -> float:
+    if unit in column.units:
+        return column.units[unit]
     accepted = ", ".join(sorted(column.units)) or "none"
     raise ValueError(
-        f"unit '{m.group('unit')}' in header '{header}' is not accepted for "
+        f"unit '{unit}' in header '{header}' is not accepted for "
         f"{column.name}; accepted units: {accepted}"
     )
 

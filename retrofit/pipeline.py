@@ -181,7 +181,8 @@ def estimate(
     _conversion_caveats(log, equal, basis)
 
     row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
-    plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet)
+    plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet,
+                                  accounting_year)
     out["caveats"] = row_codes
     ordered = [c for c in ASSET_COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in ASSET_COLUMNS]
@@ -262,9 +263,7 @@ def estimate(
 def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:
     """This inventory's contribution to each counted 355号 goal (one year of savings)."""
     goals = tabs["goals_shanghai_2024"].set_index("goal")
-    counted = {"motors_retrofitted": "retrofitted_motor_kw", "it_renewed": "it_renewed_kw",
-               "chargers_replaced": "piles_replaced",
-               "energy_saving_cumulative": "coal_saved_tce"}
+    counted = goals[goals["kind"] == "cumulative"]["counts"]
     progress = {}
     for goal, column in counted.items():
         row = goals.loc[goal]
@@ -325,7 +324,7 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
                                                           "equal_value"})
 
 
-def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
+def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year):
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
     for column in ("it_renewed_kw", "piles_replaced"):
@@ -354,19 +353,28 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
         meta = plant_meta.attrs.get("meta")
         header = meta.header_map.get("plant_energy_tce") if meta else None
         plant_meta = plant_meta.set_index("plant_id")
-        from_file = plant_meta["plant_energy_tce"].reindex(frame.index).astype(float)
+        by_year = f"energy_tce_{year - 1}"
+        if "plant_energy_tce" in plant_meta.columns:
+            header = header or "plant_energy_tce"
+            from_file = plant_meta["plant_energy_tce"]
+        elif by_year in plant_meta.columns:  # a plants file with energy by year
+            header = (meta.header_map.get(by_year) if meta else None) or by_year
+            from_file = plant_meta[by_year]
+        else:
+            from_file = pd.Series(np.nan, index=plant_meta.index)
+        from_file = from_file.reindex(frame.index).astype(float)
         both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
         if both.any():
             rows = (plant_meta["source_row"].reindex(frame.index)
                     if "source_row" in plant_meta.columns else pd.Series(None, frame.index))
             issues = [InventoryIssue(
                 "conflict", str(plants), None if pd.isna(rows[p]) else int(rows[p]),
-                header or "plant_energy_tce", f"{from_file[p]:g}",
+                header, f"{from_file[p]:g}",
                 f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
                 for p in frame.index[both]]
             raise InventoryError(issues)
         energy = energy.fillna(from_file)
-        for column in ("name", "region"):
+        for column in ("industry", "district", "region", "name"):
             if column in plant_meta.columns:
                 frame.insert(1, column, plant_meta[column].reindex(frame.index))
     frame["plant_energy_tce"] = energy
@@ -391,7 +399,8 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet):
                        "缺少上年综合能耗的企业：百一判定为未知", data={"plants": list(map(str, unknown))})
     frame = frame.reset_index()
     ordered = [c for c in PLANT_COLUMNS if c in frame.columns]
-    front = [c for c in ("plant_id", "plant_name", "name", "region") if c in frame.columns]
+    front = [c for c in ("plant_id", "plant_name", "name", "region", "district", "industry")
+             if c in frame.columns]
     frame = frame[front + [c for c in ordered if c not in front]]
     bai_yi = {
         "target_share": target,

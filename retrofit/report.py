@@ -135,3 +135,101 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         count = f" [{c.count} rows]" if c.count else ""
         lines.append(f"{c.code}{count}: {message}")
     return "\n".join(lines)
+
+
+PORTFOLIO_LABELS = {
+    "en": {
+        "totals": "Portfolio", "plants_line": "{plants} plants ({with_assets} with measures), "
+                  "{assets:,} asset rows", "saving_line": "saving capacity {tce:,.1f} tce/yr "
+                  "({basis}), {kwh:,.0f} kWh/yr, {co2:,.1f} t CO2/yr",
+        "goals": "Goals ({pack}), as of {year}", "goal_line": "{goal}: {way}: {to_date:,.1f} "
+                 "of {target:,.0f} {unit} to date ({share_to_date:.2%}); {by_end:,.1f} "
+                 "({share_by_end:.2%}) by {end} with planned measures, {remaining:,.1f} to go",
+        "trajectory": "Trajectory, coal_saved_tce ({basis})", "year": "year",
+        "capacity_added": "capacity added", "capacity_cumulative": "capacity cum.",
+        "realised": "realised", "realised_cumulative": "realised cum.",
+        "bai_yi": "百一 per enterprise (estimate)",
+        "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
+        "districts": "By district", "industries": "By industry", "files": "Files",
+        "district": "district", "industry": "industry", "plants": "plants",
+        "assets": "assets", "coal_saved_tce": "tce/yr", "bai_yi_years_met": "百一 years met",
+        "caveats": "Caveats", "failed": "FAILED",
+        "kinds": "{n} goals in the pack: {cumulative} tracked above, {annual_share} per "
+                 "enterprise (百一, below), {asset_rule} asset rules, {not_tracked} not countable "
+                 "from an inventory (all listed in the goals table)",
+        "capacity": "saving capacity", "realised_way": "energy realised",
+    },
+    "zh": {
+        "totals": "汇总", "plants_line": "企业 {plants} 家（有改造措施 {with_assets} 家），设备 "
+                  "{assets:,} 行", "saving_line": "节能能力 {tce:,.1f} tce/年（{basis}），节电 "
+                  "{kwh:,.0f} kWh/年，减碳 {co2:,.1f} tCO2/年",
+        "goals": "目标进度（{pack}），截至 {year} 年", "goal_line": "{goal}：{way}：至今 "
+                 "{to_date:,.1f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
+                 "{end} 年 {by_end:,.1f}（{share_by_end:.2%}），尚差 {remaining:,.1f}",
+        "trajectory": "逐年轨迹，节能量 tce（{basis}）", "year": "年份",
+        "capacity_added": "新增节能能力", "capacity_cumulative": "累计节能能力",
+        "realised": "当年实现", "realised_cumulative": "累计实现",
+        "bai_yi": "企业百一（估算）",
+        "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
+        "districts": "分区汇总", "industries": "分行业汇总", "files": "文件",
+        "district": "区", "industry": "行业", "plants": "企业数",
+        "assets": "设备行", "coal_saved_tce": "节能 tce/年", "bai_yi_years_met": "百一达标年数",
+        "caveats": "提示", "failed": "失败",
+        "kinds": "目标包共 {n} 项：上列进度 {cumulative} 项，企业年度比例 {annual_share} 项（百一，见下），"
+                 "设备规则 {asset_rule} 项，无法由设备清单统计 {not_tracked} 项（均列于 goals 表）",
+        "capacity": "节能能力", "realised_way": "实现节能量",
+    },
+}
+
+
+def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
+    """Totals, goal progress, trajectory, 百一 counts and district/industry tables of a
+    :class:`~retrofit.portfolio.PortfolioResult`."""
+    labels = PORTFOLIO_LABELS[lang]
+    p = result.assumptions["portfolio"]
+    t = result.totals.iloc[0]
+    lines = [f"== {labels['totals']} ==",
+             labels["plants_line"].format(plants=int(t["plants"]),
+                                          with_assets=int(t["plants_with_assets"]),
+                                          assets=int(t["assets"])),
+             labels["saving_line"].format(tce=t["coal_saved_tce"], basis=p["basis_note"],
+                                          kwh=t["energy_saved_kwh"], co2=t["co2_avoided_t"]),
+             "", f"== {labels['goals'].format(pack=p['goal_pack']['name'], year=p['as_of_year'])} =="]
+    for g in result.goals[result.goals["kind"] == "cumulative"].itertuples(index=False):
+        way = labels["realised_way" if g.counted_as == "energy realised" else "capacity"]
+        lines.append(labels["goal_line"].format(
+            goal=g.goal, way=way, to_date=g.achieved_to_date, target=g.target,
+            unit=g.unit, share_to_date=g.share_to_date, by_end=g.planned_by_end,
+            share_by_end=g.share_by_end, end=g.period_end, remaining=g.remaining_by_end))
+    kinds = result.goals.drop_duplicates("goal")["kind"].value_counts()
+    lines.append(labels["kinds"].format(n=int(kinds.sum()), **{
+        k: int(kinds.get(k, 0)) for k in ("cumulative", "annual_share", "asset_rule",
+                                          "not_tracked")}))
+    lines += ["", f"== {labels['trajectory'].format(basis=p['basis_note'])} =="]
+    tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
+    view = tce[["year", "capacity_added", "capacity_cumulative", "realised",
+                "realised_cumulative"]]
+    lines.append(_fmt(view).rename(columns=labels).to_string(index=False))
+    lines += ["", f"== {labels['bai_yi']} =="]
+    for year, part in result.bai_yi.groupby("year"):
+        met = part["meets_bai_yi"]
+        lines.append(labels["bai_yi_line"].format(year=year, met=int(met.fillna(False).sum()),
+                                                  short=int((~met).fillna(False).sum()),
+                                                  unknown=int(met.isna().sum())))
+    for key in ("districts", "industries"):
+        frame = getattr(result, key)
+        column = "district" if key == "districts" else "industry"
+        view = frame[[column, "plants", "assets", "coal_saved_tce", "bai_yi_years_met"]]
+        view = view.sort_values("coal_saved_tce", ascending=False).head(max_rows)
+        lines += ["", f"== {labels[key]} ==", _fmt(view).rename(columns=labels).to_string(
+            index=False)]
+    failed = result.files[result.files["status"] != "ok"]
+    if len(failed):
+        lines += ["", f"== {labels['files']} =="]
+        lines += [f"{labels['failed']} {r.file}: {r.problems} — {r.first_problem}"
+                  for r in failed.itertuples(index=False)]
+    lines += ["", f"== {labels['caveats']} =="]
+    for c in result.caveats:
+        message = c.message_zh if lang == "zh" and c.message_zh else c.message
+        lines.append(f"{c.code}" + (f" [{c.count} rows]" if c.count else "") + f": {message}")
+    return "\n".join(lines)

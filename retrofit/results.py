@@ -90,6 +90,8 @@ ASSET_COLUMNS: dict[str, str] = {
 PLANT_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",
     "plant_name": "enterprise / plant name, when the input has one",
+    "district": "district or county, from the plants file",
+    "industry": "industry, from the plants file",
     "assets": "asset rows [-]",
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, toward the "
                             "3 GW goal [kW]",

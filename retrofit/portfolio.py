@@ -1,0 +1,865 @@
+"""Many plants at once: progress against a goal pack, year by year, per plant, district and industry.
+
+The run has two stages so that it scales and so that other engines can run the first:
+
+1. :func:`summarise` reduces one :class:`~retrofit.results.EstimateResult` (a file, a chunk of a
+   big file, a Dask partition) to sums per (plant, in-service year, measure type): annual
+   savings, counters toward the goals, and the energy realised in each year of the window.
+   Sums of sums are sums, so chunks and partitions combine exactly (:func:`combine`).
+2. :func:`build` turns the combined sums, the plants file and the goal pack into the tables
+   an analyst reads: plants, districts, industries, savings by measure, the trajectory, goal
+   progress and 百一 per enterprise per year.
+
+:func:`portfolio` runs both over files, folders and big files read in chunks (memory bounded by
+the chunk, not the inventory); :func:`summarise_dask` runs stage 1 with Dask
+``map_partitions`` over partitioned Parquet.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .caveats import Caveat
+from .conversion import BASIS_NAMES_ZH
+from .exceptions import InventoryError, InventoryIssue
+from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
+from .inventory import read_plants
+from .reference import Tables
+from .results import EstimateResult, _flatten, atomic_write, records, write_csv
+from .trajectory import (
+    capacity_by_year,
+    in_service_year,
+    share_of_previous_year,
+    year_fraction_in_service,
+)
+
+#: Inventory files a folder may hold
+INPUT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet")
+KEY = ["plant_id", "in_service_year", "measure_type"]
+#: Annual quantities summed as they are
+SUM_COLUMNS = ("assets", "in_service_defaulted", "baseline_energy_kwh", "retrofit_energy_kwh",
+               "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
+               "coal_saved_tce_equal_value", "co2_avoided_t", "retrofitted_motor_kw",
+               "it_renewed_kw", "piles_replaced")
+#: Money columns: a total is null when any row lacks the value (counted in ``<name>_missing``)
+NULLABLE_COLUMNS = ("cost_saved_cny", "load_shift_cost_saved_cny", "investment_cny")
+#: Per-asset yes/no results of asset rules, counted true and false
+RULE_FLAGS = ("meets_shanghai_pue", "bai_yi_closure_profile")
+ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoided_t": "t CO2"}
+
+
+def summary_columns(years: Sequence[int]) -> list[str]:
+    """Numeric columns of a :func:`summarise` frame, in order."""
+    return [*SUM_COLUMNS, *NULLABLE_COLUMNS, *(f"{c}_missing" for c in NULLABLE_COLUMNS),
+            *(f"{f}_{v}" for f in RULE_FLAGS for v in ("true", "false")),
+            *(f"{c}_realised_{y}" for c in ENERGY_COLUMNS for y in years)]
+
+
+def summarise(result: EstimateResult, *, years: Sequence[int], default_year: int
+              ) -> pd.DataFrame:
+    """Sums per (plant_id, in_service_year, measure_type) of one estimate.
+
+    Parameters
+    ----------
+    result : EstimateResult
+        Any estimate: a whole inventory, a chunk or a partition.
+    years : sequence of int
+        The years for which realised energy is computed.
+    default_year : int
+        A row without ``in_service_date`` is taken to enter service on 1 January of this year
+        (counted in ``in_service_defaulted``).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`KEY`, ``plant_name``, ``plant_energy_min_tce``/``_max_tce`` (the
+        inventory's previous-year plant energy, to detect conflicts) and
+        :func:`summary_columns`.
+    """
+    a = result.assets
+    n = len(a)
+    if "in_service_date" in a.columns:
+        dates = pd.to_datetime(a["in_service_date"]).to_numpy(dtype="datetime64[D]")
+    else:
+        dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    defaulted = np.isnat(dates)
+    dates = np.where(defaulted, np.datetime64(f"{default_year}-01-01", "D"), dates)
+    cols: dict[str, Any] = {
+        "plant_id": a["plant_id"].astype(str).to_numpy(),
+        "in_service_year": in_service_year(dates),
+        "measure_type": (a["category"].astype(str) + ": " + a["measure"].astype(str)).to_numpy(),
+        "plant_name": (a["plant_name"].to_numpy(dtype=object) if "plant_name" in a.columns
+                       else np.full(n, None, dtype=object)),
+        "assets": np.ones(n),
+        "in_service_defaulted": defaulted.astype(float),
+    }
+    for c in SUM_COLUMNS[2:]:
+        cols[c] = _numbers(a, c).fillna(0.0).to_numpy() if c in a.columns else np.zeros(n)
+    for c in NULLABLE_COLUMNS:
+        values = _numbers(a, c) if c in a.columns else pd.Series(np.nan, index=a.index)
+        cols[c] = values.fillna(0.0).to_numpy()
+        cols[f"{c}_missing"] = values.isna().to_numpy(dtype=float)
+    for flag in RULE_FLAGS:
+        b = (a[flag].astype("boolean") if flag in a.columns
+             else pd.Series(pd.NA, index=a.index, dtype="boolean"))
+        cols[f"{flag}_true"] = b.fillna(False).to_numpy(dtype=float)
+        cols[f"{flag}_false"] = (~b).fillna(False).to_numpy(dtype=float)
+    for y in years:
+        fraction = year_fraction_in_service(dates, y)
+        for c in ENERGY_COLUMNS:
+            cols[f"{c}_realised_{y}"] = cols[c] * fraction
+    energy = (_numbers(a, "plant_energy_tce") if "plant_energy_tce" in a.columns
+              else pd.Series(np.nan, index=a.index))
+    cols["plant_energy_min_tce"] = energy.to_numpy()
+    cols["plant_energy_max_tce"] = energy.to_numpy()
+    return combine([pd.DataFrame(cols)], years)
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="raise").astype(float)
+
+
+def combine(parts: Iterable[pd.DataFrame], years: Sequence[int]) -> pd.DataFrame:
+    """Add up :func:`summarise` frames (files, chunks, partitions) into one."""
+    frame = pd.concat(list(parts), ignore_index=True)
+    numeric = summary_columns(years)
+    grouped = frame.groupby(KEY, sort=True)
+    out = grouped[numeric].sum()
+    out.insert(0, "plant_name", grouped["plant_name"].first())
+    out["plant_energy_min_tce"] = grouped["plant_energy_min_tce"].min()
+    out["plant_energy_max_tce"] = grouped["plant_energy_max_tce"].max()
+    out = out.reset_index()
+    out["in_service_year"] = out["in_service_year"].astype(np.int64)
+    return out[[*KEY, "plant_name", *numeric, "plant_energy_min_tce", "plant_energy_max_tce"]]
+
+
+def empty_summary(years: Sequence[int]) -> pd.DataFrame:
+    """A :func:`summarise` frame with no rows and the right dtypes (Dask's ``meta``)."""
+    data: dict[str, Any] = {"plant_id": pd.Series([], dtype=object),
+                            "in_service_year": pd.Series([], dtype=np.int64),
+                            "measure_type": pd.Series([], dtype=object),
+                            "plant_name": pd.Series([], dtype=object)}
+    for c in [*summary_columns(years), "plant_energy_min_tce", "plant_energy_max_tce"]:
+        data[c] = pd.Series([], dtype=float)
+    return pd.DataFrame(data)
+
+
+# --- stage 2 -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PortfolioResult:
+    """Everything a portfolio run produced; each table is a DataFrame with stable English
+    columns (units in the names)."""
+
+    plants: pd.DataFrame
+    districts: pd.DataFrame
+    industries: pd.DataFrame
+    totals: pd.DataFrame
+    by_measure: pd.DataFrame
+    trajectory: pd.DataFrame
+    goals: pd.DataFrame
+    bai_yi: pd.DataFrame
+    abatement: pd.DataFrame
+    files: pd.DataFrame
+    assumptions: dict[str, Any]
+    caveats: list[Caveat] = field(default_factory=list)
+
+    TABLES = ("totals", "goals", "trajectory", "bai_yi", "plants", "districts", "industries",
+              "by_measure", "abatement", "files")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: records(getattr(self, name)) for name in self.TABLES}
+        out["assumptions"] = self.assumptions
+        out["caveats"] = [c.to_dict() for c in self.caveats]
+        return out
+
+    def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
+        import json
+
+        from .results import _json_value
+
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_value)
+        if path is not None:
+            atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return text
+
+    def to_csv(self, path: str | Path) -> None:
+        """The plants table as CSV (UTF-8 with BOM)."""
+        atomic_write(path, lambda tmp: write_csv(self.plants, tmp))
+
+    def to_excel(self, path: str | Path) -> None:
+        """One sheet per table, plus assumptions and caveats."""
+        import json
+
+        def write(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                for name in self.TABLES:
+                    getattr(self, name).to_excel(xl, sheet_name=name, index=False)
+                pd.DataFrame(_flatten(self.assumptions), columns=["key", "value"]).to_excel(
+                    xl, sheet_name="assumptions", index=False)
+                pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
+                                                                default=str)}
+                              for c in self.caveats],
+                             columns=["code", "message", "message_zh", "count", "data"]).to_excel(
+                    xl, sheet_name="caveats", index=False)
+                for sheet in xl.sheets.values():
+                    sheet.freeze_panes = "A2"
+        atomic_write(path, write)
+
+
+def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
+          plants: pd.DataFrame | None = None, plants_file: str | None = None,
+          files: pd.DataFrame | None = None, assumptions: Mapping[str, Any] | None = None,
+          caveats: Sequence[Caveat] = ()) -> PortfolioResult:
+    """The analyst's tables from combined sums (see :func:`combine`).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`combine` output.
+    pack : GoalPack
+        Goals to track; its years are the trajectory's window.
+    basis : {"equivalent", "equal_value"}
+        The headline tce basis of ``coal_saved_tce`` in ``summary`` (named on every table).
+    as_of_year : int
+        Progress "to date" counts measures in service up to the end of this year.
+    plants : DataFrame, optional
+        :func:`retrofit.inventory.read_plants` output: name, district, industry, region and
+        energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``).
+    """
+    years = list(pack.years)
+    basis_note = f"tce, {BASIS_NAMES_ZH[basis]} ({basis.replace('_', '-')}) basis"
+    register = _register(summary, plants, plants_file, as_of_year)
+    plant_table = _plant_table(summary, register)
+    bai_yi = _bai_yi(summary, register, pack, years, as_of_year, basis)
+    plant_table = _with_bai_yi_counts(plant_table, bai_yi)
+    window = summary[summary["in_service_year"].isin(years)]
+    trajectory = _trajectory(window, years, basis)
+    goals = _goal_progress(summary, trajectory, pack, years, as_of_year, basis)
+    caveats = list(caveats)
+    defaulted = int(summary["in_service_defaulted"].sum())
+    if defaulted:
+        caveats.append(Caveat(
+            "portfolio.in_service_date.defaulted",
+            f"{defaulted} asset rows have no in_service_date: taken to enter service on "
+            f"1 January {as_of_year}; their realised energy is an upper bound",
+            f"{defaulted} 行缺少投运日期，按 {as_of_year} 年 1 月 1 日投运计", defaulted,
+            {"date": f"{as_of_year}-01-01"}))
+    run = dict(assumptions or {})
+    run["portfolio"] = {
+        "goal_pack": pack.describe(),
+        "as_of_year": as_of_year,
+        "window": [years[0], years[-1]],
+        "basis": basis, "basis_note": basis_note,
+        "capacity": "saving capacity (节能能力): the full annual saving of each measure, "
+                    "counted in the year it enters service",
+        "realised": "energy realised: a measure in service from day d of a year of N days "
+                    "saves (N − d + 1)/N of its annual saving that year and all of it later",
+        "in_service_default": "a row without in_service_date enters service on 1 January of "
+                              f"{as_of_year} (counted in in_service_defaulted; its realised "
+                              "energy is then an upper bound)",
+        "bai_yi_rule": "share = saving capacity (coal_saved_tce) of the measures entering "
+                       "service in the year ÷ the plant's energy use of the year before; "
+                       "unknown when that year's energy is not given (never filled from "
+                       "another year)",
+        "outside_window": _outside_window(summary, years),
+        "plants_file": plants_file,
+    }
+    return PortfolioResult(
+        plants=plant_table,
+        districts=_groups(plant_table, "district", as_of_year),
+        industries=_groups(plant_table, "industry", as_of_year),
+        totals=_totals(summary, plant_table, basis),
+        by_measure=_by_measure(summary),
+        trajectory=trajectory,
+        goals=goals,
+        bai_yi=bai_yi,
+        abatement=_abatement(summary),
+        files=files if files is not None else pd.DataFrame(),
+        assumptions=run,
+        caveats=caveats,
+    )
+
+
+def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, plants_file: str | None,
+              as_of_year: int) -> pd.DataFrame:
+    """One row per plant: its names and energy by year, from the plants file and inventories."""
+    inv = summary.groupby("plant_id", sort=True).agg(
+        plant_name=("plant_name", "first"), energy_min=("plant_energy_min_tce", "min"),
+        energy_max=("plant_energy_max_tce", "max"))
+    conflict = inv["energy_min"].notna() & ~np.isclose(inv["energy_min"], inv["energy_max"])
+    if conflict.any():
+        raise InventoryError([InventoryIssue(
+            "conflict", "inventories", None, "plant_energy_tce", f"{inv.at[p, 'energy_max']:g}",
+            f"one previous-year energy per plant; plant {p} also has {inv.at[p, 'energy_min']:g} "
+            "tce in another file or chunk") for p in inv.index[conflict]])
+    register = pd.DataFrame(index=inv.index)
+    register["plant_name"] = inv["plant_name"]
+    previous = f"energy_tce_{as_of_year - 1}"
+    register[previous] = inv["energy_min"]
+    register["in_inventory"] = True
+    if plants is None:
+        return register
+    table = plants.set_index("plant_id")
+    extra = table.index.difference(register.index)
+    register = register.reindex(register.index.append(extra))
+    register["in_inventory"] = register["in_inventory"].astype("boolean").fillna(False).astype(
+        bool)
+    for column in ("name", "region", "district", "industry"):
+        if column in table.columns:
+            register[column] = table[column].reindex(register.index)
+    from_file = table.get("plant_energy_tce", table.get(previous))
+    if from_file is not None:
+        from_file = from_file.reindex(register.index).astype(float)
+        both = register[previous].notna() & from_file.notna() & ~np.isclose(
+            register[previous], from_file)
+        if both.any():
+            rows = table["source_row"].reindex(register.index)
+            raise InventoryError([InventoryIssue(
+                "conflict", plants_file or "plants", int(rows[p]), "plant_energy_tce",
+                f"{from_file[p]:g}", f"the inventory's value {register.at[p, previous]:g} tce "
+                f"for plant {p} (give it in one place)") for p in register.index[both]])
+        register[previous] = register[previous].fillna(from_file)
+    for column in table.columns:
+        if column.startswith("energy_tce_") and column != previous:
+            register[column] = table[column].reindex(register.index).astype(float)
+    return register.sort_index()
+
+
+def _plant_table(summary: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    sums = [c for c in SUM_COLUMNS if c != "in_service_defaulted"]
+    grouped = summary.groupby("plant_id", sort=True)
+    totals = grouped[[*sums, "in_service_defaulted", *NULLABLE_COLUMNS]].sum()
+    missing = grouped[[f"{c}_missing" for c in NULLABLE_COLUMNS]].sum()
+    for c in NULLABLE_COLUMNS:
+        totals[c] = totals[c].where(missing[f"{c}_missing"] == 0)
+    totals = totals.reindex(register.index)
+    totals[[*sums, "in_service_defaulted"]] = totals[[*sums, "in_service_defaulted"]].fillna(0.0)
+    totals["assets"] = totals["assets"].astype(np.int64)
+    front = register.drop(columns=[c for c in register.columns if c.startswith("energy_tce_")])
+    energy = register[[c for c in register.columns if c.startswith("energy_tce_")]]
+    energy = energy[sorted(energy.columns)]
+    out = pd.concat([front, totals, energy], axis=1)
+    out.index.name = "plant_id"
+    return out.reset_index()
+
+
+def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
+    """百一 per plant and year: capacity entering service in the year ÷ energy of the year
+    before."""
+    goal = pack.annual_share
+    columns = ["plant_id", "year", "previous_year", "previous_year_energy_tce",
+               "capacity_added_tce", "realised_tce", "saving_share", "target_share",
+               "meets_bai_yi", "shortfall_tce", "bai_yi_status", "in_progress", "basis"]
+    if goal is None:  # the pack sets no per-enterprise share
+        return pd.DataFrame(columns=columns)
+    counts, target = goal["counts"], float(goal["value"])
+    added = summary[summary["in_service_year"].isin(years)].pivot_table(
+        index="plant_id", columns="in_service_year", values=counts, aggfunc="sum")
+    added = added.reindex(index=register.index, columns=years).fillna(0.0)
+    realised = {y: summary.groupby("plant_id")[f"{counts}_realised_{y}"].sum().reindex(
+        register.index).fillna(0.0) if counts in ENERGY_COLUMNS else np.nan for y in years}
+    frames = []
+    for y in years:
+        column = f"energy_tce_{y - 1}"
+        energy = (register[column] if column in register.columns
+                  else pd.Series(np.nan, index=register.index))
+        share = share_of_previous_year(added[y].to_numpy(), energy.to_numpy())
+        known = energy.notna().to_numpy()
+        meets = pd.array(np.where(known, share >= target, False), dtype="boolean")
+        meets[~known] = pd.NA
+        status = np.where(~known, f"unknown (no energy for {y - 1})",
+                          np.where(meets.fillna(False), "meets (estimate)", "short (estimate)"))
+        frames.append(pd.DataFrame({
+            "plant_id": register.index, "year": y, "previous_year": y - 1,
+            "previous_year_energy_tce": energy.to_numpy(),
+            "capacity_added_tce": added[y].to_numpy(),
+            "realised_tce": np.asarray(realised[y], dtype=float) * np.ones(len(register)),
+            "saving_share": share, "target_share": target, "meets_bai_yi": meets,
+            "shortfall_tce": np.where(known, np.maximum(0.0, target * energy.to_numpy()
+                                                        - added[y].to_numpy()), np.nan),
+            "bai_yi_status": status, "in_progress": y >= as_of_year,
+            "basis": basis}, columns=columns))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _with_bai_yi_counts(plants: pd.DataFrame, bai_yi: pd.DataFrame) -> pd.DataFrame:
+    per = bai_yi.groupby("plant_id", sort=False)["meets_bai_yi"]
+    plants = plants.set_index("plant_id")
+    plants["bai_yi_years_known"] = per.count().reindex(plants.index).fillna(0).astype(np.int64)
+    plants["bai_yi_years_met"] = per.sum().reindex(plants.index).fillna(0).astype(np.int64)
+    return plants.reset_index()
+
+
+def _trajectory(window: pd.DataFrame, years: list[int], basis: str) -> pd.DataFrame:
+    """Long table: one row per (metric, year) with capacity added, its running total and, for
+    energy metrics, the energy realised that year and its running total."""
+    metrics = list(COUNTABLE_COLUMNS)
+    cap = capacity_by_year(window, years, metrics)
+    frames = []
+    for metric in metrics:
+        realised = (np.array([window[f"{metric}_realised_{y}"].sum() for y in years])
+                    if metric in ENERGY_COLUMNS else np.full(len(years), np.nan))
+        frames.append(pd.DataFrame({
+            "metric": metric, "unit": COUNTABLE_COLUMNS[metric], "year": years,
+            "capacity_added": cap[metric].to_numpy(),
+            "capacity_cumulative": cap[f"{metric}_cumulative"].to_numpy(),
+            "realised": realised, "realised_cumulative": np.cumsum(realised),
+            "basis": basis if metric == "coal_saved_tce" else ""}))
+    out = pd.concat(frames, ignore_index=True)
+    rows_missing = window.groupby("in_service_year")["investment_cny_missing"].sum()
+    incomplete = out["metric"].eq("investment_cny") & out["year"].map(rows_missing).fillna(0).gt(0)
+    out["note"] = np.where(incomplete, "partial: some rows have no investment_cny", "")
+    return out
+
+
+def _goal_progress(summary, trajectory, pack, years, as_of_year, basis) -> pd.DataFrame:
+    rows = []
+    for goal in pack.goals.itertuples(index=False):
+        base = {"goal": goal.goal, "metric": goal.metric, "kind": goal.kind,
+                "counts": goal.counts, "target": goal.value, "unit": goal.unit,
+                "period_start": goal.period_start, "period_end": goal.period_end}
+        quote = f"{goal.document} {goal.clause}: {goal.quote}"
+        tail = {"confidence": goal.confidence, "source": quote}
+        if goal.kind == "cumulative":
+            t = trajectory[trajectory["metric"] == goal.counts].set_index("year")
+            span = [y for y in years if goal.period_start <= y <= goal.period_end]
+            ways = ["capacity", "realised"] if goal.counts in ENERGY_COLUMNS else ["capacity"]
+            for way in ways:
+                per_year = t.loc[span, "capacity_added" if way == "capacity" else "realised"]
+                to_date = float(per_year[per_year.index <= as_of_year].sum())
+                by_end = float(per_year.sum())
+                rows.append(base | {
+                    "counted_as": ("saving capacity (节能能力)" if way == "capacity"
+                                   else "energy realised"),
+                    "as_of_year": as_of_year, "achieved_to_date": to_date,
+                    "share_to_date": to_date / goal.value,
+                    "planned_by_end": by_end, "share_by_end": by_end / goal.value,
+                    "remaining_by_end": max(0.0, goal.value - by_end),
+                    "basis": basis if goal.counts == "coal_saved_tce" else ""} | tail)
+        elif goal.kind == "annual_share":
+            rows.append(base | {"counted_as": "per enterprise and year: see bai_yi"} | tail)
+        elif goal.kind == "asset_rule" and f"{goal.counts}_true" in summary.columns:
+            rows.append(base | {
+                "counted_as": f"assets with {goal.counts} true / false",
+                "assets_true": float(summary[f"{goal.counts}_true"].sum()),
+                "assets_false": float(summary[f"{goal.counts}_false"].sum())} | tail)
+        else:
+            rows.append(base | {"counted_as": ("applied by the asset models"
+                                               if goal.kind == "asset_rule"
+                                               else "not tracked from an inventory")} | tail)
+    columns = ["goal", "metric", "kind", "counts", "counted_as", "target", "unit",
+               "period_start", "period_end", "as_of_year", "achieved_to_date", "share_to_date",
+               "planned_by_end", "share_by_end", "remaining_by_end", "assets_true",
+               "assets_false", "basis", "confidence", "source"]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def _outside_window(summary: pd.DataFrame, years: list[int]) -> dict[str, Any]:
+    out = {}
+    for label, mask in (("before", summary["in_service_year"] < years[0]),
+                        ("after", summary["in_service_year"] > years[-1])):
+        part = summary[mask]
+        out[label] = {"assets": int(part["assets"].sum()),
+                      "coal_saved_tce": float(part["coal_saved_tce"].sum()),
+                      "note": "not counted toward the goals (in service outside the window)"}
+    return out
+
+
+def _groups(plants: pd.DataFrame, column: str, as_of_year: int) -> pd.DataFrame:
+    """Totals per district or industry (plants without one under "(not given)")."""
+    key = (plants[column].fillna("(not given)") if column in plants.columns
+           else pd.Series("(not given)", index=plants.index))
+    sums = ["assets", "retrofitted_motor_kw", "it_renewed_kw", "piles_replaced",
+            "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
+            "coal_saved_tce_equal_value", "co2_avoided_t", "bai_yi_years_known",
+            "bai_yi_years_met"]
+    grouped = plants.groupby(key.rename(column), sort=True)
+    out = grouped[sums].sum()
+    out.insert(0, "plants", grouped.size())
+    for c in NULLABLE_COLUMNS:
+        out[c] = grouped[c].sum(min_count=1).where(grouped[c].apply(lambda s: s.notna().all()))
+    return out.reset_index()
+
+
+def _totals(summary: pd.DataFrame, plants: pd.DataFrame, basis: str) -> pd.DataFrame:
+    sums = [c for c in SUM_COLUMNS]
+    row = summary[sums].sum().to_dict()
+    row["plants"] = len(plants)
+    row["plants_with_assets"] = int((plants["assets"] > 0).sum())
+    for c in NULLABLE_COLUMNS:
+        complete = summary[f"{c}_missing"].sum() == 0
+        row[c] = float(summary[c].sum()) if complete else np.nan
+        row[f"{c}_rows_missing"] = float(summary[f"{c}_missing"].sum())
+    row["basis"] = basis
+    return pd.DataFrame([row])
+
+
+def _by_measure(summary: pd.DataFrame) -> pd.DataFrame:
+    cols = ["assets", "retrofitted_motor_kw", "energy_saved_kwh", "coal_saved_tce",
+            "co2_avoided_t"]
+    out = summary.groupby("measure_type", sort=False)[cols].sum()
+    return out.sort_values("coal_saved_tce", ascending=False).reset_index()
+
+
+def _abatement(summary: pd.DataFrame) -> pd.DataFrame:
+    """Investment per tce/yr of saving capacity by measure type, rows with investment only."""
+    known = summary[summary["investment_cny_missing"] == 0]
+    per = known.groupby("measure_type")[["investment_cny", "coal_saved_tce", "assets"]].sum()
+    per = per[per["coal_saved_tce"] > 0]
+    per["cost_per_tce_cny"] = per["investment_cny"] / per["coal_saved_tce"]
+    per = per.sort_values("cost_per_tce_cny").reset_index()
+    per["cumulative_tce"] = per["coal_saved_tce"].cumsum()
+    return per.rename(columns={"measure_type": "label", "coal_saved_tce": "saved_tce"})
+
+
+# --- stage 1 over files ------------------------------------------------------------------------
+
+
+def expand_inputs(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()
+                  ) -> list[Path]:
+    """Files named, and the inventory files of folders named (recursively, sorted, hidden
+    files and ``exclude`` skipped)."""
+    skip = {Path(p).resolve() for p in exclude}
+    found: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                                and f.suffix.lower() in INPUT_SUFFIXES
+                                and not any(part.startswith(".") for part in
+                                            f.relative_to(p).parts)
+                                and f.resolve() not in skip))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise InventoryError([InventoryIssue("empty-file", str(p), None, None, None,
+                                                 "file or folder not found")])
+    return found
+
+
+@dataclass
+class _FileRun:
+    path: str
+    parts: list[pd.DataFrame] = field(default_factory=list)
+    keys: list[pd.DataFrame] = field(default_factory=list)
+    issues: list[InventoryIssue] = field(default_factory=list)
+    total_issues: int = 0
+    rows: int = 0
+    sha256: str = ""
+    encoding: str | None = None
+    file_format: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.total_issues == 0
+
+
+def portfolio(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    plants: str | Path | pd.DataFrame | None = None,
+    goals: str | Path = "shanghai-2024",
+    basis: str = "equivalent",
+    region: str = "national",
+    year: int | None = None,
+    tariff: str | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_errors: int = 200,
+    keep_going: bool = False,
+    chunk_rows: int = 250_000,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> PortfolioResult:
+    """Estimate many inventories and report them against a goal pack.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Inventory files (CSV, XLSX, Parquet) and folders of them. A big file is read in chunks
+        of ``chunk_rows`` rows, so memory follows the chunk, not the file.
+    plants : path or DataFrame, optional
+        Plants file: plant_id, name, district, industry, region, energy by year
+        (``energy_tce_2023`` …, ``2023年综合能耗``) or ``plant_energy_tce``.
+    goals : str or path
+        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.goals`).
+    year : int, optional
+        The as-of year (default: this year): progress to date counts measures in service by
+        its end, and the estimate's accounting year (等价值 of year − 1).
+    keep_going : bool
+        When a file fails validation, report it and go on with the others; otherwise raise
+        with every problem of every failing file.
+    progress : callable, optional
+        Called as ``progress(done, total, label)`` after each file or chunk.
+
+    Other parameters are those of :func:`retrofit.estimate`.
+
+    Raises
+    ------
+    InventoryError
+        Without ``keep_going``: every problem of every failing file, and assets listed twice
+        across files; with it, only when no file could be used.
+    """
+    from .pipeline import estimate
+    from .streaming import iter_inventory
+
+    as_of = int(year) if year is not None else _dt.date.today().year
+    tabs = Tables(dict(tables or {}))
+    pack = load_goal_pack(goals, tabs)
+    years = list(pack.years)
+    plants_path = None if plants is None or isinstance(plants, pd.DataFrame) else str(plants)
+    files = expand_inputs([paths] if isinstance(paths, str | Path) else paths,
+                          exclude=[plants_path] if plants_path else [])
+    if not files:
+        raise InventoryError([InventoryIssue("empty-file", ", ".join(map(str, paths)), None,
+                                             None, None, "no inventory files found "
+                                             f"({', '.join(INPUT_SUFFIXES)})")])
+    register = None
+    if plants is not None:
+        register = plants if isinstance(plants, pd.DataFrame) else read_plants(
+            plants, encoding=encoding, sheet=sheet, max_errors=max_errors)
+    runs: list[_FileRun] = []
+    assumptions: dict[str, Any] = {}
+    caveats: dict[str, Caveat] = {}
+    for number, path in enumerate(files, start=1):
+        run = _FileRun(str(path))
+        runs.append(run)
+        try:
+            for chunk in iter_inventory(path, chunk_rows=chunk_rows, encoding=encoding,
+                                        sheet=sheet, max_errors=max_errors):
+                run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
+                run.file_format = chunk.meta.file_format
+                try:
+                    result = estimate(chunk, basis=basis, region=region, year=as_of,
+                                      tables=tables, strict=strict, max_errors=max_errors,
+                                      tariff=tariff)
+                except InventoryError as error:
+                    run.issues.extend(error.issues)
+                    run.total_issues += error.total
+                    continue
+                run.rows += len(result.assets)
+                if not run.ok:
+                    continue  # a failed file contributes nothing; its chunks are still checked
+                run.parts.append(summarise(result, years=years, default_year=as_of))
+                run.keys.append(_asset_keys(result.assets, number))
+                _merge_caveats(caveats, result.caveats)
+                if not assumptions:
+                    assumptions = {k: v for k, v in result.assumptions.items()
+                                   if k not in ("input", "bai_yi", "goals")}
+                if progress is not None:
+                    progress(number - 1, len(files), f"{path.name}: {run.rows:,} rows")
+        except InventoryError as error:
+            run.issues.extend(error.issues)
+            run.total_issues += error.total
+        if progress is not None:
+            progress(number, len(files), path.name)
+    _check_same_content(runs)
+    _check_duplicate_assets(runs, max_errors)
+    failed = [r for r in runs if not r.ok]
+    if (failed and not keep_going) or len(failed) == len(runs):
+        issues = [i for r in failed for i in r.issues]
+        raise InventoryError(issues[:max_errors], total=sum(r.total_issues for r in failed))
+    good = [r for r in runs if r.ok]
+    summary = combine([p for r in good for p in r.parts], years)
+    file_table = pd.DataFrame({
+        "file": [r.path for r in runs], "status": ["ok" if r.ok else "failed" for r in runs],
+        "rows": [r.rows for r in runs], "problems": [r.total_issues for r in runs],
+        "first_problem": [str(r.issues[0]) if r.issues else "" for r in runs],
+        "format": [r.file_format for r in runs], "encoding": [r.encoding for r in runs],
+        "sha256": [r.sha256 for r in runs]})
+    assumptions["inputs"] = records(file_table)
+    assumptions["failed_files"] = {r.path: [str(i) for i in r.issues] for r in failed}
+    result = build(summary, pack=pack, basis=basis, as_of_year=as_of, plants=register,
+                   plants_file=plants_path, files=file_table, assumptions=assumptions,
+                   caveats=list(caveats.values()))
+    result.assumptions["tables"] = {n: u.to_dict() for n, u in tabs.used.items()} | \
+        result.assumptions.get("tables", {})
+    return result
+
+
+def _asset_keys(assets: pd.DataFrame, file_number: int) -> pd.DataFrame:
+    """(plant, asset) hash, file and row of each asset, to find assets listed twice."""
+    if "asset_id" not in assets.columns:
+        return pd.DataFrame({"key": np.array([], np.uint64)})
+    has = assets["asset_id"].notna()
+    keys = pd.util.hash_pandas_object(
+        assets.loc[has, ["plant_id", "asset_id"]].astype(str), index=False).to_numpy()
+    return pd.DataFrame({"key": keys, "file": file_number,
+                         "row": assets.loc[has, "source_row"].to_numpy(dtype=np.int64)})
+
+
+def _check_duplicate_assets(runs: list[_FileRun], max_errors: int) -> None:
+    """An asset (plant_id, asset_id) listed in two files, or two chunks, would count twice:
+    the later listing is an error of its file."""
+    frames = [k.assign(run=i) for i, r in enumerate(runs) for k in r.keys if len(k)]
+    if not frames:
+        return
+    keys = pd.concat(frames, ignore_index=True)
+    dup = keys["key"].duplicated(keep=False)
+    if not dup.any():
+        return
+    seen = keys[dup]
+    first = seen.groupby("key").first()
+    later = seen[seen["key"].duplicated(keep="first")]
+    for row in later.head(max_errors).itertuples(index=False):
+        origin = first.loc[row.key]
+        run = runs[row.run]
+        run.issues.append(InventoryIssue(
+            "duplicate-id", run.path, int(row.row), "asset_id", None,
+            f"an asset not listed before: plant and asset id already on row {int(origin.row)} "
+            f"of {runs[int(origin.run)].path} (it would be counted twice)"))
+        run.total_issues += 1
+    for run in runs:
+        if not run.ok:
+            run.parts.clear()
+
+
+def _check_same_content(runs: list[_FileRun]) -> None:
+    seen: dict[str, str] = {}
+    for run in runs:
+        if run.sha256 and run.sha256 in seen:
+            run.issues.insert(0, InventoryIssue(
+                "duplicate-id", run.path, None, None, None,
+                f"the same content as {seen[run.sha256]}: a file given twice would count "
+                "twice"))
+            run.total_issues += 1
+            run.parts.clear()
+            run.keys.clear()
+        elif run.sha256:
+            seen[run.sha256] = run.path
+
+
+def _merge_caveats(into: dict[str, Caveat], new: Iterable[Caveat]) -> None:
+    for c in new:
+        if c.code in into:
+            old = into[c.code]
+            into[c.code] = Caveat(old.code, old.message, old.message_zh, old.count + c.count,
+                                  old.data)
+        else:
+            into[c.code] = c
+
+
+# --- stage 1 under Dask ------------------------------------------------------------------------
+
+
+def summarise_dask(ddf, *, years: Sequence[int], default_year: int, basis: str = "equivalent",
+                   region: str = "national", tariff: str | None = None,
+                   tables: Mapping[str, str | Path] | None = None, strict: bool = False,
+                   label: str = "partition") -> pd.DataFrame:
+    """Stage 1 over a Dask DataFrame (e.g. ``dd.read_parquet(folder)``), one estimate per
+    partition via ``map_partitions``, then :func:`combine` of the partition sums.
+
+    The result equals that of the pandas path on the same rows (sums in another order: equal to
+    floating-point rounding). Rows in error messages are counted within the partition, named
+    ``<label> N``. Assets listed twice across partitions are not detected here.
+    """
+    parts = ddf.map_partitions(
+        _partition_summary, years=list(years), default_year=default_year, basis=basis,
+        region=region, tariff=tariff, tables=dict(tables or {}), strict=strict, label=label,
+        meta=empty_summary(years))
+    return combine([parts.compute()], years)
+
+
+def _partition_summary(part: pd.DataFrame, *, years, default_year, basis, region, tariff, tables,
+                       strict, label, partition_info=None) -> pd.DataFrame:
+    from .inventory import validate_frame
+    from .pipeline import estimate
+
+    if len(part) == 0:
+        return empty_summary(years)
+    number = partition_info["number"] if partition_info else "?"
+    inv = validate_frame(part.reset_index(drop=True), file=f"{label} {number}")
+    result = estimate(inv, basis=basis, region=region, year=default_year, tariff=tariff,
+                      tables=tables, strict=strict)
+    return summarise(result, years=years, default_year=default_year)
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+#: Goal labels of the trajectory figures, by language
+_GOAL_LABELS = {"en": "goal {target:,.0f} {unit} by {end}", "zh": "目标 {target:,.0f} {unit}（{end}年）"}
+
+
+def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Any]:
+    """The portfolio's figures as matplotlib Axes, by file stem: one trajectory per cumulative
+    goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
+    cost of saved tce."""
+    from . import plots
+
+    p = result.assumptions["portfolio"]
+    basis_note = p["basis_note"]
+    figures: dict[str, Any] = {}
+    goals = result.goals[(result.goals["kind"] == "cumulative")
+                         & (result.goals["counted_as"] != "energy realised")]
+    for g in goals.itertuples(index=False):
+        t = result.trajectory[result.trajectory["metric"] == g.counts]
+        t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
+        columns = ["year", "capacity_added", "capacity_cumulative"]
+        if g.counts in ENERGY_COLUMNS:
+            columns.append("realised_cumulative")
+        figures[f"trajectory_{g.goal}"] = plots.plot_trajectory(
+            t[columns], goal_value=g.target, unit=g.unit, lang=lang,
+            goal_label=_GOAL_LABELS.get(lang, _GOAL_LABELS["en"]).format(
+                target=g.target, unit=g.unit, end=g.period_end),
+            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]")
+    by_measure = result.by_measure.rename(columns={"coal_saved_tce": "saved"})
+    figures["savings_by_measure"] = plots.plot_savings_by_measure(
+        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang)
+    year = p["as_of_year"]
+    ranking = result.bai_yi[result.bai_yi["year"] == year]
+    if len(ranking):
+        figures["bai_yi_ranking"] = plots.plot_bai_yi_ranking(
+            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang)
+    if len(result.abatement):
+        # no goal line: a city goal dwarfs any one portfolio's curve and would flatten it
+        figures["abatement_curve"] = plots.plot_abatement_curve(
+            result.abatement[["label", "saved_tce", "cost_per_tce_cny"]],
+            basis_note=basis_note, lang=lang)
+    return figures
+
+
+def write_plots(result: PortfolioResult, folder: str | Path, *, lang: str = "en"
+                ) -> tuple[list[Path], str | None]:
+    """Write every figure of :func:`portfolio_figures` as PNG and SVG into ``folder``.
+
+    Returns the paths written and, when Chinese was asked for but no CJK font exists, the
+    message saying the labels fell back to English.
+    """
+    from . import plots
+
+    used, message = plots.resolve_language(lang)
+    written: list[Path] = []
+    for stem, ax in portfolio_figures(result, lang=used).items():
+        written += plots.save_figure(ax, folder, stem)
+    return written, message
+
+
+def portfolio_dask(ddf, *, plants: str | Path | pd.DataFrame | None = None,
+                   goals: str | Path = "shanghai-2024", basis: str = "equivalent",
+                   region: str = "national", year: int | None = None,
+                   tariff: str | None = None, tables: Mapping[str, str | Path] | None = None,
+                   strict: bool = False) -> PortfolioResult:
+    """:func:`portfolio` for a Dask DataFrame of asset rows (``dd.read_parquet(folder)``):
+    stage 1 runs on the Dask scheduler in use (a ``distributed`` cluster when a Client is
+    active), stage 2 here. Caveats and per-file tables are not collected on this path."""
+    as_of = int(year) if year is not None else _dt.date.today().year
+    tabs = Tables(dict(tables or {}))
+    pack = load_goal_pack(goals, tabs)
+    years = list(pack.years)
+    summary = summarise_dask(ddf, years=years, default_year=as_of, basis=basis, region=region,
+                             tariff=tariff, tables=tables, strict=strict)
+    register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(
+        plants)
+    return build(summary, pack=pack, basis=basis, as_of_year=as_of, plants=register,
+                 plants_file=None if isinstance(plants, pd.DataFrame) else plants and str(plants),
+                 assumptions={"engine": "dask", "partitions": int(ddf.npartitions)})
