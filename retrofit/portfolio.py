@@ -94,7 +94,7 @@ def summarise(result: EstimateResult, *, years: Sequence[int], default_year: int
     cols: dict[str, Any] = {
         "plant_id": a["plant_id"].astype(str).to_numpy(),
         "in_service_year": in_service_year(dates),
-        "measure_type": (a["category"].astype(str) + ": " + a["measure"].astype(str)).to_numpy(),
+        "measure_type": _measure_type(a),
         "plant_name": (a["plant_name"].to_numpy(dtype=object) if "plant_name" in a.columns
                        else np.full(n, None, dtype=object)),
         "assets": np.ones(n),
@@ -120,6 +120,16 @@ def summarise(result: EstimateResult, *, years: Sequence[int], default_year: int
     cols["plant_energy_min_tce"] = energy.to_numpy()
     cols["plant_energy_max_tce"] = energy.to_numpy()
     return combine([pd.DataFrame(cols)], years)
+
+
+def _measure_type(assets: pd.DataFrame) -> np.ndarray:
+    """``category: measure``, with the pile type for charging piles (ac and dc piles save in
+    opposite directions: an ac pile's saving is its standby change alone)."""
+    text = assets["category"].astype(str) + ": " + assets["measure"].astype(str)
+    if "charger_type" in assets.columns:
+        pile = assets["category"].eq("charger") & assets["charger_type"].notna()
+        text = text.where(~pile, text + " (" + assets["charger_type"].astype(str) + ")")
+    return text.to_numpy()
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -253,6 +263,14 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
             f"1 January {as_of_year}; their realised energy is an upper bound",
             f"{defaulted} 行缺少投运日期，按 {as_of_year} 年 1 月 1 日投运计", defaulted,
             {"date": f"{as_of_year}-01-01"}))
+    unknown = bai_yi[bai_yi["meets_bai_yi"].isna()].groupby("year").size()
+    if len(unknown):
+        caveats.append(Caveat(
+            "portfolio.plant_energy.unknown",
+            "百一 is unknown where the plant's energy use of the year before is not given: "
+            + ", ".join(f"{n} plants in {y}" for y, n in unknown.items()),
+            "上年综合能耗缺失的企业年度，百一判定为未知", 0,
+            {"plants_by_year": {int(y): int(n) for y, n in unknown.items()}}))
     run = dict(assumptions or {})
     run["portfolio"] = {
         "goal_pack": pack.describe(),
@@ -409,7 +427,9 @@ def _trajectory(window: pd.DataFrame, years: list[int], basis: str) -> pd.DataFr
         realised = (np.array([window[f"{metric}_realised_{y}"].sum() for y in years])
                     if metric in ENERGY_COLUMNS else np.full(len(years), np.nan))
         frames.append(pd.DataFrame({
-            "metric": metric, "unit": COUNTABLE_COLUMNS[metric], "year": years,
+            "metric": metric, "capacity_unit": COUNTABLE_COLUMNS[metric],
+            "realised_unit": (COUNTABLE_COLUMNS[metric].removesuffix("/yr")
+                              if metric in ENERGY_COLUMNS else ""), "year": years,
             "capacity_added": cap[metric].to_numpy(),
             "capacity_cumulative": cap[f"{metric}_cumulative"].to_numpy(),
             "realised": realised, "realised_cumulative": np.cumsum(realised),
@@ -437,9 +457,15 @@ def _goal_progress(summary, trajectory, pack, years, as_of_year, basis) -> pd.Da
                 per_year = t.loc[span, "capacity_added" if way == "capacity" else "realised"]
                 to_date = float(per_year[per_year.index <= as_of_year].sum())
                 by_end = float(per_year.sum())
+                unit = t["capacity_unit" if way == "capacity" else "realised_unit"].iloc[0]
+                missing = float(summary.loc[summary["in_service_year"].isin(span),
+                                            f"{goal.counts}_missing"].sum()
+                                ) if f"{goal.counts}_missing" in summary.columns else 0.0
                 rows.append(base | {
                     "counted_as": ("saving capacity (节能能力)" if way == "capacity"
-                                   else "energy realised"),
+                                   else "energy realised"), "achieved_unit": unit,
+                    "note": (f"partial: {missing:,.0f} asset rows have no {goal.counts}"
+                             if missing else ""),
                     "as_of_year": as_of_year, "achieved_to_date": to_date,
                     "share_to_date": to_date / goal.value,
                     "planned_by_end": by_end, "share_by_end": by_end / goal.value,
@@ -457,9 +483,9 @@ def _goal_progress(summary, trajectory, pack, years, as_of_year, basis) -> pd.Da
                                                if goal.kind == "asset_rule"
                                                else "not tracked from an inventory")} | tail)
     columns = ["goal", "metric", "kind", "counts", "counted_as", "target", "unit",
-               "period_start", "period_end", "as_of_year", "achieved_to_date", "share_to_date",
-               "planned_by_end", "share_by_end", "remaining_by_end", "assets_true",
-               "assets_false", "basis", "confidence", "source"]
+               "period_start", "period_end", "as_of_year", "achieved_unit", "achieved_to_date",
+               "share_to_date", "planned_by_end", "share_by_end", "remaining_by_end",
+               "assets_true", "assets_false", "basis", "note", "confidence", "source"]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
@@ -500,7 +526,11 @@ def _totals(summary: pd.DataFrame, plants: pd.DataFrame, basis: str) -> pd.DataF
         row[c] = float(summary[c].sum()) if complete else np.nan
         row[f"{c}_rows_missing"] = float(summary[f"{c}_missing"].sum())
     row["basis"] = basis
-    return pd.DataFrame([row])
+    out = pd.DataFrame([row])
+    counts = ["assets", "in_service_defaulted", "piles_replaced", "plants", "plants_with_assets",
+              *(f"{c}_rows_missing" for c in NULLABLE_COLUMNS)]
+    out[counts] = out[counts].round().astype(np.int64)
+    return out
 
 
 def _by_measure(summary: pd.DataFrame) -> pd.DataFrame:
@@ -652,7 +682,9 @@ def portfolio(
                     continue  # a failed file contributes nothing; its chunks are still checked
                 run.parts.append(summarise(result, years=years, default_year=as_of))
                 run.keys.append(_asset_keys(result.assets, number))
-                _merge_caveats(caveats, result.caveats)
+                # a chunk's estimate sees no plants file: its plant caveats do not apply
+                _merge_caveats(caveats, [c for c in result.caveats
+                                         if not c.code.startswith("plant.")])
                 if not assumptions:
                     assumptions = {k: v for k, v in result.assumptions.items()
                                    if k not in ("input", "bai_yi", "goals")}

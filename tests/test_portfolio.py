@@ -283,3 +283,21 @@ def test_cli_outputs_and_plots(city, tmp_path):
     r = runner.invoke(cli, ["portfolio", str(a), str(b), "--plants", str(plants),
                             "--year", "2026"])
     assert "energy_saving_cumulative" in r.output and "tce, 当量值 (equivalent) basis" in r.output
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from retrofit.cli import _ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        bar = _ProgressBar(stream, width=10)
+        bar(3, 5, "a.csv")  # 10 × 3/5 = 6 of 10 filled
+        bar.close()
+    assert "[######----] 3/5 a.csv" in tty.getvalue()
+    assert pipe.getvalue() == ""
