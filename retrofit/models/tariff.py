@@ -480,7 +480,9 @@ def peak_share(grid: TariffGrid, weights: np.ndarray) -> float:
        above flat.
     """
     w = _check_weights(grid, weights)
-    return float(np.sum(w[grid.multiplier > 1]))
+    # a ratio to the weights' own sum, so rounding in weights that sum to 1 ± ε cannot give a
+    # share above 1 for a profile that lies wholly in peak hours
+    return min(1.0, float(np.sum(w[grid.multiplier > 1]) / np.sum(w)))
 
 
 def shift_gap(grid: TariffGrid, weights: np.ndarray) -> float:

@@ -361,6 +361,12 @@ profiles = (st.sampled_from(list(TABLES["load_profiles"]["profile"])) | hours_te
 @given(pile=dc_piles, tariff=st.sampled_from(CLASSES),
        profile=hours_text(must_cover=ALWAYS_PEAK),
        price=rounded(0.3, 1.5, 3), us=st.lists(st.floats(0, 1), min_size=1, max_size=6))
+# found by CI: a profile wholly inside peak hours once gave a peak share of 1 + 2e-16
+@example(pile=PILE | {"charger_type": "dc", "rated_power_kw": 7.0, "load_factor": 1.0,
+                      "operating_hours_h": 1.0, "quantity": 1, "efficiency_pct": 50.0,
+                      "target_efficiency_pct": 50.0, "standby_w": 0.0,
+                      "target_standby_w": 0.0},
+         tariff="single_part", profile="08:00-09:00;06:00-19:00", price=1.0, us=[0.0])
 @example(pile=PILE | {"charger_type": "dc", "rated_power_kw": 60.0, "load_factor": 0.6,
                       "operating_hours_h": 1500.0, "quantity": 2, "efficiency_pct": 90.0,
                       "target_efficiency_pct": 95.0, "standby_w": 100.0,
