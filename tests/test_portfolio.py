@@ -301,3 +301,19 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert "[######----] 3/5 a.csv" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_model_error_in_a_pooled_file_names_that_file(city):
+    """Small files are estimated together; an error found by a model (not by the reader) is
+    still reported against its own file and row."""
+    folder, a, b, plants = city
+    hall = folder / "hall.csv"
+    hall.write_text("plant_id,asset_id,category,measure,it_load_kw,pue,target_pue\n"
+                    "P5,DC-1,datacenter,improve_pue,500,1.3,1.5\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as info:
+        portfolio([a, b, hall], year=2026)
+    assert [i.file for i in info.value.issues] == [str(hall)]
+    assert info.value.issues[0].row == 2
+    result = portfolio([a, b, hall], year=2026, keep_going=True)
+    assert result.files.set_index("file").loc[str(hall), "status"] == "failed"
+    assert result.totals.iloc[0]["retrofitted_motor_kw"] == 6 * 55
