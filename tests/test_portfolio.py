@@ -306,7 +306,7 @@ def test_progress_bar_only_on_a_terminal():
 def test_model_error_in_a_pooled_file_names_that_file(city):
     """Small files are estimated together; an error found by a model (not by the reader) is
     still reported against its own file and row."""
-    folder, a, b, plants = city
+    folder, a, b, _plants = city
     hall = folder / "hall.csv"
     hall.write_text("plant_id,asset_id,category,measure,it_load_kw,pue,target_pue\n"
                     "P5,DC-1,datacenter,improve_pue,500,1.3,1.5\n", encoding="utf-8")
