@@ -121,19 +121,29 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
         if isinstance(error, RetrofitError):
             raise
         raise click.UsageError(str(error).strip("'\"")) from None
+    from .report import render_table
+
+    _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
+    _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
+
+
+def _write(result, output: str | None, what: str) -> None:
+    """Write ``-o`` by its suffix (``to_csv``, ``to_json`` or ``to_excel``, all atomic)."""
     if output is not None:
         suffix = Path(output).suffix.lower()
         {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix](output)
-        click.echo(f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} "
-                   "plants", err=True)
+        click.echo(f"wrote {output}: {what}", err=True)
+
+
+def _print(result, fmt: str, output: str | None, csv_frame, render) -> None:
+    """``--format``: JSON, the CSV table, or the terminal report (not when -o writes to a
+    pipe)."""
     if fmt == "json":
         click.echo(result.to_json())
     elif fmt == "csv":
-        click.echo(result.assets.to_csv(index=False), nl=False)
+        click.echo(csv_frame.to_csv(index=False), nl=False)
     elif output is None or sys.stdout.isatty():
-        from .report import render_table
-
-        click.echo(render_table(result, lang=lang))
+        click.echo(render())
 
 
 class _ProgressBar:
@@ -215,23 +225,15 @@ def portfolio(paths, plants, goal_pack, basis, region, year, tariff, table_files
         raise click.UsageError(str(error).strip("'\"")) from None
     finally:
         bar.close()
-    if output is not None:
-        suffix = Path(output).suffix.lower()
-        {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix](output)
-        click.echo(f"wrote {output}: {len(result.plants)} plants", err=True)
+    from .report import render_portfolio
+
+    _write(result, output, f"{len(result.plants)} plants")
     if plots_dir is not None:
         written, message = write_plots(result, plots_dir, lang=lang)
         if message:
             click.echo(message, err=True)
         click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
-    if fmt == "json":
-        click.echo(result.to_json())
-    elif fmt == "csv":
-        click.echo(result.plants.to_csv(index=False), nl=False)
-    elif output is None or sys.stdout.isatty():
-        from .report import render_portfolio
-
-        click.echo(render_portfolio(result, lang=lang))
+    _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
         lines = [(f"{len(failed)} of {len(result.files)} files failed validation and are not "

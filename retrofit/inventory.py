@@ -275,6 +275,35 @@ def read_plants(
     return out
 
 
+def previous_year_energy(plants: pd.DataFrame, year: int, energy: pd.Series) -> pd.Series:
+    """``energy`` (plant_id → the inventories' previous-year energy [tce]) completed from a
+    plants table (:func:`read_plants`): its ``plant_energy_tce``, else its ``energy_tce_<year−1>``.
+
+    Raises
+    ------
+    InventoryError
+        A ``conflict`` issue per plant whose two figures differ, located in the plants file.
+    """
+    table = plants.set_index("plant_id")
+    column = ("plant_energy_tce" if "plant_energy_tce" in table.columns
+              else f"energy_tce_{year - 1}")
+    if column not in table.columns:
+        return energy
+    meta = plants.attrs.get("meta")
+    from_file = table[column].reindex(energy.index).astype(float)
+    both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
+    if both.any():
+        rows = (table["source_row"].reindex(energy.index) if "source_row" in table.columns
+                else pd.Series(None, energy.index))
+        raise InventoryError([InventoryIssue(
+            "conflict", meta.path if meta else "<plants DataFrame>",
+            None if pd.isna(rows[p]) else int(rows[p]),
+            (meta.header_map.get(column) if meta else None) or column, f"{from_file[p]:g}",
+            f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
+            for p in energy.index[both]])
+    return energy.fillna(from_file)
+
+
 def validate_frame(
     df: pd.DataFrame, *, file: str = "<DataFrame>", max_errors: int = 200
 ) -> Inventory:
@@ -465,7 +494,20 @@ def _head_records(p: Path, encoding: str, delimiter: str | None = None):
         size *= 4
 
 
-def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[str, Any]]:
+@dataclass
+class _CsvHead:
+    """What the top of a CSV says: encoding, delimiter, header and where the body starts."""
+
+    meta_kw: dict[str, Any]
+    delimiter: str
+    headers: list[str]
+    header_row: int  # spreadsheet row of the header (1-based)
+    lines_used: int  # physical lines up to and including the header
+    notes: list[str]
+
+
+def _csv_head(p: Path, file: str, encoding: str | None) -> _CsvHead:
+    """Hash and encoding of the file, and its header (found among the first rows)."""
     sha, enc, detected = _scan(p, encoding, file)
     records, delimiter = _head_records(p, enc)
     records = records[:HEADER_SEARCH_ROWS]
@@ -474,10 +516,6 @@ def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[st
     h = _pick_header([rec for rec, _ in records])
     headers, filled = _complete_header([rec for rec, _ in records], h)
     headers = [c.removeprefix("\ufeff") for c in headers]
-    lines_used = records[h][1]
-    notes = _above_header_note(h, [rec for rec, _ in records]) + filled
-    cells = _read_csv_body(p, file, enc, delimiter, h + 1, lines_used, len(headers))
-    rows = np.arange(len(cells), dtype=np.int64) + (h + 2)
     meta_kw = {
         "path": file,
         "sha256": sha,
@@ -486,7 +524,16 @@ def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[st
         "encoding_detected": detected,
         "sheet": None,
     }
-    return _Table(file, headers, cells, rows, h + 1, notes), meta_kw
+    return _CsvHead(meta_kw, delimiter, headers, h + 1, records[h][1],
+                    _above_header_note(h, [rec for rec, _ in records]) + filled)
+
+
+def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[str, Any]]:
+    head = _csv_head(p, file, encoding)
+    cells = _read_csv_body(p, file, head.meta_kw["encoding"], head.delimiter, head.header_row,
+                           head.lines_used, len(head.headers))
+    rows = np.arange(len(cells), dtype=np.int64) + (head.header_row + 1)
+    return _Table(file, head.headers, cells, rows, head.header_row, head.notes), head.meta_kw
 
 
 def _read_csv_body(
@@ -499,7 +546,6 @@ def _read_csv_body(
     except ImportError:
         pa = None
     if pa is not None and _USE_PYARROW:
-        names = [f"c{i}" for i in range(n)]
         invalid: list[Any] = []
 
         def on_invalid(row):
@@ -508,25 +554,8 @@ def _read_csv_body(
 
         try:
             table = pacsv.read_csv(
-                p,
-                read_options=pacsv.ReadOptions(
-                    column_names=names,
-                    skip_rows=skip_lines,
-                    encoding="utf8" if enc in ("utf-8", "utf-8-sig") else enc,
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter,
-                    ignore_empty_lines=False,
-                    newlines_in_values=True,
-                    invalid_row_handler=on_invalid,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
-                    null_values=[],
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+                p, **_arrow_csv_options(n, skip_lines, enc, delimiter,
+                                        invalid_row_handler=on_invalid))
         except pa.ArrowInvalid:
             invalid.append(None)
         if not invalid:  # ragged rows: let pandas pad short ones and locate long ones
@@ -560,6 +589,29 @@ def _read_csv_body(
             row=int(m.group(2)),
         ) from e
     return df.fillna("")
+
+
+def _arrow_csv_options(n: int, skip_lines: int, enc: str, delimiter: str, *,
+                       invalid_row_handler=None, block_size: int | None = None
+                       ) -> dict[str, Any]:
+    """pyarrow CSV options that read every cell as text exactly as written (no nulls, no
+    type inference), columns ``c0``…; shared by the whole-file and the streaming readers."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(n)]
+    read = {"block_size": block_size} if block_size is not None else {}
+    return {
+        "read_options": pacsv.ReadOptions(
+            column_names=names, skip_rows=skip_lines,
+            encoding="utf8" if enc in ("utf-8", "utf-8-sig") else enc, **read),
+        "parse_options": pacsv.ParseOptions(
+            delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
+            invalid_row_handler=invalid_row_handler),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    }
 
 
 #: Tests switch this off to exercise the pandas fallback reader.

@@ -29,8 +29,14 @@ from .conversion import (
 )
 from .defaults import apply_defaults, rows_with_measure
 from .economics import economics
-from .exceptions import InventoryError, InventoryIssue
-from .inventory import Inventory, read_inventory, read_plants, validate_frame
+from .exceptions import InventoryError
+from .inventory import (
+    Inventory,
+    previous_year_energy,
+    read_inventory,
+    read_plants,
+    validate_frame,
+)
 from .measures import charger, compressed_air, datacenter, fan_pump, transformer, upgrade_motor
 from .reference import Tables
 from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
@@ -350,30 +356,8 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
     if plants is not None:
         plant_meta = plants if isinstance(plants, pd.DataFrame) else read_plants(
             plants, encoding=encoding, sheet=sheet)
-        meta = plant_meta.attrs.get("meta")
-        header = meta.header_map.get("plant_energy_tce") if meta else None
+        energy = previous_year_energy(plant_meta, year, energy)
         plant_meta = plant_meta.set_index("plant_id")
-        by_year = f"energy_tce_{year - 1}"
-        if "plant_energy_tce" in plant_meta.columns:
-            header = header or "plant_energy_tce"
-            from_file = plant_meta["plant_energy_tce"]
-        elif by_year in plant_meta.columns:  # a plants file with energy by year
-            header = (meta.header_map.get(by_year) if meta else None) or by_year
-            from_file = plant_meta[by_year]
-        else:
-            from_file = pd.Series(np.nan, index=plant_meta.index)
-        from_file = from_file.reindex(frame.index).astype(float)
-        both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
-        if both.any():
-            rows = (plant_meta["source_row"].reindex(frame.index)
-                    if "source_row" in plant_meta.columns else pd.Series(None, frame.index))
-            issues = [InventoryIssue(
-                "conflict", str(plants), None if pd.isna(rows[p]) else int(rows[p]),
-                header, f"{from_file[p]:g}",
-                f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
-                for p in frame.index[both]]
-            raise InventoryError(issues)
-        energy = energy.fillna(from_file)
         for column in ("industry", "district", "region", "name"):
             if column in plant_meta.columns:
                 frame.insert(1, column, plant_meta[column].reindex(frame.index))

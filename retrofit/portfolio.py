@@ -2,8 +2,8 @@
 
 The run has two stages so that it scales and so that other engines can run the first:
 
-1. :func:`summarise` reduces one :class:`~retrofit.results.EstimateResult` (a file, a chunk of a
-   big file, a Dask partition) to sums per (plant, in-service year, measure type): annual
+1. :func:`summarise` reduces the asset rows of one :class:`~retrofit.results.EstimateResult`
+   (a file, a chunk of a big file, a Dask partition) to sums per (plant, in-service year, measure type): annual
    savings, counters toward the goals, and the energy realised in each year of the window.
    Sums of sums are sums, so chunks and partitions combine exactly (:func:`combine`).
 2. :func:`build` turns the combined sums, the plants file and the goal pack into the tables
@@ -31,9 +31,16 @@ from .caveats import Caveat
 from .conversion import BASIS_NAMES_ZH
 from .exceptions import InventoryError, InventoryIssue
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
-from .inventory import Inventory, read_plants
+from .inventory import Inventory, previous_year_energy, read_plants
 from .reference import Tables
-from .results import EstimateResult, _flatten, atomic_write, records, write_csv
+from .results import (
+    EstimateResult,
+    atomic_write,
+    records,
+    write_csv,
+    write_json,
+    write_workbook,
+)
 from .trajectory import (
     capacity_by_year,
     in_service_year,
@@ -63,14 +70,14 @@ def summary_columns(years: Sequence[int]) -> list[str]:
             *(f"{c}_realised_{y}" for c in ENERGY_COLUMNS for y in years)]
 
 
-def summarise(result: EstimateResult, *, years: Sequence[int], default_year: int
+def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
               ) -> pd.DataFrame:
-    """Sums per (plant_id, in_service_year, measure_type) of one estimate.
+    """Sums per (plant_id, in_service_year, measure_type) of one estimate's asset rows.
 
     Parameters
     ----------
-    result : EstimateResult
-        Any estimate: a whole inventory, a chunk or a partition.
+    assets : DataFrame
+        ``EstimateResult.assets`` of any estimate: a whole inventory, a chunk or a partition.
     years : sequence of int
         The years for which realised energy is computed.
     default_year : int
@@ -84,7 +91,7 @@ def summarise(result: EstimateResult, *, years: Sequence[int], default_year: int
         inventory's previous-year plant energy, to detect conflicts) and
         :func:`summary_columns`.
     """
-    a = result.assets
+    a = assets
     n = len(a)
     if "in_service_date" in a.columns:
         dates = pd.to_datetime(a["in_service_date"]).to_numpy(dtype="datetime64[D]")
@@ -193,14 +200,8 @@ class PortfolioResult:
         return out
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
-        import json
-
-        from .results import _json_value
-
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_value)
-        if path is not None:
-            atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return text
+        """JSON text of :meth:`to_dict`; also written to ``path``."""
+        return write_json(self.to_dict(), path, indent=indent)
 
     def to_csv(self, path: str | Path) -> None:
         """The plants table as CSV (UTF-8 with BOM)."""
@@ -208,22 +209,8 @@ class PortfolioResult:
 
     def to_excel(self, path: str | Path) -> None:
         """One sheet per table, plus assumptions and caveats."""
-        import json
-
-        def write(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                for name in self.TABLES:
-                    getattr(self, name).to_excel(xl, sheet_name=name, index=False)
-                pd.DataFrame(_flatten(self.assumptions), columns=["key", "value"]).to_excel(
-                    xl, sheet_name="assumptions", index=False)
-                pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
-                                                                default=str)}
-                              for c in self.caveats],
-                             columns=["code", "message", "message_zh", "count", "data"]).to_excel(
-                    xl, sheet_name="caveats", index=False)
-                for sheet in xl.sheets.values():
-                    sheet.freeze_panes = "A2"
-        atomic_write(path, write)
+        write_workbook(path, {name: getattr(self, name) for name in self.TABLES},
+                       self.assumptions, self.caveats)
 
 
 def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
@@ -248,7 +235,7 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
     """
     years = list(pack.years)
     basis_note = f"tce, {BASIS_NAMES_ZH[basis]} ({basis.replace('_', '-')}) basis"
-    register = _register(summary, plants, plants_file, as_of_year)
+    register = _register(summary, plants, as_of_year)
     plant_table = _plant_table(summary, register)
     bai_yi = _bai_yi(summary, register, pack, years, as_of_year, basis)
     plant_table = _with_bai_yi_counts(plant_table, bai_yi)
@@ -308,8 +295,8 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
     )
 
 
-def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, plants_file: str | None,
-              as_of_year: int) -> pd.DataFrame:
+def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: int
+              ) -> pd.DataFrame:
     """One row per plant: its names and energy by year, from the plants file and inventories."""
     inv = summary.groupby("plant_id", sort=True).agg(
         plant_name=("plant_name", "first"), energy_min=("plant_energy_min_tce", "min"),
@@ -335,18 +322,7 @@ def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, plants_file: s
     for column in ("name", "region", "district", "industry"):
         if column in table.columns:
             register[column] = table[column].reindex(register.index)
-    from_file = table.get("plant_energy_tce", table.get(previous))
-    if from_file is not None:
-        from_file = from_file.reindex(register.index).astype(float)
-        both = register[previous].notna() & from_file.notna() & ~np.isclose(
-            register[previous], from_file)
-        if both.any():
-            rows = table["source_row"].reindex(register.index)
-            raise InventoryError([InventoryIssue(
-                "conflict", plants_file or "plants", int(rows[p]), "plant_energy_tce",
-                f"{from_file[p]:g}", f"the inventory's value {register.at[p, previous]:g} tce "
-                f"for plant {p} (give it in one place)") for p in register.index[both]])
-        register[previous] = register[previous].fillna(from_file)
+    register[previous] = previous_year_energy(plants, as_of_year, register[previous])
     for column in table.columns:
         if column.startswith("energy_tce_") and column != previous:
             register[column] = table[column].reindex(register.index).astype(float)
@@ -512,8 +488,8 @@ def _groups(plants: pd.DataFrame, column: str, as_of_year: int) -> pd.DataFrame:
     grouped = plants.groupby(key.rename(column), sort=True)
     out = grouped[sums].sum()
     out.insert(0, "plants", grouped.size())
-    for c in NULLABLE_COLUMNS:
-        out[c] = grouped[c].sum(min_count=1).where(grouped[c].apply(lambda s: s.notna().all()))
+    for c in NULLABLE_COLUMNS:  # a group total is null when any of its plants' is
+        out[c] = grouped[c].sum(min_count=1).where(grouped[c].count() == out["plants"])
     return out.reset_index()
 
 
@@ -762,8 +738,7 @@ def _collect(result: EstimateResult, runs: list[_FileRun], years, as_of: int) ->
         part = assets.loc[rows]
         run.rows += len(part)
         if run.ok:
-            run.parts.append(summarise(EstimateResult(part, pd.DataFrame(), {}),
-                                       years=years, default_year=as_of))
+            run.parts.append(summarise(part, years=years, default_year=as_of))
             run.keys.append(_asset_keys(part))
 
 
@@ -861,7 +836,7 @@ def _partition_summary(part: pd.DataFrame, *, years, default_year, basis, region
     inv = validate_frame(part.reset_index(drop=True), file=f"{label} {number}")
     result = estimate(inv, basis=basis, region=region, year=default_year, tariff=tariff,
                       tables=tables, strict=strict)
-    return summarise(result, years=years, default_year=default_year)
+    return summarise(result.assets, years=years, default_year=default_year)
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -193,10 +193,7 @@ class EstimateResult:
 
     def to_json(self, path: str | Path | None = None, *, indent: int | None = 2) -> str:
         """JSON text ``{"assets", "plants", "assumptions", "caveats"}``; also written to ``path``."""
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=_json_value)
-        if path is not None:
-            atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return text
+        return write_json(self.to_dict(), path, indent=indent)
 
     def to_csv(self, path: str | Path) -> None:
         """Asset rows as CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it)."""
@@ -204,26 +201,42 @@ class EstimateResult:
 
     def to_excel(self, path: str | Path) -> None:
         """Workbook with sheets plants, assets, assumptions and caveats."""
-        def write(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-                self.plants.to_excel(xl, sheet_name="plants", index=False)
-                self.assets.to_excel(xl, sheet_name="assets", index=False)
-                flat = _flatten(self.assumptions)
-                pd.DataFrame(flat, columns=["key", "value"]).to_excel(
-                    xl, sheet_name="assumptions", index=False)
-                pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
-                                                                default=str)}
-                              for c in self.caveats],
-                             columns=["code", "message", "message_zh", "count", "data"]).to_excel(
-                    xl, sheet_name="caveats", index=False)
-                for sheet in xl.sheets.values():
-                    sheet.freeze_panes = "A2"
-        atomic_write(path, write)
+        write_workbook(path, {"plants": self.plants, "assets": self.assets}, self.assumptions,
+                       self.caveats)
 
     @property
     def non_standard(self) -> bool:
         """True when any reference table came from a user file."""
         return bool(self.assumptions.get("non_standard"))
+
+
+def write_json(data: dict[str, Any], path: str | Path | None = None, *,
+               indent: int | None = 2) -> str:
+    """JSON text of a result's ``to_dict()``; also written atomically to ``path``."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=_json_value)
+    if path is not None:
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return text
+
+
+def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame],
+                   assumptions: dict[str, Any], caveats: list[Caveat]) -> None:
+    """An .xlsx with one sheet per table, then the assumptions (flattened to key, value) and
+    the caveats; written atomically, header rows frozen."""
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            for name, frame in sheets.items():
+                frame.to_excel(xl, sheet_name=name, index=False)
+            pd.DataFrame(_flatten(assumptions), columns=["key", "value"]).to_excel(
+                xl, sheet_name="assumptions", index=False)
+            pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
+                                                            default=str)}
+                          for c in caveats],
+                         columns=["code", "message", "message_zh", "count", "data"]).to_excel(
+                xl, sheet_name="caveats", index=False)
+            for sheet in xl.sheets.values():
+                sheet.freeze_panes = "A2"
+    atomic_write(path, write)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:

@@ -33,18 +33,13 @@ from retrofit import inventory as _inv
 from retrofit import schema
 from retrofit.exceptions import InventoryError
 from retrofit.inventory import (
-    HEADER_SEARCH_ROWS,
     Inventory,
-    _above_header_note,
-    _complete_header,
+    _csv_head,
     _empty,
     _fail,
     _finish,
     _hash_only,
-    _head_records,
     _is_text,
-    _pick_header,
-    _scan,
     _Table,
     _to_text,
     read_inventory,
@@ -179,41 +174,24 @@ class _Chunks:
     def validate(self, rows: np.ndarray, box: list[pd.DataFrame]) -> Inventory | None:
         """The chunk in ``box`` (emptied, so that no caller keeps the raw cells alive while
         ``_finish`` frees them column by column), validated; None for an all-blank chunk."""
-        cells = box.pop()
-        if _all_blank(cells):
+        if _all_blank(box[0]):
+            box.clear()
             return None
-        table = _Table(self.file, self.headers, cells, rows, self.header_row, list(self.notes))
-        del cells
         self.yielded += 1
-        return _finish(
-            table,
-            dict(self.meta_kw),
-            schema.COLUMNS,
-            schema.match_header,
-            self.max_errors,
-            plants=False,
-        )
+        return self._finish(box, rows)
 
     def check_not_empty(self, empty: pd.DataFrame) -> None:
         """After the last chunk: a file without a data row raises what a whole read raises."""
         if not self.yielded:
-            table = _Table(
-                self.file,
-                self.headers,
-                empty,
-                np.zeros(0, dtype=np.int64),
-                self.header_row,
-                list(self.notes),
-            )
-            _finish(
-                table,
-                dict(self.meta_kw),
-                schema.COLUMNS,
-                schema.match_header,
-                self.max_errors,
-                plants=False,
-            )
+            self._finish([empty], np.zeros(0, dtype=np.int64))
             raise InventoryError([_empty(self.file, "the file has a header but no data rows")])
+
+    def _finish(self, box: list[pd.DataFrame], rows: np.ndarray) -> Inventory:
+        # the cells go straight from the box into the table: no local keeps them alive
+        table = _Table(self.file, self.headers, box.pop(), rows, self.header_row,
+                       list(self.notes))
+        return _finish(table, dict(self.meta_kw), schema.COLUMNS, schema.match_header,
+                       self.max_errors, plants=False)
 
 
 def _all_blank(cells: pd.DataFrame) -> bool:
@@ -235,26 +213,10 @@ def _csv_chunks(
     p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
 ) -> Iterator[Inventory]:
     """Find the encoding and header as ``_read_csv`` does (now); stream the body (later)."""
-    sha, enc, detected = _scan(p, encoding, file)
-    records, delimiter = _head_records(p, enc)
-    records = records[:HEADER_SEARCH_ROWS]
-    if not any(any(c.strip() for c in rec) for rec, _ in records):
-        raise InventoryError([_empty(file, "the file has no header row (it starts blank)")])
-    h = _pick_header([rec for rec, _ in records])
-    headers, filled = _complete_header([rec for rec, _ in records], h)
-    headers = [c.removeprefix("\ufeff") for c in headers]
-    lines_used = records[h][1]
-    notes = _above_header_note(h, [rec for rec, _ in records]) + filled
-    meta_kw = {
-        "path": file,
-        "sha256": sha,
-        "file_format": "csv",
-        "encoding": enc,
-        "encoding_detected": detected,
-        "sheet": None,
-    }
-    chunks = _Chunks(file, headers, h + 1, notes, meta_kw, max_errors)
-    return _csv_body(p, file, enc, delimiter, h + 1, lines_used, chunks, chunk_rows)
+    head = _csv_head(p, file, encoding)
+    chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
+    return _csv_body(p, file, head.meta_kw["encoding"], head.delimiter, head.header_row,
+                     head.lines_used, chunks, chunk_rows)
 
 
 def _csv_body(
@@ -277,28 +239,10 @@ def _csv_body(
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         pa = None
     if pa is not None and _inv._USE_PYARROW:
-        names = [f"c{i}" for i in range(n)]
         try:
             reader = pacsv.open_csv(
-                p,
-                read_options=pacsv.ReadOptions(
-                    column_names=names,
-                    skip_rows=skip_lines,
-                    encoding="utf8" if enc in ("utf-8", "utf-8-sig") else enc,
-                    block_size=_BLOCK_BYTES,
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter,
-                    ignore_empty_lines=False,
-                    newlines_in_values=True,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
-                    null_values=[],
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+                p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter,
+                                             block_size=_BLOCK_BYTES))
         except pa.ArrowInvalid:
             reader = None
         pending: list[Any] = []  # record batches read but not yet validated

@@ -317,3 +317,32 @@ def test_model_error_in_a_pooled_file_names_that_file(city):
     result = portfolio([a, b, hall], year=2026, keep_going=True)
     assert result.files.set_index("file").loc[str(hall), "status"] == "failed"
     assert result.totals.iloc[0]["retrofitted_motor_kw"] == 6 * 55
+
+
+def test_plant_energy_given_twice_must_agree(city, tmp_path):
+    """One previous-year energy per plant: across files, and between an inventory and the
+    plants file (where the plants file's own header and row are named)."""
+    *_, plants = city
+    header = HEADER.rstrip("\n") + ",plant_energy_tce\n"
+    one = tmp_path / "one.csv"
+    one.write_text(header + motor("P9", "M1", 1, "2025-01-01").rstrip("\n") + ",70\n",
+                   encoding="utf-8")
+    two = tmp_path / "two.csv"
+    two.write_text(header + motor("P9", "M2", 1, "2025-01-01").rstrip("\n") + ",90\n",
+                   encoding="utf-8")
+    with pytest.raises(InventoryError) as info:
+        portfolio([one, two], year=2026)
+    assert str(info.value.issues[0]) == (
+        'inventories column plant_energy_tce: "90" — expected one previous-year energy per '
+        "plant; plant P9 also has 70 tce in another file or chunk")
+    p1 = tmp_path / "p1.csv"
+    p1.write_text(header + motor("P1", "M9", 1, "2025-01-01").rstrip("\n") + ",70\n",
+                  encoding="utf-8")
+    # plants.csv has no 2025 energy for P1: nothing to clash with, the inventory's 70 is used
+    bai_yi = portfolio([p1], plants=plants, year=2026).bai_yi.set_index(["plant_id", "year"])
+    assert bai_yi.loc[("P1", 2026), "previous_year_energy_tce"] == 70
+    with pytest.raises(InventoryError) as info:
+        portfolio([p1], plants=plants, year=2025)  # P1 2024 energy = 100 in plants.csv
+    assert str(info.value.issues[0]) == (
+        f'{plants} row 2, column 2024年综合能耗(tce): "100" — expected the inventory\'s value '
+        "70 tce for plant P1 (give it in one place)")
