@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+from .finance import PROJECT_COLUMNS
+from .incentives import LISTING_COLUMNS
 from .results import ASSET_COLUMNS, PLANT_COLUMNS
 from .schema import CATEGORY_ALIASES, CHOICE_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
 
@@ -51,6 +53,11 @@ def output_columns_markdown() -> str:
     lines += [f"| `{k}` | {v} |" for k, v in ASSET_COLUMNS.items()]
     lines += ["", "Plant rows (`plants`):", "", "| column | meaning [unit] |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in PLANT_COLUMNS.items()]
+    lines += ["", "Project rows (`projects`):", "", "| column | meaning [unit] |", "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in PROJECT_COLUMNS.items()]
+    lines += ["", "Rule checks (`incentives`, with `--policy`):", "", "| column | meaning [unit] |",
+              "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in LISTING_COLUMNS.items()]
     return "\n".join(lines)
 
 

@@ -68,6 +68,51 @@ def _parse_tables(values: tuple[str, ...]) -> dict[str, str]:
     return tables
 
 
+def money_options(func):
+    """Discount rate, policy packs and run-wide eligibility values (estimate, incentives)."""
+    options = [
+        click.option("--discount-rate", type=float, default=None,
+                     help="Real discount rate [fraction/yr] for NPV, IRR and the cost of saved "
+                     "energy (default 0.08, the social discount rate of 建设项目经济评价方法与参数 "
+                     "第三版)."),
+        click.option("--policy", default=None, metavar="PACK[,PACK]",
+                     help="Policy packs to check: shanghai-2024 (355号), shanghai-2025 (per-kW "
+                     "equipment support), shenyang-2025, national, or a CSV of your own."),
+        click.option("--financing", default=None, metavar="loan|lease|own",
+                     help="Financing of projects that give none (银行贷款/融资租赁/自有资金)."),
+        click.option("--loan-rate", type=float, default=None,
+                     help="Loan interest rate [fraction/yr] for projects that give none."),
+        click.option("--loan-term-years", type=float, default=None,
+                     help="Loan term [yr] for projects that give none (blank: interest only)."),
+        click.option("--eit-payable", "eit_payable_cny", type=float, default=None,
+                     help="Enterprise income tax payable [CNY/yr] (the tax position) for "
+                     "plants that give none."),
+        click.option("--eit-rate", type=float, default=None,
+                     help="Enterprise income tax rate [fraction] (default 0.25)."),
+        click.option("--designation", "designations", multiple=True,
+                     type=click.Choice(["particularly-major", "energy-management-centre",
+                                        "shenyang-point", "shenyang-line", "shenyang-face",
+                                        "chain-leader"]),
+                     help="Project designations for projects that give none (repeatable)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _eligibility(financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate,
+                 designations) -> dict[str, object]:
+    values: dict[str, object] = {"financing": financing, "loan_rate": loan_rate,
+                                 "loan_term_years": loan_term_years,
+                                 "eit_payable_cny": eit_payable_cny, "eit_rate": eit_rate}
+    for name in designations:
+        if name.startswith("shenyang-"):
+            values["shenyang_tier"] = name.removeprefix("shenyang-")
+        else:
+            values[name.replace("-", "_")] = "yes"
+    return values
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="retrofit")
 def cli() -> None:
@@ -99,32 +144,109 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the result: .csv (assets), .json (everything) or .xlsx (all sheets).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the terminal table.")
+              help="Language of the terminal table and the plots.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
+              help="Folder for the conservation supply curves (PNG and SVG).")
+@money_options
 @input_options
 @_data_errors
 def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, tariff,
-             fmt, output, lang, encoding, sheet, max_errors):
+             fmt, output, lang, plots_dir, discount_rate, policy, financing, loan_rate,
+             loan_term_years, eit_payable_cny, eit_rate, designations, encoding, sheet,
+             max_errors):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
-    from .pipeline import estimate as run
 
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
                                  param_hint="-o/--output")
+    result = _run_estimate(path, plants=plants, basis=basis, region=region, year=year,
+                           equal_value_factor=equal_value_factor, table_files=table_files,
+                           strict=strict, tariff=tariff, discount_rate=discount_rate,
+                           policy=policy, eligibility=_eligibility(
+                               financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate,
+                               designations),
+                           encoding=encoding, sheet=sheet, max_errors=max_errors)
+    from .report import render_table
+
+    _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
+    if plots_dir is not None:
+        from .plots import write_supply_curves
+
+        written, message = write_supply_curves(result, plots_dir, lang=lang)
+        if message:
+            click.echo(message, err=True)
+        click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+    _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
+
+
+def _run_estimate(path, *, plants=None, basis="equivalent", region="national", year=None,
+                  equal_value_factor=None, table_files=(), strict=False, tariff=None,
+                  discount_rate=None, policy=None, eligibility=None, encoding=None, sheet=None,
+                  max_errors=200):
+    """Run :func:`retrofit.estimate` with option errors as usage errors (exit 2)."""
+    from .pipeline import estimate as run
+
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
     try:
-        result = run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
-                     year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
-                     tables=_parse_tables(table_files), strict=strict, encoding=encoding,
-                     sheet=_sheet(sheet), max_errors=max_errors, tariff=tariff)
+        return run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
+                   year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
+                   tables=_parse_tables(table_files), strict=strict, encoding=encoding,
+                   sheet=_sheet(sheet), max_errors=max_errors, tariff=tariff,
+                   discount_rate=discount_rate, policy=policy, eligibility=eligibility)
     except (KeyError, ValueError) as error:
         if isinstance(error, RetrofitError):
             raise
         raise click.UsageError(str(error).strip("'\"")) from None
-    from .report import render_table
 
-    _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
-    _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
+              help="Plant table: plant_id, plant_energy_tce, name, region.")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Accounting year; rows without in_service_date are checked against the "
+              "rules' windows on 1 January of it.")
+@click.option("--tariff", default=None, metavar="CLASS",
+              help="Shanghai time-of-use tariff for rows without tariff_class.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list each rule that did not apply, with its reason (default: a "
+              "count per reason).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="What to print on stdout (csv: the listing).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result: .csv (the listing), .json or .xlsx (everything).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the terminal report.")
+@money_options
+@input_options
+@_data_errors
+def incentives(path, plants, year, tariff, show_all, fmt, output, lang, discount_rate, policy,
+               financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate, designations,
+               encoding, sheet, max_errors):
+    """List, per project, the subsidy and tax rules that may apply, why, and how much."""
+    if policy is None:
+        raise click.UsageError("give --policy, e.g. --policy shanghai-2024,national")
+    if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
+                                 param_hint="-o/--output")
+    result = _run_estimate(path, plants=plants, year=year, tariff=tariff,
+                           discount_rate=discount_rate, policy=policy,
+                           eligibility=_eligibility(financing, loan_rate, loan_term_years,
+                                                    eit_payable_cny, eit_rate, designations),
+                           encoding=encoding, sheet=sheet, max_errors=max_errors)
+    from .report import render_incentives
+
+    if output is not None:
+        if Path(output).suffix.lower() == ".csv":
+            from .results import atomic_write, write_csv
+
+            atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
+            click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)
+        else:
+            _write(result, output, f"{len(result.projects)} projects")
+    _print(result, fmt, output, result.incentives,
+           lambda: render_incentives(result, lang=lang, show_all=show_all))
 
 
 def _write(result, output: str | None, what: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from . import __version__, finance
 from .caveats import CaveatLog
 from .conversion import (
     BASES,
@@ -30,6 +30,7 @@ from .conversion import (
 from .defaults import apply_defaults, rows_with_measure
 from .economics import economics
 from .exceptions import InventoryError
+from .incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .inventory import (
     Inventory,
     previous_year_energy,
@@ -82,6 +83,9 @@ def estimate(
     sheet: str | int | None = None,
     max_errors: int = 200,
     tariff: str | None = None,
+    discount_rate: float | None = None,
+    policy: str | list[str] | None = None,
+    eligibility: Mapping[str, object] | None = None,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -108,6 +112,16 @@ def estimate(
         Shanghai time-of-use tariff class (large_industry_two_part, general_two_part,
         single_part, or a Chinese name such as 大工业两部制) for rows that give none; the price
         is then read as the flat-period price (see :mod:`retrofit.economics`).
+    discount_rate : float, optional
+        Real discount rate [fraction/yr] for NPV, IRR and the cost of saved energy (default:
+        table finance_parameters, the 8 % social discount rate).
+    policy : str or list, optional
+        Policy packs to evaluate (``"shanghai-2024,national"``; names in
+        :data:`retrofit.incentives.PACKS` or CSV paths): fills ``result.incentives`` and the
+        after-incentive columns of ``result.projects``.
+    eligibility : mapping, optional
+        Values for project attributes that rows leave blank (financing, loan_rate,
+        loan_term_years, eit_payable_cny, eit_rate, particularly_major, …).
 
     Returns
     -------
@@ -137,7 +151,13 @@ def estimate(
             raise ValueError(f"unknown tariff '{tariff}'; expected one of "
                              f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
                              "单一制)")
+    if discount_rate is not None and not (0 <= discount_rate < 1):
+        raise ValueError(f"discount rate {discount_rate} is implausible; expected a fraction "
+                         "per year from 0 to below 1 (e.g. 0.08)")
+    packs = parse_policies(policy)
+    options = _eligibility_options(eligibility)
     tabs = Tables(dict(tables or {}))
+    rules = load_rules(packs, tabs) if packs else None
     grid = grid_emission_factor(tabs, region)  # validates region before reading data
     equivalent = equivalent_factor(tabs)
     equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
@@ -185,10 +205,24 @@ def estimate(
         issues.sort(key=lambda i: (i.row or 0))
         raise InventoryError(issues[:max_errors], total=len(issues))
     _conversion_caveats(log, equal, basis)
+    rate = (discount_rate if discount_rate is not None
+            else finance.parameter(tabs, "discount_rate", "default"))
+    finance.asset_finance(out, tabs, log, discount_rate=rate, file=meta.path,
+                          header_map=meta.header_map)
+    listing = flows = totals = None
+    if rules is not None:
+        listing, flows, totals, issues = evaluate(
+            out, rules, tabs, log, options=options, year=accounting_year, discount_rate=rate,
+            file=meta.path, header_map=meta.header_map)
+        if issues:
+            raise InventoryError(issues[:max_errors], total=len(issues))
+    projects = finance.project_finance(out, rate, flows, totals)
 
     row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
     plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet,
                                   accounting_year)
+    plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
+    curve = finance.supply_curve(out, plant_frame)
     out["caveats"] = row_codes
     ordered = [c for c in ASSET_COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in ASSET_COLUMNS]
@@ -263,7 +297,80 @@ def estimate(
                        "result is non-standard: " + ", ".join(tabs.non_standard),
                        "使用了用户提供的参考表，结果为非标准结果",
                        data={"tables": tabs.non_standard})
-    return EstimateResult(assets_out, plant_frame, assumptions, log.summary())
+    assumptions["finance"] = _finance_assumptions(tabs, rate, discount_rate, packs, rules,
+                                                  options)
+    return EstimateResult(assets_out, plant_frame, assumptions, log.summary(),
+                          projects=projects, incentives=listing, supply_curve=curve)
+
+
+#: Plant columns taken from the plant-level finance (the rest of the plant frame is _plants')
+PLANT_FINANCE_COLUMNS = ("npv_cny", "irr", "cost_of_saved_tce_cny_per_tce", "incentives_cny",
+                         "incentives_pv_cny", "incentives_needing_inputs_cny",
+                         "payback_after_incentives_years", "npv_after_incentives_cny",
+                         "irr_after_incentives")
+
+
+def _plant_finance(plant_frame, out, rate, projects, flows, totals) -> pd.DataFrame:
+    """Add the plant-level economics: the plant's projects' flows and incentives summed."""
+    plant_flows = plant_totals = None
+    if flows is not None:
+        plant_of = projects.set_index("project_id")["plant_id"]
+        plant_flows = flows.groupby(plant_of.reindex(flows.index).to_numpy()).sum()
+        plant_totals = totals.groupby(plant_of.reindex(totals.index).to_numpy()).sum()
+    per_plant = finance.plant_finance(out, rate, plant_flows, plant_totals).set_index("plant_id")
+    frame = plant_frame.copy()
+    for column in PLANT_FINANCE_COLUMNS:
+        if column in per_plant.columns:
+            frame[column] = per_plant[column].reindex(frame["plant_id"]).to_numpy()
+    return frame
+
+
+def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, object]:
+    """Normalise run-wide eligibility values (Chinese spellings accepted)."""
+    options: dict[str, object] = {}
+    for name, value in (eligibility or {}).items():
+        if value is None:
+            continue
+        if name not in PROJECT_FIELDS:
+            raise ValueError(f"unknown eligibility field '{name}'; expected one of "
+                             f"{', '.join(PROJECT_FIELDS)}")
+        if name in VALUE_ALIASES:
+            canonical = VALUE_ALIASES[name].get(normalise(str(value)))
+            if canonical is None:
+                raise ValueError(f"{name} '{value}' — expected one of "
+                                 f"{', '.join(sorted(set(VALUE_ALIASES[name].values())))}")
+            value = canonical
+        else:
+            value = float(value)
+            if value < 0:
+                raise ValueError(f"{name} {value} — expected a value ≥ 0")
+        options[name] = value
+    return options
+
+
+def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, Any]:
+    return {
+        "discount_rate": rate,
+        "discount_rate_source": "option --discount-rate" if given is not None else
+        "table finance_parameters: " + tabs["finance_parameters"].set_index(
+            ["parameter", "key"]).loc[("discount_rate", "default"), "source"],
+        "cash_flows": "investment at year 0; cost savings constant in real terms at the end of "
+                      "each year of the measure's life; grants at year 0; interest subsidies in "
+                      "the years they are paid; tax credits in the years the tax payable "
+                      "absorbs them",
+        "npv": "annual_cost_saved_cny × (1 − (1 + r)^−n) / r − investment_cny",
+        "cost_of_saved_energy": "investment_cny × CRF(r, n) ÷ annual saving (Meier 1982)",
+        "lifetimes": "lifetime_years, else table measure_lifetimes (shortest of the row's "
+                     "measures)",
+        "policy_packs": packs,
+        "rules": 0 if rules is None else len(rules),
+        "eligibility_options": options,
+        "stacking": "within a stacking group marked highest only the largest programme counts "
+                    "(就高不重复); Shanghai's municipal awards are grouped so (conservative: "
+                    "355号 states no stacking rule); groups add to each other",
+        "label": "a self-assessment estimate, not an award: every amount carries its rule's "
+                 "confidence, and rules from secondary sources say verify",
+    }
 
 
 def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:

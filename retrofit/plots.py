@@ -813,3 +813,115 @@ def save_figure(
 
 def _savefig(fig: Figure, path: Path, *, fmt: str, metadata: dict | None) -> None:
     fig.savefig(path, format=fmt, bbox_inches="tight", metadata=metadata)
+
+
+# --------------------------------------------------------------------------------------------
+# conservation supply curves of an estimate
+
+_SUPPLY_TEXT = {
+    "en": {"ylabel": "levelised cost of saved coal [CNY/tce]",
+           "title": "Conservation supply curve — {scope}",
+           "bai_yi": "百一: 1 % of previous-year energy ({value:,.1f} tce/yr)",
+           "bai_yi_all": "百一 of all plants with known energy ({value:,.1f} tce/yr)",
+           "value": "value of saved energy ({value:,.0f} CNY/tce)",
+           "goal": "{goal} ({value:,.0f} {unit})"},
+    "zh": {"ylabel": "节能平准化成本 [元/tce]",
+           "title": "节能供给曲线 — {scope}",
+           "bai_yi": "百一：上年能耗的1%（{value:,.1f} tce/年）",
+           "bai_yi_all": "已知能耗企业的百一合计（{value:,.1f} tce/年）",
+           "value": "节约能源的价值（{value:,.0f} 元/tce）",
+           "goal": "{goal}（{value:,.0f} {unit}）"},
+}
+
+
+def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
+                      ax: Axes | None = None, bai_yi_tce: float | None = None,
+                      bai_yi_label: str | None = None, goal_value: float | None = None,
+                      goal_label: str | None = None, title: str | None = None) -> Axes:
+    """Measures ranked by levelised cost of saved tce, cumulative tce/yr on the x-axis, with
+    the 百一 line of a plant (or of many), a goal line, and the value of the energy saved.
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        One scope of :func:`retrofit.finance.supply_curve`: ``asset_id``, ``measure``,
+        ``coal_saved_tce`` [tce/yr], ``cost_of_saved_tce_cny_per_tce`` [CNY/tce] and
+        ``annual_cost_saved_cny`` [CNY/yr].
+    basis_note : str
+        The tce basis, shown under the title.
+    bai_yi_tce : float, optional
+        The 百一 requirement [tce/yr], a dotted vertical line.
+    goal_value : float, optional
+        A goal [tce], a dashed vertical line labelled ``goal_label``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Its first patches are the measure bars, cheapest first.
+    """
+    _require(curve, "curve", ("asset_id", "measure", "coal_saved_tce",
+                              "cost_of_saved_tce_cny_per_tce", "annual_cost_saved_cny"))
+    words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
+    frame = pd.DataFrame({
+        "label": curve["asset_id"].astype(str) + " " + curve["measure"].astype(str),
+        "saved_tce": curve["coal_saved_tce"].to_numpy(float),
+        "cost_per_tce_cny": curve["cost_of_saved_tce_cny_per_tce"].to_numpy(float)})
+    ax = plot_abatement_curve(frame, basis_note=basis_note, lang=lang, ax=ax,
+                              goal_value=goal_value, goal_label=goal_label,
+                              ylabel=words["ylabel"])
+    text = _Text(lang)
+    saved = curve["coal_saved_tce"].to_numpy(float)
+    value = float(np.nansum(curve["annual_cost_saved_cny"].to_numpy(float)) / saved.sum())
+    if np.isfinite(value):
+        ax.axhline(value, color="grey", linestyle="-.", linewidth=1.0,
+                   label=text.clean(words["value"].format(value=value)))
+    if bai_yi_tce is not None and np.isfinite(bai_yi_tce):
+        ax.axvline(bai_yi_tce, color=_COLOURS["goal"], linestyle=":", linewidth=1.5,
+                   label=text.clean(bai_yi_label or words["bai_yi"].format(value=bai_yi_tce)))
+    if title is not None:
+        ax.set_title(text.clean(title) + "\n" + text.clean(basis_note), fontsize="medium")
+    if len(frame) <= 15:
+        ax.legend(loc="upper left", fontsize="small")
+    text.apply(ax)
+    return ax
+
+
+def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
+                        max_plants: int = 50) -> tuple[list[Path], str | None]:
+    """Write the supply curve of the whole inventory and of each plant (the first
+    ``max_plants``) as PNG and SVG: ``supply_curve_all`` and ``supply_curve_<plant_id>``."""
+    import matplotlib.pyplot as plt
+
+    used, message = resolve_language(lang)
+    words = _SUPPLY_TEXT[used]
+    curve = result.supply_curve
+    basis_note = (f"tce, basis: {result.assumptions.get('basis', '')}" if used == "en"
+                  else f"标准煤，{result.assumptions.get('basis_zh', '')}")
+    written: list[Path] = []
+    if curve is None or curve.empty:
+        return written, message
+    plants = result.plants.set_index("plant_id")
+    line = (plants["plant_energy_tce"] * plants["bai_yi_target_share"]).astype(float)
+    goal = result.assumptions.get("goals", {}).get("energy_saving_cumulative", {})
+    scopes = ["all", *curve.loc[curve["scope"] != "all", "scope"].unique()[:max_plants]]
+    for scope in scopes:
+        part = curve[curve["scope"] == scope]
+        if scope == "all":
+            known = line.dropna()
+            ax = plot_supply_curve(
+                part, basis_note=basis_note, lang=used,
+                bai_yi_tce=float(known.sum()) if len(known) else None,
+                bai_yi_label=words["bai_yi_all"].format(value=float(known.sum())),
+                goal_value=goal.get("goal"),
+                goal_label=words["goal"].format(goal=goal.get("quote", "goal")[:40],
+                                                value=goal.get("goal", 0),
+                                                unit=goal.get("unit", "")) if goal else None,
+                title=words["title"].format(scope="all" if used == "en" else "全部"))
+        else:
+            ax = plot_supply_curve(part, basis_note=basis_note, lang=used,
+                                   bai_yi_tce=line.get(part["plant_id"].iloc[0], np.nan),
+                                   title=words["title"].format(scope=scope))
+        safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(scope))
+        written += save_figure(ax, folder, f"supply_curve_{safe}")
+        plt.close(ax.figure)
+    return written, message

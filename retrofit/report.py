@@ -233,3 +233,71 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
         message = c.message_zh if lang == "zh" and c.message_zh else c.message
         lines.append(f"{c.code}" + (f" [{c.count} rows]" if c.count else "") + f": {message}")
     return "\n".join(lines)
+
+
+INCENTIVE_LABELS = {
+    "en": {"title": "Incentives that may apply (self-assessment, not an award)",
+           "project": "Project {p} (plant {plant}): investment {inv}; payback {pb} → {pba} yr "
+                      "after incentives; NPV {npv} → {npva} CNY; IRR {irr} → {irra}",
+           "applies": "applies", "superseded": "superseded", "needs": "needs",
+           "not applicable": "not applicable", "total": "counted incentives: {v} CNY",
+           "potential": "would give up to {v} CNY", "hidden": "{n} rules did not apply "
+           "(--all lists each with its reason): {reasons}",
+           "conf": "confidence"},
+    "zh": {"title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
+           "project": "项目 {p}（企业 {plant}）：投资 {inv}；回收期 {pb} → 享受政策后 {pba} 年；"
+                      "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
+           "applies": "适用", "superseded": "就高不重复未计", "needs": "需补充信息",
+           "not applicable": "不适用", "total": "计入的政策支持：{v} 元",
+           "potential": "如满足条件最多 {v} 元", "hidden": "{n} 条政策不适用（--all 逐条列出原因）：{reasons}",
+           "conf": "可信度"},
+}
+
+
+def _money(x) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x:,.0f}"
+
+
+def _pct(x) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x:.1%}"
+
+
+def _years(x) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x:.1f}"
+
+
+def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool = False) -> str:
+    """Per project: its economics before and after incentives, each rule that applies (amount,
+    confidence, verify flag), what needs inputs, and why the others did not apply."""
+    words = INCENTIVE_LABELS[lang]
+    listing = result.incentives
+    lines = [words["title"], ""]
+    name = "name_zh" if lang == "zh" else "name"
+    for project in result.projects.itertuples(index=False):
+        lines.append(words["project"].format(
+            p=project.project_id, plant=project.plant_id, inv=_money(project.investment_cny),
+            pb=_years(project.payback_years), pba=_years(project.payback_after_incentives_years),
+            npv=_money(project.npv_cny), npva=_money(project.npv_after_incentives_cny),
+            irr=_pct(project.irr), irra=_pct(project.irr_after_incentives)))
+        rules = listing[listing["project_id"] == project.project_id]
+        for row in rules[rules["status"].isin(["applies", "superseded"])].itertuples():
+            verify = f" — {row.verify}" if row.verify else ""
+            lines.append(f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
+                         f"{_money(row.amount_cny)} CNY ({words['conf']} {row.confidence})"
+                         f"{verify}\n      {row.document} {row.clause}; {row.why}")
+        for row in rules[rules["status"] == "needs"].itertuples():
+            potential = ("; " + words["potential"].format(v=_money(row.potential_cny))
+                         if pd.notna(row.potential_cny) else "")
+            lines.append(f"  [{words['needs']}: {row.needs}] {row.rule_id} "
+                         f"{getattr(row, name)}{potential}")
+        rest = rules[rules["status"] == "not applicable"]
+        if show_all:
+            lines += [f"  [{words['not applicable']}] {row.rule_id}: {row.why}"
+                      for row in rest.itertuples()]
+        elif len(rest):
+            reasons = rest["why"].str.replace(r" \(.*\)$", "", regex=True).value_counts()
+            summary = "; ".join(f"{reason} ×{count}" for reason, count in reasons.head(4).items())
+            lines.append("  " + words["hidden"].format(n=len(rest), reasons=summary))
+        lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
+        lines.append("")
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .caveats import Caveat
 from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
+from .finance import ASSET_COLUMNS as FINANCE_COLUMNS
 from .measures import charger, compressed_air, datacenter, fan_pump, machines, transformer
 
 try:  # a core dependency; the pandas writer below still works without it
@@ -76,6 +77,7 @@ ASSET_COLUMNS: dict[str, str] = {
     "investment_cny": "investment [CNY]; null when not given",
     "payback_years": "investment ÷ (cost saved + load-shift cost saved) [yr]; null without "
                      "both or with no saving",
+    **FINANCE_COLUMNS,
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, rated_power_kw "
                             "× quantity; 0 for leak repair, pressure reduction, transformers, "
                             "data centres and charging piles [kW]",
@@ -115,6 +117,16 @@ PLANT_COLUMNS: dict[str, str] = {
     "meets_bai_yi": "share ≥ target: true/false, null when plant energy is unknown (estimate)",
     "shortfall_tce": "tce still needed to reach the 百一 share [tce/yr]",
     "bai_yi_status": "meets (estimate) | short (estimate) | unknown (no plant energy)",
+    "npv_cny": "NPV of the plant's measures before incentives [CNY]; null if any row lacks "
+               "investment, price or life",
+    "irr": "IRR of the plant's summed yearly flows [fraction/yr]",
+    "cost_of_saved_tce_cny_per_tce": "Σ investment × CRF ÷ Σ tce saved [CNY/tce]",
+    "incentives_cny": "incentives counted after caps and stacking (with --policy) [CNY]",
+    "incentives_pv_cny": "present value of the incentives, incl. tax timing [CNY]",
+    "incentives_needing_inputs_cny": "amounts of rules that need inputs, not counted [CNY]",
+    "payback_after_incentives_years": "(investment − incentives) ÷ annual cost saved [yr]",
+    "npv_after_incentives_cny": "NPV + incentives_pv_cny [CNY]",
+    "irr_after_incentives": "IRR of the plant's flows with incentives [fraction/yr]",
     "caveats": "caveat codes of the plant's rows, ;-separated",
 }
 
@@ -182,11 +194,24 @@ class EstimateResult:
     plants: pd.DataFrame
     assumptions: dict[str, Any]
     caveats: list[Caveat] = field(default_factory=list)
+    projects: pd.DataFrame | None = None
+    incentives: pd.DataFrame | None = None
+    supply_curve: pd.DataFrame | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The result's tables by sheet name (finance sheets only when computed)."""
+        sheets = {"plants": self.plants, "assets": self.assets}
+        for name in ("projects", "incentives", "supply_curve"):
+            frame = getattr(self, name)
+            if frame is not None:
+                sheets[name] = frame
+        return sheets
 
     def to_dict(self) -> dict[str, Any]:
+        sheets = self.tables()
+        order = ["assets", "plants", *[n for n in sheets if n not in ("assets", "plants")]]
         return {
-            "assets": records(self.assets),
-            "plants": records(self.plants),
+            **{name: records(sheets[name]) for name in order},
             "assumptions": self.assumptions,
             "caveats": [c.to_dict() for c in self.caveats],
         }
@@ -200,9 +225,9 @@ class EstimateResult:
         atomic_write(path, lambda tmp: write_csv(self.assets, tmp))
 
     def to_excel(self, path: str | Path) -> None:
-        """Workbook with sheets plants, assets, assumptions and caveats."""
-        write_workbook(path, {"plants": self.plants, "assets": self.assets}, self.assumptions,
-                       self.caveats)
+        """Workbook with sheets plants, assets, projects, incentives (with --policy),
+        supply_curve, assumptions and caveats."""
+        write_workbook(path, self.tables(), self.assumptions, self.caveats)
 
     @property
     def non_standard(self) -> bool:

@@ -248,6 +248,29 @@ TARIFF_ALIASES: dict[str, tuple[str, ...]] = {
                     "单一制分时"),
 }
 
+FINANCING_ALIASES: dict[str, tuple[str, ...]] = {
+    "loan": ("loan", "bank loan", "银行贷款", "贷款", "技改贷", "更新贷"),
+    "lease": ("lease", "finance lease", "融资租赁", "租赁"),
+    "own": ("own", "own funds", "equity", "自有资金", "自筹", "自筹资金"),
+}
+SHENYANG_TIER_ALIASES: dict[str, tuple[str, ...]] = {
+    "point": ("point", "点", "“点”", "点上", "点上项目"),
+    "line": ("line", "线", "“线”", "线上", "线上项目"),
+    "face": ("face", "面", "“面”", "面上", "面上项目"),
+}
+SUBSIDY_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
+    "general_motor": ("general_motor", "general motor", "电动机", "一般电动机", "三相异步电动机"),
+    "pm_motor": ("pm_motor", "pmsm", "permanent magnet motor", "永磁同步电动机", "永磁电机"),
+    "hv_motor": ("hv_motor", "hv motor", "高压三相笼型异步电动机", "高压电机"),
+    "clean_water_pump": ("clean_water_pump", "clean water pump", "清水离心泵"),
+    "petrochemical_pump": ("petrochemical_pump", "石油化工离心泵", "石化泵"),
+    "submersible_pump": ("submersible_pump", "submersible pump", "潜水电泵", "潜水泵"),
+    "displacement_compressor": ("displacement_compressor", "容积式空气压缩机", "容积式空压机"),
+    "fan": ("fan", "通风机", "风机"),
+    "transformer": ("transformer", "电力变压器", "变压器"),
+    "none": ("none", "无", "不适用"),
+}
+
 CATEGORIES = tuple(CATEGORY_ALIASES)
 CLASSES = tuple(CLASS_ALIASES)
 
@@ -518,6 +541,78 @@ COLUMNS: tuple[Column, ...] = (
            "用电时段（时段表名称或如 08:00-17:00）",
            ("load_profile", "load profile", "profile hours", "用电时段", "运行时段", "充电时段",
             "负荷时段")),
+    # --- money: project, finance and eligibility for incentives (retrofit incentives) --------
+    Column("project_id", "text", "", "technical-renovation project the row belongs to (default: "
+           "one project per plant)", "项目编号", ("project_id", "project id", "project", "项目编号",
+                                                  "项目", "技改项目编号", "项目名称")),
+    Column("lifetime_years", "number", "yr", "economic life of the measure (default: reference "
+           "table measure_lifetimes)", "使用寿命（年）", ("lifetime_years", "lifetime", "life",
+                                                     "service life", "使用寿命", "寿命",
+                                                     "经济寿命", "设计寿命"), minimum=0,
+           minimum_inclusive=False, units={"年": 1.0, "a": 1.0, "years": 1.0, "yr": 1.0},
+           default="reference table measure_lifetimes"),
+    Column("financing", "choice", "", "how the project is financed: loan (银行贷款), lease "
+           "(融资租赁) or own funds (自有资金)", "融资方式",
+           ("financing", "financing", "funding", "融资方式", "资金来源"),
+           choices=tuple(FINANCING_ALIASES)),
+    Column("loan_principal_cny", "number", "CNY", "bank loan for the project", "贷款金额",
+           ("loan_principal_cny", "loan principal", "loan amount", "loan", "贷款金额", "贷款本金",
+            "贷款额"), minimum=0, minimum_inclusive=False, units=_CNY),
+    Column("loan_rate", "fraction", "0–1", "annual interest rate of the loan", "贷款年利率",
+           ("loan_rate", "loan rate", "interest rate", "贷款利率", "贷款年利率", "年利率"),
+           minimum=0, maximum=0.5, units={"%": 0.01}),
+    Column("loan_term_years", "number", "yr", "repayment term of the loan (level yearly "
+           "instalments); blank: interest only", "贷款期限（年）",
+           ("loan_term_years", "loan term", "term", "贷款期限", "还款期限"), minimum=0,
+           minimum_inclusive=False, units={"年": 1.0, "a": 1.0, "years": 1.0, "yr": 1.0}),
+    Column("lease_equipment_cny", "number", "CNY", "equipment investment in the finance-lease "
+           "contract", "融资租赁合同设备投资额",
+           ("lease_equipment_cny", "lease equipment", "leased equipment", "融资租赁合同设备投资额",
+            "融资租赁设备投资额", "租赁设备投资额"), minimum=0, minimum_inclusive=False,
+           units=_CNY),
+    Column("particularly_major", "choice", "", "yes when the project is designated a "
+           "particularly major project (特别重大项目, 355号)", "是否特别重大项目",
+           ("particularly_major", "particularly major", "特别重大项目", "是否特别重大项目"),
+           choices=tuple(YES_NO_ALIASES)),
+    Column("energy_management_centre", "choice", "", "yes when the project builds an enterprise "
+           "energy management centre (能源管理中心)", "是否能源管理中心项目",
+           ("energy_management_centre", "energy management centre", "energy management center",
+            "能源管理中心", "能源管理中心项目", "是否能源管理中心项目"), choices=tuple(YES_NO_ALIASES)),
+    Column("shenyang_tier", "choice", "", "Shenyang pilot project tier: point (点), line (线) "
+           "or face (面)", "沈阳试点项目类型（点/线/面）",
+           ("shenyang_tier", "shenyang tier", "pilot tier", "试点项目类型", "点线面", "项目类型"),
+           choices=tuple(SHENYANG_TIER_ALIASES)),
+    Column("chain_leader", "choice", "", "yes when the enterprise is a chain leader (链主企业)",
+           "是否链主企业", ("chain_leader", "chain leader", "链主企业", "是否链主企业"),
+           choices=tuple(YES_NO_ALIASES)),
+    Column("sanshou", "choice", "", "yes when the equipment is a recognised 三首 product (首台套、"
+           "首版次、首批次)", "是否三首产品", ("sanshou", "三首", "三首产品", "首台套",
+                                              "是否三首产品", "是否首台套"), choices=tuple(YES_NO_ALIASES)),
+    Column("innovation_catalogue", "choice", "", "yes when the equipment is in Shanghai's "
+           "innovation product catalogue (创新产品推荐目录), first market release",
+           "是否列入创新产品推荐目录", ("innovation_catalogue", "innovation catalogue",
+                                       "创新产品推荐目录", "创新产品目录", "是否列入创新产品推荐目录"),
+           choices=tuple(YES_NO_ALIASES)),
+    Column("eit_catalogue", "choice", "", "yes when the equipment is in the energy-saving "
+           "special equipment income-tax catalogue (节能节水专用设备企业所得税优惠目录)",
+           "是否列入节能节水专用设备目录", ("eit_catalogue", "eit catalogue", "tax catalogue",
+                                            "节能节水专用设备", "所得税优惠目录",
+                                            "是否列入节能节水专用设备目录"), choices=tuple(YES_NO_ALIASES)),
+    Column("eit_payable_cny", "number", "CNY/yr", "the enterprise's yearly corporate income "
+           "tax payable before credits (its tax position)", "年应纳企业所得税额",
+           ("eit_payable_cny", "eit payable", "income tax payable", "应纳所得税额",
+            "年应纳企业所得税额", "企业所得税额"), minimum=0, units=_CNY),
+    Column("eit_rate", "fraction", "0–1", "the enterprise's income tax rate (default: "
+           "reference table finance_parameters, 25 %)", "企业所得税税率",
+           ("eit_rate", "eit rate", "income tax rate", "企业所得税税率", "所得税税率"), minimum=0,
+           maximum=1, units={"%": 0.01}, default="reference table finance_parameters"),
+    Column("subsidy_product", "choice", "", "product type of the new equipment in Shanghai's "
+           "2025 equipment-renewal support table (default: from the category)",
+           "扶持产品类别", ("subsidy_product", "subsidy product", "扶持产品类别", "产品类别",
+                           "设备产品类别"), choices=tuple(SUBSIDY_PRODUCT_ALIASES),
+           default="motor: general_motor; fan: fan; transformer: transformer; compressor of a "
+                   "screw or piston type: displacement_compressor; pump with pump_type: "
+                   "clean_water_pump"),
     Column("plant_energy_tce", "number", "tce", "the plant's previous-year total energy use",
            "上年综合能耗", ("plant_energy_tce", "plant energy", "annual energy", "上年综合能耗",
                            "年综合能耗", "综合能耗"), minimum=0, minimum_inclusive=False,
@@ -566,6 +661,15 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "new_build": YES_NO_ALIASES,
     "charger_type": CHARGER_TYPE_ALIASES,
     "tariff_class": TARIFF_ALIASES,
+    "financing": FINANCING_ALIASES,
+    "particularly_major": YES_NO_ALIASES,
+    "energy_management_centre": YES_NO_ALIASES,
+    "shenyang_tier": SHENYANG_TIER_ALIASES,
+    "chain_leader": YES_NO_ALIASES,
+    "sanshou": YES_NO_ALIASES,
+    "innovation_catalogue": YES_NO_ALIASES,
+    "eit_catalogue": YES_NO_ALIASES,
+    "subsidy_product": SUBSIDY_PRODUCT_ALIASES,
 }
 VALUE_ALIASES: dict[str, dict[str, str]] = {
     **{name: _index(aliases) for name, aliases in CHOICE_ALIASES.items()},

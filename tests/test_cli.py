@@ -38,7 +38,8 @@ def test_estimate_json_on_stdout_has_exact_top_level_keys(runner, gbk_plant):
     result = runner.invoke(cli, ["estimate", str(gbk_plant), "--format", "json", "--year", "2026"])
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert list(doc) == ["assets", "plants", "assumptions", "caveats"]
+    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions",
+                         "caveats"]
     asset = doc["assets"][0]
     # hand calculation in tests/test_estimate.py: 55 kW IE2 → IE4 at full load, 4000 h
     assert asset["energy_saved_kwh"] == pytest.approx(5409.061, abs=1e-3)

@@ -165,7 +165,8 @@ def test_dataframe_input_and_json_shape(iec_55kw_ie2_to_ie4):
     frame = pd.read_csv(iec_55kw_ie2_to_ie4)
     result = retrofit.estimate(frame, year=2026)
     doc = json.loads(result.to_json())
-    assert list(doc) == ["assets", "plants", "assumptions", "caveats"]
+    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions",
+                         "caveats"]
     required = {"plant_id", "asset_id", "category", "measure", "baseline_energy_kwh",
                 "retrofit_energy_kwh", "energy_saved_kwh", "coal_saved_tce",
                 "coal_saved_tce_equivalent", "coal_saved_tce_equal_value", "co2_avoided_t",
@@ -193,7 +194,8 @@ def test_excel_output_has_all_sheets(tmp_path, iec_55kw_ie2_to_ie4):
     out = tmp_path / "out.xlsx"
     retrofit.estimate(iec_55kw_ie2_to_ie4).to_excel(out)
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["plants", "assets", "assumptions", "caveats"]
+    assert list(sheets) == ["plants", "assets", "projects", "supply_curve", "assumptions",
+                            "caveats"]
     assert sheets["assets"].energy_saved_kwh.iloc[0] == pytest.approx(5409.061, abs=1e-3)
 
 

@@ -1,0 +1,354 @@
+"""Project economics per asset, project and plant, before and after incentives, and the
+conservation supply curve.
+
+Each asset row is a measure: its investment ``I`` (investment_cny), its yearly cost saving ``S``
+(cost_saved_cny + load_shift_cost_saved_cny, constant in real terms) over its life ``n``
+(lifetime_years, or table ``measure_lifetimes``), discounted at ``r`` (--discount-rate, or table
+``finance_parameters``). A project is the rows sharing a project_id (default: the plant's rows);
+its incentives (:mod:`retrofit.incentives`) are yearly cash flows added to the sum of its rows'
+flows. The pure formulas are in :mod:`retrofit.models.finance`.
+
+Everything is vectorised over rows; projects are built with ``np.add.at`` on a
+(project × year) matrix, never a loop per asset.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .caveats import CaveatLog
+from .defaults import rows_with_measure
+from .exceptions import InventoryIssue
+from .measures import _rows
+from .models import finance as fm
+from .reference import Tables
+
+LIFETIMES_TABLE = "measure_lifetimes"
+PARAMETERS_TABLE = "finance_parameters"
+#: Longest horizon of a project's yearly cash flows [yr]; a longer life is an input error.
+MAX_LIFETIME_YEARS = 60
+#: Yearly flows smaller than this are rounding residues of the running sum [CNY].
+RESIDUE_CNY = 1e-6
+
+#: Asset output columns (name → meaning [unit]), for the README.
+ASSET_COLUMNS: dict[str, str] = {
+    "project_id": "project the row belongs to (default: its plant_id)",
+    "lifetime_years": "economic life used [yr]; null when no table row and no input",
+    "lifetime_source": "input column or measure_lifetimes row (measure, category, kW band) used",
+    "discount_rate": "discount rate used [fraction/yr]",
+    "annual_cost_saved_cny": "cost_saved_cny + load_shift_cost_saved_cny [CNY/yr]",
+    "npv_cny": "net present value before incentives: annual_cost_saved_cny × annuity factor "
+               "− investment_cny [CNY]",
+    "irr": "internal rate of return before incentives [fraction/yr]; null when the saving is "
+           "not positive",
+    "discounted_payback_years": "years until discounted savings repay the investment [yr]; "
+                                "inf when they never do",
+    "cost_of_saved_energy_cny_per_kwh": "investment × capital recovery factor ÷ energy_saved_kwh "
+                                        "[CNY/kWh]; null when nothing is saved",
+    "cost_of_saved_tce_cny_per_tce": "investment × capital recovery factor ÷ coal_saved_tce "
+                                     "(headline basis) [CNY/tce]",
+    "net_cost_of_saved_tce_cny_per_tce": "(investment × capital recovery factor − annual cost "
+                                         "saved) ÷ coal_saved_tce [CNY/tce]; negative: the "
+                                         "measure pays",
+}
+
+#: Project output columns (name → meaning [unit]).
+PROJECT_COLUMNS: dict[str, str] = {
+    "project_id": "project identifier",
+    "plant_id": "enterprise / plant",
+    "assets": "asset rows [-]",
+    "investment_cny": "investment [CNY]; null if any row lacks one",
+    "annual_cost_saved_cny": "yearly cost saving [CNY/yr]; null if any row lacks a price",
+    "energy_saved_kwh": "energy saved [kWh/yr]",
+    "coal_saved_tce": "standard coal saved, headline basis [tce/yr]",
+    "lifetime_years_max": "longest life of the project's measures [yr]",
+    "payback_years": "investment ÷ annual cost saved [yr]",
+    "npv_cny": "NPV before incentives [CNY]",
+    "irr": "IRR before incentives [fraction/yr]",
+    "cost_of_saved_energy_cny_per_kwh": "Σ investment × CRF ÷ Σ kWh saved [CNY/kWh]",
+    "cost_of_saved_tce_cny_per_tce": "Σ investment × CRF ÷ Σ tce saved [CNY/tce]",
+    "incentives_cny": "incentives that apply, after caps and stacking, undiscounted; tax "
+                      "timing benefits excluded [CNY]",
+    "incentives_pv_cny": "present value of all incentives that apply, incl. tax timing [CNY]",
+    "incentives_needing_inputs_cny": "amounts of rules listed as needs: … (not counted) [CNY]",
+    "payback_after_incentives_years": "(investment − incentives_cny) ÷ annual cost saved [yr]",
+    "npv_after_incentives_cny": "NPV + incentives_pv_cny [CNY]",
+    "irr_after_incentives": "IRR of the project's yearly flows with incentives [fraction/yr]",
+    "cost_of_saved_energy_after_incentives_cny_per_kwh": "(annualised investment − annualised "
+                                                         "incentives) ÷ kWh saved [CNY/kWh]",
+    "cost_of_saved_tce_after_incentives_cny_per_tce": "the same per tce saved [CNY/tce]",
+    "finance_status": "complete | incomplete: <what is missing>",
+}
+
+
+def parameter(tables: Tables, name: str, key: str) -> float:
+    """A value of table ``finance_parameters``."""
+    frame = tables[PARAMETERS_TABLE].set_index(["parameter", "key"])
+    return float(frame.loc[(name, key), "value"])
+
+
+def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Economic life of each row [yr] and where it came from.
+
+    A row with several measures takes the shortest life among them (its savings cannot be
+    counted beyond the first measure to wear out); a row with a measure the table does not
+    cover has no life unless the row gives lifetime_years.
+    """
+    table = tables[LIFETIMES_TABLE]
+    n = len(rows)
+    measure = rows["measure"]
+    category = rows["category"].to_numpy(dtype=object)
+    kw = _rows.numbers(rows, "rated_power_kw")
+    hours = _rows.numbers(rows, "operating_hours_h")
+    life = np.full(n, np.inf)
+    source = np.full(n, "", dtype=object)
+    uncovered = np.zeros(n, dtype=bool)
+    for name in table["measure"].unique():
+        has = rows_with_measure(measure, name)
+        if not has.any():
+            continue
+        found = np.full(n, np.nan)
+        where = np.full(n, "", dtype=object)
+        # rows for any category first, so that a category's own row overrides them
+        part = table[table["measure"] == name].sort_values(
+            "category", key=lambda c: c.ne("all"), kind="stable")
+        for row in part.itertuples(index=False):
+            lo = 0.0 if pd.isna(row.rated_kw_min) else float(row.rated_kw_min)
+            hi = np.inf if pd.isna(row.rated_kw_max) else float(row.rated_kw_max)
+            size = np.nan_to_num(kw, nan=0.0)
+            match = has & ((category == row.category) | (row.category == "all")) & \
+                (size >= lo) & (size < hi)
+            years = np.full(n, float(row.lifetime_years))
+            if not pd.isna(row.lifetime_operating_hours_h):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours)
+            found = np.where(match, years, found)
+            band = f"{lo:g}–{'' if np.isinf(hi) else f'{hi:g}'} kW"
+            where = np.where(match, f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}", where)
+        shorter = has & (found < life)
+        life = np.where(shorter, found, life)
+        source = np.where(shorter, where, source)
+        uncovered |= has & np.isnan(found)
+    # measures the table does not list at all
+    listed = set(table["measure"])
+    for name in pd.Series(measure.str.split("+").explode().unique()).dropna():
+        if name not in listed:
+            uncovered |= rows_with_measure(measure, name)
+    life = np.where(uncovered | np.isinf(life), np.nan, life)
+    source = np.where(np.isnan(life), "", source)
+    given = _rows.numbers(rows, "lifetime_years")
+    use_given = ~np.isnan(given)
+    return np.where(use_given, given, life), np.where(use_given, "input lifetime_years", source)
+
+
+def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount_rate: float,
+                  file: str, header_map: dict[str, str]) -> list[InventoryIssue]:
+    """Add the per-asset finance columns (:data:`ASSET_COLUMNS`) to ``out`` in place."""
+    life, source = lifetimes(out, tables)
+    too_long = life > MAX_LIFETIME_YEARS
+    if too_long.any():
+        return [InventoryIssue("out-of-range", file, int(r), _rows.header(header_map,
+                               "lifetime_years"), f"{v:g}",
+                               f"a life of at most {MAX_LIFETIME_YEARS} years")
+                for r, v in zip(out["source_row"].to_numpy()[too_long], life[too_long],
+                                strict=True)]
+    invest = out["investment_cny"].to_numpy(float)
+    saving = (out["cost_saved_cny"].to_numpy(float)
+              + out["load_shift_cost_saved_cny"].fillna(0.0).to_numpy(float))
+    kwh = out["energy_saved_kwh"].to_numpy(float)
+    tce = out["coal_saved_tce"].to_numpy(float)
+    r = np.full(len(out), discount_rate)
+    if "project_id" not in out.columns:
+        out["project_id"] = None
+    project = out["project_id"].astype(object)
+    defaulted = project.isna().to_numpy()
+    out["project_id"] = project.where(~defaulted, out["plant_id"].astype(str)).to_numpy(object)
+    out["lifetime_years"] = life
+    out["lifetime_source"] = source
+    out["discount_rate"] = r
+    out["annual_cost_saved_cny"] = saving
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["npv_cny"] = fm.npv_uniform(invest, saving, r, life)
+        out["irr"] = fm.irr_uniform(invest, saving, life)
+        out["discounted_payback_years"] = fm.discounted_payback_years(invest, saving, r)
+        annualised = invest * fm.capital_recovery_factor(r, life)
+        out["cost_of_saved_energy_cny_per_kwh"] = fm.levelised_cost(invest, kwh, r, life)
+        out["cost_of_saved_tce_cny_per_tce"] = fm.levelised_cost(invest, tce, r, life)
+        out["net_cost_of_saved_tce_cny_per_tce"] = np.where(tce > 0, (annualised - saving) / tce,
+                                                            np.nan)
+    log.add("finance.project.defaulted", "no project_id: the plant's rows form one project",
+            "未填项目编号：同一企业的各行视为一个项目", mask=defaulted)
+    log.add("finance.lifetime.defaulted", "economic life from table measure_lifetimes (most rows "
+            "rest on one secondary source, confidence L); give lifetime_years to override",
+            "使用寿命取自参考表 measure_lifetimes（多为单一来源）", mask=np.char.startswith(
+                source.astype(str), LIFETIMES_TABLE))
+    log.add("finance.lifetime.unknown", "no economic life for a measure of the row (leak "
+            "repair, pressure reduction and charging piles have no sourced default): NPV, IRR "
+            "and cost of saved energy are null; give lifetime_years",
+            "缺少使用寿命（泄漏治理、降压、充电桩无来源可靠的默认值）：净现值等为空",
+            mask=np.isnan(life))
+    log.add("finance.lifetime.shortest_measure", "several measures on one row: the shortest "
+            "economic life among them is used", "一行多项措施：取最短使用寿命",
+            mask=out["measure"].str.contains("+", regex=False).to_numpy() & ~np.isnan(life)
+            & ~np.char.startswith(source.astype(str), "input"))
+    log.add("finance.no_saving", "the energy saved is not positive: no cost of saved energy "
+            "(the measure costs energy, e.g. an ac pile's higher standby)",
+            "节能量不为正：不计算节能成本", mask=~(kwh > 0))
+    return []
+
+
+def _flows_matrix(codes: np.ndarray, n_groups: int, invest: np.ndarray, saving: np.ndarray,
+                  life: np.ndarray, horizon: int) -> np.ndarray:
+    """Σ over each group's rows of −I at year 0 and S a year for ``life`` years (the last,
+    partial year pro rata): shape (n_groups, horizon + 1)."""
+    whole = np.floor(life).astype(int)
+    part = life - whole
+    steps = np.zeros((n_groups, horizon + 2))
+    np.add.at(steps, (codes, np.ones_like(codes)), saving)
+    np.add.at(steps, (codes, whole + 1), -saving)
+    flows = np.cumsum(steps, axis=1)[:, :horizon + 1]
+    tail = np.zeros((n_groups, horizon + 2))
+    np.add.at(tail, (codes, whole + 1), part * saving)
+    flows += tail[:, :horizon + 1]
+    start = np.zeros(n_groups)
+    np.add.at(start, codes, -invest)
+    flows[:, 0] += start
+    # the running sum leaves rounding residues after a measure's life ends: a residue of
+    # −1e-11 would count as a second change of sign and hide the IRR
+    flows[np.abs(flows) < RESIDUE_CNY] = 0.0
+    return flows
+
+
+def project_finance(out: pd.DataFrame, discount_rate: float,
+                    incentive_flows: pd.DataFrame | None = None,
+                    incentive_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per project (:data:`PROJECT_COLUMNS`), before and after incentives.
+
+    ``incentive_flows`` has one row per project (index project_id) and columns 0 … H, the
+    yearly cash flows of its incentives; ``incentive_totals`` the undiscounted total that
+    counts toward payback and the amounts that need inputs.
+    """
+    return _group_finance(out, "project_id", discount_rate, incentive_flows, incentive_totals)
+
+
+def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -> pd.DataFrame:
+    codes, groups = pd.factorize(out[key], sort=False)
+    g = len(groups)
+    invest = out["investment_cny"].to_numpy(float)
+    saving = out["annual_cost_saved_cny"].to_numpy(float)
+    life = out["lifetime_years"].to_numpy(float)
+    kwh = out["energy_saved_kwh"].to_numpy(float)
+    tce = out["coal_saved_tce"].to_numpy(float)
+    r = discount_rate
+
+    def total(values):
+        sums = np.zeros(g)
+        np.add.at(sums, codes, np.nan_to_num(values))
+        return sums
+
+    def missing(values):
+        bad = np.zeros(g, dtype=bool)
+        np.logical_or.at(bad, codes, np.isnan(values))
+        return bad
+
+    lacks = {"investment_cny": missing(invest), "electricity price": missing(saving),
+             "lifetime_years": missing(life)}
+    incomplete = lacks["investment_cny"] | lacks["electricity price"] | lacks["lifetime_years"]
+    frame = pd.DataFrame({key: groups})
+    if key == "project_id":
+        plant = np.empty(g, dtype=object)
+        plant[codes] = out["plant_id"].to_numpy(object)
+        frame["plant_id"] = plant
+    frame["assets"] = np.bincount(codes, minlength=g)
+    frame["investment_cny"] = np.where(lacks["investment_cny"], np.nan, total(invest))
+    frame["annual_cost_saved_cny"] = np.where(lacks["electricity price"], np.nan, total(saving))
+    frame["energy_saved_kwh"] = total(kwh)
+    frame["coal_saved_tce"] = total(tce)
+    max_life = np.zeros(g)
+    np.maximum.at(max_life, codes, np.nan_to_num(life))
+    frame["lifetime_years_max"] = np.where(lacks["lifetime_years"], np.nan, max_life)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        annualised = total(invest * fm.capital_recovery_factor(r, life))
+        npv = total(out["npv_cny"].to_numpy(float))
+        horizon = int(np.ceil(np.nan_to_num(life).max())) if len(life) else 0
+        flows = _flows_matrix(codes, g, np.nan_to_num(invest), np.nan_to_num(saving),
+                              np.nan_to_num(life), horizon)
+        s = frame["annual_cost_saved_cny"].to_numpy(float)
+        i = frame["investment_cny"].to_numpy(float)
+        frame["payback_years"] = np.where(s > 0, i / s, np.nan)
+        frame["npv_cny"] = np.where(incomplete, np.nan, npv)
+        frame["irr"] = np.where(incomplete, np.nan, fm.irr_flows(flows))
+        kwh_g, tce_g = total(kwh), total(tce)
+        frame["cost_of_saved_energy_cny_per_kwh"] = np.where(
+            (kwh_g > 0) & ~lacks["investment_cny"] & ~lacks["lifetime_years"],
+            annualised / kwh_g, np.nan)
+        frame["cost_of_saved_tce_cny_per_tce"] = np.where(
+            (tce_g > 0) & ~lacks["investment_cny"] & ~lacks["lifetime_years"],
+            annualised / tce_g, np.nan)
+        if incentive_flows is not None:
+            extra = incentive_flows.reindex(groups).fillna(0.0).to_numpy(float)
+            width = max(flows.shape[1], extra.shape[1])
+            flows = np.pad(flows, ((0, 0), (0, width - flows.shape[1])))
+            extra = np.pad(extra, ((0, 0), (0, width - extra.shape[1])))
+            totals = incentive_totals.reindex(groups).fillna(0.0)
+            pv = fm.npv_flows(extra, r) if g else np.zeros(0)
+            counted = totals["incentives_cny"].to_numpy(float)
+            frame["incentives_cny"] = counted
+            frame["incentives_pv_cny"] = pv
+            frame["incentives_needing_inputs_cny"] = totals["needs_cny"].to_numpy(float)
+            frame["payback_after_incentives_years"] = np.where(
+                s > 0, np.maximum(i - counted, 0.0) / s, np.nan)
+            frame["npv_after_incentives_cny"] = frame["npv_cny"] + pv
+            frame["irr_after_incentives"] = np.where(incomplete, np.nan,
+                                                     fm.irr_flows(flows + extra))
+            mean_crf = annualised / total(invest)
+            after = annualised - pv * mean_crf
+            frame["cost_of_saved_energy_after_incentives_cny_per_kwh"] = np.where(
+                frame["cost_of_saved_energy_cny_per_kwh"].notna(), after / kwh_g, np.nan)
+            frame["cost_of_saved_tce_after_incentives_cny_per_tce"] = np.where(
+                frame["cost_of_saved_tce_cny_per_tce"].notna(), after / tce_g, np.nan)
+    status = np.full(g, "complete", dtype=object)
+    for name, bad in lacks.items():
+        status = np.where(bad, np.where(status == "complete", f"incomplete: no {name}",
+                                        status + f", no {name}"), status)
+    frame["finance_status"] = status
+    return frame
+
+
+def plant_finance(out: pd.DataFrame, discount_rate: float,
+                  incentive_flows: pd.DataFrame | None = None,
+                  incentive_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The same columns per plant (a plant's projects' flows summed), keyed by plant_id."""
+    return _group_finance(out, "plant_id", discount_rate, incentive_flows, incentive_totals)
+
+
+def supply_curve(out: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
+    """Conservation supply curve: measures ranked by cost of saved tce, per plant and for
+    the whole inventory (scope ``all``).
+
+    Columns: scope, rank, plant_id, asset_id, measure, coal_saved_tce,
+    cost_of_saved_tce_cny_per_tce, net_cost_of_saved_tce_cny_per_tce, cumulative_tce,
+    bai_yi_line_tce (1 % of the plant's previous-year energy; null for ``all`` or unknown).
+    Measures that save nothing or lack investment or life are left out.
+    """
+    usable = out[(out["coal_saved_tce"] > 0) & out["cost_of_saved_tce_cny_per_tce"].notna()]
+    cols = ["plant_id", "asset_id", "measure", "category", "coal_saved_tce",
+            "cost_of_saved_tce_cny_per_tce", "net_cost_of_saved_tce_cny_per_tce",
+            "annual_cost_saved_cny"]
+    base = usable[[c for c in cols if c in usable.columns]]
+    target = plants.set_index("plant_id")
+    line = (target["plant_energy_tce"] * target["bai_yi_target_share"]).astype(float)
+    cost = "cost_of_saved_tce_cny_per_tce"
+    whole = base.sort_values([cost, "asset_id"], kind="stable").copy()
+    whole.insert(0, "rank", np.arange(1, len(whole) + 1))
+    whole.insert(0, "scope", "all")
+    whole["cumulative_tce"] = whole["coal_saved_tce"].cumsum()
+    whole["bai_yi_line_tce"] = np.nan
+    per = base.sort_values(["plant_id", cost, "asset_id"], kind="stable").copy()
+    grouped = per.groupby("plant_id", sort=False)
+    per.insert(0, "rank", grouped.cumcount().to_numpy() + 1)
+    per.insert(0, "scope", per["plant_id"].astype(str))
+    per["cumulative_tce"] = grouped["coal_saved_tce"].cumsum()
+    per["bai_yi_line_tce"] = line.reindex(per["plant_id"]).to_numpy()
+    return pd.concat([whole, per], ignore_index=True)

@@ -1,0 +1,598 @@
+"""Subsidy and tax rules as data: which may apply to each project, why, and how much.
+
+A policy pack is a table ``reference_data/policy_<name>.csv`` (or a user's CSV with the same
+columns), one rule a row: its document, clause and quote, dates, rate and base, caps,
+eligibility conditions (``requires``), stacking group and confidence. This module evaluates
+every rule against every project (and, for equipment rules, every asset row) and returns
+
+- a listing, one row per (project, rule): ``applies`` with the amount after caps and stacking
+  and the conditions that matched; ``superseded`` when a higher award of the same stacking
+  group wins (就高不重复); ``needs: …`` when an input the inventory lacks decides it (never
+  dropped silently), with the amount it would give; ``not applicable`` with the condition
+  that failed (including a date outside the rule's window);
+- each project's incentives as yearly cash flows, for :mod:`retrofit.finance`.
+
+Conditions are ``field=value``, ``field=a|b``, ``field<=x``, ``field>x`` … joined by ``;``.
+Caps apply in the order of the shared policy notes (policy.md §5): rate × base, the share of
+investment, the CNY cap, then the per-enterprise cap. Work is per rule over whole columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .caveats import CaveatLog
+from .defaults import rows_with_measure
+from .exceptions import InventoryError, InventoryIssue
+from .finance import parameter
+from .measures import _rows
+from .models import finance as fm
+from .reference import Tables, load_catalog
+
+#: Bundled packs: ``--policy`` name → reference table.
+PACKS = {
+    "shanghai-2024": "policy_shanghai_2024",
+    "shanghai-2025": "policy_shanghai_2025",
+    "shenyang-2025": "policy_shenyang_2025",
+    "national": "policy_national",
+}
+RULE_COLUMNS = ("rule_id", "program", "name", "kind", "level", "base", "rate", "rate_unit",
+                "requires", "valid_from", "valid_to", "date_basis", "stack_group", "stack_rule",
+                "document", "clause", "source", "primary_text", "confidence")
+KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing")
+BASES = ("project_investment", "asset_investment", "lease_equipment", "loan_interest",
+         "catalogue_loan_interest", "loan_principal", "rated_power_kw", "rated_kva")
+#: Project attributes: one value per project (the rows of a project must agree).
+PROJECT_FIELDS = ("financing", "loan_principal_cny", "loan_rate", "loan_term_years",
+                  "lease_equipment_cny", "particularly_major", "energy_management_centre",
+                  "shenyang_tier", "chain_leader", "eit_payable_cny", "eit_rate")
+VERIFY = "verify against the official text before applying"
+_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|=|<|>)\s*(.+?)\s*$")
+
+#: Listing columns (name → meaning [unit]), for the README.
+LISTING_COLUMNS: dict[str, str] = {
+    "project_id": "project", "plant_id": "enterprise / plant", "rule_id": "rule",
+    "name": "rule, in English", "name_zh": "rule, in Chinese", "kind": "grant | "
+    "interest_subsidy | principal_subsidy | tax_credit | tax_timing",
+    "status": "applies | superseded | needs | not applicable",
+    "amount_cny": "amount after caps [CNY] (applies, superseded); for tax_timing the present "
+                  "value of the timing benefit",
+    "counted_cny": "amount counted in the project's incentives after stacking [CNY]",
+    "potential_cny": "amount if the missing inputs were given and satisfied [CNY] (needs)",
+    "why": "conditions that matched, or the one that failed",
+    "needs": "inputs the inventory lacks that decide the rule",
+    "rows": "asset rows matched / needing inputs / not matched (equipment rules)",
+    "document": "document and number", "clause": "clause", "valid_from": "first date",
+    "valid_to": "last date", "confidence": "H, M or L", "verify": "blank, or: verify against the "
+    "official text before applying (rules from secondary sources)", "note": "rule note",
+}
+
+
+@dataclass
+class Eligibility:
+    """Run-wide values for project attributes a row leaves blank (CLI options)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def parse_policies(spec: str | list[str] | None) -> list[str]:
+    """``"shanghai-2024,national"`` → ``["shanghai-2024", "national"]`` (or file paths)."""
+    if spec is None:
+        return []
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    return [item.strip() for item in items if item.strip()]
+
+
+def load_rules(packs: list[str], tables: Tables) -> pd.DataFrame:
+    """The rules of the named packs (bundled names or CSV paths), checked."""
+    frames = []
+    for pack in packs:
+        if pack in PACKS:
+            frame = tables[PACKS[pack]].copy()
+            frame["pack"] = pack
+        else:
+            path = Path(pack)
+            if not path.is_file():
+                raise ValueError(f"unknown policy pack '{pack}'; expected one of "
+                                 f"{', '.join(PACKS)} or a CSV file with the same columns")
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                                encoding="utf-8-sig")
+            frame["pack"] = str(path)
+            _check_user_pack(frame, str(path))
+        frames.append(frame)
+    rules = pd.concat(frames, ignore_index=True)
+    duplicated = rules["rule_id"].duplicated()
+    if duplicated.any():
+        raise ValueError(f"rule {rules['rule_id'][duplicated].iloc[0]} is in two packs")
+    return rules
+
+
+def _check_user_pack(frame: pd.DataFrame, file: str) -> None:
+    issues = []
+    missing = [c for c in RULE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InventoryError([InventoryIssue("missing-column", file, None, c, "",
+                                             "a policy pack column") for c in missing])
+    for i, row in frame.iterrows():  # a pack has tens of rules, not assets
+        line = int(i) + 2
+        if row["kind"] not in KINDS:
+            issues.append(InventoryIssue("unknown-value", file, line, "kind", str(row["kind"]),
+                                         "one of " + ", ".join(KINDS)))
+        if row["base"] not in BASES:
+            issues.append(InventoryIssue("unknown-value", file, line, "base", str(row["base"]),
+                                         "one of " + ", ".join(BASES)))
+        issues.extend(InventoryIssue("bad-value", file, line, "requires", part,
+                                     "conditions such as financing=loan;rated_power_kw<=22")
+                      for part in _split(row["requires"]) if not _CONDITION.match(part))
+        if row["confidence"] not in ("H", "M", "L"):
+            issues.append(InventoryIssue("unknown-value", file, line, "confidence",
+                                         str(row["confidence"]), "H, M or L"))
+    if issues:
+        raise InventoryError(issues)
+
+
+def _split(text) -> list[str]:
+    return [] if pd.isna(text) else [p for p in str(text).split(";") if p.strip()]
+
+
+# --- attributes of rows and projects -----------------------------------------------------
+
+def _gb_grade_of_class(tables: Tables) -> dict[str, str]:
+    """Motor class → GB 18613-2020 grade ("1", "2", "3") via its IE level."""
+    classes = tables["motor_class_map"].set_index("efficiency_class")["ie_level"]
+    grade_of_ie = {ie: cls.removeprefix("grade_") for cls, ie in classes.items()
+                   if str(cls).startswith("grade_")}
+    mapping = {cls: grade_of_ie.get(ie) for cls, ie in classes.items()}
+    series = tables["motor_series_classes"].set_index("series")["efficiency_class"]
+    mapping |= {s: mapping.get(c) for s, c in series.items()}
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.DataFrame:
+    """The fields asset rules test: subsidy_product, new_grade, unit_value_cny, … per row."""
+    n = len(out)
+    measure = out["measure"]
+    category = out["category"].to_numpy(dtype=object)
+    machine = rows_with_measure(measure, "upgrade_equipment")
+    motor = rows_with_measure(measure, "upgrade_motor")
+    product = np.full(n, "none", dtype=object)
+    product = np.where(motor, "general_motor", product)
+    compressor_type = _rows.column(out, "compressor_type").to_numpy(dtype=object)
+    displacement = np.isin(compressor_type, ["oil_injected_rotary", "oil_injected_rotary_vsd",
+                                             "piston", "oil_free_piston"])
+    pump_type = _rows.column(out, "pump_type").notna().to_numpy()
+    by_category = np.select(
+        [category == "fan", category == "transformer",
+         (category == "compressor") & displacement, (category == "pump") & pump_type],
+        ["fan", "transformer", "displacement_compressor", "clean_water_pump"], default="none")
+    product = np.where(machine, by_category, product)
+    given = _rows.column(out, "subsidy_product")
+    defaulted = given.isna().to_numpy() & (product != "none")
+    product = given.where(given.notna(), pd.Series(product, index=out.index)).to_numpy(object)
+    grade_of_class = _gb_grade_of_class(tables)
+    motor_grade = _rows.column(out, "efficiency_class_retrofit").map(grade_of_class)
+    machine_grade = _rows.column(out, "target_equipment_grade").astype(object).str.removeprefix(
+        "grade_")
+    new_grade = np.where(machine, machine_grade.to_numpy(object),
+                         np.where(motor, motor_grade.to_numpy(object), None))
+    quantity = _rows.quantity(out)
+    attrs = pd.DataFrame({
+        "category": category,
+        "subsidy_product": product,
+        "new_grade": pd.Series(new_grade, index=out.index).where(
+            pd.notna(new_grade), None).to_numpy(object),
+        "rated_power_kw": _rows.numbers(out, "rated_power_kw") * quantity,
+        "rated_kva": _rows.numbers(out, "rated_kva") * quantity,
+        "unit_value_cny": out["investment_cny"].to_numpy(float) / quantity,
+        "investment_cny": out["investment_cny"].to_numpy(float),
+        "sanshou": _rows.column(out, "sanshou").to_numpy(object),
+        "innovation_catalogue": _rows.column(out, "innovation_catalogue").to_numpy(object),
+        "eit_catalogue": _rows.column(out, "eit_catalogue").to_numpy(object),
+    }, index=out.index)
+    log.add("incentives.subsidy_product.defaulted", "subsidy product type taken from the "
+            "category and measure (new motor → general_motor; fan, transformer; screw or piston "
+            "compressor → displacement_compressor; pump with pump_type → clean_water_pump); "
+            "give subsidy_product for permanent-magnet, high-voltage, petrochemical or "
+            "submersible equipment", "扶持产品类别按设备类型推定", mask=defaulted)
+    return attrs
+
+
+def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
+                       header_map: dict[str, str], log: CaveatLog, year: int
+                       ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
+    """One row per project: its attributes (rows must agree; options fill blanks), investment,
+    plant and date."""
+    issues: list[InventoryIssue] = []
+    key = out["project_id"]
+    attrs = pd.DataFrame(index=pd.Index(key.unique(), name="project_id"))
+    for name in PROJECT_FIELDS:
+        col = _rows.column(out, name)
+        distinct = pd.DataFrame({"p": key, "v": col}).dropna().drop_duplicates()
+        conflict = distinct["p"].duplicated(keep=False)
+        for p in distinct.loc[conflict, "p"].unique():
+            rows = out.loc[(key == p) & col.notna()]
+            values = ", ".join(map(str, col[rows.index].unique()))
+            issues.append(InventoryIssue(
+                "inconsistent", file, int(rows["source_row"].iloc[-1]),
+                _rows.header(header_map, name), values,
+                f"one value for all rows of project {p} (a project attribute)"))
+        first = distinct.drop_duplicates("p").set_index("p")["v"]
+        values = first.reindex(attrs.index).astype(object)
+        if name in options and options[name] is not None:
+            filled = values.isna()
+            values = values.where(~filled, options[name])
+            log.add_global(f"incentives.option.{name}", f"{name} from the run's option for "
+                           f"projects that give none: {options[name]}",
+                           f"{name} 取自运行参数", data={"projects": int(filled.sum())})
+        attrs[name] = values.where(values.notna(), None)
+    invest = out["investment_cny"].groupby(key, sort=False)
+    attrs["investment_cny"] = invest.sum(min_count=1).where(
+        out["investment_cny"].notna().groupby(key, sort=False).all())
+    attrs["plant_id"] = out.groupby(key, sort=False)["plant_id"].first()
+    dates = (pd.to_datetime(out["in_service_date"]) if "in_service_date" in out.columns
+             else pd.Series(pd.NaT, index=out.index))
+    undated = dates.isna()
+    dates = dates.fillna(pd.Timestamp(year=year, month=1, day=1))
+    attrs["date"] = dates.groupby(key, sort=False).max()
+    log.add("incentives.date.defaulted", f"no in_service_date: the rule windows are checked at "
+            f"1 January {year} (the accounting year)", f"未填投运日期：按{year}年1月1日判断政策有效期",
+            mask=undated.to_numpy())
+    return attrs, issues
+
+
+# --- conditions --------------------------------------------------------------------------
+
+def _test(values: pd.Series, op: str, target: str) -> tuple[np.ndarray, np.ndarray]:
+    """(true, known) of a condition on a column: known is False where the value is blank."""
+    known = values.notna().to_numpy()
+    if op == "=":
+        allowed = target.split("|")
+        true = values.astype(object).isin(allowed).to_numpy() & known
+        return true, known
+    x = pd.to_numeric(values, errors="coerce").to_numpy(float)
+    t = float(target)
+    with np.errstate(invalid="ignore"):
+        true = {"<=": x <= t, ">=": x >= t, "<": x < t, ">": x > t}[op]
+    return true & known, known
+
+
+def _describe(name: str, op: str, target: str) -> str:
+    return f"{name}{'≤' if op == '<=' else '≥' if op == '>=' else op}{target.replace('|', ' or ')}"
+
+
+@dataclass
+class _Verdict:
+    ok: np.ndarray         # every condition true
+    failed: np.ndarray     # some condition false (reason in why)
+    why: np.ndarray        # text
+    needs: np.ndarray      # text: the blank fields
+
+
+def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
+    n = len(frame)
+    ok = np.ones(n, dtype=bool)
+    failed = np.zeros(n, dtype=bool)
+    why = np.full(n, "", dtype=object)
+    needs = np.full(n, "", dtype=object)
+    matched = []
+    for part in _split(rule.requires):
+        name, op, target = _CONDITION.match(part).groups()
+        values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index,
+                                                                      dtype=object)
+        true, known = _test(values, op, target)
+        text = _describe(name, op, target)
+        newly = known & ~true & ~failed
+        shown = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
+        why = np.where(newly, f"{text} not met (" + name + " = " + shown + ")", why)
+        failed |= known & ~true
+        needs = np.where(~known, np.where(needs == "", name, needs + ", " + name), needs)
+        ok &= true
+        matched.append(text)
+    start = pd.Timestamp(rule.valid_from) if not pd.isna(rule.valid_from) else None
+    end = pd.Timestamp(rule.valid_to) if not pd.isna(rule.valid_to) else None
+    d = date.to_numpy(dtype="datetime64[ns]")
+    outside = np.zeros(n, dtype=bool)
+    if start is not None:
+        outside |= d < np.datetime64(start)
+    if end is not None:
+        outside |= d > np.datetime64(end)
+    window = f"{rule.valid_from if start is not None else '…'} to " \
+             f"{rule.valid_to if end is not None else 'open'}"
+    dates = pd.Series(d).dt.strftime("%Y-%m-%d").to_numpy(object)
+    why = np.where(outside & ~failed, "date " + dates + f" outside the rule's window {window}",
+                   why)
+    failed |= outside
+    ok &= ~outside
+    why = np.where(ok, "; ".join(matched) + f"; in window {window}", why)
+    return _Verdict(ok, failed, why, needs)
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: CaveatLog, *,
+             options: dict[str, object], year: int, discount_rate: float, file: str,
+             header_map: dict[str, str]
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[InventoryIssue]]:
+    """Evaluate ``rules`` for every project of ``out`` (asset rows with finance columns).
+
+    Returns ``(listing, flows, totals, issues)``: the listing (:data:`LISTING_COLUMNS`), each
+    project's yearly incentive cash flows (index project_id, columns 0 … H), and per project
+    ``incentives_cny`` (counted, undiscounted, no tax timing) and ``needs_cny``.
+    """
+    projects, issues = project_attributes(out, options, file, header_map, log, year)
+    if issues:
+        return pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), issues
+    rows = row_attributes(out, tables, log)
+    code = pd.Index(projects.index).get_indexer(out["project_id"])
+    p_count = len(projects)
+    for name in PROJECT_FIELDS:  # asset rules may test project attributes
+        rows[name] = projects[name].to_numpy(object)[code]
+    row_date = (pd.to_datetime(out["in_service_date"]).fillna(pd.Timestamp(year=year, month=1,
+                                                                            day=1))
+                if "in_service_date" in out.columns
+                else pd.Series(pd.Timestamp(year=year, month=1, day=1), index=out.index))
+    project_date = projects["date"]
+    invest_p = projects["investment_cny"].to_numpy(float)
+    eit_rate = pd.to_numeric(projects["eit_rate"], errors="coerce").fillna(
+        parameter(tables, "eit_rate", "standard")).to_numpy(float)
+    years = int(max([0, *pd.to_numeric(rules["years"], errors="coerce").fillna(0)]))
+    horizon = max(years, int(parameter(tables, "depreciation_years", "machinery")),
+                  int(parameter(tables, "eit_credit", "carry_forward_years")) + 1) + 1
+    principal = pd.to_numeric(projects["loan_principal_cny"], errors="coerce").to_numpy(float)
+    loan_rate = pd.to_numeric(projects["loan_rate"], errors="coerce").to_numpy(float)
+    term = pd.to_numeric(projects["loan_term_years"], errors="coerce").to_numpy(float)
+    interest, outstanding = fm.loan_schedule(principal, loan_rate, term, horizon)
+    catalogue = (rows["innovation_catalogue"] == "yes").to_numpy()
+    cat_invest = np.bincount(code, weights=np.where(catalogue, rows["investment_cny"].fillna(
+        0.0), 0.0), minlength=p_count)
+    lease = pd.to_numeric(projects["lease_equipment_cny"], errors="coerce").to_numpy(float)
+
+    depreciation_life = np.where(rows_with_measure(out["measure"], "refresh_it"),
+                                 parameter(tables, "depreciation_years", "electronic"),
+                                 parameter(tables, "depreciation_years", "machinery"))
+    listing = []
+    for rule in rules.itertuples(index=False):
+        n_years = 0 if pd.isna(rule.years) else int(rule.years)
+        rate = float(rule.rate) if not pd.isna(rule.rate) else np.nan
+        if rule.level == "asset":
+            dates = (row_date if rule.date_basis == "asset"
+                     else pd.Series(project_date.to_numpy()[code], index=rows.index))
+            verdict = _evaluate(rule, rows, dates)
+            base, base_need = _asset_base(rule.base, rows)
+            if rule.kind == "tax_timing":  # worth the present value of deducting at once
+                amount = fm.one_off_deduction_value(base, eit_rate[code], discount_rate,
+                                                    depreciation_life)
+            else:
+                amount = rate * base
+            if not pd.isna(rule.cap_share_of_investment):
+                amount = np.minimum(amount, float(rule.cap_share_of_investment)
+                                 * rows["investment_cny"].to_numpy(float))
+            needs = np.where(verdict.needs == "", base_need,
+                             np.where(base_need == "", verdict.needs,
+                                      verdict.needs + ", " + base_need))
+            applies = verdict.ok & (base_need == "")
+            needing = ~verdict.failed & ~applies
+            got = np.bincount(code, weights=np.where(applies, np.nan_to_num(amount), 0.0),
+                              minlength=p_count)
+            potential = np.bincount(code, weights=np.where(needing, np.nan_to_num(amount), 0.0),
+                                    minlength=p_count)
+            n_ok = np.bincount(code, weights=applies, minlength=p_count)
+            n_need = np.bincount(code, weights=needing, minlength=p_count)
+            n_all = np.bincount(code, minlength=p_count)
+            any_ok, any_need = n_ok > 0, n_need > 0
+            why_p = _first_text(code, p_count, verdict.why, applies, verdict.failed)
+            needs_p = _first_text(code, p_count, needs, needing, needing)
+            rows_text = [f"{a:.0f} matched / {b:.0f} need inputs / {c - a - b:.0f} not"
+                         for a, b, c in zip(n_ok, n_need, n_all, strict=True)]
+            status = np.where(any_ok, "applies", np.where(any_need, "needs", "not applicable"))
+            base_total = got
+        else:
+            verdict = _evaluate(rule, projects, project_date)
+            base, base_need = _project_base(rule.base, n_years, invest_p, lease, interest,
+                                            outstanding, cat_invest, principal, loan_rate)
+            amount = rate * base
+            needs_p = np.where(verdict.needs == "", base_need,
+                               np.where(base_need == "", verdict.needs,
+                                        verdict.needs + ", " + base_need))
+            status = np.where(verdict.failed, "not applicable",
+                              np.where(needs_p == "", "applies", "needs"))
+            why_p = verdict.why
+            got = np.where(status == "applies", np.nan_to_num(amount), 0.0)
+            potential = np.where(status == "needs", amount, np.nan)
+            rows_text = [""] * p_count
+            base_total = got
+        # the project's investment threshold and share-of-investment cap
+        if not pd.isna(rule.min_project_investment_cny):
+            low = invest_p < float(rule.min_project_investment_cny)
+            unknown = np.isnan(invest_p)
+            threshold = f"project investment ≥ {float(rule.min_project_investment_cny):,.0f} CNY"
+            fail = low & (status != "not applicable")
+            why_p = np.where(fail, threshold + " not met (" + pd.Series(invest_p).map(
+                "{:,.0f}".format).to_numpy(object) + ")", why_p)
+            status = np.where(fail, "not applicable", status)
+            needs_p = np.where(unknown & (status != "not applicable"),
+                               np.where(needs_p == "", "investment_cny", needs_p + ", "
+                                        "investment_cny"), needs_p)
+            needs_p = np.array([", ".join(dict.fromkeys(t.split(", "))) if t else t
+                                for t in needs_p], dtype=object)  # one entry per project
+            status = np.where(unknown & (status == "applies"), "needs", status)
+            why_p = np.where(status == "applies", why_p + "; " + threshold, why_p)
+        if rule.level == "project" and not pd.isna(rule.cap_share_of_investment):
+            base_total = np.minimum(base_total, float(rule.cap_share_of_investment) * invest_p)
+        capped = base_total
+        if not pd.isna(rule.cap_cny):
+            capped = np.minimum(capped, float(rule.cap_cny))
+            potential = np.minimum(potential, float(rule.cap_cny))
+        capped = np.where(status == "applies", capped, 0.0)
+        listing.append(pd.DataFrame({
+            "project_id": projects.index, "plant_id": projects["plant_id"].to_numpy(object),
+            "rule_id": rule.rule_id, "program": rule.program, "name": rule.name,
+            "name_zh": getattr(rule, "name_zh", ""), "kind": rule.kind,
+            "stack_group": rule.stack_group, "stack_rule": rule.stack_rule,
+            "status": status, "amount_cny": capped, "uncapped_cny": base_total,
+            "potential_cny": np.where(status == "needs", potential, np.nan),
+            "why": np.where(status == "needs", "", why_p), "needs": np.where(
+                status == "needs", needs_p, ""), "rows": rows_text,
+            "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
+            "years": n_years, "base": rule.base, "rate": rate,
+            "document": rule.document, "clause": rule.clause, "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to, "confidence": rule.confidence,
+            "verify": np.where(str(rule.primary_text) == "yes", "", VERIFY),
+            "note": getattr(rule, "note", ""),
+        }))
+    table = pd.concat(listing, ignore_index=True) if listing else pd.DataFrame()
+    table = _enterprise_caps(table)
+    table = _tax_credit(table, projects, tables)
+    table = _stack(table)
+    flows = _flows(table, projects, interest, outstanding, horizon, tables, discount_rate)
+    totals = pd.DataFrame({
+        "incentives_cny": table[table["kind"] != "tax_timing"].groupby("project_id")[
+            "counted_cny"].sum(),
+        "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
+    }).reindex(projects.index).fillna(0.0)
+    listing_out = table[[c for c in LISTING_COLUMNS if c in table.columns]]
+    return listing_out, flows, totals, []
+
+
+def _first_text(code, n, text, primary, secondary) -> np.ndarray:
+    """Per project, the text of its first row in ``primary`` (else in ``secondary``)."""
+    out = np.full(n, "", dtype=object)
+    for mask in (secondary, primary):  # primary written last wins
+        idx = np.flatnonzero(mask)
+        first = pd.Series(idx).groupby(code[idx]).first() if len(idx) else pd.Series(dtype=int)
+        out[first.index.to_numpy()] = text[first.to_numpy()]
+    return out
+
+
+def _asset_base(base: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    column = {"asset_investment": "investment_cny", "rated_power_kw": "rated_power_kw",
+              "rated_kva": "rated_kva"}[base]
+    values = rows[column].to_numpy(float)
+    return values, np.where(np.isnan(values), column, "")
+
+
+def _project_base(base, years, invest, lease, interest, outstanding, cat_invest, principal,
+                  loan_rate):
+    blank = np.full(len(invest), "", dtype=object)
+    if base == "project_investment":
+        return invest, np.where(np.isnan(invest), "investment_cny", blank)
+    if base == "lease_equipment":
+        return lease, np.where(np.isnan(lease), "lease_equipment_cny", blank)
+    paid = interest[:, :years].sum(axis=1)
+    no_loan = np.where(np.isnan(principal), np.where(np.isnan(loan_rate),
+                       "loan_principal_cny, loan_rate", "loan_principal_cny"),
+                       np.where(np.isnan(loan_rate), "loan_rate", blank))
+    if base == "loan_interest":
+        return paid, no_loan
+    if base == "catalogue_loan_interest":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.clip(cat_invest / invest, 0.0, 1.0)
+        return paid * share, np.where(np.isnan(invest), "investment_cny", no_loan)
+    if base == "loan_principal":
+        owed = outstanding[:, :years].sum(axis=1)
+        return owed, np.where(np.isnan(owed), "loan_principal_cny", blank)
+    raise ValueError(f"unknown base {base}")
+
+
+def _enterprise_caps(table: pd.DataFrame) -> pd.DataFrame:
+    """Scale a programme's amounts so that an enterprise's total stays within its cap."""
+    capped = table["cap_enterprise_cny"].notna() & (table["status"] == "applies")
+    if not capped.any():
+        return table
+    part = table[capped]
+    total = part.groupby(["plant_id", "program"])["amount_cny"].transform("sum")
+    cap = part["cap_enterprise_cny"].astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(total > cap, cap / total, 1.0)
+    table.loc[capped, "amount_cny"] = part["amount_cny"] * scale
+    table.loc[capped & (table.index.isin(part.index[scale < 1])), "why"] += (
+        "; scaled to the enterprise cap")
+    return table
+
+
+def _tax_credit(table, projects, tables):
+    """Tax credits count only as far as the enterprise's tax payable absorbs them over the
+    carry-forward years (shared pro rata by its projects)."""
+    credit = (table["kind"] == "tax_credit") & (table["status"] == "applies")
+    if credit.any():
+        carry = int(parameter(tables, "eit_credit", "carry_forward_years"))
+        part = table[credit]
+        payable = pd.to_numeric(projects["eit_payable_cny"], errors="coerce").reindex(
+            part["project_id"]).to_numpy(float)
+        plant_total = part.groupby("plant_id")["amount_cny"].transform("sum").to_numpy(float)
+        usable = np.minimum(plant_total, payable * (carry + 1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(plant_total > 0, usable / plant_total, 0.0)
+        table.loc[credit, "amount_cny"] = part["amount_cny"].to_numpy(float) * scale
+        short = credit.copy()
+        short[credit] = scale < 1
+        table.loc[short, "why"] += (f"; limited to the tax payable over {carry + 1} years "
+                                    "(purchase year and carry-forward)")
+        table.loc[credit, "payable_share_cny"] = payable * np.where(
+            plant_total > 0, part["amount_cny"].to_numpy(float) / plant_total, 0.0)
+    return table
+
+
+def _stack(table: pd.DataFrame) -> pd.DataFrame:
+    """就高不重复: within a stacking group with rule ``highest`` only the programme with the
+    largest total counts; the others are ``superseded``."""
+    table["counted_cny"] = np.where(table["status"] == "applies", table["amount_cny"], 0.0)
+    applies = table["status"] == "applies"
+    program_total = table[applies].groupby(["project_id", "stack_group", "program"])[
+        "amount_cny"].sum().reset_index()
+    best = program_total.sort_values("amount_cny", ascending=False, kind="stable") \
+        .drop_duplicates(["project_id", "stack_group"])
+    winner = best.set_index(["project_id", "stack_group"])["program"]
+    key = pd.MultiIndex.from_arrays([table["project_id"], table["stack_group"]])
+    top = winner.reindex(key).to_numpy(object)
+    highest = table["stack_rule"].eq("highest").to_numpy()
+    lose = applies.to_numpy() & highest & (top != table["program"].to_numpy(object))
+    table.loc[lose, "status"] = "superseded"
+    table.loc[lose, "counted_cny"] = 0.0
+    table.loc[lose, "why"] = ("就高不重复: " + pd.Series(top[lose], dtype=object).astype(str)
+                              .to_numpy() + " is higher in stacking group "
+                              + table.loc[lose, "stack_group"].astype(str) + "; "
+                              + table.loc[lose, "why"])
+    return table
+
+
+def _flows(table, projects, interest, outstanding, horizon, tables, discount_rate):
+    """Yearly cash flows of the counted incentives, one row per project."""
+    p_count = len(projects)
+    flows = np.zeros((p_count, horizon + 1))
+    index = pd.Index(projects.index)
+    counted = table[table["counted_cny"] > 0]
+    for kind, part in counted.groupby("kind"):  # five kinds at most: not a loop over assets
+        p = index.get_indexer(part["project_id"])
+        amount = part["counted_cny"].to_numpy(float)
+        years = part["years"].to_numpy(int)
+        if kind == "grant":
+            np.add.at(flows[:, 0], p, amount)
+        elif kind in ("interest_subsidy", "principal_subsidy"):
+            schedule = interest if kind == "interest_subsidy" else outstanding
+            span = np.arange(horizon)[None, :] < years[:, None]
+            shape = np.where(span, schedule[p], 0.0)
+            weights = shape / np.maximum(shape.sum(axis=1, keepdims=True), 1e-300)
+            np.add.at(flows, (p[:, None], np.arange(1, horizon + 1)[None, :]),
+                      weights * amount[:, None])
+        elif kind == "tax_credit":
+            payable = part["payable_share_cny"].to_numpy(float)
+            carry = int(parameter(tables, "eit_credit", "carry_forward_years"))
+            k = np.arange(carry + 1)[None, :]
+            used = np.clip(amount[:, None] - k * payable[:, None], 0.0, payable[:, None])
+            np.add.at(flows, (p[:, None], 1 + k), used)
+        elif kind == "tax_timing":
+            # a timing benefit: one year-1 flow with the present value computed for it
+            np.add.at(flows[:, 1], p, amount * (1.0 + discount_rate))
+    return pd.DataFrame(flows, index=index)
+
+
+def bundled_packs() -> list[str]:
+    """Names accepted by ``--policy``."""
+    catalog = load_catalog()
+    return [name for name, table in PACKS.items() if table in catalog.index]
