@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from .finance import PROJECT_COLUMNS
+from .finance import PROJECT_COLUMNS, SUPPLY_CURVE_COLUMNS
 from .incentives import LISTING_COLUMNS
 from .results import ASSET_COLUMNS, PLANT_COLUMNS
 from .schema import CATEGORY_ALIASES, CHOICE_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
@@ -58,6 +58,9 @@ def output_columns_markdown() -> str:
     lines += ["", "Rule checks (`incentives`, with `--policy`):", "", "| column | meaning [unit] |",
               "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in LISTING_COLUMNS.items()]
+    lines += ["", "Conservation supply curve (`supply_curve`):", "",
+              "| column | meaning [unit] |", "|---|---|"]
+    lines += [f"| `{k}` | {v} |" for k, v in SUPPLY_CURVE_COLUMNS.items()]
     return "\n".join(lines)
 
 

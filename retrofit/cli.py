@@ -73,8 +73,8 @@ def money_options(func):
     options = [
         click.option("--discount-rate", type=float, default=None,
                      help="Real discount rate [fraction/yr] for NPV, IRR and the cost of saved "
-                     "energy (default 0.08, the social discount rate of 建设项目经济评价方法与参数 "
-                     "第三版)."),
+                     "energy (default: table finance_parameters, the social discount rate of "
+                     "建设项目经济评价方法与参数 第三版)."),
         click.option("--policy", default=None, metavar="PACK[,PACK]",
                      help="Policy packs to check: shanghai-2024 (355号), shanghai-2025 (per-kW "
                      "equipment support), shenyang-2025, national, or a CSV of your own."),
@@ -88,7 +88,8 @@ def money_options(func):
                      help="Enterprise income tax payable [CNY/yr] (the tax position) for "
                      "plants that give none."),
         click.option("--eit-rate", type=float, default=None,
-                     help="Enterprise income tax rate [fraction] (default 0.25)."),
+                     help="Enterprise income tax rate [fraction] (default: table "
+                     "finance_parameters, the statutory rate)."),
         click.option("--designation", "designations", multiple=True,
                      type=click.Choice(["particularly-major", "energy-management-centre",
                                         "shenyang-point", "shenyang-line", "shenyang-face",

@@ -25,6 +25,7 @@ from .models import finance as fm
 from .reference import Tables
 
 LIFETIMES_TABLE = "measure_lifetimes"
+INPUT_SOURCE = "input lifetime_years"
 PARAMETERS_TABLE = "finance_parameters"
 #: Longest horizon of a project's yearly cash flows [yr]; a longer life is an input error.
 MAX_LIFETIME_YEARS = 60
@@ -130,16 +131,16 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
         life = np.where(shorter, found, life)
         source = np.where(shorter, where, source)
         uncovered |= has & np.isnan(found)
-    # measures the table does not list at all
+    # measures the table does not list at all (a handful of distinct measure lists)
     listed = set(table["measure"])
-    for name in pd.Series(measure.str.split("+").explode().unique()).dropna():
-        if name not in listed:
-            uncovered |= rows_with_measure(measure, name)
+    names = {m for text in pd.unique(measure.dropna()) for m in str(text).split("+")}
+    for name in names - listed:
+        uncovered |= rows_with_measure(measure, name)
     life = np.where(uncovered | np.isinf(life), np.nan, life)
     source = np.where(np.isnan(life), "", source)
     given = _rows.numbers(rows, "lifetime_years")
     use_given = ~np.isnan(given)
-    return np.where(use_given, given, life), np.where(use_given, "input lifetime_years", source)
+    return np.where(use_given, given, life), np.where(use_given, INPUT_SOURCE, source)
 
 
 def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount_rate: float,
@@ -179,10 +180,10 @@ def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount
                                                             np.nan)
     log.add("finance.project.defaulted", "no project_id: the plant's rows form one project",
             "未填项目编号：同一企业的各行视为一个项目", mask=defaulted)
+    from_table = ~np.isnan(life) & (source != INPUT_SOURCE)
     log.add("finance.lifetime.defaulted", "economic life from table measure_lifetimes (most rows "
             "rest on one secondary source, confidence L); give lifetime_years to override",
-            "使用寿命取自参考表 measure_lifetimes（多为单一来源）", mask=np.char.startswith(
-                source.astype(str), LIFETIMES_TABLE))
+            "使用寿命取自参考表 measure_lifetimes（多为单一来源）", mask=from_table)
     log.add("finance.lifetime.unknown", "no economic life for a measure of the row (leak "
             "repair, pressure reduction and charging piles have no sourced default): NPV, IRR "
             "and cost of saved energy are null; give lifetime_years",
@@ -190,8 +191,7 @@ def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount
             mask=np.isnan(life))
     log.add("finance.lifetime.shortest_measure", "several measures on one row: the shortest "
             "economic life among them is used", "一行多项措施：取最短使用寿命",
-            mask=out["measure"].str.contains("+", regex=False).to_numpy() & ~np.isnan(life)
-            & ~np.char.startswith(source.astype(str), "input"))
+            mask=out["measure"].str.contains("+", regex=False).to_numpy(bool) & from_table)
     log.add("finance.no_saving", "the energy saved is not positive: no cost of saved energy "
             "(the measure costs energy, e.g. an ac pile's higher standby)",
             "节能量不为正：不计算节能成本", mask=~(kwh > 0))
@@ -324,31 +324,44 @@ def plant_finance(out: pd.DataFrame, discount_rate: float,
 
 
 def supply_curve(out: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
-    """Conservation supply curve: measures ranked by cost of saved tce, per plant and for
-    the whole inventory (scope ``all``).
+    """Conservation supply curve: measures ranked by cost of saved tce (Meier 1982).
 
-    Columns: scope, rank, plant_id, asset_id, measure, coal_saved_tce,
-    cost_of_saved_tce_cny_per_tce, net_cost_of_saved_tce_cny_per_tce, cumulative_tce,
-    bai_yi_line_tce (1 % of the plant's previous-year energy; null for ``all`` or unknown).
-    Measures that save nothing or lack investment or life are left out.
+    One row per measure that saves coal and has a cost, cheapest first: ``rank`` and
+    ``cumulative_tce`` over the whole inventory, ``plant_rank`` and ``plant_cumulative_tce``
+    within its plant (a plant's curve is the whole curve filtered to the plant), and
+    ``bai_yi_line_tce``, 1 % (the 百一 share) of the plant's previous-year energy (null when
+    unknown). Measures that save nothing or lack investment or life are left out.
     """
-    usable = out[(out["coal_saved_tce"] > 0) & out["cost_of_saved_tce_cny_per_tce"].notna()]
+    cost = out["cost_of_saved_tce_cny_per_tce"].to_numpy(float)
+    tce = out["coal_saved_tce"].to_numpy(float)
+    keep = np.flatnonzero((tce > 0) & ~np.isnan(cost))
+    order = keep[np.argsort(cost[keep], kind="stable")]  # ties keep inventory order
     cols = ["plant_id", "asset_id", "measure", "category", "coal_saved_tce",
             "cost_of_saved_tce_cny_per_tce", "net_cost_of_saved_tce_cny_per_tce",
             "annual_cost_saved_cny"]
-    base = usable[[c for c in cols if c in usable.columns]]
+    curve = out[[c for c in cols if c in out.columns]].iloc[order].reset_index(drop=True)
+    curve.insert(0, "rank", np.arange(1, len(curve) + 1))
+    curve["cumulative_tce"] = np.cumsum(tce[order])
+    codes, _ = pd.factorize(curve["plant_id"])
+    by_plant = pd.Series(tce[order]).groupby(codes, sort=False)
+    curve["plant_rank"] = by_plant.cumcount().to_numpy() + 1
+    curve["plant_cumulative_tce"] = by_plant.cumsum().to_numpy()
     target = plants.set_index("plant_id")
     line = (target["plant_energy_tce"] * target["bai_yi_target_share"]).astype(float)
-    cost = "cost_of_saved_tce_cny_per_tce"
-    whole = base.sort_values([cost, "asset_id"], kind="stable").copy()
-    whole.insert(0, "rank", np.arange(1, len(whole) + 1))
-    whole.insert(0, "scope", "all")
-    whole["cumulative_tce"] = whole["coal_saved_tce"].cumsum()
-    whole["bai_yi_line_tce"] = np.nan
-    per = base.sort_values(["plant_id", cost, "asset_id"], kind="stable").copy()
-    grouped = per.groupby("plant_id", sort=False)
-    per.insert(0, "rank", grouped.cumcount().to_numpy() + 1)
-    per.insert(0, "scope", per["plant_id"].astype(str))
-    per["cumulative_tce"] = grouped["coal_saved_tce"].cumsum()
-    per["bai_yi_line_tce"] = line.reindex(per["plant_id"]).to_numpy()
-    return pd.concat([whole, per], ignore_index=True)
+    curve["bai_yi_line_tce"] = line.reindex(curve["plant_id"]).to_numpy()
+    return curve
+
+
+#: Supply-curve columns (name → meaning [unit]), for the README.
+SUPPLY_CURVE_COLUMNS: dict[str, str] = {
+    "rank": "position on the whole inventory's curve, cheapest first",
+    "plant_id": "enterprise / plant", "asset_id": "measure's asset row", "measure": "measure",
+    "category": "equipment category", "coal_saved_tce": "tce saved, headline basis [tce/yr]",
+    "cost_of_saved_tce_cny_per_tce": "levelised cost of saved coal [CNY/tce]",
+    "net_cost_of_saved_tce_cny_per_tce": "the same less the energy bill saved [CNY/tce]",
+    "annual_cost_saved_cny": "yearly cost saving [CNY/yr]",
+    "cumulative_tce": "tce/yr of this and every cheaper measure of the inventory [tce/yr]",
+    "plant_rank": "position on its plant's curve", "plant_cumulative_tce": "the same within "
+    "the plant [tce/yr]", "bai_yi_line_tce": "1 % of the plant's previous-year energy "
+    "(百一) [tce/yr]; null when unknown",
+}

@@ -186,8 +186,9 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
         "subsidy_product": product,
         "new_grade": pd.Series(new_grade, index=out.index).where(
             pd.notna(new_grade), None).to_numpy(object),
-        "rated_power_kw": _rows.numbers(out, "rated_power_kw") * quantity,
-        "rated_kva": _rows.numbers(out, "rated_kva") * quantity,
+        "quantity": quantity,
+        "rated_power_kw": _rows.numbers(out, "rated_power_kw"),  # per unit: size bands
+        "rated_kva": _rows.numbers(out, "rated_kva"),
         "unit_value_cny": out["investment_cny"].to_numpy(float) / quantity,
         "investment_cny": out["investment_cny"].to_numpy(float),
         "sanshou": _rows.column(out, "sanshou").to_numpy(object),
@@ -267,32 +268,60 @@ def _describe(name: str, op: str, target: str) -> str:
 
 @dataclass
 class _Verdict:
-    ok: np.ndarray         # every condition true
-    failed: np.ndarray     # some condition false (reason in why)
-    why: np.ndarray        # text
-    needs: np.ndarray      # text: the blank fields
+    """Outcome of a rule's conditions on each row; texts are built only for rows shown."""
+
+    ok: np.ndarray          # every condition true and the date in the window
+    failed: np.ndarray      # some condition false, or the date outside the window
+    first_failed: np.ndarray  # index of the first false condition; len(conditions) = date
+    unknown: np.ndarray     # (rows × conditions): the value is blank
+    conditions: list[tuple[str, str, str]]
+    frame: pd.DataFrame
+    date: np.ndarray
+    window: str
+
+    def matched(self) -> str:
+        return "; ".join(_describe(*c) for c in self.conditions) + f"; in window {self.window}"
+
+    def why(self, rows: np.ndarray) -> np.ndarray:
+        """The failed condition with the row's value (or the date outside the window)."""
+        out = np.full(len(rows), "", dtype=object)
+        failed = self.first_failed[rows]
+        for i, condition in enumerate(self.conditions):  # per condition, not per row
+            pick = failed == i
+            if pick.any():
+                name = condition[0]
+                values = self.frame[name].to_numpy(object)[rows[pick]]
+                head = f"{_describe(*condition)} not met ({name} = "
+                out[pick] = [f"{head}{v})" for v in values]
+        pick = failed == len(self.conditions)
+        if pick.any():
+            days = pd.DatetimeIndex(self.date[rows[pick]]).strftime("%Y-%m-%d")
+            out[pick] = [f"date {d} outside the rule's window {self.window}" for d in days]
+        return out
+
+    def needs(self, rows: np.ndarray) -> np.ndarray:
+        """The blank fields that decide the rule, comma-separated."""
+        names = [c[0] for c in self.conditions]
+        return np.array([", ".join(n for n, blank in zip(names, self.unknown[row], strict=True)
+                                   if blank) for row in rows], dtype=object)
 
 
 def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
     n = len(frame)
+    conditions = [_CONDITION.match(part).groups() for part in _split(rule.requires)]
     ok = np.ones(n, dtype=bool)
     failed = np.zeros(n, dtype=bool)
-    why = np.full(n, "", dtype=object)
-    needs = np.full(n, "", dtype=object)
-    matched = []
-    for part in _split(rule.requires):
-        name, op, target = _CONDITION.match(part).groups()
+    first_failed = np.full(n, -1)
+    unknown = np.zeros((n, len(conditions)), dtype=bool)
+    for i, (name, op, target) in enumerate(conditions):
         values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index,
                                                                       dtype=object)
         true, known = _test(values, op, target)
-        text = _describe(name, op, target)
         newly = known & ~true & ~failed
-        shown = values.astype(object).where(values.notna(), "").astype(str).to_numpy()
-        why = np.where(newly, f"{text} not met (" + name + " = " + shown + ")", why)
+        first_failed[newly] = i
         failed |= known & ~true
-        needs = np.where(~known, np.where(needs == "", name, needs + ", " + name), needs)
+        unknown[:, i] = ~known
         ok &= true
-        matched.append(text)
     start = pd.Timestamp(rule.valid_from) if not pd.isna(rule.valid_from) else None
     end = pd.Timestamp(rule.valid_to) if not pd.isna(rule.valid_to) else None
     d = date.to_numpy(dtype="datetime64[ns]")
@@ -301,18 +330,52 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
         outside |= d < np.datetime64(start)
     if end is not None:
         outside |= d > np.datetime64(end)
-    window = f"{rule.valid_from if start is not None else '…'} to " \
-             f"{rule.valid_to if end is not None else 'open'}"
-    dates = pd.Series(d).dt.strftime("%Y-%m-%d").to_numpy(object)
-    why = np.where(outside & ~failed, "date " + dates + f" outside the rule's window {window}",
-                   why)
-    failed |= outside
-    ok &= ~outside
-    why = np.where(ok, "; ".join(matched) + f"; in window {window}", why)
-    return _Verdict(ok, failed, why, needs)
+    window = (f"{rule.valid_from if start is not None else '…'} to "
+              f"{rule.valid_to if end is not None else 'open'}")
+    first_failed[outside & ~failed] = len(conditions)
+    return _Verdict(ok & ~outside, failed | outside, first_failed, unknown, conditions, frame,
+                    d, window)
 
 
 # --- evaluation --------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    """What every rule of a run is evaluated against: rows, projects and their schedules."""
+
+    rows: pd.DataFrame           # row attributes (row_attributes + project attributes)
+    projects: pd.DataFrame       # project attributes, index project_id
+    code: np.ndarray             # each row's project position
+    row_date: pd.Series
+    project_date: pd.Series
+    investment: np.ndarray       # per project [CNY]
+    lease: np.ndarray
+    principal: np.ndarray
+    loan_rate: np.ndarray
+    interest: np.ndarray         # (projects × years) [CNY]
+    outstanding: np.ndarray
+    catalogue_investment: np.ndarray
+    eit_rate: np.ndarray         # per project
+    depreciation_life: np.ndarray  # per row [yr]
+    discount_rate: float
+
+    @property
+    def n(self) -> int:
+        return len(self.projects)
+
+
+@dataclass
+class _Outcome:
+    """One rule's result per project, before the enterprise caps and stacking."""
+
+    status: np.ndarray
+    amount: np.ndarray     # after the rule's own caps
+    uncapped: np.ndarray
+    potential: np.ndarray  # what the rows or project that need inputs would give
+    why: np.ndarray
+    needs: np.ndarray
+    rows: list[str]
+
 
 def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: CaveatLog, *,
              options: dict[str, object], year: int, discount_rate: float, file: str,
@@ -327,175 +390,220 @@ def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: Caveat
     projects, issues = project_attributes(out, options, file, header_map, log, year)
     if issues:
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), issues
-    rows = row_attributes(out, tables, log)
-    code = pd.Index(projects.index).get_indexer(out["project_id"])
-    p_count = len(projects)
-    for name in PROJECT_FIELDS:  # asset rules may test project attributes
-        rows[name] = projects[name].to_numpy(object)[code]
-    row_date = (pd.to_datetime(out["in_service_date"]).fillna(pd.Timestamp(year=year, month=1,
-                                                                            day=1))
-                if "in_service_date" in out.columns
-                else pd.Series(pd.Timestamp(year=year, month=1, day=1), index=out.index))
-    project_date = projects["date"]
-    invest_p = projects["investment_cny"].to_numpy(float)
-    eit_rate = pd.to_numeric(projects["eit_rate"], errors="coerce").fillna(
-        parameter(tables, "eit_rate", "standard")).to_numpy(float)
     years = int(max([0, *pd.to_numeric(rules["years"], errors="coerce").fillna(0)]))
     horizon = max(years, int(parameter(tables, "depreciation_years", "machinery")),
                   int(parameter(tables, "eit_credit", "carry_forward_years")) + 1) + 1
-    principal = pd.to_numeric(projects["loan_principal_cny"], errors="coerce").to_numpy(float)
-    loan_rate = pd.to_numeric(projects["loan_rate"], errors="coerce").to_numpy(float)
-    term = pd.to_numeric(projects["loan_term_years"], errors="coerce").to_numpy(float)
-    interest, outstanding = fm.loan_schedule(principal, loan_rate, term, horizon)
-    catalogue = (rows["innovation_catalogue"] == "yes").to_numpy()
-    cat_invest = np.bincount(code, weights=np.where(catalogue, rows["investment_cny"].fillna(
-        0.0), 0.0), minlength=p_count)
-    lease = pd.to_numeric(projects["lease_equipment_cny"], errors="coerce").to_numpy(float)
-
-    depreciation_life = np.where(rows_with_measure(out["measure"], "refresh_it"),
-                                 parameter(tables, "depreciation_years", "electronic"),
-                                 parameter(tables, "depreciation_years", "machinery"))
-    listing = []
-    for rule in rules.itertuples(index=False):
-        n_years = 0 if pd.isna(rule.years) else int(rule.years)
-        rate = float(rule.rate) if not pd.isna(rule.rate) else np.nan
-        if rule.level == "asset":
-            dates = (row_date if rule.date_basis == "asset"
-                     else pd.Series(project_date.to_numpy()[code], index=rows.index))
-            verdict = _evaluate(rule, rows, dates)
-            base, base_need = _asset_base(rule.base, rows)
-            if rule.kind == "tax_timing":  # worth the present value of deducting at once
-                amount = fm.one_off_deduction_value(base, eit_rate[code], discount_rate,
-                                                    depreciation_life)
-            else:
-                amount = rate * base
-            if not pd.isna(rule.cap_share_of_investment):
-                amount = np.minimum(amount, float(rule.cap_share_of_investment)
-                                 * rows["investment_cny"].to_numpy(float))
-            needs = np.where(verdict.needs == "", base_need,
-                             np.where(base_need == "", verdict.needs,
-                                      verdict.needs + ", " + base_need))
-            applies = verdict.ok & (base_need == "")
-            needing = ~verdict.failed & ~applies
-            got = np.bincount(code, weights=np.where(applies, np.nan_to_num(amount), 0.0),
-                              minlength=p_count)
-            potential = np.bincount(code, weights=np.where(needing, np.nan_to_num(amount), 0.0),
-                                    minlength=p_count)
-            n_ok = np.bincount(code, weights=applies, minlength=p_count)
-            n_need = np.bincount(code, weights=needing, minlength=p_count)
-            n_all = np.bincount(code, minlength=p_count)
-            any_ok, any_need = n_ok > 0, n_need > 0
-            why_p = _first_text(code, p_count, verdict.why, applies, verdict.failed)
-            needs_p = _first_text(code, p_count, needs, needing, needing)
-            rows_text = [f"{a:.0f} matched / {b:.0f} need inputs / {c - a - b:.0f} not"
-                         for a, b, c in zip(n_ok, n_need, n_all, strict=True)]
-            status = np.where(any_ok, "applies", np.where(any_need, "needs", "not applicable"))
-            base_total = got
-        else:
-            verdict = _evaluate(rule, projects, project_date)
-            base, base_need = _project_base(rule.base, n_years, invest_p, lease, interest,
-                                            outstanding, cat_invest, principal, loan_rate)
-            amount = rate * base
-            needs_p = np.where(verdict.needs == "", base_need,
-                               np.where(base_need == "", verdict.needs,
-                                        verdict.needs + ", " + base_need))
-            status = np.where(verdict.failed, "not applicable",
-                              np.where(needs_p == "", "applies", "needs"))
-            why_p = verdict.why
-            got = np.where(status == "applies", np.nan_to_num(amount), 0.0)
-            potential = np.where(status == "needs", amount, np.nan)
-            rows_text = [""] * p_count
-            base_total = got
-        # the project's investment threshold and share-of-investment cap
-        if not pd.isna(rule.min_project_investment_cny):
-            low = invest_p < float(rule.min_project_investment_cny)
-            unknown = np.isnan(invest_p)
-            threshold = f"project investment ≥ {float(rule.min_project_investment_cny):,.0f} CNY"
-            fail = low & (status != "not applicable")
-            why_p = np.where(fail, threshold + " not met (" + pd.Series(invest_p).map(
-                "{:,.0f}".format).to_numpy(object) + ")", why_p)
-            status = np.where(fail, "not applicable", status)
-            needs_p = np.where(unknown & (status != "not applicable"),
-                               np.where(needs_p == "", "investment_cny", needs_p + ", "
-                                        "investment_cny"), needs_p)
-            needs_p = np.array([", ".join(dict.fromkeys(t.split(", "))) if t else t
-                                for t in needs_p], dtype=object)  # one entry per project
-            status = np.where(unknown & (status == "applies"), "needs", status)
-            why_p = np.where(status == "applies", why_p + "; " + threshold, why_p)
-        if rule.level == "project" and not pd.isna(rule.cap_share_of_investment):
-            base_total = np.minimum(base_total, float(rule.cap_share_of_investment) * invest_p)
-        capped = base_total
-        if not pd.isna(rule.cap_cny):
-            capped = np.minimum(capped, float(rule.cap_cny))
-            potential = np.minimum(potential, float(rule.cap_cny))
-        capped = np.where(status == "applies", capped, 0.0)
-        listing.append(pd.DataFrame({
-            "project_id": projects.index, "plant_id": projects["plant_id"].to_numpy(object),
-            "rule_id": rule.rule_id, "program": rule.program, "name": rule.name,
-            "name_zh": getattr(rule, "name_zh", ""), "kind": rule.kind,
-            "stack_group": rule.stack_group, "stack_rule": rule.stack_rule,
-            "status": status, "amount_cny": capped, "uncapped_cny": base_total,
-            "potential_cny": np.where(status == "needs", potential, np.nan),
-            "why": np.where(status == "needs", "", why_p), "needs": np.where(
-                status == "needs", needs_p, ""), "rows": rows_text,
-            "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
-            "years": n_years, "base": rule.base, "rate": rate,
-            "document": rule.document, "clause": rule.clause, "valid_from": rule.valid_from,
-            "valid_to": rule.valid_to, "confidence": rule.confidence,
-            "verify": np.where(str(rule.primary_text) == "yes", "", VERIFY),
-            "note": getattr(rule, "note", ""),
-        }))
+    ctx = _context(out, projects, tables, log, year, discount_rate, horizon)
+    listing = [_listing_rows(rule, _asset_rule(rule, ctx) if rule.level == "asset"
+                             else _project_rule(rule, ctx), ctx)
+               for rule in rules.itertuples(index=False)]  # tens of rules, not assets
     table = pd.concat(listing, ignore_index=True) if listing else pd.DataFrame()
     table = _enterprise_caps(table)
-    table = _tax_credit(table, projects, tables)
+    table = _tax_credit(table, ctx.projects, tables)
     table = _stack(table)
-    flows = _flows(table, projects, interest, outstanding, horizon, tables, discount_rate)
+    flows = _flows(table, ctx.projects, ctx.interest, ctx.outstanding, horizon, tables,
+                   discount_rate)
     totals = pd.DataFrame({
         "incentives_cny": table[table["kind"] != "tax_timing"].groupby("project_id")[
             "counted_cny"].sum(),
         "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
-    }).reindex(projects.index).fillna(0.0)
-    listing_out = table[[c for c in LISTING_COLUMNS if c in table.columns]]
-    return listing_out, flows, totals, []
+    }).reindex(ctx.projects.index).fillna(0.0)
+    return table[[c for c in LISTING_COLUMNS if c in table.columns]], flows, totals, []
 
 
-def _first_text(code, n, text, primary, secondary) -> np.ndarray:
-    """Per project, the text of its first row in ``primary`` (else in ``secondary``)."""
-    out = np.full(n, "", dtype=object)
-    for mask in (secondary, primary):  # primary written last wins
-        idx = np.flatnonzero(mask)
-        first = pd.Series(idx).groupby(code[idx]).first() if len(idx) else pd.Series(dtype=int)
-        out[first.index.to_numpy()] = text[first.to_numpy()]
-    return out
+def _context(out, projects, tables, log, year, discount_rate, horizon) -> _Context:
+    rows = row_attributes(out, tables, log)
+    code = pd.Index(projects.index).get_indexer(out["project_id"])
+    for name in PROJECT_FIELDS:  # asset rules may test project attributes
+        rows[name] = projects[name].to_numpy(object)[code]
+    january = pd.Timestamp(year=year, month=1, day=1)
+    row_date = (pd.to_datetime(out["in_service_date"]).fillna(january)
+                if "in_service_date" in out.columns else pd.Series(january, index=out.index))
+
+    def number(name: str) -> np.ndarray:
+        return pd.to_numeric(projects[name], errors="coerce").to_numpy(float)
+
+    principal, loan_rate = number("loan_principal_cny"), number("loan_rate")
+    interest, outstanding = fm.loan_schedule(principal, loan_rate, number("loan_term_years"),
+                                             horizon)
+    # a project buys catalogue products when any row says so; with none said yes and some
+    # blank it is unknown, and the amount it would give counts the blank rows too
+    n = len(projects)
+    flag = rows["innovation_catalogue"]
+    invest_rows = rows["investment_cny"].fillna(0.0).to_numpy()
+    said_yes = flag.eq("yes").to_numpy(bool)
+    blank = flag.isna().to_numpy()
+    any_yes = np.bincount(code, weights=said_yes, minlength=n) > 0
+    any_blank = np.bincount(code, weights=blank, minlength=n) > 0
+    projects["innovation_catalogue"] = np.where(any_yes, "yes",
+                                                np.where(any_blank, None, "no"))
+    catalogue = np.where(any_yes, np.bincount(code, weights=invest_rows * said_yes, minlength=n),
+                         np.bincount(code, weights=invest_rows * blank, minlength=n))
+    eit_rate = pd.Series(number("eit_rate")).fillna(
+        parameter(tables, "eit_rate", "standard")).to_numpy(float)
+    life = np.where(rows_with_measure(out["measure"], "refresh_it"),
+                    parameter(tables, "depreciation_years", "electronic"),
+                    parameter(tables, "depreciation_years", "machinery"))
+    return _Context(rows, projects, code, row_date, projects["date"],
+                    projects["investment_cny"].to_numpy(float), number("lease_equipment_cny"),
+                    principal, loan_rate, interest, outstanding, catalogue, eit_rate, life,
+                    discount_rate)
+
+
+def _asset_rule(rule, ctx: _Context) -> _Outcome:
+    """An equipment rule: evaluated on every row, summed per project."""
+    code, n = ctx.code, ctx.n
+    dates = (ctx.row_date if rule.date_basis == "asset"
+             else pd.Series(ctx.project_date.to_numpy()[code], index=ctx.rows.index))
+    verdict = _evaluate(rule, ctx.rows, dates)
+    base, base_need = _asset_base(rule.base, ctx.rows)
+    if rule.kind == "tax_timing":  # worth the present value of deducting at once
+        amount = fm.one_off_deduction_value(base, ctx.eit_rate[code], ctx.discount_rate,
+                                            ctx.depreciation_life)
+    else:
+        amount = float(rule.rate) * base
+    if not pd.isna(rule.cap_share_of_investment):
+        amount = np.minimum(amount, float(rule.cap_share_of_investment)
+                            * ctx.rows["investment_cny"].to_numpy(float))
+    applies = verdict.ok & (base_need == "")
+    needing = ~verdict.failed & ~applies
+    got = np.bincount(code, weights=np.where(applies, np.nan_to_num(amount), 0.0), minlength=n)
+    potential = np.bincount(code, weights=np.where(needing, np.nan_to_num(amount), 0.0),
+                            minlength=n)
+    n_ok = np.bincount(code, weights=applies, minlength=n)
+    n_need = np.bincount(code, weights=needing, minlength=n)
+    n_all = np.bincount(code, minlength=n)
+    any_ok = n_ok > 0
+    why = np.where(any_ok, verdict.matched(), "")
+    shown = _first_row(code, n, verdict.failed & ~any_ok[code])
+    why[shown >= 0] = verdict.why(shown[shown >= 0])
+    shown = _first_row(code, n, needing)
+    needs = np.full(n, "", dtype=object)
+    needs[shown >= 0] = _join(verdict.needs(shown[shown >= 0]), base_need[shown[shown >= 0]])
+    status = np.where(any_ok, "applies", np.where(n_need > 0, "needs", "not applicable"))
+    rows_text = [f"{a:.0f} matched / {b:.0f} need inputs / {c - a - b:.0f} not"
+                 for a, b, c in zip(n_ok, n_need, n_all, strict=True)]
+    return _Outcome(status, got, got, np.where(n_need > 0, potential, np.nan), why, needs,
+                    rows_text)
+
+
+def _project_rule(rule, ctx: _Context) -> _Outcome:
+    """A project rule: evaluated on the project's attributes, with its investment threshold
+    and share-of-investment cap."""
+    verdict = _evaluate(rule, ctx.projects, ctx.project_date)
+    base, base_need = _project_base(rule.base, 0 if pd.isna(rule.years) else int(rule.years),
+                                    ctx)
+    amount = float(rule.rate) * base
+    every = np.arange(ctx.n)
+    needs = _join(verdict.needs(every), base_need)
+    status = np.where(verdict.failed, "not applicable",
+                      np.where(needs == "", "applies", "needs"))
+    why = np.where(verdict.ok, verdict.matched(), "")
+    why[verdict.failed] = verdict.why(every[verdict.failed])
+    if not pd.isna(rule.min_project_investment_cny):
+        status, why, needs = _threshold(float(rule.min_project_investment_cny), ctx.investment,
+                                        status, why, needs)
+    uncapped = np.where(status == "applies", np.nan_to_num(amount), 0.0)
+    got = uncapped
+    potential = np.where(status == "needs", amount, np.nan)
+    if not pd.isna(rule.cap_share_of_investment):
+        share = float(rule.cap_share_of_investment) * ctx.investment
+        got, potential = np.minimum(got, share), np.minimum(potential, share)
+    return _Outcome(status, got, uncapped, potential, why, needs, [""] * ctx.n)
+
+
+def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
+    """A project investment threshold: below it the rule does not apply; unknown, it needs
+    investment_cny."""
+    text = f"project investment ≥ {minimum:,.0f} CNY"
+    low = (investment < minimum) & (status != "not applicable")
+    shown = pd.Series(investment).map("{:,.0f}".format).to_numpy(object)
+    why = np.where(low, text + " not met (" + shown + ")", why)
+    status = np.where(low, "not applicable", status)
+    unknown = np.isnan(investment) & (status != "not applicable")
+    needs = np.where(unknown, _join(needs, np.where(unknown, "investment_cny", "")), needs)
+    needs = np.array([", ".join(dict.fromkeys(t.split(", "))) if t else t for t in needs],
+                     dtype=object)  # investment_cny once, when the base also needs it
+    status = np.where(unknown & (status == "applies"), "needs", status)
+    why = np.where(status == "applies", why + "; " + text, why)
+    return status, why, needs
+
+
+def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
+    """The rule's listing rows, one per project, with its CNY cap applied."""
+    amount, potential = outcome.amount, outcome.potential
+    if not pd.isna(rule.cap_cny):
+        amount = np.minimum(amount, float(rule.cap_cny))
+        potential = np.minimum(potential, float(rule.cap_cny))
+    status = outcome.status
+    return pd.DataFrame({
+        "project_id": ctx.projects.index, "plant_id": ctx.projects["plant_id"].to_numpy(object),
+        "rule_id": rule.rule_id, "program": rule.program, "name": rule.name,
+        "name_zh": getattr(rule, "name_zh", ""), "kind": rule.kind,
+        "stack_group": rule.stack_group, "stack_rule": rule.stack_rule,
+        "status": status, "amount_cny": np.where(status == "applies", amount, 0.0),
+        "uncapped_cny": outcome.uncapped, "potential_cny": potential,
+        "why": np.where(status == "needs", "", outcome.why),
+        "needs": np.where(status == "not applicable", "", outcome.needs),
+        "rows": outcome.rows,
+        "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
+        "years": 0 if pd.isna(rule.years) else int(rule.years), "base": rule.base,
+        "rate": float(rule.rate), "document": rule.document,
+        "clause": "" if pd.isna(rule.clause) else rule.clause, "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to, "confidence": rule.confidence,
+        "verify": np.where(str(rule.primary_text) == "yes", "", VERIFY),
+        "note": getattr(rule, "note", ""),
+    })
+
+
+def _first_row(code: np.ndarray, n: int, mask: np.ndarray) -> np.ndarray:
+    """Per project, the position of its first row in ``mask``; −1 when none."""
+    first = np.full(n, -1)
+    idx = np.flatnonzero(mask)[::-1]  # written last to first: the first row wins
+    first[code[idx]] = idx
+    return first
+
+
+def _join(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Element-wise ", "-join of two text arrays, blanks skipped."""
+    return np.array([", ".join(t for t in (a, b) if t) for a, b in zip(left, right,
+                                                                       strict=True)],
+                    dtype=object)
 
 
 def _asset_base(base: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The base of an equipment rule for each row: its investment, or its rated kW (kVA)
+    times its quantity."""
     column = {"asset_investment": "investment_cny", "rated_power_kw": "rated_power_kw",
               "rated_kva": "rated_kva"}[base]
     values = rows[column].to_numpy(float)
+    if column != "investment_cny":
+        values = values * rows["quantity"].to_numpy(float)
     return values, np.where(np.isnan(values), column, "")
 
 
-def _project_base(base, years, invest, lease, interest, outstanding, cat_invest, principal,
-                  loan_rate):
+def _project_base(base: str, years: int, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """The base of a project rule per project, and the input each project lacks for it."""
+    invest = ctx.investment
     blank = np.full(len(invest), "", dtype=object)
     if base == "project_investment":
         return invest, np.where(np.isnan(invest), "investment_cny", blank)
     if base == "lease_equipment":
-        return lease, np.where(np.isnan(lease), "lease_equipment_cny", blank)
-    paid = interest[:, :years].sum(axis=1)
-    no_loan = np.where(np.isnan(principal), np.where(np.isnan(loan_rate),
-                       "loan_principal_cny, loan_rate", "loan_principal_cny"),
-                       np.where(np.isnan(loan_rate), "loan_rate", blank))
+        return ctx.lease, np.where(np.isnan(ctx.lease), "lease_equipment_cny", blank)
+    paid = ctx.interest[:, :years].sum(axis=1)
+    no_principal, no_rate = np.isnan(ctx.principal), np.isnan(ctx.loan_rate)
+    no_loan = _join(np.where(no_principal, "loan_principal_cny", blank),
+                    np.where(no_rate, "loan_rate", blank))
     if base == "loan_interest":
         return paid, no_loan
     if base == "catalogue_loan_interest":
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.clip(cat_invest / invest, 0.0, 1.0)
-        return paid * share, np.where(np.isnan(invest), "investment_cny", no_loan)
+            share = np.clip(ctx.catalogue_investment / invest, 0.0, 1.0)
+        return paid * share, np.where(np.isnan(invest), _join(no_loan, np.where(
+            np.isnan(invest), "investment_cny", blank)), no_loan)
     if base == "loan_principal":
-        owed = outstanding[:, :years].sum(axis=1)
-        return owed, np.where(np.isnan(owed), "loan_principal_cny", blank)
+        owed = ctx.outstanding[:, :years].sum(axis=1)
+        return owed, np.where(no_principal, "loan_principal_cny", blank)
     raise ValueError(f"unknown base {base}")
 
 

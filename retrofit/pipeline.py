@@ -207,8 +207,10 @@ def estimate(
     _conversion_caveats(log, equal, basis)
     rate = (discount_rate if discount_rate is not None
             else finance.parameter(tabs, "discount_rate", "default"))
-    finance.asset_finance(out, tabs, log, discount_rate=rate, file=meta.path,
-                          header_map=meta.header_map)
+    issues = finance.asset_finance(out, tabs, log, discount_rate=rate, file=meta.path,
+                                   header_map=meta.header_map)
+    if issues:
+        raise InventoryError(issues[:max_errors], total=len(issues))
     listing = flows = totals = None
     if rules is not None:
         listing, flows, totals, issues = evaluate(

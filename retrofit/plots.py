@@ -668,6 +668,7 @@ def plot_abatement_curve(
     goal_value: float | None = None,
     goal_label: str | None = None,
     ylabel: str | None = None,
+    note: str | None = None,
 ) -> Axes:
     """Saving-capacity supply curve: measures as bars of width tce/yr and height cost, cheapest
     first (a marginal abatement cost curve).
@@ -690,6 +691,8 @@ def plot_abatement_curve(
     ylabel : str, optional
         Y-axis label; by default "investment per tce/yr of saving capacity [CNY per tce/yr]"
         (en) or "单位节能能力投资 [元/(tce/年)]" (zh).
+    note : str, optional
+        A line of text in the top right corner (e.g. a goal too far right to draw).
 
     Returns
     -------
@@ -748,6 +751,9 @@ def plot_abatement_curve(
     ax.set_title(_title(text, "mac_title", basis_note))
     if len(labels) <= 15:
         ax.legend(loc="upper left", fontsize="small")
+    if note is not None:
+        ax.annotate(text.clean(note), xy=(0.99, 0.97), xycoords="axes fraction", ha="right",
+                    va="top", fontsize="small")
     text.apply(ax)
     return ax
 
@@ -844,7 +850,7 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
     Parameters
     ----------
     curve : pandas.DataFrame
-        One scope of :func:`retrofit.finance.supply_curve`: ``asset_id``, ``measure``,
+        :func:`retrofit.finance.supply_curve`, or its rows of one plant: ``asset_id``, ``measure``,
         ``coal_saved_tce`` [tce/yr], ``cost_of_saved_tce_cny_per_tce`` [CNY/tce] and
         ``annual_cost_saved_cny`` [CNY/yr].
     basis_note : str
@@ -903,9 +909,9 @@ def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
     plants = result.plants.set_index("plant_id")
     line = (plants["plant_energy_tce"] * plants["bai_yi_target_share"]).astype(float)
     goal = result.assumptions.get("goals", {}).get("energy_saving_cumulative", {})
-    scopes = ["all", *curve.loc[curve["scope"] != "all", "scope"].unique()[:max_plants]]
+    scopes = ["all", *curve["plant_id"].unique()[:max_plants]]
     for scope in scopes:
-        part = curve[curve["scope"] == scope]
+        part = curve if scope == "all" else curve[curve["plant_id"] == scope]
         if scope == "all":
             known = line.dropna()
             ax = plot_supply_curve(

@@ -32,6 +32,7 @@ from .conversion import BASIS_NAMES_ZH
 from .exceptions import InventoryError, InventoryIssue
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
 from .inventory import Inventory, previous_year_energy, read_plants
+from .models import finance as fm
 from .reference import Tables
 from .results import (
     EstimateResult,
@@ -57,7 +58,8 @@ SUM_COLUMNS = ("assets", "in_service_defaulted", "baseline_energy_kwh", "retrofi
                "coal_saved_tce_equal_value", "co2_avoided_t", "retrofitted_motor_kw",
                "it_renewed_kw", "piles_replaced")
 #: Money columns: a total is null when any row lacks the value (counted in ``<name>_missing``)
-NULLABLE_COLUMNS = ("cost_saved_cny", "load_shift_cost_saved_cny", "investment_cny")
+NULLABLE_COLUMNS = ("cost_saved_cny", "load_shift_cost_saved_cny", "investment_cny",
+                    "annualised_investment_cny")
 #: Per-asset yes/no results of asset rules, counted true and false
 RULE_FLAGS = ("meets_shanghai_pue", "bai_yi_closure_profile")
 ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoided_t": "t CO2"}
@@ -111,7 +113,10 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
     for c in SUM_COLUMNS[2:]:
         cols[c] = _numbers(a, c).fillna(0.0).to_numpy() if c in a.columns else np.zeros(n)
     for c in NULLABLE_COLUMNS:
-        values = _numbers(a, c) if c in a.columns else pd.Series(np.nan, index=a.index)
+        if c == "annualised_investment_cny":
+            values = _annualised_investment(a)
+        else:
+            values = _numbers(a, c) if c in a.columns else pd.Series(np.nan, index=a.index)
         cols[c] = values.fillna(0.0).to_numpy()
         cols[f"{c}_missing"] = values.isna().to_numpy(dtype=float)
     for flag in RULE_FLAGS:
@@ -128,6 +133,16 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
     cols["plant_energy_min_tce"] = energy.to_numpy()
     cols["plant_energy_max_tce"] = energy.to_numpy()
     return combine([pd.DataFrame(cols)], years)
+
+
+def _annualised_investment(a: pd.DataFrame) -> pd.Series:
+    """investment_cny × CRF(discount_rate, lifetime_years) per row [CNY/yr]; NaN when the
+    investment or the life is unknown."""
+    if not {"investment_cny", "lifetime_years", "discount_rate"} <= set(a.columns):
+        return pd.Series(np.nan, index=a.index)
+    crf = fm.capital_recovery_factor(_numbers(a, "discount_rate").to_numpy(),
+                                     _numbers(a, "lifetime_years").to_numpy())
+    return pd.Series(_numbers(a, "investment_cny").to_numpy() * crf, index=a.index)
 
 
 def _measure_type(assets: pd.DataFrame) -> np.ndarray:
@@ -288,7 +303,7 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
         trajectory=trajectory,
         goals=goals,
         bai_yi=bai_yi,
-        abatement=_abatement(summary),
+        abatement=_abatement(summary, pack),
         files=files if files is not None else pd.DataFrame(),
         assumptions=run,
         caveats=caveats,
@@ -517,14 +532,28 @@ def _by_measure(summary: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("coal_saved_tce", ascending=False).reset_index()
 
 
-def _abatement(summary: pd.DataFrame) -> pd.DataFrame:
-    """Investment per tce/yr of saving capacity by measure type, rows with investment only."""
-    known = summary[summary["investment_cny_missing"] == 0]
-    per = known.groupby("measure_type")[["investment_cny", "coal_saved_tce", "assets"]].sum()
+def _abatement(summary: pd.DataFrame, pack: GoalPack) -> pd.DataFrame:
+    """Conservation supply curve by measure type: levelised cost of saved tce
+    (Σ investment × CRF ÷ Σ tce/yr), rows with investment and life only, cheapest first, with
+    the pack's cumulative tce goal as ``goal_line_tce``."""
+    known = summary[(summary["investment_cny_missing"] == 0)
+                    & (summary["annualised_investment_cny_missing"] == 0)]
+    cols = ["investment_cny", "annualised_investment_cny", "coal_saved_tce", "assets",
+            "cost_saved_cny", "cost_saved_cny_missing"]
+    per = known.groupby("measure_type")[cols].sum()
     per = per[per["coal_saved_tce"] > 0]
-    per["cost_per_tce_cny"] = per["investment_cny"] / per["coal_saved_tce"]
+    per["cost_per_tce_cny"] = per["annualised_investment_cny"] / per["coal_saved_tce"]
+    per["net_cost_per_tce_cny"] = np.where(
+        per["cost_saved_cny_missing"] == 0,
+        (per["annualised_investment_cny"] - per["cost_saved_cny"]) / per["coal_saved_tce"],
+        np.nan)
+    per["investment_per_tce_cny"] = per["investment_cny"] / per["coal_saved_tce"]
+    per = per.drop(columns=["cost_saved_cny", "cost_saved_cny_missing"])
     per = per.sort_values("cost_per_tce_cny").reset_index()
     per["cumulative_tce"] = per["coal_saved_tce"].cumsum()
+    goal = pack.of_kind("cumulative")
+    goal = goal[goal["counts"] == "coal_saved_tce"]
+    per["goal_line_tce"] = float(goal["value"].iloc[0]) if len(goal) else np.nan
     return per.rename(columns={"measure_type": "label", "coal_saved_tce": "saved_tce"})
 
 
@@ -876,11 +905,25 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
         figures["bai_yi_ranking"] = plots.plot_bai_yi_ranking(
             ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang)
     if len(result.abatement):
-        # no goal line: a city goal dwarfs any one portfolio's curve and would flatten it
+        curve = result.abatement
+        goal = float(curve["goal_line_tce"].iloc[0])
+        width = float(curve["saved_tce"].sum())
+        # a city goal far beyond the curve would flatten it: then it is named, not drawn
+        drawn = np.isfinite(goal) and goal <= GOAL_LINE_MAX_WIDTHS * width
+        note = (_GOAL_BEYOND.get(lang, _GOAL_BEYOND["en"]).format(goal=goal, times=goal / width)
+                if np.isfinite(goal) and not drawn else None)
         figures["abatement_curve"] = plots.plot_abatement_curve(
-            result.abatement[["label", "saved_tce", "cost_per_tce_cny"]],
-            basis_note=basis_note, lang=lang)
+            curve[["label", "saved_tce", "cost_per_tce_cny"]], basis_note=basis_note, lang=lang,
+            goal_value=goal if drawn else None, note=note,
+            ylabel=_LEVELISED_LABEL.get(lang, _LEVELISED_LABEL["en"]))
     return figures
+
+
+#: Draw the goal line on the supply curve when the goal is within this many curve widths.
+GOAL_LINE_MAX_WIDTHS = 3.0
+_LEVELISED_LABEL = {"en": "levelised cost of saved coal [CNY/tce]", "zh": "节能平准化成本 [元/tce]"}
+_GOAL_BEYOND = {"en": "goal {goal:,.0f} tce → {times:,.0f}× this curve's width",
+                "zh": "目标 {goal:,.0f} tce → 为本曲线宽度的 {times:,.0f} 倍"}
 
 
 def write_plots(result: PortfolioResult, folder: str | Path, *, lang: str = "en"

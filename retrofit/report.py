@@ -30,6 +30,13 @@ LABELS = {
         "of": "of", "by": "by",
         "dc_line": "data centres: {rows}, above Shanghai's PUE limit after retrofit: {above}, "
                    "matching the 百一 closure profile: {closure}",
+        "projects": "Projects (discount rate {rate:.1%}; life per measure from "
+                    "measure_lifetimes unless given)",
+        "project_id": "project", "investment_cny": "invest CNY",
+        "annual_cost_saved_cny": "CNY/yr", "npv_cny": "NPV CNY", "irr": "IRR",
+        "cost_of_saved_tce_cny_per_tce": "CNY/tce", "finance_status": "status",
+        "incentives_cny": "incentives CNY", "payback_after_incentives_years": "payback after",
+        "npv_after_incentives_cny": "NPV after",
     },
     "zh": {
         "plants": "企业汇总（百一：按所列措施估算，非核定节能量）",
@@ -53,9 +60,17 @@ LABELS = {
         "energy_saving_cumulative": "年节约标准煤",
         "of": "/", "by": "目标年",
         "dc_line": "数据中心：{rows} 个，改造后PUE高于上海要求：{above} 个，符合百一关停并转条件：{closure} 个",
+        "projects": "项目经济性（折现率 {rate:.1%}；使用寿命取自 measure_lifetimes，除非另填）",
+        "project_id": "项目", "investment_cny": "投资 元", "annual_cost_saved_cny": "节约 元/年",
+        "npv_cny": "净现值 元", "irr": "内部收益率", "cost_of_saved_tce_cny_per_tce": "元/tce",
+        "finance_status": "状态", "incentives_cny": "政策支持 元",
+        "payback_after_incentives_years": "享受政策后回收期", "npv_after_incentives_cny": "享受政策后净现值",
     },
 }
 
+PROJECT_VIEW = ["project_id", "investment_cny", "annual_cost_saved_cny", "payback_years",
+                "npv_cny", "irr", "cost_of_saved_tce_cny_per_tce", "incentives_cny",
+                "payback_after_incentives_years", "npv_after_incentives_cny", "finance_status"]
 PLANT_VIEW = ["plant_id", "plant_name", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
               "plant_energy_tce", "saving_share", "bai_yi_status", "shortfall_tce"]
 ASSET_VIEW = ["plant_id", "asset_id", "category", "measure", "quantity", "rated_power_kw", "load_factor",
@@ -102,6 +117,15 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             lines.append(labels["dc_line"].format(rows=d["rows"],
                                                   above=d["above_shanghai_pue_limit_after_retrofit"],
                                                   closure=d["bai_yi_closure_profile"]))
+        lines.append("")
+    if result.projects is not None and len(result.projects):
+        lines.append("== " + labels["projects"].format(
+            rate=result.assumptions["finance"]["discount_rate"]) + " ==")
+        view = result.projects[[c for c in PROJECT_VIEW if c in result.projects.columns]]
+        shown = _fmt(view.head(max_rows))
+        if "irr" in shown.columns:
+            shown["irr"] = [_pct(x) for x in view["irr"].head(max_rows)]
+        lines.append(shown.rename(columns=labels).to_string(index=False))
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
@@ -243,14 +267,15 @@ INCENTIVE_LABELS = {
            "not applicable": "not applicable", "total": "counted incentives: {v} CNY",
            "potential": "would give up to {v} CNY", "hidden": "{n} rules did not apply "
            "(--all lists each with its reason): {reasons}",
-           "conf": "confidence"},
+           "conf": "confidence", "cny": "CNY",
+           "verify": "verify against the official text before applying"},
     "zh": {"title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
            "project": "项目 {p}（企业 {plant}）：投资 {inv}；回收期 {pb} → 享受政策后 {pba} 年；"
                       "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
            "applies": "适用", "superseded": "就高不重复未计", "needs": "需补充信息",
            "not applicable": "不适用", "total": "计入的政策支持：{v} 元",
            "potential": "如满足条件最多 {v} 元", "hidden": "{n} 条政策不适用（--all 逐条列出原因）：{reasons}",
-           "conf": "可信度"},
+           "conf": "可信度", "cny": "元", "verify": "依据二手来源，申报前请核对官方原文"},
 }
 
 
@@ -281,9 +306,10 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
             irr=_pct(project.irr), irra=_pct(project.irr_after_incentives)))
         rules = listing[listing["project_id"] == project.project_id]
         for row in rules[rules["status"].isin(["applies", "superseded"])].itertuples():
-            verify = f" — {row.verify}" if row.verify else ""
+            verify = f" — {words['verify']}" if row.verify else ""
             lines.append(f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
-                         f"{_money(row.amount_cny)} CNY ({words['conf']} {row.confidence})"
+                         f"{_money(row.amount_cny)} {words['cny']} ({words['conf']} "
+                         f"{row.confidence})"
                          f"{verify}\n      {row.document} {row.clause}; {row.why}")
         for row in rules[rules["status"] == "needs"].itertuples():
             potential = ("; " + words["potential"].format(v=_money(row.potential_cny))

@@ -265,3 +265,81 @@ def test_subsidy_never_raises_payback_and_is_not_counted_without_policy():
     assert project["npv_after_incentives_cny"] == pytest.approx(
         project["npv_cny"] + 10_000_000)
     assert np.isfinite(project["cost_of_saved_tce_after_incentives_cny_per_tce"])
+
+
+@pytest.mark.parametrize(("flags", "status", "expected"), [
+    (["yes", "no"], "applies", 0.5 * 3 * 1_000_000 * 0.04 * 0.25),  # 1 of 4 M in the catalogue
+    ([None, "no"], "needs", 0.5 * 3 * 1_000_000 * 0.04 * 0.25),     # would give the same
+    (["no", "no"], "not applicable", None),
+])
+def test_catalogue_loan_interest_is_the_catalogue_share_of_the_interest(flags, status, expected):
+    rows = [motor_row(asset_id="A", investment_cny=1_000_000, innovation_catalogue=flags[0]),
+            motor_row(asset_id="B", investment_cny=3_000_000, innovation_catalogue=flags[1])]
+    _, listing = run(rows, "shanghai-2024", financing="loan", loan_rate=0.04,
+                     loan_principal_cny=1_000_000)
+    got = rule(listing, "SH-355-CATALOG-LOAN")
+    assert got["status"] == status
+    if status == "applies":
+        assert got["amount_cny"] == pytest.approx(expected)
+    elif status == "needs":
+        assert got["potential_cny"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("lease", "expected"), [
+    (100_000_000, 5_000_000.0),       # 5 % × 100 M: below the cap
+    (400_000_000, 20_000_000.0),      # 5 % × 400 M = 20 M: at the cap
+    (500_000_000, 20_000_000.0),      # 25 M before the cap
+])
+def test_sh355_finance_lease_cap(lease, expected):
+    _, listing = run([motor_row(investment_cny=30_000_000, financing="融资租赁",
+                                lease_equipment_cny=lease)], "shanghai-2024")
+    got = rule(listing, "SH-355-LEASE")
+    assert got["status"] == "applies" and got["amount_cny"] == pytest.approx(expected)
+    assert "rate is a maximum" in got["note"]
+
+
+@pytest.mark.parametrize(("contract", "expected"), [
+    (10_000_000, 3_000_000.0), (200_000_000 / 3, 20_000_000.0), (100_000_000, 20_000_000.0)])
+def test_sh355_sanshou_cap(contract, expected):
+    _, listing = run([motor_row(investment_cny=contract, sanshou="是")],
+                     "shanghai-2024")
+    assert rule(listing, "SH-355-SANSHOU")["amount_cny"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("invest", "expected"), [
+    (10_000_000, 3_000_000.0), (50_000_000 / 3, 5_000_000.0), (30_000_000, 5_000_000.0)])
+def test_sh355_catalogue_lease_cap(invest, expected):
+    _, listing = run([motor_row(investment_cny=invest, innovation_catalogue="yes",
+                                financing="lease", lease_equipment_cny=invest)], "shanghai-2024")
+    assert rule(listing, "SH-355-CATALOG-LEASE")["amount_cny"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("principal", "expected"), [
+    (10_000_000, 0.5 * 3 * 10_000_000 * 0.05),          # 750,000: below the cap
+    (200_000_000 / 3, 5_000_000.0),                       # 0.5 × 3 × 5 % × P = 5 M: at the cap
+    (100_000_000, 5_000_000.0),                           # 7.5 M before the cap
+])
+def test_sh355_catalogue_loan_cap(principal, expected):
+    _, listing = run([motor_row(investment_cny=1_000_000, innovation_catalogue="yes",
+                                financing="loan", loan_principal_cny=principal,
+                                loan_rate=0.05)], "shanghai-2024")
+    assert rule(listing, "SH-355-CATALOG-LOAN")["amount_cny"] == pytest.approx(expected)
+
+
+def test_a_users_policy_pack_is_checked_and_used(tmp_path):
+    from retrofit.reference import load_table
+
+    pack = load_table("policy_shenyang_2025")
+    good = tmp_path / "district.csv"
+    pack.assign(rule_id=pack["rule_id"] + "-D", rate=0.05).to_csv(good, index=False)
+    _, listing = run([motor_row(investment_cny=1_000_000, shenyang_tier="point",
+                                in_service_date="2025-06-01")], str(good))
+    assert rule(listing, "SY-PILOT-POINT-D")["amount_cny"] == pytest.approx(50_000)
+    bad = tmp_path / "bad.csv"
+    pack.assign(kind=["grant", "gift", "grant"], requires=["shenyang_tier=point",
+                                                           "tier ~ line", ""]).to_csv(bad,
+                                                                                     index=False)
+    with pytest.raises(InventoryError) as error:
+        run([motor_row()], str(bad))
+    found = {(i.row, i.column, i.value) for i in error.value.issues}
+    assert (3, "kind", "gift") in found and (3, "requires", "tier ~ line") in found

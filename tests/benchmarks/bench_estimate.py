@@ -232,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix", choices=("motors", "systems", "campus"), default="motors",
                         help="motors only, every kind of motor-system row, or those with data "
                         "halls and charging piles [default motors]")
+    parser.add_argument("--policy", default=None, metavar="PACKS",
+                        help="also check these policy packs (e.g. shanghai-2024,shanghai-2025,"
+                        "shenyang-2025,national), with every project on a 4 %% loan and a "
+                        "tax position, so that the incentive rules do their full work")
     args = parser.parse_args(argv)
 
     if args.keep:
@@ -261,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"floor failed:\n{floor.stderr}", file=sys.stderr)
             return 1
         cmd = [*retrofit_command(), "estimate", str(big), "-o", str(workdir / "out.csv")]
+        if args.policy:
+            cmd += ["--policy", args.policy, "--financing", "loan", "--loan-rate", "0.04",
+                    "--eit-payable", "1000000", "--designation", "shenyang-point"]
         print("timing:", " ".join(cmd), file=sys.stderr)
         ours = measure(cmd, workdir, "retrofit")
         if ours.returncode:
