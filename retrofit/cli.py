@@ -173,11 +173,17 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
     if plots_dir is not None:
         from .plots import write_supply_curves
 
-        written, message = write_supply_curves(result, plots_dir, lang=lang)
-        if message:
-            click.echo(message, err=True)
-        click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+        _write_plots(write_supply_curves, result, plots_dir, lang)
     _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
+
+
+def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
+    """Write a result's figures with ``writer`` and say what was written (and any font
+    fallback) on stderr."""
+    written, message = writer(result, plots_dir, lang=lang)
+    if message:
+        click.echo(message, err=True)
+    click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
 
 
 def _run_estimate(path, *, plants=None, basis="equivalent", region="national", year=None,
@@ -352,10 +358,7 @@ def portfolio(paths, plants, goal_pack, basis, region, year, tariff, table_files
 
     _write(result, output, f"{len(result.plants)} plants")
     if plots_dir is not None:
-        written, message = write_plots(result, plots_dir, lang=lang)
-        if message:
-            click.echo(message, err=True)
-        click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+        _write_plots(write_plots, result, plots_dir, lang)
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
