@@ -120,26 +120,47 @@ def cli() -> None:
     """Estimate energy, standard coal (tce), CO2 and money saved by retrofitting equipment."""
 
 
+def estimate_options(func):
+    """The options of an estimate, shared by estimate, incentives and report."""
+    options = [
+        click.option("--plants", type=click.Path(exists=True, dir_okay=False),
+                     help="Plant table: plant_id, plant_energy_tce, name, region."),
+        click.option("--basis", type=click.Choice(["equivalent", "equal-value"]),
+                     default="equivalent", show_default=True,
+                     help="tce basis of the headline coal_saved_tce: equivalent (当量值) or "
+                     "equal-value (等价值). Both are always in the output."),
+        click.option("--region", default="national", show_default=True,
+                     help="Grid CO2 factor and 等价值 region (see `retrofit show-table "
+                     "regions`)."),
+        click.option("--year", type=click.IntRange(2000, 2100), default=None,
+                     help="Accounting year of the savings (default: this year); 等价值 uses "
+                     "year − 1; rows without in_service_date meet the policy windows on "
+                     "1 January of it."),
+        click.option("--equal-value-factor", type=float, default=None,
+                     help="Override the 等价值 factor [kgce/kWh], e.g. 0.3."),
+        click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
+                     help="Use your own file for a reference table (result marked "
+                     "non-standard)."),
+        click.option("--strict", is_flag=True,
+                     help="Treat every default for a blank cell as an error."),
+        click.option("--tariff", default=None, metavar="CLASS",
+                     help="Shanghai time-of-use tariff for rows without tariff_class: "
+                     "large_industry_two_part (大工业两部制), general_two_part, single_part; "
+                     "prices are then read as flat-period (平段) prices."),
+        click.option("--uncertainty", "draws", type=click.IntRange(1), default=None,
+                     metavar="N", help="Monte Carlo draws: P10/P50/P90 of savings per plant "
+                     "and in all, the probability of meeting 百一, a tornado of the inputs "
+                     "(distributions: table uncertainty_distributions)."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed of the Monte Carlo (same seed and N, same numbers)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return input_options(money_options(func))
+
+
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
-              help="Plant table: plant_id, plant_energy_tce, name, region.")
-@click.option("--basis", type=click.Choice(["equivalent", "equal-value"]), default="equivalent",
-              show_default=True, help="tce basis of the headline coal_saved_tce: equivalent "
-              "(当量值) or equal-value (等价值). Both are always in the output.")
-@click.option("--region", default="national", show_default=True,
-              help="Grid CO2 factor and 等价值 region (see `retrofit show-table regions`).")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None,
-              help="Accounting year of the savings (default: this year); 等价值 uses year − 1.")
-@click.option("--equal-value-factor", type=float, default=None,
-              help="Override the 等价值 factor [kgce/kWh], e.g. 0.3.")
-@click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
-              help="Use your own file for a reference table (result marked non-standard).")
-@click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
-@click.option("--tariff", default=None, metavar="CLASS",
-              help="Shanghai time-of-use tariff for rows without tariff_class: "
-              "large_industry_two_part (大工业两部制), general_two_part, single_part; prices "
-              "are then read as flat-period (平段) prices.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="What to print on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -147,26 +168,16 @@ def cli() -> None:
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the terminal table and the plots.")
 @click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
-              help="Folder for the conservation supply curves (PNG and SVG).")
-@money_options
-@input_options
+              help="Folder for the conservation supply curves and, with --uncertainty, the "
+              "tornado (PNG and SVG).")
+@estimate_options
 @_data_errors
-def estimate(path, plants, basis, region, year, equal_value_factor, table_files, strict, tariff,
-             fmt, output, lang, plots_dir, discount_rate, policy, financing, loan_rate,
-             loan_term_years, eit_payable_cny, eit_rate, designations, encoding, sheet,
-             max_errors):
+def estimate(path, fmt, output, lang, plots_dir, **options):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
-
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
                                  param_hint="-o/--output")
-    result = _run_estimate(path, plants=plants, basis=basis, region=region, year=year,
-                           equal_value_factor=equal_value_factor, table_files=table_files,
-                           strict=strict, tariff=tariff, discount_rate=discount_rate,
-                           policy=policy, eligibility=_eligibility(
-                               financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate,
-                               designations),
-                           encoding=encoding, sheet=sheet, max_errors=max_errors)
+    result = _run_estimate(path, **options)
     from .report import render_table
 
     _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
@@ -175,6 +186,38 @@ def estimate(path, plants, basis, region, year, equal_value_factor, table_files,
 
         _write_plots(write_supply_curves, result, plots_dir, lang)
     _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="report.html (one self-contained page, prints on A4) or report.xlsx (the "
+              "auditor's workbook with formulas).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the report.")
+@estimate_options
+@_data_errors
+def report(path, output, lang, **options):
+    """Write the auditor's report for the inventory at PATH: HTML or Excel."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".html", ".htm", ".xlsx"):
+        raise click.BadParameter(f"'{output}' — expected a file ending in .html or .xlsx",
+                                 param_hint="-o/--output")
+    result = _run_estimate(path, **options)
+    if suffix == ".xlsx":
+        from .excel_report import write_workbook
+
+        write_workbook(result, output)
+    else:
+        from .html_report import write_html
+        from .plots import resolve_language
+
+        used, message = resolve_language(lang)  # figures need a CJK font for zh labels
+        if message:
+            click.echo(message, err=True)
+        write_html(result, output, lang=lang, figure_lang=used)
+    click.echo(f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants",
+               err=True)
 
 
 def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
@@ -188,19 +231,23 @@ def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
 
 def _run_estimate(path, *, plants=None, basis="equivalent", region="national", year=None,
                   equal_value_factor=None, table_files=(), strict=False, tariff=None,
-                  discount_rate=None, policy=None, eligibility=None, encoding=None, sheet=None,
-                  max_errors=200):
+                  discount_rate=None, policy=None, financing=None, loan_rate=None,
+                  loan_term_years=None, eit_payable_cny=None, eit_rate=None, designations=(),
+                  draws=None, seed=0, encoding=None, sheet=None, max_errors=200):
     """Run :func:`retrofit.estimate` with option errors as usage errors (exit 2)."""
     from .pipeline import estimate as run
 
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
+    eligibility = _eligibility(financing, loan_rate, loan_term_years, eit_payable_cny,
+                               eit_rate, designations)
     try:
         return run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
                    year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
                    tables=_parse_tables(table_files), strict=strict, encoding=encoding,
                    sheet=_sheet(sheet), max_errors=max_errors, tariff=tariff,
-                   discount_rate=discount_rate, policy=policy, eligibility=eligibility)
+                   discount_rate=discount_rate, policy=policy, eligibility=eligibility,
+                   uncertainty=draws, seed=seed)
     except (KeyError, ValueError) as error:
         if isinstance(error, RetrofitError):
             raise
@@ -209,13 +256,6 @@ def _run_estimate(path, *, plants=None, basis="equivalent", region="national", y
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
-              help="Plant table: plant_id, plant_energy_tce, name, region.")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None,
-              help="Accounting year; rows without in_service_date are checked against the "
-              "rules' windows on 1 January of it.")
-@click.option("--tariff", default=None, metavar="CLASS",
-              help="Shanghai time-of-use tariff for rows without tariff_class.")
 @click.option("--all", "show_all", is_flag=True,
               help="Also list each rule that did not apply, with its reason (default: a "
               "count per reason).")
@@ -225,23 +265,16 @@ def _run_estimate(path, *, plants=None, basis="equivalent", region="national", y
               help="Write the result: .csv (the listing), .json or .xlsx (everything).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of the terminal report.")
-@money_options
-@input_options
+@estimate_options
 @_data_errors
-def incentives(path, plants, year, tariff, show_all, fmt, output, lang, discount_rate, policy,
-               financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate, designations,
-               encoding, sheet, max_errors):
+def incentives(path, show_all, fmt, output, lang, **options):
     """List, per project, the subsidy and tax rules that may apply, why, and how much."""
-    if policy is None:
+    if options["policy"] is None:
         raise click.UsageError("give --policy, e.g. --policy shanghai-2024,national")
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
                                  param_hint="-o/--output")
-    result = _run_estimate(path, plants=plants, year=year, tariff=tariff,
-                           discount_rate=discount_rate, policy=policy,
-                           eligibility=_eligibility(financing, loan_rate, loan_term_years,
-                                                    eit_payable_cny, eit_rate, designations),
-                           encoding=encoding, sheet=sheet, max_errors=max_errors)
+    result = _run_estimate(path, **options)
     from .report import render_incentives
 
     if output is not None:
@@ -396,7 +429,9 @@ def validate(path, strict, fmt, encoding, sheet, max_errors):
     except RetrofitError as error:
         raise DataError(str(error)) from None
     meta = result.assumptions["input"]
-    defaults = {c: d["count"] for c, d in result.assumptions["defaults"].items()}
+    defaults: dict[str, int] = {}
+    for d in result.assumptions["defaults"].values():
+        defaults[d["column"]] = defaults.get(d["column"], 0) + d["count"]
     if fmt == "json":
         click.echo(json.dumps({"valid": True, "rows": meta["rows"], "encoding": meta["encoding"],
                                "columns": meta["columns"], "defaults": defaults,

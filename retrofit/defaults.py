@@ -34,8 +34,9 @@ def apply_defaults(
 ) -> tuple[pd.DataFrame, list[InventoryIssue], dict[str, dict]]:
     """Return a copy of ``assets`` with defaults filled, the strict-mode issues, and a summary.
 
-    The summary maps each defaulted column to its value, count, source and confidence, for the
-    result's assumptions.
+    The summary maps each default applied (by its caveat code: a column may have several
+    defaults, e.g. 4000 h for motors and 8760 h for data centres) to its column, value, count,
+    source and confidence, for the result's assumptions.
     """
     out = assets.copy()
     table = tables["inventory_defaults"]
@@ -77,9 +78,10 @@ def apply_defaults(
             data={"column": column, "value": value, "source": row["source"],
                   "confidence": row["confidence"]},
         )
-        used[column] = {"value": value, "unit": row["unit"], "count": int(blank.sum()),
-                        "source": row["source"], "confidence": row["confidence"],
-                        "caveat_code": row["caveat_code"]}
+        used[row["caveat_code"]] = {"column": column, "value": value, "unit": row["unit"],
+                                    "count": int(blank.sum()), "source": row["source"],
+                                    "confidence": row["confidence"],
+                                    "caveat_code": row["caveat_code"]}
     for column in ("quantity", "load_factor", "operating_hours_h", "static_head_fraction"):
         if column in out.columns:
             kind = COLUMN_BY_NAME[column].kind

@@ -147,6 +147,9 @@ PLANT_COLUMNS: tuple[Column, ...] = (
         "所属行业",
         ("industry", "sector", "行业", "所属行业", "行业类别", "行业分类"),
     ),
+    # a plant's metered energy before and after its retrofits, compared with the estimate
+    schema.COLUMN_BY_NAME["metered_baseline_kwh"],
+    schema.COLUMN_BY_NAME["metered_retrofit_kwh"],
 )
 
 #: Header of a plant's energy use in one year: ``energy_tce_2023``, ``2023年综合能耗``,

@@ -86,6 +86,8 @@ def estimate(
     discount_rate: float | None = None,
     policy: str | list[str] | None = None,
     eligibility: Mapping[str, object] | None = None,
+    uncertainty: int | None = None,
+    seed: int = 0,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -122,6 +124,11 @@ def estimate(
     eligibility : mapping, optional
         Values for project attributes that rows leave blank (financing, loan_rate,
         loan_term_years, eit_payable_cny, eit_rate, particularly_major, …).
+    uncertainty : int, optional
+        Monte Carlo draws (:mod:`retrofit.uncertainty`); fills ``result.uncertainty`` and
+        compares metered savings with the P10–P90 band.
+    seed : int
+        Seed of the Monte Carlo (the same seed and draws give the same numbers).
 
     Returns
     -------
@@ -199,6 +206,9 @@ def estimate(
     out["factor_equivalent_kgce_per_kwh"] = equivalent.value
     out["factor_equal_value_kgce_per_kwh"] = equal.factor.value
     out["grid_factor_tco2_per_mwh"] = grid.value
+    issues = _metered(out, meta.path, meta.header_map)
+    if issues:
+        raise InventoryError(issues[:max_errors], total=len(issues))
     issues = economics(out, tabs, log, year=accounting_year, tariff=tariff_class,
                        file=meta.path, header_map=meta.header_map)
     if issues:
@@ -301,8 +311,52 @@ def estimate(
                        data={"tables": tabs.non_standard})
     assumptions["finance"] = _finance_assumptions(tabs, rate, discount_rate, packs, rules,
                                                   options)
-    return EstimateResult(assets_out, plant_frame, assumptions, log.summary(),
-                          projects=projects, incentives=listing, supply_curve=curve)
+    result = EstimateResult(assets_out, plant_frame, assumptions, log.summary(),
+                            projects=projects, incentives=listing, supply_curve=curve)
+    if uncertainty is not None:
+        from .uncertainty import attach
+
+        attach(result, uncertainty, seed=seed, tables=tabs)
+    elif "metered_saving_kwh" in result.assets.columns:
+        from .uncertainty import flag_metered
+
+        flag_metered(result, None)
+    return result
+
+
+def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame, plants) -> None:
+    """A plant's metered saving from the plants file, beside its estimate."""
+    meta = getattr(plant_meta, "attrs", {}).get("meta")
+    file = meta.path if meta is not None else "<plants DataFrame>"
+    header_map = meta.header_map if meta is not None else {}
+    readings = plant_meta.reindex(frame.index)
+    readings = readings.assign(energy_saved_kwh=frame["energy_saved_kwh"],
+                               source_row=readings.get("source_row", pd.Series(
+                                   0, index=readings.index)).fillna(0).astype(int))
+    issues = _metered(readings, file, header_map)
+    if issues:
+        raise InventoryError(issues, total=len(issues))
+    frame["metered_saving_kwh"] = readings["metered_saving_kwh"]
+    frame["metered_difference_kwh"] = readings["metered_difference_kwh"]
+
+
+def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
+    """Metered saving (before − after) and its difference from the estimate, where a row
+    gives both readings; one reading without the other is an error."""
+    from .measures import _rows
+
+    if "metered_baseline_kwh" not in out.columns and "metered_retrofit_kwh" not in out.columns:
+        return []
+    before = _rows.numbers(out, "metered_baseline_kwh")
+    after = _rows.numbers(out, "metered_retrofit_kwh")
+    issues = _rows.blank_issues(out, np.isnan(before) & ~np.isnan(after), "metered_baseline_kwh",
+                                file, header_map, "a metered saving needs both readings")
+    issues += _rows.blank_issues(out, ~np.isnan(before) & np.isnan(after),
+                                 "metered_retrofit_kwh", file, header_map,
+                                 "a metered saving needs both readings")
+    out["metered_saving_kwh"] = before - after
+    out["metered_difference_kwh"] = out["metered_saving_kwh"] - out["energy_saved_kwh"]
+    return issues
 
 
 #: Plant columns taken from the plant-level finance (the rest of the plant frame is _plants')
@@ -470,6 +524,8 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
         for column in ("industry", "district", "region", "name"):
             if column in plant_meta.columns:
                 frame.insert(1, column, plant_meta[column].reindex(frame.index))
+        if {"metered_baseline_kwh", "metered_retrofit_kwh"} & set(plant_meta.columns):
+            _plant_metered(frame, plant_meta, plants)
     frame["plant_energy_tce"] = energy
     share = frame["coal_saved_tce"] / energy
     frame["saving_share"] = share

@@ -895,7 +895,8 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
 def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
                         max_plants: int = 50) -> tuple[list[Path], str | None]:
     """Write the supply curve of the whole inventory and of each plant (the first
-    ``max_plants``) as PNG and SVG: ``supply_curve_all`` and ``supply_curve_<plant_id>``."""
+    ``max_plants``) as PNG and SVG: ``supply_curve_all`` and ``supply_curve_<plant_id>``, and
+    ``tornado`` when the result has a Monte Carlo."""
     import matplotlib.pyplot as plt
 
     used, message = resolve_language(lang)
@@ -930,4 +931,54 @@ def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
         safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(scope))
         written += save_figure(ax, folder, f"supply_curve_{safe}")
         plt.close(ax.figure)
+    if result.uncertainty is not None and len(result.uncertainty.tornado):
+        ax = plot_tornado(result.uncertainty.tornado, lang=used,
+                          estimate=float(result.assets["coal_saved_tce"].sum()))
+        written += save_figure(ax, folder, "tornado")
+        plt.close(ax.figure)
     return written, message
+
+
+_TORNADO_TEXT = {
+    "en": {"title": "What drives the uncertainty of the coal saved",
+           "xlabel": "total coal saved with the input at its P10 / P90 [tce/yr]",
+           "p10": "input at P10", "p90": "input at P90", "estimate": "estimate"},
+    "zh": {"title": "节能量不确定性的主要来源", "xlabel": "输入取 P10 / P90 时的节约标准煤合计 [tce/年]",
+           "p10": "输入取 P10", "p90": "输入取 P90", "estimate": "估算值"},
+}
+
+
+def plot_tornado(tornado: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None,
+                 estimate: float | None = None) -> Axes:
+    """Tornado chart: one bar per uncertain input from the total at its P10 to the total at
+    its P90 (the others as estimated), widest on top.
+
+    Parameters
+    ----------
+    tornado : pandas.DataFrame
+        :attr:`retrofit.uncertainty.UncertaintyResult.tornado`: ``input``, ``at_p10``,
+        ``at_p90`` [tce/yr].
+    estimate : float, optional
+        The deterministic total, a vertical line.
+    """
+    _require(tornado, "tornado", ("input", "at_p10", "at_p90"))
+    words = _TORNADO_TEXT["zh" if lang == "zh" else "en"]
+    text = _Text(lang)
+    frame = tornado.assign(swing=(tornado["at_p90"] - tornado["at_p10"]).abs()).sort_values(
+        "swing", kind="stable")
+    ax = _new_axes() if ax is None else ax
+    y = np.arange(len(frame))
+    centre = estimate if estimate is not None else float(
+        np.median(frame[["at_p10", "at_p90"]].to_numpy())) if len(frame) else 0.0
+    ax.barh(y, frame["at_p10"] - centre, left=centre, color=_COLOURS.get("capacity", "C0"),
+            label=words["p10"])
+    ax.barh(y, frame["at_p90"] - centre, left=centre, color=_COLOURS.get("realised", "C1"),
+            label=words["p90"], alpha=0.8)
+    if estimate is not None:
+        ax.axvline(estimate, color="black", linewidth=0.8, label=words["estimate"])
+    ax.set_yticks(y, [text.clean(v) for v in frame["input"]])
+    ax.set_xlabel(words["xlabel"])
+    ax.set_title(words["title"])
+    ax.legend(loc="lower right", fontsize="small")
+    text.apply(ax)
+    return ax

@@ -146,10 +146,10 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     g = f["grid_co2"]
     lines.append(f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence "
                  f"{g['confidence']})")
-    for column, d in a["defaults"].items():
+    for code, d in a["defaults"].items():
         value = f"{d['value']:g}" if isinstance(d["value"], float) else d["value"]
-        lines.append(f"default {column} = {value} {d['unit']} on {d['count']} rows "
-                     f"(confidence {d['confidence']})")
+        lines.append(f"default {d['column']} = {value} {d['unit']} on {d['count']} rows "
+                     f"(confidence {d['confidence']}; {code})")
     if a["non_standard"]:
         lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
     lines.append("")

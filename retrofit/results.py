@@ -83,6 +83,11 @@ ASSET_COLUMNS: dict[str, str] = {
                             "data centres and charging piles [kW]",
     "it_renewed_kw": "IT capacity toward the 100 MW IT renewal goal (data centres), else 0 [kW]",
     "piles_replaced": "charging piles replaced toward the 20,000-pile goal, else 0 [piles]",
+    "metered_saving_kwh": "metered_baseline_kwh − metered_retrofit_kwh, when both are given "
+                          "[kWh/yr]",
+    "metered_difference_kwh": "metered saving − energy_saved_kwh [kWh/yr]",
+    "metered_flag": "within P10–P90 | above P90 | below P10 of the Monte Carlo band; or no band "
+                    "without --uncertainty",
     "factor_equivalent_kgce_per_kwh": "当量值 factor used [kgce/kWh]",
     "factor_equal_value_kgce_per_kwh": "等价值 factor used [kgce/kWh]",
     "grid_factor_tco2_per_mwh": "grid CO2 factor used [tCO2/MWh]",
@@ -127,6 +132,9 @@ PLANT_COLUMNS: dict[str, str] = {
     "payback_after_incentives_years": "(investment − incentives) ÷ annual cost saved [yr]",
     "npv_after_incentives_cny": "NPV + incentives_pv_cny [CNY]",
     "irr_after_incentives": "IRR of the plant's flows with incentives [fraction/yr]",
+    "metered_saving_kwh": "metered saving from the plants file (before − after) [kWh/yr]",
+    "metered_difference_kwh": "metered saving − energy_saved_kwh [kWh/yr]",
+    "metered_flag": "within P10–P90 | above P90 | below P10 (with --uncertainty)",
     "caveats": "caveat codes of the plant's rows, ;-separated",
 }
 
@@ -197,21 +205,28 @@ class EstimateResult:
     projects: pd.DataFrame | None = None
     incentives: pd.DataFrame | None = None
     supply_curve: pd.DataFrame | None = None
+    uncertainty: Any = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The result's tables by sheet name (finance sheets only when computed)."""
+        """The result's tables by sheet name (finance and uncertainty sheets only when
+        computed)."""
         sheets = {"plants": self.plants, "assets": self.assets}
         for name in ("projects", "incentives", "supply_curve"):
             frame = getattr(self, name)
             if frame is not None:
                 sheets[name] = frame
+        if self.uncertainty is not None:
+            sheets |= self.uncertainty.tables()
         return sheets
 
     def to_dict(self) -> dict[str, Any]:
         sheets = self.tables()
         order = ["assets", "plants", *[n for n in sheets if n not in ("assets", "plants")]]
         return {
-            **{name: records(sheets[name]) for name in order},
+            **{name: records(sheets[name]) for name in order if not name.startswith(
+                "uncertainty_")},
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None
+               else {}),
             "assumptions": self.assumptions,
             "caveats": [c.to_dict() for c in self.caveats],
         }

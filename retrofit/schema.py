@@ -613,6 +613,17 @@ COLUMNS: tuple[Column, ...] = (
            default="motor: general_motor; fan: fan; transformer: transformer; compressor of a "
                    "screw or piston type: displacement_compressor; pump with pump_type: "
                    "clean_water_pump"),
+    # --- measured data (comparison with the estimate) -------------------------------------
+    Column("metered_baseline_kwh", "number", "kWh/yr", "metered energy of the row's equipment "
+           "over a year before the retrofit (with metered_retrofit_kwh)", "改造前年计量电量",
+           ("metered_baseline_kwh", "metered baseline", "改造前年计量电量", "改造前计量电量",
+            "改造前实测电量"), minimum=0, units={"kwh": 1.0, "kwh/yr": 1.0, "kwh/年": 1.0,
+                                                  "度": 1.0, "mwh": 1000.0}),
+    Column("metered_retrofit_kwh", "number", "kWh/yr", "metered energy over a comparable year "
+           "after the retrofit (same output and hours)", "改造后年计量电量",
+           ("metered_retrofit_kwh", "metered retrofit", "改造后年计量电量", "改造后计量电量",
+            "改造后实测电量"), minimum=0, units={"kwh": 1.0, "kwh/yr": 1.0, "kwh/年": 1.0,
+                                                 "度": 1.0, "mwh": 1000.0}),
     Column("plant_energy_tce", "number", "tce", "the plant's previous-year total energy use",
            "上年综合能耗", ("plant_energy_tce", "plant energy", "annual energy", "上年综合能耗",
                            "年综合能耗", "综合能耗"), minimum=0, minimum_inclusive=False,

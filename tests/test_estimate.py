@@ -254,3 +254,12 @@ def test_plant_energy_conflict_names_the_plants_file_header(tmp_path, iec_55kw_i
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
     assert str(info.value.issues[0]).startswith(
         f'{plants} row 3, column 上年综合能耗(tce): "70" — expected')
+
+
+def test_every_default_applied_is_in_the_assumptions_even_two_for_one_column():
+    # the example's M-006 takes 4000 h (motors) and DC-01 8760 h (data centres): both listed
+    defaults = retrofit.estimate("retrofit/samples/example_plant.csv", year=2026).assumptions[
+        "defaults"]
+    hours = {code: d["value"] for code, d in defaults.items() if d["column"] == "operating_hours_h"}
+    assert hours == {"motor.operating_hours.defaulted": 4000.0,
+                     "datacenter.operating_hours.defaulted": 8760.0}

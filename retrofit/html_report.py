@@ -1,0 +1,476 @@
+"""The auditor's deliverable as one self-contained HTML file (zh or en).
+
+No network and no script: styles are embedded, figures are inline SVG (text drawn as paths,
+so no font is needed to show them), and the page prints on A4 (print CSS: repeated table
+headers, no rows split across pages). Every number a reader needs to redo the estimate by
+hand is in it: the measures with their savings on the named tce basis, the economics where
+known, every default and factor with its reference table and source, and the caveats.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import io
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .results import EstimateResult, atomic_write
+
+#: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
+MAX_PLANT_FIGURES = 10
+#: Measure rows listed in the report; the workbook and CSV hold all of them.
+MAX_MEASURE_ROWS = 500
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Energy-saving retrofit assessment",
+        "subtitle": "Estimate of energy, standard coal, CO2 and money saved by the measures "
+                    "listed — not a verified saving (GB/T 28750 measurement and verification "
+                    "is separate)",
+        "input": "Inventory", "rows": "rows", "generated": "Generated", "version": "retrofit",
+        "basis": "Headline tce basis", "year": "Accounting year", "region": "Region",
+        "summary": "Summary", "energy": "Energy saved", "coal": "Standard coal saved",
+        "co2": "CO2 avoided", "investment": "Investment", "cost": "Cost saved",
+        "plants": "Plants and their 百一 position",
+        "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
+                       "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
+                       "both on the headline basis",
+        "goals": "Toward Shanghai's 355号 goals (this inventory, one year of savings)",
+        "measures": "Measures", "more_rows": "{n} more rows are in the workbook and CSV outputs.",
+        "economics": "Economics by project (discount rate {rate:.1%})",
+        "incentives": "Incentives that may apply (self-assessment, not an award)",
+        "uncertainty": "Uncertainty: P10 / P50 / P90 of savings ({n:,} draws, seed {seed})",
+        "metered": "Metered savings against the estimate",
+        "figures": "Figures", "assumptions": "Basis, factors and defaults",
+        "factors": "Conversion and emission factors", "defaults": "Defaults used for blank cells",
+        "models": "Models", "tables": "Reference tables used", "caveats": "Caveats",
+        "none": "none", "footer": "Every value above comes from the tables listed under "
+                                  "“Reference tables used”, each with its source and confidence "
+                                  "(H: primary text; M: secondary; L: a lead to verify).",
+        "verify": "verify against the official text before applying",
+        "probability": "probability of meeting 百一",
+        "supply": "Conservation supply curve", "tornado": "What drives the uncertainty",
+    },
+    "zh": {
+        "title": "节能改造评估报告",
+        "subtitle": "按所列措施估算的节电量、节约标准煤、减排二氧化碳与节约费用——非核定节能量"
+                    "（节能量测量与验证按 GB/T 28750 另行开展）",
+        "input": "设备清单", "rows": "行", "generated": "生成时间", "version": "retrofit 版本",
+        "basis": "标准煤折算口径", "year": "核算年度", "region": "地区",
+        "summary": "汇总", "energy": "节电量", "coal": "节约标准煤", "co2": "减排二氧化碳",
+        "investment": "投资", "cost": "节约费用",
+        "plants": "企业汇总与百一达标情况",
+        "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
+                       "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
+        "goals": "对照上海355号目标（本清单，一年节能量）",
+        "measures": "改造措施明细", "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
+        "economics": "项目经济性（折现率 {rate:.1%}）",
+        "incentives": "可能适用的补贴与税收政策（企业自评，非核定金额）",
+        "uncertainty": "不确定性：节能量 P10 / P50 / P90（{n:,} 次抽样，随机种子 {seed}）",
+        "metered": "计量节能量与估算对比",
+        "figures": "图表", "assumptions": "折算口径、系数与缺省值",
+        "factors": "折标与排放系数", "defaults": "空白单元格采用的缺省值", "models": "计算模型",
+        "tables": "所用参考表", "caveats": "提示", "none": "无",
+        "footer": "以上数值均取自“所用参考表”所列各表，并注明来源与可信度（H：原文；M：二手来源；"
+                  "L：线索，需核实）。",
+        "verify": "依据二手来源，申报前请核对官方原文",
+        "probability": "百一达标概率",
+        "supply": "节能供给曲线", "tornado": "不确定性的主要来源",
+    },
+}
+
+#: Numeric columns written without thousands separators (years).
+PLAIN_INTEGERS = {"by", "year", "accounting_year"}
+
+#: Column headings of the tables shown (English name [unit] → Chinese).
+HEADINGS: dict[str, tuple[str, str]] = {
+    "plant_id": ("plant", "企业"), "plant_name": ("name", "名称"), "name": ("name", "名称"),
+    "assets": ("rows", "设备行"), "asset_id": ("asset", "设备编号"),
+    "category": ("type", "类型"), "measure": ("measure", "措施"), "quantity": ("units", "数量"),
+    "rated_power_kw": ("rated power [kW]", "额定功率 [kW]"),
+    "energy_saved_kwh": ("energy saved [kWh/yr]", "节电量 [kWh/年]"),
+    "coal_saved_tce": ("coal saved [tce/yr]", "节约标准煤 [tce/年]"),
+    "co2_avoided_t": ("CO2 avoided [t/yr]", "减排CO2 [t/年]"),
+    "cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
+    "investment_cny": ("investment [CNY]", "投资 [元]"),
+    "payback_years": ("payback [yr]", "回收期 [年]"),
+    "npv_cny": ("NPV [CNY]", "净现值 [元]"), "irr": ("IRR", "内部收益率"),
+    "plant_energy_tce": ("previous-year energy [tce]", "上年综合能耗 [tce]"),
+    "saving_share": ("saving share", "节能率"), "bai_yi_status": ("百一", "百一"),
+    "shortfall_tce": ("short of 百一 [tce]", "百一差额 [tce]"),
+    "project_id": ("project", "项目"),
+    "annual_cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
+    "cost_of_saved_tce_cny_per_tce": ("cost of saved coal [CNY/tce]", "节能成本 [元/tce]"),
+    "incentives_cny": ("incentives [CNY]", "政策支持 [元]"),
+    "payback_after_incentives_years": ("payback after [yr]", "享受政策后回收期 [年]"),
+    "npv_after_incentives_cny": ("NPV after [CNY]", "享受政策后净现值 [元]"),
+    "finance_status": ("status", "状态"), "rule_id": ("rule", "政策"),
+    "status": ("status", "状态"), "amount_cny": ("amount [CNY]", "金额 [元]"),
+    "confidence": ("confidence", "可信度"), "why": ("why", "依据"),
+    "needs": ("needs", "需补充"), "document": ("document", "文件"), "clause": ("clause", "条款"),
+    "code": ("code", "代码"), "count": ("rows", "行数"), "message": ("caveat", "提示"),
+    "column": ("column", "字段"), "value": ("value", "取值"), "unit": ("unit", "单位"),
+    "source": ("source", "来源"), "table": ("table", "表"), "citation": ("citation", "出处"),
+    "edition": ("edition", "版本"), "factor": ("factor", "系数"), "key": ("key", "键"),
+    "year": ("year", "年份"), "model": ("model", "模型"), "rule": ("rule", "规则"),
+    "goal": ("goal", "目标"), "this_inventory": ("this inventory", "本清单"),
+    "by": ("by", "目标年"), "p10": ("P10", "P10"), "p50": ("P50", "P50"), "p90": ("P90", "P90"),
+    "deterministic": ("estimate", "估算值"),
+    "probability_meets_bai_yi": ("P(meets 百一)", "百一达标概率"),
+    "metered_saving_kwh": ("metered saving [kWh/yr]", "计量节电量 [kWh/年]"),
+    "metered_difference_kwh": ("metered − estimate [kWh/yr]", "计量 − 估算 [kWh/年]"),
+    "metered_flag": ("flag", "判定"), "input": ("input", "输入"), "rows": ("rows", "行数"),
+    "distribution": ("distribution", "分布"), "low": ("low", "下限"), "mode": ("mode", "众数"),
+    "high": ("high", "上限"), "at_p10": ("total at P10", "取 P10 时合计"),
+    "at_p90": ("total at P90", "取 P90 时合计"), "swing": ("swing", "摆幅"),
+    "metric": ("quantity", "指标"), "mean": ("mean", "均值"),
+    "energy_saved_kwh_p10": ("energy P10 [kWh/yr]", "节电量 P10 [kWh/年]"),
+    "energy_saved_kwh_p50": ("energy P50 [kWh/yr]", "节电量 P50 [kWh/年]"),
+    "energy_saved_kwh_p90": ("energy P90 [kWh/yr]", "节电量 P90 [kWh/年]"),
+}
+
+CSS = """
+:root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #c8c8c8; --band: #f3f5f7; --accent: #1f5f8b; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
+       "Source Han Sans SC", "Helvetica Neue", Arial, sans-serif; color: var(--ink);
+       margin: 0 auto; max-width: 1180px; padding: 24px; font-size: 14px; line-height: 1.45; }
+h1 { font-size: 24px; margin: 0 0 4px; color: var(--accent); }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--accent); }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.subtitle, .note, footer { color: var(--muted); }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0; }
+.kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+.kpi { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; min-width: 190px;
+       background: var(--band); }
+.kpi .label { color: var(--muted); font-size: 12px; }
+.kpi .value { font-size: 22px; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 12.5px; }
+th, td { border: 1px solid var(--rule); padding: 3px 6px; vertical-align: top; }
+th { background: var(--band); text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.verify td { background: #fff7e0; }
+figure { margin: 10px 0 18px; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: 12px; }
+.status-meets { color: #1b7a36; font-weight: 600; }
+.status-short { color: #b3261e; font-weight: 600; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5px; }
+  h2 { break-after: avoid; }
+  table { font-size: 9.5px; }
+  thead { display: table-header-group; }
+  tr, figure, .kpi { break-inside: avoid; }
+  section { break-inside: auto; }
+  .kpi { background: none; }
+}
+"""
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _number(value: Any, column: str) -> str:
+    """A cell as text: thousands separators, units-aware digits, blanks for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)) or \
+            value is pd.NA:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        x = float(value)
+        if column in PLAIN_INTEGERS:
+            return f"{x:.0f}"
+        if column in ("saving_share", "irr", "irr_after_incentives",
+                      "probability_meets_bai_yi") or column.endswith("_share"):
+            return f"{x:.2%}"
+        if column.endswith("_tce") or column in ("p10", "p50", "p90", "deterministic", "mean",
+                                                  "at_p10", "at_p90", "swing"):
+            return f"{x:,.3f}"
+        if column.endswith("_years"):
+            return f"{x:,.1f}"
+        return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
+    return str(value)
+
+
+def table_html(frame: pd.DataFrame, lang: str, *, row_class: Callable[[pd.Series], str] | None
+               = None, numeric: Iterable[str] | None = None) -> str:
+    """An HTML table of ``frame`` with bilingual headings where known."""
+    columns = list(frame.columns)
+    numeric = set(numeric if numeric is not None else [
+        c for c in columns if pd.api.types.is_numeric_dtype(frame[c])
+        and not pd.api.types.is_bool_dtype(frame[c])])
+    head = "".join(f"<th>{_esc(_heading(c, lang))}</th>" for c in columns)
+    body = []
+    for _, row in frame.iterrows():  # report tables: plants, projects, listed measures
+        cls = row_class(row) if row_class else ""
+        cells = []
+        for c in columns:
+            value = row[c]
+            if c in numeric:
+                cells.append(f'<td class="num">{_esc(_number(value, c))}</td>')
+            elif c == "bai_yi_status":
+                kind = "meets" if str(value).startswith("meets") else (
+                    "short" if str(value).startswith("short") else "")
+                cells.append(f'<td class="status-{kind}">{_esc(value)}</td>')
+            else:
+                cells.append(f"<td>{_esc('' if _blank(value) else value)}</td>")
+        body.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(body)
+            + "</tbody></table>")
+
+
+def _blank(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _heading(column: str, lang: str) -> str:
+    en, zh = HEADINGS.get(column, (column, column))
+    return zh if lang == "zh" else en
+
+
+def svg_figure(ax) -> str:
+    """An Axes' figure as inline SVG (XML prolog removed), then closed."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    ax.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(ax.figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _kpi(label: str, value: str) -> str:
+    return (f'<div class="kpi"><div class="label">{_esc(label)}</div>'
+            f'<div class="value">{_esc(value)}</div></div>')
+
+
+def render_html(result: EstimateResult, *, lang: str = "en", figures: bool = True,
+                figure_lang: str | None = None) -> str:
+    """The report as one HTML document (a string).
+
+    ``figure_lang`` is the language of the figures' labels when it must differ from the
+    page's (Chinese labels need a CJK font: :func:`retrofit.plots.resolve_language`).
+    """
+    w = WORDS[lang]
+    a = result.assumptions
+    fig_lang = figure_lang or lang
+    sections = [_header(result, w, lang), _summary(result, w, lang)]
+    if result.projects is not None and len(result.projects):
+        sections.append(_economics(result, w, lang))
+    if result.uncertainty is not None:
+        sections.append(_uncertainty(result, w, lang, fig_lang if figures else None))
+    if ("metered_saving_kwh" in result.assets.columns
+            or "metered_saving_kwh" in result.plants.columns):
+        sections.append(_metered(result, w, lang))
+    if figures:
+        sections.append(_figures(result, WORDS[fig_lang], fig_lang))
+    sections.append(_assumptions(result, w, lang))
+    sections.append(_caveats(result, w, lang))
+    sections.append(f"<footer><p>{_esc(w['footer'])}</p></footer>")
+    title = f"{w['title']} — {Path(a['input']['file']).name}"
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
+            + "\n".join(sections) + "</body></html>\n")
+
+
+def _header(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    a = result.assumptions
+    meta = [
+        (w["input"], (f"{Path(a['input']['file']).name} ({a['input']['rows']} {w['rows']}, "
+                      f"sha256 {a['input']['sha256'][:16]}…)")),
+        (w["basis"], f"{a['basis_zh']} ({a['basis']})"),
+        (w["year"], a["accounting_year"]), (w["region"], a["region"]),
+        (w["version"], a["retrofit_version"]),
+        (w["generated"], _dt.date.today().isoformat()),
+    ]
+    rows = "".join(f"<div><b>{_esc(k)}</b></div><div>{_esc(v)}</div>" for k, v in meta)
+    return (f"<header><h1>{_esc(w['title'])}</h1><p class='subtitle'>{_esc(w['subtitle'])}</p>"
+            f"<div class='meta'>{rows}</div></header>")
+
+
+def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    assets = result.assets
+    basis = result.assumptions["basis_zh"]
+    tce = float(assets["coal_saved_tce"].sum())
+    yr, cny = ("年", "元") if lang == "zh" else ("yr", "CNY")
+    kpis = [
+        _kpi(w["energy"], f"{assets['energy_saved_kwh'].sum():,.0f} kWh/{yr}"),
+        _kpi(f"{w['coal']} ({basis})", f"{tce:,.3f} tce/{yr}"),
+        _kpi(w["co2"], f"{assets['co2_avoided_t'].sum():,.1f} t/{yr}"),
+    ]
+    # totals of money are shown only when every row has the input (never a partial sum)
+    if assets["investment_cny"].notna().all():
+        kpis.append(_kpi(w["investment"], f"{assets['investment_cny'].sum():,.0f} {cny}"))
+    if assets["cost_saved_cny"].notna().all():
+        kpis.append(_kpi(w["cost"], f"{assets['cost_saved_cny'].sum():,.0f} {cny}/{yr}"))
+    plants = result.plants[[c for c in ("plant_id", "plant_name", "name", "assets",
+                                        "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
+                                        "plant_energy_tce", "saving_share", "bai_yi_status",
+                                        "shortfall_tce") if c in result.plants.columns]]
+    goals = result.assumptions.get("goals", {})
+    goal_rows = pd.DataFrame([
+        {"goal": name, "this_inventory": g["this_inventory"], "unit": g["unit"],
+         "value": g["goal"], "by": g["by"]}
+        for name, g in goals.items() if "this_inventory" in g])
+    measures = assets[[c for c in ("plant_id", "asset_id", "category", "measure", "quantity",
+                                   "rated_power_kw", "energy_saved_kwh", "coal_saved_tce",
+                                   "co2_avoided_t", "cost_saved_cny", "investment_cny",
+                                   "payback_years", "npv_cny", "irr")
+                       if c in assets.columns]]
+    more = len(measures) - MAX_MEASURE_ROWS
+    return (f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
+            f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
+            f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
+            + table_html(plants, lang)
+            + (f"<h3>{_esc(w['goals'])}</h3>" + table_html(goal_rows, lang)
+               if len(goal_rows) else "")
+            + f"</section><section id='measures'><h2>{_esc(w['measures'])}</h2>"
+            + table_html(measures.head(MAX_MEASURE_ROWS), lang)
+            + (f"<p class='note'>{_esc(w['more_rows'].format(n=more))}</p>" if more > 0 else "")
+            + "</section>")
+
+
+def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    rate = result.assumptions["finance"]["discount_rate"]
+    columns = ["project_id", "plant_id", "investment_cny", "annual_cost_saved_cny",
+               "payback_years", "npv_cny", "irr", "cost_of_saved_tce_cny_per_tce",
+               "incentives_cny", "payback_after_incentives_years", "npv_after_incentives_cny",
+               "finance_status"]
+    projects = result.projects[[c for c in columns if c in result.projects.columns]]
+    out = (f"<section id='economics'><h2>{_esc(w['economics'].format(rate=rate))}</h2>"
+           + table_html(projects, lang))
+    if result.incentives is not None:
+        shown = result.incentives[result.incentives["status"] != "not applicable"]
+        name = "name_zh" if lang == "zh" else "name"
+        view = shown[["project_id", "rule_id", name, "status", "amount_cny", "confidence",
+                      "needs", "document", "clause", "verify"]].copy()
+        view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
+        out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
+            view, lang, row_class=lambda r: "verify" if r["verify"] else "")
+    return out + "</section>"
+
+
+def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str,
+                 figure_lang: str | None) -> str:
+    from .plots import plot_tornado
+
+    u = result.uncertainty
+    head = w["uncertainty"].format(n=u.draws, seed=u.seed)
+    plants = u.plants[["plant_id", "deterministic", "p10", "p50", "p90", "plant_energy_tce",
+                       "probability_meets_bai_yi"]]
+    tornado = u.tornado[["input", "rows", "at_p10", "at_p90", "swing", "distribution",
+                         "confidence"]]
+    out = (f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
+           f"<p class='note'>{_esc(result.assumptions['uncertainty']['model'])}; "
+           f"{_esc(result.assumptions['uncertainty']['not_covered'])}</p>"
+           + table_html(plants, lang) + table_html(u.portfolio, lang)
+           + f"<h3>{_esc(w['tornado'])}</h3>" + table_html(tornado, lang)
+           + table_html(u.inputs[["input", "rows", "distribution", "low", "mode", "high",
+                                  "unit", "confidence", "source"]], lang,
+                        numeric=["rows", "low", "mode", "high"]))
+    if figure_lang is not None and len(u.tornado):
+        total = float(result.assets["coal_saved_tce"].sum())
+        ax = plot_tornado(u.tornado, lang=figure_lang, estimate=total)
+        out += (f"<figure>{svg_figure(ax)}<figcaption>{_esc(w['tornado'])}</figcaption>"
+                "</figure>")
+    return out + "</section>"
+
+
+def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    columns = ["plant_id", "asset_id", "energy_saved_kwh", "metered_saving_kwh",
+               "metered_difference_kwh", "metered_flag"]
+    parts = [f"<section id='metered'><h2>{_esc(w['metered'])}</h2>"]
+    for frame in (result.plants, result.assets):
+        if "metered_saving_kwh" in frame.columns:
+            rows = frame[frame["metered_saving_kwh"].notna()]
+            parts.append(table_html(rows[[c for c in columns if c in rows.columns]], lang))
+    return "".join(parts) + "</section>"
+
+
+def _figures(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    from .plots import plot_supply_curve
+
+    curve = result.supply_curve
+    if curve is None or curve.empty:
+        return ""
+    basis = result.assumptions["basis_zh" if lang == "zh" else "basis"]
+    note = f"tce, basis: {basis}" if lang == "en" else f"标准煤，{basis}"
+    plants = result.plants.set_index("plant_id")
+    line = (plants["plant_energy_tce"] * plants["bai_yi_target_share"]).astype(float)
+    parts = [f"<section id='figures'><h2>{_esc(w['figures'])}</h2>"]
+    known = line.dropna()
+    whole = plot_supply_curve(curve, basis_note=note, lang=lang, title=w["supply"],
+                              bai_yi_tce=float(known.sum()) if len(known) else None)
+    parts.append(f"<figure>{svg_figure(whole)}<figcaption>{_esc(w['supply'])}</figcaption>"
+                 "</figure>")
+    for plant in curve["plant_id"].unique()[:MAX_PLANT_FIGURES]:
+        part = curve[curve["plant_id"] == plant]
+        ax = plot_supply_curve(part, basis_note=note, lang=lang,
+                               bai_yi_tce=line.get(plant, float("nan")),
+                               title=f"{w['supply']} — {plant}")
+        parts.append(f"<figure>{svg_figure(ax)}<figcaption>{_esc(plant)}</figcaption></figure>")
+    return "".join(parts) + "</section>"
+
+
+def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    a = result.assumptions
+    factors = pd.DataFrame([
+        {"factor": name, "value": f.get("value"), "unit": f.get("unit", ""),
+         "key": f.get("key", ""), "year": f.get("year", ""), "table": f.get("table", ""),
+         "confidence": f.get("confidence", ""), "source": f.get("source", "")}
+        for name, f in a["factors"].items()])
+    defaults = pd.DataFrame([
+        {"code": code, "column": d["column"], "value": d["value"], "unit": d["unit"],
+         "count": d["count"], "confidence": d["confidence"], "source": d["source"]}
+        for code, d in a["defaults"].items()])
+    models = pd.DataFrame([{"model": k, "rule": v} for k, v in a["models"].items()])
+    tables = pd.DataFrame([
+        {"table": t["table"], "citation": t["citation"], "edition": t["edition"],
+         "confidence": t["confidence"], "source": t["file"] + (" (user)" if not t["standard"]
+                                                             else "")}
+        for t in a["tables"].values()])
+    rules = [("bai_yi", a["bai_yi"]["rule"]), ("bai_yi_source", a["bai_yi"]["source"])]
+    if "finance" in a:
+        rules += [(f"finance.{k}", a["finance"][k]) for k in ("discount_rate_source", "npv",
+                                                               "cost_of_saved_energy",
+                                                               "lifetimes", "stacking")]
+    rules += [(f"economics.{k}", v) for k, v in a["economics"].items()]
+    basis_rows = pd.DataFrame([{"key": k, "value": v} for k, v in rules])
+    return (f"<section id='assumptions'><h2>{_esc(w['assumptions'])}</h2>"
+            f"<h3>{_esc(w['factors'])}</h3>" + table_html(factors, lang, numeric=["value"])
+            + f"<h3>{_esc(w['defaults'])}</h3>"
+            + (table_html(defaults, lang, numeric=["count"]) if len(defaults)
+               else f"<p>{_esc(w['none'])}</p>")
+            + f"<h3>{_esc(w['models'])}</h3>" + table_html(models, lang)
+            + table_html(basis_rows, lang)
+            + f"<h3>{_esc(w['tables'])}</h3>" + table_html(tables, lang) + "</section>")
+
+
+def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:
+    rows = pd.DataFrame([{"code": c.code, "count": c.count,
+                          "message": c.message_zh if lang == "zh" and c.message_zh
+                          else c.message} for c in result.caveats])
+    return (f"<section id='caveats'><h2>{_esc(w['caveats'])}</h2>"
+            + (table_html(rows, lang, numeric=["count"]) if len(rows)
+               else f"<p>{_esc(w['none'])}</p>") + "</section>")
+
+
+def write_html(result: EstimateResult, path: str | Path, *, lang: str = "en",
+               figure_lang: str | None = None) -> None:
+    """Write the report atomically (UTF-8)."""
+    text = render_html(result, lang=lang, figure_lang=figure_lang)
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+

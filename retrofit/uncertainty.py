@@ -1,0 +1,463 @@
+"""How sure the savings are: a seeded Monte Carlo over the uncertain inputs of an estimate.
+
+Each uncertain input has a distribution in table ``uncertainty_distributions`` (or a user's
+table with the same columns, ``--table uncertainty_distributions=FILE``), with the rows it
+applies to: rows whose load or hours were defaulted (by their caveat code), every motor's
+efficiency (the IEC 60034-1 tolerance on losses), part-load losses, and the conversion and grid
+factors. A draw perturbs each row's baseline and retrofit energy:
+
+- load and hours scale both energies by ``draw / value used`` (energy ∝ load × hours; the
+  change of part-load efficiency with load is second order and left out);
+- a motor's efficiency becomes ``1 − (1 − η)·m`` with ``m`` the losses multiplier, so its
+  energy is multiplied by ``η / (1 − (1 − η)·m)`` — drawn independently for the present and
+  the new motor;
+- the 等价值 factor (equal-value headline basis only) and the grid CO2 factor are one draw per
+  iteration shared by every row (a systematic error, not one that averages out).
+
+The draws are ``N × rows`` arrays processed in blocks of draws (memory stays bounded); plant
+totals come from one sparse product per block. Seeds are spawned per block, so the same seed
+and N give the same numbers. With every distribution of zero spread the draws equal the
+deterministic estimate exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .conversion import energy_to_co2_t, energy_to_tce
+from .models import sampling
+from .reference import Tables
+from .results import EstimateResult, records
+
+TABLE = "uncertainty_distributions"
+#: Percentiles reported [%].
+PERCENTILES = (10, 50, 90)
+#: Elements of one (draws × rows) block: bounds the memory of a block (~8 bytes each, a few
+#: arrays at a time).
+BLOCK_ELEMENTS = 5_000_000
+#: Most plant totals kept in memory (draws × plants) before the run is refused.
+MAX_PLANT_DRAWS = 50_000_000
+#: The tornado's low and high cumulative probabilities.
+TORNADO_QUANTILES = (0.10, 0.90)
+
+
+@dataclass
+class UncertaintyResult:
+    """The Monte Carlo's outputs.
+
+    Attributes
+    ----------
+    draws, seed : int
+    plants : DataFrame
+        Per plant: deterministic coal saved and its P10/P50/P90 [tce/yr], the same for
+        energy [kWh/yr], and the probability of meeting 百一 (null without plant energy).
+    portfolio : DataFrame
+        For the whole inventory: deterministic, P10, P50, P90 of coal saved, energy saved and
+        CO2 avoided.
+    tornado : DataFrame
+        One-at-a-time swing of total coal saved when one input goes from its P10 to its P90
+        (every row it applies to at the same quantile), largest first.
+    inputs : DataFrame
+        The distributions used and the rows each applied to.
+    asset_bands : DataFrame
+        P10/P50/P90 of energy saved for the rows with a metered saving.
+    """
+
+    draws: int
+    seed: int
+    plants: pd.DataFrame
+    portfolio: pd.DataFrame
+    tornado: pd.DataFrame
+    inputs: pd.DataFrame
+    asset_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"draws": self.draws, "seed": self.seed, "plants": records(self.plants),
+                "portfolio": records(self.portfolio), "tornado": records(self.tornado),
+                "inputs": records(self.inputs), "asset_bands": records(self.asset_bands)}
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"uncertainty_plants": self.plants, "uncertainty_portfolio": self.portfolio,
+                "uncertainty_tornado": self.tornado, "uncertainty_inputs": self.inputs}
+
+
+@dataclass
+class _Group:
+    """One uncertain input applied to some rows: which energy it scales and how."""
+
+    name: str
+    rows: np.ndarray             # positions of the rows it applies to
+    spec: pd.Series              # its distribution row
+    target: str                  # "both", "baseline", "retrofit", "tce" or "co2"
+    transform: Any               # draw (block × rows) → multiplier
+
+    @property
+    def runs(self) -> list[tuple[int, int, int]]:
+        """(start, end, offset) of each contiguous run of its rows: ``rows[offset:…]`` are
+        ``start … end − 1``. Rows are sorted so that these runs are few (see :func:`run`)."""
+        if not hasattr(self, "_runs"):
+            breaks = np.flatnonzero(np.diff(self.rows) != 1) + 1
+            offsets = np.concatenate([[0], breaks])
+            ends = np.concatenate([breaks, [len(self.rows)]])
+            self._runs = [(int(self.rows[o]), int(self.rows[e - 1]) + 1, int(o))
+                          for o, e in zip(offsets, ends, strict=True)]
+        return self._runs
+
+
+def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
+    """Rows whose caveat codes include ``code`` (tested once per distinct code list); every
+    row for ``always``."""
+    if code == "always":
+        return np.ones(len(assets), dtype=bool)
+    codes, uniques = pd.factorize(assets["caveats"].fillna(""))
+    hit = np.array([code in str(u).split(";") for u in uniques] + [False])
+    return hit[codes]
+
+
+def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
+    if pd.isna(text) or text == "":
+        return np.ones(len(assets), dtype=bool)
+    if text == "part_load":
+        return np.ones(len(assets), dtype=bool)  # tested per energy below
+    name, op, value = (text.partition("<=") if "<=" in text else text.partition(">"))
+    x = pd.to_numeric(assets[name], errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        return x <= float(value) if op == "<=" else x > float(value)
+
+
+def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
+    """The uncertain inputs of this estimate, each with the rows it applies to."""
+    a = result.assets
+    n = len(a)
+    basis = result.assumptions["basis"]
+    out: list[_Group] = []
+    for spec in table.itertuples(index=False):
+        s = pd.Series(spec._asdict())
+        applies = spec.applies
+        if spec.input in ("load_factor", "operating_hours_h"):
+            value = pd.to_numeric(a.get(spec.input, pd.Series(np.nan, index=a.index)),
+                                  errors="coerce").to_numpy(float)
+            rows = np.flatnonzero(_codes(a, applies) & _condition(a, spec.condition)
+                                  & ~np.isnan(value) & (value > 0))
+            used = value[rows]
+            if spec.scale == "relative":  # the draw is a multiplier on the value used
+                out.append(_Group(spec.input, rows, s, "both", lambda d: d))
+            else:  # the draw is the value itself
+                out.append(_Group(spec.input, rows, s, "both",
+                                  lambda d, used=used: d / used))
+        elif spec.input in ("efficiency_losses", "part_load_losses"):
+            for side in ("baseline", "retrofit"):
+                eta = a.get(f"efficiency_{side}_pct", pd.Series(np.nan, index=a.index))
+                eta = pd.to_numeric(eta, errors="coerce").to_numpy(float) / 100.0
+                mask = ~np.isnan(eta) & _condition(a, spec.condition)
+                if spec.input == "part_load_losses":
+                    ratio = pd.to_numeric(a.get(f"part_load_ratio_{side}", pd.Series(
+                        np.nan, index=a.index)), errors="coerce").to_numpy(float)
+                    mask &= ~np.isnan(ratio) & (ratio != 1.0)
+                rows = np.flatnonzero(mask)
+                e = eta[rows]
+                out.append(_Group(f"{spec.input}_{side}", rows, s, side,
+                                  lambda d, e=e: e / sampling.losses_efficiency(e, d)))
+        elif spec.input == "equal_value_factor":
+            if basis == "equal_value":
+                used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
+                out.append(_Group(spec.input, np.arange(1), s, "tce",
+                                  lambda d, used=used: d / used))
+        elif spec.input == "grid_co2_factor":
+            out.append(_Group(spec.input, np.arange(1), s, "co2",
+                              lambda d, low=float(spec.low): d / low))
+        else:
+            raise ValueError(f"{TABLE}: unknown input '{spec.input}'")
+    # groups acting on the same energy multiply (e.g. tolerance and part-load losses)
+    return [g for g in out if len(g.rows)]
+
+
+def _draw(group: _Group, u: np.ndarray) -> np.ndarray:
+    s = group.spec
+    def value(name):
+        return float(s[name]) if not pd.isna(s[name]) else np.nan
+    return sampling.inverse_cdf(s["distribution"], u, low=value("low"), mode=value("mode"),
+                                high=value("high"), sd=value("sd"))
+
+
+def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Energy saved by each row for a block of draws (block × rows, or 1 × rows when nothing
+    is drawn), and the per-draw multipliers of the tce and CO2 factors (block × 1).
+
+    ``draw_for(group, width)`` returns the group's uniform probabilities (block × width), or
+    None to leave it at its deterministic value.
+    """
+    a = result.assets
+    energy = {"baseline": a["baseline_energy_kwh"].to_numpy(float),
+              "retrofit": a["retrofit_energy_kwh"].to_numpy(float)}
+    scaled = {"baseline": None, "retrofit": None}
+    factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
+    for g in gs:
+        width = len(g.rows) if g.target in ("both", "baseline", "retrofit") else 1
+        u = draw_for(g, width)
+        if u is None:
+            continue
+        m = g.transform(_draw(g, u))
+        if g.target in factor:
+            factor[g.target] = factor[g.target] * m[:, :1]
+            continue
+        for side in (("baseline", "retrofit") if g.target == "both" else (g.target,)):
+            if scaled[side] is None:
+                scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
+            for start, end, offset in g.runs:  # slices, not a gather and scatter
+                scaled[side][:, start:end] *= m[:, offset:offset + end - start]
+    b = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
+    r = energy["retrofit"][None, :] if scaled["retrofit"] is None else scaled["retrofit"]
+    return b - r, factor["tce"], factor["co2"]
+
+
+def _sorted_by_inputs(result: EstimateResult, gs: list[_Group]) -> EstimateResult:
+    """The result with its rows ordered by the set of inputs that apply to them, so that each
+    input's rows are a few contiguous runs (multiplied as slices)."""
+    signature = np.zeros(len(result.assets), dtype=np.int64)
+    for bit, g in enumerate(g for g in gs if g.target in ("both", "baseline", "retrofit")):
+        signature[g.rows] |= np.int64(1) << np.int64(bit % 62)
+    order = np.argsort(signature, kind="stable")
+    return EstimateResult(result.assets.iloc[order].reset_index(drop=True), result.plants,
+                          result.assumptions, result.caveats)
+
+
+def _weights(result: EstimateResult) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, tce and t CO2 per kWh saved at the factors the estimate used."""
+    a = result.assets
+    unit = np.ones(len(a))
+    headline = result.assumptions["basis"]
+    return (energy_to_tce(unit, a[f"factor_{headline}_kgce_per_kwh"].to_numpy(float)),
+            energy_to_co2_t(unit, a["grid_factor_tco2_per_mwh"].to_numpy(float)))
+
+
+def run(result: EstimateResult, draws: int, *, seed: int = 0,
+        tables: Tables | None = None) -> UncertaintyResult:
+    """Monte Carlo of an estimate's savings (see the module text)."""
+    if draws < 1:
+        raise ValueError(f"--uncertainty {draws}: expected at least 1 draw")
+    tabs = tables or Tables()
+    table = tabs[TABLE]
+    for kind in table["distribution"]:
+        if kind not in sampling.DISTRIBUTIONS:
+            raise ValueError(f"{TABLE}: unknown distribution '{kind}'")
+    result = _sorted_by_inputs(result, groups(result, table))
+    a = result.assets
+    n = len(a)
+    gs = groups(result, table)
+    plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
+    plant_codes = plant_ids.get_indexer(a["plant_id"])
+    p = len(plant_ids)
+    if draws * max(p, 1) > MAX_PLANT_DRAWS:
+        raise ValueError(f"{draws:,} draws × {p:,} plants exceeds {MAX_PLANT_DRAWS:,} plant "
+                         "totals in memory: use fewer draws or split the inventory")
+    membership = sparse.csr_matrix((np.ones(n), (np.arange(n), plant_codes)), shape=(n, p))
+    metered = (np.flatnonzero(a["metered_saving_kwh"].notna().to_numpy())
+               if "metered_saving_kwh" in a.columns else np.array([], dtype=int))
+    block = max(1, min(draws, BLOCK_ELEMENTS // max(n, 1)))
+    starts = range(0, draws, block)
+    streams = np.random.SeedSequence(seed).spawn(len(starts))
+    plant = {k: np.empty((draws, p)) for k in ("coal_saved_tce", "energy_saved_kwh")}
+    total = {k: np.empty(draws) for k in ("coal_saved_tce", "energy_saved_kwh",
+                                          "co2_avoided_t")}
+    band = np.empty((draws, len(metered)))
+    tce_per_kwh, co2_per_kwh = _weights(result)
+    weighted = {"energy_saved_kwh": membership,
+                "coal_saved_tce": sparse.diags(tce_per_kwh) @ membership,
+                "co2_avoided_t": sparse.diags(co2_per_kwh) @ membership}
+    for start, stream in zip(starts, streams, strict=True):
+        size = min(block, draws - start)
+        rng = np.random.default_rng(stream)
+        # every group's uniforms drawn in a fixed order: the same seed, the same numbers
+        uniforms = {id(g): rng.random((size, len(g.rows) if g.target in ("both", "baseline",
+                                                                         "retrofit") else 1))
+                    for g in gs}
+        saved, tce_factor, co2_factor = _evaluate(
+            result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)])
+        saved = np.broadcast_to(saved, (size, n))
+        rows = slice(start, start + size)
+        multiplier = {"energy_saved_kwh": 1.0, "coal_saved_tce": tce_factor,
+                      "co2_avoided_t": co2_factor}
+        for key, matrix in weighted.items():
+            # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
+            sums = np.asarray(matrix.T @ saved.T).T * multiplier[key]
+            sums = np.broadcast_to(sums, (size, p))
+            total[key][rows] = sums.sum(axis=1)
+            if key in plant:
+                plant[key][rows] = sums
+        if len(metered):
+            band[rows] = saved[:, metered]
+    return UncertaintyResult(
+        draws=draws, seed=seed,
+        plants=_plant_table(result, plant_ids, plant),
+        portfolio=_portfolio_table(result, total),
+        tornado=_tornado(result, gs),
+        inputs=_inputs_table(gs, n),
+        asset_bands=_asset_bands(result, metered, band))
+
+
+def _percentiles(values: np.ndarray) -> np.ndarray:
+    return np.percentile(values, PERCENTILES, axis=0)
+
+
+def _plant_table(result, plant_ids, plant) -> pd.DataFrame:
+    det = result.plants.set_index("plant_id").reindex(plant_ids)
+    tce = _percentiles(plant["coal_saved_tce"])
+    kwh = _percentiles(plant["energy_saved_kwh"])
+    energy = det["plant_energy_tce"].to_numpy(float)
+    target = det["bai_yi_target_share"].to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        meets = (plant["coal_saved_tce"] / energy >= target).mean(axis=0)
+    return pd.DataFrame({
+        "plant_id": np.asarray(plant_ids, dtype=object),
+        "deterministic": det["coal_saved_tce"].to_numpy(float),
+        "p10": tce[0], "p50": tce[1], "p90": tce[2],
+        "energy_saved_kwh_p10": kwh[0], "energy_saved_kwh_p50": kwh[1],
+        "energy_saved_kwh_p90": kwh[2],
+        "plant_energy_tce": energy,
+        "probability_meets_bai_yi": np.where(np.isnan(energy), np.nan, meets),
+    })
+
+
+def _portfolio_table(result, total) -> pd.DataFrame:
+    rows = []
+    for key, values in total.items():
+        q = np.percentile(values, PERCENTILES)
+        rows.append({"metric": key, "deterministic": float(result.assets[key].sum()),
+                     "p10": q[0], "p50": q[1], "p90": q[2], "mean": float(values.mean())})
+    return pd.DataFrame(rows)
+
+
+def _tornado(result, gs) -> pd.DataFrame:
+    """Total coal saved with one input at its P10 and then its P90 on every row it applies
+    to (the others as estimated), one bar per input."""
+    rows = []
+    for name in dict.fromkeys(g.name for g in gs):
+        members = [g for g in gs if g.name == name]
+        ends = []
+        tce_per_kwh, _ = _weights(result)
+        for q in TORNADO_QUANTILES:
+            def draw_for(other, shape, members=members, q=q):
+                return np.full((1, shape), q) if any(other is m for m in members) else None
+            saved, tce_factor, _ = _evaluate(result, gs, draw_for)
+            ends.append(float((saved @ tce_per_kwh * tce_factor.ravel())[0]))
+        s = members[0].spec
+        count = sum(len(m.rows) for m in members if m.target not in ("tce", "co2"))
+        rows.append({"input": name, "rows": count or len(result.assets), "at_p10": ends[0],
+                     "at_p90": ends[1], "swing": abs(ends[1] - ends[0]),
+                     "distribution": s["distribution"], "confidence": s["confidence"],
+                     "source": s["source"]})
+    frame = pd.DataFrame(rows, columns=["input", "rows", "at_p10", "at_p90", "swing",
+                                        "distribution", "confidence", "source"])
+    frame = frame[frame["swing"] > 0] if len(frame) else frame
+    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _inputs_table(gs, n) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "input": g.name, "rows": len(g.rows) if g.target not in ("tce", "co2") else n,
+        "distribution": g.spec["distribution"], "low": g.spec["low"], "mode": g.spec["mode"],
+        "high": g.spec["high"], "sd": g.spec["sd"], "unit": g.spec["unit"],
+        "applies": g.spec["applies"], "condition": g.spec["condition"],
+        "confidence": g.spec["confidence"], "source": g.spec["source"]} for g in gs])
+
+
+def _asset_bands(result, metered, band) -> pd.DataFrame:
+    if not len(metered):
+        return pd.DataFrame()
+    q = _percentiles(band)
+    a = result.assets.iloc[metered]
+    return pd.DataFrame({"plant_id": a["plant_id"].to_numpy(object),
+                         "asset_id": a["asset_id"].to_numpy(object),
+                         "energy_saved_kwh": a["energy_saved_kwh"].to_numpy(float),
+                         "p10": q[0], "p50": q[1], "p90": q[2],
+                         "metered_saving_kwh": a["metered_saving_kwh"].to_numpy(float)})
+
+
+def attach(result: EstimateResult, draws: int, *, seed: int = 0,
+           tables: Tables | None = None) -> UncertaintyResult:
+    """Run the Monte Carlo, attach it to ``result`` (``result.uncertainty``, an assumptions
+    entry) and flag metered savings outside the P10–P90 band."""
+    outcome = run(result, draws, seed=seed, tables=tables)
+    result.uncertainty = outcome
+    covered = outcome.inputs["input"].tolist() if len(outcome.inputs) else []
+    result.assumptions["uncertainty"] = {
+        "draws": draws, "seed": seed, "table": TABLE, "inputs": covered,
+        "percentiles": list(PERCENTILES),
+        "model": "each draw scales a row's baseline and retrofit energy: load and hours by "
+                 "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
+                 "multiplier m; the 等价值 and grid factors by one draw per iteration",
+        "not_covered": "rows with no uncertain input in the table (e.g. data centres, charging "
+                       "piles, transformers with nameplate losses) stay at their estimate",
+        "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
+                   "applies to, the others as estimated",
+    }
+    if ("metered_saving_kwh" in result.assets.columns
+            or "metered_saving_kwh" in result.plants.columns):
+        flag_metered(result, outcome)
+    return outcome
+
+
+def flag_metered(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
+    """``metered_flag`` on rows with a metered saving: within, above or below the P10–P90
+    band of the estimate, or no band without a Monte Carlo."""
+    if "metered_saving_kwh" in result.plants.columns:
+        _flag_plants(result, outcome)
+    if "metered_saving_kwh" not in result.assets.columns:
+        return
+    a = result.assets
+    metered = a["metered_saving_kwh"].notna().to_numpy()
+    flag = np.full(len(a), None, dtype=object)
+    if outcome is None or outcome.asset_bands.empty:
+        flag[metered] = "no band: run with --uncertainty"
+    else:
+        bands = outcome.asset_bands
+        value = bands["metered_saving_kwh"].to_numpy(float)
+        flag[metered] = np.where(value > bands["p90"].to_numpy(float), "above P90",
+                                 np.where(value < bands["p10"].to_numpy(float), "below P10",
+                                          "within P10–P90"))
+    a["metered_flag"] = flag
+    outside = np.isin(flag, ["above P90", "below P10"])
+    if outside.any():
+        rows = a.loc[outside, "asset_id"].astype(str).tolist()
+        result.caveats.append(_caveat(
+            "metered.outside_band", "the metered saving lies outside the estimate's P10–P90 "
+            "band: check the meter boundary, output and hours, or the inventory's inputs: "
+            + ", ".join(rows[:20]), "计量节能量超出估算的 P10–P90 区间，请核查计量边界、产量与运行时间或清单数据",
+            int(outside.sum()), {"assets": rows}))
+
+
+def _flag_plants(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
+    """The same flag per plant, against the plant's P10–P90 of energy saved."""
+    plants = result.plants
+    value = plants["metered_saving_kwh"].to_numpy(float)
+    known = ~np.isnan(value)
+    flag = np.full(len(plants), None, dtype=object)
+    if outcome is None:
+        flag[known] = "no band: run with --uncertainty"
+    else:
+        band = outcome.plants.set_index("plant_id").reindex(plants["plant_id"])
+        low = band["energy_saved_kwh_p10"].to_numpy(float)
+        high = band["energy_saved_kwh_p90"].to_numpy(float)
+        flag[known] = np.where(value > high, "above P90", np.where(
+            value < low, "below P10", "within P10–P90"))[known]
+    plants["metered_flag"] = flag
+    outside = np.isin(flag, ["above P90", "below P10"])
+    if outside.any():
+        names = plants.loc[outside, "plant_id"].astype(str).tolist()
+        result.caveats.append(_caveat(
+            "metered.plant_outside_band", "a plant's metered saving lies outside the "
+            "estimate's P10–P90 band: " + ", ".join(names[:20]),
+            "企业计量节能量超出估算的 P10–P90 区间", int(outside.sum()), {"plants": names}))
+
+
+def _caveat(code, message, message_zh, count, data):
+    from .caveats import Caveat
+
+    return Caveat(code, message, message_zh, count, data)
