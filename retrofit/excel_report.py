@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .html_report import HEADINGS
-from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult, atomic_write
+from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult, atomic_write, flatten
 
 #: Header rows above the data on every data sheet.
 HEADER_ROWS = 2
@@ -169,17 +169,6 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     ws.freeze_panes = "A7"
 
 
-def _assumption_rows(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, dict):
-        out: list[tuple[str, str]] = []
-        for k, v in value.items():
-            out.extend(_assumption_rows(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list):
-        return [(prefix, json.dumps(value, ensure_ascii=False, default=str))]
-    return [(prefix, "" if value is None else str(value))]
-
-
 def write_workbook(result: EstimateResult, path: str | Path) -> None:
     """Write the auditor's workbook atomically."""
     def write(tmp: Path) -> None:
@@ -191,7 +180,7 @@ def write_workbook(result: EstimateResult, path: str | Path) -> None:
             if name not in ("assets", "plants"):
                 _data_sheet(wb, name, frame, {})
         _summary_sheet(wb, result, letters)
-        assumptions = pd.DataFrame(_assumption_rows(result.assumptions),
+        assumptions = pd.DataFrame(flatten(result.assumptions),
                                    columns=["key", "value"])
         _data_sheet(wb, "assumptions", assumptions, {})
         caveats = pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,

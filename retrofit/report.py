@@ -37,6 +37,9 @@ LABELS = {
         "cost_of_saved_tce_cny_per_tce": "CNY/tce", "finance_status": "status",
         "incentives_cny": "incentives CNY", "payback_after_incentives_years": "payback after",
         "npv_after_incentives_cny": "NPV after",
+        "uncertainty": "Uncertainty of coal saved [tce/yr] ({n:,} draws, seed {seed})",
+        "deterministic": "estimate", "probability_meets_bai_yi": "P(百一)",
+        "drivers": "largest drivers (total tce/yr with the input at P10 → P90): ",
     },
     "zh": {
         "plants": "企业汇总（百一：按所列措施估算，非核定节能量）",
@@ -65,6 +68,9 @@ LABELS = {
         "npv_cny": "净现值 元", "irr": "内部收益率", "cost_of_saved_tce_cny_per_tce": "元/tce",
         "finance_status": "状态", "incentives_cny": "政策支持 元",
         "payback_after_incentives_years": "享受政策后回收期", "npv_after_incentives_cny": "享受政策后净现值",
+        "uncertainty": "节约标准煤的不确定性 [tce/年]（{n:,} 次抽样，随机种子 {seed}）",
+        "deterministic": "估算值", "probability_meets_bai_yi": "百一达标概率",
+        "drivers": "主要来源（输入取 P10 → P90 时的合计 tce/年）：",
     },
 }
 
@@ -126,6 +132,18 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         if "irr" in shown.columns:
             shown["irr"] = [_pct(x) for x in view["irr"].head(max_rows)]
         lines.append(shown.rename(columns=labels).to_string(index=False))
+        lines.append("")
+    if result.uncertainty is not None:
+        u = result.uncertainty
+        lines.append("== " + labels["uncertainty"].format(n=u.draws, seed=u.seed) + " ==")
+        view = u.plants[["plant_id", "deterministic", "p10", "p50", "p90",
+                         "probability_meets_bai_yi"]].copy()
+        view["probability_meets_bai_yi"] = [_pct(x) for x in view["probability_meets_bai_yi"]]
+        lines.append(view.rename(columns=labels).to_string(
+            index=False, float_format=lambda x: f"{x:,.3f}"))
+        top = u.tornado.head(3)
+        lines.append(labels["drivers"] + ", ".join(
+            f"{r.input} ({r.at_p10:,.1f} → {r.at_p90:,.1f})" for r in top.itertuples()))
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)

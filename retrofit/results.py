@@ -267,7 +267,7 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame],
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, frame in sheets.items():
                 frame.to_excel(xl, sheet_name=name, index=False)
-            pd.DataFrame(_flatten(assumptions), columns=["key", "value"]).to_excel(
+            pd.DataFrame(flatten(assumptions), columns=["key", "value"]).to_excel(
                 xl, sheet_name="assumptions", index=False)
             pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
                                                             default=str)}
@@ -279,11 +279,12 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame],
     atomic_write(path, write)
 
 
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Nested assumptions as (dotted key, text) rows; lists as JSON."""
     if isinstance(value, dict):
         out: list[tuple[str, str]] = []
         for k, v in value.items():
-            out.extend(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+            out.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
         return out
     if isinstance(value, list):
         return [(prefix, json.dumps(value, ensure_ascii=False, default=str))]

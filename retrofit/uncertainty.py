@@ -398,63 +398,55 @@ def attach(result: EstimateResult, draws: int, *, seed: int = 0,
         "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
                    "applies to, the others as estimated",
     }
-    if ("metered_saving_kwh" in result.assets.columns
-            or "metered_saving_kwh" in result.plants.columns):
-        flag_metered(result, outcome)
+    flag_metered(result, outcome)
     return outcome
 
 
 def flag_metered(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
-    """``metered_flag`` on rows with a metered saving: within, above or below the P10–P90
-    band of the estimate, or no band without a Monte Carlo."""
+    """``metered_flag`` on the rows and plants with a metered saving: within, above or below
+    the estimate's P10–P90 band of energy saved, or no band without a Monte Carlo."""
     if "metered_saving_kwh" in result.plants.columns:
-        _flag_plants(result, outcome)
-    if "metered_saving_kwh" not in result.assets.columns:
-        return
-    a = result.assets
-    metered = a["metered_saving_kwh"].notna().to_numpy()
-    flag = np.full(len(a), None, dtype=object)
-    if outcome is None or outcome.asset_bands.empty:
-        flag[metered] = "no band: run with --uncertainty"
-    else:
-        bands = outcome.asset_bands
-        value = bands["metered_saving_kwh"].to_numpy(float)
-        flag[metered] = np.where(value > bands["p90"].to_numpy(float), "above P90",
-                                 np.where(value < bands["p10"].to_numpy(float), "below P10",
-                                          "within P10–P90"))
-    a["metered_flag"] = flag
-    outside = np.isin(flag, ["above P90", "below P10"])
-    if outside.any():
-        rows = a.loc[outside, "asset_id"].astype(str).tolist()
-        result.caveats.append(_caveat(
-            "metered.outside_band", "the metered saving lies outside the estimate's P10–P90 "
-            "band: check the meter boundary, output and hours, or the inventory's inputs: "
-            + ", ".join(rows[:20]), "计量节能量超出估算的 P10–P90 区间，请核查计量边界、产量与运行时间或清单数据",
-            int(outside.sum()), {"assets": rows}))
+        band = None
+        if outcome is not None:
+            kwh = outcome.plants.set_index("plant_id").reindex(result.plants["plant_id"])
+            band = pd.DataFrame({"p10": kwh["energy_saved_kwh_p10"].to_numpy(),
+                                 "p90": kwh["energy_saved_kwh_p90"].to_numpy()})
+        _flag(result, result.plants, band, "plant_id", "metered.plant_outside_band",
+              "a plant's metered saving", "企业计量节能量")
+    if "metered_saving_kwh" in result.assets.columns:
+        band = None
+        if outcome is not None and not outcome.asset_bands.empty:
+            band = pd.DataFrame(np.nan, index=result.assets.index, columns=["p10", "p90"])
+            rows = result.assets["metered_saving_kwh"].notna().to_numpy()
+            band.loc[rows, ["p10", "p90"]] = outcome.asset_bands[["p10", "p90"]].to_numpy()
+        _flag(result, result.assets, band, "asset_id", "metered.outside_band",
+              "the metered saving", "计量节能量")
 
 
-def _flag_plants(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
-    """The same flag per plant, against the plant's P10–P90 of energy saved."""
-    plants = result.plants
-    value = plants["metered_saving_kwh"].to_numpy(float)
+def band_flag(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """"above P90", "below P10" or "within P10–P90" for each metered value."""
+    return np.where(value > high, "above P90", np.where(value < low, "below P10",
+                                                        "within P10–P90")).astype(object)
+
+
+def _flag(result, frame, band, key, code, what, what_zh) -> None:
+    value = frame["metered_saving_kwh"].to_numpy(float)
     known = ~np.isnan(value)
-    flag = np.full(len(plants), None, dtype=object)
-    if outcome is None:
+    flag = np.full(len(frame), None, dtype=object)
+    if band is None:
         flag[known] = "no band: run with --uncertainty"
     else:
-        band = outcome.plants.set_index("plant_id").reindex(plants["plant_id"])
-        low = band["energy_saved_kwh_p10"].to_numpy(float)
-        high = band["energy_saved_kwh_p90"].to_numpy(float)
-        flag[known] = np.where(value > high, "above P90", np.where(
-            value < low, "below P10", "within P10–P90"))[known]
-    plants["metered_flag"] = flag
+        flag[known] = band_flag(value, band["p10"].to_numpy(float),
+                                band["p90"].to_numpy(float))[known]
+    frame["metered_flag"] = flag
     outside = np.isin(flag, ["above P90", "below P10"])
     if outside.any():
-        names = plants.loc[outside, "plant_id"].astype(str).tolist()
+        names = frame.loc[outside, key].astype(str).tolist()
         result.caveats.append(_caveat(
-            "metered.plant_outside_band", "a plant's metered saving lies outside the "
-            "estimate's P10–P90 band: " + ", ".join(names[:20]),
-            "企业计量节能量超出估算的 P10–P90 区间", int(outside.sum()), {"plants": names}))
+            code, f"{what} lies outside the estimate's P10–P90 band: check the meter boundary, "
+            "output and hours, or the inventory's inputs: " + ", ".join(names[:20]),
+            f"{what_zh}超出估算的 P10–P90 区间，请核查计量边界、产量与运行时间或清单数据",
+            int(outside.sum()), {key: names}))
 
 
 def _caveat(code, message, message_zh, count, data):
