@@ -257,8 +257,8 @@ def _run_estimate(path, *, plants=None, basis="equivalent", region="national", y
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--all", "show_all", is_flag=True,
-              help="Also list each rule that did not apply, with its reason (default: a "
-              "count per reason).")
+              help="One line per rule that did not apply, with the value that failed "
+              "(default: the rules grouped by reason).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="What to print on stdout (csv: the listing).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),

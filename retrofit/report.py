@@ -283,8 +283,7 @@ INCENTIVE_LABELS = {
                       "after incentives; NPV {npv} → {npva} CNY; IRR {irr} → {irra}",
            "applies": "applies", "superseded": "superseded", "needs": "needs",
            "not applicable": "not applicable", "total": "counted incentives: {v} CNY",
-           "potential": "would give up to {v} CNY", "hidden": "{n} rules did not apply "
-           "(--all lists each with its reason): {reasons}",
+           "potential": "would give up to {v} CNY",
            "conf": "confidence", "cny": "CNY",
            "verify": "verify against the official text before applying"},
     "zh": {"title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
@@ -292,7 +291,7 @@ INCENTIVE_LABELS = {
                       "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
            "applies": "适用", "superseded": "就高不重复未计", "needs": "需补充信息",
            "not applicable": "不适用", "total": "计入的政策支持：{v} 元",
-           "potential": "如满足条件最多 {v} 元", "hidden": "{n} 条政策不适用（--all 逐条列出原因）：{reasons}",
+           "potential": "如满足条件最多 {v} 元",
            "conf": "可信度", "cny": "元", "verify": "依据二手来源，申报前请核对官方原文"},
 }
 
@@ -338,10 +337,11 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
         if show_all:
             lines += [f"  [{words['not applicable']}] {row.rule_id}: {row.why}"
                       for row in rest.itertuples()]
-        elif len(rest):
-            reasons = rest["why"].str.replace(r" \(.*\)$", "", regex=True).value_counts()
-            summary = "; ".join(f"{reason} ×{count}" for reason, count in reasons.head(4).items())
-            lines.append("  " + words["hidden"].format(n=len(rest), reasons=summary))
+        else:  # every rule named, grouped by the reason it failed
+            for reason, group in rest.groupby(rest["why"].str.replace(r" \(.*\)$", "",
+                                                                      regex=True), sort=False):
+                lines.append(f"  [{words['not applicable']}] {reason}: "
+                             + ", ".join(group["rule_id"]))
         lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
         lines.append("")
     return "\n".join(lines)
