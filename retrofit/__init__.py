@@ -4,7 +4,11 @@
 >>> result = retrofit.estimate(retrofit.sample_path())          # doctest: +SKIP
 >>> result.plants[["plant_id", "coal_saved_tce", "meets_bai_yi"]]  # doctest: +SKIP
 
-Many plants against a city's goals: ``from retrofit.portfolio import portfolio``.
+Many plants against a city's goals: ``from retrofit.portfolio import portfolio``. The auditor's
+report: ``retrofit.write_html(result, "report.html", lang="zh")`` or
+``retrofit.write_workbook(result, "report.xlsx")``; money and incentives:
+``retrofit.estimate(path, policy="shanghai-2024,national")``; uncertainty:
+``retrofit.estimate(path, uncertainty=10_000, seed=1)``.
 """
 
 from __future__ import annotations
@@ -49,6 +53,14 @@ def __getattr__(name: str):
         from .results import EstimateResult
 
         return EstimateResult
+    if name in ("write_html", "render_html"):
+        from . import html_report
+
+        return getattr(html_report, name)
+    if name == "write_workbook":
+        from .excel_report import write_workbook
+
+        return write_workbook
     raise AttributeError(f"module 'retrofit' has no attribute {name!r}")
 
 
@@ -63,7 +75,10 @@ __all__ = [
     "load_table",
     "read_inventory",
     "read_plants",
+    "render_html",
     "sample_path",
     "validate_frame",
+    "write_html",
     "write_template",
+    "write_workbook",
 ]

@@ -103,21 +103,22 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     kw = _rows.numbers(rows, "rated_power_kw")
     hours = _rows.numbers(rows, "operating_hours_h")
     life = np.full(n, np.inf)
-    source = np.full(n, "", dtype=object)
+    source = np.full(n, -1)  # index into labels: one string per table row, not per asset
+    labels: list[str] = []
     uncovered = np.zeros(n, dtype=bool)
+    size = np.nan_to_num(kw, nan=0.0)
     for name in table["measure"].unique():
         has = rows_with_measure(measure, name)
         if not has.any():
             continue
         found = np.full(n, np.nan)
-        where = np.full(n, "", dtype=object)
+        where = np.full(n, -1)
         # rows for any category first, so that a category's own row overrides them
         part = table[table["measure"] == name].sort_values(
             "category", key=lambda c: c.ne("all"), kind="stable")
         for row in part.itertuples(index=False):
             lo = 0.0 if pd.isna(row.rated_kw_min) else float(row.rated_kw_min)
             hi = np.inf if pd.isna(row.rated_kw_max) else float(row.rated_kw_max)
-            size = np.nan_to_num(kw, nan=0.0)
             match = has & ((category == row.category) | (row.category == "all")) & \
                 (size >= lo) & (size < hi)
             years = np.full(n, float(row.lifetime_years))
@@ -126,7 +127,8 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
                     years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours)
             found = np.where(match, years, found)
             band = f"{lo:g}–{'' if np.isinf(hi) else f'{hi:g}'} kW"
-            where = np.where(match, f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}", where)
+            labels.append(f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}")
+            where = np.where(match, len(labels) - 1, where)
         shorter = has & (found < life)
         life = np.where(shorter, found, life)
         source = np.where(shorter, where, source)
@@ -137,15 +139,21 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     for name in names - listed:
         uncovered |= rows_with_measure(measure, name)
     life = np.where(uncovered | np.isinf(life), np.nan, life)
-    source = np.where(np.isnan(life), "", source)
+    text = np.array([*labels, ""], dtype=object)  # −1 (no table row) → ""
+    source = np.where(np.isnan(life), "", text[source])
     given = _rows.numbers(rows, "lifetime_years")
     use_given = ~np.isnan(given)
     return np.where(use_given, given, life), np.where(use_given, INPUT_SOURCE, source)
 
 
 def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount_rate: float,
-                  file: str, header_map: dict[str, str]) -> list[InventoryIssue]:
-    """Add the per-asset finance columns (:data:`ASSET_COLUMNS`) to ``out`` in place."""
+                  file: str, header_map: dict[str, str], rates: bool = True
+                  ) -> list[InventoryIssue]:
+    """Add the per-asset finance columns (:data:`ASSET_COLUMNS`) to ``out`` in place.
+
+    ``rates=False`` leaves out the IRR and the discounted payback (the slowest columns), for a
+    portfolio's chunks, which sum only lives, investments and savings.
+    """
     life, source = lifetimes(out, tables)
     too_long = life > MAX_LIFETIME_YEARS
     if too_long.any():
@@ -171,8 +179,9 @@ def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount
     out["annual_cost_saved_cny"] = saving
     with np.errstate(invalid="ignore", divide="ignore"):
         out["npv_cny"] = fm.npv_uniform(invest, saving, r, life)
-        out["irr"] = fm.irr_uniform(invest, saving, life)
-        out["discounted_payback_years"] = fm.discounted_payback_years(invest, saving, r)
+        if rates:
+            out["irr"] = fm.irr_uniform(invest, saving, life)
+            out["discounted_payback_years"] = fm.discounted_payback_years(invest, saving, r)
         annualised = invest * fm.capital_recovery_factor(r, life)
         out["cost_of_saved_energy_cny_per_kwh"] = fm.levelised_cost(invest, kwh, r, life)
         out["cost_of_saved_tce_cny_per_tce"] = fm.levelised_cost(invest, tce, r, life)

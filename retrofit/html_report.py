@@ -259,12 +259,16 @@ def render_html(result: EstimateResult, *, lang: str = "en", figures: bool = Tru
                 figure_lang: str | None = None) -> str:
     """The report as one HTML document (a string).
 
-    ``figure_lang`` is the language of the figures' labels when it must differ from the
-    page's (Chinese labels need a CJK font: :func:`retrofit.plots.resolve_language`).
+    ``figure_lang`` is the language of the figures' labels; by default the page's, or English
+    when Chinese is asked for and no CJK font exists (:func:`retrofit.plots.resolve_language`).
     """
     w = WORDS[lang]
     a = result.assumptions
-    fig_lang = figure_lang or lang
+    if figure_lang is None:  # Chinese labels only with a CJK font, else English, never boxes
+        from .plots import resolve_language
+
+        figure_lang = resolve_language(lang)[0] if figures else lang
+    fig_lang = figure_lang
     sections = [_header(result, w, lang), _summary(result, w, lang)]
     if result.projects is not None and len(result.projects):
         sections.append(_economics(result, w, lang))

@@ -88,6 +88,7 @@ def estimate(
     eligibility: Mapping[str, object] | None = None,
     uncertainty: int | None = None,
     seed: int = 0,
+    project_tables: bool = True,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -129,6 +130,9 @@ def estimate(
         compares metered savings with the P10–P90 band.
     seed : int
         Seed of the Monte Carlo (the same seed and draws give the same numbers).
+    project_tables : bool
+        Build the projects table, the plant economics and the supply curve (a portfolio's
+        chunks skip them: only the asset rows are summed).
 
     Returns
     -------
@@ -218,7 +222,7 @@ def estimate(
     rate = (discount_rate if discount_rate is not None
             else finance.parameter(tabs, "discount_rate", "default"))
     issues = finance.asset_finance(out, tabs, log, discount_rate=rate, file=meta.path,
-                                   header_map=meta.header_map)
+                                   header_map=meta.header_map, rates=project_tables)
     if issues:
         raise InventoryError(issues[:max_errors], total=len(issues))
     listing = flows = totals = None
@@ -228,13 +232,15 @@ def estimate(
             file=meta.path, header_map=meta.header_map)
         if issues:
             raise InventoryError(issues[:max_errors], total=len(issues))
-    projects = finance.project_finance(out, rate, flows, totals)
+    projects = finance.project_finance(out, rate, flows, totals) if project_tables else None
 
     row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
     plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet,
                                   accounting_year)
-    plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
-    curve = finance.supply_curve(out, plant_frame)
+    curve = None
+    if project_tables:
+        plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
+        curve = finance.supply_curve(out, plant_frame)
     out["caveats"] = row_codes
     ordered = [c for c in ASSET_COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in ASSET_COLUMNS]

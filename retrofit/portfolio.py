@@ -668,7 +668,8 @@ def portfolio(
     assumptions: dict[str, Any] = {}
     caveats: dict[str, Caveat] = {}
     options = {"basis": basis, "region": region, "year": as_of, "tables": tables,
-               "strict": strict, "max_errors": max_errors, "tariff": tariff}
+               "strict": strict, "max_errors": max_errors, "tariff": tariff,
+               "project_tables": False}
     batch: list[tuple[int, Inventory]] = []
 
     def flush() -> None:
@@ -864,7 +865,7 @@ def _partition_summary(part: pd.DataFrame, *, years, default_year, basis, region
     number = partition_info["number"] if partition_info else "?"
     inv = validate_frame(part.reset_index(drop=True), file=f"{label} {number}")
     result = estimate(inv, basis=basis, region=region, year=default_year, tariff=tariff,
-                      tables=tables, strict=strict)
+                      tables=tables, strict=strict, project_tables=False)
     return summarise(result.assets, years=years, default_year=default_year)
 
 
