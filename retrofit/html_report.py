@@ -112,6 +112,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "finance_status": ("status", "状态"), "rule_id": ("rule", "政策"),
     "status": ("status", "状态"), "amount_cny": ("amount [CNY]", "金额 [元]"),
     "confidence": ("confidence", "可信度"), "why": ("why", "依据"),
+    "potential_cny": ("would give if the inputs qualify [CNY]", "补充信息并符合条件后可得 [元]"),
+    "name_zh": ("rule", "政策名称"),
     "needs": ("needs", "需补充"), "document": ("document", "文件"), "clause": ("clause", "条款"),
     "code": ("code", "代码"), "count": ("rows", "行数"), "message": ("caveat", "提示"),
     "column": ("column", "字段"), "value": ("value", "取值"), "unit": ("unit", "单位"),
@@ -359,8 +361,8 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     if result.incentives is not None:
         shown = result.incentives[result.incentives["status"] != "not applicable"]
         name = "name_zh" if lang == "zh" else "name"
-        view = shown[["project_id", "rule_id", name, "status", "amount_cny", "confidence",
-                      "needs", "document", "clause", "verify"]].copy()
+        view = shown[["project_id", "rule_id", name, "status", "amount_cny", "potential_cny",
+                      "confidence", "needs", "document", "clause", "verify"]].copy()
         view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
         out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
             view, lang, row_class=lambda r: "verify" if r["verify"] else "")
