@@ -21,7 +21,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .html_report import HEADINGS
-from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult, atomic_write, flatten
+from .results import (
+    ASSET_COLUMNS,
+    PLANT_COLUMNS,
+    EstimateResult,
+    atomic_write,
+    flatten,
+    json_value,
+)
 
 #: Header rows above the data on every data sheet.
 HEADER_ROWS = 2
@@ -75,17 +82,14 @@ def number_format(column: str, unit: str = "") -> str | None:
 
 
 def _cell(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None if np.isnan(value) else str(value)
+    """A value as a cell: dates as dates, lists as JSON, an infinite payback as text."""
     if isinstance(value, pd.Timestamp):
         return value.date()
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
-    return value
+    if isinstance(value, float | np.floating) and np.isinf(value):
+        return str(float(value))
+    return json_value(value)
 
 
 def _data_sheet(wb: Workbook, name: str, frame: pd.DataFrame,

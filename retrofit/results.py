@@ -160,7 +160,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A cell as a JSON-ready Python value (NaN, NA, NaT → None; numpy scalars → Python)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
@@ -176,7 +177,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame → list of JSON-ready dicts (NaN/NA → null, numpy scalars → Python)."""
     columns = list(frame.columns)
     return [
-        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+        {c: json_value(v) for c, v in zip(columns, row, strict=True)}
         for row in frame.itertuples(index=False, name=None)
     ]
 
@@ -253,7 +254,7 @@ class EstimateResult:
 def write_json(data: dict[str, Any], path: str | Path | None = None, *,
                indent: int | None = 2) -> str:
     """JSON text of a result's ``to_dict()``; also written atomically to ``path``."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent, default=_json_value)
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=json_value)
     if path is not None:
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return text
