@@ -355,10 +355,15 @@ def supply_curve(out: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
     by_plant = pd.Series(tce[order]).groupby(codes, sort=False)
     curve["plant_rank"] = by_plant.cumcount().to_numpy() + 1
     curve["plant_cumulative_tce"] = by_plant.cumsum().to_numpy()
-    target = plants.set_index("plant_id")
-    line = (target["plant_energy_tce"] * target["bai_yi_target_share"]).astype(float)
-    curve["bai_yi_line_tce"] = line.reindex(curve["plant_id"]).to_numpy()
+    curve["bai_yi_line_tce"] = bai_yi_line(plants).reindex(curve["plant_id"]).to_numpy()
     return curve
+
+
+def bai_yi_line(plants: pd.DataFrame) -> pd.Series:
+    """Per plant (index plant_id), the saving 百一 asks of it: previous-year energy × target
+    share [tce/yr]; NaN when the energy is unknown."""
+    target = plants.set_index("plant_id")
+    return (target["plant_energy_tce"] * target["bai_yi_target_share"]).astype(float)
 
 
 #: Supply-curve columns (name → meaning [unit]), for the README.

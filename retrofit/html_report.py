@@ -54,7 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
                                   "(H: primary text; M: secondary; L: a lead to verify).",
         "verify": "verify against the official text before applying",
         "probability": "probability of meeting 百一",
-        "supply": "Conservation supply curve", "tornado": "What drives the uncertainty",
+        "tornado": "What drives the uncertainty",
     },
     "zh": {
         "title": "节能改造评估报告",
@@ -80,7 +80,7 @@ WORDS: dict[str, dict[str, str]] = {
                   "L：线索，需核实）。",
         "verify": "依据二手来源，申报前请核对官方原文",
         "probability": "百一达标概率",
-        "supply": "节能供给曲线", "tornado": "不确定性的主要来源",
+        "tornado": "不确定性的主要来源",
     },
 }
 
@@ -270,17 +270,18 @@ def render_html(result: EstimateResult, *, lang: str = "en", figures: bool = Tru
         from .plots import resolve_language
 
         figure_lang = resolve_language(lang)[0] if figures else lang
-    fig_lang = figure_lang
+    drawn = _figures(result, figure_lang) if figures else {}
     sections = [_header(result, w, lang), _summary(result, w, lang)]
     if result.projects is not None and len(result.projects):
         sections.append(_economics(result, w, lang))
     if result.uncertainty is not None:
-        sections.append(_uncertainty(result, w, lang, fig_lang if figures else None))
+        sections.append(_uncertainty(result, w, lang, drawn.get("tornado", "")))
     if ("metered_saving_kwh" in result.assets.columns
             or "metered_saving_kwh" in result.plants.columns):
         sections.append(_metered(result, w, lang))
-    if figures:
-        sections.append(_figures(result, WORDS[fig_lang], fig_lang))
+    if drawn.get("supply"):
+        sections.append(f"<section id='figures'><h2>{_esc(w['figures'])}</h2>"
+                        f"{drawn['supply']}</section>")
     sections.append(_assumptions(result, w, lang))
     sections.append(_caveats(result, w, lang))
     sections.append(f"<footer><p>{_esc(w['footer'])}</p></footer>")
@@ -369,10 +370,8 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     return out + "</section>"
 
 
-def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str,
-                 figure_lang: str | None) -> str:
-    from .plots import plot_tornado
-
+def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_svg: str
+                 ) -> str:
     u = result.uncertainty
     head = w["uncertainty"].format(n=u.draws, seed=u.seed)
     plants = u.plants[["plant_id", "deterministic", "p10", "p50", "p90", "plant_energy_tce",
@@ -387,12 +386,7 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str,
            + table_html(u.inputs[["input", "rows", "distribution", "low", "mode", "high",
                                   "unit", "confidence", "source"]], lang,
                         numeric=["rows", "low", "mode", "high"]))
-    if figure_lang is not None and len(u.tornado):
-        total = float(result.assets["coal_saved_tce"].sum())
-        ax = plot_tornado(u.tornado, lang=figure_lang, estimate=total)
-        out += (f"<figure>{svg_figure(ax)}<figcaption>{_esc(w['tornado'])}</figcaption>"
-                "</figure>")
-    return out + "</section>"
+    return out + tornado_svg + "</section>"
 
 
 def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
@@ -406,29 +400,16 @@ def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     return "".join(parts) + "</section>"
 
 
-def _figures(result: EstimateResult, w: dict[str, str], lang: str) -> str:
-    from .plots import plot_supply_curve
+def _figures(result: EstimateResult, lang: str) -> dict[str, str]:
+    """Every figure of :func:`retrofit.plots.estimate_figures` as inline SVG: the supply
+    curves here, the tornado in the uncertainty section."""
+    from .plots import estimate_figures
 
-    curve = result.supply_curve
-    if curve is None or curve.empty:
-        return ""
-    basis = result.assumptions["basis_zh" if lang == "zh" else "basis"]
-    note = f"tce, basis: {basis}" if lang == "en" else f"标准煤，{basis}"
-    plants = result.plants.set_index("plant_id")
-    line = (plants["plant_energy_tce"] * plants["bai_yi_target_share"]).astype(float)
-    parts = [f"<section id='figures'><h2>{_esc(w['figures'])}</h2>"]
-    known = line.dropna()
-    whole = plot_supply_curve(curve, basis_note=note, lang=lang, title=w["supply"],
-                              bai_yi_tce=float(known.sum()) if len(known) else None)
-    parts.append(f"<figure>{svg_figure(whole)}<figcaption>{_esc(w['supply'])}</figcaption>"
-                 "</figure>")
-    for plant in curve["plant_id"].unique()[:MAX_PLANT_FIGURES]:
-        part = curve[curve["plant_id"] == plant]
-        ax = plot_supply_curve(part, basis_note=note, lang=lang,
-                               bai_yi_tce=line.get(plant, float("nan")),
-                               title=f"{w['supply']} — {plant}")
-        parts.append(f"<figure>{svg_figure(ax)}<figcaption>{_esc(plant)}</figcaption></figure>")
-    return "".join(parts) + "</section>"
+    parts = {"supply": [], "tornado": []}
+    for stem, caption, ax in estimate_figures(result, lang=lang, max_plants=MAX_PLANT_FIGURES):
+        parts["tornado" if stem == "tornado" else "supply"].append(
+            f"<figure>{svg_figure(ax)}<figcaption>{_esc(caption)}</figcaption></figure>")
+    return {name: "".join(items) for name, items in parts.items()}
 
 
 def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:

@@ -42,13 +42,17 @@ from .results import atomic_write
 __all__ = [
     "LABELS",
     "MissingCJKFontWarning",
+    "estimate_figures",
     "find_cjk_font",
     "plot_abatement_curve",
     "plot_bai_yi_ranking",
     "plot_savings_by_measure",
+    "plot_supply_curve",
+    "plot_tornado",
     "plot_trajectory",
     "resolve_language",
     "save_figure",
+    "write_supply_curves",
 ]
 
 #: Every fixed text the plots draw, one dict per language. ``{placeholders}`` are filled in by
@@ -79,6 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
         "mac_title": "Saving-capacity supply curve (marginal abatement cost)",
         "mac_xlabel": "saving capacity, cumulative [tce/yr]",
         "mac_ylabel": "investment per tce/yr of saving capacity [CNY per tce/yr]",
+        "levelised_ylabel": "levelised cost of saved coal [CNY/tce]",
+        "goal_beyond": "goal {goal:,.0f} tce → {times:,.0f}× this curve's width",
     },
     "zh": {
         "year": "年份",
@@ -105,8 +111,14 @@ LABELS: dict[str, dict[str, str]] = {
         "mac_title": "节能能力供给曲线（边际减排成本）",
         "mac_xlabel": "累计节能能力 [tce/年]",
         "mac_ylabel": "单位节能能力投资 [元/(tce/年)]",
+        "levelised_ylabel": "节能平准化成本 [元/tce]",
+        "goal_beyond": "目标 {goal:,.0f} tce → 为本曲线宽度的 {times:,.0f} 倍",
     },
 }
+
+#: A supply curve draws its goal line when the goal lies within this many curve widths; a goal
+#: farther right would flatten the bars, so it is named in a corner note instead.
+GOAL_LINE_MAX_WIDTHS = 3.0
 
 #: Font families tried first, in order, by :func:`find_cjk_font`.
 CJK_FONT_PREFERENCE: tuple[str, ...] = (
@@ -668,7 +680,6 @@ def plot_abatement_curve(
     goal_value: float | None = None,
     goal_label: str | None = None,
     ylabel: str | None = None,
-    note: str | None = None,
 ) -> Axes:
     """Saving-capacity supply curve: measures as bars of width tce/yr and height cost, cheapest
     first (a marginal abatement cost curve).
@@ -685,14 +696,13 @@ def plot_abatement_curve(
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure when None.
     goal_value : float, optional
-        A goal drawn as a dashed vertical line [tce/yr].
+        A goal drawn as a dashed vertical line [tce/yr]; one beyond
+        :data:`GOAL_LINE_MAX_WIDTHS` curve widths is named in a corner note instead.
     goal_label : str, optional
         Legend label of the goal line; "goal" when None.
     ylabel : str, optional
         Y-axis label; by default "investment per tce/yr of saving capacity [CNY per tce/yr]"
         (en) or "单位节能能力投资 [元/(tce/年)]" (zh).
-    note : str, optional
-        A line of text in the top right corner (e.g. a goal too far right to draw).
 
     Returns
     -------
@@ -735,6 +745,10 @@ def plot_abatement_curve(
             label=label,
         )
     ax.axhline(0.0, color="black", linewidth=0.8)
+    note = None
+    if goal_value is not None and goal_value > GOAL_LINE_MAX_WIDTHS * widths.sum():
+        note = text["goal_beyond"].format(goal=goal_value, times=goal_value / widths.sum())
+        goal_value = None
     if goal_value is not None:
         ax.axvline(
             goal_value,
@@ -752,7 +766,7 @@ def plot_abatement_curve(
     if len(labels) <= 15:
         ax.legend(loc="upper left", fontsize="small")
     if note is not None:
-        ax.annotate(text.clean(note), xy=(0.99, 0.97), xycoords="axes fraction", ha="right",
+        ax.annotate(note, xy=(0.99, 0.97), xycoords="axes fraction", ha="right",
                     va="top", fontsize="small")
     text.apply(ax)
     return ax
@@ -825,14 +839,12 @@ def _savefig(fig: Figure, path: Path, *, fmt: str, metadata: dict | None) -> Non
 # conservation supply curves of an estimate
 
 _SUPPLY_TEXT = {
-    "en": {"ylabel": "levelised cost of saved coal [CNY/tce]",
-           "title": "Conservation supply curve — {scope}",
+    "en": {"title": "Conservation supply curve — {scope}",
            "bai_yi": "百一: 1 % of previous-year energy ({value:,.1f} tce/yr)",
            "bai_yi_all": "百一 of all plants with known energy ({value:,.1f} tce/yr)",
            "value": "value of saved energy ({value:,.0f} CNY/tce)",
            "goal": "{goal} ({value:,.0f} {unit})"},
-    "zh": {"ylabel": "节能平准化成本 [元/tce]",
-           "title": "节能供给曲线 — {scope}",
+    "zh": {"title": "节能供给曲线 — {scope}",
            "bai_yi": "百一：上年能耗的1%（{value:,.1f} tce/年）",
            "bai_yi_all": "已知能耗企业的百一合计（{value:,.1f} tce/年）",
            "value": "节约能源的价值（{value:,.0f} 元/tce）",
@@ -872,10 +884,10 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
         "label": curve["asset_id"].astype(str) + " " + curve["measure"].astype(str),
         "saved_tce": curve["coal_saved_tce"].to_numpy(float),
         "cost_per_tce_cny": curve["cost_of_saved_tce_cny_per_tce"].to_numpy(float)})
+    text = _Text(lang)
     ax = plot_abatement_curve(frame, basis_note=basis_note, lang=lang, ax=ax,
                               goal_value=goal_value, goal_label=goal_label,
-                              ylabel=words["ylabel"])
-    text = _Text(lang)
+                              ylabel=text["levelised_ylabel"])
     saved = curve["coal_saved_tce"].to_numpy(float)
     value = float(np.nansum(curve["annual_cost_saved_cny"].to_numpy(float)) / saved.sum())
     if np.isfinite(value):
@@ -892,49 +904,58 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
     return ax
 
 
+def estimate_figures(result, *, lang: str = "en", max_plants: int = 50
+                     ) -> list[tuple[str, str, Axes]]:
+    """An estimate's figures as ``(file stem, caption, Axes)``: the whole inventory's supply
+    curve (its plants' 百一 total and the 355号 tce goal), each plant's (the first
+    ``max_plants``, with its 百一 line), and the tornado when the result has a Monte Carlo.
+
+    ``lang`` should already be resolved (:func:`resolve_language`).
+    """
+    from .finance import bai_yi_line
+
+    words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
+    figures: list[tuple[str, str, Axes]] = []
+    curve = result.supply_curve
+    if curve is not None and not curve.empty:
+        basis_note = (f"tce, basis: {result.assumptions.get('basis', '')}" if lang == "en"
+                      else f"标准煤，{result.assumptions.get('basis_zh', '')}")
+        line = bai_yi_line(result.plants)
+        known = line.dropna()
+        goal = result.assumptions.get("goals", {}).get("energy_saving_cumulative", {})
+        title = words["title"].format(scope="all" if lang == "en" else "全部")
+        ax = plot_supply_curve(
+            curve, basis_note=basis_note, lang=lang, title=title,
+            bai_yi_tce=float(known.sum()) if len(known) else None,
+            bai_yi_label=words["bai_yi_all"].format(value=float(known.sum())),
+            goal_value=goal.get("goal"),
+            goal_label=words["goal"].format(goal=goal.get("quote", "goal")[:40],
+                                            value=goal.get("goal", 0),
+                                            unit=goal.get("unit", "")) if goal else None)
+        figures.append(("supply_curve_all", title, ax))
+        for plant in curve["plant_id"].unique()[:max_plants]:
+            title = words["title"].format(scope=plant)
+            ax = plot_supply_curve(curve[curve["plant_id"] == plant], basis_note=basis_note,
+                                   lang=lang, bai_yi_tce=line.get(plant, np.nan), title=title)
+            safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(plant))
+            figures.append((f"supply_curve_{safe}", title, ax))
+    if result.uncertainty is not None and len(result.uncertainty.tornado):
+        ax = plot_tornado(result.uncertainty.tornado, lang=lang,
+                          estimate=float(result.assets["coal_saved_tce"].sum()))
+        figures.append(("tornado", _TORNADO_TEXT["zh" if lang == "zh" else "en"]["title"], ax))
+    return figures
+
+
 def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
                         max_plants: int = 50) -> tuple[list[Path], str | None]:
-    """Write the supply curve of the whole inventory and of each plant (the first
-    ``max_plants``) as PNG and SVG: ``supply_curve_all`` and ``supply_curve_<plant_id>``, and
-    ``tornado`` when the result has a Monte Carlo."""
+    """Write every figure of :func:`estimate_figures` as PNG and SVG into ``folder``:
+    ``supply_curve_all``, ``supply_curve_<plant_id>`` and ``tornado``."""
     import matplotlib.pyplot as plt
 
     used, message = resolve_language(lang)
-    words = _SUPPLY_TEXT[used]
-    curve = result.supply_curve
-    basis_note = (f"tce, basis: {result.assumptions.get('basis', '')}" if used == "en"
-                  else f"标准煤，{result.assumptions.get('basis_zh', '')}")
     written: list[Path] = []
-    if curve is None or curve.empty:
-        return written, message
-    plants = result.plants.set_index("plant_id")
-    line = (plants["plant_energy_tce"] * plants["bai_yi_target_share"]).astype(float)
-    goal = result.assumptions.get("goals", {}).get("energy_saving_cumulative", {})
-    scopes = ["all", *curve["plant_id"].unique()[:max_plants]]
-    for scope in scopes:
-        part = curve if scope == "all" else curve[curve["plant_id"] == scope]
-        if scope == "all":
-            known = line.dropna()
-            ax = plot_supply_curve(
-                part, basis_note=basis_note, lang=used,
-                bai_yi_tce=float(known.sum()) if len(known) else None,
-                bai_yi_label=words["bai_yi_all"].format(value=float(known.sum())),
-                goal_value=goal.get("goal"),
-                goal_label=words["goal"].format(goal=goal.get("quote", "goal")[:40],
-                                                value=goal.get("goal", 0),
-                                                unit=goal.get("unit", "")) if goal else None,
-                title=words["title"].format(scope="all" if used == "en" else "全部"))
-        else:
-            ax = plot_supply_curve(part, basis_note=basis_note, lang=used,
-                                   bai_yi_tce=line.get(part["plant_id"].iloc[0], np.nan),
-                                   title=words["title"].format(scope=scope))
-        safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(scope))
-        written += save_figure(ax, folder, f"supply_curve_{safe}")
-        plt.close(ax.figure)
-    if result.uncertainty is not None and len(result.uncertainty.tornado):
-        ax = plot_tornado(result.uncertainty.tornado, lang=used,
-                          estimate=float(result.assets["coal_saved_tce"].sum()))
-        written += save_figure(ax, folder, "tornado")
+    for stem, _caption, ax in estimate_figures(result, lang=used, max_plants=max_plants):
+        written += save_figure(ax, folder, stem)
         plt.close(ax.figure)
     return written, message
 

@@ -908,23 +908,11 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     if len(result.abatement):
         curve = result.abatement
         goal = float(curve["goal_line_tce"].iloc[0])
-        width = float(curve["saved_tce"].sum())
-        # a city goal far beyond the curve would flatten it: then it is named, not drawn
-        drawn = np.isfinite(goal) and goal <= GOAL_LINE_MAX_WIDTHS * width
-        note = (_GOAL_BEYOND.get(lang, _GOAL_BEYOND["en"]).format(goal=goal, times=goal / width)
-                if np.isfinite(goal) and not drawn else None)
         figures["abatement_curve"] = plots.plot_abatement_curve(
             curve[["label", "saved_tce", "cost_per_tce_cny"]], basis_note=basis_note, lang=lang,
-            goal_value=goal if drawn else None, note=note,
-            ylabel=_LEVELISED_LABEL.get(lang, _LEVELISED_LABEL["en"]))
+            goal_value=goal if np.isfinite(goal) else None,
+            ylabel=plots.LABELS.get(lang, plots.LABELS["en"])["levelised_ylabel"])
     return figures
-
-
-#: Draw the goal line on the supply curve when the goal is within this many curve widths.
-GOAL_LINE_MAX_WIDTHS = 3.0
-_LEVELISED_LABEL = {"en": "levelised cost of saved coal [CNY/tce]", "zh": "节能平准化成本 [元/tce]"}
-_GOAL_BEYOND = {"en": "goal {goal:,.0f} tce → {times:,.0f}× this curve's width",
-                "zh": "目标 {goal:,.0f} tce → 为本曲线宽度的 {times:,.0f} 倍"}
 
 
 def write_plots(result: PortfolioResult, folder: str | Path, *, lang: str = "en"

@@ -121,8 +121,9 @@ def _all_plots(trajectory, by_measure, bai_yi, curve, lang: str) -> dict[str, Ax
     return {
         "supply": plots.plot_supply_curve(_supply(), basis_note=BASIS, lang=lang,
                                           bai_yi_tce=7.0, title="供给曲线 supply"),
+        # a goal 50,000 curve widths away is named in a note, not drawn
         "curve_note": plots.plot_abatement_curve(curve, basis_note=BASIS, lang=lang,
-                                                 note="目标 500,000 tce → 50,000×"),
+                                                 goal_value=500_000.0),
         "trajectory": plots.plot_trajectory(
             trajectory,
             goal_value=500_000,
@@ -330,6 +331,16 @@ def test_supply_curve_bars_bai_yi_line_and_value_of_saved_energy():
     flat = [line.get_ydata()[0] for line in ax.get_lines()
             if line.get_ydata()[0] == line.get_ydata()[-1]]
     assert 1800.0 in flat  # (8,000 + 10,000) CNY/yr ÷ 10 tce/yr
+
+
+def test_abatement_curve_names_a_goal_too_far_right_to_draw(curve):
+    # the curve is 10 tce/yr wide: a goal at 30 is drawn, one at 500,000 only named
+    near = plots.plot_abatement_curve(curve, basis_note=BASIS, goal_value=30.0)
+    assert any(line.get_xdata()[0] == 30.0 for line in near.get_lines())
+    far = plots.plot_abatement_curve(curve, basis_note=BASIS, goal_value=500_000.0)
+    assert not any(line.get_xdata()[0] == 500_000.0 for line in far.get_lines())
+    notes = [t.get_text() for t in far.texts]
+    assert notes == ["goal 500,000 tce → 50,000× this curve's width"]
 
 
 def test_abatement_curve_ylabel_and_validation(curve):
