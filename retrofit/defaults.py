@@ -17,10 +17,15 @@ from .schema import COLUMN_BY_NAME
 
 def rows_with_measure(measure: pd.Series, name: str) -> np.ndarray:
     """Boolean mask of rows whose ``+``-joined measure list contains ``name``."""
-    # an inventory has a handful of distinct measure lists: test each once, not each row
-    codes, uniques = pd.factorize(measure)
-    hit = np.array([name in str(u).split("+") for u in uniques] + [False], dtype=bool)
-    return hit[codes]  # a missing measure (code -1) picks the trailing False
+    return rows_listing(measure, name, "+")
+
+
+def rows_listing(lists: pd.Series, item: str, sep: str) -> np.ndarray:
+    """Boolean mask of rows whose ``sep``-joined list (measures, caveat codes) holds ``item``."""
+    # a column has a handful of distinct lists: test each once, not each row
+    codes, uniques = pd.factorize(lists)
+    hit = np.array([item in str(u).split(sep) for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # a missing list (code -1) picks the trailing False
 
 
 def apply_defaults(

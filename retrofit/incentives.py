@@ -19,13 +19,13 @@ investment, the CNY cap, then the per-enterprise cap. Work is per rule over whol
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import conditions
 from .caveats import CaveatLog
 from .defaults import rows_with_measure
 from .exceptions import InventoryError, InventoryIssue
@@ -33,6 +33,7 @@ from .finance import parameter
 from .measures import _rows
 from .models import finance as fm
 from .reference import Tables, load_catalog
+from .trajectory import service_dates
 
 #: Bundled packs: ``--policy`` name → reference table.
 PACKS = {
@@ -52,7 +53,6 @@ PROJECT_FIELDS = ("financing", "loan_principal_cny", "loan_rate", "loan_term_yea
                   "lease_equipment_cny", "particularly_major", "energy_management_centre",
                   "shenyang_tier", "chain_leader", "eit_payable_cny", "eit_rate")
 VERIFY = "verify against the official text before applying"
-_CONDITION = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|=|<|>)\s*(.+?)\s*$")
 
 #: Listing columns (name → meaning [unit]), for the README.
 LISTING_COLUMNS: dict[str, str] = {
@@ -128,16 +128,13 @@ def _check_user_pack(frame: pd.DataFrame, file: str) -> None:
                                          "one of " + ", ".join(BASES)))
         issues.extend(InventoryIssue("bad-value", file, line, "requires", part,
                                      "conditions such as financing=loan;rated_power_kw<=22")
-                      for part in _split(row["requires"]) if not _CONDITION.match(part))
+                      for part in conditions.split(row["requires"])
+                      if not conditions.PATTERN.match(part))
         if row["confidence"] not in ("H", "M", "L"):
             issues.append(InventoryIssue("unknown-value", file, line, "confidence",
                                          str(row["confidence"]), "H, M or L"))
     if issues:
         raise InventoryError(issues)
-
-
-def _split(text) -> list[str]:
-    return [] if pd.isna(text) else [p for p in str(text).split(";") if p.strip()]
 
 
 # --- attributes of rows and projects -----------------------------------------------------
@@ -204,10 +201,10 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
 
 
 def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
-                       header_map: dict[str, str], log: CaveatLog, year: int
+                       header_map: dict[str, str], log: CaveatLog, row_date: pd.Series
                        ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """One row per project: its attributes (rows must agree; options fill blanks), investment,
-    plant and date."""
+    plant and date (the latest of its rows' ``row_date``)."""
     issues: list[InventoryIssue] = []
     key = out["project_id"]
     attrs = pd.DataFrame(index=pd.Index(key.unique(), name="project_id"))
@@ -235,36 +232,11 @@ def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
     attrs["investment_cny"] = invest.sum(min_count=1).where(
         out["investment_cny"].notna().groupby(key, sort=False).all())
     attrs["plant_id"] = out.groupby(key, sort=False)["plant_id"].first()
-    dates = (pd.to_datetime(out["in_service_date"]) if "in_service_date" in out.columns
-             else pd.Series(pd.NaT, index=out.index))
-    undated = dates.isna()
-    dates = dates.fillna(pd.Timestamp(year=year, month=1, day=1))
-    attrs["date"] = dates.groupby(key, sort=False).max()
-    log.add("incentives.date.defaulted", f"no in_service_date: the rule windows are checked at "
-            f"1 January {year} (the accounting year)", f"未填投运日期：按{year}年1月1日判断政策有效期",
-            mask=undated.to_numpy())
+    attrs["date"] = row_date.groupby(key, sort=False).max()
     return attrs, issues
 
 
 # --- conditions --------------------------------------------------------------------------
-
-def _test(values: pd.Series, op: str, target: str) -> tuple[np.ndarray, np.ndarray]:
-    """(true, known) of a condition on a column: known is False where the value is blank."""
-    known = values.notna().to_numpy()
-    if op == "=":
-        allowed = target.split("|")
-        true = values.astype(object).isin(allowed).to_numpy() & known
-        return true, known
-    x = pd.to_numeric(values, errors="coerce").to_numpy(float)
-    t = float(target)
-    with np.errstate(invalid="ignore"):
-        true = {"<=": x <= t, ">=": x >= t, "<": x < t, ">": x > t}[op]
-    return true & known, known
-
-
-def _describe(name: str, op: str, target: str) -> str:
-    return f"{name}{'≤' if op == '<=' else '≥' if op == '>=' else op}{target.replace('|', ' or ')}"
-
 
 @dataclass
 class _Verdict:
@@ -280,7 +252,7 @@ class _Verdict:
     window: str
 
     def matched(self) -> str:
-        return "; ".join(_describe(*c) for c in self.conditions) + f"; in window {self.window}"
+        return "; ".join(conditions.describe(*c) for c in self.conditions) + f"; in window {self.window}"
 
     def why(self, rows: np.ndarray) -> np.ndarray:
         """The failed condition with the row's value (or the date outside the window)."""
@@ -291,7 +263,7 @@ class _Verdict:
             if pick.any():
                 name = condition[0]
                 values = self.frame[name].to_numpy(object)[rows[pick]]
-                head = f"{_describe(*condition)} not met ({name} = "
+                head = f"{conditions.describe(*condition)} not met ({name} = "
                 out[pick] = [f"{head}{v})" for v in values]
         pick = failed == len(self.conditions)
         if pick.any():
@@ -308,15 +280,15 @@ class _Verdict:
 
 def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
     n = len(frame)
-    conditions = [_CONDITION.match(part).groups() for part in _split(rule.requires)]
+    parsed = [conditions.parse(part) for part in conditions.split(rule.requires)]
     ok = np.ones(n, dtype=bool)
     failed = np.zeros(n, dtype=bool)
     first_failed = np.full(n, -1)
-    unknown = np.zeros((n, len(conditions)), dtype=bool)
-    for i, (name, op, target) in enumerate(conditions):
+    unknown = np.zeros((n, len(parsed)), dtype=bool)
+    for i, (name, op, target) in enumerate(parsed):
         values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index,
                                                                       dtype=object)
-        true, known = _test(values, op, target)
+        true, known = conditions.test(values, op, target)
         newly = known & ~true & ~failed
         first_failed[newly] = i
         failed |= known & ~true
@@ -332,8 +304,8 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
         outside |= d > np.datetime64(end)
     window = (f"{rule.valid_from if start is not None else '…'} to "
               f"{rule.valid_to if end is not None else 'open'}")
-    first_failed[outside & ~failed] = len(conditions)
-    return _Verdict(ok & ~outside, failed | outside, first_failed, unknown, conditions, frame,
+    first_failed[outside & ~failed] = len(parsed)
+    return _Verdict(ok & ~outside, failed | outside, first_failed, unknown, parsed, frame,
                     d, window)
 
 
@@ -387,13 +359,18 @@ def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: Caveat
     project's yearly incentive cash flows (index project_id, columns 0 … H), and per project
     ``incentives_cny`` (counted, undiscounted, no tax timing) and ``needs_cny``.
     """
-    projects, issues = project_attributes(out, options, file, header_map, log, year)
+    dates, undated = service_dates(out, year)
+    row_date = pd.Series(dates.astype("datetime64[ns]"), index=out.index)
+    log.add("incentives.date.defaulted", f"no in_service_date: the rule windows are checked at "
+            f"1 January {year} (the accounting year)", f"未填投运日期：按{year}年1月1日判断政策有效期",
+            mask=undated)
+    projects, issues = project_attributes(out, options, file, header_map, log, row_date)
     if issues:
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), issues
     years = int(max([0, *pd.to_numeric(rules["years"], errors="coerce").fillna(0)]))
     horizon = max(years, int(parameter(tables, "depreciation_years", "machinery")),
                   int(parameter(tables, "eit_credit", "carry_forward_years")) + 1) + 1
-    ctx = _context(out, projects, tables, log, year, discount_rate, horizon)
+    ctx = _context(out, projects, tables, log, row_date, discount_rate, horizon)
     listing = [_listing_rows(rule, _asset_rule(rule, ctx) if rule.level == "asset"
                              else _project_rule(rule, ctx), ctx)
                for rule in rules.itertuples(index=False)]  # tens of rules, not assets
@@ -411,21 +388,15 @@ def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: Caveat
     return table[[c for c in LISTING_COLUMNS if c in table.columns]], flows, totals, []
 
 
-def _context(out, projects, tables, log, year, discount_rate, horizon) -> _Context:
+def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _Context:
     rows = row_attributes(out, tables, log)
     code = pd.Index(projects.index).get_indexer(out["project_id"])
     for name in PROJECT_FIELDS:  # asset rules may test project attributes
         rows[name] = projects[name].to_numpy(object)[code]
-    january = pd.Timestamp(year=year, month=1, day=1)
-    row_date = (pd.to_datetime(out["in_service_date"]).fillna(january)
-                if "in_service_date" in out.columns else pd.Series(january, index=out.index))
-
-    def number(name: str) -> np.ndarray:
-        return pd.to_numeric(projects[name], errors="coerce").to_numpy(float)
-
-    principal, loan_rate = number("loan_principal_cny"), number("loan_rate")
-    interest, outstanding = fm.loan_schedule(principal, loan_rate, number("loan_term_years"),
-                                             horizon)
+    principal = _rows.numbers(projects, "loan_principal_cny")
+    loan_rate = _rows.numbers(projects, "loan_rate")
+    interest, outstanding = fm.loan_schedule(principal, loan_rate,
+                                             _rows.numbers(projects, "loan_term_years"), horizon)
     # a project buys catalogue products when any row says so; with none said yes and some
     # blank it is unknown, and the amount it would give counts the blank rows too
     n = len(projects)
@@ -439,13 +410,14 @@ def _context(out, projects, tables, log, year, discount_rate, horizon) -> _Conte
                                                 np.where(any_blank, None, "no"))
     catalogue = np.where(any_yes, np.bincount(code, weights=invest_rows * said_yes, minlength=n),
                          np.bincount(code, weights=invest_rows * blank, minlength=n))
-    eit_rate = pd.Series(number("eit_rate")).fillna(
+    eit_rate = pd.Series(_rows.numbers(projects, "eit_rate")).fillna(
         parameter(tables, "eit_rate", "standard")).to_numpy(float)
     life = np.where(rows_with_measure(out["measure"], "refresh_it"),
                     parameter(tables, "depreciation_years", "electronic"),
                     parameter(tables, "depreciation_years", "machinery"))
     return _Context(rows, projects, code, row_date, projects["date"],
-                    projects["investment_cny"].to_numpy(float), number("lease_equipment_cny"),
+                    projects["investment_cny"].to_numpy(float),
+                    _rows.numbers(projects, "lease_equipment_cny"),
                     principal, loan_rate, interest, outstanding, catalogue, eit_rate, life,
                     discount_rate)
 

@@ -45,6 +45,7 @@ from .results import (
 from .trajectory import (
     capacity_by_year,
     in_service_year,
+    service_dates,
     share_of_previous_year,
     year_fraction_in_service,
 )
@@ -95,12 +96,7 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
     """
     a = assets
     n = len(a)
-    if "in_service_date" in a.columns:
-        dates = pd.to_datetime(a["in_service_date"]).to_numpy(dtype="datetime64[D]")
-    else:
-        dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    defaulted = np.isnat(dates)
-    dates = np.where(defaulted, np.datetime64(f"{default_year}-01-01", "D"), dates)
+    dates, defaulted = service_dates(a, default_year)
     cols: dict[str, Any] = {
         "plant_id": a["plant_id"].astype(str).to_numpy(),
         "in_service_year": in_service_year(dates),

@@ -21,6 +21,17 @@ import numpy as np
 import pandas as pd
 
 
+def service_dates(assets: pd.DataFrame, default_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``in_service_date`` as datetime64[D], a blank or absent date taken as
+    1 January of ``default_year``; and which rows were so defaulted."""
+    if "in_service_date" in assets.columns:
+        dates = pd.to_datetime(assets["in_service_date"]).to_numpy(dtype="datetime64[D]")
+    else:
+        dates = np.full(len(assets), np.datetime64("NaT"), dtype="datetime64[D]")
+    defaulted = np.isnat(dates)
+    return np.where(defaulted, np.datetime64(f"{default_year}-01-01", "D"), dates), defaulted
+
+
 def year_fraction_in_service(in_service: np.ndarray, year: int) -> np.ndarray:
     """Share of calendar ``year`` during which a measure is in service [0–1].
 

@@ -29,7 +29,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from . import conditions
 from .conversion import energy_to_co2_t, energy_to_tce
+from .defaults import rows_listing
+from .measures import _rows
 from .models import sampling
 from .reference import Tables
 from .results import EstimateResult, records
@@ -110,24 +113,24 @@ class _Group:
 
 
 def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
-    """Rows whose caveat codes include ``code`` (tested once per distinct code list); every
-    row for ``always``."""
+    """Rows whose caveat codes include ``code``; every row for ``always``."""
     if code == "always":
         return np.ones(len(assets), dtype=bool)
-    codes, uniques = pd.factorize(assets["caveats"].fillna(""))
-    hit = np.array([code in str(u).split(";") for u in uniques] + [False])
-    return hit[codes]
+    return rows_listing(assets["caveats"], code, ";")
 
 
 def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
-    if pd.isna(text) or text == "":
-        return np.ones(len(assets), dtype=bool)
-    if text == "part_load":
-        return np.ones(len(assets), dtype=bool)  # tested per energy below
-    name, op, value = (text.partition("<=") if "<=" in text else text.partition(">"))
-    x = pd.to_numeric(assets[name], errors="coerce").to_numpy(float)
-    with np.errstate(invalid="ignore"):
-        return x <= float(value) if op == "<=" else x > float(value)
+    """Rows meeting a table ``condition`` (:mod:`retrofit.conditions`); ``part_load`` is
+    tested per energy by the caller."""
+    mask = np.ones(len(assets), dtype=bool)
+    for part in conditions.split(text):
+        if part.strip() == "part_load":
+            continue
+        name, op, target = conditions.parse(part)
+        values = assets[name] if name in assets.columns else pd.Series(np.nan,
+                                                                      index=assets.index)
+        mask &= conditions.test(values, op, target)[0]
+    return mask
 
 
 def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
@@ -140,8 +143,7 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
         s = pd.Series(spec._asdict())
         applies = spec.applies
         if spec.input in ("load_factor", "operating_hours_h"):
-            value = pd.to_numeric(a.get(spec.input, pd.Series(np.nan, index=a.index)),
-                                  errors="coerce").to_numpy(float)
+            value = _rows.numbers(a, spec.input)
             rows = np.flatnonzero(_codes(a, applies) & _condition(a, spec.condition)
                                   & ~np.isnan(value) & (value > 0))
             used = value[rows]
@@ -152,12 +154,10 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                                   lambda d, used=used: d / used))
         elif spec.input in ("efficiency_losses", "part_load_losses"):
             for side in ("baseline", "retrofit"):
-                eta = a.get(f"efficiency_{side}_pct", pd.Series(np.nan, index=a.index))
-                eta = pd.to_numeric(eta, errors="coerce").to_numpy(float) / 100.0
+                eta = _rows.numbers(a, f"efficiency_{side}_pct") / 100.0
                 mask = ~np.isnan(eta) & _condition(a, spec.condition)
                 if spec.input == "part_load_losses":
-                    ratio = pd.to_numeric(a.get(f"part_load_ratio_{side}", pd.Series(
-                        np.nan, index=a.index)), errors="coerce").to_numpy(float)
+                    ratio = _rows.numbers(a, f"part_load_ratio_{side}")
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
                 e = eta[rows]
