@@ -38,7 +38,15 @@ from .inventory import (
     read_plants,
     validate_frame,
 )
-from .measures import charger, compressed_air, datacenter, fan_pump, transformer, upgrade_motor
+from .measures import (
+    _rows,
+    charger,
+    compressed_air,
+    datacenter,
+    fan_pump,
+    transformer,
+    upgrade_motor,
+)
 from .reference import Tables
 from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
 from .schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
@@ -330,7 +338,7 @@ def estimate(
     return result
 
 
-def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame, plants) -> None:
+def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> None:
     """A plant's metered saving from the plants file, beside its estimate."""
     meta = getattr(plant_meta, "attrs", {}).get("meta")
     file = meta.path if meta is not None else "<plants DataFrame>"
@@ -349,8 +357,6 @@ def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame, plants) -> Non
 def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
     """Metered saving (before − after) and its difference from the estimate, where a row
     gives both readings; one reading without the other is an error."""
-    from .measures import _rows
-
     if "metered_baseline_kwh" not in out.columns and "metered_retrofit_kwh" not in out.columns:
         return []
     before = _rows.numbers(out, "metered_baseline_kwh")
@@ -531,7 +537,7 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
             if column in plant_meta.columns:
                 frame.insert(1, column, plant_meta[column].reindex(frame.index))
         if {"metered_baseline_kwh", "metered_retrofit_kwh"} & set(plant_meta.columns):
-            _plant_metered(frame, plant_meta, plants)
+            _plant_metered(frame, plant_meta)
     frame["plant_energy_tce"] = energy
     share = frame["coal_saved_tce"] / energy
     frame["saving_share"] = share

@@ -22,7 +22,7 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -91,13 +91,43 @@ class UncertaintyResult:
 
 @dataclass
 class _Group:
-    """One uncertain input applied to some rows: which energy it scales and how."""
+    """One uncertain input applied to some rows: which energy it scales and how.
+
+    ``kind`` turns a draw into a multiplier: ``ratio`` draw ÷ value used, ``multiplier`` the
+    draw itself, ``efficiency`` η ÷ (1 − (1 − η)·draw) for the row's efficiency η.
+    """
 
     name: str
-    rows: np.ndarray             # positions of the rows it applies to
+    rows: np.ndarray             # positions of the rows it applies to (one for a factor)
     spec: pd.Series              # its distribution row
     target: str                  # "both", "baseline", "retrofit", "tce" or "co2"
-    transform: Any               # draw (block × rows) → multiplier
+    kind: str                    # "ratio", "multiplier" or "efficiency"
+    values: np.ndarray | float = 1.0  # per row (or one scalar for a factor)
+
+    @property
+    def per_row(self) -> bool:
+        return self.target in ("both", "baseline", "retrofit")
+
+    @property
+    def width(self) -> int:
+        """Columns of its draws: one per row, or one shared by every row for a factor."""
+        return len(self.rows) if self.per_row else 1
+
+    def multiplier(self, draw: np.ndarray) -> np.ndarray:
+        if self.kind == "ratio":
+            return draw / self.values
+        if self.kind == "efficiency":
+            return self.values / sampling.losses_efficiency(self.values, draw)
+        return draw
+
+    def reordered(self, position: np.ndarray) -> _Group:
+        """The group after the rows move to ``position[old row]``, rows kept ascending."""
+        if not self.per_row:
+            return self
+        moved = position[self.rows]
+        order = np.argsort(moved, kind="stable")
+        values = self.values[order] if np.ndim(self.values) else self.values
+        return replace(self, rows=moved[order], values=values)
 
     @property
     def runs(self) -> list[tuple[int, int, int]]:
@@ -148,10 +178,9 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                                   & ~np.isnan(value) & (value > 0))
             used = value[rows]
             if spec.scale == "relative":  # the draw is a multiplier on the value used
-                out.append(_Group(spec.input, rows, s, "both", lambda d: d))
+                out.append(_Group(spec.input, rows, s, "both", "multiplier"))
             else:  # the draw is the value itself
-                out.append(_Group(spec.input, rows, s, "both",
-                                  lambda d, used=used: d / used))
+                out.append(_Group(spec.input, rows, s, "both", "ratio", used))
         elif spec.input in ("efficiency_losses", "part_load_losses"):
             for side in ("baseline", "retrofit"):
                 eta = _rows.numbers(a, f"efficiency_{side}_pct") / 100.0
@@ -160,17 +189,14 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                     ratio = _rows.numbers(a, f"part_load_ratio_{side}")
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
-                e = eta[rows]
-                out.append(_Group(f"{spec.input}_{side}", rows, s, side,
-                                  lambda d, e=e: e / sampling.losses_efficiency(e, d)))
+                out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency",
+                                  eta[rows]))
         elif spec.input == "equal_value_factor":
             if basis == "equal_value":
                 used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
-                out.append(_Group(spec.input, np.arange(1), s, "tce",
-                                  lambda d, used=used: d / used))
+                out.append(_Group(spec.input, np.arange(1), s, "tce", "ratio", used))
         elif spec.input == "grid_co2_factor":
-            out.append(_Group(spec.input, np.arange(1), s, "co2",
-                              lambda d, low=float(spec.low): d / low))
+            out.append(_Group(spec.input, np.arange(1), s, "co2", "ratio", float(spec.low)))
         else:
             raise ValueError(f"{TABLE}: unknown input '{spec.input}'")
     # groups acting on the same energy multiply (e.g. tolerance and part-load losses)
@@ -199,11 +225,10 @@ def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
     scaled = {"baseline": None, "retrofit": None}
     factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
     for g in gs:
-        width = len(g.rows) if g.target in ("both", "baseline", "retrofit") else 1
-        u = draw_for(g, width)
+        u = draw_for(g, g.width)
         if u is None:
             continue
-        m = g.transform(_draw(g, u))
+        m = g.multiplier(_draw(g, u))
         if g.target in factor:
             factor[g.target] = factor[g.target] * m[:, :1]
             continue
@@ -217,15 +242,20 @@ def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
     return b - r, factor["tce"], factor["co2"]
 
 
-def _sorted_by_inputs(result: EstimateResult, gs: list[_Group]) -> EstimateResult:
+def _sorted_by_inputs(result: EstimateResult, gs: list[_Group]
+                      ) -> tuple[EstimateResult, list[_Group]]:
     """The result with its rows ordered by the set of inputs that apply to them, so that each
-    input's rows are a few contiguous runs (multiplied as slices)."""
+    input's rows are a few contiguous runs (multiplied as slices), and the groups moved
+    with them."""
     signature = np.zeros(len(result.assets), dtype=np.int64)
-    for bit, g in enumerate(g for g in gs if g.target in ("both", "baseline", "retrofit")):
+    for bit, g in enumerate(g for g in gs if g.per_row):
         signature[g.rows] |= np.int64(1) << np.int64(bit % 62)
     order = np.argsort(signature, kind="stable")
-    return EstimateResult(result.assets.iloc[order].reset_index(drop=True), result.plants,
-                          result.assumptions, result.caveats)
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    ordered = EstimateResult(result.assets.iloc[order].reset_index(drop=True), result.plants,
+                             result.assumptions, result.caveats)
+    return ordered, [g.reordered(position) for g in gs]
 
 
 def _weights(result: EstimateResult) -> tuple[np.ndarray, np.ndarray]:
@@ -247,10 +277,9 @@ def run(result: EstimateResult, draws: int, *, seed: int = 0,
     for kind in table["distribution"]:
         if kind not in sampling.DISTRIBUTIONS:
             raise ValueError(f"{TABLE}: unknown distribution '{kind}'")
-    result = _sorted_by_inputs(result, groups(result, table))
+    result, gs = _sorted_by_inputs(result, groups(result, table))
     a = result.assets
     n = len(a)
-    gs = groups(result, table)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
     plant_codes = plant_ids.get_indexer(a["plant_id"])
     p = len(plant_ids)
@@ -275,9 +304,7 @@ def run(result: EstimateResult, draws: int, *, seed: int = 0,
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
         # every group's uniforms drawn in a fixed order: the same seed, the same numbers
-        uniforms = {id(g): rng.random((size, len(g.rows) if g.target in ("both", "baseline",
-                                                                         "retrofit") else 1))
-                    for g in gs}
+        uniforms = {id(g): rng.random((size, g.width)) for g in gs}
         saved, tce_factor, co2_factor = _evaluate(
             result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)])
         saved = np.broadcast_to(saved, (size, n))
@@ -338,17 +365,17 @@ def _tornado(result, gs) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
     to (the others as estimated), one bar per input."""
     rows = []
+    tce_per_kwh, _ = _weights(result)
     for name in dict.fromkeys(g.name for g in gs):
         members = [g for g in gs if g.name == name]
         ends = []
-        tce_per_kwh, _ = _weights(result)
         for q in TORNADO_QUANTILES:
             def draw_for(other, shape, members=members, q=q):
                 return np.full((1, shape), q) if any(other is m for m in members) else None
             saved, tce_factor, _ = _evaluate(result, gs, draw_for)
             ends.append(float((saved @ tce_per_kwh * tce_factor.ravel())[0]))
         s = members[0].spec
-        count = sum(len(m.rows) for m in members if m.target not in ("tce", "co2"))
+        count = sum(len(m.rows) for m in members if m.per_row)
         rows.append({"input": name, "rows": count or len(result.assets), "at_p10": ends[0],
                      "at_p90": ends[1], "swing": abs(ends[1] - ends[0]),
                      "distribution": s["distribution"], "confidence": s["confidence"],
@@ -361,7 +388,7 @@ def _tornado(result, gs) -> pd.DataFrame:
 
 def _inputs_table(gs, n) -> pd.DataFrame:
     return pd.DataFrame([{
-        "input": g.name, "rows": len(g.rows) if g.target not in ("tce", "co2") else n,
+        "input": g.name, "rows": len(g.rows) if g.per_row else n,
         "distribution": g.spec["distribution"], "low": g.spec["low"], "mode": g.spec["mode"],
         "high": g.spec["high"], "sd": g.spec["sd"], "unit": g.spec["unit"],
         "applies": g.spec["applies"], "condition": g.spec["condition"],

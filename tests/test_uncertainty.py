@@ -173,3 +173,17 @@ def test_plant_metered_saving_from_the_plants_file(tmp_path):
     from retrofit.html_report import render_html
 
     assert "below P10" in render_html(result, figures=False)
+
+
+def test_a_plant_meter_reading_without_the_other_names_the_plants_file_row(tmp_path):
+    from retrofit.exceptions import InventoryError
+
+    plants = tmp_path / "plants.csv"
+    plants.write_text("企业编号,上年综合能耗(tce),改造前年计量电量,改造后年计量电量\n"
+                      "SH-0001,1200,1000000,\nSH-0002,5400,800000,700000\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as error:
+        estimate(SAMPLE, year=2026, plants=str(plants))
+    issue = error.value.issues[0]
+    assert issue.file.endswith("plants.csv") and issue.row == 2
+    assert issue.column == "改造后年计量电量" and issue.value == ""
+    assert "both readings" in issue.expected
