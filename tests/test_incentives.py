@@ -248,6 +248,7 @@ def test_rows_of_one_project_must_agree():
         run(rows, "shanghai-2024")
     issue = error.value.issues[0]
     assert issue.column == "financing" and "loan" in issue.value and "lease" in issue.value
+    assert issue.row == 3  # the second of the project's two rows (header = row 1)
 
 
 def test_unknown_pack_is_a_usage_error():
