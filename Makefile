@@ -24,6 +24,7 @@ demo: $(STAMP_BASE)
 
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
+	$(BIN)/python -m ruff format --check retrofit tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP_TEST)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 
 def sample_path(name: str = "example_plant.csv") -> Path:

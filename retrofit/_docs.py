@@ -21,30 +21,53 @@ def _chinese(text: str) -> bool:
 
 
 def inventory_columns_markdown() -> str:
-    lines = ["| column | unit | meaning | Chinese headers accepted | required / default |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| column | unit | meaning | Chinese headers accepted | required / default |",
+        "|---|---|---|---|---|",
+    ]
     for c in COLUMNS:
         zh = ", ".join(a for a in c.aliases if _chinese(a))
         need = "required" if c.required else (f"default: {c.default}" if c.default else "optional")
         lines.append(f"| `{c.name}` | {c.unit} | {c.description} | {zh} | {need} |")
     lines.append("")
-    lines.append("Values: categories " + "; ".join(
-        f"`{k}` ({', '.join(a for a in v if _chinese(a))})" for k, v in CATEGORY_ALIASES.items()))
+    lines.append(
+        "Values: categories "
+        + "; ".join(
+            f"`{k}` ({', '.join(a for a in v if _chinese(a))})" for k, v in CATEGORY_ALIASES.items()
+        )
+    )
     lines.append("")
-    lines.append("Measures: " + "; ".join(
-        f"`{m.name}` ({', '.join(a for a in m.aliases if _chinese(a))})"
-        + ("" if m.modelled else " — recognised, not modelled yet") for m in MEASURES))
+    lines.append(
+        "Measures: "
+        + "; ".join(
+            f"`{m.name}` ({', '.join(a for a in m.aliases if _chinese(a))})"
+            + ("" if m.modelled else " — recognised, not modelled yet")
+            for m in MEASURES
+        )
+    )
     lines.append("")
-    lines.append("Classes: " + "; ".join(
-        f"`{k}` ({', '.join(a for a in v if _chinese(a))})" if any(_chinese(a) for a in v)
-        else f"`{k}`" for k, v in CLASS_ALIASES.items()))
+    lines.append(
+        "Classes: "
+        + "; ".join(
+            f"`{k}` ({', '.join(a for a in v if _chinese(a))})"
+            if any(_chinese(a) for a in v)
+            else f"`{k}`"
+            for k, v in CLASS_ALIASES.items()
+        )
+    )
     for name, values in CHOICE_ALIASES.items():
         if name in ("category", "efficiency_class", "target_class", "target_equipment_grade"):
             continue
         lines.append("")
-        lines.append(f"`{name}`: " + "; ".join(
-            f"`{k}` ({', '.join(a for a in v if _chinese(a))})" if any(_chinese(a) for a in v)
-            else f"`{k}`" for k, v in values.items()))
+        lines.append(
+            f"`{name}`: "
+            + "; ".join(
+                f"`{k}` ({', '.join(a for a in v if _chinese(a))})"
+                if any(_chinese(a) for a in v)
+                else f"`{k}`"
+                for k, v in values.items()
+            )
+        )
     return "\n".join(lines)
 
 
@@ -55,25 +78,38 @@ def output_columns_markdown() -> str:
     lines += [f"| `{k}` | {v} |" for k, v in PLANT_COLUMNS.items()]
     lines += ["", "Project rows (`projects`):", "", "| column | meaning [unit] |", "|---|---|"]
     lines += [f"| `{k}` | {v} |" for k, v in PROJECT_COLUMNS.items()]
-    lines += ["", "Rule checks (`incentives`, with `--policy`):", "", "| column | meaning [unit] |",
-              "|---|---|"]
+    lines += [
+        "",
+        "Rule checks (`incentives`, with `--policy`):",
+        "",
+        "| column | meaning [unit] |",
+        "|---|---|",
+    ]
     lines += [f"| `{k}` | {v} |" for k, v in LISTING_COLUMNS.items()]
-    lines += ["", "Conservation supply curve (`supply_curve`):", "",
-              "| column | meaning [unit] |", "|---|---|"]
+    lines += [
+        "",
+        "Conservation supply curve (`supply_curve`):",
+        "",
+        "| column | meaning [unit] |",
+        "|---|---|",
+    ]
     lines += [f"| `{k}` | {v} |" for k, v in SUPPLY_CURVE_COLUMNS.items()]
     return "\n".join(lines)
 
 
-BLOCKS = {"inventory-columns": inventory_columns_markdown,
-          "output-columns": output_columns_markdown}
+BLOCKS = {
+    "inventory-columns": inventory_columns_markdown,
+    "output-columns": output_columns_markdown,
+}
 
 
 def render(readme: str) -> str:
     """``readme`` with every generated block replaced by its current text."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL)
-        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2),
-                             readme)
+        pattern = re.compile(
+            rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL
+        )
+        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), readme)
     return readme
 
 

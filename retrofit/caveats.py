@@ -95,10 +95,12 @@ class CaveatLog:
         # rows share a few combinations of codes: pack each row's codes into bits, find the
         # distinct bit patterns, and join the strings once per pattern rather than per row
         bits = np.packbits(np.column_stack([self._masks[c] for c in codes]), axis=1)
-        patterns, inverse = np.unique(bits.view(np.dtype((np.void, bits.shape[1]))).ravel(),
-                                      return_inverse=True)
-        has = np.unpackbits(patterns.view(np.uint8).reshape(len(patterns), -1), axis=1,
-                            count=len(codes)).astype(bool)
+        patterns, inverse = np.unique(
+            bits.view(np.dtype((np.void, bits.shape[1]))).ravel(), return_inverse=True
+        )
+        has = np.unpackbits(
+            patterns.view(np.uint8).reshape(len(patterns), -1), axis=1, count=len(codes)
+        ).astype(bool)
         names = np.asarray(codes, dtype=object)
         joined = np.array([";".join(names[row]) for row in has], dtype=object)
         return joined[inverse.ravel()]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .exceptions import InventoryError, RetrofitError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -44,13 +44,22 @@ def _data_errors(func):
 
 
 def input_options(func):
-    func = click.option("--encoding", default=None,
-                        help="CSV encoding (default: detect UTF-8, UTF-8 with BOM or GB18030; "
-                             "e.g. gbk, gb18030, utf-8-sig).")(func)
-    func = click.option("--sheet", default=None,
-                        help="Excel sheet name or 0-based index (default: the first).")(func)
-    func = click.option("--max-errors", default=200, show_default=True, type=click.IntRange(1),
-                        help="Most data problems to list.")(func)
+    func = click.option(
+        "--encoding",
+        default=None,
+        help="CSV encoding (default: detect UTF-8, UTF-8 with BOM or GB18030; "
+        "e.g. gbk, gb18030, utf-8-sig).",
+    )(func)
+    func = click.option(
+        "--sheet", default=None, help="Excel sheet name or 0-based index (default: the first)."
+    )(func)
+    func = click.option(
+        "--max-errors",
+        default=200,
+        show_default=True,
+        type=click.IntRange(1),
+        help="Most data problems to list.",
+    )(func)
     return func
 
 
@@ -71,41 +80,86 @@ def _parse_tables(values: tuple[str, ...]) -> dict[str, str]:
 def money_options(func):
     """Discount rate, policy packs and run-wide eligibility values (estimate, incentives)."""
     options = [
-        click.option("--discount-rate", type=float, default=None,
-                     help="Real discount rate [fraction/yr] for NPV, IRR and the cost of saved "
-                     "energy (default: table finance_parameters, the social discount rate of "
-                     "建设项目经济评价方法与参数 第三版)."),
-        click.option("--policy", default=None, metavar="PACK[,PACK]",
-                     help="Policy packs to check: shanghai-2024 (355号), shanghai-2025 (per-kW "
-                     "equipment support), shenyang-2025, national, or a CSV of your own."),
-        click.option("--financing", default=None, metavar="loan|lease|own",
-                     help="Financing of projects that give none (银行贷款/融资租赁/自有资金)."),
-        click.option("--loan-rate", type=float, default=None,
-                     help="Loan interest rate [fraction/yr] for projects that give none."),
-        click.option("--loan-term-years", type=float, default=None,
-                     help="Loan term [yr] for projects that give none (blank: interest only)."),
-        click.option("--eit-payable", "eit_payable_cny", type=float, default=None,
-                     help="Enterprise income tax payable [CNY/yr] (the tax position) for "
-                     "plants that give none."),
-        click.option("--eit-rate", type=float, default=None,
-                     help="Enterprise income tax rate [fraction] (default: table "
-                     "finance_parameters, the statutory rate)."),
-        click.option("--designation", "designations", multiple=True,
-                     type=click.Choice(["particularly-major", "energy-management-centre",
-                                        "shenyang-point", "shenyang-line", "shenyang-face",
-                                        "chain-leader"]),
-                     help="Project designations for projects that give none (repeatable)."),
+        click.option(
+            "--discount-rate",
+            type=float,
+            default=None,
+            help="Real discount rate [fraction/yr] for NPV, IRR and the cost of saved "
+            "energy (default: table finance_parameters, the social discount rate of "
+            "建设项目经济评价方法与参数 第三版).",
+        ),
+        click.option(
+            "--policy",
+            default=None,
+            metavar="PACK[,PACK]",
+            help="Policy packs to check: shanghai-2024 (355号), shanghai-2025 (per-kW "
+            "equipment support), shenyang-2025, national, or a CSV of your own.",
+        ),
+        click.option(
+            "--financing",
+            default=None,
+            metavar="loan|lease|own",
+            help="Financing of projects that give none (银行贷款/融资租赁/自有资金).",
+        ),
+        click.option(
+            "--loan-rate",
+            type=float,
+            default=None,
+            help="Loan interest rate [fraction/yr] for projects that give none.",
+        ),
+        click.option(
+            "--loan-term-years",
+            type=float,
+            default=None,
+            help="Loan term [yr] for projects that give none (blank: interest only).",
+        ),
+        click.option(
+            "--eit-payable",
+            "eit_payable_cny",
+            type=float,
+            default=None,
+            help="Enterprise income tax payable [CNY/yr] (the tax position) for "
+            "plants that give none.",
+        ),
+        click.option(
+            "--eit-rate",
+            type=float,
+            default=None,
+            help="Enterprise income tax rate [fraction] (default: table "
+            "finance_parameters, the statutory rate).",
+        ),
+        click.option(
+            "--designation",
+            "designations",
+            multiple=True,
+            type=click.Choice(
+                [
+                    "particularly-major",
+                    "energy-management-centre",
+                    "shenyang-point",
+                    "shenyang-line",
+                    "shenyang-face",
+                    "chain-leader",
+                ]
+            ),
+            help="Project designations for projects that give none (repeatable).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def _eligibility(financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate,
-                 designations) -> dict[str, object]:
-    values: dict[str, object] = {"financing": financing, "loan_rate": loan_rate,
-                                 "loan_term_years": loan_term_years,
-                                 "eit_payable_cny": eit_payable_cny, "eit_rate": eit_rate}
+def _eligibility(
+    financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate, designations
+) -> dict[str, object]:
+    values: dict[str, object] = {
+        "financing": financing,
+        "loan_rate": loan_rate,
+        "loan_term_years": loan_term_years,
+        "eit_payable_cny": eit_payable_cny,
+        "eit_rate": eit_rate,
+    }
     for name in designations:
         if name.startswith("shenyang-"):
             values["shenyang_tier"] = name.removeprefix("shenyang-")
@@ -123,36 +177,74 @@ def cli() -> None:
 def estimate_options(func):
     """The options of an estimate, shared by estimate, incentives and report."""
     options = [
-        click.option("--plants", type=click.Path(exists=True, dir_okay=False),
-                     help="Plant table: plant_id, plant_energy_tce, name, region."),
-        click.option("--basis", type=click.Choice(["equivalent", "equal-value"]),
-                     default="equivalent", show_default=True,
-                     help="tce basis of the headline coal_saved_tce: equivalent (当量值) or "
-                     "equal-value (等价值). Both are always in the output."),
-        click.option("--region", default="national", show_default=True,
-                     help="Grid CO2 factor and 等价值 region (see `retrofit show-table "
-                     "regions`)."),
-        click.option("--year", type=click.IntRange(2000, 2100), default=None,
-                     help="Accounting year of the savings (default: this year); 等价值 uses "
-                     "year − 1; rows without in_service_date meet the policy windows on "
-                     "1 January of it."),
-        click.option("--equal-value-factor", type=float, default=None,
-                     help="Override the 等价值 factor [kgce/kWh], e.g. 0.3."),
-        click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
-                     help="Use your own file for a reference table (result marked "
-                     "non-standard)."),
-        click.option("--strict", is_flag=True,
-                     help="Treat every default for a blank cell as an error."),
-        click.option("--tariff", default=None, metavar="CLASS",
-                     help="Shanghai time-of-use tariff for rows without tariff_class: "
-                     "large_industry_two_part (大工业两部制), general_two_part, single_part; "
-                     "prices are then read as flat-period (平段) prices."),
-        click.option("--uncertainty", "draws", type=click.IntRange(1), default=None,
-                     metavar="N", help="Monte Carlo draws: P10/P50/P90 of savings per plant "
-                     "and in all, the probability of meeting 百一, a tornado of the inputs "
-                     "(distributions: table uncertainty_distributions)."),
-        click.option("--seed", type=int, default=0, show_default=True,
-                     help="Seed of the Monte Carlo (same seed and N, same numbers)."),
+        click.option(
+            "--plants",
+            type=click.Path(exists=True, dir_okay=False),
+            help="Plant table: plant_id, plant_energy_tce, name, region.",
+        ),
+        click.option(
+            "--basis",
+            type=click.Choice(["equivalent", "equal-value"]),
+            default="equivalent",
+            show_default=True,
+            help="tce basis of the headline coal_saved_tce: equivalent (当量值) or "
+            "equal-value (等价值). Both are always in the output.",
+        ),
+        click.option(
+            "--region",
+            default="national",
+            show_default=True,
+            help="Grid CO2 factor and 等价值 region (see `retrofit show-table regions`).",
+        ),
+        click.option(
+            "--year",
+            type=click.IntRange(2000, 2100),
+            default=None,
+            help="Accounting year of the savings (default: this year); 等价值 uses "
+            "year − 1; rows without in_service_date meet the policy windows on "
+            "1 January of it.",
+        ),
+        click.option(
+            "--equal-value-factor",
+            type=float,
+            default=None,
+            help="Override the 等价值 factor [kgce/kWh], e.g. 0.3.",
+        ),
+        click.option(
+            "--table",
+            "table_files",
+            multiple=True,
+            metavar="NAME=PATH",
+            help="Use your own file for a reference table (result marked non-standard).",
+        ),
+        click.option(
+            "--strict", is_flag=True, help="Treat every default for a blank cell as an error."
+        ),
+        click.option(
+            "--tariff",
+            default=None,
+            metavar="CLASS",
+            help="Shanghai time-of-use tariff for rows without tariff_class: "
+            "large_industry_two_part (大工业两部制), general_two_part, single_part; "
+            "prices are then read as flat-period (平段) prices.",
+        ),
+        click.option(
+            "--uncertainty",
+            "draws",
+            type=click.IntRange(1),
+            default=None,
+            metavar="N",
+            help="Monte Carlo draws: P10/P50/P90 of savings per plant "
+            "and in all, the probability of meeting 百一, a tornado of the inputs "
+            "(distributions: table uncertainty_distributions).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Seed of the Monte Carlo (same seed and N, same numbers).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -161,22 +253,42 @@ def estimate_options(func):
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="What to print on stdout.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the result: .csv (assets), .json (everything) or .xlsx (all sheets).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the terminal table and the plots.")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
-              help="Folder for the conservation supply curves and, with --uncertainty, the "
-              "tornado (PNG and SVG).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the result: .csv (assets), .json (everything) or .xlsx (all sheets).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the terminal table and the plots.",
+)
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for the conservation supply curves and, with --uncertainty, the "
+    "tornado (PNG and SVG).",
+)
 @estimate_options
 @_data_errors
 def estimate(path, fmt, output, lang, plots_dir, **options):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
+        )
     result = _run_estimate(path, **options)
     from .report import render_table
 
@@ -190,19 +302,30 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="report.html (one self-contained page, prints on A4) or report.xlsx (the "
-              "auditor's workbook with formulas).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the report.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="report.html (one self-contained page, prints on A4) or report.xlsx (the "
+    "auditor's workbook with formulas).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the report.",
+)
 @estimate_options
 @_data_errors
 def report(path, output, lang, **options):
     """Write the auditor's report for the inventory at PATH: HTML or Excel."""
     suffix = Path(output).suffix.lower()
     if suffix not in (".html", ".htm", ".xlsx"):
-        raise click.BadParameter(f"'{output}' — expected a file ending in .html or .xlsx",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"'{output}' — expected a file ending in .html or .xlsx", param_hint="-o/--output"
+        )
     result = _run_estimate(path, **options)
     if suffix == ".xlsx":
         from .excel_report import write_workbook
@@ -216,8 +339,9 @@ def report(path, output, lang, **options):
         if message:
             click.echo(message, err=True)
         write_html(result, output, lang=lang, figure_lang=used)
-    click.echo(f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants",
-               err=True)
+    click.echo(
+        f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
+    )
 
 
 def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
@@ -229,25 +353,59 @@ def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
     click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
 
 
-def _run_estimate(path, *, plants=None, basis="equivalent", region="national", year=None,
-                  equal_value_factor=None, table_files=(), strict=False, tariff=None,
-                  discount_rate=None, policy=None, financing=None, loan_rate=None,
-                  loan_term_years=None, eit_payable_cny=None, eit_rate=None, designations=(),
-                  draws=None, seed=0, encoding=None, sheet=None, max_errors=200):
+def _run_estimate(
+    path,
+    *,
+    plants=None,
+    basis="equivalent",
+    region="national",
+    year=None,
+    equal_value_factor=None,
+    table_files=(),
+    strict=False,
+    tariff=None,
+    discount_rate=None,
+    policy=None,
+    financing=None,
+    loan_rate=None,
+    loan_term_years=None,
+    eit_payable_cny=None,
+    eit_rate=None,
+    designations=(),
+    draws=None,
+    seed=0,
+    encoding=None,
+    sheet=None,
+    max_errors=200,
+):
     """Run :func:`retrofit.estimate` with option errors as usage errors (exit 2)."""
     from .pipeline import estimate as run
 
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
-    eligibility = _eligibility(financing, loan_rate, loan_term_years, eit_payable_cny,
-                               eit_rate, designations)
+    eligibility = _eligibility(
+        financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate, designations
+    )
     try:
-        return run(path, plants=plants, basis=basis.replace("-", "_"), region=region,
-                   year=year, equal_value_factor_kgce_per_kwh=equal_value_factor,
-                   tables=_parse_tables(table_files), strict=strict, encoding=encoding,
-                   sheet=_sheet(sheet), max_errors=max_errors, tariff=tariff,
-                   discount_rate=discount_rate, policy=policy, eligibility=eligibility,
-                   uncertainty=draws, seed=seed)
+        return run(
+            path,
+            plants=plants,
+            basis=basis.replace("-", "_"),
+            region=region,
+            year=year,
+            equal_value_factor_kgce_per_kwh=equal_value_factor,
+            tables=_parse_tables(table_files),
+            strict=strict,
+            encoding=encoding,
+            sheet=_sheet(sheet),
+            max_errors=max_errors,
+            tariff=tariff,
+            discount_rate=discount_rate,
+            policy=policy,
+            eligibility=eligibility,
+            uncertainty=draws,
+            seed=seed,
+        )
     except (KeyError, ValueError) as error:
         if isinstance(error, RetrofitError):
             raise
@@ -256,15 +414,34 @@ def _run_estimate(path, *, plants=None, basis="equivalent", region="national", y
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--all", "show_all", is_flag=True,
-              help="One line per rule that did not apply, with the value that failed "
-              "(default: the rules grouped by reason).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="What to print on stdout (csv: the listing).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the result: .csv (the listing), .json or .xlsx (everything).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the terminal report.")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="One line per rule that did not apply, with the value that failed "
+    "(default: the rules grouped by reason).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="What to print on stdout (csv: the listing).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the result: .csv (the listing), .json or .xlsx (everything).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the terminal report.",
+)
 @estimate_options
 @_data_errors
 def incentives(path, show_all, fmt, output, lang, **options):
@@ -272,8 +449,9 @@ def incentives(path, show_all, fmt, output, lang, **options):
     if options["policy"] is None:
         raise click.UsageError("give --policy, e.g. --policy shanghai-2024,national")
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
+        )
     result = _run_estimate(path, **options)
     from .report import render_incentives
 
@@ -285,8 +463,13 @@ def incentives(path, show_all, fmt, output, lang, **options):
             click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)
         else:
             _write(result, output, f"{len(result.projects)} projects")
-    _print(result, fmt, output, result.incentives,
-           lambda: render_incentives(result, lang=lang, show_all=show_all))
+    _print(
+        result,
+        fmt,
+        output,
+        result.incentives,
+        lambda: render_incentives(result, lang=lang, show_all=show_all),
+    )
 
 
 def _write(result, output: str | None, what: str) -> None:
@@ -332,55 +515,141 @@ class _ProgressBar:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--plants", type=click.Path(exists=True, dir_okay=False),
-              help="Plants file: plant_id, name, district, industry, region and energy use by "
-              "year (energy_tce_2023 … or 2023年综合能耗 …).")
-@click.option("--goals", "goal_pack", default="shanghai-2024", show_default=True,
-              metavar="PACK|FILE", help="Goal pack: a bundled one (shanghai-2024, "
-              "liaocheng-2024, shenyang-2025) or your own goal CSV.")
-@click.option("--basis", type=click.Choice(["equivalent", "equal-value"]), default="equivalent",
-              show_default=True, help="tce basis of the headline figures (当量值 or 等价值).")
-@click.option("--region", default="national", show_default=True,
-              help="Grid CO2 factor and 等价值 region.")
-@click.option("--year", type=click.IntRange(2000, 2100), default=None,
-              help="As-of year (default: this year): progress to date counts measures in "
-              "service by its end; rows without in_service_date enter service on 1 January.")
-@click.option("--tariff", default=None, metavar="CLASS",
-              help="Shanghai time-of-use tariff for rows without tariff_class.")
-@click.option("--table", "table_files", multiple=True, metavar="NAME=PATH",
-              help="Use your own file for a reference table (result marked non-standard).")
+@click.option(
+    "--plants",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Plants file: plant_id, name, district, industry, region and energy use by "
+    "year (energy_tce_2023 … or 2023年综合能耗 …).",
+)
+@click.option(
+    "--goals",
+    "goal_pack",
+    default="shanghai-2024",
+    show_default=True,
+    metavar="PACK|FILE",
+    help="Goal pack: a bundled one (shanghai-2024, "
+    "liaocheng-2024, shenyang-2025) or your own goal CSV.",
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["equivalent", "equal-value"]),
+    default="equivalent",
+    show_default=True,
+    help="tce basis of the headline figures (当量值 or 等价值).",
+)
+@click.option(
+    "--region", default="national", show_default=True, help="Grid CO2 factor and 等价值 region."
+)
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    default=None,
+    help="As-of year (default: this year): progress to date counts measures in "
+    "service by its end; rows without in_service_date enter service on 1 January.",
+)
+@click.option(
+    "--tariff",
+    default=None,
+    metavar="CLASS",
+    help="Shanghai time-of-use tariff for rows without tariff_class.",
+)
+@click.option(
+    "--table",
+    "table_files",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="Use your own file for a reference table (result marked non-standard).",
+)
 @click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
-@click.option("--keep-going", is_flag=True,
-              help="Report files that fail validation and go on with the others (exit code "
-              "is still 1); without it nothing is written when any file fails.")
-@click.option("--chunk-rows", default=250_000, show_default=True, type=click.IntRange(1000),
-              help="Rows of a big CSV or Parquet file estimated at a time (bounds memory).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="What to print on stdout (csv: the plants table).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the result: .csv (plants), .json (everything) or .xlsx (all tables).")
-@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
-              help="Folder for the figures (PNG and SVG).")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Language of the terminal report and the plot labels.")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Report files that fail validation and go on with the others (exit code "
+    "is still 1); without it nothing is written when any file fails.",
+)
+@click.option(
+    "--chunk-rows",
+    default=250_000,
+    show_default=True,
+    type=click.IntRange(1000),
+    help="Rows of a big CSV or Parquet file estimated at a time (bounds memory).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="What to print on stdout (csv: the plants table).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the result: .csv (plants), .json (everything) or .xlsx (all tables).",
+)
+@click.option(
+    "--plots",
+    "plots_dir",
+    type=click.Path(file_okay=False),
+    help="Folder for the figures (PNG and SVG).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the terminal report and the plot labels.",
+)
 @input_options
 @_data_errors
-def portfolio(paths, plants, goal_pack, basis, region, year, tariff, table_files, strict,
-              keep_going, chunk_rows, fmt, output, plots_dir, lang, encoding, sheet, max_errors):
+def portfolio(
+    paths,
+    plants,
+    goal_pack,
+    basis,
+    region,
+    year,
+    tariff,
+    table_files,
+    strict,
+    keep_going,
+    chunk_rows,
+    fmt,
+    output,
+    plots_dir,
+    lang,
+    encoding,
+    sheet,
+    max_errors,
+):
     """Estimate many inventories (files, folders, big files) against a goal pack."""
     from .portfolio import portfolio as run
     from .portfolio import write_plots
 
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(f"'{output}' — expected a file ending in .csv, .json or .xlsx",
-                                 param_hint="-o/--output")
+        raise click.BadParameter(
+            f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
+        )
     bar = _ProgressBar()
     try:
-        result = run(list(paths), plants=plants, goals=goal_pack,
-                     basis=basis.replace("-", "_"), region=region, year=year, tariff=tariff,
-                     tables=_parse_tables(table_files), strict=strict, encoding=encoding,
-                     sheet=_sheet(sheet), max_errors=max_errors, keep_going=keep_going,
-                     chunk_rows=chunk_rows, progress=bar)
+        result = run(
+            list(paths),
+            plants=plants,
+            goals=goal_pack,
+            basis=basis.replace("-", "_"),
+            region=region,
+            year=year,
+            tariff=tariff,
+            tables=_parse_tables(table_files),
+            strict=strict,
+            encoding=encoding,
+            sheet=_sheet(sheet),
+            max_errors=max_errors,
+            keep_going=keep_going,
+            chunk_rows=chunk_rows,
+            progress=bar,
+        )
     except (KeyError, ValueError) as error:
         if isinstance(error, RetrofitError):
             raise
@@ -395,18 +664,26 @@ def portfolio(paths, plants, goal_pack, basis, region, year, tariff, table_files
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
-        lines = [(f"{len(failed)} of {len(result.files)} files failed validation and are not "
-                 "in the result:")]
-        lines += [f"{path}: {problem}" for path, problems in
-                  result.assumptions["failed_files"].items() for problem in problems]
+        lines = [
+            (
+                f"{len(failed)} of {len(result.files)} files failed validation and are not "
+                "in the result:"
+            )
+        ]
+        lines += [
+            f"{path}: {problem}"
+            for path, problems in result.assumptions["failed_files"].items()
+            for problem in problems
+        ]
         raise DataError("\n".join(lines))
 
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @input_options
 def validate(path, strict, fmt, encoding, sheet, max_errors):
     """Check the inventory at PATH and list every problem; exit 1 if there is any."""
@@ -415,13 +692,22 @@ def validate(path, strict, fmt, encoding, sheet, max_errors):
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
     try:
-        result = run(path, strict=strict, encoding=encoding, sheet=_sheet(sheet),
-                     max_errors=max_errors)
+        result = run(
+            path, strict=strict, encoding=encoding, sheet=_sheet(sheet), max_errors=max_errors
+        )
     except InventoryError as error:
         if fmt == "json":
-            click.echo(json.dumps({"valid": False, "problems": error.total,
-                                   "issues": [i.to_dict() for i in error.issues]},
-                                  ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "valid": False,
+                        "problems": error.total,
+                        "issues": [i.to_dict() for i in error.issues],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         else:
             click.echo(f"{path}: {error.total} problem(s)", err=True)
             click.echo(str(error), err=True)
@@ -433,10 +719,20 @@ def validate(path, strict, fmt, encoding, sheet, max_errors):
     for d in result.assumptions["defaults"].values():
         defaults[d["column"]] = defaults.get(d["column"], 0) + d["count"]
     if fmt == "json":
-        click.echo(json.dumps({"valid": True, "rows": meta["rows"], "encoding": meta["encoding"],
-                               "columns": meta["columns"], "defaults": defaults,
-                               "caveats": [c.to_dict() for c in result.caveats]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "valid": True,
+                    "rows": meta["rows"],
+                    "encoding": meta["encoding"],
+                    "columns": meta["columns"],
+                    "defaults": defaults,
+                    "caveats": [c.to_dict() for c in result.caveats],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     click.echo(f"{path}: valid — {meta['rows']} rows, encoding {meta['encoding']}")
     for canonical, header in meta["columns"].items():
@@ -448,8 +744,13 @@ def validate(path, strict, fmt, encoding, sheet, max_errors):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 def tables(fmt):
     """List the bundled reference tables with their sources."""
     from .reference import list_tables
@@ -461,14 +762,17 @@ def tables(fmt):
         click.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
     else:
         for row in frame.itertuples(index=False):
-            click.echo(f"{row.table}  [{row.confidence}]  {row.title}\n    source: {row.citation}"
-                       f"\n    edition: {row.edition}; file: {row.file}")
+            click.echo(
+                f"{row.table}  [{row.confidence}]  {row.title}\n    source: {row.citation}"
+                f"\n    edition: {row.edition}; file: {row.file}"
+            )
 
 
 @cli.command("show-table")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
+)
 def show_table(name, fmt):
     """Print one reference table (all rows, with source and confidence)."""
     from .reference import load_table
@@ -482,14 +786,27 @@ def show_table(name, fmt):
     else:
         import pandas as pd
 
-        with pd.option_context("display.max_rows", None, "display.max_columns", None,
-                               "display.width", 200, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows",
+            None,
+            "display.max_columns",
+            None,
+            "display.width",
+            200,
+            "display.max_colwidth",
+            60,
+        ):
             click.echo(frame.to_string(index=False))
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Template file: .csv or .xlsx (with a sheet explaining every column).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Template file: .csv or .xlsx (with a sheet explaining every column).",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def template(output, lang):
     """Write a blank inventory to fill in."""

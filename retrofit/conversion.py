@@ -54,9 +54,16 @@ def equivalent_factor(tables: Tables) -> Factor:
     """Electricity 当量值 [kgce/kWh] from GB/T 2589-2020."""
     table = tables["energy_conversion_coefficients"]
     row = table[(table["carrier"] == "electricity") & (table["basis"] == "equivalent")].iloc[0]
-    return Factor(float(row["coefficient"]), "kgce/kWh", "energy_conversion_coefficients",
-                  "electricity/equivalent", None, row["confidence"], row["source"],
-                  _text(row.get("note")))
+    return Factor(
+        float(row["coefficient"]),
+        "kgce/kWh",
+        "energy_conversion_coefficients",
+        "electricity/equivalent",
+        None,
+        row["confidence"],
+        row["source"],
+        _text(row.get("note")),
+    )
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,15 @@ def equal_value_factor(
     """
     wanted = accounting_year - 1
     if override_kgce_per_kwh is not None:
-        factor = Factor(float(override_kgce_per_kwh), "kgce/kWh", "user option",
-                        "--equal-value-factor", None, "user", "given by the user")
+        factor = Factor(
+            float(override_kgce_per_kwh),
+            "kgce/kWh",
+            "user option",
+            "--equal-value-factor",
+            None,
+            "user",
+            "given by the user",
+        )
         return EqualValueChoice(factor, wanted, region, "user")
     regions = tables["regions"]
     match = regions[regions["region"] == region]
@@ -102,9 +116,16 @@ def equal_value_factor(
         fallback = "earlier_year"
     if row["value_kind"] == "target":
         fallback = fallback or "target"
-    factor = Factor(float(row["kgce_per_kwh"]), "kgce/kWh", "electricity_equal_value_factors",
-                    f"{row['region']}/{int(row['year'])}", int(row["year"]), row["confidence"],
-                    row["source"], f"{row['value_kind']}: {_text(row.get('note'))}")
+    factor = Factor(
+        float(row["kgce_per_kwh"]),
+        "kgce/kWh",
+        "electricity_equal_value_factors",
+        f"{row['region']}/{int(row['year'])}",
+        int(row["year"]),
+        row["confidence"],
+        row["source"],
+        f"{row['value_kind']}: {_text(row.get('note'))}",
+    )
     return EqualValueChoice(factor, wanted, str(row["region"]), fallback)
 
 
@@ -119,9 +140,16 @@ def grid_emission_factor(tables: Tables, region: str) -> Factor:
     year = str(row["data_year"])
     document = _text(row.get("document"))
     source = f"{document} — {row['source']}" if document else str(row["source"])
-    return Factor(float(row["factor_tco2_per_mwh"]), "tCO2/MWh", "grid_emission_factors",
-                  region, int(year) if year.isdigit() else None, row["confidence"], source,
-                  _text(row.get("note")))
+    return Factor(
+        float(row["factor_tco2_per_mwh"]),
+        "tCO2/MWh",
+        "grid_emission_factors",
+        region,
+        int(year) if year.isdigit() else None,
+        row["confidence"],
+        source,
+        _text(row.get("note")),
+    )
 
 
 def _text(value: object) -> str:

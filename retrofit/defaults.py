@@ -63,9 +63,14 @@ def apply_defaults(
             header = header_map.get(column, column)
             rows = out.loc[blank, "source_row"].to_numpy()
             issues.extend(
-                InventoryIssue("defaulted-strict", file, int(r), header, "",
-                               f"a value (--strict forbids the default {row['value']} "
-                               f"[{row['caveat_code']}])")
+                InventoryIssue(
+                    "defaulted-strict",
+                    file,
+                    int(r),
+                    header,
+                    "",
+                    f"a value (--strict forbids the default {row['value']} [{row['caveat_code']}])",
+                )
                 for r in rows
             )
             continue
@@ -80,26 +85,39 @@ def apply_defaults(
             f"(confidence {row['confidence']}: {row['note'] or row['source']})",
             f"{column} 为空，采用缺省值 {row['value']}（可信度 {row['confidence']}）",
             mask=blank,
-            data={"column": column, "value": value, "source": row["source"],
-                  "confidence": row["confidence"]},
+            data={
+                "column": column,
+                "value": value,
+                "source": row["source"],
+                "confidence": row["confidence"],
+            },
         )
-        used[row["caveat_code"]] = {"column": column, "value": value, "unit": row["unit"],
-                                    "count": int(blank.sum()), "source": row["source"],
-                                    "confidence": row["confidence"],
-                                    "caveat_code": row["caveat_code"]}
+        used[row["caveat_code"]] = {
+            "column": column,
+            "value": value,
+            "unit": row["unit"],
+            "count": int(blank.sum()),
+            "source": row["source"],
+            "confidence": row["confidence"],
+            "caveat_code": row["caveat_code"],
+        }
     for column in ("quantity", "load_factor", "operating_hours_h", "static_head_fraction"):
         if column in out.columns:
             kind = COLUMN_BY_NAME[column].kind
-            out[column] = pd.to_numeric(out[column]).astype("int64" if kind == "int" and
-                                                             out[column].notna().all() else float)
+            out[column] = pd.to_numeric(out[column]).astype(
+                "int64" if kind == "int" and out[column].notna().all() else float
+            )
     return out, issues, used
 
 
 #: A default is not needed where the row quotes the value it would stand for.
 _QUOTE_REPLACES = {
     "target_class": ("target_efficiency_pct",),
-    "target_equipment_grade": ("target_machine_efficiency_pct",
-                               "target_specific_power_kw_per_m3min", "target_no_load_loss_kw"),
+    "target_equipment_grade": (
+        "target_machine_efficiency_pct",
+        "target_specific_power_kw_per_m3min",
+        "target_no_load_loss_kw",
+    ),
 }
 
 
@@ -131,16 +149,17 @@ def _grade_from_target_class(out: pd.DataFrame, log: CaveatLog) -> None:
     equipment = rows_with_measure(out["measure"], "upgrade_equipment")
     motor = rows_with_measure(out["measure"], "upgrade_motor")
     if "target_equipment_grade" not in out.columns:
-        out["target_equipment_grade"] = pd.Series([None] * len(out), index=out.index,
-                                                  dtype=object)
-    take = (is_grade & equipment & ~motor
-            & out["target_equipment_grade"].isna().to_numpy())
+        out["target_equipment_grade"] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    take = is_grade & equipment & ~motor & out["target_equipment_grade"].isna().to_numpy()
     if take.any():
         out["target_equipment_grade"] = out["target_equipment_grade"].astype(object)
         out.loc[take, "target_equipment_grade"] = grade[take]
-        log.add("equipment.target_grade.from_target_class", "the machine's target grade was "
-                "read from target_class (no motor upgrade on the row)",
-                "设备目标能效等级取自目标能效等级列（该行无电机更换）", mask=take)
+        log.add(
+            "equipment.target_grade.from_target_class",
+            "the machine's target grade was read from target_class (no motor upgrade on the row)",
+            "设备目标能效等级取自目标能效等级列（该行无电机更换）",
+            mask=take,
+        )
 
 
 def _typed(column: str, text: str):

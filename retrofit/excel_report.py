@@ -65,8 +65,13 @@ def _label(column: str, descriptions: dict[str, str]) -> str:
 
 def number_format(column: str, unit: str = "") -> str | None:
     """Excel number format for a column, from its name and unit."""
-    if column.endswith("_share") or column in ("saving_share", "irr", "irr_after_incentives",
-                                               "probability_meets_bai_yi", "discount_rate"):
+    if column.endswith("_share") or column in (
+        "saving_share",
+        "irr",
+        "irr_after_incentives",
+        "probability_meets_bai_yi",
+        "discount_rate",
+    ):
         return "0.00%"
     if column.endswith("_tce") or "tce" in unit:
         return "#,##0.000"
@@ -92,8 +97,9 @@ def _cell(value: Any) -> Any:
     return json_value(value)
 
 
-def _data_sheet(wb: Workbook, name: str, frame: pd.DataFrame,
-                descriptions: dict[str, str]) -> dict[str, str]:
+def _data_sheet(
+    wb: Workbook, name: str, frame: pd.DataFrame, descriptions: dict[str, str]
+) -> dict[str, str]:
     """A sheet with the two header rows, frozen; returns column name → letter."""
     ws = wb.create_sheet(name)
     letters = {}
@@ -107,10 +113,8 @@ def _data_sheet(wb: Workbook, name: str, frame: pd.DataFrame,
             ws.cell(row, j).fill = _HEAD_FILL
         ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
     fmt = {c: number_format(c, _unit(c, descriptions)) for c in frame.columns}
-    for i, values in enumerate(frame.itertuples(index=False, name=None),
-                               start=HEADER_ROWS + 1):
-        for j, (column, value) in enumerate(zip(frame.columns, values, strict=True),
-                                            start=1):
+    for i, values in enumerate(frame.itertuples(index=False, name=None), start=HEADER_ROWS + 1):
+        for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(i, j, _cell(value))
             if fmt[column] and isinstance(cell.value, int | float):
                 cell.number_format = fmt[column]
@@ -128,8 +132,15 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", a["basis_note"]])
     ws.append(["accounting year 核算年度", a["accounting_year"]])
     ws.append([])
-    ws.append(["total 合计", "formula 公式", "unit 单位", "value computed by retrofit 程序计算值",
-               "formula text 公式文本"])
+    ws.append(
+        [
+            "total 合计",
+            "formula 公式",
+            "unit 单位",
+            "value computed by retrofit 程序计算值",
+            "formula text 公式文本",
+        ]
+    )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
@@ -140,17 +151,30 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
         values = result.assets[column]
         complete = bool(values.notna().all())
         formula = f"=SUM({ref})"
-        row = [f"{zh} {en}" + ("" if complete else " (partial: some rows blank 部分行为空)"),
-               formula, unit, float(values.sum()), formula]
+        row = [
+            f"{zh} {en}" + ("" if complete else " (partial: some rows blank 部分行为空)"),
+            formula,
+            unit,
+            float(values.sum()),
+            formula,
+        ]
         ws.append(row)
         ws.cell(ws.max_row, 5).data_type = "s"  # the formula shown as text
         fmt = number_format(column, unit)
         for k in (2, 4):
             ws.cell(ws.max_row, k).number_format = fmt or "General"
     ws.append([])
-    ws.append(["plant 企业", "coal saved 节约标准煤 [tce/yr] (SUMIF)",
-               "previous-year energy 上年综合能耗 [tce]", "saving share 节能率",
-               "百一 target 目标", "百一 (estimate 估算)", "value computed by retrofit 程序计算值"])
+    ws.append(
+        [
+            "plant 企业",
+            "coal saved 节约标准煤 [tce/yr] (SUMIF)",
+            "previous-year energy 上年综合能耗 [tce]",
+            "saving share 节能率",
+            "百一 target 目标",
+            "百一 (estimate 估算)",
+            "value computed by retrofit 程序计算值",
+        ]
+    )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
@@ -158,13 +182,20 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     for plant in result.plants.itertuples(index=False):
         r = ws.max_row + 1
         energy = None if pd.isna(plant.plant_energy_tce) else float(plant.plant_energy_tce)
-        ws.append([
-            plant.plant_id,
-            (f'=SUMIF(assets!{plant_col}{first}:{plant_col}{last},A{r},'
-             f'assets!{tce_col}{first}:{tce_col}{last})'),
-            energy, f'=IF(ISNUMBER(C{r}),B{r}/C{r},"")', float(plant.bai_yi_target_share),
-            f'=IF(ISNUMBER(C{r}),IF(D{r}>=E{r},"meets","short"),"unknown")',
-            float(plant.coal_saved_tce)])
+        ws.append(
+            [
+                plant.plant_id,
+                (
+                    f"=SUMIF(assets!{plant_col}{first}:{plant_col}{last},A{r},"
+                    f"assets!{tce_col}{first}:{tce_col}{last})"
+                ),
+                energy,
+                f'=IF(ISNUMBER(C{r}),B{r}/C{r},"")',
+                float(plant.bai_yi_target_share),
+                f'=IF(ISNUMBER(C{r}),IF(D{r}>=E{r},"meets","short"),"unknown")',
+                float(plant.coal_saved_tce),
+            ]
+        )
         ws.cell(r, 2).number_format = ws.cell(r, 7).number_format = "#,##0.000"
         ws.cell(r, 4).number_format = ws.cell(r, 5).number_format = "0.00%"
     ws.column_dimensions["A"].width = 48
@@ -175,6 +206,7 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
 
 def write_workbook(result: EstimateResult, path: str | Path) -> None:
     """Write the auditor's workbook atomically."""
+
     def write(tmp: Path) -> None:
         wb = Workbook()
         wb.remove(wb.active)
@@ -184,13 +216,16 @@ def write_workbook(result: EstimateResult, path: str | Path) -> None:
             if name not in ("assets", "plants"):
                 _data_sheet(wb, name, frame, {})
         _summary_sheet(wb, result, letters)
-        assumptions = pd.DataFrame(flatten(result.assumptions),
-                                   columns=["key", "value"])
+        assumptions = pd.DataFrame(flatten(result.assumptions), columns=["key", "value"])
         _data_sheet(wb, "assumptions", assumptions, {})
-        caveats = pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
-                                                                  default=str)}
-                                for c in result.caveats],
-                               columns=["code", "message", "message_zh", "count", "data"])
+        caveats = pd.DataFrame(
+            [
+                c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
+                for c in result.caveats
+            ],
+            columns=["code", "message", "message_zh", "count", "data"],
+        )
         _data_sheet(wb, "caveats", caveats, {})
         wb.save(tmp)
+
     atomic_write(path, write)

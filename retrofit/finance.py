@@ -40,18 +40,18 @@ ASSET_COLUMNS: dict[str, str] = {
     "discount_rate": "discount rate used [fraction/yr]",
     "annual_cost_saved_cny": "cost_saved_cny + load_shift_cost_saved_cny [CNY/yr]",
     "npv_cny": "net present value before incentives: annual_cost_saved_cny × annuity factor "
-               "− investment_cny [CNY]",
+    "− investment_cny [CNY]",
     "irr": "internal rate of return before incentives [fraction/yr]; null when the saving is "
-           "not positive",
+    "not positive",
     "discounted_payback_years": "years until discounted savings repay the investment [yr]; "
-                                "inf when they never do",
+    "inf when they never do",
     "cost_of_saved_energy_cny_per_kwh": "investment × capital recovery factor ÷ energy_saved_kwh "
-                                        "[CNY/kWh]; null when nothing is saved",
+    "[CNY/kWh]; null when nothing is saved",
     "cost_of_saved_tce_cny_per_tce": "investment × capital recovery factor ÷ coal_saved_tce "
-                                     "(headline basis) [CNY/tce]",
+    "(headline basis) [CNY/tce]",
     "net_cost_of_saved_tce_cny_per_tce": "(investment × capital recovery factor − annual cost "
-                                         "saved) ÷ coal_saved_tce [CNY/tce]; negative: the "
-                                         "measure pays",
+    "saved) ÷ coal_saved_tce [CNY/tce]; negative: the "
+    "measure pays",
 }
 
 #: Project output columns (name → meaning [unit]).
@@ -70,14 +70,14 @@ PROJECT_COLUMNS: dict[str, str] = {
     "cost_of_saved_energy_cny_per_kwh": "Σ investment × CRF ÷ Σ kWh saved [CNY/kWh]",
     "cost_of_saved_tce_cny_per_tce": "Σ investment × CRF ÷ Σ tce saved [CNY/tce]",
     "incentives_cny": "incentives that apply, after caps and stacking, undiscounted; tax "
-                      "timing benefits excluded [CNY]",
+    "timing benefits excluded [CNY]",
     "incentives_pv_cny": "present value of all incentives that apply, incl. tax timing [CNY]",
     "incentives_needing_inputs_cny": "amounts of rules listed as needs: … (not counted) [CNY]",
     "payback_after_incentives_years": "(investment − incentives_cny) ÷ annual cost saved [yr]",
     "npv_after_incentives_cny": "NPV + incentives_pv_cny [CNY]",
     "irr_after_incentives": "IRR of the project's yearly flows with incentives [fraction/yr]",
     "cost_of_saved_energy_after_incentives_cny_per_kwh": "(annualised investment − annualised "
-                                                         "incentives) ÷ kWh saved [CNY/kWh]",
+    "incentives) ÷ kWh saved [CNY/kWh]",
     "cost_of_saved_tce_after_incentives_cny_per_tce": "the same per tce saved [CNY/tce]",
     "finance_status": "complete | incomplete: <what is missing>",
 }
@@ -115,12 +115,17 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
         where = np.full(n, -1)
         # rows for any category first, so that a category's own row overrides them
         part = table[table["measure"] == name].sort_values(
-            "category", key=lambda c: c.ne("all"), kind="stable")
+            "category", key=lambda c: c.ne("all"), kind="stable"
+        )
         for row in part.itertuples(index=False):
             lo = 0.0 if pd.isna(row.rated_kw_min) else float(row.rated_kw_min)
             hi = np.inf if pd.isna(row.rated_kw_max) else float(row.rated_kw_max)
-            match = has & ((category == row.category) | (row.category == "all")) & \
-                (size >= lo) & (size < hi)
+            match = (
+                has
+                & ((category == row.category) | (row.category == "all"))
+                & (size >= lo)
+                & (size < hi)
+            )
             years = np.full(n, float(row.lifetime_years))
             if not pd.isna(row.lifetime_operating_hours_h):
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -146,9 +151,16 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     return np.where(use_given, given, life), np.where(use_given, INPUT_SOURCE, source)
 
 
-def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount_rate: float,
-                  file: str, header_map: dict[str, str], rates: bool = True
-                  ) -> list[InventoryIssue]:
+def asset_finance(
+    out: pd.DataFrame,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    discount_rate: float,
+    file: str,
+    header_map: dict[str, str],
+    rates: bool = True,
+) -> list[InventoryIssue]:
     """Add the per-asset finance columns (:data:`ASSET_COLUMNS`) to ``out`` in place.
 
     ``rates=False`` leaves out the IRR and the discounted payback (the slowest columns), for a
@@ -157,14 +169,21 @@ def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount
     life, source = lifetimes(out, tables)
     too_long = life > MAX_LIFETIME_YEARS
     if too_long.any():
-        return [InventoryIssue("out-of-range", file, int(r), _rows.header(header_map,
-                               "lifetime_years"), f"{v:g}",
-                               f"a life of at most {MAX_LIFETIME_YEARS} years")
-                for r, v in zip(out["source_row"].to_numpy()[too_long], life[too_long],
-                                strict=True)]
+        return [
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(r),
+                _rows.header(header_map, "lifetime_years"),
+                f"{v:g}",
+                f"a life of at most {MAX_LIFETIME_YEARS} years",
+            )
+            for r, v in zip(out["source_row"].to_numpy()[too_long], life[too_long], strict=True)
+        ]
     invest = out["investment_cny"].to_numpy(float)
-    saving = (out["cost_saved_cny"].to_numpy(float)
-              + out["load_shift_cost_saved_cny"].fillna(0.0).to_numpy(float))
+    saving = out["cost_saved_cny"].to_numpy(float) + out["load_shift_cost_saved_cny"].fillna(
+        0.0
+    ).to_numpy(float)
     kwh = out["energy_saved_kwh"].to_numpy(float)
     tce = out["coal_saved_tce"].to_numpy(float)
     r = np.full(len(out), discount_rate)
@@ -185,30 +204,55 @@ def asset_finance(out: pd.DataFrame, tables: Tables, log: CaveatLog, *, discount
         annualised = invest * fm.capital_recovery_factor(r, life)
         out["cost_of_saved_energy_cny_per_kwh"] = fm.levelised_cost(invest, kwh, r, life)
         out["cost_of_saved_tce_cny_per_tce"] = fm.levelised_cost(invest, tce, r, life)
-        out["net_cost_of_saved_tce_cny_per_tce"] = np.where(tce > 0, (annualised - saving) / tce,
-                                                            np.nan)
-    log.add("finance.project.defaulted", "no project_id: the plant's rows form one project",
-            "未填项目编号：同一企业的各行视为一个项目", mask=defaulted)
+        out["net_cost_of_saved_tce_cny_per_tce"] = np.where(
+            tce > 0, (annualised - saving) / tce, np.nan
+        )
+    log.add(
+        "finance.project.defaulted",
+        "no project_id: the plant's rows form one project",
+        "未填项目编号：同一企业的各行视为一个项目",
+        mask=defaulted,
+    )
     from_table = ~np.isnan(life) & (source != INPUT_SOURCE)
-    log.add("finance.lifetime.defaulted", "economic life from table measure_lifetimes (most rows "
-            "rest on one secondary source, confidence L); give lifetime_years to override",
-            "使用寿命取自参考表 measure_lifetimes（多为单一来源）", mask=from_table)
-    log.add("finance.lifetime.unknown", "no economic life for a measure of the row (leak "
-            "repair, pressure reduction and charging piles have no sourced default): NPV, IRR "
-            "and cost of saved energy are null; give lifetime_years",
-            "缺少使用寿命（泄漏治理、降压、充电桩无来源可靠的默认值）：净现值等为空",
-            mask=np.isnan(life))
-    log.add("finance.lifetime.shortest_measure", "several measures on one row: the shortest "
-            "economic life among them is used", "一行多项措施：取最短使用寿命",
-            mask=out["measure"].str.contains("+", regex=False).to_numpy(bool) & from_table)
-    log.add("finance.no_saving", "the energy saved is not positive: no cost of saved energy "
-            "(the measure costs energy, e.g. an ac pile's higher standby)",
-            "节能量不为正：不计算节能成本", mask=~(kwh > 0))
+    log.add(
+        "finance.lifetime.defaulted",
+        "economic life from table measure_lifetimes (most rows "
+        "rest on one secondary source, confidence L); give lifetime_years to override",
+        "使用寿命取自参考表 measure_lifetimes（多为单一来源）",
+        mask=from_table,
+    )
+    log.add(
+        "finance.lifetime.unknown",
+        "no economic life for a measure of the row (leak "
+        "repair, pressure reduction and charging piles have no sourced default): NPV, IRR "
+        "and cost of saved energy are null; give lifetime_years",
+        "缺少使用寿命（泄漏治理、降压、充电桩无来源可靠的默认值）：净现值等为空",
+        mask=np.isnan(life),
+    )
+    log.add(
+        "finance.lifetime.shortest_measure",
+        "several measures on one row: the shortest economic life among them is used",
+        "一行多项措施：取最短使用寿命",
+        mask=out["measure"].str.contains("+", regex=False).to_numpy(bool) & from_table,
+    )
+    log.add(
+        "finance.no_saving",
+        "the energy saved is not positive: no cost of saved energy "
+        "(the measure costs energy, e.g. an ac pile's higher standby)",
+        "节能量不为正：不计算节能成本",
+        mask=~(kwh > 0),
+    )
     return []
 
 
-def _flows_matrix(codes: np.ndarray, n_groups: int, invest: np.ndarray, saving: np.ndarray,
-                  life: np.ndarray, horizon: int) -> np.ndarray:
+def _flows_matrix(
+    codes: np.ndarray,
+    n_groups: int,
+    invest: np.ndarray,
+    saving: np.ndarray,
+    life: np.ndarray,
+    horizon: int,
+) -> np.ndarray:
     """Σ over each group's rows of −I at year 0 and S a year for ``life`` years (the last,
     partial year pro rata): shape (n_groups, horizon + 1)."""
     whole = np.floor(life).astype(int)
@@ -216,10 +260,10 @@ def _flows_matrix(codes: np.ndarray, n_groups: int, invest: np.ndarray, saving: 
     steps = np.zeros((n_groups, horizon + 2))
     np.add.at(steps, (codes, np.ones_like(codes)), saving)
     np.add.at(steps, (codes, whole + 1), -saving)
-    flows = np.cumsum(steps, axis=1)[:, :horizon + 1]
+    flows = np.cumsum(steps, axis=1)[:, : horizon + 1]
     tail = np.zeros((n_groups, horizon + 2))
     np.add.at(tail, (codes, whole + 1), part * saving)
-    flows += tail[:, :horizon + 1]
+    flows += tail[:, : horizon + 1]
     start = np.zeros(n_groups)
     np.add.at(start, codes, -invest)
     flows[:, 0] += start
@@ -229,9 +273,12 @@ def _flows_matrix(codes: np.ndarray, n_groups: int, invest: np.ndarray, saving: 
     return flows
 
 
-def project_finance(out: pd.DataFrame, discount_rate: float,
-                    incentive_flows: pd.DataFrame | None = None,
-                    incentive_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+def project_finance(
+    out: pd.DataFrame,
+    discount_rate: float,
+    incentive_flows: pd.DataFrame | None = None,
+    incentive_totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per project (:data:`PROJECT_COLUMNS`), before and after incentives.
 
     ``incentive_flows`` has one row per project (index project_id) and columns 0 … H, the
@@ -261,8 +308,11 @@ def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -
         np.logical_or.at(bad, codes, np.isnan(values))
         return bad
 
-    lacks = {"investment_cny": missing(invest), "electricity price": missing(saving),
-             "lifetime_years": missing(life)}
+    lacks = {
+        "investment_cny": missing(invest),
+        "electricity price": missing(saving),
+        "lifetime_years": missing(life),
+    }
     incomplete = lacks["investment_cny"] | lacks["electricity price"] | lacks["lifetime_years"]
     frame = pd.DataFrame({key: groups})
     if key == "project_id":
@@ -281,8 +331,9 @@ def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -
         annualised = total(invest * fm.capital_recovery_factor(r, life))
         npv = total(out["npv_cny"].to_numpy(float))
         horizon = int(np.ceil(np.nan_to_num(life).max())) if len(life) else 0
-        flows = _flows_matrix(codes, g, np.nan_to_num(invest), np.nan_to_num(saving),
-                              np.nan_to_num(life), horizon)
+        flows = _flows_matrix(
+            codes, g, np.nan_to_num(invest), np.nan_to_num(saving), np.nan_to_num(life), horizon
+        )
         s = frame["annual_cost_saved_cny"].to_numpy(float)
         i = frame["investment_cny"].to_numpy(float)
         frame["payback_years"] = np.where(s > 0, i / s, np.nan)
@@ -291,10 +342,14 @@ def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -
         kwh_g, tce_g = total(kwh), total(tce)
         frame["cost_of_saved_energy_cny_per_kwh"] = np.where(
             (kwh_g > 0) & ~lacks["investment_cny"] & ~lacks["lifetime_years"],
-            annualised / kwh_g, np.nan)
+            annualised / kwh_g,
+            np.nan,
+        )
         frame["cost_of_saved_tce_cny_per_tce"] = np.where(
             (tce_g > 0) & ~lacks["investment_cny"] & ~lacks["lifetime_years"],
-            annualised / tce_g, np.nan)
+            annualised / tce_g,
+            np.nan,
+        )
         if incentive_flows is not None:
             extra = incentive_flows.reindex(groups).fillna(0.0).to_numpy(float)
             width = max(flows.shape[1], extra.shape[1])
@@ -307,27 +362,37 @@ def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -
             frame["incentives_pv_cny"] = pv
             frame["incentives_needing_inputs_cny"] = totals["needs_cny"].to_numpy(float)
             frame["payback_after_incentives_years"] = np.where(
-                s > 0, np.maximum(i - counted, 0.0) / s, np.nan)
+                s > 0, np.maximum(i - counted, 0.0) / s, np.nan
+            )
             frame["npv_after_incentives_cny"] = frame["npv_cny"] + pv
-            frame["irr_after_incentives"] = np.where(incomplete, np.nan,
-                                                     fm.irr_flows(flows + extra))
+            frame["irr_after_incentives"] = np.where(
+                incomplete, np.nan, fm.irr_flows(flows + extra)
+            )
             mean_crf = annualised / total(invest)
             after = annualised - pv * mean_crf
             frame["cost_of_saved_energy_after_incentives_cny_per_kwh"] = np.where(
-                frame["cost_of_saved_energy_cny_per_kwh"].notna(), after / kwh_g, np.nan)
+                frame["cost_of_saved_energy_cny_per_kwh"].notna(), after / kwh_g, np.nan
+            )
             frame["cost_of_saved_tce_after_incentives_cny_per_tce"] = np.where(
-                frame["cost_of_saved_tce_cny_per_tce"].notna(), after / tce_g, np.nan)
+                frame["cost_of_saved_tce_cny_per_tce"].notna(), after / tce_g, np.nan
+            )
     status = np.full(g, "complete", dtype=object)
     for name, bad in lacks.items():
-        status = np.where(bad, np.where(status == "complete", f"incomplete: no {name}",
-                                        status + f", no {name}"), status)
+        status = np.where(
+            bad,
+            np.where(status == "complete", f"incomplete: no {name}", status + f", no {name}"),
+            status,
+        )
     frame["finance_status"] = status
     return frame
 
 
-def plant_finance(out: pd.DataFrame, discount_rate: float,
-                  incentive_flows: pd.DataFrame | None = None,
-                  incentive_totals: pd.DataFrame | None = None) -> pd.DataFrame:
+def plant_finance(
+    out: pd.DataFrame,
+    discount_rate: float,
+    incentive_flows: pd.DataFrame | None = None,
+    incentive_totals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The same columns per plant (a plant's projects' flows summed), keyed by plant_id."""
     return _group_finance(out, "plant_id", discount_rate, incentive_flows, incentive_totals)
 
@@ -345,9 +410,16 @@ def supply_curve(out: pd.DataFrame, plants: pd.DataFrame) -> pd.DataFrame:
     tce = out["coal_saved_tce"].to_numpy(float)
     keep = np.flatnonzero((tce > 0) & ~np.isnan(cost))
     order = keep[np.argsort(cost[keep], kind="stable")]  # ties keep inventory order
-    cols = ["plant_id", "asset_id", "measure", "category", "coal_saved_tce",
-            "cost_of_saved_tce_cny_per_tce", "net_cost_of_saved_tce_cny_per_tce",
-            "annual_cost_saved_cny"]
+    cols = [
+        "plant_id",
+        "asset_id",
+        "measure",
+        "category",
+        "coal_saved_tce",
+        "cost_of_saved_tce_cny_per_tce",
+        "net_cost_of_saved_tce_cny_per_tce",
+        "annual_cost_saved_cny",
+    ]
     curve = out[[c for c in cols if c in out.columns]].iloc[order].reset_index(drop=True)
     curve.insert(0, "rank", np.arange(1, len(curve) + 1))
     curve["cumulative_tce"] = np.cumsum(tce[order])
@@ -369,13 +441,16 @@ def bai_yi_line(plants: pd.DataFrame) -> pd.Series:
 #: Supply-curve columns (name → meaning [unit]), for the README.
 SUPPLY_CURVE_COLUMNS: dict[str, str] = {
     "rank": "position on the whole inventory's curve, cheapest first",
-    "plant_id": "enterprise / plant", "asset_id": "measure's asset row", "measure": "measure",
-    "category": "equipment category", "coal_saved_tce": "tce saved, headline basis [tce/yr]",
+    "plant_id": "enterprise / plant",
+    "asset_id": "measure's asset row",
+    "measure": "measure",
+    "category": "equipment category",
+    "coal_saved_tce": "tce saved, headline basis [tce/yr]",
     "cost_of_saved_tce_cny_per_tce": "levelised cost of saved coal [CNY/tce]",
     "net_cost_of_saved_tce_cny_per_tce": "the same less the energy bill saved [CNY/tce]",
     "annual_cost_saved_cny": "yearly cost saving [CNY/yr]",
     "cumulative_tce": "tce/yr of this and every cheaper measure of the inventory [tce/yr]",
-    "plant_rank": "position on its plant's curve", "plant_cumulative_tce": "the same within "
-    "the plant [tce/yr]", "bai_yi_line_tce": "1 % of the plant's previous-year energy "
-    "(百一) [tce/yr]; null when unknown",
+    "plant_rank": "position on its plant's curve",
+    "plant_cumulative_tce": "the same within the plant [tce/yr]",
+    "bai_yi_line_tce": "1 % of the plant's previous-year energy (百一) [tce/yr]; null when unknown",
 }

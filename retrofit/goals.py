@@ -48,8 +48,21 @@ ENERGY_COLUMNS = ("coal_saved_tce", "energy_saved_kwh", "co2_avoided_t")
 #: Boolean per-asset columns an ``asset_rule`` goal may count
 RULE_COLUMNS = ("meets_shanghai_pue", "bai_yi_closure_profile", "it_renewed_kw")
 
-GOAL_COLUMNS = ("goal", "metric", "value", "unit", "kind", "counts", "period_start",
-                "period_end", "document", "clause", "quote", "source", "confidence")
+GOAL_COLUMNS = (
+    "goal",
+    "metric",
+    "value",
+    "unit",
+    "kind",
+    "counts",
+    "period_start",
+    "period_end",
+    "document",
+    "clause",
+    "quote",
+    "source",
+    "confidence",
+)
 _PACK_NAME = re.compile(r"^[a-z][a-z_]*-\d{4}$")
 
 
@@ -94,8 +107,13 @@ class GoalPack:
         return None if rows.empty else rows.iloc[0]
 
     def describe(self) -> dict[str, object]:
-        return {"name": self.name, "file": self.file, "sha256": self.sha256,
-                "standard": self.standard, "years": [self.years.start, self.years.stop - 1]}
+        return {
+            "name": self.name,
+            "file": self.file,
+            "sha256": self.sha256,
+            "standard": self.standard,
+            "years": [self.years.start, self.years.stop - 1],
+        }
 
 
 def bundled_goal_packs() -> list[str]:
@@ -123,16 +141,19 @@ def load_goal_pack(spec: str | Path, tables: Tables | None = None) -> GoalPack:
     if _PACK_NAME.match(text) and not Path(text).is_file():
         table = "goals_" + text.replace("-", "_")
         if table not in load_catalog().index:
-            raise KeyError(f"unknown goal pack '{text}'; bundled: "
-                           f"{', '.join(bundled_goal_packs())} (or give a CSV file)")
+            raise KeyError(
+                f"unknown goal pack '{text}'; bundled: "
+                f"{', '.join(bundled_goal_packs())} (or give a CSV file)"
+            )
         tabs = tables if tables is not None else Tables()
         frame = tabs[table]
         use = tabs.used[table]
         return GoalPack(text, _typed(frame, use.file), use.file, use.sha256, True)
     path = Path(text)
     if not path.is_file():
-        raise InventoryError([InventoryIssue("empty-file", text, None, None, None,
-                                             "goal file not found")])
+        raise InventoryError(
+            [InventoryIssue("empty-file", text, None, None, None, "goal file not found")]
+        )
     raw = path.read_bytes()
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -155,18 +176,36 @@ def _check(frame: pd.DataFrame, file: str) -> None:
     """Every problem of a user goal file, located by row and column."""
     missing = [c for c in GOAL_COLUMNS if c not in frame.columns]
     if missing:
-        raise InventoryError([InventoryIssue(
-            "missing-column", file, None, c, None,
-            "a goal file has the columns " + ", ".join(GOAL_COLUMNS)) for c in missing])
+        raise InventoryError(
+            [
+                InventoryIssue(
+                    "missing-column",
+                    file,
+                    None,
+                    c,
+                    None,
+                    "a goal file has the columns " + ", ".join(GOAL_COLUMNS),
+                )
+                for c in missing
+            ]
+        )
     if frame.empty:
-        raise InventoryError([InventoryIssue("empty-file", file, None, None, None,
-                                             "the goal file has a header but no goals")])
+        raise InventoryError(
+            [
+                InventoryIssue(
+                    "empty-file", file, None, None, None, "the goal file has a header but no goals"
+                )
+            ]
+        )
     issues: list[InventoryIssue] = []
 
     def flag(mask, column: str, expected: str) -> None:
-        issues.extend(InventoryIssue("out-of-range", file, int(i) + 2, column,
-                                     str(frame[column].iloc[i]), expected)
-                      for i in np.flatnonzero(np.asarray(mask)))
+        issues.extend(
+            InventoryIssue(
+                "out-of-range", file, int(i) + 2, column, str(frame[column].iloc[i]), expected
+            )
+            for i in np.flatnonzero(np.asarray(mask))
+        )
 
     strip = {c: frame[c].str.strip() for c in GOAL_COLUMNS}
     kind = strip["kind"]
@@ -177,24 +216,42 @@ def _check(frame: pd.DataFrame, file: str) -> None:
     end = pd.to_numeric(strip["period_end"], errors="coerce")
     year_ok = lambda y: (y >= 2000) & (y <= 2100) & (y == y.round())
     flag(~year_ok(start), "period_start", "a year such as 2024")
-    flag(~year_ok(end) | (year_ok(start) & (end < start)), "period_end",
-         "a year such as 2027, not before period_start")
+    flag(
+        ~year_ok(end) | (year_ok(start) & (end < start)),
+        "period_end",
+        "a year such as 2027, not before period_start",
+    )
     counts = strip["counts"]
     countable = kind.isin(["cumulative", "annual_share"])
-    flag(countable & ~counts.isin(list(COUNTABLE_COLUMNS)), "counts",
-         "for a cumulative or annual_share goal, one of " + ", ".join(COUNTABLE_COLUMNS))
-    flag(kind.eq("annual_share") & (value >= 1), "value",
-         "a share of energy use below 1 (0.01 = 1 %)")
-    flag(kind.eq("asset_rule") & counts.ne("") & ~counts.isin(RULE_COLUMNS), "counts",
-         "for an asset_rule goal, blank or one of " + ", ".join(RULE_COLUMNS))
+    flag(
+        countable & ~counts.isin(list(COUNTABLE_COLUMNS)),
+        "counts",
+        "for a cumulative or annual_share goal, one of " + ", ".join(COUNTABLE_COLUMNS),
+    )
+    flag(
+        kind.eq("annual_share") & (value >= 1),
+        "value",
+        "a share of energy use below 1 (0.01 = 1 %)",
+    )
+    flag(
+        kind.eq("asset_rule") & counts.ne("") & ~counts.isin(RULE_COLUMNS),
+        "counts",
+        "for an asset_rule goal, blank or one of " + ", ".join(RULE_COLUMNS),
+    )
     flag(strip["goal"].eq(""), "goal", "a goal name")
-    flag(strip["goal"].ne("") & strip["goal"].duplicated(), "goal",
-         "a goal name not used on an earlier row")
+    flag(
+        strip["goal"].ne("") & strip["goal"].duplicated(),
+        "goal",
+        "a goal name not used on an earlier row",
+    )
     flag(strip["source"].eq(""), "source", "where the goal comes from")
     flag(~strip["confidence"].isin(CONFIDENCE_LEVELS), "confidence", "H, M or L")
     if (kind == "annual_share").sum() > 1:
-        flag(kind.eq("annual_share") & kind.eq("annual_share").cumsum().gt(1), "kind",
-             "at most one annual_share goal per pack")
+        flag(
+            kind.eq("annual_share") & kind.eq("annual_share").cumsum().gt(1),
+            "kind",
+            "at most one annual_share goal per pack",
+        )
     if issues:
-        issues.sort(key=lambda i: (i.row or 0))
+        issues.sort(key=lambda i: i.row or 0)
         raise InventoryError(issues)

@@ -30,28 +30,43 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Energy-saving retrofit assessment",
         "subtitle": "Estimate of energy, standard coal, CO2 and money saved by the measures "
-                    "listed — not a verified saving (GB/T 28750 measurement and verification "
-                    "is separate)",
-        "input": "Inventory", "rows": "rows", "generated": "Generated", "version": "retrofit",
-        "basis": "Headline tce basis", "year": "Accounting year", "region": "Region",
-        "summary": "Summary", "energy": "Energy saved", "coal": "Standard coal saved",
-        "co2": "CO2 avoided", "investment": "Investment", "cost": "Cost saved",
+        "listed — not a verified saving (GB/T 28750 measurement and verification "
+        "is separate)",
+        "input": "Inventory",
+        "rows": "rows",
+        "generated": "Generated",
+        "version": "retrofit",
+        "basis": "Headline tce basis",
+        "year": "Accounting year",
+        "region": "Region",
+        "summary": "Summary",
+        "energy": "Energy saved",
+        "coal": "Standard coal saved",
+        "co2": "CO2 avoided",
+        "investment": "Investment",
+        "cost": "Cost saved",
         "plants": "Plants and their 百一 position",
         "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
-                       "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
-                       "both on the headline basis",
+        "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
+        "both on the headline basis",
         "goals": "Toward Shanghai's 355号 goals (this inventory, one year of savings)",
-        "measures": "Measures", "more_rows": "{n} more rows are in the workbook and CSV outputs.",
+        "measures": "Measures",
+        "more_rows": "{n} more rows are in the workbook and CSV outputs.",
         "economics": "Economics by project (discount rate {rate:.1%})",
         "incentives": "Incentives that may apply (self-assessment, not an award)",
         "uncertainty": "Uncertainty: P10 / P50 / P90 of savings ({n:,} draws, seed {seed})",
         "metered": "Metered savings against the estimate",
-        "figures": "Figures", "assumptions": "Basis, factors and defaults",
-        "factors": "Conversion and emission factors", "defaults": "Defaults used for blank cells",
-        "models": "Models", "tables": "Reference tables used", "caveats": "Caveats",
-        "none": "none", "footer": "Every value above comes from the tables listed under "
-                                  "“Reference tables used”, each with its source and confidence "
-                                  "(H: primary text; M: secondary; L: a lead to verify).",
+        "figures": "Figures",
+        "assumptions": "Basis, factors and defaults",
+        "factors": "Conversion and emission factors",
+        "defaults": "Defaults used for blank cells",
+        "models": "Models",
+        "tables": "Reference tables used",
+        "caveats": "Caveats",
+        "none": "none",
+        "footer": "Every value above comes from the tables listed under "
+        "“Reference tables used”, each with its source and confidence "
+        "(H: primary text; M: secondary; L: a lead to verify).",
         "verify": "verify against the official text before applying",
         "probability": "probability of meeting 百一",
         "tornado": "What drives the uncertainty",
@@ -59,25 +74,40 @@ WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "节能改造评估报告",
         "subtitle": "按所列措施估算的节电量、节约标准煤、减排二氧化碳与节约费用——非核定节能量"
-                    "（节能量测量与验证按 GB/T 28750 另行开展）",
-        "input": "设备清单", "rows": "行", "generated": "生成时间", "version": "retrofit 版本",
-        "basis": "标准煤折算口径", "year": "核算年度", "region": "地区",
-        "summary": "汇总", "energy": "节电量", "coal": "节约标准煤", "co2": "减排二氧化碳",
-        "investment": "投资", "cost": "节约费用",
+        "（节能量测量与验证按 GB/T 28750 另行开展）",
+        "input": "设备清单",
+        "rows": "行",
+        "generated": "生成时间",
+        "version": "retrofit 版本",
+        "basis": "标准煤折算口径",
+        "year": "核算年度",
+        "region": "地区",
+        "summary": "汇总",
+        "energy": "节电量",
+        "coal": "节约标准煤",
+        "co2": "减排二氧化碳",
+        "investment": "投资",
+        "cost": "节约费用",
         "plants": "企业汇总与百一达标情况",
         "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
-                       "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
+        "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
         "goals": "对照上海355号目标（本清单，一年节能量）",
-        "measures": "改造措施明细", "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
+        "measures": "改造措施明细",
+        "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
         "economics": "项目经济性（折现率 {rate:.1%}）",
         "incentives": "可能适用的补贴与税收政策（企业自评，非核定金额）",
         "uncertainty": "不确定性：节能量 P10 / P50 / P90（{n:,} 次抽样，随机种子 {seed}）",
         "metered": "计量节能量与估算对比",
-        "figures": "图表", "assumptions": "折算口径、系数与缺省值",
-        "factors": "折标与排放系数", "defaults": "空白单元格采用的缺省值", "models": "计算模型",
-        "tables": "所用参考表", "caveats": "提示", "none": "无",
+        "figures": "图表",
+        "assumptions": "折算口径、系数与缺省值",
+        "factors": "折标与排放系数",
+        "defaults": "空白单元格采用的缺省值",
+        "models": "计算模型",
+        "tables": "所用参考表",
+        "caveats": "提示",
+        "none": "无",
         "footer": "以上数值均取自“所用参考表”所列各表，并注明来源与可信度（H：原文；M：二手来源；"
-                  "L：线索，需核实）。",
+        "L：线索，需核实）。",
         "verify": "依据二手来源，申报前请核对官方原文",
         "probability": "百一达标概率",
         "tornado": "不确定性的主要来源",
@@ -89,9 +119,14 @@ PLAIN_INTEGERS = {"by", "year", "accounting_year"}
 
 #: Column headings of the tables shown (English name [unit] → Chinese).
 HEADINGS: dict[str, tuple[str, str]] = {
-    "plant_id": ("plant", "企业"), "plant_name": ("name", "名称"), "name": ("name", "名称"),
-    "assets": ("rows", "设备行"), "asset_id": ("asset", "设备编号"),
-    "category": ("type", "类型"), "measure": ("measure", "措施"), "quantity": ("units", "数量"),
+    "plant_id": ("plant", "企业"),
+    "plant_name": ("name", "名称"),
+    "name": ("name", "名称"),
+    "assets": ("rows", "设备行"),
+    "asset_id": ("asset", "设备编号"),
+    "category": ("type", "类型"),
+    "measure": ("measure", "措施"),
+    "quantity": ("units", "数量"),
     "rated_power_kw": ("rated power [kW]", "额定功率 [kW]"),
     "energy_saved_kwh": ("energy saved [kWh/yr]", "节电量 [kWh/年]"),
     "coal_saved_tce": ("coal saved [tce/yr]", "节约标准煤 [tce/年]"),
@@ -99,9 +134,11 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
     "investment_cny": ("investment [CNY]", "投资 [元]"),
     "payback_years": ("payback [yr]", "回收期 [年]"),
-    "npv_cny": ("NPV [CNY]", "净现值 [元]"), "irr": ("IRR", "内部收益率"),
+    "npv_cny": ("NPV [CNY]", "净现值 [元]"),
+    "irr": ("IRR", "内部收益率"),
     "plant_energy_tce": ("previous-year energy [tce]", "上年综合能耗 [tce]"),
-    "saving_share": ("saving share", "节能率"), "bai_yi_status": ("百一", "百一"),
+    "saving_share": ("saving share", "节能率"),
+    "bai_yi_status": ("百一", "百一"),
     "shortfall_tce": ("short of 百一 [tce]", "百一差额 [tce]"),
     "project_id": ("project", "项目"),
     "annual_cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
@@ -109,28 +146,54 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "incentives_cny": ("incentives [CNY]", "政策支持 [元]"),
     "payback_after_incentives_years": ("payback after [yr]", "享受政策后回收期 [年]"),
     "npv_after_incentives_cny": ("NPV after [CNY]", "享受政策后净现值 [元]"),
-    "finance_status": ("status", "状态"), "rule_id": ("rule", "政策"),
-    "status": ("status", "状态"), "amount_cny": ("amount [CNY]", "金额 [元]"),
-    "confidence": ("confidence", "可信度"), "why": ("why", "依据"),
+    "finance_status": ("status", "状态"),
+    "rule_id": ("rule", "政策"),
+    "status": ("status", "状态"),
+    "amount_cny": ("amount [CNY]", "金额 [元]"),
+    "confidence": ("confidence", "可信度"),
+    "why": ("why", "依据"),
     "potential_cny": ("would give if the inputs qualify [CNY]", "补充信息并符合条件后可得 [元]"),
     "name_zh": ("rule", "政策名称"),
-    "needs": ("needs", "需补充"), "document": ("document", "文件"), "clause": ("clause", "条款"),
-    "code": ("code", "代码"), "count": ("rows", "行数"), "message": ("caveat", "提示"),
-    "column": ("column", "字段"), "value": ("value", "取值"), "unit": ("unit", "单位"),
-    "source": ("source", "来源"), "table": ("table", "表"), "citation": ("citation", "出处"),
-    "edition": ("edition", "版本"), "factor": ("factor", "系数"), "key": ("key", "键"),
-    "year": ("year", "年份"), "model": ("model", "模型"), "rule": ("rule", "规则"),
-    "goal": ("goal", "目标"), "this_inventory": ("this inventory", "本清单"),
-    "by": ("by", "目标年"), "p10": ("P10", "P10"), "p50": ("P50", "P50"), "p90": ("P90", "P90"),
+    "needs": ("needs", "需补充"),
+    "document": ("document", "文件"),
+    "clause": ("clause", "条款"),
+    "code": ("code", "代码"),
+    "count": ("rows", "行数"),
+    "message": ("caveat", "提示"),
+    "column": ("column", "字段"),
+    "value": ("value", "取值"),
+    "unit": ("unit", "单位"),
+    "source": ("source", "来源"),
+    "table": ("table", "表"),
+    "citation": ("citation", "出处"),
+    "edition": ("edition", "版本"),
+    "factor": ("factor", "系数"),
+    "key": ("key", "键"),
+    "year": ("year", "年份"),
+    "model": ("model", "模型"),
+    "rule": ("rule", "规则"),
+    "goal": ("goal", "目标"),
+    "this_inventory": ("this inventory", "本清单"),
+    "by": ("by", "目标年"),
+    "p10": ("P10", "P10"),
+    "p50": ("P50", "P50"),
+    "p90": ("P90", "P90"),
     "deterministic": ("estimate", "估算值"),
     "probability_meets_bai_yi": ("P(meets 百一)", "百一达标概率"),
     "metered_saving_kwh": ("metered saving [kWh/yr]", "计量节电量 [kWh/年]"),
     "metered_difference_kwh": ("metered − estimate [kWh/yr]", "计量 − 估算 [kWh/年]"),
-    "metered_flag": ("flag", "判定"), "input": ("input", "输入"), "rows": ("rows", "行数"),
-    "distribution": ("distribution", "分布"), "low": ("low", "下限"), "mode": ("mode", "众数"),
-    "high": ("high", "上限"), "at_p10": ("total at P10", "取 P10 时合计"),
-    "at_p90": ("total at P90", "取 P90 时合计"), "swing": ("swing", "摆幅"),
-    "metric": ("quantity", "指标"), "mean": ("mean", "均值"),
+    "metered_flag": ("flag", "判定"),
+    "input": ("input", "输入"),
+    "rows": ("rows", "行数"),
+    "distribution": ("distribution", "分布"),
+    "low": ("low", "下限"),
+    "mode": ("mode", "众数"),
+    "high": ("high", "上限"),
+    "at_p10": ("total at P10", "取 P10 时合计"),
+    "at_p90": ("total at P90", "取 P90 时合计"),
+    "swing": ("swing", "摆幅"),
+    "metric": ("quantity", "指标"),
+    "mean": ("mean", "均值"),
     "energy_saved_kwh_p10": ("energy P10 [kWh/yr]", "节电量 P10 [kWh/年]"),
     "energy_saved_kwh_p50": ("energy P50 [kWh/yr]", "节电量 P50 [kWh/年]"),
     "energy_saved_kwh_p90": ("energy P90 [kWh/yr]", "节电量 P90 [kWh/年]"),
@@ -181,8 +244,7 @@ def _esc(value: Any) -> str:
 
 def _number(value: Any, column: str) -> str:
     """A cell as text: thousands separators, units-aware digits, blanks for missing."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)) or \
-            value is pd.NA:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
         return "—"
     if isinstance(value, bool):
         return str(value)
@@ -190,11 +252,23 @@ def _number(value: Any, column: str) -> str:
         x = float(value)
         if column in PLAIN_INTEGERS:
             return f"{x:.0f}"
-        if column in ("saving_share", "irr", "irr_after_incentives",
-                      "probability_meets_bai_yi") or column.endswith("_share"):
+        if column in (
+            "saving_share",
+            "irr",
+            "irr_after_incentives",
+            "probability_meets_bai_yi",
+        ) or column.endswith("_share"):
             return f"{x:.2%}"
-        if column.endswith("_tce") or column in ("p10", "p50", "p90", "deterministic", "mean",
-                                                  "at_p10", "at_p90", "swing"):
+        if column.endswith("_tce") or column in (
+            "p10",
+            "p50",
+            "p90",
+            "deterministic",
+            "mean",
+            "at_p10",
+            "at_p90",
+            "swing",
+        ):
             return f"{x:,.3f}"
         if column.endswith("_years"):
             return f"{x:,.1f}"
@@ -202,13 +276,24 @@ def _number(value: Any, column: str) -> str:
     return str(value)
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, row_class: Callable[[pd.Series], str] | None
-               = None, numeric: Iterable[str] | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    row_class: Callable[[pd.Series], str] | None = None,
+    numeric: Iterable[str] | None = None,
+) -> str:
     """An HTML table of ``frame`` with bilingual headings where known."""
     columns = list(frame.columns)
-    numeric = set(numeric if numeric is not None else [
-        c for c in columns if pd.api.types.is_numeric_dtype(frame[c])
-        and not pd.api.types.is_bool_dtype(frame[c])])
+    numeric = set(
+        numeric
+        if numeric is not None
+        else [
+            c
+            for c in columns
+            if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        ]
+    )
     head = "".join(f"<th>{_esc(_heading(c, lang))}</th>" for c in columns)
     body = []
     for _, row in frame.iterrows():  # report tables: plants, projects, listed measures
@@ -219,14 +304,16 @@ def table_html(frame: pd.DataFrame, lang: str, *, row_class: Callable[[pd.Series
             if c in numeric:
                 cells.append(f'<td class="num">{_esc(_number(value, c))}</td>')
             elif c == "bai_yi_status":
-                kind = "meets" if str(value).startswith("meets") else (
-                    "short" if str(value).startswith("short") else "")
+                kind = (
+                    "meets"
+                    if str(value).startswith("meets")
+                    else ("short" if str(value).startswith("short") else "")
+                )
                 cells.append(f'<td class="status-{kind}">{_esc(value)}</td>')
             else:
                 cells.append(f"<td>{_esc('' if _blank(value) else value)}</td>")
         body.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
-    return (f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(body)
-            + "</tbody></table>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(body) + "</tbody></table>"
 
 
 def _blank(value: Any) -> bool:
@@ -249,16 +336,23 @@ def svg_figure(ax) -> str:
     ax.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(ax.figure)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _kpi(label: str, value: str) -> str:
-    return (f'<div class="kpi"><div class="label">{_esc(label)}</div>'
-            f'<div class="value">{_esc(value)}</div></div>')
+    return (
+        f'<div class="kpi"><div class="label">{_esc(label)}</div>'
+        f'<div class="value">{_esc(value)}</div></div>'
+    )
 
 
-def render_html(result: EstimateResult, *, lang: str = "en", figures: bool = True,
-                figure_lang: str | None = None) -> str:
+def render_html(
+    result: EstimateResult,
+    *,
+    lang: str = "en",
+    figures: bool = True,
+    figure_lang: str | None = None,
+) -> str:
     """The report as one HTML document (a string).
 
     ``figure_lang`` is the language of the figures' labels; by default the page's, or English
@@ -276,36 +370,50 @@ def render_html(result: EstimateResult, *, lang: str = "en", figures: bool = Tru
         sections.append(_economics(result, w, lang))
     if result.uncertainty is not None:
         sections.append(_uncertainty(result, w, lang, drawn.get("tornado", "")))
-    if ("metered_saving_kwh" in result.assets.columns
-            or "metered_saving_kwh" in result.plants.columns):
+    if (
+        "metered_saving_kwh" in result.assets.columns
+        or "metered_saving_kwh" in result.plants.columns
+    ):
         sections.append(_metered(result, w, lang))
     if drawn.get("supply"):
-        sections.append(f"<section id='figures'><h2>{_esc(w['figures'])}</h2>"
-                        f"{drawn['supply']}</section>")
+        sections.append(
+            f"<section id='figures'><h2>{_esc(w['figures'])}</h2>{drawn['supply']}</section>"
+        )
     sections.append(_assumptions(result, w, lang))
     sections.append(_caveats(result, w, lang))
     sections.append(f"<footer><p>{_esc(w['footer'])}</p></footer>")
     title = f"{w['title']} — {Path(a['input']['file']).name}"
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(sections) + "</body></html>\n")
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(sections)
+        + "</body></html>\n"
+    )
 
 
 def _header(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     a = result.assumptions
     meta = [
-        (w["input"], (f"{Path(a['input']['file']).name} ({a['input']['rows']} {w['rows']}, "
-                      f"sha256 {a['input']['sha256'][:16]}…)")),
+        (
+            w["input"],
+            (
+                f"{Path(a['input']['file']).name} ({a['input']['rows']} {w['rows']}, "
+                f"sha256 {a['input']['sha256'][:16]}…)"
+            ),
+        ),
         (w["basis"], f"{a['basis_zh']} ({a['basis']})"),
-        (w["year"], a["accounting_year"]), (w["region"], a["region"]),
+        (w["year"], a["accounting_year"]),
+        (w["region"], a["region"]),
         (w["version"], a["retrofit_version"]),
         (w["generated"], _dt.date.today().isoformat()),
     ]
     rows = "".join(f"<div><b>{_esc(k)}</b></div><div>{_esc(v)}</div>" for k, v in meta)
-    return (f"<header><h1>{_esc(w['title'])}</h1><p class='subtitle'>{_esc(w['subtitle'])}</p>"
-            f"<div class='meta'>{rows}</div></header>")
+    return (
+        f"<header><h1>{_esc(w['title'])}</h1><p class='subtitle'>{_esc(w['subtitle'])}</p>"
+        f"<div class='meta'>{rows}</div></header>"
+    )
 
 
 def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
@@ -323,75 +431,175 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         kpis.append(_kpi(w["investment"], f"{assets['investment_cny'].sum():,.0f} {cny}"))
     if assets["cost_saved_cny"].notna().all():
         kpis.append(_kpi(w["cost"], f"{assets['cost_saved_cny'].sum():,.0f} {cny}/{yr}"))
-    plants = result.plants[[c for c in ("plant_id", "plant_name", "name", "assets",
-                                        "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
-                                        "plant_energy_tce", "saving_share", "bai_yi_status",
-                                        "shortfall_tce") if c in result.plants.columns]]
+    plants = result.plants[
+        [
+            c
+            for c in (
+                "plant_id",
+                "plant_name",
+                "name",
+                "assets",
+                "energy_saved_kwh",
+                "coal_saved_tce",
+                "co2_avoided_t",
+                "plant_energy_tce",
+                "saving_share",
+                "bai_yi_status",
+                "shortfall_tce",
+            )
+            if c in result.plants.columns
+        ]
+    ]
     goals = result.assumptions.get("goals", {})
-    goal_rows = pd.DataFrame([
-        {"goal": name, "this_inventory": g["this_inventory"], "unit": g["unit"],
-         "value": g["goal"], "by": g["by"]}
-        for name, g in goals.items() if "this_inventory" in g])
-    measures = assets[[c for c in ("plant_id", "asset_id", "category", "measure", "quantity",
-                                   "rated_power_kw", "energy_saved_kwh", "coal_saved_tce",
-                                   "co2_avoided_t", "cost_saved_cny", "investment_cny",
-                                   "payback_years", "npv_cny", "irr")
-                       if c in assets.columns]]
+    goal_rows = pd.DataFrame(
+        [
+            {
+                "goal": name,
+                "this_inventory": g["this_inventory"],
+                "unit": g["unit"],
+                "value": g["goal"],
+                "by": g["by"],
+            }
+            for name, g in goals.items()
+            if "this_inventory" in g
+        ]
+    )
+    measures = assets[
+        [
+            c
+            for c in (
+                "plant_id",
+                "asset_id",
+                "category",
+                "measure",
+                "quantity",
+                "rated_power_kw",
+                "energy_saved_kwh",
+                "coal_saved_tce",
+                "co2_avoided_t",
+                "cost_saved_cny",
+                "investment_cny",
+                "payback_years",
+                "npv_cny",
+                "irr",
+            )
+            if c in assets.columns
+        ]
+    ]
     more = len(measures) - MAX_MEASURE_ROWS
-    return (f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
-            f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
-            f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
-            + table_html(plants, lang)
-            + (f"<h3>{_esc(w['goals'])}</h3>" + table_html(goal_rows, lang)
-               if len(goal_rows) else "")
-            + f"</section><section id='measures'><h2>{_esc(w['measures'])}</h2>"
-            + table_html(measures.head(MAX_MEASURE_ROWS), lang)
-            + (f"<p class='note'>{_esc(w['more_rows'].format(n=more))}</p>" if more > 0 else "")
-            + "</section>")
+    return (
+        f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
+        f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
+        f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
+        + table_html(plants, lang)
+        + (f"<h3>{_esc(w['goals'])}</h3>" + table_html(goal_rows, lang) if len(goal_rows) else "")
+        + f"</section><section id='measures'><h2>{_esc(w['measures'])}</h2>"
+        + table_html(measures.head(MAX_MEASURE_ROWS), lang)
+        + (f"<p class='note'>{_esc(w['more_rows'].format(n=more))}</p>" if more > 0 else "")
+        + "</section>"
+    )
 
 
 def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     rate = result.assumptions["finance"]["discount_rate"]
-    columns = ["project_id", "plant_id", "investment_cny", "annual_cost_saved_cny",
-               "payback_years", "npv_cny", "irr", "cost_of_saved_tce_cny_per_tce",
-               "incentives_cny", "payback_after_incentives_years", "npv_after_incentives_cny",
-               "finance_status"]
+    columns = [
+        "project_id",
+        "plant_id",
+        "investment_cny",
+        "annual_cost_saved_cny",
+        "payback_years",
+        "npv_cny",
+        "irr",
+        "cost_of_saved_tce_cny_per_tce",
+        "incentives_cny",
+        "payback_after_incentives_years",
+        "npv_after_incentives_cny",
+        "finance_status",
+    ]
     projects = result.projects[[c for c in columns if c in result.projects.columns]]
-    out = (f"<section id='economics'><h2>{_esc(w['economics'].format(rate=rate))}</h2>"
-           + table_html(projects, lang))
+    out = f"<section id='economics'><h2>{_esc(w['economics'].format(rate=rate))}</h2>" + table_html(
+        projects, lang
+    )
     if result.incentives is not None:
         shown = result.incentives[result.incentives["status"] != "not applicable"]
         name = "name_zh" if lang == "zh" else "name"
-        view = shown[["project_id", "rule_id", name, "status", "amount_cny", "potential_cny",
-                      "confidence", "needs", "document", "clause", "verify"]].copy()
+        view = shown[
+            [
+                "project_id",
+                "rule_id",
+                name,
+                "status",
+                "amount_cny",
+                "potential_cny",
+                "confidence",
+                "needs",
+                "document",
+                "clause",
+                "verify",
+            ]
+        ].copy()
         view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
         out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
-            view, lang, row_class=lambda r: "verify" if r["verify"] else "")
+            view, lang, row_class=lambda r: "verify" if r["verify"] else ""
+        )
     return out + "</section>"
 
 
-def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_svg: str
-                 ) -> str:
+def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_svg: str) -> str:
     u = result.uncertainty
     head = w["uncertainty"].format(n=u.draws, seed=u.seed)
-    plants = u.plants[["plant_id", "deterministic", "p10", "p50", "p90", "plant_energy_tce",
-                       "probability_meets_bai_yi"]]
-    tornado = u.tornado[["input", "rows", "at_p10", "at_p90", "swing", "distribution",
-                         "confidence"]]
-    out = (f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
-           f"<p class='note'>{_esc(result.assumptions['uncertainty']['model'])}; "
-           f"{_esc(result.assumptions['uncertainty']['not_covered'])}</p>"
-           + table_html(plants, lang) + table_html(u.portfolio, lang)
-           + f"<h3>{_esc(w['tornado'])}</h3>" + table_html(tornado, lang)
-           + table_html(u.inputs[["input", "rows", "distribution", "low", "mode", "high",
-                                  "unit", "confidence", "source"]], lang,
-                        numeric=["rows", "low", "mode", "high"]))
+    plants = u.plants[
+        [
+            "plant_id",
+            "deterministic",
+            "p10",
+            "p50",
+            "p90",
+            "plant_energy_tce",
+            "probability_meets_bai_yi",
+        ]
+    ]
+    tornado = u.tornado[
+        ["input", "rows", "at_p10", "at_p90", "swing", "distribution", "confidence"]
+    ]
+    out = (
+        f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
+        f"<p class='note'>{_esc(result.assumptions['uncertainty']['model'])}; "
+        f"{_esc(result.assumptions['uncertainty']['not_covered'])}</p>"
+        + table_html(plants, lang)
+        + table_html(u.portfolio, lang)
+        + f"<h3>{_esc(w['tornado'])}</h3>"
+        + table_html(tornado, lang)
+        + table_html(
+            u.inputs[
+                [
+                    "input",
+                    "rows",
+                    "distribution",
+                    "low",
+                    "mode",
+                    "high",
+                    "unit",
+                    "confidence",
+                    "source",
+                ]
+            ],
+            lang,
+            numeric=["rows", "low", "mode", "high"],
+        )
+    )
     return out + tornado_svg + "</section>"
 
 
 def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
-    columns = ["plant_id", "asset_id", "energy_saved_kwh", "metered_saving_kwh",
-               "metered_difference_kwh", "metered_flag"]
+    columns = [
+        "plant_id",
+        "asset_id",
+        "energy_saved_kwh",
+        "metered_saving_kwh",
+        "metered_difference_kwh",
+        "metered_flag",
+    ]
     parts = [f"<section id='metered'><h2>{_esc(w['metered'])}</h2>"]
     for frame in (result.plants, result.assets):
         if "metered_saving_kwh" in frame.columns:
@@ -408,56 +616,109 @@ def _figures(result: EstimateResult, lang: str) -> dict[str, str]:
     parts = {"supply": [], "tornado": []}
     for stem, caption, ax in estimate_figures(result, lang=lang, max_plants=MAX_PLANT_FIGURES):
         parts["tornado" if stem == "tornado" else "supply"].append(
-            f"<figure>{svg_figure(ax)}<figcaption>{_esc(caption)}</figcaption></figure>")
+            f"<figure>{svg_figure(ax)}<figcaption>{_esc(caption)}</figcaption></figure>"
+        )
     return {name: "".join(items) for name, items in parts.items()}
 
 
 def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     a = result.assumptions
-    factors = pd.DataFrame([
-        {"factor": name, "value": f.get("value"), "unit": f.get("unit", ""),
-         "key": f.get("key", ""), "year": f.get("year", ""), "table": f.get("table", ""),
-         "confidence": f.get("confidence", ""), "source": f.get("source", "")}
-        for name, f in a["factors"].items()])
-    defaults = pd.DataFrame([
-        {"code": code, "column": d["column"], "value": d["value"], "unit": d["unit"],
-         "count": d["count"], "confidence": d["confidence"], "source": d["source"]}
-        for code, d in a["defaults"].items()])
+    factors = pd.DataFrame(
+        [
+            {
+                "factor": name,
+                "value": f.get("value"),
+                "unit": f.get("unit", ""),
+                "key": f.get("key", ""),
+                "year": f.get("year", ""),
+                "table": f.get("table", ""),
+                "confidence": f.get("confidence", ""),
+                "source": f.get("source", ""),
+            }
+            for name, f in a["factors"].items()
+        ]
+    )
+    defaults = pd.DataFrame(
+        [
+            {
+                "code": code,
+                "column": d["column"],
+                "value": d["value"],
+                "unit": d["unit"],
+                "count": d["count"],
+                "confidence": d["confidence"],
+                "source": d["source"],
+            }
+            for code, d in a["defaults"].items()
+        ]
+    )
     models = pd.DataFrame([{"model": k, "rule": v} for k, v in a["models"].items()])
-    tables = pd.DataFrame([
-        {"table": t["table"], "citation": t["citation"], "edition": t["edition"],
-         "confidence": t["confidence"], "source": t["file"] + (" (user)" if not t["standard"]
-                                                             else "")}
-        for t in a["tables"].values()])
+    tables = pd.DataFrame(
+        [
+            {
+                "table": t["table"],
+                "citation": t["citation"],
+                "edition": t["edition"],
+                "confidence": t["confidence"],
+                "source": t["file"] + (" (user)" if not t["standard"] else ""),
+            }
+            for t in a["tables"].values()
+        ]
+    )
     rules = [("bai_yi", a["bai_yi"]["rule"]), ("bai_yi_source", a["bai_yi"]["source"])]
     if "finance" in a:
-        rules += [(f"finance.{k}", a["finance"][k]) for k in ("discount_rate_source", "npv",
-                                                               "cost_of_saved_energy",
-                                                               "lifetimes", "stacking")]
+        rules += [
+            (f"finance.{k}", a["finance"][k])
+            for k in (
+                "discount_rate_source",
+                "npv",
+                "cost_of_saved_energy",
+                "lifetimes",
+                "stacking",
+            )
+        ]
     rules += [(f"economics.{k}", v) for k, v in a["economics"].items()]
     basis_rows = pd.DataFrame([{"key": k, "value": v} for k, v in rules])
-    return (f"<section id='assumptions'><h2>{_esc(w['assumptions'])}</h2>"
-            f"<h3>{_esc(w['factors'])}</h3>" + table_html(factors, lang, numeric=["value"])
-            + f"<h3>{_esc(w['defaults'])}</h3>"
-            + (table_html(defaults, lang, numeric=["count"]) if len(defaults)
-               else f"<p>{_esc(w['none'])}</p>")
-            + f"<h3>{_esc(w['models'])}</h3>" + table_html(models, lang)
-            + table_html(basis_rows, lang)
-            + f"<h3>{_esc(w['tables'])}</h3>" + table_html(tables, lang) + "</section>")
+    return (
+        f"<section id='assumptions'><h2>{_esc(w['assumptions'])}</h2>"
+        f"<h3>{_esc(w['factors'])}</h3>"
+        + table_html(factors, lang, numeric=["value"])
+        + f"<h3>{_esc(w['defaults'])}</h3>"
+        + (
+            table_html(defaults, lang, numeric=["count"])
+            if len(defaults)
+            else f"<p>{_esc(w['none'])}</p>"
+        )
+        + f"<h3>{_esc(w['models'])}</h3>"
+        + table_html(models, lang)
+        + table_html(basis_rows, lang)
+        + f"<h3>{_esc(w['tables'])}</h3>"
+        + table_html(tables, lang)
+        + "</section>"
+    )
 
 
 def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:
-    rows = pd.DataFrame([{"code": c.code, "count": c.count,
-                          "message": c.message_zh if lang == "zh" and c.message_zh
-                          else c.message} for c in result.caveats])
-    return (f"<section id='caveats'><h2>{_esc(w['caveats'])}</h2>"
-            + (table_html(rows, lang, numeric=["count"]) if len(rows)
-               else f"<p>{_esc(w['none'])}</p>") + "</section>")
+    rows = pd.DataFrame(
+        [
+            {
+                "code": c.code,
+                "count": c.count,
+                "message": c.message_zh if lang == "zh" and c.message_zh else c.message,
+            }
+            for c in result.caveats
+        ]
+    )
+    return (
+        f"<section id='caveats'><h2>{_esc(w['caveats'])}</h2>"
+        + (table_html(rows, lang, numeric=["count"]) if len(rows) else f"<p>{_esc(w['none'])}</p>")
+        + "</section>"
+    )
 
 
-def write_html(result: EstimateResult, path: str | Path, *, lang: str = "en",
-               figure_lang: str | None = None) -> None:
+def write_html(
+    result: EstimateResult, path: str | Path, *, lang: str = "en", figure_lang: str | None = None
+) -> None:
     """Write the report atomically (UTF-8)."""
     text = render_html(result, lang=lang, figure_lang=figure_lang)
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-

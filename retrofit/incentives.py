@@ -42,34 +42,78 @@ PACKS = {
     "shenyang-2025": "policy_shenyang_2025",
     "national": "policy_national",
 }
-RULE_COLUMNS = ("rule_id", "program", "name", "kind", "level", "base", "rate", "rate_unit",
-                "requires", "valid_from", "valid_to", "date_basis", "stack_group", "stack_rule",
-                "document", "clause", "source", "primary_text", "confidence")
+RULE_COLUMNS = (
+    "rule_id",
+    "program",
+    "name",
+    "kind",
+    "level",
+    "base",
+    "rate",
+    "rate_unit",
+    "requires",
+    "valid_from",
+    "valid_to",
+    "date_basis",
+    "stack_group",
+    "stack_rule",
+    "document",
+    "clause",
+    "source",
+    "primary_text",
+    "confidence",
+)
 KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing")
-BASES = ("project_investment", "asset_investment", "lease_equipment", "loan_interest",
-         "catalogue_loan_interest", "loan_principal", "rated_power_kw", "rated_kva")
+BASES = (
+    "project_investment",
+    "asset_investment",
+    "lease_equipment",
+    "loan_interest",
+    "catalogue_loan_interest",
+    "loan_principal",
+    "rated_power_kw",
+    "rated_kva",
+)
 #: Project attributes: one value per project (the rows of a project must agree).
-PROJECT_FIELDS = ("financing", "loan_principal_cny", "loan_rate", "loan_term_years",
-                  "lease_equipment_cny", "particularly_major", "energy_management_centre",
-                  "shenyang_tier", "chain_leader", "eit_payable_cny", "eit_rate")
+PROJECT_FIELDS = (
+    "financing",
+    "loan_principal_cny",
+    "loan_rate",
+    "loan_term_years",
+    "lease_equipment_cny",
+    "particularly_major",
+    "energy_management_centre",
+    "shenyang_tier",
+    "chain_leader",
+    "eit_payable_cny",
+    "eit_rate",
+)
 VERIFY = "verify against the official text before applying"
 
 #: Listing columns (name → meaning [unit]), for the README.
 LISTING_COLUMNS: dict[str, str] = {
-    "project_id": "project", "plant_id": "enterprise / plant", "rule_id": "rule",
-    "name": "rule, in English", "name_zh": "rule, in Chinese", "kind": "grant | "
-    "interest_subsidy | principal_subsidy | tax_credit | tax_timing",
+    "project_id": "project",
+    "plant_id": "enterprise / plant",
+    "rule_id": "rule",
+    "name": "rule, in English",
+    "name_zh": "rule, in Chinese",
+    "kind": "grant | interest_subsidy | principal_subsidy | tax_credit | tax_timing",
     "status": "applies | superseded | needs | not applicable",
     "amount_cny": "amount after caps [CNY] (applies, superseded); for tax_timing the present "
-                  "value of the timing benefit",
+    "value of the timing benefit",
     "counted_cny": "amount counted in the project's incentives after stacking [CNY]",
     "potential_cny": "amount if the missing inputs were given and satisfied [CNY] (needs)",
     "why": "conditions that matched, or the one that failed",
     "needs": "inputs the inventory lacks that decide the rule",
     "rows": "asset rows matched / needing inputs / not matched (equipment rules)",
-    "document": "document and number", "clause": "clause", "valid_from": "first date",
-    "valid_to": "last date", "confidence": "H, M or L", "verify": "blank, or: verify against the "
-    "official text before applying (rules from secondary sources)", "note": "rule note",
+    "document": "document and number",
+    "clause": "clause",
+    "valid_from": "first date",
+    "valid_to": "last date",
+    "confidence": "H, M or L",
+    "verify": "blank, or: verify against the "
+    "official text before applying (rules from secondary sources)",
+    "note": "rule note",
 }
 
 
@@ -98,10 +142,11 @@ def load_rules(packs: list[str], tables: Tables) -> pd.DataFrame:
         else:
             path = Path(pack)
             if not path.is_file():
-                raise ValueError(f"unknown policy pack '{pack}'; expected one of "
-                                 f"{', '.join(PACKS)} or a CSV file with the same columns")
-            frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                encoding="utf-8-sig")
+                raise ValueError(
+                    f"unknown policy pack '{pack}'; expected one of "
+                    f"{', '.join(PACKS)} or a CSV file with the same columns"
+                )
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
             frame["pack"] = str(path)
             _check_user_pack(frame, str(path))
         frames.append(frame)
@@ -116,34 +161,69 @@ def _check_user_pack(frame: pd.DataFrame, file: str) -> None:
     issues = []
     missing = [c for c in RULE_COLUMNS if c not in frame.columns]
     if missing:
-        raise InventoryError([InventoryIssue("missing-column", file, None, c, "",
-                                             "a policy pack column") for c in missing])
+        raise InventoryError(
+            [
+                InventoryIssue("missing-column", file, None, c, "", "a policy pack column")
+                for c in missing
+            ]
+        )
     for i, row in frame.iterrows():  # a pack has tens of rules, not assets
         line = int(i) + 2
         if row["kind"] not in KINDS:
-            issues.append(InventoryIssue("unknown-value", file, line, "kind", str(row["kind"]),
-                                         "one of " + ", ".join(KINDS)))
+            issues.append(
+                InventoryIssue(
+                    "unknown-value",
+                    file,
+                    line,
+                    "kind",
+                    str(row["kind"]),
+                    "one of " + ", ".join(KINDS),
+                )
+            )
         if row["base"] not in BASES:
-            issues.append(InventoryIssue("unknown-value", file, line, "base", str(row["base"]),
-                                         "one of " + ", ".join(BASES)))
-        issues.extend(InventoryIssue("bad-value", file, line, "requires", part,
-                                     "conditions such as financing=loan;rated_power_kw<=22")
-                      for part in conditions.split(row["requires"])
-                      if not conditions.PATTERN.match(part))
+            issues.append(
+                InventoryIssue(
+                    "unknown-value",
+                    file,
+                    line,
+                    "base",
+                    str(row["base"]),
+                    "one of " + ", ".join(BASES),
+                )
+            )
+        issues.extend(
+            InventoryIssue(
+                "bad-value",
+                file,
+                line,
+                "requires",
+                part,
+                "conditions such as financing=loan;rated_power_kw<=22",
+            )
+            for part in conditions.split(row["requires"])
+            if not conditions.PATTERN.match(part)
+        )
         if row["confidence"] not in ("H", "M", "L"):
-            issues.append(InventoryIssue("unknown-value", file, line, "confidence",
-                                         str(row["confidence"]), "H, M or L"))
+            issues.append(
+                InventoryIssue(
+                    "unknown-value", file, line, "confidence", str(row["confidence"]), "H, M or L"
+                )
+            )
     if issues:
         raise InventoryError(issues)
 
 
 # --- attributes of rows and projects -----------------------------------------------------
 
+
 def _gb_grade_of_class(tables: Tables) -> dict[str, str]:
     """Motor class → GB 18613-2020 grade ("1", "2", "3") via its IE level."""
     classes = tables["motor_class_map"].set_index("efficiency_class")["ie_level"]
-    grade_of_ie = {ie: cls.removeprefix("grade_") for cls, ie in classes.items()
-                   if str(cls).startswith("grade_")}
+    grade_of_ie = {
+        ie: cls.removeprefix("grade_")
+        for cls, ie in classes.items()
+        if str(cls).startswith("grade_")
+    }
     mapping = {cls: grade_of_ie.get(ie) for cls, ie in classes.items()}
     series = tables["motor_series_classes"].set_index("series")["efficiency_class"]
     mapping |= {s: mapping.get(c) for s, c in series.items()}
@@ -160,49 +240,73 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
     product = np.full(n, "none", dtype=object)
     product = np.where(motor, "general_motor", product)
     compressor_type = _rows.column(out, "compressor_type").to_numpy(dtype=object)
-    displacement = np.isin(compressor_type, ["oil_injected_rotary", "oil_injected_rotary_vsd",
-                                             "piston", "oil_free_piston"])
+    displacement = np.isin(
+        compressor_type,
+        ["oil_injected_rotary", "oil_injected_rotary_vsd", "piston", "oil_free_piston"],
+    )
     pump_type = _rows.column(out, "pump_type").notna().to_numpy()
     by_category = np.select(
-        [category == "fan", category == "transformer",
-         (category == "compressor") & displacement, (category == "pump") & pump_type],
-        ["fan", "transformer", "displacement_compressor", "clean_water_pump"], default="none")
+        [
+            category == "fan",
+            category == "transformer",
+            (category == "compressor") & displacement,
+            (category == "pump") & pump_type,
+        ],
+        ["fan", "transformer", "displacement_compressor", "clean_water_pump"],
+        default="none",
+    )
     product = np.where(machine, by_category, product)
     given = _rows.column(out, "subsidy_product")
     defaulted = given.isna().to_numpy() & (product != "none")
     product = given.where(given.notna(), pd.Series(product, index=out.index)).to_numpy(object)
     grade_of_class = _gb_grade_of_class(tables)
     motor_grade = _rows.column(out, "efficiency_class_retrofit").map(grade_of_class)
-    machine_grade = _rows.column(out, "target_equipment_grade").astype(object).str.removeprefix(
-        "grade_")
-    new_grade = np.where(machine, machine_grade.to_numpy(object),
-                         np.where(motor, motor_grade.to_numpy(object), None))
+    machine_grade = (
+        _rows.column(out, "target_equipment_grade").astype(object).str.removeprefix("grade_")
+    )
+    new_grade = np.where(
+        machine, machine_grade.to_numpy(object), np.where(motor, motor_grade.to_numpy(object), None)
+    )
     quantity = _rows.quantity(out)
-    attrs = pd.DataFrame({
-        "category": category,
-        "subsidy_product": product,
-        "new_grade": pd.Series(new_grade, index=out.index).where(
-            pd.notna(new_grade), None).to_numpy(object),
-        "quantity": quantity,
-        "rated_power_kw": _rows.numbers(out, "rated_power_kw"),  # per unit: size bands
-        "rated_kva": _rows.numbers(out, "rated_kva"),
-        "unit_value_cny": out["investment_cny"].to_numpy(float) / quantity,
-        "investment_cny": out["investment_cny"].to_numpy(float),
-        "sanshou": _rows.column(out, "sanshou").to_numpy(object),
-        "innovation_catalogue": _rows.column(out, "innovation_catalogue").to_numpy(object),
-        "eit_catalogue": _rows.column(out, "eit_catalogue").to_numpy(object),
-    }, index=out.index)
-    log.add("incentives.subsidy_product.defaulted", "subsidy product type taken from the "
-            "category and measure (new motor → general_motor; fan, transformer; screw or piston "
-            "compressor → displacement_compressor; pump with pump_type → clean_water_pump); "
-            "give subsidy_product for permanent-magnet, high-voltage, petrochemical or "
-            "submersible equipment", "扶持产品类别按设备类型推定", mask=defaulted)
+    attrs = pd.DataFrame(
+        {
+            "category": category,
+            "subsidy_product": product,
+            "new_grade": pd.Series(new_grade, index=out.index)
+            .where(pd.notna(new_grade), None)
+            .to_numpy(object),
+            "quantity": quantity,
+            "rated_power_kw": _rows.numbers(out, "rated_power_kw"),  # per unit: size bands
+            "rated_kva": _rows.numbers(out, "rated_kva"),
+            "unit_value_cny": out["investment_cny"].to_numpy(float) / quantity,
+            "investment_cny": out["investment_cny"].to_numpy(float),
+            "sanshou": _rows.column(out, "sanshou").to_numpy(object),
+            "innovation_catalogue": _rows.column(out, "innovation_catalogue").to_numpy(object),
+            "eit_catalogue": _rows.column(out, "eit_catalogue").to_numpy(object),
+        },
+        index=out.index,
+    )
+    log.add(
+        "incentives.subsidy_product.defaulted",
+        "subsidy product type taken from the "
+        "category and measure (new motor → general_motor; fan, transformer; screw or piston "
+        "compressor → displacement_compressor; pump with pump_type → clean_water_pump); "
+        "give subsidy_product for permanent-magnet, high-voltage, petrochemical or "
+        "submersible equipment",
+        "扶持产品类别按设备类型推定",
+        mask=defaulted,
+    )
     return attrs
 
 
-def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
-                       header_map: dict[str, str], log: CaveatLog, row_date: pd.Series
-                       ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
+def project_attributes(
+    out: pd.DataFrame,
+    options: dict[str, object],
+    file: str,
+    header_map: dict[str, str],
+    log: CaveatLog,
+    row_date: pd.Series,
+) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """One row per project: its attributes (rows must agree; options fill blanks), investment,
     plant and date (the latest of its rows' ``row_date``)."""
     issues: list[InventoryIssue] = []
@@ -215,22 +319,32 @@ def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
         for p in distinct.loc[conflict, "p"].unique():
             rows = out.loc[(key == p) & col.notna()]
             values = ", ".join(map(str, col[rows.index].unique()))
-            issues.append(InventoryIssue(
-                "inconsistent", file, int(rows["source_row"].iloc[-1]),
-                _rows.header(header_map, name), values,
-                f"one value for all rows of project {p} (a project attribute)"))
+            issues.append(
+                InventoryIssue(
+                    "inconsistent",
+                    file,
+                    int(rows["source_row"].iloc[-1]),
+                    _rows.header(header_map, name),
+                    values,
+                    f"one value for all rows of project {p} (a project attribute)",
+                )
+            )
         first = distinct.drop_duplicates("p").set_index("p")["v"]
         values = first.reindex(attrs.index).astype(object)
         if name in options and options[name] is not None:
             filled = values.isna()
             values = values.where(~filled, options[name])
-            log.add_global(f"incentives.option.{name}", f"{name} from the run's option for "
-                           f"projects that give none: {options[name]}",
-                           f"{name} 取自运行参数", data={"projects": int(filled.sum())})
+            log.add_global(
+                f"incentives.option.{name}",
+                f"{name} from the run's option for projects that give none: {options[name]}",
+                f"{name} 取自运行参数",
+                data={"projects": int(filled.sum())},
+            )
         attrs[name] = values.where(values.notna(), None)
     invest = out["investment_cny"].groupby(key, sort=False)
     attrs["investment_cny"] = invest.sum(min_count=1).where(
-        out["investment_cny"].notna().groupby(key, sort=False).all())
+        out["investment_cny"].notna().groupby(key, sort=False).all()
+    )
     attrs["plant_id"] = out.groupby(key, sort=False)["plant_id"].first()
     attrs["date"] = row_date.groupby(key, sort=False).max()
     return attrs, issues
@@ -238,21 +352,25 @@ def project_attributes(out: pd.DataFrame, options: dict[str, object], file: str,
 
 # --- conditions --------------------------------------------------------------------------
 
+
 @dataclass
 class _Verdict:
     """Outcome of a rule's conditions on each row; texts are built only for rows shown."""
 
-    ok: np.ndarray          # every condition true and the date in the window
-    failed: np.ndarray      # some condition false, or the date outside the window
+    ok: np.ndarray  # every condition true and the date in the window
+    failed: np.ndarray  # some condition false, or the date outside the window
     first_failed: np.ndarray  # index of the first false condition; len(conditions) = date
-    unknown: np.ndarray     # (rows × conditions): the value is blank
+    unknown: np.ndarray  # (rows × conditions): the value is blank
     conditions: list[tuple[str, str, str]]
     frame: pd.DataFrame
     date: np.ndarray
     window: str
 
     def matched(self) -> str:
-        return "; ".join(conditions.describe(*c) for c in self.conditions) + f"; in window {self.window}"
+        return (
+            "; ".join(conditions.describe(*c) for c in self.conditions)
+            + f"; in window {self.window}"
+        )
 
     def why(self, rows: np.ndarray) -> np.ndarray:
         """The failed condition with the row's value (or the date outside the window)."""
@@ -274,8 +392,13 @@ class _Verdict:
     def needs(self, rows: np.ndarray) -> np.ndarray:
         """The blank fields that decide the rule, comma-separated."""
         names = [c[0] for c in self.conditions]
-        return np.array([", ".join(n for n, blank in zip(names, self.unknown[row], strict=True)
-                                   if blank) for row in rows], dtype=object)
+        return np.array(
+            [
+                ", ".join(n for n, blank in zip(names, self.unknown[row], strict=True) if blank)
+                for row in rows
+            ],
+            dtype=object,
+        )
 
 
 def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
@@ -286,8 +409,11 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
     first_failed = np.full(n, -1)
     unknown = np.zeros((n, len(parsed)), dtype=bool)
     for i, (name, op, target) in enumerate(parsed):
-        values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index,
-                                                                      dtype=object)
+        values = (
+            frame[name]
+            if name in frame.columns
+            else pd.Series(None, index=frame.index, dtype=object)
+        )
         true, known = conditions.test(values, op, target)
         newly = known & ~true & ~failed
         first_failed[newly] = i
@@ -302,32 +428,36 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
         outside |= d < np.datetime64(start)
     if end is not None:
         outside |= d > np.datetime64(end)
-    window = (f"{rule.valid_from if start is not None else '…'} to "
-              f"{rule.valid_to if end is not None else 'open'}")
+    window = (
+        f"{rule.valid_from if start is not None else '…'} to "
+        f"{rule.valid_to if end is not None else 'open'}"
+    )
     first_failed[outside & ~failed] = len(parsed)
-    return _Verdict(ok & ~outside, failed | outside, first_failed, unknown, parsed, frame,
-                    d, window)
+    return _Verdict(
+        ok & ~outside, failed | outside, first_failed, unknown, parsed, frame, d, window
+    )
 
 
 # --- evaluation --------------------------------------------------------------------------
+
 
 @dataclass
 class _Context:
     """What every rule of a run is evaluated against: rows, projects and their schedules."""
 
-    rows: pd.DataFrame           # row attributes (row_attributes + project attributes)
-    projects: pd.DataFrame       # project attributes, index project_id
-    code: np.ndarray             # each row's project position
+    rows: pd.DataFrame  # row attributes (row_attributes + project attributes)
+    projects: pd.DataFrame  # project attributes, index project_id
+    code: np.ndarray  # each row's project position
     row_date: pd.Series
     project_date: pd.Series
-    investment: np.ndarray       # per project [CNY]
+    investment: np.ndarray  # per project [CNY]
     lease: np.ndarray
     principal: np.ndarray
     loan_rate: np.ndarray
-    interest: np.ndarray         # (projects × years) [CNY]
+    interest: np.ndarray  # (projects × years) [CNY]
     outstanding: np.ndarray
     catalogue_investment: np.ndarray
-    eit_rate: np.ndarray         # per project
+    eit_rate: np.ndarray  # per project
     depreciation_life: np.ndarray  # per row [yr]
     discount_rate: float
 
@@ -341,7 +471,7 @@ class _Outcome:
     """One rule's result per project, before the enterprise caps and stacking."""
 
     status: np.ndarray
-    amount: np.ndarray     # after the rule's own caps
+    amount: np.ndarray  # after the rule's own caps
     uncapped: np.ndarray
     potential: np.ndarray  # what the rows or project that need inputs would give
     why: np.ndarray
@@ -349,10 +479,18 @@ class _Outcome:
     rows: list[str]
 
 
-def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: CaveatLog, *,
-             options: dict[str, object], year: int, discount_rate: float, file: str,
-             header_map: dict[str, str]
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[InventoryIssue]]:
+def evaluate(
+    out: pd.DataFrame,
+    rules: pd.DataFrame,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    options: dict[str, object],
+    year: int,
+    discount_rate: float,
+    file: str,
+    header_map: dict[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[InventoryIssue]]:
     """Evaluate ``rules`` for every project of ``out`` (asset rows with finance columns).
 
     Returns ``(listing, flows, totals, issues)``: the listing (:data:`LISTING_COLUMNS`), each
@@ -361,30 +499,51 @@ def evaluate(out: pd.DataFrame, rules: pd.DataFrame, tables: Tables, log: Caveat
     """
     dates, undated = service_dates(out, year)
     row_date = pd.Series(dates.astype("datetime64[ns]"), index=out.index)
-    log.add("incentives.date.defaulted", f"no in_service_date: the rule windows are checked at "
-            f"1 January {year} (the accounting year)", f"未填投运日期：按{year}年1月1日判断政策有效期",
-            mask=undated)
+    log.add(
+        "incentives.date.defaulted",
+        f"no in_service_date: the rule windows are checked at "
+        f"1 January {year} (the accounting year)",
+        f"未填投运日期：按{year}年1月1日判断政策有效期",
+        mask=undated,
+    )
     projects, issues = project_attributes(out, options, file, header_map, log, row_date)
     if issues:
         return pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), issues
     years = int(max([0, *pd.to_numeric(rules["years"], errors="coerce").fillna(0)]))
-    horizon = max(years, int(parameter(tables, "depreciation_years", "machinery")),
-                  int(parameter(tables, "eit_credit", "carry_forward_years")) + 1) + 1
+    horizon = (
+        max(
+            years,
+            int(parameter(tables, "depreciation_years", "machinery")),
+            int(parameter(tables, "eit_credit", "carry_forward_years")) + 1,
+        )
+        + 1
+    )
     ctx = _context(out, projects, tables, log, row_date, discount_rate, horizon)
-    listing = [_listing_rows(rule, _asset_rule(rule, ctx) if rule.level == "asset"
-                             else _project_rule(rule, ctx), ctx)
-               for rule in rules.itertuples(index=False)]  # tens of rules, not assets
+    listing = [
+        _listing_rows(
+            rule, _asset_rule(rule, ctx) if rule.level == "asset" else _project_rule(rule, ctx), ctx
+        )
+        for rule in rules.itertuples(index=False)
+    ]  # tens of rules, not assets
     table = pd.concat(listing, ignore_index=True) if listing else pd.DataFrame()
     table = _enterprise_caps(table)
     table = _tax_credit(table, ctx.projects, tables)
     table = _stack(table)
-    flows = _flows(table, ctx.projects, ctx.interest, ctx.outstanding, horizon, tables,
-                   discount_rate)
-    totals = pd.DataFrame({
-        "incentives_cny": table[table["kind"] != "tax_timing"].groupby("project_id")[
-            "counted_cny"].sum(),
-        "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
-    }).reindex(ctx.projects.index).fillna(0.0)
+    flows = _flows(
+        table, ctx.projects, ctx.interest, ctx.outstanding, horizon, tables, discount_rate
+    )
+    totals = (
+        pd.DataFrame(
+            {
+                "incentives_cny": table[table["kind"] != "tax_timing"]
+                .groupby("project_id")["counted_cny"]
+                .sum(),
+                "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
+            }
+        )
+        .reindex(ctx.projects.index)
+        .fillna(0.0)
+    )
     return table[[c for c in LISTING_COLUMNS if c in table.columns]], flows, totals, []
 
 
@@ -395,8 +554,9 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
         rows[name] = projects[name].to_numpy(object)[code]
     principal = _rows.numbers(projects, "loan_principal_cny")
     loan_rate = _rows.numbers(projects, "loan_rate")
-    interest, outstanding = fm.loan_schedule(principal, loan_rate,
-                                             _rows.numbers(projects, "loan_term_years"), horizon)
+    interest, outstanding = fm.loan_schedule(
+        principal, loan_rate, _rows.numbers(projects, "loan_term_years"), horizon
+    )
     # a project buys catalogue products when any row says so; with none said yes and some
     # blank it is unknown, and the amount it would give counts the blank rows too
     n = len(projects)
@@ -406,42 +566,67 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
     blank = flag.isna().to_numpy()
     any_yes = np.bincount(code, weights=said_yes, minlength=n) > 0
     any_blank = np.bincount(code, weights=blank, minlength=n) > 0
-    projects["innovation_catalogue"] = np.where(any_yes, "yes",
-                                                np.where(any_blank, None, "no"))
-    catalogue = np.where(any_yes, np.bincount(code, weights=invest_rows * said_yes, minlength=n),
-                         np.bincount(code, weights=invest_rows * blank, minlength=n))
-    eit_rate = pd.Series(_rows.numbers(projects, "eit_rate")).fillna(
-        parameter(tables, "eit_rate", "standard")).to_numpy(float)
-    life = np.where(rows_with_measure(out["measure"], "refresh_it"),
-                    parameter(tables, "depreciation_years", "electronic"),
-                    parameter(tables, "depreciation_years", "machinery"))
-    return _Context(rows, projects, code, row_date, projects["date"],
-                    projects["investment_cny"].to_numpy(float),
-                    _rows.numbers(projects, "lease_equipment_cny"),
-                    principal, loan_rate, interest, outstanding, catalogue, eit_rate, life,
-                    discount_rate)
+    projects["innovation_catalogue"] = np.where(any_yes, "yes", np.where(any_blank, None, "no"))
+    catalogue = np.where(
+        any_yes,
+        np.bincount(code, weights=invest_rows * said_yes, minlength=n),
+        np.bincount(code, weights=invest_rows * blank, minlength=n),
+    )
+    eit_rate = (
+        pd.Series(_rows.numbers(projects, "eit_rate"))
+        .fillna(parameter(tables, "eit_rate", "standard"))
+        .to_numpy(float)
+    )
+    life = np.where(
+        rows_with_measure(out["measure"], "refresh_it"),
+        parameter(tables, "depreciation_years", "electronic"),
+        parameter(tables, "depreciation_years", "machinery"),
+    )
+    return _Context(
+        rows,
+        projects,
+        code,
+        row_date,
+        projects["date"],
+        projects["investment_cny"].to_numpy(float),
+        _rows.numbers(projects, "lease_equipment_cny"),
+        principal,
+        loan_rate,
+        interest,
+        outstanding,
+        catalogue,
+        eit_rate,
+        life,
+        discount_rate,
+    )
 
 
 def _asset_rule(rule, ctx: _Context) -> _Outcome:
     """An equipment rule: evaluated on every row, summed per project."""
     code, n = ctx.code, ctx.n
-    dates = (ctx.row_date if rule.date_basis == "asset"
-             else pd.Series(ctx.project_date.to_numpy()[code], index=ctx.rows.index))
+    dates = (
+        ctx.row_date
+        if rule.date_basis == "asset"
+        else pd.Series(ctx.project_date.to_numpy()[code], index=ctx.rows.index)
+    )
     verdict = _evaluate(rule, ctx.rows, dates)
     base, base_need = _asset_base(rule.base, ctx.rows)
     if rule.kind == "tax_timing":  # worth the present value of deducting at once
-        amount = fm.one_off_deduction_value(base, ctx.eit_rate[code], ctx.discount_rate,
-                                            ctx.depreciation_life)
+        amount = fm.one_off_deduction_value(
+            base, ctx.eit_rate[code], ctx.discount_rate, ctx.depreciation_life
+        )
     else:
         amount = float(rule.rate) * base
     if not pd.isna(rule.cap_share_of_investment):
-        amount = np.minimum(amount, float(rule.cap_share_of_investment)
-                            * ctx.rows["investment_cny"].to_numpy(float))
+        amount = np.minimum(
+            amount, float(rule.cap_share_of_investment) * ctx.rows["investment_cny"].to_numpy(float)
+        )
     applies = verdict.ok & (base_need == "")
     needing = ~verdict.failed & ~applies
     got = np.bincount(code, weights=np.where(applies, np.nan_to_num(amount), 0.0), minlength=n)
-    potential = np.bincount(code, weights=np.where(needing, np.nan_to_num(amount), 0.0),
-                            minlength=n)
+    potential = np.bincount(
+        code, weights=np.where(needing, np.nan_to_num(amount), 0.0), minlength=n
+    )
     n_ok = np.bincount(code, weights=applies, minlength=n)
     n_need = np.bincount(code, weights=needing, minlength=n)
     n_all = np.bincount(code, minlength=n)
@@ -453,28 +638,30 @@ def _asset_rule(rule, ctx: _Context) -> _Outcome:
     needs = np.full(n, "", dtype=object)
     needs[shown >= 0] = _join(verdict.needs(shown[shown >= 0]), base_need[shown[shown >= 0]])
     status = np.where(any_ok, "applies", np.where(n_need > 0, "needs", "not applicable"))
-    rows_text = [f"{a:.0f} matched / {b:.0f} need inputs / {c - a - b:.0f} not"
-                 for a, b, c in zip(n_ok, n_need, n_all, strict=True)]
-    return _Outcome(status, got, got, np.where(n_need > 0, potential, np.nan), why, needs,
-                    rows_text)
+    rows_text = [
+        f"{a:.0f} matched / {b:.0f} need inputs / {c - a - b:.0f} not"
+        for a, b, c in zip(n_ok, n_need, n_all, strict=True)
+    ]
+    return _Outcome(
+        status, got, got, np.where(n_need > 0, potential, np.nan), why, needs, rows_text
+    )
 
 
 def _project_rule(rule, ctx: _Context) -> _Outcome:
     """A project rule: evaluated on the project's attributes, with its investment threshold
     and share-of-investment cap."""
     verdict = _evaluate(rule, ctx.projects, ctx.project_date)
-    base, base_need = _project_base(rule.base, 0 if pd.isna(rule.years) else int(rule.years),
-                                    ctx)
+    base, base_need = _project_base(rule.base, 0 if pd.isna(rule.years) else int(rule.years), ctx)
     amount = float(rule.rate) * base
     every = np.arange(ctx.n)
     needs = _join(verdict.needs(every), base_need)
-    status = np.where(verdict.failed, "not applicable",
-                      np.where(needs == "", "applies", "needs"))
+    status = np.where(verdict.failed, "not applicable", np.where(needs == "", "applies", "needs"))
     why = np.where(verdict.ok, verdict.matched(), "")
     why[verdict.failed] = verdict.why(every[verdict.failed])
     if not pd.isna(rule.min_project_investment_cny):
-        status, why, needs = _threshold(float(rule.min_project_investment_cny), ctx.investment,
-                                        status, why, needs)
+        status, why, needs = _threshold(
+            float(rule.min_project_investment_cny), ctx.investment, status, why, needs
+        )
     uncapped = np.where(status == "applies", np.nan_to_num(amount), 0.0)
     got = uncapped
     potential = np.where(status == "needs", amount, np.nan)
@@ -494,8 +681,9 @@ def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
     status = np.where(low, "not applicable", status)
     unknown = np.isnan(investment) & (status != "not applicable")
     needs = np.where(unknown, _join(needs, np.where(unknown, "investment_cny", "")), needs)
-    needs = np.array([", ".join(dict.fromkeys(t.split(", "))) if t else t for t in needs],
-                     dtype=object)  # investment_cny once, when the base also needs it
+    needs = np.array(
+        [", ".join(dict.fromkeys(t.split(", "))) if t else t for t in needs], dtype=object
+    )  # investment_cny once, when the base also needs it
     status = np.where(unknown & (status == "applies"), "needs", status)
     why = np.where(status == "applies", why + "; " + text, why)
     return status, why, needs
@@ -508,24 +696,37 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
         amount = np.minimum(amount, float(rule.cap_cny))
         potential = np.minimum(potential, float(rule.cap_cny))
     status = outcome.status
-    return pd.DataFrame({
-        "project_id": ctx.projects.index, "plant_id": ctx.projects["plant_id"].to_numpy(object),
-        "rule_id": rule.rule_id, "program": rule.program, "name": rule.name,
-        "name_zh": getattr(rule, "name_zh", ""), "kind": rule.kind,
-        "stack_group": rule.stack_group, "stack_rule": rule.stack_rule,
-        "status": status, "amount_cny": np.where(status == "applies", amount, 0.0),
-        "uncapped_cny": outcome.uncapped, "potential_cny": potential,
-        "why": np.where(status == "needs", "", outcome.why),
-        "needs": np.where(status == "not applicable", "", outcome.needs),
-        "rows": outcome.rows,
-        "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
-        "years": 0 if pd.isna(rule.years) else int(rule.years), "base": rule.base,
-        "rate": float(rule.rate), "document": rule.document,
-        "clause": "" if pd.isna(rule.clause) else rule.clause, "valid_from": rule.valid_from,
-        "valid_to": rule.valid_to, "confidence": rule.confidence,
-        "verify": np.where(str(rule.primary_text) == "yes", "", VERIFY),
-        "note": getattr(rule, "note", ""),
-    })
+    return pd.DataFrame(
+        {
+            "project_id": ctx.projects.index,
+            "plant_id": ctx.projects["plant_id"].to_numpy(object),
+            "rule_id": rule.rule_id,
+            "program": rule.program,
+            "name": rule.name,
+            "name_zh": getattr(rule, "name_zh", ""),
+            "kind": rule.kind,
+            "stack_group": rule.stack_group,
+            "stack_rule": rule.stack_rule,
+            "status": status,
+            "amount_cny": np.where(status == "applies", amount, 0.0),
+            "uncapped_cny": outcome.uncapped,
+            "potential_cny": potential,
+            "why": np.where(status == "needs", "", outcome.why),
+            "needs": np.where(status == "not applicable", "", outcome.needs),
+            "rows": outcome.rows,
+            "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
+            "years": 0 if pd.isna(rule.years) else int(rule.years),
+            "base": rule.base,
+            "rate": float(rule.rate),
+            "document": rule.document,
+            "clause": "" if pd.isna(rule.clause) else rule.clause,
+            "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to,
+            "confidence": rule.confidence,
+            "verify": np.where(str(rule.primary_text) == "yes", "", VERIFY),
+            "note": getattr(rule, "note", ""),
+        }
+    )
 
 
 def _first_row(code: np.ndarray, n: int, mask: np.ndarray) -> np.ndarray:
@@ -538,16 +739,19 @@ def _first_row(code: np.ndarray, n: int, mask: np.ndarray) -> np.ndarray:
 
 def _join(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Element-wise ", "-join of two text arrays, blanks skipped."""
-    return np.array([", ".join(t for t in (a, b) if t) for a, b in zip(left, right,
-                                                                       strict=True)],
-                    dtype=object)
+    return np.array(
+        [", ".join(t for t in (a, b) if t) for a, b in zip(left, right, strict=True)], dtype=object
+    )
 
 
 def _asset_base(base: str, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The base of an equipment rule for each row: its investment, or its rated kW (kVA)
     times its quantity."""
-    column = {"asset_investment": "investment_cny", "rated_power_kw": "rated_power_kw",
-              "rated_kva": "rated_kva"}[base]
+    column = {
+        "asset_investment": "investment_cny",
+        "rated_power_kw": "rated_power_kw",
+        "rated_kva": "rated_kva",
+    }[base]
     values = rows[column].to_numpy(float)
     if column != "investment_cny":
         values = values * rows["quantity"].to_numpy(float)
@@ -564,15 +768,19 @@ def _project_base(base: str, years: int, ctx: _Context) -> tuple[np.ndarray, np.
         return ctx.lease, np.where(np.isnan(ctx.lease), "lease_equipment_cny", blank)
     paid = ctx.interest[:, :years].sum(axis=1)
     no_principal, no_rate = np.isnan(ctx.principal), np.isnan(ctx.loan_rate)
-    no_loan = _join(np.where(no_principal, "loan_principal_cny", blank),
-                    np.where(no_rate, "loan_rate", blank))
+    no_loan = _join(
+        np.where(no_principal, "loan_principal_cny", blank), np.where(no_rate, "loan_rate", blank)
+    )
     if base == "loan_interest":
         return paid, no_loan
     if base == "catalogue_loan_interest":
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.clip(ctx.catalogue_investment / invest, 0.0, 1.0)
-        return paid * share, np.where(np.isnan(invest), _join(no_loan, np.where(
-            np.isnan(invest), "investment_cny", blank)), no_loan)
+        return paid * share, np.where(
+            np.isnan(invest),
+            _join(no_loan, np.where(np.isnan(invest), "investment_cny", blank)),
+            no_loan,
+        )
     if base == "loan_principal":
         owed = ctx.outstanding[:, :years].sum(axis=1)
         return owed, np.where(no_principal, "loan_principal_cny", blank)
@@ -591,7 +799,8 @@ def _enterprise_caps(table: pd.DataFrame) -> pd.DataFrame:
         scale = np.where(total > cap, cap / total, 1.0)
     table.loc[capped, "amount_cny"] = part["amount_cny"] * scale
     table.loc[capped & (table.index.isin(part.index[scale < 1])), "why"] += (
-        "; scaled to the enterprise cap")
+        "; scaled to the enterprise cap"
+    )
     return table
 
 
@@ -602,8 +811,11 @@ def _tax_credit(table, projects, tables):
     if credit.any():
         carry = int(parameter(tables, "eit_credit", "carry_forward_years"))
         part = table[credit]
-        payable = pd.to_numeric(projects["eit_payable_cny"], errors="coerce").reindex(
-            part["project_id"]).to_numpy(float)
+        payable = (
+            pd.to_numeric(projects["eit_payable_cny"], errors="coerce")
+            .reindex(part["project_id"])
+            .to_numpy(float)
+        )
         plant_total = part.groupby("plant_id")["amount_cny"].transform("sum").to_numpy(float)
         usable = np.minimum(plant_total, payable * (carry + 1))
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -611,10 +823,12 @@ def _tax_credit(table, projects, tables):
         table.loc[credit, "amount_cny"] = part["amount_cny"].to_numpy(float) * scale
         short = credit.copy()
         short[credit] = scale < 1
-        table.loc[short, "why"] += (f"; limited to the tax payable over {carry + 1} years "
-                                    "(purchase year and carry-forward)")
+        table.loc[short, "why"] += (
+            f"; limited to the tax payable over {carry + 1} years (purchase year and carry-forward)"
+        )
         table.loc[credit, "payable_share_cny"] = payable * np.where(
-            plant_total > 0, part["amount_cny"].to_numpy(float) / plant_total, 0.0)
+            plant_total > 0, part["amount_cny"].to_numpy(float) / plant_total, 0.0
+        )
     return table
 
 
@@ -623,10 +837,15 @@ def _stack(table: pd.DataFrame) -> pd.DataFrame:
     largest total counts; the others are ``superseded``."""
     table["counted_cny"] = np.where(table["status"] == "applies", table["amount_cny"], 0.0)
     applies = table["status"] == "applies"
-    program_total = table[applies].groupby(["project_id", "stack_group", "program"])[
-        "amount_cny"].sum().reset_index()
-    best = program_total.sort_values("amount_cny", ascending=False, kind="stable") \
-        .drop_duplicates(["project_id", "stack_group"])
+    program_total = (
+        table[applies]
+        .groupby(["project_id", "stack_group", "program"])["amount_cny"]
+        .sum()
+        .reset_index()
+    )
+    best = program_total.sort_values("amount_cny", ascending=False, kind="stable").drop_duplicates(
+        ["project_id", "stack_group"]
+    )
     winner = best.set_index(["project_id", "stack_group"])["program"]
     key = pd.MultiIndex.from_arrays([table["project_id"], table["stack_group"]])
     top = winner.reindex(key).to_numpy(object)
@@ -634,10 +853,14 @@ def _stack(table: pd.DataFrame) -> pd.DataFrame:
     lose = applies.to_numpy() & highest & (top != table["program"].to_numpy(object))
     table.loc[lose, "status"] = "superseded"
     table.loc[lose, "counted_cny"] = 0.0
-    table.loc[lose, "why"] = ("就高不重复: " + pd.Series(top[lose], dtype=object).astype(str)
-                              .to_numpy() + " is higher in stacking group "
-                              + table.loc[lose, "stack_group"].astype(str) + "; "
-                              + table.loc[lose, "why"])
+    table.loc[lose, "why"] = (
+        "就高不重复: "
+        + pd.Series(top[lose], dtype=object).astype(str).to_numpy()
+        + " is higher in stacking group "
+        + table.loc[lose, "stack_group"].astype(str)
+        + "; "
+        + table.loc[lose, "why"]
+    )
     return table
 
 
@@ -658,8 +881,9 @@ def _flows(table, projects, interest, outstanding, horizon, tables, discount_rat
             span = np.arange(horizon)[None, :] < years[:, None]
             shape = np.where(span, schedule[p], 0.0)
             weights = shape / np.maximum(shape.sum(axis=1, keepdims=True), 1e-300)
-            np.add.at(flows, (p[:, None], np.arange(1, horizon + 1)[None, :]),
-                      weights * amount[:, None])
+            np.add.at(
+                flows, (p[:, None], np.arange(1, horizon + 1)[None, :]), weights * amount[:, None]
+            )
         elif kind == "tax_credit":
             payable = part["payable_share_cny"].to_numpy(float)
             carry = int(parameter(tables, "eit_credit", "carry_forward_years"))

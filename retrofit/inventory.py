@@ -257,9 +257,16 @@ def read_plants(
             PLANT_COLUMNS[0],
             replace(energy, required=False),
             *PLANT_COLUMNS[2:],
-            *(replace(energy, name=f"energy_tce_{y}", required=False,
-                      description=f"the plant's total energy use in {y}",
-                      description_zh=f"{y}年综合能耗") for y in years),
+            *(
+                replace(
+                    energy,
+                    name=f"energy_tce_{y}",
+                    required=False,
+                    description=f"the plant's total energy use in {y}",
+                    description_zh=f"{y}年综合能耗",
+                )
+                for y in years
+            ),
         )
 
         def match(header: str) -> tuple[str | None, float]:
@@ -288,22 +295,31 @@ def previous_year_energy(plants: pd.DataFrame, year: int, energy: pd.Series) -> 
         A ``conflict`` issue per plant whose two figures differ, located in the plants file.
     """
     table = plants.set_index("plant_id")
-    column = ("plant_energy_tce" if "plant_energy_tce" in table.columns
-              else f"energy_tce_{year - 1}")
+    column = "plant_energy_tce" if "plant_energy_tce" in table.columns else f"energy_tce_{year - 1}"
     if column not in table.columns:
         return energy
     meta = plants.attrs.get("meta")
     from_file = table[column].reindex(energy.index).astype(float)
     both = energy.notna() & from_file.notna() & ~np.isclose(energy, from_file)
     if both.any():
-        rows = (table["source_row"].reindex(energy.index) if "source_row" in table.columns
-                else pd.Series(None, energy.index))
-        raise InventoryError([InventoryIssue(
-            "conflict", meta.path if meta else "<plants DataFrame>",
-            None if pd.isna(rows[p]) else int(rows[p]),
-            (meta.header_map.get(column) if meta else None) or column, f"{from_file[p]:g}",
-            f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)")
-            for p in energy.index[both]])
+        rows = (
+            table["source_row"].reindex(energy.index)
+            if "source_row" in table.columns
+            else pd.Series(None, energy.index)
+        )
+        raise InventoryError(
+            [
+                InventoryIssue(
+                    "conflict",
+                    meta.path if meta else "<plants DataFrame>",
+                    None if pd.isna(rows[p]) else int(rows[p]),
+                    (meta.header_map.get(column) if meta else None) or column,
+                    f"{from_file[p]:g}",
+                    f"the inventory's value {energy[p]:g} tce for plant {p} (give it in one place)",
+                )
+                for p in energy.index[both]
+            ]
+        )
     return energy.fillna(from_file)
 
 
@@ -527,14 +543,27 @@ def _csv_head(p: Path, file: str, encoding: str | None) -> _CsvHead:
         "encoding_detected": detected,
         "sheet": None,
     }
-    return _CsvHead(meta_kw, delimiter, headers, h + 1, records[h][1],
-                    _above_header_note(h, [rec for rec, _ in records]) + filled)
+    return _CsvHead(
+        meta_kw,
+        delimiter,
+        headers,
+        h + 1,
+        records[h][1],
+        _above_header_note(h, [rec for rec, _ in records]) + filled,
+    )
 
 
 def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[str, Any]]:
     head = _csv_head(p, file, encoding)
-    cells = _read_csv_body(p, file, head.meta_kw["encoding"], head.delimiter, head.header_row,
-                           head.lines_used, len(head.headers))
+    cells = _read_csv_body(
+        p,
+        file,
+        head.meta_kw["encoding"],
+        head.delimiter,
+        head.header_row,
+        head.lines_used,
+        len(head.headers),
+    )
     rows = np.arange(len(cells), dtype=np.int64) + (head.header_row + 1)
     return _Table(file, head.headers, cells, rows, head.header_row, head.notes), head.meta_kw
 
@@ -557,8 +586,9 @@ def _read_csv_body(
 
         try:
             table = pacsv.read_csv(
-                p, **_arrow_csv_options(n, skip_lines, enc, delimiter,
-                                        invalid_row_handler=on_invalid))
+                p,
+                **_arrow_csv_options(n, skip_lines, enc, delimiter, invalid_row_handler=on_invalid),
+            )
         except pa.ArrowInvalid:
             invalid.append(None)
         if not invalid:  # ragged rows: let pandas pad short ones and locate long ones
@@ -594,9 +624,15 @@ def _read_csv_body(
     return df.fillna("")
 
 
-def _arrow_csv_options(n: int, skip_lines: int, enc: str, delimiter: str, *,
-                       invalid_row_handler=None, block_size: int | None = None
-                       ) -> dict[str, Any]:
+def _arrow_csv_options(
+    n: int,
+    skip_lines: int,
+    enc: str,
+    delimiter: str,
+    *,
+    invalid_row_handler=None,
+    block_size: int | None = None,
+) -> dict[str, Any]:
     """pyarrow CSV options that read every cell as text exactly as written (no nulls, no
     type inference), columns ``c0``…; shared by the whole-file and the streaming readers."""
     import pyarrow as pa
@@ -606,14 +642,23 @@ def _arrow_csv_options(n: int, skip_lines: int, enc: str, delimiter: str, *,
     read = {"block_size": block_size} if block_size is not None else {}
     return {
         "read_options": pacsv.ReadOptions(
-            column_names=names, skip_rows=skip_lines,
-            encoding="utf8" if enc in ("utf-8", "utf-8-sig") else enc, **read),
+            column_names=names,
+            skip_rows=skip_lines,
+            encoding="utf8" if enc in ("utf-8", "utf-8-sig") else enc,
+            **read,
+        ),
         "parse_options": pacsv.ParseOptions(
-            delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
-            invalid_row_handler=invalid_row_handler),
+            delimiter=delimiter,
+            ignore_empty_lines=False,
+            newlines_in_values=True,
+            invalid_row_handler=invalid_row_handler,
+        ),
         "convert_options": pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), null_values=[],
-            strings_can_be_null=False, quoted_strings_can_be_null=False),
+            column_types=dict.fromkeys(names, pa.string()),
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     }
 
 
@@ -1144,8 +1189,10 @@ def _finish(
         # a sheet with only 企业名称 identifies plants by name, as many enterprise lists do
         mapped["plant_id"] = mapped["plant_name"]
         factors["plant_id"] = 1.0
-        notes.append(f"column {table.headers[mapped['plant_name']]} is also used as plant_id "
-                     "(no separate plant identifier column)")
+        notes.append(
+            f"column {table.headers[mapped['plant_name']]} is also used as plant_id "
+            "(no separate plant identifier column)"
+        )
 
     # 3. entirely blank rows (trailing Excel rows) are dropped, with a note
     all_blank = np.logical_and.reduce([blank[i] for i in range(n_cols)]) if n_cols else None

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__, finance
+from . import finance
+from ._version import __version__
 from .caveats import CaveatLog
 from .conversion import (
     BASES,
@@ -53,9 +54,14 @@ from .schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 
 #: The system modules: each computes whole rows, every measure on the row at once, so that
 #: measures combined on one asset (a new motor behind a new drive) are never double counted.
-SYSTEM_MODULES = {"motor": upgrade_motor, "fan_pump": fan_pump,
-                  "compressed_air": compressed_air, "transformer": transformer,
-                  "datacenter": datacenter, "charger": charger}
+SYSTEM_MODULES = {
+    "motor": upgrade_motor,
+    "fan_pump": fan_pump,
+    "compressed_air": compressed_air,
+    "transformer": transformer,
+    "datacenter": datacenter,
+    "charger": charger,
+}
 
 
 def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
@@ -67,14 +73,23 @@ def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
     to ``motor``.
     """
     cat = category.to_numpy(dtype=object)
+
     def has(name: str) -> np.ndarray:
         return rows_with_measure(measure, name)
+
     air_side = has("upgrade_equipment") | has("fix_leaks") | has("reduce_pressure")
     system = has("add_vfd") | has("upgrade_equipment")
     return np.select(
-        [cat == "transformer", cat == "datacenter", cat == "charger",
-         (cat == "compressor") & air_side, np.isin(cat, ["fan", "pump"]) & system],
-        ["transformer", "datacenter", "charger", "compressed_air", "fan_pump"], default="motor")
+        [
+            cat == "transformer",
+            cat == "datacenter",
+            cat == "charger",
+            (cat == "compressor") & air_side,
+            np.isin(cat, ["fan", "pump"]) & system,
+        ],
+        ["transformer", "datacenter", "charger", "compressed_air", "fan_pump"],
+        default="motor",
+    )
 
 
 def estimate(
@@ -167,12 +182,16 @@ def estimate(
     if tariff is not None:
         tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
         if tariff_class is None:
-            raise ValueError(f"unknown tariff '{tariff}'; expected one of "
-                             f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
-                             "单一制)")
+            raise ValueError(
+                f"unknown tariff '{tariff}'; expected one of "
+                f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
+                "单一制)"
+            )
     if discount_rate is not None and not (0 <= discount_rate < 1):
-        raise ValueError(f"discount rate {discount_rate} is implausible; expected a fraction "
-                         "per year from 0 to below 1 (e.g. 0.08)")
+        raise ValueError(
+            f"discount rate {discount_rate} is implausible; expected a fraction "
+            "per year from 0 to below 1 (e.g. 0.08)"
+        )
     packs = parse_policies(policy)
     options = _eligibility_options(eligibility)
     tabs = Tables(dict(tables or {}))
@@ -185,7 +204,8 @@ def estimate(
     meta = inv.meta
     log = CaveatLog(len(inv.assets))
     assets, issues, defaults_used = apply_defaults(
-        inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict)
+        inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict
+    )
     if issues:
         raise InventoryError(issues[:max_errors], total=len(issues))
 
@@ -194,21 +214,26 @@ def estimate(
     for name, module in SYSTEM_MODULES.items():
         positions = np.flatnonzero(routes == name)
         if positions.size:
-            frame, found = module.compute(assets, positions, tabs, log, file=meta.path,
-                                          header_map=meta.header_map)
+            frame, found = module.compute(
+                assets, positions, tabs, log, file=meta.path, header_map=meta.header_map
+            )
             issues.extend(found)
             computed.append(frame)
     if issues:
-        issues.sort(key=lambda i: (i.row or 0))
+        issues.sort(key=lambda i: i.row or 0)
         raise InventoryError(issues[:max_errors], total=len(issues))
-    results = pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(
-        index=assets.index)
+    results = (
+        pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(index=assets.index)
+    )
 
     out = assets.copy()
     for column in results.columns:
         # a module's column fills its own rows; other rows keep their input value, if any
-        out[column] = (results[column].where(results[column].notna(), out[column])
-                       if column in out.columns else results[column])
+        out[column] = (
+            results[column].where(results[column].notna(), out[column])
+            if column in out.columns
+            else results[column]
+        )
     saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
     out["energy_saved_kwh"] = saved
     out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
@@ -221,30 +246,56 @@ def estimate(
     issues = _metered(out, meta.path, meta.header_map)
     if issues:
         raise InventoryError(issues[:max_errors], total=len(issues))
-    issues = economics(out, tabs, log, year=accounting_year, tariff=tariff_class,
-                       file=meta.path, header_map=meta.header_map)
+    issues = economics(
+        out,
+        tabs,
+        log,
+        year=accounting_year,
+        tariff=tariff_class,
+        file=meta.path,
+        header_map=meta.header_map,
+    )
     if issues:
-        issues.sort(key=lambda i: (i.row or 0))
+        issues.sort(key=lambda i: i.row or 0)
         raise InventoryError(issues[:max_errors], total=len(issues))
     _conversion_caveats(log, equal, basis)
-    rate = (discount_rate if discount_rate is not None
-            else finance.parameter(tabs, "discount_rate", "default"))
-    issues = finance.asset_finance(out, tabs, log, discount_rate=rate, file=meta.path,
-                                   header_map=meta.header_map, rates=project_tables)
+    rate = (
+        discount_rate
+        if discount_rate is not None
+        else finance.parameter(tabs, "discount_rate", "default")
+    )
+    issues = finance.asset_finance(
+        out,
+        tabs,
+        log,
+        discount_rate=rate,
+        file=meta.path,
+        header_map=meta.header_map,
+        rates=project_tables,
+    )
     if issues:
         raise InventoryError(issues[:max_errors], total=len(issues))
     listing = flows = totals = None
     if rules is not None:
         listing, flows, totals, issues = evaluate(
-            out, rules, tabs, log, options=options, year=accounting_year, discount_rate=rate,
-            file=meta.path, header_map=meta.header_map)
+            out,
+            rules,
+            tabs,
+            log,
+            options=options,
+            year=accounting_year,
+            discount_rate=rate,
+            file=meta.path,
+            header_map=meta.header_map,
+        )
         if issues:
             raise InventoryError(issues[:max_errors], total=len(issues))
     projects = finance.project_finance(out, rate, flows, totals) if project_tables else None
 
     row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
-    plant_frame, bai_yi = _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet,
-                                  accounting_year)
+    plant_frame, bai_yi = _plants(
+        out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, accounting_year
+    )
     curve = None
     if project_tables:
         plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
@@ -257,11 +308,18 @@ def estimate(
     assumptions = {
         "retrofit_version": __version__,
         "input": {
-            "file": meta.path, "sha256": meta.sha256, "format": meta.file_format,
-            "encoding": meta.encoding, "encoding_detected": meta.encoding_detected,
-            "sheet": meta.sheet, "header_row": meta.header_row, "rows": meta.n_rows,
-            "columns": meta.header_map, "unit_factors": meta.unit_factors,
-            "passthrough_columns": meta.passthrough, "notes": meta.notes,
+            "file": meta.path,
+            "sha256": meta.sha256,
+            "format": meta.file_format,
+            "encoding": meta.encoding,
+            "encoding_detected": meta.encoding_detected,
+            "sheet": meta.sheet,
+            "header_row": meta.header_row,
+            "rows": meta.n_rows,
+            "columns": meta.header_map,
+            "unit_factors": meta.unit_factors,
+            "passthrough_columns": meta.passthrough,
+            "notes": meta.notes,
         },
         "basis": basis,
         "basis_zh": BASIS_NAMES_ZH[basis],
@@ -270,9 +328,12 @@ def estimate(
         "region": region,
         "factors": {
             "equivalent": equivalent.to_dict(),
-            "equal_value": equal.factor.to_dict() | {
-                "wanted_year": equal.wanted_year, "region_used": equal.region_used,
-                "fallback": equal.fallback or "none"},
+            "equal_value": equal.factor.to_dict()
+            | {
+                "wanted_year": equal.wanted_year,
+                "region_used": equal.region_used,
+                "fallback": equal.fallback or "none",
+            },
             "grid_co2": grid.to_dict(),
         },
         "models": {
@@ -281,7 +342,8 @@ def estimate(
                 "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
                 "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
                 "part-load curve (quartic through 25–125 % load points, linear losses below "
-                "25 %); saving = E_baseline − E_retrofit at the same shaft load"),
+                "25 %); saving = E_baseline − E_retrofit at the same shaft load"
+            ),
             "fan_pump": (
                 "per duty point q (flow_profile): baseline shaft P = P_d·f_c(q) from the "
                 "control's curve (flow_control_power_curves), P_d = rated_power_kw × "
@@ -291,7 +353,8 @@ def estimate(
                 "η_machine,new (GB 19761-2020 table / GB 19762-2025 formula or the quote); "
                 "upgrade_motor: the new motor's part-load efficiency at the reduced load; "
                 "E = Σ share·hours·quantity·P/(η_motor·η_drive); on_off: the motor runs at "
-                "design load for the share q of the time"),
+                "design load for the share q of the time"
+            ),
             "compressed_air": compressed_air.MODEL,
             "transformer": transformer.MODEL,
             "datacenter": datacenter.MODEL,
@@ -302,31 +365,40 @@ def estimate(
         "goals": _goal_progress(out, tabs),
         "economics": {
             "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh × "
-                              "price_multiplier (1 without a tariff; a pile's standby saving "
-                              "× standby_price_multiplier)",
+            "price_multiplier (1 without a tariff; a pile's standby saving "
+            "× standby_price_multiplier)",
             "load_shift_cost_saved_cny": "charging_input_retrofit_kwh × "
-                                         "offpeak_shift_fraction × price × (peak − valley "
-                                         "multiplier of the profile's hours); cost only, never "
-                                         "energy or tce",
+            "offpeak_shift_fraction × price × (peak − valley "
+            "multiplier of the profile's hours); cost only, never "
+            "energy or tce",
             "payback_years": "investment_cny ÷ (cost_saved_cny + load_shift_cost_saved_cny) "
-                             "(null without both, or when the sum is not positive)",
+            "(null without both, or when the sum is not positive)",
             "tariff": tariff_class or "per row (tariff_class) or none",
             "tariff_note": "with a tariff class the row's price is the flat-period (平段) "
-                           "price; without one it is the average price paid",
+            "price; without one it is the average price paid",
         },
         "tables": {name: use.to_dict() for name, use in tabs.used.items()},
         "non_standard": bool(tabs.non_standard),
         "non_standard_tables": tabs.non_standard,
     }
     if tabs.non_standard:
-        log.add_global("reference.user_table", "user-supplied reference tables were used: the "
-                       "result is non-standard: " + ", ".join(tabs.non_standard),
-                       "使用了用户提供的参考表，结果为非标准结果",
-                       data={"tables": tabs.non_standard})
-    assumptions["finance"] = _finance_assumptions(tabs, rate, discount_rate, packs, rules,
-                                                  options)
-    result = EstimateResult(assets_out, plant_frame, assumptions, log.summary(),
-                            projects=projects, incentives=listing, supply_curve=curve)
+        log.add_global(
+            "reference.user_table",
+            "user-supplied reference tables were used: the "
+            "result is non-standard: " + ", ".join(tabs.non_standard),
+            "使用了用户提供的参考表，结果为非标准结果",
+            data={"tables": tabs.non_standard},
+        )
+    assumptions["finance"] = _finance_assumptions(tabs, rate, discount_rate, packs, rules, options)
+    result = EstimateResult(
+        assets_out,
+        plant_frame,
+        assumptions,
+        log.summary(),
+        projects=projects,
+        incentives=listing,
+        supply_curve=curve,
+    )
     if uncertainty is not None:
         from .uncertainty import attach
 
@@ -344,9 +416,12 @@ def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> None:
     file = meta.path if meta is not None else "<plants DataFrame>"
     header_map = meta.header_map if meta is not None else {}
     readings = plant_meta.reindex(frame.index)
-    readings = readings.assign(energy_saved_kwh=frame["energy_saved_kwh"],
-                               source_row=readings.get("source_row", pd.Series(
-                                   0, index=readings.index)).fillna(0).astype(int))
+    readings = readings.assign(
+        energy_saved_kwh=frame["energy_saved_kwh"],
+        source_row=readings.get("source_row", pd.Series(0, index=readings.index))
+        .fillna(0)
+        .astype(int),
+    )
     issues = _metered(readings, file, header_map)
     if issues:
         raise InventoryError(issues, total=len(issues))
@@ -361,21 +436,39 @@ def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
         return []
     before = _rows.numbers(out, "metered_baseline_kwh")
     after = _rows.numbers(out, "metered_retrofit_kwh")
-    issues = _rows.blank_issues(out, np.isnan(before) & ~np.isnan(after), "metered_baseline_kwh",
-                                file, header_map, "a metered saving needs both readings")
-    issues += _rows.blank_issues(out, ~np.isnan(before) & np.isnan(after),
-                                 "metered_retrofit_kwh", file, header_map,
-                                 "a metered saving needs both readings")
+    issues = _rows.blank_issues(
+        out,
+        np.isnan(before) & ~np.isnan(after),
+        "metered_baseline_kwh",
+        file,
+        header_map,
+        "a metered saving needs both readings",
+    )
+    issues += _rows.blank_issues(
+        out,
+        ~np.isnan(before) & np.isnan(after),
+        "metered_retrofit_kwh",
+        file,
+        header_map,
+        "a metered saving needs both readings",
+    )
     out["metered_saving_kwh"] = before - after
     out["metered_difference_kwh"] = out["metered_saving_kwh"] - out["energy_saved_kwh"]
     return issues
 
 
 #: Plant columns taken from the plant-level finance (the rest of the plant frame is _plants')
-PLANT_FINANCE_COLUMNS = ("npv_cny", "irr", "cost_of_saved_tce_cny_per_tce", "incentives_cny",
-                         "incentives_pv_cny", "incentives_needing_inputs_cny",
-                         "payback_after_incentives_years", "npv_after_incentives_cny",
-                         "irr_after_incentives")
+PLANT_FINANCE_COLUMNS = (
+    "npv_cny",
+    "irr",
+    "cost_of_saved_tce_cny_per_tce",
+    "incentives_cny",
+    "incentives_pv_cny",
+    "incentives_needing_inputs_cny",
+    "payback_after_incentives_years",
+    "npv_after_incentives_cny",
+    "irr_after_incentives",
+)
 
 
 def _plant_finance(plant_frame, out, rate, projects, flows, totals) -> pd.DataFrame:
@@ -400,13 +493,16 @@ def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, 
         if value is None:
             continue
         if name not in PROJECT_FIELDS:
-            raise ValueError(f"unknown eligibility field '{name}'; expected one of "
-                             f"{', '.join(PROJECT_FIELDS)}")
+            raise ValueError(
+                f"unknown eligibility field '{name}'; expected one of {', '.join(PROJECT_FIELDS)}"
+            )
         if name in VALUE_ALIASES:
             canonical = VALUE_ALIASES[name].get(normalise(str(value)))
             if canonical is None:
-                raise ValueError(f"{name} '{value}' — expected one of "
-                                 f"{', '.join(sorted(set(VALUE_ALIASES[name].values())))}")
+                raise ValueError(
+                    f"{name} '{value}' — expected one of "
+                    f"{', '.join(sorted(set(VALUE_ALIASES[name].values())))}"
+                )
             value = canonical
         else:
             value = float(value)
@@ -419,25 +515,28 @@ def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, 
 def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, Any]:
     return {
         "discount_rate": rate,
-        "discount_rate_source": "option --discount-rate" if given is not None else
-        "table finance_parameters: " + tabs["finance_parameters"].set_index(
-            ["parameter", "key"]).loc[("discount_rate", "default"), "source"],
+        "discount_rate_source": "option --discount-rate"
+        if given is not None
+        else "table finance_parameters: "
+        + tabs["finance_parameters"]
+        .set_index(["parameter", "key"])
+        .loc[("discount_rate", "default"), "source"],
         "cash_flows": "investment at year 0; cost savings constant in real terms at the end of "
-                      "each year of the measure's life; grants at year 0; interest subsidies in "
-                      "the years they are paid; tax credits in the years the tax payable "
-                      "absorbs them",
+        "each year of the measure's life; grants at year 0; interest subsidies in "
+        "the years they are paid; tax credits in the years the tax payable "
+        "absorbs them",
         "npv": "annual_cost_saved_cny × (1 − (1 + r)^−n) / r − investment_cny",
         "cost_of_saved_energy": "investment_cny × CRF(r, n) ÷ annual saving (Meier 1982)",
         "lifetimes": "lifetime_years, else table measure_lifetimes (shortest of the row's "
-                     "measures)",
+        "measures)",
         "policy_packs": packs,
         "rules": 0 if rules is None else len(rules),
         "eligibility_options": options,
         "stacking": "within a stacking group marked highest only the largest programme counts "
-                    "(就高不重复); Shanghai's municipal awards are grouped so (conservative: "
-                    "355号 states no stacking rule); groups add to each other",
+        "(就高不重复); Shanghai's municipal awards are grouped so (conservative: "
+        "355号 states no stacking rule); groups add to each other",
         "label": "a self-assessment estimate, not an award: every amount carries its rule's "
-                 "confidence, and rules from secondary sources say verify",
+        "confidence, and rules from secondary sources say verify",
     }
 
 
@@ -448,19 +547,26 @@ def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]
     progress = {}
     for goal, column in counted.items():
         row = goals.loc[goal]
-        progress[goal] = {"this_inventory": float(out[column].sum()), "goal": float(row["value"]),
-                          "unit": row["unit"], "by": int(row["period_end"]),
-                          "quote": f"{row['document']} {row['clause']}: {row['quote']}"}
+        progress[goal] = {
+            "this_inventory": float(out[column].sum()),
+            "goal": float(row["value"]),
+            "unit": row["unit"],
+            "by": int(row["period_end"]),
+            "quote": f"{row['document']} {row['clause']}: {row['quote']}",
+        }
     progress["energy_saving_cumulative"]["note"] = (
-        "one year of coal_saved_tce on the headline basis; the goal is cumulative to 2027")
+        "one year of coal_saved_tce on the headline basis; the goal is cumulative to 2027"
+    )
     if "meets_shanghai_pue" in out.columns:
         dc = out["category"].eq("datacenter")
         progress["datacenters"] = {
             "rows": int(dc.sum()),
             "above_shanghai_pue_limit_after_retrofit": int(
-                (~out.loc[dc, "meets_shanghai_pue"].astype("boolean")).fillna(False).sum()),
+                (~out.loc[dc, "meets_shanghai_pue"].astype("boolean")).fillna(False).sum()
+            ),
             "bai_yi_closure_profile": int(
-                out.loc[dc, "bai_yi_closure_profile"].astype("boolean").fillna(False).sum()),
+                out.loc[dc, "bai_yi_closure_profile"].astype("boolean").fillna(False).sum()
+            ),
         }
     return progress
 
@@ -476,16 +582,26 @@ def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
 def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
     factor = equal.factor
     if equal.fallback == "user":
-        log.add_global("conversion.equal_value.user_factor", "the 等价值 factor was given by the "
-                       "user", "等价值折算系数由用户给定", data={"kgce_per_kwh": factor.value})
+        log.add_global(
+            "conversion.equal_value.user_factor",
+            "the 等价值 factor was given by the user",
+            "等价值折算系数由用户给定",
+            data={"kgce_per_kwh": factor.value},
+        )
         return
     messages = {
-        "earlier_year": (f"no 等价值 statistic for {equal.wanted_year}: the latest earlier one, "
-                         f"{factor.key}, is used"),
-        "region": (f"no 等价值 series for the region up to {equal.wanted_year}: the national "
-                   f"{factor.key} is used"),
-        "target": (f"the 等价值 for {equal.wanted_year} is a policy target ({factor.key}), not a "
-                   "measured statistic"),
+        "earlier_year": (
+            f"no 等价值 statistic for {equal.wanted_year}: the latest earlier one, "
+            f"{factor.key}, is used"
+        ),
+        "region": (
+            f"no 等价值 series for the region up to {equal.wanted_year}: the national "
+            f"{factor.key} is used"
+        ),
+        "target": (
+            f"the 等价值 for {equal.wanted_year} is a policy target ({factor.key}), not a "
+            "measured statistic"
+        ),
     }
     codes = {"earlier_year": "earlier_year", "region": "national_used", "target": "target_used"}
     if equal.fallback in messages:
@@ -494,27 +610,38 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
             f"{messages[equal.fallback]}: {factor.value} kgce/kWh, confidence "
             f"{factor.confidence} ({factor.note})",
             f"{equal.wanted_year} 年等价值采用 {factor.key}（{factor.value} kgce/kWh）",
-            data={"wanted_year": equal.wanted_year, "used": factor.key})
+            data={"wanted_year": equal.wanted_year, "used": factor.key},
+        )
     if factor.confidence in ("L", "M"):
-        log.add_global("conversion.equal_value.weak_source",
-                       f"the 等价值 factor {factor.value} kgce/kWh has confidence "
-                       f"{factor.confidence}; override it with --equal-value-factor when the "
-                       "authority publishes its own", "等价值折算系数来源较弱，可用 "
-                       "--equal-value-factor 覆盖", data={"confidence": factor.confidence,
-                                                          "basis_is_headline": basis ==
-                                                          "equal_value"})
+        log.add_global(
+            "conversion.equal_value.weak_source",
+            f"the 等价值 factor {factor.value} kgce/kWh has confidence "
+            f"{factor.confidence}; override it with --equal-value-factor when the "
+            "authority publishes its own",
+            "等价值折算系数来源较弱，可用 --equal-value-factor 覆盖",
+            data={"confidence": factor.confidence, "basis_is_headline": basis == "equal_value"},
+        )
 
 
 def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year):
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
     for column in ("it_renewed_kw", "piles_replaced"):
-        out[column] = (out[column].fillna(0.0) if column in out.columns
-                       else pd.Series(0.0, index=out.index))
-    sums = ["retrofitted_motor_kw", "it_renewed_kw", "piles_replaced",
-            "baseline_energy_kwh", "retrofit_energy_kwh",
-            "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
-            "coal_saved_tce_equal_value", "co2_avoided_t"]
+        out[column] = (
+            out[column].fillna(0.0) if column in out.columns else pd.Series(0.0, index=out.index)
+        )
+    sums = [
+        "retrofitted_motor_kw",
+        "it_renewed_kw",
+        "piles_replaced",
+        "baseline_energy_kwh",
+        "retrofit_energy_kwh",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "coal_saved_tce_equivalent",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+    ]
     grouped = out.groupby("plant_id", sort=False)
     frame = grouped[sums].sum()
     frame.insert(0, "assets", grouped.size())
@@ -529,8 +656,11 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
         energy = grouped["plant_energy_tce"].first().astype(float)
     plant_meta: Any = None
     if plants is not None:
-        plant_meta = plants if isinstance(plants, pd.DataFrame) else read_plants(
-            plants, encoding=encoding, sheet=sheet)
+        plant_meta = (
+            plants
+            if isinstance(plants, pd.DataFrame)
+            else read_plants(plants, encoding=encoding, sheet=sheet)
+        )
         energy = previous_year_energy(plant_meta, year, energy)
         plant_meta = plant_meta.set_index("plant_id")
         for column in ("industry", "district", "region", "name"):
@@ -546,30 +676,39 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
     meets = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     meets[known] = share[known] >= target
     frame["meets_bai_yi"] = meets
-    frame["shortfall_tce"] = np.where(known, np.maximum(0.0, target * energy -
-                                                         frame["coal_saved_tce"]), np.nan)
-    frame["bai_yi_status"] = np.where(~known, "unknown (no plant energy)",
-                                      np.where(meets.fillna(False), "meets (estimate)",
-                                               "short (estimate)"))
-    frame["caveats"] = _plant_codes(out["plant_id"], row_codes).reindex(frame.index,
-                                                                         fill_value="")
+    frame["shortfall_tce"] = np.where(
+        known, np.maximum(0.0, target * energy - frame["coal_saved_tce"]), np.nan
+    )
+    frame["bai_yi_status"] = np.where(
+        ~known,
+        "unknown (no plant energy)",
+        np.where(meets.fillna(False), "meets (estimate)", "short (estimate)"),
+    )
+    frame["caveats"] = _plant_codes(out["plant_id"], row_codes).reindex(frame.index, fill_value="")
     unknown = frame.index[~known]
     if len(unknown):
-        log.add_global("plant.energy.unknown", "plants without previous-year energy: the 百一 "
-                       "check is unknown, not failed: " + ", ".join(map(str, unknown[:20])),
-                       "缺少上年综合能耗的企业：百一判定为未知", data={"plants": list(map(str, unknown))})
+        log.add_global(
+            "plant.energy.unknown",
+            "plants without previous-year energy: the 百一 "
+            "check is unknown, not failed: " + ", ".join(map(str, unknown[:20])),
+            "缺少上年综合能耗的企业：百一判定为未知",
+            data={"plants": list(map(str, unknown))},
+        )
     frame = frame.reset_index()
     ordered = [c for c in PLANT_COLUMNS if c in frame.columns]
-    front = [c for c in ("plant_id", "plant_name", "name", "region", "district", "industry")
-             if c in frame.columns]
+    front = [
+        c
+        for c in ("plant_id", "plant_name", "name", "region", "district", "industry")
+        if c in frame.columns
+    ]
     frame = frame[front + [c for c in ordered if c not in front]]
     bai_yi = {
         "target_share": target,
         "source": f"{goals.loc['bai_yi', 'document']} {goals.loc['bai_yi', 'clause']}: "
-                  f"{goals.loc['bai_yi', 'quote']}",
+        f"{goals.loc['bai_yi', 'quote']}",
         "confidence": goals.loc["bai_yi", "confidence"],
         "rule": "saving_share = coal_saved_tce (headline basis) ÷ plant_energy_tce; meets_bai_yi "
-                "when saving_share ≥ target_share",
+        "when saving_share ≥ target_share",
         "plant_energy_basis": f"plant_energy_tce is taken to be on the headline basis ({basis})",
         "label": "an estimate from the measures listed, not a verified saving",
     }

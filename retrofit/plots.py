@@ -766,8 +766,9 @@ def plot_abatement_curve(
     if len(labels) <= 15:
         ax.legend(loc="upper left", fontsize="small")
     if note is not None:
-        ax.annotate(note, xy=(0.99, 0.97), xycoords="axes fraction", ha="right",
-                    va="top", fontsize="small")
+        ax.annotate(
+            note, xy=(0.99, 0.97), xycoords="axes fraction", ha="right", va="top", fontsize="small"
+        )
     text.apply(ax)
     return ax
 
@@ -839,23 +840,35 @@ def _savefig(fig: Figure, path: Path, *, fmt: str, metadata: dict | None) -> Non
 # conservation supply curves of an estimate
 
 _SUPPLY_TEXT = {
-    "en": {"title": "Conservation supply curve — {scope}",
-           "bai_yi": "百一: 1 % of previous-year energy ({value:,.1f} tce/yr)",
-           "bai_yi_all": "百一 of all plants with known energy ({value:,.1f} tce/yr)",
-           "value": "value of saved energy ({value:,.0f} CNY/tce)",
-           "goal": "{goal} ({value:,.0f} {unit})"},
-    "zh": {"title": "节能供给曲线 — {scope}",
-           "bai_yi": "百一：上年能耗的1%（{value:,.1f} tce/年）",
-           "bai_yi_all": "已知能耗企业的百一合计（{value:,.1f} tce/年）",
-           "value": "节约能源的价值（{value:,.0f} 元/tce）",
-           "goal": "{goal}（{value:,.0f} {unit}）"},
+    "en": {
+        "title": "Conservation supply curve — {scope}",
+        "bai_yi": "百一: 1 % of previous-year energy ({value:,.1f} tce/yr)",
+        "bai_yi_all": "百一 of all plants with known energy ({value:,.1f} tce/yr)",
+        "value": "value of saved energy ({value:,.0f} CNY/tce)",
+        "goal": "{goal} ({value:,.0f} {unit})",
+    },
+    "zh": {
+        "title": "节能供给曲线 — {scope}",
+        "bai_yi": "百一：上年能耗的1%（{value:,.1f} tce/年）",
+        "bai_yi_all": "已知能耗企业的百一合计（{value:,.1f} tce/年）",
+        "value": "节约能源的价值（{value:,.0f} 元/tce）",
+        "goal": "{goal}（{value:,.0f} {unit}）",
+    },
 }
 
 
-def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
-                      ax: Axes | None = None, bai_yi_tce: float | None = None,
-                      bai_yi_label: str | None = None, goal_value: float | None = None,
-                      goal_label: str | None = None, title: str | None = None) -> Axes:
+def plot_supply_curve(
+    curve: pd.DataFrame,
+    *,
+    basis_note: str,
+    lang: str = "en",
+    ax: Axes | None = None,
+    bai_yi_tce: float | None = None,
+    bai_yi_label: str | None = None,
+    goal_value: float | None = None,
+    goal_label: str | None = None,
+    title: str | None = None,
+) -> Axes:
     """Measures ranked by levelised cost of saved tce, cumulative tce/yr on the x-axis, with
     the 百一 line of a plant (or of many), a goal line, and the value of the energy saved.
 
@@ -877,25 +890,53 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
     matplotlib.axes.Axes
         Its first patches are the measure bars, cheapest first.
     """
-    _require(curve, "curve", ("asset_id", "measure", "coal_saved_tce",
-                              "cost_of_saved_tce_cny_per_tce", "annual_cost_saved_cny"))
+    _require(
+        curve,
+        "curve",
+        (
+            "asset_id",
+            "measure",
+            "coal_saved_tce",
+            "cost_of_saved_tce_cny_per_tce",
+            "annual_cost_saved_cny",
+        ),
+    )
     words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
-    frame = pd.DataFrame({
-        "label": curve["asset_id"].astype(str) + " " + curve["measure"].astype(str),
-        "saved_tce": curve["coal_saved_tce"].to_numpy(float),
-        "cost_per_tce_cny": curve["cost_of_saved_tce_cny_per_tce"].to_numpy(float)})
+    frame = pd.DataFrame(
+        {
+            "label": curve["asset_id"].astype(str) + " " + curve["measure"].astype(str),
+            "saved_tce": curve["coal_saved_tce"].to_numpy(float),
+            "cost_per_tce_cny": curve["cost_of_saved_tce_cny_per_tce"].to_numpy(float),
+        }
+    )
     text = _Text(lang)
-    ax = plot_abatement_curve(frame, basis_note=basis_note, lang=lang, ax=ax,
-                              goal_value=goal_value, goal_label=goal_label,
-                              ylabel=text["levelised_ylabel"])
+    ax = plot_abatement_curve(
+        frame,
+        basis_note=basis_note,
+        lang=lang,
+        ax=ax,
+        goal_value=goal_value,
+        goal_label=goal_label,
+        ylabel=text["levelised_ylabel"],
+    )
     saved = curve["coal_saved_tce"].to_numpy(float)
     value = float(np.nansum(curve["annual_cost_saved_cny"].to_numpy(float)) / saved.sum())
     if np.isfinite(value):
-        ax.axhline(value, color="grey", linestyle="-.", linewidth=1.0,
-                   label=text.clean(words["value"].format(value=value)))
+        ax.axhline(
+            value,
+            color="grey",
+            linestyle="-.",
+            linewidth=1.0,
+            label=text.clean(words["value"].format(value=value)),
+        )
     if bai_yi_tce is not None and np.isfinite(bai_yi_tce):
-        ax.axvline(bai_yi_tce, color=_COLOURS["goal"], linestyle=":", linewidth=1.5,
-                   label=text.clean(bai_yi_label or words["bai_yi"].format(value=bai_yi_tce)))
+        ax.axvline(
+            bai_yi_tce,
+            color=_COLOURS["goal"],
+            linestyle=":",
+            linewidth=1.5,
+            label=text.clean(bai_yi_label or words["bai_yi"].format(value=bai_yi_tce)),
+        )
     if title is not None:
         ax.set_title(text.clean(title) + "\n" + text.clean(basis_note), fontsize="medium")
     if len(frame) <= 15:
@@ -904,8 +945,9 @@ def plot_supply_curve(curve: pd.DataFrame, *, basis_note: str, lang: str = "en",
     return ax
 
 
-def estimate_figures(result, *, lang: str = "en", max_plants: int = 50
-                     ) -> list[tuple[str, str, Axes]]:
+def estimate_figures(
+    result, *, lang: str = "en", max_plants: int = 50
+) -> list[tuple[str, str, Axes]]:
     """An estimate's figures as ``(file stem, caption, Axes)``: the whole inventory's supply
     curve (its plants' 百一 total and the 355号 tce goal), each plant's (the first
     ``max_plants``, with its 百一 line), and the tornado when the result has a Monte Carlo.
@@ -918,36 +960,56 @@ def estimate_figures(result, *, lang: str = "en", max_plants: int = 50
     figures: list[tuple[str, str, Axes]] = []
     curve = result.supply_curve
     if curve is not None and not curve.empty:
-        basis_note = (f"tce, basis: {result.assumptions.get('basis', '')}" if lang == "en"
-                      else f"标准煤，{result.assumptions.get('basis_zh', '')}")
+        basis_note = (
+            f"tce, basis: {result.assumptions.get('basis', '')}"
+            if lang == "en"
+            else f"标准煤，{result.assumptions.get('basis_zh', '')}"
+        )
         line = bai_yi_line(result.plants)
         known = line.dropna()
         goal = result.assumptions.get("goals", {}).get("energy_saving_cumulative", {})
         title = words["title"].format(scope="all" if lang == "en" else "全部")
         ax = plot_supply_curve(
-            curve, basis_note=basis_note, lang=lang, title=title,
+            curve,
+            basis_note=basis_note,
+            lang=lang,
+            title=title,
             bai_yi_tce=float(known.sum()) if len(known) else None,
             bai_yi_label=words["bai_yi_all"].format(value=float(known.sum())),
             goal_value=goal.get("goal"),
-            goal_label=words["goal"].format(goal=goal.get("quote", "goal")[:40],
-                                            value=goal.get("goal", 0),
-                                            unit=goal.get("unit", "")) if goal else None)
+            goal_label=words["goal"].format(
+                goal=goal.get("quote", "goal")[:40],
+                value=goal.get("goal", 0),
+                unit=goal.get("unit", ""),
+            )
+            if goal
+            else None,
+        )
         figures.append(("supply_curve_all", title, ax))
         for plant in curve["plant_id"].unique()[:max_plants]:
             title = words["title"].format(scope=plant)
-            ax = plot_supply_curve(curve[curve["plant_id"] == plant], basis_note=basis_note,
-                                   lang=lang, bai_yi_tce=line.get(plant, np.nan), title=title)
+            ax = plot_supply_curve(
+                curve[curve["plant_id"] == plant],
+                basis_note=basis_note,
+                lang=lang,
+                bai_yi_tce=line.get(plant, np.nan),
+                title=title,
+            )
             safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(plant))
             figures.append((f"supply_curve_{safe}", title, ax))
     if result.uncertainty is not None and len(result.uncertainty.tornado):
-        ax = plot_tornado(result.uncertainty.tornado, lang=lang,
-                          estimate=float(result.assets["coal_saved_tce"].sum()))
+        ax = plot_tornado(
+            result.uncertainty.tornado,
+            lang=lang,
+            estimate=float(result.assets["coal_saved_tce"].sum()),
+        )
         figures.append(("tornado", _TORNADO_TEXT["zh" if lang == "zh" else "en"]["title"], ax))
     return figures
 
 
-def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
-                        max_plants: int = 50) -> tuple[list[Path], str | None]:
+def write_supply_curves(
+    result, folder: str | Path, *, lang: str = "en", max_plants: int = 50
+) -> tuple[list[Path], str | None]:
     """Write every figure of :func:`estimate_figures` as PNG and SVG into ``folder``:
     ``supply_curve_all``, ``supply_curve_<plant_id>`` and ``tornado``."""
     import matplotlib.pyplot as plt
@@ -961,16 +1023,30 @@ def write_supply_curves(result, folder: str | Path, *, lang: str = "en",
 
 
 _TORNADO_TEXT = {
-    "en": {"title": "What drives the uncertainty of the coal saved",
-           "xlabel": "total coal saved with the input at its P10 / P90 [tce/yr]",
-           "p10": "input at P10", "p90": "input at P90", "estimate": "estimate"},
-    "zh": {"title": "节能量不确定性的主要来源", "xlabel": "输入取 P10 / P90 时的节约标准煤合计 [tce/年]",
-           "p10": "输入取 P10", "p90": "输入取 P90", "estimate": "估算值"},
+    "en": {
+        "title": "What drives the uncertainty of the coal saved",
+        "xlabel": "total coal saved with the input at its P10 / P90 [tce/yr]",
+        "p10": "input at P10",
+        "p90": "input at P90",
+        "estimate": "estimate",
+    },
+    "zh": {
+        "title": "节能量不确定性的主要来源",
+        "xlabel": "输入取 P10 / P90 时的节约标准煤合计 [tce/年]",
+        "p10": "输入取 P10",
+        "p90": "输入取 P90",
+        "estimate": "估算值",
+    },
 }
 
 
-def plot_tornado(tornado: pd.DataFrame, *, lang: str = "en", ax: Axes | None = None,
-                 estimate: float | None = None) -> Axes:
+def plot_tornado(
+    tornado: pd.DataFrame,
+    *,
+    lang: str = "en",
+    ax: Axes | None = None,
+    estimate: float | None = None,
+) -> Axes:
     """Tornado chart: one bar per uncertain input from the total at its P10 to the total at
     its P90 (the others as estimated), widest on top.
 
@@ -986,15 +1062,32 @@ def plot_tornado(tornado: pd.DataFrame, *, lang: str = "en", ax: Axes | None = N
     words = _TORNADO_TEXT["zh" if lang == "zh" else "en"]
     text = _Text(lang)
     frame = tornado.assign(swing=(tornado["at_p90"] - tornado["at_p10"]).abs()).sort_values(
-        "swing", kind="stable")
+        "swing", kind="stable"
+    )
     ax = _new_axes() if ax is None else ax
     y = np.arange(len(frame))
-    centre = estimate if estimate is not None else float(
-        np.median(frame[["at_p10", "at_p90"]].to_numpy())) if len(frame) else 0.0
-    ax.barh(y, frame["at_p10"] - centre, left=centre, color=_COLOURS.get("capacity", "C0"),
-            label=words["p10"])
-    ax.barh(y, frame["at_p90"] - centre, left=centre, color=_COLOURS.get("realised", "C1"),
-            label=words["p90"], alpha=0.8)
+    centre = (
+        estimate
+        if estimate is not None
+        else float(np.median(frame[["at_p10", "at_p90"]].to_numpy()))
+        if len(frame)
+        else 0.0
+    )
+    ax.barh(
+        y,
+        frame["at_p10"] - centre,
+        left=centre,
+        color=_COLOURS.get("capacity", "C0"),
+        label=words["p10"],
+    )
+    ax.barh(
+        y,
+        frame["at_p90"] - centre,
+        left=centre,
+        color=_COLOURS.get("realised", "C1"),
+        label=words["p90"],
+        alpha=0.8,
+    )
     if estimate is not None:
         ax.axvline(estimate, color="black", linewidth=0.8, label=words["estimate"])
     ax.set_yticks(y, [text.clean(v) for v in frame["input"]])

@@ -54,13 +54,27 @@ from .trajectory import (
 INPUT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet")
 KEY = ["plant_id", "in_service_year", "measure_type"]
 #: Annual quantities summed as they are
-SUM_COLUMNS = ("assets", "in_service_defaulted", "baseline_energy_kwh", "retrofit_energy_kwh",
-               "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
-               "coal_saved_tce_equal_value", "co2_avoided_t", "retrofitted_motor_kw",
-               "it_renewed_kw", "piles_replaced")
+SUM_COLUMNS = (
+    "assets",
+    "in_service_defaulted",
+    "baseline_energy_kwh",
+    "retrofit_energy_kwh",
+    "energy_saved_kwh",
+    "coal_saved_tce",
+    "coal_saved_tce_equivalent",
+    "coal_saved_tce_equal_value",
+    "co2_avoided_t",
+    "retrofitted_motor_kw",
+    "it_renewed_kw",
+    "piles_replaced",
+)
 #: Money columns: a total is null when any row lacks the value (counted in ``<name>_missing``)
-NULLABLE_COLUMNS = ("cost_saved_cny", "load_shift_cost_saved_cny", "investment_cny",
-                    "annualised_investment_cny")
+NULLABLE_COLUMNS = (
+    "cost_saved_cny",
+    "load_shift_cost_saved_cny",
+    "investment_cny",
+    "annualised_investment_cny",
+)
 #: Per-asset yes/no results of asset rules, counted true and false
 RULE_FLAGS = ("meets_shanghai_pue", "bai_yi_closure_profile")
 ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoided_t": "t CO2"}
@@ -68,13 +82,16 @@ ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoide
 
 def summary_columns(years: Sequence[int]) -> list[str]:
     """Numeric columns of a :func:`summarise` frame, in order."""
-    return [*SUM_COLUMNS, *NULLABLE_COLUMNS, *(f"{c}_missing" for c in NULLABLE_COLUMNS),
-            *(f"{f}_{v}" for f in RULE_FLAGS for v in ("true", "false")),
-            *(f"{c}_realised_{y}" for c in ENERGY_COLUMNS for y in years)]
+    return [
+        *SUM_COLUMNS,
+        *NULLABLE_COLUMNS,
+        *(f"{c}_missing" for c in NULLABLE_COLUMNS),
+        *(f"{f}_{v}" for f in RULE_FLAGS for v in ("true", "false")),
+        *(f"{c}_realised_{y}" for c in ENERGY_COLUMNS for y in years),
+    ]
 
 
-def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
-              ) -> pd.DataFrame:
+def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int) -> pd.DataFrame:
     """Sums per (plant_id, in_service_year, measure_type) of one estimate's asset rows.
 
     Parameters
@@ -101,8 +118,11 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
         "plant_id": a["plant_id"].astype(str).to_numpy(),
         "in_service_year": in_service_year(dates),
         "measure_type": _measure_type(a),
-        "plant_name": (a["plant_name"].to_numpy(dtype=object) if "plant_name" in a.columns
-                       else np.full(n, None, dtype=object)),
+        "plant_name": (
+            a["plant_name"].to_numpy(dtype=object)
+            if "plant_name" in a.columns
+            else np.full(n, None, dtype=object)
+        ),
         "assets": np.ones(n),
         "in_service_defaulted": defaulted.astype(float),
     }
@@ -116,16 +136,22 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int
         cols[c] = values.fillna(0.0).to_numpy()
         cols[f"{c}_missing"] = values.isna().to_numpy(dtype=float)
     for flag in RULE_FLAGS:
-        b = (a[flag].astype("boolean") if flag in a.columns
-             else pd.Series(pd.NA, index=a.index, dtype="boolean"))
+        b = (
+            a[flag].astype("boolean")
+            if flag in a.columns
+            else pd.Series(pd.NA, index=a.index, dtype="boolean")
+        )
         cols[f"{flag}_true"] = b.fillna(False).to_numpy(dtype=float)
         cols[f"{flag}_false"] = (~b).fillna(False).to_numpy(dtype=float)
     for y in years:
         fraction = year_fraction_in_service(dates, y)
         for c in ENERGY_COLUMNS:
             cols[f"{c}_realised_{y}"] = cols[c] * fraction
-    energy = (_numbers(a, "plant_energy_tce") if "plant_energy_tce" in a.columns
-              else pd.Series(np.nan, index=a.index))
+    energy = (
+        _numbers(a, "plant_energy_tce")
+        if "plant_energy_tce" in a.columns
+        else pd.Series(np.nan, index=a.index)
+    )
     cols["plant_energy_min_tce"] = energy.to_numpy()
     cols["plant_energy_max_tce"] = energy.to_numpy()
     return combine([pd.DataFrame(cols)], years)
@@ -136,8 +162,9 @@ def _annualised_investment(a: pd.DataFrame) -> pd.Series:
     investment or the life is unknown."""
     if not {"investment_cny", "lifetime_years", "discount_rate"} <= set(a.columns):
         return pd.Series(np.nan, index=a.index)
-    crf = fm.capital_recovery_factor(_numbers(a, "discount_rate").to_numpy(),
-                                     _numbers(a, "lifetime_years").to_numpy())
+    crf = fm.capital_recovery_factor(
+        _numbers(a, "discount_rate").to_numpy(), _numbers(a, "lifetime_years").to_numpy()
+    )
     return pd.Series(_numbers(a, "investment_cny").to_numpy() * crf, index=a.index)
 
 
@@ -171,10 +198,12 @@ def combine(parts: Iterable[pd.DataFrame], years: Sequence[int]) -> pd.DataFrame
 
 def empty_summary(years: Sequence[int]) -> pd.DataFrame:
     """A :func:`summarise` frame with no rows and the right dtypes (Dask's ``meta``)."""
-    data: dict[str, Any] = {"plant_id": pd.Series([], dtype=object),
-                            "in_service_year": pd.Series([], dtype=np.int64),
-                            "measure_type": pd.Series([], dtype=object),
-                            "plant_name": pd.Series([], dtype=object)}
+    data: dict[str, Any] = {
+        "plant_id": pd.Series([], dtype=object),
+        "in_service_year": pd.Series([], dtype=np.int64),
+        "measure_type": pd.Series([], dtype=object),
+        "plant_name": pd.Series([], dtype=object),
+    }
     for c in [*summary_columns(years), "plant_energy_min_tce", "plant_energy_max_tce"]:
         data[c] = pd.Series([], dtype=float)
     return pd.DataFrame(data)
@@ -201,8 +230,18 @@ class PortfolioResult:
     assumptions: dict[str, Any]
     caveats: list[Caveat] = field(default_factory=list)
 
-    TABLES = ("totals", "goals", "trajectory", "bai_yi", "plants", "districts", "industries",
-              "by_measure", "abatement", "files")
+    TABLES = (
+        "totals",
+        "goals",
+        "trajectory",
+        "bai_yi",
+        "plants",
+        "districts",
+        "industries",
+        "by_measure",
+        "abatement",
+        "files",
+    )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: records(getattr(self, name)) for name in self.TABLES}
@@ -220,14 +259,26 @@ class PortfolioResult:
 
     def to_excel(self, path: str | Path) -> None:
         """One sheet per table, plus assumptions and caveats."""
-        write_workbook(path, {name: getattr(self, name) for name in self.TABLES},
-                       self.assumptions, self.caveats)
+        write_workbook(
+            path,
+            {name: getattr(self, name) for name in self.TABLES},
+            self.assumptions,
+            self.caveats,
+        )
 
 
-def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
-          plants: pd.DataFrame | None = None, plants_file: str | None = None,
-          files: pd.DataFrame | None = None, assumptions: Mapping[str, Any] | None = None,
-          caveats: Sequence[Caveat] = ()) -> PortfolioResult:
+def build(
+    summary: pd.DataFrame,
+    *,
+    pack: GoalPack,
+    basis: str,
+    as_of_year: int,
+    plants: pd.DataFrame | None = None,
+    plants_file: str | None = None,
+    files: pd.DataFrame | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    caveats: Sequence[Caveat] = (),
+) -> PortfolioResult:
     """The analyst's tables from combined sums (see :func:`combine`).
 
     Parameters
@@ -256,37 +307,46 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
     caveats = list(caveats)
     defaulted = int(summary["in_service_defaulted"].sum())
     if defaulted:
-        caveats.append(Caveat(
-            "portfolio.in_service_date.defaulted",
-            f"{defaulted} asset rows have no in_service_date: taken to enter service on "
-            f"1 January {as_of_year}; their realised energy is an upper bound",
-            f"{defaulted} 行缺少投运日期，按 {as_of_year} 年 1 月 1 日投运计", defaulted,
-            {"date": f"{as_of_year}-01-01"}))
+        caveats.append(
+            Caveat(
+                "portfolio.in_service_date.defaulted",
+                f"{defaulted} asset rows have no in_service_date: taken to enter service on "
+                f"1 January {as_of_year}; their realised energy is an upper bound",
+                f"{defaulted} 行缺少投运日期，按 {as_of_year} 年 1 月 1 日投运计",
+                defaulted,
+                {"date": f"{as_of_year}-01-01"},
+            )
+        )
     unknown = bai_yi[bai_yi["meets_bai_yi"].isna()].groupby("year").size()
     if len(unknown):
-        caveats.append(Caveat(
-            "portfolio.plant_energy.unknown",
-            "百一 is unknown where the plant's energy use of the year before is not given: "
-            + ", ".join(f"{n} plants in {y}" for y, n in unknown.items()),
-            "上年综合能耗缺失的企业年度，百一判定为未知", 0,
-            {"plants_by_year": {int(y): int(n) for y, n in unknown.items()}}))
+        caveats.append(
+            Caveat(
+                "portfolio.plant_energy.unknown",
+                "百一 is unknown where the plant's energy use of the year before is not given: "
+                + ", ".join(f"{n} plants in {y}" for y, n in unknown.items()),
+                "上年综合能耗缺失的企业年度，百一判定为未知",
+                0,
+                {"plants_by_year": {int(y): int(n) for y, n in unknown.items()}},
+            )
+        )
     run = dict(assumptions or {})
     run["portfolio"] = {
         "goal_pack": pack.describe(),
         "as_of_year": as_of_year,
         "window": [years[0], years[-1]],
-        "basis": basis, "basis_note": basis_note,
+        "basis": basis,
+        "basis_note": basis_note,
         "capacity": "saving capacity (节能能力): the full annual saving of each measure, "
-                    "counted in the year it enters service",
+        "counted in the year it enters service",
         "realised": "energy realised: a measure in service from day d of a year of N days "
-                    "saves (N − d + 1)/N of its annual saving that year and all of it later",
+        "saves (N − d + 1)/N of its annual saving that year and all of it later",
         "in_service_default": "a row without in_service_date enters service on 1 January of "
-                              f"{as_of_year} (counted in in_service_defaulted; its realised "
-                              "energy is then an upper bound)",
+        f"{as_of_year} (counted in in_service_defaulted; its realised "
+        "energy is then an upper bound)",
         "bai_yi_rule": "share = saving capacity (coal_saved_tce) of the measures entering "
-                       "service in the year ÷ the plant's energy use of the year before; "
-                       "unknown when that year's energy is not given (never filled from "
-                       "another year)",
+        "service in the year ÷ the plant's energy use of the year before; "
+        "unknown when that year's energy is not given (never filled from "
+        "another year)",
         "outside_window": _outside_window(summary, years),
         "plants_file": plants_file,
     }
@@ -306,18 +366,29 @@ def build(summary: pd.DataFrame, *, pack: GoalPack, basis: str, as_of_year: int,
     )
 
 
-def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: int
-              ) -> pd.DataFrame:
+def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: int) -> pd.DataFrame:
     """One row per plant: its names and energy by year, from the plants file and inventories."""
     inv = summary.groupby("plant_id", sort=True).agg(
-        plant_name=("plant_name", "first"), energy_min=("plant_energy_min_tce", "min"),
-        energy_max=("plant_energy_max_tce", "max"))
+        plant_name=("plant_name", "first"),
+        energy_min=("plant_energy_min_tce", "min"),
+        energy_max=("plant_energy_max_tce", "max"),
+    )
     conflict = inv["energy_min"].notna() & ~np.isclose(inv["energy_min"], inv["energy_max"])
     if conflict.any():
-        raise InventoryError([InventoryIssue(
-            "conflict", "inventories", None, "plant_energy_tce", f"{inv.at[p, 'energy_max']:g}",
-            f"one previous-year energy per plant; plant {p} also has {inv.at[p, 'energy_min']:g} "
-            "tce in another file or chunk") for p in inv.index[conflict]])
+        raise InventoryError(
+            [
+                InventoryIssue(
+                    "conflict",
+                    "inventories",
+                    None,
+                    "plant_energy_tce",
+                    f"{inv.at[p, 'energy_max']:g}",
+                    f"one previous-year energy per plant; plant {p} also has {inv.at[p, 'energy_min']:g} "
+                    "tce in another file or chunk",
+                )
+                for p in inv.index[conflict]
+            ]
+        )
     register = pd.DataFrame(index=inv.index)
     register["plant_name"] = inv["plant_name"]
     previous = f"energy_tce_{as_of_year - 1}"
@@ -328,8 +399,7 @@ def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: in
     table = plants.set_index("plant_id")
     extra = table.index.difference(register.index)
     register = register.reindex(register.index.append(extra))
-    register["in_inventory"] = register["in_inventory"].astype("boolean").fillna(False).astype(
-        bool)
+    register["in_inventory"] = register["in_inventory"].astype("boolean").fillna(False).astype(bool)
     for column in ("name", "region", "district", "industry"):
         if column in table.columns:
             register[column] = table[column].reindex(register.index)
@@ -362,38 +432,78 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
     """百一 per plant and year: capacity entering service in the year ÷ energy of the year
     before."""
     goal = pack.annual_share
-    columns = ["plant_id", "year", "previous_year", "previous_year_energy_tce",
-               "capacity_added_tce", "realised_tce", "saving_share", "target_share",
-               "meets_bai_yi", "shortfall_tce", "bai_yi_status", "in_progress", "basis"]
+    columns = [
+        "plant_id",
+        "year",
+        "previous_year",
+        "previous_year_energy_tce",
+        "capacity_added_tce",
+        "realised_tce",
+        "saving_share",
+        "target_share",
+        "meets_bai_yi",
+        "shortfall_tce",
+        "bai_yi_status",
+        "in_progress",
+        "basis",
+    ]
     if goal is None:  # the pack sets no per-enterprise share
         return pd.DataFrame(columns=columns)
     counts, target = goal["counts"], float(goal["value"])
     added = summary[summary["in_service_year"].isin(years)].pivot_table(
-        index="plant_id", columns="in_service_year", values=counts, aggfunc="sum")
+        index="plant_id", columns="in_service_year", values=counts, aggfunc="sum"
+    )
     added = added.reindex(index=register.index, columns=years).fillna(0.0)
-    realised = {y: summary.groupby("plant_id")[f"{counts}_realised_{y}"].sum().reindex(
-        register.index).fillna(0.0) if counts in ENERGY_COLUMNS else np.nan for y in years}
+    realised = {
+        y: summary.groupby("plant_id")[f"{counts}_realised_{y}"]
+        .sum()
+        .reindex(register.index)
+        .fillna(0.0)
+        if counts in ENERGY_COLUMNS
+        else np.nan
+        for y in years
+    }
     frames = []
     for y in years:
         column = f"energy_tce_{y - 1}"
-        energy = (register[column] if column in register.columns
-                  else pd.Series(np.nan, index=register.index))
+        energy = (
+            register[column]
+            if column in register.columns
+            else pd.Series(np.nan, index=register.index)
+        )
         share = share_of_previous_year(added[y].to_numpy(), energy.to_numpy())
         known = energy.notna().to_numpy()
         meets = pd.array(np.where(known, share >= target, False), dtype="boolean")
         meets[~known] = pd.NA
-        status = np.where(~known, f"unknown (no energy for {y - 1})",
-                          np.where(meets.fillna(False), "meets (estimate)", "short (estimate)"))
-        frames.append(pd.DataFrame({
-            "plant_id": register.index, "year": y, "previous_year": y - 1,
-            "previous_year_energy_tce": energy.to_numpy(),
-            "capacity_added_tce": added[y].to_numpy(),
-            "realised_tce": np.asarray(realised[y], dtype=float) * np.ones(len(register)),
-            "saving_share": share, "target_share": target, "meets_bai_yi": meets,
-            "shortfall_tce": np.where(known, np.maximum(0.0, target * energy.to_numpy()
-                                                        - added[y].to_numpy()), np.nan),
-            "bai_yi_status": status, "in_progress": y >= as_of_year,
-            "basis": basis}, columns=columns))
+        status = np.where(
+            ~known,
+            f"unknown (no energy for {y - 1})",
+            np.where(meets.fillna(False), "meets (estimate)", "short (estimate)"),
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "plant_id": register.index,
+                    "year": y,
+                    "previous_year": y - 1,
+                    "previous_year_energy_tce": energy.to_numpy(),
+                    "capacity_added_tce": added[y].to_numpy(),
+                    "realised_tce": np.asarray(realised[y], dtype=float) * np.ones(len(register)),
+                    "saving_share": share,
+                    "target_share": target,
+                    "meets_bai_yi": meets,
+                    "shortfall_tce": np.where(
+                        known,
+                        np.maximum(0.0, target * energy.to_numpy() - added[y].to_numpy()),
+                        np.nan,
+                    ),
+                    "bai_yi_status": status,
+                    "in_progress": y >= as_of_year,
+                    "basis": basis,
+                },
+                columns=columns,
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -412,16 +522,30 @@ def _trajectory(window: pd.DataFrame, years: list[int], basis: str) -> pd.DataFr
     cap = capacity_by_year(window, years, metrics)
     frames = []
     for metric in metrics:
-        realised = (np.array([window[f"{metric}_realised_{y}"].sum() for y in years])
-                    if metric in ENERGY_COLUMNS else np.full(len(years), np.nan))
-        frames.append(pd.DataFrame({
-            "metric": metric, "capacity_unit": COUNTABLE_COLUMNS[metric],
-            "realised_unit": (COUNTABLE_COLUMNS[metric].removesuffix("/yr")
-                              if metric in ENERGY_COLUMNS else ""), "year": years,
-            "capacity_added": cap[metric].to_numpy(),
-            "capacity_cumulative": cap[f"{metric}_cumulative"].to_numpy(),
-            "realised": realised, "realised_cumulative": np.cumsum(realised),
-            "basis": basis if metric == "coal_saved_tce" else ""}))
+        realised = (
+            np.array([window[f"{metric}_realised_{y}"].sum() for y in years])
+            if metric in ENERGY_COLUMNS
+            else np.full(len(years), np.nan)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "metric": metric,
+                    "capacity_unit": COUNTABLE_COLUMNS[metric],
+                    "realised_unit": (
+                        COUNTABLE_COLUMNS[metric].removesuffix("/yr")
+                        if metric in ENERGY_COLUMNS
+                        else ""
+                    ),
+                    "year": years,
+                    "capacity_added": cap[metric].to_numpy(),
+                    "capacity_cumulative": cap[f"{metric}_cumulative"].to_numpy(),
+                    "realised": realised,
+                    "realised_cumulative": np.cumsum(realised),
+                    "basis": basis if metric == "coal_saved_tce" else "",
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     rows_missing = window.groupby("in_service_year")["investment_cny_missing"].sum()
     incomplete = out["metric"].eq("investment_cny") & out["year"].map(rows_missing).fillna(0).gt(0)
@@ -432,9 +556,16 @@ def _trajectory(window: pd.DataFrame, years: list[int], basis: str) -> pd.DataFr
 def _goal_progress(summary, trajectory, pack, years, as_of_year, basis) -> pd.DataFrame:
     rows = []
     for goal in pack.goals.itertuples(index=False):
-        base = {"goal": goal.goal, "metric": goal.metric, "kind": goal.kind,
-                "counts": goal.counts, "target": goal.value, "unit": goal.unit,
-                "period_start": goal.period_start, "period_end": goal.period_end}
+        base = {
+            "goal": goal.goal,
+            "metric": goal.metric,
+            "kind": goal.kind,
+            "counts": goal.counts,
+            "target": goal.value,
+            "unit": goal.unit,
+            "period_start": goal.period_start,
+            "period_end": goal.period_end,
+        }
         quote = f"{goal.document} {goal.clause}: {goal.quote}"
         tail = {"confidence": goal.confidence, "source": quote}
         if goal.kind == "cumulative":
@@ -446,56 +577,123 @@ def _goal_progress(summary, trajectory, pack, years, as_of_year, basis) -> pd.Da
                 to_date = float(per_year[per_year.index <= as_of_year].sum())
                 by_end = float(per_year.sum())
                 unit = t["capacity_unit" if way == "capacity" else "realised_unit"].iloc[0]
-                missing = float(summary.loc[summary["in_service_year"].isin(span),
-                                            f"{goal.counts}_missing"].sum()
-                                ) if f"{goal.counts}_missing" in summary.columns else 0.0
-                rows.append(base | {
-                    "counted_as": ("saving capacity (节能能力)" if way == "capacity"
-                                   else "energy realised"), "achieved_unit": unit,
-                    "note": (f"partial: {missing:,.0f} asset rows have no {goal.counts}"
-                             if missing else ""),
-                    "as_of_year": as_of_year, "achieved_to_date": to_date,
-                    "share_to_date": to_date / goal.value,
-                    "planned_by_end": by_end, "share_by_end": by_end / goal.value,
-                    "remaining_by_end": max(0.0, goal.value - by_end),
-                    "basis": basis if goal.counts == "coal_saved_tce" else ""} | tail)
+                missing = (
+                    float(
+                        summary.loc[
+                            summary["in_service_year"].isin(span), f"{goal.counts}_missing"
+                        ].sum()
+                    )
+                    if f"{goal.counts}_missing" in summary.columns
+                    else 0.0
+                )
+                rows.append(
+                    base
+                    | {
+                        "counted_as": (
+                            "saving capacity (节能能力)" if way == "capacity" else "energy realised"
+                        ),
+                        "achieved_unit": unit,
+                        "note": (
+                            f"partial: {missing:,.0f} asset rows have no {goal.counts}"
+                            if missing
+                            else ""
+                        ),
+                        "as_of_year": as_of_year,
+                        "achieved_to_date": to_date,
+                        "share_to_date": to_date / goal.value,
+                        "planned_by_end": by_end,
+                        "share_by_end": by_end / goal.value,
+                        "remaining_by_end": max(0.0, goal.value - by_end),
+                        "basis": basis if goal.counts == "coal_saved_tce" else "",
+                    }
+                    | tail
+                )
         elif goal.kind == "annual_share":
             rows.append(base | {"counted_as": "per enterprise and year: see bai_yi"} | tail)
         elif goal.kind == "asset_rule" and f"{goal.counts}_true" in summary.columns:
-            rows.append(base | {
-                "counted_as": f"assets with {goal.counts} true / false",
-                "assets_true": float(summary[f"{goal.counts}_true"].sum()),
-                "assets_false": float(summary[f"{goal.counts}_false"].sum())} | tail)
+            rows.append(
+                base
+                | {
+                    "counted_as": f"assets with {goal.counts} true / false",
+                    "assets_true": float(summary[f"{goal.counts}_true"].sum()),
+                    "assets_false": float(summary[f"{goal.counts}_false"].sum()),
+                }
+                | tail
+            )
         else:
-            rows.append(base | {"counted_as": ("applied by the asset models"
-                                               if goal.kind == "asset_rule"
-                                               else "not tracked from an inventory")} | tail)
-    columns = ["goal", "metric", "kind", "counts", "counted_as", "target", "unit",
-               "period_start", "period_end", "as_of_year", "achieved_unit", "achieved_to_date",
-               "share_to_date", "planned_by_end", "share_by_end", "remaining_by_end",
-               "assets_true", "assets_false", "basis", "note", "confidence", "source"]
+            rows.append(
+                base
+                | {
+                    "counted_as": (
+                        "applied by the asset models"
+                        if goal.kind == "asset_rule"
+                        else "not tracked from an inventory"
+                    )
+                }
+                | tail
+            )
+    columns = [
+        "goal",
+        "metric",
+        "kind",
+        "counts",
+        "counted_as",
+        "target",
+        "unit",
+        "period_start",
+        "period_end",
+        "as_of_year",
+        "achieved_unit",
+        "achieved_to_date",
+        "share_to_date",
+        "planned_by_end",
+        "share_by_end",
+        "remaining_by_end",
+        "assets_true",
+        "assets_false",
+        "basis",
+        "note",
+        "confidence",
+        "source",
+    ]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
 def _outside_window(summary: pd.DataFrame, years: list[int]) -> dict[str, Any]:
     out = {}
-    for label, mask in (("before", summary["in_service_year"] < years[0]),
-                        ("after", summary["in_service_year"] > years[-1])):
+    for label, mask in (
+        ("before", summary["in_service_year"] < years[0]),
+        ("after", summary["in_service_year"] > years[-1]),
+    ):
         part = summary[mask]
-        out[label] = {"assets": int(part["assets"].sum()),
-                      "coal_saved_tce": float(part["coal_saved_tce"].sum()),
-                      "note": "not counted toward the goals (in service outside the window)"}
+        out[label] = {
+            "assets": int(part["assets"].sum()),
+            "coal_saved_tce": float(part["coal_saved_tce"].sum()),
+            "note": "not counted toward the goals (in service outside the window)",
+        }
     return out
 
 
 def _groups(plants: pd.DataFrame, column: str, as_of_year: int) -> pd.DataFrame:
     """Totals per district or industry (plants without one under "(not given)")."""
-    key = (plants[column].fillna("(not given)") if column in plants.columns
-           else pd.Series("(not given)", index=plants.index))
-    sums = ["assets", "retrofitted_motor_kw", "it_renewed_kw", "piles_replaced",
-            "energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equivalent",
-            "coal_saved_tce_equal_value", "co2_avoided_t", "bai_yi_years_known",
-            "bai_yi_years_met"]
+    key = (
+        plants[column].fillna("(not given)")
+        if column in plants.columns
+        else pd.Series("(not given)", index=plants.index)
+    )
+    sums = [
+        "assets",
+        "retrofitted_motor_kw",
+        "it_renewed_kw",
+        "piles_replaced",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "coal_saved_tce_equivalent",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+        "bai_yi_years_known",
+        "bai_yi_years_met",
+    ]
     grouped = plants.groupby(key.rename(column), sort=True)
     out = grouped[sums].sum()
     out.insert(0, "plants", grouped.size())
@@ -515,15 +713,20 @@ def _totals(summary: pd.DataFrame, plants: pd.DataFrame, basis: str) -> pd.DataF
         row[f"{c}_rows_missing"] = float(summary[f"{c}_missing"].sum())
     row["basis"] = basis
     out = pd.DataFrame([row])
-    counts = ["assets", "in_service_defaulted", "piles_replaced", "plants", "plants_with_assets",
-              *(f"{c}_rows_missing" for c in NULLABLE_COLUMNS)]
+    counts = [
+        "assets",
+        "in_service_defaulted",
+        "piles_replaced",
+        "plants",
+        "plants_with_assets",
+        *(f"{c}_rows_missing" for c in NULLABLE_COLUMNS),
+    ]
     out[counts] = out[counts].round().astype(np.int64)
     return out
 
 
 def _by_measure(summary: pd.DataFrame) -> pd.DataFrame:
-    cols = ["assets", "retrofitted_motor_kw", "energy_saved_kwh", "coal_saved_tce",
-            "co2_avoided_t"]
+    cols = ["assets", "retrofitted_motor_kw", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t"]
     out = summary.groupby("measure_type", sort=False)[cols].sum()
     return out.sort_values("coal_saved_tce", ascending=False).reset_index()
 
@@ -532,17 +735,26 @@ def _abatement(summary: pd.DataFrame, pack: GoalPack) -> pd.DataFrame:
     """Conservation supply curve by measure type: levelised cost of saved tce
     (Σ investment × CRF ÷ Σ tce/yr), rows with investment and life only, cheapest first, with
     the pack's cumulative tce goal as ``goal_line_tce``."""
-    known = summary[(summary["investment_cny_missing"] == 0)
-                    & (summary["annualised_investment_cny_missing"] == 0)]
-    cols = ["investment_cny", "annualised_investment_cny", "coal_saved_tce", "assets",
-            "cost_saved_cny", "cost_saved_cny_missing"]
+    known = summary[
+        (summary["investment_cny_missing"] == 0)
+        & (summary["annualised_investment_cny_missing"] == 0)
+    ]
+    cols = [
+        "investment_cny",
+        "annualised_investment_cny",
+        "coal_saved_tce",
+        "assets",
+        "cost_saved_cny",
+        "cost_saved_cny_missing",
+    ]
     per = known.groupby("measure_type")[cols].sum()
     per = per[per["coal_saved_tce"] > 0]
     per["cost_per_tce_cny"] = per["annualised_investment_cny"] / per["coal_saved_tce"]
     per["net_cost_per_tce_cny"] = np.where(
         per["cost_saved_cny_missing"] == 0,
         (per["annualised_investment_cny"] - per["cost_saved_cny"]) / per["coal_saved_tce"],
-        np.nan)
+        np.nan,
+    )
     per["investment_per_tce_cny"] = per["investment_cny"] / per["coal_saved_tce"]
     per = per.drop(columns=["cost_saved_cny", "cost_saved_cny_missing"])
     per = per.sort_values("cost_per_tce_cny").reset_index()
@@ -556,8 +768,7 @@ def _abatement(summary: pd.DataFrame, pack: GoalPack) -> pd.DataFrame:
 # --- stage 1 over files ------------------------------------------------------------------------
 
 
-def expand_inputs(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()
-                  ) -> list[Path]:
+def expand_inputs(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()) -> list[Path]:
     """Files named, and the inventory files of folders named (recursively, sorted, hidden
     files and ``exclude`` skipped)."""
     skip = {Path(p).resolve() for p in exclude}
@@ -565,16 +776,22 @@ def expand_inputs(paths: Iterable[str | Path], *, exclude: Iterable[str | Path] 
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                                and f.suffix.lower() in INPUT_SUFFIXES
-                                and not any(part.startswith(".") for part in
-                                            f.relative_to(p).parts)
-                                and f.resolve() not in skip))
+            found.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in INPUT_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                    and f.resolve() not in skip
+                )
+            )
         elif p.is_file():
             found.append(p)
         else:
-            raise InventoryError([InventoryIssue("empty-file", str(p), None, None, None,
-                                                 "file or folder not found")])
+            raise InventoryError(
+                [InventoryIssue("empty-file", str(p), None, None, None, "file or folder not found")]
+            )
     return found
 
 
@@ -650,22 +867,43 @@ def portfolio(
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     plants_path = None if plants is None or isinstance(plants, pd.DataFrame) else str(plants)
-    files = expand_inputs([paths] if isinstance(paths, str | Path) else paths,
-                          exclude=[plants_path] if plants_path else [])
+    files = expand_inputs(
+        [paths] if isinstance(paths, str | Path) else paths,
+        exclude=[plants_path] if plants_path else [],
+    )
     if not files:
-        raise InventoryError([InventoryIssue("empty-file", ", ".join(map(str, paths)), None,
-                                             None, None, "no inventory files found "
-                                             f"({', '.join(INPUT_SUFFIXES)})")])
+        raise InventoryError(
+            [
+                InventoryIssue(
+                    "empty-file",
+                    ", ".join(map(str, paths)),
+                    None,
+                    None,
+                    None,
+                    f"no inventory files found ({', '.join(INPUT_SUFFIXES)})",
+                )
+            ]
+        )
     register = None
     if plants is not None:
-        register = plants if isinstance(plants, pd.DataFrame) else read_plants(
-            plants, encoding=encoding, sheet=sheet, max_errors=max_errors)
+        register = (
+            plants
+            if isinstance(plants, pd.DataFrame)
+            else read_plants(plants, encoding=encoding, sheet=sheet, max_errors=max_errors)
+        )
     runs: list[_FileRun] = []
     assumptions: dict[str, Any] = {}
     caveats: dict[str, Caveat] = {}
-    options = {"basis": basis, "region": region, "year": as_of, "tables": tables,
-               "strict": strict, "max_errors": max_errors, "tariff": tariff,
-               "project_tables": False}
+    options = {
+        "basis": basis,
+        "region": region,
+        "year": as_of,
+        "tables": tables,
+        "strict": strict,
+        "max_errors": max_errors,
+        "tariff": tariff,
+        "project_tables": False,
+    }
     batch: list[tuple[int, Inventory]] = []
 
     def flush() -> None:
@@ -688,18 +926,21 @@ def portfolio(
         for _, result in results:
             _collect(result, runs, years, as_of)
             # a chunk's estimate sees no plants file: its plant caveats do not apply
-            _merge_caveats(caveats, [c for c in result.caveats
-                                     if not c.code.startswith("plant.")])
+            _merge_caveats(caveats, [c for c in result.caveats if not c.code.startswith("plant.")])
             if not assumptions:
-                assumptions = {k: v for k, v in result.assumptions.items()
-                               if k not in ("input", "bai_yi", "goals")}
+                assumptions = {
+                    k: v
+                    for k, v in result.assumptions.items()
+                    if k not in ("input", "bai_yi", "goals")
+                }
 
     for number, path in enumerate(files):
         run = _FileRun(str(path))
         runs.append(run)
         try:
-            for chunk in iter_inventory(path, chunk_rows=chunk_rows, encoding=encoding,
-                                        sheet=sheet, max_errors=max_errors):
+            for chunk in iter_inventory(
+                path, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet, max_errors=max_errors
+            ):
                 run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
                 run.file_format = chunk.meta.file_format
                 chunk.assets[_FILE] = number
@@ -722,19 +963,34 @@ def portfolio(
         raise InventoryError(issues[:max_errors], total=sum(r.total_issues for r in failed))
     good = [r for r in runs if r.ok]
     summary = combine([p for r in good for p in r.parts], years)
-    file_table = pd.DataFrame({
-        "file": [r.path for r in runs], "status": ["ok" if r.ok else "failed" for r in runs],
-        "rows": [r.rows for r in runs], "problems": [r.total_issues for r in runs],
-        "first_problem": [str(r.issues[0]) if r.issues else "" for r in runs],
-        "format": [r.file_format for r in runs], "encoding": [r.encoding for r in runs],
-        "sha256": [r.sha256 for r in runs]})
+    file_table = pd.DataFrame(
+        {
+            "file": [r.path for r in runs],
+            "status": ["ok" if r.ok else "failed" for r in runs],
+            "rows": [r.rows for r in runs],
+            "problems": [r.total_issues for r in runs],
+            "first_problem": [str(r.issues[0]) if r.issues else "" for r in runs],
+            "format": [r.file_format for r in runs],
+            "encoding": [r.encoding for r in runs],
+            "sha256": [r.sha256 for r in runs],
+        }
+    )
     assumptions["inputs"] = records(file_table)
     assumptions["failed_files"] = {r.path: [str(i) for i in r.issues] for r in failed}
-    result = build(summary, pack=pack, basis=basis, as_of_year=as_of, plants=register,
-                   plants_file=plants_path, files=file_table, assumptions=assumptions,
-                   caveats=list(caveats.values()))
-    result.assumptions["tables"] = {n: u.to_dict() for n, u in tabs.used.items()} | \
-        result.assumptions.get("tables", {})
+    result = build(
+        summary,
+        pack=pack,
+        basis=basis,
+        as_of_year=as_of,
+        plants=register,
+        plants_file=plants_path,
+        files=file_table,
+        assumptions=assumptions,
+        caveats=list(caveats.values()),
+    )
+    result.assumptions["tables"] = {
+        n: u.to_dict() for n, u in tabs.used.items()
+    } | result.assumptions.get("tables", {})
     return result
 
 
@@ -750,9 +1006,16 @@ def _pooled(batch: list[tuple[int, Inventory]]) -> Inventory:
     known = set(schema.COLUMN_BY_NAME) | {"source_row", _FILE}
     frames = [c.assets[[k for k in c.assets.columns if k in known]] for _, c in batch]
     assets = pd.concat(frames, ignore_index=True)
-    meta = replace(batch[0][1].meta, path=f"{len(batch)} pooled chunks", sha256="",
-                   file_format="pooled", header_map={}, passthrough=[], notes=[],
-                   n_rows=len(assets))
+    meta = replace(
+        batch[0][1].meta,
+        path=f"{len(batch)} pooled chunks",
+        sha256="",
+        file_format="pooled",
+        header_map={},
+        passthrough=[],
+        notes=[],
+        n_rows=len(assets),
+    )
     return Inventory(assets, meta)
 
 
@@ -774,9 +1037,11 @@ def _asset_keys(assets: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"key": np.array([], np.uint64)})
     has = assets["asset_id"].notna()
     keys = pd.util.hash_pandas_object(
-        assets.loc[has, ["plant_id", "asset_id"]].astype(str), index=False).to_numpy()
-    return pd.DataFrame({"key": keys,
-                         "row": assets.loc[has, "source_row"].to_numpy(dtype=np.int64)})
+        assets.loc[has, ["plant_id", "asset_id"]].astype(str), index=False
+    ).to_numpy()
+    return pd.DataFrame(
+        {"key": keys, "row": assets.loc[has, "source_row"].to_numpy(dtype=np.int64)}
+    )
 
 
 def _check_duplicate_assets(runs: list[_FileRun], max_errors: int) -> None:
@@ -795,10 +1060,17 @@ def _check_duplicate_assets(runs: list[_FileRun], max_errors: int) -> None:
     for row in later.head(max_errors).itertuples(index=False):
         origin = first.loc[row.key]
         run = runs[row.run]
-        run.issues.append(InventoryIssue(
-            "duplicate-id", run.path, int(row.row), "asset_id", None,
-            f"an asset not listed before: plant and asset id already on row {int(origin.row)} "
-            f"of {runs[int(origin.run)].path} (it would be counted twice)"))
+        run.issues.append(
+            InventoryIssue(
+                "duplicate-id",
+                run.path,
+                int(row.row),
+                "asset_id",
+                None,
+                f"an asset not listed before: plant and asset id already on row {int(origin.row)} "
+                f"of {runs[int(origin.run)].path} (it would be counted twice)",
+            )
+        )
         run.total_issues += 1
     for run in runs:
         if not run.ok:
@@ -809,10 +1081,17 @@ def _check_same_content(runs: list[_FileRun]) -> None:
     seen: dict[str, str] = {}
     for run in runs:
         if run.sha256 and run.sha256 in seen:
-            run.issues.insert(0, InventoryIssue(
-                "duplicate-id", run.path, None, None, None,
-                f"the same content as {seen[run.sha256]}: a file given twice would count "
-                "twice"))
+            run.issues.insert(
+                0,
+                InventoryIssue(
+                    "duplicate-id",
+                    run.path,
+                    None,
+                    None,
+                    None,
+                    f"the same content as {seen[run.sha256]}: a file given twice would count twice",
+                ),
+            )
             run.total_issues += 1
             run.parts.clear()
             run.keys.clear()
@@ -824,8 +1103,9 @@ def _merge_caveats(into: dict[str, Caveat], new: Iterable[Caveat]) -> None:
     for c in new:
         if c.code in into:
             old = into[c.code]
-            into[c.code] = Caveat(old.code, old.message, old.message_zh, old.count + c.count,
-                                  old.data)
+            into[c.code] = Caveat(
+                old.code, old.message, old.message_zh, old.count + c.count, old.data
+            )
         else:
             into[c.code] = c
 
@@ -833,10 +1113,18 @@ def _merge_caveats(into: dict[str, Caveat], new: Iterable[Caveat]) -> None:
 # --- stage 1 under Dask ------------------------------------------------------------------------
 
 
-def summarise_dask(ddf, *, years: Sequence[int], default_year: int, basis: str = "equivalent",
-                   region: str = "national", tariff: str | None = None,
-                   tables: Mapping[str, str | Path] | None = None, strict: bool = False,
-                   label: str = "partition") -> pd.DataFrame:
+def summarise_dask(
+    ddf,
+    *,
+    years: Sequence[int],
+    default_year: int,
+    basis: str = "equivalent",
+    region: str = "national",
+    tariff: str | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+    label: str = "partition",
+) -> pd.DataFrame:
     """Stage 1 over a Dask DataFrame (e.g. ``dd.read_parquet(folder)``), one estimate per
     partition via ``map_partitions``, then :func:`combine` of the partition sums.
 
@@ -845,14 +1133,33 @@ def summarise_dask(ddf, *, years: Sequence[int], default_year: int, basis: str =
     ``<label> N``. Assets listed twice across partitions are not detected here.
     """
     parts = ddf.map_partitions(
-        _partition_summary, years=list(years), default_year=default_year, basis=basis,
-        region=region, tariff=tariff, tables=dict(tables or {}), strict=strict, label=label,
-        meta=empty_summary(years))
+        _partition_summary,
+        years=list(years),
+        default_year=default_year,
+        basis=basis,
+        region=region,
+        tariff=tariff,
+        tables=dict(tables or {}),
+        strict=strict,
+        label=label,
+        meta=empty_summary(years),
+    )
     return combine([parts.compute()], years)
 
 
-def _partition_summary(part: pd.DataFrame, *, years, default_year, basis, region, tariff, tables,
-                       strict, label, partition_info=None) -> pd.DataFrame:
+def _partition_summary(
+    part: pd.DataFrame,
+    *,
+    years,
+    default_year,
+    basis,
+    region,
+    tariff,
+    tables,
+    strict,
+    label,
+    partition_info=None,
+) -> pd.DataFrame:
     from .inventory import validate_frame
     from .pipeline import estimate
 
@@ -860,15 +1167,26 @@ def _partition_summary(part: pd.DataFrame, *, years, default_year, basis, region
         return empty_summary(years)
     number = partition_info["number"] if partition_info else "?"
     inv = validate_frame(part.reset_index(drop=True), file=f"{label} {number}")
-    result = estimate(inv, basis=basis, region=region, year=default_year, tariff=tariff,
-                      tables=tables, strict=strict, project_tables=False)
+    result = estimate(
+        inv,
+        basis=basis,
+        region=region,
+        year=default_year,
+        tariff=tariff,
+        tables=tables,
+        strict=strict,
+        project_tables=False,
+    )
     return summarise(result.assets, years=years, default_year=default_year)
 
 
 # --- figures -----------------------------------------------------------------------------------
 
 #: Goal labels of the trajectory figures, by language
-_GOAL_LABELS = {"en": "goal {target:,.0f} {unit} by {end}", "zh": "目标 {target:,.0f} {unit}（{end}年）"}
+_GOAL_LABELS = {
+    "en": "goal {target:,.0f} {unit} by {end}",
+    "zh": "目标 {target:,.0f} {unit}（{end}年）",
+}
 
 
 def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Any]:
@@ -880,8 +1198,9 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     p = result.assumptions["portfolio"]
     basis_note = p["basis_note"]
     figures: dict[str, Any] = {}
-    goals = result.goals[(result.goals["kind"] == "cumulative")
-                         & (result.goals["counted_as"] != "energy realised")]
+    goals = result.goals[
+        (result.goals["kind"] == "cumulative") & (result.goals["counted_as"] != "energy realised")
+    ]
     for g in goals.itertuples(index=False):
         t = result.trajectory[result.trajectory["metric"] == g.counts]
         t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
@@ -889,30 +1208,41 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
         if g.counts in ENERGY_COLUMNS:
             columns.append("realised_cumulative")
         figures[f"trajectory_{g.goal}"] = plots.plot_trajectory(
-            t[columns], goal_value=g.target, unit=g.unit, lang=lang,
+            t[columns],
+            goal_value=g.target,
+            unit=g.unit,
+            lang=lang,
             goal_label=_GOAL_LABELS.get(lang, _GOAL_LABELS["en"]).format(
-                target=g.target, unit=g.unit, end=g.period_end),
-            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]")
+                target=g.target, unit=g.unit, end=g.period_end
+            ),
+            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]",
+        )
     by_measure = result.by_measure.rename(columns={"coal_saved_tce": "saved"})
     figures["savings_by_measure"] = plots.plot_savings_by_measure(
-        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang)
+        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang
+    )
     year = p["as_of_year"]
     ranking = result.bai_yi[result.bai_yi["year"] == year]
     if len(ranking):
         figures["bai_yi_ranking"] = plots.plot_bai_yi_ranking(
-            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang)
+            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang
+        )
     if len(result.abatement):
         curve = result.abatement
         goal = float(curve["goal_line_tce"].iloc[0])
         figures["abatement_curve"] = plots.plot_abatement_curve(
-            curve[["label", "saved_tce", "cost_per_tce_cny"]], basis_note=basis_note, lang=lang,
+            curve[["label", "saved_tce", "cost_per_tce_cny"]],
+            basis_note=basis_note,
+            lang=lang,
             goal_value=goal if np.isfinite(goal) else None,
-            ylabel=plots.LABELS.get(lang, plots.LABELS["en"])["levelised_ylabel"])
+            ylabel=plots.LABELS.get(lang, plots.LABELS["en"])["levelised_ylabel"],
+        )
     return figures
 
 
-def write_plots(result: PortfolioResult, folder: str | Path, *, lang: str = "en"
-                ) -> tuple[list[Path], str | None]:
+def write_plots(
+    result: PortfolioResult, folder: str | Path, *, lang: str = "en"
+) -> tuple[list[Path], str | None]:
     """Write every figure of :func:`portfolio_figures` as PNG and SVG into ``folder``.
 
     Returns the paths written and, when Chinese was asked for but no CJK font exists, the
@@ -927,11 +1257,18 @@ def write_plots(result: PortfolioResult, folder: str | Path, *, lang: str = "en"
     return written, message
 
 
-def portfolio_dask(ddf, *, plants: str | Path | pd.DataFrame | None = None,
-                   goals: str | Path = "shanghai-2024", basis: str = "equivalent",
-                   region: str = "national", year: int | None = None,
-                   tariff: str | None = None, tables: Mapping[str, str | Path] | None = None,
-                   strict: bool = False) -> PortfolioResult:
+def portfolio_dask(
+    ddf,
+    *,
+    plants: str | Path | pd.DataFrame | None = None,
+    goals: str | Path = "shanghai-2024",
+    basis: str = "equivalent",
+    region: str = "national",
+    year: int | None = None,
+    tariff: str | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+) -> PortfolioResult:
     """:func:`portfolio` for a Dask DataFrame of asset rows (``dd.read_parquet(folder)``):
     stage 1 runs on the Dask scheduler in use (a ``distributed`` cluster when a Client is
     active), stage 2 here. Caveats and per-file tables are not collected on this path."""
@@ -939,10 +1276,23 @@ def portfolio_dask(ddf, *, plants: str | Path | pd.DataFrame | None = None,
     tabs = Tables(dict(tables or {}))
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
-    summary = summarise_dask(ddf, years=years, default_year=as_of, basis=basis, region=region,
-                             tariff=tariff, tables=tables, strict=strict)
-    register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(
-        plants)
-    return build(summary, pack=pack, basis=basis, as_of_year=as_of, plants=register,
-                 plants_file=None if isinstance(plants, pd.DataFrame) else plants and str(plants),
-                 assumptions={"engine": "dask", "partitions": int(ddf.npartitions)})
+    summary = summarise_dask(
+        ddf,
+        years=years,
+        default_year=as_of,
+        basis=basis,
+        region=region,
+        tariff=tariff,
+        tables=tables,
+        strict=strict,
+    )
+    register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(plants)
+    return build(
+        summary,
+        pack=pack,
+        basis=basis,
+        as_of_year=as_of,
+        plants=register,
+        plants_file=None if isinstance(plants, pd.DataFrame) else plants and str(plants),
+        assumptions={"engine": "dask", "partitions": int(ddf.npartitions)},
+    )

@@ -27,8 +27,16 @@ from .exceptions import ReferenceDataError
 CONFIDENCE_LEVELS = ("H", "M", "L")
 CATALOG = "catalog.csv"
 _CATALOG_COLUMNS = (
-    "table", "file", "title", "citation", "edition", "retrieved", "licence", "confidence",
-    "key_columns", "sha256",
+    "table",
+    "file",
+    "title",
+    "citation",
+    "edition",
+    "retrieved",
+    "licence",
+    "confidence",
+    "key_columns",
+    "sha256",
 )
 
 
@@ -62,9 +70,9 @@ def load_catalog() -> pd.DataFrame:
 
 def list_tables() -> pd.DataFrame:
     """Table name, title, citation, edition and overall confidence of every bundled table."""
-    return load_catalog()[["table", "title", "citation", "edition", "confidence", "file"]].reset_index(
-        drop=True
-    )
+    return load_catalog()[
+        ["table", "title", "citation", "edition", "confidence", "file"]
+    ].reset_index(drop=True)
 
 
 def _catalog_row(name: str) -> pd.Series:
@@ -91,7 +99,7 @@ def _check_schema(frame: pd.DataFrame, name: str, where: str, key_columns: list[
         row = int(bad_conf.to_numpy().argmax()) + 2
         value = frame["confidence"].iloc[row - 2]
         raise ReferenceDataError(
-            f'{where} row {row}: confidence "{value}" in table \'{name}\' — expected H, M or L'
+            f"{where} row {row}: confidence \"{value}\" in table '{name}' — expected H, M or L"
         )
 
 
@@ -142,7 +150,9 @@ def load_table(name: str, path: str | Path | None = None) -> pd.DataFrame:
     if not user.is_file():
         raise ReferenceDataError(f"table file for '{name}' not found: {user}")
     raw = user.read_bytes()
-    frame = pd.read_csv(io.BytesIO(raw), keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    frame = pd.read_csv(
+        io.BytesIO(raw), keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+    )
     _check_schema(frame, name, str(user), row["key_columns"].split())
     return frame
 
@@ -185,12 +195,25 @@ class Tables:
             self._cache[name] = load_table(name, user)
             row = _catalog_row(name)
             if user is None:
-                self.used[name] = TableUse(name, row["file"], row["sha256"], True,
-                                           row["citation"], row["edition"], row["confidence"])
+                self.used[name] = TableUse(
+                    name,
+                    row["file"],
+                    row["sha256"],
+                    True,
+                    row["citation"],
+                    row["edition"],
+                    row["confidence"],
+                )
             else:
-                self.used[name] = TableUse(name, str(user), _sha256(Path(user)), False,
-                                           f"user-supplied table replacing {row['citation']}",
-                                           "user", "user")
+                self.used[name] = TableUse(
+                    name,
+                    str(user),
+                    _sha256(Path(user)),
+                    False,
+                    f"user-supplied table replacing {row['citation']}",
+                    "user",
+                    "user",
+                )
         return self._cache[name]
 
     @property

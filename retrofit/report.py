@@ -13,32 +13,53 @@ LABELS = {
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
         "more": "… {n} more asset rows: write them all with -o out.csv|out.json|out.xlsx",
-        "plant_id": "plant", "plant_name": "name", "assets_n": "assets", "energy_saved_kwh": "saved kWh/yr",
-        "coal_saved_tce": "saved tce/yr", "co2_avoided_t": "CO2 t/yr",
-        "plant_energy_tce": "energy tce", "saving_share": "share", "bai_yi_status": "百一",
-        "shortfall_tce": "short tce", "asset_id": "asset", "rated_power_kw": "kW",
-        "category": "type", "measure": "measure",
-        "quantity": "qty", "efficiency_baseline_pct": "η before %",
-        "efficiency_retrofit_pct": "η after %", "load_factor": "load",
-        "operating_hours_h": "h/yr", "cost_saved_cny": "CNY/yr", "payback_years": "payback yr",
-        "efficiency_class_baseline": "class", "efficiency_class_retrofit": "→ class",
+        "plant_id": "plant",
+        "plant_name": "name",
+        "assets_n": "assets",
+        "energy_saved_kwh": "saved kWh/yr",
+        "coal_saved_tce": "saved tce/yr",
+        "co2_avoided_t": "CO2 t/yr",
+        "plant_energy_tce": "energy tce",
+        "saving_share": "share",
+        "bai_yi_status": "百一",
+        "shortfall_tce": "short tce",
+        "asset_id": "asset",
+        "rated_power_kw": "kW",
+        "category": "type",
+        "measure": "measure",
+        "quantity": "qty",
+        "efficiency_baseline_pct": "η before %",
+        "efficiency_retrofit_pct": "η after %",
+        "load_factor": "load",
+        "operating_hours_h": "h/yr",
+        "cost_saved_cny": "CNY/yr",
+        "payback_years": "payback yr",
+        "efficiency_class_baseline": "class",
+        "efficiency_class_retrofit": "→ class",
         "goals": "Toward Shanghai's 355号 goals (this inventory, one year)",
         "motors_retrofitted": "motors and motor systems retrofitted",
         "it_renewed": "IT capacity renewed with ≥ 20 % gain",
         "chargers_replaced": "non-intelligent charging piles replaced",
         "energy_saving_cumulative": "standard coal saved per year",
-        "of": "of", "by": "by",
+        "of": "of",
+        "by": "by",
         "dc_line": "data centres: {rows}, above Shanghai's PUE limit after retrofit: {above}, "
-                   "matching the 百一 closure profile: {closure}",
+        "matching the 百一 closure profile: {closure}",
         "projects": "Projects (discount rate {rate:.1%}; life per measure from "
-                    "measure_lifetimes unless given)",
-        "project_id": "project", "investment_cny": "invest CNY",
-        "annual_cost_saved_cny": "CNY/yr", "npv_cny": "NPV CNY", "irr": "IRR",
-        "cost_of_saved_tce_cny_per_tce": "CNY/tce", "finance_status": "status",
-        "incentives_cny": "incentives CNY", "payback_after_incentives_years": "payback after",
+        "measure_lifetimes unless given)",
+        "project_id": "project",
+        "investment_cny": "invest CNY",
+        "annual_cost_saved_cny": "CNY/yr",
+        "npv_cny": "NPV CNY",
+        "irr": "IRR",
+        "cost_of_saved_tce_cny_per_tce": "CNY/tce",
+        "finance_status": "status",
+        "incentives_cny": "incentives CNY",
+        "payback_after_incentives_years": "payback after",
         "npv_after_incentives_cny": "NPV after",
         "uncertainty": "Uncertainty of coal saved [tce/yr] ({n:,} draws, seed {seed})",
-        "deterministic": "estimate", "probability_meets_bai_yi": "P(百一)",
+        "deterministic": "estimate",
+        "probability_meets_bai_yi": "P(百一)",
         "drivers": "largest drivers (total tce/yr with the input at P10 → P90): ",
     },
     "zh": {
@@ -47,42 +68,98 @@ LABELS = {
         "assumptions": "折算口径与假设",
         "caveats": "提示",
         "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
-        "plant_id": "企业", "plant_name": "名称", "assets_n": "设备行", "energy_saved_kwh": "节电 kWh/年",
-        "coal_saved_tce": "节能 tce/年", "co2_avoided_t": "减碳 tCO2/年",
-        "plant_energy_tce": "上年能耗 tce", "saving_share": "节能率", "bai_yi_status": "百一",
-        "shortfall_tce": "差额 tce", "asset_id": "设备编号", "rated_power_kw": "功率kW",
-        "category": "类型", "measure": "措施",
-        "quantity": "台数", "efficiency_baseline_pct": "改前效率%",
-        "efficiency_retrofit_pct": "改后效率%", "load_factor": "负载率",
-        "operating_hours_h": "小时/年", "cost_saved_cny": "节约元/年", "payback_years": "回收期年",
-        "efficiency_class_baseline": "现等级", "efficiency_class_retrofit": "目标等级",
+        "plant_id": "企业",
+        "plant_name": "名称",
+        "assets_n": "设备行",
+        "energy_saved_kwh": "节电 kWh/年",
+        "coal_saved_tce": "节能 tce/年",
+        "co2_avoided_t": "减碳 tCO2/年",
+        "plant_energy_tce": "上年能耗 tce",
+        "saving_share": "节能率",
+        "bai_yi_status": "百一",
+        "shortfall_tce": "差额 tce",
+        "asset_id": "设备编号",
+        "rated_power_kw": "功率kW",
+        "category": "类型",
+        "measure": "措施",
+        "quantity": "台数",
+        "efficiency_baseline_pct": "改前效率%",
+        "efficiency_retrofit_pct": "改后效率%",
+        "load_factor": "负载率",
+        "operating_hours_h": "小时/年",
+        "cost_saved_cny": "节约元/年",
+        "payback_years": "回收期年",
+        "efficiency_class_baseline": "现等级",
+        "efficiency_class_retrofit": "目标等级",
         "goals": "对照上海355号目标（本清单，一年）",
         "motors_retrofitted": "电机及系统改造",
         "it_renewed": "IT设备更新（能效提升≥20%）",
         "chargers_replaced": "非智能充电桩替换",
         "energy_saving_cumulative": "年节约标准煤",
-        "of": "/", "by": "目标年",
+        "of": "/",
+        "by": "目标年",
         "dc_line": "数据中心：{rows} 个，改造后PUE高于上海要求：{above} 个，符合百一关停并转条件：{closure} 个",
         "projects": "项目经济性（折现率 {rate:.1%}；使用寿命取自 measure_lifetimes，除非另填）",
-        "project_id": "项目", "investment_cny": "投资 元", "annual_cost_saved_cny": "节约 元/年",
-        "npv_cny": "净现值 元", "irr": "内部收益率", "cost_of_saved_tce_cny_per_tce": "元/tce",
-        "finance_status": "状态", "incentives_cny": "政策支持 元",
-        "payback_after_incentives_years": "享受政策后回收期", "npv_after_incentives_cny": "享受政策后净现值",
+        "project_id": "项目",
+        "investment_cny": "投资 元",
+        "annual_cost_saved_cny": "节约 元/年",
+        "npv_cny": "净现值 元",
+        "irr": "内部收益率",
+        "cost_of_saved_tce_cny_per_tce": "元/tce",
+        "finance_status": "状态",
+        "incentives_cny": "政策支持 元",
+        "payback_after_incentives_years": "享受政策后回收期",
+        "npv_after_incentives_cny": "享受政策后净现值",
         "uncertainty": "节约标准煤的不确定性 [tce/年]（{n:,} 次抽样，随机种子 {seed}）",
-        "deterministic": "估算值", "probability_meets_bai_yi": "百一达标概率",
+        "deterministic": "估算值",
+        "probability_meets_bai_yi": "百一达标概率",
         "drivers": "主要来源（输入取 P10 → P90 时的合计 tce/年）：",
     },
 }
 
-PROJECT_VIEW = ["project_id", "investment_cny", "annual_cost_saved_cny", "payback_years",
-                "npv_cny", "irr", "cost_of_saved_tce_cny_per_tce", "incentives_cny",
-                "payback_after_incentives_years", "npv_after_incentives_cny", "finance_status"]
-PLANT_VIEW = ["plant_id", "plant_name", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t",
-              "plant_energy_tce", "saving_share", "bai_yi_status", "shortfall_tce"]
-ASSET_VIEW = ["plant_id", "asset_id", "category", "measure", "quantity", "rated_power_kw", "load_factor",
-              "operating_hours_h", "efficiency_class_baseline", "efficiency_baseline_pct",
-              "efficiency_class_retrofit", "efficiency_retrofit_pct", "energy_saved_kwh",
-              "coal_saved_tce", "cost_saved_cny", "payback_years"]
+PROJECT_VIEW = [
+    "project_id",
+    "investment_cny",
+    "annual_cost_saved_cny",
+    "payback_years",
+    "npv_cny",
+    "irr",
+    "cost_of_saved_tce_cny_per_tce",
+    "incentives_cny",
+    "payback_after_incentives_years",
+    "npv_after_incentives_cny",
+    "finance_status",
+]
+PLANT_VIEW = [
+    "plant_id",
+    "plant_name",
+    "assets",
+    "energy_saved_kwh",
+    "coal_saved_tce",
+    "co2_avoided_t",
+    "plant_energy_tce",
+    "saving_share",
+    "bai_yi_status",
+    "shortfall_tce",
+]
+ASSET_VIEW = [
+    "plant_id",
+    "asset_id",
+    "category",
+    "measure",
+    "quantity",
+    "rated_power_kw",
+    "load_factor",
+    "operating_hours_h",
+    "efficiency_class_baseline",
+    "efficiency_baseline_pct",
+    "efficiency_class_retrofit",
+    "efficiency_retrofit_pct",
+    "energy_saved_kwh",
+    "coal_saved_tce",
+    "cost_saved_cny",
+    "payback_years",
+]
 
 
 def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,20 +190,33 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     goals = result.assumptions.get("goals", {})
     if goals:
         lines.append(f"== {labels['goals']} ==")
-        for key in ("motors_retrofitted", "it_renewed", "chargers_replaced",
-                    "energy_saving_cumulative"):
+        for key in (
+            "motors_retrofitted",
+            "it_renewed",
+            "chargers_replaced",
+            "energy_saving_cumulative",
+        ):
             g = goals[key]
-            lines.append(f"{labels[key]}: {g['this_inventory']:,.1f} {labels['of']} "
-                         f"{g['goal']:,.0f} {g['unit']} ({labels['by']} {g['by']})")
+            lines.append(
+                f"{labels[key]}: {g['this_inventory']:,.1f} {labels['of']} "
+                f"{g['goal']:,.0f} {g['unit']} ({labels['by']} {g['by']})"
+            )
         if "datacenters" in goals:
             d = goals["datacenters"]
-            lines.append(labels["dc_line"].format(rows=d["rows"],
-                                                  above=d["above_shanghai_pue_limit_after_retrofit"],
-                                                  closure=d["bai_yi_closure_profile"]))
+            lines.append(
+                labels["dc_line"].format(
+                    rows=d["rows"],
+                    above=d["above_shanghai_pue_limit_after_retrofit"],
+                    closure=d["bai_yi_closure_profile"],
+                )
+            )
         lines.append("")
     if result.projects is not None and len(result.projects):
-        lines.append("== " + labels["projects"].format(
-            rate=result.assumptions["finance"]["discount_rate"]) + " ==")
+        lines.append(
+            "== "
+            + labels["projects"].format(rate=result.assumptions["finance"]["discount_rate"])
+            + " =="
+        )
         view = result.projects[[c for c in PROJECT_VIEW if c in result.projects.columns]]
         shown = _fmt(view.head(max_rows))
         if "irr" in shown.columns:
@@ -136,14 +226,18 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     if result.uncertainty is not None:
         u = result.uncertainty
         lines.append("== " + labels["uncertainty"].format(n=u.draws, seed=u.seed) + " ==")
-        view = u.plants[["plant_id", "deterministic", "p10", "p50", "p90",
-                         "probability_meets_bai_yi"]].copy()
+        view = u.plants[
+            ["plant_id", "deterministic", "p10", "p50", "p90", "probability_meets_bai_yi"]
+        ].copy()
         view["probability_meets_bai_yi"] = [_pct(x) for x in view["probability_meets_bai_yi"]]
-        lines.append(view.rename(columns=labels).to_string(
-            index=False, float_format=lambda x: f"{x:,.3f}"))
+        lines.append(
+            view.rename(columns=labels).to_string(index=False, float_format=lambda x: f"{x:,.3f}")
+        )
         top = u.tornado.head(3)
-        lines.append(labels["drivers"] + ", ".join(
-            f"{r.input} ({r.at_p10:,.1f} → {r.at_p90:,.1f})" for r in top.itertuples()))
+        lines.append(
+            labels["drivers"]
+            + ", ".join(f"{r.input} ({r.at_p10:,.1f} → {r.at_p90:,.1f})" for r in top.itertuples())
+        )
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
@@ -154,20 +248,29 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     a = result.assumptions
     f = a["factors"]
     lines.append(f"== {labels['assumptions']} ==")
-    lines.append(f"coal_saved_tce basis: {a['basis']} ({a['basis_zh']}); accounting year "
-                 f"{a['accounting_year']}; region {a['region']}")
-    lines.append(f"当量值 {f['equivalent']['value']} kgce/kWh ({f['equivalent']['table']}, "
-                 f"confidence {f['equivalent']['confidence']})")
+    lines.append(
+        f"coal_saved_tce basis: {a['basis']} ({a['basis_zh']}); accounting year "
+        f"{a['accounting_year']}; region {a['region']}"
+    )
+    lines.append(
+        f"当量值 {f['equivalent']['value']} kgce/kWh ({f['equivalent']['table']}, "
+        f"confidence {f['equivalent']['confidence']})"
+    )
     ev = f["equal_value"]
-    lines.append(f"等价值 {ev['value']} kgce/kWh ({ev['key']}, wanted year {ev['wanted_year']}, "
-                 f"fallback {ev['fallback']}, confidence {ev['confidence']})")
+    lines.append(
+        f"等价值 {ev['value']} kgce/kWh ({ev['key']}, wanted year {ev['wanted_year']}, "
+        f"fallback {ev['fallback']}, confidence {ev['confidence']})"
+    )
     g = f["grid_co2"]
-    lines.append(f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence "
-                 f"{g['confidence']})")
+    lines.append(
+        f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence {g['confidence']})"
+    )
     for code, d in a["defaults"].items():
         value = f"{d['value']:g}" if isinstance(d["value"], float) else d["value"]
-        lines.append(f"default {d['column']} = {value} {d['unit']} on {d['count']} rows "
-                     f"(confidence {d['confidence']}; {code})")
+        lines.append(
+            f"default {d['column']} = {value} {d['unit']} on {d['count']} rows "
+            f"(confidence {d['confidence']}; {code})"
+        )
     if a["non_standard"]:
         lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
     lines.append("")
@@ -181,45 +284,71 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
 
 PORTFOLIO_LABELS = {
     "en": {
-        "totals": "Portfolio", "plants_line": "{plants} plants ({with_assets} with measures), "
-                  "{assets:,} asset rows", "saving_line": "saving capacity {tce:,.1f} tce/yr "
-                  "({basis}), {kwh:,.0f} kWh/yr, {co2:,.1f} t CO2/yr",
-        "goals": "Goals ({pack}), as of {year}", "goal_line": "{goal}: {way}: {to_date:,.1f} "
-                 "of {target:,.0f} {unit} to date ({share_to_date:.2%}); {by_end:,.1f} "
-                 "({share_by_end:.2%}) by {end} with planned measures, {remaining:,.1f} to go",
-        "trajectory": "Trajectory, coal_saved_tce ({basis})", "year": "year",
-        "capacity_added": "capacity added", "capacity_cumulative": "capacity cum.",
-        "realised": "realised", "realised_cumulative": "realised cum.",
+        "totals": "Portfolio",
+        "plants_line": "{plants} plants ({with_assets} with measures), {assets:,} asset rows",
+        "saving_line": "saving capacity {tce:,.1f} tce/yr "
+        "({basis}), {kwh:,.0f} kWh/yr, {co2:,.1f} t CO2/yr",
+        "goals": "Goals ({pack}), as of {year}",
+        "goal_line": "{goal}: {way}: {to_date:,.1f} "
+        "of {target:,.0f} {unit} to date ({share_to_date:.2%}); {by_end:,.1f} "
+        "({share_by_end:.2%}) by {end} with planned measures, {remaining:,.1f} to go",
+        "trajectory": "Trajectory, coal_saved_tce ({basis})",
+        "year": "year",
+        "capacity_added": "capacity added",
+        "capacity_cumulative": "capacity cum.",
+        "realised": "realised",
+        "realised_cumulative": "realised cum.",
         "bai_yi": "百一 per enterprise (estimate)",
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
-        "districts": "By district", "industries": "By industry", "files": "Files",
-        "district": "district", "industry": "industry", "plants": "plants",
-        "assets": "assets", "coal_saved_tce": "tce/yr", "bai_yi_years_met": "百一 years met",
-        "caveats": "Caveats", "failed": "FAILED",
+        "districts": "By district",
+        "industries": "By industry",
+        "files": "Files",
+        "district": "district",
+        "industry": "industry",
+        "plants": "plants",
+        "assets": "assets",
+        "coal_saved_tce": "tce/yr",
+        "bai_yi_years_met": "百一 years met",
+        "caveats": "Caveats",
+        "failed": "FAILED",
         "kinds": "{n} goals in the pack: {cumulative} tracked above, {annual_share} per "
-                 "enterprise (百一, below), {asset_rule} asset rules, {not_tracked} not countable "
-                 "from an inventory (all listed in the goals table)",
-        "capacity": "saving capacity", "realised_way": "energy realised",
+        "enterprise (百一, below), {asset_rule} asset rules, {not_tracked} not countable "
+        "from an inventory (all listed in the goals table)",
+        "capacity": "saving capacity",
+        "realised_way": "energy realised",
     },
     "zh": {
-        "totals": "汇总", "plants_line": "企业 {plants} 家（有改造措施 {with_assets} 家），设备 "
-                  "{assets:,} 行", "saving_line": "节能能力 {tce:,.1f} tce/年（{basis}），节电 "
-                  "{kwh:,.0f} kWh/年，减碳 {co2:,.1f} tCO2/年",
-        "goals": "目标进度（{pack}），截至 {year} 年", "goal_line": "{goal}：{way}：至今 "
-                 "{to_date:,.1f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
-                 "{end} 年 {by_end:,.1f}（{share_by_end:.2%}），尚差 {remaining:,.1f}",
-        "trajectory": "逐年轨迹，节能量 tce（{basis}）", "year": "年份",
-        "capacity_added": "新增节能能力", "capacity_cumulative": "累计节能能力",
-        "realised": "当年实现", "realised_cumulative": "累计实现",
+        "totals": "汇总",
+        "plants_line": "企业 {plants} 家（有改造措施 {with_assets} 家），设备 {assets:,} 行",
+        "saving_line": "节能能力 {tce:,.1f} tce/年（{basis}），节电 "
+        "{kwh:,.0f} kWh/年，减碳 {co2:,.1f} tCO2/年",
+        "goals": "目标进度（{pack}），截至 {year} 年",
+        "goal_line": "{goal}：{way}：至今 "
+        "{to_date:,.1f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
+        "{end} 年 {by_end:,.1f}（{share_by_end:.2%}），尚差 {remaining:,.1f}",
+        "trajectory": "逐年轨迹，节能量 tce（{basis}）",
+        "year": "年份",
+        "capacity_added": "新增节能能力",
+        "capacity_cumulative": "累计节能能力",
+        "realised": "当年实现",
+        "realised_cumulative": "累计实现",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
-        "districts": "分区汇总", "industries": "分行业汇总", "files": "文件",
-        "district": "区", "industry": "行业", "plants": "企业数",
-        "assets": "设备行", "coal_saved_tce": "节能 tce/年", "bai_yi_years_met": "百一达标年数",
-        "caveats": "提示", "failed": "失败",
+        "districts": "分区汇总",
+        "industries": "分行业汇总",
+        "files": "文件",
+        "district": "区",
+        "industry": "行业",
+        "plants": "企业数",
+        "assets": "设备行",
+        "coal_saved_tce": "节能 tce/年",
+        "bai_yi_years_met": "百一达标年数",
+        "caveats": "提示",
+        "failed": "失败",
         "kinds": "目标包共 {n} 项：上列进度 {cumulative} 项，企业年度比例 {annual_share} 项（百一，见下），"
-                 "设备规则 {asset_rule} 项，无法由设备清单统计 {not_tracked} 项（均列于 goals 表）",
-        "capacity": "节能能力", "realised_way": "实现节能量",
+        "设备规则 {asset_rule} 项，无法由设备清单统计 {not_tracked} 项（均列于 goals 表）",
+        "capacity": "节能能力",
+        "realised_way": "实现节能量",
     },
 }
 
@@ -230,46 +359,80 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     labels = PORTFOLIO_LABELS[lang]
     p = result.assumptions["portfolio"]
     t = result.totals.iloc[0]
-    lines = [f"== {labels['totals']} ==",
-             labels["plants_line"].format(plants=int(t["plants"]),
-                                          with_assets=int(t["plants_with_assets"]),
-                                          assets=int(t["assets"])),
-             labels["saving_line"].format(tce=t["coal_saved_tce"], basis=p["basis_note"],
-                                          kwh=t["energy_saved_kwh"], co2=t["co2_avoided_t"]),
-             "", f"== {labels['goals'].format(pack=p['goal_pack']['name'], year=p['as_of_year'])} =="]
+    lines = [
+        f"== {labels['totals']} ==",
+        labels["plants_line"].format(
+            plants=int(t["plants"]),
+            with_assets=int(t["plants_with_assets"]),
+            assets=int(t["assets"]),
+        ),
+        labels["saving_line"].format(
+            tce=t["coal_saved_tce"],
+            basis=p["basis_note"],
+            kwh=t["energy_saved_kwh"],
+            co2=t["co2_avoided_t"],
+        ),
+        "",
+        f"== {labels['goals'].format(pack=p['goal_pack']['name'], year=p['as_of_year'])} ==",
+    ]
     for g in result.goals[result.goals["kind"] == "cumulative"].itertuples(index=False):
         way = labels["realised_way" if g.counted_as == "energy realised" else "capacity"]
-        lines.append(labels["goal_line"].format(
-            goal=g.goal, way=way, to_date=g.achieved_to_date, target=g.target,
-            unit=g.unit, share_to_date=g.share_to_date, by_end=g.planned_by_end,
-            share_by_end=g.share_by_end, end=g.period_end, remaining=g.remaining_by_end))
+        lines.append(
+            labels["goal_line"].format(
+                goal=g.goal,
+                way=way,
+                to_date=g.achieved_to_date,
+                target=g.target,
+                unit=g.unit,
+                share_to_date=g.share_to_date,
+                by_end=g.planned_by_end,
+                share_by_end=g.share_by_end,
+                end=g.period_end,
+                remaining=g.remaining_by_end,
+            )
+        )
     kinds = result.goals.drop_duplicates("goal")["kind"].value_counts()
-    lines.append(labels["kinds"].format(n=int(kinds.sum()), **{
-        k: int(kinds.get(k, 0)) for k in ("cumulative", "annual_share", "asset_rule",
-                                          "not_tracked")}))
+    lines.append(
+        labels["kinds"].format(
+            n=int(kinds.sum()),
+            **{
+                k: int(kinds.get(k, 0))
+                for k in ("cumulative", "annual_share", "asset_rule", "not_tracked")
+            },
+        )
+    )
     lines += ["", f"== {labels['trajectory'].format(basis=p['basis_note'])} =="]
     tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
-    view = tce[["year", "capacity_added", "capacity_cumulative", "realised",
-                "realised_cumulative"]]
+    view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
     lines.append(_fmt(view).rename(columns=labels).to_string(index=False))
     lines += ["", f"== {labels['bai_yi']} =="]
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
-        lines.append(labels["bai_yi_line"].format(year=year, met=int(met.fillna(False).sum()),
-                                                  short=int((~met).fillna(False).sum()),
-                                                  unknown=int(met.isna().sum())))
+        lines.append(
+            labels["bai_yi_line"].format(
+                year=year,
+                met=int(met.fillna(False).sum()),
+                short=int((~met).fillna(False).sum()),
+                unknown=int(met.isna().sum()),
+            )
+        )
     for key in ("districts", "industries"):
         frame = getattr(result, key)
         column = "district" if key == "districts" else "industry"
         view = frame[[column, "plants", "assets", "coal_saved_tce", "bai_yi_years_met"]]
         view = view.sort_values("coal_saved_tce", ascending=False).head(max_rows)
-        lines += ["", f"== {labels[key]} ==", _fmt(view).rename(columns=labels).to_string(
-            index=False)]
+        lines += [
+            "",
+            f"== {labels[key]} ==",
+            _fmt(view).rename(columns=labels).to_string(index=False),
+        ]
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
         lines += ["", f"== {labels['files']} =="]
-        lines += [f"{labels['failed']} {r.file}: {r.problems} — {r.first_problem}"
-                  for r in failed.itertuples(index=False)]
+        lines += [
+            f"{labels['failed']} {r.file}: {r.problems} — {r.first_problem}"
+            for r in failed.itertuples(index=False)
+        ]
     lines += ["", f"== {labels['caveats']} =="]
     for c in result.caveats:
         message = c.message_zh if lang == "zh" and c.message_zh else c.message
@@ -278,21 +441,34 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
 
 
 INCENTIVE_LABELS = {
-    "en": {"title": "Incentives that may apply (self-assessment, not an award)",
-           "project": "Project {p} (plant {plant}): investment {inv}; payback {pb} → {pba} yr "
-                      "after incentives; NPV {npv} → {npva} CNY; IRR {irr} → {irra}",
-           "applies": "applies", "superseded": "superseded", "needs": "needs",
-           "not applicable": "not applicable", "total": "counted incentives: {v} CNY",
-           "potential": "would give up to {v} CNY",
-           "conf": "confidence", "cny": "CNY",
-           "verify": "verify against the official text before applying"},
-    "zh": {"title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
-           "project": "项目 {p}（企业 {plant}）：投资 {inv}；回收期 {pb} → 享受政策后 {pba} 年；"
-                      "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
-           "applies": "适用", "superseded": "就高不重复未计", "needs": "需补充信息",
-           "not applicable": "不适用", "total": "计入的政策支持：{v} 元",
-           "potential": "如满足条件最多 {v} 元",
-           "conf": "可信度", "cny": "元", "verify": "依据二手来源，申报前请核对官方原文"},
+    "en": {
+        "title": "Incentives that may apply (self-assessment, not an award)",
+        "project": "Project {p} (plant {plant}): investment {inv}; payback {pb} → {pba} yr "
+        "after incentives; NPV {npv} → {npva} CNY; IRR {irr} → {irra}",
+        "applies": "applies",
+        "superseded": "superseded",
+        "needs": "needs",
+        "not applicable": "not applicable",
+        "total": "counted incentives: {v} CNY",
+        "potential": "would give up to {v} CNY",
+        "conf": "confidence",
+        "cny": "CNY",
+        "verify": "verify against the official text before applying",
+    },
+    "zh": {
+        "title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
+        "project": "项目 {p}（企业 {plant}）：投资 {inv}；回收期 {pb} → 享受政策后 {pba} 年；"
+        "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
+        "applies": "适用",
+        "superseded": "就高不重复未计",
+        "needs": "需补充信息",
+        "not applicable": "不适用",
+        "total": "计入的政策支持：{v} 元",
+        "potential": "如满足条件最多 {v} 元",
+        "conf": "可信度",
+        "cny": "元",
+        "verify": "依据二手来源，申报前请核对官方原文",
+    },
 }
 
 
@@ -316,32 +492,50 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
     lines = [words["title"], ""]
     name = "name_zh" if lang == "zh" else "name"
     for project in result.projects.itertuples(index=False):
-        lines.append(words["project"].format(
-            p=project.project_id, plant=project.plant_id, inv=_money(project.investment_cny),
-            pb=_years(project.payback_years), pba=_years(project.payback_after_incentives_years),
-            npv=_money(project.npv_cny), npva=_money(project.npv_after_incentives_cny),
-            irr=_pct(project.irr), irra=_pct(project.irr_after_incentives)))
+        lines.append(
+            words["project"].format(
+                p=project.project_id,
+                plant=project.plant_id,
+                inv=_money(project.investment_cny),
+                pb=_years(project.payback_years),
+                pba=_years(project.payback_after_incentives_years),
+                npv=_money(project.npv_cny),
+                npva=_money(project.npv_after_incentives_cny),
+                irr=_pct(project.irr),
+                irra=_pct(project.irr_after_incentives),
+            )
+        )
         rules = listing[listing["project_id"] == project.project_id]
         for row in rules[rules["status"].isin(["applies", "superseded"])].itertuples():
             verify = f" — {words['verify']}" if row.verify else ""
-            lines.append(f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
-                         f"{_money(row.amount_cny)} {words['cny']} ({words['conf']} "
-                         f"{row.confidence})"
-                         f"{verify}\n      {row.document} {row.clause}; {row.why}")
+            lines.append(
+                f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
+                f"{_money(row.amount_cny)} {words['cny']} ({words['conf']} "
+                f"{row.confidence})"
+                f"{verify}\n      {row.document} {row.clause}; {row.why}"
+            )
         for row in rules[rules["status"] == "needs"].itertuples():
-            potential = ("; " + words["potential"].format(v=_money(row.potential_cny))
-                         if pd.notna(row.potential_cny) else "")
-            lines.append(f"  [{words['needs']}: {row.needs}] {row.rule_id} "
-                         f"{getattr(row, name)}{potential}")
+            potential = (
+                "; " + words["potential"].format(v=_money(row.potential_cny))
+                if pd.notna(row.potential_cny)
+                else ""
+            )
+            lines.append(
+                f"  [{words['needs']}: {row.needs}] {row.rule_id} {getattr(row, name)}{potential}"
+            )
         rest = rules[rules["status"] == "not applicable"]
         if show_all:
-            lines += [f"  [{words['not applicable']}] {row.rule_id}: {row.why}"
-                      for row in rest.itertuples()]
+            lines += [
+                f"  [{words['not applicable']}] {row.rule_id}: {row.why}"
+                for row in rest.itertuples()
+            ]
         else:  # every rule named, grouped by the reason it failed
-            for reason, group in rest.groupby(rest["why"].str.replace(r" \(.*\)$", "",
-                                                                      regex=True), sort=False):
-                lines.append(f"  [{words['not applicable']}] {reason}: "
-                             + ", ".join(group["rule_id"]))
+            for reason, group in rest.groupby(
+                rest["why"].str.replace(r" \(.*\)$", "", regex=True), sort=False
+            ):
+                lines.append(
+                    f"  [{words['not applicable']}] {reason}: " + ", ".join(group["rule_id"])
+                )
         lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
         lines.append("")
     return "\n".join(lines)

@@ -63,9 +63,9 @@ ASSET_COLUMNS: dict[str, str] = {
     **datacenter.OUTPUT_COLUMNS,
     **charger.OUTPUT_COLUMNS,
     "baseline_energy_kwh": "input energy per year before retrofit [kWh]; for a transformer, "
-                           "its loss energy",
+    "its loss energy",
     "retrofit_energy_kwh": "input energy per year after retrofit [kWh]; for a transformer, "
-                           "its loss energy",
+    "its loss energy",
     "energy_saved_kwh": "baseline − retrofit [kWh/yr]; negative if the retrofit uses more",
     "coal_saved_tce": "headline standard coal saved, on the run's basis [tce/yr]",
     "coal_saved_tce_equivalent": "standard coal saved, 当量值 basis [tce/yr]",
@@ -76,18 +76,18 @@ ASSET_COLUMNS: dict[str, str] = {
     "cost_saved_cny": "energy saved × price × price_multiplier [CNY/yr]; null without a price",
     "investment_cny": "investment [CNY]; null when not given",
     "payback_years": "investment ÷ (cost saved + load-shift cost saved) [yr]; null without "
-                     "both or with no saving",
+    "both or with no saving",
     **FINANCE_COLUMNS,
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, rated_power_kw "
-                            "× quantity; 0 for leak repair, pressure reduction, transformers, "
-                            "data centres and charging piles [kW]",
+    "× quantity; 0 for leak repair, pressure reduction, transformers, "
+    "data centres and charging piles [kW]",
     "it_renewed_kw": "IT capacity toward the 100 MW IT renewal goal (data centres), else 0 [kW]",
     "piles_replaced": "charging piles replaced toward the 20,000-pile goal, else 0 [piles]",
     "metered_saving_kwh": "metered_baseline_kwh − metered_retrofit_kwh, when both are given "
-                          "[kWh/yr]",
+    "[kWh/yr]",
     "metered_difference_kwh": "metered saving − energy_saved_kwh [kWh/yr]",
     "metered_flag": "within P10–P90 | above P90 | below P10 of the Monte Carlo band; or no band "
-                    "without --uncertainty",
+    "without --uncertainty",
     "factor_equivalent_kgce_per_kwh": "当量值 factor used [kgce/kWh]",
     "factor_equal_value_kgce_per_kwh": "等价值 factor used [kgce/kWh]",
     "grid_factor_tco2_per_mwh": "grid CO2 factor used [tCO2/MWh]",
@@ -101,9 +101,8 @@ PLANT_COLUMNS: dict[str, str] = {
     "industry": "industry, from the plants file",
     "assets": "asset rows [-]",
     "retrofitted_motor_kw": "rated motor power replaced or put on variable speed, toward the "
-                            "3 GW goal [kW]",
-    "it_renewed_kw": "IT capacity renewed with ≥ 20 % efficiency gain, toward the 100 MW goal "
-                     "[kW]",
+    "3 GW goal [kW]",
+    "it_renewed_kw": "IT capacity renewed with ≥ 20 % efficiency gain, toward the 100 MW goal [kW]",
     "piles_replaced": "charging piles replaced, toward the 20,000-pile goal [piles]",
     "baseline_energy_kwh": "input energy before retrofit [kWh/yr]",
     "retrofit_energy_kwh": "input energy after retrofit [kWh/yr]",
@@ -114,7 +113,7 @@ PLANT_COLUMNS: dict[str, str] = {
     "co2_avoided_t": "CO2 avoided [t/yr]",
     "cost_saved_cny": "cost saved [CNY/yr]; null if any row lacks a price",
     "load_shift_cost_saved_cny": "cost saved by off-peak charging [CNY/yr]; null if any row "
-                                 "lacks a price",
+    "lacks a price",
     "investment_cny": "investment [CNY]; null if any row lacks one",
     "plant_energy_tce": "previous-year total energy use [tce]; null when unknown",
     "saving_share": "coal_saved_tce ÷ plant_energy_tce [-]",
@@ -123,7 +122,7 @@ PLANT_COLUMNS: dict[str, str] = {
     "shortfall_tce": "tce still needed to reach the 百一 share [tce/yr]",
     "bai_yi_status": "meets (estimate) | short (estimate) | unknown (no plant energy)",
     "npv_cny": "NPV of the plant's measures before incentives [CNY]; null if any row lacks "
-               "investment, price or life",
+    "investment, price or life",
     "irr": "IRR of the plant's summed yearly flows [fraction/yr]",
     "cost_of_saved_tce_cny_per_tce": "Σ investment × CRF ÷ Σ tce saved [CNY/tce]",
     "incentives_cny": "incentives counted after caps and stacking (with --policy) [CNY]",
@@ -224,10 +223,10 @@ class EstimateResult:
         sheets = self.tables()
         order = ["assets", "plants", *[n for n in sheets if n not in ("assets", "plants")]]
         return {
-            **{name: records(sheets[name]) for name in order if not name.startswith(
-                "uncertainty_")},
-            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None
-               else {}),
+            **{
+                name: records(sheets[name]) for name in order if not name.startswith("uncertainty_")
+            },
+            **({"uncertainty": self.uncertainty.to_dict()} if self.uncertainty is not None else {}),
             "assumptions": self.assumptions,
             "caveats": [c.to_dict() for c in self.caveats],
         }
@@ -251,8 +250,9 @@ class EstimateResult:
         return bool(self.assumptions.get("non_standard"))
 
 
-def write_json(data: dict[str, Any], path: str | Path | None = None, *,
-               indent: int | None = 2) -> str:
+def write_json(
+    data: dict[str, Any], path: str | Path | None = None, *, indent: int | None = 2
+) -> str:
     """JSON text of a result's ``to_dict()``; also written atomically to ``path``."""
     text = json.dumps(data, ensure_ascii=False, indent=indent, default=json_value)
     if path is not None:
@@ -260,23 +260,32 @@ def write_json(data: dict[str, Any], path: str | Path | None = None, *,
     return text
 
 
-def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame],
-                   assumptions: dict[str, Any], caveats: list[Caveat]) -> None:
+def write_workbook(
+    path: str | Path,
+    sheets: dict[str, pd.DataFrame],
+    assumptions: dict[str, Any],
+    caveats: list[Caveat],
+) -> None:
     """An .xlsx with one sheet per table, then the assumptions (flattened to key, value) and
     the caveats; written atomically, header rows frozen."""
+
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, frame in sheets.items():
                 frame.to_excel(xl, sheet_name=name, index=False)
             pd.DataFrame(flatten(assumptions), columns=["key", "value"]).to_excel(
-                xl, sheet_name="assumptions", index=False)
-            pd.DataFrame([c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False,
-                                                            default=str)}
-                          for c in caveats],
-                         columns=["code", "message", "message_zh", "count", "data"]).to_excel(
-                xl, sheet_name="caveats", index=False)
+                xl, sheet_name="assumptions", index=False
+            )
+            pd.DataFrame(
+                [
+                    c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
+                    for c in caveats
+                ],
+                columns=["code", "message", "message_zh", "count", "data"],
+            ).to_excel(xl, sheet_name="caveats", index=False)
             for sheet in xl.sheets.values():
                 sheet.freeze_panes = "A2"
+
     atomic_write(path, write)
 
 
@@ -316,11 +325,12 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     special = _csv_special_chars(CSV_LINETERMINATOR)
 
     def block_text(start: int):
-        block = frame.iloc[start:start + CSV_BLOCK_ROWS]
+        block = frame.iloc[start : start + CSV_BLOCK_ROWS]
         cells = [_csv_text(block.iloc[:, i], kind, special) for i, kind in enumerate(kinds)]
         # the terminator joined to the last cell is cheaper than to whole lines
-        cells[-1] = pc.binary_join_element_wise(cells[-1], "", CSV_LINETERMINATOR,
-                                                null_handling="replace")
+        cells[-1] = pc.binary_join_element_wise(
+            cells[-1], "", CSV_LINETERMINATOR, null_handling="replace"
+        )
         # a null cell (NaN, NA, None) is written empty, as pandas' na_rep=""
         return pc.binary_join_element_wise(*cells, ",", null_handling="replace")
 
@@ -356,8 +366,11 @@ def _csv_kinds(frame: pd.DataFrame) -> list[str] | None:
             dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
         ):
             kind = "str"
-        elif (isinstance(dtype, np.dtype) and dtype.kind == "M"
-              and (s.dropna() == s.dropna().dt.normalize()).all()):
+        elif (
+            isinstance(dtype, np.dtype)
+            and dtype.kind == "M"
+            and (s.dropna() == s.dropna().dt.normalize()).all()
+        ):
             kind = "date"  # pandas writes a column of midnights as plain dates
         else:
             return None
@@ -390,11 +403,13 @@ def _csv_text(s: pd.Series, kind: str, special: str):
         text = pc.strftime(values, format="%Y-%m-%d")
     else:
         text = pc.cast(values, pa.string())  # one string type for the joins below
-        quote = pc.match_substring_regex(text, "[" + "".join(
-            "\\" + c if c in "\\]^-" else c for c in special) + "]")
+        quote = pc.match_substring_regex(
+            text, "[" + "".join("\\" + c if c in "\\]^-" else c for c in special) + "]"
+        )
         if pc.any(quote).as_py():
             quoted = pc.binary_join_element_wise(
-                '"', pc.replace_substring(text, '"', '""'), '"', "")
+                '"', pc.replace_substring(text, '"', '""'), '"', ""
+            )
             text = pc.if_else(quote, quoted, text)
     return text
 
@@ -416,16 +431,18 @@ def _float_text(x: np.ndarray):
     exponent = pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
     both_positional = positional & ~exponent
     if (whole & both_positional).any():
-        text = pc.if_else(pa.array(whole & both_positional),
-                          pc.binary_join_element_wise(text, ".0", ""), text)
+        text = pc.if_else(
+            pa.array(whole & both_positional), pc.binary_join_element_wise(text, ".0", ""), text
+        )
     both_exponent = finite & ~positional & exponent
     if both_exponent.any():
         # repr writes at least two exponent digits: 1e-7 → 1e-07 (RE2 backrefs are one digit)
         text = pc.replace_substring_regex(text, r"(e[+-])(\d)$", r"\1" + "0" + r"\2")
     differ = finite & (positional == exponent)
     if differ.any():
-        text = pc.replace_with_mask(text, pa.array(differ),
-                                    pa.array([repr(v) for v in x[differ].tolist()], pa.string()))
+        text = pc.replace_with_mask(
+            text, pa.array(differ), pa.array([repr(v) for v in x[differ].tolist()], pa.string())
+        )
     return pc.if_else(pa.array(np.isnan(x)), pa.scalar(None, pa.string()), text)
 
 
@@ -437,6 +454,7 @@ def _write_strings(fh, text) -> None:
             continue
         offsets_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         _, offsets, data = chunk.buffers()
-        bounds = np.frombuffer(offsets, dtype=offsets_type)[[chunk.offset,
-                                                              chunk.offset + len(chunk)]]
-        fh.write(memoryview(data)[bounds[0]:bounds[1]])
+        bounds = np.frombuffer(offsets, dtype=offsets_type)[
+            [chunk.offset, chunk.offset + len(chunk)]
+        ]
+        fh.write(memoryview(data)[bounds[0] : bounds[1]])

@@ -188,10 +188,15 @@ class _Chunks:
 
     def _finish(self, box: list[pd.DataFrame], rows: np.ndarray) -> Inventory:
         # the cells go straight from the box into the table: no local keeps them alive
-        table = _Table(self.file, self.headers, box.pop(), rows, self.header_row,
-                       list(self.notes))
-        return _finish(table, dict(self.meta_kw), schema.COLUMNS, schema.match_header,
-                       self.max_errors, plants=False)
+        table = _Table(self.file, self.headers, box.pop(), rows, self.header_row, list(self.notes))
+        return _finish(
+            table,
+            dict(self.meta_kw),
+            schema.COLUMNS,
+            schema.match_header,
+            self.max_errors,
+            plants=False,
+        )
 
 
 def _all_blank(cells: pd.DataFrame) -> bool:
@@ -215,8 +220,16 @@ def _csv_chunks(
     """Find the encoding and header as ``_read_csv`` does (now); stream the body (later)."""
     head = _csv_head(p, file, encoding)
     chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
-    return _csv_body(p, file, head.meta_kw["encoding"], head.delimiter, head.header_row,
-                     head.lines_used, chunks, chunk_rows)
+    return _csv_body(
+        p,
+        file,
+        head.meta_kw["encoding"],
+        head.delimiter,
+        head.header_row,
+        head.lines_used,
+        chunks,
+        chunk_rows,
+    )
 
 
 def _csv_body(
@@ -241,8 +254,8 @@ def _csv_body(
     if pa is not None and _inv._USE_PYARROW:
         try:
             reader = pacsv.open_csv(
-                p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter,
-                                             block_size=_BLOCK_BYTES))
+                p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter, block_size=_BLOCK_BYTES)
+            )
         except pa.ArrowInvalid:
             reader = None
         pending: list[Any] = []  # record batches read but not yet validated

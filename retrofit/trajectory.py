@@ -69,8 +69,9 @@ def in_service_year(in_service: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(start), -1, years)
 
 
-def capacity_by_year(added: pd.DataFrame, years: Sequence[int], columns: Sequence[str]
-                     ) -> pd.DataFrame:
+def capacity_by_year(
+    added: pd.DataFrame, years: Sequence[int], columns: Sequence[str]
+) -> pd.DataFrame:
     """Capacity added per year and its running total over ``years``.
 
     Parameters
@@ -87,8 +88,9 @@ def capacity_by_year(added: pd.DataFrame, years: Sequence[int], columns: Sequenc
         ``c + "_cumulative"``.
     """
     window = added[added["in_service_year"].isin(list(years))]
-    per_year = window.groupby("in_service_year")[list(columns)].sum().reindex(
-        list(years), fill_value=0.0)
+    per_year = (
+        window.groupby("in_service_year")[list(columns)].sum().reindex(list(years), fill_value=0.0)
+    )
     per_year.index.name = "year"
     cumulative = per_year.cumsum().add_suffix("_cumulative")
     return pd.concat([per_year, cumulative], axis=1)

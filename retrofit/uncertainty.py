@@ -80,13 +80,23 @@ class UncertaintyResult:
     asset_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"draws": self.draws, "seed": self.seed, "plants": records(self.plants),
-                "portfolio": records(self.portfolio), "tornado": records(self.tornado),
-                "inputs": records(self.inputs), "asset_bands": records(self.asset_bands)}
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "plants": records(self.plants),
+            "portfolio": records(self.portfolio),
+            "tornado": records(self.tornado),
+            "inputs": records(self.inputs),
+            "asset_bands": records(self.asset_bands),
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"uncertainty_plants": self.plants, "uncertainty_portfolio": self.portfolio,
-                "uncertainty_tornado": self.tornado, "uncertainty_inputs": self.inputs}
+        return {
+            "uncertainty_plants": self.plants,
+            "uncertainty_portfolio": self.portfolio,
+            "uncertainty_tornado": self.tornado,
+            "uncertainty_inputs": self.inputs,
+        }
 
 
 @dataclass
@@ -98,10 +108,10 @@ class _Group:
     """
 
     name: str
-    rows: np.ndarray             # positions of the rows it applies to (one for a factor)
-    spec: pd.Series              # its distribution row
-    target: str                  # "both", "baseline", "retrofit", "tce" or "co2"
-    kind: str                    # "ratio", "multiplier" or "efficiency"
+    rows: np.ndarray  # positions of the rows it applies to (one for a factor)
+    spec: pd.Series  # its distribution row
+    target: str  # "both", "baseline", "retrofit", "tce" or "co2"
+    kind: str  # "ratio", "multiplier" or "efficiency"
     values: np.ndarray | float = 1.0  # per row (or one scalar for a factor)
 
     @property
@@ -137,8 +147,10 @@ class _Group:
             breaks = np.flatnonzero(np.diff(self.rows) != 1) + 1
             offsets = np.concatenate([[0], breaks])
             ends = np.concatenate([breaks, [len(self.rows)]])
-            self._runs = [(int(self.rows[o]), int(self.rows[e - 1]) + 1, int(o))
-                          for o, e in zip(offsets, ends, strict=True)]
+            self._runs = [
+                (int(self.rows[o]), int(self.rows[e - 1]) + 1, int(o))
+                for o, e in zip(offsets, ends, strict=True)
+            ]
         return self._runs
 
 
@@ -157,8 +169,7 @@ def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
         if part.strip() == "part_load":
             continue
         name, op, target = conditions.parse(part)
-        values = assets[name] if name in assets.columns else pd.Series(np.nan,
-                                                                      index=assets.index)
+        values = assets[name] if name in assets.columns else pd.Series(np.nan, index=assets.index)
         mask &= conditions.test(values, op, target)[0]
     return mask
 
@@ -174,8 +185,9 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
         applies = spec.applies
         if spec.input in ("load_factor", "operating_hours_h"):
             value = _rows.numbers(a, spec.input)
-            rows = np.flatnonzero(_codes(a, applies) & _condition(a, spec.condition)
-                                  & ~np.isnan(value) & (value > 0))
+            rows = np.flatnonzero(
+                _codes(a, applies) & _condition(a, spec.condition) & ~np.isnan(value) & (value > 0)
+            )
             used = value[rows]
             if spec.scale == "relative":  # the draw is a multiplier on the value used
                 out.append(_Group(spec.input, rows, s, "both", "multiplier"))
@@ -189,8 +201,7 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                     ratio = _rows.numbers(a, f"part_load_ratio_{side}")
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
-                out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency",
-                                  eta[rows]))
+                out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
         elif spec.input == "equal_value_factor":
             if basis == "equal_value":
                 used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
@@ -205,14 +216,23 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
 
 def _draw(group: _Group, u: np.ndarray) -> np.ndarray:
     s = group.spec
+
     def value(name):
         return float(s[name]) if not pd.isna(s[name]) else np.nan
-    return sampling.inverse_cdf(s["distribution"], u, low=value("low"), mode=value("mode"),
-                                high=value("high"), sd=value("sd"))
+
+    return sampling.inverse_cdf(
+        s["distribution"],
+        u,
+        low=value("low"),
+        mode=value("mode"),
+        high=value("high"),
+        sd=value("sd"),
+    )
 
 
-def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _evaluate(
+    result: EstimateResult, gs: list[_Group], draw_for
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Energy saved by each row for a block of draws (block × rows, or 1 × rows when nothing
     is drawn), and the per-draw multipliers of the tce and CO2 factors (block × 1).
 
@@ -220,8 +240,10 @@ def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
     None to leave it at its deterministic value.
     """
     a = result.assets
-    energy = {"baseline": a["baseline_energy_kwh"].to_numpy(float),
-              "retrofit": a["retrofit_energy_kwh"].to_numpy(float)}
+    energy = {
+        "baseline": a["baseline_energy_kwh"].to_numpy(float),
+        "retrofit": a["retrofit_energy_kwh"].to_numpy(float),
+    }
     scaled = {"baseline": None, "retrofit": None}
     factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
     for g in gs:
@@ -232,18 +254,19 @@ def _evaluate(result: EstimateResult, gs: list[_Group], draw_for
         if g.target in factor:
             factor[g.target] = factor[g.target] * m[:, :1]
             continue
-        for side in (("baseline", "retrofit") if g.target == "both" else (g.target,)):
+        for side in ("baseline", "retrofit") if g.target == "both" else (g.target,):
             if scaled[side] is None:
                 scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
             for start, end, offset in g.runs:  # slices, not a gather and scatter
-                scaled[side][:, start:end] *= m[:, offset:offset + end - start]
+                scaled[side][:, start:end] *= m[:, offset : offset + end - start]
     b = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
     r = energy["retrofit"][None, :] if scaled["retrofit"] is None else scaled["retrofit"]
     return b - r, factor["tce"], factor["co2"]
 
 
-def _sorted_by_inputs(result: EstimateResult, gs: list[_Group]
-                      ) -> tuple[EstimateResult, list[_Group]]:
+def _sorted_by_inputs(
+    result: EstimateResult, gs: list[_Group]
+) -> tuple[EstimateResult, list[_Group]]:
     """The result with its rows ordered by the set of inputs that apply to them, so that each
     input's rows are a few contiguous runs (multiplied as slices), and the groups moved
     with them."""
@@ -253,8 +276,12 @@ def _sorted_by_inputs(result: EstimateResult, gs: list[_Group]
     order = np.argsort(signature, kind="stable")
     position = np.empty_like(order)
     position[order] = np.arange(len(order))
-    ordered = EstimateResult(result.assets.iloc[order].reset_index(drop=True), result.plants,
-                             result.assumptions, result.caveats)
+    ordered = EstimateResult(
+        result.assets.iloc[order].reset_index(drop=True),
+        result.plants,
+        result.assumptions,
+        result.caveats,
+    )
     return ordered, [g.reordered(position) for g in gs]
 
 
@@ -263,12 +290,15 @@ def _weights(result: EstimateResult) -> tuple[np.ndarray, np.ndarray]:
     a = result.assets
     unit = np.ones(len(a))
     headline = result.assumptions["basis"]
-    return (energy_to_tce(unit, a[f"factor_{headline}_kgce_per_kwh"].to_numpy(float)),
-            energy_to_co2_t(unit, a["grid_factor_tco2_per_mwh"].to_numpy(float)))
+    return (
+        energy_to_tce(unit, a[f"factor_{headline}_kgce_per_kwh"].to_numpy(float)),
+        energy_to_co2_t(unit, a["grid_factor_tco2_per_mwh"].to_numpy(float)),
+    )
 
 
-def run(result: EstimateResult, draws: int, *, seed: int = 0,
-        tables: Tables | None = None) -> UncertaintyResult:
+def run(
+    result: EstimateResult, draws: int, *, seed: int = 0, tables: Tables | None = None
+) -> UncertaintyResult:
     """Monte Carlo of an estimate's savings (see the module text)."""
     if draws < 1:
         raise ValueError(f"--uncertainty {draws}: expected at least 1 draw")
@@ -284,33 +314,43 @@ def run(result: EstimateResult, draws: int, *, seed: int = 0,
     plant_codes = plant_ids.get_indexer(a["plant_id"])
     p = len(plant_ids)
     if draws * max(p, 1) > MAX_PLANT_DRAWS:
-        raise ValueError(f"{draws:,} draws × {p:,} plants exceeds {MAX_PLANT_DRAWS:,} plant "
-                         "totals in memory: use fewer draws or split the inventory")
+        raise ValueError(
+            f"{draws:,} draws × {p:,} plants exceeds {MAX_PLANT_DRAWS:,} plant "
+            "totals in memory: use fewer draws or split the inventory"
+        )
     membership = sparse.csr_matrix((np.ones(n), (np.arange(n), plant_codes)), shape=(n, p))
-    metered = (np.flatnonzero(a["metered_saving_kwh"].notna().to_numpy())
-               if "metered_saving_kwh" in a.columns else np.array([], dtype=int))
+    metered = (
+        np.flatnonzero(a["metered_saving_kwh"].notna().to_numpy())
+        if "metered_saving_kwh" in a.columns
+        else np.array([], dtype=int)
+    )
     block = max(1, min(draws, BLOCK_ELEMENTS // max(n, 1)))
     starts = range(0, draws, block)
     streams = np.random.SeedSequence(seed).spawn(len(starts))
     plant = {k: np.empty((draws, p)) for k in ("coal_saved_tce", "energy_saved_kwh")}
-    total = {k: np.empty(draws) for k in ("coal_saved_tce", "energy_saved_kwh",
-                                          "co2_avoided_t")}
+    total = {k: np.empty(draws) for k in ("coal_saved_tce", "energy_saved_kwh", "co2_avoided_t")}
     band = np.empty((draws, len(metered)))
     tce_per_kwh, co2_per_kwh = _weights(result)
-    weighted = {"energy_saved_kwh": membership,
-                "coal_saved_tce": sparse.diags(tce_per_kwh) @ membership,
-                "co2_avoided_t": sparse.diags(co2_per_kwh) @ membership}
+    weighted = {
+        "energy_saved_kwh": membership,
+        "coal_saved_tce": sparse.diags(tce_per_kwh) @ membership,
+        "co2_avoided_t": sparse.diags(co2_per_kwh) @ membership,
+    }
     for start, stream in zip(starts, streams, strict=True):
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
         # every group's uniforms drawn in a fixed order: the same seed, the same numbers
         uniforms = {id(g): rng.random((size, g.width)) for g in gs}
         saved, tce_factor, co2_factor = _evaluate(
-            result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)])
+            result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)]
+        )
         saved = np.broadcast_to(saved, (size, n))
         rows = slice(start, start + size)
-        multiplier = {"energy_saved_kwh": 1.0, "coal_saved_tce": tce_factor,
-                      "co2_avoided_t": co2_factor}
+        multiplier = {
+            "energy_saved_kwh": 1.0,
+            "coal_saved_tce": tce_factor,
+            "co2_avoided_t": co2_factor,
+        }
         for key, matrix in weighted.items():
             # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
             sums = np.asarray(matrix.T @ saved.T).T * multiplier[key]
@@ -321,12 +361,14 @@ def run(result: EstimateResult, draws: int, *, seed: int = 0,
         if len(metered):
             band[rows] = saved[:, metered]
     return UncertaintyResult(
-        draws=draws, seed=seed,
+        draws=draws,
+        seed=seed,
         plants=_plant_table(result, plant_ids, plant),
         portfolio=_portfolio_table(result, total),
         tornado=_tornado(result, gs),
         inputs=_inputs_table(gs, n),
-        asset_bands=_asset_bands(result, metered, band))
+        asset_bands=_asset_bands(result, metered, band),
+    )
 
 
 def _percentiles(values: np.ndarray) -> np.ndarray:
@@ -341,23 +383,36 @@ def _plant_table(result, plant_ids, plant) -> pd.DataFrame:
     target = det["bai_yi_target_share"].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         meets = (plant["coal_saved_tce"] / energy >= target).mean(axis=0)
-    return pd.DataFrame({
-        "plant_id": np.asarray(plant_ids, dtype=object),
-        "deterministic": det["coal_saved_tce"].to_numpy(float),
-        "p10": tce[0], "p50": tce[1], "p90": tce[2],
-        "energy_saved_kwh_p10": kwh[0], "energy_saved_kwh_p50": kwh[1],
-        "energy_saved_kwh_p90": kwh[2],
-        "plant_energy_tce": energy,
-        "probability_meets_bai_yi": np.where(np.isnan(energy), np.nan, meets),
-    })
+    return pd.DataFrame(
+        {
+            "plant_id": np.asarray(plant_ids, dtype=object),
+            "deterministic": det["coal_saved_tce"].to_numpy(float),
+            "p10": tce[0],
+            "p50": tce[1],
+            "p90": tce[2],
+            "energy_saved_kwh_p10": kwh[0],
+            "energy_saved_kwh_p50": kwh[1],
+            "energy_saved_kwh_p90": kwh[2],
+            "plant_energy_tce": energy,
+            "probability_meets_bai_yi": np.where(np.isnan(energy), np.nan, meets),
+        }
+    )
 
 
 def _portfolio_table(result, total) -> pd.DataFrame:
     rows = []
     for key, values in total.items():
         q = np.percentile(values, PERCENTILES)
-        rows.append({"metric": key, "deterministic": float(result.assets[key].sum()),
-                     "p10": q[0], "p50": q[1], "p90": q[2], "mean": float(values.mean())})
+        rows.append(
+            {
+                "metric": key,
+                "deterministic": float(result.assets[key].sum()),
+                "p10": q[0],
+                "p50": q[1],
+                "p90": q[2],
+                "mean": float(values.mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -370,29 +425,63 @@ def _tornado(result, gs) -> pd.DataFrame:
         members = [g for g in gs if g.name == name]
         ends = []
         for q in TORNADO_QUANTILES:
+
             def draw_for(other, shape, members=members, q=q):
                 return np.full((1, shape), q) if any(other is m for m in members) else None
+
             saved, tce_factor, _ = _evaluate(result, gs, draw_for)
             ends.append(float((saved @ tce_per_kwh * tce_factor.ravel())[0]))
         s = members[0].spec
         count = sum(len(m.rows) for m in members if m.per_row)
-        rows.append({"input": name, "rows": count or len(result.assets), "at_p10": ends[0],
-                     "at_p90": ends[1], "swing": abs(ends[1] - ends[0]),
-                     "distribution": s["distribution"], "confidence": s["confidence"],
-                     "source": s["source"]})
-    frame = pd.DataFrame(rows, columns=["input", "rows", "at_p10", "at_p90", "swing",
-                                        "distribution", "confidence", "source"])
+        rows.append(
+            {
+                "input": name,
+                "rows": count or len(result.assets),
+                "at_p10": ends[0],
+                "at_p90": ends[1],
+                "swing": abs(ends[1] - ends[0]),
+                "distribution": s["distribution"],
+                "confidence": s["confidence"],
+                "source": s["source"],
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "input",
+            "rows",
+            "at_p10",
+            "at_p90",
+            "swing",
+            "distribution",
+            "confidence",
+            "source",
+        ],
+    )
     frame = frame[frame["swing"] > 0] if len(frame) else frame
     return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _inputs_table(gs, n) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "input": g.name, "rows": len(g.rows) if g.per_row else n,
-        "distribution": g.spec["distribution"], "low": g.spec["low"], "mode": g.spec["mode"],
-        "high": g.spec["high"], "sd": g.spec["sd"], "unit": g.spec["unit"],
-        "applies": g.spec["applies"], "condition": g.spec["condition"],
-        "confidence": g.spec["confidence"], "source": g.spec["source"]} for g in gs])
+    return pd.DataFrame(
+        [
+            {
+                "input": g.name,
+                "rows": len(g.rows) if g.per_row else n,
+                "distribution": g.spec["distribution"],
+                "low": g.spec["low"],
+                "mode": g.spec["mode"],
+                "high": g.spec["high"],
+                "sd": g.spec["sd"],
+                "unit": g.spec["unit"],
+                "applies": g.spec["applies"],
+                "condition": g.spec["condition"],
+                "confidence": g.spec["confidence"],
+                "source": g.spec["source"],
+            }
+            for g in gs
+        ]
+    )
 
 
 def _asset_bands(result, metered, band) -> pd.DataFrame:
@@ -400,30 +489,40 @@ def _asset_bands(result, metered, band) -> pd.DataFrame:
         return pd.DataFrame()
     q = _percentiles(band)
     a = result.assets.iloc[metered]
-    return pd.DataFrame({"plant_id": a["plant_id"].to_numpy(object),
-                         "asset_id": a["asset_id"].to_numpy(object),
-                         "energy_saved_kwh": a["energy_saved_kwh"].to_numpy(float),
-                         "p10": q[0], "p50": q[1], "p90": q[2],
-                         "metered_saving_kwh": a["metered_saving_kwh"].to_numpy(float)})
+    return pd.DataFrame(
+        {
+            "plant_id": a["plant_id"].to_numpy(object),
+            "asset_id": a["asset_id"].to_numpy(object),
+            "energy_saved_kwh": a["energy_saved_kwh"].to_numpy(float),
+            "p10": q[0],
+            "p50": q[1],
+            "p90": q[2],
+            "metered_saving_kwh": a["metered_saving_kwh"].to_numpy(float),
+        }
+    )
 
 
-def attach(result: EstimateResult, draws: int, *, seed: int = 0,
-           tables: Tables | None = None) -> UncertaintyResult:
+def attach(
+    result: EstimateResult, draws: int, *, seed: int = 0, tables: Tables | None = None
+) -> UncertaintyResult:
     """Run the Monte Carlo, attach it to ``result`` (``result.uncertainty``, an assumptions
     entry) and flag metered savings outside the P10–P90 band."""
     outcome = run(result, draws, seed=seed, tables=tables)
     result.uncertainty = outcome
     covered = outcome.inputs["input"].tolist() if len(outcome.inputs) else []
     result.assumptions["uncertainty"] = {
-        "draws": draws, "seed": seed, "table": TABLE, "inputs": covered,
+        "draws": draws,
+        "seed": seed,
+        "table": TABLE,
+        "inputs": covered,
         "percentiles": list(PERCENTILES),
         "model": "each draw scales a row's baseline and retrofit energy: load and hours by "
-                 "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
-                 "multiplier m; the 等价值 and grid factors by one draw per iteration",
+        "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
+        "multiplier m; the 等价值 and grid factors by one draw per iteration",
         "not_covered": "rows with no uncertain input in the table (e.g. data centres, charging "
-                       "piles, transformers with nameplate losses) stay at their estimate",
+        "piles, transformers with nameplate losses) stay at their estimate",
         "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
-                   "applies to, the others as estimated",
+        "applies to, the others as estimated",
     }
     flag_metered(result, outcome)
     return outcome
@@ -436,24 +535,43 @@ def flag_metered(result: EstimateResult, outcome: UncertaintyResult | None) -> N
         band = None
         if outcome is not None:
             kwh = outcome.plants.set_index("plant_id").reindex(result.plants["plant_id"])
-            band = pd.DataFrame({"p10": kwh["energy_saved_kwh_p10"].to_numpy(),
-                                 "p90": kwh["energy_saved_kwh_p90"].to_numpy()})
-        _flag(result, result.plants, band, "plant_id", "metered.plant_outside_band",
-              "a plant's metered saving", "企业计量节能量")
+            band = pd.DataFrame(
+                {
+                    "p10": kwh["energy_saved_kwh_p10"].to_numpy(),
+                    "p90": kwh["energy_saved_kwh_p90"].to_numpy(),
+                }
+            )
+        _flag(
+            result,
+            result.plants,
+            band,
+            "plant_id",
+            "metered.plant_outside_band",
+            "a plant's metered saving",
+            "企业计量节能量",
+        )
     if "metered_saving_kwh" in result.assets.columns:
         band = None
         if outcome is not None and not outcome.asset_bands.empty:
             band = pd.DataFrame(np.nan, index=result.assets.index, columns=["p10", "p90"])
             rows = result.assets["metered_saving_kwh"].notna().to_numpy()
             band.loc[rows, ["p10", "p90"]] = outcome.asset_bands[["p10", "p90"]].to_numpy()
-        _flag(result, result.assets, band, "asset_id", "metered.outside_band",
-              "the metered saving", "计量节能量")
+        _flag(
+            result,
+            result.assets,
+            band,
+            "asset_id",
+            "metered.outside_band",
+            "the metered saving",
+            "计量节能量",
+        )
 
 
 def band_flag(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """"above P90", "below P10" or "within P10–P90" for each metered value."""
-    return np.where(value > high, "above P90", np.where(value < low, "below P10",
-                                                        "within P10–P90")).astype(object)
+    """ "above P90", "below P10" or "within P10–P90" for each metered value."""
+    return np.where(
+        value > high, "above P90", np.where(value < low, "below P10", "within P10–P90")
+    ).astype(object)
 
 
 def _flag(result, frame, band, key, code, what, what_zh) -> None:
@@ -463,17 +581,23 @@ def _flag(result, frame, band, key, code, what, what_zh) -> None:
     if band is None:
         flag[known] = "no band: run with --uncertainty"
     else:
-        flag[known] = band_flag(value, band["p10"].to_numpy(float),
-                                band["p90"].to_numpy(float))[known]
+        flag[known] = band_flag(value, band["p10"].to_numpy(float), band["p90"].to_numpy(float))[
+            known
+        ]
     frame["metered_flag"] = flag
     outside = np.isin(flag, ["above P90", "below P10"])
     if outside.any():
         names = frame.loc[outside, key].astype(str).tolist()
-        result.caveats.append(_caveat(
-            code, f"{what} lies outside the estimate's P10–P90 band: check the meter boundary, "
-            "output and hours, or the inventory's inputs: " + ", ".join(names[:20]),
-            f"{what_zh}超出估算的 P10–P90 区间，请核查计量边界、产量与运行时间或清单数据",
-            int(outside.sum()), {key: names}))
+        result.caveats.append(
+            _caveat(
+                code,
+                f"{what} lies outside the estimate's P10–P90 band: check the meter boundary, "
+                "output and hours, or the inventory's inputs: " + ", ".join(names[:20]),
+                f"{what_zh}超出估算的 P10–P90 区间，请核查计量边界、产量与运行时间或清单数据",
+                int(outside.sum()),
+                {key: names},
+            )
+        )
 
 
 def _caveat(code, message, message_zh, count, data):

@@ -9,9 +9,11 @@ from click.testing import CliRunner
 import retrofit
 from retrofit.cli import cli
 
-GOOD = ("企业编号,设备编号,设备类型,改造措施,数量,额定功率(kW),极数,能效等级,目标能效等级,负载率,"
-        "年运行小时,电价,投资额(万元),上年综合能耗(tce)\n"
-        "SH-1,M1,电机,电机更换,1,55,4,IE2,二级,100%,4000,0.70,2,50\n")
+GOOD = (
+    "企业编号,设备编号,设备类型,改造措施,数量,额定功率(kW),极数,能效等级,目标能效等级,负载率,"
+    "年运行小时,电价,投资额(万元),上年综合能耗(tce)\n"
+    "SH-1,M1,电机,电机更换,1,55,4,IE2,二级,100%,4000,0.70,2,50\n"
+)
 
 
 @pytest.fixture
@@ -38,8 +40,7 @@ def test_estimate_json_on_stdout_has_exact_top_level_keys(runner, gbk_plant):
     result = runner.invoke(cli, ["estimate", str(gbk_plant), "--format", "json", "--year", "2026"])
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions",
-                         "caveats"]
+    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions", "caveats"]
     asset = doc["assets"][0]
     # hand calculation in tests/test_estimate.py: 55 kW IE2 → IE4 at full load, 4000 h
     assert asset["energy_saved_kwh"] == pytest.approx(5409.061, abs=1e-3)
@@ -58,14 +59,18 @@ def test_output_files(runner, gbk_plant, tmp_path, suffix):
     if suffix == ".csv":
         assert out.read_bytes().startswith(b"\xef\xbb\xbf")
         assert pd.read_csv(out, encoding="utf-8-sig").energy_saved_kwh.iloc[0] == pytest.approx(
-            5409.061, abs=1e-3)
+            5409.061, abs=1e-3
+        )
 
 
 def test_bad_data_exits_1_with_every_problem_and_writes_nothing(runner, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("plant_id,asset_id,category,measure,rated_power_kw,poles,efficiency_class\n"
-                   "P,1,motor,upgrade_motor,-5,4,IE2\n"
-                   "P,1,电机,foo,5,3,IE9\n", encoding="utf-8")
+    bad.write_text(
+        "plant_id,asset_id,category,measure,rated_power_kw,poles,efficiency_class\n"
+        "P,1,motor,upgrade_motor,-5,4,IE2\n"
+        "P,1,电机,foo,5,3,IE9\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     result = runner.invoke(cli, ["estimate", str(bad), "-o", str(out)])
     assert result.exit_code == 1
@@ -73,8 +78,10 @@ def test_bad_data_exits_1_with_every_problem_and_writes_nothing(runner, tmp_path
     assert result.stderr.splitlines()[:3] == [
         "Error: 5 data problems found; nothing was written.",
         f'{bad} row 2, column rated_power_kw: "-5" — expected a number > 0 (kW)',
-        (f'{bad} row 3, column asset_id: "1" — expected an asset_id not already used in plant P '
-         "(row 2 has the same one)"),
+        (
+            f'{bad} row 3, column asset_id: "1" — expected an asset_id not already used in plant P '
+            "(row 2 has the same one)"
+        ),
     ]
     assert f'{bad} row 3, column poles: "3" — expected one of 2, 4, 6, 8' in result.stderr
 
@@ -153,10 +160,14 @@ def test_tables_and_show_table(runner):
 
 def test_user_table_option_marks_non_standard(runner, gbk_plant, tmp_path):
     own = tmp_path / "grid.csv"
-    own.write_text("region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence"
-                   "\nnational,2025,0.5,yes,my audit 2025,M\n", encoding="utf-8")
-    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--table",
-                                 f"grid_emission_factors={own}"])
+    own.write_text(
+        "region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence"
+        "\nnational,2025,0.5,yes,my audit 2025,M\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["estimate", str(gbk_plant), "--table", f"grid_emission_factors={own}"]
+    )
     assert result.exit_code == 0
     assert "NON-STANDARD: user tables grid_emission_factors" in result.output
 

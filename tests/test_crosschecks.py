@@ -32,9 +32,17 @@ def test_motor_part_load_matches_measur(klass, amo):
     """A 100 hp 4-pole motor given AMO's own full-load efficiency: retrofit's part-load values
     are AMO's curve (energy-efficient ≈ IE2, standard ≈ IE1) scaled to that full-load value, so
     they reproduce MEASUR at every node. The table stores ratios to 4 decimals, hence 0.01 pt."""
-    a = estimate(category="motor", measure="upgrade_motor", rated_power_kw=74.57, poles=4,
-                 efficiency_class=klass, efficiency_pct=amo[3] * 100, target_class="IE4",
-                 load_factor=LOADS, operating_hours_h=8760)
+    a = estimate(
+        category="motor",
+        measure="upgrade_motor",
+        rated_power_kw=74.57,
+        poles=4,
+        efficiency_class=klass,
+        efficiency_pct=amo[3] * 100,
+        target_class="IE4",
+        load_factor=LOADS,
+        operating_hours_h=8760,
+    )
     assert list(a.efficiency_baseline_pct) == pytest.approx([x * 100 for x in amo], abs=0.01)
 
 
@@ -49,12 +57,21 @@ def test_pump_efficiency_upgrade_matches_psat():
     compared exactly and the input power is checked against retrofit's own efficiency.
     """
     shaft_kw = 101.18747791246317 * HP_KW
-    a = estimate(category="pump", measure="upgrade_equipment", rated_power_kw=150.0, poles=4,
-                 efficiency_class="IE3", load_factor=shaft_kw / 150.0, operating_hours_h=8760,
-                 machine_efficiency_pct=80.2620381, target_machine_efficiency_pct=80.0).iloc[0]
+    a = estimate(
+        category="pump",
+        measure="upgrade_equipment",
+        rated_power_kw=150.0,
+        poles=4,
+        efficiency_class="IE3",
+        load_factor=shaft_kw / 150.0,
+        operating_hours_h=8760,
+        machine_efficiency_pct=80.2620381,
+        target_machine_efficiency_pct=80.0,
+    ).iloc[0]
     assert a.retrofit_shaft_kw == pytest.approx(101.5189151255 * HP_KW, rel=1e-9)
     assert a.retrofit_energy_kwh == pytest.approx(
-        a.retrofit_shaft_kw / (a.efficiency_retrofit_pct / 100) * 8760)
+        a.retrofit_shaft_kw / (a.efficiency_retrofit_pct / 100) * 8760
+    )
     # PSAT's own chain, written out: 78.578 kW × 8760 h = 688.344 MWh
     psat_mwh = 101.5189151255 * HP_KW / 0.963793168362 * 8.76
     assert psat_mwh == pytest.approx(688.344, abs=1e-3)
@@ -65,9 +82,17 @@ def test_fan_efficiency_upgrade_matches_fsat_air_power():
     fan efficiency 59.5398315 % → air power 351.6555 hp (262.335 kW). A new fan of 75 % at the
     same duty needs 351.6555 / 0.75 = 468.874 hp of shaft power."""
     shaft_kw = 590.622186263 * HP_KW
-    a = estimate(category="fan", measure="upgrade_equipment", rated_power_kw=450.0, poles=6,
-                 efficiency_class="IE2", load_factor=shaft_kw / 450.0, operating_hours_h=8760,
-                 machine_efficiency_pct=59.5398315, target_machine_efficiency_pct=75.0).iloc[0]
+    a = estimate(
+        category="fan",
+        measure="upgrade_equipment",
+        rated_power_kw=450.0,
+        poles=6,
+        efficiency_class="IE2",
+        load_factor=shaft_kw / 450.0,
+        operating_hours_h=8760,
+        machine_efficiency_pct=59.5398315,
+        target_machine_efficiency_pct=75.0,
+    ).iloc[0]
     assert a.retrofit_shaft_kw / HP_KW == pytest.approx(468.874, abs=1e-3)
     air_kw = 590.622186263 * 0.595398315 * HP_KW
     assert air_kw == pytest.approx(262.335, abs=1e-3)

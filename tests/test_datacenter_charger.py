@@ -34,6 +34,7 @@ DC = {"category": "datacenter", "it_load_kw": 500, "operating_hours_h": 8760, "p
 
 # --- data centres ---------------------------------------------------------------------------
 
+
 def test_improve_pue_issue_example():
     """500 kW IT × 8760 h = 4 380 000 kWh IT; × 1.6 = 7 008 000; × 1.3 = 5 694 000;
     saved 4 380 000 × 0.3 = 1 314 000 kWh (the issue's worked example)."""
@@ -69,8 +70,9 @@ def test_combined_measure_counts_the_pue_gain_on_the_reduced_it_load_once():
     4 555 200 = 2 452 800 kWh. Split: refresh (4 380 000 − 3 504 000) × 1.6 = 1 401 600, PUE
     3 504 000 × 0.3 = 1 051 200. Adding the two single-measure savings (1 314 000 + 1 401 600 =
     2 715 600) would count the PUE gain on the removed 876 000 kWh (262 800) twice."""
-    a = run(DC | {"measure": "improve_pue+refresh_it", "target_pue": 1.3,
-                  "it_energy_reduction": 0.2}).assets.iloc[0]
+    a = run(
+        DC | {"measure": "improve_pue+refresh_it", "target_pue": 1.3, "it_energy_reduction": 0.2}
+    ).assets.iloc[0]
     assert a["energy_saved_kwh"] == pytest.approx(2_452_800)
     assert a["saving_refresh_it_kwh"] == pytest.approx(1_401_600)
     assert a["saving_improve_pue_kwh"] == pytest.approx(1_051_200)
@@ -81,20 +83,32 @@ def test_quantity_and_it_capacity():
     """2 identical halls, 300 kW average IT load, 400 kW rated IT capacity renewed, r = 0.3
     (gain 0.3/0.7 = 42.9 %): 2 × 400 = 800 kW count; saved 2 × 300 × 8760 × 0.3 × 1.5 =
     2 365 200 kWh."""
-    result = run(DC | {"measure": "refresh_it", "it_load_kw": 300, "pue": 1.5, "quantity": 2,
-                       "it_capacity_kw": 400, "it_energy_reduction": 0.3})
+    result = run(
+        DC
+        | {
+            "measure": "refresh_it",
+            "it_load_kw": 300,
+            "pue": 1.5,
+            "quantity": 2,
+            "it_capacity_kw": 400,
+            "it_energy_reduction": 0.3,
+        }
+    )
     a = result.assets.iloc[0]
     assert a["it_renewed_kw"] == pytest.approx(800)
     assert a["energy_saved_kwh"] == pytest.approx(2_365_200)
     assert result.plants.loc[0, "it_renewed_kw"] == pytest.approx(800)
 
 
-@pytest.mark.parametrize(("reduction", "counts", "reading_caveat"), [
-    (0.166, False, False),   # gain 0.166/0.834 = 0.19904 < 0.20
-    (1 / 6, True, True),     # gain exactly 0.2: counts under the work-per-kWh reading only
-    (0.18, True, True),      # gain 0.2195
-    (0.2, True, False),      # gain 0.25: counts under both readings
-])
+@pytest.mark.parametrize(
+    ("reduction", "counts", "reading_caveat"),
+    [
+        (0.166, False, False),  # gain 0.166/0.834 = 0.19904 < 0.20
+        (1 / 6, True, True),  # gain exactly 0.2: counts under the work-per-kWh reading only
+        (0.18, True, True),  # gain 0.2195
+        (0.2, True, False),  # gain 0.25: counts under both readings
+    ],
+)
 def test_it_gain_rule_boundary(reduction, counts, reading_caveat):
     result = run(DC | {"measure": "refresh_it", "it_energy_reduction": reduction})
     a = result.assets.iloc[0]
@@ -103,11 +117,16 @@ def test_it_gain_rule_boundary(reduction, counts, reading_caveat):
     assert ("datacenter.it_gain.reading" in codes(result)) is reading_caveat
 
 
-@pytest.mark.parametrize(("target", "new_build", "limit", "meets"), [
-    (1.4, "no", 1.4, True), (1.41, "no", 1.4, False),
-    (1.25, "yes", 1.25, True), (1.26, "yes", 1.25, False),
-    (1.3, None, 1.4, True),  # blank new_build: an existing site (default, caveated)
-])
+@pytest.mark.parametrize(
+    ("target", "new_build", "limit", "meets"),
+    [
+        (1.4, "no", 1.4, True),
+        (1.41, "no", 1.4, False),
+        (1.25, "yes", 1.25, True),
+        (1.26, "yes", 1.25, False),
+        (1.3, None, 1.4, True),  # blank new_build: an existing site (default, caveated)
+    ],
+)
 def test_shanghai_pue_rule_boundary(target, new_build, limit, meets):
     row = DC | {"measure": "improve_pue", "target_pue": target}
     if new_build is not None:
@@ -120,12 +139,15 @@ def test_shanghai_pue_rule_boundary(target, new_build, limit, meets):
         assert "datacenter.new_build.defaulted" in codes(result)
 
 
-@pytest.mark.parametrize(("pue", "racks", "grade"), [
-    (1.5, 500, "grade_3"),            # GB 40879-2021 grade 3 limit: 电能比 ≤ 1.50
-    (1.51, 500, "above grade_3 limit (1.5)"),
-    (1.6, 100, "not applicable (edge, ≤ 100 racks)"),
-    (1.6, 101, "above grade_3 limit (1.5)"),
-])
+@pytest.mark.parametrize(
+    ("pue", "racks", "grade"),
+    [
+        (1.5, 500, "grade_3"),  # GB 40879-2021 grade 3 limit: 电能比 ≤ 1.50
+        (1.51, 500, "above grade_3 limit (1.5)"),
+        (1.6, 100, "not applicable (edge, ≤ 100 racks)"),
+        (1.6, 101, "above grade_3 limit (1.5)"),
+    ],
+)
 def test_gb40879_grade_boundary(pue, racks, grade):
     result = run(DC | {"measure": "improve_pue", "pue": 1.8, "target_pue": pue, "racks": racks})
     a = result.assets.iloc[0]
@@ -133,14 +155,17 @@ def test_gb40879_grade_boundary(pue, racks, grade):
     assert ("datacenter.gb40879.grades_unverified" in codes(result)) is (racks > 100)
 
 
-@pytest.mark.parametrize(("pue", "racks", "years", "expected"), [
-    (1.7, 800, 10, False),    # PUE must be strictly above 1.7 (大于1.7)
-    (1.71, 800, 10, True),    # at most 800 racks (不超过800架), 10 years or more (10年以上)
-    (1.71, 801, 10, False),
-    (1.71, 800, 9.9, False),
-    (1.8, None, 12, None),    # unknown rack count: unknown, not "no"
-    (1.5, None, None, False),  # PUE fails: "no" whatever the rest
-])
+@pytest.mark.parametrize(
+    ("pue", "racks", "years", "expected"),
+    [
+        (1.7, 800, 10, False),  # PUE must be strictly above 1.7 (大于1.7)
+        (1.71, 800, 10, True),  # at most 800 racks (不超过800架), 10 years or more (10年以上)
+        (1.71, 801, 10, False),
+        (1.71, 800, 9.9, False),
+        (1.8, None, 12, None),  # unknown rack count: unknown, not "no"
+        (1.5, None, None, False),  # PUE fails: "no" whatever the rest
+    ],
+)
 def test_bai_yi_closure_profile_boundary(pue, racks, years, expected):
     row = DC | {"measure": "improve_pue", "pue": pue, "target_pue": 1.3}
     if racks is not None:
@@ -159,28 +184,52 @@ def test_datacenter_hours_default_to_8760_with_a_caveat():
     assert "datacenter.operating_hours.defaulted" in codes(result)
 
 
-@pytest.mark.parametrize(("change", "column", "value", "expected"), [
-    ({"pue": 0.9}, "pue", "0.9", "≥ 1"),
-    ({"target_pue": 1.7}, "target_pue", "1.7", "≤ the present PUE 1.6"),
-    ({"measure": "improve_pue+refresh_it", "it_energy_reduction": 1.0}, "it_energy_reduction",
-     "1", "< 1"),
-    ({"target_pue": None}, "target_pue", "", "improve_pue needs it"),
-])
+@pytest.mark.parametrize(
+    ("change", "column", "value", "expected"),
+    [
+        ({"pue": 0.9}, "pue", "0.9", "≥ 1"),
+        ({"target_pue": 1.7}, "target_pue", "1.7", "≤ the present PUE 1.6"),
+        (
+            {"measure": "improve_pue+refresh_it", "it_energy_reduction": 1.0},
+            "it_energy_reduction",
+            "1",
+            "< 1",
+        ),
+        ({"target_pue": None}, "target_pue", "", "improve_pue needs it"),
+    ],
+)
 def test_datacenter_impossible_inputs_are_clear_errors(change, column, value, expected):
     row = DC | {"measure": "improve_pue", "target_pue": 1.3} | change
     issues = issues_of(row)
-    assert any((i.row, i.column, i.value) == (2, column, value) and expected in i.expected
-               for i in issues), issues
+    assert any(
+        (i.row, i.column, i.value) == (2, column, value) and expected in i.expected for i in issues
+    ), issues
 
 
 # --- charging piles -------------------------------------------------------------------------
 
-AC = {"category": "charger", "measure": "replace_charger", "charger_type": "ac",
-      "rated_power_kw": 7, "quantity": 10, "energy_delivered_kwh": 3000}
-DCPILE = {"category": "charger", "measure": "replace_charger", "charger_type": "dc",
-          "rated_power_kw": 60, "quantity": 2, "operating_hours_h": 1500, "load_factor": 0.6,
-          "efficiency_pct": 90, "target_efficiency_pct": 95, "standby_w": 100,
-          "target_standby_w": 30, "electricity_price_cny_per_kwh": 0.8}
+AC = {
+    "category": "charger",
+    "measure": "replace_charger",
+    "charger_type": "ac",
+    "rated_power_kw": 7,
+    "quantity": 10,
+    "energy_delivered_kwh": 3000,
+}
+DCPILE = {
+    "category": "charger",
+    "measure": "replace_charger",
+    "charger_type": "dc",
+    "rated_power_kw": 60,
+    "quantity": 2,
+    "operating_hours_h": 1500,
+    "load_factor": 0.6,
+    "efficiency_pct": 90,
+    "target_efficiency_pct": 95,
+    "standby_w": 100,
+    "target_standby_w": 30,
+    "electricity_price_cny_per_kwh": 0.8,
+}
 
 
 def test_ac_pile_with_defaults_keeps_its_negative_saving():
@@ -197,8 +246,12 @@ def test_ac_pile_with_defaults_keeps_its_negative_saving():
     assert a["coal_saved_tce_equivalent"] < 0 and a["co2_avoided_t"] < 0
     assert a["piles_replaced"] == 10
     assert result.plants.loc[0, "piles_replaced"] == 10
-    for code in ("charger.saving.negative", "charger.standby_baseline.defaulted",
-                 "charger.ac.no_conversion_saving", "charger.hours.at_rated_power"):
+    for code in (
+        "charger.saving.negative",
+        "charger.standby_baseline.defaulted",
+        "charger.ac.no_conversion_saving",
+        "charger.hours.at_rated_power",
+    ):
         assert code in codes(result)
 
 
@@ -225,14 +278,25 @@ def test_off_peak_shift_is_cost_only():
       shift saving = 113 684.21 × 0.5 × 0.8 × 0.632658 = 28 769.0 CNY
     Energy, tce and CO2 are those of the same row without the shift."""
     plain = run(DCPILE | {"tariff_class": "single_part", "load_profile": "10:00-14:00"})
-    shifted = run(DCPILE | {"tariff_class": "single_part", "load_profile": "10:00-14:00",
-                            "offpeak_shift_fraction": 0.5})
+    shifted = run(
+        DCPILE
+        | {
+            "tariff_class": "single_part",
+            "load_profile": "10:00-14:00",
+            "offpeak_shift_fraction": 0.5,
+        }
+    )
     a, b = plain.assets.iloc[0], shifted.assets.iloc[0]
     gap = (154 * (1.20 - 0.55) + 211 * (1.17 - 0.55)) / 365
     assert b["load_shift_cost_saved_cny"] == pytest.approx(2 * 54_000 / 0.95 * 0.5 * 0.8 * gap)
     assert a["load_shift_cost_saved_cny"] == 0
-    for column in ("energy_saved_kwh", "coal_saved_tce", "coal_saved_tce_equal_value",
-                   "co2_avoided_t", "cost_saved_cny"):
+    for column in (
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+        "cost_saved_cny",
+    ):
         assert b[column] == a[column]
     assert b["payback_years"] is not None
     assert "tariff.shift.cost_only" in codes(shifted)
@@ -256,8 +320,10 @@ def test_tou_prices_charging_and_standby_on_their_own_hours():
 def test_datacenter_under_a_tariff_defaults_to_continuous():
     """Continuous load on single_part: summer months (16 × 1.20 + 8 × 0.55)/24 = 23.6/24,
     others (16 × 1.17 + 4.4)/24 = 23.12/24; m = (154 × 23.6 + 211 × 23.12)/(24 × 365)."""
-    result = run(DC | {"measure": "improve_pue", "target_pue": 1.3,
-                       "electricity_price_cny_per_kwh": 0.7}, tariff="单一制")
+    result = run(
+        DC | {"measure": "improve_pue", "target_pue": 1.3, "electricity_price_cny_per_kwh": 0.7},
+        tariff="单一制",
+    )
     a = result.assets.iloc[0]
     m = (154 * 23.6 + 211 * 23.12) / (24 * 365)
     assert a["tariff_class"] == "single_part" and a["load_profile"] == "continuous"
@@ -268,69 +334,127 @@ def test_datacenter_under_a_tariff_defaults_to_continuous():
 
 def test_shift_errors():
     # the night profile has no peak energy to move
-    issues = issues_of(DCPILE | {"tariff_class": "single_part", "load_profile": "night",
-                                 "offpeak_shift_fraction": 0.1})
-    assert any((i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
-               and "at most" in i.expected for i in issues)
+    issues = issues_of(
+        DCPILE
+        | {"tariff_class": "single_part", "load_profile": "night", "offpeak_shift_fraction": 0.1}
+    )
+    assert any(
+        (i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
+        and "at most" in i.expected
+        for i in issues
+    )
     # a shift needs a tariff
     issues = issues_of(DCPILE | {"offpeak_shift_fraction": 0.1})
     assert any((i.row, i.column, i.value) == (2, "tariff_class", "") for i in issues)
     # only piles shift
-    issues = issues_of(DC | {"measure": "improve_pue", "target_pue": 1.3,
-                             "offpeak_shift_fraction": 0.1, "tariff_class": "single_part"})
-    assert any((i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
-               and "charging piles only" in i.expected for i in issues)
+    issues = issues_of(
+        DC
+        | {
+            "measure": "improve_pue",
+            "target_pue": 1.3,
+            "offpeak_shift_fraction": 0.1,
+            "tariff_class": "single_part",
+        }
+    )
+    assert any(
+        (i.row, i.column, i.value) == (2, "offpeak_shift_fraction", "0.1")
+        and "charging piles only" in i.expected
+        for i in issues
+    )
 
 
 def test_tariff_needs_a_profile_on_other_rows_and_a_valid_one():
-    motor = {"category": "motor", "measure": "upgrade_motor", "rated_power_kw": 55, "poles": 4,
-             "efficiency_class": "IE2", "electricity_price_cny_per_kwh": 0.7}
+    motor = {
+        "category": "motor",
+        "measure": "upgrade_motor",
+        "rated_power_kw": 55,
+        "poles": 4,
+        "efficiency_class": "IE2",
+        "electricity_price_cny_per_kwh": 0.7,
+    }
     issues = issues_of(motor, tariff="single_part")
-    assert any((i.row, i.column, i.value) == (2, "load_profile", "")
-               and "single_shift" in i.expected for i in issues)
+    assert any(
+        (i.row, i.column, i.value) == (2, "load_profile", "") and "single_shift" in i.expected
+        for i in issues
+    )
     issues = issues_of(motor | {"load_profile": "8:30-17:00"}, tariff="single_part")
-    assert any((i.row, i.column, i.value) == (2, "load_profile", "8:30-17:00")
-               and "whole hours" in i.expected for i in issues)
+    assert any(
+        (i.row, i.column, i.value) == (2, "load_profile", "8:30-17:00")
+        and "whole hours" in i.expected
+        for i in issues
+    )
     with pytest.raises(ValueError, match="unknown tariff"):
         run(motor, tariff="peak-valley")
 
 
-@pytest.mark.parametrize(("change", "column", "row", "value", "expected"), [
-    ({"efficiency_pct": 101}, "efficiency_pct", 2, "101", "< 100"),
-    ({"standby_w": None}, "standby_w", 2, "", "no sourced default"),
-    ({"operating_hours_h": 9000}, "operating_hours_h", 2, "9000", "≤ 8784"),
-    ({"operating_hours_h": None, "energy_delivered_kwh": 600_000}, "energy_delivered_kwh", 2,
-     "600000", "at most 8760 charging hours"),
-    ({"charger_type": None}, "charger_type", None, None, "needs a column charger_type"),
-])
+@pytest.mark.parametrize(
+    ("change", "column", "row", "value", "expected"),
+    [
+        ({"efficiency_pct": 101}, "efficiency_pct", 2, "101", "< 100"),
+        ({"standby_w": None}, "standby_w", 2, "", "no sourced default"),
+        ({"operating_hours_h": 9000}, "operating_hours_h", 2, "9000", "≤ 8784"),
+        (
+            {"operating_hours_h": None, "energy_delivered_kwh": 600_000},
+            "energy_delivered_kwh",
+            2,
+            "600000",
+            "at most 8760 charging hours",
+        ),
+        ({"charger_type": None}, "charger_type", None, None, "needs a column charger_type"),
+    ],
+)
 def test_charger_clear_errors(change, column, row, value, expected):
     data = {k: v for k, v in (DCPILE | change).items() if v is not None}
     issues = issues_of(data)
-    assert any((i.row, i.column, i.value) == (row, column, value) and expected in i.expected
-               for i in issues), issues
+    assert any(
+        (i.row, i.column, i.value) == (row, column, value) and expected in i.expected
+        for i in issues
+    ), issues
 
 
 def test_chinese_headers_and_values_in_gbk(tmp_path):
     """A data-centre and a pile row as Excel on Chinese Windows saves them (GBK, Chinese headers
     and values) read the same as the canonical English frame."""
-    text = ("企业编号,设备编号,设备类型,改造措施,数量,IT设备平均负荷(kW),现状PUE,改造后PUE,IT节能率,"
-            "机架数,已运行年限,是否新建,充电桩类型,额定功率(kW),单桩年充电量(kWh),待机功率(W),"
-            "新桩待机功率(W),效率(%),目标效率(%),电价,分时电价类别,充电时段,峰转谷比例\n"
-            "P1,A0,数据中心,降低PUE+IT设备更新,1,500,1.6,1.3,20%,300,12,否,,,,,,,,0.7,,,\n"
-            "P1,A1,充电桩,更换充电桩,2,,,,,,,,直流桩,60,54000,100,30,90,95,0.8,单一制,"
-            "10:00-14:00,50%\n")
+    text = (
+        "企业编号,设备编号,设备类型,改造措施,数量,IT设备平均负荷(kW),现状PUE,改造后PUE,IT节能率,"
+        "机架数,已运行年限,是否新建,充电桩类型,额定功率(kW),单桩年充电量(kWh),待机功率(W),"
+        "新桩待机功率(W),效率(%),目标效率(%),电价,分时电价类别,充电时段,峰转谷比例\n"
+        "P1,A0,数据中心,降低PUE+IT设备更新,1,500,1.6,1.3,20%,300,12,否,,,,,,,,0.7,,,\n"
+        "P1,A1,充电桩,更换充电桩,2,,,,,,,,直流桩,60,54000,100,30,90,95,0.8,单一制,"
+        "10:00-14:00,50%\n"
+    )
     path = tmp_path / "园区.csv"
     path.write_bytes(text.encode("gbk"))
     zh = retrofit.estimate(path, year=2026).assets
-    en = run(DC | {"measure": "improve_pue+refresh_it", "target_pue": 1.3,
-                   "it_energy_reduction": 0.2, "racks": 300, "years_in_service": 12,
-                   "new_build": "no", "electricity_price_cny_per_kwh": 0.7},
-             DCPILE | {"operating_hours_h": None, "load_factor": None,
-                       "energy_delivered_kwh": 54_000, "tariff_class": "single_part",
-                       "load_profile": "10:00-14:00", "offpeak_shift_fraction": 0.5}).assets
+    en = run(
+        DC
+        | {
+            "measure": "improve_pue+refresh_it",
+            "target_pue": 1.3,
+            "it_energy_reduction": 0.2,
+            "racks": 300,
+            "years_in_service": 12,
+            "new_build": "no",
+            "electricity_price_cny_per_kwh": 0.7,
+        },
+        DCPILE
+        | {
+            "operating_hours_h": None,
+            "load_factor": None,
+            "energy_delivered_kwh": 54_000,
+            "tariff_class": "single_part",
+            "load_profile": "10:00-14:00",
+            "offpeak_shift_fraction": 0.5,
+        },
+    ).assets
     assert zh.loc[0, "energy_saved_kwh"] == pytest.approx(2_452_800)
-    for column in ("energy_saved_kwh", "cost_saved_cny", "load_shift_cost_saved_cny",
-                   "it_renewed_kw", "piles_replaced"):
+    for column in (
+        "energy_saved_kwh",
+        "cost_saved_cny",
+        "load_shift_cost_saved_cny",
+        "it_renewed_kw",
+        "piles_replaced",
+    ):
         assert zh[column].to_list() == pytest.approx(en[column].to_list()), column
 
 

@@ -25,8 +25,12 @@ def test_every_inventory_column_is_documented(column):
     assert f"| `{column}` |" in README
 
 
-@pytest.mark.parametrize("option", sorted(
-    p.opts[0] for p in cli.commands["estimate"].params if p.opts and p.opts[0].startswith("--")))
+@pytest.mark.parametrize(
+    "option",
+    sorted(
+        p.opts[0] for p in cli.commands["estimate"].params if p.opts and p.opts[0].startswith("--")
+    ),
+)
 def test_every_estimate_option_is_documented(option):
     assert f"`{option}" in README
 

@@ -9,9 +9,11 @@ import pytest
 import retrofit
 from retrofit.exceptions import InventoryError
 
-HEADER = ("plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"
-          "target_class,load_factor,operating_hours_h,investment_cny,"
-          "electricity_price_cny_per_kwh,plant_energy_tce\n")
+HEADER = (
+    "plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"
+    "target_class,load_factor,operating_hours_h,investment_cny,"
+    "electricity_price_cny_per_kwh,plant_energy_tce\n"
+)
 
 
 def write(tmp_path, body, name="plant.csv", header=HEADER, encoding="utf-8"):
@@ -102,8 +104,13 @@ def test_part_load_and_defaults_recorded(tmp_path):
     assert a.load_factor == 0.75 and a.operating_hours_h == 4000
     assert a.efficiency_class_retrofit == "grade_2"
     codes = [c.code for c in result.caveats]
-    for code in ("motor.load_factor.defaulted", "motor.operating_hours.defaulted",
-                 "motor.target_class.defaulted", "cost.price.missing", "plant.energy.unknown"):
+    for code in (
+        "motor.load_factor.defaulted",
+        "motor.operating_hours.defaulted",
+        "motor.target_class.defaulted",
+        "cost.price.missing",
+        "plant.energy.unknown",
+    ):
         assert code in codes
     assert "motor.load_factor.defaulted" in a.caveats
     assert pd.isna(result.plants.iloc[0].meets_bai_yi)
@@ -125,7 +132,11 @@ def test_size_outside_tables_is_a_located_error(tmp_path):
         retrofit.estimate(path)
     issue = info.value.issues[0]
     assert (issue.type, issue.row, issue.column, issue.value) == (
-        "out-of-range", 2, "rated_power_kw", "1200")
+        "out-of-range",
+        2,
+        "rated_power_kw",
+        "1200",
+    )
 
 
 def test_series_and_grades(tmp_path):
@@ -149,10 +160,12 @@ def test_intermediate_size_uses_eu_formula(tmp_path):
 
 
 def test_measured_efficiency_overrides_class(tmp_path):
-    header = HEADER.replace("efficiency_class,", "efficiency_class,efficiency_pct,"
-                            "target_efficiency_pct,")
-    path = write(tmp_path, "P1,M1,motor,upgrade_motor,1,55,4,IE2,90.0,96.0,IE4,1,1000,,,\n",
-                 header=header)
+    header = HEADER.replace(
+        "efficiency_class,", "efficiency_class,efficiency_pct,target_efficiency_pct,"
+    )
+    path = write(
+        tmp_path, "P1,M1,motor,upgrade_motor,1,55,4,IE2,90.0,96.0,IE4,1,1000,,,\n", header=header
+    )
     a = retrofit.estimate(path).assets.iloc[0]
     # 55 × 1000 × (1/0.90 − 1/0.96) = 3 819.444 kWh
     assert a.energy_saved_kwh == pytest.approx(3819.444, abs=1e-3)
@@ -165,23 +178,44 @@ def test_dataframe_input_and_json_shape(iec_55kw_ie2_to_ie4):
     frame = pd.read_csv(iec_55kw_ie2_to_ie4)
     result = retrofit.estimate(frame, year=2026)
     doc = json.loads(result.to_json())
-    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions",
-                         "caveats"]
-    required = {"plant_id", "asset_id", "category", "measure", "baseline_energy_kwh",
-                "retrofit_energy_kwh", "energy_saved_kwh", "coal_saved_tce",
-                "coal_saved_tce_equivalent", "coal_saved_tce_equal_value", "co2_avoided_t",
-                "cost_saved_cny", "payback_years", "efficiency_baseline_pct",
-                "efficiency_retrofit_pct"}
+    assert list(doc) == ["assets", "plants", "projects", "supply_curve", "assumptions", "caveats"]
+    required = {
+        "plant_id",
+        "asset_id",
+        "category",
+        "measure",
+        "baseline_energy_kwh",
+        "retrofit_energy_kwh",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "coal_saved_tce_equivalent",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+        "cost_saved_cny",
+        "payback_years",
+        "efficiency_baseline_pct",
+        "efficiency_retrofit_pct",
+    }
     assert required <= set(doc["assets"][0])
-    assert {"plant_id", "energy_saved_kwh", "coal_saved_tce", "plant_energy_tce",
-            "saving_share", "meets_bai_yi", "shortfall_tce"} <= set(doc["plants"][0])
+    assert {
+        "plant_id",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "plant_energy_tce",
+        "saving_share",
+        "meets_bai_yi",
+        "shortfall_tce",
+    } <= set(doc["plants"][0])
     assert doc["assumptions"]["tables"]["iec60034_30_1_2014_motor_classes"]["standard"] is True
 
 
 def test_user_table_marks_result_non_standard(tmp_path, iec_55kw_ie2_to_ie4):
     own = tmp_path / "grid.csv"
-    own.write_text("region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence"
-                   "\nnational,2025,0.5,yes,my audit 2025,M\n", encoding="utf-8")
+    own.write_text(
+        "region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence"
+        "\nnational,2025,0.5,yes,my audit 2025,M\n",
+        encoding="utf-8",
+    )
     result = retrofit.estimate(iec_55kw_ie2_to_ie4, tables={"grid_emission_factors": own})
     assert result.non_standard
     assert result.assumptions["non_standard_tables"] == ["grid_emission_factors"]
@@ -194,8 +228,14 @@ def test_excel_output_has_all_sheets(tmp_path, iec_55kw_ie2_to_ie4):
     out = tmp_path / "out.xlsx"
     retrofit.estimate(iec_55kw_ie2_to_ie4).to_excel(out)
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["plants", "assets", "projects", "supply_curve", "assumptions",
-                            "caveats"]
+    assert list(sheets) == [
+        "plants",
+        "assets",
+        "projects",
+        "supply_curve",
+        "assumptions",
+        "caveats",
+    ]
     assert sheets["assets"].energy_saved_kwh.iloc[0] == pytest.approx(5409.061, abs=1e-3)
 
 
@@ -206,9 +246,14 @@ def test_sample_plant_runs():
     # every kind of asset the sample shows: motors, a drive, a pump, a compressor, a
     # transformer, a data hall and two car parks of charging piles
     assert set(result.assets.measure) == {
-        "upgrade_motor", "upgrade_motor+add_vfd", "add_vfd", "upgrade_equipment",
-        "upgrade_equipment+fix_leaks+reduce_pressure", "improve_pue+refresh_it",
-        "replace_charger"}
+        "upgrade_motor",
+        "upgrade_motor+add_vfd",
+        "add_vfd",
+        "upgrade_equipment",
+        "upgrade_equipment+fix_leaks+reduce_pressure",
+        "improve_pue+refresh_it",
+        "replace_charger",
+    }
     # the transformer and the air-side measures replace no motor
     assets = result.assets.set_index("asset_id")
     kw = assets.retrofitted_motor_kw
@@ -227,8 +272,9 @@ def test_plants_file_supplies_energy_and_name(tmp_path):
     short of 1 % by 1.0 − 0.664774 = 0.335226 tce."""
     inv = write(tmp_path, "P1,M1,motor,upgrade_motor,1,55,4,IE2,IE4,1.0,4000,,,\n")
     plants = tmp_path / "plants.csv"
-    plants.write_text("plant_id,plant_energy_tce,name,region\nP1,100,示例厂,浦东\n",
-                      encoding="utf-8")
+    plants.write_text(
+        "plant_id,plant_energy_tce,name,region\nP1,100,示例厂,浦东\n", encoding="utf-8"
+    )
     p = retrofit.estimate(inv, plants=plants, year=2026).plants.iloc[0]
     assert p["name"] == "示例厂"
     assert p.plant_energy_tce == 100
@@ -244,7 +290,8 @@ def test_plant_energy_in_two_places_must_agree(tmp_path, iec_55kw_ie2_to_ie4):
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
     assert str(info.value.issues[0]) == (
         f'{plants} row 2, column plant_energy_tce: "70" — expected the inventory\'s value 50 tce '
-        "for plant P1 (give it in one place)")
+        "for plant P1 (give it in one place)"
+    )
 
 
 def test_plant_energy_conflict_names_the_plants_file_header(tmp_path, iec_55kw_ie2_to_ie4):
@@ -253,13 +300,17 @@ def test_plant_energy_conflict_names_the_plants_file_header(tmp_path, iec_55kw_i
     with pytest.raises(InventoryError) as info:
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
     assert str(info.value.issues[0]).startswith(
-        f'{plants} row 3, column 上年综合能耗(tce): "70" — expected')
+        f'{plants} row 3, column 上年综合能耗(tce): "70" — expected'
+    )
 
 
 def test_every_default_applied_is_in_the_assumptions_even_two_for_one_column():
     # the example's M-006 takes 4000 h (motors) and DC-01 8760 h (data centres): both listed
     defaults = retrofit.estimate("retrofit/samples/example_plant.csv", year=2026).assumptions[
-        "defaults"]
+        "defaults"
+    ]
     hours = {code: d["value"] for code, d in defaults.items() if d["column"] == "operating_hours_h"}
-    assert hours == {"motor.operating_hours.defaulted": 4000.0,
-                     "datacenter.operating_hours.defaulted": 8760.0}
+    assert hours == {
+        "motor.operating_hours.defaulted": 4000.0,
+        "datacenter.operating_hours.defaulted": 8760.0,
+    }

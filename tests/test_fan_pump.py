@@ -26,8 +26,16 @@ def run(df):
     return retrofit.estimate(df, year=2026).assets
 
 
-FAN = {"category": "fan", "measure": "add_vfd", "rated_power_kw": 15.0, "poles": 4,
-           "efficiency_class": "IE3", "load_factor": 0.8, "operating_hours_h": 6000, "quantity": 1}
+FAN = {
+    "category": "fan",
+    "measure": "add_vfd",
+    "rated_power_kw": 15.0,
+    "poles": 4,
+    "efficiency_class": "IE3",
+    "load_factor": 0.8,
+    "operating_hours_h": 6000,
+    "quantity": 1,
+}
 
 
 def test_damper_fan_to_vfd_single_duty_point_by_hand():
@@ -41,10 +49,10 @@ def test_damper_fan_to_vfd_single_duty_point_by_hand():
     assert a.baseline_shaft_kw == pytest.approx(9.2484)
     assert a.retrofit_shaft_kw == pytest.approx(1.5)
     assert a.control_curve == "doe2_discharge_dampers"
-    assert a.baseline_energy_kwh == pytest.approx(9.2484 / (a.efficiency_baseline_pct / 100)
-                                                  * 6000)
+    assert a.baseline_energy_kwh == pytest.approx(9.2484 / (a.efficiency_baseline_pct / 100) * 6000)
     assert a.retrofit_energy_kwh == pytest.approx(
-        1.5 / (a.efficiency_retrofit_pct / 100) / (a.vfd_efficiency_pct / 100) * 6000)
+        1.5 / (a.efficiency_retrofit_pct / 100) / (a.vfd_efficiency_pct / 100) * 6000
+    )
     # the motor carries 1.5/15 = 10 % load: below 25 % its losses are linear (AMO rule)
     assert a.efficiency_retrofit_pct < a.efficiency_baseline_pct
     assert a.retrofitted_motor_kw == 15.0
@@ -68,13 +76,30 @@ def test_on_off_pump_runs_its_motor_at_design_load_while_on():
     baseline = 22 × 0.9 × 0.5 / η(0.9) × 4000; the motor efficiency is that at 90 % load, the
     same as at design — not at 45 %.
     """
-    df = frame(category="pump", measure="add_vfd", rated_power_kw=22.0, poles=4,
-               efficiency_class="IE3", load_factor=0.9, operating_hours_h=4000,
-               control="on_off", flow_profile="50:100")
+    df = frame(
+        category="pump",
+        measure="add_vfd",
+        rated_power_kw=22.0,
+        poles=4,
+        efficiency_class="IE3",
+        load_factor=0.9,
+        operating_hours_h=4000,
+        control="on_off",
+        flow_profile="50:100",
+    )
     a = run(df).iloc[0]
-    design = run(frame(category="motor", measure="upgrade_motor", rated_power_kw=22.0, poles=4,
-                       efficiency_class="IE3", target_class="IE3", load_factor=0.9,
-                       operating_hours_h=4000)).iloc[0]
+    design = run(
+        frame(
+            category="motor",
+            measure="upgrade_motor",
+            rated_power_kw=22.0,
+            poles=4,
+            efficiency_class="IE3",
+            target_class="IE3",
+            load_factor=0.9,
+            operating_hours_h=4000,
+        )
+    ).iloc[0]
     assert a.efficiency_baseline_pct == pytest.approx(design.efficiency_baseline_pct)
     assert a.baseline_energy_kwh == pytest.approx(design.baseline_energy_kwh * 0.5)
     assert a.retrofit_shaft_kw == pytest.approx(22 * 0.9 * 0.125)
@@ -109,36 +134,68 @@ def test_pump_grade_from_gb19762_formula_by_hand():
     shaft after = 22.5 kW × 68 / 77.7845
     """
     assert pumps.specific_speed(2900, 100, 50) == pytest.approx(93.8236, abs=1e-4)
-    df = frame(category="pump", measure="upgrade_equipment", rated_power_kw=30.0, poles=2,
-               efficiency_class="IE3", load_factor=0.75, operating_hours_h=5000,
-               machine_efficiency_pct=68.0, pump_type="end_suction", flow_m3h=100.0,
-               head_m=50.0, speed_rpm=2900.0)
+    df = frame(
+        category="pump",
+        measure="upgrade_equipment",
+        rated_power_kw=30.0,
+        poles=2,
+        efficiency_class="IE3",
+        load_factor=0.75,
+        operating_hours_h=5000,
+        machine_efficiency_pct=68.0,
+        pump_type="end_suction",
+        flow_m3h=100.0,
+        head_m=50.0,
+        speed_rpm=2900.0,
+    )
     a = run(df).iloc[0]
     assert a.machine_efficiency_retrofit_pct == pytest.approx(77.7862, abs=1e-3)
     assert a.retrofit_shaft_kw == pytest.approx(22.5 * 68 / 77.7862, rel=2e-5)
     assert "equipment.target_grade.defaulted" in a.caveats
     assert a.machine_efficiency_retrofit_source.startswith(
-        "gb19762_2025_pump_grades end_suction 5–300 m³/h grade_2")
+        "gb19762_2025_pump_grades end_suction 5–300 m³/h grade_2"
+    )
 
 
 def test_fan_grade_from_gb19761_table():
     """Centrifugal fan ψ 0.5, ns 40, No8 → GB 19761-2020 表2 cell 0.45≤ψ<0.55, 30≤ns<50,
     No5≤机号<No10: grade 2 = 79 % (gb_tables.md example: grade 3 73, grade 2 79, grade 1 84)."""
-    df = frame(category="fan", measure="upgrade_equipment", rated_power_kw=37.0, poles=4,
-               efficiency_class="IE3", load_factor=0.8, operating_hours_h=7000,
-               machine_efficiency_pct=65.0, fan_type="centrifugal",
-               pressure_coefficient=0.5, specific_speed=40.0, fan_size_no=8.0,
-               target_equipment_grade=["grade_3", "grade_2", "grade_1"])
+    df = frame(
+        category="fan",
+        measure="upgrade_equipment",
+        rated_power_kw=37.0,
+        poles=4,
+        efficiency_class="IE3",
+        load_factor=0.8,
+        operating_hours_h=7000,
+        machine_efficiency_pct=65.0,
+        fan_type="centrifugal",
+        pressure_coefficient=0.5,
+        specific_speed=40.0,
+        fan_size_no=8.0,
+        target_equipment_grade=["grade_3", "grade_2", "grade_1"],
+    )
     a = run(df)
     assert list(a.machine_efficiency_retrofit_pct) == [73.0, 79.0, 84.0]
     assert a.retrofit_shaft_kw.iloc[1] == pytest.approx(37 * 0.8 * 65 / 79)
 
 
 def test_machine_and_drive_on_one_row_multiply_not_add():
-    base = {"category": "fan", "rated_power_kw": 37.0, "poles": 4, "efficiency_class": "IE3",
-                "load_factor": 0.8, "operating_hours_h": 7000, "machine_efficiency_pct": 65.0,
-                "fan_type": "centrifugal", "pressure_coefficient": 0.5, "specific_speed": 40.0,
-                "fan_size_no": 8.0, "control": "damper_outlet", "flow_profile": "70:100"}
+    base = {
+        "category": "fan",
+        "rated_power_kw": 37.0,
+        "poles": 4,
+        "efficiency_class": "IE3",
+        "load_factor": 0.8,
+        "operating_hours_h": 7000,
+        "machine_efficiency_pct": 65.0,
+        "fan_type": "centrifugal",
+        "pressure_coefficient": 0.5,
+        "specific_speed": 40.0,
+        "fan_size_no": 8.0,
+        "control": "damper_outlet",
+        "flow_profile": "70:100",
+    }
     both = run(frame(**base, measure="add_vfd+upgrade_equipment")).iloc[0]
     # shaft = 29.6 kW × 0.7³ × 65/79 (GB 19761 grade 2 = 79 %)
     assert both.retrofit_shaft_kw == pytest.approx(29.6 * 0.343 * 65 / 79)
@@ -167,42 +224,89 @@ def test_profile_errors_name_row_column_and_value():
 
 def test_flow_below_the_control_curve_is_not_extrapolated():
     got = issues_of(frame(**FAN, control="damper_outlet", flow_profile="10:50;100:50"))
-    assert got == [("out-of-range", "flow_profile", "10% flow",
-                    ("duty points within the damper_outlet curve's range (20–100 % of design "
-                    "flow, curve doe2_discharge_dampers); it is not extrapolated"))]
+    assert got == [
+        (
+            "out-of-range",
+            "flow_profile",
+            "10% flow",
+            (
+                "duty points within the damper_outlet curve's range (20–100 % of design "
+                "flow, curve doe2_discharge_dampers); it is not extrapolated"
+            ),
+        )
+    ]
 
 
 def test_a_valve_on_a_fan_is_an_error():
     got = issues_of(frame(**FAN, control="throttle", flow_profile="50:100"))
-    assert got == [("not-applicable", "control", "throttle",
-                    ("a flow control of a fan: one of damper_outlet, damper_inlet, inlet_vane, "
-                    "on_off"))]
+    assert got == [
+        (
+            "not-applicable",
+            "control",
+            "throttle",
+            ("a flow control of a fan: one of damper_outlet, damper_inlet, inlet_vane, on_off"),
+        )
+    ]
 
 
 def test_equipment_upgrade_needs_the_present_efficiency():
-    df = frame(category="pump", measure="upgrade_equipment", rated_power_kw=30.0, poles=2,
-               efficiency_class="IE3", pump_type="end_suction", flow_m3h=100.0, head_m=50.0,
-               speed_rpm=2900.0)
+    df = frame(
+        category="pump",
+        measure="upgrade_equipment",
+        rated_power_kw=30.0,
+        poles=2,
+        efficiency_class="IE3",
+        pump_type="end_suction",
+        flow_m3h=100.0,
+        head_m=50.0,
+        speed_rpm=2900.0,
+    )
     got = issues_of(df)
     assert got[0][:2] == ("blank-required", "machine_efficiency_pct")
 
 
 def test_pump_flow_outside_gb19762_scope():
-    df = frame(category="pump", measure="upgrade_equipment", rated_power_kw=30.0, poles=2,
-               efficiency_class="IE3", machine_efficiency_pct=60.0, pump_type="end_suction",
-               flow_m3h=3.0, head_m=50.0, speed_rpm=2900.0)
+    df = frame(
+        category="pump",
+        measure="upgrade_equipment",
+        rated_power_kw=30.0,
+        poles=2,
+        efficiency_class="IE3",
+        machine_efficiency_pct=60.0,
+        pump_type="end_suction",
+        flow_m3h=3.0,
+        head_m=50.0,
+        speed_rpm=2900.0,
+    )
     got = issues_of(df)
-    assert got == [("out-of-range", "flow_m3h", "3",
-                    ("a rated flow inside GB 19762-2025's range for end_suction pumps (5–10000 "
-                    "m³/h), or give target_machine_efficiency_pct"))]
+    assert got == [
+        (
+            "out-of-range",
+            "flow_m3h",
+            "3",
+            (
+                "a rated flow inside GB 19762-2025's range for end_suction pumps (5–10000 "
+                "m³/h), or give target_machine_efficiency_pct"
+            ),
+        )
+    ]
 
 
 def test_static_head_flags_the_preferred_operating_region():
     # h_s 0.6, q 0.4: h = 0.6 + 0.4 × 0.16 = 0.664; n² = (0.664 + 0.2 × 0.16)/1.2 = 0.58
     # n = 0.761577, q/n = 0.525226 < 0.7 (ANSI/HI 9.6.3 POR)
-    df = frame(category="pump", measure="add_vfd", rated_power_kw=22.0, poles=4,
-               efficiency_class="IE3", load_factor=0.9, operating_hours_h=4000,
-               control="throttle", flow_profile="40:100", static_head_fraction=0.6)
+    df = frame(
+        category="pump",
+        measure="add_vfd",
+        rated_power_kw=22.0,
+        poles=4,
+        efficiency_class="IE3",
+        load_factor=0.9,
+        operating_hours_h=4000,
+        control="throttle",
+        flow_profile="40:100",
+        static_head_fraction=0.6,
+    )
     a = run(df).iloc[0]
     assert a.vfd_min_speed_fraction == pytest.approx(0.761577, abs=1e-6)
     assert a.vfd_min_equivalent_flow_fraction == pytest.approx(0.525226, abs=1e-6)

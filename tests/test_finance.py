@@ -14,10 +14,21 @@ SAMPLE = "retrofit/samples/example_plant.csv"
 
 
 def motor(**extra):
-    row = {"plant_id": "P1", "asset_id": "M1", "category": "motor", "measure": "upgrade_motor",
-           "rated_power_kw": 55, "poles": 4, "efficiency_class": "IE2", "target_class": "grade_2",
-           "load_factor": 1.0, "operating_hours_h": 4000, "investment_cny": 18_000,
-           "electricity_price_cny_per_kwh": 0.72, "plant_energy_tce": 100}
+    row = {
+        "plant_id": "P1",
+        "asset_id": "M1",
+        "category": "motor",
+        "measure": "upgrade_motor",
+        "rated_power_kw": 55,
+        "poles": 4,
+        "efficiency_class": "IE2",
+        "target_class": "grade_2",
+        "load_factor": 1.0,
+        "operating_hours_h": 4000,
+        "investment_cny": 18_000,
+        "electricity_price_cny_per_kwh": 0.72,
+        "plant_energy_tce": 100,
+    }
     row.update(extra)
     return row
 
@@ -37,24 +48,49 @@ def test_example_motor_m001_by_hand():
     assert m["npv_cny"] == pytest.approx(21_727.03, abs=0.01)
     crf = 1 / af(0.08, 22)
     assert m["cost_of_saved_tce_cny_per_tce"] == pytest.approx(
-        18_000 * crf / m["coal_saved_tce"], rel=1e-12)
+        18_000 * crf / m["coal_saved_tce"], rel=1e-12
+    )
     assert m["cost_of_saved_energy_cny_per_kwh"] == pytest.approx(
-        18_000 * crf / m["energy_saved_kwh"], rel=1e-12)
+        18_000 * crf / m["energy_saved_kwh"], rel=1e-12
+    )
     assert m["net_cost_of_saved_tce_cny_per_tce"] == pytest.approx(
-        (18_000 * crf - saving) / m["coal_saved_tce"], rel=1e-12)
+        (18_000 * crf - saving) / m["coal_saved_tce"], rel=1e-12
+    )
 
 
-@pytest.mark.parametrize(("row", "life", "source"), [
-    (motor(rated_power_kw=5.5), 15, "2.6–9.2 kW"),
-    (motor(rated_power_kw=2.2), 12, "0–2.6 kW"),
-    (motor(rated_power_kw=200), 25, "100– kW"),
-    (motor(lifetime_years=7), 7, "input lifetime_years"),
-    (motor(category="pump", measure="upgrade_motor+add_vfd", control="throttle",
-           flow_profile="100:50;70:50"), 10, "add_vfd"),   # drive 10 < motor 22: shortest
-    (motor(category="compressor", measure="upgrade_equipment", compressor_type="screw",
-           discharge_pressure_mpa=0.8, cooling="air", specific_power_kw_per_m3min=8.2,
-           operating_hours_h=8000, rated_power_kw=90), 10, "compressor"),  # 80,000 h / 8,000
-])
+@pytest.mark.parametrize(
+    ("row", "life", "source"),
+    [
+        (motor(rated_power_kw=5.5), 15, "2.6–9.2 kW"),
+        (motor(rated_power_kw=2.2), 12, "0–2.6 kW"),
+        (motor(rated_power_kw=200), 25, "100– kW"),
+        (motor(lifetime_years=7), 7, "input lifetime_years"),
+        (
+            motor(
+                category="pump",
+                measure="upgrade_motor+add_vfd",
+                control="throttle",
+                flow_profile="100:50;70:50",
+            ),
+            10,
+            "add_vfd",
+        ),  # drive 10 < motor 22: shortest
+        (
+            motor(
+                category="compressor",
+                measure="upgrade_equipment",
+                compressor_type="screw",
+                discharge_pressure_mpa=0.8,
+                cooling="air",
+                specific_power_kw_per_m3min=8.2,
+                operating_hours_h=8000,
+                rated_power_kw=90,
+            ),
+            10,
+            "compressor",
+        ),  # 80,000 h / 8,000
+    ],
+)
 def test_lifetime_lookup(row, life, source):
     asset = estimate(pd.DataFrame([row]), year=2026).assets.iloc[0]
     assert asset["lifetime_years"] == pytest.approx(life)
@@ -62,8 +98,13 @@ def test_lifetime_lookup(row, life, source):
 
 
 def test_no_sourced_life_leaves_economics_null_with_a_caveat():
-    row = motor(category="compressor", measure="fix_leaks", leak_fraction=0.3,
-                rated_power_kw=90, operating_hours_h=6000)
+    row = motor(
+        category="compressor",
+        measure="fix_leaks",
+        leak_fraction=0.3,
+        rated_power_kw=90,
+        operating_hours_h=6000,
+    )
     result = estimate(pd.DataFrame([row]), year=2026)
     asset = result.assets.iloc[0]
     assert np.isnan(asset["lifetime_years"]) and np.isnan(asset["npv_cny"])
@@ -74,9 +115,11 @@ def test_no_sourced_life_leaves_economics_null_with_a_caveat():
 
 
 def test_projects_sum_their_rows_and_take_the_irr_of_the_summed_flows():
-    rows = [motor(asset_id="A", project_id="X"),
-            motor(asset_id="B", project_id="X", rated_power_kw=5.5, investment_cny=3_000),
-            motor(asset_id="C", project_id="Y")]
+    rows = [
+        motor(asset_id="A", project_id="X"),
+        motor(asset_id="B", project_id="X", rated_power_kw=5.5, investment_cny=3_000),
+        motor(asset_id="C", project_id="Y"),
+    ]
     result = estimate(pd.DataFrame(rows), year=2026, discount_rate=0.06)
     assets = result.assets.set_index("asset_id")
     x = result.projects.set_index("project_id").loc["X"]
@@ -99,9 +142,11 @@ def test_a_project_with_a_row_missing_a_price_is_null_not_partial():
 
 
 def test_supply_curve_ranks_by_cost_and_draws_the_bai_yi_line():
-    rows = [motor(asset_id="cheap", investment_cny=5_000), motor(asset_id="dear",
-                                                                  investment_cny=50_000),
-            motor(asset_id="other", plant_id="P2", investment_cny=10_000)]
+    rows = [
+        motor(asset_id="cheap", investment_cny=5_000),
+        motor(asset_id="dear", investment_cny=50_000),
+        motor(asset_id="other", plant_id="P2", investment_cny=10_000),
+    ]
     result = estimate(pd.DataFrame(rows), year=2026)
     curve = result.supply_curve
     p1 = curve[curve["plant_id"] == "P1"]
@@ -128,14 +173,28 @@ def test_a_life_beyond_the_horizon_is_a_data_error_naming_the_row():
 
 # --- command line ------------------------------------------------------------------------
 
+
 def test_incentives_command_lists_rules_and_writes_the_listing(tmp_path):
     out = tmp_path / "listing.csv"
-    args = ["incentives", SAMPLE, "--year", "2026", "--policy", "shanghai-2024,national",
-            "--financing", "银行贷款", "--loan-rate", "0.04", "--eit-payable", "50000"]
+    args = [
+        "incentives",
+        SAMPLE,
+        "--year",
+        "2026",
+        "--policy",
+        "shanghai-2024,national",
+        "--financing",
+        "银行贷款",
+        "--loan-rate",
+        "0.04",
+        "--eit-payable",
+        "50000",
+    ]
     result = CliRunner().invoke(cli, [*args, "--all"])
     assert result.exit_code == 0, result.output
-    assert "CN-ONE-OFF-DEDUCTION" in result.stdout and "[not applicable] SH-355-LEASE" in \
-        result.stdout
+    assert (
+        "CN-ONE-OFF-DEDUCTION" in result.stdout and "[not applicable] SH-355-LEASE" in result.stdout
+    )
     written = CliRunner().invoke(cli, [*args, "-o", str(out)])
     assert written.exit_code == 0 and f"wrote {out}" in written.stderr
     listing = pd.read_csv(out, encoding="utf-8-sig")
@@ -144,23 +203,37 @@ def test_incentives_command_lists_rules_and_writes_the_listing(tmp_path):
 
 
 def test_incentives_command_in_chinese():
-    result = CliRunner().invoke(cli, ["incentives", SAMPLE, "--year", "2026", "--policy",
-                                      "shenyang-2025", "--designation", "shenyang-point",
-                                      "--lang", "zh"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "incentives",
+            SAMPLE,
+            "--year",
+            "2026",
+            "--policy",
+            "shenyang-2025",
+            "--designation",
+            "shenyang-point",
+            "--lang",
+            "zh",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "可能适用的补贴与税收政策" in result.stdout and "计入的政策支持" in result.stdout
 
 
-@pytest.mark.parametrize("args", [[], ["--policy", "atlantis-2030"],
-                                  ["--policy", "national", "--financing", "barter"]])
+@pytest.mark.parametrize(
+    "args", [[], ["--policy", "atlantis-2030"], ["--policy", "national", "--financing", "barter"]]
+)
 def test_incentives_command_usage_errors(args):
     result = CliRunner().invoke(cli, ["incentives", SAMPLE, *args])
     assert result.exit_code == 2
 
 
 def test_estimate_writes_supply_curve_figures(tmp_path):
-    result = CliRunner().invoke(cli, ["estimate", SAMPLE, "--year", "2026", "--plots",
-                                      str(tmp_path), "--format", "csv"])
+    result = CliRunner().invoke(
+        cli, ["estimate", SAMPLE, "--year", "2026", "--plots", str(tmp_path), "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
     assert {"supply_curve_all.png", "supply_curve_all.svg", "supply_curve_SH-0001.png"} <= names

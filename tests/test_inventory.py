@@ -401,8 +401,11 @@ def test_recognised_but_unmodelled_measure(monkeypatch):
     """Every measure is modelled today; a future recognised-only measure must still be a clear
     error, not a silent zero."""
     unmodelled = dataclasses.replace(schema.MEASURE_BY_NAME["improve_pue"], modelled=False)
-    monkeypatch.setattr(schema, "MEASURES", tuple(
-        unmodelled if m.name == "improve_pue" else m for m in schema.MEASURES))
+    monkeypatch.setattr(
+        schema,
+        "MEASURES",
+        tuple(unmodelled if m.name == "improve_pue" else m for m in schema.MEASURES),
+    )
     monkeypatch.setitem(schema.MEASURE_BY_NAME, "improve_pue", unmodelled)
     path = write("plant.csv", csv_of("P1,D1,数据中心,降低PUE,55,4,二级,75%,1.5"))
     modelled = ", ".join(m.name for m in schema.MEASURES if m.modelled)

@@ -111,19 +111,26 @@ def _texts(ax: Axes) -> list[Text]:
 def _supply() -> pd.DataFrame:
     """Two measures: 4 tce/yr at 500 CNY/tce and 6 tce/yr at 2,000; their savings are worth
     (8,000 + 10,000) / 10 = 1,800 CNY/tce."""
-    return pd.DataFrame({"asset_id": ["M-1", "泵-2"], "measure": ["upgrade_motor", "add_vfd"],
-                         "coal_saved_tce": [4.0, 6.0],
-                         "cost_of_saved_tce_cny_per_tce": [500.0, 2000.0],
-                         "annual_cost_saved_cny": [8000.0, 10000.0]})
+    return pd.DataFrame(
+        {
+            "asset_id": ["M-1", "泵-2"],
+            "measure": ["upgrade_motor", "add_vfd"],
+            "coal_saved_tce": [4.0, 6.0],
+            "cost_of_saved_tce_cny_per_tce": [500.0, 2000.0],
+            "annual_cost_saved_cny": [8000.0, 10000.0],
+        }
+    )
 
 
 def _all_plots(trajectory, by_measure, bai_yi, curve, lang: str) -> dict[str, Axes]:
     return {
-        "supply": plots.plot_supply_curve(_supply(), basis_note=BASIS, lang=lang,
-                                          bai_yi_tce=7.0, title="供给曲线 supply"),
+        "supply": plots.plot_supply_curve(
+            _supply(), basis_note=BASIS, lang=lang, bai_yi_tce=7.0, title="供给曲线 supply"
+        ),
         # a goal 50,000 curve widths away is named in a note, not drawn
-        "curve_note": plots.plot_abatement_curve(curve, basis_note=BASIS, lang=lang,
-                                                 goal_value=500_000.0),
+        "curve_note": plots.plot_abatement_curve(
+            curve, basis_note=BASIS, lang=lang, goal_value=500_000.0
+        ),
         "trajectory": plots.plot_trajectory(
             trajectory,
             goal_value=500_000,
@@ -325,11 +332,16 @@ def test_supply_curve_bars_bai_yi_line_and_value_of_saved_energy():
     ax = plots.plot_supply_curve(_supply(), basis_note=BASIS, bai_yi_tce=7.0)
     bars = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)][:2]
     assert [(b.get_x(), b.get_width(), b.get_height()) for b in bars] == [
-        (0.0, 4.0, 500.0), (4.0, 6.0, 2000.0)]
+        (0.0, 4.0, 500.0),
+        (4.0, 6.0, 2000.0),
+    ]
     vertical = [line for line in ax.get_lines() if line.get_xdata()[0] == line.get_xdata()[-1]]
     assert any(line.get_xdata()[0] == 7.0 for line in vertical)  # the 百一 line
-    flat = [line.get_ydata()[0] for line in ax.get_lines()
-            if line.get_ydata()[0] == line.get_ydata()[-1]]
+    flat = [
+        line.get_ydata()[0]
+        for line in ax.get_lines()
+        if line.get_ydata()[0] == line.get_ydata()[-1]
+    ]
     assert 1800.0 in flat  # (8,000 + 10,000) CNY/yr ÷ 10 tce/yr
 
 

@@ -23,9 +23,11 @@ from retrofit.trajectory import year_fraction_in_service
 
 KWH = 55 * 4000 * (1 / 0.935 - 1 / 0.957)  # 5 409.061 kWh/yr per motor
 S = KWH * 0.1229 / 1000  # 0.664774 tce/yr per motor (GB/T 2589-2020 当量值 0.1229 kgce/kWh)
-HEADER = ("plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"
-          "target_class,load_factor,operating_hours_h,investment_cny,"
-          "electricity_price_cny_per_kwh,in_service_date\n")
+HEADER = (
+    "plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"
+    "target_class,load_factor,operating_hours_h,investment_cny,"
+    "electricity_price_cny_per_kwh,in_service_date\n"
+)
 HEADER_ZH = "企业编号,设备编号,设备类型,改造措施,数量,额定功率(kW),极数,能效等级,目标能效等级,负载率,年运行小时,投资额(元),电价,投运日期\n"
 MOTOR = "motor,upgrade_motor,{q},55,4,IE2,IE4,1.0,4000,{inv},0.70,{date}"
 
@@ -45,28 +47,43 @@ def city(tmp_path):
     2025 = 80.
     """
     a = tmp_path / "a.csv"
-    a.write_text(HEADER + motor("P1", "M1", 1, "2024-01-01") + motor("P1", "M2", 2, "2025-07-01"),
-                 encoding="utf-8")
+    a.write_text(
+        HEADER + motor("P1", "M1", 1, "2024-01-01") + motor("P1", "M2", 2, "2025-07-01"),
+        encoding="utf-8",
+    )
     b = tmp_path / "b.csv"
-    b.write_bytes((HEADER_ZH + motor("P2", "M1", 1, "2026-03-15") + motor("P2", "M2", 1, "")
-                   + motor("P2", "M3", 1, "2023-06-01")).encode("gbk"))
+    b.write_bytes(
+        (
+            HEADER_ZH
+            + motor("P2", "M1", 1, "2026-03-15")
+            + motor("P2", "M2", 1, "")
+            + motor("P2", "M3", 1, "2023-06-01")
+        ).encode("gbk")
+    )
     plants = tmp_path / "plants.csv"
-    plants.write_bytes(("企业编号,企业名称,所在区县,所属行业,2023年综合能耗(tce),"
-                        "2024年综合能耗(tce),2025年综合能耗(tce)\n"
-                        "P1,甲厂,浦东新区,化工,60,100,\n"
-                        "P2,乙厂,浦东新区,钢铁,,,50\n"
-                        "P3,丙厂,闵行区,化工,,,80\n").encode("gbk"))
+    plants.write_bytes(
+        (
+            "企业编号,企业名称,所在区县,所属行业,2023年综合能耗(tce),"
+            "2024年综合能耗(tce),2025年综合能耗(tce)\n"
+            "P1,甲厂,浦东新区,化工,60,100,\n"
+            "P2,乙厂,浦东新区,钢铁,,,50\n"
+            "P3,丙厂,闵行区,化工,,,80\n"
+        ).encode("gbk")
+    )
     return tmp_path, a, b, plants
 
 
 def test_year_fraction_in_service_by_hand():
-    dates = np.array(["2025-07-01", "2026-03-15", "2024-01-01", "2028-01-01", "NaT"],
-                     dtype="datetime64[D]")
+    dates = np.array(
+        ["2025-07-01", "2026-03-15", "2024-01-01", "2028-01-01", "NaT"], dtype="datetime64[D]"
+    )
     # 1 July–31 December 2025: 184 of 365 days; 15 March–31 December 2026: 365 − 73 = 292
     assert year_fraction_in_service(dates, 2025)[:4].tolist() == pytest.approx(
-        [184 / 365, 0.0, 1.0, 0.0])
+        [184 / 365, 0.0, 1.0, 0.0]
+    )
     assert year_fraction_in_service(dates, 2026)[:4].tolist() == pytest.approx(
-        [1.0, 292 / 365, 1.0, 0.0])
+        [1.0, 292 / 365, 1.0, 0.0]
+    )
     # 2024 is a leap year: a start on 1 January covers 366/366
     assert year_fraction_in_service(dates, 2024)[2] == 1.0
     assert np.isnan(year_fraction_in_service(dates, 2025)[4])
@@ -87,7 +104,8 @@ def test_capacity_and_realised_by_hand(city):
     assert kw["capacity_added"].tolist() == [55.0, 110.0, 110.0, 0.0]
     assert result.assumptions["portfolio"]["outside_window"]["before"]["assets"] == 1
     assert result.assumptions["portfolio"]["outside_window"]["before"][
-        "coal_saved_tce"] == pytest.approx(S, abs=1e-6)
+        "coal_saved_tce"
+    ] == pytest.approx(S, abs=1e-6)
     assert "portfolio.in_service_date.defaulted" in [c.code for c in result.caveats]
 
 
@@ -154,7 +172,9 @@ def test_user_goal_file(city, tmp_path):
         "motors,district motors,1000,kW,cumulative,retrofitted_motor_kw,2024,2026,区方案,一,"
         "电机1000千瓦,district plan,M\n"
         "bai_er,2 % a year,0.02,fraction,annual_share,coal_saved_tce,2024,2026,区方案,二,"
-        "年节能2%,district plan,M\n", encoding="utf-8")
+        "年节能2%,district plan,M\n",
+        encoding="utf-8",
+    )
     result = portfolio([a, b], plants=plants, goals=goal, year=2026)
     g = result.goals.set_index("goal")
     # 55 + 110 + 110 kW of 1000 by 2026
@@ -173,12 +193,16 @@ def test_bad_user_goal_file_names_rows(tmp_path):
         "goal,metric,value,unit,kind,counts,period_start,period_end,document,clause,quote,"
         "source,confidence\n"
         "a,x,1000,kW,cumulative,motor_kw,2024,2027,d,c,q,s,H\n"
-        "b,x,-5,kW,cumulative,piles_replaced,2027,2024,d,c,q,s,X\n", encoding="utf-8")
+        "b,x,-5,kW,cumulative,piles_replaced,2027,2024,d,c,q,s,X\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InventoryError) as info:
         load_goal_pack(goal)
     text = [str(i) for i in info.value.issues]
-    assert f'{goal} row 2, column counts: "motor_kw" — expected for a cumulative or ' \
-           "annual_share goal, one of" in text[0]
+    assert (
+        f'{goal} row 2, column counts: "motor_kw" — expected for a cumulative or '
+        "annual_share goal, one of" in text[0]
+    )
     assert any(t.startswith(f'{goal} row 3, column value: "-5"') for t in text)
     assert any(t.startswith(f'{goal} row 3, column period_end: "2024"') for t in text)
     assert any(t.startswith(f'{goal} row 3, column confidence: "X"') for t in text)
@@ -203,21 +227,37 @@ def test_bundled_packs_load():
 def test_all_or_nothing_and_keep_going(city, tmp_path):
     folder, _a, _b, plants = city
     bad = folder / "c.csv"
-    bad.write_text(HEADER + motor("P4", "M1", 1, "2025-01-01") +
-                   "P4,M2,motor,upgrade_motor,1,-55,4,IE2,IE4,1.0,4000,1,0.7,2025-01-01\n",
-                   encoding="utf-8")
+    bad.write_text(
+        HEADER
+        + motor("P4", "M1", 1, "2025-01-01")
+        + "P4,M2,motor,upgrade_motor,1,-55,4,IE2,IE4,1.0,4000,1,0.7,2025-01-01\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.json"
     runner = CliRunner()
-    r = runner.invoke(cli, ["portfolio", str(folder), "--plants", str(plants), "--year", "2026",
-                            "-o", str(out)])
+    r = runner.invoke(
+        cli, ["portfolio", str(folder), "--plants", str(plants), "--year", "2026", "-o", str(out)]
+    )
     assert r.exit_code == 1
     assert f'{bad} row 3, column rated_power_kw: "-55"' in r.output
     assert not out.exists()
     with pytest.raises(InventoryError):
         portfolio(folder, plants=plants, year=2026)
 
-    r = runner.invoke(cli, ["portfolio", str(folder), "--plants", str(plants), "--year", "2026",
-                            "-o", str(out), "--keep-going"])
+    r = runner.invoke(
+        cli,
+        [
+            "portfolio",
+            str(folder),
+            "--plants",
+            str(plants),
+            "--year",
+            "2026",
+            "-o",
+            str(out),
+            "--keep-going",
+        ],
+    )
     assert r.exit_code == 1
     assert "1 of 3 files failed" in r.output
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -250,8 +290,9 @@ def test_chunked_reading_gives_the_same_result(tmp_path):
     chunked = portfolio(path, plants=plants, year=2026, chunk_rows=1000)
     assert len(inventory) > 2000  # at least three chunks
     for name in ("plants", "trajectory", "goals", "bai_yi", "districts"):
-        pd.testing.assert_frame_equal(getattr(whole, name), getattr(chunked, name),
-                                      check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(
+            getattr(whole, name), getattr(chunked, name), check_exact=False, rtol=1e-12
+        )
 
 
 def test_cli_outputs_and_plots(city, tmp_path):
@@ -259,29 +300,63 @@ def test_cli_outputs_and_plots(city, tmp_path):
     runner = CliRunner()
     figures = tmp_path / "figures"
     xlsx = tmp_path / "out.xlsx"
-    r = runner.invoke(cli, ["portfolio", str(a), str(b), "--plants", str(plants), "--year",
-                            "2026", "-o", str(xlsx), "--plots", str(figures), "--lang", "zh"])
+    r = runner.invoke(
+        cli,
+        [
+            "portfolio",
+            str(a),
+            str(b),
+            "--plants",
+            str(plants),
+            "--year",
+            "2026",
+            "-o",
+            str(xlsx),
+            "--plots",
+            str(figures),
+            "--lang",
+            "zh",
+        ],
+    )
     assert r.exit_code == 0, r.output
     sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert {"totals", "goals", "trajectory", "bai_yi", "plants", "districts", "industries",
-            "by_measure", "abatement", "files", "assumptions", "caveats"} <= set(sheets)
+    assert {
+        "totals",
+        "goals",
+        "trajectory",
+        "bai_yi",
+        "plants",
+        "districts",
+        "industries",
+        "by_measure",
+        "abatement",
+        "files",
+        "assumptions",
+        "caveats",
+    } <= set(sheets)
     import matplotlib.image as mpimg
 
-    stems = {"trajectory_energy_saving_cumulative", "trajectory_motors_retrofitted",
-             "savings_by_measure", "bai_yi_ranking", "abatement_curve"}
+    stems = {
+        "trajectory_energy_saving_cumulative",
+        "trajectory_motors_retrofitted",
+        "savings_by_measure",
+        "bai_yi_ranking",
+        "abatement_curve",
+    }
     for stem in stems:
         png = figures / f"{stem}.png"
         assert png.stat().st_size > 0 and (figures / f"{stem}.svg").stat().st_size > 0
         pixels = mpimg.imread(png)
         assert pixels.std() > 0.01, f"{stem}.png is blank"
-    r = runner.invoke(cli, ["portfolio", str(a), str(b), "--plants", str(plants), "--year",
-                            "2026", "--format", "csv"])
+    r = runner.invoke(
+        cli,
+        ["portfolio", str(a), str(b), "--plants", str(plants), "--year", "2026", "--format", "csv"],
+    )
     assert r.exit_code == 0
     assert r.output.splitlines()[0].startswith("plant_id,")
     r = runner.invoke(cli, ["portfolio", str(a), "--goals", "nowhere-2030"])
     assert r.exit_code == 2 and "unknown goal pack" in r.output
-    r = runner.invoke(cli, ["portfolio", str(a), str(b), "--plants", str(plants),
-                            "--year", "2026"])
+    r = runner.invoke(cli, ["portfolio", str(a), str(b), "--plants", str(plants), "--year", "2026"])
     assert "energy_saving_cumulative" in r.output and "tce, 当量值 (equivalent) basis" in r.output
 
 
@@ -308,8 +383,11 @@ def test_model_error_in_a_pooled_file_names_that_file(city):
     still reported against its own file and row."""
     folder, a, b, _plants = city
     hall = folder / "hall.csv"
-    hall.write_text("plant_id,asset_id,category,measure,it_load_kw,pue,target_pue\n"
-                    "P5,DC-1,datacenter,improve_pue,500,1.3,1.5\n", encoding="utf-8")
+    hall.write_text(
+        "plant_id,asset_id,category,measure,it_load_kw,pue,target_pue\n"
+        "P5,DC-1,datacenter,improve_pue,500,1.3,1.5\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InventoryError) as info:
         portfolio([a, b, hall], year=2026)
     assert [i.file for i in info.value.issues] == [str(hall)]
@@ -325,19 +403,23 @@ def test_plant_energy_given_twice_must_agree(city, tmp_path):
     *_, plants = city
     header = HEADER.rstrip("\n") + ",plant_energy_tce\n"
     one = tmp_path / "one.csv"
-    one.write_text(header + motor("P9", "M1", 1, "2025-01-01").rstrip("\n") + ",70\n",
-                   encoding="utf-8")
+    one.write_text(
+        header + motor("P9", "M1", 1, "2025-01-01").rstrip("\n") + ",70\n", encoding="utf-8"
+    )
     two = tmp_path / "two.csv"
-    two.write_text(header + motor("P9", "M2", 1, "2025-01-01").rstrip("\n") + ",90\n",
-                   encoding="utf-8")
+    two.write_text(
+        header + motor("P9", "M2", 1, "2025-01-01").rstrip("\n") + ",90\n", encoding="utf-8"
+    )
     with pytest.raises(InventoryError) as info:
         portfolio([one, two], year=2026)
     assert str(info.value.issues[0]) == (
         'inventories column plant_energy_tce: "90" — expected one previous-year energy per '
-        "plant; plant P9 also has 70 tce in another file or chunk")
+        "plant; plant P9 also has 70 tce in another file or chunk"
+    )
     p1 = tmp_path / "p1.csv"
-    p1.write_text(header + motor("P1", "M9", 1, "2025-01-01").rstrip("\n") + ",70\n",
-                  encoding="utf-8")
+    p1.write_text(
+        header + motor("P1", "M9", 1, "2025-01-01").rstrip("\n") + ",70\n", encoding="utf-8"
+    )
     # plants.csv has no 2025 energy for P1: nothing to clash with, the inventory's 70 is used
     bai_yi = portfolio([p1], plants=plants, year=2026).bai_yi.set_index(["plant_id", "year"])
     assert bai_yi.loc[("P1", 2026), "previous_year_energy_tce"] == 70
@@ -345,4 +427,5 @@ def test_plant_energy_given_twice_must_agree(city, tmp_path):
         portfolio([p1], plants=plants, year=2025)  # P1 2024 energy = 100 in plants.csv
     assert str(info.value.issues[0]) == (
         f'{plants} row 2, column 2024年综合能耗(tce): "100" — expected the inventory\'s value '
-        "70 tce for plant P1 (give it in one place)")
+        "70 tce for plant P1 (give it in one place)"
+    )

@@ -19,14 +19,26 @@ def test_dask_equals_pandas_on_partitioned_parquet(tmp_path):
     write_parquet(inventory, folder, rows_per_file=400)
     assert len(list(folder.glob("*.parquet"))) >= 3
     pandas_result = portfolio(folder, plants=plants, year=2026)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         ddf = dd.read_parquet(str(folder))
         dask_result = portfolio_dask(ddf, plants=plants, year=2026)
     assert dask_result.assumptions["partitions"] >= 3
-    for name in ("plants", "trajectory", "goals", "bai_yi", "districts", "industries",
-                 "by_measure", "totals", "abatement"):
+    for name in (
+        "plants",
+        "trajectory",
+        "goals",
+        "bai_yi",
+        "districts",
+        "industries",
+        "by_measure",
+        "totals",
+        "abatement",
+    ):
         got, want = getattr(dask_result, name), getattr(pandas_result, name)
         pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, obj=name)
     # the totals are real: every row of the inventory was estimated once

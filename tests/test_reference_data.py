@@ -37,24 +37,33 @@ def test_unknown_table_name_lists_valid_names():
 
 def test_user_table_missing_source_is_rejected(tmp_path):
     bad = tmp_path / "grid.csv"
-    bad.write_text("region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
-                   "national,2024,0.5,yes,,H\n", encoding="utf-8")
+    bad.write_text(
+        "region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
+        "national,2024,0.5,yes,,H\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReferenceDataError, match="row 2: empty source"):
         reference.load_table("grid_emission_factors", bad)
 
 
 def test_user_table_bad_confidence_is_rejected(tmp_path):
     bad = tmp_path / "grid.csv"
-    bad.write_text("region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
-                   "national,2024,0.5,yes,my audit,high\n", encoding="utf-8")
+    bad.write_text(
+        "region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
+        "national,2024,0.5,yes,my audit,high\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReferenceDataError, match='confidence "high"'):
         reference.load_table("grid_emission_factors", bad)
 
 
 def test_tables_records_user_table_as_non_standard(tmp_path):
     own = tmp_path / "grid.csv"
-    own.write_text("region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
-                   "national,2024,0.5,yes,my audit 2025,M\n", encoding="utf-8")
+    own.write_text(
+        "region_key,data_year,factor_tco2_per_mwh,default_for_region,source,confidence\n"
+        "national,2024,0.5,yes,my audit 2025,M\n",
+        encoding="utf-8",
+    )
     tables = reference.Tables({"grid_emission_factors": own})
     tables["grid_emission_factors"]
     tables["regions"]
@@ -93,17 +102,23 @@ def test_gb18613_grades_2_and_3_equal_iec_ie4_and_ie3():
 def test_iec_table_spot_values_from_the_standard():
     """IEC 60034-30-1:2014, 4-pole 55 kW: IE1 92.1, IE2 93.5, IE3 94.6, IE4 95.7 (%);
     the two cells the shared research corrected: IE1 6-pole 5.5 kW 83.1, IE3 2-pole 18.5 kW 92.4."""
-    t = reference.load_table("iec60034_30_1_2014_motor_classes").set_index(
-        ["efficiency_class", "poles", "rated_power_kw"]).efficiency_pct
+    t = (
+        reference.load_table("iec60034_30_1_2014_motor_classes")
+        .set_index(["efficiency_class", "poles", "rated_power_kw"])
+        .efficiency_pct
+    )
     assert [t[(c, 4, 55.0)] for c in ("IE1", "IE2", "IE3", "IE4")] == [92.1, 93.5, 94.6, 95.7]
     assert t[("IE1", 6, 5.5)] == 83.1
     assert t[("IE3", 2, 18.5)] == 92.4
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("iec60034_30_1_2014_motor_classes", "efficiency_class"),
-    ("gb18613_2020_motor_grades", "grade"),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("iec60034_30_1_2014_motor_classes", "efficiency_class"),
+        ("gb18613_2020_motor_grades", "grade"),
+    ],
+)
 def test_efficiency_tables_are_monotonic_in_power(name, key):
     t = reference.load_table(name)
     for _, group in t.groupby([key, "poles"]):
@@ -112,7 +127,8 @@ def test_efficiency_tables_are_monotonic_in_power(name, key):
 
 def test_iec_classes_strictly_ordered():
     t = reference.load_table("iec60034_30_1_2014_motor_classes").pivot_table(
-        index=["poles", "rated_power_kw"], columns="efficiency_class", values="efficiency_pct")
+        index=["poles", "rated_power_kw"], columns="efficiency_class", values="efficiency_pct"
+    )
     assert ((t.IE1 < t.IE2) & (t.IE2 < t.IE3) & (t.IE3 < t.IE4)).all()
 
 
@@ -146,8 +162,11 @@ def test_part_load_curves_are_physically_plausible():
     removed for failing exactly this check.
     """
     t = reference.load_table("motor_part_load_amo")
-    g = t.pivot_table(index=["curve", "poles", "rated_power_kw"], columns="load_factor",
-                      values="relative_efficiency")
+    g = t.pivot_table(
+        index=["curve", "poles", "rated_power_kw"],
+        columns="load_factor",
+        values="relative_efficiency",
+    )
     assert ((g >= 0.4) & (g <= 1.05)).all().all()
     assert (g[0.5] >= g[0.25] - 0.005).all()
     assert (g[0.75] >= g[0.5] - 0.005).all()

@@ -22,22 +22,34 @@ from retrofit.html_report import render_html
 SAMPLE = "retrofit/samples/example_plant.csv"
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def result():
-    return estimate(SAMPLE, year=2026, policy="shanghai-2024,national", uncertainty=2000,
-                    seed=11)
+    return estimate(SAMPLE, year=2026, policy="shanghai-2024,national", uncertainty=2000, seed=11)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_holds_every_section_and_no_external_resource(result, lang):
     page = render_html(result, lang=lang)
-    for section in ("summary", "measures", "economics", "uncertainty", "figures",
-                    "assumptions", "caveats"):
+    for section in (
+        "summary",
+        "measures",
+        "economics",
+        "uncertainty",
+        "figures",
+        "assumptions",
+        "caveats",
+    ):
         assert f"id='{section}'" in page, section
     # self-contained: no script, no stylesheet or image fetched from anywhere
     assert "<script" not in page
@@ -62,8 +74,7 @@ def test_report_in_chinese_names_the_basis_and_100_percent_rule(result):
 def test_report_command_writes_html_and_xlsx(tmp_path):
     runner = CliRunner()
     html = tmp_path / "r.html"
-    done = runner.invoke(cli, ["report", SAMPLE, "--year", "2026", "-o", str(html), "--lang",
-                               "zh"])
+    done = runner.invoke(cli, ["report", SAMPLE, "--year", "2026", "-o", str(html), "--lang", "zh"])
     assert done.exit_code == 0, done.output
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     bad = runner.invoke(cli, ["report", SAMPLE, "-o", str(tmp_path / "r.pdf")])
@@ -76,8 +87,9 @@ def _chinese_font_families() -> set[str]:
 
     if shutil.which("fc-list") is None:
         pytest.skip("fc-list (fontconfig) is needed to name the Chinese fonts")
-    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
-                             text=True, check=True).stdout
+    listing = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True
+    ).stdout
     return {name.strip() for line in listing.splitlines() for name in line.split(",")}
 
 
@@ -89,8 +101,10 @@ def _browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if sync_playwright is None or chromium is None:
         if os.environ.get("CI"):
-            pytest.fail("CI is set but Chromium or playwright is missing: .ci/run installs "
-                        "Chromium, make test installs playwright")
+            pytest.fail(
+                "CI is set but Chromium or playwright is missing: .ci/run installs "
+                "Chromium, make test installs playwright"
+            )
         pytest.skip("needs Chromium (apt-get install chromium) and playwright")
     return sync_playwright, chromium
 
@@ -106,11 +120,21 @@ def test_report_renders_in_headless_chromium(result, tmp_path, lang):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}")
-                    if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("request", lambda r: problems.append(f"request: {r.url}")
-                    if not r.url.startswith("file:") else None)
+            page.on(
+                "request",
+                lambda r: (
+                    problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None
+                ),
+            )
             page.goto(path.as_uri())
             page.wait_for_load_state("load")
             assert problems == []
@@ -128,8 +152,9 @@ def test_report_renders_in_headless_chromium(result, tmp_path, lang):
                 session.send("CSS.enable")
                 root = session.send("DOM.getDocument")["root"]["nodeId"]
                 h1 = session.send("DOM.querySelector", {"nodeId": root, "selector": "h1"})
-                fonts = session.send("CSS.getPlatformFontsForNode",
-                                     {"nodeId": h1["nodeId"]})["fonts"]
+                fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": h1["nodeId"]})[
+                    "fonts"
+                ]
                 assert fonts and all(f["glyphCount"] > 0 for f in fonts), fonts
                 assert {f["familyName"] for f in fonts} <= _chinese_font_families(), fonts
                 assert page.locator("h1").inner_text() == "节能改造评估报告"
@@ -137,8 +162,7 @@ def test_report_renders_in_headless_chromium(result, tmp_path, lang):
             page.screenshot(path=str(SCREENSHOTS / f"report_{lang}.png"), full_page=True)
             # print layout: table headers repeat on each page, and the page prints to PDF
             page.emulate_media(media="print")
-            display = page.evaluate(
-                "getComputedStyle(document.querySelector('thead')).display")
+            display = page.evaluate("getComputedStyle(document.querySelector('thead')).display")
             assert display == "table-header-group"
             pdf = page.pdf(format="A4")
             assert pdf[:4] == b"%PDF" and pdf.count(b"/Type /Page") >= 2

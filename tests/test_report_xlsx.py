@@ -37,12 +37,14 @@ def test_sheets_headers_and_frozen_rows(workbook):
     assert names == list(result.assets.columns)
     labels = dict(zip(names, [c.value for c in assets[2]], strict=True))
     assert labels["energy_saved_kwh"] == "节电量 [kWh/年] energy saved [kWh/yr]"
-    assert labels["coal_saved_tce"].endswith("[tce/yr]") and "节约标准煤" in labels[
-        "coal_saved_tce"]
+    assert (
+        labels["coal_saved_tce"].endswith("[tce/yr]") and "节约标准煤" in labels["coal_saved_tce"]
+    )
     j = names.index("coal_saved_tce") + 1
     assert assets.cell(HEADER_ROWS + 1, j).number_format == "#,##0.000"
-    assert assets.cell(HEADER_ROWS + 1, names.index("energy_saved_kwh") + 1).number_format \
-        == "#,##0"
+    assert (
+        assets.cell(HEADER_ROWS + 1, names.index("energy_saved_kwh") + 1).number_format == "#,##0"
+    )
 
 
 def test_headline_totals_are_formulas_that_add_up(workbook):
@@ -53,8 +55,9 @@ def test_headline_totals_are_formulas_that_add_up(workbook):
         formula = row[1]
         if not (isinstance(formula, str) and formula.startswith("=SUM(")):
             continue
-        sheet, first, last = re.fullmatch(r"=SUM\((\w+)!([A-Z]+\d+):([A-Z]+\d+)\)",
-                                          formula).groups()
+        sheet, first, last = re.fullmatch(
+            r"=SUM\((\w+)!([A-Z]+\d+):([A-Z]+\d+)\)", formula
+        ).groups()
         letter, start = re.fullmatch(r"([A-Z]+)(\d+)", first).groups()
         end = int(re.fullmatch(r"[A-Z]+(\d+)", last).group(1))
         assert sheet == "assets" and int(start) == HEADER_ROWS + 1
@@ -71,13 +74,16 @@ def test_headline_totals_are_formulas_that_add_up(workbook):
 def test_per_plant_sumif_formulas(workbook):
     result, wb = workbook
     summary, assets = wb["summary"], wb["assets"]
-    rows = [r for r in summary.iter_rows(values_only=True)
-            if isinstance(r[1], str) and r[1].startswith("=SUMIF(")]
+    rows = [
+        r
+        for r in summary.iter_rows(values_only=True)
+        if isinstance(r[1], str) and r[1].startswith("=SUMIF(")
+    ]
     assert len(rows) == len(result.plants)
     for plant, formula, *_rest, value in rows:
         key_range, _, sum_range = re.fullmatch(
-            r"=SUMIF\(assets!([A-Z]+\d+:[A-Z]+\d+),(A\d+),assets!([A-Z]+\d+:[A-Z]+\d+)\)",
-            formula).groups()
+            r"=SUMIF\(assets!([A-Z]+\d+:[A-Z]+\d+),(A\d+),assets!([A-Z]+\d+:[A-Z]+\d+)\)", formula
+        ).groups()
         keys = [c.value for row in assets[key_range] for c in row]
         sums = [c.value for row in assets[sum_range] for c in row]
         total = sum(s for k, s in zip(keys, sums, strict=True) if k == plant)

@@ -17,27 +17,51 @@ def _frame(rows: int = 600, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     # floats of every notation repr uses: positional, whole, tiny, huge, ±0, ±inf, random bits
     bits = rng.integers(0, 2**64, rows, dtype=np.uint64).view(np.float64)
-    special = [0.0, -0.0, 1.0, 5676.0, 0.1, 1e-4, 9.99e-5, 1e-5, 1e-7, 1e15, 1e16, 1.5e20,
-               9999999999999998.0, 5e-324, 1.7976931348623157e308, np.inf, -np.inf, np.nan]
+    special = [
+        0.0,
+        -0.0,
+        1.0,
+        5676.0,
+        0.1,
+        1e-4,
+        9.99e-5,
+        1e-5,
+        1e-7,
+        1e15,
+        1e16,
+        1.5e20,
+        9999999999999998.0,
+        5e-324,
+        1.7976931348623157e308,
+        np.inf,
+        -np.inf,
+        np.nan,
+    ]
     floats = np.concatenate([special, rng.lognormal(0, 10, rows - len(special))])
     floats[~np.isfinite(bits)] = np.nan
-    return pd.DataFrame({
-        "plant_id": pd.array([f"P{i % 13}" for i in range(rows)], dtype="str"),
-        "text": pd.array([TEXT[i % len(TEXT)] for i in range(rows)], dtype="str"),
-        "text_object": np.array([None if i % 11 == 0 else TEXT[i % len(TEXT)]
-                                 for i in range(rows)], dtype=object),
-        "value": floats,
-        "bits": np.where(np.isfinite(bits), bits, np.nan),
-        "whole": np.where(np.arange(rows) % 5 == 0, np.nan, np.arange(rows) * 1000.0),
-        "count": np.arange(rows, dtype=np.int64) - 50,
-        "poles": pd.array([None if i % 7 == 0 else 2 * (i % 4 + 1) for i in range(rows)],
-                          dtype="Int64"),
-        "flag": np.arange(rows) % 3 == 0,
-        "meets": pd.array([None if i % 4 == 0 else i % 2 == 0 for i in range(rows)],
-                          dtype="boolean"),
-        "in_service_date": pd.to_datetime(["2024-03-05" if i % 6 else None
-                                           for i in range(rows)]),
-    })
+    return pd.DataFrame(
+        {
+            "plant_id": pd.array([f"P{i % 13}" for i in range(rows)], dtype="str"),
+            "text": pd.array([TEXT[i % len(TEXT)] for i in range(rows)], dtype="str"),
+            "text_object": np.array(
+                [None if i % 11 == 0 else TEXT[i % len(TEXT)] for i in range(rows)], dtype=object
+            ),
+            "value": floats,
+            "bits": np.where(np.isfinite(bits), bits, np.nan),
+            "whole": np.where(np.arange(rows) % 5 == 0, np.nan, np.arange(rows) * 1000.0),
+            "count": np.arange(rows, dtype=np.int64) - 50,
+            "poles": pd.array(
+                [None if i % 7 == 0 else 2 * (i % 4 + 1) for i in range(rows)], dtype="Int64"
+            ),
+            "flag": np.arange(rows) % 3 == 0,
+            "meets": pd.array(
+                [None if i % 4 == 0 else i % 2 == 0 for i in range(rows)], dtype="boolean"
+            ),
+            "in_service_date": pd.to_datetime(
+                ["2024-03-05" if i % 6 else None for i in range(rows)]
+            ),
+        }
+    )
 
 
 def _result(frame: pd.DataFrame) -> EstimateResult:
@@ -56,9 +80,13 @@ def test_csv_round_trips_values_with_bom_and_empty_nan(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf" + b"plant_id,text,value,")  # BOM for Excel
     assert "电机，全角逗号".encode() in raw
     assert b'"a,b"' in raw and b'"say ""hi"""' in raw
-    back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False,
-                       na_values={"value": [""], "bits": [""], "whole": [""]},
-                       dtype={"plant_id": str, "text": str})
+    back = pd.read_csv(
+        path,
+        encoding="utf-8-sig",
+        keep_default_na=False,
+        na_values={"value": [""], "bits": [""], "whole": [""]},
+        dtype={"plant_id": str, "text": str},
+    )
     assert list(back.columns) == list(frame.columns)
     assert back["text"].tolist() == frame["text"].tolist()  # Chinese, commas, quotes, newlines
     assert back["flag"].dtype == bool and (back["flag"] == frame["flag"]).all()
@@ -91,11 +119,16 @@ def test_csv_falls_back_to_pandas_without_pyarrow(tmp_path, monkeypatch):
 
 
 def test_csv_unusual_dtype_uses_pandas(tmp_path):
-    frame = pd.DataFrame({"a": [1, 2], "when": pd.to_datetime(["2024-01-01 10:30", None]),
-                          "cat": pd.Categorical(["x", "y,z"])})
+    frame = pd.DataFrame(
+        {
+            "a": [1, 2],
+            "when": pd.to_datetime(["2024-01-01 10:30", None]),
+            "cat": pd.Categorical(["x", "y,z"]),
+        }
+    )
     path = tmp_path / "out.csv"
     _result(frame).to_csv(path)
-    assert path.read_bytes() == "\ufeffa,when,cat\n1,2024-01-01 10:30:00,x\n2,,\"y,z\"\n".encode()
+    assert path.read_bytes() == '\ufeffa,when,cat\n1,2024-01-01 10:30:00,x\n2,,"y,z"\n'.encode()
 
 
 def test_csv_write_is_atomic(tmp_path, monkeypatch):

@@ -116,7 +116,8 @@ def test_plants_one_row_per_plant_with_vocabulary(city_60):
 def test_bai_yi_comes_out_met_short_and_unknown():
     inventory, plants = synthetic_city(200, assets_per_plant=10, seed=11)
     energy = plants[["plant_id", "energy_tce_2025"]].rename(
-        columns={"energy_tce_2025": "plant_energy_tce"})
+        columns={"energy_tce_2025": "plant_energy_tce"}
+    )
     result = estimate(inventory, plants=energy, year=2026)
     status = set(result.plants["bai_yi_status"])
     assert status == {"meets (estimate)", "short (estimate)", "unknown (no plant energy)"}

@@ -147,8 +147,11 @@ def test_every_template_header_maps_to_its_column(lang):
     with open("filled.csv", "a", encoding="utf-8", newline="") as fh:
         # cells in schema order (the motor-system columns blank); 投资额(元) 30000 stays 30000
         blank_system_columns = "," * 34
-        fh.write("P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
-                 + blank_system_columns + "5000\r\n")
+        fh.write(
+            "P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
+            + blank_system_columns
+            + "5000\r\n"
+        )
     inv = read_inventory("filled.csv")
     assert list(inv.meta.header_map) == [c.name for c in schema.COLUMNS]
     assert all(f == 1.0 for f in inv.meta.unit_factors.values())

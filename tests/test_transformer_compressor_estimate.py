@@ -34,14 +34,26 @@ def codes(result, i=0):
     return result.assets.loc[i, "caveats"].split(";")
 
 
-TRANSFORMER = {"category": "transformer", "measure": "upgrade_equipment",
-               "transformer_type": "oil", "load_factor": 0.5, "operating_hours_h": 4000}
-COMPRESSOR = {"category": "compressor", "rated_power_kw": 55, "load_factor": 0.75,
-              "operating_hours_h": 4000, "compressor_type": "oil_injected_rotary",
-              "cooling": "air", "discharge_pressure_mpa": 0.8}
+TRANSFORMER = {
+    "category": "transformer",
+    "measure": "upgrade_equipment",
+    "transformer_type": "oil",
+    "load_factor": 0.5,
+    "operating_hours_h": 4000,
+}
+COMPRESSOR = {
+    "category": "compressor",
+    "rated_power_kw": 55,
+    "load_factor": 0.75,
+    "operating_hours_h": 4000,
+    "compressor_type": "oil_injected_rotary",
+    "cooling": "air",
+    "discharge_pressure_mpa": 0.8,
+}
 
 
 # --- transformers -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def gb20052_2024_table1_630kva_oil_steel_grade2():
@@ -54,8 +66,12 @@ def gb20052_2024_table1_630kva_oil_steel_grade2():
       retrofit = 0.51 × 8760 + 4.96 × 0.25 × 4000 = 4467.6 + 4960 = 9 427.6 kWh
       saved    = 3 868.0 kWh
     """
-    return TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2,
-                          "target_equipment_grade": "grade_2"}
+    return TRANSFORMER | {
+        "rated_kva": 630,
+        "no_load_loss_kw": 0.81,
+        "load_loss_kw": 6.2,
+        "target_equipment_grade": "grade_2",
+    }
 
 
 def test_transformer_630kva_grade2_hand_calculation(gb20052_2024_table1_630kva_oil_steel_grade2):
@@ -95,8 +111,12 @@ def test_transformer_vector_group_matters_up_to_500kva():
 def test_transformer_dry_1000kva_insulation_f_default():
     """GB 20052-2024 表2 (10 kV dry), 1000 kVA steel, class F, grade 2: P0 1.205, Pk 7.315 kW;
     class H grade 3: P0 1.415, Pk 8.76 kW."""
-    row = TRANSFORMER | {"transformer_type": "dry", "rated_kva": 1000, "no_load_loss_kw": 2.2,
-                         "load_loss_kw": 9.4}
+    row = TRANSFORMER | {
+        "transformer_type": "dry",
+        "rated_kva": 1000,
+        "no_load_loss_kw": 2.2,
+        "load_loss_kw": 9.4,
+    }
     result = run(row, row | {"insulation_class": "H", "target_equipment_grade": "grade_3"})
     a = result.assets
     assert (a.no_load_loss_retrofit_kw[0], a.load_loss_retrofit_kw[0]) == (1.205, 7.315)
@@ -111,8 +131,13 @@ def test_transformer_s11_from_series_table_xiaomilidoc_case():
       one unit: 0.48 × 8760 + 3.65 × 0.77² × 8760 = 4204.8 + 18957.3846 = 23 162.1846 kWh
       two units: 46 324.3692 kWh (the page's 3.05万 kWh per unit adds the reactive term)
     """
-    row = TRANSFORMER | {"rated_kva": 315, "transformer_series": "S11-M-315/10",
-                         "load_factor": 0.77, "operating_hours_h": 8760, "quantity": 2}
+    row = TRANSFORMER | {
+        "rated_kva": 315,
+        "transformer_series": "S11-M-315/10",
+        "load_factor": 0.77,
+        "operating_hours_h": 8760,
+        "quantity": 2,
+    }
     result = run(row)
     a = result.assets.iloc[0]
     assert (a.no_load_loss_baseline_kw, a.load_loss_baseline_kw) == (0.48, 3.65)
@@ -120,14 +145,20 @@ def test_transformer_s11_from_series_table_xiaomilidoc_case():
     assert a.baseline_energy_kwh == pytest.approx(46324.3692, abs=1e-6)
     assert a.loss_power_baseline_kw == pytest.approx(2.644085, abs=1e-9)
     assert {"transformer.series.losses_from_table", "transformer.series.prefix_matched"} <= set(
-        codes(result))
+        codes(result)
+    )
 
 
 def test_transformer_quoted_target_and_negative_saving_not_clipped():
     # quoted P0 1.0, Pk 7.0 vs present 0.81 / 6.2 (β 0.5, 4000 h):
     # retrofit = 1.0 × 8760 + 7.0 × 0.25 × 4000 = 15 760; baseline 13 295.6; saved −2 464.4
-    row = TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2,
-                         "target_no_load_loss_kw": 1.0, "target_load_loss_kw": 7.0}
+    row = TRANSFORMER | {
+        "rated_kva": 630,
+        "no_load_loss_kw": 0.81,
+        "load_loss_kw": 6.2,
+        "target_no_load_loss_kw": 1.0,
+        "target_load_loss_kw": 7.0,
+    }
     result = run(row)
     a = result.assets.iloc[0]
     assert a.energy_saved_kwh == pytest.approx(-2464.4, abs=1e-6)
@@ -141,25 +172,35 @@ def test_transformer_blank_load_factor_is_an_error():
     row = TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2}
     issues = issues_of(row | {"load_factor": None}, row | {"operating_hours_h": None})
     assert [(i.type, i.row, i.column, i.value) for i in issues] == [
-        ("blank-required", 2, "load_factor", ""), ("blank-required", 3, "operating_hours_h", "")]
-    assert issues[0].expected.endswith(
-        "(measure upgrade_equipment on a transformer needs it)")
+        ("blank-required", 2, "load_factor", ""),
+        ("blank-required", 3, "operating_hours_h", ""),
+    ]
+    assert issues[0].expected.endswith("(measure upgrade_equipment on a transformer needs it)")
 
 
 def test_transformer_untabulated_kva_lists_neighbours():
     row = TRANSFORMER | {"rated_kva": 700, "no_load_loss_kw": 1.0, "load_loss_kw": 7.0}
     (issue,) = issues_of(row)
     assert (issue.type, issue.row, issue.column, issue.value) == (
-        "out-of-range", 2, "rated_kva", "700")
+        "out-of-range",
+        2,
+        "rated_kva",
+        "700",
+    )
     assert issue.expected == (
         "a capacity tabulated in GB 20052-2024 表1 (oil, 10 kV): nearest 630 and 800 kVA, no "
-        "interpolation; or give target_no_load_loss_kw and target_load_loss_kw")
+        "interpolation; or give target_no_load_loss_kw and target_load_loss_kw"
+    )
 
 
 def test_transformer_old_series_without_nameplate_is_an_error():
     (issue,) = issues_of(TRANSFORMER | {"rated_kva": 630, "transformer_series": "S9"})
     assert (issue.type, issue.row, issue.column, issue.value) == (
-        "unknown-value", 2, "transformer_series", "S9")
+        "unknown-value",
+        2,
+        "transformer_series",
+        "S9",
+    )
     assert "S7, S9, SC(B)9, SCB10, SCB11" in issue.expected
     assert "nameplate no_load_loss_kw and load_loss_kw" in issue.expected
     (blank,) = issues_of(TRANSFORMER | {"rated_kva": 630})
@@ -167,6 +208,7 @@ def test_transformer_old_series_without_nameplate_is_an_error():
 
 
 # --- compressed air -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def gb19153_2019_table1_55kw_08mpa_air_grade2():
@@ -176,14 +218,20 @@ def gb19153_2019_table1_55kw_08mpa_air_grade2():
     Present 8.0 kW/(m³/min), 55 kW × 0.75 × 4000 h:
       E0 = 165 000 kWh; E1 = 165 000 × 7.0 / 8.0 = 144 375 kWh; saving 20 625 kWh
     """
-    return COMPRESSOR | {"measure": "upgrade_equipment", "specific_power_kw_per_m3min": 8.0,
-                         "target_equipment_grade": "grade_2"}
+    return COMPRESSOR | {
+        "measure": "upgrade_equipment",
+        "specific_power_kw_per_m3min": 8.0,
+        "target_equipment_grade": "grade_2",
+    }
 
 
 def test_compressor_upgrade_grade2_hand_calculation(gb19153_2019_table1_55kw_08mpa_air_grade2):
     row = gb19153_2019_table1_55kw_08mpa_air_grade2
-    result = run(row, row | {"target_equipment_grade": "grade_1"},
-                 row | {"target_equipment_grade": "grade_3"})
+    result = run(
+        row,
+        row | {"target_equipment_grade": "grade_1"},
+        row | {"target_equipment_grade": "grade_3"},
+    )
     a = result.assets
     assert a.specific_power_retrofit_kw_per_m3min.tolist() == [7.0, 6.5, 7.7]
     assert a.specific_power_retrofit_source[0] == "gb19153_2019 表1 55 kW 0.8 MPa air grade_2"
@@ -197,36 +245,52 @@ def test_compressor_upgrade_grade2_hand_calculation(gb19153_2019_table1_55kw_08m
 
 def test_compressor_three_steps_sum_to_total():
     """upgrade_equipment + fix_leaks + reduce_pressure on the 55 kW case:
-      E1 = 144 375 (as above)
-      E2 = 144 375 × (1 − 0.30) / (1 − 0.10) = 112 291.667 (target 0.10 defaulted)
-      E3 = 112 291.667 × (1 − 0.0725189 × 1 bar) = 104 148.402 kWh
+    E1 = 144 375 (as above)
+    E2 = 144 375 × (1 − 0.30) / (1 − 0.10) = 112 291.667 (target 0.10 defaulted)
+    E3 = 112 291.667 × (1 − 0.0725189 × 1 bar) = 104 148.402 kWh
     """
-    row = COMPRESSOR | {"measure": "upgrade_equipment+fix_leaks+reduce_pressure",
-                        "specific_power_kw_per_m3min": 8.0, "leak_fraction": 0.3,
-                        "pressure_reduction_bar": 1.0}
+    row = COMPRESSOR | {
+        "measure": "upgrade_equipment+fix_leaks+reduce_pressure",
+        "specific_power_kw_per_m3min": 8.0,
+        "leak_fraction": 0.3,
+        "pressure_reduction_bar": 1.0,
+    }
     result = run(row)
     a = result.assets.iloc[0]
     assert a.saving_upgrade_equipment_kwh == pytest.approx(20625.0, abs=1e-6)
     assert a.saving_fix_leaks_kwh == pytest.approx(144375.0 - 112291.6667, abs=1e-3)
     assert a.retrofit_energy_kwh == pytest.approx(104148.402, abs=1e-3)
-    steps = (a.saving_upgrade_equipment_kwh + a.saving_fix_leaks_kwh
-             + a.saving_reduce_pressure_kwh + a.saving_upgrade_motor_kwh)
+    steps = (
+        a.saving_upgrade_equipment_kwh
+        + a.saving_fix_leaks_kwh
+        + a.saving_reduce_pressure_kwh
+        + a.saving_upgrade_motor_kwh
+    )
     assert steps == pytest.approx(a.energy_saved_kwh, rel=1e-12)
     assert a.leak_fraction_retrofit == 0.1
     assert a.leak_fraction_retrofit_source == (
-        "compressed_air_parameters target_leak_fraction_default")
+        "compressed_air_parameters target_leak_fraction_default"
+    )
     assert a.pressure_saving_per_bar == pytest.approx(RATE_PER_BAR, rel=1e-12)
-    assert {"compressor.target_leak.defaulted", "compressor.fix_leaks.upper_bound",
-            "compressor.reduce_pressure.rule_of_thumb"} <= set(codes(result))
+    assert {
+        "compressor.target_leak.defaulted",
+        "compressor.fix_leaks.upper_bound",
+        "compressor.reduce_pressure.rule_of_thumb",
+    } <= set(codes(result))
 
 
 def test_compressor_pressure_reduction_amo_f1():
     """AMO-Tools-Suite CompressedAirPressureReduction test @0f16e66c: 500 kW, 8640 h,
     150 → 100 psig: 4 320 000 → 3 240 000 kWh (0.5 %/psi × 50 psi = 25 %).
     150 psig = 1.0342 MPa: outside the 0.5–1.0 MPa range of the rule, so caveated."""
-    row = COMPRESSOR | {"measure": "reduce_pressure", "rated_power_kw": 500, "load_factor": 1.0,
-                        "operating_hours_h": 8640, "discharge_pressure_mpa": 150 / PSI_PER_BAR / 10,
-                        "pressure_reduction_bar": 50 / PSI_PER_BAR}
+    row = COMPRESSOR | {
+        "measure": "reduce_pressure",
+        "rated_power_kw": 500,
+        "load_factor": 1.0,
+        "operating_hours_h": 8640,
+        "discharge_pressure_mpa": 150 / PSI_PER_BAR / 10,
+        "pressure_reduction_bar": 50 / PSI_PER_BAR,
+    }
     result = run(row)
     a = result.assets.iloc[0]
     assert a.baseline_energy_kwh == pytest.approx(4_320_000.0, rel=1e-12)
@@ -244,16 +308,22 @@ def test_compressor_unlisted_pressure_uses_next_higher(gb19153_2019_table1_55kw_
 
 
 def test_compressor_motor_step_with_fix_leaks():
-    row = COMPRESSOR | {"measure": "fix_leaks+upgrade_motor", "leak_fraction": 0.25,
-                        "target_leak_fraction": 0.05, "poles": 4, "efficiency_class": "IE2",
-                        "target_class": "IE4"}
+    row = COMPRESSOR | {
+        "measure": "fix_leaks+upgrade_motor",
+        "leak_fraction": 0.25,
+        "target_leak_fraction": 0.05,
+        "poles": 4,
+        "efficiency_class": "IE2",
+        "target_class": "IE4",
+    }
     result = run(row)
     a = result.assets.iloc[0]
     # E2 = 165 000 × 0.75 / 0.95 = 130 263.158; motor load = 0.75 × E2/E0 = 0.592105
     assert a.motor_load_factor == pytest.approx(0.75 * 0.75 / 0.95, rel=1e-12)
     e2 = 165000.0 * 0.75 / 0.95
     assert a.saving_upgrade_motor_kwh == pytest.approx(
-        e2 * (1 - a.efficiency_baseline_pct / a.efficiency_retrofit_pct), rel=1e-9)
+        e2 * (1 - a.efficiency_baseline_pct / a.efficiency_retrofit_pct), rel=1e-9
+    )
     assert a.saving_upgrade_motor_kwh > 0
     assert a.retrofitted_motor_kw == 55
 
@@ -261,14 +331,18 @@ def test_compressor_motor_step_with_fix_leaks():
 def test_compressor_clear_errors(gb19153_2019_table1_55kw_08mpa_air_grade2):
     up = gb19153_2019_table1_55kw_08mpa_air_grade2
     issues = issues_of(
-        up | {"specific_power_kw_per_m3min": None},                       # row 2
-        up | {"rated_power_kw": 60},                                      # row 3
-        up | {"cooling": None},                                           # row 4
-        COMPRESSOR | {"measure": "fix_leaks", "leak_fraction": 0.2,
-                      "target_leak_fraction": 0.25},                      # row 5
+        up | {"specific_power_kw_per_m3min": None},  # row 2
+        up | {"rated_power_kw": 60},  # row 3
+        up | {"cooling": None},  # row 4
+        COMPRESSOR
+        | {"measure": "fix_leaks", "leak_fraction": 0.2, "target_leak_fraction": 0.25},  # row 5
         COMPRESSOR | {"measure": "reduce_pressure", "pressure_reduction_bar": 9},  # row 6
-        up | {"measure": "upgrade_equipment+upgrade_motor", "poles": 4,
-              "efficiency_class": "IE2"},                                 # row 7
+        up
+        | {
+            "measure": "upgrade_equipment+upgrade_motor",
+            "poles": 4,
+            "efficiency_class": "IE2",
+        },  # row 7
     )
     got = [(i.type, i.row, i.column, i.value) for i in issues]
     assert got == [
@@ -281,15 +355,20 @@ def test_compressor_clear_errors(gb19153_2019_table1_55kw_08mpa_air_grade2):
     ]
     assert set(issues[5].value.split("+")) == {"upgrade_equipment", "upgrade_motor"}
     assert "nearest 55 and 75 kW, no interpolation" in issues[1].expected
-    assert issues[3].expected == ("a target leak share below the present leak_fraction 0.2 "
-                                  "(measure fix_leaks)")
-    assert issues[4].expected == "a reduction below the discharge pressure 8 bar (measure " \
-                                 "reduce_pressure)"
+    assert issues[3].expected == (
+        "a target leak share below the present leak_fraction 0.2 (measure fix_leaks)"
+    )
+    assert (
+        issues[4].expected == "a reduction below the discharge pressure 8 bar (measure "
+        "reduce_pressure)"
+    )
 
 
 def test_output_columns_documented_and_present(gb19153_2019_table1_55kw_08mpa_air_grade2):
-    result = run(gb19153_2019_table1_55kw_08mpa_air_grade2,
-                 TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2})
+    result = run(
+        gb19153_2019_table1_55kw_08mpa_air_grade2,
+        TRANSFORMER | {"rated_kva": 630, "no_load_loss_kw": 0.81, "load_loss_kw": 6.2},
+    )
     for module in (compressed_air, transformer):
         missing = set(module.OUTPUT_COLUMNS) - set(result.assets.columns)
         assert not missing, (module.__name__, missing)

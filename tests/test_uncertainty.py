@@ -31,17 +31,18 @@ def test_zero_spread_equals_the_deterministic_estimate(tmp_path):
     flat.loc[flat["input"] == "operating_hours_h", ["low", "mode", "high"]] = 4000
     flat.loc[flat["input"].str.endswith("losses"), ["low", "high"]] = 1.0
     flat.loc[flat["input"] == "grid_co2_factor", ["low", "high"]] = 0.5306
-    result = estimate(SAMPLE, year=2026, uncertainty=300, seed=1,
-                      tables=_table(tmp_path, flat))
+    result = estimate(SAMPLE, year=2026, uncertainty=300, seed=1, tables=_table(tmp_path, flat))
     u = result.uncertainty
     det = result.plants.set_index("plant_id")["coal_saved_tce"]
     for column in ("p10", "p50", "p90"):
         assert u.plants.set_index("plant_id")[column].to_numpy() == pytest.approx(
-            det.to_numpy(), rel=1e-12)
+            det.to_numpy(), rel=1e-12
+        )
     portfolio = u.portfolio.set_index("metric")
     for metric in ("coal_saved_tce", "energy_saved_kwh", "co2_avoided_t"):
         assert portfolio.loc[metric, "p10"] == pytest.approx(
-            portfolio.loc[metric, "deterministic"], rel=1e-12)
+            portfolio.loc[metric, "deterministic"], rel=1e-12
+        )
     assert u.tornado.empty
 
 
@@ -57,13 +58,28 @@ def test_percentiles_are_ordered_and_probability_is_a_share():
 def test_sum_of_independent_normal_savings_matches_exact_percentiles(tmp_path):
     # hours on every row × N(1, 0.1), independent: each saving S_i(1 + 0.1 z_i), so the total is
     # normal with mean ΣS_i and sd 0.1·sqrt(ΣS_i²); its P10/P90 are mean ∓ 1.28155 sd
-    table = pd.DataFrame([{
-        "input": "operating_hours_h", "applies": "always", "condition": "",
-        "distribution": "normal", "low": "", "mode": 1.0, "high": "", "sd": 0.1,
-        "scale": "relative", "unit": "multiplier", "source": "test: analytic case",
-        "confidence": "H", "note": ""}])
-    result = estimate(SAMPLE, year=2026, uncertainty=40_000, seed=2024,
-                      tables=_table(tmp_path, table))
+    table = pd.DataFrame(
+        [
+            {
+                "input": "operating_hours_h",
+                "applies": "always",
+                "condition": "",
+                "distribution": "normal",
+                "low": "",
+                "mode": 1.0,
+                "high": "",
+                "sd": 0.1,
+                "scale": "relative",
+                "unit": "multiplier",
+                "source": "test: analytic case",
+                "confidence": "H",
+                "note": "",
+            }
+        ]
+    )
+    result = estimate(
+        SAMPLE, year=2026, uncertainty=40_000, seed=2024, tables=_table(tmp_path, table)
+    )
     covered = result.assets["operating_hours_h"].notna()
     s = result.assets["coal_saved_tce"].to_numpy()
     mean = s.sum()
@@ -89,8 +105,12 @@ def test_tornado_orders_inputs_by_swing_and_names_them():
     u = estimate(SAMPLE, year=2026, uncertainty=200, seed=1).uncertainty
     t = u.tornado
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
-    assert {"efficiency_losses_baseline", "efficiency_losses_retrofit", "load_factor",
-            "operating_hours_h"} <= set(t["input"])
+    assert {
+        "efficiency_losses_baseline",
+        "efficiency_losses_retrofit",
+        "load_factor",
+        "operating_hours_h",
+    } <= set(t["input"])
     # losses of the present motor up → more saved; of the new motor up → less saved
     base = t.set_index("input").loc["efficiency_losses_baseline"]
     new = t.set_index("input").loc["efficiency_losses_retrofit"]
@@ -102,11 +122,13 @@ def test_efficiency_tolerance_by_hand():
     # 1 − 0.065 × 1.15 = 0.92525, so its energy × 0.935 / 0.92525
     eta = sampling.losses_efficiency(0.935, 1.15)
     assert eta == pytest.approx(0.92525)
-    assert sampling.inverse_cdf("uniform", [0.0, 0.5, 1.0], low=1.0, high=1.15) == \
-        pytest.approx([1.0, 1.075, 1.15])
+    assert sampling.inverse_cdf("uniform", [0.0, 0.5, 1.0], low=1.0, high=1.15) == pytest.approx(
+        [1.0, 1.075, 1.15]
+    )
     # triangular(0.5, 0.75, 1.0): the median is the mode by symmetry
-    assert sampling.inverse_cdf("triangular", 0.5, low=0.5, mode=0.75, high=1.0) == \
-        pytest.approx(0.75)
+    assert sampling.inverse_cdf("triangular", 0.5, low=0.5, mode=0.75, high=1.0) == pytest.approx(
+        0.75
+    )
     assert sampling.inverse_cdf("triangular", [0.3], low=2.0, mode=2.0, high=2.0) == [2.0]
 
 
@@ -114,13 +136,14 @@ def test_metered_saving_is_flagged_against_the_band():
     frame = pd.read_csv(SAMPLE)
     frame["改造前年计量电量"] = np.nan
     frame["改造后年计量电量"] = np.nan
-    frame.loc[0, ["改造前年计量电量", "改造后年计量电量"]] = [100_000, 94_600]   # 5,400 kWh
-    frame.loc[1, ["改造前年计量电量", "改造后年计量电量"]] = [100_000, 70_000]   # 30,000 kWh
+    frame.loc[0, ["改造前年计量电量", "改造后年计量电量"]] = [100_000, 94_600]  # 5,400 kWh
+    frame.loc[1, ["改造前年计量电量", "改造后年计量电量"]] = [100_000, 70_000]  # 30,000 kWh
     result = estimate(frame, year=2026, uncertainty=2000, seed=3)
     a = result.assets.set_index("asset_id")
     assert a.loc["M-001", "metered_saving_kwh"] == 5_400
     assert a.loc["M-001", "metered_difference_kwh"] == pytest.approx(
-        5_400 - a.loc["M-001", "energy_saved_kwh"])
+        5_400 - a.loc["M-001", "energy_saved_kwh"]
+    )
     assert a.loc["M-001", "metered_flag"] == "within P10–P90"
     assert a.loc["M-002", "metered_flag"] == "above P90"
     assert "metered.outside_band" in [c.code for c in result.caveats]
@@ -143,7 +166,9 @@ def test_one_meter_reading_without_the_other_is_an_error():
 @pytest.mark.slow
 def test_ten_thousand_draws_of_five_thousand_assets_take_seconds():
     frame = pd.read_csv(SAMPLE)
-    motors = frame[frame["设备类型"].isin(["电机", "水泵", "风机"]) & frame["改造措施"].eq("电机更换")]
+    motors = frame[
+        frame["设备类型"].isin(["电机", "水泵", "风机"]) & frame["改造措施"].eq("电机更换")
+    ]
     big = pd.concat([motors] * (5000 // len(motors) + 1), ignore_index=True).head(5000)
     big["设备编号"] = [f"A{i}" for i in range(len(big))]
     big["企业编号"] = "BIG"
@@ -159,14 +184,17 @@ def test_ten_thousand_draws_of_five_thousand_assets_take_seconds():
 
 def test_plant_metered_saving_from_the_plants_file(tmp_path):
     plants = tmp_path / "plants.csv"
-    plants.write_text("企业编号,上年综合能耗(tce),改造前年计量电量,改造后年计量电量\n"
-                      "SH-0001,1200,1000000,726000\nSH-0002,5400,800000,700000\n",
-                      encoding="utf-8")
+    plants.write_text(
+        "企业编号,上年综合能耗(tce),改造前年计量电量,改造后年计量电量\n"
+        "SH-0001,1200,1000000,726000\nSH-0002,5400,800000,700000\n",
+        encoding="utf-8",
+    )
     result = estimate(SAMPLE, year=2026, plants=str(plants), uncertainty=2000, seed=4)
     p = result.plants.set_index("plant_id")
     assert p.loc["SH-0001", "metered_saving_kwh"] == 274_000
     assert p.loc["SH-0001", "metered_difference_kwh"] == pytest.approx(
-        274_000 - p.loc["SH-0001", "energy_saved_kwh"])
+        274_000 - p.loc["SH-0001", "energy_saved_kwh"]
+    )
     assert p.loc["SH-0001", "metered_flag"] == "within P10–P90"
     assert p.loc["SH-0002", "metered_flag"] == "below P10"  # 100,000 kWh vs ~264,000
     assert "metered.plant_outside_band" in [c.code for c in result.caveats]
@@ -179,8 +207,11 @@ def test_a_plant_meter_reading_without_the_other_names_the_plants_file_row(tmp_p
     from retrofit.exceptions import InventoryError
 
     plants = tmp_path / "plants.csv"
-    plants.write_text("企业编号,上年综合能耗(tce),改造前年计量电量,改造后年计量电量\n"
-                      "SH-0001,1200,1000000,\nSH-0002,5400,800000,700000\n", encoding="utf-8")
+    plants.write_text(
+        "企业编号,上年综合能耗(tce),改造前年计量电量,改造后年计量电量\n"
+        "SH-0001,1200,1000000,\nSH-0002,5400,800000,700000\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InventoryError) as error:
         estimate(SAMPLE, year=2026, plants=str(plants))
     issue = error.value.issues[0]

@@ -15,8 +15,9 @@ def column(rows: pd.DataFrame, name: str, numeric: bool = False) -> pd.Series:
     if name in rows.columns:
         col = rows[name]
         return col.astype(float) if numeric else col.astype(object).where(col.notna(), None)
-    return pd.Series(np.nan if numeric else None, index=rows.index,
-                     dtype=float if numeric else object)
+    return pd.Series(
+        np.nan if numeric else None, index=rows.index, dtype=float if numeric else object
+    )
 
 
 def numbers(rows: pd.DataFrame, name: str) -> np.ndarray:
@@ -37,12 +38,15 @@ def header(header_map: dict[str, str], name: str) -> str:
 def blank_issues(rows, mask, name, file, header_map, why) -> list[InventoryIssue]:
     """A ``blank-required`` issue for each row in ``mask``: the column's expected value and why."""
     expected = COLUMN_BY_NAME[name].expected() if name in COLUMN_BY_NAME else name
-    return [InventoryIssue("blank-required", file, int(r), header(header_map, name), "",
-                           f"{expected} ({why})")
-            for r in rows["source_row"].to_numpy()[mask]]
+    return [
+        InventoryIssue(
+            "blank-required", file, int(r), header(header_map, name), "", f"{expected} ({why})"
+        )
+        for r in rows["source_row"].to_numpy()[mask]
+    ]
 
 
 def neighbours(sizes: np.ndarray, value: float) -> str:
     """The tabulated sizes either side of ``value`` as text ("500 and 630")."""
     i = int(np.searchsorted(sizes, value))
-    return " and ".join(f"{s:g}" for s in sizes[max(i - 1, 0):i + 1])
+    return " and ".join(f"{s:g}" for s in sizes[max(i - 1, 0) : i + 1])

@@ -28,39 +28,38 @@ from . import _rows, upgrade_motor
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = {
     "baseline_energy_kwh": "compressor electrical input per year before the measures, "
-                           "rated_power_kw × load_factor × operating_hours_h × quantity, with "
-                           "load_factor = average electrical input ÷ rated motor power [kWh]",
+    "rated_power_kw × load_factor × operating_hours_h × quantity, with "
+    "load_factor = average electrical input ÷ rated motor power [kWh]",
     "retrofit_energy_kwh": "input per year after all the row's measures [kWh]",
     "saving_upgrade_equipment_kwh": "saving of step 1, replacing the compressor [kWh]",
     "saving_fix_leaks_kwh": "saving of step 2, leak repair, on the energy left by step 1 [kWh]",
     "saving_reduce_pressure_kwh": "saving of step 3, lower discharge pressure, on the energy "
-                                  "left by steps 1–2 [kWh]",
+    "left by steps 1–2 [kWh]",
     "saving_upgrade_motor_kwh": "saving of step 4, a better motor, on the energy left by steps "
-                                "1–3 [kWh]",
+    "1–3 [kWh]",
     "power_ratio_upgrade_equipment": "E1/E0 = SP_target/SP_present (1 without the measure) "
-                                     "[unitless]",
+    "[unitless]",
     "power_ratio_fix_leaks": "E2/E1 = (1 − leak)/(1 − target leak) (1 without the measure) "
-                             "[unitless]",
+    "[unitless]",
     "power_ratio_reduce_pressure": "E3/E2 = 1 − r·Δp (1 without the measure) [unitless]",
-    "power_ratio_upgrade_motor": "E4/E3 = η_present/η_target (1 without the measure) "
-                                 "[unitless]",
+    "power_ratio_upgrade_motor": "E4/E3 = η_present/η_target (1 without the measure) [unitless]",
     "specific_power_baseline_kw_per_m3min": "present package specific power used [kW/(m³/min)]",
     "specific_power_retrofit_kw_per_m3min": "specific power of the new package [kW/(m³/min)]",
     "specific_power_retrofit_source": "input:target_specific_power_kw_per_m3min, or the "
-                                      "GB 19153-2019 cell, e.g. gb19153_2019 表1 55 kW 0.8 MPa "
-                                      "air grade_2",
+    "GB 19153-2019 cell, e.g. gb19153_2019 表1 55 kW 0.8 MPa "
+    "air grade_2",
     "specific_power_table_pressure_mpa": "rated pressure of the GB 19153-2019 cell used (the "
-                                         "next listed pressure at or above the row's) [MPa]",
+    "next listed pressure at or above the row's) [MPa]",
     "leak_fraction_retrofit": "leak share of compressor output after repair [0–1]",
     "leak_fraction_retrofit_source": "input:target_leak_fraction or compressed_air_parameters "
-                                     "target_leak_fraction_default",
+    "target_leak_fraction_default",
     "pressure_saving_per_bar": "r, fraction of input power saved per bar of pressure "
-                               "reduction (0.5 %/psi × 14.5038 psi/bar) [1/bar]",
+    "reduction (0.5 %/psi × 14.5038 psi/bar) [1/bar]",
     "motor_load_factor": "motor shaft load taken for step 4: load_factor × E3/E0 [unitless]",
     "efficiency_baseline_pct": "present motor efficiency at that load (step 4) [%]",
     "efficiency_retrofit_pct": "new motor efficiency at that load (step 4) [%]",
     "retrofitted_motor_kw": "rated_power_kw × quantity when the compressor or its motor is "
-                            "replaced, else 0 [kW]",
+    "replaced, else 0 [kW]",
 }
 # step 4 also returns the motor audit columns of measure upgrade_motor
 # (efficiency_class_*, efficiency_fl_*_pct, efficiency_fl_*_method, efficiency_fl_*_source,
@@ -76,7 +75,8 @@ MODEL = (
     "proportional to output: an upper bound); reduce_pressure E3 = E2 × (1 − r·Δp), r = "
     "0.5 %/psi = 0.0725 per bar (near 7 bar g, full flow); upgrade_motor E4 = E3 × "
     "η_present/η_target at shaft load load_factor × E3/E0; each step's saving reported "
-    "separately, summing to the total")
+    "separately, summing to the total"
+)
 
 GRADE_TABLE = "gb19153_2019_compressor_grades"
 PARAMETERS = "compressed_air_parameters"
@@ -85,8 +85,15 @@ BAR_PER_MPA = 10.0  # unit identity: 1 MPa = 10 bar
 _ROUND = 6  # decimals compared when matching a power or pressure to a tabulated one
 
 
-def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, log: CaveatLog,
-                          *, file: str, header_map: dict[str, str]):
+def target_specific_power(
+    rows: pd.DataFrame,
+    need: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
+):
     """GB 19153-2019 specific power [kW/(m³/min)] of the target grade for the rows in ``need``.
 
     Returns the values, the cell's text label, the cell's rated pressure [MPa] and the issues.
@@ -102,22 +109,37 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
     cooling = _rows.column(rows, "cooling")
     grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 19153-2019 specific power of the new compressor"
-    for column, blank in (("compressor_type", ctype.isna().to_numpy()),
-                          ("discharge_pressure_mpa", np.isnan(pressure)),
-                          ("target_equipment_grade", grade.isna().to_numpy())):
+    for column, blank in (
+        ("compressor_type", ctype.isna().to_numpy()),
+        ("discharge_pressure_mpa", np.isnan(pressure)),
+        ("target_equipment_grade", grade.isna().to_numpy()),
+    ):
         issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
-    ready = need & ctype.notna().to_numpy() & ~np.isnan(pressure) & ~np.isnan(power) \
+    ready = (
+        need
+        & ctype.notna().to_numpy()
+        & ~np.isnan(pressure)
+        & ~np.isnan(power)
         & grade.notna().to_numpy()
+    )
     if not ready.any():
         return value, label, table_p, issues
 
     table = tables[GRADE_TABLE]
-    t = table.assign(rated_power_kw=table["rated_power_kw"].astype(float).round(_ROUND),
-                     table_pressure=table["discharge_pressure_mpa"].astype(float))
-    lookup = pd.DataFrame({
-        "pos": np.arange(n), "compressor_type": ctype.to_numpy(dtype=object),
-        "rated_power_kw": np.round(power, _ROUND), "grade": grade.to_numpy(dtype=object),
-        "row_cooling": cooling.to_numpy(dtype=object), "row_pressure": pressure})[ready]
+    t = table.assign(
+        rated_power_kw=table["rated_power_kw"].astype(float).round(_ROUND),
+        table_pressure=table["discharge_pressure_mpa"].astype(float),
+    )
+    lookup = pd.DataFrame(
+        {
+            "pos": np.arange(n),
+            "compressor_type": ctype.to_numpy(dtype=object),
+            "rated_power_kw": np.round(power, _ROUND),
+            "grade": grade.to_numpy(dtype=object),
+            "row_cooling": cooling.to_numpy(dtype=object),
+            "row_pressure": pressure,
+        }
+    )[ready]
     cand = lookup.merge(t, on=["compressor_type", "rated_power_kw", "grade"])
     cool_ok = (cand["cooling"] == "any") | (cand["cooling"] == cand["row_cooling"])
     cand = cand[cool_ok]
@@ -128,27 +150,46 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
     value[pos] = hit["specific_power_kw_per_m3min"].to_numpy(float)
     table_p[pos] = hit["table_pressure"].to_numpy(float)
     cool_part = np.where(hit["cooling"].eq("any"), "", " " + hit["cooling"].astype(str))
-    label[pos] = ("gb19153_2019 " + hit["table"].astype(str) + " "
-                  + hit["rated_power_kw"].map("{:g} kW".format).astype(str) + " "
-                  + hit["table_pressure"].map("{:g} MPa".format).astype(str) + cool_part + " "
-                  + hit["grade"].astype(str)).to_numpy()
+    label[pos] = (
+        "gb19153_2019 "
+        + hit["table"].astype(str)
+        + " "
+        + hit["rated_power_kw"].map("{:g} kW".format).astype(str)
+        + " "
+        + hit["table_pressure"].map("{:g} MPa".format).astype(str)
+        + cool_part
+        + " "
+        + hit["grade"].astype(str)
+    ).to_numpy()
     used = np.zeros(n, dtype=bool)
     used[pos] = True
     rounded_up = used & (np.round(table_p, _ROUND) > np.round(pressure, _ROUND))
-    log.add("compressor.discharge_pressure.rounded_up", "GB 19153-2019 gives no value at this "
-            "discharge pressure (not a listed rated pressure, or '-' in the table): the value "
-            "of the next higher listed pressure (the less strict one) is used; see "
-            "specific_power_table_pressure_mpa",
-            "排气压力非标准所列额定压力：取相邻较高压力档（较宽松）的限值", mask=rounded_up)
-    log.add("compressor.gb19153.single_source", "GB 19153-2019 specific powers rest on one "
-            "extraction of the standard (confidence M); the standard gives no rule between "
-            "listed powers and pressures", "GB 19153-2019 比功率限值来自单一摘录（可信度 M）",
-            mask=used)
+    log.add(
+        "compressor.discharge_pressure.rounded_up",
+        "GB 19153-2019 gives no value at this "
+        "discharge pressure (not a listed rated pressure, or '-' in the table): the value "
+        "of the next higher listed pressure (the less strict one) is used; see "
+        "specific_power_table_pressure_mpa",
+        "排气压力非标准所列额定压力：取相邻较高压力档（较宽松）的限值",
+        mask=rounded_up,
+    )
+    log.add(
+        "compressor.gb19153.single_source",
+        "GB 19153-2019 specific powers rest on one "
+        "extraction of the standard (confidence M); the standard gives no rule between "
+        "listed powers and pressures",
+        "GB 19153-2019 比功率限值来自单一摘录（可信度 M）",
+        mask=used,
+    )
     vsd = used & ctype.eq("oil_injected_rotary_vsd").to_numpy()
-    log.add("compressor.vsd.weighted_specific_power", "GB 19153-2019 表2 (variable speed) limits "
-            "a weighted specific power at 100/70/40 % flow (clause 6.3.3; weights of 表7 not "
-            "read): the present measured specific power must be on the same basis",
-            "变频机组限值为 100%/70%/40% 流量加权比功率，现有实测比功率须同口径", mask=vsd)
+    log.add(
+        "compressor.vsd.weighted_specific_power",
+        "GB 19153-2019 表2 (variable speed) limits "
+        "a weighted specific power at 100/70/40 % flow (clause 6.3.3; weights of 表7 not "
+        "read): the present measured specific power must be on the same basis",
+        "变频机组限值为 100%/70%/40% 流量加权比功率，现有实测比功率须同口径",
+        mask=vsd,
+    )
 
     # rows in error only, reported one by one
     types = {k: g for k, g in t.groupby("compressor_type")}
@@ -159,37 +200,70 @@ def target_specific_power(rows: pd.DataFrame, need: np.ndarray, tables: Tables, 
         tail = "; or give target_specific_power_kw_per_m3min"
         sizes = np.sort(g["rated_power_kw"].unique()) if g is not None else np.array([])
         if not np.isin(np.round(power[i], _ROUND), sizes):
-            issues.append(InventoryIssue(
-                "out-of-range", file, r, _rows.header(header_map, "rated_power_kw"), f"{power[i]:g}",
-                f"a drive-motor rated power listed in GB 19153-2019 {name} "
-                f"({ctype.iloc[i]}): nearest {_rows.neighbours(sizes, power[i])} kW, no interpolation "
-                f"(the standard gives none){tail}"))
+            issues.append(
+                InventoryIssue(
+                    "out-of-range",
+                    file,
+                    r,
+                    _rows.header(header_map, "rated_power_kw"),
+                    f"{power[i]:g}",
+                    f"a drive-motor rated power listed in GB 19153-2019 {name} "
+                    f"({ctype.iloc[i]}): nearest {_rows.neighbours(sizes, power[i])} kW, no interpolation "
+                    f"(the standard gives none){tail}",
+                )
+            )
             continue
         at = g[(g["rated_power_kw"] == np.round(power[i], _ROUND)) & (g["grade"] == grade.iloc[i])]
         split = at["cooling"].ne("any").any()
         if split and cooling.iloc[i] is None:
-            issues.append(InventoryIssue(
-                "blank-required", file, r, _rows.header(header_map, "cooling"), "",
-                f"air or liquid (GB 19153-2019 {name} gives separate values by cooling; {why})"))
+            issues.append(
+                InventoryIssue(
+                    "blank-required",
+                    file,
+                    r,
+                    _rows.header(header_map, "cooling"),
+                    "",
+                    f"air or liquid (GB 19153-2019 {name} gives separate values by cooling; {why})",
+                )
+            )
             continue
         cells = at[(at["cooling"] == "any") | (at["cooling"] == cooling.iloc[i])]
         if cells.empty:
-            issues.append(InventoryIssue(
-                "out-of-range", file, r, _rows.header(header_map, "cooling"), str(cooling.iloc[i]),
-                f"a cooling for which GB 19153-2019 {name} gives a value at {power[i]:g} kW "
-                f"(it prints '-' for {cooling.iloc[i]}-cooled units here){tail}"))
+            issues.append(
+                InventoryIssue(
+                    "out-of-range",
+                    file,
+                    r,
+                    _rows.header(header_map, "cooling"),
+                    str(cooling.iloc[i]),
+                    f"a cooling for which GB 19153-2019 {name} gives a value at {power[i]:g} kW "
+                    f"(it prints '-' for {cooling.iloc[i]}-cooled units here){tail}",
+                )
+            )
             continue
         top = cells["table_pressure"].max()
-        issues.append(InventoryIssue(
-            "out-of-range", file, r, _rows.header(header_map, "discharge_pressure_mpa"),
-            f"{pressure[i]:g}", f"≤ {top:g} MPa, the highest rated pressure GB 19153-2019 {name} "
-            f"lists at {power[i]:g} kW{tail}"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                r,
+                _rows.header(header_map, "discharge_pressure_mpa"),
+                f"{pressure[i]:g}",
+                f"≤ {top:g} MPa, the highest rated pressure GB 19153-2019 {name} "
+                f"lists at {power[i]:g} kW{tail}",
+            )
+        )
     return value, label, table_p, issues
 
 
 def compute(
-    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str],
+    assets: pd.DataFrame,
+    positions: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """Compressor energy before and after the row's measures, step by step.
 
@@ -209,116 +283,209 @@ def compute(
     hours = _rows.numbers(rows, "operating_hours_h")
     qty = _rows.quantity(rows)
     why = "every compressed-air measure starts from the compressor's input energy"
-    for column, values in (("rated_power_kw", p_kw), ("load_factor", load),
-                           ("operating_hours_h", hours)):
+    for column, values in (
+        ("rated_power_kw", p_kw),
+        ("load_factor", load),
+        ("operating_hours_h", hours),
+    ):
         issues += _rows.blank_issues(rows, np.isnan(values), column, file, header_map, why)
     e0 = air.input_energy_kwh(p_kw, load, hours, qty)
-    sub_log.add("compressor.load_factor.input_basis", "for a compressor, load_factor is the "
-                "average electrical input power ÷ rated motor power (measure it, e.g. from "
-                "load/unload hours or a power logger)", "空压机负载率指平均输入电功率与电机额定"
-                "功率之比")
+    sub_log.add(
+        "compressor.load_factor.input_basis",
+        "for a compressor, load_factor is the "
+        "average electrical input power ÷ rated motor power (measure it, e.g. from "
+        "load/unload hours or a power logger)",
+        "空压机负载率指平均输入电功率与电机额定功率之比",
+    )
 
     # 1. upgrade_equipment ----------------------------------------------------------------
     up = take["upgrade_equipment"]
     sp = _rows.numbers(rows, "specific_power_kw_per_m3min")
-    issues += _rows.blank_issues(rows, up & np.isnan(sp), "specific_power_kw_per_m3min", file,
-                            header_map, "measure upgrade_equipment on a compressor needs the "
-                            "present package's measured specific power")
+    issues += _rows.blank_issues(
+        rows,
+        up & np.isnan(sp),
+        "specific_power_kw_per_m3min",
+        file,
+        header_map,
+        "measure upgrade_equipment on a compressor needs the "
+        "present package's measured specific power",
+    )
     quoted = _rows.numbers(rows, "target_specific_power_kw_per_m3min")
     has_quote = up & ~np.isnan(quoted)
     grade_sp, grade_label, grade_p, found = target_specific_power(
-        rows, up & ~has_quote, tables, sub_log, file=file, header_map=header_map)
+        rows, up & ~has_quote, tables, sub_log, file=file, header_map=header_map
+    )
     issues += found
     sp_target = np.where(has_quote, quoted, grade_sp)
     sp_source = np.where(has_quote, "input:target_specific_power_kw_per_m3min", grade_label)
-    sub_log.add("compressor.target_specific_power.quoted", "new compressor's specific power is "
-                "the quoted value (target_specific_power_kw_per_m3min), not a GB 19153-2019 "
-                "grade", "新空压机比功率采用报价/样本值", mask=has_quote)
-    sub_log.add("compressor.specific_power.same_basis", "present and target specific powers "
-                "are compared at equal free air delivery: the present value must be a package "
-                "value at the conditions of GB 19153-2019 / GB/T 3853 (inlet 0.1 MPa, 20 °C)",
-                "现有比功率须为机组值并与标准工况同口径", mask=up)
+    sub_log.add(
+        "compressor.target_specific_power.quoted",
+        "new compressor's specific power is "
+        "the quoted value (target_specific_power_kw_per_m3min), not a GB 19153-2019 "
+        "grade",
+        "新空压机比功率采用报价/样本值",
+        mask=has_quote,
+    )
+    sub_log.add(
+        "compressor.specific_power.same_basis",
+        "present and target specific powers "
+        "are compared at equal free air delivery: the present value must be a package "
+        "value at the conditions of GB 19153-2019 / GB/T 3853 (inlet 0.1 MPa, 20 °C)",
+        "现有比功率须为机组值并与标准工况同口径",
+        mask=up,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio_up = np.where(up, air.specific_power_ratio(sp, sp_target), 1.0)
-    sub_log.add("compressor.upgrade.not_an_improvement", "the new compressor's specific power "
-                "is higher than the present one: the saving is negative (reported, not "
-                "clipped)", "新空压机比功率高于现有机组，节能量为负", mask=up & (ratio_up > 1))
+    sub_log.add(
+        "compressor.upgrade.not_an_improvement",
+        "the new compressor's specific power "
+        "is higher than the present one: the saving is negative (reported, not "
+        "clipped)",
+        "新空压机比功率高于现有机组，节能量为负",
+        mask=up & (ratio_up > 1),
+    )
 
     # 2. fix_leaks -------------------------------------------------------------------------
     fix = take["fix_leaks"]
     leak = _rows.numbers(rows, "leak_fraction")
-    issues += _rows.blank_issues(rows, fix & np.isnan(leak), "leak_fraction", file, header_map,
-                            "measure fix_leaks needs the present leak share")
+    issues += _rows.blank_issues(
+        rows,
+        fix & np.isnan(leak),
+        "leak_fraction",
+        file,
+        header_map,
+        "measure fix_leaks needs the present leak share",
+    )
     given_target = _rows.numbers(rows, "target_leak_fraction")
     defaulted = fix & np.isnan(given_target)
     default_target = float(params["target_leak_fraction_default"])
     target_leak = np.where(np.isnan(given_target), default_target, given_target)
-    sub_log.add("compressor.target_leak.defaulted", f"target leak share not given: "
-                f"{default_target:g} of system flow assumed (US DOE Compressed Air Tip Sheet #3: "
-                "5–10 % is a typical cost-effective target; the upper end is used)",
-                "未给出治理后泄漏率：按 DOE 建议 5–10% 的上限取值", mask=defaulted,
-                data={"target_leak_fraction": default_target})
+    sub_log.add(
+        "compressor.target_leak.defaulted",
+        f"target leak share not given: "
+        f"{default_target:g} of system flow assumed (US DOE Compressed Air Tip Sheet #3: "
+        "5–10 % is a typical cost-effective target; the upper end is used)",
+        "未给出治理后泄漏率：按 DOE 建议 5–10% 的上限取值",
+        mask=defaulted,
+        data={"target_leak_fraction": default_target},
+    )
     bad = fix & ~np.isnan(leak) & (target_leak >= leak)
     src_rows = rows["source_row"].to_numpy()
     for i in np.flatnonzero(bad & ~defaulted):
-        issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "target_leak_fraction"),
-            f"{target_leak[i]:g}", f"a target leak share below the present leak_fraction "
-            f"{leak[i]:g} (measure fix_leaks)"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(src_rows[i]),
+                _rows.header(header_map, "target_leak_fraction"),
+                f"{target_leak[i]:g}",
+                f"a target leak share below the present leak_fraction "
+                f"{leak[i]:g} (measure fix_leaks)",
+            )
+        )
     for i in np.flatnonzero(bad & defaulted):
-        issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "leak_fraction"),
-            f"{leak[i]:g}", f"a leak share above the default target {default_target:g} (US DOE "
-            "Tip Sheet #3), or a lower target_leak_fraction (measure fix_leaks)"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(src_rows[i]),
+                _rows.header(header_map, "leak_fraction"),
+                f"{leak[i]:g}",
+                f"a leak share above the default target {default_target:g} (US DOE "
+                "Tip Sheet #3), or a lower target_leak_fraction (measure fix_leaks)",
+            )
+        )
     ratio_fix = np.where(fix, air.leak_repair_ratio(leak, target_leak), 1.0)
-    sub_log.add("compressor.fix_leaks.upper_bound", "leak-repair saving assumes compressor "
-                "power falls in proportion to output (variable-speed or well-staged control); "
-                "load/unload or modulating control saves less", "泄漏治理节能量按功率与排气量成"
-                "正比计算（上限值）", mask=fix)
+    sub_log.add(
+        "compressor.fix_leaks.upper_bound",
+        "leak-repair saving assumes compressor "
+        "power falls in proportion to output (variable-speed or well-staged control); "
+        "load/unload or modulating control saves less",
+        "泄漏治理节能量按功率与排气量成正比计算（上限值）",
+        mask=fix,
+    )
 
     # 3. reduce_pressure -------------------------------------------------------------------
     red = take["reduce_pressure"]
     dp = _rows.numbers(rows, "pressure_reduction_bar")
-    issues += _rows.blank_issues(rows, red & np.isnan(dp), "pressure_reduction_bar", file,
-                            header_map, "measure reduce_pressure needs it")
+    issues += _rows.blank_issues(
+        rows,
+        red & np.isnan(dp),
+        "pressure_reduction_bar",
+        file,
+        header_map,
+        "measure reduce_pressure needs it",
+    )
     pressure = _rows.numbers(rows, "discharge_pressure_mpa")
-    rate = float(air.rate_per_bar(params["pressure_power_fraction_per_psi"],
-                                  params["psi_per_bar"]))
+    rate = float(air.rate_per_bar(params["pressure_power_fraction_per_psi"], params["psi_per_bar"]))
     ratio_red = np.where(red, air.pressure_reduction_ratio(dp, rate), 1.0)
     too_much = red & ~np.isnan(pressure) & (dp >= pressure * BAR_PER_MPA)
     for i in np.flatnonzero(too_much):
-        issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "pressure_reduction_bar"),
-            f"{dp[i]:g}", f"a reduction below the discharge pressure {pressure[i] * BAR_PER_MPA:g} "
-            "bar (measure reduce_pressure)"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(src_rows[i]),
+                _rows.header(header_map, "pressure_reduction_bar"),
+                f"{dp[i]:g}",
+                f"a reduction below the discharge pressure {pressure[i] * BAR_PER_MPA:g} "
+                "bar (measure reduce_pressure)",
+            )
+        )
     for i in np.flatnonzero(red & ~too_much & (ratio_red <= 0)):
-        issues.append(InventoryIssue(
-            "out-of-range", file, int(src_rows[i]), _rows.header(header_map, "pressure_reduction_bar"),
-            f"{dp[i]:g}", f"a reduction below {1 / rate:.1f} bar (the 0.5 %/psi rule would "
-            "save all the power; it holds only near 7 bar g)"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(src_rows[i]),
+                _rows.header(header_map, "pressure_reduction_bar"),
+                f"{dp[i]:g}",
+                f"a reduction below {1 / rate:.1f} bar (the 0.5 %/psi rule would "
+                "save all the power; it holds only near 7 bar g)",
+            )
+        )
     lo, hi = float(params["pressure_rule_min_mpa"]), float(params["pressure_rule_max_mpa"])
-    sub_log.add("compressor.reduce_pressure.rule_of_thumb", f"pressure saving by the linear "
-                f"rule 0.5 %/psi = {rate:.4f} per bar, quoted near 100 psig at full flow; it "
-                "over-states the saving where compressors do not unload in proportion and "
-                "ignores the smaller leak flow at lower pressure", "降压节能按每 psi 0.5% 经验"
-                "规则（约 7 bar 满负荷）", mask=red)
-    sub_log.add("compressor.reduce_pressure.pressure_unknown", "discharge pressure not given: "
-                "whether the 0.5 %/psi rule applies (near 7 bar g) cannot be checked",
-                "未给出排气压力，无法核对经验规则适用范围", mask=red & np.isnan(pressure))
-    sub_log.add("compressor.reduce_pressure.outside_rule_range", f"discharge pressure outside "
-                f"{lo:g}–{hi:g} MPa, the range around 100 psig where the 0.5 %/psi rule is "
-                "quoted", "排气压力超出经验规则适用范围",
-                mask=red & ~np.isnan(pressure) & ((pressure < lo) | (pressure > hi)))
+    sub_log.add(
+        "compressor.reduce_pressure.rule_of_thumb",
+        f"pressure saving by the linear "
+        f"rule 0.5 %/psi = {rate:.4f} per bar, quoted near 100 psig at full flow; it "
+        "over-states the saving where compressors do not unload in proportion and "
+        "ignores the smaller leak flow at lower pressure",
+        "降压节能按每 psi 0.5% 经验规则（约 7 bar 满负荷）",
+        mask=red,
+    )
+    sub_log.add(
+        "compressor.reduce_pressure.pressure_unknown",
+        "discharge pressure not given: "
+        "whether the 0.5 %/psi rule applies (near 7 bar g) cannot be checked",
+        "未给出排气压力，无法核对经验规则适用范围",
+        mask=red & np.isnan(pressure),
+    )
+    sub_log.add(
+        "compressor.reduce_pressure.outside_rule_range",
+        f"discharge pressure outside "
+        f"{lo:g}–{hi:g} MPa, the range around 100 psig where the 0.5 %/psi rule is "
+        "quoted",
+        "排气压力超出经验规则适用范围",
+        mask=red & ~np.isnan(pressure) & ((pressure < lo) | (pressure > hi)),
+    )
 
     # 4. upgrade_motor ---------------------------------------------------------------------
     mot = take["upgrade_motor"]
     for i in np.flatnonzero(mot & up):
-        issues.append(InventoryIssue(
-            "conflict", file, int(src_rows[i]), _rows.header(header_map, "measure"),
-            str(rows["measure"].iloc[i]), "upgrade_equipment or upgrade_motor, not both: a new "
-            "compressor comes with its motor and its GB 19153-2019 specific power is that of "
-            "the package (机组) with the motor, so a separate motor saving would be counted "
-            "twice"))
+        issues.append(
+            InventoryIssue(
+                "conflict",
+                file,
+                int(src_rows[i]),
+                _rows.header(header_map, "measure"),
+                str(rows["measure"].iloc[i]),
+                "upgrade_equipment or upgrade_motor, not both: a new "
+                "compressor comes with its motor and its GB 19153-2019 specific power is that of "
+                "the package (机组) with the motor, so a separate motor saving would be counted "
+                "twice",
+            )
+        )
     e3 = e0 * ratio_up * ratio_fix * ratio_red
     with np.errstate(divide="ignore", invalid="ignore"):
         motor_load = load * (e3 / e0)
@@ -330,8 +497,9 @@ def compute(
         mrows = rows.iloc[mpos]
         mlog = CaveatLog(mpos.size)
         for side in ("baseline", "retrofit"):
-            motor = upgrade_motor.motor_efficiency(mrows, side, motor_load[mpos], tables, mlog,
-                                                   file=file, header_map=header_map)
+            motor = upgrade_motor.motor_efficiency(
+                mrows, side, motor_load[mpos], tables, mlog, file=file, header_map=header_map
+            )
             issues.extend(motor.issues)
             eff[side][mpos] = motor.efficiency
             for name, values in motor.columns.items():
@@ -340,9 +508,13 @@ def compute(
                 column[mpos] = values
                 motor_cols[name] = column
         ratio_mot[mpos] = air.motor_upgrade_ratio(eff["baseline"][mpos], eff["retrofit"][mpos])
-        mlog.add("compressor.motor.load_from_input", "the motor's shaft load is taken as "
-                 "load_factor × E3/E0, the electrical input share left after the other measures "
-                 "(motor losses of a few % ignored)", "电机负载率按其他措施后的输入功率比例估算")
+        mlog.add(
+            "compressor.motor.load_from_input",
+            "the motor's shaft load is taken as "
+            "load_factor × E3/E0, the electrical input share left after the other measures "
+            "(motor losses of a few % ignored)",
+            "电机负载率按其他措施后的输入功率比例估算",
+        )
         sub_log.extend(mlog, mpos)
 
     energies = air.chain_energy_kwh(e0, [ratio_up, ratio_fix, ratio_red, ratio_mot])
@@ -361,8 +533,12 @@ def compute(
     out["specific_power_table_pressure_mpa"] = np.where(up & ~has_quote, grade_p, np.nan)
     out["leak_fraction_retrofit"] = np.where(fix, target_leak, np.nan)
     out["leak_fraction_retrofit_source"] = np.where(
-        fix, np.where(defaulted, f"{PARAMETERS} target_leak_fraction_default",
-                      "input:target_leak_fraction"), "")
+        fix,
+        np.where(
+            defaulted, f"{PARAMETERS} target_leak_fraction_default", "input:target_leak_fraction"
+        ),
+        "",
+    )
     out["pressure_saving_per_bar"] = np.where(red, rate, np.nan)
     out["motor_load_factor"] = np.where(mot & ~up, motor_load, np.nan)
     out["efficiency_baseline_pct"] = eff["baseline"] * 100.0

@@ -24,34 +24,34 @@ from . import _rows
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = {
     "it_energy_baseline_kwh": "IT energy per year before, it_load_kw × operating_hours_h × "
-                              "quantity [kWh]",
+    "quantity [kWh]",
     "it_energy_retrofit_kwh": "IT energy per year after an IT refresh, × (1 − "
-                              "it_energy_reduction) [kWh]",
+    "it_energy_reduction) [kWh]",
     "pue_baseline": "present PUE used [unitless]",
     "pue_retrofit": "PUE after the retrofit: target_pue with improve_pue, else the present PUE "
-                    "[unitless]",
+    "[unitless]",
     "saving_refresh_it_kwh": "facility energy saved by the IT refresh at the present PUE, "
-                             "(IT before − IT after) × PUE before [kWh]",
+    "(IT before − IT after) × PUE before [kWh]",
     "saving_improve_pue_kwh": "facility energy saved by the lower PUE on the IT energy left "
-                              "after the refresh, IT after × (PUE before − PUE after) [kWh]",
+    "after the refresh, IT after × (PUE before − PUE after) [kWh]",
     "it_efficiency_gain": "IT efficiency gain (work per kWh) of the refresh, r/(1 − r) with r = "
-                          "it_energy_reduction; null without refresh_it [unitless]",
+    "it_energy_reduction; null without refresh_it [unitless]",
     "meets_it_gain_rule": "the refresh's efficiency gain ≥ 20 % (沪经信技〔2024〕355号); null "
-                          "without refresh_it",
+    "without refresh_it",
     "it_renewed_kw": "IT capacity counted toward Shanghai's 100 MW IT renewal goal: "
-                     "it_capacity_kw (else it_load_kw) × quantity when meets_it_gain_rule, else "
-                     "0 [kW]",
+    "it_capacity_kw (else it_load_kw) × quantity when meets_it_gain_rule, else "
+    "0 [kW]",
     "shanghai_pue_limit": "Shanghai's PUE limit for the site: 1.25 new build, 1.4 after "
-                          "retrofit (沪经信技〔2024〕355号) [unitless]",
+    "retrofit (沪经信技〔2024〕355号) [unitless]",
     "meets_shanghai_pue": "pue_retrofit ≤ shanghai_pue_limit",
     "gb40879_grade_baseline": "GB 40879-2021 energy-efficiency grade of the present PUE, among "
-                              "the grades whose limits are verified (table "
-                              "gb40879_2021_datacenter_grades): grade_N, 'above grade_3 limit', "
-                              "or 'not applicable (edge, ≤ 100 racks)'",
+    "the grades whose limits are verified (table "
+    "gb40879_2021_datacenter_grades): grade_N, 'above grade_3 limit', "
+    "or 'not applicable (edge, ≤ 100 racks)'",
     "gb40879_grade_retrofit": "the same for the PUE after the retrofit",
     "bai_yi_closure_profile": "the present site matches the 百一 small-and-old profile for "
-                              "closure/merger: PUE > 1.7, ≤ 800 racks, in operation ≥ 10 years; "
-                              "null when racks or years are missing and the rest match",
+    "closure/merger: PUE > 1.7, ≤ 800 racks, in operation ≥ 10 years; "
+    "null when racks or years are missing and the rest match",
 }
 
 #: One-paragraph statement of the model, for the result's assumptions.
@@ -60,7 +60,8 @@ MODEL = (
     "30134-2; GB 40879-2021 电能比); refresh_it: E_IT' = E_IT × (1 − it_energy_reduction), "
     "PUE held at the present value; improve_pue: PUE' = target_pue; saving = E_IT × PUE − "
     "E_IT' × PUE' = (E_IT − E_IT') × PUE [refresh] + E_IT' × (PUE − PUE') [PUE]; IT efficiency "
-    "gain = r/(1 − r) (work per kWh), counted toward the 100 MW goal when ≥ 20 %")
+    "gain = r/(1 − r) (work per kWh), counted toward the 100 MW goal when ≥ 20 %"
+)
 
 GRADE_TABLE = "gb40879_2021_datacenter_grades"
 GOALS_TABLE = "goals_shanghai_2024"
@@ -69,20 +70,32 @@ GOALS_TABLE = "goals_shanghai_2024"
 _DECIMALS = 9
 
 
-def _grade_text(pue: np.ndarray, grade_rows: pd.DataFrame, edge: np.ndarray,
-                edge_max: float) -> np.ndarray:
-    grade = dc.best_grade_met(np.round(pue, _DECIMALS), grade_rows["grade"].to_numpy(float),
-                              grade_rows["max_electricity_ratio"].to_numpy(float))
+def _grade_text(
+    pue: np.ndarray, grade_rows: pd.DataFrame, edge: np.ndarray, edge_max: float
+) -> np.ndarray:
+    grade = dc.best_grade_met(
+        np.round(pue, _DECIMALS),
+        grade_rows["grade"].to_numpy(float),
+        grade_rows["max_electricity_ratio"].to_numpy(float),
+    )
     worst = int(grade_rows["grade"].max())
     limit = float(grade_rows.loc[grade_rows["grade"] == worst, "max_electricity_ratio"].iloc[0])
-    text = np.where(np.isnan(grade), f"above grade_{worst} limit ({limit:g})",
-                    np.char.add("grade_", np.nan_to_num(grade).astype(int).astype(str)))
+    text = np.where(
+        np.isnan(grade),
+        f"above grade_{worst} limit ({limit:g})",
+        np.char.add("grade_", np.nan_to_num(grade).astype(int).astype(str)),
+    )
     return np.where(edge, f"not applicable (edge, ≤ {edge_max:g} racks)", text).astype(object)
 
 
 def compute(
-    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str],
+    assets: pd.DataFrame,
+    positions: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """Facility energy before and after for the data-centre rows at ``positions``.
 
@@ -96,41 +109,82 @@ def compute(
     goal = tables[GOALS_TABLE].set_index("goal")["value"].astype(float)
 
     it_load, hours, pue, target, reduction, capacity, racks, years = (
-        _rows.numbers(rows, name) for name in (
-            "it_load_kw", "operating_hours_h", "pue", "target_pue", "it_energy_reduction",
-            "it_capacity_kw", "racks", "years_in_service"))
+        _rows.numbers(rows, name)
+        for name in (
+            "it_load_kw",
+            "operating_hours_h",
+            "pue",
+            "target_pue",
+            "it_energy_reduction",
+            "it_capacity_kw",
+            "racks",
+            "years_in_service",
+        )
+    )
     qty = _rows.quantity(rows)
     new_build = _rows.column(rows, "new_build").eq("yes").to_numpy()
     measure = rows["measure"]
     pue_measure = rows_with_measure(measure, "improve_pue")
     it_measure = rows_with_measure(measure, "refresh_it")
 
-    issues += _rows.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map,
-                                 "a data centre row needs its operating hours")
+    issues += _rows.blank_issues(
+        rows,
+        np.isnan(hours),
+        "operating_hours_h",
+        file,
+        header_map,
+        "a data centre row needs its operating hours",
+    )
     worse = pue_measure & (np.round(target, _DECIMALS) > np.round(pue, _DECIMALS))
-    issues += [InventoryIssue(
-        "out-of-range", file, int(r), _rows.header(header_map, "target_pue"), f"{t:g}",
-        f"a target PUE ≤ the present PUE {p:g} (measure improve_pue lowers the PUE; a higher "
-        "target is not a retrofit)")
-        for r, t, p in zip(rows["source_row"].to_numpy()[worse], target[worse], pue[worse],
-                           strict=True)]
-    sub_log.add("datacenter.target_pue.equals_present", "target PUE equals the present PUE: "
-                "improve_pue saves nothing", "目标PUE等于现状PUE：PUE改造无节能量",
-                mask=pue_measure & (np.round(target, _DECIMALS) == np.round(pue, _DECIMALS)))
-    sub_log.add("datacenter.target_pue.ignored", "target_pue given but the measure has no "
-                "improve_pue: the PUE after the retrofit is the present one",
-                "填写了目标PUE但措施不含PUE改造：按现状PUE计", mask=~pue_measure & ~np.isnan(target))
-    sub_log.add("datacenter.it_energy_reduction.ignored", "it_energy_reduction given but the "
-                "measure has no refresh_it: not used", "填写了IT节能率但措施不含IT设备更新：未使用",
-                mask=~it_measure & ~np.isnan(reduction))
-    sub_log.add("datacenter.refresh_it.pue_held", "IT refresh: the PUE is held at its present "
-                "value; fixed overheads (lighting, transformer and UPS no-load losses) usually "
-                "make the PUE rise when the IT load falls, so the refresh's saving is an upper "
-                "bound", "IT设备更新按PUE不变计；IT负荷下降时固定损耗使PUE上升，节能量为上限",
-                mask=it_measure)
-    sub_log.add("datacenter.pue.annual_measured", "pue must be a measured annual PUE (12 months "
-                "of facility and IT metering, GB 40879-2021 电能比); a design or instantaneous "
-                "value misstates the saving", "PUE应为全年实测值（GB 40879-2021 电能比）")
+    issues += [
+        InventoryIssue(
+            "out-of-range",
+            file,
+            int(r),
+            _rows.header(header_map, "target_pue"),
+            f"{t:g}",
+            f"a target PUE ≤ the present PUE {p:g} (measure improve_pue lowers the PUE; a higher "
+            "target is not a retrofit)",
+        )
+        for r, t, p in zip(
+            rows["source_row"].to_numpy()[worse], target[worse], pue[worse], strict=True
+        )
+    ]
+    sub_log.add(
+        "datacenter.target_pue.equals_present",
+        "target PUE equals the present PUE: improve_pue saves nothing",
+        "目标PUE等于现状PUE：PUE改造无节能量",
+        mask=pue_measure & (np.round(target, _DECIMALS) == np.round(pue, _DECIMALS)),
+    )
+    sub_log.add(
+        "datacenter.target_pue.ignored",
+        "target_pue given but the measure has no "
+        "improve_pue: the PUE after the retrofit is the present one",
+        "填写了目标PUE但措施不含PUE改造：按现状PUE计",
+        mask=~pue_measure & ~np.isnan(target),
+    )
+    sub_log.add(
+        "datacenter.it_energy_reduction.ignored",
+        "it_energy_reduction given but the measure has no refresh_it: not used",
+        "填写了IT节能率但措施不含IT设备更新：未使用",
+        mask=~it_measure & ~np.isnan(reduction),
+    )
+    sub_log.add(
+        "datacenter.refresh_it.pue_held",
+        "IT refresh: the PUE is held at its present "
+        "value; fixed overheads (lighting, transformer and UPS no-load losses) usually "
+        "make the PUE rise when the IT load falls, so the refresh's saving is an upper "
+        "bound",
+        "IT设备更新按PUE不变计；IT负荷下降时固定损耗使PUE上升，节能量为上限",
+        mask=it_measure,
+    )
+    sub_log.add(
+        "datacenter.pue.annual_measured",
+        "pue must be a measured annual PUE (12 months "
+        "of facility and IT metering, GB 40879-2021 电能比); a design or instantaneous "
+        "value misstates the saving",
+        "PUE应为全年实测值（GB 40879-2021 电能比）",
+    )
 
     r = np.where(it_measure, reduction, 0.0)
     pue_after = np.where(pue_measure, target, pue)
@@ -141,30 +195,41 @@ def compute(
 
     gain = np.where(it_measure, dc.efficiency_gain(r), np.nan)
     gain_rule = goal["it_efficiency_gain"]
-    meets_gain = pd.array(np.where(it_measure, np.round(gain, _DECIMALS) >= gain_rule, None),
-                          dtype="boolean")
+    meets_gain = pd.array(
+        np.where(it_measure, np.round(gain, _DECIMALS) >= gain_rule, None), dtype="boolean"
+    )
     counted_kw = np.where(np.isnan(capacity), it_load, capacity) * qty
     it_renewed = np.where(meets_gain.fillna(False).to_numpy(dtype=bool), counted_kw, 0.0)
-    sub_log.add("datacenter.it_capacity.from_load", "it_capacity_kw not given: the average IT "
-                "load stands for the renewed IT capacity counted toward the 100 MW goal, which "
-                "understates a rated capacity", "未填更新IT设备容量：以IT平均负荷计入10万千瓦目标（偏小）",
-                mask=it_measure & np.isnan(capacity) & (it_renewed > 0))
-    sub_log.add("datacenter.it_gain.reading", f"the {gain_rule:.0%} IT efficiency gain "
-                "(能效提升20%以上) is read as work per kWh: gain = r/(1 − r), so it needs an IT "
-                f"energy reduction r ≥ {gain_rule / (1 + gain_rule):.4g}; this row counts under "
-                "that reading but not if the authority reads the gain as the energy reduction "
-                f"itself (r ≥ {gain_rule:.0%})",
-                "能效提升按单位电量工作量计（r/(1−r)）；若主管部门按节电率≥20%认定，本行不计入",
-                mask=it_measure & (it_renewed > 0) & (np.round(r, _DECIMALS) < gain_rule))
+    sub_log.add(
+        "datacenter.it_capacity.from_load",
+        "it_capacity_kw not given: the average IT "
+        "load stands for the renewed IT capacity counted toward the 100 MW goal, which "
+        "understates a rated capacity",
+        "未填更新IT设备容量：以IT平均负荷计入10万千瓦目标（偏小）",
+        mask=it_measure & np.isnan(capacity) & (it_renewed > 0),
+    )
+    sub_log.add(
+        "datacenter.it_gain.reading",
+        f"the {gain_rule:.0%} IT efficiency gain "
+        "(能效提升20%以上) is read as work per kWh: gain = r/(1 − r), so it needs an IT "
+        f"energy reduction r ≥ {gain_rule / (1 + gain_rule):.4g}; this row counts under "
+        "that reading but not if the authority reads the gain as the energy reduction "
+        f"itself (r ≥ {gain_rule:.0%})",
+        "能效提升按单位电量工作量计（r/(1−r)）；若主管部门按节电率≥20%认定，本行不计入",
+        mask=it_measure & (it_renewed > 0) & (np.round(r, _DECIMALS) < gain_rule),
+    )
 
     new_limit, retrofit_limit = goal["datacenter_new_pue"], goal["datacenter_retrofit_pue"]
     limit = np.where(new_build, new_limit, retrofit_limit)
     meets_sh = np.round(pue_after, _DECIMALS) <= np.round(limit, _DECIMALS)
-    sub_log.add("datacenter.shanghai_pue.not_met", "the PUE after the retrofit is above "
-                f"Shanghai's limit ({retrofit_limit:g} after retrofit, {new_limit:g} new build; "
-                "沪经信技〔2024〕355号)",
-                f"改造后PUE高于上海要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
-                mask=~meets_sh)
+    sub_log.add(
+        "datacenter.shanghai_pue.not_met",
+        "the PUE after the retrofit is above "
+        f"Shanghai's limit ({retrofit_limit:g} after retrofit, {new_limit:g} new build; "
+        "沪经信技〔2024〕355号)",
+        f"改造后PUE高于上海要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
+        mask=~meets_sh,
+    )
 
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     edge_max = float(params[("gb40879_2021", "edge_datacenter_racks_max")])
@@ -175,29 +240,50 @@ def compute(
     verified = sorted(int(g) for g in grades["grade"])
     if verified != [1, 2, 3]:
         missing = ", ".join(f"grade_{g}" for g in (1, 2, 3) if g not in verified)
-        sub_log.add("datacenter.gb40879.grades_unverified", f"the GB 40879-2021 limits of "
-                    f"{missing} could not be verified from a public source and are not used: "
-                    f"'grade_{min(verified)}' means that limit is met, the site may rank "
-                    "better", "GB 40879-2021 部分等级限值未能核实，未使用",
-                    mask=~edge, data={"verified_grades": verified})
-    sub_log.add("datacenter.gb40879.edge_excluded", "GB 40879-2021 does not cover edge data "
-                f"centres (≤ {edge_max:g} racks): no grade is given",
-                f"GB 40879-2021 不适用于边缘数据中心（≤{edge_max:g}个机架）", mask=edge)
+        sub_log.add(
+            "datacenter.gb40879.grades_unverified",
+            f"the GB 40879-2021 limits of "
+            f"{missing} could not be verified from a public source and are not used: "
+            f"'grade_{min(verified)}' means that limit is met, the site may rank "
+            "better",
+            "GB 40879-2021 部分等级限值未能核实，未使用",
+            mask=~edge,
+            data={"verified_grades": verified},
+        )
+    sub_log.add(
+        "datacenter.gb40879.edge_excluded",
+        f"GB 40879-2021 does not cover edge data centres (≤ {edge_max:g} racks): no grade is given",
+        f"GB 40879-2021 不适用于边缘数据中心（≤{edge_max:g}个机架）",
+        mask=edge,
+    )
 
-    pue_above, racks_at_most, years_at_least = (goal[f"datacenter_closure_{k}"]
-                                                for k in ("pue", "racks", "years"))
-    closure = dc.closure_profile(pue, racks, years, pue_above=pue_above,
-                                 racks_at_most=racks_at_most, years_at_least=years_at_least)
-    sub_log.add("datacenter.bai_yi.closure_profile", "the present site matches the 百一 "
-                f"small-and-old data-centre profile (PUE > {pue_above:g}, ≤ {racks_at_most:g} "
-                f"racks, ≥ {years_at_least:g} years in operation) listed for closure, merger or "
-                "conversion (关停并转)",
-                "现状符合百一行动小老散旧数据中心关停并转条件", mask=closure.fillna(False).to_numpy(
-                    dtype=bool))
-    sub_log.add("datacenter.bai_yi.closure_unknown", "racks or years_in_service missing: whether "
-                "the site matches the 百一 closure profile is unknown",
-                "缺少机架数或运行年限：无法判断是否属于关停并转对象",
-                mask=np.asarray(closure.isna(), dtype=bool))
+    pue_above, racks_at_most, years_at_least = (
+        goal[f"datacenter_closure_{k}"] for k in ("pue", "racks", "years")
+    )
+    closure = dc.closure_profile(
+        pue,
+        racks,
+        years,
+        pue_above=pue_above,
+        racks_at_most=racks_at_most,
+        years_at_least=years_at_least,
+    )
+    sub_log.add(
+        "datacenter.bai_yi.closure_profile",
+        "the present site matches the 百一 "
+        f"small-and-old data-centre profile (PUE > {pue_above:g}, ≤ {racks_at_most:g} "
+        f"racks, ≥ {years_at_least:g} years in operation) listed for closure, merger or "
+        "conversion (关停并转)",
+        "现状符合百一行动小老散旧数据中心关停并转条件",
+        mask=closure.fillna(False).to_numpy(dtype=bool),
+    )
+    sub_log.add(
+        "datacenter.bai_yi.closure_unknown",
+        "racks or years_in_service missing: whether "
+        "the site matches the 百一 closure profile is unknown",
+        "缺少机架数或运行年限：无法判断是否属于关停并转对象",
+        mask=np.asarray(closure.isna(), dtype=bool),
+    )
     log.extend(sub_log, positions)
 
     out = {

@@ -41,13 +41,18 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "vfd_efficiency_pct": "time-weighted drive efficiency (add_vfd) [%]",
     "vfd_min_speed_fraction": "lowest speed the profile needs with the drive [fraction of rated]",
     "vfd_min_equivalent_flow_fraction": "lowest flow ÷ speed, where the machine runs on its own "
-                                        "curve [fraction of best-efficiency flow]",
+    "curve [fraction of best-efficiency flow]",
 }
 
 
 def compute(
-    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str],
+    assets: pd.DataFrame,
+    positions: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """Baseline and retrofit energy of fan and pump rows at ``positions`` of ``assets``."""
     rows = assets.iloc[positions]
@@ -67,59 +72,87 @@ def compute(
     flows, shares, profile_text, found = _profiles(rows, vfd, tables, file, header_map)
     issues += found
     baseline_fraction, on_off, curve_name, found = _baseline_curves(
-        rows, vfd, flows, tables, file, header_map)
+        rows, vfd, flows, tables, file, header_map
+    )
     issues += found
 
     static = _rows.column(rows, "static_head_fraction", numeric=True).fillna(0.0).to_numpy(float)
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
     shutoff = float(params[("pump_curve", "shutoff_head_ratio")])
     por_min = float(params[("pump_curve", "preferred_operating_region_min_flow_fraction")])
-    speed = np.where(vfd[:, None], flow_control.required_speed_fraction(
-        flows, static[:, None], shutoff), 1.0)
+    speed = np.where(
+        vfd[:, None], flow_control.required_speed_fraction(flows, static[:, None], shutoff), 1.0
+    )
     equivalent = flow_control.full_speed_equivalent_flow_fraction(flows, speed)
     used = shares > 0
-    outside_por = (vfd & ((equivalent < por_min) & used).any(axis=1))
-    sub_log.add("vfd.outside_preferred_region", "with this static head the drive runs the "
-                f"machine below {por_min:g} of its best-efficiency flow at some duty point "
-                "(ANSI/HI 9.6.3 preferred operating region): its efficiency falls there, so the "
-                "constant-efficiency affinity model overstates the saving",
-                "静扬程较高：部分工况下机组偏离高效区，恒效率相似定律高估节能量", mask=outside_por)
+    outside_por = vfd & ((equivalent < por_min) & used).any(axis=1)
+    sub_log.add(
+        "vfd.outside_preferred_region",
+        "with this static head the drive runs the "
+        f"machine below {por_min:g} of its best-efficiency flow at some duty point "
+        "(ANSI/HI 9.6.3 preferred operating region): its efficiency falls there, so the "
+        "constant-efficiency affinity model overstates the saving",
+        "静扬程较高：部分工况下机组偏离高效区，恒效率相似定律高估节能量",
+        mask=outside_por,
+    )
 
     ratio, machine_columns, found = machines.machine_efficiency_ratio(
-        rows, new_machine, tables, sub_log, file=file, header_map=header_map)
+        rows, new_machine, tables, sub_log, file=file, header_map=header_map
+    )
     issues += found
     out.update(machine_columns)
 
-    retrofit_fraction = np.where(
-        vfd[:, None], flow_control.variable_speed_shaft_power_fraction(flows, static[:, None]),
-        baseline_fraction) * ratio[:, None]
+    retrofit_fraction = (
+        np.where(
+            vfd[:, None],
+            flow_control.variable_speed_shaft_power_fraction(flows, static[:, None]),
+            baseline_fraction,
+        )
+        * ratio[:, None]
+    )
     # a cycling machine runs at its design load while on: its motor sees that load (on/off is
     # a baseline control only, so after the retrofit the machine runs all the time)
     baseline_load = load[:, None] * np.where(on_off[:, None], 1.0, baseline_fraction)
     on_time = np.where(on_off[:, None], baseline_fraction, 1.0)
     retrofit_load = load[:, None] * retrofit_fraction
 
-    motor_before = motor_efficiency(rows, "baseline", baseline_load, tables, sub_log,
-                                    file=file, header_map=header_map)
+    motor_before = motor_efficiency(
+        rows, "baseline", baseline_load, tables, sub_log, file=file, header_map=header_map
+    )
     eta_before = motor_before.efficiency
     out.update(motor_before.columns)
-    eta_after, after_columns, found = _motor_after(rows, new_motor, retrofit_load, tables,
-                                                   sub_log, file, header_map)
+    eta_after, after_columns, found = _motor_after(
+        rows, new_motor, retrofit_load, tables, sub_log, file, header_map
+    )
     issues += motor_before.issues + found
     out.update(after_columns)
 
-    vfd_table = tables["vfd_part_load_efficiency"].pivot(
-        index="vfd_rated_kw", columns="load_fraction", values="efficiency").sort_index()
+    vfd_table = (
+        tables["vfd_part_load_efficiency"]
+        .pivot(index="vfd_rated_kw", columns="load_fraction", values="efficiency")
+        .sort_index()
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         drive_load = retrofit_load / eta_after  # drive output = motor input, per rated kW
-    drive = np.where(vfd[:, None], flow_control.drive_efficiency(
-        p_kw[:, None], np.nan_to_num(drive_load), vfd_table.index.to_numpy(float),
-        vfd_table.columns.to_numpy(float), vfd_table.to_numpy(float)), 1.0)
+    drive = np.where(
+        vfd[:, None],
+        flow_control.drive_efficiency(
+            p_kw[:, None],
+            np.nan_to_num(drive_load),
+            vfd_table.index.to_numpy(float),
+            vfd_table.columns.to_numpy(float),
+            vfd_table.to_numpy(float),
+        ),
+        1.0,
+    )
     kw_range = vfd_table.index.to_numpy(float)
-    sub_log.add("vfd.drive_size_clamped", "motor rated power outside the drive-efficiency "
-                f"table ({kw_range[0]:g}–{kw_range[-1]:g} kW): the nearest size's values are used",
-                "电机功率超出变频器效率表范围，采用最接近规格的数值",
-                mask=vfd & ((p_kw < kw_range[0]) | (p_kw > kw_range[-1])))
+    sub_log.add(
+        "vfd.drive_size_clamped",
+        "motor rated power outside the drive-efficiency "
+        f"table ({kw_range[0]:g}–{kw_range[-1]:g} kW): the nearest size's values are used",
+        "电机功率超出变频器效率表范围，采用最接近规格的数值",
+        mask=vfd & ((p_kw < kw_range[0]) | (p_kw > kw_range[-1])),
+    )
 
     with np.errstate(divide="ignore", invalid="ignore"):
         baseline_kw = p_kw[:, None] * baseline_load * on_time / eta_before
@@ -127,34 +160,51 @@ def compute(
     baseline_energy = (baseline_kw * shares).sum(axis=1) * hours * qty
     retrofit_energy = (retrofit_kw * shares).sum(axis=1) * hours * qty
 
-    sub_log.add("vfd.affinity_constant_efficiency", "variable speed: shaft power follows the "
-                "system curve, P = P_d·q·(h_s + (1 − h_s)·q²), with the machine's efficiency "
-                "held at its design value; drive losses from table vfd_part_load_efficiency",
-                "变频：轴功率按管网特性曲线与相似定律计算，机组效率保持设计值", mask=vfd)
-    sub_log.add("vfd.motor_at_reduced_speed", "the motor's efficiency at reduced speed is taken "
-                "from its part-load curve at the load it then carries (the DOE MotorMaster / "
-                "PSAT practice)", "降速运行时电机效率按其负载率下的部分负载曲线取值", mask=vfd)
+    sub_log.add(
+        "vfd.affinity_constant_efficiency",
+        "variable speed: shaft power follows the "
+        "system curve, P = P_d·q·(h_s + (1 − h_s)·q²), with the machine's efficiency "
+        "held at its design value; drive losses from table vfd_part_load_efficiency",
+        "变频：轴功率按管网特性曲线与相似定律计算，机组效率保持设计值",
+        mask=vfd,
+    )
+    sub_log.add(
+        "vfd.motor_at_reduced_speed",
+        "the motor's efficiency at reduced speed is taken "
+        "from its part-load curve at the load it then carries (the DOE MotorMaster / "
+        "PSAT practice)",
+        "降速运行时电机效率按其负载率下的部分负载曲线取值",
+        mask=vfd,
+    )
     worse = retrofit_energy > baseline_energy
-    sub_log.add("fan_pump.not_an_improvement", "the retrofit uses more energy than the present "
-                "system for this profile (at or near design flow a drive only adds its losses): "
-                "the saving is negative", "该工况下改造后能耗高于现状，节能量为负", mask=worse)
+    sub_log.add(
+        "fan_pump.not_an_improvement",
+        "the retrofit uses more energy than the present "
+        "system for this profile (at or near design flow a drive only adds its losses): "
+        "the saving is negative",
+        "该工况下改造后能耗高于现状，节能量为负",
+        mask=worse,
+    )
     log.extend(sub_log, positions)
 
-    out["control"] = np.where(vfd, rows["control"].to_numpy(dtype=object)
-                              if "control" in rows else None, None)
+    out["control"] = np.where(
+        vfd, rows["control"].to_numpy(dtype=object) if "control" in rows else None, None
+    )
     out["control_curve"] = curve_name
     out["flow_profile_used"] = profile_text
     out["static_head_fraction"] = np.where(vfd, static, np.nan)
     out["duty_points"] = used.sum(axis=1)
-    out["baseline_shaft_kw"] = (p_kw[:, None] * load[:, None] * baseline_fraction
-                                * shares).sum(axis=1)
-    out["retrofit_shaft_kw"] = (p_kw[:, None] * load[:, None] * retrofit_fraction
-                                * shares).sum(axis=1)
+    out["baseline_shaft_kw"] = (p_kw[:, None] * load[:, None] * baseline_fraction * shares).sum(
+        axis=1
+    )
+    out["retrofit_shaft_kw"] = (p_kw[:, None] * load[:, None] * retrofit_fraction * shares).sum(
+        axis=1
+    )
     out["vfd_efficiency_pct"] = np.where(vfd, (drive * shares).sum(axis=1) * 100.0, np.nan)
-    out["vfd_min_speed_fraction"] = np.where(vfd, np.where(used, speed, np.inf).min(axis=1),
-                                             np.nan)
+    out["vfd_min_speed_fraction"] = np.where(vfd, np.where(used, speed, np.inf).min(axis=1), np.nan)
     out["vfd_min_equivalent_flow_fraction"] = np.where(
-        vfd, np.where(used, equivalent, np.inf).min(axis=1), np.nan)
+        vfd, np.where(used, equivalent, np.inf).min(axis=1), np.nan
+    )
     out["efficiency_baseline_pct"] = (eta_before * shares).sum(axis=1) * 100.0
     out["efficiency_retrofit_pct"] = (eta_after * shares).sum(axis=1) * 100.0
     out["baseline_energy_kwh"] = baseline_energy
@@ -175,18 +225,27 @@ def _motor_after(rows, new_motor, loads, tables, log, file, header_map):
             continue
         positions = np.flatnonzero(mask)
         part_log = CaveatLog(len(positions))
-        side = motor_efficiency(rows.iloc[positions], "retrofit", loads[positions], tables,
-                                part_log, file=file, header_map=header_map, inputs_from=inputs)
+        side = motor_efficiency(
+            rows.iloc[positions],
+            "retrofit",
+            loads[positions],
+            tables,
+            part_log,
+            file=file,
+            header_map=header_map,
+            inputs_from=inputs,
+        )
         eta[positions] = side.efficiency
         for name, values in side.columns.items():
-            blank = np.full(n, np.nan) if np.asarray(values).dtype.kind == "f" else np.full(
-                n, None, dtype=object)
+            blank = (
+                np.full(n, np.nan)
+                if np.asarray(values).dtype.kind == "f"
+                else np.full(n, None, dtype=object)
+            )
             columns.setdefault(name, blank)[positions] = values
         issues += side.issues
         log.extend(part_log, positions)
     return eta, columns, issues
-
-
 
 
 def _profiles(rows, vfd, tables, file, header_map):
@@ -196,8 +255,11 @@ def _profiles(rows, vfd, tables, file, header_map):
     header = header_map.get("flow_profile", "flow_profile")
     named = tables["flow_profiles"]
     by_name = {normalise(k): g for k, g in named.groupby("profile")}
-    texts = (rows["flow_profile"].astype(object) if "flow_profile" in rows.columns
-             else pd.Series([None] * n, index=rows.index, dtype=object))
+    texts = (
+        rows["flow_profile"].astype(object)
+        if "flow_profile" in rows.columns
+        else pd.Series([None] * n, index=rows.index, dtype=object)
+    )
     codes, uniques = pd.factorize(texts.where(vfd, None))
     parsed: list[tuple[np.ndarray, np.ndarray, str] | None] = []
     bad: dict[int, str] = {}
@@ -206,8 +268,13 @@ def _profiles(rows, vfd, tables, file, header_map):
         if key in by_name:
             g = by_name[key]
             time = g["time_pct"].to_numpy(float)
-            parsed.append((g["flow_pct"].to_numpy(float) / 100.0, time / time.sum(),
-                           str(g["profile"].iloc[0])))
+            parsed.append(
+                (
+                    g["flow_pct"].to_numpy(float) / 100.0,
+                    time / time.sum(),
+                    str(g["profile"].iloc[0]),
+                )
+            )
             continue
         try:
             flow, share = flow_control.parse_flow_profile(text)
@@ -215,8 +282,13 @@ def _profiles(rows, vfd, tables, file, header_map):
             bad[k] = str(err)
             parsed.append(None)
             continue
-        parsed.append((flow, share, ";".join(f"{f * 100:g}:{s * 100:g}"
-                                             for f, s in zip(flow, share, strict=True))))
+        parsed.append(
+            (
+                flow,
+                share,
+                ";".join(f"{f * 100:g}:{s * 100:g}" for f, s in zip(flow, share, strict=True)),
+            )
+        )
     # one row per distinct profile, plus a last row (the design point alone) for rows without
     # a drive (code −1) and for profiles in error; rows then pick theirs by code
     width = max([len(p[0]) for p in parsed if p is not None] + [1])
@@ -238,10 +310,18 @@ def _profiles(rows, vfd, tables, file, header_map):
     raw = texts.to_numpy(dtype=object)
     names = ", ".join(sorted(named["profile"].unique()))
     for k, why in bad.items():
-        issues.extend(InventoryIssue(
-            "unknown-value", file, int(source_rows[pos]), header, str(raw[pos]),
-            f"a duty profile as '% flow:% hours' pairs joined with ; (e.g. 100:20;80:50;60:30) "
-            f"or a profile name ({names}): {why}") for pos in np.flatnonzero(codes == k))
+        issues.extend(
+            InventoryIssue(
+                "unknown-value",
+                file,
+                int(source_rows[pos]),
+                header,
+                str(raw[pos]),
+                f"a duty profile as '% flow:% hours' pairs joined with ; (e.g. 100:20;80:50;60:30) "
+                f"or a profile name ({names}): {why}",
+            )
+            for pos in np.flatnonzero(codes == k)
+        )
     return flows, shares, text_used, issues
 
 
@@ -274,22 +354,35 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
         cat, _, ctrl = pair.partition("|")
         at = np.flatnonzero(codes == k)
         if ctrl not in CONTROLS_FOR[cat]:
-            issues += [InventoryIssue(
-                "not-applicable", file, int(source_rows[p]), header, ctrl,
-                f"a flow control of a {cat}: one of {', '.join(CONTROLS_FOR[cat])}")
-                for p in at]
+            issues += [
+                InventoryIssue(
+                    "not-applicable",
+                    file,
+                    int(source_rows[p]),
+                    header,
+                    ctrl,
+                    f"a flow control of a {cat}: one of {', '.join(CONTROLS_FOR[cat])}",
+                )
+                for p in at
+            ]
             continue
         curve = defaults[(defaults["control"] == ctrl) & (defaults["equipment"] == cat)]
         curve = curve.sort_values("flow_fraction")
         x = curve["flow_fraction"].to_numpy(float)
         y = curve["power_fraction"].to_numpy(float)
         low = (flows[at] < x[0] - 1e-9).any(axis=1)
-        issues += [InventoryIssue(
-            "out-of-range", file, int(source_rows[p]), flow_header,
-            f"{flows[p].min() * 100:g}% flow",
-            f"duty points within the {ctrl} curve's range ({x[0] * 100:g}–{x[-1] * 100:g} % "
-            f"of design flow, curve {curve['curve'].iloc[0]}); it is not extrapolated")
-            for p in at[low]]
+        issues += [
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(source_rows[p]),
+                flow_header,
+                f"{flows[p].min() * 100:g}% flow",
+                f"duty points within the {ctrl} curve's range ({x[0] * 100:g}–{x[-1] * 100:g} % "
+                f"of design flow, curve {curve['curve'].iloc[0]}); it is not extrapolated",
+            )
+            for p in at[low]
+        ]
         fraction[at] = flow_control.control_power_fraction(flows[at], x, y)
         on_off[at] = ctrl == "on_off"
         name[at] = curve["curve"].iloc[0]

@@ -22,27 +22,26 @@ from . import _rows
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = {
     "baseline_energy_kwh": "annual LOSS energy of the present transformer(s), not the energy "
-                           "they pass: (P0·h_energised + Pk·β²·h)·quantity, active power only "
-                           "[kWh]",
+    "they pass: (P0·h_energised + Pk·β²·h)·quantity, active power only "
+    "[kWh]",
     "retrofit_energy_kwh": "annual LOSS energy of the new transformer(s) at the same load and "
-                           "hours [kWh]",
+    "hours [kWh]",
     "no_load_loss_baseline_kw": "no-load loss P0 of the present transformer [kW]",
     "load_loss_baseline_kw": "load loss Pk at rated current of the present transformer [kW]",
     "losses_baseline_source": "where P0/Pk of the present unit come from: "
-                              "input:no_load_loss_kw+load_loss_kw, or "
-                              "transformer_series_losses <series> <kVA> kVA <vector group>",
+    "input:no_load_loss_kw+load_loss_kw, or "
+    "transformer_series_losses <series> <kVA> kVA <vector group>",
     "no_load_loss_retrofit_kw": "no-load loss P0 of the new transformer [kW]",
     "load_loss_retrofit_kw": "load loss Pk at rated current of the new transformer [kW]",
     "losses_retrofit_source": "where P0/Pk of the new unit come from: "
-                              "input:target_no_load_loss_kw+target_load_loss_kw, or the "
-                              "GB 20052-2024 cell, e.g. gb20052_2024 表1 oil 10 kV 630 kVA steel "
-                              "grade_2",
-    "energised_hours_h": "hours per year the transformer is energised, over which P0 accrues "
-                         "[h]",
+    "input:target_no_load_loss_kw+target_load_loss_kw, or the "
+    "GB 20052-2024 cell, e.g. gb20052_2024 表1 oil 10 kV 630 kVA steel "
+    "grade_2",
+    "energised_hours_h": "hours per year the transformer is energised, over which P0 accrues [h]",
     "loss_power_baseline_kw": "present loss at the row's load factor, P0 + β²·Pk [kW per unit]",
     "loss_power_retrofit_kw": "new unit's loss at the row's load factor [kW per unit]",
     "optimal_load_factor_baseline": "load factor of least loss per kVA carried, √(P0/Pk), "
-                                    "present unit [unitless]",
+    "present unit [unitless]",
     "optimal_load_factor_retrofit": "√(P0/Pk) of the new unit [unitless]",
     "retrofitted_motor_kw": "0: a transformer replacement replaces no motor [kW]",
 }
@@ -55,7 +54,8 @@ MODEL = (
     "P0/Pk quoted, else GB 20052-2024 表1 (oil) / 表2 (dry), 10 kV, at a tabulated capacity "
     "(no interpolation) by core, vector group (oil, ≤ 500 kVA), insulation class (dry) and "
     "grade; β = RMS load ÷ rated kVA; active power only: the reactive-power equivalent losses "
-    "of GB/T 13462 (K_Q·Q) are not included; negative savings are reported, not clipped")
+    "of GB/T 13462 (K_Q·Q) are not included; negative savings are reported, not clipped"
+)
 
 #: Values used for blank key columns of the GB 20052-2024 lookup (each use is caveated):
 #: electrical-steel core, the table's first and most common option; Dyn11, the usual
@@ -81,18 +81,25 @@ def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
     p0 = _rows.numbers(rows, no_load_column)
     pk = _rows.numbers(rows, load_column)
     has0, hask = ~np.isnan(p0), ~np.isnan(pk)
-    issues = (_rows.blank_issues(rows, has0 & ~hask, load_column, file, header_map, why)
-              + _rows.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why))
+    issues = _rows.blank_issues(
+        rows, has0 & ~hask, load_column, file, header_map, why
+    ) + _rows.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why)
     return p0, pk, has0, hask, issues
 
 
-def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str,
-                   header_map: dict[str, str]):
+def present_losses(
+    rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str, header_map: dict[str, str]
+):
     """P0, Pk [kW] and their source per row: the nameplate, else the series table."""
     n = len(rows)
     p0, pk, has0, hask, issues = _loss_pair(
-        rows, "no_load_loss_kw", "load_loss_kw",
-        "the present transformer's no-load and load losses are given as a pair", file, header_map)
+        rows,
+        "no_load_loss_kw",
+        "load_loss_kw",
+        "the present transformer's no-load and load losses are given as a pair",
+        file,
+        header_map,
+    )
     kva = _rows.numbers(rows, "rated_kva")
     source = np.full(n, "input:no_load_loss_kw+load_loss_kw", dtype=object)
     need = ~has0 & ~hask
@@ -108,37 +115,59 @@ def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: 
     prefix = key.str.split("-").str[0]
     use_prefix = ~key.isin(known) & prefix.isin(known)
     key = key.where(~use_prefix, prefix)
-    lookup = pd.DataFrame({"pos": np.arange(n), "series_key": key.to_numpy(),
-                           "rated_kva": np.round(kva, _ROUND)})[need]
-    t = table.assign(series_key=_series_key(table["series"]),
-                     rated_kva=table["rated_kva"].astype(float).round(_ROUND))
+    lookup = pd.DataFrame(
+        {"pos": np.arange(n), "series_key": key.to_numpy(), "rated_kva": np.round(kva, _ROUND)}
+    )[need]
+    t = table.assign(
+        series_key=_series_key(table["series"]),
+        rated_kva=table["rated_kva"].astype(float).round(_ROUND),
+    )
     hit = lookup.merge(t, on=["series_key", "rated_kva"], how="inner").drop_duplicates("pos")
     pos = hit["pos"].to_numpy()
     p0[pos] = hit["no_load_loss_kw"].to_numpy(float)
     pk[pos] = hit["load_loss_kw"].to_numpy(float)
-    source[pos] = (SERIES_TABLE + " " + hit["series"].astype(str) + " "
-                   + hit["rated_kva"].map("{:g}".format).astype(str) + " kVA "
-                   + hit["vector_group"].astype(str)).to_numpy()
+    source[pos] = (
+        SERIES_TABLE
+        + " "
+        + hit["series"].astype(str)
+        + " "
+        + hit["rated_kva"].map("{:g}".format).astype(str)
+        + " kVA "
+        + hit["vector_group"].astype(str)
+    ).to_numpy()
     found = np.zeros(n, dtype=bool)
     found[pos] = True
-    log.add("transformer.series.losses_from_table", "present no-load and load losses taken from "
-            "table transformer_series_losses (S11 values as published, confidence M; the Yyn0 "
-            "load loss is used: a Dyn11 unit up to 500 kVA loses about 5 % more, so the saving "
-            "is understated). Enter the nameplate losses where known",
-            "现有变压器损耗取自 transformer_series_losses 表（S11，可信度 M），建议填写铭牌值",
-            mask=found)
-    log.add("transformer.series.prefix_matched", "transformer series matched on the text before "
-            "its first hyphen (e.g. S11-M-630/10 → S11)", "按型号中第一个连字符前的系列名匹配",
-            mask=use_prefix.to_numpy() & found)
+    log.add(
+        "transformer.series.losses_from_table",
+        "present no-load and load losses taken from "
+        "table transformer_series_losses (S11 values as published, confidence M; the Yyn0 "
+        "load loss is used: a Dyn11 unit up to 500 kVA loses about 5 % more, so the saving "
+        "is understated). Enter the nameplate losses where known",
+        "现有变压器损耗取自 transformer_series_losses 表（S11，可信度 M），建议填写铭牌值",
+        mask=found,
+    )
+    log.add(
+        "transformer.series.prefix_matched",
+        "transformer series matched on the text before its first hyphen (e.g. S11-M-630/10 → S11)",
+        "按型号中第一个连字符前的系列名匹配",
+        mask=use_prefix.to_numpy() & found,
+    )
 
     no_series = need & series_text.isna().to_numpy()
-    issues += [InventoryIssue(
-        "blank-required", file, int(r), _rows.header(header_map, "no_load_loss_kw"), "",
-        "the nameplate no-load loss P0 and load loss Pk of the present transformer (columns "
-        "no_load_loss_kw and load_loss_kw), or a transformer_series with a sourced loss table "
-        "(only S11, oil, 10 kV: see table transformer_series_losses) — measure "
-        "upgrade_equipment on a transformer needs the present losses")
-        for r in rows["source_row"].to_numpy()[no_series]]
+    issues += [
+        InventoryIssue(
+            "blank-required",
+            file,
+            int(r),
+            _rows.header(header_map, "no_load_loss_kw"),
+            "",
+            "the nameplate no-load loss P0 and load loss Pk of the present transformer (columns "
+            "no_load_loss_kw and load_loss_kw), or a transformer_series with a sourced loss table "
+            "(only S11, oil, 10 kV: see table transformer_series_losses) — measure "
+            "upgrade_equipment on a transformer needs the present losses",
+        )
+        for r in rows["source_row"].to_numpy()[no_series]
+    ]
     sizes = {s: np.sort(g["rated_kva"].to_numpy(float)) for s, g in t.groupby("series_key")}
     names = dict(zip(t["series_key"], t["series"], strict=False))
     missing = need & ~found & ~no_series
@@ -147,34 +176,58 @@ def present_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: 
         text = str(series_text.iloc[i])
         k = key.iloc[i]
         if k in sizes:
-            issues.append(InventoryIssue(
-                "out-of-range", file, r, _rows.header(header_map, "rated_kva"),
-                "" if np.isnan(kva[i]) else f"{kva[i]:g}",
-                f"a capacity tabulated for {names[k]} in table transformer_series_losses "
-                f"(nearest: {_rows.neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
-                "kVA; sizes whose sources disagree are left out), or the nameplate "
-                "no_load_loss_kw and load_loss_kw"))
+            issues.append(
+                InventoryIssue(
+                    "out-of-range",
+                    file,
+                    r,
+                    _rows.header(header_map, "rated_kva"),
+                    "" if np.isnan(kva[i]) else f"{kva[i]:g}",
+                    f"a capacity tabulated for {names[k]} in table transformer_series_losses "
+                    f"(nearest: {_rows.neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
+                    "kVA; sizes whose sources disagree are left out), or the nameplate "
+                    "no_load_loss_kw and load_loss_kw",
+                )
+            )
         else:
-            issues.append(InventoryIssue(
-                "unknown-value", file, r, _rows.header(header_map, "transformer_series"), text,
-                "a series with a sourced loss table (" + ", ".join(sorted(names.values()))
-                + " in table transformer_series_losses); S7, S9, SC(B)9, SCB10, SCB11 and "
-                "other series have no sourced loss table: give the nameplate no_load_loss_kw "
-                "and load_loss_kw"))
+            issues.append(
+                InventoryIssue(
+                    "unknown-value",
+                    file,
+                    r,
+                    _rows.header(header_map, "transformer_series"),
+                    text,
+                    "a series with a sourced loss table ("
+                    + ", ".join(sorted(names.values()))
+                    + " in table transformer_series_losses); S7, S9, SC(B)9, SCB10, SCB11 and "
+                    "other series have no sourced loss table: give the nameplate no_load_loss_kw "
+                    "and load_loss_kw",
+                )
+            )
     return p0, pk, source, issues
 
 
-def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str,
-                  header_map: dict[str, str]):
+def target_losses(
+    rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str, header_map: dict[str, str]
+):
     """P0, Pk [kW] of the new unit and their source: quoted values, else GB 20052-2024."""
     n = len(rows)
     p0, pk, has0, hask, issues = _loss_pair(
-        rows, "target_no_load_loss_kw", "target_load_loss_kw",
-        "quoted losses of the new transformer are given as a pair", file, header_map)
+        rows,
+        "target_no_load_loss_kw",
+        "target_load_loss_kw",
+        "quoted losses of the new transformer are given as a pair",
+        file,
+        header_map,
+    )
     source = np.full(n, "input:target_no_load_loss_kw+target_load_loss_kw", dtype=object)
-    log.add("transformer.target_losses.quoted", "new transformer losses are the quoted unit's "
-            "(target_no_load_loss_kw, target_load_loss_kw), not the GB 20052-2024 grade values",
-            "新变压器损耗采用报价/样本值，而非 GB 20052-2024 能效等级值", mask=has0 & hask)
+    log.add(
+        "transformer.target_losses.quoted",
+        "new transformer losses are the quoted unit's "
+        "(target_no_load_loss_kw, target_load_loss_kw), not the GB 20052-2024 grade values",
+        "新变压器损耗采用报价/样本值，而非 GB 20052-2024 能效等级值",
+        mask=has0 & hask,
+    )
     need = ~has0 & ~hask
     source[need] = ""
     if not need.any():
@@ -184,59 +237,94 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
     kva = _rows.numbers(rows, "rated_kva")
     grade = _rows.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 20052-2024 limits of the new transformer"
-    for column, blank in (("transformer_type", ttype.isna().to_numpy()),
-                          ("rated_kva", np.isnan(kva)),
-                          ("target_equipment_grade", grade.isna().to_numpy())):
+    for column, blank in (
+        ("transformer_type", ttype.isna().to_numpy()),
+        ("rated_kva", np.isnan(kva)),
+        ("target_equipment_grade", grade.isna().to_numpy()),
+    ):
         issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
     keys = {}
     for column, default in TARGET_KEY_DEFAULTS.items():
         given = _rows.column(rows, column)
         keys[column] = given.fillna(default).to_numpy(dtype=object)
         keys[column + "_blank"] = given.isna().to_numpy()
-    lookup = pd.DataFrame({
-        "pos": np.arange(n), "transformer_type": ttype.to_numpy(dtype=object),
-        "rated_kva": np.round(kva, _ROUND), "grade": grade.to_numpy(dtype=object),
-        "core_material": keys["core_material"], "vg_row": keys["vector_group"],
-        "ins_row": keys["insulation_class"]})[need & ttype.notna().to_numpy()
-                                              & ~np.isnan(kva) & grade.notna().to_numpy()]
+    lookup = pd.DataFrame(
+        {
+            "pos": np.arange(n),
+            "transformer_type": ttype.to_numpy(dtype=object),
+            "rated_kva": np.round(kva, _ROUND),
+            "grade": grade.to_numpy(dtype=object),
+            "core_material": keys["core_material"],
+            "vg_row": keys["vector_group"],
+            "ins_row": keys["insulation_class"],
+        }
+    )[need & ttype.notna().to_numpy() & ~np.isnan(kva) & grade.notna().to_numpy()]
     table = tables[GRADE_TABLE]
     table = table[table["voltage_kv"] == 10]  # 表1/表2; the inventory has no voltage column
-    t = table.assign(rated_kva=table["rated_kva"].astype(float).round(_ROUND),
-                     vector_group=table["vector_group"].str.split("/")).explode("vector_group")
+    t = table.assign(
+        rated_kva=table["rated_kva"].astype(float).round(_ROUND),
+        vector_group=table["vector_group"].str.split("/"),
+    ).explode("vector_group")
     cand = lookup.merge(t, on=["transformer_type", "rated_kva", "core_material", "grade"])
     ok = ((cand["vector_group"] == cand["vg_row"]) | (cand["vector_group"] == "any")) & (
-        (cand["insulation_class"] == cand["ins_row"]) | (cand["insulation_class"] == "any"))
+        (cand["insulation_class"] == cand["ins_row"]) | (cand["insulation_class"] == "any")
+    )
     hit = cand[ok].drop_duplicates("pos")
     pos = hit["pos"].to_numpy()
     p0[pos] = hit["no_load_loss_kw"].to_numpy(float)
     pk[pos] = hit["load_loss_kw"].to_numpy(float)
     vg_part = np.where(hit["vector_group"].eq("any"), "", " " + hit["vector_group"].astype(str))
-    ins_part = np.where(hit["insulation_class"].eq("any"), "",
-                        " insulation " + hit["insulation_class"].astype(str))
-    source[pos] = ("gb20052_2024 " + hit["table"].astype(str) + " "
-                   + hit["transformer_type"].astype(str) + " 10 kV "
-                   + hit["rated_kva"].map("{:g}".format).astype(str) + " kVA "
-                   + hit["core_material"].astype(str) + vg_part + ins_part + " "
-                   + hit["grade"].astype(str)).to_numpy()
+    ins_part = np.where(
+        hit["insulation_class"].eq("any"), "", " insulation " + hit["insulation_class"].astype(str)
+    )
+    source[pos] = (
+        "gb20052_2024 "
+        + hit["table"].astype(str)
+        + " "
+        + hit["transformer_type"].astype(str)
+        + " 10 kV "
+        + hit["rated_kva"].map("{:g}".format).astype(str)
+        + " kVA "
+        + hit["core_material"].astype(str)
+        + vg_part
+        + ins_part
+        + " "
+        + hit["grade"].astype(str)
+    ).to_numpy()
     used = np.zeros(n, dtype=bool)
     used[pos] = True
     split_vg = np.zeros(n, dtype=bool)
     split_vg[pos] = hit["vector_group"].ne("any").to_numpy()
     is_dry = ttype.eq("dry").to_numpy()
-    log.add("transformer.gb20052.single_source", "GB 20052-2024 limits used for the new "
-            "transformer rest on one extraction of the standard (confidence M); 10 kV tables "
-            "(表1 oil, 表2 dry) are used since the inventory has no voltage column",
-            "GB 20052-2024 限值来自单一摘录（可信度 M），按 10 kV 表取值", mask=used)
-    log.add("transformer.core_material.defaulted", "core material of the new transformer not "
-            "given: electrical steel assumed (amorphous cores have lower limits)",
-            "未给出新变压器铁芯材料：按电工钢计", mask=used & keys["core_material_blank"])
-    log.add("transformer.vector_group.defaulted", "vector group of the new oil transformer not "
-            "given: Dyn11 assumed (GB 20052-2024 表1 splits load loss by it up to 500 kVA; "
-            "Dyn11 has the higher limit)", "未给出联结组别：按 Dyn11 计",
-            mask=used & split_vg & keys["vector_group_blank"])
-    log.add("transformer.insulation_class.defaulted", "insulation class of the new dry-type "
-            "transformer not given: F (120 °C) assumed", "未给出干式变压器绝缘耐热等级：按 F 级计",
-            mask=used & is_dry & keys["insulation_class_blank"])
+    log.add(
+        "transformer.gb20052.single_source",
+        "GB 20052-2024 limits used for the new "
+        "transformer rest on one extraction of the standard (confidence M); 10 kV tables "
+        "(表1 oil, 表2 dry) are used since the inventory has no voltage column",
+        "GB 20052-2024 限值来自单一摘录（可信度 M），按 10 kV 表取值",
+        mask=used,
+    )
+    log.add(
+        "transformer.core_material.defaulted",
+        "core material of the new transformer not "
+        "given: electrical steel assumed (amorphous cores have lower limits)",
+        "未给出新变压器铁芯材料：按电工钢计",
+        mask=used & keys["core_material_blank"],
+    )
+    log.add(
+        "transformer.vector_group.defaulted",
+        "vector group of the new oil transformer not "
+        "given: Dyn11 assumed (GB 20052-2024 表1 splits load loss by it up to 500 kVA; "
+        "Dyn11 has the higher limit)",
+        "未给出联结组别：按 Dyn11 计",
+        mask=used & split_vg & keys["vector_group_blank"],
+    )
+    log.add(
+        "transformer.insulation_class.defaulted",
+        "insulation class of the new dry-type transformer not given: F (120 °C) assumed",
+        "未给出干式变压器绝缘耐热等级：按 F 级计",
+        mask=used & is_dry & keys["insulation_class_blank"],
+    )
 
     # rows whose keys were all there but match no cell: a capacity not tabulated
     missing = need & ~used & ttype.notna().to_numpy() & ~np.isnan(kva) & grade.notna().to_numpy()
@@ -247,22 +335,44 @@ def target_losses(rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: s
         r = int(rows["source_row"].iloc[i])
         s = sizes[kind]
         if np.isin(np.round(kva[i], _ROUND), s):
-            expected = (f"a combination tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, "
-                        "10 kV), or give target_no_load_loss_kw and target_load_loss_kw")
+            expected = (
+                f"a combination tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, "
+                "10 kV), or give target_no_load_loss_kw and target_load_loss_kw"
+            )
         else:
-            beyond = "" if kva[i] <= s[-1] else (
-                f"; the 10 kV table ends at {s[-1]:g} kVA (35 kV units: give the quoted losses)")
-            expected = (f"a capacity tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, 10 kV):"
-                        f" nearest {_rows.neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
-                        "give target_no_load_loss_kw and target_load_loss_kw")
-        issues.append(InventoryIssue("out-of-range", file, r, _rows.header(header_map, "rated_kva"),
-                                     f"{kva[i]:g}", expected))
+            beyond = (
+                ""
+                if kva[i] <= s[-1]
+                else (
+                    f"; the 10 kV table ends at {s[-1]:g} kVA (35 kV units: give the quoted losses)"
+                )
+            )
+            expected = (
+                f"a capacity tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, 10 kV):"
+                f" nearest {_rows.neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
+                "give target_no_load_loss_kw and target_load_loss_kw"
+            )
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                r,
+                _rows.header(header_map, "rated_kva"),
+                f"{kva[i]:g}",
+                expected,
+            )
+        )
     return p0, pk, source, issues
 
 
 def compute(
-    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str],
+    assets: pd.DataFrame,
+    positions: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """Annual loss energy of the present and the new transformer for the rows at ``positions``.
 
@@ -281,11 +391,13 @@ def compute(
     issues += _rows.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
     issues += _rows.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
 
-    p0_b, pk_b, src_b, found = present_losses(rows, tables, sub_log, file=file,
-                                              header_map=header_map)
+    p0_b, pk_b, src_b, found = present_losses(
+        rows, tables, sub_log, file=file, header_map=header_map
+    )
     issues += found
-    p0_r, pk_r, src_r, found = target_losses(rows, tables, sub_log, file=file,
-                                             header_map=header_map)
+    p0_r, pk_r, src_r, found = target_losses(
+        rows, tables, sub_log, file=file, header_map=header_map
+    )
     issues += found
 
     params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
@@ -293,18 +405,29 @@ def compute(
     baseline = transformers.annual_loss_energy_kwh(p0_b, pk_b, beta, hours, energised) * qty
     retrofit = transformers.annual_loss_energy_kwh(p0_r, pk_r, beta, hours, energised) * qty
 
-    sub_log.add("transformer.energy.loss_only", "baseline_energy_kwh and retrofit_energy_kwh "
-                "of a transformer are its annual LOSS energies (P0 over the energised hours + "
-                "Pk·β² over the load hours), active power only: reactive-power equivalent "
-                "losses (GB/T 13462 K_Q·Q terms) are not included",
-                "变压器的基准与改造后能耗为年损耗电量（有功），未计无功经济当量损耗")
-    sub_log.add("transformer.load_factor.rms", "the load factor β is taken as the RMS load ÷ "
-                "rated kVA over the load hours; an average of a varying load understates the "
-                "load loss", "负载率按均方根负载计；用平均负载会低估负载损耗")
-    sub_log.add("transformer.upgrade.not_an_improvement", "the new transformer loses more "
-                "energy than the present one at this load: the saving is negative (reported, "
-                "not clipped)", "新变压器在该负载下损耗更大，节能量为负",
-                mask=retrofit > baseline)
+    sub_log.add(
+        "transformer.energy.loss_only",
+        "baseline_energy_kwh and retrofit_energy_kwh "
+        "of a transformer are its annual LOSS energies (P0 over the energised hours + "
+        "Pk·β² over the load hours), active power only: reactive-power equivalent "
+        "losses (GB/T 13462 K_Q·Q terms) are not included",
+        "变压器的基准与改造后能耗为年损耗电量（有功），未计无功经济当量损耗",
+    )
+    sub_log.add(
+        "transformer.load_factor.rms",
+        "the load factor β is taken as the RMS load ÷ "
+        "rated kVA over the load hours; an average of a varying load understates the "
+        "load loss",
+        "负载率按均方根负载计；用平均负载会低估负载损耗",
+    )
+    sub_log.add(
+        "transformer.upgrade.not_an_improvement",
+        "the new transformer loses more "
+        "energy than the present one at this load: the saving is negative (reported, "
+        "not clipped)",
+        "新变压器在该负载下损耗更大，节能量为负",
+        mask=retrofit > baseline,
+    )
     log.extend(sub_log, positions)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = {

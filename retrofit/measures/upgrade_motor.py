@@ -39,16 +39,27 @@ def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) 
     mapped = keys.map(series["efficiency_class"]).where(is_series, keys)
     approx = keys.map(series["approximate"]).eq("yes").to_numpy() & is_series
     weak = keys.map(series["confidence"]).eq("L").to_numpy() & is_series
-    log.add(f"motor.series.{side}_mapped", f"{side} class given as a motor series name and "
-            "mapped to an IE class through table motor_series_classes",
-            f"{side}能效以电机系列名给出，按 motor_series_classes 表映射为 IE 等级",
-            mask=is_series)
-    log.add(f"motor.series.{side}_approximate", f"the {side} series → class mapping is "
-            "approximate (a series was built to an older edition's minimum)",
-            "系列与能效等级的对应为近似", mask=approx & ~weak)
-    log.add(f"motor.series.{side}_assumed", f"the {side} series → class mapping has no public "
-            "source (Y, Y2, Y3, YX3 are assumed, confidence L): enter the nameplate efficiency",
-            "该系列与能效等级的对应无公开来源（假设，可信度 L），请填写铭牌效率", mask=weak)
+    log.add(
+        f"motor.series.{side}_mapped",
+        f"{side} class given as a motor series name and "
+        "mapped to an IE class through table motor_series_classes",
+        f"{side}能效以电机系列名给出，按 motor_series_classes 表映射为 IE 等级",
+        mask=is_series,
+    )
+    log.add(
+        f"motor.series.{side}_approximate",
+        f"the {side} series → class mapping is "
+        "approximate (a series was built to an older edition's minimum)",
+        "系列与能效等级的对应为近似",
+        mask=approx & ~weak,
+    )
+    log.add(
+        f"motor.series.{side}_assumed",
+        f"the {side} series → class mapping has no public "
+        "source (Y, Y2, Y3, YX3 are assumed, confidence L): enter the nameplate efficiency",
+        "该系列与能效等级的对应无公开来源（假设，可信度 L），请填写铭牌效率",
+        mask=weak,
+    )
     return mapped
 
 
@@ -78,16 +89,19 @@ def full_load_efficiency(
         p = rated_power_kw[idx]
         inside = (p >= kw_table[0]) & (p <= kw_table[-1])
         out_of_range[idx[~inside]] = True
-        value = motors.log_linear_interpolation(np.clip(p, kw_table[0], kw_table[-1]),
-                                                kw_table, eff_table)
+        value = motors.log_linear_interpolation(
+            np.clip(p, kw_table[0], kw_table[-1]), kw_table, eff_table
+        )
         how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
-        coef = coefficients[(coefficients["efficiency_class"] == spec["ie_level"])
-                            & (coefficients["poles"] == pole)]
+        coef = coefficients[
+            (coefficients["efficiency_class"] == spec["ie_level"]) & (coefficients["poles"] == pole)
+        ]
         for _, c in coef.iterrows():  # two size ranges per class and pole count
             in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
             if in_range.any():
                 value[in_range] = motors.eu2019_1781_efficiency_pct(
-                    p[in_range], c["A"], c["B"], c["C"], c["D"])
+                    p[in_range], c["A"], c["B"], c["C"], c["D"]
+                )
                 how[in_range] = "eu2019_1781_formula"
         eff[idx] = value
         method[idx] = how
@@ -101,15 +115,19 @@ def infer_ie_level(
     """The best IE class whose minimum a given full-load efficiency meets (IE1 if none)."""
     level = np.zeros(len(efficiency_pct), dtype=int)
     for i, ie in enumerate(IE_LEVELS, start=1):
-        minimum = full_load_efficiency(pd.Series([ie] * len(efficiency_pct)), poles,
-                                       rated_power_kw, tables).efficiency_pct
+        minimum = full_load_efficiency(
+            pd.Series([ie] * len(efficiency_pct)), poles, rated_power_kw, tables
+        ).efficiency_pct
         level = np.where(efficiency_pct >= minimum, i, level)
     # level 0 (below IE1) uses the IE1 curve: the lowest shape tabulated
     return np.asarray(IE_LEVELS, dtype=object)[np.maximum(level, 1) - 1]
 
 
 def part_load_nodes(
-    curves: np.ndarray, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables,
+    curves: np.ndarray,
+    poles: np.ndarray,
+    rated_power_kw: np.ndarray,
+    tables: Tables,
     log: CaveatLog,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Relative efficiency at the five load nodes per row, interpolated in log(size).
@@ -119,7 +137,9 @@ def part_load_nodes(
     table = tables["motor_part_load_amo"]
     nodes_in_table = np.sort(table["load_factor"].unique())
     if not np.allclose(nodes_in_table, motors.PART_LOAD_NODES):
-        raise ValueError(f"motor_part_load_amo load points {nodes_in_table} differ from the model's")
+        raise ValueError(
+            f"motor_part_load_amo load points {nodes_in_table} differ from the model's"
+        )
     n = len(curves)
     rel = np.full((n, nodes_in_table.size), np.nan)
     label = np.full(n, "", dtype=object)
@@ -130,8 +150,9 @@ def part_load_nodes(
     clamped = np.zeros(n, dtype=bool)
     for curve, pole, idx in _row_groups(curves, curve_poles):
         sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
-        grid = sub.pivot(index="rated_power_kw", columns="load_factor",
-                         values="relative_efficiency").sort_index()
+        grid = sub.pivot(
+            index="rated_power_kw", columns="load_factor", values="relative_efficiency"
+        ).sort_index()
         kw = grid.index.to_numpy(dtype=float)
         p = rated_power_kw[idx]
         clamped[idx] = (p < kw[0]) | (p > kw[-1])
@@ -139,13 +160,20 @@ def part_load_nodes(
         for j, load in enumerate(motors.PART_LOAD_NODES):
             rel[idx, j] = motors.log_linear_interpolation(pc, kw, grid[load].to_numpy(float))
         label[idx] = f"amo:{curve}/{pole}p"
-    log.add("motor.part_load.poles_proxy", "no part-load curve for this pole count: the "
-            "nearest tabulated pole count's curve is used", "无该极数的部分负载曲线，采用相近极数曲线",
-            mask=proxy)
-    log.add("motor.part_load.size_clamped", "rated power outside the size range of its part-load "
-            "curve (see table motor_part_load_amo): the curve of the nearest tabulated size is "
-            "used", "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
-            mask=clamped)
+    log.add(
+        "motor.part_load.poles_proxy",
+        "no part-load curve for this pole count: the nearest tabulated pole count's curve is used",
+        "无该极数的部分负载曲线，采用相近极数曲线",
+        mask=proxy,
+    )
+    log.add(
+        "motor.part_load.size_clamped",
+        "rated power outside the size range of its part-load "
+        "curve (see table motor_part_load_amo): the curve of the nearest tabulated size is "
+        "used",
+        "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
+        mask=clamped,
+    )
     return rel, label
 
 
@@ -193,8 +221,15 @@ SIDE_COLUMNS = {
 
 
 def motor_efficiency(
-    rows: pd.DataFrame, side: str, loads: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str], inputs_from: str | None = None,
+    rows: pd.DataFrame,
+    side: str,
+    loads: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
+    inputs_from: str | None = None,
 ) -> MotorSide:
     """Part-load efficiency of each row's motor at ``loads`` (fraction of rated output).
 
@@ -220,10 +255,17 @@ def motor_efficiency(
     bad = table_eff.out_of_range & ~has_pct
     header = header_map.get("rated_power_kw", "rated_power_kw")
     for r, value in zip(rows["source_row"].to_numpy()[bad], p_kw[bad], strict=True):
-        issues.append(InventoryIssue(
-            "out-of-range", file, int(r), header, f"{value:g}",
-            f"a rated power inside the {side} class table (IEC 60034-30-1 / GB 18613-2020: "
-            f"0.12–1000 kW), or give {pct_col}"))
+        issues.append(
+            InventoryIssue(
+                "out-of-range",
+                file,
+                int(r),
+                header,
+                f"{value:g}",
+                f"a rated power inside the {side} class table (IEC 60034-30-1 / GB 18613-2020: "
+                f"0.12–1000 kW), or give {pct_col}",
+            )
+        )
     eff_fl = np.where(has_pct, given_pct, table_eff.efficiency_pct)
     method = np.where(has_pct, "input", table_eff.method)
     source = np.where(has_pct, f"input:{pct_col}", table_eff.table)
@@ -234,39 +276,65 @@ def motor_efficiency(
     if no_class.any():
         inferred = infer_ie_level(given_pct[no_class], poles[no_class], p_kw[no_class], tables)
         curve_class[no_class] = inferred
-        log.add(f"motor.part_load.{side}_class_inferred", f"no {side} class given: the "
-                "part-load curve is that of the best IE class the given efficiency meets",
-                "未给出能效等级：按效率值所达到的 IE 等级选取部分负载曲线", mask=no_class)
+        log.add(
+            f"motor.part_load.{side}_class_inferred",
+            f"no {side} class given: the "
+            "part-load curve is that of the best IE class the given efficiency meets",
+            "未给出能效等级：按效率值所达到的 IE 等级选取部分负载曲线",
+            mask=no_class,
+        )
     below_min = has_pct & ~no_class & (given_pct < table_eff.efficiency_pct)
-    log.add(f"motor.efficiency.{side}_below_class_minimum", f"the given {side} efficiency is "
-            "below the minimum of the given class: check the nameplate",
-            "给定效率低于所给能效等级的限值，请核对铭牌", mask=below_min)
+    log.add(
+        f"motor.efficiency.{side}_below_class_minimum",
+        f"the given {side} efficiency is below the minimum of the given class: check the nameplate",
+        "给定效率低于所给能效等级的限值，请核对铭牌",
+        mask=below_min,
+    )
     # a handful of classes: look each one up once, then spread the answers to the rows
     class_codes, classes_present = pd.factorize(curve_class)
     by_class = class_map.reindex(classes_present)
     curves = _per_row(by_class["part_load_curve"], class_codes, np.nan)
     shape_proxy = _per_row(by_class["ie_level"].isin(["IE4", "IE5"]), class_codes, False)
-    log.add("motor.part_load.shape_proxy", "no public IE4/IE5 part-load curve: the IE3 "
-            "(premium) shape is used", "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
-            mask=shape_proxy)
-    grade1 = _per_row(pd.Index(classes_present).isin(["IE5", "grade_1"]), class_codes,
-                      False) & ~has_pct
-    log.add("motor.gb_grade1.single_source", "GB 18613-2020 grade 1 (IE5 level) values rest "
-            "on a single extraction of the standard (confidence M)",
-            "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）", mask=grade1)
+    log.add(
+        "motor.part_load.shape_proxy",
+        "no public IE4/IE5 part-load curve: the IE3 (premium) shape is used",
+        "无 IE4/IE5 部分负载曲线，采用 IE3 曲线形状",
+        mask=shape_proxy,
+    )
+    grade1 = (
+        _per_row(pd.Index(classes_present).isin(["IE5", "grade_1"]), class_codes, False) & ~has_pct
+    )
+    log.add(
+        "motor.gb_grade1.single_source",
+        "GB 18613-2020 grade 1 (IE5 level) values rest "
+        "on a single extraction of the standard (confidence M)",
+        "GB 18613-2020 一级能效数值仅有单一来源（可信度 M）",
+        mask=grade1,
+    )
     interpolated = np.isin(method, ["eu2019_1781_formula", "log_linear"])
-    log.add("motor.efficiency.interpolated", "rated power between tabulated sizes: "
-            "EU 2019/1781 formula or log-linear interpolation used (see method column)",
-            "额定功率介于表列规格之间：按公式或对数线性插值", mask=interpolated)
+    log.add(
+        "motor.efficiency.interpolated",
+        "rated power between tabulated sizes: "
+        "EU 2019/1781 formula or log-linear interpolation used (see method column)",
+        "额定功率介于表列规格之间：按公式或对数线性插值",
+        mask=interpolated,
+    )
 
     rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, log)
     loads = np.asarray(loads, dtype=float)
     if loads.ndim == 1:
         eta = motors.part_load_efficiency(eff_fl / 100.0, loads, rel, no_load)
     else:  # one column of duty points at a time: the model works on one load per row
-        eta = np.column_stack([
-            motors.part_load_efficiency(eff_fl / 100.0, loads[:, j], rel, no_load)
-            for j in range(loads.shape[1])]) if loads.shape[1] else np.empty_like(loads)
+        eta = (
+            np.column_stack(
+                [
+                    motors.part_load_efficiency(eff_fl / 100.0, loads[:, j], rel, no_load)
+                    for j in range(loads.shape[1])
+                ]
+            )
+            if loads.shape[1]
+            else np.empty_like(loads)
+        )
     out[f"efficiency_class_{side}"] = curve_class
     out[f"efficiency_fl_{side}_pct"] = eff_fl
     out[f"efficiency_fl_{side}_method"] = method
@@ -276,8 +344,13 @@ def motor_efficiency(
 
 
 def compute(
-    assets: pd.DataFrame, positions: np.ndarray, tables: Tables, log: CaveatLog, *,
-    file: str, header_map: dict[str, str],
+    assets: pd.DataFrame,
+    positions: np.ndarray,
+    tables: Tables,
+    log: CaveatLog,
+    *,
+    file: str,
+    header_map: dict[str, str],
 ) -> tuple[pd.DataFrame, list[InventoryIssue]]:
     """Baseline and retrofit energy for the rows at ``positions`` of ``assets``.
 
@@ -295,8 +368,9 @@ def compute(
     efficiency_at_load = {}
     sub_log = CaveatLog(n)  # caveats of these rows, placed into the run's log once at the end
     for side in ("baseline", "retrofit"):
-        motor = motor_efficiency(rows, side, load, tables, sub_log, file=file,
-                                 header_map=header_map)
+        motor = motor_efficiency(
+            rows, side, load, tables, sub_log, file=file, header_map=header_map
+        )
         issues.extend(motor.issues)
         eta = motor.efficiency
         efficiency_at_load[side] = eta
@@ -307,9 +381,13 @@ def compute(
     baseline = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["baseline"])
     retrofit = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["retrofit"])
     worse = efficiency_at_load["retrofit"] < efficiency_at_load["baseline"]
-    sub_log.add("motor.upgrade.not_an_improvement", "the target motor is less efficient than the "
-                "present one at this load: the saving is negative", "目标电机在该负载下效率低于现有"
-                "电机，节能量为负", mask=worse)
+    sub_log.add(
+        "motor.upgrade.not_an_improvement",
+        "the target motor is less efficient than the "
+        "present one at this load: the saving is negative",
+        "目标电机在该负载下效率低于现有电机，节能量为负",
+        mask=worse,
+    )
     log.extend(sub_log, positions)
     out["baseline_energy_kwh"] = baseline
     out["retrofit_energy_kwh"] = retrofit

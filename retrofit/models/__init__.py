@@ -1,15 +1,23 @@
 """Physical models, one module per domain. Pure vectorised functions; no file access."""
 
 from . import (
-           chargers,
-           compressed_air,
-           datacenter,
-           flow_control,
-           motors,
-           pumps,
-           tariff,
-           transformers,
+    chargers,
+    compressed_air,
+    datacenter,
+    flow_control,
+    motors,
+    pumps,
+    tariff,
+    transformers,
 )
 
-__all__ = ["chargers", "compressed_air", "datacenter", "flow_control", "motors", "pumps", "tariff",
-           "transformers"]
+__all__ = [
+    "chargers",
+    "compressed_air",
+    "datacenter",
+    "flow_control",
+    "motors",
+    "pumps",
+    "tariff",
+    "transformers",
+]

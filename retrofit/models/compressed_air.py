@@ -48,8 +48,12 @@ def input_energy_kwh(
     array-like
         E0 = P_rated · L · h · q [kWh per year].
     """
-    return (_numeric(rated_power_kw) * _numeric(load_factor) * _numeric(operating_hours_h)
-            * _numeric(quantity))
+    return (
+        _numeric(rated_power_kw)
+        * _numeric(load_factor)
+        * _numeric(operating_hours_h)
+        * _numeric(quantity)
+    )
 
 
 def specific_power_ratio(

@@ -23,8 +23,9 @@ def facility_energy_kwh(it_energy: npt.ArrayLike, pue: npt.ArrayLike) -> np.ndar
     return np.asarray(it_energy, dtype=float) * np.asarray(pue, dtype=float)
 
 
-def refreshed_it_energy_kwh(it_energy: npt.ArrayLike,
-                            energy_reduction: npt.ArrayLike) -> np.ndarray:
+def refreshed_it_energy_kwh(
+    it_energy: npt.ArrayLike, energy_reduction: npt.ArrayLike
+) -> np.ndarray:
     """IT energy after a refresh that does the same work with ``energy_reduction`` (0–1) less."""
     return np.asarray(it_energy, dtype=float) * (1.0 - np.asarray(energy_reduction, dtype=float))
 
@@ -41,8 +42,7 @@ def efficiency_gain(energy_reduction: npt.ArrayLike) -> np.ndarray:
     return r / (1.0 - r)
 
 
-def best_grade_met(pue: npt.ArrayLike, grade: np.ndarray,
-                   max_ratio: np.ndarray) -> np.ndarray:
+def best_grade_met(pue: npt.ArrayLike, grade: np.ndarray, max_ratio: np.ndarray) -> np.ndarray:
     """The best (lowest-numbered) grade whose maximum PUE (≤) the value meets; NaN when none.
 
     ``grade`` and ``max_ratio`` are the rows of a grade table (e.g. GB 40879-2021 表1).
@@ -55,18 +55,28 @@ def best_grade_met(pue: npt.ArrayLike, grade: np.ndarray,
     return np.where(met.any(axis=1), g[first], np.nan)
 
 
-def closure_profile(pue: npt.ArrayLike, racks: npt.ArrayLike, years: npt.ArrayLike, *,
-                    pue_above: float, racks_at_most: float, years_at_least: float
-                    ) -> pd.arrays.BooleanArray:
+def closure_profile(
+    pue: npt.ArrayLike,
+    racks: npt.ArrayLike,
+    years: npt.ArrayLike,
+    *,
+    pue_above: float,
+    racks_at_most: float,
+    years_at_least: float,
+) -> pd.arrays.BooleanArray:
     """Whether a site matches a "small, old, inefficient" profile: PUE > a, racks ≤ b, years ≥ c.
 
     Three-valued: a missing rack count or age gives NA unless another condition already fails
     (Kleene logic), so an unknown is never reported as "no".
     """
+
     def known(values, test):
         v = np.asarray(values, dtype=float)
         with np.errstate(invalid="ignore"):
             return pd.array(np.where(np.isnan(v), None, test(v)), dtype="boolean")
-    return (known(pue, lambda v: v > pue_above)
-            & known(racks, lambda v: v <= racks_at_most)
-            & known(years, lambda v: v >= years_at_least))
+
+    return (
+        known(pue, lambda v: v > pue_above)
+        & known(racks, lambda v: v <= racks_at_most)
+        & known(years, lambda v: v >= years_at_least)
+    )

@@ -45,11 +45,13 @@ def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> np.ndarray:
         return 1.0 / annuity_factor(rate, years)
 
 
-def npv_uniform(investment: ArrayLike, annual_saving: ArrayLike, rate: ArrayLike,
-                years: ArrayLike) -> np.ndarray:
+def npv_uniform(
+    investment: ArrayLike, annual_saving: ArrayLike, rate: ArrayLike, years: ArrayLike
+) -> np.ndarray:
     """Net present value of ``−I`` now and ``S`` a year for ``n`` years [same unit as I]."""
-    return (np.asarray(annual_saving, dtype=float) * annuity_factor(rate, years)
-            - np.asarray(investment, dtype=float))
+    return np.asarray(annual_saving, dtype=float) * annuity_factor(rate, years) - np.asarray(
+        investment, dtype=float
+    )
 
 
 def irr_uniform(investment: ArrayLike, annual_saving: ArrayLike, years: ArrayLike) -> np.ndarray:
@@ -125,13 +127,13 @@ def _sign_changes(signs: np.ndarray) -> np.ndarray:
     last_nonzero = np.maximum.accumulate(idx, axis=1)
     # the sign of the last non-zero flow before each column
     shifted = np.concatenate([np.full((signs.shape[0], 1), -1), last_nonzero[:, :-1]], axis=1)
-    before = np.where(shifted >= 0,
-                      np.take_along_axis(signs, np.maximum(shifted, 0), axis=1), 0)
+    before = np.where(shifted >= 0, np.take_along_axis(signs, np.maximum(shifted, 0), axis=1), 0)
     return ((signs != 0) & (before != 0) & (signs != before)).sum(axis=1)
 
 
-def discounted_payback_years(investment: ArrayLike, annual_saving: ArrayLike,
-                             rate: ArrayLike) -> np.ndarray:
+def discounted_payback_years(
+    investment: ArrayLike, annual_saving: ArrayLike, rate: ArrayLike
+) -> np.ndarray:
     """Years until discounted savings repay the investment, ``−ln(1 − rI/S) / ln(1 + r)`` [yr].
 
     Infinite (never) when ``rI ≥ S``; ``I/S`` at ``r = 0``; NaN when ``S ≤ 0``.
@@ -142,14 +144,16 @@ def discounted_payback_years(investment: ArrayLike, annual_saving: ArrayLike,
     with np.errstate(divide="ignore", invalid="ignore"):
         simple = invest / saving
         share = r * invest / saving  # log1p keeps precision for a tiny r (found by hypothesis)
-        years = np.where(share < 1, -np.log1p(-np.where(share < 1, share, 0.0)) / np.log1p(r),
-                         np.inf)
+        years = np.where(
+            share < 1, -np.log1p(-np.where(share < 1, share, 0.0)) / np.log1p(r), np.inf
+        )
         years = np.where(np.abs(r) < 1e-12, simple, years)
     return np.where(saving > 0, years, np.nan)
 
 
-def levelised_cost(investment: ArrayLike, annual_quantity: ArrayLike, rate: ArrayLike,
-                   years: ArrayLike) -> np.ndarray:
+def levelised_cost(
+    investment: ArrayLike, annual_quantity: ArrayLike, rate: ArrayLike, years: ArrayLike
+) -> np.ndarray:
     """Levelised investment per unit saved, ``I · CRF(r, n) / Q`` [currency per unit of Q].
 
     With Q in kWh/yr this is the cost of saved energy [CNY/kWh]; with Q in tce/yr, the cost of
@@ -161,8 +165,9 @@ def levelised_cost(investment: ArrayLike, annual_quantity: ArrayLike, rate: Arra
     return np.where(q > 0, cost, np.nan)
 
 
-def loan_schedule(principal: ArrayLike, rate: ArrayLike, term_years: ArrayLike,
-                  horizon: int) -> tuple[np.ndarray, np.ndarray]:
+def loan_schedule(
+    principal: ArrayLike, rate: ArrayLike, term_years: ArrayLike, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Interest paid and principal outstanding at the start of each year 1 … ``horizon``.
 
     A level-payment (annuity) loan repaid in ``term_years`` yearly instalments; a NaN term
@@ -188,16 +193,20 @@ def loan_schedule(principal: ArrayLike, rate: ArrayLike, term_years: ArrayLike,
     growth = np.exp(np.outer(np.log1p(r), k))
     payment = p * capital_recovery_factor(r, n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        paid = np.where(np.abs(r)[:, None] < 1e-12, payment[:, None] * k,
-                        payment[:, None] * (growth - 1.0) / r[:, None])
+        paid = np.where(
+            np.abs(r)[:, None] < 1e-12,
+            payment[:, None] * k,
+            payment[:, None] * (growth - 1.0) / r[:, None],
+        )
     amortising = p[:, None] * growth - paid
     amortising = np.where(k[None, :] < n[:, None], np.maximum(amortising, 0.0), 0.0)
     outstanding = np.where(np.isnan(n)[:, None], p[:, None], amortising)
     return outstanding * r[:, None], outstanding
 
 
-def one_off_deduction_value(investment: ArrayLike, tax_rate: ArrayLike, rate: ArrayLike,
-                            depreciation_years: ArrayLike) -> np.ndarray:
+def one_off_deduction_value(
+    investment: ArrayLike, tax_rate: ArrayLike, rate: ArrayLike, depreciation_years: ArrayLike
+) -> np.ndarray:
     """Present value of expensing an asset at once instead of straight-line depreciation.
 
     ``t · I · [(1 + r)^−1 − AF(r, N) / N]``: the deduction of ``I`` in year 1 against ``I/N`` a
@@ -206,5 +215,4 @@ def one_off_deduction_value(investment: ArrayLike, tax_rate: ArrayLike, rate: Ar
     invest = np.asarray(investment, dtype=float)
     r = np.asarray(rate, dtype=float)
     n = np.asarray(depreciation_years, dtype=float)
-    return np.asarray(tax_rate, dtype=float) * invest * (
-        1.0 / (1.0 + r) - annuity_factor(r, n) / n)
+    return np.asarray(tax_rate, dtype=float) * invest * (1.0 / (1.0 + r) - annuity_factor(r, n) / n)

@@ -79,13 +79,17 @@ def control_power_fraction(
     """Power of a fixed-speed machine under a baseline control (valve, damper, vanes…), read
     from a tabulated curve by linear interpolation. Flows outside the curve are an error of
     the caller, never extrapolated here: the caller checks the range first."""
-    return np.interp(np.asarray(flow_fraction, dtype=float), curve_flow_fraction,
-                     curve_power_fraction)
+    return np.interp(
+        np.asarray(flow_fraction, dtype=float), curve_flow_fraction, curve_power_fraction
+    )
 
 
 def drive_efficiency(
-    drive_rated_kw: ArrayLike, load_fraction: ArrayLike, table_kw: ArrayLike,
-    table_load_fraction: ArrayLike, table_efficiency: ArrayLike,
+    drive_rated_kw: ArrayLike,
+    load_fraction: ArrayLike,
+    table_kw: ArrayLike,
+    table_load_fraction: ArrayLike,
+    table_efficiency: ArrayLike,
 ) -> np.ndarray:
     """PWM drive efficiency by drive size and load, bilinear in a tabulated grid.
 
@@ -135,12 +139,15 @@ def parse_flow_profile(text: str) -> tuple[np.ndarray, np.ndarray]:
     flow = np.array(flows)
     time = np.array(times)
     if (flow <= 0).any():
-        raise ValueError("a flow of 0 % is not a duty point: leave stopped hours out of "
-                         "operating_hours_h")
+        raise ValueError(
+            "a flow of 0 % is not a duty point: leave stopped hours out of operating_hours_h"
+        )
     if (flow > 100).any():
-        raise ValueError(f"flow {flow.max():g} % is above design: the design duty point "
-                         "(rated_power_kw × load_factor at 100 % flow) must be the largest "
-                         "flow; rescale the profile to it")
+        raise ValueError(
+            f"flow {flow.max():g} % is above design: the design duty point "
+            "(rated_power_kw × load_factor at 100 % flow) must be the largest "
+            "flow; rescale the profile to it"
+        )
     if (time <= 0).any():
         raise ValueError("every duty point needs a share of hours above 0 %")
     if abs(time.sum() - 100.0) > SHARE_SUM_TOLERANCE_PCT:

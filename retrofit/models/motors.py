@@ -195,4 +195,3 @@ def input_energy_kwh(
         * np.asarray(quantity, dtype=float)
         / np.asarray(efficiency, dtype=float)
     )
-

@@ -14,8 +14,12 @@ from numpy.typing import ArrayLike
 
 
 def specific_speed(
-    speed_rpm: ArrayLike, flow_m3h: ArrayLike, head_m: ArrayLike, *,
-    double_suction: ArrayLike = False, stages: ArrayLike = 1,
+    speed_rpm: ArrayLike,
+    flow_m3h: ArrayLike,
+    head_m: ArrayLike,
+    *,
+    double_suction: ArrayLike = False,
+    stages: ArrayLike = 1,
 ) -> np.ndarray:
     """Pump specific speed ``ns = 3.65·n·√Q / H^0.75`` (n in r/min, Q in m³/s, H in m) [1].
 
@@ -31,8 +35,14 @@ def specific_speed(
 
 
 def gb19762_efficiency_pct(
-    ns: ArrayLike, flow_m3h: ArrayLike, a: ArrayLike, b: ArrayLike, c: ArrayLike,
-    d: ArrayLike, e: ArrayLike, ci: ArrayLike,
+    ns: ArrayLike,
+    flow_m3h: ArrayLike,
+    a: ArrayLike,
+    b: ArrayLike,
+    c: ArrayLike,
+    d: ArrayLike,
+    e: ArrayLike,
+    ci: ArrayLike,
 ) -> np.ndarray:
     """Minimum pump efficiency [%] of a grade at specific speed ``ns`` and BEP flow [m³/h] [1].
 
@@ -41,5 +51,11 @@ def gb19762_efficiency_pct(
     """
     ln_ns = np.log(np.asarray(ns, dtype=float))
     ln_q = np.log(np.asarray(flow_m3h, dtype=float))
-    return (np.asarray(a) * ln_ns**2 + np.asarray(b) * ln_q**2 + np.asarray(c) * ln_ns * ln_q
-            + np.asarray(d) * ln_ns + np.asarray(e) * ln_q - np.asarray(ci))
+    return (
+        np.asarray(a) * ln_ns**2
+        + np.asarray(b) * ln_q**2
+        + np.asarray(c) * ln_ns * ln_q
+        + np.asarray(d) * ln_ns
+        + np.asarray(e) * ln_q
+        - np.asarray(ci)
+    )

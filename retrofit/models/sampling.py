@@ -14,8 +14,15 @@ from scipy.special import ndtri
 DISTRIBUTIONS = ("uniform", "triangular", "normal")
 
 
-def inverse_cdf(kind: str, u: ArrayLike, *, low: float = np.nan, mode: float = np.nan,
-                high: float = np.nan, sd: float = np.nan) -> np.ndarray:
+def inverse_cdf(
+    kind: str,
+    u: ArrayLike,
+    *,
+    low: float = np.nan,
+    mode: float = np.nan,
+    high: float = np.nan,
+    sd: float = np.nan,
+) -> np.ndarray:
     """Values of a distribution at cumulative probabilities ``u`` (0 < u < 1).
 
     Parameters
@@ -49,8 +56,14 @@ def inverse_cdf(kind: str, u: ArrayLike, *, low: float = np.nan, mode: float = n
     raise ValueError(f"unknown distribution '{kind}'; expected one of {', '.join(DISTRIBUTIONS)}")
 
 
-def mean(kind: str, *, low: float = np.nan, mode: float = np.nan, high: float = np.nan,
-         sd: float = np.nan) -> float:
+def mean(
+    kind: str,
+    *,
+    low: float = np.nan,
+    mode: float = np.nan,
+    high: float = np.nan,
+    sd: float = np.nan,
+) -> float:
     """The distribution's mean (for the analytic checks)."""
     if kind == "uniform":
         return (low + high) / 2

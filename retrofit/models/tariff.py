@@ -44,11 +44,12 @@ OVERRIDES = {"critical_peak": "peak", "deep_valley": "valley"}
 #: Periods energy can be shifted into (see :func:`shift_gap`).
 VALLEY_PERIODS = ("valley", "deep_valley")
 
-_TABLE_COLUMNS = ("tariff_class", "months", "day_type", "period", "hours", "multiplier",
-                  "document")
+_TABLE_COLUMNS = ("tariff_class", "months", "day_type", "period", "hours", "multiplier", "document")
 _SHAPE = (12, len(DAY_TYPES), 24)
-_EXPECTED_HOURS = ("expected intervals like 08:00-17:00;22:00-06:00 on whole hours "
-                   "(00:00 to 24:00; an interval may wrap past midnight)")
+_EXPECTED_HOURS = (
+    "expected intervals like 08:00-17:00;22:00-06:00 on whole hours "
+    "(00:00 to 24:00; an interval may wrap past midnight)"
+)
 _DASHES = re.compile(r"[~–—−至到]")
 _SEPARATORS = re.compile(r"[;,、]")
 _SPACE = re.compile(r"\s+")
@@ -109,8 +110,9 @@ def parse_hours(text: str) -> np.ndarray:
             continue  # a trailing or doubled separator
         match = _INTERVAL.fullmatch(piece)
         if match is None:
-            raise ValueError(f"hours {text!r}: cannot read {piece!r} as an interval; "
-                             f"{_EXPECTED_HOURS}")
+            raise ValueError(
+                f"hours {text!r}: cannot read {piece!r} as an interval; {_EXPECTED_HOURS}"
+            )
         start_h, start_m, end_h, end_m = match.groups()
         if (start_m or "00") != "00" or (end_m or "00") != "00":
             raise ValueError(f"hours {text!r}: {piece!r} is not on whole hours; {_EXPECTED_HOURS}")
@@ -118,8 +120,10 @@ def parse_hours(text: str) -> np.ndarray:
         if start > 24 or end > 24:
             raise ValueError(f"hours {text!r}: {piece!r} has an hour above 24; {_EXPECTED_HOURS}")
         if start % 24 == end % 24 and (start, end) != (0, 24):
-            raise ValueError(f"hours {text!r}: {piece!r} starts where it ends (write 00:00-24:00 "
-                             f"for the whole day); {_EXPECTED_HOURS}")
+            raise ValueError(
+                f"hours {text!r}: {piece!r} starts where it ends (write 00:00-24:00 "
+                f"for the whole day); {_EXPECTED_HOURS}"
+            )
         start %= 24
         if start < end:
             mask |= (hour >= start) & (hour < end)
@@ -202,8 +206,9 @@ def _parse_months(value: object, where: str) -> np.ndarray:
     except ValueError:
         months = np.array([0])
     if months.size == 0 or np.any((months < 1) | (months > 12)):
-        raise ValueError(f"{where}: months {value!r} — expected month numbers 1-12 separated by "
-                         "';', e.g. 7;8;9")
+        raise ValueError(
+            f"{where}: months {value!r} — expected month numbers 1-12 separated by ';', e.g. 7;8;9"
+        )
     return months
 
 
@@ -215,8 +220,9 @@ def _cells(ix: tuple[np.ndarray, ...], shape: tuple[int, ...] = _SHAPE) -> np.nd
 
 def _list_cells(cells: np.ndarray, limit: int = 5) -> str:
     found = np.argwhere(cells)
-    text = ", ".join(f"month {m + 1} {DAY_TYPES[d]} {h:02d}:00-{h + 1:02d}:00"
-                     for m, d, h in found[:limit])
+    text = ", ".join(
+        f"month {m + 1} {DAY_TYPES[d]} {h:02d}:00-{h + 1:02d}:00" for m, d, h in found[:limit]
+    )
     return text + (f" and {len(found) - limit} more" if len(found) > limit else "")
 
 
@@ -267,8 +273,9 @@ def tariff_grid(table: pd.DataFrame, tariff_class: str) -> TariffGrid:
         raise ValueError(f"TOU table lacks columns {missing}; expected {', '.join(_TABLE_COLUMNS)}")
     classes = sorted(table["tariff_class"].astype(str).unique())
     if tariff_class not in classes:
-        raise KeyError(f"unknown tariff class {tariff_class!r}; valid classes: "
-                       f"{', '.join(classes)}")
+        raise KeyError(
+            f"unknown tariff class {tariff_class!r}; valid classes: {', '.join(classes)}"
+        )
     rows = table[table["tariff_class"] == tariff_class]
     multiplier = np.full(_SHAPE, np.nan)
     period = np.full(_SHAPE, "", dtype=object)
@@ -276,17 +283,24 @@ def tariff_grid(table: pd.DataFrame, tariff_class: str) -> TariffGrid:
     overrides = []
     valid_periods = (*BASE_PERIODS, *OVERRIDES)
     for row in rows.itertuples(index=False):  # rows of a tariff table (tens), not assets
-        where = f"tariff class {tariff_class!r}, {row.day_type} {row.period} row (months {row.months})"
+        where = (
+            f"tariff class {tariff_class!r}, {row.day_type} {row.period} row (months {row.months})"
+        )
         if row.period not in valid_periods:
-            raise ValueError(f"{where}: period {row.period!r} — expected one of "
-                             f"{', '.join(valid_periods)}")
+            raise ValueError(
+                f"{where}: period {row.period!r} — expected one of {', '.join(valid_periods)}"
+            )
         if row.day_type not in TARIFF_DAY_TYPES:
-            raise ValueError(f"{where}: day_type {row.day_type!r} — expected one of "
-                             f"{', '.join(TARIFF_DAY_TYPES)}")
+            raise ValueError(
+                f"{where}: day_type {row.day_type!r} — expected one of "
+                f"{', '.join(TARIFF_DAY_TYPES)}"
+            )
         value = pd.to_numeric(pd.Series([row.multiplier]), errors="coerce").iloc[0]
         if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{where}: multiplier {row.multiplier!r} — expected a number > 0 "
-                             "(price ÷ flat price)")
+            raise ValueError(
+                f"{where}: multiplier {row.multiplier!r} — expected a number > 0 "
+                "(price ÷ flat price)"
+            )
         months = _parse_months(row.months, where)
         try:
             hours = np.flatnonzero(parse_hours(str(row.hours)))
@@ -306,19 +320,23 @@ def tariff_grid(table: pd.DataFrame, tariff_class: str) -> TariffGrid:
             problems.append(f"covered by no period: {_list_cells(gaps)}")
         if doubles.any():
             problems.append(f"covered by more than one period: {_list_cells(doubles)}")
-        raise ValueError(f"tariff class {tariff_class!r}: every hour of every month and day type "
-                         f"must be covered exactly once; {'; '.join(problems)}")
+        raise ValueError(
+            f"tariff class {tariff_class!r}: every hour of every month and day type "
+            f"must be covered exactly once; {'; '.join(problems)}"
+        )
     overridden = np.zeros(_SHAPE, dtype=bool)
     for name, value, cells, where in overrides:
         target = OVERRIDES[name]
         wrong = cells & (period != target)
         if wrong.any():
-            raise ValueError(f"{where}: {name} may only replace {target} hours, but covers "
-                             f"{_list_cells(wrong)}")
+            raise ValueError(
+                f"{where}: {name} may only replace {target} hours, but covers {_list_cells(wrong)}"
+            )
         twice = cells & overridden
         if twice.any():
-            raise ValueError(f"{where}: hours covered by two override periods: "
-                             f"{_list_cells(twice)}")
+            raise ValueError(
+                f"{where}: hours covered by two override periods: {_list_cells(twice)}"
+            )
         overridden |= cells
         multiplier[cells] = value
         period[cells] = name
@@ -331,8 +349,10 @@ def tariff_grid(table: pd.DataFrame, tariff_class: str) -> TariffGrid:
 def _on_mask(hours_mask: np.ndarray, days: str) -> np.ndarray:
     mask = np.asarray(hours_mask)
     if mask.dtype != bool or mask.shape not in ((24,), _SHAPE):
-        raise ValueError(f"hours_mask of dtype {mask.dtype} and shape {mask.shape}: expected a "
-                         "boolean array of shape (24,) (see parse_hours) or (12, 2, 24)")
+        raise ValueError(
+            f"hours_mask of dtype {mask.dtype} and shape {mask.shape}: expected a "
+            "boolean array of shape (24,) (see parse_hours) or (12, 2, 24)"
+        )
     if days not in PROFILE_DAYS:
         raise ValueError(f"days {days!r}: expected one of {', '.join(PROFILE_DAYS)}")
     day_on = np.array(PROFILE_DAYS[days])
@@ -342,8 +362,10 @@ def _on_mask(hours_mask: np.ndarray, days: str) -> np.ndarray:
 def _day_weights(day_counts: np.ndarray) -> np.ndarray:
     counts = np.asarray(day_counts, dtype=float)
     if counts.shape != _SHAPE[:2] or not np.all(np.isfinite(counts)) or np.any(counts < 0):
-        raise ValueError(f"day_counts of shape {counts.shape}: expected non-negative day counts of "
-                         "shape (12, 2) (see calendar_days)")
+        raise ValueError(
+            f"day_counts of shape {counts.shape}: expected non-negative day counts of "
+            "shape (12, 2) (see calendar_days)"
+        )
     return counts[:, :, None]
 
 
@@ -386,8 +408,10 @@ def profile_weights(hours_mask: np.ndarray, days: str, day_counts: np.ndarray) -
     weights = _on_mask(hours_mask, days) * _day_weights(day_counts)
     total = weights.sum()
     if total <= 0:
-        raise ValueError(f"the profile (days {days!r}) has no operating hours on any day: "
-                         "expected at least one hour, e.g. 08:00-17:00")
+        raise ValueError(
+            f"the profile (days {days!r}) has no operating hours on any day: "
+            "expected at least one hour, e.g. 08:00-17:00"
+        )
     return weights / total
 
 
@@ -422,11 +446,14 @@ def complement_weights(hours_mask: np.ndarray, days: str, day_counts: np.ndarray
 def _check_weights(grid: TariffGrid, weights: np.ndarray) -> np.ndarray:
     w = np.asarray(weights, dtype=float)
     if w.shape != grid.multiplier.shape:
-        raise ValueError(f"weights of shape {w.shape}: expected {grid.multiplier.shape} "
-                         "(see profile_weights)")
+        raise ValueError(
+            f"weights of shape {w.shape}: expected {grid.multiplier.shape} (see profile_weights)"
+        )
     if not np.all(np.isfinite(w)) or np.any(w < 0) or abs(w.sum() - 1) > _SUM_TOLERANCE:
-        raise ValueError(f"weights sum to {float(w.sum())!r}: expected non-negative energy shares "
-                         "summing to 1 (an all-zero complement has no energy to price)")
+        raise ValueError(
+            f"weights sum to {float(w.sum())!r}: expected non-negative energy shares "
+            "summing to 1 (an all-zero complement has no energy to price)"
+        )
     return w
 
 
@@ -537,10 +564,11 @@ def shift_gap(grid: TariffGrid, weights: np.ndarray) -> float:
     stranded = (w_peak_cell > 0) & (n_valley == 0)
     if stranded.any():
         m, d = np.argwhere(stranded)[0]
-        raise ValueError(f"tariff class {grid.tariff_class!r}: month {m + 1} {DAY_TYPES[d]} has "
-                         "peak energy but no valley hours to shift it to")
+        raise ValueError(
+            f"tariff class {grid.tariff_class!r}: month {m + 1} {DAY_TYPES[d]} has "
+            "peak energy but no valley hours to shift it to"
+        )
     valley_sum = np.where(valley, grid.multiplier, 0.0).sum(axis=2)
-    valley_mean = np.divide(valley_sum, n_valley, out=np.zeros_like(valley_sum),
-                            where=n_valley > 0)
+    valley_mean = np.divide(valley_sum, n_valley, out=np.zeros_like(valley_sum), where=n_valley > 0)
     gap = (w_peak * grid.multiplier).sum(axis=2) - w_peak_cell * valley_mean
     return float(gap.sum() / total)

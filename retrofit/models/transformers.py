@@ -24,8 +24,7 @@ def _numeric(x):
     return x if isinstance(x, np.ndarray | pd.Series) else np.asarray(x, dtype=float)
 
 
-def loss_power_kw(no_load_loss_kw: ArrayLike, load_loss_kw: ArrayLike,
-                  load_factor: ArrayLike):
+def loss_power_kw(no_load_loss_kw: ArrayLike, load_loss_kw: ArrayLike, load_factor: ArrayLike):
     """Active-power loss of a transformer at a load factor.
 
     Parameters
@@ -102,8 +101,9 @@ def annual_loss_energy_kwh(
     xiaomilidoc.com/p-6309456.html (annual loss = ΔPz × 8760 h).
     """
     beta = _numeric(load_factor)
-    return (_numeric(no_load_loss_kw) * _numeric(energised_hours_h)
-            + _numeric(load_loss_kw) * beta * beta * _numeric(operating_hours_h))
+    return _numeric(no_load_loss_kw) * _numeric(energised_hours_h) + _numeric(
+        load_loss_kw
+    ) * beta * beta * _numeric(operating_hours_h)
 
 
 def optimal_load_factor(no_load_loss_kw: ArrayLike, load_loss_kw: ArrayLike):

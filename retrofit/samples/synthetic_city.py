@@ -58,22 +58,98 @@ __all__ = [
 ]
 
 #: Shanghai's 16 districts (市辖区).
-DISTRICTS = ("浦东新区", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区",
-             "闵行区", "宝山区", "嘉定区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区")
+DISTRICTS = (
+    "浦东新区",
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+)
 #: ASCII file-name slugs of :data:`DISTRICTS`, in the same order.
-DISTRICT_SLUGS = ("pudong", "huangpu", "xuhui", "changning", "jingan", "putuo", "hongkou",
-                  "yangpu", "minhang", "baoshan", "jiading", "jinshan", "songjiang", "qingpu",
-                  "fengxian", "chongming")
+DISTRICT_SLUGS = (
+    "pudong",
+    "huangpu",
+    "xuhui",
+    "changning",
+    "jingan",
+    "putuo",
+    "hongkou",
+    "yangpu",
+    "minhang",
+    "baoshan",
+    "jiading",
+    "jinshan",
+    "songjiang",
+    "qingpu",
+    "fengxian",
+    "chongming",
+)
 #: Industries of the synthetic plants; plants with data-centre rows are 数据中心.
 INDUSTRIES = ("汽车制造", "化工", "钢铁", "电子信息", "生物医药", "装备制造", "数据中心")
-_NAME_SUFFIX = {"汽车制造": "汽车零部件", "化工": "化工", "钢铁": "钢铁", "电子信息": "电子",
-                "生物医药": "生物医药", "装备制造": "机械", "数据中心": "数据科技"}
-_NAME_WORDS = ("宏达", "恒通", "华申", "浦江", "金桥", "新兴", "联合", "东方", "江南", "永盛",
-               "申达", "长江", "海港", "天成", "瑞丰", "协力")
+_NAME_SUFFIX = {
+    "汽车制造": "汽车零部件",
+    "化工": "化工",
+    "钢铁": "钢铁",
+    "电子信息": "电子",
+    "生物医药": "生物医药",
+    "装备制造": "机械",
+    "数据中心": "数据科技",
+}
+_NAME_WORDS = (
+    "宏达",
+    "恒通",
+    "华申",
+    "浦江",
+    "金桥",
+    "新兴",
+    "联合",
+    "东方",
+    "江南",
+    "永盛",
+    "申达",
+    "长江",
+    "海港",
+    "天成",
+    "瑞丰",
+    "协力",
+)
 
 #: IEC 60034-30-1 standard rated outputs from 0.75 to 200 kW [kW]
-IEC_SIZES_KW = (0.75, 1.1, 1.5, 2.2, 3, 4, 5.5, 7.5, 11, 15, 18.5, 22, 30, 37, 45, 55, 75, 90,
-                110, 132, 160, 200)
+IEC_SIZES_KW = (
+    0.75,
+    1.1,
+    1.5,
+    2.2,
+    3,
+    4,
+    5.5,
+    7.5,
+    11,
+    15,
+    18.5,
+    22,
+    30,
+    37,
+    45,
+    55,
+    75,
+    90,
+    110,
+    132,
+    160,
+    200,
+)
 #: Air-compressor sizes drawn; all are tabulated in GB 19153-2019 [kW]
 COMPRESSOR_SIZES_KW = (22, 37, 55, 75, 90, 110, 132, 160, 200, 250)
 #: Transformer capacities drawn; all are in GB 20052-2024 表1/表2 and the S11 table [kVA]
@@ -81,30 +157,76 @@ TRANSFORMER_KVA = (315, 400, 630, 800, 1000, 1250, 1600)
 
 #: Nameplate (no-load, load) losses given to old transformers without a series [kW]: typical
 #: S9 (oil, 10 kV) and SCB10 (dry, F class) catalogue figures, illustrative
-S9_LIKE_LOSSES_KW = {315: (0.67, 3.65), 400: (0.80, 4.30), 630: (1.20, 6.20), 800: (1.40, 7.50),
-                     1000: (1.70, 10.30), 1250: (1.95, 12.00), 1600: (2.40, 14.50)}
-SCB10_LIKE_LOSSES_KW = {315: (0.88, 3.47), 400: (0.98, 3.99), 630: (1.34, 5.96),
-                        800: (1.52, 6.96), 1000: (1.77, 8.13), 1250: (2.09, 9.69),
-                        1600: (2.45, 11.73)}
+S9_LIKE_LOSSES_KW = {
+    315: (0.67, 3.65),
+    400: (0.80, 4.30),
+    630: (1.20, 6.20),
+    800: (1.40, 7.50),
+    1000: (1.70, 10.30),
+    1250: (1.95, 12.00),
+    1600: (2.40, 14.50),
+}
+SCB10_LIKE_LOSSES_KW = {
+    315: (0.88, 3.47),
+    400: (0.98, 3.99),
+    630: (1.34, 5.96),
+    800: (1.52, 6.96),
+    1000: (1.77, 8.13),
+    1250: (2.09, 9.69),
+    1600: (2.45, 11.73),
+}
 
 #: Kinds of ordinary rows and their shares (data-centre rows are placed per plant instead).
-KIND_SHARES = {"motor": 0.52, "fan_vfd": 0.13, "pump_vfd": 0.12, "pump_new": 0.03,
-               "compressor": 0.09, "transformer": 0.06, "charger_ac": 0.03, "charger_dc": 0.02}
+KIND_SHARES = {
+    "motor": 0.52,
+    "fan_vfd": 0.13,
+    "pump_vfd": 0.12,
+    "pump_new": 0.03,
+    "compressor": 0.09,
+    "transformer": 0.06,
+    "charger_ac": 0.03,
+    "charger_dc": 0.02,
+}
 KINDS = (*KIND_SHARES, "datacenter")
-_CATEGORY = {"motor": "motor", "fan_vfd": "fan", "pump_vfd": "pump", "pump_new": "pump",
-             "compressor": "compressor", "transformer": "transformer", "charger_ac": "charger",
-             "charger_dc": "charger", "datacenter": "datacenter"}
-_PREFIX = {"motor": "M", "fan_vfd": "F", "pump_vfd": "P", "pump_new": "P", "compressor": "C",
-           "transformer": "T", "charger_ac": "EV", "charger_dc": "EV", "datacenter": "DC"}
+_CATEGORY = {
+    "motor": "motor",
+    "fan_vfd": "fan",
+    "pump_vfd": "pump",
+    "pump_new": "pump",
+    "compressor": "compressor",
+    "transformer": "transformer",
+    "charger_ac": "charger",
+    "charger_dc": "charger",
+    "datacenter": "datacenter",
+}
+_PREFIX = {
+    "motor": "M",
+    "fan_vfd": "F",
+    "pump_vfd": "P",
+    "pump_new": "P",
+    "compressor": "C",
+    "transformer": "T",
+    "charger_ac": "EV",
+    "charger_dc": "EV",
+    "datacenter": "DC",
+}
 #: Share of plants with data-centre rows, and how many such rows they have (1 to this).
 DATACENTER_PLANT_SHARE = 0.05
 DATACENTER_ROWS_MAX = 3
 
 #: Rough annual saving ÷ rough annual energy proxy, per kind of row (illustrative, close to
 #: what :func:`retrofit.pipeline.estimate` gives for this mix); used only to size plant energy.
-ROUGH_SAVING_SHARE = {"motor": 0.037, "fan_vfd": 0.31, "pump_vfd": 0.36, "pump_new": 0.24,
-                      "compressor": 0.2, "transformer": 0.24, "charger_ac": 0.0,
-                      "charger_dc": 0.07, "datacenter": 0.22}
+ROUGH_SAVING_SHARE = {
+    "motor": 0.037,
+    "fan_vfd": 0.31,
+    "pump_vfd": 0.36,
+    "pump_new": 0.24,
+    "compressor": 0.2,
+    "transformer": 0.24,
+    "charger_ac": 0.0,
+    "charger_dc": 0.07,
+    "datacenter": 0.22,
+}
 #: A plant's estimated saving as a share of its energy use is drawn log-uniformly in this range.
 PLANT_SAVING_SHARE_RANGE = (0.003, 0.03)
 #: Largest year-on-year change of a plant's energy use (uniform in ± this) [unitless]
@@ -115,8 +237,12 @@ EARLY_DATE_SHARE = 0.02
 BLANK_INVESTMENT_SHARE = 0.05
 BLANK_ENERGY_SHARE = 0.05
 
-_FLOW_PROFILES = ("100:20;80:50;60:30", "doe_tip_sheet_12_fan", "90:40;70:40;50:20",
-                  "100:10;75:30;50:40;30:20")
+_FLOW_PROFILES = (
+    "100:20;80:50;60:30",
+    "doe_tip_sheet_12_fan",
+    "90:40;70:40;50:20",
+    "100:10;75:30;50:40;30:20",
+)
 
 
 def synthetic_city(
@@ -165,18 +291,22 @@ def synthetic_city(
 
     # --- plants ---------------------------------------------------------------------------
     sigma = 0.6
-    counts = np.maximum(1, np.rint(rng.lognormal(np.log(assets_per_plant) - sigma**2 / 2, sigma,
-                                                 n_plants))).astype(np.int64)
+    counts = np.maximum(
+        1, np.rint(rng.lognormal(np.log(assets_per_plant) - sigma**2 / 2, sigma, n_plants))
+    ).astype(np.int64)
     has_dc = rng.random(n_plants) < DATACENTER_PLANT_SHARE
     district = rng.integers(0, len(DISTRICTS), n_plants)
-    industry = np.where(has_dc, len(INDUSTRIES) - 1,
-                        rng.integers(0, len(INDUSTRIES) - 1, n_plants))
+    industry = np.where(has_dc, len(INDUSTRIES) - 1, rng.integers(0, len(INDUSTRIES) - 1, n_plants))
     price = np.round(rng.uniform(0.55, 0.95, n_plants), 3)  # [CNY/kWh]
     plant_ids = np.array([f"P{i + 1:05d}" for i in range(n_plants)], dtype=object)
     words = rng.integers(0, len(_NAME_WORDS), n_plants)
-    names = np.array([f"上海{_NAME_WORDS[w]}{_NAME_SUFFIX[INDUSTRIES[k]]}{i + 1}厂"
-                      for i, (w, k) in enumerate(zip(words, industry, strict=True))],
-                     dtype=object)
+    names = np.array(
+        [
+            f"上海{_NAME_WORDS[w]}{_NAME_SUFFIX[INDUSTRIES[k]]}{i + 1}厂"
+            for i, (w, k) in enumerate(zip(words, industry, strict=True))
+        ],
+        dtype=object,
+    )
 
     # --- rows -----------------------------------------------------------------------------
     n = int(counts.sum())
@@ -208,9 +338,18 @@ def synthetic_city(
     col.put(measure, is_["fan_vfd"], ["add_vfd", "upgrade_motor+add_vfd"], [0.8, 0.2])
     col.put(measure, is_["pump_vfd"], ["add_vfd", "upgrade_motor+add_vfd"], [0.7, 0.3])
     measure[is_["pump_new"] | tr] = "upgrade_equipment"
-    col.put(measure, comp, ["fix_leaks", "reduce_pressure", "fix_leaks+reduce_pressure",
-                            "upgrade_equipment", "upgrade_equipment+fix_leaks"],
-            [0.3, 0.15, 0.2, 0.2, 0.15])
+    col.put(
+        measure,
+        comp,
+        [
+            "fix_leaks",
+            "reduce_pressure",
+            "fix_leaks+reduce_pressure",
+            "upgrade_equipment",
+            "upgrade_equipment+fix_leaks",
+        ],
+        [0.3, 0.15, 0.2, 0.2, 0.15],
+    )
     col.put(measure, dc, ["improve_pue", "refresh_it", "improve_pue+refresh_it"], [0.4, 0.3, 0.3])
     measure[ac | dcp] = "replace_charger"
     cols["measure"] = measure
@@ -247,9 +386,12 @@ def synthetic_city(
     pole_draw = rng.choice([2, 4, 6, 8], n, p=[0.3, 0.45, 0.2, 0.05])
     cols["poles"] = pd.arrays.IntegerArray(pole_draw.astype(np.int64), ~(motor_like | comp))
     efficiency_class = np.full(n, None, dtype=object)
-    col.put(efficiency_class, motor_like | comp,
-            ["IE1", "IE2", "IE3", "Y", "Y2", "YX3", "YE2", "grade_3"],
-            [0.2, 0.25, 0.12, 0.05, 0.12, 0.06, 0.12, 0.08])
+    col.put(
+        efficiency_class,
+        motor_like | comp,
+        ["IE1", "IE2", "IE3", "Y", "Y2", "YX3", "YE2", "grade_3"],
+        [0.2, 0.25, 0.12, 0.05, 0.12, 0.06, 0.12, 0.08],
+    )
     cols["efficiency_class"] = efficiency_class
     target_class = np.full(n, None, dtype=object)
     col.put(target_class, motor_upgrade, ["grade_2", "IE4", "grade_1"], [0.55, 0.3, 0.15])
@@ -364,16 +506,21 @@ def synthetic_city(
     unit_cost = rng.uniform(0.0, 1.0, n)  # one draw, scaled per kind below [unitless]
     investment = np.select(
         [is_["motor"], fanpump_vfd, is_["pump_new"], comp, tr, dc, ac, dcp],
-        [power * qty * (300 + 600 * unit_cost),                 # new motor [CNY/kW]
-         power * qty * (400 + 600 * unit_cost),                 # drive [CNY/kW]
-         power * qty * (800 + 700 * unit_cost),                 # new pump set [CNY/kW]
-         np.where(_contains(measure, "upgrade_equipment"),
-                  power * qty * (1500 + 1000 * unit_cost),      # new package [CNY/kW]
-                  20_000 + 60_000 * unit_cost),                 # leak / pressure work [CNY]
-         kva * qty * (150 + 150 * unit_cost),                   # new transformer [CNY/kVA]
-         it_load * (2000 + 4000 * unit_cost),                   # data hall [CNY/kW IT]
-         qty * (2000 + 2000 * unit_cost),                       # ac pile [CNY/pile]
-         power * qty * (600 + 400 * unit_cost)])                # dc pile [CNY/kW]
+        [
+            power * qty * (300 + 600 * unit_cost),  # new motor [CNY/kW]
+            power * qty * (400 + 600 * unit_cost),  # drive [CNY/kW]
+            power * qty * (800 + 700 * unit_cost),  # new pump set [CNY/kW]
+            np.where(
+                _contains(measure, "upgrade_equipment"),
+                power * qty * (1500 + 1000 * unit_cost),  # new package [CNY/kW]
+                20_000 + 60_000 * unit_cost,
+            ),  # leak / pressure work [CNY]
+            kva * qty * (150 + 150 * unit_cost),  # new transformer [CNY/kVA]
+            it_load * (2000 + 4000 * unit_cost),  # data hall [CNY/kW IT]
+            qty * (2000 + 2000 * unit_cost),  # ac pile [CNY/pile]
+            power * qty * (600 + 400 * unit_cost),
+        ],
+    )  # dc pile [CNY/kW]
     investment = np.round(investment, -2)
     investment[rng.random(n) < BLANK_INVESTMENT_SHARE] = np.nan
     cols["investment_cny"] = investment
@@ -386,22 +533,28 @@ def synthetic_city(
     # --- plant energy: sized from a rough saving ------------------------------------------
     proxy = np.select(
         [tr, dc, ac],
-        [kva * qty * (0.0017 + 0.0105 * np.nan_to_num(load) ** 2) * 8760,  # loss proxy [kWh]
-         it_load * pue * 8760,                                             # facility [kWh]
-         delivered * qty],                                                 # [kWh]
-        power * np.nan_to_num(load) * hours * qty)                         # input proxy [kWh]
+        [
+            kva * qty * (0.0017 + 0.0105 * np.nan_to_num(load) ** 2) * 8760,  # loss proxy [kWh]
+            it_load * pue * 8760,  # facility [kWh]
+            delivered * qty,
+        ],  # [kWh]
+        power * np.nan_to_num(load) * hours * qty,
+    )  # input proxy [kWh]
     share = np.array([ROUGH_SAVING_SHARE[k] for k in KINDS])[kind]
     saving_kwh = np.bincount(plant, weights=np.nan_to_num(proxy) * share, minlength=n_plants)
     saving_tce = saving_kwh * _equivalent_kgce_per_kwh() / 1000
     low, high = PLANT_SAVING_SHARE_RANGE
     plant_share = np.exp(rng.uniform(np.log(low), np.log(high), n_plants))
     energy_years = range(first_year - 1, last_year)
-    plants = pd.DataFrame({
-        "plant_id": plant_ids, "name": names,
-        "district": np.asarray(DISTRICTS, dtype=object)[district],
-        "industry": np.asarray(INDUSTRIES, dtype=object)[industry],
-        "region": "shanghai",
-    })
+    plants = pd.DataFrame(
+        {
+            "plant_id": plant_ids,
+            "name": names,
+            "district": np.asarray(DISTRICTS, dtype=object)[district],
+            "industry": np.asarray(INDUSTRIES, dtype=object)[industry],
+            "region": "shanghai",
+        }
+    )
     energy = np.maximum(saving_tce / plant_share, 1.0)
     for year in energy_years:
         values = np.round(energy, 1)
@@ -421,16 +574,22 @@ class _Columns:
     def empty(self) -> np.ndarray:
         return np.full(self.n, np.nan)
 
-    def put(self, target: np.ndarray, mask: np.ndarray, values: Sequence | np.ndarray,
-            p: Sequence[float] | np.ndarray | None = None) -> None:
+    def put(
+        self,
+        target: np.ndarray,
+        mask: np.ndarray,
+        values: Sequence | np.ndarray,
+        p: Sequence[float] | np.ndarray | None = None,
+    ) -> None:
         k = int(mask.sum())
         if k:
             choices = np.asarray(values, dtype=target.dtype if target.dtype != object else None)
             probs = None if p is None else np.asarray(p, dtype=float) / np.sum(p)
             target[mask] = self.rng.choice(choices, k, p=probs)
 
-    def put_uniform(self, target: np.ndarray, mask: np.ndarray, low: float, high: float,
-                    decimals: int) -> None:
+    def put_uniform(
+        self, target: np.ndarray, mask: np.ndarray, low: float, high: float, decimals: int
+    ) -> None:
         k = int(mask.sum())
         if k:
             target[mask] = np.round(self.rng.uniform(low, high, k), decimals)
@@ -490,8 +649,11 @@ def _zh_header(name: str) -> str:
         if _has_cjk(alias) and schema.match_header(alias) == (name, 1.0):
             unit = _ZH_UNITS.get(column.unit, column.unit)
             with_unit = f"{alias}({unit})"
-            if unit and schema.normalise(unit) in column.units and (
-                    schema.match_header(with_unit) == (name, 1.0)):
+            if (
+                unit
+                and schema.normalise(unit) in column.units
+                and (schema.match_header(with_unit) == (name, 1.0))
+            ):
                 return with_unit
             return alias
     return name
@@ -499,10 +661,16 @@ def _zh_header(name: str) -> str:
 
 def _zh_value(column: str, value: str) -> str:
     """The first Chinese spelling of a canonical value that reads back as that value."""
-    aliases = (schema.VALUE_ALIASES["measure"] if column == "measure"
-               else schema.VALUE_ALIASES.get(column, {}))
-    spellings = ({m.name: m.aliases for m in schema.MEASURES}.get(value, ()) if column == "measure"
-                 else schema.CHOICE_ALIASES.get(column, {}).get(value, ()))
+    aliases = (
+        schema.VALUE_ALIASES["measure"]
+        if column == "measure"
+        else schema.VALUE_ALIASES.get(column, {})
+    )
+    spellings = (
+        {m.name: m.aliases for m in schema.MEASURES}.get(value, ())
+        if column == "measure"
+        else schema.CHOICE_ALIASES.get(column, {}).get(value, ())
+    )
     for alias in spellings:
         if _has_cjk(alias) and aliases.get(schema.normalise(alias)) == value:
             return alias
@@ -516,8 +684,9 @@ def _to_chinese(frame: pd.DataFrame) -> pd.DataFrame:
         if column == "measure" or column in schema.CHOICE_ALIASES:
             codes, uniques = pd.factorize(out[column])
             if column == "measure":
-                mapped = ["+".join(_zh_value("measure", m) for m in str(u).split("+"))
-                          for u in uniques]
+                mapped = [
+                    "+".join(_zh_value("measure", m) for m in str(u).split("+")) for u in uniques
+                ]
             else:
                 mapped = [_zh_value(column, str(u)) for u in uniques]
             values = np.asarray(mapped, dtype=object)[np.maximum(codes, 0)]
@@ -578,8 +747,9 @@ def write_city(
         raise ValueError(f"files must be 'per_district' or 'per_plant', got {files!r}")
     if not encodings:
         raise ValueError("encodings must name at least one encoding")
-    inventory, plants = synthetic_city(n_plants, assets_per_plant=assets_per_plant, seed=seed,
-                                       year_range=year_range)
+    inventory, plants = synthetic_city(
+        n_plants, assets_per_plant=assets_per_plant, seed=seed, year_range=year_range
+    )
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     if files == "per_district":
@@ -647,7 +817,7 @@ def write_parquet(
     arrow_schema = pa.schema(fields)
     paths = []
     for k, start in enumerate(range(0, len(inventory), rows_per_file)):
-        chunk = inventory.iloc[start:start + rows_per_file]
+        chunk = inventory.iloc[start : start + rows_per_file]
         table = pa.Table.from_pandas(chunk, schema=arrow_schema, preserve_index=False)
         path = out / f"part-{k:05d}.parquet"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
@@ -667,21 +837,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m retrofit.samples.synthetic_city",
         description="Write a synthetic (illustrative, not statistical) city of enterprise "
-                    "inventories and a plants.csv to a folder.")
+        "inventories and a plants.csv to a folder.",
+    )
     parser.add_argument("--plants", type=int, default=300, help="number of plants [300]")
-    parser.add_argument("--assets-per-plant", type=float, default=25,
-                        help="mean inventory rows per plant [25]")
+    parser.add_argument(
+        "--assets-per-plant", type=float, default=25, help="mean inventory rows per plant [25]"
+    )
     parser.add_argument("--seed", type=int, default=2024, help="random seed [2024]")
-    parser.add_argument("--files", choices=("per_district", "per_plant"),
-                        default="per_district", help="one CSV per district or per plant")
+    parser.add_argument(
+        "--files",
+        choices=("per_district", "per_plant"),
+        default="per_district",
+        help="one CSV per district or per plant",
+    )
     parser.add_argument("-o", "--output", type=Path, required=True, help="output folder")
     args = parser.parse_args(argv)
     if args.plants < 1:
         parser.error("--plants must be at least 1")
-    paths = write_city(args.output, args.plants, seed=args.seed, files=args.files,
-                       assets_per_plant=args.assets_per_plant)
-    print(f"wrote {len(paths) - 1} inventory files and plants.csv to {args.output}",
-          file=sys.stderr)
+    paths = write_city(
+        args.output,
+        args.plants,
+        seed=args.seed,
+        files=args.files,
+        assets_per_plant=args.assets_per_plant,
+    )
+    print(
+        f"wrote {len(paths) - 1} inventory files and plants.csv to {args.output}", file=sys.stderr
+    )
     return 0
 
 

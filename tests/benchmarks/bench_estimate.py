@@ -93,41 +93,59 @@ def synthetic_systems_inventory(rows: int, seed: int = 20261125) -> pd.DataFrame
     and transformers with nameplate losses — every system module of the estimator."""
     rng = np.random.default_rng(seed)
     df = synthetic_inventory(rows, seed)
-    kind = rng.choice(["motor", "fan_vfd", "pump_vfd", "pump_new", "compressor", "transformer"],
-                      rows, p=[0.4, 0.2, 0.15, 0.05, 0.1, 0.1])
+    kind = rng.choice(
+        ["motor", "fan_vfd", "pump_vfd", "pump_new", "compressor", "transformer"],
+        rows,
+        p=[0.4, 0.2, 0.15, 0.05, 0.1, 0.1],
+    )
     n = rows
     empty = np.full(n, np.nan)
-    df["control"] = pd.Series(np.where(kind == "fan_vfd", rng.choice(
-        ["damper_outlet", "damper_inlet", "inlet_vane"], n), np.where(
-        kind == "pump_vfd", rng.choice(["throttle", "bypass"], n), None)), dtype=object)
-    profiles = np.array(["100:20;80:50;60:30", "doe_tip_sheet_12_fan", "90:40;70:40;50:20",
-                         "100:10;75:30;50:40;30:20"], dtype=object)
-    df["flow_profile"] = pd.Series(np.where(np.isin(kind, ["fan_vfd", "pump_vfd"]),
-                                            rng.choice(profiles, n), None), dtype=object)
-    df["static_head_fraction"] = np.where(kind == "pump_vfd", rng.choice([0, 0.1, 0.3], n),
-                                          empty)
+    df["control"] = pd.Series(
+        np.where(
+            kind == "fan_vfd",
+            rng.choice(["damper_outlet", "damper_inlet", "inlet_vane"], n),
+            np.where(kind == "pump_vfd", rng.choice(["throttle", "bypass"], n), None),
+        ),
+        dtype=object,
+    )
+    profiles = np.array(
+        [
+            "100:20;80:50;60:30",
+            "doe_tip_sheet_12_fan",
+            "90:40;70:40;50:20",
+            "100:10;75:30;50:40;30:20",
+        ],
+        dtype=object,
+    )
+    df["flow_profile"] = pd.Series(
+        np.where(np.isin(kind, ["fan_vfd", "pump_vfd"]), rng.choice(profiles, n), None),
+        dtype=object,
+    )
+    df["static_head_fraction"] = np.where(kind == "pump_vfd", rng.choice([0, 0.1, 0.3], n), empty)
     df.loc[kind == "fan_vfd", "category"] = "fan"
     df.loc[np.isin(kind, ["pump_vfd", "pump_new"]), "category"] = "pump"
     df.loc[kind == "fan_vfd", "measure"] = "add_vfd"
-    df.loc[kind == "pump_vfd", "measure"] = rng.choice(["add_vfd", "upgrade_motor+add_vfd"],
-                                                      n)[kind == "pump_vfd"]
+    df.loc[kind == "pump_vfd", "measure"] = rng.choice(["add_vfd", "upgrade_motor+add_vfd"], n)[
+        kind == "pump_vfd"
+    ]
     df.loc[kind == "pump_new", "measure"] = "upgrade_equipment"
-    df["machine_efficiency_pct"] = np.where(kind == "pump_new",
-                                            np.round(rng.uniform(55, 70, n), 1), empty)
+    df["machine_efficiency_pct"] = np.where(
+        kind == "pump_new", np.round(rng.uniform(55, 70, n), 1), empty
+    )
     df["pump_type"] = pd.Series(np.where(kind == "pump_new", "end_suction", None), dtype=object)
     df["flow_m3h"] = np.where(kind == "pump_new", rng.choice([50, 100, 200, 280], n), empty)
     df["head_m"] = np.where(kind == "pump_new", rng.choice([20, 32, 50, 80], n), empty)
     df["speed_rpm"] = np.where(kind == "pump_new", 2900.0, empty)
     comp = kind == "compressor"
     df.loc[comp, "category"] = "compressor"
-    df.loc[comp, "measure"] = rng.choice(["upgrade_equipment", "fix_leaks+reduce_pressure",
-                                          "upgrade_equipment+fix_leaks"], n)[comp]
+    df.loc[comp, "measure"] = rng.choice(
+        ["upgrade_equipment", "fix_leaks+reduce_pressure", "upgrade_equipment+fix_leaks"], n
+    )[comp]
     df.loc[comp, "rated_power_kw"] = rng.choice([22, 37, 55, 75, 90, 110, 132, 160], n)[comp]
     df["compressor_type"] = pd.Series(np.where(comp, "oil_injected_rotary", None), dtype=object)
     df["discharge_pressure_mpa"] = np.where(comp, 0.8, empty)
     df["cooling"] = pd.Series(np.where(comp, "air", None), dtype=object)
-    df["specific_power_kw_per_m3min"] = np.where(comp, np.round(rng.uniform(7.6, 9.5, n), 2),
-                                                 empty)
+    df["specific_power_kw_per_m3min"] = np.where(comp, np.round(rng.uniform(7.6, 9.5, n), 2), empty)
     df["leak_fraction"] = np.where(comp, np.round(rng.uniform(0.15, 0.35, n), 2), empty)
     df["pressure_reduction_bar"] = np.where(comp, rng.choice([0.3, 0.5, 1.0], n), empty)
     tr = kind == "transformer"
@@ -154,14 +172,16 @@ def synthetic_campus_inventory(rows: int, seed: int = 20261126) -> pd.DataFrame:
     n = rows
     empty = np.full(n, np.nan)
     motor = (df["category"] == "motor").to_numpy()
-    kind = np.where(motor, rng.choice(["motor", "dc", "ac", "dcpile"], n,
-                                      p=[0.4, 0.2, 0.2, 0.2]), "other")
+    kind = np.where(
+        motor, rng.choice(["motor", "dc", "ac", "dcpile"], n, p=[0.4, 0.2, 0.2, 0.2]), "other"
+    )
     dc, ac, dcp = kind == "dc", kind == "ac", kind == "dcpile"
     piles = ac | dcp
     new = dc | piles
     df.loc[dc, "category"] = "datacenter"
-    df.loc[dc, "measure"] = rng.choice(["improve_pue", "refresh_it", "improve_pue+refresh_it"],
-                                       n)[dc]
+    df.loc[dc, "measure"] = rng.choice(["improve_pue", "refresh_it", "improve_pue+refresh_it"], n)[
+        dc
+    ]
     df.loc[piles, "category"] = "charger"
     df.loc[piles, "measure"] = "replace_charger"
     for column in ("poles", "efficiency_class", "target_class"):
@@ -187,10 +207,18 @@ def synthetic_campus_inventory(rows: int, seed: int = 20261126) -> pd.DataFrame:
     df["standby_w"] = np.where(dcp, rng.choice([60.0, 120.0, 200.0], n), empty)
     df["target_standby_w"] = np.where(dcp, 40.0, empty)
     tou = dcp & (rng.random(n) < 0.5)
-    df["tariff_class"] = pd.Series(np.where(tou, rng.choice(
-        ["large_industry_two_part", "general_two_part", "single_part"], n), None), dtype=object)
-    df["load_profile"] = pd.Series(np.where(tou, rng.choice(
-        ["08:00-11:00;13:00-16:00", "office_hours", "two_shift"], n), None), dtype=object)
+    df["tariff_class"] = pd.Series(
+        np.where(
+            tou, rng.choice(["large_industry_two_part", "general_two_part", "single_part"], n), None
+        ),
+        dtype=object,
+    )
+    df["load_profile"] = pd.Series(
+        np.where(
+            tou, rng.choice(["08:00-11:00;13:00-16:00", "office_hours", "two_shift"], n), None
+        ),
+        dtype=object,
+    )
     df["offpeak_shift_fraction"] = np.where(tou, 0.2, empty)
     return df
 
@@ -229,13 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="inventory rows [default 1e6]")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
-    parser.add_argument("--mix", choices=("motors", "systems", "campus"), default="motors",
-                        help="motors only, every kind of motor-system row, or those with data "
-                        "halls and charging piles [default motors]")
-    parser.add_argument("--policy", default=None, metavar="PACKS",
-                        help="also check these policy packs (e.g. shanghai-2024,shanghai-2025,"
-                        "shenyang-2025,national), with every project on a 4 %% loan and a "
-                        "tax position, so that the incentive rules do their full work")
+    parser.add_argument(
+        "--mix",
+        choices=("motors", "systems", "campus"),
+        default="motors",
+        help="motors only, every kind of motor-system row, or those with data "
+        "halls and charging piles [default motors]",
+    )
+    parser.add_argument(
+        "--policy",
+        default=None,
+        metavar="PACKS",
+        help="also check these policy packs (e.g. shanghai-2024,shanghai-2025,"
+        "shenyang-2025,national), with every project on a 4 %% loan and a "
+        "tax position, so that the incentive rules do their full work",
+    )
     args = parser.parse_args(argv)
 
     if args.keep:
@@ -247,8 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         big = workdir / "big.csv"
         start = time.perf_counter()
-        make = {"motors": synthetic_inventory, "systems": synthetic_systems_inventory,
-                "campus": synthetic_campus_inventory}[args.mix]
+        make = {
+            "motors": synthetic_inventory,
+            "systems": synthetic_systems_inventory,
+            "campus": synthetic_campus_inventory,
+        }[args.mix]
         make(args.rows).to_csv(big, index=False)
         print(
             f"generated {big} ({args.rows:,} rows, {big.stat().st_size / 1e6:,.0f} MB) "
@@ -266,8 +305,18 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         cmd = [*retrofit_command(), "estimate", str(big), "-o", str(workdir / "out.csv")]
         if args.policy:
-            cmd += ["--policy", args.policy, "--financing", "loan", "--loan-rate", "0.04",
-                    "--eit-payable", "1000000", "--designation", "shenyang-point"]
+            cmd += [
+                "--policy",
+                args.policy,
+                "--financing",
+                "loan",
+                "--loan-rate",
+                "0.04",
+                "--eit-payable",
+                "1000000",
+                "--designation",
+                "shenyang-point",
+            ]
         print("timing:", " ".join(cmd), file=sys.stderr)
         ours = measure(cmd, workdir, "retrofit")
         if ours.returncode:

@@ -82,16 +82,29 @@ def main(argv: list[str] | None = None) -> int:
     big, plants_csv, parquet = work / "city.csv", work / "plants.csv", work / "parquet"
     # generated in a child process: a forked child's peak RSS starts at its parent's
     start = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--generate", str(work), "--plants",
-                    str(args.plants), "--assets-per-plant", str(args.assets_per_plant),
-                    "--chunk-rows", str(args.chunk_rows)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--generate",
+            str(work),
+            "--plants",
+            str(args.plants),
+            "--assets-per-plant",
+            str(args.assets_per_plant),
+            "--chunk-rows",
+            str(args.chunk_rows),
+        ],
+        check=True,
+    )
     rows = sum(1 for _ in big.open(encoding="utf-8-sig")) - 1
-    print(f"{rows:,} asset rows, {args.plants:,} plants, generated and written in "
-          f"{time.perf_counter() - start:.0f} s; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"{rows:,} asset rows, {args.plants:,} plants, generated and written in "
+        f"{time.perf_counter() - start:.0f} s; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     retrofit = [sys.executable, "-m", "retrofit", "portfolio"]
-    common = ["--plants", str(plants_csv), "--year", "2026", "--chunk-rows",
-              str(args.chunk_rows)]
+    common = ["--plants", str(plants_csv), "--year", "2026", "--chunk-rows", str(args.chunk_rows)]
     if "csv" not in args.skip:
         run([*retrofit, str(big), *common, "-o", str(work / "out_csv.json")], "csv")
     if "parquet" not in args.skip:

@@ -46,9 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     u = run(result, args.draws, seed=args.seed)
     simulated = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{args.draws:,} draws × {len(big):,} rows × {args.plants:,} plants: estimate "
-          f"{estimated:.1f} s, Monte Carlo {simulated:.1f} s, peak {peak_mb:,.0f} MB; "
-          f"inputs {', '.join(u.inputs['input'].unique())}")
+    print(
+        f"{args.draws:,} draws × {len(big):,} rows × {args.plants:,} plants: estimate "
+        f"{estimated:.1f} s, Monte Carlo {simulated:.1f} s, peak {peak_mb:,.0f} MB; "
+        f"inputs {', '.join(u.inputs['input'].unique())}"
+    )
     return 0
 
 

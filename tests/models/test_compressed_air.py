@@ -19,8 +19,13 @@ def amo_pressure_reduction_old():
     Test 2: 150 → 100 psig → 3,240,000 kWh.
     List test: 500 kW 150 → 50 psig plus 250 kW 150 → 89 psig → 3,661,200 kWh.
     """
-    return {"hours": 8640.0, "kw": 500.0, "baseline": 4_320_000.0, "after_50psi": 3_240_000.0,
-            "list_total": 3_661_200.0}
+    return {
+        "hours": 8640.0,
+        "kw": 500.0,
+        "baseline": 4_320_000.0,
+        "after_50psi": 3_240_000.0,
+        "list_total": 3_661_200.0,
+    }
 
 
 def test_baseline_energy_amo(amo_pressure_reduction_old):
@@ -81,10 +86,12 @@ def test_scalar_array_series_agree():
     kw, load, hours = [55.0, 500.0], [0.75, 1.0], [4000.0, 8640.0]
     index = pd.Index(["C1", "C2"], name="asset_id")
     arrays = air.input_energy_kwh(np.array(kw), np.array(load), np.array(hours), 1)
-    scalars = [float(air.input_energy_kwh(a, b, c, 1))
-               for a, b, c in zip(kw, load, hours, strict=True)]
-    series = air.input_energy_kwh(pd.Series(kw, index), pd.Series(load, index),
-                                  pd.Series(hours, index), 1)
+    scalars = [
+        float(air.input_energy_kwh(a, b, c, 1)) for a, b, c in zip(kw, load, hours, strict=True)
+    ]
+    series = air.input_energy_kwh(
+        pd.Series(kw, index), pd.Series(load, index), pd.Series(hours, index), 1
+    )
     np.testing.assert_allclose(arrays, scalars, rtol=1e-12)
     assert series.index.equals(index)
     np.testing.assert_allclose(series.to_numpy(), arrays, rtol=1e-12)

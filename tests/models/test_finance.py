@@ -27,8 +27,9 @@ def test_irr_flows_two_year_quadratic():
 
 
 def test_irr_flows_equals_uniform_and_is_nan_when_not_conventional():
-    flows = np.array([[-1000, 300, 300, 300, 300, 300], [100, -50, -60, 0, 0, 0],
-                      [-100, 60, -60, 60, 0, 0]])
+    flows = np.array(
+        [[-1000, 300, 300, 300, 300, 300], [100, -50, -60, 0, 0, 0], [-100, 60, -60, 60, 0, 0]]
+    )
     irr = fm.irr_flows(flows)
     assert irr[0] == pytest.approx(fm.irr_uniform(1000, 300, 5), abs=1e-9)
     assert np.isnan(irr[1]) and np.isnan(irr[2])
@@ -70,7 +71,8 @@ def test_loan_schedule_level_payment_hand_values():
 def test_one_off_deduction_hand_value():
     # 25 % × 1,000,000 × (1/1.08 − AF(8 %, 10)/10) = 250,000 × (0.9259259 − 0.6710081)
     assert fm.one_off_deduction_value(1_000_000, 0.25, 0.08, 10) == pytest.approx(
-        250_000 * (1 / 1.08 - 6.7100814 / 10), rel=1e-7)
+        250_000 * (1 / 1.08 - 6.7100814 / 10), rel=1e-7
+    )
     assert fm.one_off_deduction_value(1_000_000, 0.25, 0.0, 10) == pytest.approx(0.0)
 
 

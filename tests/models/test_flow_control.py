@@ -45,10 +45,12 @@ def test_control_curve_reads_tabulated_points():
     t = load_table("flow_control_power_curves")
     c = t[t.curve == "doe2_discharge_dampers"].sort_values("flow_fraction")
     assert fc.control_power_fraction(0.5, c.flow_fraction, c.power_fraction) == pytest.approx(
-        0.7707)
+        0.7707
+    )
     # between points: linear, (0.7707 + 0.8303)/2 at 55 %
     assert fc.control_power_fraction(0.55, c.flow_fraction, c.power_fraction) == pytest.approx(
-        0.8005)
+        0.8005
+    )
 
 
 def _vfd_grid():
@@ -75,7 +77,8 @@ def test_drive_efficiency_bilinear_by_hand():
     #   7.5 kW: 0.90 + t × (0.93 − 0.90) = 0.922059;  14.9 kW: 0.93 + t × (0.94 − 0.93) = 0.937353
     #   mid-size: (0.922059 + 0.937353)/2 = 0.929706
     assert fc.drive_efficiency((7.5 + 14.9) / 2, 0.375, kw, loads, grid) == pytest.approx(
-        0.929706, abs=1e-6)
+        0.929706, abs=1e-6
+    )
 
 
 def test_doe_tip_sheet_11_half_speed_fan():
@@ -93,7 +96,8 @@ def test_doe_tip_sheet_11_half_speed_fan():
     # 14.9 kW row: 0.86 at 12.5 %, 0.93 at 25 % → 0.86 + (0.1607 − 0.125)/0.125 × 0.07
     expected = 0.86 + (drive_load - 0.125) / 0.125 * 0.07
     assert fc.drive_efficiency(14.92, drive_load, kw, loads, grid) == pytest.approx(
-        expected, abs=2e-4)
+        expected, abs=2e-4
+    )
 
 
 def test_doe_tip_sheet_12_vfd_duty_cycle():
@@ -110,13 +114,16 @@ def test_doe_tip_sheet_12_vfd_duty_cycle():
     assert (kw * share).sum() == pytest.approx(21.99, rel=5e-3)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("100:20;80:50;60:20", "shares of hours sum to 90 %, not 100 %"),
-    ("120:50;80:50", "flow 120 % is above design"),
-    ("0:10;100:90", "a flow of 0 % is not a duty point"),
-    ("100-50", "'100-50' is not a pair"),
-    ("80:0;100:100", "every duty point needs a share of hours above 0 %"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("100:20;80:50;60:20", "shares of hours sum to 90 %, not 100 %"),
+        ("120:50;80:50", "flow 120 % is above design"),
+        ("0:10;100:90", "a flow of 0 % is not a duty point"),
+        ("100-50", "'100-50' is not a pair"),
+        ("80:0;100:100", "every duty point needs a share of hours above 0 %"),
+    ],
+)
 def test_impossible_profiles_are_errors(text, message):
     with pytest.raises(ValueError, match=message):
         fc.parse_flow_profile(text)

@@ -27,8 +27,12 @@ def test_eu_formula_reproduces_every_tabulated_ie2_to_ie4_value(
     checked = 0
     for _, c in eu2019_1781_annex_i_coefficients.iterrows():
         t = iec60034_30_1_tables_2_to_5
-        rows = t[(t.efficiency_class == c.efficiency_class) & (t.poles == c.poles)
-                 & (t.rated_power_kw >= c.kw_min) & (t.rated_power_kw <= c.kw_max)]
+        rows = t[
+            (t.efficiency_class == c.efficiency_class)
+            & (t.poles == c.poles)
+            & (t.rated_power_kw >= c.kw_min)
+            & (t.rated_power_kw <= c.kw_max)
+        ]
         got = motors.eu2019_1781_efficiency_pct(rows.rated_power_kw, c.A, c.B, c.C, c.D)
         np.testing.assert_allclose(got, rows.efficiency_pct, atol=1e-9)
         checked += len(rows)

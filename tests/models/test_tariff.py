@@ -68,21 +68,24 @@ def _hours(*ranges):
     return mask
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("08:00-17:00", _hours((8, 17))),
-    ("08:00-17:00;18:00-20:00", _hours((8, 17), (18, 20))),
-    ("8-17", _hours((8, 17))),
-    ("22:00-06:00", _hours((22, 24), (0, 6))),
-    ("00:00-06:00;22:00-24:00", _hours((0, 6), (22, 24))),
-    ("00:00-24:00", _hours((0, 24))),
-    ("22:00-00:00", _hours((22, 24))),
-    ("24:00-06:00", _hours((0, 6))),
-    ("２２：００－０６：００", _hours((22, 24), (0, 6))),        # full-width, NFKC
-    ("08:00-11:00；18:00-21:00", _hours((8, 11), (18, 21))),  # full-width semicolon
-    ("08:00～11:00, 18:00至21:00", _hours((8, 11), (18, 21))),
-    (" 08:00 - 11:00 ; ", _hours((8, 11))),                    # spaces, trailing separator
-    ("08:00-15:00;12:00-14:00", _hours((8, 15))),              # overlap: union
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("08:00-17:00", _hours((8, 17))),
+        ("08:00-17:00;18:00-20:00", _hours((8, 17), (18, 20))),
+        ("8-17", _hours((8, 17))),
+        ("22:00-06:00", _hours((22, 24), (0, 6))),
+        ("00:00-06:00;22:00-24:00", _hours((0, 6), (22, 24))),
+        ("00:00-24:00", _hours((0, 24))),
+        ("22:00-00:00", _hours((22, 24))),
+        ("24:00-06:00", _hours((0, 6))),
+        ("２２：００－０６：００", _hours((22, 24), (0, 6))),  # full-width, NFKC
+        ("08:00-11:00；18:00-21:00", _hours((8, 11), (18, 21))),  # full-width semicolon
+        ("08:00～11:00, 18:00至21:00", _hours((8, 11), (18, 21))),
+        (" 08:00 - 11:00 ; ", _hours((8, 11))),  # spaces, trailing separator
+        ("08:00-15:00;12:00-14:00", _hours((8, 15))),  # overlap: union
+    ],
+)
 def test_parse_hours_accepts(text, expected):
     mask = tariff.parse_hours(text)
     assert mask.shape == (24,)
@@ -90,22 +93,37 @@ def test_parse_hours_accepts(text, expected):
     np.testing.assert_array_equal(mask, expected)
 
 
-EXPECTED_FORM = ("expected intervals like 08:00-17:00;22:00-06:00 on whole hours "
-                 "(00:00 to 24:00; an interval may wrap past midnight)")
+EXPECTED_FORM = (
+    "expected intervals like 08:00-17:00;22:00-06:00 on whole hours "
+    "(00:00 to 24:00; an interval may wrap past midnight)"
+)
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("", "hours '' are empty"),
-    ("  ;  ", "hours '  ;  ' are empty"),
-    ("08:30-17:00", "hours '08:30-17:00': '08:30-17:00' is not on whole hours"),
-    ("08:00-08:00", ("hours '08:00-08:00': '08:00-08:00' starts where it ends "
-                     "(write 00:00-24:00 for the whole day)")),
-    ("24:00-00:00", ("hours '24:00-00:00': '24:00-00:00' starts where it ends "
-                     "(write 00:00-24:00 for the whole day)")),
-    ("08:00-25:00", "hours '08:00-25:00': '08:00-25:00' has an hour above 24"),
-    ("morning", "hours 'morning': cannot read 'morning' as an interval"),
-    ("08:00", "hours '08:00': cannot read '08:00' as an interval"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", "hours '' are empty"),
+        ("  ;  ", "hours '  ;  ' are empty"),
+        ("08:30-17:00", "hours '08:30-17:00': '08:30-17:00' is not on whole hours"),
+        (
+            "08:00-08:00",
+            (
+                "hours '08:00-08:00': '08:00-08:00' starts where it ends "
+                "(write 00:00-24:00 for the whole day)"
+            ),
+        ),
+        (
+            "24:00-00:00",
+            (
+                "hours '24:00-00:00': '24:00-00:00' starts where it ends "
+                "(write 00:00-24:00 for the whole day)"
+            ),
+        ),
+        ("08:00-25:00", "hours '08:00-25:00': '08:00-25:00' has an hour above 24"),
+        ("morning", "hours 'morning': cannot read 'morning' as an interval"),
+        ("08:00", "hours '08:00': cannot read '08:00' as an interval"),
+    ],
+)
 def test_parse_hours_rejects_with_the_expected_form(text, problem):
     with pytest.raises(ValueError) as info:
         tariff.parse_hours(text)
@@ -143,8 +161,19 @@ def test_calendar_days_rejects_a_non_integer_year():
 
 def test_table_columns_and_vocabulary(hu_fagai_2022_50_table):
     t = hu_fagai_2022_50_table
-    assert list(t.columns) == ["tariff_class", "season", "months", "day_type", "period", "hours",
-                               "multiplier", "document", "source", "confidence", "note"]
+    assert list(t.columns) == [
+        "tariff_class",
+        "season",
+        "months",
+        "day_type",
+        "period",
+        "hours",
+        "multiplier",
+        "document",
+        "source",
+        "confidence",
+        "note",
+    ]
     assert set(t.tariff_class) == set(CLASSES)
     assert set(t.season) <= {"summer", "winter", "other"}
     assert set(t.day_type) <= {"all", "rest_day"}
@@ -183,8 +212,10 @@ def test_every_hour_is_covered_exactly_once_after_overrides(hu_fagai_2022_50_tab
     rows = hu_fagai_2022_50_table[hu_fagai_2022_50_table.tariff_class == tariff_class]
     for month in range(1, 13):
         for day_type in ("workday", "rest_day"):
-            applies = rows[rows.months.astype(str).str.split(";").apply(
-                lambda ms, m=month: str(m) in ms) & rows.day_type.isin(["all", day_type])]
+            applies = rows[
+                rows.months.astype(str).str.split(";").apply(lambda ms, m=month: str(m) in ms)
+                & rows.day_type.isin(["all", day_type])
+            ]
             base = applies[applies.period.isin(["peak", "flat", "valley"])]
             owner = {}
             for period, hours in zip(base.period, base.hours, strict=True):
@@ -229,7 +260,10 @@ def test_grid_spot_values_from_the_documents():
 
 def test_grid_records_its_documents_and_is_read_only():
     large = _grid("large_industry_two_part")
-    assert [s.split(" ")[0] for s in large.sources] == ["沪发改价管〔2022〕50号", "沪发改价管〔2024〕28号"]
+    assert [s.split(" ")[0] for s in large.sources] == [
+        "沪发改价管〔2022〕50号",
+        "沪发改价管〔2024〕28号",
+    ]
     assert [s.split(" ")[0] for s in _grid("single_part").sources] == ["沪发改价管〔2022〕50号"]
     with pytest.raises(ValueError, match="read-only"):
         large.multiplier[0, 0, 0] = 9.0
@@ -238,15 +272,20 @@ def test_grid_records_its_documents_and_is_read_only():
 def test_unknown_tariff_class_lists_valid_classes(hu_fagai_2022_50_table):
     with pytest.raises(KeyError) as info:
         tariff.tariff_grid(hu_fagai_2022_50_table, "residential")
-    assert info.value.args[0] == ("unknown tariff class 'residential'; valid classes: "
-                                  "general_two_part, large_industry_two_part, single_part")
+    assert info.value.args[0] == (
+        "unknown tariff class 'residential'; valid classes: "
+        "general_two_part, large_industry_two_part, single_part"
+    )
 
 
 def test_gap_in_coverage_is_an_error(hu_fagai_2022_50_table):
     t = hu_fagai_2022_50_table
     drop = (t.tariff_class == "single_part") & (t.season == "winter") & (t.period == "valley")
-    with pytest.raises(ValueError, match=r"'single_part': every hour .* covered by no period: "
-                                         r"month 1 workday 00:00-01:00"):
+    with pytest.raises(
+        ValueError,
+        match=r"'single_part': every hour .* covered by no period: "
+        r"month 1 workday 00:00-01:00",
+    ):
         tariff.tariff_grid(t[~drop], "single_part")
 
 
@@ -254,8 +293,11 @@ def test_double_coverage_is_an_error(hu_fagai_2022_50_table):
     t = hu_fagai_2022_50_table
     extra = t[(t.tariff_class == "single_part") & (t.season == "other") & (t.period == "peak")]
     extra = extra.assign(hours="20:00-23:00")
-    with pytest.raises(ValueError, match=r"covered by more than one period: month 2 workday "
-                                         r"20:00-21:00"):
+    with pytest.raises(
+        ValueError,
+        match=r"covered by more than one period: month 2 workday "
+        r"20:00-21:00",
+    ):
         tariff.tariff_grid(pd.concat([t, extra]), "single_part")
 
 
@@ -263,8 +305,11 @@ def test_override_on_the_wrong_period_is_an_error(hu_fagai_2022_50_table):
     t = hu_fagai_2022_50_table.copy()
     critical = (t.tariff_class == "general_two_part") & (t.period == "critical_peak")
     t.loc[critical & (t.season == "summer"), "hours"] = "15:00-16:00"  # a flat hour
-    with pytest.raises(ValueError, match=r"critical_peak may only replace peak hours, but covers "
-                                         r"month 7 workday 15:00-16:00"):
+    with pytest.raises(
+        ValueError,
+        match=r"critical_peak may only replace peak hours, but covers "
+        r"month 7 workday 15:00-16:00",
+    ):
         tariff.tariff_grid(t, "general_two_part")
 
 
@@ -277,8 +322,11 @@ def test_bad_row_values_are_errors(hu_fagai_2022_50_table):
     with pytest.raises(ValueError, match=r"months '13' — expected month numbers 1-12"):
         tariff.tariff_grid(bad, "general_two_part")
     bad = t.assign(hours=np.where(t.period == "flat", "06:00-08:30", t.hours))
-    with pytest.raises(ValueError, match=r"'general_two_part', all flat row \(months 7;8;9\): "
-                                         r"hours '06:00-08:30': .* is not on whole hours"):
+    with pytest.raises(
+        ValueError,
+        match=r"'general_two_part', all flat row \(months 7;8;9\): "
+        r"hours '06:00-08:30': .* is not on whole hours",
+    ):
         tariff.tariff_grid(bad, "general_two_part")
     bad = t.assign(period=np.where(t.period == "flat", "shoulder", t.period))
     with pytest.raises(ValueError, match=r"period 'shoulder' — expected one of peak, flat"):
@@ -292,11 +340,20 @@ def test_load_profiles_table_parses():
     """Definitions: continuous 24 h, two_shift 16 h, single_shift 9 h, office 9 h, night 8 h."""
     t = reference.load_table("load_profiles").set_index("profile")
     counts = {name: int(tariff.parse_hours(h).sum()) for name, h in t.hours.items()}
-    assert counts == {"continuous": 24, "two_shift": 16, "single_shift": 9, "office_hours": 9,
-                      "night": 8}
-    assert t.days.to_dict() == {"continuous": "all", "two_shift": "all",
-                                "single_shift": "workdays", "office_hours": "workdays",
-                                "night": "all"}
+    assert counts == {
+        "continuous": 24,
+        "two_shift": 16,
+        "single_shift": 9,
+        "office_hours": 9,
+        "night": 8,
+    }
+    assert t.days.to_dict() == {
+        "continuous": "all",
+        "two_shift": "all",
+        "single_shift": "workdays",
+        "office_hours": "workdays",
+        "night": "all",
+    }
     assert set(t.confidence) == {"H"}
     assert t.note.str.contains("entered as hours").all()
 
@@ -421,8 +478,11 @@ def test_complement_weights_standby_of_a_workday_profile(calendar_2026):
 def test_complement_of_a_continuous_profile_is_empty(calendar_2026):
     w = tariff.complement_weights(tariff.parse_hours("00:00-24:00"), "all", calendar_2026)
     assert not w.any()
-    with pytest.raises(ValueError, match=r"weights sum to 0\.0: expected non-negative energy "
-                                         r"shares summing to 1"):
+    with pytest.raises(
+        ValueError,
+        match=r"weights sum to 0\.0: expected non-negative energy "
+        r"shares summing to 1",
+    ):
         tariff.mean_multiplier(_grid("single_part"), w)
 
 

@@ -14,9 +14,18 @@ def xiaomilidoc_s13_315():
     S = 315 kVA, P0 = 0.48 kW, Pk = 3.65 kW, I0 = 0.3 %, Uk = 4.0 %, β = 0.77,
     K_Q = 0.1 kW/kvar, T = 8760 h. Printed: ΔP = 2.64 kW, ΔPz = 3.48 kW, annual 3.05万 kWh.
     """
-    return {"S_kva": 315.0, "p0": 0.48, "pk": 3.65, "i0_pct": 0.3, "uk_pct": 4.0,
-            "beta": 0.77, "kq": 0.1, "hours": 8760.0, "dp_printed": 2.64,
-            "dpz_printed": 3.48}
+    return {
+        "S_kva": 315.0,
+        "p0": 0.48,
+        "pk": 3.65,
+        "i0_pct": 0.3,
+        "uk_pct": 4.0,
+        "beta": 0.77,
+        "kq": 0.1,
+        "hours": 8760.0,
+        "dp_printed": 2.64,
+        "dpz_printed": 3.48,
+    }
 
 
 def test_active_loss_matches_worked_example(xiaomilidoc_s13_315):
@@ -36,8 +45,9 @@ def test_published_total_differs_by_the_reactive_term_we_leave_out(xiaomilidoc_s
     """
     c = xiaomilidoc_s13_315
     dp = float(transformers.loss_power_kw(c["p0"], c["pk"], c["beta"]))
-    reactive_kw = c["kq"] * (c["i0_pct"] / 100 * c["S_kva"]
-                             + c["beta"] ** 2 * c["uk_pct"] / 100 * c["S_kva"])
+    reactive_kw = c["kq"] * (
+        c["i0_pct"] / 100 * c["S_kva"] + c["beta"] ** 2 * c["uk_pct"] / 100 * c["S_kva"]
+    )
     assert reactive_kw == pytest.approx(0.841554, abs=1e-9)
     assert dp + reactive_kw == pytest.approx(c["dpz_printed"], abs=0.01)
 
@@ -60,20 +70,28 @@ def test_optimal_load_factor_hand_calculation(xiaomilidoc_s13_315):
     c = xiaomilidoc_s13_315
     # √(0.48 / 3.65) = √0.1315068… = 0.3626387…
     assert float(transformers.optimal_load_factor(c["p0"], c["pk"])) == pytest.approx(
-        0.3626387, abs=1e-7)
+        0.3626387, abs=1e-7
+    )
 
 
 def test_scalar_array_series_agree():
     p0, pk = [0.48, 0.51, 1.205], [3.65, 4.96, 7.315]
     beta, hours = [0.77, 0.5, 0.6], [8760.0, 4000.0, 6000.0]
-    arrays = transformers.annual_loss_energy_kwh(np.array(p0), np.array(pk), np.array(beta),
-                                                 np.array(hours), 8760.0)
-    scalars = [float(transformers.annual_loss_energy_kwh(a, b, c, d, 8760.0))
-               for a, b, c, d in zip(p0, pk, beta, hours, strict=True)]
+    arrays = transformers.annual_loss_energy_kwh(
+        np.array(p0), np.array(pk), np.array(beta), np.array(hours), 8760.0
+    )
+    scalars = [
+        float(transformers.annual_loss_energy_kwh(a, b, c, d, 8760.0))
+        for a, b, c, d in zip(p0, pk, beta, hours, strict=True)
+    ]
     index = pd.Index(["T1", "T2", "T3"], name="asset_id")
-    series = transformers.annual_loss_energy_kwh(pd.Series(p0, index), pd.Series(pk, index),
-                                                 pd.Series(beta, index),
-                                                 pd.Series(hours, index), 8760.0)
+    series = transformers.annual_loss_energy_kwh(
+        pd.Series(p0, index),
+        pd.Series(pk, index),
+        pd.Series(beta, index),
+        pd.Series(hours, index),
+        8760.0,
+    )
     np.testing.assert_allclose(arrays, scalars, rtol=1e-12)
     assert isinstance(series, pd.Series)
     assert series.index.equals(index)

@@ -7,19 +7,26 @@ from hypothesis import strategies as st
 
 import retrofit
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-machines = st.fixed_dictionaries({
-    "rated_power_kw": st.floats(0.75, 400, allow_nan=False).map(lambda x: round(x, 2)),
-    "poles": st.sampled_from([2, 4, 6]),
-    "load_factor": st.floats(0.3, 1.0).map(lambda x: round(x, 3)),
-    "operating_hours_h": st.floats(100, 8760).map(lambda x: round(x, 1)),
-    "efficiency_class": st.sampled_from(["IE1", "IE2", "IE3"]),
-})
-fan_or_pump = st.sampled_from([("fan", "damper_outlet"), ("fan", "damper_inlet"),
-                               ("fan", "inlet_vane"), ("pump", "throttle"),
-                               ("pump", "bypass")])
+machines = st.fixed_dictionaries(
+    {
+        "rated_power_kw": st.floats(0.75, 400, allow_nan=False).map(lambda x: round(x, 2)),
+        "poles": st.sampled_from([2, 4, 6]),
+        "load_factor": st.floats(0.3, 1.0).map(lambda x: round(x, 3)),
+        "operating_hours_h": st.floats(100, 8760).map(lambda x: round(x, 1)),
+        "efficiency_class": st.sampled_from(["IE1", "IE2", "IE3"]),
+    }
+)
+fan_or_pump = st.sampled_from(
+    [
+        ("fan", "damper_outlet"),
+        ("fan", "damper_inlet"),
+        ("fan", "inlet_vane"),
+        ("pump", "throttle"),
+        ("pump", "bypass"),
+    ]
+)
 
 
 @st.composite
@@ -46,24 +53,53 @@ def estimate(rows):
 @given(row=machines, kind=fan_or_pump, static=st.floats(0, 0.9))
 def test_a_drive_never_saves_at_a_100_percent_flow_profile(row, kind, static):
     category, control = kind
-    a = estimate([row | {"category": category, "measure": "add_vfd", "control": control,
-                         "flow_profile": "100:100", "static_head_fraction": static}])
+    a = estimate(
+        [
+            row
+            | {
+                "category": category,
+                "measure": "add_vfd",
+                "control": control,
+                "flow_profile": "100:100",
+                "static_head_fraction": static,
+            }
+        ]
+    )
     assert a.energy_saved_kwh.iloc[0] <= 0
 
 
 @SETTINGS
-@given(row=machines, profile=profiles(),
-       statics=st.lists(st.floats(0, 0.95), min_size=2, max_size=5))
+@given(
+    row=machines, profile=profiles(), statics=st.lists(st.floats(0, 0.95), min_size=2, max_size=5)
+)
 # found by hypothesis: a 1 hp 2-pole standard motor whose AMO curve made input power fall
 # as load rose (the curve is now removed from motor_part_load_amo)
-@example(row={"rated_power_kw": 0.75, "poles": 2, "load_factor": 0.5,
-              "operating_hours_h": 100.0, "efficiency_class": "IE1"},
-         profile="64:100", statics=[0.5, 0.75])
+@example(
+    row={
+        "rated_power_kw": 0.75,
+        "poles": 2,
+        "load_factor": 0.5,
+        "operating_hours_h": 100.0,
+        "efficiency_class": "IE1",
+    },
+    profile="64:100",
+    statics=[0.5, 0.75],
+)
 def test_savings_fall_as_static_head_rises(row, profile, statics):
     statics = sorted(statics)
-    a = estimate([row | {"category": "pump", "measure": "add_vfd", "control": "throttle",
-                         "flow_profile": profile, "static_head_fraction": s}
-                  for s in statics])
+    a = estimate(
+        [
+            row
+            | {
+                "category": "pump",
+                "measure": "add_vfd",
+                "control": "throttle",
+                "flow_profile": profile,
+                "static_head_fraction": s,
+            }
+            for s in statics
+        ]
+    )
     saved = a.energy_saved_kwh.to_numpy()
     assert np.all(np.diff(saved) <= 1e-9 * np.abs(saved[:-1]) + 1e-9), saved
 
@@ -72,8 +108,12 @@ def test_savings_fall_as_static_head_rises(row, profile, statics):
 @given(row=machines, kind=fan_or_pump, profile=profiles(), factor=st.floats(0.1, 1.0))
 def test_savings_scale_with_hours(row, kind, profile, factor):
     category, control = kind
-    base = row | {"category": category, "measure": "add_vfd", "control": control,
-                  "flow_profile": profile}
+    base = row | {
+        "category": category,
+        "measure": "add_vfd",
+        "control": control,
+        "flow_profile": profile,
+    }
     a = estimate([base, base | {"operating_hours_h": row["operating_hours_h"] * factor}])
     saved = a.energy_saved_kwh.to_numpy()
     assert np.isclose(saved[1], saved[0] * factor, rtol=1e-9, atol=1e-9)
@@ -84,9 +124,20 @@ def test_savings_scale_with_hours(row, kind, profile, factor):
 def test_a_better_motor_behind_the_drive_never_costs_energy(row, kind, profile):
     category, control = kind
     targets = ["IE2", "IE3", "IE4", "IE5"]
-    a = estimate([row | {"category": category, "measure": "upgrade_motor+add_vfd",
-                         "control": control, "flow_profile": profile, "efficiency_class": "IE1",
-                         "target_class": t} for t in targets])
+    a = estimate(
+        [
+            row
+            | {
+                "category": category,
+                "measure": "upgrade_motor+add_vfd",
+                "control": control,
+                "flow_profile": profile,
+                "efficiency_class": "IE1",
+                "target_class": t,
+            }
+            for t in targets
+        ]
+    )
     energy = a.retrofit_energy_kwh.to_numpy()
     assert np.all(np.diff(energy) <= 1e-9 * energy[:-1]), dict(zip(targets, energy, strict=True))
     assert (a.baseline_energy_kwh > 0).all() and (a.retrofit_energy_kwh > 0).all()

@@ -16,8 +16,10 @@ lives = st.integers(1, 40)
 @given(money, money, rates, rates, lives)
 def test_npv_falls_as_the_discount_rate_rises(invest, saving, r1, r2, n):
     low, high = sorted((r1, r2))
-    assert fm.npv_uniform(invest, saving, low, n) >= fm.npv_uniform(invest, saving, high, n) - \
-        1e-9 * saving * n
+    assert (
+        fm.npv_uniform(invest, saving, low, n)
+        >= fm.npv_uniform(invest, saving, high, n) - 1e-9 * saving * n
+    )
 
 
 @given(money, st.floats(0.01, 1.0), lives)
@@ -55,13 +57,24 @@ def test_discounted_payback_is_never_shorter_than_simple_payback(invest, saving,
 @settings(max_examples=25, deadline=None)
 @given(st.floats(1e4, 5e8), st.booleans(), st.booleans(), st.floats(0.01, 0.2))
 def test_a_subsidy_never_raises_the_payback(invest, centre, major, rate):
-    row = {"plant_id": "P", "asset_id": "A", "category": "motor", "measure": "upgrade_motor",
-           "rated_power_kw": 55, "poles": 4, "efficiency_class": "IE2",
-           "load_factor": 0.75, "operating_hours_h": 6000, "investment_cny": invest,
-           "electricity_price_cny_per_kwh": 0.7, "energy_management_centre":
-           "yes" if centre else "no", "particularly_major": "yes" if major else "no"}
-    result = estimate(pd.DataFrame([row]), year=2026, policy="shanghai-2024,national",
-                      discount_rate=rate)
+    row = {
+        "plant_id": "P",
+        "asset_id": "A",
+        "category": "motor",
+        "measure": "upgrade_motor",
+        "rated_power_kw": 55,
+        "poles": 4,
+        "efficiency_class": "IE2",
+        "load_factor": 0.75,
+        "operating_hours_h": 6000,
+        "investment_cny": invest,
+        "electricity_price_cny_per_kwh": 0.7,
+        "energy_management_centre": "yes" if centre else "no",
+        "particularly_major": "yes" if major else "no",
+    }
+    result = estimate(
+        pd.DataFrame([row]), year=2026, policy="shanghai-2024,national", discount_rate=rate
+    )
     project = result.projects.iloc[0]
     assert project["payback_after_incentives_years"] <= project["payback_years"]
     assert project["npv_after_incentives_cny"] >= project["npv_cny"]

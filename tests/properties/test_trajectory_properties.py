@@ -45,8 +45,7 @@ def test_realised_never_exceeds_capacity_in_service(rows):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(days, st.floats(0, 1e4)), min_size=1, max_size=30),
-       st.floats(0.1, 10))
+@given(st.lists(st.tuples(days, st.floats(0, 1e4)), min_size=1, max_size=30), st.floats(0.1, 10))
 def test_counts_scale_linearly(rows, k):
     offsets, saving = zip(*rows, strict=True)
     years = _dates(offsets).astype("datetime64[Y]").astype(int) + 1970

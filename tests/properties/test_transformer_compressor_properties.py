@@ -14,40 +14,51 @@ from retrofit.measures import compressed_air, transformer
 from retrofit.models import transformers
 from retrofit.reference import Tables
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TABLES = Tables()
 GRADES = ["grade_1", "grade_2", "grade_3"]
-TYPE_KVA = sorted(TABLES["gb20052_2024_transformer_losses"].query("voltage_kv == 10")
-                  .groupby(["transformer_type", "rated_kva"]).groups)
+TYPE_KVA = sorted(
+    TABLES["gb20052_2024_transformer_losses"]
+    .query("voltage_kv == 10")
+    .groupby(["transformer_type", "rated_kva"])
+    .groups
+)
 AIR = TABLES["gb19153_2019_compressor_grades"]
-AIR_CELLS = AIR[["compressor_type", "rated_power_kw", "discharge_pressure_mpa", "cooling"]] \
-    .drop_duplicates().reset_index(drop=True)
+AIR_CELLS = (
+    AIR[["compressor_type", "rated_power_kw", "discharge_pressure_mpa", "cooling"]]
+    .drop_duplicates()
+    .reset_index(drop=True)
+)
 
 
 def compute(module, rows):
     df = pd.DataFrame(rows)
     df["source_row"] = np.arange(2, len(df) + 2)
     log = CaveatLog(len(df))
-    out, issues = module.compute(df, np.arange(len(df)), TABLES, log, file="p.csv",
-                                 header_map={})
+    out, issues = module.compute(df, np.arange(len(df)), TABLES, log, file="p.csv", header_map={})
     assert not issues, [str(i) for i in issues]
     return out
 
 
-transformer_rows = st.fixed_dictionaries({
-    "measure": st.just("upgrade_equipment"),
-    "type_kva": st.sampled_from(TYPE_KVA),
-    "core_material": st.sampled_from(["steel", "amorphous"]),
-    "vector_group": st.sampled_from(["Dyn11", "Yzn11", "Yyn0"]),
-    "insulation_class": st.sampled_from(["B", "F", "H"]),
-    "load_factor": st.floats(0.05, 1.25).map(lambda x: round(x, 3)),
-    "operating_hours_h": st.floats(1, 8760).map(lambda x: round(x, 1)),
-    "quantity": st.integers(1, 20),
-    "no_load_loss_kw": st.floats(0.05, 5).map(lambda x: round(x, 3)),
-    "load_loss_kw": st.floats(0.3, 30).map(lambda x: round(x, 3)),
-}).map(lambda r: {k: v for k, v in r.items() if k != "type_kva"}
-        | {"transformer_type": r["type_kva"][0], "rated_kva": r["type_kva"][1]})
+transformer_rows = st.fixed_dictionaries(
+    {
+        "measure": st.just("upgrade_equipment"),
+        "type_kva": st.sampled_from(TYPE_KVA),
+        "core_material": st.sampled_from(["steel", "amorphous"]),
+        "vector_group": st.sampled_from(["Dyn11", "Yzn11", "Yyn0"]),
+        "insulation_class": st.sampled_from(["B", "F", "H"]),
+        "load_factor": st.floats(0.05, 1.25).map(lambda x: round(x, 3)),
+        "operating_hours_h": st.floats(1, 8760).map(lambda x: round(x, 1)),
+        "quantity": st.integers(1, 20),
+        "no_load_loss_kw": st.floats(0.05, 5).map(lambda x: round(x, 3)),
+        "load_loss_kw": st.floats(0.3, 30).map(lambda x: round(x, 3)),
+    }
+).map(
+    lambda r: (
+        {k: v for k, v in r.items() if k != "type_kva"}
+        | {"transformer_type": r["type_kva"][0], "rated_kva": r["type_kva"][1]}
+    )
+)
 
 
 @SETTINGS
@@ -60,8 +71,11 @@ def test_a_better_transformer_grade_never_loses_more(row):
 
 
 @SETTINGS
-@given(p0=st.floats(0.01, 20), pk=st.floats(0.1, 200),
-       rel=st.floats(0.05, 3).filter(lambda x: abs(x - 1) > 1e-3))
+@given(
+    p0=st.floats(0.01, 20),
+    pk=st.floats(0.1, 200),
+    rel=st.floats(0.05, 3).filter(lambda x: abs(x - 1) > 1e-3),
+)
 def test_transformer_loss_per_load_is_least_at_the_optimal_load_factor(p0, pk, rel):
     beta = transformers.optimal_load_factor(p0, pk)
 
@@ -83,39 +97,54 @@ def test_a_better_compressor_grade_never_needs_more_specific_power(cell, pressur
     grades = AIR.merge(pd.DataFrame([cell]))["grade"].tolist()
     if len(grades) < 3:  # some cells are '-' for a grade: nothing to compare
         return
-    row = {"measure": "upgrade_equipment", "rated_power_kw": cell["rated_power_kw"],
-           "load_factor": 0.75, "operating_hours_h": 4000.0, "quantity": 1,
-           "compressor_type": cell["compressor_type"],
-           "cooling": None if cell["cooling"] == "any" else cell["cooling"],
-           "discharge_pressure_mpa": cell["discharge_pressure_mpa"] + pressure_offset,
-           "specific_power_kw_per_m3min": 12.0}
+    row = {
+        "measure": "upgrade_equipment",
+        "rated_power_kw": cell["rated_power_kw"],
+        "load_factor": 0.75,
+        "operating_hours_h": 4000.0,
+        "quantity": 1,
+        "compressor_type": cell["compressor_type"],
+        "cooling": None if cell["cooling"] == "any" else cell["cooling"],
+        "discharge_pressure_mpa": cell["discharge_pressure_mpa"] + pressure_offset,
+        "specific_power_kw_per_m3min": 12.0,
+    }
     out = compute(compressed_air, [row | {"target_equipment_grade": g} for g in GRADES])
     sp = out["specific_power_retrofit_kw_per_m3min"].to_numpy()
     assert np.all(np.diff(sp) > 0), dict(zip(GRADES, sp, strict=True))
 
 
-air_rows = st.fixed_dictionaries({
-    "rated_power_kw": st.sampled_from([22.0, 37.0, 55.0, 90.0, 132.0]),
-    "load_factor": st.floats(0.3, 1.0).map(lambda x: round(x, 3)),
-    "operating_hours_h": st.floats(100, 4000).map(lambda x: round(x, 1)),
-    "quantity": st.integers(1, 5),
-    "specific_power_kw_per_m3min": st.floats(6.0, 12.0).map(lambda x: round(x, 2)),
-    "leak_fraction": st.floats(0.12, 0.6).map(lambda x: round(x, 3)),
-    "pressure_reduction_bar": st.floats(0.1, 2.0).map(lambda x: round(x, 2)),
-    "discharge_pressure_mpa": st.sampled_from([0.7, 0.8, 1.0]),
-})
-STEP_COLUMNS = ["saving_upgrade_equipment_kwh", "saving_fix_leaks_kwh",
-                "saving_reduce_pressure_kwh", "saving_upgrade_motor_kwh"]
+air_rows = st.fixed_dictionaries(
+    {
+        "rated_power_kw": st.sampled_from([22.0, 37.0, 55.0, 90.0, 132.0]),
+        "load_factor": st.floats(0.3, 1.0).map(lambda x: round(x, 3)),
+        "operating_hours_h": st.floats(100, 4000).map(lambda x: round(x, 1)),
+        "quantity": st.integers(1, 5),
+        "specific_power_kw_per_m3min": st.floats(6.0, 12.0).map(lambda x: round(x, 2)),
+        "leak_fraction": st.floats(0.12, 0.6).map(lambda x: round(x, 3)),
+        "pressure_reduction_bar": st.floats(0.1, 2.0).map(lambda x: round(x, 2)),
+        "discharge_pressure_mpa": st.sampled_from([0.7, 0.8, 1.0]),
+    }
+)
+STEP_COLUMNS = [
+    "saving_upgrade_equipment_kwh",
+    "saving_fix_leaks_kwh",
+    "saving_reduce_pressure_kwh",
+    "saving_upgrade_motor_kwh",
+]
 
 
 @SETTINGS
 @given(row=air_rows, factor=st.sampled_from([0.5, 2.0]))
 def test_compressor_savings_scale_linearly_with_hours(row, factor):
-    base = row | {"measure": "upgrade_equipment+fix_leaks+reduce_pressure",
-                  "compressor_type": "oil_injected_rotary", "cooling": "air",
-                  "target_equipment_grade": "grade_2"}
-    out = compute(compressed_air, [base, base | {"operating_hours_h":
-                                                 row["operating_hours_h"] * factor}])
+    base = row | {
+        "measure": "upgrade_equipment+fix_leaks+reduce_pressure",
+        "compressor_type": "oil_injected_rotary",
+        "cooling": "air",
+        "target_equipment_grade": "grade_2",
+    }
+    out = compute(
+        compressed_air, [base, base | {"operating_hours_h": row["operating_hours_h"] * factor}]
+    )
     one, scaled = out[STEP_COLUMNS].to_numpy()
     np.testing.assert_allclose(scaled, one * factor, rtol=1e-9, atol=1e-9)
 
@@ -123,15 +152,20 @@ def test_compressor_savings_scale_linearly_with_hours(row, factor):
 @SETTINGS
 @given(row=air_rows)
 def test_compressor_nothing_negative_that_cannot_be(row):
-    rows = [row | {"measure": "fix_leaks+reduce_pressure"},
-            row | {"measure": "fix_leaks"}, row | {"measure": "reduce_pressure"}]
+    rows = [
+        row | {"measure": "fix_leaks+reduce_pressure"},
+        row | {"measure": "fix_leaks"},
+        row | {"measure": "reduce_pressure"},
+    ]
     out = compute(compressed_air, rows)
     assert (out[STEP_COLUMNS].to_numpy() >= 0).all()
     assert (out["retrofit_energy_kwh"] > 0).all()
     assert (out["retrofit_energy_kwh"] <= out["baseline_energy_kwh"]).all()
-    np.testing.assert_allclose(out[STEP_COLUMNS].sum(axis=1),
-                               out["baseline_energy_kwh"] - out["retrofit_energy_kwh"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        out[STEP_COLUMNS].sum(axis=1),
+        out["baseline_energy_kwh"] - out["retrofit_energy_kwh"],
+        rtol=1e-12,
+    )
     assert (out["retrofitted_motor_kw"] == 0).all()
 
 
