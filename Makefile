@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
 	$(BIN)/python -m pytest
+	$(BIN)/python -m mkdocs build --strict --quiet
 
 lint: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
+
+# The documentation site (mkdocs.yml, docs/) into build/site; open build/site/index.html.
+docs: $(STAMP_TEST)
+	$(BIN)/python -m mkdocs build --strict
 
 bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py

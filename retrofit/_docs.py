@@ -1,13 +1,15 @@
-"""Generated README sections: the inventory and output column tables.
+"""Generated documentation: the column pages under ``docs/`` and the README's demo output.
 
-``python -m retrofit._docs README.md`` rewrites the blocks between the markers; a test fails
-when the README and the code disagree.
+Each generated block sits between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` in the
+file :data:`PAGES` names. ``python -m retrofit._docs`` rewrites every block from the code;
+``tests/test_docs.py`` fails, naming that command, when a page and the code disagree.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .finance import PROJECT_COLUMNS, SUPPLY_CURVE_COLUMNS
@@ -97,22 +99,95 @@ def output_columns_markdown() -> str:
     return "\n".join(lines)
 
 
-BLOCKS = {
-    "inventory-columns": inventory_columns_markdown,
-    "output-columns": output_columns_markdown,
+#: The arguments of ``make demo`` after ``retrofit`` (the Makefile runs exactly these).
+DEMO_ARGS = ("estimate", "retrofit/samples/example_plant.csv", "--year", "2026")
+
+#: Body lines kept per section of the demo output in the README (all when not named); the
+#: rest of a section is shown as one "…" line, so the quick start stays one screen long.
+DEMO_SECTION_LINES = {"Assets": 4, "Basis and assumptions": 4, "Caveats": 2}
+
+
+def demo_output() -> str:
+    """What ``make demo`` prints on stdout: ``retrofit`` run with :data:`DEMO_ARGS`."""
+    from click.testing import CliRunner
+
+    from .cli import cli
+
+    root = Path(__file__).resolve().parent.parent
+    args = [str(root / a) if a.endswith(".csv") else a for a in DEMO_ARGS]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    if result.exit_code != 0:
+        raise RuntimeError(f"retrofit {' '.join(DEMO_ARGS)} exited {result.exit_code}")
+    return result.stdout
+
+
+def abridge(output: str, section_lines: dict[str, int]) -> str:
+    """``output`` with each ``== Title ==`` section cut to its number of body lines."""
+    kept: list[str] = []
+    limit: int | None = None
+    body = 0
+    for line in output.rstrip("\n").split("\n"):
+        if line.startswith("== ") and line.endswith(" =="):
+            title = line[3:-3]
+            limit = next((n for name, n in section_lines.items() if title.startswith(name)), None)
+            body = 0
+            kept.append(line)
+            continue
+        if not line.strip():
+            kept.append(line)
+            continue
+        body += 1
+        if limit is None or body <= limit:
+            kept.append(line)
+        elif body == limit + 1:
+            kept.append("…")
+    return "\n".join(kept)
+
+
+def demo_output_markdown() -> str:
+    return "```text\n" + abridge(demo_output(), DEMO_SECTION_LINES) + "\n```"
+
+
+#: Generated files, relative to the repository root, and the blocks generated in each.
+PAGES: dict[str, dict[str, Callable[[], str]]] = {
+    "README.md": {"demo-output": demo_output_markdown},
+    "docs/inventory-columns.md": {"inventory-columns": inventory_columns_markdown},
+    "docs/output-columns.md": {"output-columns": output_columns_markdown},
 }
 
+BLOCKS = {name: make for blocks in PAGES.values() for name, make in blocks.items()}
 
-def render(readme: str) -> str:
-    """``readme`` with every generated block replaced by its current text."""
+REGENERATE = "python -m retrofit._docs"
+
+
+def block_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL)
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block it holds replaced by its current text."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(
-            rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL
-        )
-        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), readme)
-    return readme
+        pattern = block_pattern(name)
+        if pattern.search(text):
+            body = make()
+            text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+    return text
+
+
+def write_pages(root: Path) -> list[str]:
+    """Rewrite the generated blocks of every page under ``root``; return the pages changed."""
+    changed = []
+    for page in PAGES:
+        path = root / page
+        text = path.read_text(encoding="utf-8")
+        new = render(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(page)
+    return changed
 
 
 if __name__ == "__main__":  # pragma: no cover - maintainers' tool
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+    repository = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+    for page in write_pages(repository):
+        print(f"rewrote {page}")
