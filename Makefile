@@ -25,14 +25,15 @@ demo: $(STAMP_BASE)
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
+	$(BIN)/python -m mkdocs build --strict
 	$(BIN)/python -m pytest
-	$(BIN)/python -m mkdocs build --strict --quiet
 
 lint: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
 
 # The documentation site (mkdocs.yml, docs/) into build/site; open build/site/index.html.
+# --strict fails on a broken link between pages (not with --quiet, which hides the warnings).
 docs: $(STAMP_TEST)
 	$(BIN)/python -m mkdocs build --strict
 

@@ -22,6 +22,11 @@ def _chinese(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
+def _cell(text: str) -> str:
+    """``text`` for a table cell: a bare ``|`` (as in "table | input") would start a new cell."""
+    return text.replace("|", "\\|")
+
+
 def inventory_columns_markdown() -> str:
     lines = [
         "| column | unit | meaning | Chinese headers accepted | required / default |",
@@ -75,11 +80,11 @@ def inventory_columns_markdown() -> str:
 
 def output_columns_markdown() -> str:
     lines = ["Asset rows (`assets`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {v} |" for k, v in ASSET_COLUMNS.items()]
+    lines += [f"| `{k}` | {_cell(v)} |" for k, v in ASSET_COLUMNS.items()]
     lines += ["", "Plant rows (`plants`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {v} |" for k, v in PLANT_COLUMNS.items()]
+    lines += [f"| `{k}` | {_cell(v)} |" for k, v in PLANT_COLUMNS.items()]
     lines += ["", "Project rows (`projects`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {v} |" for k, v in PROJECT_COLUMNS.items()]
+    lines += [f"| `{k}` | {_cell(v)} |" for k, v in PROJECT_COLUMNS.items()]
     lines += [
         "",
         "Rule checks (`incentives`, with `--policy`):",
@@ -87,7 +92,7 @@ def output_columns_markdown() -> str:
         "| column | meaning [unit] |",
         "|---|---|",
     ]
-    lines += [f"| `{k}` | {v} |" for k, v in LISTING_COLUMNS.items()]
+    lines += [f"| `{k}` | {_cell(v)} |" for k, v in LISTING_COLUMNS.items()]
     lines += [
         "",
         "Conservation supply curve (`supply_curve`):",
@@ -95,7 +100,7 @@ def output_columns_markdown() -> str:
         "| column | meaning [unit] |",
         "|---|---|",
     ]
-    lines += [f"| `{k}` | {v} |" for k, v in SUPPLY_CURVE_COLUMNS.items()]
+    lines += [f"| `{k}` | {_cell(v)} |" for k, v in SUPPLY_CURVE_COLUMNS.items()]
     return "\n".join(lines)
 
 

@@ -16,10 +16,13 @@ DOCS = ROOT / "docs"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CLI_PAGE = (DOCS / "cli.md").read_text(encoding="utf-8")
 INVENTORY_PAGE = (DOCS / "inventory-columns.md").read_text(encoding="utf-8")
-LINKED_FILES = sorted(
-    [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *DOCS.glob("*.md")],
-    key=lambda p: p.relative_to(ROOT).as_posix(),
-)
+#: Every Markdown file a reader follows links through.
+LINKED_FILES = [
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "reference_data" / "README.md",
+    *sorted(DOCS.glob("*.md")),
+]
 
 
 @pytest.mark.parametrize("page", sorted(_docs.PAGES))
@@ -85,6 +88,33 @@ def test_every_docs_page_is_in_the_site_navigation():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in DOCS.glob("*.md"):
         assert f": {page.name}\n" in nav, f"{page.name} is missing from the nav of mkdocs.yml"
+
+
+def table_rows_with_wrong_width(markdown: str) -> list[str]:
+    """Table rows whose cell count differs from their header's: a bare ``|`` in a cell splits it
+    and the renderer drops the overflow. Cells split on pipes not escaped as ``\\|``."""
+    wrong = []
+    width = None
+    for line in FENCE.sub("", markdown).splitlines():
+        if not line.startswith("|"):
+            width = None
+            continue
+        cells = len(re.findall(r"(?<!\\)\|", line)) - 1
+        if width is None:
+            width = cells
+        elif cells != width:
+            wrong.append(line)
+    return wrong
+
+
+@pytest.mark.parametrize("path", LINKED_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_table_rows_have_their_header_width(path):
+    assert table_rows_with_wrong_width(path.read_text(encoding="utf-8")) == []
+
+
+def test_table_width_check_finds_a_bare_pipe():
+    table = "| a | b |\n|---|---|\n| x | table \\| input |\n| y | table | input |\n"
+    assert table_rows_with_wrong_width(table) == ["| y | table | input |"]
 
 
 # --- links ---------------------------------------------------------------------------------
