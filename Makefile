@@ -23,14 +23,14 @@ demo: $(STAMP_BASE)
 	$(BIN)/retrofit estimate retrofit/samples/example_plant.csv --year 2026
 
 test: $(STAMP_TEST)
-	$(BIN)/python -m ruff check retrofit tests
-	$(BIN)/python -m ruff format --check retrofit tests
+	$(BIN)/python -m ruff check retrofit tests docs
+	$(BIN)/python -m ruff format --check retrofit tests docs
 	$(BIN)/python -m mkdocs build --strict
 	$(BIN)/python -m pytest
 
 lint: $(STAMP_TEST)
-	$(BIN)/python -m ruff check retrofit tests
-	$(BIN)/python -m ruff format --check retrofit tests
+	$(BIN)/python -m ruff check retrofit tests docs
+	$(BIN)/python -m ruff format --check retrofit tests docs
 
 # The documentation site (mkdocs.yml, docs/) into build/site; open build/site/index.html.
 # --strict fails on a broken link between pages (not with --quiet, which hides the warnings).

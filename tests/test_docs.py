@@ -3,6 +3,7 @@ does, and their links lead somewhere."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -183,3 +184,23 @@ def test_link_check_reports_a_missing_file_and_a_missing_heading(tmp_path):
         "b.md: no such file",
         "a.md#nothing: no heading with that anchor",
     ]
+
+
+def test_site_hook_rewrites_repository_links_to_site_pages():
+    spec = importlib.util.spec_from_file_location("repository_pages", DOCS / "repository_pages.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    # a docs page: "/X" is read from the repository root; its own relative links stay
+    assert hook.rewrite_link("/CONTRIBUTING.md", "index.md", None) == "repository/CONTRIBUTING.md"
+    assert hook.rewrite_link("cli.md#exit-codes", "index.md", None) == "cli.md#exit-codes"
+    # the README, served as repository/README.md, links from the repository root
+    assert hook.rewrite_link("docs/cli.md#exit-codes", "repository/README.md", "") == (
+        "../cli.md#exit-codes"
+    )
+    assert hook.rewrite_link("CONTRIBUTING.md", "repository/README.md", "") == "CONTRIBUTING.md"
+    assert hook.rewrite_link("https://example.org/a.md", "index.md", None) == (
+        "https://example.org/a.md"
+    )
+    # a file the site does not serve is left for mkdocs --strict to report
+    assert hook.rewrite_link("/notebooks/a.py", "index.md", None) == "/notebooks/a.py"
