@@ -193,6 +193,8 @@ def write_pages(root: Path) -> list[str]:
 
 
 if __name__ == "__main__":  # pragma: no cover - maintainers' tool
-    repository = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+    given = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+    # A file argument (the old ``python -m retrofit._docs README.md``) means its folder.
+    repository = given if given.is_dir() else given.parent
     for page in write_pages(repository):
         print(f"rewrote {page}")
