@@ -131,7 +131,8 @@ def abridge(output: str, section_lines: dict[str, int]) -> str:
     kept: list[str] = []
     limit: int | None = None
     body = 0
-    for line in output.rstrip("\n").split("\n"):
+    for line in output.rstrip().splitlines():
+        line = line.rstrip()  # trailing blanks of padded tables: editors strip them
         if line.startswith("== ") and line.endswith(" =="):
             title = line[3:-3]
             limit = next((n for name, n in section_lines.items() if title.startswith(name)), None)
