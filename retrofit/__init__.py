@@ -13,9 +13,15 @@ report: ``retrofit.write_html(result, "report.html", lang="zh")`` or
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from .validate import validate as validate
 
 
 def sample_path(name: str = "example_plant.csv") -> Path:
@@ -49,6 +55,10 @@ def __getattr__(name: str):
         from .streaming import iter_inventory
 
         return iter_inventory
+    if name == "ValidationReport":
+        from .validate import ValidationReport
+
+        return ValidationReport
     if name == "EstimateResult":
         from .results import EstimateResult
 
@@ -64,9 +74,31 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'retrofit' has no attribute {name!r}")
 
 
+class _Package(types.ModuleType):
+    """The package, with ``retrofit.validate`` always the function.
+
+    The function lives in the module of the same name, and importing a submodule sets the
+    package attribute of its name to the module: this property keeps the function there (the
+    module stays ``sys.modules["retrofit.validate"]``) and imports it only when first used.
+    """
+
+    @property
+    def validate(self):
+        from .validate import validate
+
+        return validate
+
+    @validate.setter
+    def validate(self, module: types.ModuleType) -> None:
+        pass  # the import system naming the submodule: the function stays
+
+
+sys.modules[__name__].__class__ = _Package
+
 __all__ = [
     "EstimateResult",
     "Inventory",
+    "ValidationReport",
     "__version__",
     "estimate",
     "iter_inventory",
@@ -77,6 +109,7 @@ __all__ = [
     "read_plants",
     "render_html",
     "sample_path",
+    "validate",
     "validate_frame",
     "write_html",
     "write_template",

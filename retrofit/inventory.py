@@ -83,7 +83,7 @@ class InventoryMeta:
     passthrough : list of str
         Headers of unknown columns, kept unchanged in the asset frame.
     n_rows : int
-        Data rows returned.
+        Data rows read (with ``collect=True``, rows with a problem are read but not returned).
     notes : list of str
         What the reader did that a reviewer should know (merged cells filled, blank rows
         dropped, header found on row 2, ...).
@@ -1396,14 +1396,15 @@ def _finish(
         frame[name] = raw[i].reset_index(drop=True)
     frame["source_row"] = rows.astype(np.int64)
     assets = pd.DataFrame(frame)
+    n_rows = len(assets)
     if issues.total:  # collecting: the rows with a problem go no further
-        assets = assets[~issues.failed(len(assets))].reset_index(drop=True)
+        assets = assets[~issues.failed(n_rows)].reset_index(drop=True)
     meta = InventoryMeta(
         header_row=table.header_row,
         header_map={c: table.headers[i] for c, i in mapped.items()},
         unit_factors={c: f for c, f in factors.items()},
         passthrough=list(passthrough.values()),
-        n_rows=len(assets),
+        n_rows=n_rows,
         notes=notes,
         **meta_kw,
     )
