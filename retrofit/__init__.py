@@ -8,7 +8,8 @@ Many plants against a city's goals: ``from retrofit.portfolio import portfolio``
 report: ``retrofit.write_html(result, "report.html", lang="zh")`` or
 ``retrofit.write_workbook(result, "report.xlsx")``; money and incentives:
 ``retrofit.estimate(path, policy="shanghai-2024,national")``; uncertainty:
-``retrofit.estimate(path, uncertainty=10_000, seed=1)``.
+``retrofit.estimate(path, uncertainty=10_000, seed=1)``; every problem of a file in one pass:
+``retrofit.validate(path).issues``.
 """
 
 from __future__ import annotations
@@ -79,18 +80,26 @@ class _Package(types.ModuleType):
 
     The function lives in the module of the same name, and importing a submodule sets the
     package attribute of its name to the module: this property keeps the function there (the
-    module stays ``sys.modules["retrofit.validate"]``) and imports it only when first used.
+    module stays ``sys.modules["retrofit.validate"]``) and imports it only when first used. A
+    value other than the module (a test's stand-in) is kept until deleted.
     """
 
     @property
     def validate(self):
+        if "_validate_replaced" in self.__dict__:
+            return self.__dict__["_validate_replaced"]
         from .validate import validate
 
         return validate
 
     @validate.setter
-    def validate(self, module: types.ModuleType) -> None:
-        pass  # the import system naming the submodule: the function stays
+    def validate(self, value) -> None:
+        if not isinstance(value, types.ModuleType):  # the import system naming the submodule
+            self.__dict__["_validate_replaced"] = value
+
+    @validate.deleter
+    def validate(self) -> None:
+        self.__dict__.pop("_validate_replaced", None)
 
 
 sys.modules[__name__].__class__ = _Package

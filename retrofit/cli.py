@@ -725,11 +725,12 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
     eligibility = _eligibility(
-        *(
-            options.pop(name, None)
-            for name in ("financing", "loan_rate", "loan_term_years", "eit_payable_cny", "eit_rate")
-        ),
-        options.pop("designations", ()),
+        options["financing"],
+        options["loan_rate"],
+        options["loan_term_years"],
+        options["eit_payable_cny"],
+        options["eit_rate"],
+        options["designations"],
     )
     try:
         return run(

@@ -218,3 +218,11 @@ def test_caveat_log_take_keeps_the_rows_left():
     log.add_global("c.run", "the run")
     kept = log.take(np.array([0, 2, 3]))
     assert {c.code: c.count for c in kept.summary()} == {"a.rows": 2, "c.run": 0}
+
+
+def test_retrofit_validate_stays_the_function_once_its_module_is_imported():
+    import importlib
+
+    module = importlib.import_module("retrofit.validate")
+    assert retrofit.validate is module.validate
+    assert retrofit.ValidationReport is module.ValidationReport
