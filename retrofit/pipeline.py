@@ -478,12 +478,14 @@ def run_checks(
     out["grid_factor_tco2_per_mwh"] = grid.value
     out, log = _without_failed(out, log, issues, collected, meta.path)
     if out is None:
+        checked.log = log  # the caveats found so far
         return checked
 
     # metered readings: both or neither
     found = _metered(out, meta.path, meta.header_map)
     out, log = _without_failed(out, log, found, collected, meta.path)
     if out is None:
+        checked.log = log  # the caveats found so far
         return checked
 
     def priced(rows: pd.DataFrame, rows_log: CaveatLog) -> list[InventoryIssue]:
@@ -499,6 +501,7 @@ def run_checks(
 
     out, log = _stage_until_clean(priced, out, log, collected, meta.path)
     if out is None:
+        checked.log = log  # the caveats found so far
         return checked
     _conversion_caveats(log, equal, basis)
     rate = (
@@ -521,6 +524,7 @@ def run_checks(
 
     out, log = _stage_until_clean(financed, out, log, collected, meta.path)
     if out is None:
+        checked.log = log  # the caveats found so far
         return checked
     listing = flows = totals = None
     if rules is not None:
@@ -543,6 +547,7 @@ def run_checks(
 
         out, log = _stage_until_clean(subsidised, out, log, collected, meta.path)
         if out is None:
+            checked.log = log  # the caveats found so far
             return checked
         listing, flows, totals = evaluated["listing"], evaluated["flows"], evaluated["totals"]
     checked.listing, checked.flows, checked.totals = listing, flows, totals
