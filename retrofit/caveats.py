@@ -87,6 +87,18 @@ class CaveatLog:
                 mask[positions] = other._masks[code]
             self.add(code, caveat.message, caveat.message_zh, mask, caveat.data)
 
+    def take(self, positions: np.ndarray) -> CaveatLog:
+        """A log of the rows at ``positions`` only (the rows left once others failed a check);
+        run-wide caveats are kept, and a row caveat no kept row carries is dropped."""
+        kept = CaveatLog(len(positions))
+        for code, caveat in self._caveats.items():
+            if code not in self._masks:
+                kept.add_global(code, caveat.message, caveat.message_zh, caveat.data)
+            else:
+                mask = self._masks[code][positions]
+                kept.add(code, caveat.message, caveat.message_zh, mask, caveat.data)
+        return kept
+
     def row_codes(self) -> np.ndarray:
         """Per-row ``;``-joined caveat codes (empty string where none), in recording order."""
         codes = list(self._masks)

@@ -174,8 +174,8 @@ def cli() -> None:
     """Estimate energy, standard coal (tce), CO2 and money saved by retrofitting equipment."""
 
 
-def estimate_options(func):
-    """The options of an estimate, shared by estimate, incentives and report."""
+def check_options(func):
+    """The options of an estimate that change what is checked (estimate, validate, …)."""
     options = [
         click.option(
             "--plants",
@@ -228,6 +228,15 @@ def estimate_options(func):
             "large_industry_two_part (大工业两部制), general_two_part, single_part; "
             "prices are then read as flat-period (平段) prices.",
         ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return input_options(money_options(func))
+
+
+def estimate_options(func):
+    """The options of an estimate, shared by estimate, incentives and report."""
+    options = [
         click.option(
             "--uncertainty",
             "draws",
@@ -248,7 +257,7 @@ def estimate_options(func):
     ]
     for option in reversed(options):
         func = option(func)
-    return input_options(money_options(func))
+    return check_options(func)
 
 
 @cli.command()
@@ -680,67 +689,73 @@ def portfolio(
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--strict", is_flag=True, help="Treat every default for a blank cell as an error.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@input_options
-def validate(path, strict, fmt, encoding, sheet, max_errors):
-    """Check the inventory at PATH and list every problem; exit 1 if there is any."""
-    from .pipeline import estimate as run
+@check_options
+def validate(path, fmt, **options):
+    """Check the inventory at PATH in one pass and list every problem; exit 1 if there is any.
+
+    Every check of an estimate runs (cells, defaults with --strict, each measure's tables
+    and bounds, metered readings, prices, finance, --policy incentives, --plants), so one
+    run lists every problem. Also shown: how each header was read, the headers carried
+    through unread, and the defaults an estimate would use.
+    """
+    report = _run_validate(path, **options)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .report import render_validation
+
+        if report.valid:
+            click.echo(f"{path}: valid — {report.rows} rows, encoding {report.encoding}")
+        else:
+            noun = "problem" if report.total == 1 else "problems"
+            click.echo(f"{path}: {report.total} {noun}", err=True)
+            click.echo(str(InventoryError(report.issues, report.total)), err=True)
+        click.echo(render_validation(report), nl=False)
+    if not report.valid:
+        sys.exit(1)
+
+
+def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **options):
+    """Run :func:`retrofit.validate` with option errors as usage errors (exit 2)."""
+    from .validate import validate as run
 
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")
+    eligibility = _eligibility(
+        options["financing"],
+        options["loan_rate"],
+        options["loan_term_years"],
+        options["eit_payable_cny"],
+        options["eit_rate"],
+        options["designations"],
+    )
     try:
-        result = run(
-            path, strict=strict, encoding=encoding, sheet=_sheet(sheet), max_errors=max_errors
+        return run(
+            path,
+            plants=options["plants"],
+            tables=_parse_tables(table_files),
+            strict=strict,
+            encoding=options["encoding"],
+            sheet=_sheet(options["sheet"]),
+            tariff=options["tariff"],
+            policy=options["policy"],
+            eligibility=eligibility,
+            year=options["year"],
+            region=options["region"],
+            basis=options["basis"].replace("-", "_"),
+            equal_value_factor_kgce_per_kwh=options["equal_value_factor"],
+            discount_rate=options["discount_rate"],
+            max_errors=max_errors,
         )
-    except InventoryError as error:
-        if fmt == "json":
-            click.echo(
-                json.dumps(
-                    {
-                        "valid": False,
-                        "problems": error.total,
-                        "issues": [i.to_dict() for i in error.issues],
-                    },
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        else:
-            click.echo(f"{path}: {error.total} problem(s)", err=True)
-            click.echo(str(error), err=True)
-        sys.exit(1)
+    except (KeyError, ValueError) as error:
+        if isinstance(error, RetrofitError):
+            raise DataError(str(error)) from None
+        raise click.UsageError(str(error).strip("'\"")) from None
     except RetrofitError as error:
         raise DataError(str(error)) from None
-    meta = result.assumptions["input"]
-    defaults: dict[str, int] = {}
-    for d in result.assumptions["defaults"].values():
-        defaults[d["column"]] = defaults.get(d["column"], 0) + d["count"]
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "valid": True,
-                    "rows": meta["rows"],
-                    "encoding": meta["encoding"],
-                    "columns": meta["columns"],
-                    "defaults": defaults,
-                    "caveats": [c.to_dict() for c in result.caveats],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"{path}: valid — {meta['rows']} rows, encoding {meta['encoding']}")
-    for canonical, header in meta["columns"].items():
-        click.echo(f"  {header} → {canonical}")
-    for column, count in defaults.items():
-        click.echo(f"  default used for {column} on {count} rows")
-    for c in result.caveats:
-        click.echo(f"  caveat {c.code}" + (f" [{c.count} rows]" if c.count else ""))
 
 
 @cli.command()

@@ -83,7 +83,7 @@ class InventoryMeta:
     passthrough : list of str
         Headers of unknown columns, kept unchanged in the asset frame.
     n_rows : int
-        Data rows returned.
+        Data rows read (with ``collect=True``, rows with a problem are read but not returned).
     notes : list of str
         What the reader did that a reviewer should know (merged cells filled, blank rows
         dropped, header found on row 2, ...).
@@ -109,6 +109,11 @@ class Inventory:
 
     assets: pd.DataFrame
     meta: InventoryMeta
+    #: With ``collect=True``: the cell problems found (in file order, at most ``max_errors``);
+    #: ``assets`` then holds only the rows free of them, so later checks see no row twice.
+    issues: list[InventoryIssue] = field(default_factory=list)
+    #: How many problems there were in all (``issues`` may be capped by ``max_errors``).
+    issue_total: int = 0
 
 
 #: Columns of a plants file (``--plants``): one row per plant.
@@ -183,6 +188,7 @@ def read_inventory(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_errors: int = 200,
+    collect: bool = False,
 ) -> Inventory:
     """Read and validate an inventory file.
 
@@ -199,6 +205,11 @@ def read_inventory(
         Worksheet name or 0-based index (xlsx); default the first sheet.
     max_errors : int, default 200
         At most this many issues are kept in the error; ``InventoryError.total`` counts all.
+    collect : bool, default False
+        Return cell problems in ``Inventory.issues`` (with the rows they touch left out of
+        ``assets``) instead of raising, so that the later checks of
+        :func:`retrofit.validate` still see the other rows. Problems of the file as a whole
+        (unreadable, a required column missing, a header error) still raise.
 
     Returns
     -------
@@ -218,7 +229,15 @@ def read_inventory(
         ``encoding`` is not an encoding Python knows (a usage error).
     """
     table, meta_kw = _read_table(path, encoding=encoding, sheet=sheet, max_errors=max_errors)
-    return _finish(table, meta_kw, schema.COLUMNS, schema.match_header, max_errors, plants=False)
+    return _finish(
+        table,
+        meta_kw,
+        schema.COLUMNS,
+        schema.match_header,
+        max_errors,
+        plants=False,
+        collect=collect,
+    )
 
 
 def read_plants(
@@ -227,6 +246,7 @@ def read_plants(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_errors: int = 200,
+    collect: bool = False,
 ) -> pd.DataFrame:
     """Read and validate a plants file: one row per plant.
 
@@ -238,7 +258,9 @@ def read_plants(
         ``energy_tce_YYYY`` column (float64 [tce]) per year of energy use given (headers such
         as ``energy_tce_2023``, ``2023年综合能耗(tce)``, ``综合能耗2023``) and ``source_row``.
         ``plant_energy_tce`` is required unless energy is given by year; year cells may be
-        blank (that year is unknown). The meta record is in ``df.attrs["meta"]``.
+        blank (that year is unknown). The meta record is in ``df.attrs["meta"]``; with
+        ``collect=True`` (see :func:`read_inventory`) the cell problems are in
+        ``df.attrs["issues"]`` and ``df.attrs["issue_total"]`` and their rows are left out.
 
     Raises
     ------
@@ -278,10 +300,13 @@ def read_plants(
                 return f"energy_tce_{year}", 1.0
             return f"energy_tce_{year}", _unit_factor(energy, m.group("unit"), header)
 
-    inv = _finish(table, meta_kw, columns, match, max_errors, plants=True)
+    inv = _finish(table, meta_kw, columns, match, max_errors, plants=True, collect=collect)
     keep = [c.name for c in columns if c.name in inv.assets] + ["source_row"]
     out = inv.assets[keep].copy()
     out.attrs["meta"] = inv.meta
+    if collect:
+        out.attrs["issues"] = inv.issues
+        out.attrs["issue_total"] = inv.issue_total
     return out
 
 
@@ -324,13 +349,18 @@ def previous_year_energy(plants: pd.DataFrame, year: int, energy: pd.Series) -> 
 
 
 def validate_frame(
-    df: pd.DataFrame, *, file: str = "<DataFrame>", max_errors: int = 200
+    df: pd.DataFrame,
+    *,
+    file: str = "<DataFrame>",
+    max_errors: int = 200,
+    collect: bool = False,
 ) -> Inventory:
     """Validate an in-memory inventory exactly as :func:`read_inventory` validates a file.
 
     Headers may be canonical names or any alias; cells may have any dtype (numbers stay
     numbers, NaN/None count as blank). Rows are reported as index position + 2, as if the
-    frame had been saved to a spreadsheet with its header on row 1.
+    frame had been saved to a spreadsheet with its header on row 1. ``collect`` is that of
+    :func:`read_inventory`.
     """
     headers = [str(c) for c in df.columns]
     cells = df.copy(deep=False)
@@ -353,7 +383,15 @@ def validate_frame(
     }
     if len(df) == 0:
         raise InventoryError([_empty(file, "the table has a header but no data rows")])
-    return _finish(table, meta_kw, schema.COLUMNS, schema.match_header, max_errors, plants=False)
+    return _finish(
+        table,
+        meta_kw,
+        schema.COLUMNS,
+        schema.match_header,
+        max_errors,
+        plants=False,
+        collect=collect,
+    )
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -901,6 +939,8 @@ class _Issues:
         self.rows = rows
         self.cap = max(int(cap), 0)
         self.total = 0
+        self.file_total = 0  # issues of the file as a whole: no row can be checked further
+        self.failed_positions: list[np.ndarray] = []  # every flagged row, even past the cap
         self._items: list[tuple[tuple[int, int, int, int], InventoryIssue]] = []
 
     def file_level(
@@ -912,6 +952,7 @@ class _Issues:
         value: str | None = None,
     ) -> None:
         self.total += 1
+        self.file_total += 1
         issue = InventoryIssue(type_, self.file, None, column, value, expected)
         self._items.append(((0, 0, order, len(self._items)), issue))
 
@@ -928,6 +969,7 @@ class _Issues:
         if len(pos) == 0:
             return
         self.total += len(pos)
+        self.failed_positions.append(pos)
         pos = pos[: self.cap]
         vals = values(pos) if values is not None else [None] * len(pos)
         exps = [expected] * len(pos) if isinstance(expected, str) else expected(pos)
@@ -936,10 +978,20 @@ class _Issues:
             issue = InventoryIssue(type_, self.file, row, column, v, e)
             self._items.append(((1, row, order, len(self._items)), issue))
 
+    def sorted_issues(self) -> list[InventoryIssue]:
+        items = sorted(self._items, key=lambda kv: kv[0])
+        return [i for _, i in items[: self.cap]]
+
+    def failed(self, n_rows: int) -> np.ndarray:
+        """Boolean mask of the rows (positions) that carry at least one cell issue."""
+        mask = np.zeros(n_rows, dtype=bool)
+        for pos in self.failed_positions:
+            mask[pos] = True
+        return mask
+
     def raise_if_any(self) -> None:
         if self.total:
-            items = sorted(self._items, key=lambda kv: kv[0])
-            raise InventoryError([i for _, i in items[: self.cap]], total=self.total)
+            raise InventoryError(self.sorted_issues(), total=self.total)
 
 
 def _display(v: Any) -> str:
@@ -1120,6 +1172,7 @@ def _finish(
     match: Callable[[str], tuple[str | None, float]],
     max_errors: int,
     plants: bool,
+    collect: bool = False,
 ) -> Inventory:
     file = table.file
     notes = list(table.notes)
@@ -1334,7 +1387,8 @@ def _finish(
     if not plants:
         _check_plant_energy(issues, table.headers, mapped, out, valid, rows, raw_values)
 
-    issues.raise_if_any()
+    if not collect or issues.file_total:
+        issues.raise_if_any()
 
     # 7. the typed frame
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
@@ -1342,16 +1396,19 @@ def _finish(
         frame[name] = raw[i].reset_index(drop=True)
     frame["source_row"] = rows.astype(np.int64)
     assets = pd.DataFrame(frame)
+    n_rows = len(assets)
+    if issues.total:  # collecting: the rows with a problem go no further
+        assets = assets[~issues.failed(n_rows)].reset_index(drop=True)
     meta = InventoryMeta(
         header_row=table.header_row,
         header_map={c: table.headers[i] for c, i in mapped.items()},
         unit_factors={c: f for c, f in factors.items()},
         passthrough=list(passthrough.values()),
-        n_rows=len(assets),
+        n_rows=n_rows,
         notes=notes,
         **meta_kw,
     )
-    return Inventory(assets, meta)
+    return Inventory(assets, meta, issues.sorted_issues(), issues.total)
 
 
 def _bounds(col: Column, scale: float) -> str:

@@ -9,7 +9,9 @@ call only :func:`estimate`.
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from .conversion import (
 )
 from .defaults import apply_defaults, rows_with_measure
 from .economics import economics
-from .exceptions import InventoryError
+from .exceptions import InventoryError, InventoryIssue
 from .incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .inventory import (
     Inventory,
@@ -39,6 +41,7 @@ from .inventory import (
     read_plants,
     validate_frame,
 )
+from .issues import IssueCollector
 from .measures import (
     _rows,
     charger,
@@ -168,134 +171,34 @@ def estimate(
     ValueError, KeyError
         Bad options (unknown basis, region or table name).
     """
-    if basis not in BASES:
-        raise ValueError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
-    if equal_value_factor_kgce_per_kwh is not None and not (
-        0 < equal_value_factor_kgce_per_kwh < 1
-    ):
-        raise ValueError(
-            f"equal-value factor {equal_value_factor_kgce_per_kwh} kgce/kWh is implausible; "
-            "expected a value between 0 and 1 (e.g. 0.3)"
-        )
-    accounting_year = int(year) if year is not None else _dt.date.today().year
-    tariff_class = None
-    if tariff is not None:
-        tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
-        if tariff_class is None:
-            raise ValueError(
-                f"unknown tariff '{tariff}'; expected one of "
-                f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
-                "单一制)"
-            )
-    if discount_rate is not None and not (0 <= discount_rate < 1):
-        raise ValueError(
-            f"discount rate {discount_rate} is implausible; expected a fraction "
-            "per year from 0 to below 1 (e.g. 0.08)"
-        )
-    packs = parse_policies(policy)
-    options = _eligibility_options(eligibility)
-    tabs = Tables(dict(tables or {}))
-    rules = load_rules(packs, tabs) if packs else None
-    grid = grid_emission_factor(tabs, region)  # validates region before reading data
-    equivalent = equivalent_factor(tabs)
-    equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
-
-    inv = _as_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=max_errors)
-    meta = inv.meta
-    log = CaveatLog(len(inv.assets))
-    assets, issues, defaults_used = apply_defaults(
-        inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict
+    checked = run_checks(
+        inventory,
+        plants=plants,
+        basis=basis,
+        region=region,
+        year=year,
+        equal_value_factor_kgce_per_kwh=equal_value_factor_kgce_per_kwh,
+        tables=tables,
+        strict=strict,
+        encoding=encoding,
+        sheet=sheet,
+        max_errors=max_errors,
+        tariff=tariff,
+        discount_rate=discount_rate,
+        policy=policy,
+        eligibility=eligibility,
+        project_tables=project_tables,
     )
-    if issues:
-        raise InventoryError(issues[:max_errors], total=len(issues))
-
-    computed = []
-    routes = route(assets["category"], assets["measure"])
-    for name, module in SYSTEM_MODULES.items():
-        positions = np.flatnonzero(routes == name)
-        if positions.size:
-            frame, found = module.compute(
-                assets, positions, tabs, log, file=meta.path, header_map=meta.header_map
-            )
-            issues.extend(found)
-            computed.append(frame)
-    if issues:
-        issues.sort(key=lambda i: i.row or 0)
-        raise InventoryError(issues[:max_errors], total=len(issues))
-    results = (
-        pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(index=assets.index)
-    )
-
-    out = assets.copy()
-    for column in results.columns:
-        # a module's column fills its own rows; other rows keep their input value, if any
-        out[column] = (
-            results[column].where(results[column].notna(), out[column])
-            if column in out.columns
-            else results[column]
-        )
-    saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
-    out["energy_saved_kwh"] = saved
-    out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
-    out["coal_saved_tce_equal_value"] = energy_to_tce(saved, equal.factor.value)
-    out["coal_saved_tce"] = out[f"coal_saved_tce_{basis}"]
-    out["co2_avoided_t"] = energy_to_co2_t(saved, grid.value)
-    out["factor_equivalent_kgce_per_kwh"] = equivalent.value
-    out["factor_equal_value_kgce_per_kwh"] = equal.factor.value
-    out["grid_factor_tco2_per_mwh"] = grid.value
-    issues = _metered(out, meta.path, meta.header_map)
-    if issues:
-        raise InventoryError(issues[:max_errors], total=len(issues))
-    issues = economics(
-        out,
-        tabs,
-        log,
-        year=accounting_year,
-        tariff=tariff_class,
-        file=meta.path,
-        header_map=meta.header_map,
-    )
-    if issues:
-        issues.sort(key=lambda i: i.row or 0)
-        raise InventoryError(issues[:max_errors], total=len(issues))
-    _conversion_caveats(log, equal, basis)
-    rate = (
-        discount_rate
-        if discount_rate is not None
-        else finance.parameter(tabs, "discount_rate", "default")
-    )
-    issues = finance.asset_finance(
-        out,
-        tabs,
-        log,
-        discount_rate=rate,
-        file=meta.path,
-        header_map=meta.header_map,
-        rates=project_tables,
-    )
-    if issues:
-        raise InventoryError(issues[:max_errors], total=len(issues))
-    listing = flows = totals = None
-    if rules is not None:
-        listing, flows, totals, issues = evaluate(
-            out,
-            rules,
-            tabs,
-            log,
-            options=options,
-            year=accounting_year,
-            discount_rate=rate,
-            file=meta.path,
-            header_map=meta.header_map,
-        )
-        if issues:
-            raise InventoryError(issues[:max_errors], total=len(issues))
-    projects = finance.project_finance(out, rate, flows, totals) if project_tables else None
-
-    row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
-    plant_frame, bai_yi = _plants(
-        out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, accounting_year
-    )
+    if checked.issues:
+        raise checked.issues.error(max_errors, checked.column_order)
+    assert checked.out is not None and checked.plant_frame is not None  # no issue: every stage ran
+    out, log, tabs, meta = checked.out, checked.log, checked.tabs, checked.inv.meta
+    rate, flows, totals, projects = checked.rate, checked.flows, checked.totals, checked.projects
+    equivalent, equal, grid = checked.equivalent, checked.equal, checked.grid
+    accounting_year, tariff_class = checked.accounting_year, checked.tariff_class
+    packs, rules, options = checked.packs, checked.rules, checked.options
+    listing, defaults_used = checked.listing, checked.defaults_used
+    plant_frame, bai_yi, row_codes = checked.plant_frame, checked.bai_yi, checked.row_codes
     curve = None
     if project_tables:
         plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
@@ -410,8 +313,316 @@ def estimate(
     return result
 
 
-def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> None:
-    """A plant's metered saving from the plants file, beside its estimate."""
+@dataclass
+class Checked:
+    """What the checks of an estimate found, and what they computed on the way.
+
+    ``issues`` holds every problem of every stage; a row with a problem is left out of the
+    stages after the one that found it, so ``out`` and ``log`` cover the rows still standing.
+    ``out`` is None when a stage could not go on (a problem of a whole file, or no row left).
+    """
+
+    inv: Inventory
+    issues: IssueCollector
+    tabs: Tables
+    accounting_year: int
+    tariff_class: str | None
+    packs: list[str]
+    rules: pd.DataFrame | None
+    options: dict[str, object]
+    grid: Any
+    equivalent: Any
+    equal: Any
+    log: CaveatLog
+    defaults_used: dict[str, dict] = field(default_factory=dict)
+    out: pd.DataFrame | None = None
+    rate: float = 0.0
+    listing: pd.DataFrame | None = None
+    flows: pd.DataFrame | None = None
+    totals: pd.DataFrame | None = None
+    projects: pd.DataFrame | None = None
+    row_codes: np.ndarray | None = None
+    plant_frame: pd.DataFrame | None = None
+    bai_yi: dict[str, Any] = field(default_factory=dict)
+    plants_read: pd.DataFrame | None = None
+
+    @property
+    def column_order(self) -> dict[str, int]:
+        """Header (as typed) → its position in the inventory, to order issues as the file."""
+        return {header: n for n, header in enumerate(self.inv.meta.header_map.values())}
+
+
+def run_checks(
+    inventory: str | Path | pd.DataFrame | Inventory,
+    *,
+    plants: str | Path | pd.DataFrame | None = None,
+    basis: str = "equivalent",
+    region: str = "national",
+    year: int | None = None,
+    equal_value_factor_kgce_per_kwh: float | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_errors: int | None = 200,
+    tariff: str | None = None,
+    discount_rate: float | None = None,
+    policy: str | list[str] | None = None,
+    eligibility: Mapping[str, object] | None = None,
+    project_tables: bool = True,
+) -> Checked:
+    """Run the checking stages of :func:`estimate` in its order, collecting every issue.
+
+    The stages: options (raise at once: they are usage errors), input cells, defaults
+    (``strict``), each measure's domain (table coverage, physical bounds), metered readings,
+    economics, finance, incentives and the plants file. A row with a problem goes no further,
+    so later stages report nothing its failure caused, but they still check every other row.
+    With no problem at all, every stage ran and left exactly what :func:`estimate` builds on
+    (the projects table only with ``project_tables``). ``max_errors`` caps the issues a
+    reader builds per check (None: no cap); the collector counts the rest.
+    """
+    if basis not in BASES:
+        raise ValueError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
+    if equal_value_factor_kgce_per_kwh is not None and not (
+        0 < equal_value_factor_kgce_per_kwh < 1
+    ):
+        raise ValueError(
+            f"equal-value factor {equal_value_factor_kgce_per_kwh} kgce/kWh is implausible; "
+            "expected a value between 0 and 1 (e.g. 0.3)"
+        )
+    accounting_year = int(year) if year is not None else _dt.date.today().year
+    tariff_class = None
+    if tariff is not None:
+        tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
+        if tariff_class is None:
+            raise ValueError(
+                f"unknown tariff '{tariff}'; expected one of "
+                f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
+                "单一制)"
+            )
+    if discount_rate is not None and not (0 <= discount_rate < 1):
+        raise ValueError(
+            f"discount rate {discount_rate} is implausible; expected a fraction "
+            "per year from 0 to below 1 (e.g. 0.08)"
+        )
+    cap = sys.maxsize if max_errors is None else max_errors
+    collected = IssueCollector()
+    packs = parse_policies(policy)
+    options = _eligibility_options(eligibility)
+    tabs = Tables(dict(tables or {}))
+    rules = None
+    if packs:
+        try:
+            rules = load_rules(packs, tabs)
+        except InventoryError as error:  # a user's pack file: incentives go unchecked
+            collected.add_error(error)
+    grid = grid_emission_factor(tabs, region)  # validates region before reading data
+    equivalent = equivalent_factor(tabs)
+    equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
+
+    # input: the cells; a problem of the whole file (a missing column) stops here
+    inv = _as_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=cap)
+    collected.add(inv.issues, inv.issue_total)
+    meta = inv.meta
+    log = CaveatLog(len(inv.assets))
+    checked = Checked(
+        inv, collected, tabs, accounting_year, tariff_class, packs, rules, options, grid,
+        equivalent, equal, log,
+    )  # fmt: skip
+    plant_table = _read_plant_table(plants, collected, encoding=encoding, sheet=sheet, cap=cap)
+    checked.plants_read = plant_table
+    if not len(inv.assets):
+        return checked
+
+    # defaults: with --strict each default that would fill a blank is a problem
+    assets, found, checked.defaults_used = apply_defaults(
+        inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict
+    )
+    assets, log = _without_failed(assets, log, found, collected, meta.path)
+    if assets is None:
+        return checked
+    checked.log = log
+
+    # measures: every system module on its rows (table coverage, physical bounds)
+    issues: list[InventoryIssue] = []
+    computed = []
+    routes = route(assets["category"], assets["measure"])
+    for name, module in SYSTEM_MODULES.items():
+        positions = np.flatnonzero(routes == name)
+        if positions.size:
+            frame, found = module.compute(
+                assets, positions, tabs, log, file=meta.path, header_map=meta.header_map
+            )
+            issues.extend(found)
+            computed.append(frame)
+    results = (
+        pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(index=assets.index)
+    )
+
+    out = assets.copy()
+    for column in results.columns:
+        # a module's column fills its own rows; other rows keep their input value, if any
+        out[column] = (
+            results[column].where(results[column].notna(), out[column])
+            if column in out.columns
+            else results[column]
+        )
+    saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
+    out["energy_saved_kwh"] = saved
+    out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
+    out["coal_saved_tce_equal_value"] = energy_to_tce(saved, equal.factor.value)
+    out["coal_saved_tce"] = out[f"coal_saved_tce_{basis}"]
+    out["co2_avoided_t"] = energy_to_co2_t(saved, grid.value)
+    out["factor_equivalent_kgce_per_kwh"] = equivalent.value
+    out["factor_equal_value_kgce_per_kwh"] = equal.factor.value
+    out["grid_factor_tco2_per_mwh"] = grid.value
+    out, log = _without_failed(out, log, issues, collected, meta.path)
+    if out is None:
+        checked.log = log  # the caveats found so far
+        return checked
+
+    # metered readings: both or neither
+    found = _metered(out, meta.path, meta.header_map)
+    out, log = _without_failed(out, log, found, collected, meta.path)
+    if out is None:
+        checked.log = log  # the caveats found so far
+        return checked
+
+    def priced(rows: pd.DataFrame, rows_log: CaveatLog) -> list[InventoryIssue]:
+        return economics(
+            rows,
+            tabs,
+            rows_log,
+            year=accounting_year,
+            tariff=tariff_class,
+            file=meta.path,
+            header_map=meta.header_map,
+        )
+
+    out, log = _stage_until_clean(priced, out, log, collected, meta.path)
+    if out is None:
+        checked.log = log  # the caveats found so far
+        return checked
+    _conversion_caveats(log, equal, basis)
+    rate = (
+        discount_rate
+        if discount_rate is not None
+        else finance.parameter(tabs, "discount_rate", "default")
+    )
+    checked.rate = rate
+
+    def financed(rows: pd.DataFrame, rows_log: CaveatLog) -> list[InventoryIssue]:
+        return finance.asset_finance(
+            rows,
+            tabs,
+            rows_log,
+            discount_rate=rate,
+            file=meta.path,
+            header_map=meta.header_map,
+            rates=project_tables,
+        )
+
+    out, log = _stage_until_clean(financed, out, log, collected, meta.path)
+    if out is None:
+        checked.log = log  # the caveats found so far
+        return checked
+    listing = flows = totals = None
+    if rules is not None:
+        evaluated: dict[str, Any] = {}
+
+        def subsidised(rows: pd.DataFrame, rows_log: CaveatLog) -> list[InventoryIssue]:
+            listed, row_flows, row_totals, found = evaluate(
+                rows,
+                rules,
+                tabs,
+                rows_log,
+                options=options,
+                year=accounting_year,
+                discount_rate=rate,
+                file=meta.path,
+                header_map=meta.header_map,
+            )
+            evaluated.update(listing=listed, flows=row_flows, totals=row_totals)
+            return found
+
+        out, log = _stage_until_clean(subsidised, out, log, collected, meta.path)
+        if out is None:
+            checked.log = log  # the caveats found so far
+            return checked
+        listing, flows, totals = evaluated["listing"], evaluated["flows"], evaluated["totals"]
+    checked.listing, checked.flows, checked.totals = listing, flows, totals
+    if project_tables and not collected:
+        checked.projects = finance.project_finance(out, rate, flows, totals)
+
+    row_codes = log.row_codes()  # _plants adds only run-wide caveats: the rows' codes are final
+    plant_frame, bai_yi, found = _plants(
+        out, row_codes, plant_table, tabs, log, basis, accounting_year
+    )
+    collected.add(found)
+    checked.out, checked.log, checked.row_codes = out, log, row_codes
+    checked.plant_frame, checked.bai_yi = plant_frame, bai_yi
+    return checked
+
+
+def _read_plant_table(plants, collected: IssueCollector, *, encoding, sheet, cap):
+    """The plants file read with its cell problems collected (its bad rows left out); None
+    when none was given or the file as a whole is unreadable."""
+    if plants is None or isinstance(plants, pd.DataFrame):
+        return plants
+    try:
+        table = read_plants(plants, encoding=encoding, sheet=sheet, max_errors=cap, collect=True)
+    except InventoryError as error:
+        collected.add_error(error)
+        return None
+    collected.add(table.attrs.pop("issues", []), table.attrs.pop("issue_total", None))
+    return table
+
+
+def _without_failed(
+    rows: pd.DataFrame,
+    log: CaveatLog,
+    found: list[InventoryIssue],
+    collected: IssueCollector,
+    file: str,
+) -> tuple[Any, CaveatLog]:
+    """Collect a stage's issues and leave their rows out of the stages after it.
+
+    Returns ``(None, log)`` when no row is left, or when an issue names no row (nothing
+    tells which rows are sound).
+    """
+    if not found:
+        return rows, log
+    collected.add(found)
+    if any(issue.row is None for issue in found):
+        return None, log
+    failed = {issue.row for issue in found if issue.file == file}
+    keep = ~rows["source_row"].isin(failed).to_numpy()
+    if not keep.any():
+        return None, log
+    return rows[keep].reset_index(drop=True), log.take(np.flatnonzero(keep))
+
+
+def _stage_until_clean(stage, rows, log, collected, file):
+    """Run a money stage; when it reports problems it stops before computing anything, so
+    run it again on the rows it did not flag, to check them and to compute their columns."""
+    for _ in range(_MAX_STAGE_PASSES):
+        found = stage(rows, log)
+        if not found:
+            return rows, log
+        rows, log = _without_failed(rows, log, found, collected, file)
+        if rows is None:
+            return None, log
+    return None, log  # the stage flags new rows on every pass: stop rather than loop on
+
+
+#: A money stage flags its rows on the first pass; the rows left then pass. A third pass that
+#: still finds problems means the stage judges rows by each other (a project's rows).
+_MAX_STAGE_PASSES = 3
+
+
+def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> list[InventoryIssue]:
+    """A plant's metered saving from the plants file, beside its estimate; returns the
+    problems (one reading without the other)."""
     meta = getattr(plant_meta, "attrs", {}).get("meta")
     file = meta.path if meta is not None else "<plants DataFrame>"
     header_map = meta.header_map if meta is not None else {}
@@ -423,10 +634,9 @@ def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> None:
         .astype(int),
     )
     issues = _metered(readings, file, header_map)
-    if issues:
-        raise InventoryError(issues, total=len(issues))
     frame["metered_saving_kwh"] = readings["metered_saving_kwh"]
     frame["metered_difference_kwh"] = readings["metered_difference_kwh"]
+    return issues
 
 
 def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
@@ -572,11 +782,14 @@ def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]
 
 
 def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
+    """The inventory read with its cell problems collected (see ``read_inventory``)."""
     if isinstance(inventory, Inventory):
         return inventory
     if isinstance(inventory, pd.DataFrame):
-        return validate_frame(inventory)
-    return read_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=max_errors)
+        return validate_frame(inventory, max_errors=max_errors, collect=True)
+    return read_inventory(
+        inventory, encoding=encoding, sheet=sheet, max_errors=max_errors, collect=True
+    )
 
 
 def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
@@ -623,7 +836,10 @@ def _conversion_caveats(log: CaveatLog, equal, basis: str) -> None:
         )
 
 
-def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year):
+def _plants(out, row_codes, plant_table, tabs, log, basis, year):
+    """The plant frame and the 百一 record; the third item lists the plants file's problems
+    (a conflicting energy figure, a meter reading without its pair)."""
+    found: list[InventoryIssue] = []
     goals = tabs["goals_shanghai_2024"].set_index("goal")
     target = float(goals.loc["bai_yi", "value"])
     for column in ("it_renewed_kw", "piles_replaced"):
@@ -655,19 +871,18 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
     if "plant_energy_tce" in out.columns:
         energy = grouped["plant_energy_tce"].first().astype(float)
     plant_meta: Any = None
-    if plants is not None:
-        plant_meta = (
-            plants
-            if isinstance(plants, pd.DataFrame)
-            else read_plants(plants, encoding=encoding, sheet=sheet)
-        )
-        energy = previous_year_energy(plant_meta, year, energy)
+    if plant_table is not None:
+        plant_meta = plant_table
+        try:
+            energy = previous_year_energy(plant_meta, year, energy)
+        except InventoryError as error:  # the plant keeps the inventory's figure meanwhile
+            found.extend(error.issues)
         plant_meta = plant_meta.set_index("plant_id")
         for column in ("industry", "district", "region", "name"):
             if column in plant_meta.columns:
                 frame.insert(1, column, plant_meta[column].reindex(frame.index))
         if {"metered_baseline_kwh", "metered_retrofit_kwh"} & set(plant_meta.columns):
-            _plant_metered(frame, plant_meta)
+            found.extend(_plant_metered(frame, plant_meta))
     frame["plant_energy_tce"] = energy
     share = frame["coal_saved_tce"] / energy
     frame["saving_share"] = share
@@ -712,7 +927,7 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
         "plant_energy_basis": f"plant_energy_tce is taken to be on the headline basis ({basis})",
         "label": "an estimate from the measures listed, not a verified saving",
     }
-    return frame, bai_yi
+    return frame, bai_yi, found
 
 
 def _plant_codes(plant_id: pd.Series, row_codes: np.ndarray) -> pd.Series:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .results import EstimateResult
+
+if TYPE_CHECKING:
+    from .validate import ValidationReport
 
 LABELS = {
     "en": {
@@ -539,3 +544,20 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
         lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
         lines.append("")
     return "\n".join(lines)
+
+
+def render_validation(report: ValidationReport) -> str:
+    """The terminal text of a validation report beside its problems: how each header was
+    read, the headers carried through unread, the defaults an estimate would use and the
+    caveats of the rows that passed (``retrofit validate``; the problems go to stderr)."""
+    lines = [f"  {header} → {canonical}" for canonical, header in report.header_map.items()]
+    lines += [f"  {header} → (not read: carried through)" for header in report.unmatched_headers]
+    for code, used in report.defaults.items():
+        lines.append(
+            f"  default used for {used['column']} on {used['count']} rows: {used['value']} "
+            f"{used['unit']} (confidence {used['confidence']}) [{code}]"
+        )
+    lines += [
+        f"  caveat {c.code}" + (f" [{c.count} rows]" if c.count else "") for c in report.caveats
+    ]
+    return "".join(line + "\n" for line in lines)

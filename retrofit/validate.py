@@ -1,0 +1,190 @@
+"""Check an inventory in one pass and report every problem, as frictionless' ``validate`` does.
+
+>>> import retrofit
+>>> report = retrofit.validate("plant.csv", policy="national")   # doctest: +SKIP
+>>> report.valid, len(report.issues)                             # doctest: +SKIP
+
+:func:`validate` runs the checks of :func:`retrofit.estimate` (the same code, in the same
+order: :func:`retrofit.pipeline.run_checks`) and returns a :class:`ValidationReport` instead
+of raising at the first stage with a problem. It computes only what a check needs: no Monte
+Carlo, no project tables, no supply curve, no report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .caveats import Caveat
+from .exceptions import InventoryError, InventoryIssue
+from .inventory import Inventory
+from .issues import in_reading_order, one_per_cell
+
+
+@dataclass
+class ValidationReport:
+    """Every problem of an inventory and what an estimate of it would assume.
+
+    Attributes
+    ----------
+    valid : bool
+        True when no check found a problem (an estimate would run).
+    issues : list of InventoryIssue
+        Every problem, one per cell, sorted by file, row (file-level first), then column in
+        the file's order.
+    total : int
+        How many problems there are (more than ``len(issues)`` only when ``max_errors``
+        capped the listing).
+    file : str
+        The inventory as the user named it.
+    rows : int
+        Data rows read (0 when the file could not be read as a table).
+    encoding : str or None
+        The CSV encoding used.
+    header_map : dict
+        Canonical column → the header as typed in the file.
+    unmatched_headers : list of str
+        Headers that map to no canonical column; they are carried through unchanged.
+    defaults : dict
+        The defaults an estimate would use for blank cells, by caveat code: column, value,
+        unit, count of rows, source and confidence (the ``defaults`` of an estimate's
+        assumptions).
+    caveats : list of Caveat
+        The caveats of the rows that passed every check.
+    """
+
+    valid: bool
+    issues: list[InventoryIssue]
+    total: int
+    file: str
+    rows: int = 0
+    encoding: str | None = None
+    header_map: dict[str, str] = field(default_factory=dict)
+    unmatched_headers: list[str] = field(default_factory=list)
+    defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    caveats: list[Caveat] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable record (``retrofit validate --format json`` prints it)."""
+        return {
+            "valid": self.valid,
+            "file": self.file,
+            "rows": self.rows,
+            "encoding": self.encoding,
+            "problems": self.total,
+            "issues": [issue.to_dict() for issue in self.issues],
+            "header_map": dict(self.header_map),
+            "unmatched_headers": list(self.unmatched_headers),
+            "defaults": {code: dict(used) for code, used in self.defaults.items()},
+            "caveats": [caveat.to_dict() for caveat in self.caveats],
+        }
+
+
+def validate(
+    path_or_frame: str | Path | pd.DataFrame | Inventory,
+    *,
+    plants: str | Path | pd.DataFrame | None = None,
+    tables: Mapping[str, str | Path] | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    tariff: str | None = None,
+    policy: str | list[str] | None = None,
+    eligibility: Mapping[str, object] | None = None,
+    year: int | None = None,
+    region: str = "national",
+    basis: str = "equivalent",
+    equal_value_factor_kgce_per_kwh: float | None = None,
+    discount_rate: float | None = None,
+    max_errors: int | None = None,
+) -> ValidationReport:
+    """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
+
+    The stages: the cells of the file, the defaults (``strict``), each measure's domain
+    (rows inside its reference tables and physical bounds), metered readings, economics,
+    finance, incentives (with ``policy``) and the plants file. A row with a problem goes no
+    further, so a later stage reports nothing that the first problem caused, but it still
+    checks every other row.
+
+    Parameters
+    ----------
+    path_or_frame : path, DataFrame or Inventory
+        As the first argument of :func:`retrofit.estimate`.
+    plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis
+        As for :func:`retrofit.estimate`: each changes what is checked.
+    equal_value_factor_kgce_per_kwh, discount_rate : float, optional
+        As for :func:`retrofit.estimate` (checked as options).
+    max_errors : int, optional
+        List at most this many problems (``total`` still counts them all); default: every one.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    ValueError, KeyError
+        Bad options (unknown basis, region, tariff or table name), as :func:`estimate`.
+    FileNotFoundError
+        The inventory file does not exist.
+    """
+    from .pipeline import run_checks  # the orchestrator imports the measures: only when used
+
+    file = _name_of(path_or_frame)
+    try:
+        checked = run_checks(
+            path_or_frame,
+            plants=plants,
+            basis=basis,
+            region=region,
+            year=year,
+            equal_value_factor_kgce_per_kwh=equal_value_factor_kgce_per_kwh,
+            tables=tables,
+            strict=strict,
+            encoding=encoding,
+            sheet=sheet,
+            max_errors=max_errors,
+            tariff=tariff,
+            discount_rate=discount_rate,
+            policy=policy,
+            eligibility=eligibility,
+            project_tables=False,
+        )
+    except InventoryError as error:  # the file as a whole: unreadable, a column missing
+        issues = in_reading_order(one_per_cell(error.issues))
+        total = error.total - len(error.issues) + len(issues)
+        return ValidationReport(False, _capped(issues, max_errors), total, file)
+    meta = checked.inv.meta
+    issues = checked.issues.issues(checked.column_order)
+    total = len(issues) + checked.issues.not_built
+    return ValidationReport(
+        valid=not checked.issues,
+        issues=_capped(issues, max_errors),
+        total=total,
+        file=meta.path,
+        rows=meta.n_rows,
+        encoding=meta.encoding,
+        header_map=dict(meta.header_map),
+        unmatched_headers=list(meta.passthrough),
+        defaults=checked.defaults_used,
+        caveats=checked.log.summary(),
+    )
+
+
+def _capped(issues: list[InventoryIssue], max_errors: int | None) -> list[InventoryIssue]:
+    return issues if max_errors is None else issues[:max_errors]
+
+
+def _name_of(path_or_frame: object) -> str:
+    if isinstance(path_or_frame, Inventory):
+        return path_or_frame.meta.path
+    if isinstance(path_or_frame, pd.DataFrame):
+        return "<DataFrame>"
+    return str(path_or_frame)
+
+
+__all__ = ["ValidationReport", "validate"]
