@@ -14,15 +14,9 @@ report: ``retrofit.write_html(result, "report.html", lang="zh")`` or
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ._version import __version__
-
-if TYPE_CHECKING:
-    from .validate import validate as validate
 
 
 def sample_path(name: str = "example_plant.csv") -> Path:
@@ -56,10 +50,11 @@ def __getattr__(name: str):
         from .streaming import iter_inventory
 
         return iter_inventory
-    if name == "ValidationReport":
-        from .validate import ValidationReport
+    if name in ("validate", "ValidationReport"):
+        # the module is named validation so that importing it never shadows the function
+        from . import validation
 
-        return ValidationReport
+        return getattr(validation, name)
     if name == "EstimateResult":
         from .results import EstimateResult
 
@@ -74,35 +69,6 @@ def __getattr__(name: str):
         return write_workbook
     raise AttributeError(f"module 'retrofit' has no attribute {name!r}")
 
-
-class _Package(types.ModuleType):
-    """The package, with ``retrofit.validate`` always the function.
-
-    The function lives in the module of the same name, and importing a submodule sets the
-    package attribute of its name to the module: this property keeps the function there (the
-    module stays ``sys.modules["retrofit.validate"]``) and imports it only when first used. A
-    value other than the module (a test's stand-in) is kept until deleted.
-    """
-
-    @property
-    def validate(self):
-        if "_validate_replaced" in self.__dict__:
-            return self.__dict__["_validate_replaced"]
-        from .validate import validate
-
-        return validate
-
-    @validate.setter
-    def validate(self, value) -> None:
-        if not isinstance(value, types.ModuleType):  # the import system naming the submodule
-            self.__dict__["_validate_replaced"] = value
-
-    @validate.deleter
-    def validate(self) -> None:
-        self.__dict__.pop("_validate_replaced", None)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "EstimateResult",

@@ -720,7 +720,7 @@ def validate(path, fmt, **options):
 
 def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **options):
     """Run :func:`retrofit.validate` with option errors as usage errors (exit 2)."""
-    from .validate import validate as run
+    from .validation import validate as run
 
     if not Path(path).is_file():
         raise DataError(f"{path}: file not found")

@@ -9,7 +9,7 @@ import pandas as pd
 from .results import EstimateResult
 
 if TYPE_CHECKING:
-    from .validate import ValidationReport
+    from .validation import ValidationReport
 
 LABELS = {
     "en": {

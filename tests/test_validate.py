@@ -223,6 +223,6 @@ def test_caveat_log_take_keeps_the_rows_left():
 def test_retrofit_validate_stays_the_function_once_its_module_is_imported():
     import importlib
 
-    module = importlib.import_module("retrofit.validate")
+    module = importlib.import_module("retrofit.validation")
     assert retrofit.validate is module.validate
     assert retrofit.ValidationReport is module.ValidationReport
