@@ -21,7 +21,6 @@ edit it in a spreadsheet; its fields are
     short labels for table headers and plot axes, without the unit.
 ``description_en``, ``description_zh``
     long descriptions for the documentation and the template's guide sheet, without the unit.
-    A blank Chinese description falls back to the English one.
 """
 
 from __future__ import annotations
@@ -97,8 +96,8 @@ def glossary() -> dict[str, Entry]:
             raise ValueError(f"{_TABLE.name}: {e.name} is listed twice")
         if e.kind not in KINDS:
             raise ValueError(f"{_TABLE.name}: {e.name} has kind {e.kind!r}, not one of {KINDS}")
-        if not (e.label_en and e.label_zh and e.description_en):
-            raise ValueError(f"{_TABLE.name}: {e.name} needs both labels and a description")
+        if not all((e.label_en, e.label_zh, e.description_en, e.description_zh)):
+            raise ValueError(f"{_TABLE.name}: {e.name} needs both labels and both descriptions")
         table[e.name] = e
     return table
 
@@ -174,10 +173,10 @@ def header(name: str, lang: str = "en") -> str:
 
 
 def description(name: str, lang: str = "en") -> str:
-    """Long description without the unit; Chinese falls back to English where not written."""
+    """Long description of a column, without the unit."""
     _check_lang(lang)
     e = entry(name)
-    return (e.description_zh or e.description_en) if lang == "zh" else e.description_en
+    return e.description_zh if lang == "zh" else e.description_en
 
 
 def describe(names: Iterable[str]) -> dict[str, str]:

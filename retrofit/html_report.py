@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .columns import header, known
+from . import columns
+from .columns import header, known, unit_text
 from .results import EstimateResult, atomic_write
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
@@ -41,11 +42,6 @@ WORDS: dict[str, dict[str, str]] = {
         "year": "Accounting year",
         "region": "Region",
         "summary": "Summary",
-        "energy": "Energy saved",
-        "coal": "Standard coal saved",
-        "co2": "CO2 avoided",
-        "investment": "Investment",
-        "cost": "Cost saved",
         "plants": "Plants and their 百一 position",
         "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
         "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
@@ -84,11 +80,6 @@ WORDS: dict[str, dict[str, str]] = {
         "year": "核算年度",
         "region": "地区",
         "summary": "汇总",
-        "energy": "节电量",
-        "coal": "节约标准煤",
-        "co2": "减排二氧化碳",
-        "investment": "投资",
-        "cost": "节约费用",
         "plants": "企业汇总与百一达标情况",
         "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
         "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
@@ -340,17 +331,21 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     assets = result.assets
     basis = result.assumptions["basis_zh"]
     tce = float(assets["coal_saved_tce"].sum())
-    yr, cny = ("年", "元") if lang == "zh" else ("yr", "CNY")
+
+    def kpi(column: str, value: str, note: str = "") -> str:
+        unit = unit_text(columns.unit(column), lang)
+        return _kpi(columns.label(column, lang) + note, f"{value} {unit}")
+
     kpis = [
-        _kpi(w["energy"], f"{assets['energy_saved_kwh'].sum():,.0f} kWh/{yr}"),
-        _kpi(f"{w['coal']} ({basis})", f"{tce:,.3f} tce/{yr}"),
-        _kpi(w["co2"], f"{assets['co2_avoided_t'].sum():,.1f} t/{yr}"),
+        kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}"),
+        kpi("coal_saved_tce", f"{tce:,.3f}", f" ({basis})"),
+        kpi("co2_avoided_t", f"{assets['co2_avoided_t'].sum():,.1f}"),
     ]
     # totals of money are shown only when every row has the input (never a partial sum)
     if assets["investment_cny"].notna().all():
-        kpis.append(_kpi(w["investment"], f"{assets['investment_cny'].sum():,.0f} {cny}"))
+        kpis.append(kpi("investment_cny", f"{assets['investment_cny'].sum():,.0f}"))
     if assets["cost_saved_cny"].notna().all():
-        kpis.append(_kpi(w["cost"], f"{assets['cost_saved_cny'].sum():,.0f} {cny}/{yr}"))
+        kpis.append(kpi("cost_saved_cny", f"{assets['cost_saved_cny'].sum():,.0f}"))
     plants = result.plants[
         [
             c
