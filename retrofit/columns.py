@@ -21,6 +21,10 @@ edit it in a spreadsheet; its fields are
     short labels for table headers and plot axes, without the unit.
 ``description_en``, ``description_zh``
     long descriptions for the documentation and the template's guide sheet, without the unit.
+
+A new input or output column needs one row here (tests/test_columns.py runs a full estimate and
+a portfolio and fails on a column the glossary lacks); then regenerate the README tables with
+``python -m retrofit._docs README.md``.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ try:  # a core dependency; the pandas writer below still works without it
 except ImportError:  # pragma: no cover - exercised by monkeypatching in the tests
     pa = pc = None
 
-#: Output columns of ``assets``, in order, with units; a test checks each is documented.
+#: Output columns of ``assets``, in order; descriptions with units from the glossary
+#: (retrofit/columns.csv). A test checks each is documented.
 ASSET_COLUMNS: dict[str, str] = describe(
     [
         "plant_id",
