@@ -1,5 +1,7 @@
 """Generated documentation: the column pages under ``docs/`` and the README's demo output.
 
+Column labels and units are read from the glossary (:mod:`retrofit.columns`) and the schema.
+
 Each generated block sits between ``<!-- begin NAME -->`` and ``<!-- end NAME -->`` in the
 file :data:`PAGES` names. ``python -m retrofit._docs`` rewrites every block from the code;
 ``tests/test_docs.py`` fails, naming that command, when a page and the code disagree.
@@ -12,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from . import columns
 from .finance import PROJECT_COLUMNS, SUPPLY_CURVE_COLUMNS
 from .incentives import LISTING_COLUMNS
 from .results import ASSET_COLUMNS, PLANT_COLUMNS
@@ -35,7 +38,10 @@ def inventory_columns_markdown() -> str:
     for c in COLUMNS:
         zh = ", ".join(a for a in c.aliases if _chinese(a))
         need = "required" if c.required else (f"default: {c.default}" if c.default else "optional")
-        lines.append(f"| `{c.name}` | {c.unit} | {c.description} | {zh} | {need} |")
+        lines.append(
+            f"| `{c.name}` | {columns.unit(c.name)} | {columns.description(c.name)} | {zh} "
+            f"| {need} |"
+        )
     lines.append("")
     lines.append(
         "Values: categories "
@@ -78,29 +84,30 @@ def inventory_columns_markdown() -> str:
     return "\n".join(lines)
 
 
+def _output_table(title: str, described: dict[str, str]) -> list[str]:
+    """One output table: name, the glossary's short labels (English, Chinese), meaning [unit]."""
+    lines = [title, "", "| column | label | 中文 | meaning [unit] |", "|---|---|---|---|"]
+    lines += [
+        f"| `{k}` | {_cell(columns.label(k, 'en'))} | {_cell(columns.label(k, 'zh'))} "
+        f"| {_cell(v)} |"
+        for k, v in described.items()
+    ]
+    return lines
+
+
 def output_columns_markdown() -> str:
-    lines = ["Asset rows (`assets`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {_cell(v)} |" for k, v in ASSET_COLUMNS.items()]
-    lines += ["", "Plant rows (`plants`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {_cell(v)} |" for k, v in PLANT_COLUMNS.items()]
-    lines += ["", "Project rows (`projects`):", "", "| column | meaning [unit] |", "|---|---|"]
-    lines += [f"| `{k}` | {_cell(v)} |" for k, v in PROJECT_COLUMNS.items()]
-    lines += [
-        "",
-        "Rule checks (`incentives`, with `--policy`):",
-        "",
-        "| column | meaning [unit] |",
-        "|---|---|",
+    tables = [
+        ("Asset rows (`assets`):", ASSET_COLUMNS),
+        ("Plant rows (`plants`):", PLANT_COLUMNS),
+        ("Project rows (`projects`):", PROJECT_COLUMNS),
+        ("Rule checks (`incentives`, with `--policy`):", LISTING_COLUMNS),
+        ("Conservation supply curve (`supply_curve`):", SUPPLY_CURVE_COLUMNS),
     ]
-    lines += [f"| `{k}` | {_cell(v)} |" for k, v in LISTING_COLUMNS.items()]
-    lines += [
-        "",
-        "Conservation supply curve (`supply_curve`):",
-        "",
-        "| column | meaning [unit] |",
-        "|---|---|",
-    ]
-    lines += [f"| `{k}` | {_cell(v)} |" for k, v in SUPPLY_CURVE_COLUMNS.items()]
+    lines: list[str] = []
+    for title, described in tables:
+        lines += (
+            ["", *_output_table(title, described)] if lines else _output_table(title, described)
+        )
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .caveats import CaveatLog
+from .columns import describe
 from .exceptions import InventoryIssue
 from .measures import _rows
 from .models import tariff as tou
@@ -28,18 +29,16 @@ PROFILES_TABLE = "load_profiles"
 DATACENTER_PROFILE = "continuous"
 
 #: Result columns (name → meaning [unit]), for the README.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "tariff_class": "time-of-use tariff class used; blank: the price is an average price",
-    "load_profile": "load profile used for the tariff (a load_profiles name or hours)",
-    "price_multiplier": "energy-weighted price of the row's load profile ÷ flat price; 1 "
-    "without a tariff [unitless]",
-    "standby_price_multiplier": "the same for a pile's standby hours (the complement of its "
-    "charging profile) [unitless]",
-    "peak_energy_share": "share of the profile's energy in peak and critical-peak hours [0–1]",
-    "load_shift_cost_saved_cny": "cost saved by moving offpeak_shift_fraction of the new piles' "
-    "charging energy from peak to valley hours; never energy or "
-    "tce [CNY/yr]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "tariff_class",
+        "load_profile",
+        "price_multiplier",
+        "standby_price_multiplier",
+        "peak_energy_share",
+        "load_shift_cost_saved_cny",
+    ]
+)
 
 
 def _profile(name_or_hours: str, profiles: pd.DataFrame) -> tuple[np.ndarray, str]:

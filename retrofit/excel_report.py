@@ -1,7 +1,8 @@
 """The auditor's workbook: summary with formulas, assets, plants, assumptions and caveats.
 
 Each data sheet has two header rows, frozen: the stable English column name (what the CSV and
-JSON outputs call it) and a bilingual label with its unit (节电量 energy saved [kWh/yr]). Number
+JSON outputs call it) and a bilingual label with its unit from the glossary
+(:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved [kWh/yr]). Number
 formats follow the unit. The summary's headline totals are spreadsheet formulas over the assets
 sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
 computed, so a reviewer can follow and re-check them in Excel.
@@ -10,7 +11,6 @@ computed, so a reviewer can follow and re-check them in Excel.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .html_report import HEADINGS
+from . import columns
 from .results import (
-    ASSET_COLUMNS,
-    PLANT_COLUMNS,
     EstimateResult,
     atomic_write,
     flatten,
@@ -32,35 +30,33 @@ from .results import (
 
 #: Header rows above the data on every data sheet.
 HEADER_ROWS = 2
-_UNIT = re.compile(r"\[([^\]]+)\]\s*$")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE6EE")
 
-#: Totals on the summary: output column → (English, Chinese, unit).
-TOTALS = {
-    "energy_saved_kwh": ("energy saved", "节电量", "kWh/yr"),
-    "coal_saved_tce": ("standard coal saved (headline basis)", "节约标准煤（报告口径）", "tce/yr"),
-    "coal_saved_tce_equivalent": ("standard coal saved, 当量值", "节约标准煤（当量值）", "tce/yr"),
-    "coal_saved_tce_equal_value": ("standard coal saved, 等价值", "节约标准煤（等价值）", "tce/yr"),
-    "co2_avoided_t": ("CO2 avoided", "减排二氧化碳", "t/yr"),
-    "investment_cny": ("investment", "投资", "CNY"),
-    "cost_saved_cny": ("cost saved", "节约费用", "CNY/yr"),
-    "retrofitted_motor_kw": ("motors and motor systems retrofitted", "电机及系统改造容量", "kW"),
-}
+#: Output columns totalled on the summary, in order; labels and units from the glossary.
+TOTALS = (
+    "energy_saved_kwh",
+    "coal_saved_tce",
+    "coal_saved_tce_equivalent",
+    "coal_saved_tce_equal_value",
+    "co2_avoided_t",
+    "investment_cny",
+    "cost_saved_cny",
+    "retrofitted_motor_kw",
+)
 
 
-def _unit(column: str, descriptions: dict[str, str]) -> str:
-    match = _UNIT.search(descriptions.get(column, ""))
-    return match.group(1) if match else ""
+def _unit(column: str) -> str:
+    """The glossary's unit of ``column``; "" for a column it does not know."""
+    return columns.unit(column) if columns.known(column) else ""
 
 
-def _label(column: str, descriptions: dict[str, str]) -> str:
-    """Bilingual label with unit: 节电量 energy saved [kWh/yr] (English only when no Chinese
-    heading is known)."""
-    en, zh = HEADINGS.get(column, (column.replace("_", " "), ""))
-    unit = _unit(column, descriptions)
-    if unit and "[" not in en:
-        en = f"{en} [{unit}]"
-    return f"{zh} {en}".strip() if zh and zh != en else en
+def _label(column: str) -> str:
+    """Bilingual header with units, Chinese first: 年节电量 [kWh/年] energy saved [kWh/yr]. A
+    column the glossary does not know (an inventory's own pass-through column) keeps its name
+    with spaces."""
+    if not columns.known(column):
+        return column.replace("_", " ")
+    return f"{columns.header(column, 'zh')} {columns.header(column, 'en')}"
 
 
 def number_format(column: str, unit: str = "") -> str | None:
@@ -97,9 +93,7 @@ def _cell(value: Any) -> Any:
     return json_value(value)
 
 
-def _data_sheet(
-    wb: Workbook, name: str, frame: pd.DataFrame, descriptions: dict[str, str]
-) -> dict[str, str]:
+def _data_sheet(wb: Workbook, name: str, frame: pd.DataFrame) -> dict[str, str]:
     """A sheet with the two header rows, frozen; returns column name → letter."""
     ws = wb.create_sheet(name)
     letters = {}
@@ -107,12 +101,12 @@ def _data_sheet(
         letter = get_column_letter(j)
         letters[column] = letter
         ws.cell(1, j, column).font = Font(bold=True)
-        label = ws.cell(2, j, _label(column, descriptions))
+        label = ws.cell(2, j, _label(column))
         label.alignment = Alignment(wrap_text=True, vertical="top")
         for row in (1, 2):
             ws.cell(row, j).fill = _HEAD_FILL
         ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
-    fmt = {c: number_format(c, _unit(c, descriptions)) for c in frame.columns}
+    fmt = {c: number_format(c, _unit(c)) for c in frame.columns}
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=HEADER_ROWS + 1):
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(i, j, _cell(value))
@@ -144,7 +138,7 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEAD_FILL
-    for column, (en, zh, unit) in TOTALS.items():
+    for column in TOTALS:
         if column not in letters:
             continue
         ref = f"assets!{letters[column]}{first}:{letters[column]}{last}"
@@ -152,15 +146,16 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
         complete = bool(values.notna().all())
         formula = f"=SUM({ref})"
         row = [
-            f"{zh} {en}" + ("" if complete else " (partial: some rows blank 部分行为空)"),
+            f"{columns.label(column, 'zh')} {columns.label(column, 'en')}"
+            + ("" if complete else " (partial: some rows blank 部分行为空)"),
             formula,
-            unit,
+            columns.unit(column),
             float(values.sum()),
             formula,
         ]
         ws.append(row)
         ws.cell(ws.max_row, 5).data_type = "s"  # the formula shown as text
-        fmt = number_format(column, unit)
+        fmt = number_format(column, columns.unit(column))
         for k in (2, 4):
             ws.cell(ws.max_row, k).number_format = fmt or "General"
     ws.append([])
@@ -210,14 +205,14 @@ def write_workbook(result: EstimateResult, path: str | Path) -> None:
     def write(tmp: Path) -> None:
         wb = Workbook()
         wb.remove(wb.active)
-        letters = _data_sheet(wb, "assets", result.assets, ASSET_COLUMNS)
-        _data_sheet(wb, "plants", result.plants, PLANT_COLUMNS)
+        letters = _data_sheet(wb, "assets", result.assets)
+        _data_sheet(wb, "plants", result.plants)
         for name, frame in result.tables().items():
             if name not in ("assets", "plants"):
-                _data_sheet(wb, name, frame, {})
+                _data_sheet(wb, name, frame)
         _summary_sheet(wb, result, letters)
         assumptions = pd.DataFrame(flatten(result.assumptions), columns=["key", "value"])
-        _data_sheet(wb, "assumptions", assumptions, {})
+        _data_sheet(wb, "assumptions", assumptions)
         caveats = pd.DataFrame(
             [
                 c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
@@ -225,7 +220,7 @@ def write_workbook(result: EstimateResult, path: str | Path) -> None:
             ],
             columns=["code", "message", "message_zh", "count", "data"],
         )
-        _data_sheet(wb, "caveats", caveats, {})
+        _data_sheet(wb, "caveats", caveats)
         wb.save(tmp)
 
     atomic_write(path, write)

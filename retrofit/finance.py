@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .caveats import CaveatLog
+from .columns import describe
 from .defaults import rows_with_measure
 from .exceptions import InventoryIssue
 from .measures import _rows
@@ -33,54 +34,49 @@ MAX_LIFETIME_YEARS = 60
 RESIDUE_CNY = 1e-6
 
 #: Asset output columns (name → meaning [unit]), for the README.
-ASSET_COLUMNS: dict[str, str] = {
-    "project_id": "project the row belongs to (default: its plant_id)",
-    "lifetime_years": "economic life used [yr]; null when no table row and no input",
-    "lifetime_source": "input column or measure_lifetimes row (measure, category, kW band) used",
-    "discount_rate": "discount rate used [fraction/yr]",
-    "annual_cost_saved_cny": "cost_saved_cny + load_shift_cost_saved_cny [CNY/yr]",
-    "npv_cny": "net present value before incentives: annual_cost_saved_cny × annuity factor "
-    "− investment_cny [CNY]",
-    "irr": "internal rate of return before incentives [fraction/yr]; null when the saving is "
-    "not positive",
-    "discounted_payback_years": "years until discounted savings repay the investment [yr]; "
-    "inf when they never do",
-    "cost_of_saved_energy_cny_per_kwh": "investment × capital recovery factor ÷ energy_saved_kwh "
-    "[CNY/kWh]; null when nothing is saved",
-    "cost_of_saved_tce_cny_per_tce": "investment × capital recovery factor ÷ coal_saved_tce "
-    "(headline basis) [CNY/tce]",
-    "net_cost_of_saved_tce_cny_per_tce": "(investment × capital recovery factor − annual cost "
-    "saved) ÷ coal_saved_tce [CNY/tce]; negative: the "
-    "measure pays",
-}
+ASSET_COLUMNS: dict[str, str] = describe(
+    [
+        "project_id",
+        "lifetime_years",
+        "lifetime_source",
+        "discount_rate",
+        "annual_cost_saved_cny",
+        "npv_cny",
+        "irr",
+        "discounted_payback_years",
+        "cost_of_saved_energy_cny_per_kwh",
+        "cost_of_saved_tce_cny_per_tce",
+        "net_cost_of_saved_tce_cny_per_tce",
+    ]
+)
 
 #: Project output columns (name → meaning [unit]).
-PROJECT_COLUMNS: dict[str, str] = {
-    "project_id": "project identifier",
-    "plant_id": "enterprise / plant",
-    "assets": "asset rows [-]",
-    "investment_cny": "investment [CNY]; null if any row lacks one",
-    "annual_cost_saved_cny": "yearly cost saving [CNY/yr]; null if any row lacks a price",
-    "energy_saved_kwh": "energy saved [kWh/yr]",
-    "coal_saved_tce": "standard coal saved, headline basis [tce/yr]",
-    "lifetime_years_max": "longest life of the project's measures [yr]",
-    "payback_years": "investment ÷ annual cost saved [yr]",
-    "npv_cny": "NPV before incentives [CNY]",
-    "irr": "IRR before incentives [fraction/yr]",
-    "cost_of_saved_energy_cny_per_kwh": "Σ investment × CRF ÷ Σ kWh saved [CNY/kWh]",
-    "cost_of_saved_tce_cny_per_tce": "Σ investment × CRF ÷ Σ tce saved [CNY/tce]",
-    "incentives_cny": "incentives that apply, after caps and stacking, undiscounted; tax "
-    "timing benefits excluded [CNY]",
-    "incentives_pv_cny": "present value of all incentives that apply, incl. tax timing [CNY]",
-    "incentives_needing_inputs_cny": "amounts of rules listed as needs: … (not counted) [CNY]",
-    "payback_after_incentives_years": "(investment − incentives_cny) ÷ annual cost saved [yr]",
-    "npv_after_incentives_cny": "NPV + incentives_pv_cny [CNY]",
-    "irr_after_incentives": "IRR of the project's yearly flows with incentives [fraction/yr]",
-    "cost_of_saved_energy_after_incentives_cny_per_kwh": "(annualised investment − annualised "
-    "incentives) ÷ kWh saved [CNY/kWh]",
-    "cost_of_saved_tce_after_incentives_cny_per_tce": "the same per tce saved [CNY/tce]",
-    "finance_status": "complete | incomplete: <what is missing>",
-}
+PROJECT_COLUMNS: dict[str, str] = describe(
+    [
+        "project_id",
+        "plant_id",
+        "assets",
+        "investment_cny",
+        "annual_cost_saved_cny",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "lifetime_years_max",
+        "payback_years",
+        "npv_cny",
+        "irr",
+        "cost_of_saved_energy_cny_per_kwh",
+        "cost_of_saved_tce_cny_per_tce",
+        "incentives_cny",
+        "incentives_pv_cny",
+        "incentives_needing_inputs_cny",
+        "payback_after_incentives_years",
+        "npv_after_incentives_cny",
+        "irr_after_incentives",
+        "cost_of_saved_energy_after_incentives_cny_per_kwh",
+        "cost_of_saved_tce_after_incentives_cny_per_tce",
+        "finance_status",
+    ]
+)
 
 
 def parameter(tables: Tables, name: str, key: str) -> float:
@@ -439,18 +435,20 @@ def bai_yi_line(plants: pd.DataFrame) -> pd.Series:
 
 
 #: Supply-curve columns (name → meaning [unit]), for the README.
-SUPPLY_CURVE_COLUMNS: dict[str, str] = {
-    "rank": "position on the whole inventory's curve, cheapest first",
-    "plant_id": "enterprise / plant",
-    "asset_id": "measure's asset row",
-    "measure": "measure",
-    "category": "equipment category",
-    "coal_saved_tce": "tce saved, headline basis [tce/yr]",
-    "cost_of_saved_tce_cny_per_tce": "levelised cost of saved coal [CNY/tce]",
-    "net_cost_of_saved_tce_cny_per_tce": "the same less the energy bill saved [CNY/tce]",
-    "annual_cost_saved_cny": "yearly cost saving [CNY/yr]",
-    "cumulative_tce": "tce/yr of this and every cheaper measure of the inventory [tce/yr]",
-    "plant_rank": "position on its plant's curve",
-    "plant_cumulative_tce": "the same within the plant [tce/yr]",
-    "bai_yi_line_tce": "1 % of the plant's previous-year energy (百一) [tce/yr]; null when unknown",
-}
+SUPPLY_CURVE_COLUMNS: dict[str, str] = describe(
+    [
+        "rank",
+        "plant_id",
+        "asset_id",
+        "measure",
+        "category",
+        "coal_saved_tce",
+        "cost_of_saved_tce_cny_per_tce",
+        "net_cost_of_saved_tce_cny_per_tce",
+        "annual_cost_saved_cny",
+        "cumulative_tce",
+        "plant_rank",
+        "plant_cumulative_tce",
+        "bai_yi_line_tce",
+    ]
+)

@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import columns
+from .columns import header, known, unit_text
 from .results import EstimateResult, atomic_write
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
@@ -40,11 +42,6 @@ WORDS: dict[str, dict[str, str]] = {
         "year": "Accounting year",
         "region": "Region",
         "summary": "Summary",
-        "energy": "Energy saved",
-        "coal": "Standard coal saved",
-        "co2": "CO2 avoided",
-        "investment": "Investment",
-        "cost": "Cost saved",
         "plants": "Plants and their 百一 position",
         "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
         "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
@@ -83,11 +80,6 @@ WORDS: dict[str, dict[str, str]] = {
         "year": "核算年度",
         "region": "地区",
         "summary": "汇总",
-        "energy": "节电量",
-        "coal": "节约标准煤",
-        "co2": "减排二氧化碳",
-        "investment": "投资",
-        "cost": "节约费用",
         "plants": "企业汇总与百一达标情况",
         "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
         "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
@@ -116,88 +108,6 @@ WORDS: dict[str, dict[str, str]] = {
 
 #: Numeric columns written without thousands separators (years).
 PLAIN_INTEGERS = {"by", "year", "accounting_year"}
-
-#: Column headings of the tables shown (English name [unit] → Chinese).
-HEADINGS: dict[str, tuple[str, str]] = {
-    "plant_id": ("plant", "企业"),
-    "plant_name": ("name", "名称"),
-    "name": ("name", "名称"),
-    "assets": ("rows", "设备行"),
-    "asset_id": ("asset", "设备编号"),
-    "category": ("type", "类型"),
-    "measure": ("measure", "措施"),
-    "quantity": ("units", "数量"),
-    "rated_power_kw": ("rated power [kW]", "额定功率 [kW]"),
-    "energy_saved_kwh": ("energy saved [kWh/yr]", "节电量 [kWh/年]"),
-    "coal_saved_tce": ("coal saved [tce/yr]", "节约标准煤 [tce/年]"),
-    "co2_avoided_t": ("CO2 avoided [t/yr]", "减排CO2 [t/年]"),
-    "cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
-    "investment_cny": ("investment [CNY]", "投资 [元]"),
-    "payback_years": ("payback [yr]", "回收期 [年]"),
-    "npv_cny": ("NPV [CNY]", "净现值 [元]"),
-    "irr": ("IRR", "内部收益率"),
-    "plant_energy_tce": ("previous-year energy [tce]", "上年综合能耗 [tce]"),
-    "saving_share": ("saving share", "节能率"),
-    "bai_yi_status": ("百一", "百一"),
-    "shortfall_tce": ("short of 百一 [tce]", "百一差额 [tce]"),
-    "project_id": ("project", "项目"),
-    "annual_cost_saved_cny": ("cost saved [CNY/yr]", "节约费用 [元/年]"),
-    "cost_of_saved_tce_cny_per_tce": ("cost of saved coal [CNY/tce]", "节能成本 [元/tce]"),
-    "incentives_cny": ("incentives [CNY]", "政策支持 [元]"),
-    "payback_after_incentives_years": ("payback after [yr]", "享受政策后回收期 [年]"),
-    "npv_after_incentives_cny": ("NPV after [CNY]", "享受政策后净现值 [元]"),
-    "finance_status": ("status", "状态"),
-    "rule_id": ("rule", "政策"),
-    "status": ("status", "状态"),
-    "amount_cny": ("amount [CNY]", "金额 [元]"),
-    "confidence": ("confidence", "可信度"),
-    "why": ("why", "依据"),
-    "potential_cny": ("would give if the inputs qualify [CNY]", "补充信息并符合条件后可得 [元]"),
-    "name_zh": ("rule", "政策名称"),
-    "needs": ("needs", "需补充"),
-    "document": ("document", "文件"),
-    "clause": ("clause", "条款"),
-    "code": ("code", "代码"),
-    "count": ("rows", "行数"),
-    "message": ("caveat", "提示"),
-    "column": ("column", "字段"),
-    "value": ("value", "取值"),
-    "unit": ("unit", "单位"),
-    "source": ("source", "来源"),
-    "table": ("table", "表"),
-    "citation": ("citation", "出处"),
-    "edition": ("edition", "版本"),
-    "factor": ("factor", "系数"),
-    "key": ("key", "键"),
-    "year": ("year", "年份"),
-    "model": ("model", "模型"),
-    "rule": ("rule", "规则"),
-    "goal": ("goal", "目标"),
-    "this_inventory": ("this inventory", "本清单"),
-    "by": ("by", "目标年"),
-    "p10": ("P10", "P10"),
-    "p50": ("P50", "P50"),
-    "p90": ("P90", "P90"),
-    "deterministic": ("estimate", "估算值"),
-    "probability_meets_bai_yi": ("P(meets 百一)", "百一达标概率"),
-    "metered_saving_kwh": ("metered saving [kWh/yr]", "计量节电量 [kWh/年]"),
-    "metered_difference_kwh": ("metered − estimate [kWh/yr]", "计量 − 估算 [kWh/年]"),
-    "metered_flag": ("flag", "判定"),
-    "input": ("input", "输入"),
-    "rows": ("rows", "行数"),
-    "distribution": ("distribution", "分布"),
-    "low": ("low", "下限"),
-    "mode": ("mode", "众数"),
-    "high": ("high", "上限"),
-    "at_p10": ("total at P10", "取 P10 时合计"),
-    "at_p90": ("total at P90", "取 P90 时合计"),
-    "swing": ("swing", "摆幅"),
-    "metric": ("quantity", "指标"),
-    "mean": ("mean", "均值"),
-    "energy_saved_kwh_p10": ("energy P10 [kWh/yr]", "节电量 P10 [kWh/年]"),
-    "energy_saved_kwh_p50": ("energy P50 [kWh/yr]", "节电量 P50 [kWh/年]"),
-    "energy_saved_kwh_p90": ("energy P90 [kWh/yr]", "节电量 P90 [kWh/年]"),
-}
 
 CSS = """
 :root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #c8c8c8; --band: #f3f5f7; --accent: #1f5f8b; }
@@ -283,7 +193,7 @@ def table_html(
     row_class: Callable[[pd.Series], str] | None = None,
     numeric: Iterable[str] | None = None,
 ) -> str:
-    """An HTML table of ``frame`` with bilingual headings where known."""
+    """An HTML table of ``frame`` with the glossary's headings in ``lang``."""
     columns = list(frame.columns)
     numeric = set(
         numeric
@@ -324,8 +234,9 @@ def _blank(value: Any) -> bool:
 
 
 def _heading(column: str, lang: str) -> str:
-    en, zh = HEADINGS.get(column, (column, column))
-    return zh if lang == "zh" else en
+    """The glossary's ``label [unit]``; a column the glossary does not know (an inventory's
+    own pass-through column) keeps its name."""
+    return header(column, lang) if known(column) else column
 
 
 def svg_figure(ax) -> str:
@@ -420,17 +331,21 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     assets = result.assets
     basis = result.assumptions["basis_zh"]
     tce = float(assets["coal_saved_tce"].sum())
-    yr, cny = ("年", "元") if lang == "zh" else ("yr", "CNY")
+
+    def kpi(column: str, value: str, note: str = "") -> str:
+        unit = unit_text(columns.unit(column), lang)
+        return _kpi(columns.label(column, lang) + note, f"{value} {unit}")
+
     kpis = [
-        _kpi(w["energy"], f"{assets['energy_saved_kwh'].sum():,.0f} kWh/{yr}"),
-        _kpi(f"{w['coal']} ({basis})", f"{tce:,.3f} tce/{yr}"),
-        _kpi(w["co2"], f"{assets['co2_avoided_t'].sum():,.1f} t/{yr}"),
+        kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}"),
+        kpi("coal_saved_tce", f"{tce:,.3f}", f" ({basis})"),
+        kpi("co2_avoided_t", f"{assets['co2_avoided_t'].sum():,.1f}"),
     ]
     # totals of money are shown only when every row has the input (never a partial sum)
     if assets["investment_cny"].notna().all():
-        kpis.append(_kpi(w["investment"], f"{assets['investment_cny'].sum():,.0f} {cny}"))
+        kpis.append(kpi("investment_cny", f"{assets['investment_cny'].sum():,.0f}"))
     if assets["cost_saved_cny"].notna().all():
-        kpis.append(_kpi(w["cost"], f"{assets['cost_saved_cny'].sum():,.0f} {cny}/{yr}"))
+        kpis.append(kpi("cost_saved_cny", f"{assets['cost_saved_cny'].sum():,.0f}"))
     plants = result.plants[
         [
             c

@@ -27,6 +27,7 @@ import pandas as pd
 
 from . import conditions
 from .caveats import CaveatLog
+from .columns import describe
 from .defaults import rows_with_measure
 from .exceptions import InventoryError, InventoryIssue
 from .finance import parameter
@@ -91,30 +92,30 @@ PROJECT_FIELDS = (
 VERIFY = "verify against the official text before applying"
 
 #: Listing columns (name → meaning [unit]), for the README.
-LISTING_COLUMNS: dict[str, str] = {
-    "project_id": "project",
-    "plant_id": "enterprise / plant",
-    "rule_id": "rule",
-    "name": "rule, in English",
-    "name_zh": "rule, in Chinese",
-    "kind": "grant | interest_subsidy | principal_subsidy | tax_credit | tax_timing",
-    "status": "applies | superseded | needs | not applicable",
-    "amount_cny": "amount after caps [CNY] (applies, superseded); for tax_timing the present "
-    "value of the timing benefit",
-    "counted_cny": "amount counted in the project's incentives after stacking [CNY]",
-    "potential_cny": "amount if the missing inputs were given and satisfied [CNY] (needs)",
-    "why": "conditions that matched, or the one that failed",
-    "needs": "inputs the inventory lacks that decide the rule",
-    "rows": "asset rows matched / needing inputs / not matched (equipment rules)",
-    "document": "document and number",
-    "clause": "clause",
-    "valid_from": "first date",
-    "valid_to": "last date",
-    "confidence": "H, M or L",
-    "verify": "blank, or: verify against the "
-    "official text before applying (rules from secondary sources)",
-    "note": "rule note",
-}
+LISTING_COLUMNS: dict[str, str] = describe(
+    [
+        "project_id",
+        "plant_id",
+        "rule_id",
+        "name",
+        "name_zh",
+        "kind",
+        "status",
+        "amount_cny",
+        "counted_cny",
+        "potential_cny",
+        "why",
+        "needs",
+        "rows",
+        "document",
+        "clause",
+        "valid_from",
+        "valid_to",
+        "confidence",
+        "verify",
+        "note",
+    ]
+)
 
 
 @dataclass

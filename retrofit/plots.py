@@ -37,6 +37,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter, StrMethodFormatter
 
+from . import columns
 from .results import atomic_write
 
 __all__ = [
@@ -57,61 +58,63 @@ __all__ = [
 
 #: Every fixed text the plots draw, one dict per language. ``{placeholders}`` are filled in by
 #: the plot functions; data (plant ids, measure names, goal labels, units) comes from arguments.
+#: Axes and legend entries that show an output column take its label from the glossary
+#: (:mod:`retrofit.columns`).
 LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "year": "year",
+        "year": columns.label("year", "en"),
         "goal": "goal",
         "trajectory_title": "Saving capacity toward the goal",
-        "capacity_added": "saving capacity added in the year",
-        "capacity_cumulative": "saving capacity, cumulative (节能能力)",
-        "realised_cumulative": "energy realised, cumulative",
+        "capacity_added": columns.label("capacity_added", "en"),
+        "capacity_cumulative": columns.label("capacity_cumulative", "en"),
+        "realised_cumulative": columns.label("realised_cumulative", "en"),
         "measure_title": "Savings by measure",
-        "measure_xlabel": "measure",
+        "measure_xlabel": columns.label("measure", "en"),
         "measure_gain": "saving",
         "measure_loss": "added consumption",
         "measure_total": "total",
         "bai_yi_title": "百一 {year}: estimated saving as a share of previous-year energy",
-        "bai_yi_ylabel": "saving ÷ previous-year energy",
+        "bai_yi_ylabel": columns.label("saving_share", "en"),
         "bai_yi_line": "百一 {target}",
         "bai_yi_meets": "meets the target",
         "bai_yi_short": "short of the target",
         "bai_yi_unknown": "{n} plants without previous-year energy not shown",
         "bai_yi_unknown_one": "1 plant without previous-year energy not shown",
         "bai_yi_top": "best {top} of {n} plants with known energy shown",
-        "plant": "plant",
+        "plant": columns.label("plant_id", "en"),
         "plants_ranked": "plants ranked",
         "mac_title": "Saving-capacity supply curve (marginal abatement cost)",
-        "mac_xlabel": "saving capacity, cumulative [tce/yr]",
-        "mac_ylabel": "investment per tce/yr of saving capacity [CNY per tce/yr]",
-        "levelised_ylabel": "levelised cost of saved coal [CNY/tce]",
+        "mac_xlabel": columns.header("cumulative_tce", "en"),
+        "mac_ylabel": columns.header("investment_per_tce_cny", "en"),
+        "levelised_ylabel": columns.header("cost_of_saved_tce_cny_per_tce", "en"),
         "goal_beyond": "goal {goal:,.0f} tce → {times:,.0f}× this curve's width",
     },
     "zh": {
-        "year": "年份",
+        "year": columns.label("year", "zh"),
         "goal": "目标",
         "trajectory_title": "节能能力目标进度",
-        "capacity_added": "当年新增节能能力",
-        "capacity_cumulative": "累计节能能力",
-        "realised_cumulative": "累计实现节能量",
+        "capacity_added": columns.label("capacity_added", "zh"),
+        "capacity_cumulative": columns.label("capacity_cumulative", "zh"),
+        "realised_cumulative": columns.label("realised_cumulative", "zh"),
         "measure_title": "按措施分解的节能量",
-        "measure_xlabel": "措施",
+        "measure_xlabel": columns.label("measure", "zh"),
         "measure_gain": "节能",
         "measure_loss": "新增能耗",
         "measure_total": "合计",
         "bai_yi_title": "{year} 年百一进度：节能量占上年能耗比例（估算）",
-        "bai_yi_ylabel": "节能量 ÷ 上年能耗",
+        "bai_yi_ylabel": columns.label("saving_share", "zh"),
         "bai_yi_line": "百一 {target}",
         "bai_yi_meets": "达标",
         "bai_yi_short": "未达标",
         "bai_yi_unknown": "{n} 家企业缺少上年能耗，未显示",
         "bai_yi_unknown_one": "1 家企业缺少上年能耗，未显示",
         "bai_yi_top": "显示前 {top} 家（已知能耗的共 {n} 家）",
-        "plant": "企业",
+        "plant": columns.label("plant_id", "zh"),
         "plants_ranked": "企业（按比例排序）",
         "mac_title": "节能能力供给曲线（边际减排成本）",
-        "mac_xlabel": "累计节能能力 [tce/年]",
-        "mac_ylabel": "单位节能能力投资 [元/(tce/年)]",
-        "levelised_ylabel": "节能平准化成本 [元/tce]",
+        "mac_xlabel": columns.header("cumulative_tce", "zh"),
+        "mac_ylabel": columns.header("investment_per_tce_cny", "zh"),
+        "levelised_ylabel": columns.header("cost_of_saved_tce_cny_per_tce", "zh"),
         "goal_beyond": "目标 {goal:,.0f} tce → 为本曲线宽度的 {times:,.0f} 倍",
     },
 }

@@ -6,11 +6,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .columns import header
 from .results import EstimateResult
 
 if TYPE_CHECKING:
     from .validation import ValidationReport
 
+#: Section titles and sentences of the terminal report; column headers come from the glossary
+#: (:func:`retrofit.columns.header`).
 LABELS = {
     "en": {
         "plants": "Plants (百一: estimate from the measures listed, not a verified saving)",
@@ -18,29 +21,6 @@ LABELS = {
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
         "more": "… {n} more asset rows: write them all with -o out.csv|out.json|out.xlsx",
-        "plant_id": "plant",
-        "plant_name": "name",
-        "assets_n": "assets",
-        "energy_saved_kwh": "saved kWh/yr",
-        "coal_saved_tce": "saved tce/yr",
-        "co2_avoided_t": "CO2 t/yr",
-        "plant_energy_tce": "energy tce",
-        "saving_share": "share",
-        "bai_yi_status": "百一",
-        "shortfall_tce": "short tce",
-        "asset_id": "asset",
-        "rated_power_kw": "kW",
-        "category": "type",
-        "measure": "measure",
-        "quantity": "qty",
-        "efficiency_baseline_pct": "η before %",
-        "efficiency_retrofit_pct": "η after %",
-        "load_factor": "load",
-        "operating_hours_h": "h/yr",
-        "cost_saved_cny": "CNY/yr",
-        "payback_years": "payback yr",
-        "efficiency_class_baseline": "class",
-        "efficiency_class_retrofit": "→ class",
         "goals": "Toward Shanghai's 355号 goals (this inventory, one year)",
         "motors_retrofitted": "motors and motor systems retrofitted",
         "it_renewed": "IT capacity renewed with ≥ 20 % gain",
@@ -52,19 +32,7 @@ LABELS = {
         "matching the 百一 closure profile: {closure}",
         "projects": "Projects (discount rate {rate:.1%}; life per measure from "
         "measure_lifetimes unless given)",
-        "project_id": "project",
-        "investment_cny": "invest CNY",
-        "annual_cost_saved_cny": "CNY/yr",
-        "npv_cny": "NPV CNY",
-        "irr": "IRR",
-        "cost_of_saved_tce_cny_per_tce": "CNY/tce",
-        "finance_status": "status",
-        "incentives_cny": "incentives CNY",
-        "payback_after_incentives_years": "payback after",
-        "npv_after_incentives_cny": "NPV after",
         "uncertainty": "Uncertainty of coal saved [tce/yr] ({n:,} draws, seed {seed})",
-        "deterministic": "estimate",
-        "probability_meets_bai_yi": "P(百一)",
         "drivers": "largest drivers (total tce/yr with the input at P10 → P90): ",
     },
     "zh": {
@@ -73,29 +41,6 @@ LABELS = {
         "assumptions": "折算口径与假设",
         "caveats": "提示",
         "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
-        "plant_id": "企业",
-        "plant_name": "名称",
-        "assets_n": "设备行",
-        "energy_saved_kwh": "节电 kWh/年",
-        "coal_saved_tce": "节能 tce/年",
-        "co2_avoided_t": "减碳 tCO2/年",
-        "plant_energy_tce": "上年能耗 tce",
-        "saving_share": "节能率",
-        "bai_yi_status": "百一",
-        "shortfall_tce": "差额 tce",
-        "asset_id": "设备编号",
-        "rated_power_kw": "功率kW",
-        "category": "类型",
-        "measure": "措施",
-        "quantity": "台数",
-        "efficiency_baseline_pct": "改前效率%",
-        "efficiency_retrofit_pct": "改后效率%",
-        "load_factor": "负载率",
-        "operating_hours_h": "小时/年",
-        "cost_saved_cny": "节约元/年",
-        "payback_years": "回收期年",
-        "efficiency_class_baseline": "现等级",
-        "efficiency_class_retrofit": "目标等级",
         "goals": "对照上海355号目标（本清单，一年）",
         "motors_retrofitted": "电机及系统改造",
         "it_renewed": "IT设备更新（能效提升≥20%）",
@@ -105,19 +50,7 @@ LABELS = {
         "by": "目标年",
         "dc_line": "数据中心：{rows} 个，改造后PUE高于上海要求：{above} 个，符合百一关停并转条件：{closure} 个",
         "projects": "项目经济性（折现率 {rate:.1%}；使用寿命取自 measure_lifetimes，除非另填）",
-        "project_id": "项目",
-        "investment_cny": "投资 元",
-        "annual_cost_saved_cny": "节约 元/年",
-        "npv_cny": "净现值 元",
-        "irr": "内部收益率",
-        "cost_of_saved_tce_cny_per_tce": "元/tce",
-        "finance_status": "状态",
-        "incentives_cny": "政策支持 元",
-        "payback_after_incentives_years": "享受政策后回收期",
-        "npv_after_incentives_cny": "享受政策后净现值",
         "uncertainty": "节约标准煤的不确定性 [tce/年]（{n:,} 次抽样，随机种子 {seed}）",
-        "deterministic": "估算值",
-        "probability_meets_bai_yi": "百一达标概率",
         "drivers": "主要来源（输入取 P10 → P90 时的合计 tce/年）：",
     },
 }
@@ -167,6 +100,11 @@ ASSET_VIEW = [
 ]
 
 
+def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with the glossary's ``label [unit]`` headers."""
+    return frame.rename(columns=lambda name: header(name, lang))
+
+
 def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
@@ -188,8 +126,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     labels = LABELS[lang]
     lines = [f"== {labels['plants']} =="]
     plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]])
-    plant_labels = {k: v for k, v in labels.items() if k != "assets"}
-    plants = plants.rename(columns=plant_labels | {"assets": labels["assets_n"]})
+    plants = _headed(plants, lang)
     lines.append(plants.to_string(index=False))
     lines.append("")
     goals = result.assumptions.get("goals", {})
@@ -226,7 +163,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         shown = _fmt(view.head(max_rows))
         if "irr" in shown.columns:
             shown["irr"] = [_pct(x) for x in view["irr"].head(max_rows)]
-        lines.append(shown.rename(columns=labels).to_string(index=False))
+        lines.append(_headed(shown, lang).to_string(index=False))
         lines.append("")
     if result.uncertainty is not None:
         u = result.uncertainty
@@ -235,9 +172,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             ["plant_id", "deterministic", "p10", "p50", "p90", "probability_meets_bai_yi"]
         ].copy()
         view["probability_meets_bai_yi"] = [_pct(x) for x in view["probability_meets_bai_yi"]]
-        lines.append(
-            view.rename(columns=labels).to_string(index=False, float_format=lambda x: f"{x:,.3f}")
-        )
+        lines.append(_headed(view, lang).to_string(index=False, float_format=lambda x: f"{x:,.3f}"))
         top = u.tornado.head(3)
         lines.append(
             labels["drivers"]
@@ -246,7 +181,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
-    lines.append(_fmt(view).rename(columns=labels).to_string(index=False))
+    lines.append(_headed(_fmt(view), lang).to_string(index=False))
     if len(result.assets) > max_rows:
         lines.append(labels["more"].format(n=len(result.assets) - max_rows))
     lines.append("")
@@ -298,22 +233,11 @@ PORTFOLIO_LABELS = {
         "of {target:,.0f} {unit} to date ({share_to_date:.2%}); {by_end:,.1f} "
         "({share_by_end:.2%}) by {end} with planned measures, {remaining:,.1f} to go",
         "trajectory": "Trajectory, coal_saved_tce ({basis})",
-        "year": "year",
-        "capacity_added": "capacity added",
-        "capacity_cumulative": "capacity cum.",
-        "realised": "realised",
-        "realised_cumulative": "realised cum.",
         "bai_yi": "百一 per enterprise (estimate)",
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
         "districts": "By district",
         "industries": "By industry",
         "files": "Files",
-        "district": "district",
-        "industry": "industry",
-        "plants": "plants",
-        "assets": "assets",
-        "coal_saved_tce": "tce/yr",
-        "bai_yi_years_met": "百一 years met",
         "caveats": "Caveats",
         "failed": "FAILED",
         "kinds": "{n} goals in the pack: {cumulative} tracked above, {annual_share} per "
@@ -332,22 +256,11 @@ PORTFOLIO_LABELS = {
         "{to_date:,.1f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
         "{end} 年 {by_end:,.1f}（{share_by_end:.2%}），尚差 {remaining:,.1f}",
         "trajectory": "逐年轨迹，节能量 tce（{basis}）",
-        "year": "年份",
-        "capacity_added": "新增节能能力",
-        "capacity_cumulative": "累计节能能力",
-        "realised": "当年实现",
-        "realised_cumulative": "累计实现",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
         "districts": "分区汇总",
         "industries": "分行业汇总",
         "files": "文件",
-        "district": "区",
-        "industry": "行业",
-        "plants": "企业数",
-        "assets": "设备行",
-        "coal_saved_tce": "节能 tce/年",
-        "bai_yi_years_met": "百一达标年数",
         "caveats": "提示",
         "failed": "失败",
         "kinds": "目标包共 {n} 项：上列进度 {cumulative} 项，企业年度比例 {annual_share} 项（百一，见下），"
@@ -409,7 +322,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     lines += ["", f"== {labels['trajectory'].format(basis=p['basis_note'])} =="]
     tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
     view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
-    lines.append(_fmt(view).rename(columns=labels).to_string(index=False))
+    lines.append(_headed(_fmt(view), lang).to_string(index=False))
     lines += ["", f"== {labels['bai_yi']} =="]
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
@@ -429,7 +342,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
         lines += [
             "",
             f"== {labels[key]} ==",
-            _fmt(view).rename(columns=labels).to_string(index=False),
+            _headed(_fmt(view), lang).to_string(index=False),
         ]
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):

@@ -1,7 +1,8 @@
 """Write a blank inventory for auditors to fill in: CSV (header only) or Excel (with a guide).
 
-Headers, units, allowed values and ranges come from :data:`retrofit.schema.COLUMNS`, so the
-template always reads back through :func:`retrofit.read_inventory` without renaming a column.
+Headers, allowed values and ranges come from :data:`retrofit.schema.COLUMNS`, so the template
+always reads back through :func:`retrofit.read_inventory` without renaming a column; the guide's
+descriptions, units and short labels come from the glossary (:mod:`retrofit.columns`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from retrofit import schema
+from retrofit import columns, schema
 from retrofit.schema import Column
 
 __all__ = ["template_headers", "write_template"]
@@ -36,6 +37,7 @@ _GUIDE_LABELS = {
         "取值要求",
         "默认值",
         "是否必填",
+        "简称（表格与图表）",
     ),
     "en": (
         "canonical name",
@@ -47,6 +49,7 @@ _GUIDE_LABELS = {
         "accepted values",
         "default",
         "required",
+        "short label (tables and plots)",
     ),
 }
 
@@ -200,13 +203,14 @@ def _guide_rows(lang: str) -> list[list[str]]:
             [
                 col.name,
                 header,
-                col.description_zh if lang == "zh" else col.description,
-                col.unit,
+                columns.description(col.name, lang),
+                columns.unit_text(columns.unit(col.name), lang),
                 ", ".join(col.units),
                 _allowed_values(col, lang),
                 _accepted(col, lang),
                 col.default,
                 required,
+                columns.label(col.name, lang),
             ]
         )
     return rows

@@ -324,7 +324,7 @@ def test_abatement_curve_edges_are_cumulative_tce(curve):
     ]
     goal = _line(ax, "goal")
     assert list(goal.get_xdata()) == [9.0, 9.0]
-    assert ax.get_ylabel() == "investment per tce/yr of saving capacity [CNY per tce/yr]"
+    assert ax.get_ylabel() == "investment per unit of saving capacity [CNY/(tce/yr)]"
     assert "equivalent" in ax.get_title()
 
 

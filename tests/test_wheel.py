@@ -141,6 +141,7 @@ def _catalog_files(catalog_text: str) -> list[str]:
 def test_wheel_bundles_tables_and_sample(wheel_names: set[str], wheel: Path) -> None:
     assert "retrofit/reference_data/catalog.csv" in wheel_names
     assert "retrofit/samples/example_plant.csv" in wheel_names
+    assert "retrofit/columns.csv" in wheel_names  # the glossary every face reads
     with zipfile.ZipFile(wheel) as zf:
         shipped = _catalog_files(zf.read("retrofit/reference_data/catalog.csv").decode("utf-8"))
     in_repo = _catalog_files((REPO / "reference_data" / "catalog.csv").read_text("utf-8"))

@@ -15,36 +15,32 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..exceptions import InventoryIssue
 from ..models import chargers
 from ..reference import Tables
 from . import _rows
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "energy_delivered_kwh": "energy each pile delivers per year, as given or rated_power_kw × "
-    "load_factor × operating_hours_h [kWh]",
-    "charging_hours_h": "hours per year each pile charges: operating_hours_h, else "
-    "energy_delivered_kwh ÷ rated_power_kw [h]",
-    "standby_hours_h": "hours per year each pile stands by, 8760 − charging_hours_h [h]",
-    "charger_efficiency_baseline_pct": "conversion efficiency of the present pile used [%]",
-    "charger_efficiency_baseline_source": "input:efficiency_pct or charger_defaults <type> present",
-    "charger_efficiency_retrofit_pct": "conversion efficiency of the new pile used [%]",
-    "charger_efficiency_retrofit_source": "input:target_efficiency_pct or charger_defaults "
-    "<type> new",
-    "standby_baseline_w": "standby power of the present pile used [W]",
-    "standby_baseline_source": "input:standby_w or charger_defaults <type> present",
-    "standby_retrofit_w": "standby power of the new pile used [W]",
-    "standby_retrofit_source": "input:target_standby_w or charger_defaults <type> new",
-    "charging_input_retrofit_kwh": "grid energy the new piles draw while charging, all piles, "
-    "the base of the off-peak shift [kWh]",
-    "saving_conversion_kwh": "saving from conversion efficiency while charging, all piles "
-    "[kWh]; may be negative",
-    "saving_standby_kwh": "saving from standby power while not charging, all piles [kWh]; "
-    "negative when the new pile draws more in standby",
-    "piles_replaced": "piles replaced, counted toward Shanghai's 20,000-pile goal (quantity) "
-    "[piles]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "energy_delivered_kwh",
+        "charging_hours_h",
+        "standby_hours_h",
+        "charger_efficiency_baseline_pct",
+        "charger_efficiency_baseline_source",
+        "charger_efficiency_retrofit_pct",
+        "charger_efficiency_retrofit_source",
+        "standby_baseline_w",
+        "standby_baseline_source",
+        "standby_retrofit_w",
+        "standby_retrofit_source",
+        "charging_input_retrofit_kwh",
+        "saving_conversion_kwh",
+        "saving_standby_kwh",
+        "piles_replaced",
+    ]
+)
 
 #: One-paragraph statement of the model, for the result's assumptions.
 MODEL = (

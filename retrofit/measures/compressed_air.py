@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..defaults import rows_with_measure
 from ..exceptions import InventoryIssue
 from ..models import compressed_air as air
@@ -26,41 +27,31 @@ from ..reference import Tables
 from . import _rows, upgrade_motor
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "baseline_energy_kwh": "compressor electrical input per year before the measures, "
-    "rated_power_kw × load_factor × operating_hours_h × quantity, with "
-    "load_factor = average electrical input ÷ rated motor power [kWh]",
-    "retrofit_energy_kwh": "input per year after all the row's measures [kWh]",
-    "saving_upgrade_equipment_kwh": "saving of step 1, replacing the compressor [kWh]",
-    "saving_fix_leaks_kwh": "saving of step 2, leak repair, on the energy left by step 1 [kWh]",
-    "saving_reduce_pressure_kwh": "saving of step 3, lower discharge pressure, on the energy "
-    "left by steps 1–2 [kWh]",
-    "saving_upgrade_motor_kwh": "saving of step 4, a better motor, on the energy left by steps "
-    "1–3 [kWh]",
-    "power_ratio_upgrade_equipment": "E1/E0 = SP_target/SP_present (1 without the measure) "
-    "[unitless]",
-    "power_ratio_fix_leaks": "E2/E1 = (1 − leak)/(1 − target leak) (1 without the measure) "
-    "[unitless]",
-    "power_ratio_reduce_pressure": "E3/E2 = 1 − r·Δp (1 without the measure) [unitless]",
-    "power_ratio_upgrade_motor": "E4/E3 = η_present/η_target (1 without the measure) [unitless]",
-    "specific_power_baseline_kw_per_m3min": "present package specific power used [kW/(m³/min)]",
-    "specific_power_retrofit_kw_per_m3min": "specific power of the new package [kW/(m³/min)]",
-    "specific_power_retrofit_source": "input:target_specific_power_kw_per_m3min, or the "
-    "GB 19153-2019 cell, e.g. gb19153_2019 表1 55 kW 0.8 MPa "
-    "air grade_2",
-    "specific_power_table_pressure_mpa": "rated pressure of the GB 19153-2019 cell used (the "
-    "next listed pressure at or above the row's) [MPa]",
-    "leak_fraction_retrofit": "leak share of compressor output after repair [0–1]",
-    "leak_fraction_retrofit_source": "input:target_leak_fraction or compressed_air_parameters "
-    "target_leak_fraction_default",
-    "pressure_saving_per_bar": "r, fraction of input power saved per bar of pressure "
-    "reduction (0.5 %/psi × 14.5038 psi/bar) [1/bar]",
-    "motor_load_factor": "motor shaft load taken for step 4: load_factor × E3/E0 [unitless]",
-    "efficiency_baseline_pct": "present motor efficiency at that load (step 4) [%]",
-    "efficiency_retrofit_pct": "new motor efficiency at that load (step 4) [%]",
-    "retrofitted_motor_kw": "rated_power_kw × quantity when the compressor or its motor is "
-    "replaced, else 0 [kW]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "baseline_energy_kwh",
+        "retrofit_energy_kwh",
+        "saving_upgrade_equipment_kwh",
+        "saving_fix_leaks_kwh",
+        "saving_reduce_pressure_kwh",
+        "saving_upgrade_motor_kwh",
+        "power_ratio_upgrade_equipment",
+        "power_ratio_fix_leaks",
+        "power_ratio_reduce_pressure",
+        "power_ratio_upgrade_motor",
+        "specific_power_baseline_kw_per_m3min",
+        "specific_power_retrofit_kw_per_m3min",
+        "specific_power_retrofit_source",
+        "specific_power_table_pressure_mpa",
+        "leak_fraction_retrofit",
+        "leak_fraction_retrofit_source",
+        "pressure_saving_per_bar",
+        "motor_load_factor",
+        "efficiency_baseline_pct",
+        "efficiency_retrofit_pct",
+        "retrofitted_motor_kw",
+    ]
+)
 # step 4 also returns the motor audit columns of measure upgrade_motor
 # (efficiency_class_*, efficiency_fl_*_pct, efficiency_fl_*_method, efficiency_fl_*_source,
 # part_load_curve_*), documented there.

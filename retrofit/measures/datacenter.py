@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..defaults import rows_with_measure
 from ..exceptions import InventoryIssue
 from ..models import datacenter as dc
@@ -22,37 +23,24 @@ from ..reference import Tables
 from . import _rows
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "it_energy_baseline_kwh": "IT energy per year before, it_load_kw × operating_hours_h × "
-    "quantity [kWh]",
-    "it_energy_retrofit_kwh": "IT energy per year after an IT refresh, × (1 − "
-    "it_energy_reduction) [kWh]",
-    "pue_baseline": "present PUE used [unitless]",
-    "pue_retrofit": "PUE after the retrofit: target_pue with improve_pue, else the present PUE "
-    "[unitless]",
-    "saving_refresh_it_kwh": "facility energy saved by the IT refresh at the present PUE, "
-    "(IT before − IT after) × PUE before [kWh]",
-    "saving_improve_pue_kwh": "facility energy saved by the lower PUE on the IT energy left "
-    "after the refresh, IT after × (PUE before − PUE after) [kWh]",
-    "it_efficiency_gain": "IT efficiency gain (work per kWh) of the refresh, r/(1 − r) with r = "
-    "it_energy_reduction; null without refresh_it [unitless]",
-    "meets_it_gain_rule": "the refresh's efficiency gain ≥ 20 % (沪经信技〔2024〕355号); null "
-    "without refresh_it",
-    "it_renewed_kw": "IT capacity counted toward Shanghai's 100 MW IT renewal goal: "
-    "it_capacity_kw (else it_load_kw) × quantity when meets_it_gain_rule, else "
-    "0 [kW]",
-    "shanghai_pue_limit": "Shanghai's PUE limit for the site: 1.25 new build, 1.4 after "
-    "retrofit (沪经信技〔2024〕355号) [unitless]",
-    "meets_shanghai_pue": "pue_retrofit ≤ shanghai_pue_limit",
-    "gb40879_grade_baseline": "GB 40879-2021 energy-efficiency grade of the present PUE, among "
-    "the grades whose limits are verified (table "
-    "gb40879_2021_datacenter_grades): grade_N, 'above grade_3 limit', "
-    "or 'not applicable (edge, ≤ 100 racks)'",
-    "gb40879_grade_retrofit": "the same for the PUE after the retrofit",
-    "bai_yi_closure_profile": "the present site matches the 百一 small-and-old profile for "
-    "closure/merger: PUE > 1.7, ≤ 800 racks, in operation ≥ 10 years; "
-    "null when racks or years are missing and the rest match",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "it_energy_baseline_kwh",
+        "it_energy_retrofit_kwh",
+        "pue_baseline",
+        "pue_retrofit",
+        "saving_refresh_it_kwh",
+        "saving_improve_pue_kwh",
+        "it_efficiency_gain",
+        "meets_it_gain_rule",
+        "it_renewed_kw",
+        "shanghai_pue_limit",
+        "meets_shanghai_pue",
+        "gb40879_grade_baseline",
+        "gb40879_grade_retrofit",
+        "bai_yi_closure_profile",
+    ]
+)
 
 #: One-paragraph statement of the model, for the result's assumptions.
 MODEL = (

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..defaults import rows_with_measure
 from ..exceptions import InventoryIssue
 from ..models import flow_control
@@ -30,19 +31,20 @@ from ..schema import normalise
 from . import _rows, machines
 from .upgrade_motor import motor_efficiency
 
-OUTPUT_COLUMNS: dict[str, str] = {
-    "control": "baseline flow control of a fan or pump",
-    "control_curve": "baseline control curve used (table flow_control_power_curves)",
-    "flow_profile_used": "duty profile as computed: % flow:% hours pairs, or the profile name",
-    "static_head_fraction": "static share of the system head at design flow [0–1]",
-    "duty_points": "number of duty points in the profile",
-    "baseline_shaft_kw": "time-weighted shaft power before the retrofit [kW per unit]",
-    "retrofit_shaft_kw": "time-weighted shaft power after the retrofit [kW per unit]",
-    "vfd_efficiency_pct": "time-weighted drive efficiency (add_vfd) [%]",
-    "vfd_min_speed_fraction": "lowest speed the profile needs with the drive [fraction of rated]",
-    "vfd_min_equivalent_flow_fraction": "lowest flow ÷ speed, where the machine runs on its own "
-    "curve [fraction of best-efficiency flow]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "control",
+        "control_curve",
+        "flow_profile_used",
+        "static_head_fraction",
+        "duty_points",
+        "baseline_shaft_kw",
+        "retrofit_shaft_kw",
+        "vfd_efficiency_pct",
+        "vfd_min_speed_fraction",
+        "vfd_min_equivalent_flow_fraction",
+    ]
+)
 
 
 def compute(

@@ -21,18 +21,20 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..exceptions import InventoryIssue
 from ..models import pumps
 from ..reference import Tables
 from . import _rows
 
-OUTPUT_COLUMNS: dict[str, str] = {
-    "machine_efficiency_baseline_pct": "present fan or pump efficiency (upgrade_equipment) [%]",
-    "machine_efficiency_retrofit_pct": "new fan or pump efficiency (upgrade_equipment) [%]",
-    "machine_efficiency_retrofit_source": "where the new efficiency comes from (GB table cell, "
-    "formula inputs, or the quoted value)",
-    "pump_specific_speed": "pump specific speed ns used for GB 19762 [-]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "machine_efficiency_baseline_pct",
+        "machine_efficiency_retrofit_pct",
+        "machine_efficiency_retrofit_source",
+        "pump_specific_speed",
+    ]
+)
 
 
 def machine_efficiency_ratio(

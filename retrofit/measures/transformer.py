@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..exceptions import InventoryIssue
 from ..models import transformers
 from ..reference import Tables
@@ -20,31 +21,24 @@ from ..schema import normalise
 from . import _rows
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
-OUTPUT_COLUMNS: dict[str, str] = {
-    "baseline_energy_kwh": "annual LOSS energy of the present transformer(s), not the energy "
-    "they pass: (P0·h_energised + Pk·β²·h)·quantity, active power only "
-    "[kWh]",
-    "retrofit_energy_kwh": "annual LOSS energy of the new transformer(s) at the same load and "
-    "hours [kWh]",
-    "no_load_loss_baseline_kw": "no-load loss P0 of the present transformer [kW]",
-    "load_loss_baseline_kw": "load loss Pk at rated current of the present transformer [kW]",
-    "losses_baseline_source": "where P0/Pk of the present unit come from: "
-    "input:no_load_loss_kw+load_loss_kw, or "
-    "transformer_series_losses <series> <kVA> kVA <vector group>",
-    "no_load_loss_retrofit_kw": "no-load loss P0 of the new transformer [kW]",
-    "load_loss_retrofit_kw": "load loss Pk at rated current of the new transformer [kW]",
-    "losses_retrofit_source": "where P0/Pk of the new unit come from: "
-    "input:target_no_load_loss_kw+target_load_loss_kw, or the "
-    "GB 20052-2024 cell, e.g. gb20052_2024 表1 oil 10 kV 630 kVA steel "
-    "grade_2",
-    "energised_hours_h": "hours per year the transformer is energised, over which P0 accrues [h]",
-    "loss_power_baseline_kw": "present loss at the row's load factor, P0 + β²·Pk [kW per unit]",
-    "loss_power_retrofit_kw": "new unit's loss at the row's load factor [kW per unit]",
-    "optimal_load_factor_baseline": "load factor of least loss per kVA carried, √(P0/Pk), "
-    "present unit [unitless]",
-    "optimal_load_factor_retrofit": "√(P0/Pk) of the new unit [unitless]",
-    "retrofitted_motor_kw": "0: a transformer replacement replaces no motor [kW]",
-}
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "baseline_energy_kwh",
+        "retrofit_energy_kwh",
+        "no_load_loss_baseline_kw",
+        "load_loss_baseline_kw",
+        "losses_baseline_source",
+        "no_load_loss_retrofit_kw",
+        "load_loss_retrofit_kw",
+        "losses_retrofit_source",
+        "energised_hours_h",
+        "loss_power_baseline_kw",
+        "loss_power_retrofit_kw",
+        "optimal_load_factor_baseline",
+        "optimal_load_factor_retrofit",
+        "retrofitted_motor_kw",
+    ]
+)
 
 #: One-paragraph statement of the model, for the result's assumptions.
 MODEL = (

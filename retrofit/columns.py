@@ -1,0 +1,220 @@
+"""The glossary: one row per input and output column, read from ``columns.csv`` beside this file.
+
+Every face that shows a column (terminal tables, the HTML report, workbook headers, plot axes,
+the template's guide sheet, the README column tables) takes its label, unit and description
+from here, as pvlib keeps one variable glossary. The table is UTF-8 CSV so that a translator can
+edit it in a spreadsheet; its fields are
+
+``name``
+    the column's name in the CSV and JSON outputs (or the inventory's canonical header). A name
+    holding ``{year}`` stands for a family of columns, e.g. ``energy_tce_{year}``.
+``unit``
+    pint-style unit of the values (``kWh/yr``, ``tce/yr``, ``CNY``, ``%``); ``-`` for a
+    dimensionless number or a count; ``row`` when each row names its own unit (in a ``unit``,
+    ``metric`` or ``capacity_unit`` column); empty for text, flags and identifiers.
+``kind``
+    where the column first appears: ``input``, ``asset``, ``plant``, ``project``,
+    ``incentive``, ``supply_curve``, ``uncertainty``, ``portfolio``, ``caveat`` or ``report`` (the
+    report's own tables of factors, defaults and reference tables). Many output
+    columns appear in several tables (``coal_saved_tce`` in assets, plants, projects, …).
+``label_en``, ``label_zh``
+    short labels for table headers and plot axes, without the unit.
+``description_en``, ``description_zh``
+    long descriptions for the documentation and the template's guide sheet, without the unit.
+
+A new input or output column needs one row here (tests/test_columns.py runs a full estimate and
+a portfolio and fails on a column the glossary lacks); then regenerate the README tables with
+``python -m retrofit._docs README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "LANGS",
+    "Entry",
+    "check_columns",
+    "describe",
+    "description",
+    "entry",
+    "glossary",
+    "header",
+    "known",
+    "label",
+    "missing",
+    "unit",
+    "unit_text",
+]
+
+LANGS = ("en", "zh")
+KINDS = (
+    "input",
+    "asset",
+    "plant",
+    "project",
+    "incentive",
+    "supply_curve",
+    "uncertainty",
+    "portfolio",
+    "caveat",
+    "report",
+)
+#: Units shown without brackets in headers: no unit, a pure number, or a unit each row names.
+_UNSHOWN_UNITS = ("", "-", "row")
+#: How a Chinese reader writes the units' English words (data stay in these units: CNY, not 万元).
+_UNIT_ZH = (("CNY", "元"), ("piles", "台"), ("racks", "个"), ("yr", "年"))
+_TABLE = Path(__file__).with_name("columns.csv")
+_FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "description_zh")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary row (see the module docstring for the fields)."""
+
+    name: str
+    unit: str
+    kind: str
+    label_en: str
+    label_zh: str
+    description_en: str
+    description_zh: str
+
+
+@functools.cache
+def glossary() -> dict[str, Entry]:
+    """Every entry by name, in the table's order (inputs first, then outputs by table)."""
+    with _TABLE.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _FIELDS:
+            raise ValueError(f"{_TABLE.name}: header must be {','.join(_FIELDS)}")
+        entries = [Entry(**row) for row in reader]
+    table: dict[str, Entry] = {}
+    for e in entries:
+        if e.name in table:
+            raise ValueError(f"{_TABLE.name}: {e.name} is listed twice")
+        if e.kind not in KINDS:
+            raise ValueError(f"{_TABLE.name}: {e.name} has kind {e.kind!r}, not one of {KINDS}")
+        if not all((e.label_en, e.label_zh, e.description_en, e.description_zh)):
+            raise ValueError(f"{_TABLE.name}: {e.name} needs both labels and both descriptions")
+        table[e.name] = e
+    return table
+
+
+@functools.cache
+def _families() -> list[tuple[re.Pattern[str], Entry]]:
+    return [
+        (re.compile("^" + re.escape(name).replace(r"\{year\}", r"(\d{4})") + "$"), e)
+        for name, e in glossary().items()
+        if "{year}" in name
+    ]
+
+
+def entry(name: str) -> Entry:
+    """The glossary row of ``name``; a ``{year}`` family's row is filled in with the year.
+
+    Raises
+    ------
+    KeyError
+        ``name`` is not in the glossary.
+    """
+    table = glossary()
+    if name in table:
+        return table[name]
+    for pattern, e in _families():
+        match = pattern.match(name)
+        if match:
+            year = match.group(1)
+            return Entry(
+                name,
+                e.unit,
+                e.kind,
+                *(
+                    text.replace("{year}", year)
+                    for text in (e.label_en, e.label_zh, e.description_en, e.description_zh)
+                ),
+            )
+    raise KeyError(f"column {name!r} is not in the glossary (retrofit/columns.csv)")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+
+
+def label(name: str, lang: str = "en") -> str:
+    """Short label of a column (no unit): ``label("coal_saved_tce", "zh")`` → ``年节能量``."""
+    _check_lang(lang)
+    e = entry(name)
+    return e.label_zh if lang == "zh" else e.label_en
+
+
+def unit(name: str) -> str:
+    """Unit of a column's values, as in the glossary (``tce/yr``; ``-``, ``row`` or ``""``)."""
+    return entry(name).unit
+
+
+def unit_text(unit_: str, lang: str = "en") -> str:
+    """A unit as a reader of ``lang`` writes it: ``tce/yr`` → ``tce/年``, ``CNY`` → ``元``."""
+    _check_lang(lang)
+    if lang == "zh":
+        for english, chinese in _UNIT_ZH:
+            unit_ = re.sub(rf"\b{english}\b", chinese, unit_)
+    return unit_
+
+
+def header(name: str, lang: str = "en") -> str:
+    """``label [unit]`` for table headers and plot axes; the label alone for a column without a
+    shown unit. ``header("coal_saved_tce", "zh")`` → ``年节能量 [tce/年]``."""
+    text = label(name, lang)
+    u = unit(name)
+    return text if u in _UNSHOWN_UNITS else f"{text} [{unit_text(u, lang)}]"
+
+
+def description(name: str, lang: str = "en") -> str:
+    """Long description of a column, without the unit."""
+    _check_lang(lang)
+    e = entry(name)
+    return e.description_zh if lang == "zh" else e.description_en
+
+
+def describe(names: Iterable[str]) -> dict[str, str]:
+    """Name → English description with its unit in brackets, ``"CO2 avoided [t/yr]"``: the
+    ``name → meaning [unit]`` dicts the code documents its output tables with."""
+    out = {}
+    for name in names:
+        u = unit(name)
+        text = description(name)
+        out[name] = text if u in ("", "row") else f"{text} [{u}]"
+    return out
+
+
+def known(name: str) -> bool:
+    """True when ``name`` is in the glossary (directly or as a ``{year}`` family member)."""
+    try:
+        entry(name)
+    except KeyError:
+        return False
+    return True
+
+
+def missing(names: Iterable[str]) -> list[str]:
+    """The names the glossary does not know, in the order given."""
+    return [name for name in names if not known(name)]
+
+
+def check_columns(tables: dict[str, Iterable[str]]) -> None:
+    """Raise ``KeyError`` naming every column of ``tables`` (table name → its columns) that is
+    not in the glossary, e.g. ``check_columns({n: f.columns for n, f in result.tables().items()})``.
+    Pass-through columns of an inventory that the schema does not know are the caller's to
+    leave out."""
+    unknown = {table: missing(columns) for table, columns in tables.items()}
+    unknown = {table: names for table, names in unknown.items() if names}
+    if unknown:
+        listing = "; ".join(f"{table}: {', '.join(names)}" for table, names in unknown.items())
+        raise KeyError(f"columns not in the glossary (retrofit/columns.csv): {listing}")
