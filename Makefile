@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,18 @@ demo: $(STAMP_BASE)
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests
 	$(BIN)/python -m ruff format --check retrofit tests
+
+# mypy (settings in pyproject.toml) and the import contracts (tool.importlinter)
+typecheck: $(STAMP_TEST)
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py

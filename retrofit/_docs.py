@@ -106,11 +106,14 @@ BLOCKS = {
 def render(readme: str) -> str:
     """``readme`` with every generated block replaced by its current text."""
     for name, make in BLOCKS.items():
-        pattern = re.compile(
-            rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL
-        )
-        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), readme)
+        readme = _replace_block(readme, name, make())
     return readme
+
+
+def _replace_block(readme: str, name: str, text: str) -> str:
+    """``readme`` with the lines between the markers of block ``name`` replaced by ``text``."""
+    pattern = re.compile(rf"(<!-- begin {name} -->\n)(?:.*?\n)?(<!-- end {name} -->)", re.DOTALL)
+    return pattern.sub(lambda m: m.group(1) + text + "\n" + m.group(2), readme)
 
 
 if __name__ == "__main__":  # pragma: no cover - maintainers' tool

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from retrofit import reference
-from retrofit.exceptions import ReferenceDataError
+from retrofit.exceptions import OptionError, ReferenceDataError
 
 TABLES = list(reference.list_tables()["table"])
 
@@ -31,7 +31,7 @@ def test_every_csv_in_the_folder_is_catalogued():
 
 
 def test_unknown_table_name_lists_valid_names():
-    with pytest.raises(KeyError, match=r"valid names: .*iec60034_30_1_2014_motor_classes"):
+    with pytest.raises(OptionError, match=r"valid names: .*iec60034_30_1_2014_motor_classes"):
         reference.load_table("no_such_table")
 
 
