@@ -42,4 +42,4 @@ bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .import_linter_cache .grimp_cache

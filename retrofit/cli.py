@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx")
 
-#: The exit codes, as the help of every command ends
+#: The exit codes, at the end of `retrofit --help`
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 data error (the inventory, plants or goal file: every problem "
     "with file, row, column and value); 2 usage error (a bad option, e.g. an unknown "
