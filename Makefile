@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test lint typecheck docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,8 @@ demo: $(STAMP_BASE)
 test: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests docs
 	$(BIN)/python -m ruff format --check retrofit tests docs
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m mkdocs build --strict
 	$(BIN)/python -m pytest
 
@@ -37,8 +39,13 @@ lint: $(STAMP_TEST)
 docs: $(STAMP_TEST)
 	$(BIN)/python -m mkdocs build --strict
 
+# mypy (settings in pyproject.toml) and the import contracts (tool.importlinter)
+typecheck: $(STAMP_TEST)
+	$(BIN)/python -m mypy
+	$(BIN)/lint-imports
+
 bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .import_linter_cache .grimp_cache

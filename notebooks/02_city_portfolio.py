@@ -41,7 +41,7 @@ from IPython.display import display
 
 import retrofit
 from retrofit import plots
-from retrofit.portfolio import portfolio, portfolio_figures
+from retrofit.portfolio import portfolio
 from retrofit.samples.synthetic_city import synthetic_city, write_city
 
 pd.set_option("display.max_columns", 60)
@@ -312,13 +312,13 @@ assert (result.abatement["goal_line_tce"] == 500_000).all()
 result.abatement
 
 # %% [markdown]
-# The same figures with Chinese labels, drawn by `portfolio_figures(result, lang="zh")`, need a
+# The same figures with Chinese labels, drawn by `plots.portfolio_figures(result, lang="zh")`, need a
 # font with Chinese glyphs; without one they are skipped here (`retrofit portfolio --plots`
 # would fall back to English).
 
 # %%
 if plots.resolve_language("zh")[0] == "zh":
-    zh_figures = portfolio_figures(result, lang="zh")
+    zh_figures = plots.portfolio_figures(result, lang="zh")
     print("figures:", ", ".join(zh_figures))
     display(zh_figures["trajectory_energy_saving_cumulative"].figure)
 else:

@@ -180,10 +180,8 @@ def block_pattern(name: str) -> re.Pattern[str]:
 def render(text: str) -> str:
     """``text`` with every generated block it holds replaced by its current text."""
     for name, make in BLOCKS.items():
-        pattern = block_pattern(name)
-        if pattern.search(text):
-            body = make()
-            text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+        if block_pattern(name).search(text):
+            text = _replace_block(text, name, make())
     return text
 
 
@@ -198,6 +196,11 @@ def write_pages(root: Path) -> list[str]:
             path.write_text(new, encoding="utf-8")
             changed.append(page)
     return changed
+
+
+def _replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the lines between the markers of block ``name`` replaced by ``body``."""
+    return block_pattern(name).sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
 if __name__ == "__main__":  # pragma: no cover - maintainers' tool

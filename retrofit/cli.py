@@ -1,7 +1,9 @@
 """Command-line interface: a thin layer over :func:`retrofit.estimate` and the loaders.
 
-Exit codes: 0 success, 1 data error (the report names file, row, column and value),
-2 usage error.
+Exit codes (see :data:`EXIT_CODES_HELP`): 0 success, 1 data error (the report names file, row,
+column and value), 2 usage error (a bad option), 3 reference-data error (a reference table,
+bundled or given with --table, is broken; the message names the table). Library errors map by
+type; any other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -10,14 +12,26 @@ import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from ._version import __version__
-from .exceptions import InventoryError, RetrofitError
+from .exceptions import InventoryError, OptionError, ReferenceDataError, RetrofitError
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx")
+
+#: The exit codes, at the end of `retrofit --help`
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 data error (the inventory, plants or goal file: every problem "
+    "with file, row, column and value); 2 usage error (a bad option, e.g. an unknown "
+    "--region); 3 reference-data error (a reference table, bundled or given with --table, "
+    "is broken; the message names the table)."
+)
 
 
 class DataError(click.ClickException):
@@ -26,13 +40,26 @@ class DataError(click.ClickException):
     exit_code = 1
 
 
+class ReferenceTableError(click.ClickException):
+    """A broken reference table: exit code 3, so scripts tell it from bad data and bad
+    options."""
+
+    exit_code = 3
+
+
 def _data_errors(func):
-    """Turn library errors into exit code 1 with a readable report."""
+    """Turn library errors into exit codes by type: :class:`OptionError` 2 (click's usage
+    error), :class:`InventoryError` and other data errors 1, :class:`ReferenceDataError` 3.
+    Anything else is a bug and keeps its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except OptionError as error:
+            raise click.UsageError(str(error)) from None
+        except ReferenceDataError as error:
+            raise ReferenceTableError(f"reference data: {error}") from None
         except InventoryError as error:
             total = error.total
             noun = "problem" if total == 1 else "problems"
@@ -168,7 +195,7 @@ def _eligibility(
     return values
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="retrofit")
 def cli() -> None:
     """Estimate energy, standard coal (tce), CO2 and money saved by retrofitting equipment."""
@@ -387,7 +414,7 @@ def _run_estimate(
     sheet=None,
     max_errors=200,
 ):
-    """Run :func:`retrofit.estimate` with option errors as usage errors (exit 2)."""
+    """Run :func:`retrofit.estimate` with the CLI's options (errors map in :func:`_data_errors`)."""
     from .pipeline import estimate as run
 
     if not Path(path).is_file():
@@ -395,30 +422,25 @@ def _run_estimate(
     eligibility = _eligibility(
         financing, loan_rate, loan_term_years, eit_payable_cny, eit_rate, designations
     )
-    try:
-        return run(
-            path,
-            plants=plants,
-            basis=basis.replace("-", "_"),
-            region=region,
-            year=year,
-            equal_value_factor_kgce_per_kwh=equal_value_factor,
-            tables=_parse_tables(table_files),
-            strict=strict,
-            encoding=encoding,
-            sheet=_sheet(sheet),
-            max_errors=max_errors,
-            tariff=tariff,
-            discount_rate=discount_rate,
-            policy=policy,
-            eligibility=eligibility,
-            uncertainty=draws,
-            seed=seed,
-        )
-    except (KeyError, ValueError) as error:
-        if isinstance(error, RetrofitError):
-            raise
-        raise click.UsageError(str(error).strip("'\"")) from None
+    return run(
+        path,
+        plants=plants,
+        basis=basis.replace("-", "_"),
+        region=region,
+        year=year,
+        equal_value_factor_kgce_per_kwh=equal_value_factor,
+        tables=_parse_tables(table_files),
+        strict=strict,
+        encoding=encoding,
+        sheet=_sheet(sheet),
+        max_errors=max_errors,
+        tariff=tariff,
+        discount_rate=discount_rate,
+        policy=policy,
+        eligibility=eligibility,
+        uncertainty=draws,
+        seed=seed,
+    )
 
 
 @cli.command()
@@ -501,25 +523,32 @@ def _print(result, fmt: str, output: str | None, csv_frame, render) -> None:
 
 
 class _ProgressBar:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+    """Feeds ``progress(done, total, label)`` calls to a :func:`click.progressbar` on stderr,
+    drawn only when stderr is a terminal (a pipe or a log file gets nothing). The bar starts
+    at the first call, when the number of files is known."""
 
-    def __init__(self, stream=None, width: int = 30):
+    def __init__(self, stream: TextIO | None = None):
         self.stream = stream or sys.stderr
-        self.width = width
-        self.active = self.stream.isatty()
+        self.bar: ProgressBar[str] | None = None
 
     def __call__(self, done: int, total: int, label: str) -> None:
-        if not self.active or total <= 0:
-            return
-        filled = round(self.width * done / total)
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
-        self.stream.flush()
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total,
+                file=self.stream,
+                hidden=not self.stream.isatty(),
+                show_pos=True,
+                show_eta=False,
+                width=30,
+                item_show_func=lambda item: (item or "")[:40],
+                update_min_steps=0,  # the label changes within a file, so redraw on every call
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos, label)
 
     def close(self) -> None:
-        if self.active:
-            self.stream.write("\r" + " " * (self.width + 60) + "\r")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @cli.command()
@@ -634,7 +663,6 @@ def portfolio(
 ):
     """Estimate many inventories (files, folders, big files) against a goal pack."""
     from .portfolio import portfolio as run
-    from .portfolio import write_plots
 
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(
@@ -659,17 +687,15 @@ def portfolio(
             chunk_rows=chunk_rows,
             progress=bar,
         )
-    except (KeyError, ValueError) as error:
-        if isinstance(error, RetrofitError):
-            raise
-        raise click.UsageError(str(error).strip("'\"")) from None
     finally:
         bar.close()
     from .report import render_portfolio
 
     _write(result, output, f"{len(result.plants)} plants")
     if plots_dir is not None:
-        _write_plots(write_plots, result, plots_dir, lang)
+        from .plots import write_portfolio_figures
+
+        _write_plots(write_portfolio_figures, result, plots_dir, lang)
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
@@ -693,6 +719,7 @@ def portfolio(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @check_options
+@_data_errors
 def validate(path, fmt, **options):
     """Check the inventory at PATH in one pass and list every problem; exit 1 if there is any.
 
@@ -719,7 +746,7 @@ def validate(path, fmt, **options):
 
 
 def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **options):
-    """Run :func:`retrofit.validate` with option errors as usage errors (exit 2)."""
+    """Run :func:`retrofit.validate` (errors map to exit codes in :func:`_data_errors`)."""
     from .validation import validate as run
 
     if not Path(path).is_file():
@@ -732,30 +759,23 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
         options["eit_rate"],
         options["designations"],
     )
-    try:
-        return run(
-            path,
-            plants=options["plants"],
-            tables=_parse_tables(table_files),
-            strict=strict,
-            encoding=options["encoding"],
-            sheet=_sheet(options["sheet"]),
-            tariff=options["tariff"],
-            policy=options["policy"],
-            eligibility=eligibility,
-            year=options["year"],
-            region=options["region"],
-            basis=options["basis"].replace("-", "_"),
-            equal_value_factor_kgce_per_kwh=options["equal_value_factor"],
-            discount_rate=options["discount_rate"],
-            max_errors=max_errors,
-        )
-    except (KeyError, ValueError) as error:
-        if isinstance(error, RetrofitError):
-            raise DataError(str(error)) from None
-        raise click.UsageError(str(error).strip("'\"")) from None
-    except RetrofitError as error:
-        raise DataError(str(error)) from None
+    return run(
+        path,
+        plants=options["plants"],
+        tables=_parse_tables(table_files),
+        strict=strict,
+        encoding=options["encoding"],
+        sheet=_sheet(options["sheet"]),
+        tariff=options["tariff"],
+        policy=options["policy"],
+        eligibility=eligibility,
+        year=options["year"],
+        region=options["region"],
+        basis=options["basis"].replace("-", "_"),
+        equal_value_factor_kgce_per_kwh=options["equal_value_factor"],
+        discount_rate=options["discount_rate"],
+        max_errors=max_errors,
+    )
 
 
 @cli.command()
@@ -788,14 +808,12 @@ def tables(fmt):
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True
 )
+@_data_errors
 def show_table(name, fmt):
     """Print one reference table (all rows, with source and confidence)."""
     from .reference import load_table
 
-    try:
-        frame = load_table(name)
-    except KeyError as error:
-        raise click.UsageError(str(error).strip("'\"")) from None
+    frame = load_table(name)
     if fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     else:
@@ -829,7 +847,7 @@ def template(output, lang):
 
     try:
         write_template(output, lang=lang)
-    except ValueError as error:
+    except OptionError as error:  # the only option it can refuse is the file's suffix
         raise click.BadParameter(str(error), param_hint="-o/--output") from None
     click.echo(f"wrote {output}", err=True)
 

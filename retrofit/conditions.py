@@ -26,7 +26,8 @@ def parse(text: str) -> tuple[str, str, str]:
     match = PATTERN.match(text)
     if match is None:
         raise ValueError(f"condition '{text}': expected field=value, field=a|b or field<=x")
-    return match.groups()
+    field, operator, value = match.groups()
+    return field, operator, value
 
 
 def test(values: pd.Series, op: str, target: str) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .reference import Tables
+from .exceptions import OptionError
+from .reference import Tables, missing_row
 
 BASES = ("equivalent", "equal_value")
 BASIS_NAMES_ZH = {"equivalent": "当量值", "equal_value": "等价值"}
@@ -53,7 +54,10 @@ class Factor:
 def equivalent_factor(tables: Tables) -> Factor:
     """Electricity 当量值 [kgce/kWh] from GB/T 2589-2020."""
     table = tables["energy_conversion_coefficients"]
-    row = table[(table["carrier"] == "electricity") & (table["basis"] == "equivalent")].iloc[0]
+    rows = table[(table["carrier"] == "electricity") & (table["basis"] == "equivalent")]
+    if rows.empty:
+        raise missing_row("energy_conversion_coefficients", ("electricity", "equivalent"))
+    row = rows.iloc[0]
     return Factor(
         float(row["coefficient"]),
         "kgce/kWh",
@@ -135,7 +139,7 @@ def grid_emission_factor(tables: Tables, region: str) -> Factor:
     rows = table[(table["region_key"] == region) & (table["default_for_region"] == "yes")]
     if rows.empty:
         valid = ", ".join(sorted(table.loc[table["default_for_region"] == "yes", "region_key"]))
-        raise KeyError(f"unknown region '{region}'; valid regions: {valid}")
+        raise OptionError(f"unknown region '{region}'; valid regions: {valid}")
     row = rows.iloc[0]
     year = str(row["data_year"])
     document = _text(row.get("document"))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .caveats import CaveatLog
 from .columns import describe
-from .exceptions import InventoryIssue
+from .exceptions import InventoryIssue, ReferenceDataError
 from .measures import _rows
 from .models import tariff as tou
 from .reference import Tables
@@ -149,7 +149,12 @@ def economics(
                 ]
                 continue
             if cls not in grids:  # one grid per class, not per (class, profile) pair
-                grids[cls] = tou.tariff_grid(table, cls)
+                try:
+                    grids[cls] = tou.tariff_grid(table, cls)
+                except (KeyError, ValueError) as error:  # the table's fault, not the row's
+                    raise ReferenceDataError(
+                        f"reference table '{TARIFF_TABLE}': {error.args[0]}"
+                    ) from error
             grid = grids[cls]
             weights = tou.profile_weights(hours_mask, on_days, days)
             multiplier[rows_k] = tou.mean_multiplier(grid, weights)
@@ -274,7 +279,7 @@ def economics(
         "有序充电峰转谷仅为电费节约，不计节能量与标煤",
         mask=has_shift & (shift > 0),
     )
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     tolerance = float(params[("tariff", "profile_hours_tolerance_fraction")])
     hours = np.where(
         is_charger, _rows.numbers(out, "charging_hours_h"), _rows.numbers(out, "operating_hours_h")

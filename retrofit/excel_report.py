@@ -204,7 +204,7 @@ def write_workbook(result: EstimateResult, path: str | Path) -> None:
 
     def write(tmp: Path) -> None:
         wb = Workbook()
-        wb.remove(wb.active)
+        wb.remove(wb.worksheets[0])  # a new workbook has one empty sheet
         letters = _data_sheet(wb, "assets", result.assets)
         _data_sheet(wb, "plants", result.plants)
         for name, frame in result.tables().items():

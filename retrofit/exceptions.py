@@ -1,7 +1,10 @@
 """Exceptions raised by retrofit.
 
 Every error derives from :class:`RetrofitError` and from the built-in type a caller would
-expect (``ValueError`` for bad data), so ``except ValueError`` keeps working. Messages are
+expect (``ValueError`` for bad data and bad options), so ``except ValueError`` keeps working.
+Three kinds map to the CLI's exit codes: :class:`InventoryError` (the data, exit 1),
+:class:`OptionError` (an option, exit 2) and :class:`ReferenceDataError` (a reference table,
+exit 3). Messages are
 composed from structured fields, and every error pickles, so multiprocessing and Dask can
 carry them across processes.
 """
@@ -77,8 +80,14 @@ class InventoryError(ValueError, RetrofitError):
         return (type(self), (self.issues, self.total))
 
 
+class OptionError(ValueError, RetrofitError):
+    """A bad option of a run: an unknown basis, region, tariff, policy pack, goal pack or table
+    name, or an implausible number. The CLI reports it as a usage error (exit code 2)."""
+
+
 class ReferenceDataError(RetrofitError):
-    """A reference table is missing, altered (hash mismatch) or breaks its schema."""
+    """A reference table is missing, altered (hash mismatch), breaks its schema or lacks a row
+    the run needs. The message names the table and, for a missing row, the key."""
 
 
 class ModelDomainError(ValueError, RetrofitError):

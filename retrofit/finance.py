@@ -81,8 +81,7 @@ PROJECT_COLUMNS: dict[str, str] = describe(
 
 def parameter(tables: Tables, name: str, key: str) -> float:
     """A value of table ``finance_parameters``."""
-    frame = tables[PARAMETERS_TABLE].set_index(["parameter", "key"])
-    return float(frame.loc[(name, key), "value"])
+    return float(tables.keyed(PARAMETERS_TABLE, ["parameter", "key"], "value")[(name, key)])
 
 
 def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .exceptions import InventoryError, InventoryIssue
+from .exceptions import InventoryError, InventoryIssue, OptionError
 from .reference import CONFIDENCE_LEVELS, Tables, load_catalog
 
 GOAL_KINDS = ("cumulative", "annual_share", "asset_rule", "not_tracked")
@@ -132,7 +132,7 @@ def load_goal_pack(spec: str | Path, tables: Tables | None = None) -> GoalPack:
 
     Raises
     ------
-    KeyError
+    OptionError
         An unknown pack name; the message lists the bundled ones.
     InventoryError
         A user file that breaks the schema, with file, row, column and value of each problem.
@@ -141,7 +141,7 @@ def load_goal_pack(spec: str | Path, tables: Tables | None = None) -> GoalPack:
     if _PACK_NAME.match(text) and not Path(text).is_file():
         table = "goals_" + text.replace("-", "_")
         if table not in load_catalog().index:
-            raise KeyError(
+            raise OptionError(
                 f"unknown goal pack '{text}'; bundled: "
                 f"{', '.join(bundled_goal_packs())} (or give a CSV file)"
             )

@@ -431,7 +431,10 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         "npv_after_incentives_cny",
         "finance_status",
     ]
-    projects = result.projects[[c for c in columns if c in result.projects.columns]]
+    every = result.projects
+    if every is None:  # drawn only for results with project tables
+        return ""
+    projects = every[[c for c in columns if c in every.columns]]
     out = f"<section id='economics'><h2>{_esc(w['economics'].format(rate=rate))}</h2>" + table_html(
         projects, lang
     )
@@ -528,7 +531,7 @@ def _figures(result: EstimateResult, lang: str) -> dict[str, str]:
     curves here, the tornado in the uncertainty section."""
     from .plots import estimate_figures
 
-    parts = {"supply": [], "tornado": []}
+    parts: dict[str, list[str]] = {"supply": [], "tornado": []}
     for stem, caption, ax in estimate_figures(result, lang=lang, max_plants=MAX_PLANT_FIGURES):
         parts["tornado" if stem == "tornado" else "supply"].append(
             f"<figure>{svg_figure(ax)}<figcaption>{_esc(caption)}</figcaption></figure>"

@@ -29,7 +29,7 @@ from . import conditions
 from .caveats import CaveatLog
 from .columns import describe
 from .defaults import rows_with_measure
-from .exceptions import InventoryError, InventoryIssue
+from .exceptions import InventoryError, InventoryIssue, OptionError
 from .finance import parameter
 from .measures import _rows
 from .models import finance as fm
@@ -143,7 +143,7 @@ def load_rules(packs: list[str], tables: Tables) -> pd.DataFrame:
         else:
             path = Path(pack)
             if not path.is_file():
-                raise ValueError(
+                raise OptionError(
                     f"unknown policy pack '{pack}'; expected one of "
                     f"{', '.join(PACKS)} or a CSV file with the same columns"
                 )
@@ -154,7 +154,7 @@ def load_rules(packs: list[str], tables: Tables) -> pd.DataFrame:
     rules = pd.concat(frames, ignore_index=True)
     duplicated = rules["rule_id"].duplicated()
     if duplicated.any():
-        raise ValueError(f"rule {rules['rule_id'][duplicated].iloc[0]} is in two packs")
+        raise OptionError(f"rule {rules['rule_id'][duplicated].iloc[0]} is in two packs")
     return rules
 
 
@@ -567,7 +567,9 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
     blank = flag.isna().to_numpy()
     any_yes = np.bincount(code, weights=said_yes, minlength=n) > 0
     any_blank = np.bincount(code, weights=blank, minlength=n) > 0
-    projects["innovation_catalogue"] = np.where(any_yes, "yes", np.where(any_blank, None, "no"))
+    blank_or_no = np.full(n, "no", dtype=object)
+    blank_or_no[any_blank] = None
+    projects["innovation_catalogue"] = np.where(any_yes, "yes", blank_or_no)
     catalogue = np.where(
         any_yes,
         np.bincount(code, weights=invest_rows * said_yes, minlength=n),

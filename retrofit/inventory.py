@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -1124,14 +1125,22 @@ def _canonical_measure(text: str) -> tuple[str | None, str | None]:
     """'电机更换+变频改造' → ('upgrade_motor+add_vfd', None) or (None, why-not)."""
     aliases = schema.VALUE_ALIASES["measure"]
     parts = [p for p in schema.normalise(text).split("+")]
-    found = [aliases.get(p) for p in parts]
-    if not parts or any(f is None for f in found):
+    found = [m for m in (aliases.get(p) for p in parts) if m is not None]
+    if not parts or len(found) < len(parts):
         return None, None
     dupes = sorted({f for f in found if found.count(f) > 1})
     if dupes:
         return None, f"each measure at most once ({', '.join(dupes)} is listed twice)"
     order = {m.name: i for i, m in enumerate(schema.MEASURES)}
-    return "+".join(sorted(found, key=order.__getitem__)), None  # type: ignore[arg-type]
+    return "+".join(sorted(found, key=order.__getitem__)), None
+
+
+def _unknown_choice_expected(
+    codes: np.ndarray, why: list[str | None], expected: str, positions: np.ndarray
+) -> list[str]:
+    """What each unknown cell at ``positions`` should have been: the reason its value was
+    refused (a measure listed twice…) or the column's accepted values."""
+    return [why[codes[p]] or expected for p in positions]
 
 
 def _parse_choice(col: Column, s: pd.Series):
@@ -1322,11 +1331,7 @@ def _finish(
                     header,
                     i,
                     raw_values(i),
-                    (
-                        lambda pos, codes=codes, why=why, expected=expected: [
-                            why[codes[p]] or expected for p in pos
-                        ]
-                    ),
+                    functools.partial(_unknown_choice_expected, codes, why, expected),
                 )
                 bad = unknown
                 res = pd.Series(canon, dtype="str")

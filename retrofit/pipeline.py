@@ -32,7 +32,7 @@ from .conversion import (
 )
 from .defaults import apply_defaults, rows_with_measure
 from .economics import economics
-from .exceptions import InventoryError, InventoryIssue
+from .exceptions import InventoryError, InventoryIssue, OptionError
 from .incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .inventory import (
     Inventory,
@@ -168,8 +168,10 @@ def estimate(
     ------
     InventoryError
         Any data problem, with every issue located by file, row and column.
-    ValueError, KeyError
-        Bad options (unknown basis, region or table name).
+    OptionError
+        Bad options (unknown basis, region, tariff, policy pack or table name).
+    ReferenceDataError
+        A reference table (bundled or the user's own) is broken or lacks a row the run needs.
     """
     checked = run_checks(
         inventory,
@@ -382,11 +384,11 @@ def run_checks(
     reader builds per check (None: no cap); the collector counts the rest.
     """
     if basis not in BASES:
-        raise ValueError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
+        raise OptionError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
     if equal_value_factor_kgce_per_kwh is not None and not (
         0 < equal_value_factor_kgce_per_kwh < 1
     ):
-        raise ValueError(
+        raise OptionError(
             f"equal-value factor {equal_value_factor_kgce_per_kwh} kgce/kWh is implausible; "
             "expected a value between 0 and 1 (e.g. 0.3)"
         )
@@ -395,13 +397,13 @@ def run_checks(
     if tariff is not None:
         tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
         if tariff_class is None:
-            raise ValueError(
+            raise OptionError(
                 f"unknown tariff '{tariff}'; expected one of "
                 f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
                 "单一制)"
             )
     if discount_rate is not None and not (0 <= discount_rate < 1):
-        raise ValueError(
+        raise OptionError(
             f"discount rate {discount_rate} is implausible; expected a fraction "
             "per year from 0 to below 1 (e.g. 0.08)"
         )
@@ -703,21 +705,23 @@ def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, 
         if value is None:
             continue
         if name not in PROJECT_FIELDS:
-            raise ValueError(
+            raise OptionError(
                 f"unknown eligibility field '{name}'; expected one of {', '.join(PROJECT_FIELDS)}"
             )
         if name in VALUE_ALIASES:
             canonical = VALUE_ALIASES[name].get(normalise(str(value)))
             if canonical is None:
-                raise ValueError(
+                raise OptionError(
                     f"{name} '{value}' — expected one of "
                     f"{', '.join(sorted(set(VALUE_ALIASES[name].values())))}"
                 )
             value = canonical
         else:
+            if not isinstance(value, str | int | float):
+                raise OptionError(f"{name} {value!r} — expected a number")
             value = float(value)
             if value < 0:
-                raise ValueError(f"{name} {value} — expected a value ≥ 0")
+                raise OptionError(f"{name} {value} — expected a value ≥ 0")
         options[name] = value
     return options
 

@@ -24,6 +24,7 @@ import subprocess
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
@@ -38,7 +39,11 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from . import columns
+from .goals import ENERGY_COLUMNS
 from .results import atomic_write
+
+if TYPE_CHECKING:
+    from .portfolio import PortfolioResult
 
 __all__ = [
     "LABELS",
@@ -51,8 +56,10 @@ __all__ = [
     "plot_supply_curve",
     "plot_tornado",
     "plot_trajectory",
+    "portfolio_figures",
     "resolve_language",
     "save_figure",
+    "write_portfolio_figures",
     "write_supply_curves",
 ]
 
@@ -1021,7 +1028,7 @@ def write_supply_curves(
     written: list[Path] = []
     for stem, _caption, ax in estimate_figures(result, lang=used, max_plants=max_plants):
         written += save_figure(ax, folder, stem)
-        plt.close(ax.figure)
+        plt.close(ax.get_figure(root=True))
     return written, message
 
 
@@ -1099,3 +1106,74 @@ def plot_tornado(
     ax.legend(loc="lower right", fontsize="small")
     text.apply(ax)
     return ax
+
+
+#: Goal labels of the trajectory figures, by language
+_GOAL_LABELS = {
+    "en": "goal {target:,.0f} {unit} by {end}",
+    "zh": "目标 {target:,.0f} {unit}（{end}年）",
+}
+
+
+def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:
+    """The portfolio's figures as matplotlib Axes, by file stem: one trajectory per cumulative
+    goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
+    cost of saved tce."""
+    p = result.assumptions["portfolio"]
+    basis_note = p["basis_note"]
+    figures: dict[str, Axes] = {}
+    goals = result.goals[
+        (result.goals["kind"] == "cumulative") & (result.goals["counted_as"] != "energy realised")
+    ]
+    for g in goals.itertuples(index=False):
+        t = result.trajectory[result.trajectory["metric"] == g.counts]
+        t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
+        columns = ["year", "capacity_added", "capacity_cumulative"]
+        if g.counts in ENERGY_COLUMNS:
+            columns.append("realised_cumulative")
+        figures[f"trajectory_{g.goal}"] = plot_trajectory(
+            t[columns],
+            goal_value=g.target,
+            unit=g.unit,
+            lang=lang,
+            goal_label=_GOAL_LABELS.get(lang, _GOAL_LABELS["en"]).format(
+                target=g.target, unit=g.unit, end=g.period_end
+            ),
+            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]",
+        )
+    by_measure = result.by_measure.rename(columns={"coal_saved_tce": "saved"})
+    figures["savings_by_measure"] = plot_savings_by_measure(
+        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang
+    )
+    year = p["as_of_year"]
+    ranking = result.bai_yi[result.bai_yi["year"] == year]
+    if len(ranking):
+        figures["bai_yi_ranking"] = plot_bai_yi_ranking(
+            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang
+        )
+    if len(result.abatement):
+        curve = result.abatement
+        goal = float(curve["goal_line_tce"].iloc[0])
+        figures["abatement_curve"] = plot_abatement_curve(
+            curve[["label", "saved_tce", "cost_per_tce_cny"]],
+            basis_note=basis_note,
+            lang=lang,
+            goal_value=goal if np.isfinite(goal) else None,
+            ylabel=LABELS.get(lang, LABELS["en"])["levelised_ylabel"],
+        )
+    return figures
+
+
+def write_portfolio_figures(
+    result: PortfolioResult, folder: str | Path, *, lang: str = "en"
+) -> tuple[list[Path], str | None]:
+    """Write every figure of :func:`portfolio_figures` as PNG and SVG into ``folder``.
+
+    Returns the paths written and, when Chinese was asked for but no CJK font exists, the
+    message saying the labels fell back to English.
+    """
+    used, message = resolve_language(lang)
+    written: list[Path] = []
+    for stem, ax in portfolio_figures(result, lang=used).items():
+        written += save_figure(ax, folder, stem)
+    return written, message

@@ -18,6 +18,7 @@ the chunk, not the inventory); :func:`summarise_dask` runs stage 1 with Dask
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -867,16 +868,15 @@ def portfolio(
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     plants_path = None if plants is None or isinstance(plants, pd.DataFrame) else str(plants)
-    files = expand_inputs(
-        [paths] if isinstance(paths, str | Path) else paths,
-        exclude=[plants_path] if plants_path else [],
-    )
+    # one path is a list of one, so the messages below name it, not its letters
+    named = [paths] if isinstance(paths, str | Path) else list(paths)
+    files = expand_inputs(named, exclude=[plants_path] if plants_path else [])
     if not files:
         raise InventoryError(
             [
                 InventoryIssue(
                     "empty-file",
-                    ", ".join(map(str, paths)),
+                    ", ".join(map(str, named)),
                     None,
                     None,
                     None,
@@ -894,16 +894,17 @@ def portfolio(
     runs: list[_FileRun] = []
     assumptions: dict[str, Any] = {}
     caveats: dict[str, Caveat] = {}
-    options = {
-        "basis": basis,
-        "region": region,
-        "year": as_of,
-        "tables": tables,
-        "strict": strict,
-        "max_errors": max_errors,
-        "tariff": tariff,
-        "project_tables": False,
-    }
+    run_estimate = functools.partial(
+        estimate,
+        basis=basis,
+        region=region,
+        year=as_of,
+        tables=tables,
+        strict=strict,
+        max_errors=max_errors,
+        tariff=tariff,
+        project_tables=False,
+    )
     batch: list[tuple[int, Inventory]] = []
 
     def flush() -> None:
@@ -912,18 +913,19 @@ def portfolio(
         nonlocal assumptions
         if not batch:
             return
+        results: list[EstimateResult]
         try:
-            results = [(None, estimate(_pooled(batch), **options))]
+            results = [run_estimate(_pooled(batch))]
         except InventoryError:
             results = []
             for index, chunk in batch:
                 try:
-                    results.append((index, estimate(chunk, **options)))
+                    results.append(run_estimate(chunk))
                 except InventoryError as error:
                     runs[index].issues.extend(error.issues)
                     runs[index].total_issues += error.total
         batch.clear()
-        for _, result in results:
+        for result in results:
             _collect(result, runs, years, as_of)
             # a chunk's estimate sees no plants file: its plant caveats do not apply
             _merge_caveats(caveats, [c for c in result.caveats if not c.code.startswith("plant.")])
@@ -1182,80 +1184,6 @@ def _partition_summary(
 
 # --- figures -----------------------------------------------------------------------------------
 
-#: Goal labels of the trajectory figures, by language
-_GOAL_LABELS = {
-    "en": "goal {target:,.0f} {unit} by {end}",
-    "zh": "目标 {target:,.0f} {unit}（{end}年）",
-}
-
-
-def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Any]:
-    """The portfolio's figures as matplotlib Axes, by file stem: one trajectory per cumulative
-    goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
-    cost of saved tce."""
-    from . import plots
-
-    p = result.assumptions["portfolio"]
-    basis_note = p["basis_note"]
-    figures: dict[str, Any] = {}
-    goals = result.goals[
-        (result.goals["kind"] == "cumulative") & (result.goals["counted_as"] != "energy realised")
-    ]
-    for g in goals.itertuples(index=False):
-        t = result.trajectory[result.trajectory["metric"] == g.counts]
-        t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
-        columns = ["year", "capacity_added", "capacity_cumulative"]
-        if g.counts in ENERGY_COLUMNS:
-            columns.append("realised_cumulative")
-        figures[f"trajectory_{g.goal}"] = plots.plot_trajectory(
-            t[columns],
-            goal_value=g.target,
-            unit=g.unit,
-            lang=lang,
-            goal_label=_GOAL_LABELS.get(lang, _GOAL_LABELS["en"]).format(
-                target=g.target, unit=g.unit, end=g.period_end
-            ),
-            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]",
-        )
-    by_measure = result.by_measure.rename(columns={"coal_saved_tce": "saved"})
-    figures["savings_by_measure"] = plots.plot_savings_by_measure(
-        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang
-    )
-    year = p["as_of_year"]
-    ranking = result.bai_yi[result.bai_yi["year"] == year]
-    if len(ranking):
-        figures["bai_yi_ranking"] = plots.plot_bai_yi_ranking(
-            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang
-        )
-    if len(result.abatement):
-        curve = result.abatement
-        goal = float(curve["goal_line_tce"].iloc[0])
-        figures["abatement_curve"] = plots.plot_abatement_curve(
-            curve[["label", "saved_tce", "cost_per_tce_cny"]],
-            basis_note=basis_note,
-            lang=lang,
-            goal_value=goal if np.isfinite(goal) else None,
-            ylabel=plots.LABELS.get(lang, plots.LABELS["en"])["levelised_ylabel"],
-        )
-    return figures
-
-
-def write_plots(
-    result: PortfolioResult, folder: str | Path, *, lang: str = "en"
-) -> tuple[list[Path], str | None]:
-    """Write every figure of :func:`portfolio_figures` as PNG and SVG into ``folder``.
-
-    Returns the paths written and, when Chinese was asked for but no CJK font exists, the
-    message saying the labels fell back to English.
-    """
-    from . import plots
-
-    used, message = plots.resolve_language(lang)
-    written: list[Path] = []
-    for stem, ax in portfolio_figures(result, lang=used).items():
-        written += plots.save_figure(ax, folder, stem)
-    return written, message
-
 
 def portfolio_dask(
     ddf,
@@ -1293,6 +1221,6 @@ def portfolio_dask(
         basis=basis,
         as_of_year=as_of,
         plants=register,
-        plants_file=None if isinstance(plants, pd.DataFrame) else plants and str(plants),
+        plants_file=None if plants is None or isinstance(plants, pd.DataFrame) else str(plants),
         assumptions={"engine": "dask", "partitions": int(ddf.npartitions)},
     )

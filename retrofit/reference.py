@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .exceptions import ReferenceDataError
+from .exceptions import OptionError, ReferenceDataError
 
 CONFIDENCE_LEVELS = ("H", "M", "L")
 CATALOG = "catalog.csv"
@@ -79,7 +80,7 @@ def _catalog_row(name: str) -> pd.Series:
     catalog = load_catalog()
     if name not in catalog.index:
         valid = ", ".join(sorted(catalog.index))
-        raise KeyError(f"unknown reference table '{name}'; valid names: {valid}")
+        raise OptionError(f"unknown reference table '{name}'; valid names: {valid}")
     return catalog.loc[name]
 
 
@@ -173,6 +174,28 @@ class TableUse:
         return dict(self.__dict__)
 
 
+def missing_row(table: str, key: object) -> ReferenceDataError:
+    """The error for a table (bundled or a user's own) that lacks the row a run needs."""
+    return ReferenceDataError(f"reference table '{table}' has no row for {key!r}")
+
+
+@dataclass(frozen=True)
+class KeyedValues:
+    """One column of a reference table indexed by its key columns (see :meth:`Tables.keyed`)."""
+
+    table: str
+    values: pd.Series
+
+    def __getitem__(self, key: object) -> Any:
+        try:
+            return self.values.loc[key]
+        except KeyError:
+            raise missing_row(self.table, key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.values.index
+
+
 @dataclass
 class Tables:
     """The reference tables of one run, with user overrides, recording every table used.
@@ -215,6 +238,20 @@ class Tables:
                     "user",
                 )
         return self._cache[name]
+
+    def keyed(self, name: str, key_columns: str | list[str], column: str) -> KeyedValues:
+        """``column`` of table ``name`` looked up by its key: a missing key raises
+        :class:`ReferenceDataError` naming the table and the key (a user's table may lack a row
+        the bundled one has)."""
+        frame = self[name]
+        missing = [
+            c
+            for c in [*([key_columns] if isinstance(key_columns, str) else key_columns), column]
+            if c not in frame.columns
+        ]
+        if missing:
+            raise ReferenceDataError(f"table '{name}' lacks columns {missing}")
+        return KeyedValues(name, frame.set_index(key_columns)[column])
 
     @property
     def non_standard(self) -> list[str]:

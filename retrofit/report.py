@@ -407,6 +407,8 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
     confidence, verify flag), what needs inputs, and why the others did not apply."""
     words = INCENTIVE_LABELS[lang]
     listing = result.incentives
+    if listing is None or result.projects is None:
+        raise ValueError("the result has no incentives: estimate it with a policy pack")
     lines = [words["title"], ""]
     name = "name_zh" if lang == "zh" else "name"
     for project in result.projects.itertuples(index=False):

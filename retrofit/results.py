@@ -134,7 +134,7 @@ PLANT_COLUMNS: dict[str, str] = describe(
 )
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``.
 
     A failure part-way leaves no partial file and no changed target.

@@ -31,7 +31,7 @@ import pandas as pd
 
 from retrofit import inventory as _inv
 from retrofit import schema
-from retrofit.exceptions import InventoryError
+from retrofit.exceptions import InventoryError, OptionError
 from retrofit.inventory import (
     Inventory,
     _csv_head,
@@ -122,7 +122,7 @@ def iter_inventory(
     ...     total += estimate(chunk).assets["energy_saved_kwh"].sum()
     """
     if chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
+        raise OptionError(f"chunk_rows must be at least 1, not {chunk_rows}")
     p = Path(path)
     file = str(path)
     size = p.stat().st_size  # FileNotFoundError for a missing file
@@ -130,7 +130,7 @@ def iter_inventory(
         magic = fh.read(8)
     suffix = p.suffix.lower()
     # the order of inventory._read_table: zero bytes, .xls, zip (xlsx), Parquet, suffixes
-    kw = {"encoding": encoding, "sheet": sheet, "max_errors": max_errors}
+    kw: dict[str, Any] = {"encoding": encoding, "sheet": sheet, "max_errors": max_errors}
     if size and magic.startswith(b"PK\x03\x04"):
         return _whole_workbook(path, kw)
     if (

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from retrofit import columns, schema
+from retrofit.exceptions import OptionError
 from retrofit.schema import Column
 
 __all__ = ["template_headers", "write_template"]
@@ -115,13 +116,13 @@ def write_template(path: str | os.PathLike[str], *, lang: str = "zh") -> Path:
     elif suffix == ".xlsx":
         _atomic_write(target, lambda fh: _write_xlsx(fh, lang))
     else:
-        raise ValueError(f"cannot write a template to '{target.name}': use a .csv or .xlsx file")
+        raise OptionError(f"cannot write a template to '{target.name}': use a .csv or .xlsx file")
     return target
 
 
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise OptionError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
 
 
 def _csv_bytes(lang: str) -> bytes:
@@ -254,7 +255,7 @@ def _write_xlsx(fh, lang: str) -> None:
     from openpyxl.utils import get_column_letter
 
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook has one empty sheet
     ws.title = INVENTORY_SHEET
     headers = template_headers(lang)
     ws.append(headers)

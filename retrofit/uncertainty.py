@@ -32,6 +32,7 @@ from scipy import sparse
 from . import conditions
 from .conversion import energy_to_co2_t, energy_to_tce
 from .defaults import rows_listing
+from .exceptions import OptionError, ReferenceDataError
 from .measures import _rows
 from .models import sampling
 from .reference import Tables
@@ -136,7 +137,9 @@ class _Group:
             return self
         moved = position[self.rows]
         order = np.argsort(moved, kind="stable")
-        values = self.values[order] if np.ndim(self.values) else self.values
+        values = self.values
+        if isinstance(values, np.ndarray) and values.ndim:
+            values = values[order]
         return replace(self, rows=moved[order], values=values)
 
     @property
@@ -204,12 +207,12 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
         elif spec.input == "equal_value_factor":
             if basis == "equal_value":
-                used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
-                out.append(_Group(spec.input, np.arange(1), s, "tce", "ratio", used))
+                factor_used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
+                out.append(_Group(spec.input, np.arange(1), s, "tce", "ratio", factor_used))
         elif spec.input == "grid_co2_factor":
             out.append(_Group(spec.input, np.arange(1), s, "co2", "ratio", float(spec.low)))
         else:
-            raise ValueError(f"{TABLE}: unknown input '{spec.input}'")
+            raise ReferenceDataError(f"reference table '{TABLE}': unknown input '{spec.input}'")
     # groups acting on the same energy multiply (e.g. tolerance and part-load losses)
     return [g for g in out if len(g.rows)]
 
@@ -244,7 +247,7 @@ def _evaluate(
         "baseline": a["baseline_energy_kwh"].to_numpy(float),
         "retrofit": a["retrofit_energy_kwh"].to_numpy(float),
     }
-    scaled = {"baseline": None, "retrofit": None}
+    scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
     for g in gs:
         u = draw_for(g, g.width)
@@ -255,10 +258,11 @@ def _evaluate(
             factor[g.target] = factor[g.target] * m[:, :1]
             continue
         for side in ("baseline", "retrofit") if g.target == "both" else (g.target,):
-            if scaled[side] is None:
-                scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
+            side_scaled = scaled[side]
+            if side_scaled is None:
+                side_scaled = scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
             for start, end, offset in g.runs:  # slices, not a gather and scatter
-                scaled[side][:, start:end] *= m[:, offset : offset + end - start]
+                side_scaled[:, start:end] *= m[:, offset : offset + end - start]
     b = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
     r = energy["retrofit"][None, :] if scaled["retrofit"] is None else scaled["retrofit"]
     return b - r, factor["tce"], factor["co2"]
@@ -301,12 +305,12 @@ def run(
 ) -> UncertaintyResult:
     """Monte Carlo of an estimate's savings (see the module text)."""
     if draws < 1:
-        raise ValueError(f"--uncertainty {draws}: expected at least 1 draw")
+        raise OptionError(f"--uncertainty {draws}: expected at least 1 draw")
     tabs = tables or Tables()
     table = tabs[TABLE]
     for kind in table["distribution"]:
         if kind not in sampling.DISTRIBUTIONS:
-            raise ValueError(f"{TABLE}: unknown distribution '{kind}'")
+            raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
     result, gs = _sorted_by_inputs(result, groups(result, table))
     a = result.assets
     n = len(a)
@@ -314,7 +318,7 @@ def run(
     plant_codes = plant_ids.get_indexer(a["plant_id"])
     p = len(plant_ids)
     if draws * max(p, 1) > MAX_PLANT_DRAWS:
-        raise ValueError(
+        raise OptionError(
             f"{draws:,} draws × {p:,} plants exceeds {MAX_PLANT_DRAWS:,} plant "
             "totals in memory: use fewer draws or split the inventory"
         )

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 import retrofit
+from retrofit import pipeline, reference
 from retrofit.cli import cli
 
 GOOD = (
@@ -109,6 +110,78 @@ def test_usage_errors_exit_2(runner, gbk_plant):
     assert runner.invoke(cli, ["estimate", str(gbk_plant), "--basis", "coal"]).exit_code == 2
     assert runner.invoke(cli, ["estimate", str(gbk_plant), "--table", "nonsense"]).exit_code == 2
     assert runner.invoke(cli, ["estimate"]).exit_code == 2
+
+
+# --- errors map to exit codes by type: option 2, data 1, reference data 3 ----------------------
+
+
+def test_bad_region_is_an_option_error_exit_2_in_click_usage_style(runner, gbk_plant):
+    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--region", "mars"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: ")
+    assert "Error: unknown region 'mars'; valid regions: beijing, " in result.stderr
+    assert ", shanghai_local, " in result.stderr
+
+
+def test_broken_reference_table_exits_3_naming_the_table(runner, gbk_plant, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("curve,poles\npremium,4\n", encoding="utf-8")
+    result = runner.invoke(
+        cli, ["estimate", str(gbk_plant), "--table", f"motor_part_load_amo={broken}"]
+    )
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: reference data: {broken}: table 'motor_part_load_amo' lacks columns "
+        "['rated_power_kw', 'load_factor', 'relative_efficiency', 'source', 'confidence']\n"
+    )
+
+
+def test_reference_table_without_a_needed_row_exits_3_naming_table_and_key(
+    runner, gbk_plant, tmp_path
+):
+    """Was ``Error: ('motor_part_load', …)`` with exit 2, as if an option were wrong."""
+    bundled = reference.reference_data_dir() / "model_parameters.csv"
+    lines = bundled.read_text(encoding="utf-8").splitlines(keepends=True)
+    own = tmp_path / "model_parameters.csv"
+    own.write_text(
+        "".join(line for line in lines if not line.startswith("motor_part_load,")),
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--table", f"model_parameters={own}"])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: reference data: reference table 'model_parameters' has no row for "
+        "('motor_part_load', 'no_load_loss_fraction_of_loss_at_quarter_load')\n"
+    )
+
+
+def test_bad_inventory_is_a_data_error_exit_1(runner, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD.replace(",55,4,", ",-55,4,"), encoding="utf-8")
+    result = runner.invoke(cli, ["estimate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 1 data problem found; nothing was written.\n")
+    assert f'{bad} row 2, column 额定功率(kW): "-55"' in result.stderr
+
+
+def test_unexpected_exceptions_are_not_caught(runner, gbk_plant, monkeypatch):
+    """A KeyError from a bug is a traceback, not a usage error: the CLI catches only
+    retrofit's own error types."""
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(pipeline, "estimate", broken)
+    result = runner.invoke(cli, ["estimate", str(gbk_plant)])
+    assert isinstance(result.exception, KeyError)
+    assert "Usage:" not in result.output
+
+
+def test_help_lists_the_exit_codes(runner):
+    text = " ".join(runner.invoke(cli, ["--help"]).output.split())
+    assert "Exit codes: 0 success; 1 data error" in text
+    assert "2 usage error (a bad option, e.g. an unknown --region)" in text
+    assert "3 reference-data error" in text
 
 
 def test_missing_file_exits_1(runner, tmp_path):

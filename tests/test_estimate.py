@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit.exceptions import InventoryError
+from retrofit.exceptions import InventoryError, OptionError
 
 HEADER = (
     "plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"
@@ -92,7 +92,7 @@ def test_shanghai_local_region_uses_042_and_shanghai_equal_value(iec_55kw_ie2_to
 
 
 def test_unknown_region_lists_valid_ones(iec_55kw_ie2_to_ie4):
-    with pytest.raises(KeyError, match=r"valid regions: .*shanghai_local"):
+    with pytest.raises(OptionError, match=r"valid regions: .*shanghai_local"):
         retrofit.estimate(iec_55kw_ie2_to_ie4, region="mars")
 
 

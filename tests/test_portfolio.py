@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from retrofit.cli import cli
-from retrofit.exceptions import InventoryError
+from retrofit.exceptions import InventoryError, OptionError
 from retrofit.goals import load_goal_pack
 from retrofit.portfolio import portfolio
 from retrofit.trajectory import year_fraction_in_service
@@ -220,7 +220,7 @@ def test_bundled_packs_load():
     assert list(shanghai.years) == [2024, 2025, 2026, 2027]
     for name in ("liaocheng-2024", "shenyang-2025"):
         assert len(load_goal_pack(name).goals) > 0
-    with pytest.raises(KeyError, match="shanghai-2024"):
+    with pytest.raises(OptionError, match="shanghai-2024"):
         load_goal_pack("atlantis-2030")
 
 
@@ -371,11 +371,26 @@ def test_progress_bar_only_on_a_terminal():
 
     tty, pipe = Tty(), io.StringIO()
     for stream in (tty, pipe):
-        bar = _ProgressBar(stream, width=10)
-        bar(3, 5, "a.csv")  # 10 × 3/5 = 6 of 10 filled
+        bar = _ProgressBar(stream)
+        bar(3, 5, "a.csv")  # 30 × 3/5 = 18 of 30 filled
         bar.close()
-    assert "[######----] 3/5 a.csv" in tty.getvalue()
+    assert "[" + "#" * 18 + "-" * 12 + "]  3/5  a.csv" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_empty_folder_names_the_folder(tmp_path):
+    """One path given as a string was joined letter by letter ("/, t, m, p, …")."""
+    empty = tmp_path / "nothing here"
+    empty.mkdir()
+    with pytest.raises(InventoryError) as info:
+        portfolio(str(empty))
+    assert str(info.value) == f"{empty}: no inventory files found (.csv, .xlsx, .xlsm, .parquet)"
+    result = CliRunner().invoke(cli, ["portfolio", str(empty)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 1 data problem found; nothing was written.\n"
+        f"{empty}: no inventory files found (.csv, .xlsx, .xlsm, .parquet)\n"
+    )
 
 
 def test_model_error_in_a_pooled_file_names_that_file(city):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from retrofit import reference
-from retrofit.exceptions import ReferenceDataError
+from retrofit.exceptions import OptionError, ReferenceDataError
 
 TABLES = list(reference.list_tables()["table"])
 
@@ -31,8 +31,32 @@ def test_every_csv_in_the_folder_is_catalogued():
 
 
 def test_unknown_table_name_lists_valid_names():
-    with pytest.raises(KeyError, match=r"valid names: .*iec60034_30_1_2014_motor_classes"):
+    with pytest.raises(OptionError, match=r"valid names: .*iec60034_30_1_2014_motor_classes"):
         reference.load_table("no_such_table")
+
+
+def test_unknown_table_name_is_an_option_error_and_a_value_error():
+    with pytest.raises(ValueError, match="unknown reference table 'motor_part_load'"):
+        reference.Tables({"motor_part_load": "any.csv"})
+
+
+def test_keyed_lookup_names_table_and_missing_key(tmp_path):
+    own = tmp_path / "finance.csv"
+    own.write_text(
+        "parameter,key,value,unit,source,confidence\n"
+        "depreciation_years,electronic,3,yr,my audit,M\n",
+        encoding="utf-8",
+    )
+    values = reference.Tables({"finance_parameters": own}).keyed(
+        "finance_parameters", ["parameter", "key"], "value"
+    )
+    assert values[("depreciation_years", "electronic")] == 3
+    with pytest.raises(
+        ReferenceDataError,
+        match=r"^reference table 'finance_parameters' has no row for "
+        r"\('depreciation_years', 'machinery'\)$",
+    ):
+        values[("depreciation_years", "machinery")]
 
 
 def test_user_table_missing_source_is_rejected(tmp_path):

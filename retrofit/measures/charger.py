@@ -104,7 +104,7 @@ def compute(
         _rows.numbers(rows, name)
         for name in ("rated_power_kw", "load_factor", "operating_hours_h", "energy_delivered_kwh")
     )
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     year_h = float(params[("charger", "hours_per_year_h")])
 
     given = ~np.isnan(delivered)

@@ -190,7 +190,7 @@ def target_specific_power(
         name = g["table"].iloc[0] if g is not None else "表1–表4"
         tail = "; or give target_specific_power_kw_per_m3min"
         sizes = np.sort(g["rated_power_kw"].unique()) if g is not None else np.array([])
-        if not np.isin(np.round(power[i], _ROUND), sizes):
+        if g is None or not np.isin(np.round(power[i], _ROUND), sizes):
             issues.append(
                 InventoryIssue(
                     "out-of-range",
@@ -266,7 +266,7 @@ def compute(
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
     take = {step: rows_with_measure(rows["measure"], step) for step in STEPS}
-    params = tables[PARAMETERS].set_index("parameter")["value"].astype(float)
+    params = tables.keyed(PARAMETERS, "parameter", "value")
     out: dict[str, np.ndarray] = {}
 
     p_kw = _rows.numbers(rows, "rated_power_kw")
@@ -408,7 +408,11 @@ def compute(
         "measure reduce_pressure needs it",
     )
     pressure = _rows.numbers(rows, "discharge_pressure_mpa")
-    rate = float(air.rate_per_bar(params["pressure_power_fraction_per_psi"], params["psi_per_bar"]))
+    rate = float(
+        air.rate_per_bar(
+            float(params["pressure_power_fraction_per_psi"]), float(params["psi_per_bar"])
+        )
+    )
     ratio_red = np.where(red, air.pressure_reduction_ratio(dp, rate), 1.0)
     too_much = red & ~np.isnan(pressure) & (dp >= pressure * BAR_PER_MPA)
     for i in np.flatnonzero(too_much):
@@ -495,9 +499,9 @@ def compute(
             eff[side][mpos] = motor.efficiency
             for name, values in motor.columns.items():
                 numeric = np.asarray(values).dtype.kind == "f"
-                column = np.full(n, np.nan) if numeric else np.full(n, None, dtype=object)
-                column[mpos] = values
-                motor_cols[name] = column
+                filled = np.full(n, np.nan) if numeric else np.full(n, None, dtype=object)
+                filled[mpos] = values
+                motor_cols[name] = filled
         ratio_mot[mpos] = air.motor_upgrade_ratio(eff["baseline"][mpos], eff["retrofit"][mpos])
         mlog.add(
             "compressor.motor.load_from_input",

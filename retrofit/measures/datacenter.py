@@ -94,7 +94,7 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
-    goal = tables[GOALS_TABLE].set_index("goal")["value"].astype(float)
+    goal = tables.keyed(GOALS_TABLE, "goal", "value")
 
     it_load, hours, pue, target, reduction, capacity, racks, years = (
         _rows.numbers(rows, name)
@@ -182,10 +182,9 @@ def compute(
     retrofit = dc.facility_energy_kwh(it_after, pue_after)
 
     gain = np.where(it_measure, dc.efficiency_gain(r), np.nan)
-    gain_rule = goal["it_efficiency_gain"]
-    meets_gain = pd.array(
-        np.where(it_measure, np.round(gain, _DECIMALS) >= gain_rule, None), dtype="boolean"
-    )
+    gain_rule = float(goal["it_efficiency_gain"])
+    meets_gain = pd.array(np.round(gain, _DECIMALS) >= gain_rule, dtype="boolean")
+    meets_gain[~it_measure] = pd.NA  # rows without an IT refresh have no gain to judge
     counted_kw = np.where(np.isnan(capacity), it_load, capacity) * qty
     it_renewed = np.where(meets_gain.fillna(False).to_numpy(dtype=bool), counted_kw, 0.0)
     sub_log.add(
@@ -207,7 +206,8 @@ def compute(
         mask=it_measure & (it_renewed > 0) & (np.round(r, _DECIMALS) < gain_rule),
     )
 
-    new_limit, retrofit_limit = goal["datacenter_new_pue"], goal["datacenter_retrofit_pue"]
+    new_limit = float(goal["datacenter_new_pue"])
+    retrofit_limit = float(goal["datacenter_retrofit_pue"])
     limit = np.where(new_build, new_limit, retrofit_limit)
     meets_sh = np.round(pue_after, _DECIMALS) <= np.round(limit, _DECIMALS)
     sub_log.add(
@@ -219,7 +219,7 @@ def compute(
         mask=~meets_sh,
     )
 
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     edge_max = float(params[("gb40879_2021", "edge_datacenter_racks_max")])
     edge = ~np.isnan(racks) & (racks <= edge_max)
     grades = tables[GRADE_TABLE]
@@ -246,7 +246,7 @@ def compute(
     )
 
     pue_above, racks_at_most, years_at_least = (
-        goal[f"datacenter_closure_{k}"] for k in ("pue", "racks", "years")
+        float(goal[f"datacenter_closure_{k}"]) for k in ("pue", "racks", "years")
     )
     closure = dc.closure_profile(
         pue,

@@ -26,7 +26,7 @@ from ..columns import describe
 from ..defaults import rows_with_measure
 from ..exceptions import InventoryIssue
 from ..models import flow_control
-from ..reference import Tables
+from ..reference import Tables, missing_row
 from ..schema import normalise
 from . import _rows, machines
 from .upgrade_motor import motor_efficiency
@@ -79,7 +79,7 @@ def compute(
     issues += found
 
     static = _rows.column(rows, "static_head_fraction", numeric=True).fillna(0.0).to_numpy(float)
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     shutoff = float(params[("pump_curve", "shutoff_head_ratio")])
     por_min = float(params[("pump_curve", "preferred_operating_region_min_flow_fraction")])
     speed = np.where(
@@ -189,9 +189,9 @@ def compute(
     )
     log.extend(sub_log, positions)
 
-    out["control"] = np.where(
-        vfd, rows["control"].to_numpy(dtype=object) if "control" in rows else None, None
-    )
+    blank = np.full(n, None, dtype=object)
+    control = rows["control"].to_numpy(dtype=object) if "control" in rows else blank
+    out["control"] = np.where(vfd, control, blank)
     out["control_curve"] = curve_name
     out["flow_profile_used"] = profile_text
     out["static_head_fraction"] = np.where(vfd, static, np.nan)
@@ -307,7 +307,7 @@ def _profiles(rows, vfd, tables, file, header_map):
     pick = np.where(codes >= 0, codes, len(parsed))
     pick = np.where(np.isin(pick, list(bad)), len(parsed), pick)
     flows, shares, text_used = unique_flows[pick], unique_shares[pick], unique_text[pick]
-    issues = []
+    issues: list[InventoryIssue] = []
     source_rows = rows["source_row"].to_numpy()
     raw = texts.to_numpy(dtype=object)
     names = ", ".join(sorted(named["profile"].unique()))
@@ -342,7 +342,7 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
     fraction = np.ones_like(flows)
     on_off = np.zeros(n, dtype=bool)
     name = np.full(n, None, dtype=object)
-    issues = []
+    issues: list[InventoryIssue] = []
     if not vfd.any():
         return fraction, on_off, name, issues
     control = rows["control"].to_numpy(dtype=object)
@@ -369,6 +369,8 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
             ]
             continue
         curve = defaults[(defaults["control"] == ctrl) & (defaults["equipment"] == cat)]
+        if curve.empty:
+            raise missing_row("flow_control_power_curves", ("baseline_default", cat, ctrl))
         curve = curve.sort_values("flow_fraction")
         x = curve["flow_fraction"].to_numpy(float)
         y = curve["power_fraction"].to_numpy(float)

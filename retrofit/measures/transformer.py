@@ -394,7 +394,7 @@ def compute(
     )
     issues += found
 
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     energised = float(params[("transformer_losses", "energised_hours_per_year_h")])
     baseline = transformers.annual_loss_energy_kwh(p0_b, pk_b, beta, hours, energised) * qty
     retrofit = transformers.annual_loss_energy_kwh(p0_r, pk_r, beta, hours, energised) * qty

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
-from ..exceptions import InventoryIssue
+from ..exceptions import InventoryIssue, ReferenceDataError
 from ..models import motors
-from ..reference import Tables
+from ..reference import Tables, missing_row
 from . import _rows
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
@@ -79,6 +79,8 @@ def full_load_efficiency(
     class_map = tables["motor_class_map"].set_index("efficiency_class")
     coefficients = tables["eu2019_1781_interpolation_coefficients"]
     for key, pole, idx in _row_groups(classes.to_numpy(dtype=object), poles):
+        if key not in class_map.index:
+            raise missing_row("motor_class_map", key)
         spec = class_map.loc[key]
         source = tables[spec["full_load_table"]]
         key_column = "efficiency_class" if "efficiency_class" in source.columns else "grade"
@@ -86,6 +88,8 @@ def full_load_efficiency(
         curve = rows_for_class[rows_for_class["poles"] == pole].sort_values("rated_power_kw")
         kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
         eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
+        if not len(kw_table):
+            raise missing_row(spec["full_load_table"], (spec["full_load_key"], int(pole)))
         p = rated_power_kw[idx]
         inside = (p >= kw_table[0]) & (p <= kw_table[-1])
         out_of_range[idx[~inside]] = True
@@ -137,8 +141,9 @@ def part_load_nodes(
     table = tables["motor_part_load_amo"]
     nodes_in_table = np.sort(table["load_factor"].unique())
     if not np.allclose(nodes_in_table, motors.PART_LOAD_NODES):
-        raise ValueError(
-            f"motor_part_load_amo load points {nodes_in_table} differ from the model's"
+        raise ReferenceDataError(
+            f"reference table 'motor_part_load_amo': load points {nodes_in_table} differ from "
+            f"the model's {motors.PART_LOAD_NODES}"
         )
     n = len(curves)
     rel = np.full((n, nodes_in_table.size), np.nan)
@@ -150,6 +155,8 @@ def part_load_nodes(
     clamped = np.zeros(n, dtype=bool)
     for curve, pole, idx in _row_groups(curves, curve_poles):
         sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
+        if sub.empty:
+            raise missing_row("motor_part_load_amo", (curve, int(pole)))
         grid = sub.pivot(
             index="rated_power_kw", columns="load_factor", values="relative_efficiency"
         ).sort_index()
@@ -241,7 +248,7 @@ def motor_efficiency(
     class_col, pct_col = SIDE_COLUMNS[inputs_from or side]
     p_kw = rows["rated_power_kw"].to_numpy(dtype=float)
     poles = rows["poles"].astype(int).to_numpy()
-    params = tables["model_parameters"].set_index(["model", "parameter"])["value"]
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     no_load = float(params[("motor_part_load", "no_load_loss_fraction_of_loss_at_quarter_load")])
     class_map = tables["motor_class_map"].set_index("efficiency_class")
     issues: list[InventoryIssue] = []

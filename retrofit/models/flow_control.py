@@ -80,7 +80,9 @@ def control_power_fraction(
     from a tabulated curve by linear interpolation. Flows outside the curve are an error of
     the caller, never extrapolated here: the caller checks the range first."""
     return np.interp(
-        np.asarray(flow_fraction, dtype=float), curve_flow_fraction, curve_power_fraction
+        np.asarray(flow_fraction, dtype=float),
+        np.asarray(curve_flow_fraction, dtype=float),
+        np.asarray(curve_power_fraction, dtype=float),
     )
 
 

@@ -245,6 +245,15 @@ _FLOW_PROFILES = (
 )
 
 
+def _text_where(conditions: list[np.ndarray], labels: list[str]) -> np.ndarray:
+    """Object array: per row the label of the first true condition (as ``np.select``), None
+    where none holds."""
+    out = np.full(len(conditions[0]), None, dtype=object)
+    for condition, label in reversed(list(zip(conditions, labels, strict=True))):
+        out[condition] = label
+    return out
+
+
 def synthetic_city(
     n_plants: int = 300,
     *,
@@ -422,7 +431,7 @@ def synthetic_city(
     col.put(static, is_["pump_vfd"], [0.0, 0.1, 0.2, 0.3])
     cols["static_head_fraction"] = static
     cols["machine_efficiency_pct"] = machine_eff
-    cols["pump_type"] = np.where(is_["pump_new"], "end_suction", None).astype(object)
+    cols["pump_type"] = _text_where([is_["pump_new"]], ["end_suction"])
     cols["flow_m3h"] = flow
     cols["head_m"] = head
     speed = col.empty()
@@ -430,11 +439,11 @@ def synthetic_city(
     cols["speed_rpm"] = speed
 
     # --- air compressors ----------------------------------------------------------------------
-    cols["compressor_type"] = np.where(comp, "oil_injected_rotary", None).astype(object)
+    cols["compressor_type"] = _text_where([comp], ["oil_injected_rotary"])
     pressure = col.empty()
     col.put(pressure, comp, [0.7, 0.8, 1.0], [0.3, 0.55, 0.15])
     cols["discharge_pressure_mpa"] = pressure
-    cols["cooling"] = np.where(comp, "air", None).astype(object)
+    cols["cooling"] = _text_where([comp], ["air"])
     specific = col.empty()
     col.put_uniform(specific, comp, 7.6, 9.5, 2)
     cols["specific_power_kw_per_m3min"] = specific
@@ -451,9 +460,9 @@ def synthetic_city(
     cols["rated_kva"] = kva
     oil = tr & (rng.random(n) < 0.75)
     dry = tr & ~oil
-    cols["transformer_type"] = np.select([oil, dry], ["oil", "dry"], None).astype(object)
+    cols["transformer_type"] = _text_where([oil, dry], ["oil", "dry"])
     s11 = oil & (rng.random(n) < 0.4)
-    cols["transformer_series"] = np.where(s11, "S11", None).astype(object)
+    cols["transformer_series"] = _text_where([s11], ["S11"])
     p0 = col.empty()
     pk = col.empty()
     for mask, losses in ((oil & ~s11, S9_LIKE_LOSSES_KW), (dry, SCB10_LIKE_LOSSES_KW)):
@@ -484,7 +493,7 @@ def synthetic_city(
     cols["years_in_service"] = years
 
     # --- charging piles -------------------------------------------------------------------
-    cols["charger_type"] = np.select([ac, dcp], ["ac", "dc"], None).astype(object)
+    cols["charger_type"] = _text_where([ac, dcp], ["ac", "dc"])
     delivered = col.empty()
     col.put(delivered, ac, [1500.0, 3000.0, 6000.0])
     cols["energy_delivered_kwh"] = delivered
