@@ -9,7 +9,7 @@ import math
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ import pandas as pd
 from .caveats import Caveat
 from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
 from .finance import ASSET_COLUMNS as FINANCE_COLUMNS
-from .measures import charger, compressed_air, datacenter, fan_pump, machines, transformer
+from .measures.base import Measure, registered
 
 try:  # a core dependency; the pandas writer below still works without it
     import pyarrow as pa
@@ -29,8 +29,9 @@ try:  # a core dependency; the pandas writer below still works without it
 except ImportError:  # pragma: no cover - exercised by monkeypatching in the tests
     pa = pc = None
 
-#: Output columns of ``assets``, in order, with units; a test checks each is documented.
-ASSET_COLUMNS: dict[str, str] = {
+#: The first output columns of ``assets``: the row's identity and the inputs every measure
+#: shares, with units.
+CORE_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",
     "plant_name": "enterprise / plant name, when the input has one",
     "asset_id": "asset identifier",
@@ -42,26 +43,11 @@ ASSET_COLUMNS: dict[str, str] = {
     "poles": "pole count [-]",
     "load_factor": "average shaft load ÷ rated output used [0–1]",
     "operating_hours_h": "operating hours per year used [h]",
-    "efficiency_class_baseline": "present class used for the part-load curve",
-    "efficiency_fl_baseline_pct": "present full-load efficiency [%]",
-    "efficiency_fl_baseline_method": "table | eu2019_1781_formula | log_linear | input",
-    "efficiency_fl_baseline_source": "reference table or input column of that value",
-    "part_load_curve_baseline": "part-load curve used (dataset:curve/poles)",
-    "part_load_ratio_baseline": "efficiency at load ÷ full-load efficiency [-]",
-    "efficiency_baseline_pct": "present efficiency at the load used [%]",
-    "efficiency_class_retrofit": "class after retrofit",
-    "efficiency_fl_retrofit_pct": "full-load efficiency after retrofit [%]",
-    "efficiency_fl_retrofit_method": "table | eu2019_1781_formula | log_linear | input",
-    "efficiency_fl_retrofit_source": "reference table or input column of that value",
-    "part_load_curve_retrofit": "part-load curve used after retrofit",
-    "part_load_ratio_retrofit": "efficiency at load ÷ full-load efficiency after retrofit [-]",
-    "efficiency_retrofit_pct": "efficiency at the load used after retrofit [%]",
-    **fan_pump.OUTPUT_COLUMNS,
-    **machines.OUTPUT_COLUMNS,
-    **compressed_air.OUTPUT_COLUMNS,
-    **transformer.OUTPUT_COLUMNS,
-    **datacenter.OUTPUT_COLUMNS,
-    **charger.OUTPUT_COLUMNS,
+}
+
+#: The last output columns of ``assets``, after the measures' own: energy, coal, CO2, money,
+#: goal counters, metered savings, factors and caveats, with units.
+TOTAL_COLUMNS: dict[str, str] = {
     "baseline_energy_kwh": "input energy per year before retrofit [kWh]; for a transformer, "
     "its loss energy",
     "retrofit_energy_kwh": "input energy per year after retrofit [kWh]; for a transformer, "
@@ -93,6 +79,25 @@ ASSET_COLUMNS: dict[str, str] = {
     "grid_factor_tco2_per_mwh": "grid CO2 factor used [tCO2/MWh]",
     "caveats": "caveat codes that apply to this row, ;-separated",
 }
+
+
+def asset_columns(measures: Iterable[Measure]) -> dict[str, str]:
+    """Output columns of ``assets`` for a run of ``measures``, in order, with units: the core
+    columns, each measure's own in registration order, then the totals.
+
+    A column listed twice keeps its first position and its last description (as ``{**a, **b}``
+    does), so a measure may restate a shared column without moving it.
+    """
+    columns = dict(CORE_COLUMNS)
+    for measure in measures:
+        columns.update(measure.output_columns)
+    columns.update(TOTAL_COLUMNS)
+    return columns
+
+
+#: Output columns of ``assets`` with the registered measures, in order, with units; a test
+#: checks each is documented.
+ASSET_COLUMNS: dict[str, str] = asset_columns(registered())
 
 PLANT_COLUMNS: dict[str, str] = {
     "plant_id": "enterprise / plant identifier",

@@ -18,6 +18,42 @@ from ..exceptions import InventoryIssue
 from ..models import motors
 from ..reference import Tables
 from . import _rows
+from .base import EfficiencyTolerance, Measure, register
+
+#: Output columns of the motor measure, in order, with units (shared by every row that
+#: carries a motor: fan_pump and compressed_air report the same columns).
+OUTPUT_COLUMNS: dict[str, str] = {
+    "efficiency_class_baseline": "present class used for the part-load curve",
+    "efficiency_fl_baseline_pct": "present full-load efficiency [%]",
+    "efficiency_fl_baseline_method": "table | eu2019_1781_formula | log_linear | input",
+    "efficiency_fl_baseline_source": "reference table or input column of that value",
+    "part_load_curve_baseline": "part-load curve used (dataset:curve/poles)",
+    "part_load_ratio_baseline": "efficiency at load ÷ full-load efficiency [-]",
+    "efficiency_baseline_pct": "present efficiency at the load used [%]",
+    "efficiency_class_retrofit": "class after retrofit",
+    "efficiency_fl_retrofit_pct": "full-load efficiency after retrofit [%]",
+    "efficiency_fl_retrofit_method": "table | eu2019_1781_formula | log_linear | input",
+    "efficiency_fl_retrofit_source": "reference table or input column of that value",
+    "part_load_curve_retrofit": "part-load curve used after retrofit",
+    "part_load_ratio_retrofit": "efficiency at load ÷ full-load efficiency after retrofit [-]",
+    "efficiency_retrofit_pct": "efficiency at the load used after retrofit [%]",
+}
+
+#: One-paragraph statement of the model, for the result's assumptions.
+MODEL = (
+    "E = P_rated·L·h·q / η(L); η(L) = η_FL·r(L); η_FL from the class table at "
+    "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
+    "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
+    "part-load curve (quartic through 25–125 % load points, linear losses below "
+    "25 %); saving = E_baseline − E_retrofit at the same shaft load"
+)
+
+#: The motor efficiencies' uncertain inputs (table uncertainty_distributions): the IEC
+#: 60034-1 tolerance on losses, and the part-load curve's losses where a curve was read.
+MOTOR_EFFICIENCY_TOLERANCES = (
+    EfficiencyTolerance("efficiency_losses"),
+    EfficiencyTolerance("part_load_losses", part_load_ratio_column="part_load_ratio_{side}"),
+)
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
 
@@ -393,3 +429,22 @@ def compute(
     out["retrofit_energy_kwh"] = retrofit
     out["retrofitted_motor_kw"] = p_kw * qty
     return pd.DataFrame(out, index=rows.index), issues
+
+
+def takes_any_row(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Every row: the motor measure is the fallback, so it gets whatever no other takes."""
+    return np.ones(len(category), dtype=bool)
+
+
+MEASURE = register(
+    Measure(
+        name="motor",
+        takes=takes_any_row,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+        model_key="upgrade_motor",
+        uncertain_inputs=MOTOR_EFFICIENCY_TOLERANCES,
+        fallback=True,
+    )
+)
