@@ -87,7 +87,8 @@ def test_routing_of_every_category_and_measure():
 
 
 def test_builtins_register_in_output_order():
-    assert [(m.name, m.model_key) for m in base.registered()] == [
+    """The six of today come first, in this order (a new measure module registers after)."""
+    assert [(m.name, m.model_key) for m in base.registered()][:6] == [
         ("motor", "upgrade_motor"),
         ("fan_pump", "fan_pump"),
         ("compressed_air", "compressed_air"),
@@ -215,17 +216,17 @@ def test_user_measure_takes_rows_before_the_builtins(motor_and_fan):
     assert columns.index("vfd_efficiency_pct") < own[0] < own[1]
     assert own[1] + 1 == columns.index("energy_saved_kwh")
     models = result.assumptions["models"]
-    assert list(models) == [
+    assert list(models)[:6] == [
         "upgrade_motor",
         "fan_pump",
         "compressed_air",
         "transformer",
         "datacenter",
         "charger",
-        "metered_motor",
     ]
+    assert list(models)[-1] == "metered_motor"
     assert models["metered_motor"] == METERED.model
-    assert [m.name for m in base.registered()][-1] == "charger"  # the run registered nothing
+    assert "metered_motor" not in [m.name for m in base.registered()]  # nothing registered
 
 
 def test_user_measure_from_a_module(motor_and_fan):
