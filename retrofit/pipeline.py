@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from .conversion import (
     equivalent_factor,
     grid_emission_factor,
 )
-from .defaults import apply_defaults, rows_with_measure
+from .defaults import apply_defaults
 from .economics import economics
 from .exceptions import InventoryError, InventoryIssue, OptionError
 from .incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
@@ -42,57 +43,28 @@ from .inventory import (
     validate_frame,
 )
 from .issues import IssueCollector
-from .measures import (
-    _rows,
-    charger,
-    compressed_air,
-    datacenter,
-    fan_pump,
-    transformer,
-    upgrade_motor,
-)
+from .measures import _rows
+from .measures.base import REQUIRED_OUTPUTS, Measure, in_use, model_texts
+from .measures.base import route as route_rows
 from .reference import Tables
-from .results import ASSET_COLUMNS, PLANT_COLUMNS, EstimateResult
+from .results import PLANT_COLUMNS, EstimateResult, asset_columns
 from .schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 
-#: The system modules: each computes whole rows, every measure on the row at once, so that
-#: measures combined on one asset (a new motor behind a new drive) are never double counted.
-SYSTEM_MODULES = {
-    "motor": upgrade_motor,
-    "fan_pump": fan_pump,
-    "compressed_air": compressed_air,
-    "transformer": transformer,
-    "datacenter": datacenter,
-    "charger": charger,
-}
 
+def route(
+    category: pd.Series,
+    measure: pd.Series,
+    measures: Sequence[Measure | ModuleType] | None = None,
+) -> np.ndarray:
+    """Name of the measure (system module) that computes each row.
 
-def route(category: pd.Series, measure: pd.Series) -> np.ndarray:
-    """Name of the system module that computes each row (see :data:`SYSTEM_MODULES`).
-
-    Transformers, data centres and charging piles go to the module of the same name; compressors with any air-side measure to
-    ``compressed_air`` (which also takes a motor upgrade on the same row); fans and pumps with
-    a drive or a new machine to ``fan_pump`` (likewise); every other row, a bare motor upgrade,
-    to ``motor``.
+    The registered measures (:mod:`retrofit.measures.base`) decide, after the user's own
+    ``measures`` if any: transformers, data centres and charging piles go to the measure of
+    the same name; compressors with any air-side measure to ``compressed_air`` (which also
+    takes a motor upgrade on the same row); fans and pumps with a drive or a new machine to
+    ``fan_pump`` (likewise); every other row, a bare motor upgrade, to ``motor``.
     """
-    cat = category.to_numpy(dtype=object)
-
-    def has(name: str) -> np.ndarray:
-        return rows_with_measure(measure, name)
-
-    air_side = has("upgrade_equipment") | has("fix_leaks") | has("reduce_pressure")
-    system = has("add_vfd") | has("upgrade_equipment")
-    return np.select(
-        [
-            cat == "transformer",
-            cat == "datacenter",
-            cat == "charger",
-            (cat == "compressor") & air_side,
-            np.isin(cat, ["fan", "pump"]) & system,
-        ],
-        ["transformer", "datacenter", "charger", "compressed_air", "fan_pump"],
-        default="motor",
-    )
+    return route_rows(category, measure, in_use(measures))
 
 
 def estimate(
@@ -115,6 +87,7 @@ def estimate(
     uncertainty: int | None = None,
     seed: int = 0,
     project_tables: bool = True,
+    measures: Sequence[Measure | ModuleType] | None = None,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -159,6 +132,14 @@ def estimate(
     project_tables : bool
         Build the projects table, the plant economics and the supply curve (a portfolio's
         chunks skip them: only the asset rows are summed).
+    measures : list of Measure or module, optional
+        Your own measures for this run (:class:`retrofit.measures.base.Measure`, or a module
+        that exposes one as ``MEASURE``). They are consulted before the built-in measures, so
+        one may take rows a built-in would; their ``compute`` must return
+        ``baseline_energy_kwh`` and ``retrofit_energy_kwh`` for the rows it takes, their
+        output columns follow the built-ins' and their model text joins
+        ``assumptions["models"]`` under ``model_key``. See CONTRIBUTING.md, "How to add a
+        measure".
 
     Returns
     -------
@@ -172,7 +153,11 @@ def estimate(
         Bad options (unknown basis, region, tariff, policy pack or table name).
     ReferenceDataError
         A reference table (bundled or the user's own) is broken or lacks a row the run needs.
+    TypeError
+        A measure in ``measures`` lacks a field, or a field is of the wrong kind (the message
+        names each).
     """
+    run_measures = in_use(measures)
     checked = run_checks(
         inventory,
         plants=plants,
@@ -190,6 +175,7 @@ def estimate(
         policy=policy,
         eligibility=eligibility,
         project_tables=project_tables,
+        measures=measures,
     )
     if checked.issues:
         raise checked.issues.error(max_errors, checked.column_order)
@@ -206,8 +192,9 @@ def estimate(
         plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
         curve = finance.supply_curve(out, plant_frame)
     out["caveats"] = row_codes
-    ordered = [c for c in ASSET_COLUMNS if c in out.columns]
-    extra = [c for c in out.columns if c not in ASSET_COLUMNS]
+    column_order = asset_columns(run_measures)
+    ordered = [c for c in column_order if c in out.columns]
+    extra = [c for c in out.columns if c not in column_order]
     assets_out = out[ordered + extra].reset_index(drop=True)
 
     assumptions = {
@@ -241,30 +228,7 @@ def estimate(
             },
             "grid_co2": grid.to_dict(),
         },
-        "models": {
-            "upgrade_motor": (
-                "E = P_rated·L·h·q / η(L); η(L) = η_FL·r(L); η_FL from the class table at "
-                "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
-                "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
-                "part-load curve (quartic through 25–125 % load points, linear losses below "
-                "25 %); saving = E_baseline − E_retrofit at the same shaft load"
-            ),
-            "fan_pump": (
-                "per duty point q (flow_profile): baseline shaft P = P_d·f_c(q) from the "
-                "control's curve (flow_control_power_curves), P_d = rated_power_kw × "
-                "load_factor; add_vfd: P = P_d·q·(h_s + (1 − h_s)·q²) with the machine "
-                "efficiency held, plus drive losses η_d(size, load) from "
-                "vfd_part_load_efficiency; upgrade_equipment: × η_machine,present / "
-                "η_machine,new (GB 19761-2020 table / GB 19762-2025 formula or the quote); "
-                "upgrade_motor: the new motor's part-load efficiency at the reduced load; "
-                "E = Σ share·hours·quantity·P/(η_motor·η_drive); on_off: the motor runs at "
-                "design load for the share q of the time"
-            ),
-            "compressed_air": compressed_air.MODEL,
-            "transformer": transformer.MODEL,
-            "datacenter": datacenter.MODEL,
-            "charger": charger.MODEL,
-        },
+        "models": model_texts(run_measures),
         "defaults": defaults_used,
         "bai_yi": bai_yi,
         "goals": _goal_progress(out, tabs),
@@ -307,7 +271,7 @@ def estimate(
     if uncertainty is not None:
         from .uncertainty import attach
 
-        attach(result, uncertainty, seed=seed, tables=tabs)
+        attach(result, uncertainty, seed=seed, tables=tabs, measures=run_measures)
     elif "metered_saving_kwh" in result.assets.columns:
         from .uncertainty import flag_metered
 
@@ -372,6 +336,7 @@ def run_checks(
     policy: str | list[str] | None = None,
     eligibility: Mapping[str, object] | None = None,
     project_tables: bool = True,
+    measures: Sequence[Measure | ModuleType] | None = None,
 ) -> Checked:
     """Run the checking stages of :func:`estimate` in its order, collecting every issue.
 
@@ -381,8 +346,10 @@ def run_checks(
     so later stages report nothing its failure caused, but they still check every other row.
     With no problem at all, every stage ran and left exactly what :func:`estimate` builds on
     (the projects table only with ``project_tables``). ``max_errors`` caps the issues a
-    reader builds per check (None: no cap); the collector counts the rest.
+    reader builds per check (None: no cap); the collector counts the rest. ``measures`` are
+    the user's own, consulted before the registered ones (see :func:`estimate`).
     """
+    run_measures = in_use(measures)
     if basis not in BASES:
         raise OptionError(f"unknown basis '{basis}'; expected one of {', '.join(BASES)}")
     if equal_value_factor_kgce_per_kwh is not None and not (
@@ -448,13 +415,14 @@ def run_checks(
     # measures: every system module on its rows (table coverage, physical bounds)
     issues: list[InventoryIssue] = []
     computed = []
-    routes = route(assets["category"], assets["measure"])
-    for name, module in SYSTEM_MODULES.items():
-        positions = np.flatnonzero(routes == name)
+    routes = route_rows(assets["category"], assets["measure"], run_measures)
+    for system in run_measures:
+        positions = np.flatnonzero(routes == system.name)
         if positions.size:
-            frame, found = module.compute(
+            frame, found = system.compute(
                 assets, positions, tabs, log, file=meta.path, header_map=meta.header_map
             )
+            _check_computed(system, frame, assets.index[positions])
             issues.extend(found)
             computed.append(frame)
     results = (
@@ -620,6 +588,26 @@ def _stage_until_clean(stage, rows, log, collected, file):
 #: A money stage flags its rows on the first pass; the rows left then pass. A third pass that
 #: still finds problems means the stage judges rows by each other (a project's rows).
 _MAX_STAGE_PASSES = 3
+
+
+def _check_computed(system: Measure, frame: object, index: pd.Index) -> None:
+    """A measure's ``compute`` returned a frame of its rows with both energies (a user's
+    measure is checked like the built-ins: a wrong frame would fail far from its cause)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"measure '{system.name}': compute() must return (DataFrame, issues), "
+            f"got {type(frame).__name__} as the frame"
+        )
+    missing = [c for c in REQUIRED_OUTPUTS if c not in frame.columns]
+    if missing:
+        raise TypeError(
+            f"measure '{system.name}': compute() returned no {', '.join(missing)} column"
+        )
+    if not frame.index.equals(index):
+        raise TypeError(
+            f"measure '{system.name}': compute() must return a frame indexed like the rows it "
+            "was given (assets.iloc[positions].index)"
+        )
 
 
 def _plant_metered(frame: pd.DataFrame, plant_meta: pd.DataFrame) -> list[InventoryIssue]:

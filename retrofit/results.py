@@ -9,7 +9,7 @@ import math
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from .caveats import Caveat
 from .columns import describe
 from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
 from .finance import ASSET_COLUMNS as FINANCE_COLUMNS
-from .measures import charger, compressed_air, datacenter, fan_pump, machines, transformer
+from .measures.base import Measure, registered
 
 try:  # a core dependency; the pandas writer below still works without it
     import pyarrow as pa
@@ -30,9 +30,9 @@ try:  # a core dependency; the pandas writer below still works without it
 except ImportError:  # pragma: no cover - exercised by monkeypatching in the tests
     pa = pc = None
 
-#: Output columns of ``assets``, in order; descriptions with units from the glossary
-#: (retrofit/columns.csv). A test checks each is documented.
-ASSET_COLUMNS: dict[str, str] = describe(
+#: The first output columns of ``assets``: the row's identity and the inputs every measure
+#: shares; descriptions with units from the glossary (retrofit/columns.csv).
+CORE_COLUMNS: dict[str, str] = describe(
     [
         "plant_id",
         "plant_name",
@@ -45,26 +45,13 @@ ASSET_COLUMNS: dict[str, str] = describe(
         "poles",
         "load_factor",
         "operating_hours_h",
-        "efficiency_class_baseline",
-        "efficiency_fl_baseline_pct",
-        "efficiency_fl_baseline_method",
-        "efficiency_fl_baseline_source",
-        "part_load_curve_baseline",
-        "part_load_ratio_baseline",
-        "efficiency_baseline_pct",
-        "efficiency_class_retrofit",
-        "efficiency_fl_retrofit_pct",
-        "efficiency_fl_retrofit_method",
-        "efficiency_fl_retrofit_source",
-        "part_load_curve_retrofit",
-        "part_load_ratio_retrofit",
-        "efficiency_retrofit_pct",
-        *fan_pump.OUTPUT_COLUMNS,
-        *machines.OUTPUT_COLUMNS,
-        *compressed_air.OUTPUT_COLUMNS,
-        *transformer.OUTPUT_COLUMNS,
-        *datacenter.OUTPUT_COLUMNS,
-        *charger.OUTPUT_COLUMNS,
+    ]
+)
+
+#: The last output columns of ``assets``, after the measures' own: energy, coal, CO2, money,
+#: goal counters, metered savings, factors and caveats.
+TOTAL_COLUMNS: dict[str, str] = describe(
+    [
         "baseline_energy_kwh",
         "retrofit_energy_kwh",
         "energy_saved_kwh",
@@ -90,6 +77,25 @@ ASSET_COLUMNS: dict[str, str] = describe(
         "caveats",
     ]
 )
+
+
+def asset_columns(measures: Iterable[Measure]) -> dict[str, str]:
+    """Output columns of ``assets`` for a run of ``measures``, in order, with units: the core
+    columns, each measure's own in registration order, then the totals.
+
+    A column listed twice keeps its first position and its last description (as ``{**a, **b}``
+    does), so a measure may restate a shared column without moving it.
+    """
+    columns = dict(CORE_COLUMNS)
+    for measure in measures:
+        columns.update(measure.output_columns)
+    columns.update(TOTAL_COLUMNS)
+    return columns
+
+
+#: Output columns of ``assets`` with the registered measures, in order, with units; a test
+#: checks each is documented.
+ASSET_COLUMNS: dict[str, str] = asset_columns(registered())
 
 PLANT_COLUMNS: dict[str, str] = describe(
     [

@@ -22,6 +22,7 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -34,6 +35,7 @@ from .conversion import energy_to_co2_t, energy_to_tce
 from .defaults import rows_listing
 from .exceptions import OptionError, ReferenceDataError
 from .measures import _rows
+from .measures.base import Measure, registered, uncertain_inputs
 from .models import sampling
 from .reference import Tables
 from .results import EstimateResult, records
@@ -177,8 +179,15 @@ def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
     return mask
 
 
-def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
-    """The uncertain inputs of this estimate, each with the rows it applies to."""
+def groups(
+    result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
+) -> list[_Group]:
+    """The uncertain inputs of this estimate, each with the rows it applies to.
+
+    Load factor, hours and the conversion factors are the run's own inputs; the others are
+    declared by the measures (``Measure.uncertain_inputs``, default: the registered ones).
+    """
+    declared = uncertain_inputs(registered() if measures is None else measures)
     a = result.assets
     n = len(a)
     basis = result.assumptions["basis"]
@@ -196,12 +205,13 @@ def groups(result: EstimateResult, table: pd.DataFrame) -> list[_Group]:
                 out.append(_Group(spec.input, rows, s, "both", "multiplier"))
             else:  # the draw is the value itself
                 out.append(_Group(spec.input, rows, s, "both", "ratio", used))
-        elif spec.input in ("efficiency_losses", "part_load_losses"):
+        elif spec.input in declared:
+            tolerance = declared[spec.input]
             for side in ("baseline", "retrofit"):
-                eta = _rows.numbers(a, f"efficiency_{side}_pct") / 100.0
+                eta = _rows.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
                 mask = ~np.isnan(eta) & _condition(a, spec.condition)
-                if spec.input == "part_load_losses":
-                    ratio = _rows.numbers(a, f"part_load_ratio_{side}")
+                if tolerance.part_load_ratio_column is not None:
+                    ratio = _rows.numbers(a, tolerance.part_load_ratio_column.format(side=side))
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
@@ -301,9 +311,15 @@ def _weights(result: EstimateResult) -> tuple[np.ndarray, np.ndarray]:
 
 
 def run(
-    result: EstimateResult, draws: int, *, seed: int = 0, tables: Tables | None = None
+    result: EstimateResult,
+    draws: int,
+    *,
+    seed: int = 0,
+    tables: Tables | None = None,
+    measures: Sequence[Measure] | None = None,
 ) -> UncertaintyResult:
-    """Monte Carlo of an estimate's savings (see the module text)."""
+    """Monte Carlo of an estimate's savings (see the module text); ``measures`` are the run's
+    (default: the registered ones), whose uncertain inputs are drawn."""
     if draws < 1:
         raise OptionError(f"--uncertainty {draws}: expected at least 1 draw")
     tabs = tables or Tables()
@@ -311,7 +327,7 @@ def run(
     for kind in table["distribution"]:
         if kind not in sampling.DISTRIBUTIONS:
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
-    result, gs = _sorted_by_inputs(result, groups(result, table))
+    result, gs = _sorted_by_inputs(result, groups(result, table, measures))
     a = result.assets
     n = len(a)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
@@ -507,11 +523,16 @@ def _asset_bands(result, metered, band) -> pd.DataFrame:
 
 
 def attach(
-    result: EstimateResult, draws: int, *, seed: int = 0, tables: Tables | None = None
+    result: EstimateResult,
+    draws: int,
+    *,
+    seed: int = 0,
+    tables: Tables | None = None,
+    measures: Sequence[Measure] | None = None,
 ) -> UncertaintyResult:
     """Run the Monte Carlo, attach it to ``result`` (``result.uncertainty``, an assumptions
     entry) and flag metered savings outside the P10–P90 band."""
-    outcome = run(result, draws, seed=seed, tables=tables)
+    outcome = run(result, draws, seed=seed, tables=tables, measures=measures)
     result.uncertainty = outcome
     covered = outcome.inputs["input"].tolist() if len(outcome.inputs) else []
     result.assumptions["uncertainty"] = {

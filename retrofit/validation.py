@@ -12,10 +12,11 @@ Carlo, no project tables, no supply curve, no report.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +24,9 @@ from .caveats import Caveat
 from .exceptions import InventoryError, InventoryIssue
 from .inventory import Inventory
 from .issues import in_reading_order, one_per_cell
+
+if TYPE_CHECKING:  # the measures are imported with the orchestrator, only when used
+    from .measures.base import Measure
 
 
 @dataclass
@@ -101,6 +105,7 @@ def validate(
     equal_value_factor_kgce_per_kwh: float | None = None,
     discount_rate: float | None = None,
     max_errors: int | None = None,
+    measures: Sequence[Measure | ModuleType] | None = None,
 ) -> ValidationReport:
     """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
 
@@ -120,6 +125,9 @@ def validate(
         As for :func:`retrofit.estimate` (checked as options).
     max_errors : int, optional
         List at most this many problems (``total`` still counts them all); default: every one.
+    measures : list of Measure or module, optional
+        A user's own measures, as for :func:`retrofit.estimate`: their ``compute`` checks
+        their rows.
 
     Returns
     -------
@@ -127,8 +135,10 @@ def validate(
 
     Raises
     ------
-    ValueError, KeyError
+    OptionError
         Bad options (unknown basis, region, tariff or table name), as :func:`estimate`.
+    ReferenceDataError
+        A reference table is broken or lacks a row the checks need.
     FileNotFoundError
         The inventory file does not exist.
     """
@@ -153,6 +163,7 @@ def validate(
             policy=policy,
             eligibility=eligibility,
             project_tables=False,
+            measures=measures,
         )
     except InventoryError as error:  # the file as a whole: unreadable, a column missing
         issues = in_reading_order(one_per_cell(error.issues))

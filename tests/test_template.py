@@ -15,94 +15,99 @@ from retrofit.exceptions import InventoryError
 from retrofit.inventory import read_inventory
 from retrofit.template import template_headers, write_template
 
-HEADERS_ZH = [
-    "企业编号",
-    "企业名称",
-    "设备编号",
-    "设备类型",
-    "改造措施",
-    "数量",
-    "额定功率(kW)",
-    "极数",
-    "能效等级",
-    "目标能效等级",
-    "效率(%)",
-    "目标效率(%)",
-    "负载率",
-    "年运行小时(h/yr)",
-    "投资额(元)",
-    "电价(元/kWh)",
-    "投运日期",
-    "调节方式",
-    "流量工况",
-    "静扬程占比",
-    "设备效率(%)",
-    "新设备效率(%)",
-    "设备目标能效等级",
-    "风机类型",
-    "压力系数",
-    "比转速",
-    "机号",
-    "轮毂比",
-    "泵类型",
-    "流量(m³/h)",
-    "扬程(m)",
-    "转速(r/min)",
-    "级数",
-    "比功率(kW/(m³/min))",
-    "目标比功率(kW/(m³/min))",
-    "排气压力(MPa)",
-    "空压机类型",
-    "冷却方式",
-    "泄漏率",
-    "目标泄漏率",
-    "降压幅度(bar)",
-    "额定容量(kVA)",
-    "变压器系列",
-    "变压器类型",
-    "铁芯材料",
-    "绝缘等级",
-    "联结组别",
-    "空载损耗(kW)",
-    "负载损耗(kW)",
-    "新变压器空载损耗(kW)",
-    "新变压器负载损耗(kW)",
-    "IT设备平均负荷(kW)",
-    "更新的IT设备容量(kW)",
-    "现状PUE",
-    "改造后PUE",
-    "IT节能率",
-    "机架数",
-    "已运行年限(yr)",
-    "是否新建",
-    "充电桩类型",
-    "单桩年充电量(kWh/yr)",
-    "待机功率(W)",
-    "新桩待机功率(W)",
-    "峰转谷比例",
-    "分时电价类别",
-    "用电时段",
-    "项目编号",
-    "使用寿命(yr)",
-    "融资方式",
-    "贷款金额(元)",
-    "贷款利率",
-    "贷款期限(yr)",
-    "融资租赁合同设备投资额(元)",
-    "特别重大项目",
-    "能源管理中心",
-    "试点项目类型",
-    "链主企业",
-    "三首",
-    "创新产品推荐目录",
-    "节能节水专用设备",
-    "应纳所得税额",
-    "企业所得税税率",
-    "扶持产品类别",
-    "改造前年计量电量(kWh/yr)",
-    "改造后年计量电量(kWh/yr)",
-    "上年综合能耗(tce)",
-]
+#: Chinese header of each column, written out by hand; a column added to the schema needs no
+#: entry here (the tests below take the column list from the schema).
+HEADERS_ZH = {
+    "plant_id": "企业编号",
+    "plant_name": "企业名称",
+    "asset_id": "设备编号",
+    "category": "设备类型",
+    "measure": "改造措施",
+    "quantity": "数量",
+    "rated_power_kw": "额定功率(kW)",
+    "poles": "极数",
+    "efficiency_class": "能效等级",
+    "target_class": "目标能效等级",
+    "efficiency_pct": "效率(%)",
+    "target_efficiency_pct": "目标效率(%)",
+    "load_factor": "负载率",
+    "operating_hours_h": "年运行小时(h/yr)",
+    "investment_cny": "投资额(元)",
+    "electricity_price_cny_per_kwh": "电价(元/kWh)",
+    "in_service_date": "投运日期",
+    "control": "调节方式",
+    "flow_profile": "流量工况",
+    "static_head_fraction": "静扬程占比",
+    "machine_efficiency_pct": "设备效率(%)",
+    "target_machine_efficiency_pct": "新设备效率(%)",
+    "target_equipment_grade": "设备目标能效等级",
+    "fan_type": "风机类型",
+    "pressure_coefficient": "压力系数",
+    "specific_speed": "比转速",
+    "fan_size_no": "机号",
+    "hub_ratio": "轮毂比",
+    "pump_type": "泵类型",
+    "flow_m3h": "流量(m³/h)",
+    "head_m": "扬程(m)",
+    "speed_rpm": "转速(r/min)",
+    "stages": "级数",
+    "specific_power_kw_per_m3min": "比功率(kW/(m³/min))",
+    "target_specific_power_kw_per_m3min": "目标比功率(kW/(m³/min))",
+    "discharge_pressure_mpa": "排气压力(MPa)",
+    "compressor_type": "空压机类型",
+    "cooling": "冷却方式",
+    "leak_fraction": "泄漏率",
+    "target_leak_fraction": "目标泄漏率",
+    "pressure_reduction_bar": "降压幅度(bar)",
+    "rated_kva": "额定容量(kVA)",
+    "transformer_series": "变压器系列",
+    "transformer_type": "变压器类型",
+    "core_material": "铁芯材料",
+    "insulation_class": "绝缘等级",
+    "vector_group": "联结组别",
+    "no_load_loss_kw": "空载损耗(kW)",
+    "load_loss_kw": "负载损耗(kW)",
+    "target_no_load_loss_kw": "新变压器空载损耗(kW)",
+    "target_load_loss_kw": "新变压器负载损耗(kW)",
+    "it_load_kw": "IT设备平均负荷(kW)",
+    "it_capacity_kw": "更新的IT设备容量(kW)",
+    "pue": "现状PUE",
+    "target_pue": "改造后PUE",
+    "it_energy_reduction": "IT节能率",
+    "racks": "机架数",
+    "years_in_service": "已运行年限(yr)",
+    "new_build": "是否新建",
+    "charger_type": "充电桩类型",
+    "energy_delivered_kwh": "单桩年充电量(kWh/yr)",
+    "standby_w": "待机功率(W)",
+    "target_standby_w": "新桩待机功率(W)",
+    "offpeak_shift_fraction": "峰转谷比例",
+    "tariff_class": "分时电价类别",
+    "load_profile": "用电时段",
+    "project_id": "项目编号",
+    "lifetime_years": "使用寿命(yr)",
+    "financing": "融资方式",
+    "loan_principal_cny": "贷款金额(元)",
+    "loan_rate": "贷款利率",
+    "loan_term_years": "贷款期限(yr)",
+    "lease_equipment_cny": "融资租赁合同设备投资额(元)",
+    "particularly_major": "特别重大项目",
+    "energy_management_centre": "能源管理中心",
+    "shenyang_tier": "试点项目类型",
+    "chain_leader": "链主企业",
+    "sanshou": "三首",
+    "innovation_catalogue": "创新产品推荐目录",
+    "eit_catalogue": "节能节水专用设备",
+    "eit_payable_cny": "应纳所得税额",
+    "eit_rate": "企业所得税税率",
+    "subsidy_product": "扶持产品类别",
+    "metered_baseline_kwh": "改造前年计量电量(kWh/yr)",
+    "metered_retrofit_kwh": "改造后年计量电量(kWh/yr)",
+    "plant_energy_tce": "上年综合能耗(tce)",
+}
+
+
+SCHEMA_NAMES = [c.name for c in schema.COLUMNS]
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +116,9 @@ def _in_tmp(tmp_path, monkeypatch):
 
 
 def test_chinese_headers_are_the_first_chinese_alias_with_an_accepted_unit():
-    assert template_headers("zh") == HEADERS_ZH
+    headers = dict(zip(SCHEMA_NAMES, template_headers("zh"), strict=True))
+    assert {name: headers[name] for name in HEADERS_ZH} == HEADERS_ZH
+    assert len(set(headers.values())) == len(headers), "two columns share a header"
 
 
 def test_english_headers_are_the_canonical_names():
@@ -121,7 +128,8 @@ def test_english_headers_are_the_canonical_names():
 def test_zh_csv_is_utf8_with_bom_and_header_only():
     write_template("blank.csv")
     data = Path("blank.csv").read_bytes()
-    assert data == b"\xef\xbb\xbf" + (",".join(HEADERS_ZH) + "\r\n").encode("utf-8")
+    assert data == b"\xef\xbb\xbf" + (",".join(template_headers("zh")) + "\r\n").encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf" + "企业编号,企业名称,设备编号,".encode())
 
 
 def test_en_csv_has_no_bom():
@@ -145,8 +153,10 @@ def test_blank_template_reads_back_as_header_without_rows(name, lang):
 def test_every_template_header_maps_to_its_column(lang):
     write_template("filled.csv", lang=lang)
     with open("filled.csv", "a", encoding="utf-8", newline="") as fh:
-        # cells in schema order (the motor-system columns blank); 投资额(元) 30000 stays 30000
-        blank_system_columns = "," * 34
+        # cells in schema order up to in_service_date, the system columns after it blank up
+        # to it_load_kw (5000); 投资额(元) 30000 stays 30000
+        assert SCHEMA_NAMES[16] == "in_service_date"
+        blank_system_columns = "," * (SCHEMA_NAMES.index("it_load_kw") - 17)
         fh.write(
             "P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
             + blank_system_columns
@@ -165,7 +175,8 @@ def test_xlsx_has_a_frozen_inventory_sheet_and_a_guide():
     wb = openpyxl.load_workbook("blank.xlsx")
     assert wb.sheetnames == ["inventory", "说明"]
     ws = wb["inventory"]
-    assert [c.value for c in ws[1]] == HEADERS_ZH
+    assert [c.value for c in ws[1]] == template_headers("zh")
+    assert [c.value for c in ws[1]][:3] == ["企业编号", "企业名称", "设备编号"]
     assert ws.freeze_panes == "A2"
     assert ws.max_row == 1
     assert ws.column_dimensions["A"].width >= 10

@@ -20,6 +20,7 @@ from ..exceptions import InventoryIssue
 from ..models import chargers
 from ..reference import Tables
 from . import _rows
+from .base import Measure, register
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = describe(
@@ -251,3 +252,19 @@ def compute(
         "retrofitted_motor_kw": np.zeros(n),
     }
     return pd.DataFrame(out, index=rows.index), issues
+
+
+def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Charging piles, whatever their measures."""
+    return category.to_numpy(dtype=object) == "charger"
+
+
+MEASURE = register(
+    Measure(
+        name="charger",
+        takes=takes,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+    )
+)

@@ -25,6 +25,7 @@ from ..exceptions import InventoryIssue
 from ..models import compressed_air as air
 from ..reference import Tables
 from . import _rows, upgrade_motor
+from .base import Measure, register
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = describe(
@@ -541,3 +542,27 @@ def compute(
     out.update(motor_cols)
     out["retrofitted_motor_kw"] = np.where(up | mot, p_kw * qty, 0.0)
     return pd.DataFrame(out, index=rows.index), issues
+
+
+#: Measures that act on the air side (a motor upgrade alone stays with the motor measure).
+AIR_SIDE_MEASURES = ("upgrade_equipment", "fix_leaks", "reduce_pressure")
+
+
+def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Compressors with any air-side measure (a motor upgrade on the row comes along)."""
+    air_side = np.zeros(len(category), dtype=bool)
+    for name in AIR_SIDE_MEASURES:
+        air_side |= rows_with_measure(measure, name)
+    return (category.to_numpy(dtype=object) == "compressor") & air_side
+
+
+MEASURE = register(
+    Measure(
+        name="compressed_air",
+        takes=takes,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+        uncertain_inputs=upgrade_motor.MOTOR_EFFICIENCY_TOLERANCES,
+    )
+)

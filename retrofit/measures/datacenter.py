@@ -21,6 +21,7 @@ from ..exceptions import InventoryIssue
 from ..models import datacenter as dc
 from ..reference import Tables
 from . import _rows
+from .base import Measure, register
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = describe(
@@ -294,3 +295,19 @@ def compute(
         "retrofitted_motor_kw": np.zeros(n),
     }
     return pd.DataFrame(out, index=rows.index), issues
+
+
+def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Data centres, whatever their measures."""
+    return category.to_numpy(dtype=object) == "datacenter"
+
+
+MEASURE = register(
+    Measure(
+        name="datacenter",
+        takes=takes,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+    )
+)

@@ -29,7 +29,8 @@ from ..models import flow_control
 from ..reference import Tables, missing_row
 from ..schema import normalise
 from . import _rows, machines
-from .upgrade_motor import motor_efficiency
+from .base import Measure, register
+from .upgrade_motor import MOTOR_EFFICIENCY_TOLERANCES, motor_efficiency
 
 OUTPUT_COLUMNS: dict[str, str] = describe(
     [
@@ -44,6 +45,19 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "vfd_min_speed_fraction",
         "vfd_min_equivalent_flow_fraction",
     ]
+)
+
+#: One-paragraph statement of the model, for the result's assumptions.
+MODEL = (
+    "per duty point q (flow_profile): baseline shaft P = P_d·f_c(q) from the "
+    "control's curve (flow_control_power_curves), P_d = rated_power_kw × "
+    "load_factor; add_vfd: P = P_d·q·(h_s + (1 − h_s)·q²) with the machine "
+    "efficiency held, plus drive losses η_d(size, load) from "
+    "vfd_part_load_efficiency; upgrade_equipment: × η_machine,present / "
+    "η_machine,new (GB 19761-2020 table / GB 19762-2025 formula or the quote); "
+    "upgrade_motor: the new motor's part-load efficiency at the reduced load; "
+    "E = Σ share·hours·quantity·P/(η_motor·η_drive); on_off: the motor runs at "
+    "design load for the share q of the time"
 )
 
 
@@ -391,3 +405,22 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
         on_off[at] = ctrl == "on_off"
         name[at] = curve["curve"].iloc[0]
     return fraction, on_off, name, issues
+
+
+def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Fans and pumps with a drive or a new machine (a motor upgrade on the row comes along)."""
+    system = rows_with_measure(measure, "add_vfd") | rows_with_measure(measure, "upgrade_equipment")
+    return np.isin(category.to_numpy(dtype=object), ["fan", "pump"]) & system
+
+
+MEASURE = register(
+    Measure(
+        name="fan_pump",
+        takes=takes,
+        compute=compute,
+        # the machine's own columns (upgrade_equipment) follow the drive's
+        output_columns={**OUTPUT_COLUMNS, **machines.OUTPUT_COLUMNS},
+        model=MODEL,
+        uncertain_inputs=MOTOR_EFFICIENCY_TOLERANCES,
+    )
+)

@@ -19,6 +19,7 @@ from ..models import transformers
 from ..reference import Tables
 from ..schema import normalise
 from . import _rows
+from .base import Measure, register
 
 #: Result columns of this measure (name → meaning [unit]), for the README.
 OUTPUT_COLUMNS: dict[str, str] = describe(
@@ -441,3 +442,19 @@ def compute(
             "retrofitted_motor_kw": np.zeros(n),
         }
     return pd.DataFrame(out, index=rows.index), issues
+
+
+def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Transformers, whatever their measures."""
+    return category.to_numpy(dtype=object) == "transformer"
+
+
+MEASURE = register(
+    Measure(
+        name="transformer",
+        takes=takes,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+    )
+)

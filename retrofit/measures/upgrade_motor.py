@@ -14,10 +14,49 @@ import numpy as np
 import pandas as pd
 
 from ..caveats import CaveatLog
+from ..columns import describe
 from ..exceptions import InventoryIssue, ReferenceDataError
 from ..models import motors
 from ..reference import Tables, missing_row
 from . import _rows
+from .base import EfficiencyTolerance, Measure, register
+
+#: Output columns of the motor measure, in order, with units (shared by every row that
+#: carries a motor: fan_pump and compressed_air report the same columns).
+OUTPUT_COLUMNS: dict[str, str] = describe(
+    [
+        "efficiency_class_baseline",
+        "efficiency_fl_baseline_pct",
+        "efficiency_fl_baseline_method",
+        "efficiency_fl_baseline_source",
+        "part_load_curve_baseline",
+        "part_load_ratio_baseline",
+        "efficiency_baseline_pct",
+        "efficiency_class_retrofit",
+        "efficiency_fl_retrofit_pct",
+        "efficiency_fl_retrofit_method",
+        "efficiency_fl_retrofit_source",
+        "part_load_curve_retrofit",
+        "part_load_ratio_retrofit",
+        "efficiency_retrofit_pct",
+    ]
+)
+
+#: One-paragraph statement of the model, for the result's assumptions.
+MODEL = (
+    "E = P_rated·L·h·q / η(L); η(L) = η_FL·r(L); η_FL from the class table at "
+    "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
+    "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
+    "part-load curve (quartic through 25–125 % load points, linear losses below "
+    "25 %); saving = E_baseline − E_retrofit at the same shaft load"
+)
+
+#: The motor efficiencies' uncertain inputs (table uncertainty_distributions): the IEC
+#: 60034-1 tolerance on losses, and the part-load curve's losses where a curve was read.
+MOTOR_EFFICIENCY_TOLERANCES = (
+    EfficiencyTolerance("efficiency_losses"),
+    EfficiencyTolerance("part_load_losses", part_load_ratio_column="part_load_ratio_{side}"),
+)
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
 
@@ -400,3 +439,22 @@ def compute(
     out["retrofit_energy_kwh"] = retrofit
     out["retrofitted_motor_kw"] = p_kw * qty
     return pd.DataFrame(out, index=rows.index), issues
+
+
+def takes_any_row(category: pd.Series, measure: pd.Series) -> np.ndarray:
+    """Every row: the motor measure is the fallback, so it gets whatever no other takes."""
+    return np.ones(len(category), dtype=bool)
+
+
+MEASURE = register(
+    Measure(
+        name="motor",
+        takes=takes_any_row,
+        compute=compute,
+        output_columns=OUTPUT_COLUMNS,
+        model=MODEL,
+        model_key="upgrade_motor",
+        uncertain_inputs=MOTOR_EFFICIENCY_TOLERANCES,
+        fallback=True,
+    )
+)
