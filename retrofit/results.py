@@ -319,7 +319,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     header = io.StringIO()
     # the header through the csv module: bare names, quoted only when they need it
     csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
-    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    options = pacsv.WriteOptions(include_header=False)  # quotes text cells, not numbers
     with open(path, "wb") as fh:
         fh.write((CSV_BOM + header.getvalue()).encode("utf-8"))
         for start in range(0, len(frame), CSV_BLOCK_ROWS):
