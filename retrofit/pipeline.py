@@ -718,11 +718,23 @@ def _plants(out, row_codes, inv, plants, tabs, log, basis, encoding, sheet, year
 def _plant_codes(plant_id: pd.Series, row_codes: np.ndarray) -> pd.Series:
     """Per plant, the sorted ``;``-joined union of its rows' caveat codes (plants with none
     are absent)."""
-    # rows repeat a few code combinations: split each distinct (plant, combination) pair once
+    # rows repeat a few code combinations and plants a few unions of them: mark the codes of
+    # each combination in a boolean matrix, OR the rows' marks per plant (one grouped max, not
+    # a Python call per plant), and join the strings once per distinct union
     combo, combos = pd.factorize(row_codes)
-    pairs = pd.DataFrame({"plant_id": plant_id.to_numpy(), "combo": combo}).drop_duplicates()
-    split = pd.Series([[c for c in text.split(";") if c] for text in combos], dtype=object)
-    pairs["code"] = split.to_numpy()[pairs["combo"].to_numpy()]
-    codes = pairs.explode("code").dropna(subset=["code"])
-    codes = codes.drop_duplicates(["plant_id", "code"]).sort_values("code", kind="stable")
-    return codes.groupby("plant_id", sort=False)["code"].agg(";".join)
+    lists = [[c for c in str(text).split(";") if c] for text in combos]
+    names = np.array(sorted({c for codes in lists for c in codes}), dtype=object)
+    plant, plants = pd.factorize(plant_id)
+    if not len(names):
+        return pd.Series([], index=pd.Index(plants[:0], name="plant_id"), dtype=object)
+    column = {name: i for i, name in enumerate(names)}
+    marks = np.zeros((len(combos), len(names)), dtype=bool)
+    for i, codes in enumerate(lists):
+        marks[i, [column[c] for c in codes]] = True
+    pairs = pd.DataFrame({"plant": plant, "combo": combo})
+    pairs = pairs[pairs["plant"] >= 0].drop_duplicates()  # a missing plant_id has no plant
+    unions = pd.DataFrame(marks[pairs["combo"].to_numpy()]).groupby(pairs["plant"].to_numpy()).max()
+    patterns, inverse = np.unique(unions.to_numpy(), axis=0, return_inverse=True)
+    joined = np.array([";".join(names[row]) for row in patterns], dtype=object)[inverse.ravel()]
+    codes = pd.Series(joined, index=pd.Index(plants[unions.index], name="plant_id"), name="code")
+    return codes[joined != ""]
