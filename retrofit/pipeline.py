@@ -225,8 +225,10 @@ def estimate(
     results = (
         pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(index=assets.index)
     )
+    del computed  # a million rows' worth of module frames: free them as soon as they are merged
 
-    out = assets.copy()
+    out = assets  # apply_defaults returned a copy of the input: no need for another
+    del assets
     for column in results.columns:
         # a module's column fills its own rows; other rows keep their input value, if any
         out[column] = (
@@ -234,6 +236,7 @@ def estimate(
             if column in out.columns
             else results[column]
         )
+    del results
     saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
     out["energy_saved_kwh"] = saved
     out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
@@ -300,7 +303,9 @@ def estimate(
     if project_tables:
         plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
         curve = finance.supply_curve(out, plant_frame)
-    out["caveats"] = row_codes
+    # a few distinct code lists, each up to a few hundred characters: as Python objects the rows
+    # share them, where Arrow strings would copy one into every row (~250 MB a million rows)
+    out["caveats"] = pd.Series(row_codes, index=out.index, dtype=object)
     ordered = [c for c in ASSET_COLUMNS if c in out.columns]
     extra = [c for c in out.columns if c not in ASSET_COLUMNS]
     assets_out = out[ordered + extra].reset_index(drop=True)

@@ -307,7 +307,7 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 # text cell quoted (an empty text ``""``, a missing value an empty field), line ends ``\n``.
 
 #: Rows converted to Arrow and formatted per block: bounds the memory of a block's copy and text
-CSV_BLOCK_ROWS = 50_000
+CSV_BLOCK_ROWS = 20_000
 #: Threads formatting blocks (Arrow's writer releases the GIL); blocks are written in order
 CSV_THREADS = min(4, os.cpu_count() or 1)
 #: Written first so that Excel on Chinese Windows reads the file as UTF-8 (not GBK)
@@ -329,7 +329,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
         pending: deque[Future[pa.Buffer]] = deque()
         for start in range(0, len(frame), CSV_BLOCK_ROWS):
             pending.append(pool.submit(_csv_block, frame.iloc[start : start + CSV_BLOCK_ROWS]))
-            if len(pending) > CSV_THREADS:
+            if len(pending) >= CSV_THREADS:
                 fh.write(pending.popleft().result())
         while pending:
             fh.write(pending.popleft().result())
