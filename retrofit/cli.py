@@ -325,6 +325,8 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
+    if plots_dir is not None:
+        _require_plots()  # before the estimate, not after it
     result = _run_estimate(path, **options)
     from .report import render_table
 
@@ -368,16 +370,31 @@ def report(path, output, lang, **options):
 
         write_workbook(result, output)
     else:
+        from ._optional import MissingExtraError
         from .html_report import write_html
-        from .plots import resolve_language
 
-        used, message = resolve_language(lang)  # figures need a CJK font for zh labels
+        try:
+            from .plots import resolve_language
+
+            used, message = resolve_language(lang)  # figures need a CJK font for zh labels
+        except MissingExtraError as error:  # the page says so where the figures would be
+            used, message = lang, f"{error}; the report has no figures"
         if message:
             click.echo(message, err=True)
         write_html(result, output, lang=lang, figure_lang=used)
     click.echo(
         f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
     )
+
+
+def _require_plots() -> None:
+    """``--plots`` needs matplotlib, the [plots] extra: fail early, naming it (exit 1)."""
+    from ._optional import MissingExtraError, require_plots
+
+    try:
+        require_plots()
+    except MissingExtraError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
@@ -668,6 +685,8 @@ def portfolio(
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
+    if plots_dir is not None:
+        _require_plots()
     bar = _ProgressBar()
     try:
         result = run(

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import columns
+from ._optional import MissingExtraError
 from .columns import header, known, unit_text
 from .results import EstimateResult, atomic_write
 
@@ -54,6 +55,7 @@ WORDS: dict[str, dict[str, str]] = {
         "uncertainty": "Uncertainty: P10 / P50 / P90 of savings ({n:,} draws, seed {seed})",
         "metered": "Metered savings against the estimate",
         "figures": "Figures",
+        "no_figures": "Figures omitted: matplotlib is not installed. To draw them:",
         "assumptions": "Basis, factors and defaults",
         "factors": "Conversion and emission factors",
         "defaults": "Defaults used for blank cells",
@@ -91,6 +93,7 @@ WORDS: dict[str, dict[str, str]] = {
         "uncertainty": "不确定性：节能量 P10 / P50 / P90（{n:,} 次抽样，随机种子 {seed}）",
         "metered": "计量节能量与估算对比",
         "figures": "图表",
+        "no_figures": "未绘制图表：未安装 matplotlib。安装方法：",
         "assumptions": "折算口径、系数与缺省值",
         "factors": "折标与排放系数",
         "defaults": "空白单元格采用的缺省值",
@@ -271,11 +274,17 @@ def render_html(
     """
     w = WORDS[lang]
     a = result.assumptions
-    if figure_lang is None:  # Chinese labels only with a CJK font, else English, never boxes
-        from .plots import resolve_language
+    drawn: dict[str, str] = {}
+    if figures:
+        try:
+            if figure_lang is None:  # Chinese labels only with a CJK font, else English
+                from .plots import resolve_language
 
-        figure_lang = resolve_language(lang)[0] if figures else lang
-    drawn = _figures(result, figure_lang) if figures else {}
+                figure_lang = resolve_language(lang)[0]
+            drawn = _figures(result, figure_lang)
+        except MissingExtraError as error:  # matplotlib is an extra: say so where figures go
+            note = f"{w['no_figures']} {error.install}"
+            drawn = {"supply": f"<p class='note'>{_esc(note)}</p>"}
     sections = [_header(result, w, lang), _summary(result, w, lang)]
     if result.projects is not None and len(result.projects):
         sections.append(_economics(result, w, lang))

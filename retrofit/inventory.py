@@ -16,8 +16,8 @@ Validating
     A blank cell in an *optional* column is the only way a missing value (NaN/NA) reaches
     the returned frame.
 
-``pyarrow`` reads large CSV files quickly when it is installed; without it pandas' C parser
-is used. ``openpyxl`` and ``pyarrow`` are imported only when a file needs them.
+``pyarrow`` reads CSV files (pandas' C parser only locates ragged rows); ``openpyxl`` and
+``pyarrow`` are imported only when a file needs them.
 """
 
 from __future__ import annotations
@@ -610,30 +610,27 @@ def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[_Table, dict[st
 def _read_csv_body(
     p: Path, file: str, enc: str, delimiter: str, skip_records: int, skip_lines: int, n: int
 ) -> pd.DataFrame:
-    """All data cells as text, columns 0..n-1; pyarrow when available, else pandas' C engine."""
+    """All data cells as text, columns 0..n-1: pyarrow, or pandas' C engine for a file with
+    ragged rows (it pads short rows with blanks and names the row of a long one)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    invalid: list[Any] = []
+
+    def on_invalid(row):
+        invalid.append(row)
+        return "skip"
+
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:
-        pa = None
-    if pa is not None and _USE_PYARROW:
-        invalid: list[Any] = []
-
-        def on_invalid(row):
-            invalid.append(row)
-            return "skip"
-
-        try:
-            table = pacsv.read_csv(
-                p,
-                **_arrow_csv_options(n, skip_lines, enc, delimiter, invalid_row_handler=on_invalid),
-            )
-        except pa.ArrowInvalid:
-            invalid.append(None)
-        if not invalid:  # ragged rows: let pandas pad short ones and locate long ones
-            df = table.to_pandas()
-            df.columns = pd.RangeIndex(n)
-            return df
+        table = pacsv.read_csv(
+            p, **_arrow_csv_options(n, skip_lines, enc, delimiter, invalid_row_handler=on_invalid)
+        )
+    except pa.ArrowInvalid:
+        invalid.append(None)
+    if not invalid:
+        df = table.to_pandas()
+        df.columns = pd.RangeIndex(n)
+        return df
     try:
         df = pd.read_csv(
             p,
@@ -699,10 +696,6 @@ def _arrow_csv_options(
             quoted_strings_can_be_null=False,
         ),
     }
-
-
-#: Tests switch this off to exercise the pandas fallback reader.
-_USE_PYARROW = True
 
 
 def _header_score(record: Sequence[Any]) -> int:

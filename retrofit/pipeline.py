@@ -191,7 +191,9 @@ def estimate(
     if project_tables:
         plant_frame = _plant_finance(plant_frame, out, rate, projects, flows, totals)
         curve = finance.supply_curve(out, plant_frame)
-    out["caveats"] = row_codes
+    # a few distinct code lists, each up to a few hundred characters: as Python objects the rows
+    # share them, where Arrow strings would copy one into every row (~250 MB a million rows)
+    out["caveats"] = pd.Series(row_codes, index=out.index, dtype=object)
     column_order = asset_columns(run_measures)
     ordered = [c for c in column_order if c in out.columns]
     extra = [c for c in out.columns if c not in column_order]
@@ -428,8 +430,10 @@ def run_checks(
     results = (
         pd.concat(computed).reindex(assets.index) if computed else pd.DataFrame(index=assets.index)
     )
+    del computed  # a million rows' worth of module frames: free them as soon as they are merged
 
-    out = assets.copy()
+    out = assets  # apply_defaults returned a copy of the input: no need for another
+    del assets
     for column in results.columns:
         # a module's column fills its own rows; other rows keep their input value, if any
         out[column] = (
@@ -437,6 +441,7 @@ def run_checks(
             if column in out.columns
             else results[column]
         )
+    del results
     saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
     out["energy_saved_kwh"] = saved
     out["coal_saved_tce_equivalent"] = energy_to_tce(saved, equivalent.value)
@@ -925,11 +930,23 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year):
 def _plant_codes(plant_id: pd.Series, row_codes: np.ndarray) -> pd.Series:
     """Per plant, the sorted ``;``-joined union of its rows' caveat codes (plants with none
     are absent)."""
-    # rows repeat a few code combinations: split each distinct (plant, combination) pair once
+    # rows repeat a few code combinations and plants a few unions of them: mark the codes of
+    # each combination in a boolean matrix, OR the rows' marks per plant (one grouped max, not
+    # a Python call per plant), and join the strings once per distinct union
     combo, combos = pd.factorize(row_codes)
-    pairs = pd.DataFrame({"plant_id": plant_id.to_numpy(), "combo": combo}).drop_duplicates()
-    split = pd.Series([[c for c in text.split(";") if c] for text in combos], dtype=object)
-    pairs["code"] = split.to_numpy()[pairs["combo"].to_numpy()]
-    codes = pairs.explode("code").dropna(subset=["code"])
-    codes = codes.drop_duplicates(["plant_id", "code"]).sort_values("code", kind="stable")
-    return codes.groupby("plant_id", sort=False)["code"].agg(";".join)
+    lists = [[c for c in str(text).split(";") if c] for text in combos]
+    names = np.array(sorted({c for codes in lists for c in codes}), dtype=object)
+    plant, plants = pd.factorize(plant_id)
+    if not len(names):
+        return pd.Series([], index=pd.Index(plants[:0], name="plant_id"), dtype=object)
+    column = {name: i for i, name in enumerate(names)}
+    marks = np.zeros((len(combos), len(names)), dtype=bool)
+    for i, codes in enumerate(lists):
+        marks[i, [column[c] for c in codes]] = True
+    pairs = pd.DataFrame({"plant": plant, "combo": combo})
+    pairs = pairs[pairs["plant"] >= 0].drop_duplicates()  # a missing plant_id has no plant
+    unions = pd.DataFrame(marks[pairs["combo"].to_numpy()]).groupby(pairs["plant"].to_numpy()).max()
+    patterns, inverse = np.unique(unions.to_numpy(), axis=0, return_inverse=True)
+    joined = np.array([";".join(names[row]) for row in patterns], dtype=object)[inverse.ravel()]
+    codes = pd.Series(joined, index=pd.Index(plants[unions.index], name="plant_id"), name="code")
+    return codes[joined != ""]

@@ -12,7 +12,9 @@ one, ``lang="zh"`` falls back to English with a :class:`MissingCJKFontWarning`, 
 Chinese terms in English labels (节能能力, 当量值, 百一) are replaced, so a figure never shows
 boxes for missing glyphs.
 
-This module imports matplotlib at import time; nothing in the CLI imports it.
+This module imports matplotlib (the ``plots`` extra) at import time, and raises
+:class:`retrofit._optional.MissingExtraError` naming the extra when it is missing; the CLI
+imports it only for figures.
 """
 
 from __future__ import annotations
@@ -26,24 +28,29 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.axis import Axis
-from matplotlib.figure import Figure, SubFigure
-from matplotlib.ft2font import FT2Font
-from matplotlib.patches import Patch
-from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from . import columns
+from ._optional import plots_missing
 from .goals import ENERGY_COLUMNS
 from .results import atomic_write
 
 if TYPE_CHECKING:
     from .portfolio import PortfolioResult
+
+try:  # matplotlib is the [plots] extra
+    import matplotlib as mpl
+    from matplotlib import font_manager
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure, SubFigure
+    from matplotlib.ft2font import FT2Font
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter, StrMethodFormatter
+except ImportError as error:
+    raise plots_missing() from error
 
 __all__ = [
     "LABELS",

@@ -10,25 +10,22 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from .caveats import Caveat
 from .columns import describe
 from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
 from .finance import ASSET_COLUMNS as FINANCE_COLUMNS
 from .measures.base import Measure, registered
-
-try:  # a core dependency; the pandas writer below still works without it
-    import pyarrow as pa
-    import pyarrow.compute as pc
-except ImportError:  # pragma: no cover - exercised by monkeypatching in the tests
-    pa = pc = None
 
 #: The first output columns of ``assets``: the row's identity and the inputs every measure
 #: shares; descriptions with units from the glossary (retrofit/columns.csv).
@@ -305,158 +302,77 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 # --- CSV -------------------------------------------------------------------------------------
 #
-# ``DataFrame.to_csv`` formats every cell through Python objects: about 20 s for a million rows
-# of 43 columns. :func:`write_csv` writes the same bytes (same float text, same quoting) with
-# pyarrow compute kernels, a block of rows at a time, and falls back to pandas for anything it
-# does not reproduce exactly (pyarrow missing, a single column, an unusual dtype).
+# ``pyarrow.csv`` formats every cell in C++; ``DataFrame.to_csv`` goes through a Python object
+# per cell (about 20 s for a million rows of 43 columns). The text differs from pandas' in
+# formatting only, and every value reads back equal: floats in their shortest round-trip form
+# without a trailing ``.0`` (``1``, ``0.00001``, ``1e+16``), booleans ``true``/``false``, every
+# text cell quoted (an empty text ``""``, a missing value an empty field), line ends ``\n``.
 
-#: Rows formatted per block: bounds the memory of the formatted text (~50 MB a block).
-CSV_BLOCK_ROWS = 100_000
-#: Threads formatting blocks
+#: Rows converted to Arrow and formatted per block: bounds the memory of a block's copy and text
+CSV_BLOCK_ROWS = 20_000
+#: Threads formatting blocks (Arrow's writer releases the GIL); blocks are written in order
 CSV_THREADS = min(4, os.cpu_count() or 1)
-#: pandas' line terminator, which ``to_csv(path)`` uses
-CSV_LINETERMINATOR = os.linesep
+#: Written first so that Excel on Chinese Windows reads the file as UTF-8 (not GBK)
+CSV_BOM = "\ufeff"
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """``frame.to_csv(path, index=False, encoding="utf-8-sig")``, byte for byte, but fast."""
-    kinds = _csv_kinds(frame) if pa is not None and frame.shape[1] > 1 else None
-    if kinds is None:
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator=CSV_LINETERMINATOR)
-        return
-    special = _csv_special_chars(CSV_LINETERMINATOR)
+    """``frame`` as CSV (UTF-8 with BOM, header as the csv module writes it, no index), through
+    :func:`pyarrow.csv.write_csv`.
 
-    def block_text(start: int):
-        block = frame.iloc[start : start + CSV_BLOCK_ROWS]
-        cells = [_csv_text(block.iloc[:, i], kind, special) for i, kind in enumerate(kinds)]
-        # the terminator joined to the last cell is cheaper than to whole lines
-        cells[-1] = pc.binary_join_element_wise(
-            cells[-1], "", CSV_LINETERMINATOR, null_handling="replace"
-        )
-        # a null cell (NaN, NA, None) is written empty, as pandas' na_rep=""
-        return pc.binary_join_element_wise(*cells, ",", null_handling="replace")
-
-    with open(path, "wb") as fh, ThreadPoolExecutor(CSV_THREADS) as pool:
-        header = io.StringIO()
-        # the header through the csv module, exactly as pandas writes it
-        csv.writer(header, lineterminator=CSV_LINETERMINATOR).writerow(map(str, frame.columns))
-        fh.write(header.getvalue().encode("utf-8-sig"))
-        # Arrow kernels release the GIL: format blocks in parallel, write them in order, and
-        # keep only a few blocks in flight so memory stays bounded
-        pending: deque = deque()
-        for start in range(0, len(frame), CSV_BLOCK_ROWS):
-            pending.append(pool.submit(block_text, start))
-            if len(pending) > CSV_THREADS:
-                _write_strings(fh, pending.popleft().result())
-        while pending:
-            _write_strings(fh, pending.popleft().result())
-
-
-def _csv_kinds(frame: pd.DataFrame) -> list[str] | None:
-    """How to format each column, or None when a dtype needs pandas' own formatting."""
-    kinds = []
-    for i in range(frame.shape[1]):  # by position: column names may repeat
-        s = frame.iloc[:, i]
-        dtype = s.dtype
-        if pd.api.types.is_bool_dtype(dtype):
-            kind = "bool"
-        elif pd.api.types.is_integer_dtype(dtype):
-            kind = "int"
-        elif dtype == np.float64:
-            kind = "float"
-        elif isinstance(dtype, pd.StringDtype) or (
-            dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
-        ):
-            kind = "str"
-        elif (
-            isinstance(dtype, np.dtype)
-            and dtype.kind == "M"
-            and (s.dropna() == s.dropna().dt.normalize()).all()
-        ):
-            kind = "date"  # pandas writes a column of midnights as plain dates
-        else:
-            return None
-        kinds.append(kind)
-    return kinds
-
-
-def _csv_special_chars(lineterminator: str) -> str:
-    """Characters that make the csv module (pandas' writer) quote a field; asked, not assumed,
-    because it changed between Python versions."""
-    special = ""
-    for char in sorted(set(',"\r\n') | set(lineterminator)):
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator=lineterminator).writerow([f"a{char}b", "c"])
-        if buf.getvalue().startswith('"'):
-            special += char
-    return special
-
-
-def _csv_text(s: pd.Series, kind: str, special: str):
-    """One column as CSV cell text as pandas would write it; null where pandas writes ''."""
-    if kind == "float":
-        return _float_text(s.to_numpy(dtype=np.float64))
-    values = pa.array(s, from_pandas=True)
-    if kind == "int":
-        text = pc.cast(values, pa.string())
-    elif kind == "bool":
-        text = pc.if_else(values, "True", "False")
-    elif kind == "date":
-        text = pc.strftime(values, format="%Y-%m-%d")
-    else:
-        text = pc.cast(values, pa.string())  # one string type for the joins below
-        quote = pc.match_substring_regex(
-            text, "[" + "".join("\\" + c if c in "\\]^-" else c for c in special) + "]"
-        )
-        if pc.any(quote).as_py():
-            quoted = pc.binary_join_element_wise(
-                '"', pc.replace_substring(text, '"', '""'), '"', ""
-            )
-            text = pc.if_else(quote, quoted, text)
-    return text
-
-
-def _float_text(x: np.ndarray):
-    """Python's ``repr`` of each float (NaN → empty), which is what pandas writes.
-
-    Arrow prints the same shortest round-trip digits but chooses between positional and
-    exponent notation differently and drops ``.0``; those differences are fixed with vectorised
-    masks, and the rare values where the notations disagree are formatted by ``repr``.
+    Not atomic by itself: callers write to a temporary file through :func:`atomic_write`.
     """
-    text = pc.cast(pa.array(x), pa.string())
-    finite = np.isfinite(x)
-    magnitude = np.abs(x)
-    with np.errstate(invalid="ignore"):
-        # repr is positional for 1e-4 ≤ |x| < 1e16 (and 0), else d.ddde±XX
-        positional = finite & ((x == 0) | ((magnitude >= 1e-4) & (magnitude < 1e16)))
-        whole = finite & (x == np.trunc(x))
-    exponent = pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
-    both_positional = positional & ~exponent
-    if (whole & both_positional).any():
-        text = pc.if_else(
-            pa.array(whole & both_positional), pc.binary_join_element_wise(text, ".0", ""), text
-        )
-    both_exponent = finite & ~positional & exponent
-    if both_exponent.any():
-        # repr writes at least two exponent digits: 1e-7 → 1e-07 (RE2 backrefs are one digit)
-        text = pc.replace_substring_regex(text, r"(e[+-])(\d)$", r"\1" + "0" + r"\2")
-    differ = finite & (positional == exponent)
-    if differ.any():
-        text = pc.replace_with_mask(
-            text, pa.array(differ), pa.array([repr(v) for v in x[differ].tolist()], pa.string())
-        )
-    return pc.if_else(pa.array(np.isnan(x)), pa.scalar(None, pa.string()), text)
+    header = io.StringIO()
+    # the header through the csv module: bare names, quoted only when they need it
+    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
+    with open(path, "wb") as fh, ThreadPoolExecutor(CSV_THREADS) as pool:
+        fh.write((CSV_BOM + header.getvalue()).encode("utf-8"))
+        # a few blocks in flight keep every core busy and the memory bounded
+        pending: deque[Future[pa.Buffer]] = deque()
+        for start in range(0, len(frame), CSV_BLOCK_ROWS):
+            pending.append(pool.submit(_csv_block, frame.iloc[start : start + CSV_BLOCK_ROWS]))
+            if len(pending) >= CSV_THREADS:
+                fh.write(pending.popleft().result())
+        while pending:
+            fh.write(pending.popleft().result())
 
 
-def _write_strings(fh, text) -> None:
-    """Write the UTF-8 bytes of a string array's values back to back, straight from its
-    buffers (no copy, no Python string per row)."""
-    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
-        if len(chunk) == 0:
-            continue
-        offsets_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        _, offsets, data = chunk.buffers()
-        bounds = np.frombuffer(offsets, dtype=offsets_type)[
-            [chunk.offset, chunk.offset + len(chunk)]
-        ]
-        fh.write(memoryview(data)[bounds[0] : bounds[1]])
+def _csv_block(block: pd.DataFrame) -> pa.Buffer:
+    """The CSV text of a block of rows, without header."""
+    # by position and under placeholder names: output columns may repeat a name
+    columns = [_arrow_column(block.iloc[:, i]) for i in range(block.shape[1])]
+    if len(columns) == 1:
+        # a lone empty field would be a blank line, which readers skip: quote it, as the csv
+        # module does
+        columns = [pc.fill_null(columns[0].cast(pa.string()), "")]
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
+    sink = pa.BufferOutputStream()
+    # Arrow's default quoting: text cells quoted, numbers and booleans bare
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False))
+    return sink.getvalue()
+
+
+def _arrow_column(s: pd.Series) -> pa.Array:
+    """One column as an Arrow array the CSV writer formats as pandas' value would read back:
+    NaN, NA and None are null (an empty field); a column of midnights is a date."""
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        values = pa.array(s, from_pandas=True)
+        days = s.dropna()
+        if (days == days.dt.normalize()).all():  # pandas writes a column of midnights as dates
+            return values.cast(pa.date32())
+        if (days == days.dt.floor("s")).all():  # no fractions of a second to write
+            return values.cast(pa.timestamp("s", tz=values.type.tz))
+        return values
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _arrow_column(s.astype(dtype.categories.dtype))
+    try:
+        return pa.array(s, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return _text_of_objects(s)
+
+
+def _text_of_objects(s: pd.Series) -> pa.Array:
+    """A column Arrow cannot type (mixed Python objects) as each value's ``str``, as pandas
+    writes it; one Python call per cell, so only for such columns."""
+    return pa.array([None if pd.isna(v) else str(v) for v in s.tolist()], pa.string())

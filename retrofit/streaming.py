@@ -246,52 +246,49 @@ def _csv_body(
     n = len(chunks.headers)
     first_row = skip_records + 1  # spreadsheet row of record 0 = h + 2
     done = 0  # records already validated; a pandas fallback resumes after them
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pa = None
-    if pa is not None and _inv._USE_PYARROW:
+        reader = pacsv.open_csv(
+            p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter, block_size=_BLOCK_BYTES)
+        )
+    except pa.ArrowInvalid:
+        reader = None
+    pending: list[Any] = []  # record batches read but not yet validated
+    n_pending = 0
+    while reader is not None:
         try:
-            reader = pacsv.open_csv(
-                p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter, block_size=_BLOCK_BYTES)
-            )
-        except pa.ArrowInvalid:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid:  # a ragged or unparsable row: pandas reads on from `done`
             reader = None
-        pending: list[Any] = []  # record batches read but not yet validated
-        n_pending = 0
-        while reader is not None:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid:  # a ragged or unparsable row: pandas reads on from `done`
-                reader = None
-                break
-            pending.append(batch)
-            n_pending += batch.num_rows
-            del batch
-            while n_pending >= chunk_rows:
-                table = pa.Table.from_batches(pending)
-                pending = table.slice(chunk_rows).to_batches()
-                n_pending -= chunk_rows
-                box = [_arrow_cells(table.slice(0, chunk_rows), n)]
-                del table
-                inv = chunks.validate(_rows(first_row, done, chunk_rows), box)
-                done += chunk_rows
-                if inv is not None:
-                    yield inv
-        if reader is not None:
-            if n_pending:
-                box = [_arrow_cells(pa.Table.from_batches(pending), n)]
-                pending = []
-                inv = chunks.validate(_rows(first_row, done, n_pending), box)
-                done += n_pending
-                if inv is not None:
-                    yield inv
-            chunks.check_not_empty(_empty_cells(n))
-            return
-        pending = []
+            break
+        pending.append(batch)
+        n_pending += batch.num_rows
+        del batch
+        while n_pending >= chunk_rows:
+            table = pa.Table.from_batches(pending)
+            pending = table.slice(chunk_rows).to_batches()
+            n_pending -= chunk_rows
+            box = [_arrow_cells(table.slice(0, chunk_rows), n)]
+            del table
+            inv = chunks.validate(_rows(first_row, done, chunk_rows), box)
+            done += chunk_rows
+            if inv is not None:
+                yield inv
+    if reader is not None:
+        if n_pending:
+            box = [_arrow_cells(pa.Table.from_batches(pending), n)]
+            pending = []
+            inv = chunks.validate(_rows(first_row, done, n_pending), box)
+            done += n_pending
+            if inv is not None:
+                yield inv
+        chunks.check_not_empty(_empty_cells(n))
+        return
+    pending = []
     reader_pd = pd.read_csv(
         p,
         sep=delimiter,

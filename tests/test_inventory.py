@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -522,14 +523,21 @@ def test_max_errors_caps_the_list_but_total_counts_all():
 # --- readers: pandas fallback, quoting, ragged rows --------------------------------------
 
 
-def test_pandas_fallback_reads_the_same(monkeypatch):
-    text = csv_of(ROW_OK, "P1,M2,风机,电机更换,7.5,2,IE3,0.6,0.8", ",,,,,,,,")
-    path = write("plant.csv", text, "gbk")
-    fast = read_inventory(path)
-    monkeypatch.setattr(inventory, "_USE_PYARROW", False)
-    slow = read_inventory(path)
-    pd.testing.assert_frame_equal(fast.assets, slow.assets)
-    assert fast.meta == slow.meta
+def test_the_ragged_row_reader_reads_as_pyarrow_does(monkeypatch):
+    # a short row sends the file through pandas' parser; padded, pyarrow reads it
+    parsed_by_pandas = []
+    read_csv = pd.read_csv
+    monkeypatch.setattr(
+        pd, "read_csv", lambda path, **kw: parsed_by_pandas.append(path) or read_csv(path, **kw)
+    )
+    rows = [ROW_OK, "P1,M2,风机,电机更换,7.5,2,IE3,0.6,0.8", "P1,M3,电机,电机更换,7.5,2,IE3"]
+    ragged = read_inventory(write("ragged.csv", csv_of(*rows), "gbk"))
+    padded = read_inventory(write("padded.csv", csv_of(*rows[:2], rows[2] + ",,"), "gbk"))
+    assert [Path(p).name for p in parsed_by_pandas] == ["ragged.csv"]
+    pd.testing.assert_frame_equal(ragged.assets, padded.assets)
+    blank = {"path": "", "sha256": ""}
+    assert dataclasses.replace(ragged.meta, **blank) == dataclasses.replace(padded.meta, **blank)
+    assert ragged.meta.encoding == "gb18030"
 
 
 def test_short_rows_are_padded_with_blanks():

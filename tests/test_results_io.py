@@ -1,134 +1,193 @@
-"""EstimateResult.to_csv: the fast (pyarrow) writer keeps pandas' bytes and the values round-trip."""
+"""EstimateResult.to_csv through pyarrow's CSV writer: the bytes it writes and that every value
+reads back equal (pandas and pyarrow readers), with the BOM Excel needs."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pytest
 
 import retrofit
 from retrofit import results
 from retrofit.results import EstimateResult
 
+BOM = b"\xef\xbb\xbf"
 TEXT = ["电机", "a,b", 'say "hi"', "电机，全角逗号", "", " padded ", "two\nlines", "x\ry", "é"]
-
-
-def _frame(rows: int = 600, seed: int = 7) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    # floats of every notation repr uses: positional, whole, tiny, huge, ±0, ±inf, random bits
-    bits = rng.integers(0, 2**64, rows, dtype=np.uint64).view(np.float64)
-    special = [
-        0.0,
-        -0.0,
-        1.0,
-        5676.0,
-        0.1,
-        1e-4,
-        9.99e-5,
-        1e-5,
-        1e-7,
-        1e15,
-        1e16,
-        1.5e20,
-        9999999999999998.0,
-        5e-324,
-        1.7976931348623157e308,
-        np.inf,
-        -np.inf,
-        np.nan,
-    ]
-    floats = np.concatenate([special, rng.lognormal(0, 10, rows - len(special))])
-    floats[~np.isfinite(bits)] = np.nan
-    return pd.DataFrame(
-        {
-            "plant_id": pd.array([f"P{i % 13}" for i in range(rows)], dtype="str"),
-            "text": pd.array([TEXT[i % len(TEXT)] for i in range(rows)], dtype="str"),
-            "text_object": np.array(
-                [None if i % 11 == 0 else TEXT[i % len(TEXT)] for i in range(rows)], dtype=object
-            ),
-            "value": floats,
-            "bits": np.where(np.isfinite(bits), bits, np.nan),
-            "whole": np.where(np.arange(rows) % 5 == 0, np.nan, np.arange(rows) * 1000.0),
-            "count": np.arange(rows, dtype=np.int64) - 50,
-            "poles": pd.array(
-                [None if i % 7 == 0 else 2 * (i % 4 + 1) for i in range(rows)], dtype="Int64"
-            ),
-            "flag": np.arange(rows) % 3 == 0,
-            "meets": pd.array(
-                [None if i % 4 == 0 else i % 2 == 0 for i in range(rows)], dtype="boolean"
-            ),
-            "in_service_date": pd.to_datetime(
-                ["2024-03-05" if i % 6 else None for i in range(rows)]
-            ),
-        }
-    )
+#: Floats whose text is hardest to get right: shortest digits, both notations, subnormals,
+#: extremes, signed zero, and the NaN written as an empty field
+FLOATS = [
+    0.1,
+    1 / 3,
+    2 / 3,
+    1e-300,
+    1e300,
+    -0.0,
+    0.0,
+    1.0,
+    5676.0,
+    1e-4,
+    9.99e-5,
+    1e-5,
+    1e-7,
+    1e15,
+    1e16,
+    1.5e20,
+    9999999999999998.0,
+    5e-324,
+    1.7976931348623157e308,
+    -2.5,
+    math.inf,
+    -math.inf,
+    math.nan,
+]
+#: Integers up to the int64 limits (a float would lose the last digits of these)
+INTS = [0, -50, 2**53 + 1, 2**62 + 3, 2**63 - 1, -(2**63)]
 
 
 def _result(frame: pd.DataFrame) -> EstimateResult:
     return EstimateResult(assets=frame, plants=pd.DataFrame(), assumptions={})
 
 
-def test_csv_round_trips_values_with_bom_and_empty_nan(tmp_path):
-    frame = _frame().drop(columns=["text_object", "poles", "meets", "in_service_date"])
-    # ±inf aside, and a bare CR: Python 3.11's csv module (so pandas too) leaves it unquoted
-    keep = (np.isfinite(frame["value"]) | frame["value"].isna()) & ~frame["text"].str.contains("\r")
-    frame = frame[keep].reset_index(drop=True)
+def _written(frame: pd.DataFrame, tmp_path) -> bytes:
     path = tmp_path / "out.csv"
     _result(frame).to_csv(path)
-
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf" + b"plant_id,text,value,")  # BOM for Excel
-    assert "电机，全角逗号".encode() in raw
-    assert b'"a,b"' in raw and b'"say ""hi"""' in raw
-    back = pd.read_csv(
-        path,
-        encoding="utf-8-sig",
-        keep_default_na=False,
-        na_values={"value": [""], "bits": [""], "whole": [""]},
-        dtype={"plant_id": str, "text": str},
-    )
-    assert list(back.columns) == list(frame.columns)
-    assert back["text"].tolist() == frame["text"].tolist()  # Chinese, commas, quotes, newlines
-    assert back["flag"].dtype == bool and (back["flag"] == frame["flag"]).all()
-    assert (back["count"] == frame["count"]).all()
-    for column in ("value", "bits", "whole"):  # floats exactly; NaN ↔ empty cell
-        assert back[column].dtype == np.float64
-        np.testing.assert_array_equal(back[column].to_numpy(), frame[column].to_numpy())
-    first_nan = int(np.flatnonzero(frame["whole"].isna())[0])
-    assert raw.split(b"\n")[first_nan + 1].split(b",")[list(frame.columns).index("whole")] == b""
+    return path.read_bytes()
 
 
-@pytest.mark.parametrize("block_rows", [7, 100_000])
-def test_fast_csv_is_byte_identical_to_pandas(tmp_path, monkeypatch, block_rows):
-    monkeypatch.setattr(results, "CSV_BLOCK_ROWS", block_rows)  # many blocks, in parallel
-    frame = _frame()
-    fast, slow = tmp_path / "fast.csv", tmp_path / "pandas.csv"
-    _result(frame).to_csv(fast)
-    frame.to_csv(slow, index=False, encoding="utf-8-sig")
-    assert fast.read_bytes() == slow.read_bytes()
-
-
-def test_csv_falls_back_to_pandas_without_pyarrow(tmp_path, monkeypatch):
-    frame = _frame(50)
-    with_arrow = tmp_path / "arrow.csv"
-    _result(frame).to_csv(with_arrow)
-    monkeypatch.setattr(results, "pa", None)
-    without = tmp_path / "pandas.csv"
-    _result(frame).to_csv(without)
-    assert without.read_bytes() == with_arrow.read_bytes()
-
-
-def test_csv_unusual_dtype_uses_pandas(tmp_path):
+def test_csv_bytes_of_a_small_frame(tmp_path):
     frame = pd.DataFrame(
         {
-            "a": [1, 2],
-            "when": pd.to_datetime(["2024-01-01 10:30", None]),
-            "cat": pd.Categorical(["x", "y,z"]),
+            "plant_id": pd.array(["P1", "P,2", None], dtype="str"),
+            "load_factor": [1.0, 0.5, np.nan],
+            "quantity": np.array([1, 2, 3], dtype=np.int64),
+            "poles": pd.array([4, None, 2], dtype="Int64"),
+            "meets_bai_yi": pd.array([True, None, False], dtype="boolean"),
+            "note": np.array(['say "hi"', "", None], dtype=object),
+        }
+    )
+    assert _written(frame, tmp_path) == (
+        BOM + b"plant_id,load_factor,quantity,poles,meets_bai_yi,note\n"
+        b'"P1",1,1,4,true,"say ""hi"""\n'
+        b'"P,2",0.5,2,,,""\n'
+        b",,3,2,false,\n"
+    )
+
+
+def test_floats_read_back_equal(tmp_path):
+    values = np.array(FLOATS * 3)  # mixed with whole numbers, so no reader takes it for ints
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2**64, 2000, dtype=np.uint64).view(np.float64)  # every exponent
+    frame = pd.DataFrame({"value": values, "n": 1})
+    raw = _written(frame, tmp_path)
+    cells = [line.split(",")[0] for line in raw.removeprefix(BOM).decode().splitlines()[1:]]
+    for cell, value in zip(cells, values, strict=True):
+        if math.isnan(value):
+            assert cell == ""  # NaN is a missing value, an empty field as in pandas
+            continue
+        back = float(cell)
+        assert back == value and math.copysign(1, back) == math.copysign(1, value), cell
+    assert cells[FLOATS.index(0.1)] == "0.1" and cells[FLOATS.index(1 / 3)] == "0.3333333333333333"
+    assert cells[FLOATS.index(-0.0)] == "-0"
+
+    random = pd.DataFrame({"bits": np.where(np.isfinite(bits), bits, np.nan), "n": 1})
+    path = tmp_path / "bits.csv"
+    _result(random).to_csv(path)
+    for back in (
+        pd.read_csv(path, encoding="utf-8-sig", dtype={"bits": np.float64})["bits"].to_numpy(),
+        pacsv.read_csv(path).column("bits").to_numpy(zero_copy_only=False),
+    ):
+        np.testing.assert_array_equal(back, random["bits"].to_numpy())
+
+
+def test_large_integers_and_booleans_read_back_equal(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "count": np.array(INTS, dtype=np.int64),
+            "flag": np.array([True, False] * 3),
         }
     )
     path = tmp_path / "out.csv"
     _result(frame).to_csv(path)
-    assert path.read_bytes() == '\ufeffa,when,cat\n1,2024-01-01 10:30:00,x\n2,,"y,z"\n'.encode()
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["count"].tolist() == INTS
+    assert back["flag"].dtype == bool and back["flag"].tolist() == [True, False] * 3
+
+
+def test_text_reads_back_equal_with_bom_and_chinese(tmp_path):
+    text = [*TEXT, None]
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(text, dtype="str"),
+            "text_object": np.array(text, dtype=object),
+            "n": np.arange(len(text), dtype=np.int64),
+        }
+    )
+    path = tmp_path / "out.csv"
+    _result(frame).to_csv(path)
+    raw = path.read_bytes()
+    assert raw.startswith(BOM + b"text,text_object,n\n")  # BOM for Excel; header unquoted
+    assert '"电机，全角逗号"'.encode() in raw and b'"a,b"' in raw and b'"say ""hi"""' in raw
+    # pyarrow tells an empty text ("") from a missing one (an empty field)
+    table = pacsv.read_csv(
+        path,
+        convert_options=pacsv.ConvertOptions(
+            column_types={"text": pa.string(), "text_object": pa.string()},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    assert table.column("text").to_pylist() == text
+    assert table.column("text_object").to_pylist() == text
+    # pandas reads both as missing by default, as it did with pandas' own writer
+    back = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    assert back["text"].tolist() == [*TEXT, ""]
+
+
+@pytest.mark.parametrize("block_rows", [7, 1000])
+def test_blocks_join_into_one_file(tmp_path, monkeypatch, block_rows):
+    frame = pd.DataFrame(
+        {"i": np.arange(50, dtype=np.int64), "text": [TEXT[i % len(TEXT)] for i in range(50)]}
+    )
+    expected = BOM + b"i,text\n"
+    quoted = ['"' + t.replace('"', '""') + '"' for t in TEXT]
+    expected += "".join(f"{i},{quoted[i % len(TEXT)]}\n" for i in range(50)).encode()
+    monkeypatch.setattr(results, "CSV_BLOCK_ROWS", block_rows)
+    assert _written(frame, tmp_path) == expected
+
+
+def test_dates_categories_mixed_objects_and_repeated_names(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "a": [1, 2],
+            "when": pd.to_datetime(["2024-01-01 10:30", None]),
+            "day": pd.to_datetime(["2024-03-05", None]),
+            "cat": pd.Categorical(["x", "y,z"]),
+            "mixed": np.array([1.5, "x"], dtype=object),
+        }
+    )
+    frame.insert(1, "a", [3, 4], allow_duplicates=True)
+    assert _written(frame, tmp_path) == (
+        BOM + b"a,a,when,day,cat,mixed\n"
+        b'1,3,2024-01-01 10:30:00,2024-03-05,"x","1.5"\n'
+        b'2,4,,,"y,z","x"\n'
+    )
+
+
+def test_a_single_column_keeps_its_missing_rows(tmp_path):
+    # an empty field alone on its line would be a blank line, which readers skip
+    frame = pd.DataFrame({"x": [1.5, np.nan, 2.0]})
+    assert _written(frame, tmp_path) == BOM + b'x\n"1.5"\n""\n"2"\n'
+    back = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
+    np.testing.assert_array_equal(back["x"].to_numpy(), [1.5, np.nan, 2.0])
+
+
+def test_empty_frame_writes_the_header(tmp_path):
+    frame = pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)})
+    assert _written(frame, tmp_path) == BOM + b"a,b\n"
 
 
 def test_csv_write_is_atomic(tmp_path, monkeypatch):
@@ -138,16 +197,18 @@ def test_csv_write_is_atomic(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(results, "_write_strings", boom)
+    monkeypatch.setattr(results, "_arrow_column", boom)
     with pytest.raises(RuntimeError):
-        _result(_frame(20)).to_csv(path)
+        _result(pd.DataFrame({"a": [1.0], "b": ["x"]})).to_csv(path)
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
-def test_every_output_column_of_the_sample_takes_the_fast_csv_path():
-    # a column the Arrow writer cannot format sends the whole file through pandas (≈ 3× slower)
-    from retrofit.results import _csv_kinds
+def test_every_output_column_of_the_sample_is_typed_by_arrow(tmp_path, monkeypatch):
+    # a column of mixed Python objects is formatted one cell at a time (slow): none may be
+    def per_cell(s):
+        raise AssertionError(f"column {s.name} has no Arrow type")
 
+    monkeypatch.setattr(results, "_text_of_objects", per_cell)
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
-    assert _csv_kinds(result.assets) is not None
+    result.to_csv(tmp_path / "sample.csv")
