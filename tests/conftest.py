@@ -50,9 +50,9 @@ def _with_ids(df: pd.DataFrame, plant_id: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def frame_of_rows() -> FrameOfRows:
-    """``frame_of_rows(rows, plant_id="P")``: an inventory frame from row dicts."""
+    """``frame_of_rows(rows, plant_id="P1")``: an inventory frame from row dicts."""
 
-    def build(rows: Iterable[Mapping[str, Any]], plant_id: str = "P") -> pd.DataFrame:
+    def build(rows: Iterable[Mapping[str, Any]], plant_id: str = "P1") -> pd.DataFrame:
         return _with_ids(pd.DataFrame(list(rows)), plant_id)
 
     return build
@@ -63,7 +63,7 @@ def frame_of_columns() -> FrameOfColumns:
     """``frame_of_columns(plant_id="P", **columns)``: an inventory frame from columns; a
     scalar is repeated down the longest list given."""
 
-    def build(plant_id: str = "P", **columns: Any) -> pd.DataFrame:
+    def build(plant_id: str = "P1", **columns: Any) -> pd.DataFrame:
         n = max([len(v) for v in columns.values() if isinstance(v, list)] + [1])
         df = pd.DataFrame({k: v if isinstance(v, list) else [v] * n for k, v in columns.items()})
         return _with_ids(df, plant_id)

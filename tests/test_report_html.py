@@ -70,6 +70,7 @@ def test_report_in_chinese_names_the_basis_and_100_percent_rule(result):
     assert "节能改造评估报告" in page and "当量值" in page and "百一" in page
 
 
+@pytest.mark.slow
 def test_report_command_writes_html_and_xlsx(tmp_path):
     runner = CliRunner()
     html = tmp_path / "r.html"
