@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # five pytest sessions; the set-up rarely changes
+
 CONFTEST = (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8")
 
 NEEDS_A_CJK_FONT = """

@@ -6,11 +6,13 @@ test_motor_properties.py checks that step).
 """
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from retrofit.measures import fan_pump
 
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 machines = st.fixed_dictionaries(

@@ -8,6 +8,7 @@ pipeline carries compute's energies into savings, tce and CO2.
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ import retrofit
 from retrofit.measures import upgrade_motor
 
 CLASS_ORDER = ["IE1", "IE2", "IE3", "IE4", "IE5"]
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 motor_rows = st.fixed_dictionaries(
