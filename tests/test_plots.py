@@ -425,6 +425,7 @@ def test_last_resort_font_is_not_cjk():
     assert not plots._has_cjk_glyph(font_manager.findfont("DejaVu Sans"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_plots_render_in_cjk_font(cjk_font, lang, trajectory, by_measure, bai_yi, curve, tmp_path):
     font_file = font_manager.findfont(
