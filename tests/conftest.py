@@ -60,7 +60,7 @@ def frame_of_rows() -> FrameOfRows:
 
 @pytest.fixture(scope="session")
 def frame_of_columns() -> FrameOfColumns:
-    """``frame_of_columns(plant_id="P", **columns)``: an inventory frame from columns; a
+    """``frame_of_columns(plant_id="P1", **columns)``: an inventory frame from columns; a
     scalar is repeated down the longest list given."""
 
     def build(plant_id: str = "P1", **columns: Any) -> pd.DataFrame:
