@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint typecheck docs bench clean
+.PHONY: demo test test-fast lint typecheck docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP_TEST)
 	$(BIN)/lint-imports
 	$(BIN)/python -m mkdocs build --strict
 	$(BIN)/python -m pytest
+
+# The tests a maintainer runs while working (under a minute on 2 cores): no wheel builds,
+# notebooks, browser or large properties. `make test` runs them all.
+test-fast: $(STAMP_TEST)
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests docs

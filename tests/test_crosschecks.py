@@ -5,7 +5,6 @@ the transformer (GB/T 13462-form example) and compressed-air (AMO pressure reduc
 tests/models/test_transformers.py and tests/models/test_compressed_air.py.
 """
 
-import pandas as pd
 import pytest
 
 import retrofit
@@ -13,12 +12,8 @@ import retrofit
 HP_KW = 0.746  # AMO-Tools-Suite's kW per hp
 
 
-def estimate(**columns):
-    n = max([len(v) for v in columns.values() if isinstance(v, list)] + [1])
-    df = pd.DataFrame({k: v if isinstance(v, list) else [v] * n for k, v in columns.items()})
-    df.insert(0, "plant_id", "P")
-    df.insert(1, "asset_id", [f"A{i}" for i in range(n)])
-    return retrofit.estimate(df, year=2026).assets
+def estimate(inventory):
+    return retrofit.estimate(inventory, year=2026).assets
 
 
 # AMO-Tools-Suite tests/MotorEfficiency.unit.cpp @e2279216: 60 Hz, 1780 rpm (4-pole)
@@ -28,25 +23,27 @@ LOADS = [0.25, 0.5, 0.75, 1.0, 1.25]
 
 
 @pytest.mark.parametrize(("klass", "amo"), [("IE2", AMO_EE_100HP), ("IE1", AMO_STD_100HP)])
-def test_motor_part_load_matches_measur(klass, amo):
+def test_motor_part_load_matches_measur(frame_of_columns, klass, amo):
     """A 100 hp 4-pole motor given AMO's own full-load efficiency: retrofit's part-load values
     are AMO's curve (energy-efficient ≈ IE2, standard ≈ IE1) scaled to that full-load value, so
     they reproduce MEASUR at every node. The table stores ratios to 4 decimals, hence 0.01 pt."""
     a = estimate(
-        category="motor",
-        measure="upgrade_motor",
-        rated_power_kw=74.57,
-        poles=4,
-        efficiency_class=klass,
-        efficiency_pct=amo[3] * 100,
-        target_class="IE4",
-        load_factor=LOADS,
-        operating_hours_h=8760,
+        frame_of_columns(
+            category="motor",
+            measure="upgrade_motor",
+            rated_power_kw=74.57,
+            poles=4,
+            efficiency_class=klass,
+            efficiency_pct=amo[3] * 100,
+            target_class="IE4",
+            load_factor=LOADS,
+            operating_hours_h=8760,
+        )
     )
     assert list(a.efficiency_baseline_pct) == pytest.approx([x * 100 for x in amo], abs=0.01)
 
 
-def test_pump_efficiency_upgrade_matches_psat():
+def test_pump_efficiency_upgrade_matches_psat(frame_of_columns):
     """PSAT "PSATResults" (tests/PSAT.unit.cpp @06031493): existing pump 80.2620381 %, shaft
     101.18747791 hp; modified pump at 80 % → shaft 101.5189151255 hp = fluid power ÷ 0.80.
 
@@ -58,15 +55,17 @@ def test_pump_efficiency_upgrade_matches_psat():
     """
     shaft_kw = 101.18747791246317 * HP_KW
     a = estimate(
-        category="pump",
-        measure="upgrade_equipment",
-        rated_power_kw=150.0,
-        poles=4,
-        efficiency_class="IE3",
-        load_factor=shaft_kw / 150.0,
-        operating_hours_h=8760,
-        machine_efficiency_pct=80.2620381,
-        target_machine_efficiency_pct=80.0,
+        frame_of_columns(
+            category="pump",
+            measure="upgrade_equipment",
+            rated_power_kw=150.0,
+            poles=4,
+            efficiency_class="IE3",
+            load_factor=shaft_kw / 150.0,
+            operating_hours_h=8760,
+            machine_efficiency_pct=80.2620381,
+            target_machine_efficiency_pct=80.0,
+        )
     ).iloc[0]
     assert a.retrofit_shaft_kw == pytest.approx(101.5189151255 * HP_KW, rel=1e-9)
     assert a.retrofit_energy_kwh == pytest.approx(
@@ -77,21 +76,23 @@ def test_pump_efficiency_upgrade_matches_psat():
     assert psat_mwh == pytest.approx(688.344, abs=1e-3)
 
 
-def test_fan_efficiency_upgrade_matches_fsat_air_power():
+def test_fan_efficiency_upgrade_matches_fsat_air_power(frame_of_columns):
     """FSAT existing fan (tests/wasm/fan/wasm-fan-test.js @54c3a91e): shaft 590.622186263 hp,
     fan efficiency 59.5398315 % → air power 351.6555 hp (262.335 kW). A new fan of 75 % at the
     same duty needs 351.6555 / 0.75 = 468.874 hp of shaft power."""
     shaft_kw = 590.622186263 * HP_KW
     a = estimate(
-        category="fan",
-        measure="upgrade_equipment",
-        rated_power_kw=450.0,
-        poles=6,
-        efficiency_class="IE2",
-        load_factor=shaft_kw / 450.0,
-        operating_hours_h=8760,
-        machine_efficiency_pct=59.5398315,
-        target_machine_efficiency_pct=75.0,
+        frame_of_columns(
+            category="fan",
+            measure="upgrade_equipment",
+            rated_power_kw=450.0,
+            poles=6,
+            efficiency_class="IE2",
+            load_factor=shaft_kw / 450.0,
+            operating_hours_h=8760,
+            machine_efficiency_pct=59.5398315,
+            target_machine_efficiency_pct=75.0,
+        )
     ).iloc[0]
     assert a.retrofit_shaft_kw / HP_KW == pytest.approx(468.874, abs=1e-3)
     air_kw = 590.622186263 * 0.595398315 * HP_KW

@@ -267,14 +267,11 @@ def test_sample_plant_runs():
     assert campus.it_renewed_kw == 1000 and campus.piles_replaced == 44 and campus.assets == 3
 
 
-def test_plants_file_supplies_energy_and_name(tmp_path):
+def test_plants_file_supplies_energy_and_name(tmp_path, write_csv):
     """Plant energy from --plants: 0.664774 tce saved (see iec_55kw fixture) on 100 tce → 0.66 %,
     short of 1 % by 1.0 − 0.664774 = 0.335226 tce."""
     inv = write(tmp_path, "P1,M1,motor,upgrade_motor,1,55,4,IE2,IE4,1.0,4000,,,\n")
-    plants = tmp_path / "plants.csv"
-    plants.write_text(
-        "plant_id,plant_energy_tce,name,region\nP1,100,示例厂,浦东\n", encoding="utf-8"
-    )
+    plants = write_csv("plant_id,plant_energy_tce,name,region\nP1,100,示例厂,浦东\n", "plants.csv")
     p = retrofit.estimate(inv, plants=plants, year=2026).plants.iloc[0]
     assert p["name"] == "示例厂"
     assert p.plant_energy_tce == 100
@@ -283,9 +280,8 @@ def test_plants_file_supplies_energy_and_name(tmp_path):
     assert p.bai_yi_status == "short (estimate)"
 
 
-def test_plant_energy_in_two_places_must_agree(tmp_path, iec_55kw_ie2_to_ie4):
-    plants = tmp_path / "plants.csv"
-    plants.write_text("plant_id,plant_energy_tce\nP1,70\n", encoding="utf-8")
+def test_plant_energy_in_two_places_must_agree(write_csv, iec_55kw_ie2_to_ie4):
+    plants = write_csv("plant_id,plant_energy_tce\nP1,70\n", "plants.csv")
     with pytest.raises(InventoryError) as info:
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
     assert str(info.value.issues[0]) == (
@@ -294,9 +290,8 @@ def test_plant_energy_in_two_places_must_agree(tmp_path, iec_55kw_ie2_to_ie4):
     )
 
 
-def test_plant_energy_conflict_names_the_plants_file_header(tmp_path, iec_55kw_ie2_to_ie4):
-    plants = tmp_path / "plants.csv"
-    plants.write_bytes("企业编号,上年综合能耗(tce)\nP0,1\nP1,70\n".encode("gbk"))
+def test_plant_energy_conflict_names_the_plants_file_header(write_csv, iec_55kw_ie2_to_ie4):
+    plants = write_csv("企业编号,上年综合能耗(tce)\nP0,1\nP1,70\n", "plants.csv", encoding="gbk")
     with pytest.raises(InventoryError) as info:
         retrofit.estimate(iec_55kw_ie2_to_ie4, plants=plants)
     assert str(info.value.issues[0]).startswith(

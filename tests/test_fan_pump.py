@@ -14,14 +14,6 @@ from retrofit.exceptions import InventoryError
 from retrofit.models import pumps
 
 
-def frame(**columns):
-    n = max([len(v) for v in columns.values() if isinstance(v, list)] + [1])
-    df = pd.DataFrame({k: (v if isinstance(v, list) else [v] * n) for k, v in columns.items()})
-    df.insert(0, "plant_id", "P1")
-    df.insert(1, "asset_id", [f"A{i}" for i in range(n)])
-    return df
-
-
 def run(df):
     return retrofit.estimate(df, year=2026).assets
 
@@ -38,14 +30,14 @@ FAN = {
 }
 
 
-def test_damper_fan_to_vfd_single_duty_point_by_hand():
+def test_damper_fan_to_vfd_single_duty_point_by_hand(frame_of_columns):
     """15 kW fan, design duty 0.8 × 15 = 12 kW shaft, 50 % flow all year, outlet damper.
 
     baseline shaft = 12 × 0.7707 (DOE-2 discharge dampers at 50 %) = 9.2484 kW
     VSD shaft      = 12 × 0.5³ = 1.5 kW (no static head on a fan by default)
     energy = shaft / (η_motor · η_drive) × 6000 h
     """
-    a = run(frame(**FAN, control="damper_outlet", flow_profile="50:100")).iloc[0]
+    a = run(frame_of_columns(**FAN, control="damper_outlet", flow_profile="50:100")).iloc[0]
     assert a.baseline_shaft_kw == pytest.approx(9.2484)
     assert a.retrofit_shaft_kw == pytest.approx(1.5)
     assert a.control_curve == "doe2_discharge_dampers"
@@ -59,9 +51,13 @@ def test_damper_fan_to_vfd_single_duty_point_by_hand():
     assert "vfd.static_head.fan_defaulted" in a.caveats
 
 
-def test_time_weighted_profile_and_named_profile_agree():
-    named = run(frame(**FAN, control="inlet_vane", flow_profile="doe_tip_sheet_12_fan")).iloc[0]
-    inline = run(frame(**FAN, control="inlet_vane", flow_profile="90:20;80:50;70:30")).iloc[0]
+def test_time_weighted_profile_and_named_profile_agree(frame_of_columns):
+    named = run(
+        frame_of_columns(**FAN, control="inlet_vane", flow_profile="doe_tip_sheet_12_fan")
+    ).iloc[0]
+    inline = run(
+        frame_of_columns(**FAN, control="inlet_vane", flow_profile="90:20;80:50;70:30")
+    ).iloc[0]
     assert named.energy_saved_kwh == pytest.approx(inline.energy_saved_kwh)
     # DOE-2 inlet vanes at 90/80/70 %: 0.834, 0.7047, 0.6067 → 12 × (0.2·0.834 + 0.5·0.7047
     # + 0.3·0.6067) = 12 × (0.1668 + 0.35235 + 0.18201) = 12 × 0.70116 = 8.41392 kW
@@ -70,13 +66,13 @@ def test_time_weighted_profile_and_named_profile_agree():
     assert named.retrofit_shaft_kw == pytest.approx(6.0564)
 
 
-def test_on_off_pump_runs_its_motor_at_design_load_while_on():
+def test_on_off_pump_runs_its_motor_at_design_load_while_on(frame_of_columns):
     """22 kW pump cycling at 50 % duty: on half the time at 0.9 load.
 
     baseline = 22 × 0.9 × 0.5 / η(0.9) × 4000; the motor efficiency is that at 90 % load, the
     same as at design — not at 45 %.
     """
-    df = frame(
+    df = frame_of_columns(
         category="pump",
         measure="add_vfd",
         rated_power_kw=22.0,
@@ -89,7 +85,7 @@ def test_on_off_pump_runs_its_motor_at_design_load_while_on():
     )
     a = run(df).iloc[0]
     design = run(
-        frame(
+        frame_of_columns(
             category="motor",
             measure="upgrade_motor",
             rated_power_kw=22.0,
@@ -105,17 +101,19 @@ def test_on_off_pump_runs_its_motor_at_design_load_while_on():
     assert a.retrofit_shaft_kw == pytest.approx(22 * 0.9 * 0.125)
 
 
-def test_vfd_at_design_flow_only_adds_drive_losses():
-    a = run(frame(**FAN, control="damper_outlet", flow_profile="design_flow_only")).iloc[0]
+def test_vfd_at_design_flow_only_adds_drive_losses(frame_of_columns):
+    a = run(frame_of_columns(**FAN, control="damper_outlet", flow_profile="design_flow_only")).iloc[
+        0
+    ]
     assert a.baseline_shaft_kw == pytest.approx(a.retrofit_shaft_kw)
     assert a.energy_saved_kwh < 0
     assert "fan_pump.not_an_improvement" in a.caveats
 
 
-def test_motor_upgrade_with_vfd_counts_the_motor_at_its_reduced_load():
+def test_motor_upgrade_with_vfd_counts_the_motor_at_its_reduced_load(frame_of_columns):
     common = dict(FAN, control="damper_outlet", flow_profile="60:100", target_class="IE4")
-    both = run(frame(**(common | {"measure": "upgrade_motor+add_vfd"}))).iloc[0]
-    vfd_only = run(frame(**common)).iloc[0]
+    both = run(frame_of_columns(**(common | {"measure": "upgrade_motor+add_vfd"}))).iloc[0]
+    vfd_only = run(frame_of_columns(**common)).iloc[0]
     # same shaft power; the new motor is evaluated at the VSD load, so it saves on top of it
     assert both.retrofit_shaft_kw == pytest.approx(vfd_only.retrofit_shaft_kw)
     assert both.efficiency_class_retrofit == "IE4"
@@ -124,7 +122,7 @@ def test_motor_upgrade_with_vfd_counts_the_motor_at_its_reduced_load():
     assert both.baseline_energy_kwh == pytest.approx(vfd_only.baseline_energy_kwh)
 
 
-def test_pump_grade_from_gb19762_formula_by_hand():
+def test_pump_grade_from_gb19762_formula_by_hand(frame_of_columns):
     """End-suction pump 100 m³/h, 50 m, 2900 r/min, present efficiency 68 %, to grade 2.
 
     ns = 3.65 × 2900 × √(100/3600) / 50^0.75 = 10585 × 0.166667 / 18.80302 = 93.8236
@@ -134,7 +132,7 @@ def test_pump_grade_from_gb19762_formula_by_hand():
     shaft after = 22.5 kW × 68 / 77.7845
     """
     assert pumps.specific_speed(2900, 100, 50) == pytest.approx(93.8236, abs=1e-4)
-    df = frame(
+    df = frame_of_columns(
         category="pump",
         measure="upgrade_equipment",
         rated_power_kw=30.0,
@@ -157,10 +155,10 @@ def test_pump_grade_from_gb19762_formula_by_hand():
     )
 
 
-def test_fan_grade_from_gb19761_table():
+def test_fan_grade_from_gb19761_table(frame_of_columns):
     """Centrifugal fan ψ 0.5, ns 40, No8 → GB 19761-2020 表2 cell 0.45≤ψ<0.55, 30≤ns<50,
     No5≤机号<No10: grade 2 = 79 % (gb_tables.md example: grade 3 73, grade 2 79, grade 1 84)."""
-    df = frame(
+    df = frame_of_columns(
         category="fan",
         measure="upgrade_equipment",
         rated_power_kw=37.0,
@@ -180,7 +178,7 @@ def test_fan_grade_from_gb19761_table():
     assert a.retrofit_shaft_kw.iloc[1] == pytest.approx(37 * 0.8 * 65 / 79)
 
 
-def test_machine_and_drive_on_one_row_multiply_not_add():
+def test_machine_and_drive_on_one_row_multiply_not_add(frame_of_columns):
     base = {
         "category": "fan",
         "rated_power_kw": 37.0,
@@ -196,13 +194,13 @@ def test_machine_and_drive_on_one_row_multiply_not_add():
         "control": "damper_outlet",
         "flow_profile": "70:100",
     }
-    both = run(frame(**base, measure="add_vfd+upgrade_equipment")).iloc[0]
+    both = run(frame_of_columns(**base, measure="add_vfd+upgrade_equipment")).iloc[0]
     # shaft = 29.6 kW × 0.7³ × 65/79 (GB 19761 grade 2 = 79 %)
     assert both.retrofit_shaft_kw == pytest.approx(29.6 * 0.343 * 65 / 79)
 
 
-def test_retrofitted_motor_kw_sums_per_plant():
-    df = frame(**FAN, control="damper_outlet", flow_profile="50:100")
+def test_retrofitted_motor_kw_sums_per_plant(frame_of_columns):
+    df = frame_of_columns(**FAN, control="damper_outlet", flow_profile="50:100")
     df = pd.concat([df, df.assign(asset_id="B", quantity=3)])
     result = retrofit.estimate(df, year=2026)
     assert result.plants.retrofitted_motor_kw.iloc[0] == 15 * 4
@@ -214,16 +212,18 @@ def issues_of(df):
     return [(i.type, i.column, i.value, i.expected) for i in info.value.issues]
 
 
-def test_profile_errors_name_row_column_and_value():
-    got = issues_of(frame(**FAN, control="damper_outlet", flow_profile="100:20;80:50;60:20"))
+def test_profile_errors_name_row_column_and_value(frame_of_columns):
+    got = issues_of(
+        frame_of_columns(**FAN, control="damper_outlet", flow_profile="100:20;80:50;60:20")
+    )
     assert got[0][:3] == ("unknown-value", "flow_profile", "100:20;80:50;60:20")
     assert "shares of hours sum to 90 %, not 100 %" in got[0][3]
-    got = issues_of(frame(**FAN, control="damper_outlet", flow_profile="110:100"))
+    got = issues_of(frame_of_columns(**FAN, control="damper_outlet", flow_profile="110:100"))
     assert "flow 110 % is above design" in got[0][3]
 
 
-def test_flow_below_the_control_curve_is_not_extrapolated():
-    got = issues_of(frame(**FAN, control="damper_outlet", flow_profile="10:50;100:50"))
+def test_flow_below_the_control_curve_is_not_extrapolated(frame_of_columns):
+    got = issues_of(frame_of_columns(**FAN, control="damper_outlet", flow_profile="10:50;100:50"))
     assert got == [
         (
             "out-of-range",
@@ -237,8 +237,8 @@ def test_flow_below_the_control_curve_is_not_extrapolated():
     ]
 
 
-def test_a_valve_on_a_fan_is_an_error():
-    got = issues_of(frame(**FAN, control="throttle", flow_profile="50:100"))
+def test_a_valve_on_a_fan_is_an_error(frame_of_columns):
+    got = issues_of(frame_of_columns(**FAN, control="throttle", flow_profile="50:100"))
     assert got == [
         (
             "not-applicable",
@@ -249,8 +249,8 @@ def test_a_valve_on_a_fan_is_an_error():
     ]
 
 
-def test_equipment_upgrade_needs_the_present_efficiency():
-    df = frame(
+def test_equipment_upgrade_needs_the_present_efficiency(frame_of_columns):
+    df = frame_of_columns(
         category="pump",
         measure="upgrade_equipment",
         rated_power_kw=30.0,
@@ -265,8 +265,8 @@ def test_equipment_upgrade_needs_the_present_efficiency():
     assert got[0][:2] == ("blank-required", "machine_efficiency_pct")
 
 
-def test_pump_flow_outside_gb19762_scope():
-    df = frame(
+def test_pump_flow_outside_gb19762_scope(frame_of_columns):
+    df = frame_of_columns(
         category="pump",
         measure="upgrade_equipment",
         rated_power_kw=30.0,
@@ -292,10 +292,10 @@ def test_pump_flow_outside_gb19762_scope():
     ]
 
 
-def test_static_head_flags_the_preferred_operating_region():
+def test_static_head_flags_the_preferred_operating_region(frame_of_columns):
     # h_s 0.6, q 0.4: h = 0.6 + 0.4 × 0.16 = 0.664; n² = (0.664 + 0.2 × 0.16)/1.2 = 0.58
     # n = 0.761577, q/n = 0.525226 < 0.7 (ANSI/HI 9.6.3 POR)
-    df = frame(
+    df = frame_of_columns(
         category="pump",
         measure="add_vfd",
         rated_power_kw=22.0,

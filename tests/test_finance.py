@@ -230,6 +230,7 @@ def test_incentives_command_usage_errors(args):
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_estimate_writes_supply_curve_figures(tmp_path):
     result = CliRunner().invoke(
         cli, ["estimate", SAMPLE, "--year", "2026", "--plots", str(tmp_path), "--format", "csv"]

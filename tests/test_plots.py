@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import shutil
 import warnings
 from pathlib import Path
 
@@ -426,21 +425,7 @@ def test_last_resort_font_is_not_cjk():
     assert not plots._has_cjk_glyph(font_manager.findfont("DejaVu Sans"))
 
 
-@pytest.fixture
-def cjk_font() -> str:
-    font = plots.find_cjk_font()
-    if font is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "CI is set but no CJK font was found: .ci/run should install fonts-wqy-microhei"
-            )
-        pytest.skip(
-            "no CJK font installed (e.g. apt-get install fonts-wqy-microhei): "
-            "Chinese rendering not tested"
-        )
-    return font
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_plots_render_in_cjk_font(cjk_font, lang, trajectory, by_measure, bai_yi, curve, tmp_path):
     font_file = font_manager.findfont(
@@ -473,10 +458,8 @@ def test_zh_labels_are_chinese(cjk_font, trajectory):
     assert ax.get_xlabel() == "年份"
 
 
-def test_find_cjk_font_sees_fonts_missing_from_stale_cache(cjk_font, monkeypatch):
+def test_find_cjk_font_sees_fonts_missing_from_stale_cache(cjk_font, fontconfig, monkeypatch):
     """A font installed after matplotlib wrote its cache is found through fontconfig."""
-    if shutil.which("fc-list") is None:
-        pytest.skip("fc-list (fontconfig) is not installed")
     stale = copy.copy(font_manager.fontManager)
     stale.ttflist = [e for e in stale.ttflist if not plots._has_cjk_glyph(e.fname)]
     monkeypatch.setattr(font_manager, "fontManager", stale)

@@ -280,6 +280,7 @@ def test_assets_listed_twice_are_an_error(city):
         portfolio([a, a], year=2026)
 
 
+@pytest.mark.slow
 def test_chunked_reading_gives_the_same_result(tmp_path):
     from retrofit.samples.synthetic_city import synthetic_city
 
@@ -295,6 +296,7 @@ def test_chunked_reading_gives_the_same_result(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_cli_outputs_and_plots(city, tmp_path):
     _, a, b, plants = city
     runner = CliRunner()

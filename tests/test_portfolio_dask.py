@@ -12,6 +12,8 @@ from retrofit.samples.synthetic_city import synthetic_city, write_parquet
 dd = pytest.importorskip("dask.dataframe", reason="dask is a test extra")
 distributed = pytest.importorskip("distributed", reason="distributed is a test extra")
 
+pytestmark = pytest.mark.slow  # a local 2-worker cluster and a 10,000-row portfolio twice
+
 
 def test_dask_equals_pandas_on_partitioned_parquet(tmp_path):
     inventory, plants = synthetic_city(60, assets_per_plant=20, seed=11)

@@ -1,15 +1,14 @@
 """The HTML report: content, self-containment, and a real headless browser (Chromium).
 
-The browser test needs Chromium from the OS packages (``.ci/run`` installs it when missing) and
-the ``playwright`` Python package (test extras); it is skipped locally without them and fails
-under CI. It saves a screenshot to build/screenshots/ for review.
+The browser test needs Chromium from the OS packages (``.ci/run`` installs it when missing),
+the ``playwright`` Python package (test extras) and, in Chinese, a CJK font; it is skipped
+locally without them and fails under CI (the ``chromium`` and ``cjk_font`` fixtures of
+conftest.py). It saves a screenshot to build/screenshots/ for review.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -71,6 +70,7 @@ def test_report_in_chinese_names_the_basis_and_100_percent_rule(result):
     assert "节能改造评估报告" in page and "当量值" in page and "百一" in page
 
 
+@pytest.mark.slow
 def test_report_command_writes_html_and_xlsx(tmp_path):
     runner = CliRunner()
     html = tmp_path / "r.html"
@@ -81,43 +81,30 @@ def test_report_command_writes_html_and_xlsx(tmp_path):
     assert bad.exit_code == 2
 
 
-def _chinese_font_families() -> set[str]:
+def _chinese_font_families(fc_list: str) -> set[str]:
     """Families fontconfig says cover Chinese (what Chromium may draw Chinese with)."""
     import subprocess
 
-    if shutil.which("fc-list") is None:
-        pytest.skip("fc-list (fontconfig) is needed to name the Chinese fonts")
     listing = subprocess.run(
-        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True
+        [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=True
     ).stdout
     return {name.strip() for line in listing.splitlines() for name in line.split(",")}
 
 
-def _browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if sync_playwright is None or chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "CI is set but Chromium or playwright is missing: .ci/run installs "
-                "Chromium, make test installs playwright"
-            )
-        pytest.skip("needs Chromium (apt-get install chromium) and playwright")
-    return sync_playwright, chromium
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_report_renders_in_headless_chromium(result, tmp_path, lang):
-    sync_playwright, chromium = _browser()
+def test_report_renders_in_headless_chromium(result, tmp_path, lang, chromium, request):
+    sync_playwright, executable = chromium
+    chinese_families: set[str] = set()
+    if lang == "zh":
+        # the same rule as the plot tests: no Chinese font skips locally and fails under CI
+        request.getfixturevalue("cjk_font")
+        chinese_families = _chinese_font_families(request.getfixturevalue("fontconfig"))
     path = tmp_path / f"report_{lang}.html"
     path.write_text(render_html(result, lang=lang), encoding="utf-8")
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.on(
@@ -156,7 +143,7 @@ def test_report_renders_in_headless_chromium(result, tmp_path, lang):
                     "fonts"
                 ]
                 assert fonts and all(f["glyphCount"] > 0 for f in fonts), fonts
-                assert {f["familyName"] for f in fonts} <= _chinese_font_families(), fonts
+                assert {f["familyName"] for f in fonts} <= chinese_families, fonts
                 assert page.locator("h1").inner_text() == "节能改造评估报告"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"report_{lang}.png"), full_page=True)

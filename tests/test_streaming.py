@@ -207,6 +207,7 @@ def test_a_row_with_too_many_cells_gives_the_whole_read_error(small_blocks):
 # --- memory bound and estimate ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_200000_rows_stream_in_chunks_no_longer_than_chunk_rows():
     path = write_csv("province.csv", data_lines(200_000))
     lengths = []
@@ -219,6 +220,7 @@ def test_200000_rows_stream_in_chunks_no_longer_than_chunk_rows():
     assert last_row == 200_001
 
 
+@pytest.mark.slow
 def test_estimate_of_the_chunks_sums_to_the_whole_file_estimate():
     path = write_csv("plant.csv", data_lines(N_ROWS))
     whole = estimate(path, year=2025).assets["energy_saved_kwh"].sum()

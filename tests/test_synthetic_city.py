@@ -49,6 +49,7 @@ def test_columns_are_canonical_and_ids_unique_within_plant(city_60):
     assert inventory["efficiency_class"].notna().any()
 
 
+@pytest.mark.slow
 def test_estimate_runs_and_every_kind_of_row_appears(city_60, estimated_60):
     inventory, _ = city_60
     assets = estimated_60.assets
@@ -113,6 +114,7 @@ def test_plants_one_row_per_plant_with_vocabulary(city_60):
     assert np.nanmin(cells.to_numpy()) > 0
 
 
+@pytest.mark.slow
 def test_bai_yi_comes_out_met_short_and_unknown():
     inventory, plants = synthetic_city(200, assets_per_plant=10, seed=11)
     energy = plants[["plant_id", "energy_tce_2025"]].rename(
@@ -123,6 +125,7 @@ def test_bai_yi_comes_out_met_short_and_unknown():
     assert status == {"meets (estimate)", "short (estimate)", "unknown (no plant energy)"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("files", ["per_district", "per_plant"])
 def test_write_city_reads_back(tmp_path, files):
     n_plants = 12 if files == "per_plant" else 40

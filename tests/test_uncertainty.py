@@ -93,6 +93,7 @@ def test_sum_of_independent_normal_savings_matches_exact_percentiles(tmp_path):
     assert portfolio["p90"] == pytest.approx(mean + z * sd, abs=0.04 * sd)
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_other_seed_other_numbers():
     a = estimate(SAMPLE, year=2026, uncertainty=500, seed=9).uncertainty.plants
     b = estimate(SAMPLE, year=2026, uncertainty=500, seed=9).uncertainty.plants

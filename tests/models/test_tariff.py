@@ -526,6 +526,7 @@ def test_mean_multiplier_lies_within_the_class_range(tariff_class, year, hours, 
     tariff_class=st.sampled_from(CLASSES),
     flat_mask=st.lists(st.booleans(), min_size=12 * 2 * 24, max_size=12 * 2 * 24).filter(any),
 )
+@pytest.mark.slow
 def test_general_mask_weights_sum_to_one(tariff_class, flat_mask):
     grid = _grid(tariff_class)
     mask = np.array(flat_mask).reshape(12, 2, 24)

@@ -8,6 +8,7 @@ checked directly where that is cheaper.
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from retrofit.models import tariff as tou
 from retrofit.reference import Tables
 
 YEAR = 2026
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CHEAP = settings(max_examples=60, deadline=None)  # pure functions, no estimate run
 TABLES = Tables()

@@ -1,12 +1,18 @@
-"""Physical properties of the fan and pump model that must hold for any valid row."""
+"""Physical properties of the fan and pump model that must hold for any valid row.
+
+Rows go through the measure's ``compute`` (retrofit.measures.fan_pump), not a whole estimate;
+energy saved is baseline − retrofit energy, as the pipeline computes it (the smoke property in
+test_motor_properties.py checks that step).
+"""
 
 import numpy as np
-import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import retrofit
+from retrofit.measures import fan_pump
 
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 machines = st.fixed_dictionaries(
@@ -38,22 +44,23 @@ def profiles(draw):
     return ";".join(f"{f}:{s:.10g}" for f, s in zip(flows, shares, strict=True))
 
 
-def frame(rows):
-    df = pd.DataFrame(rows)
-    df.insert(0, "plant_id", "P")
-    df.insert(1, "asset_id", [f"A{i}" for i in range(len(df))])
-    return df
-
-
-def estimate(rows):
-    return retrofit.estimate(frame(rows), year=2026).assets
+def computed(run_measure, frame_of_rows, rows):
+    """fan_pump.compute's results for ``rows``, with the energy saved."""
+    results = run_measure(fan_pump, frame_of_rows(rows)).results
+    return results.assign(
+        energy_saved_kwh=results.baseline_energy_kwh - results.retrofit_energy_kwh
+    )
 
 
 @SETTINGS
 @given(row=machines, kind=fan_or_pump, static=st.floats(0, 0.9))
-def test_a_drive_never_saves_at_a_100_percent_flow_profile(row, kind, static):
+def test_a_drive_never_saves_at_a_100_percent_flow_profile(
+    run_measure, frame_of_rows, row, kind, static
+):
     category, control = kind
-    a = estimate(
+    a = computed(
+        run_measure,
+        frame_of_rows,
         [
             row
             | {
@@ -63,7 +70,7 @@ def test_a_drive_never_saves_at_a_100_percent_flow_profile(row, kind, static):
                 "flow_profile": "100:100",
                 "static_head_fraction": static,
             }
-        ]
+        ],
     )
     assert a.energy_saved_kwh.iloc[0] <= 0
 
@@ -85,9 +92,11 @@ def test_a_drive_never_saves_at_a_100_percent_flow_profile(row, kind, static):
     profile="64:100",
     statics=[0.5, 0.75],
 )
-def test_savings_fall_as_static_head_rises(row, profile, statics):
+def test_savings_fall_as_static_head_rises(run_measure, frame_of_rows, row, profile, statics):
     statics = sorted(statics)
-    a = estimate(
+    a = computed(
+        run_measure,
+        frame_of_rows,
         [
             row
             | {
@@ -98,7 +107,7 @@ def test_savings_fall_as_static_head_rises(row, profile, statics):
                 "static_head_fraction": s,
             }
             for s in statics
-        ]
+        ],
     )
     saved = a.energy_saved_kwh.to_numpy()
     assert np.all(np.diff(saved) <= 1e-9 * np.abs(saved[:-1]) + 1e-9), saved
@@ -106,7 +115,7 @@ def test_savings_fall_as_static_head_rises(row, profile, statics):
 
 @SETTINGS
 @given(row=machines, kind=fan_or_pump, profile=profiles(), factor=st.floats(0.1, 1.0))
-def test_savings_scale_with_hours(row, kind, profile, factor):
+def test_savings_scale_with_hours(run_measure, frame_of_rows, row, kind, profile, factor):
     category, control = kind
     base = row | {
         "category": category,
@@ -114,17 +123,25 @@ def test_savings_scale_with_hours(row, kind, profile, factor):
         "control": control,
         "flow_profile": profile,
     }
-    a = estimate([base, base | {"operating_hours_h": row["operating_hours_h"] * factor}])
+    a = computed(
+        run_measure,
+        frame_of_rows,
+        [base, base | {"operating_hours_h": row["operating_hours_h"] * factor}],
+    )
     saved = a.energy_saved_kwh.to_numpy()
     assert np.isclose(saved[1], saved[0] * factor, rtol=1e-9, atol=1e-9)
 
 
 @SETTINGS
 @given(row=machines, kind=fan_or_pump, profile=profiles())
-def test_a_better_motor_behind_the_drive_never_costs_energy(row, kind, profile):
+def test_a_better_motor_behind_the_drive_never_costs_energy(
+    run_measure, frame_of_rows, row, kind, profile
+):
     category, control = kind
     targets = ["IE2", "IE3", "IE4", "IE5"]
-    a = estimate(
+    a = computed(
+        run_measure,
+        frame_of_rows,
         [
             row
             | {
@@ -136,7 +153,7 @@ def test_a_better_motor_behind_the_drive_never_costs_energy(row, kind, profile):
                 "target_class": t,
             }
             for t in targets
-        ]
+        ],
     )
     energy = a.retrofit_energy_kwh.to_numpy()
     assert np.all(np.diff(energy) <= 1e-9 * energy[:-1]), dict(zip(targets, energy, strict=True))

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def test_discounted_payback_is_never_shorter_than_simple_payback(invest, saving,
     assert fm.discounted_payback_years(invest, saving, r) >= invest / saving * (1 - 1e-12)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.floats(1e4, 5e8), st.booleans(), st.booleans(), st.floats(0.01, 0.2))
 def test_a_subsidy_never_raises_the_payback(invest, centre, major, rate):

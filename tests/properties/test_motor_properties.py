@@ -1,14 +1,23 @@
-"""Physical properties that must hold for any valid motor row (hypothesis)."""
+"""Physical properties that must hold for any valid motor row (hypothesis).
+
+The properties run the measure's ``compute`` (retrofit.measures.upgrade_motor) on drawn rows,
+not a whole estimate: each example is a batch of up to ten rows in one call, so hypothesis sees
+more rows for less time. One smoke property still runs ``retrofit.estimate`` to check that the
+pipeline carries compute's energies into savings, tce and CO2.
+"""
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import retrofit
+from retrofit.measures import upgrade_motor
 
 CLASS_ORDER = ["IE1", "IE2", "IE3", "IE4", "IE5"]
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 motor_rows = st.fixed_dictionaries(
     {
@@ -19,75 +28,107 @@ motor_rows = st.fixed_dictionaries(
         "quantity": st.integers(1, 50),
     }
 )
+batches = st.lists(motor_rows, min_size=1, max_size=10)
 
 
-def frame(rows):
-    df = pd.DataFrame(rows)
-    df.insert(0, "plant_id", "P")
-    df.insert(1, "asset_id", [f"A{i}" for i in range(len(df))])
-    df.insert(2, "category", "motor")
-    df.insert(3, "measure", "upgrade_motor")
-    return df
+def motors(frame_of_rows, rows):
+    return frame_of_rows([{"category": "motor", "measure": "upgrade_motor"} | row for row in rows])
 
 
 @SETTINGS
-@given(row=motor_rows)
-def test_a_better_class_never_uses_more_energy(row):
-    rows = [row | {"efficiency_class": "IE1", "target_class": c} for c in CLASS_ORDER]
-    energy = retrofit.estimate(frame(rows), year=2026).assets["retrofit_energy_kwh"].to_numpy()
-    assert np.all(np.diff(energy) <= 1e-9 * energy[:-1]), dict(
-        zip(CLASS_ORDER, energy, strict=True)
+@given(rows=batches)
+def test_a_better_class_never_uses_more_energy(run_measure, frame_of_rows, rows):
+    variants = [
+        r | {"efficiency_class": "IE1", "target_class": c} for r in rows for c in CLASS_ORDER
+    ]
+    run = run_measure(upgrade_motor, motors(frame_of_rows, variants))
+    energy = run.results["retrofit_energy_kwh"].to_numpy().reshape(-1, len(CLASS_ORDER))
+    assert np.all(np.diff(energy, axis=1) <= 1e-9 * energy[:, :-1]), energy
+
+
+@SETTINGS
+@given(rows=batches, factor=st.integers(2, 5))
+def test_savings_scale_linearly_with_hours_and_quantity(run_measure, frame_of_rows, rows, factor):
+    variants = []
+    for row in rows:
+        base = row | {"efficiency_class": "IE2", "target_class": "IE4"}
+        variants += [
+            base,
+            base | {"operating_hours_h": base["operating_hours_h"] * factor},
+            base | {"quantity": base["quantity"] * factor},
+        ]
+    results = run_measure(upgrade_motor, motors(frame_of_rows, variants)).results
+    saved = (results["baseline_energy_kwh"] - results["retrofit_energy_kwh"]).to_numpy()
+    saved = saved.reshape(-1, 3)
+    np.testing.assert_allclose(saved[:, 1:], factor * saved[:, [0, 0]], rtol=1e-9)
+
+
+@SETTINGS
+@given(rows=batches, target=st.sampled_from(CLASS_ORDER[1:]))
+def test_nothing_negative_that_cannot_be(run_measure, frame_of_rows, rows, target):
+    variants = [r | {"efficiency_class": "IE1", "target_class": target} for r in rows]
+    a = run_measure(upgrade_motor, motors(frame_of_rows, variants)).results
+    assert (a.baseline_energy_kwh > 0).all() and (a.retrofit_energy_kwh > 0).all()
+    for side in ("baseline", "retrofit"):
+        efficiency = a[f"efficiency_{side}_pct"]
+        assert ((efficiency > 0) & (efficiency < 100)).all()
+    assert (a.baseline_energy_kwh >= a.retrofit_energy_kwh).all()
+
+
+@SETTINGS
+@given(rows=st.lists(motor_rows, min_size=2, max_size=10), seed=st.integers(0, 2**16))
+def test_row_order_does_not_change_results(run_measure, frame_of_rows, rows, seed):
+    df = motors(
+        frame_of_rows, [r | {"efficiency_class": "IE2", "target_class": "IE3"} for r in rows]
     )
-
-
-@SETTINGS
-@given(row=motor_rows, factor=st.integers(2, 5))
-def test_savings_scale_linearly_with_hours_and_quantity(row, factor):
-    base = row | {"efficiency_class": "IE2", "target_class": "IE4"}
-    more_hours = base | {"operating_hours_h": base["operating_hours_h"] * factor}
-    more_units = base | {"quantity": base["quantity"] * factor}
-    saved = (
-        retrofit.estimate(frame([base, more_hours, more_units]), year=2026)
-        .assets["energy_saved_kwh"]
-        .to_numpy()
-    )
-    np.testing.assert_allclose(saved[1:], factor * saved[0], rtol=1e-9)
-
-
-@SETTINGS
-@given(row=motor_rows, target=st.sampled_from(CLASS_ORDER[1:]))
-def test_nothing_negative_that_cannot_be(row, target):
-    a = retrofit.estimate(
-        frame([row | {"efficiency_class": "IE1", "target_class": target}]), year=2026
-    ).assets.iloc[0]
-    assert a.baseline_energy_kwh > 0 and a.retrofit_energy_kwh > 0
-    assert 0 < a.efficiency_baseline_pct < 100 and 0 < a.efficiency_retrofit_pct < 100
-    assert a.energy_saved_kwh >= 0
-    for column in ("coal_saved_tce_equivalent", "coal_saved_tce_equal_value", "co2_avoided_t"):
-        assert np.sign(a[column]) == np.sign(a.energy_saved_kwh)
-
-
-@SETTINGS
-@given(rows=st.lists(motor_rows, min_size=2, max_size=8), seed=st.integers(0, 2**16))
-def test_row_order_does_not_change_results(rows, seed):
-    df = frame([r | {"efficiency_class": "IE2", "target_class": "IE3"} for r in rows])
     shuffled = df.sample(frac=1, random_state=seed)
-    a = retrofit.estimate(df, year=2026).assets.set_index("asset_id")
-    b = retrofit.estimate(shuffled, year=2026).assets.set_index("asset_id").loc[a.index]
-    np.testing.assert_allclose(a.energy_saved_kwh, b.energy_saved_kwh, rtol=0, atol=0)
+
+    def by_asset(frame):
+        run = run_measure(upgrade_motor, frame)
+        return run.results.set_index(run.rows["asset_id"].to_numpy())
+
+    a = by_asset(df)
+    b = by_asset(shuffled).loc[a.index]
+    np.testing.assert_array_equal(a.retrofit_energy_kwh, b.retrofit_energy_kwh)
+    np.testing.assert_array_equal(a.baseline_energy_kwh, b.baseline_energy_kwh)
 
 
-def test_every_tabulated_size_pole_class_and_load_is_finite_and_ordered():
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=batches, target=st.sampled_from(CLASS_ORDER[1:]))
+def test_estimate_turns_computed_energy_into_savings_tce_and_co2(
+    run_measure, frame_of_rows, rows, target
+):
+    """Smoke property over the whole pipeline (national region, GB/T 2589 当量值 0.1229
+    kgce/kWh, MEE 2023 national grid factor 0.5306 tCO2/MWh)."""
+    df = motors(
+        frame_of_rows, [r | {"efficiency_class": "IE1", "target_class": target} for r in rows]
+    )
+    computed = run_measure(upgrade_motor, df).results
+    a = retrofit.estimate(df, year=2026).assets
+    np.testing.assert_array_equal(
+        a.retrofit_energy_kwh.to_numpy(), computed.retrofit_energy_kwh.to_numpy()
+    )
+    saved = computed.baseline_energy_kwh.to_numpy() - computed.retrofit_energy_kwh.to_numpy()
+    np.testing.assert_allclose(a.energy_saved_kwh, saved, rtol=1e-12)
+    np.testing.assert_allclose(a.coal_saved_tce_equivalent, saved * 0.1229 / 1000, rtol=1e-12)
+    np.testing.assert_allclose(a.co2_avoided_t, saved * 0.5306 / 1000, rtol=1e-12)
+    assert (a.coal_saved_tce >= 0).all()
+
+
+def test_every_tabulated_size_pole_class_and_load_is_finite_and_ordered(
+    run_measure, frame_of_rows, tables
+):
     """Exhaustive grid over the IEC table's 41 sizes × 4 pole counts × 4 loads × 5 classes."""
-    sizes = retrofit.load_table("iec60034_30_1_2014_motor_classes").rated_power_kw.unique()
-    grid = pd.MultiIndex.from_product(
-        [sizes, [2, 4, 6, 8], [0.1, 0.5, 1.0, 1.25], CLASS_ORDER],
-        names=["rated_power_kw", "poles", "load_factor", "target_class"],
-    ).to_frame(index=False)
-    grid["operating_hours_h"] = 1000.0
-    grid["quantity"] = 1
-    grid["efficiency_class"] = "IE1"
-    assets = retrofit.estimate(frame(grid.to_dict("records")), year=2026).assets
-    energy = assets["retrofit_energy_kwh"].to_numpy().reshape(-1, len(CLASS_ORDER))
+    sizes = tables["iec60034_30_1_2014_motor_classes"].rated_power_kw.unique()
+    grid = (
+        pd.MultiIndex.from_product(
+            [sizes, [2, 4, 6, 8], [0.1, 0.5, 1.0, 1.25], CLASS_ORDER],
+            names=["rated_power_kw", "poles", "load_factor", "target_class"],
+        )
+        .to_frame(index=False)
+        .assign(operating_hours_h=1000.0, quantity=1, efficiency_class="IE1")
+    )
+    results = run_measure(upgrade_motor, motors(frame_of_rows, grid.to_dict("records"))).results
+    energy = results["retrofit_energy_kwh"].to_numpy().reshape(-1, len(CLASS_ORDER))
     assert np.isfinite(energy).all() and (energy > 0).all()
     assert (np.diff(energy, axis=1) <= 1e-9 * energy[:, :-1]).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from retrofit.trajectory import capacity_by_year, year_fraction_in_service
 
 days = st.integers(min_value=0, max_value=365 * 6)  # 2023-01-01 + days
 YEARS = [2024, 2025, 2026, 2027]
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 
 
 def _dates(offsets):

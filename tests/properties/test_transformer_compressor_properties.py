@@ -6,6 +6,7 @@ validation and defaults) to keep each test well under two seconds.
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from retrofit.measures import compressed_air, transformer
 from retrofit.models import transformers
 from retrofit.reference import Tables
 
+pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TABLES = Tables()
 GRADES = ["grade_1", "grade_2", "grade_3"]
