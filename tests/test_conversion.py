@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from retrofit import conversion
+from retrofit.exceptions import OptionError
 
 
 def test_energy_to_tce_is_kwh_times_kgce_per_kwh_over_1000():
@@ -119,5 +120,5 @@ def test_grid_factor_whose_year_is_not_a_number_has_no_year(tables):
 
 
 def test_an_unknown_region_lists_the_valid_ones(tables):
-    with pytest.raises(KeyError, match=r"unknown region 'mars'; valid regions: .*national, "):
+    with pytest.raises(OptionError, match=r"unknown region 'mars'; valid regions: .*national, "):
         conversion.grid_emission_factor(tables, "mars")
