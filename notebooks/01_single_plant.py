@@ -26,8 +26,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import retrofit
+from retrofit.core.reference import Tables
 from retrofit.models import tariff as tou
-from retrofit.reference import Tables
 
 pd.set_option("display.max_columns", 60)
 pd.set_option("display.width", 160)
@@ -345,8 +345,10 @@ assert math.isclose(by_hand_before, pump["baseline_shaft_kw"], rel_tol=1e-9)
 assert math.isclose(by_hand_after, pump["retrofit_shaft_kw"], rel_tol=1e-9)
 print(f"design shaft power {design_kw:.2f} kW, static head {h_s:.0%}")
 print(f"time-weighted shaft power: before {by_hand_before:.2f} kW, after {by_hand_after:.2f} kW")
-print(f"drive efficiency {pump['vfd_efficiency_pct']:.1f} %, lowest speed "
-      f"{pump['vfd_min_speed_fraction']:.0%} of rated")
+print(
+    f"drive efficiency {pump['vfd_efficiency_pct']:.1f} %, lowest speed "
+    f"{pump['vfd_min_speed_fraction']:.0%} of rated"
+)
 duty
 
 # %% [markdown]
@@ -358,8 +360,18 @@ duty
 
 # %%
 systems = assets[assets["measure"] != "upgrade_motor"]
-systems[["asset_id", "category", "measure", "baseline_shaft_kw", "retrofit_shaft_kw",
-         "energy_saved_kwh", "coal_saved_tce", "retrofitted_motor_kw"]]
+systems[
+    [
+        "asset_id",
+        "category",
+        "measure",
+        "baseline_shaft_kw",
+        "retrofit_shaft_kw",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "retrofitted_motor_kw",
+    ]
+]
 
 # %%
 result.plants[["plant_id", "retrofitted_motor_kw", "coal_saved_tce", "saving_share"]]
@@ -373,12 +385,15 @@ result.plants[["plant_id", "retrofitted_motor_kw", "coal_saved_tce", "saving_sha
 fig, ax = plt.subplots(figsize=(7, 4))
 defaults = curves[curves["role"] == "baseline_default"]
 for (_curve, control, equipment), c in defaults.groupby(["curve", "control", "equipment"]):
-    ax.plot(c["flow_fraction"], c["power_fraction"], marker=".",
-            label=f"{control} ({equipment})")
+    ax.plot(c["flow_fraction"], c["power_fraction"], marker=".", label=f"{control} ({equipment})")
 q = pd.Series([i / 20 for i in range(4, 21)])
 for static in (0.0, 0.2, 0.5):
-    ax.plot(q, q * (static + (1 - static) * q**2), linestyle="--",
-            label=f"variable speed, static head {static:.0%}")
+    ax.plot(
+        q,
+        q * (static + (1 - static) * q**2),
+        linestyle="--",
+        label=f"variable speed, static head {static:.0%}",
+    )
 ax.set_xlabel("flow [fraction of design]")
 ax.set_ylabel("shaft power [fraction of design]")
 ax.legend(fontsize=7, loc="upper left")
@@ -395,9 +410,20 @@ fig.tight_layout()
 
 # %%
 campus = result.assets[result.assets["plant_id"] == "SH-0004"].set_index("asset_id")
-campus[["category", "measure", "quantity", "baseline_energy_kwh", "retrofit_energy_kwh",
-        "energy_saved_kwh", "coal_saved_tce", "cost_saved_cny", "load_shift_cost_saved_cny",
-        "payback_years"]]
+campus[
+    [
+        "category",
+        "measure",
+        "quantity",
+        "baseline_energy_kwh",
+        "retrofit_energy_kwh",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "cost_saved_cny",
+        "load_shift_cost_saved_cny",
+        "payback_years",
+    ]
+]
 
 # %% [markdown]
 # **The data hall by hand.** Facility energy = IT energy × PUE. The IT refresh acts first (IT
@@ -406,21 +432,35 @@ campus[["category", "measure", "quantity", "baseline_energy_kwh", "retrofit_ener
 
 # %%
 hall = campus.loc["DC-01"]
-it_before = hall["it_load_kw"] * hall["operating_hours_h"]          # 800 kW × 8760 h
-it_after = it_before * (1 - hall["it_energy_reduction"])            # × (1 − 0.18)
-refresh_saving = (it_before - it_after) * hall["pue"]               # at the old PUE 1.75
-pue_saving = it_after * (hall["pue"] - hall["target_pue"])          # 1.75 → 1.35 on what is left
+it_before = hall["it_load_kw"] * hall["operating_hours_h"]  # 800 kW × 8760 h
+it_after = it_before * (1 - hall["it_energy_reduction"])  # × (1 − 0.18)
+refresh_saving = (it_before - it_after) * hall["pue"]  # at the old PUE 1.75
+pue_saving = it_after * (hall["pue"] - hall["target_pue"])  # 1.75 → 1.35 on what is left
 assert math.isclose(refresh_saving, hall["saving_refresh_it_kwh"], rel_tol=1e-12)
 assert math.isclose(pue_saving, hall["saving_improve_pue_kwh"], rel_tol=1e-12)
 assert math.isclose(refresh_saving + pue_saving, hall["energy_saved_kwh"], rel_tol=1e-12)
 gain = hall["it_energy_reduction"] / (1 - hall["it_energy_reduction"])
-print(f"IT energy {it_before:,.0f} → {it_after:,.0f} kWh; refresh saves {refresh_saving:,.0f}, "
-      f"the PUE {pue_saving:,.0f}, together {hall['energy_saved_kwh']:,.0f} kWh")
-print(f"IT efficiency gain r/(1 − r) = {gain:.1%} ≥ 20 %: {hall['it_renewed_kw']:,.0f} kW "
-      "count toward the 100 MW goal")
-hall[["pue_baseline", "pue_retrofit", "gb40879_grade_baseline", "gb40879_grade_retrofit",
-      "shanghai_pue_limit", "meets_shanghai_pue", "bai_yi_closure_profile", "racks",
-      "years_in_service"]]
+print(
+    f"IT energy {it_before:,.0f} → {it_after:,.0f} kWh; refresh saves {refresh_saving:,.0f}, "
+    f"the PUE {pue_saving:,.0f}, together {hall['energy_saved_kwh']:,.0f} kWh"
+)
+print(
+    f"IT efficiency gain r/(1 − r) = {gain:.1%} ≥ 20 %: {hall['it_renewed_kw']:,.0f} kW "
+    "count toward the 100 MW goal"
+)
+hall[
+    [
+        "pue_baseline",
+        "pue_retrofit",
+        "gb40879_grade_baseline",
+        "gb40879_grade_retrofit",
+        "shanghai_pue_limit",
+        "meets_shanghai_pue",
+        "bai_yi_closure_profile",
+        "racks",
+        "years_in_service",
+    ]
+]
 
 # %% [markdown]
 # The hall was a 百一 closure candidate (PUE 1.75 > 1.7, 600 racks ≤ 800, 12 years ≥ 10): the
@@ -432,10 +472,19 @@ hall[["pue_baseline", "pue_retrofit", "gb40879_grade_baseline", "gb40879_grade_r
 
 # %%
 targets = [1.25, 1.3, 1.35, 1.4, 1.5, 1.6]
-what_if = pd.DataFrame({"plant_id": "what-if", "asset_id": [f"PUE {t}" for t in targets],
-                        "category": "datacenter", "measure": "improve_pue+refresh_it",
-                        "it_load_kw": 800, "pue": 1.75, "target_pue": targets,
-                        "it_energy_reduction": 0.18, "operating_hours_h": 8760})
+what_if = pd.DataFrame(
+    {
+        "plant_id": "what-if",
+        "asset_id": [f"PUE {t}" for t in targets],
+        "category": "datacenter",
+        "measure": "improve_pue+refresh_it",
+        "it_load_kw": 800,
+        "pue": 1.75,
+        "target_pue": targets,
+        "it_energy_reduction": 0.18,
+        "operating_hours_h": 8760,
+    }
+)
 scenario = retrofit.estimate(what_if, year=YEAR).assets
 scenario[["target_pue", "energy_saved_kwh", "coal_saved_tce", "meets_shanghai_pue"]]
 
@@ -448,11 +497,15 @@ scenario[["target_pue", "energy_saved_kwh", "coal_saved_tce", "meets_shanghai_pu
 # %%
 ac = campus.loc["EV-01"]
 standby_hours = 8760 - ac["energy_delivered_kwh"] / ac["rated_power_kw"]
-by_hand = ac["quantity"] * (ac["standby_baseline_w"] - ac["standby_retrofit_w"]) / 1000 * standby_hours
+by_hand = (
+    ac["quantity"] * (ac["standby_baseline_w"] - ac["standby_retrofit_w"]) / 1000 * standby_hours
+)
 assert math.isclose(by_hand, ac["energy_saved_kwh"], rel_tol=1e-12)
-print(f"{ac['quantity']:.0f} ac piles: {ac['standby_baseline_w']:.0f} W → "
-      f"{ac['standby_retrofit_w']:.0f} W standby over {standby_hours:,.0f} h: "
-      f"{by_hand:,.0f} kWh/yr (negative: the new piles use more)")
+print(
+    f"{ac['quantity']:.0f} ac piles: {ac['standby_baseline_w']:.0f} W → "
+    f"{ac['standby_retrofit_w']:.0f} W standby over {standby_hours:,.0f} h: "
+    f"{by_hand:,.0f} kWh/yr (negative: the new piles use more)"
+)
 
 # %% [markdown]
 # The dc piles are on 一般工商业两部制 with the price read as the flat-period price. Their
@@ -462,17 +515,31 @@ print(f"{ac['quantity']:.0f} ac piles: {ac['standby_baseline_w']:.0f} W → "
 
 # %%
 dc_piles = campus.loc["EV-02"]
-dc_piles[["tariff_class", "load_profile", "price_multiplier", "standby_price_multiplier",
-          "peak_energy_share", "energy_saved_kwh", "cost_saved_cny",
-          "offpeak_shift_fraction", "load_shift_cost_saved_cny"]]
+dc_piles[
+    [
+        "tariff_class",
+        "load_profile",
+        "price_multiplier",
+        "standby_price_multiplier",
+        "peak_energy_share",
+        "energy_saved_kwh",
+        "cost_saved_cny",
+        "offpeak_shift_fraction",
+        "load_shift_cost_saved_cny",
+    ]
+]
 
 # %%
 grid = tou.tariff_grid(Tables()["shanghai_tou_tariff"], "general_two_part")
 window = tou.parse_hours("08:00-11:00;13:00-16:00")
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for month, name in ((7, "July (summer)"), (1, "January (winter)"), (4, "April (other)")):
-    ax.step(range(25), [*grid.multiplier[month - 1, 0], grid.multiplier[month - 1, 0, -1]],
-            where="post", label=name)
+    ax.step(
+        range(25),
+        [*grid.multiplier[month - 1, 0], grid.multiplier[month - 1, 0, -1]],
+        where="post",
+        label=name,
+    )
 for hour in range(24):
     if window[hour]:
         ax.axvspan(hour, hour + 1, color="grey", alpha=0.15, lw=0)
@@ -485,8 +552,19 @@ fig.tight_layout()
 
 # %%
 result.plants.set_index("plant_id").loc[
-    "SH-0004", ["assets", "it_renewed_kw", "piles_replaced", "energy_saved_kwh", "coal_saved_tce",
-                "cost_saved_cny", "load_shift_cost_saved_cny", "saving_share", "bai_yi_status"]]
+    "SH-0004",
+    [
+        "assets",
+        "it_renewed_kw",
+        "piles_replaced",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "cost_saved_cny",
+        "load_shift_cost_saved_cny",
+        "saving_share",
+        "bai_yi_status",
+    ],
+]
 
 # %% [markdown]
 # ## How sure is it? A seeded Monte Carlo
@@ -498,14 +576,15 @@ result.plants.set_index("plant_id").loc[
 # which input moves the total most. The same seed gives the same numbers.
 
 # %%
-risky = retrofit.estimate("../retrofit/samples/example_plant.csv", year=2026,
-                          uncertainty=5000, seed=2026)
+risky = retrofit.estimate(
+    "../retrofit/samples/example_plant.csv", year=2026, uncertainty=5000, seed=2026
+)
 u = risky.uncertainty
 assert (u.plants["p10"] <= u.plants["p50"]).all() and (u.plants["p50"] <= u.plants["p90"]).all()
 u.plants[["plant_id", "deterministic", "p10", "p50", "p90", "probability_meets_bai_yi"]]
 
 # %%
-from retrofit.plots import plot_tornado
+from retrofit.plotting.figures import plot_tornado
 
 fig, ax = plt.subplots(figsize=(8, 4))
 plot_tornado(u.tornado, ax=ax, estimate=float(risky.assets["coal_saved_tce"].sum()))

@@ -4,7 +4,7 @@
 # # A city portfolio, against Shanghai's 2024–2027 goals
 #
 # This notebook reads many enterprises' retrofit inventories at once with
-# `retrofit.portfolio.portfolio` and walks through the result the way a city analyst would
+# `retrofit.portfolio.runner.portfolio` and walks through the result the way a city analyst would
 # check it:
 #
 # 1. the files as received (one per district, mixed encodings and languages) and the totals;
@@ -40,8 +40,8 @@ import pandas as pd
 from IPython.display import display
 
 import retrofit
-from retrofit import plots
-from retrofit.portfolio import portfolio
+from retrofit.plotting import figures as plots
+from retrofit.portfolio.runner import portfolio
 from retrofit.samples.synthetic_city import synthetic_city, write_city
 
 pd.set_option("display.max_columns", 60)
@@ -104,7 +104,7 @@ result.totals.T.rename(columns={0: "city"})
 # ## Progress against the goals
 #
 # `result.goals` has one row per goal of the pack and, for a cumulative goal counted in energy,
-# one row for each of two ways of counting a year (`retrofit.trajectory`):
+# one row for each of two ways of counting a year (`retrofit.portfolio.trajectory`):
 #
 # * **saving capacity (节能能力)** — the full annual saving of every measure, counted in the
 #   year it enters service. This is what project-based reporting (a project's 年节能量) adds up.
@@ -119,9 +119,22 @@ result.totals.T.rename(columns={0: "city"})
 # 等价值 basis. Counts such as kW of motors or charging piles have only a capacity row.
 
 # %%
-goal_columns = ["goal", "counts", "counted_as", "target", "unit", "period_start", "period_end",
-                "achieved_unit", "achieved_to_date", "share_to_date", "planned_by_end", "share_by_end",
-                "remaining_by_end", "basis"]
+goal_columns = [
+    "goal",
+    "counts",
+    "counted_as",
+    "target",
+    "unit",
+    "period_start",
+    "period_end",
+    "achieved_unit",
+    "achieved_to_date",
+    "share_to_date",
+    "planned_by_end",
+    "share_by_end",
+    "remaining_by_end",
+    "basis",
+]
 cumulative = result.goals[result.goals["kind"] == "cumulative"]
 cumulative[goal_columns]
 
@@ -132,8 +145,17 @@ cumulative[goal_columns]
 # %%
 trajectory = result.trajectory
 tce = trajectory[trajectory["metric"] == "coal_saved_tce"].set_index("year")
-tce[["capacity_unit", "capacity_added", "capacity_cumulative", "realised_unit", "realised",
-     "realised_cumulative", "basis"]]
+tce[
+    [
+        "capacity_unit",
+        "capacity_added",
+        "capacity_cumulative",
+        "realised_unit",
+        "realised",
+        "realised_cumulative",
+        "basis",
+    ]
+]
 
 # %% [markdown]
 # ## One year by hand
@@ -151,10 +173,13 @@ assets = direct.assets
 
 per_plant = result.plants.set_index("plant_id")["assets"]
 assert per_plant.equals(inventory.groupby("plant_id").size().astype(per_plant.dtype))
-assert math.isclose(assets["coal_saved_tce"].sum(), result.totals.at[0, "coal_saved_tce"],
-                    rel_tol=1e-9)
-print(f"{len(assets):,} asset rows in {inventory['plant_id'].nunique()} plants, "
-      f"{assets['coal_saved_tce'].sum():,.1f} tce/yr in both")
+assert math.isclose(
+    assets["coal_saved_tce"].sum(), result.totals.at[0, "coal_saved_tce"], rel_tol=1e-9
+)
+print(
+    f"{len(assets):,} asset rows in {inventory['plant_id'].nunique()} plants, "
+    f"{assets['coal_saved_tce'].sum():,.1f} tce/yr in both"
+)
 
 # %% [markdown]
 # **Capacity added in 2025** is the sum of `coal_saved_tce` over the rows whose
@@ -180,9 +205,13 @@ realised_2025 = (assets["coal_saved_tce"] * days_in_service / 365)[in_window].su
 
 assert math.isclose(capacity_2025, tce.at[2025, "capacity_added"], rel_tol=1e-9)
 assert math.isclose(realised_2025, tce.at[2025, "realised"], rel_tol=1e-9)
-pd.DataFrame({"by hand": [capacity_2025, realised_2025],
-              "portfolio": [tce.at[2025, "capacity_added"], tce.at[2025, "realised"]]},
-             index=["capacity added in 2025 [tce/yr]", "energy realised in 2025 [tce]"])
+pd.DataFrame(
+    {
+        "by hand": [capacity_2025, realised_2025],
+        "portfolio": [tce.at[2025, "capacity_added"], tce.at[2025, "realised"]],
+    },
+    index=["capacity added in 2025 [tce/yr]", "energy realised in 2025 [tce]"],
+)
 
 # %% [markdown]
 # ## 百一, per enterprise and year
@@ -203,8 +232,15 @@ counts
 
 # %%
 bai_yi[bai_yi["year"] == YEAR].sort_values("saving_share", ascending=False)[
-    ["plant_id", "previous_year_energy_tce", "capacity_added_tce", "saving_share",
-     "shortfall_tce", "bai_yi_status"]].head(10)
+    [
+        "plant_id",
+        "previous_year_energy_tce",
+        "capacity_added_tce",
+        "saving_share",
+        "shortfall_tce",
+        "bai_yi_status",
+    ]
+].head(10)
 
 # %% [markdown]
 # ## Districts and industries
@@ -213,20 +249,29 @@ bai_yi[bai_yi["year"] == YEAR].sort_values("saving_share", ascending=False)[
 # first. `bai_yi_years_met` out of `bai_yi_years_known` counts plant-years over 2024–2027.
 
 # %%
-group_columns = ["plants", "assets", "coal_saved_tce", "energy_saved_kwh", "co2_avoided_t",
-                 "retrofitted_motor_kw", "piles_replaced", "bai_yi_years_known",
-                 "bai_yi_years_met", "investment_cny"]
-result.districts.sort_values("coal_saved_tce", ascending=False).set_index("district")[
-    group_columns]
+group_columns = [
+    "plants",
+    "assets",
+    "coal_saved_tce",
+    "energy_saved_kwh",
+    "co2_avoided_t",
+    "retrofitted_motor_kw",
+    "piles_replaced",
+    "bai_yi_years_known",
+    "bai_yi_years_met",
+    "investment_cny",
+]
+result.districts.sort_values("coal_saved_tce", ascending=False).set_index("district")[group_columns]
 
 # %%
 result.industries.sort_values("coal_saved_tce", ascending=False).set_index("industry")[
-    group_columns]
+    group_columns
+]
 
 # %% [markdown]
 # ## Charts
 #
-# The plot functions of `retrofit.plots` draw on an Axes passed as `ax=`; they are given
+# The plot functions of `retrofit.plotting.figures` draw on an Axes passed as `ax=`; they are given
 # Axes made with `plt.subplots` so that they show in the notebook. First the tce trajectory
 # against the 500,000 tce goal: bars are capacity added each year, lines the running totals.
 
@@ -236,8 +281,9 @@ BASIS_NOTE = "tce, equivalent basis (GB/T 2589-2020)"
 
 def goal_row(goal: str) -> pd.Series:
     """The saving-capacity row of a cumulative goal."""
-    rows = cumulative[(cumulative["goal"] == goal)
-                      & (cumulative["counted_as"] != "energy realised")]
+    rows = cumulative[
+        (cumulative["goal"] == goal) & (cumulative["counted_as"] != "energy realised")
+    ]
     return rows.iloc[0]
 
 
@@ -248,10 +294,15 @@ def trajectory_of(metric: str) -> pd.DataFrame:
 energy_goal = goal_row("energy_saving_cumulative")
 fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
 ax = plots.plot_trajectory(
-    trajectory_of("coal_saved_tce")[["year", "capacity_added", "capacity_cumulative",
-                                     "realised_cumulative"]],
-    goal_value=energy_goal["target"], unit="tce/yr", basis_note=BASIS_NOTE,
-    goal_label=f"goal {energy_goal['target']:,.0f} tce by {energy_goal['period_end']}", ax=ax)
+    trajectory_of("coal_saved_tce")[
+        ["year", "capacity_added", "capacity_cumulative", "realised_cumulative"]
+    ],
+    goal_value=energy_goal["target"],
+    unit="tce/yr",
+    basis_note=BASIS_NOTE,
+    goal_label=f"goal {energy_goal['target']:,.0f} tce by {energy_goal['period_end']}",
+    ax=ax,
+)
 
 # %% [markdown]
 # The synthetic city is a few per cent of the goal: 300 plants against a goal for the whole
@@ -262,8 +313,12 @@ motor_goal = goal_row("motors_retrofitted")
 fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
 ax = plots.plot_trajectory(
     trajectory_of("retrofitted_motor_kw")[["year", "capacity_added", "capacity_cumulative"]],
-    goal_value=motor_goal["target"], unit="kW", basis_note="retrofitted_motor_kw [kW]",
-    goal_label=f"goal {motor_goal['target']:,.0f} kW by {motor_goal['period_end']}", ax=ax)
+    goal_value=motor_goal["target"],
+    unit="kW",
+    basis_note="retrofitted_motor_kw [kW]",
+    goal_label=f"goal {motor_goal['target']:,.0f} kW by {motor_goal['period_end']}",
+    ax=ax,
+)
 
 # %% [markdown]
 # Savings by measure as a waterfall, largest first; a measure type with a net negative saving
@@ -276,7 +331,10 @@ by_measure = result.by_measure
 fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
 ax = plots.plot_savings_by_measure(
     by_measure.rename(columns={"coal_saved_tce": "saved"})[["measure_type", "saved"]],
-    unit="tce/yr", basis_note=BASIS_NOTE, ax=ax)
+    unit="tce/yr",
+    basis_note=BASIS_NOTE,
+    ax=ax,
+)
 by_measure
 
 # %%
@@ -290,8 +348,8 @@ chargers.groupby("charger_type")[["piles_replaced", "energy_saved_kwh", "coal_sa
 # %%
 fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
 ax = plots.plot_bai_yi_ranking(
-    bai_yi[bai_yi["year"] == YEAR][["plant_id", "saving_share", "target_share"]], year=YEAR,
-    ax=ax)
+    bai_yi[bai_yi["year"] == YEAR][["plant_id", "saving_share", "target_share"]], year=YEAR, ax=ax
+)
 
 # %% [markdown]
 # The conservation supply curve: each measure type is a bar as wide as its saving capacity and as
@@ -305,8 +363,11 @@ ax = plots.plot_bai_yi_ranking(
 # %%
 fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
 ax = plots.plot_abatement_curve(
-    result.abatement[["label", "saved_tce", "cost_per_tce_cny"]], basis_note=BASIS_NOTE, ax=ax,
-    ylabel="levelised cost of saved coal [CNY/tce]")
+    result.abatement[["label", "saved_tce", "cost_per_tce_cny"]],
+    basis_note=BASIS_NOTE,
+    ax=ax,
+    ylabel="levelised cost of saved coal [CNY/tce]",
+)
 assert result.abatement["cost_per_tce_cny"].is_monotonic_increasing
 assert (result.abatement["goal_line_tce"] == 500_000).all()
 result.abatement
@@ -334,26 +395,38 @@ else:
 
 # %%
 late = inventory.copy()
-late["in_service_date"] = (pd.to_datetime(late["in_service_date"]) + pd.DateOffset(years=1)
-                           ).dt.strftime("%Y-%m-%d")
+late["in_service_date"] = (
+    pd.to_datetime(late["in_service_date"]) + pd.DateOffset(years=1)
+).dt.strftime("%Y-%m-%d")
 scenario_csv = Path(workdir.name) / "scenario" / "one_year_late.csv"
 scenario_csv.parent.mkdir()
 late.to_csv(scenario_csv, index=False, encoding="utf-8-sig")
 delayed = portfolio(scenario_csv, plants=plants_csv, goals="shanghai-2024", year=YEAR)
 
 key = ["goal", "counted_as"]
-compare = pd.concat(
-    {"as planned": cumulative.set_index(key)[["achieved_to_date", "share_to_date",
-                                              "planned_by_end", "share_by_end"]],
-     "one year late": delayed.goals[delayed.goals["kind"] == "cumulative"].set_index(key)[
-         ["achieved_to_date", "share_to_date", "planned_by_end", "share_by_end"]]},
-    axis=1).swaplevel(axis=1).sort_index(axis=1, level=0, sort_remaining=False)
+compare = (
+    pd.concat(
+        {
+            "as planned": cumulative.set_index(key)[
+                ["achieved_to_date", "share_to_date", "planned_by_end", "share_by_end"]
+            ],
+            "one year late": delayed.goals[delayed.goals["kind"] == "cumulative"].set_index(key)[
+                ["achieved_to_date", "share_to_date", "planned_by_end", "share_by_end"]
+            ],
+        },
+        axis=1,
+    )
+    .swaplevel(axis=1)
+    .sort_index(axis=1, level=0, sort_remaining=False)
+)
 compare.loc["energy_saving_cumulative"]
 
 # %%
 shares = compare.loc[("energy_saving_cumulative", "saving capacity (节能能力)"), "share_by_end"]
-print(f"share of the 500,000 tce goal planned by 2027: {shares['as planned']:.2%} as planned, "
-      f"{shares['one year late']:.2%} one year late")
+print(
+    f"share of the 500,000 tce goal planned by 2027: {shares['as planned']:.2%} as planned, "
+    f"{shares['one year late']:.2%} one year late"
+)
 
 # %% [markdown]
 # ## Where the numbers come from, and what is not counted

@@ -23,8 +23,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import retrofit
-from retrofit.plots import plot_supply_curve
-from retrofit.report import render_incentives
+from retrofit.plotting.figures import plot_supply_curve
+from retrofit.report.terminal import render_incentives
 
 pd.set_option("display.max_columns", 40)
 pd.set_option("display.width", 160)
@@ -47,11 +47,23 @@ plant["贷款金额(万元)"] = [5.0 if m else None for m in motors]
 plant["贷款利率"] = ["3.5%" if m else None for m in motors]
 plant["贷款期限"] = [3 if m else None for m in motors]
 plant["投运日期"] = "2025-06-30"
-plant["是否列入节能节水专用设备目录"] = ["是" if a in ("W-010", "F-011") else "否"
-                                        for a in plant["设备编号"]]
+plant["是否列入节能节水专用设备目录"] = [
+    "是" if a in ("W-010", "F-011") else "否" for a in plant["设备编号"]
+]
 plant["年应纳企业所得税额"] = 40_000
-plant[["设备编号", "设备类型", "改造措施", "额定功率(kW)", "数量", "目标能效等级", "投资额(万元)",
-       "项目编号", "融资方式"]]
+plant[
+    [
+        "设备编号",
+        "设备类型",
+        "改造措施",
+        "额定功率(kW)",
+        "数量",
+        "目标能效等级",
+        "投资额(万元)",
+        "项目编号",
+        "融资方式",
+    ]
+]
 
 # %% [markdown]
 # ## Estimate with the Shanghai and national rule packs
@@ -59,9 +71,21 @@ plant[["设备编号", "设备类型", "改造措施", "额定功率(kW)", "数�
 # %%
 result = retrofit.estimate(plant, year=2026, policy="shanghai-2024,shanghai-2025,national")
 projects = result.projects.set_index("project_id")
-projects[["investment_cny", "annual_cost_saved_cny", "payback_years", "npv_cny", "irr",
-          "incentives_cny", "payback_after_incentives_years", "npv_after_incentives_cny",
-          "irr_after_incentives", "cost_of_saved_tce_cny_per_tce", "finance_status"]]
+projects[
+    [
+        "investment_cny",
+        "annual_cost_saved_cny",
+        "payback_years",
+        "npv_cny",
+        "irr",
+        "incentives_cny",
+        "payback_after_incentives_years",
+        "npv_after_incentives_cny",
+        "irr_after_incentives",
+        "cost_of_saved_tce_cny_per_tce",
+        "finance_status",
+    ]
+]
 
 # %% [markdown]
 # ## Shanghai's 2025 per-kW support, redone by hand
@@ -81,8 +105,10 @@ by_hand = {"SH-EQ25-GENERAL-MOTOR-G2": 1_800 + 1_980, "SH-EQ25-GENERAL-MOTOR-G1"
 for rule_id, amount in by_hand.items():
     row = listing.loc[("电机系统", rule_id)]
     assert math.isclose(row["amount_cny"], amount, rel_tol=1e-12), (rule_id, row["amount_cny"])
-    print(f"{rule_id}: {row['amount_cny']:,.0f} CNY  status {row['status']}, confidence "
-          f"{row['confidence']}, {row['verify'] or 'primary text'}")
+    print(
+        f"{rule_id}: {row['amount_cny']:,.0f} CNY  status {row['status']}, confidence "
+        f"{row['confidence']}, {row['verify'] or 'primary text'}"
+    )
 
 # %% [markdown]
 # ## The tax credit, limited by the tax payable
@@ -113,14 +139,25 @@ def annuity(r, n):
     return (1 - (1 + r) ** -n) / r
 
 
-npv = sum(a.annual_cost_saved_cny * annuity(0.08, a.lifetime_years) - a.investment_cny
-          for a in members.itertuples())
+npv = sum(
+    a.annual_cost_saved_cny * annuity(0.08, a.lifetime_years) - a.investment_cny
+    for a in members.itertuples()
+)
 assert math.isclose(projects.loc["泵与风机", "npv_cny"], npv, rel_tol=1e-12)
 deduction = listing.loc[("泵与风机", "CN-ONE-OFF-DEDUCTION"), "amount_cny"]
 after = npv + 15_500 / 1.08 + deduction
 assert math.isclose(projects.loc["泵与风机", "npv_after_incentives_cny"], after, rel_tol=1e-9)
-members[["measure", "investment_cny", "annual_cost_saved_cny", "lifetime_years",
-         "lifetime_source", "npv_cny", "irr"]]
+members[
+    [
+        "measure",
+        "investment_cny",
+        "annual_cost_saved_cny",
+        "lifetime_years",
+        "lifetime_source",
+        "npv_cny",
+        "irr",
+    ]
+]
 
 # %% [markdown]
 # ## What the enterprise still has to supply or verify (English and Chinese)
@@ -146,11 +183,14 @@ curve = result.supply_curve
 assert list(curve["rank"]) == list(range(1, len(curve) + 1))
 assert curve["cost_of_saved_tce_cny_per_tce"].is_monotonic_increasing
 fig, ax = plt.subplots(figsize=(8, 4.5))
-plot_supply_curve(curve, basis_note="tce, basis: equivalent", ax=ax,
-                  bai_yi_tce=curve["bai_yi_line_tce"].iloc[0])
+plot_supply_curve(
+    curve, basis_note="tce, basis: equivalent", ax=ax, bai_yi_tce=curve["bai_yi_line_tce"].iloc[0]
+)
 needed = curve[curve["cumulative_tce"].shift(fill_value=0.0) < 12.0]  # up to the line
-print(f"cheapest measures reaching 百一: {list(needed['asset_id'])}, "
-      f"{needed['coal_saved_tce'].sum():.1f} tce/yr")
+print(
+    f"cheapest measures reaching 百一: {list(needed['asset_id'])}, "
+    f"{needed['coal_saved_tce'].sum():.1f} tce/yr"
+)
 
 # %% [markdown]
 # ## A scenario: the sector's benchmark rate instead of the social discount rate
@@ -159,9 +199,14 @@ print(f"cheapest measures reaching 百一: {list(needed['asset_id'])}, "
 # manufacturing (confidence L). At 12 % every NPV falls (never rises) and the ranking may move.
 
 # %%
-hurdle = retrofit.estimate(plant, year=2026, policy="shanghai-2024,shanghai-2025,national",
-                           discount_rate=0.12)
-compare = pd.DataFrame({"npv_8pct": result.projects.set_index("project_id")["npv_cny"],
-                        "npv_12pct": hurdle.projects.set_index("project_id")["npv_cny"]})
+hurdle = retrofit.estimate(
+    plant, year=2026, policy="shanghai-2024,shanghai-2025,national", discount_rate=0.12
+)
+compare = pd.DataFrame(
+    {
+        "npv_8pct": result.projects.set_index("project_id")["npv_cny"],
+        "npv_12pct": hurdle.projects.set_index("project_id")["npv_cny"],
+    }
+)
 assert (compare["npv_12pct"] <= compare["npv_8pct"]).all()
 compare

@@ -4,7 +4,7 @@
 >>> result = retrofit.estimate(retrofit.sample_path())          # doctest: +SKIP
 >>> result.plants[["plant_id", "coal_saved_tce", "meets_bai_yi"]]  # doctest: +SKIP
 
-Many plants against a city's goals: ``from retrofit.portfolio import portfolio``. The auditor's
+Many plants against a city's goals: ``from retrofit.portfolio.runner import portfolio``. The auditor's
 report: ``retrofit.write_html(result, "report.html", lang="zh")`` or
 ``retrofit.write_workbook(result, "report.xlsx")``; money and incentives:
 ``retrofit.estimate(path, policy="shanghai-2024,national")``; uncertainty:
@@ -31,23 +31,23 @@ def __getattr__(name: str):
 
         return estimate
     if name in ("read_inventory", "read_plants", "validate_frame", "Inventory"):
-        from . import inventory
+        from .inventory import reading as inventory
 
         return getattr(inventory, name)
     if name in ("load_table", "list_tables"):
-        from . import reference
+        from .core import reference
 
         return getattr(reference, name)
     if name == "write_template":
-        from .template import write_template
+        from .inventory.template import write_template
 
         return write_template
     if name == "load_goal_pack":
-        from .goals import load_goal_pack
+        from .portfolio.goals import load_goal_pack
 
         return load_goal_pack
     if name == "iter_inventory":
-        from .streaming import iter_inventory
+        from .inventory.streaming import iter_inventory
 
         return iter_inventory
     if name in ("validate", "ValidationReport"):
@@ -60,11 +60,11 @@ def __getattr__(name: str):
 
         return EstimateResult
     if name in ("write_html", "render_html"):
-        from . import html_report
+        from .report import html as html_report
 
         return getattr(html_report, name)
     if name == "write_workbook":
-        from .excel_report import write_workbook
+        from .io.workbook import write_workbook
 
         return write_workbook
     raise AttributeError(f"module 'retrofit' has no attribute {name!r}")

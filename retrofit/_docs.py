@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import columns
-from .finance import PROJECT_COLUMNS, SUPPLY_CURVE_COLUMNS
-from .incentives import LISTING_COLUMNS
+from .inventory.schema import CATEGORY_ALIASES, CHOICE_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
+from .money.appraisal import PROJECT_COLUMNS, SUPPLY_CURVE_COLUMNS
+from .money.incentives import LISTING_COLUMNS
 from .results import ASSET_COLUMNS, PLANT_COLUMNS
-from .schema import CATEGORY_ALIASES, CHOICE_ALIASES, CLASS_ALIASES, COLUMNS, MEASURES
 
 
 def _chinese(text: str) -> bool:

@@ -1,12 +1,12 @@
 """Optional dependencies (the package's extras) and the error when one is missing.
 
 matplotlib is the ``plots`` extra: estimates, validation, portfolios and reports work without
-it; figures (``--plots``, the HTML report's figures, :mod:`retrofit.plots`) need it.
+it; figures (``--plots``, the HTML report's figures, :mod:`retrofit.plotting.figures`) need it.
 """
 
 from __future__ import annotations
 
-from .exceptions import RetrofitError
+from .core.exceptions import RetrofitError
 
 #: What to install for figures
 PLOTS_INSTALL = "pip install 'retrofit[plots]'"

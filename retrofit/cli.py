@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from ._version import __version__
-from .exceptions import InventoryError, OptionError, ReferenceDataError, RetrofitError
+from .core.exceptions import InventoryError, OptionError, ReferenceDataError, RetrofitError
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -328,11 +328,11 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
     if plots_dir is not None:
         _require_plots()  # before the estimate, not after it
     result = _run_estimate(path, **options)
-    from .report import render_table
+    from .report.terminal import render_table
 
     _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
     if plots_dir is not None:
-        from .plots import write_supply_curves
+        from .plotting.figures import write_supply_curves
 
         _write_plots(write_supply_curves, result, plots_dir, lang)
     _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
@@ -366,15 +366,15 @@ def report(path, output, lang, **options):
         )
     result = _run_estimate(path, **options)
     if suffix == ".xlsx":
-        from .excel_report import write_workbook
+        from .io.workbook import write_workbook
 
         write_workbook(result, output)
     else:
         from ._optional import MissingExtraError
-        from .html_report import write_html
+        from .report.html import write_html
 
         try:
-            from .plots import resolve_language
+            from .plotting.figures import resolve_language
 
             used, message = resolve_language(lang)  # figures need a CJK font for zh labels
         except MissingExtraError as error:  # the page says so where the figures would be
@@ -501,7 +501,7 @@ def incentives(path, show_all, fmt, output, lang, **options):
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
     result = _run_estimate(path, **options)
-    from .report import render_incentives
+    from .report.terminal import render_incentives
 
     if output is not None:
         if Path(output).suffix.lower() == ".csv":
@@ -679,7 +679,7 @@ def portfolio(
     max_errors,
 ):
     """Estimate many inventories (files, folders, big files) against a goal pack."""
-    from .portfolio import portfolio as run
+    from .portfolio.runner import portfolio as run
 
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(
@@ -708,11 +708,11 @@ def portfolio(
         )
     finally:
         bar.close()
-    from .report import render_portfolio
+    from .report.terminal import render_portfolio
 
     _write(result, output, f"{len(result.plants)} plants")
     if plots_dir is not None:
-        from .plots import write_portfolio_figures
+        from .plotting.figures import write_portfolio_figures
 
         _write_plots(write_portfolio_figures, result, plots_dir, lang)
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
@@ -751,7 +751,7 @@ def validate(path, fmt, **options):
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from .report import render_validation
+        from .report.terminal import render_validation
 
         if report.valid:
             click.echo(f"{path}: valid — {report.rows} rows, encoding {report.encoding}")
@@ -807,7 +807,7 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
 )
 def tables(fmt):
     """List the bundled reference tables with their sources."""
-    from .reference import list_tables
+    from .core.reference import list_tables
 
     frame = list_tables()
     if fmt == "csv":
@@ -830,7 +830,7 @@ def tables(fmt):
 @_data_errors
 def show_table(name, fmt):
     """Print one reference table (all rows, with source and confidence)."""
-    from .reference import load_table
+    from .core.reference import load_table
 
     frame = load_table(name)
     if fmt == "csv":
@@ -862,7 +862,7 @@ def show_table(name, fmt):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def template(output, lang):
     """Write a blank inventory to fill in."""
-    from .template import write_template
+    from .inventory.template import write_template
 
     try:
         write_template(output, lang=lang)

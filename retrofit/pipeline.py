@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import finance
 from ._version import __version__
-from .caveats import CaveatLog
-from .conversion import (
+from .core import frame as _rows
+from .core.caveats import CaveatLog
+from .core.conversion import (
     BASES,
     BASIS_NAMES_ZH,
     energy_to_co2_t,
@@ -31,24 +31,24 @@ from .conversion import (
     equivalent_factor,
     grid_emission_factor,
 )
-from .defaults import apply_defaults
-from .economics import economics
-from .exceptions import InventoryError, InventoryIssue, OptionError
-from .incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
-from .inventory import (
+from .core.exceptions import InventoryError, InventoryIssue, OptionError
+from .core.issues import IssueCollector
+from .core.reference import Tables
+from .inventory.defaults import apply_defaults
+from .inventory.reading import (
     Inventory,
     previous_year_energy,
     read_inventory,
     read_plants,
     validate_frame,
 )
-from .issues import IssueCollector
-from .measures import _rows
+from .inventory.schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 from .measures.base import REQUIRED_OUTPUTS, Measure, in_use, model_texts
 from .measures.base import route as route_rows
-from .reference import Tables
+from .money import appraisal as finance
+from .money.cost import economics
+from .money.incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .results import PLANT_COLUMNS, EstimateResult, asset_columns
-from .schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 
 
 def route(
@@ -113,19 +113,19 @@ def estimate(
     tariff : str, optional
         Shanghai time-of-use tariff class (large_industry_two_part, general_two_part,
         single_part, or a Chinese name such as 大工业两部制) for rows that give none; the price
-        is then read as the flat-period price (see :mod:`retrofit.economics`).
+        is then read as the flat-period price (see :mod:`retrofit.money.cost`).
     discount_rate : float, optional
         Real discount rate [fraction/yr] for NPV, IRR and the cost of saved energy (default:
         table finance_parameters, the 8 % social discount rate).
     policy : str or list, optional
         Policy packs to evaluate (``"shanghai-2024,national"``; names in
-        :data:`retrofit.incentives.PACKS` or CSV paths): fills ``result.incentives`` and the
+        :data:`retrofit.money.incentives.PACKS` or CSV paths): fills ``result.incentives`` and the
         after-incentive columns of ``result.projects``.
     eligibility : mapping, optional
         Values for project attributes that rows leave blank (financing, loan_rate,
         loan_term_years, eit_payable_cny, eit_rate, particularly_major, …).
     uncertainty : int, optional
-        Monte Carlo draws (:mod:`retrofit.uncertainty`); fills ``result.uncertainty`` and
+        Monte Carlo draws (:mod:`retrofit.uncertainty.montecarlo`); fills ``result.uncertainty`` and
         compares metered savings with the P10–P90 band.
     seed : int
         Seed of the Monte Carlo (the same seed and draws give the same numbers).
@@ -271,11 +271,11 @@ def estimate(
         supply_curve=curve,
     )
     if uncertainty is not None:
-        from .uncertainty import attach
+        from .uncertainty.montecarlo import attach
 
         attach(result, uncertainty, seed=seed, tables=tabs, measures=run_measures)
     elif "metered_saving_kwh" in result.assets.columns:
-        from .uncertainty import flag_metered
+        from .uncertainty.montecarlo import flag_metered
 
         flag_metered(result, None)
     return result

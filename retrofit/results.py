@@ -21,11 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .caveats import Caveat
 from .columns import describe
-from .economics import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
-from .finance import ASSET_COLUMNS as FINANCE_COLUMNS
+from .core.caveats import Caveat
 from .measures.base import Measure, registered
+from .money.appraisal import ASSET_COLUMNS as FINANCE_COLUMNS
+from .money.cost import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
 
 #: The first output columns of ``assets``: the row's identity and the inputs every measure
 #: shares; descriptions with units from the glossary (retrofit/columns.csv).

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .caveats import Caveat
-from .exceptions import InventoryError, InventoryIssue
-from .inventory import Inventory
-from .issues import in_reading_order, one_per_cell
+from .core.caveats import Caveat
+from .core.exceptions import InventoryError, InventoryIssue
+from .core.issues import in_reading_order, one_per_cell
+from .inventory.reading import Inventory
 
 if TYPE_CHECKING:  # the measures are imported with the orchestrator, only when used
     from .measures.base import Measure

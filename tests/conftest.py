@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit.caveats import CaveatLog
-from retrofit.defaults import apply_defaults
-from retrofit.exceptions import InventoryIssue
-from retrofit.inventory import validate_frame
-from retrofit.reference import Tables
+from retrofit.core.caveats import CaveatLog
+from retrofit.core.exceptions import InventoryIssue
+from retrofit.core.reference import Tables
+from retrofit.inventory.defaults import apply_defaults
+from retrofit.inventory.reading import validate_frame
 
 pytest_plugins = ["pytester"]
 
@@ -140,7 +140,7 @@ def missing(what: str, install: str) -> NoReturn:
 @pytest.fixture
 def cjk_font() -> str:
     """The family name of an installed font with Chinese glyphs."""
-    from retrofit import plots
+    from retrofit.plotting import figures as plots
 
     font = plots.find_cjk_font()
     if font is None:

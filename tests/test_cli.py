@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 import retrofit
-from retrofit import pipeline, reference
+from retrofit import pipeline
 from retrofit.cli import cli
+from retrofit.core import reference
 
 GOOD = (
     "企业编号,设备编号,设备类型,改造措施,数量,额定功率(kW),极数,能效等级,目标能效等级,负载率,"

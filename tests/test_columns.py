@@ -15,8 +15,13 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit import _docs, columns, excel_report, html_report, plots, report, schema, template
-from retrofit.portfolio import portfolio
+from retrofit import _docs, columns
+from retrofit.inventory import schema, template
+from retrofit.io import workbook as excel_report
+from retrofit.plotting import figures as plots
+from retrofit.portfolio.runner import portfolio
+from retrofit.report import html as html_report
+from retrofit.report import terminal as report
 from retrofit.samples.synthetic_city import synthetic_city
 
 EXAMPLE = Path(retrofit.__file__).parent / "samples" / "example_plant.csv"

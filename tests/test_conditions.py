@@ -1,10 +1,10 @@
-"""retrofit.conditions: the small condition language of the policy packs and uncertainty tables."""
+"""retrofit.core.conditions: the small condition language of the policy packs and uncertainty tables."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import conditions
+from retrofit.core import conditions
 
 
 def test_split_drops_blank_parts_and_reads_a_blank_cell_as_no_conditions():

@@ -1,4 +1,4 @@
-"""retrofit.conversion on its own: unit identities and which tabulated factor is chosen.
+"""retrofit.core.conversion on its own: unit identities and which tabulated factor is chosen.
 
 Expected factors are the values printed in reference_data (GB/T 2589-2020 当量值 0.1229
 kgce/kWh; NDRC 2020 供电煤耗 305.5 g/kWh; Shanghai's 2024 等价值 0.28078 kgce/kWh; MEE 2023
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import conversion
-from retrofit.exceptions import OptionError
+from retrofit.core import conversion
+from retrofit.core.exceptions import OptionError
 
 
 def test_energy_to_tce_is_kwh_times_kgce_per_kwh_over_1000():

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit.exceptions import InventoryError
+from retrofit.core.exceptions import InventoryError
 
 
 def frame(*rows):

@@ -1,4 +1,4 @@
-"""retrofit.defaults on its own: which blank cells take which default of
+"""retrofit.inventory.defaults on its own: which blank cells take which default of
 reference_data/inventory_defaults.csv, what is recorded, and --strict.
 
 The defaults written here are that table's: 1 unit, target grade_2 (Liaocheng plan, GB 18613
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit.caveats import CaveatLog
-from retrofit.defaults import apply_defaults, rows_listing, rows_with_measure
-from retrofit.inventory import validate_frame
+from retrofit.core.caveats import CaveatLog
+from retrofit.inventory.defaults import apply_defaults, rows_listing, rows_with_measure
+from retrofit.inventory.reading import validate_frame
 
 BLANK = None
 

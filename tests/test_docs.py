@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from retrofit import _docs, reference, schema
+from retrofit import _docs
 from retrofit.cli import cli
+from retrofit.core import reference
+from retrofit.inventory import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -1,4 +1,4 @@
-"""retrofit.economics on its own: cost saved, payback and time-of-use pricing of saved energy.
+"""retrofit.money.cost on its own: cost saved, payback and time-of-use pricing of saved energy.
 
 Expected values are worked by hand from the Shanghai tariff table (沪发改价管〔2022〕50号 as
 tabulated in reference_data/shanghai_tou_tariff.csv) and the calendar of 2026 (not a leap year):
@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit.caveats import CaveatLog
-from retrofit.economics import economics
-from retrofit.reference import Tables
+from retrofit.core.caveats import CaveatLog
+from retrofit.core.reference import Tables
+from retrofit.money.cost import economics
 
 SUMMER_AND_WINTER_DAYS = 31 + 31 + 31 + 30 + 31
 OTHER_DAYS = 365 - SUMMER_AND_WINTER_DAYS

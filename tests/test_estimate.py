@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit.exceptions import InventoryError, OptionError
+from retrofit.core.exceptions import InventoryError, OptionError
 
 HEADER = (
     "plant_id,asset_id,category,measure,quantity,rated_power_kw,poles,efficiency_class,"

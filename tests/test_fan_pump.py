@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit.exceptions import InventoryError
+from retrofit.core.exceptions import InventoryError
 from retrofit.models import pumps
 
 

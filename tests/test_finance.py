@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from retrofit import estimate
 from retrofit.cli import cli
-from retrofit.exceptions import InventoryError
+from retrofit.core.exceptions import InventoryError
 
 SAMPLE = "retrofit/samples/example_plant.csv"
 

@@ -1,4 +1,4 @@
-"""retrofit.finance called directly (lives, asset and project finance, supply curve), against
+"""retrofit.money.appraisal called directly (lives, asset and project finance, supply curve), against
 hand calculations; tests/test_finance.py checks the same through estimate and the CLI.
 
 Lives are those of reference_data/measure_lifetimes.csv (NSW ESS Table F7.4 for motors, the EIT
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import finance
-from retrofit.caveats import CaveatLog
+from retrofit.core.caveats import CaveatLog
+from retrofit.money import appraisal as finance
 
 ANNUITY_8PCT_10Y = 6.710081
 CRF_8PCT_10Y = 0.149029

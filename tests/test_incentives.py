@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from retrofit import estimate
-from retrofit.exceptions import InventoryError
+from retrofit.core.exceptions import InventoryError
 
 
 def motor_row(**extra):
@@ -470,7 +470,7 @@ def test_sh355_catalogue_loan_cap(principal, expected):
 
 
 def test_a_users_policy_pack_is_checked_and_used(tmp_path):
-    from retrofit.reference import load_table
+    from retrofit.core.reference import load_table
 
     pack = load_table("policy_shenyang_2025")
     good = tmp_path / "district.csv"

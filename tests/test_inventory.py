@@ -1,7 +1,7 @@
-"""Tests of retrofit.inventory: encodings, Excel layouts, aliases and every issue type.
+"""Tests of retrofit.inventory.reading: encodings, Excel layouts, aliases and every issue type.
 
 Every expected value below is written out by hand from the input text in the test and from
-the column definitions in retrofit/schema.py (aliases, units, ranges); none was produced by
+the column definitions in retrofit/inventory/schema.py (aliases, units, ranges); none was produced by
 running the reader. Files are written in the tests so that their bytes (GBK, BOM) are explicit.
 """
 
@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import inventory, schema
-from retrofit.exceptions import InventoryError
-from retrofit.inventory import read_inventory, read_plants, validate_frame
+from retrofit.core.exceptions import InventoryError
+from retrofit.inventory import reading as inventory
+from retrofit.inventory import schema
+from retrofit.inventory.reading import read_inventory, read_plants, validate_frame
 
 HEADER_ZH = "企业编号,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,负载率,投资额(万元)"
 ROW_OK = "P1,M1,电机,电机更换,55,4,二级,75%,1.5"
@@ -762,7 +763,7 @@ def test_inventory_module_imports_nothing_slow():
     import sys
 
     code = (
-        "import sys, retrofit.inventory; "
+        "import sys, retrofit.inventory.reading; "
         "print(sorted(m for m in ('matplotlib', 'openpyxl', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

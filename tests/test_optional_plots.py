@@ -20,14 +20,14 @@ EXTRA = "pip install 'retrofit[plots]'"
 @pytest.fixture
 def no_matplotlib(monkeypatch):
     """``import matplotlib`` fails as on an install without the extra (None in sys.modules
-    makes the import system raise ImportError); retrofit.plots is imported afresh."""
+    makes the import system raise ImportError); retrofit.plotting.figures is imported afresh."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.delitem(sys.modules, "retrofit.plots", raising=False)
+    monkeypatch.delitem(sys.modules, "retrofit.plotting.figures", raising=False)
 
 
 def test_plots_module_names_the_extra(no_matplotlib):
     with pytest.raises(MissingExtraError) as info:
-        import retrofit.plots  # noqa: F401
+        import retrofit.plotting.figures  # noqa: F401
     assert str(info.value) == f"figures need matplotlib, which is not installed: {EXTRA}"
     assert isinstance(info.value, ImportError)  # `except ImportError` still catches it
     with pytest.raises(MissingExtraError):
@@ -80,7 +80,7 @@ def test_everything_but_figures_runs_in_a_python_without_matplotlib(tmp_path):
         sys.meta_path.insert(0, Refuse())
         import retrofit
         from retrofit.cli import cli
-        from retrofit.portfolio import portfolio
+        from retrofit.portfolio.runner import portfolio
 
         sample = str(retrofit.sample_path())
         result = retrofit.estimate(sample, year=2026)

@@ -1,4 +1,4 @@
-"""retrofit.plots: artists carry the data, files are written atomically, Chinese renders in a
+"""retrofit.plotting.figures: artists carry the data, files are written atomically, Chinese renders in a
 CJK font (never as boxes), and without one the plots fall back to English."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 
-from retrofit import plots
+from retrofit.plotting import figures as plots
 
 BASIS = "tce, 当量值 (equivalent) basis"
 CJK = re.compile("[\u2e80-\u9fff\uff00-\uffef]")

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from retrofit.cli import cli
-from retrofit.exceptions import InventoryError, OptionError
-from retrofit.goals import load_goal_pack
-from retrofit.portfolio import portfolio
-from retrofit.trajectory import year_fraction_in_service
+from retrofit.core.exceptions import InventoryError, OptionError
+from retrofit.portfolio.goals import load_goal_pack
+from retrofit.portfolio.runner import portfolio
+from retrofit.portfolio.trajectory import year_fraction_in_service
 
 KWH = 55 * 4000 * (1 / 0.935 - 1 / 0.957)  # 5 409.061 kWh/yr per motor
 S = KWH * 0.1229 / 1000  # 0.664774 tce/yr per motor (GB/T 2589-2020 当量值 0.1229 kgce/kWh)

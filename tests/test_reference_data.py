@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import reference
-from retrofit.exceptions import OptionError, ReferenceDataError
+from retrofit.core import reference
+from retrofit.core.exceptions import OptionError, ReferenceDataError
 
 TABLES = list(reference.list_tables()["table"])
 

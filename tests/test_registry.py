@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit import pipeline, results, uncertainty
-from retrofit.defaults import rows_with_measure
-from retrofit.exceptions import InventoryError, InventoryIssue, ReferenceDataError
+from retrofit import pipeline, results
+from retrofit.core.exceptions import InventoryError, InventoryIssue, ReferenceDataError
+from retrofit.core.reference import Tables
+from retrofit.inventory.defaults import rows_with_measure
 from retrofit.measures import base
-from retrofit.reference import Tables
+from retrofit.uncertainty import montecarlo as uncertainty
 
 MEASURE_NAMES = (
     "upgrade_motor",

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from retrofit import estimate
 from retrofit.cli import cli
-from retrofit.html_report import render_html
+from retrofit.report.html import render_html
 
 SAMPLE = "retrofit/samples/example_plant.csv"
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 from openpyxl.utils import column_index_from_string
 
 from retrofit import estimate
-from retrofit.excel_report import HEADER_ROWS, write_workbook
+from retrofit.io.workbook import HEADER_ROWS, write_workbook
 
 SAMPLE = "retrofit/samples/example_plant.csv"
 

@@ -1,4 +1,4 @@
-"""Tests of retrofit.streaming: chunked reading gives exactly what a whole read gives.
+"""Tests of retrofit.inventory.streaming: chunked reading gives exactly what a whole read gives.
 
 The reference for every expectation is the whole-file reader (read_inventory, or
 validate_frame for Parquet) run on the same bytes, plus row numbers worked out by hand:
@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import streaming
-from retrofit.exceptions import InventoryError
-from retrofit.inventory import read_inventory, validate_frame
+from retrofit.core.exceptions import InventoryError
+from retrofit.inventory import streaming
+from retrofit.inventory.reading import read_inventory, validate_frame
+from retrofit.inventory.streaming import iter_inventory
 from retrofit.pipeline import estimate
-from retrofit.streaming import iter_inventory
 
 SAMPLE = Path(__file__).parents[1] / "retrofit" / "samples" / "example_plant.csv"
 N_ROWS = 2500  # not a multiple of CHUNK

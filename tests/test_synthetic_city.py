@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retrofit import schema
-from retrofit.inventory import read_inventory, validate_frame
+from retrofit.inventory import schema
+from retrofit.inventory.reading import read_inventory, validate_frame
 from retrofit.pipeline import estimate
 from retrofit.samples.synthetic_city import (
     DISTRICTS,

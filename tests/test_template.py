@@ -1,6 +1,6 @@
-"""Tests of retrofit.template: the blank inventory reads back through read_inventory.
+"""Tests of retrofit.inventory.template: the blank inventory reads back through read_inventory.
 
-Expected headers are written out by hand from the aliases and units in retrofit/schema.py.
+Expected headers are written out by hand from the aliases and units in retrofit/inventory/schema.py.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from retrofit import schema
-from retrofit.exceptions import InventoryError
-from retrofit.inventory import read_inventory
-from retrofit.template import template_headers, write_template
+from retrofit.core.exceptions import InventoryError
+from retrofit.inventory import schema
+from retrofit.inventory.reading import read_inventory
+from retrofit.inventory.template import template_headers, write_template
 
 #: Chinese header of each column, written out by hand; a column added to the schema needs no
 #: entry here (the tests below take the column list from the schema).

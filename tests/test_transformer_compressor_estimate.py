@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import retrofit
-from retrofit.exceptions import InventoryError
+from retrofit.core.exceptions import InventoryError
 from retrofit.measures import compressed_air, transformer
 
 PSI_PER_BAR = 14.503773773

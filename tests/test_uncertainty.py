@@ -11,8 +11,8 @@ import pytest
 from scipy.special import ndtri
 
 from retrofit import estimate
+from retrofit.core.reference import load_table
 from retrofit.models import sampling
-from retrofit.reference import load_table
 
 SAMPLE = "retrofit/samples/example_plant.csv"
 
@@ -153,7 +153,7 @@ def test_metered_saving_is_flagged_against_the_band():
 
 
 def test_one_meter_reading_without_the_other_is_an_error():
-    from retrofit.exceptions import InventoryError
+    from retrofit.core.exceptions import InventoryError
 
     frame = pd.read_csv(SAMPLE)
     frame["改造前年计量电量"] = np.nan
@@ -175,7 +175,7 @@ def test_ten_thousand_draws_of_five_thousand_assets_take_seconds():
     big["企业编号"] = "BIG"
     big["上年综合能耗(tce)"] = 50_000
     result = estimate(big, year=2026)
-    from retrofit.uncertainty import run
+    from retrofit.uncertainty.montecarlo import run
 
     start = time.perf_counter()
     u = run(result, 10_000, seed=1)
@@ -199,13 +199,13 @@ def test_plant_metered_saving_from_the_plants_file(tmp_path):
     assert p.loc["SH-0001", "metered_flag"] == "within P10–P90"
     assert p.loc["SH-0002", "metered_flag"] == "below P10"  # 100,000 kWh vs ~264,000
     assert "metered.plant_outside_band" in [c.code for c in result.caveats]
-    from retrofit.html_report import render_html
+    from retrofit.report.html import render_html
 
     assert "below P10" in render_html(result, figures=False)
 
 
 def test_a_plant_meter_reading_without_the_other_names_the_plants_file_row(tmp_path):
-    from retrofit.exceptions import InventoryError
+    from retrofit.core.exceptions import InventoryError
 
     plants = tmp_path / "plants.csv"
     plants.write_text(

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 import retrofit
-from retrofit.caveats import CaveatLog
 from retrofit.cli import cli
-from retrofit.exceptions import InventoryError, InventoryIssue
-from retrofit.issues import IssueCollector, one_per_cell
+from retrofit.core.caveats import CaveatLog
+from retrofit.core.exceptions import InventoryError, InventoryIssue
+from retrofit.core.issues import IssueCollector, one_per_cell
 
 HEADER = (
     "企业编号,设备编号,设备类型,改造措施,数量,额定功率(kW),极数,能效等级,目标能效等级,负载率,"

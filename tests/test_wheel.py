@@ -160,7 +160,7 @@ CHECK = textwrap.dedent(
     from pathlib import Path
 
     import retrofit
-    from retrofit import reference
+    from retrofit.core import reference
 
     venv_root = Path(sys.argv[1]).resolve()
     site_packages = Path(sys.argv[2]).resolve()

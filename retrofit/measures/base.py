@@ -20,9 +20,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ..caveats import CaveatLog
-from ..exceptions import InventoryIssue, OptionError
-from ..reference import Tables
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue, OptionError
+from ..core.reference import Tables
 
 
 class Compute(Protocol):

@@ -18,13 +18,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..caveats import CaveatLog
 from ..columns import describe
-from ..defaults import rows_with_measure
-from ..exceptions import InventoryIssue
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue
+from ..core.reference import Tables
+from ..inventory.defaults import rows_with_measure
 from ..models import compressed_air as air
-from ..reference import Tables
-from . import _rows, upgrade_motor
+from . import upgrade_motor
 from .base import Measure, register
 
 #: Result columns of this measure (name → meaning [unit]), for the README.

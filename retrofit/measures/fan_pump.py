@@ -21,14 +21,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..caveats import CaveatLog
 from ..columns import describe
-from ..defaults import rows_with_measure
-from ..exceptions import InventoryIssue
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue
+from ..core.reference import Tables, missing_row
+from ..inventory.defaults import rows_with_measure
+from ..inventory.schema import normalise
 from ..models import flow_control
-from ..reference import Tables, missing_row
-from ..schema import normalise
-from . import _rows, machines
+from . import machines
 from .base import Measure, register
 from .upgrade_motor import MOTOR_EFFICIENCY_TOLERANCES, motor_efficiency
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..caveats import CaveatLog
 from ..columns import describe
-from ..exceptions import InventoryIssue
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue
+from ..core.reference import Tables
 from ..models import pumps
-from ..reference import Tables
-from . import _rows
 
 OUTPUT_COLUMNS: dict[str, str] = describe(
     [

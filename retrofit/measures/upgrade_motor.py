@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..caveats import CaveatLog
 from ..columns import describe
-from ..exceptions import InventoryIssue, ReferenceDataError
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue, ReferenceDataError
+from ..core.reference import Tables, missing_row
 from ..models import motors
-from ..reference import Tables, missing_row
-from . import _rows
 from .base import EfficiencyTolerance, Measure, register
 
 #: Output columns of the motor measure, in order, with units (shared by every row that

@@ -7,7 +7,7 @@ month × day type × hour, and prices a load shape on it: the energy-weighted me
 peak energy to the valley hours would save per kWh.
 
 Functions are pure and never read files: callers fetch the tables through
-:class:`retrofit.reference.Tables` and pass them in. Work is per *distinct* load profile, not
+:class:`retrofit.core.reference.Tables` and pass them in. Work is per *distinct* load profile, not
 per asset: callers factorize their profiles and call once for each. Every array has the fixed
 layout ``(12, 2, 24)`` = month (January first) × day type (:data:`DAY_TYPES`: workday, rest
 day) × hour of day (0 = 00:00-01:00).

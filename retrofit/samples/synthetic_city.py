@@ -8,7 +8,7 @@ measure module and the 百一 check, and say nothing about any real plant, distr
 
 What it builds
     :func:`synthetic_city` returns ``(inventory, plants)``. ``inventory`` has canonical column
-    names of :mod:`retrofit.schema` and passes :func:`retrofit.pipeline.estimate`: mostly motor
+    names of :mod:`retrofit.inventory.schema` and passes :func:`retrofit.pipeline.estimate`: mostly motor
     upgrades, fans and pumps on variable-speed drives, pump replacements, air compressors (leaks,
     pressure, new package), transformers (nameplate losses or the S11 series table), charging
     piles (ac and dc) and, in a minority of plants, data centres (PUE retrofit, IT refresh).
@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from retrofit import schema
+from ..inventory import schema
 
 __all__ = [
     "DISTRICTS",
@@ -278,7 +278,7 @@ def synthetic_city(
     Returns
     -------
     inventory : pandas.DataFrame
-        One row per asset, canonical columns of :mod:`retrofit.schema`, rows of a plant
+        One row per asset, canonical columns of :mod:`retrofit.inventory.schema`, rows of a plant
         contiguous, ``in_service_date`` as "YYYY-MM-DD" text (None when blank).
     plants : pandas.DataFrame
         One row per plant: ``plant_id``, ``name``, ``district``, ``industry``, ``region``
@@ -633,8 +633,8 @@ def _dates(rng: np.random.Generator, n: int, first_year: int, last_year: int) ->
 
 def _equivalent_kgce_per_kwh() -> float:
     """Electricity 当量值 of GB/T 2589-2020 [kgce/kWh], through the one table loader."""
-    from retrofit.conversion import equivalent_factor
-    from retrofit.reference import Tables
+    from ..core.conversion import equivalent_factor
+    from ..core.reference import Tables
 
     return equivalent_factor(Tables()).value
 
@@ -646,7 +646,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-#: How a Chinese header writes a canonical unit (others as in :mod:`retrofit.schema`).
+#: How a Chinese header writes a canonical unit (others as in :mod:`retrofit.inventory.schema`).
 _ZH_UNITS = {"CNY": "元", "CNY/kWh": "元/kWh", "h/yr": "h", "kWh/yr": "kWh", "yr": "年"}
 
 
@@ -747,7 +747,7 @@ def write_city(
     Notes
     -----
     Files alternate encodings, and pairs of files alternate language: Chinese headers (the
-    first Chinese alias of each column in :mod:`retrofit.schema`) with Chinese spellings of
+    first Chinese alias of each column in :mod:`retrofit.inventory.schema`) with Chinese spellings of
     categories, measures and other choices, or canonical English. Columns blank throughout a
     file are left out, as a district that has no data centre sends no PUE column. Each file
     is written to a temporary file in the folder and moved into place with ``os.replace``.
@@ -790,7 +790,7 @@ def write_parquet(
     """Write an inventory as partitioned Parquet: ``part-00000.parquet``, … (for Dask).
 
     Every part has the same Arrow schema, taken from the whole frame: text columns (dates
-    included, as "YYYY-MM-DD") as ``string``, which :func:`retrofit.inventory.validate_frame`
+    included, as "YYYY-MM-DD") as ``string``, which :func:`retrofit.inventory.reading.validate_frame`
     reads directly; numbers as ``double`` or ``int64``.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Time the Monte Carlo (``retrofit.uncertainty.run``) on synthetic motor plants.
+"""Time the Monte Carlo (``retrofit.uncertainty.montecarlo.run``) on synthetic motor plants.
 
 Not a pytest test; run it directly::
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from retrofit import estimate
-from retrofit.uncertainty import run
+from retrofit.uncertainty.montecarlo import run
 
 SAMPLE = Path(__file__).resolve().parents[2] / "retrofit" / "samples" / "example_plant.csv"
 

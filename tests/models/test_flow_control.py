@@ -10,8 +10,8 @@ Cross-checks (sources cited per test):
 import numpy as np
 import pytest
 
+from retrofit.core.reference import load_table
 from retrofit.models import flow_control as fc
-from retrofit.reference import load_table
 
 
 def test_affinity_law_half_flow_no_static_head_is_one_eighth():

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from retrofit.core.reference import load_table
 from retrofit.models import motors
-from retrofit.reference import load_table
 
 
 @pytest.fixture(scope="module")

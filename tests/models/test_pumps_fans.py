@@ -2,8 +2,8 @@
 
 import pytest
 
+from retrofit.core.reference import load_table
 from retrofit.models import pumps
-from retrofit.reference import load_table
 
 
 def test_gb19762_single_stage_worked_example():

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrofit import reference
+from retrofit.core import reference
 from retrofit.models import tariff
 
 CLASSES = ("large_industry_two_part", "general_two_part", "single_part")

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import retrofit
+from retrofit.core.reference import Tables
 from retrofit.models import datacenter as dc
 from retrofit.models import tariff as tou
-from retrofit.reference import Tables
 
 YEAR = 2026
 pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not

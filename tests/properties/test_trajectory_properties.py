@@ -1,4 +1,4 @@
-"""Properties of the year-by-year counting (retrofit.trajectory)."""
+"""Properties of the year-by-year counting (retrofit.portfolio.trajectory)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrofit.trajectory import capacity_by_year, year_fraction_in_service
+from retrofit.portfolio.trajectory import capacity_by_year, year_fraction_in_service
 
 days = st.integers(min_value=0, max_value=365 * 6)  # 2023-01-01 + days
 YEARS = [2024, 2025, 2026, 2027]

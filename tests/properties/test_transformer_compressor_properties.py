@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrofit.caveats import CaveatLog
+from retrofit.core.caveats import CaveatLog
+from retrofit.core.reference import Tables
 from retrofit.measures import compressed_air, transformer
 from retrofit.models import transformers
-from retrofit.reference import Tables
 
 pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

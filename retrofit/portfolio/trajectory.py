@@ -10,7 +10,7 @@ Two ways to count a year's savings, both reported, never mixed:
     day *d* of a year of *N* days saves (N − d + 1) / N of its annual saving that year, and the
     full annual saving in every later year.
 
-Pure functions on arrays; :mod:`retrofit.portfolio` applies them to whole inventories.
+Pure functions on arrays; :mod:`retrofit.portfolio.runner` applies them to whole inventories.
 """
 
 from __future__ import annotations

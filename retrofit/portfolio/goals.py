@@ -1,7 +1,7 @@
 """Goal packs: a policy's quantitative goals as data, each with its document, clause and quote.
 
 A goal pack is a table ``reference_data/goals_<place>_<year>.csv`` (or a user's CSV with the same
-columns), one row per goal. Its ``kind`` says how :mod:`retrofit.portfolio` tracks it:
+columns), one row per goal. Its ``kind`` says how :mod:`retrofit.portfolio.runner` tracks it:
 
 ``cumulative``
     A portfolio total over ``period_start``–``period_end``, summed from the per-asset output
@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .exceptions import InventoryError, InventoryIssue, OptionError
-from .reference import CONFIDENCE_LEVELS, Tables, load_catalog
+from ..core.exceptions import InventoryError, InventoryIssue, OptionError
+from ..core.reference import CONFIDENCE_LEVELS, Tables, load_catalog
 
 GOAL_KINDS = ("cumulative", "annual_share", "asset_rule", "not_tracked")
 

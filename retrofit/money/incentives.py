@@ -10,7 +10,7 @@ every rule against every project (and, for equipment rules, every asset row) and
   group wins (就高不重复); ``needs: …`` when an input the inventory lacks decides it (never
   dropped silently), with the amount it would give; ``not applicable`` with the condition
   that failed (including a date outside the rule's window);
-- each project's incentives as yearly cash flows, for :mod:`retrofit.finance`.
+- each project's incentives as yearly cash flows, for :mod:`retrofit.money.appraisal`.
 
 Conditions are ``field=value``, ``field=a|b``, ``field<=x``, ``field>x`` … joined by ``;``.
 Caps apply in the order of the shared policy notes (policy.md §5): rate × base, the share of
@@ -25,16 +25,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import conditions
-from .caveats import CaveatLog
-from .columns import describe
-from .defaults import rows_with_measure
-from .exceptions import InventoryError, InventoryIssue, OptionError
-from .finance import parameter
-from .measures import _rows
-from .models import finance as fm
-from .reference import Tables, load_catalog
-from .trajectory import service_dates
+from ..columns import describe
+from ..core import conditions
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryError, InventoryIssue, OptionError
+from ..core.reference import Tables, load_catalog
+from ..inventory.defaults import rows_with_measure
+from ..models import finance as fm
+from ..portfolio.trajectory import service_dates
+from .appraisal import parameter
 
 #: Bundled packs: ``--policy`` name → reference table.
 PACKS = {

@@ -20,13 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import columns
-from .results import (
-    EstimateResult,
-    atomic_write,
-    flatten,
-    json_value,
-)
+from .. import columns
+from ..results import EstimateResult, atomic_write, flatten, json_value
 
 #: Header rows above the data on every data sheet.
 HEADER_ROWS = 2

@@ -30,15 +30,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from . import conditions
-from .conversion import energy_to_co2_t, energy_to_tce
-from .defaults import rows_listing
-from .exceptions import OptionError, ReferenceDataError
-from .measures import _rows
-from .measures.base import Measure, registered, uncertain_inputs
-from .models import sampling
-from .reference import Tables
-from .results import EstimateResult, records
+from ..core import conditions
+from ..core import frame as _rows
+from ..core.conversion import energy_to_co2_t, energy_to_tce
+from ..core.exceptions import OptionError, ReferenceDataError
+from ..core.reference import Tables
+from ..inventory.defaults import rows_listing
+from ..measures.base import Measure, registered, uncertain_inputs
+from ..models import sampling
+from ..results import EstimateResult, records
 
 TABLE = "uncertainty_distributions"
 #: Percentiles reported [%].
@@ -167,7 +167,7 @@ def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
 
 
 def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
-    """Rows meeting a table ``condition`` (:mod:`retrofit.conditions`); ``part_load`` is
+    """Rows meeting a table ``condition`` (:mod:`retrofit.core.conditions`); ``part_load`` is
     tested per energy by the caller."""
     mask = np.ones(len(assets), dtype=bool)
     for part in conditions.split(text):
@@ -626,6 +626,6 @@ def _flag(result, frame, band, key, code, what, what_zh) -> None:
 
 
 def _caveat(code, message, message_zh, count, data):
-    from .caveats import Caveat
+    from ..core.caveats import Caveat
 
     return Caveat(code, message, message_zh, count, data)

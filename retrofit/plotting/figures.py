@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import columns
-from ._optional import plots_missing
-from .goals import ENERGY_COLUMNS
-from .results import atomic_write
+from .. import columns
+from .._optional import plots_missing
+from ..portfolio.goals import ENERGY_COLUMNS
+from ..results import atomic_write
 
 if TYPE_CHECKING:
-    from .portfolio import PortfolioResult
+    from ..portfolio.runner import PortfolioResult
 
 try:  # matplotlib is the [plots] extra
     import matplotlib as mpl
@@ -892,7 +892,7 @@ def plot_supply_curve(
     Parameters
     ----------
     curve : pandas.DataFrame
-        :func:`retrofit.finance.supply_curve`, or its rows of one plant: ``asset_id``, ``measure``,
+        :func:`retrofit.money.appraisal.supply_curve`, or its rows of one plant: ``asset_id``, ``measure``,
         ``coal_saved_tce`` [tce/yr], ``cost_of_saved_tce_cny_per_tce`` [CNY/tce] and
         ``annual_cost_saved_cny`` [CNY/yr].
     basis_note : str
@@ -971,7 +971,7 @@ def estimate_figures(
 
     ``lang`` should already be resolved (:func:`resolve_language`).
     """
-    from .finance import bai_yi_line
+    from ..money.appraisal import bai_yi_line
 
     words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
     figures: list[tuple[str, str, Axes]] = []
@@ -1070,7 +1070,7 @@ def plot_tornado(
     Parameters
     ----------
     tornado : pandas.DataFrame
-        :attr:`retrofit.uncertainty.UncertaintyResult.tornado`: ``input``, ``at_p10``,
+        :attr:`retrofit.uncertainty.montecarlo.UncertaintyResult.tornado`: ``input``, ``at_p10``,
         ``at_p90`` [tce/yr].
     estimate : float, optional
         The deterministic total, a vertical line.

@@ -16,12 +16,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .caveats import CaveatLog
-from .columns import describe
-from .exceptions import InventoryIssue, ReferenceDataError
-from .measures import _rows
-from .models import tariff as tou
-from .reference import Tables
+from ..columns import describe
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue, ReferenceDataError
+from ..core.reference import Tables
+from ..models import tariff as tou
 
 TARIFF_TABLE = "shanghai_tou_tariff"
 PROFILES_TABLE = "load_profiles"

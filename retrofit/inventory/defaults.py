@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .caveats import CaveatLog
-from .exceptions import InventoryIssue
-from .reference import Tables
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue
+from ..core.reference import Tables
 from .schema import COLUMN_BY_NAME
 
 

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .columns import header
-from .results import EstimateResult
+from ..columns import header
+from ..results import EstimateResult
 
 if TYPE_CHECKING:
-    from .validation import ValidationReport
+    from ..validation import ValidationReport
 
 #: Section titles and sentences of the terminal report; column headers come from the glossary
 #: (:func:`retrofit.columns.header`).
@@ -273,7 +273,7 @@ PORTFOLIO_LABELS = {
 
 def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     """Totals, goal progress, trajectory, 百一 counts and district/industry tables of a
-    :class:`~retrofit.portfolio.PortfolioResult`."""
+    :class:`~retrofit.portfolio.runner.PortfolioResult`."""
     labels = PORTFOLIO_LABELS[lang]
     p = result.assumptions["portfolio"]
     t = result.totals.iloc[0]

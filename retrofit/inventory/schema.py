@@ -1,7 +1,7 @@
 """The inventory schema: canonical columns, their units, aliases and allowed values.
 
 This module is the single description of what an inventory may contain. The reader
-(:mod:`retrofit.inventory`), the template writer and the README's column table are all built
+(:mod:`retrofit.inventory.reading`), the template writer and the README's column table are all built
 from :data:`COLUMNS`, so they cannot drift apart. It holds names and words, not engineering
 numbers: defaults such as a typical load factor live in ``reference_data/``.
 """

@@ -27,22 +27,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .caveats import Caveat
-from .conversion import BASIS_NAMES_ZH
-from .exceptions import InventoryError, InventoryIssue
+from ..core.caveats import Caveat
+from ..core.conversion import BASIS_NAMES_ZH
+from ..core.exceptions import InventoryError, InventoryIssue
+from ..core.reference import Tables
+from ..inventory import schema
+from ..inventory.reading import Inventory, previous_year_energy, read_plants
+from ..models import finance as fm
+from ..results import EstimateResult, atomic_write, records, write_csv, write_json, write_workbook
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
-from .inventory import Inventory, previous_year_energy, read_plants
-from .models import finance as fm
-from .reference import Tables
-from .results import (
-    EstimateResult,
-    atomic_write,
-    records,
-    write_csv,
-    write_json,
-    write_workbook,
-)
 from .trajectory import (
     capacity_by_year,
     in_service_year,
@@ -293,7 +286,7 @@ def build(
     as_of_year : int
         Progress "to date" counts measures in service up to the end of this year.
     plants : DataFrame, optional
-        :func:`retrofit.inventory.read_plants` output: name, district, industry, region and
+        :func:`retrofit.inventory.reading.read_plants` output: name, district, industry, region and
         energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``).
     """
     years = list(pack.years)
@@ -842,7 +835,7 @@ def portfolio(
         Plants file: plant_id, name, district, industry, region, energy by year
         (``energy_tce_2023`` …, ``2023年综合能耗``) or ``plant_energy_tce``.
     goals : str or path
-        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.goals`).
+        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.portfolio.goals`).
     year : int, optional
         The as-of year (default: this year): progress to date counts measures in service by
         its end, and the estimate's accounting year (等价值 of year − 1).
@@ -860,8 +853,8 @@ def portfolio(
         Without ``keep_going``: every problem of every failing file, and assets listed twice
         across files; with it, only when no file could be used.
     """
-    from .pipeline import estimate
-    from .streaming import iter_inventory
+    from ..inventory.streaming import iter_inventory
+    from ..pipeline import estimate
 
     as_of = int(year) if year is not None else _dt.date.today().year
     tabs = Tables(dict(tables or {}))
@@ -1162,8 +1155,8 @@ def _partition_summary(
     label,
     partition_info=None,
 ) -> pd.DataFrame:
-    from .inventory import validate_frame
-    from .pipeline import estimate
+    from ..inventory.reading import validate_frame
+    from ..pipeline import estimate
 
     if len(part) == 0:
         return empty_summary(years)

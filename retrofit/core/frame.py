@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..exceptions import InventoryIssue
-from ..schema import COLUMN_BY_NAME
+from ..inventory.schema import COLUMN_BY_NAME
+from .exceptions import InventoryIssue
 
 
 def column(rows: pd.DataFrame, name: str, numeric: bool = False) -> pd.Series:

@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from retrofit import inventory as _inv
-from retrofit import schema
-from retrofit.exceptions import InventoryError, OptionError
-from retrofit.inventory import (
+from ..core.exceptions import InventoryError, OptionError
+from . import reading as _inv
+from . import schema
+from .reading import (
     Inventory,
     _csv_head,
     _empty,
@@ -70,12 +70,12 @@ def iter_inventory(
     ----------
     path : str or path-like
         A ``.csv``, ``.parquet`` or ``.xlsx`` file (recognised by its content, then its
-        suffix, as :func:`~retrofit.inventory.read_inventory` recognises it).
+        suffix, as :func:`~retrofit.inventory.reading.read_inventory` recognises it).
     chunk_rows : int, default 250,000
         Records per chunk [rows]. A chunk has fewer assets when blank rows are dropped;
         the last chunk has the rest. Ignored for xlsx (one chunk).
     encoding : str, optional
-        Force the CSV encoding, as in :func:`~retrofit.inventory.read_inventory`.
+        Force the CSV encoding, as in :func:`~retrofit.inventory.reading.read_inventory`.
     sheet : str or int, optional
         Worksheet name or 0-based index (xlsx).
     max_errors : int, default 200
@@ -84,7 +84,7 @@ def iter_inventory(
     Returns
     -------
     iterator of Inventory
-        One :class:`~retrofit.inventory.Inventory` per chunk. Each ``assets`` frame is typed
+        One :class:`~retrofit.inventory.reading.Inventory` per chunk. Each ``assets`` frame is typed
         and numbered (``source_row``) exactly as the same rows of a whole read; each ``meta``
         has the file's path, sha256 (of the whole file), encoding and header map, and
         ``n_rows`` = the chunk's rows. ``meta.notes`` has the header notes and the chunk's

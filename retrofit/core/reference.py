@@ -46,7 +46,7 @@ def reference_data_dir() -> Path:
     packaged = resources.files("retrofit").joinpath("reference_data")
     if packaged.is_dir() and packaged.joinpath(CATALOG).is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "reference_data"
+    checkout = Path(__file__).resolve().parents[2] / "reference_data"
     if checkout.joinpath(CATALOG).is_file():
         return checkout
     raise ReferenceDataError(

@@ -1,7 +1,7 @@
 """Read an equipment inventory (CSV or Excel) and validate it into canonical, typed columns.
 
 The column names, units, aliases, ranges and allowed values all come from
-:mod:`retrofit.schema`; this module only reads cells and checks them against it.
+:mod:`retrofit.inventory.schema`; this module only reads cells and checks them against it.
 
 Reading
     CSV in UTF-8, UTF-8 with a BOM or GBK/GB18030 (detected, recorded in
@@ -9,7 +9,7 @@ Reading
     ``sheet=``). Every cell is read as text, so nothing becomes NaN or 0 on the way in.
 Validating
     Every column is checked at once with vectorised masks and *every* problem in the file is
-    collected before anything is raised: an :class:`~retrofit.exceptions.InventoryError`
+    collected before anything is raised: an :class:`~retrofit.core.exceptions.InventoryError`
     whose ``issues`` give file, spreadsheet row (header = row 1), original header, original
     cell text and what was expected, e.g.
     ``plant.csv row 7, column 额定功率: "-5" — expected a number > 0 (kW)``.
@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from retrofit import schema
-from retrofit.exceptions import InventoryError, InventoryIssue
-from retrofit.schema import Column
+from ..core.exceptions import InventoryError, InventoryIssue
+from . import schema
+from .schema import Column
 
 __all__ = [
     "PLANT_COLUMNS",
@@ -197,7 +197,7 @@ def read_inventory(
     ----------
     path : str or path-like
         A ``.csv``, ``.xlsx`` or ``.parquet`` file (recognised by its content, then its
-        suffix). For a file too big to hold at once, see :func:`retrofit.streaming.iter_inventory`.
+        suffix). For a file too big to hold at once, see :func:`retrofit.inventory.streaming.iter_inventory`.
     encoding : str, optional
         Force the CSV encoding (``"gbk"``, ``"utf-8"``, ...). By default a UTF-8 BOM gives
         ``"utf-8-sig"``, valid UTF-8 gives ``"utf-8"`` and anything else is read as
@@ -901,7 +901,7 @@ _UNIT_SUFFIX = re.compile(r"^(?P<base>.+?)[(\[](?P<unit>[^()\[\]]*)[)\]]$")
 
 
 def _match_plant_header(header: str) -> tuple[str | None, float]:
-    """:func:`retrofit.schema.match_header` over :data:`PLANT_COLUMNS`."""
+    """:func:`retrofit.inventory.schema.match_header` over :data:`PLANT_COLUMNS`."""
     key = schema.normalise(header)
     if key in _PLANT_INDEX:
         return _PLANT_INDEX[key], 1.0

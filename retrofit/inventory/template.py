@@ -1,6 +1,6 @@
 """Write a blank inventory for auditors to fill in: CSV (header only) or Excel (with a guide).
 
-Headers, allowed values and ranges come from :data:`retrofit.schema.COLUMNS`, so the template
+Headers, allowed values and ranges come from :data:`retrofit.inventory.schema.COLUMNS`, so the template
 always reads back through :func:`retrofit.read_inventory` without renaming a column; the guide's
 descriptions, units and short labels come from the glossary (:mod:`retrofit.columns`).
 """
@@ -15,9 +15,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from retrofit import columns, schema
-from retrofit.exceptions import OptionError
-from retrofit.schema import Column
+from .. import columns
+from ..core.exceptions import OptionError
+from . import schema
+from .schema import Column
 
 __all__ = ["template_headers", "write_template"]
 

@@ -5,7 +5,7 @@ Each asset row is a measure: its investment ``I`` (investment_cny), its yearly c
 (cost_saved_cny + load_shift_cost_saved_cny, constant in real terms) over its life ``n``
 (lifetime_years, or table ``measure_lifetimes``), discounted at ``r`` (--discount-rate, or table
 ``finance_parameters``). A project is the rows sharing a project_id (default: the plant's rows);
-its incentives (:mod:`retrofit.incentives`) are yearly cash flows added to the sum of its rows'
+its incentives (:mod:`retrofit.money.incentives`) are yearly cash flows added to the sum of its rows'
 flows. The pure formulas are in :mod:`retrofit.models.finance`.
 
 Everything is vectorised over rows; projects are built with ``np.add.at`` on a
@@ -17,13 +17,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .caveats import CaveatLog
-from .columns import describe
-from .defaults import rows_with_measure
-from .exceptions import InventoryIssue
-from .measures import _rows
-from .models import finance as fm
-from .reference import Tables
+from ..columns import describe
+from ..core import frame as _rows
+from ..core.caveats import CaveatLog
+from ..core.exceptions import InventoryIssue
+from ..core.reference import Tables
+from ..inventory.defaults import rows_with_measure
+from ..models import finance as fm
 
 LIFETIMES_TABLE = "measure_lifetimes"
 INPUT_SOURCE = "input lifetime_years"
