@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from retrofit.portfolio.runner import portfolio, portfolio_dask
+from retrofit.portfolio import portfolio, portfolio_dask
 from retrofit.samples.synthetic_city import synthetic_city, write_parquet
 
 dd = pytest.importorskip("dask.dataframe", reason="dask is a test extra")

@@ -273,7 +273,7 @@ PORTFOLIO_LABELS = {
 
 def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     """Totals, goal progress, trajectory, 百一 counts and district/industry tables of a
-    :class:`~retrofit.portfolio.runner.PortfolioResult`."""
+    :class:`~retrofit.portfolio.tables.PortfolioResult`."""
     labels = PORTFOLIO_LABELS[lang]
     p = result.assumptions["portfolio"]
     t = result.totals.iloc[0]

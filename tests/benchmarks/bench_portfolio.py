@@ -9,7 +9,7 @@ then each command runs in its own subprocess: wall time around it, peak RSS from
 
 - ``csv``: ``retrofit portfolio city.csv`` (one file, read in chunks of ``--chunk-rows``)
 - ``parquet``: ``retrofit portfolio parquet/`` (a folder of partitions, each read in chunks)
-- ``dask``: :func:`retrofit.portfolio.runner.portfolio_dask` on ``dd.read_parquet`` with a local
+- ``dask``: :func:`retrofit.portfolio.dask.portfolio_dask` on ``dd.read_parquet`` with a local
   cluster of 2 single-threaded worker processes (peak RSS here is the client process only; the
   workers' peaks are printed by the script itself)
 """
@@ -30,7 +30,7 @@ DASK_CODE = """
 import sys, resource
 import dask.dataframe as dd
 from distributed import Client, LocalCluster
-from retrofit.portfolio.runner import portfolio_dask
+from retrofit.portfolio.dask import portfolio_dask
 if __name__ == "__main__":
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
