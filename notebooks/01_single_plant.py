@@ -584,7 +584,7 @@ assert (u.plants["p10"] <= u.plants["p50"]).all() and (u.plants["p50"] <= u.plan
 u.plants[["plant_id", "deterministic", "p10", "p50", "p90", "probability_meets_bai_yi"]]
 
 # %%
-from retrofit.plotting.figures import plot_tornado
+from retrofit.plotting import plot_tornado
 
 fig, ax = plt.subplots(figsize=(8, 4))
 plot_tornado(u.tornado, ax=ax, estimate=float(risky.assets["coal_saved_tce"].sum()))

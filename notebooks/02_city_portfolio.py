@@ -4,7 +4,7 @@
 # # A city portfolio, against Shanghai's 2024–2027 goals
 #
 # This notebook reads many enterprises' retrofit inventories at once with
-# `retrofit.portfolio.runner.portfolio` and walks through the result the way a city analyst would
+# `retrofit.portfolio.portfolio` and walks through the result the way a city analyst would
 # check it:
 #
 # 1. the files as received (one per district, mixed encodings and languages) and the totals;
@@ -40,8 +40,8 @@ import pandas as pd
 from IPython.display import display
 
 import retrofit
-from retrofit.plotting import figures as plots
-from retrofit.portfolio.runner import portfolio
+from retrofit import plotting as plots
+from retrofit.portfolio import portfolio
 from retrofit.samples.synthetic_city import synthetic_city, write_city
 
 pd.set_option("display.max_columns", 60)
@@ -271,7 +271,7 @@ result.industries.sort_values("coal_saved_tce", ascending=False).set_index("indu
 # %% [markdown]
 # ## Charts
 #
-# The plot functions of `retrofit.plotting.figures` draw on an Axes passed as `ax=`; they are given
+# The plot functions of `retrofit.plotting` draw on an Axes passed as `ax=`; they are given
 # Axes made with `plt.subplots` so that they show in the notebook. First the tce trajectory
 # against the 500,000 tce goal: bars are capacity added each year, lines the running totals.
 

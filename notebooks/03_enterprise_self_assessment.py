@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import retrofit
-from retrofit.plotting.figures import plot_supply_curve
+from retrofit.plotting import plot_supply_curve
 from retrofit.report.terminal import render_incentives
 
 pd.set_option("display.max_columns", 40)

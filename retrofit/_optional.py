@@ -1,7 +1,7 @@
 """Optional dependencies (the package's extras) and the error when one is missing.
 
 matplotlib is the ``plots`` extra: estimates, validation, portfolios and reports work without
-it; figures (``--plots``, the HTML report's figures, :mod:`retrofit.plotting.figures`) need it.
+it; figures (``--plots``, the HTML report's figures, :mod:`retrofit.plotting`) need it.
 """
 
 from __future__ import annotations

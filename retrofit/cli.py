@@ -332,7 +332,7 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
 
     _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
     if plots_dir is not None:
-        from .plotting.figures import write_supply_curves
+        from .plotting.estimate import write_supply_curves
 
         _write_plots(write_supply_curves, result, plots_dir, lang)
     _print(result, fmt, output, result.assets, lambda: render_table(result, lang=lang))
@@ -374,7 +374,7 @@ def report(path, output, lang, **options):
         from .report.html import write_html
 
         try:
-            from .plotting.figures import resolve_language
+            from .plotting.fonts import resolve_language
 
             used, message = resolve_language(lang)  # figures need a CJK font for zh labels
         except MissingExtraError as error:  # the page says so where the figures would be
@@ -712,7 +712,7 @@ def portfolio(
 
     _write(result, output, f"{len(result.plants)} plants")
     if plots_dir is not None:
-        from .plotting.figures import write_portfolio_figures
+        from .plotting.portfolio import write_portfolio_figures
 
         _write_plots(write_portfolio_figures, result, plots_dir, lang)
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))

@@ -140,9 +140,9 @@ def missing(what: str, install: str) -> NoReturn:
 @pytest.fixture
 def cjk_font() -> str:
     """The family name of an installed font with Chinese glyphs."""
-    from retrofit.plotting import figures as plots
+    from retrofit.plotting import fonts
 
-    font = plots.find_cjk_font()
+    font = fonts.find_cjk_font()
     if font is None:
         missing("a CJK font", "apt-get install fonts-wqy-microhei")
     return font

@@ -18,7 +18,9 @@ import retrofit
 from retrofit import _docs, columns
 from retrofit.inventory import schema, template
 from retrofit.io import workbook as excel_report
-from retrofit.plotting import figures as plots
+from retrofit.plotting import estimate as plotting_estimate
+from retrofit.plotting import labels as plots
+from retrofit.plotting import portfolio as plotting_portfolio
 from retrofit.portfolio.runner import portfolio
 from retrofit.report import html as html_report
 from retrofit.report import terminal as report
@@ -164,6 +166,13 @@ def _literal_label_dicts(module) -> list[str]:
 def test_faces_read_the_glossary_and_define_no_labels_of_their_own(face):
     assert "columns" in inspect.getsource(face)  # imports retrofit.columns
     assert _literal_label_dicts(face) == []
+
+
+@pytest.mark.parametrize(
+    "figures", [plotting_estimate, plotting_portfolio], ids=lambda m: m.__name__
+)
+def test_figures_take_their_labels_from_the_labels_module(figures):
+    assert _literal_label_dicts(figures) == []
 
 
 def test_removed_label_tables_are_gone():

@@ -1,6 +1,6 @@
 """A fresh machine without a Chinese font or Chromium: tests that need them skip, saying how to
 install what is missing, and fail when the ``CI`` environment variable is set (``.ci/run``
-installs both). The missing tool is simulated: ``retrofit.plotting.figures.find_cjk_font`` answering None,
+installs both). The missing tool is simulated: ``retrofit.plotting.fonts.find_cjk_font`` answering None,
 no ``chromium`` on PATH.
 
 Each case runs a small test file in a separate pytest session (pytester) with this folder's
@@ -17,12 +17,12 @@ CONFTEST = (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8")
 
 NEEDS_A_CJK_FONT = """
 import pytest
-from retrofit.plotting import figures as plots
+from retrofit.plotting import fonts
 
 
 @pytest.fixture(autouse=True)
 def no_cjk_font(monkeypatch):
-    monkeypatch.setattr(plots, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
 
 
 def test_chinese_labels(cjk_font):

@@ -3,6 +3,7 @@ figures without it names the extra."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import textwrap
@@ -15,19 +16,24 @@ from retrofit._optional import MissingExtraError, require_plots
 from retrofit.cli import cli
 
 EXTRA = "pip install 'retrofit[plots]'"
+#: Every module of retrofit.plotting: each needs matplotlib
+PLOTTING_MODULES = ("fonts", "labels", "common", "estimate", "portfolio")
 
 
 @pytest.fixture
 def no_matplotlib(monkeypatch):
     """``import matplotlib`` fails as on an install without the extra (None in sys.modules
-    makes the import system raise ImportError); retrofit.plotting.figures is imported afresh."""
+    makes the import system raise ImportError); the modules of retrofit.plotting are imported
+    afresh."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    monkeypatch.delitem(sys.modules, "retrofit.plotting.figures", raising=False)
+    for name in PLOTTING_MODULES:
+        monkeypatch.delitem(sys.modules, f"retrofit.plotting.{name}", raising=False)
 
 
-def test_plots_module_names_the_extra(no_matplotlib):
+@pytest.mark.parametrize("name", PLOTTING_MODULES)
+def test_plots_module_names_the_extra(no_matplotlib, name):
     with pytest.raises(MissingExtraError) as info:
-        import retrofit.plotting.figures  # noqa: F401
+        importlib.import_module(f"retrofit.plotting.{name}")
     assert str(info.value) == f"figures need matplotlib, which is not installed: {EXTRA}"
     assert isinstance(info.value, ImportError)  # `except ImportError` still catches it
     with pytest.raises(MissingExtraError):

@@ -1,4 +1,4 @@
-"""retrofit.plotting.figures: artists carry the data, files are written atomically, Chinese renders in a
+"""retrofit.plotting: artists carry the data, files are written atomically, Chinese renders in a
 CJK font (never as boxes), and without one the plots fall back to English."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 
-from retrofit.plotting import figures as plots
+from retrofit import plotting as plots
+from retrofit.plotting import fonts, labels
 
 BASIS = "tce, 当量值 (equivalent) basis"
 CJK = re.compile("[\u2e80-\u9fff\uff00-\uffef]")
@@ -401,13 +402,13 @@ def test_save_figure_rejects_bad_names(trajectory, tmp_path):
 
 
 def test_strip_cjk_for_english_without_font():
-    assert plots._strip_cjk(BASIS) == "tce, equivalent basis"
-    assert plots._strip_cjk("saving capacity, cumulative (节能能力)") == (
+    assert labels.strip_cjk(BASIS) == "tce, equivalent basis"
+    assert labels.strip_cjk("saving capacity, cumulative (节能能力)") == (
         "saving capacity, cumulative"
     )
-    assert plots._strip_cjk("百一 1 %") == "bai-yi 1 %"
-    assert plots._strip_cjk("宝钢一厂 P1") == "? P1"
-    assert plots._strip_cjk("plain") == "plain"
+    assert labels.strip_cjk("百一 1 %") == "bai-yi 1 %"
+    assert labels.strip_cjk("宝钢一厂 P1") == "? P1"
+    assert labels.strip_cjk("plain") == "plain"
 
 
 def test_resolve_language_rejects_unknown():
@@ -421,8 +422,8 @@ def test_last_resort_font_is_not_cjk():
     entries = [e for e in font_manager.fontManager.ttflist if e.name.startswith("Last Resort")]
     if not entries:
         pytest.skip("this matplotlib bundles no Last Resort font")
-    assert not plots._has_cjk_glyph(entries[0].fname)
-    assert not plots._has_cjk_glyph(font_manager.findfont("DejaVu Sans"))
+    assert not fonts.has_cjk_glyph(entries[0].fname)
+    assert not fonts.has_cjk_glyph(font_manager.findfont("DejaVu Sans"))
 
 
 @pytest.mark.slow
@@ -431,7 +432,7 @@ def test_plots_render_in_cjk_font(cjk_font, lang, trajectory, by_measure, bai_yi
     font_file = font_manager.findfont(
         font_manager.FontProperties(family=cjk_font), fallback_to_default=False
     )
-    assert plots._has_cjk_glyph(font_file)
+    assert fonts.has_cjk_glyph(font_file)
     for name, ax in _all_plots(trajectory, by_measure, bai_yi, curve, lang).items():
         png = _render(ax, tmp_path, f"{name}_{lang}")
         assert matplotlib.image.imread(png).std() > 0
@@ -461,11 +462,11 @@ def test_zh_labels_are_chinese(cjk_font, trajectory):
 def test_find_cjk_font_sees_fonts_missing_from_stale_cache(cjk_font, fontconfig, monkeypatch):
     """A font installed after matplotlib wrote its cache is found through fontconfig."""
     stale = copy.copy(font_manager.fontManager)
-    stale.ttflist = [e for e in stale.ttflist if not plots._has_cjk_glyph(e.fname)]
+    stale.ttflist = [e for e in stale.ttflist if not fonts.has_cjk_glyph(e.fname)]
     monkeypatch.setattr(font_manager, "fontManager", stale)
     plots.find_cjk_font.cache_clear()
     try:
-        assert plots._find_in_font_manager() is None
+        assert fonts.find_in_font_manager() is None
         found = plots.find_cjk_font()
         assert found is not None
         assert any(e.name == found for e in stale.ttflist)
@@ -476,7 +477,7 @@ def test_find_cjk_font_sees_fonts_missing_from_stale_cache(cjk_font, fontconfig,
 def test_fallback_to_english_without_cjk_font(
     monkeypatch, trajectory, by_measure, bai_yi, curve, tmp_path
 ):
-    monkeypatch.setattr(plots, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
     assert plots.resolve_language("zh") == ("en", plots.NO_CJK_FONT_MESSAGE)
     assert plots.NO_CJK_FONT_MESSAGE == (
         "no CJK font found (install e.g. fonts-noto-cjk or fonts-wqy-microhei); "

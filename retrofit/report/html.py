@@ -270,7 +270,7 @@ def render_html(
     """The report as one HTML document (a string).
 
     ``figure_lang`` is the language of the figures' labels; by default the page's, or English
-    when Chinese is asked for and no CJK font exists (:func:`retrofit.plotting.figures.resolve_language`).
+    when Chinese is asked for and no CJK font exists (:func:`retrofit.plotting.fonts.resolve_language`).
     """
     w = WORDS[lang]
     a = result.assumptions
@@ -278,7 +278,7 @@ def render_html(
     if figures:
         try:
             if figure_lang is None:  # Chinese labels only with a CJK font, else English
-                from ..plotting.figures import resolve_language
+                from ..plotting.fonts import resolve_language
 
                 figure_lang = resolve_language(lang)[0]
             drawn = _figures(result, figure_lang)
@@ -536,9 +536,9 @@ def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 
 
 def _figures(result: EstimateResult, lang: str) -> dict[str, str]:
-    """Every figure of :func:`retrofit.plotting.figures.estimate_figures` as inline SVG: the supply
+    """Every figure of :func:`retrofit.plotting.estimate.estimate_figures` as inline SVG: the supply
     curves here, the tornado in the uncertainty section."""
-    from ..plotting.figures import estimate_figures
+    from ..plotting.estimate import estimate_figures
 
     parts: dict[str, list[str]] = {"supply": [], "tornado": []}
     for stem, caption, ax in estimate_figures(result, lang=lang, max_plants=MAX_PLANT_FIGURES):
