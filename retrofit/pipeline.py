@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._version import __version__
-from .core import frame as _rows
+from .core import frame
 from .core.caveats import CaveatLog
 from .core.conversion import (
     BASES,
@@ -639,9 +639,9 @@ def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
     gives both readings; one reading without the other is an error."""
     if "metered_baseline_kwh" not in out.columns and "metered_retrofit_kwh" not in out.columns:
         return []
-    before = _rows.numbers(out, "metered_baseline_kwh")
-    after = _rows.numbers(out, "metered_retrofit_kwh")
-    issues = _rows.blank_issues(
+    before = frame.numbers(out, "metered_baseline_kwh")
+    after = frame.numbers(out, "metered_retrofit_kwh")
+    issues = frame.blank_issues(
         out,
         np.isnan(before) & ~np.isnan(after),
         "metered_baseline_kwh",
@@ -649,7 +649,7 @@ def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
         header_map,
         "a metered saving needs both readings",
     )
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         out,
         ~np.isnan(before) & np.isnan(after),
         "metered_retrofit_kwh",

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -65,7 +65,7 @@ def _with_default(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The row's value of ``column``, else the table's default for the pile type: values,
     sources, defaulted mask."""
-    given = _rows.numbers(rows, column)
+    given = frame.numbers(rows, column)
     entries = table[(table["state"] == state) & (table["parameter"] == parameter)]
     default = dict(zip(entries["charger_type"], entries["value"].astype(float), strict=True))
     fill = pd.Series(ctype, dtype=object).map(default).to_numpy(dtype=float)
@@ -99,10 +99,10 @@ def compute(
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
 
-    qty = _rows.quantity(rows)
-    ctype = _rows.column(rows, "charger_type").to_numpy(dtype=object)
+    qty = frame.quantity(rows)
+    ctype = frame.column(rows, "charger_type").to_numpy(dtype=object)
     rated, load, hours, delivered = (
-        _rows.numbers(rows, name)
+        frame.numbers(rows, name)
         for name in ("rated_power_kw", "load_factor", "operating_hours_h", "energy_delivered_kwh")
     )
     params = tables.keyed("model_parameters", ["model", "parameter"], "value")
@@ -110,13 +110,13 @@ def compute(
 
     given = ~np.isnan(delivered)
     why = "measure replace_charger without energy_delivered_kwh computes it from them"
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows, ~given & np.isnan(rated), "rated_power_kw", file, header_map, why
     )
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows, ~given & np.isnan(load), "load_factor", file, header_map, why
     )
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows,
         given & np.isnan(hours) & np.isnan(rated),
         "rated_power_kw",
@@ -151,7 +151,7 @@ def compute(
                 "out-of-range",
                 file,
                 int(rows["source_row"].iloc[i]),
-                _rows.header(header_map, column),
+                frame.header(header_map, column),
                 f"{value:g}",
                 f"at most {year_h:g} charging hours a year per pile (at {rated[i]:g} kW that is "
                 f"{year_h * rated[i]:g} kWh); the value is per pile, not for all {qty[i]:g}",
@@ -169,14 +169,14 @@ def compute(
     sb_b, src_sb, def_sb = _with_default(rows, "standby_w", ctype, table, "present", "standby_w")
     sb_r, src_sr, def_sr = _with_default(rows, "target_standby_w", ctype, table, "new", "standby_w")
     no_default = "no sourced default for this pile type: enter the measured or datasheet value"
-    issues += _rows.blank_issues(rows, np.isnan(sb_b), "standby_w", file, header_map, no_default)
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(rows, np.isnan(sb_b), "standby_w", file, header_map, no_default)
+    issues += frame.blank_issues(
         rows, np.isnan(sb_r), "target_standby_w", file, header_map, no_default
     )
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows, np.isnan(eff_b), "efficiency_pct", file, header_map, no_default
     )
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows, np.isnan(eff_r), "target_efficiency_pct", file, header_map, no_default
     )
     for code, mask, what in (

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -96,18 +96,18 @@ def target_specific_power(
     label = np.full(n, "", dtype=object)
     table_p = np.full(n, np.nan)
     issues: list[InventoryIssue] = []
-    ctype = _rows.column(rows, "compressor_type")
-    power = _rows.numbers(rows, "rated_power_kw")
-    pressure = _rows.numbers(rows, "discharge_pressure_mpa")
-    cooling = _rows.column(rows, "cooling")
-    grade = _rows.column(rows, "target_equipment_grade")
+    ctype = frame.column(rows, "compressor_type")
+    power = frame.numbers(rows, "rated_power_kw")
+    pressure = frame.numbers(rows, "discharge_pressure_mpa")
+    cooling = frame.column(rows, "cooling")
+    grade = frame.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 19153-2019 specific power of the new compressor"
     for column, blank in (
         ("compressor_type", ctype.isna().to_numpy()),
         ("discharge_pressure_mpa", np.isnan(pressure)),
         ("target_equipment_grade", grade.isna().to_numpy()),
     ):
-        issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
+        issues += frame.blank_issues(rows, need & blank, column, file, header_map, why)
     ready = (
         need
         & ctype.notna().to_numpy()
@@ -198,10 +198,10 @@ def target_specific_power(
                     "out-of-range",
                     file,
                     r,
-                    _rows.header(header_map, "rated_power_kw"),
+                    frame.header(header_map, "rated_power_kw"),
                     f"{power[i]:g}",
                     f"a drive-motor rated power listed in GB 19153-2019 {name} "
-                    f"({ctype.iloc[i]}): nearest {_rows.neighbours(sizes, power[i])} kW, no interpolation "
+                    f"({ctype.iloc[i]}): nearest {frame.neighbours(sizes, power[i])} kW, no interpolation "
                     f"(the standard gives none){tail}",
                 )
             )
@@ -214,7 +214,7 @@ def target_specific_power(
                     "blank-required",
                     file,
                     r,
-                    _rows.header(header_map, "cooling"),
+                    frame.header(header_map, "cooling"),
                     "",
                     f"air or liquid (GB 19153-2019 {name} gives separate values by cooling; {why})",
                 )
@@ -227,7 +227,7 @@ def target_specific_power(
                     "out-of-range",
                     file,
                     r,
-                    _rows.header(header_map, "cooling"),
+                    frame.header(header_map, "cooling"),
                     str(cooling.iloc[i]),
                     f"a cooling for which GB 19153-2019 {name} gives a value at {power[i]:g} kW "
                     f"(it prints '-' for {cooling.iloc[i]}-cooled units here){tail}",
@@ -240,7 +240,7 @@ def target_specific_power(
                 "out-of-range",
                 file,
                 r,
-                _rows.header(header_map, "discharge_pressure_mpa"),
+                frame.header(header_map, "discharge_pressure_mpa"),
                 f"{pressure[i]:g}",
                 f"≤ {top:g} MPa, the highest rated pressure GB 19153-2019 {name} "
                 f"lists at {power[i]:g} kW{tail}",
@@ -271,17 +271,17 @@ def compute(
     params = tables.keyed(PARAMETERS, "parameter", "value")
     out: dict[str, np.ndarray] = {}
 
-    p_kw = _rows.numbers(rows, "rated_power_kw")
-    load = _rows.numbers(rows, "load_factor")
-    hours = _rows.numbers(rows, "operating_hours_h")
-    qty = _rows.quantity(rows)
+    p_kw = frame.numbers(rows, "rated_power_kw")
+    load = frame.numbers(rows, "load_factor")
+    hours = frame.numbers(rows, "operating_hours_h")
+    qty = frame.quantity(rows)
     why = "every compressed-air measure starts from the compressor's input energy"
     for column, values in (
         ("rated_power_kw", p_kw),
         ("load_factor", load),
         ("operating_hours_h", hours),
     ):
-        issues += _rows.blank_issues(rows, np.isnan(values), column, file, header_map, why)
+        issues += frame.blank_issues(rows, np.isnan(values), column, file, header_map, why)
     e0 = air.input_energy_kwh(p_kw, load, hours, qty)
     sub_log.add(
         "compressor.load_factor.input_basis",
@@ -293,8 +293,8 @@ def compute(
 
     # 1. upgrade_equipment ----------------------------------------------------------------
     up = take["upgrade_equipment"]
-    sp = _rows.numbers(rows, "specific_power_kw_per_m3min")
-    issues += _rows.blank_issues(
+    sp = frame.numbers(rows, "specific_power_kw_per_m3min")
+    issues += frame.blank_issues(
         rows,
         up & np.isnan(sp),
         "specific_power_kw_per_m3min",
@@ -303,7 +303,7 @@ def compute(
         "measure upgrade_equipment on a compressor needs the "
         "present package's measured specific power",
     )
-    quoted = _rows.numbers(rows, "target_specific_power_kw_per_m3min")
+    quoted = frame.numbers(rows, "target_specific_power_kw_per_m3min")
     has_quote = up & ~np.isnan(quoted)
     grade_sp, grade_label, grade_p, found = target_specific_power(
         rows, up & ~has_quote, tables, sub_log, file=file, header_map=header_map
@@ -340,8 +340,8 @@ def compute(
 
     # 2. fix_leaks -------------------------------------------------------------------------
     fix = take["fix_leaks"]
-    leak = _rows.numbers(rows, "leak_fraction")
-    issues += _rows.blank_issues(
+    leak = frame.numbers(rows, "leak_fraction")
+    issues += frame.blank_issues(
         rows,
         fix & np.isnan(leak),
         "leak_fraction",
@@ -349,7 +349,7 @@ def compute(
         header_map,
         "measure fix_leaks needs the present leak share",
     )
-    given_target = _rows.numbers(rows, "target_leak_fraction")
+    given_target = frame.numbers(rows, "target_leak_fraction")
     defaulted = fix & np.isnan(given_target)
     default_target = float(params["target_leak_fraction_default"])
     target_leak = np.where(np.isnan(given_target), default_target, given_target)
@@ -370,7 +370,7 @@ def compute(
                 "out-of-range",
                 file,
                 int(src_rows[i]),
-                _rows.header(header_map, "target_leak_fraction"),
+                frame.header(header_map, "target_leak_fraction"),
                 f"{target_leak[i]:g}",
                 f"a target leak share below the present leak_fraction "
                 f"{leak[i]:g} (measure fix_leaks)",
@@ -382,7 +382,7 @@ def compute(
                 "out-of-range",
                 file,
                 int(src_rows[i]),
-                _rows.header(header_map, "leak_fraction"),
+                frame.header(header_map, "leak_fraction"),
                 f"{leak[i]:g}",
                 f"a leak share above the default target {default_target:g} (US DOE "
                 "Tip Sheet #3), or a lower target_leak_fraction (measure fix_leaks)",
@@ -400,8 +400,8 @@ def compute(
 
     # 3. reduce_pressure -------------------------------------------------------------------
     red = take["reduce_pressure"]
-    dp = _rows.numbers(rows, "pressure_reduction_bar")
-    issues += _rows.blank_issues(
+    dp = frame.numbers(rows, "pressure_reduction_bar")
+    issues += frame.blank_issues(
         rows,
         red & np.isnan(dp),
         "pressure_reduction_bar",
@@ -409,7 +409,7 @@ def compute(
         header_map,
         "measure reduce_pressure needs it",
     )
-    pressure = _rows.numbers(rows, "discharge_pressure_mpa")
+    pressure = frame.numbers(rows, "discharge_pressure_mpa")
     rate = float(
         air.rate_per_bar(
             float(params["pressure_power_fraction_per_psi"]), float(params["psi_per_bar"])
@@ -423,7 +423,7 @@ def compute(
                 "out-of-range",
                 file,
                 int(src_rows[i]),
-                _rows.header(header_map, "pressure_reduction_bar"),
+                frame.header(header_map, "pressure_reduction_bar"),
                 f"{dp[i]:g}",
                 f"a reduction below the discharge pressure {pressure[i] * BAR_PER_MPA:g} "
                 "bar (measure reduce_pressure)",
@@ -435,7 +435,7 @@ def compute(
                 "out-of-range",
                 file,
                 int(src_rows[i]),
-                _rows.header(header_map, "pressure_reduction_bar"),
+                frame.header(header_map, "pressure_reduction_bar"),
                 f"{dp[i]:g}",
                 f"a reduction below {1 / rate:.1f} bar (the 0.5 %/psi rule would "
                 "save all the power; it holds only near 7 bar g)",
@@ -475,7 +475,7 @@ def compute(
                 "conflict",
                 file,
                 int(src_rows[i]),
-                _rows.header(header_map, "measure"),
+                frame.header(header_map, "measure"),
                 str(rows["measure"].iloc[i]),
                 "upgrade_equipment or upgrade_motor, not both: a new "
                 "compressor comes with its motor and its GB 19153-2019 specific power is that of "

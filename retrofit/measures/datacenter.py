@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -98,7 +98,7 @@ def compute(
     goal = tables.keyed(GOALS_TABLE, "goal", "value")
 
     it_load, hours, pue, target, reduction, capacity, racks, years = (
-        _rows.numbers(rows, name)
+        frame.numbers(rows, name)
         for name in (
             "it_load_kw",
             "operating_hours_h",
@@ -110,13 +110,13 @@ def compute(
             "years_in_service",
         )
     )
-    qty = _rows.quantity(rows)
-    new_build = _rows.column(rows, "new_build").eq("yes").to_numpy()
+    qty = frame.quantity(rows)
+    new_build = frame.column(rows, "new_build").eq("yes").to_numpy()
     measure = rows["measure"]
     pue_measure = rows_with_measure(measure, "improve_pue")
     it_measure = rows_with_measure(measure, "refresh_it")
 
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         rows,
         np.isnan(hours),
         "operating_hours_h",
@@ -130,7 +130,7 @@ def compute(
             "out-of-range",
             file,
             int(r),
-            _rows.header(header_map, "target_pue"),
+            frame.header(header_map, "target_pue"),
             f"{t:g}",
             f"a target PUE ≤ the present PUE {p:g} (measure improve_pue lowers the PUE; a higher "
             "target is not a retrofit)",

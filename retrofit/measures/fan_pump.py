@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables, missing_row
@@ -93,7 +93,7 @@ def compute(
     )
     issues += found
 
-    static = _rows.column(rows, "static_head_fraction", numeric=True).fillna(0.0).to_numpy(float)
+    static = frame.column(rows, "static_head_fraction", numeric=True).fillna(0.0).to_numpy(float)
     params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     shutoff = float(params[("pump_curve", "shutoff_head_ratio")])
     por_min = float(params[("pump_curve", "preferred_operating_region_min_flow_fraction")])

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -50,8 +50,8 @@ def machine_efficiency_ratio(
     issues (blank inputs, cells the GB tables do not cover)."""
     n = len(rows)
     ratio = np.ones(n)
-    present = _rows.numbers(rows, "machine_efficiency_pct")
-    quoted = _rows.numbers(rows, "target_machine_efficiency_pct")
+    present = frame.numbers(rows, "machine_efficiency_pct")
+    quoted = frame.numbers(rows, "target_machine_efficiency_pct")
     target = np.full(n, np.nan)
     source = np.full(n, None, dtype=object)
     ns_used = np.full(n, np.nan)
@@ -145,9 +145,9 @@ def _blank_issues(rows, mask, columns, file, header_map, why):
     """A ``blank-required`` issue, expecting ``why``, for each of ``columns`` blank in ``mask``."""
     rows_at = rows["source_row"].to_numpy()
     return [
-        InventoryIssue("blank-required", file, int(r), _rows.header(header_map, name), "", why)
+        InventoryIssue("blank-required", file, int(r), frame.header(header_map, name), "", why)
         for name in columns
-        for r in rows_at[mask & _rows.column(rows, name).isna().to_numpy()]
+        for r in rows_at[mask & frame.column(rows, name).isna().to_numpy()]
     ]
 
 
@@ -167,7 +167,7 @@ def _fan_grade(rows, fan, grade, tables, file, header_map):
         else (np.full(n, None, dtype=object))
     )
     psi, ns, size, hub = (
-        _rows.numbers(rows, c)
+        frame.numbers(rows, c)
         for c in ("pressure_coefficient", "specific_speed", "fan_size_no", "hub_ratio")
     )
     why = (
@@ -273,9 +273,9 @@ def _pump_grade(rows, pump, grade, tables, file, header_map):
         else (np.full(n, None, dtype=object))
     )
     flow, head, speed, given_ns = (
-        _rows.numbers(rows, c) for c in ("flow_m3h", "head_m", "speed_rpm", "specific_speed")
+        frame.numbers(rows, c) for c in ("flow_m3h", "head_m", "speed_rpm", "specific_speed")
     )
-    stages = _rows.numbers(rows, "stages")
+    stages = frame.numbers(rows, "stages")
     stages = np.where(np.isnan(stages), 1.0, stages)
     why = (
         "the pump's type and rated flow, and its speed and head (or its specific speed), "
@@ -292,10 +292,10 @@ def _pump_grade(rows, pump, grade, tables, file, header_map):
     value = np.full(n, np.nan)
     label = np.full(n, None, dtype=object)
     ready = pump & pd.notna(pump_type) & ~np.isnan(flow) & ~np.isnan(ns)
-    frame = pd.DataFrame(
+    ready_pumps = pd.DataFrame(
         {"pump_type": pump_type, "grade": grade, "flow": flow, "position": np.arange(n)}
     )[ready]
-    merged = frame.merge(table, on=["pump_type", "grade"], how="left")
+    merged = ready_pumps.merge(table, on=["pump_type", "grade"], how="left")
     inside = (merged["flow"] >= merged["q_min_m3h"]) & (merged["flow"] < merged["q_max_m3h"])
     cells = merged[inside.to_numpy()]
     at = cells["position"].to_numpy()

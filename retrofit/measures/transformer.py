@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -73,12 +73,12 @@ def _series_key(text: pd.Series) -> pd.Series:
 def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
     """P0 and Pk [kW] given in two columns that go together: the values (NaN where blank),
     which are given, and an issue for each row that gives only one of them."""
-    p0 = _rows.numbers(rows, no_load_column)
-    pk = _rows.numbers(rows, load_column)
+    p0 = frame.numbers(rows, no_load_column)
+    pk = frame.numbers(rows, load_column)
     has0, hask = ~np.isnan(p0), ~np.isnan(pk)
-    issues = _rows.blank_issues(
+    issues = frame.blank_issues(
         rows, has0 & ~hask, load_column, file, header_map, why
-    ) + _rows.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why)
+    ) + frame.blank_issues(rows, hask & ~has0, no_load_column, file, header_map, why)
     return p0, pk, has0, hask, issues
 
 
@@ -95,7 +95,7 @@ def present_losses(
         file,
         header_map,
     )
-    kva = _rows.numbers(rows, "rated_kva")
+    kva = frame.numbers(rows, "rated_kva")
     source = np.full(n, "input:no_load_loss_kw+load_loss_kw", dtype=object)
     need = ~has0 & ~hask
     source[need] = ""
@@ -103,7 +103,7 @@ def present_losses(
         return p0, pk, source, issues
 
     table = tables[SERIES_TABLE]
-    series_text = _rows.column(rows, "transformer_series")
+    series_text = frame.column(rows, "transformer_series")
     key = _series_key(series_text)
     known = set(_series_key(table["series"]))
     # "S11-M-630/10" is an S11: fall back to the text before the first hyphen
@@ -154,7 +154,7 @@ def present_losses(
             "blank-required",
             file,
             int(r),
-            _rows.header(header_map, "no_load_loss_kw"),
+            frame.header(header_map, "no_load_loss_kw"),
             "",
             "the nameplate no-load loss P0 and load loss Pk of the present transformer (columns "
             "no_load_loss_kw and load_loss_kw), or a transformer_series with a sourced loss table "
@@ -176,10 +176,10 @@ def present_losses(
                     "out-of-range",
                     file,
                     r,
-                    _rows.header(header_map, "rated_kva"),
+                    frame.header(header_map, "rated_kva"),
                     "" if np.isnan(kva[i]) else f"{kva[i]:g}",
                     f"a capacity tabulated for {names[k]} in table transformer_series_losses "
-                    f"(nearest: {_rows.neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
+                    f"(nearest: {frame.neighbours(sizes[k], kva[i]) if not np.isnan(kva[i]) else '-'} "
                     "kVA; sizes whose sources disagree are left out), or the nameplate "
                     "no_load_loss_kw and load_loss_kw",
                 )
@@ -190,7 +190,7 @@ def present_losses(
                     "unknown-value",
                     file,
                     r,
-                    _rows.header(header_map, "transformer_series"),
+                    frame.header(header_map, "transformer_series"),
                     text,
                     "a series with a sourced loss table ("
                     + ", ".join(sorted(names.values()))
@@ -228,19 +228,19 @@ def target_losses(
     if not need.any():
         return p0, pk, source, issues
 
-    ttype = _rows.column(rows, "transformer_type")
-    kva = _rows.numbers(rows, "rated_kva")
-    grade = _rows.column(rows, "target_equipment_grade")
+    ttype = frame.column(rows, "transformer_type")
+    kva = frame.numbers(rows, "rated_kva")
+    grade = frame.column(rows, "target_equipment_grade")
     why = "needed to pick the GB 20052-2024 limits of the new transformer"
     for column, blank in (
         ("transformer_type", ttype.isna().to_numpy()),
         ("rated_kva", np.isnan(kva)),
         ("target_equipment_grade", grade.isna().to_numpy()),
     ):
-        issues += _rows.blank_issues(rows, need & blank, column, file, header_map, why)
+        issues += frame.blank_issues(rows, need & blank, column, file, header_map, why)
     keys = {}
     for column, default in TARGET_KEY_DEFAULTS.items():
-        given = _rows.column(rows, column)
+        given = frame.column(rows, column)
         keys[column] = given.fillna(default).to_numpy(dtype=object)
         keys[column + "_blank"] = given.isna().to_numpy()
     lookup = pd.DataFrame(
@@ -344,7 +344,7 @@ def target_losses(
             )
             expected = (
                 f"a capacity tabulated in GB 20052-2024 {tables_of[kind]} ({kind}, 10 kV):"
-                f" nearest {_rows.neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
+                f" nearest {frame.neighbours(s, kva[i])} kVA, no interpolation{beyond}; or "
                 "give target_no_load_loss_kw and target_load_loss_kw"
             )
         issues.append(
@@ -352,7 +352,7 @@ def target_losses(
                 "out-of-range",
                 file,
                 r,
-                _rows.header(header_map, "rated_kva"),
+                frame.header(header_map, "rated_kva"),
                 f"{kva[i]:g}",
                 expected,
             )
@@ -379,12 +379,12 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
-    beta = _rows.numbers(rows, "load_factor")
-    hours = _rows.numbers(rows, "operating_hours_h")
-    qty = _rows.quantity(rows)
+    beta = frame.numbers(rows, "load_factor")
+    hours = frame.numbers(rows, "operating_hours_h")
+    qty = frame.quantity(rows)
     why = "measure upgrade_equipment on a transformer needs it"
-    issues += _rows.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
-    issues += _rows.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
+    issues += frame.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
+    issues += frame.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
 
     p0_b, pk_b, src_b, found = present_losses(
         rows, tables, sub_log, file=file, header_map=header_map

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
 from ..core.reference import Tables, missing_row
@@ -293,8 +293,8 @@ def motor_efficiency(
     issues: list[InventoryIssue] = []
     out: dict[str, np.ndarray] = {}
 
-    given_class = _rows.column(rows, class_col)
-    given_pct = _rows.column(rows, pct_col).astype(float).to_numpy()
+    given_class = frame.column(rows, class_col)
+    given_pct = frame.column(rows, pct_col).astype(float).to_numpy()
     has_pct = ~np.isnan(given_pct)
     resolved = _resolve_series(given_class, tables, log, side)
     table_eff = full_load_efficiency(resolved, poles, p_kw, tables)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -95,8 +95,8 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     n = len(rows)
     measure = rows["measure"]
     category = rows["category"].to_numpy(dtype=object)
-    kw = _rows.numbers(rows, "rated_power_kw")
-    hours = _rows.numbers(rows, "operating_hours_h")
+    kw = frame.numbers(rows, "rated_power_kw")
+    hours = frame.numbers(rows, "operating_hours_h")
     life = np.full(n, np.inf)
     source = np.full(n, -1)  # index into labels: one string per table row, not per asset
     labels: list[str] = []
@@ -141,7 +141,7 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     life = np.where(uncovered | np.isinf(life), np.nan, life)
     text = np.array([*labels, ""], dtype=object)  # −1 (no table row) → ""
     source = np.where(np.isnan(life), "", text[source])
-    given = _rows.numbers(rows, "lifetime_years")
+    given = frame.numbers(rows, "lifetime_years")
     use_given = ~np.isnan(given)
     return np.where(use_given, given, life), np.where(use_given, INPUT_SOURCE, source)
 
@@ -169,7 +169,7 @@ def asset_finance(
                 "out-of-range",
                 file,
                 int(r),
-                _rows.header(header_map, "lifetime_years"),
+                frame.header(header_map, "lifetime_years"),
                 f"{v:g}",
                 f"a life of at most {MAX_LIFETIME_YEARS} years",
             )

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import frame as _rows
+from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
 from ..core.reference import Tables
@@ -64,20 +64,20 @@ def economics(
     n = len(out)
     issues: list[InventoryIssue] = []
     saved = out["energy_saved_kwh"].to_numpy(float)
-    price = _rows.numbers(out, "electricity_price_cny_per_kwh")
-    invest = _rows.numbers(out, "investment_cny")
+    price = frame.numbers(out, "electricity_price_cny_per_kwh")
+    invest = frame.numbers(out, "investment_cny")
     category = out["category"].to_numpy(dtype=object)
     is_charger = category == "charger"
-    tclass = _rows.column(out, "tariff_class")
+    tclass = frame.column(out, "tariff_class")
     option_used = np.zeros(n, dtype=bool)
     if tariff is not None:
         option_used = tclass.isna().to_numpy()
         tclass = tclass.fillna(tariff)
     has_tariff = tclass.notna().to_numpy()
-    profile = _rows.column(out, "load_profile")
+    profile = frame.column(out, "load_profile")
     dc_default = has_tariff & profile.isna().to_numpy() & (category == "datacenter")
     profile = profile.where(~dc_default, DATACENTER_PROFILE)
-    shift = _rows.numbers(out, "offpeak_shift_fraction")
+    shift = frame.numbers(out, "offpeak_shift_fraction")
     has_shift = ~np.isnan(shift)
 
     issues += [
@@ -85,7 +85,7 @@ def economics(
             "not-applicable",
             file,
             int(r),
-            _rows.header(header_map, "offpeak_shift_fraction"),
+            frame.header(header_map, "offpeak_shift_fraction"),
             f"{s:g}",
             "blank: off-peak shifting is modelled for charging piles only",
         )
@@ -95,7 +95,7 @@ def economics(
             strict=True,
         )
     ]
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         out,
         has_shift & is_charger & ~has_tariff,
         "tariff_class",
@@ -105,7 +105,7 @@ def economics(
     )
     no_profile = has_tariff & profile.isna().to_numpy()
     names = ", ".join(tables[PROFILES_TABLE]["profile"])
-    issues += _rows.blank_issues(
+    issues += frame.blank_issues(
         out,
         no_profile,
         "load_profile",
@@ -141,7 +141,7 @@ def economics(
                         "unknown-value",
                         file,
                         int(r),
-                        _rows.header(header_map, "load_profile"),
+                        frame.header(header_map, "load_profile"),
                         text,
                         f"a profile name ({names}) or hours: {error}",
                     )
@@ -177,7 +177,7 @@ def economics(
             "out-of-range",
             file,
             int(r),
-            _rows.header(header_map, "offpeak_shift_fraction"),
+            frame.header(header_map, "offpeak_shift_fraction"),
             f"{s:g}",
             f"at most the share of the charging profile's energy in peak hours, {p:.4g} "
             "(only peak energy can be moved to the valley)",
@@ -189,13 +189,13 @@ def economics(
     if issues:
         return issues
 
-    standby_saved = _rows.column(out, "saving_standby_kwh", numeric=True).fillna(0.0).to_numpy()
+    standby_saved = frame.column(out, "saving_standby_kwh", numeric=True).fillna(0.0).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         cost = price * (
             multiplier * (saved - standby_saved)
             + np.nan_to_num(standby_multiplier, nan=0.0) * standby_saved
         )
-        charging = _rows.numbers(out, "charging_input_retrofit_kwh")
+        charging = frame.numbers(out, "charging_input_retrofit_kwh")
         shift_cost = np.where(has_shift, charging * shift * price * gap, 0.0)
         total = cost + shift_cost
         payback = np.where(total > 0, invest / total, np.nan)
@@ -282,7 +282,7 @@ def economics(
     params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     tolerance = float(params[("tariff", "profile_hours_tolerance_fraction")])
     hours = np.where(
-        is_charger, _rows.numbers(out, "charging_hours_h"), _rows.numbers(out, "operating_hours_h")
+        is_charger, frame.numbers(out, "charging_hours_h"), frame.numbers(out, "operating_hours_h")
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         differ = priced & (np.abs(profile_hours - hours) > tolerance * hours)

@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..columns import describe
-from ..core import conditions
-from ..core import frame as _rows
+from ..core import conditions, frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, load_catalog
@@ -240,12 +239,12 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
     motor = rows_with_measure(measure, "upgrade_motor")
     product = np.full(n, "none", dtype=object)
     product = np.where(motor, "general_motor", product)
-    compressor_type = _rows.column(out, "compressor_type").to_numpy(dtype=object)
+    compressor_type = frame.column(out, "compressor_type").to_numpy(dtype=object)
     displacement = np.isin(
         compressor_type,
         ["oil_injected_rotary", "oil_injected_rotary_vsd", "piston", "oil_free_piston"],
     )
-    pump_type = _rows.column(out, "pump_type").notna().to_numpy()
+    pump_type = frame.column(out, "pump_type").notna().to_numpy()
     by_category = np.select(
         [
             category == "fan",
@@ -257,18 +256,18 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
         default="none",
     )
     product = np.where(machine, by_category, product)
-    given = _rows.column(out, "subsidy_product")
+    given = frame.column(out, "subsidy_product")
     defaulted = given.isna().to_numpy() & (product != "none")
     product = given.where(given.notna(), pd.Series(product, index=out.index)).to_numpy(object)
     grade_of_class = _gb_grade_of_class(tables)
-    motor_grade = _rows.column(out, "efficiency_class_retrofit").map(grade_of_class)
+    motor_grade = frame.column(out, "efficiency_class_retrofit").map(grade_of_class)
     machine_grade = (
-        _rows.column(out, "target_equipment_grade").astype(object).str.removeprefix("grade_")
+        frame.column(out, "target_equipment_grade").astype(object).str.removeprefix("grade_")
     )
     new_grade = np.where(
         machine, machine_grade.to_numpy(object), np.where(motor, motor_grade.to_numpy(object), None)
     )
-    quantity = _rows.quantity(out)
+    quantity = frame.quantity(out)
     attrs = pd.DataFrame(
         {
             "category": category,
@@ -277,13 +276,13 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
             .where(pd.notna(new_grade), None)
             .to_numpy(object),
             "quantity": quantity,
-            "rated_power_kw": _rows.numbers(out, "rated_power_kw"),  # per unit: size bands
-            "rated_kva": _rows.numbers(out, "rated_kva"),
+            "rated_power_kw": frame.numbers(out, "rated_power_kw"),  # per unit: size bands
+            "rated_kva": frame.numbers(out, "rated_kva"),
             "unit_value_cny": out["investment_cny"].to_numpy(float) / quantity,
             "investment_cny": out["investment_cny"].to_numpy(float),
-            "sanshou": _rows.column(out, "sanshou").to_numpy(object),
-            "innovation_catalogue": _rows.column(out, "innovation_catalogue").to_numpy(object),
-            "eit_catalogue": _rows.column(out, "eit_catalogue").to_numpy(object),
+            "sanshou": frame.column(out, "sanshou").to_numpy(object),
+            "innovation_catalogue": frame.column(out, "innovation_catalogue").to_numpy(object),
+            "eit_catalogue": frame.column(out, "eit_catalogue").to_numpy(object),
         },
         index=out.index,
     )
@@ -314,7 +313,7 @@ def project_attributes(
     key = out["project_id"]
     attrs = pd.DataFrame(index=pd.Index(key.unique(), name="project_id"))
     for name in PROJECT_FIELDS:
-        col = _rows.column(out, name)
+        col = frame.column(out, name)
         distinct = pd.DataFrame({"p": key, "v": col}).dropna().drop_duplicates()
         conflict = distinct["p"].duplicated(keep=False)
         for p in distinct.loc[conflict, "p"].unique():
@@ -325,7 +324,7 @@ def project_attributes(
                     "inconsistent",
                     file,
                     int(rows["source_row"].iloc[-1]),
-                    _rows.header(header_map, name),
+                    frame.header(header_map, name),
                     values,
                     f"one value for all rows of project {p} (a project attribute)",
                 )
@@ -553,10 +552,10 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
     code = pd.Index(projects.index).get_indexer(out["project_id"])
     for name in PROJECT_FIELDS:  # asset rules may test project attributes
         rows[name] = projects[name].to_numpy(object)[code]
-    principal = _rows.numbers(projects, "loan_principal_cny")
-    loan_rate = _rows.numbers(projects, "loan_rate")
+    principal = frame.numbers(projects, "loan_principal_cny")
+    loan_rate = frame.numbers(projects, "loan_rate")
     interest, outstanding = fm.loan_schedule(
-        principal, loan_rate, _rows.numbers(projects, "loan_term_years"), horizon
+        principal, loan_rate, frame.numbers(projects, "loan_term_years"), horizon
     )
     # a project buys catalogue products when any row says so; with none said yes and some
     # blank it is unknown, and the amount it would give counts the blank rows too
@@ -576,7 +575,7 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
         np.bincount(code, weights=invest_rows * blank, minlength=n),
     )
     eit_rate = (
-        pd.Series(_rows.numbers(projects, "eit_rate"))
+        pd.Series(frame.numbers(projects, "eit_rate"))
         .fillna(parameter(tables, "eit_rate", "standard"))
         .to_numpy(float)
     )
@@ -592,7 +591,7 @@ def _context(out, projects, tables, log, row_date, discount_rate, horizon) -> _C
         row_date,
         projects["date"],
         projects["investment_cny"].to_numpy(float),
-        _rows.numbers(projects, "lease_equipment_cny"),
+        frame.numbers(projects, "lease_equipment_cny"),
         principal,
         loan_rate,
         interest,

@@ -30,8 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..core import conditions
-from ..core import frame as _rows
+from ..core import conditions, frame
 from ..core.conversion import energy_to_co2_t, energy_to_tce
 from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
@@ -196,7 +195,7 @@ def groups(
         s = pd.Series(spec._asdict())
         applies = spec.applies
         if spec.input in ("load_factor", "operating_hours_h"):
-            value = _rows.numbers(a, spec.input)
+            value = frame.numbers(a, spec.input)
             rows = np.flatnonzero(
                 _codes(a, applies) & _condition(a, spec.condition) & ~np.isnan(value) & (value > 0)
             )
@@ -208,10 +207,10 @@ def groups(
         elif spec.input in declared:
             tolerance = declared[spec.input]
             for side in ("baseline", "retrofit"):
-                eta = _rows.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
+                eta = frame.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
                 mask = ~np.isnan(eta) & _condition(a, spec.condition)
                 if tolerance.part_load_ratio_column is not None:
-                    ratio = _rows.numbers(a, tolerance.part_load_ratio_column.format(side=side))
+                    ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
