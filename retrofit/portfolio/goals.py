@@ -46,7 +46,7 @@ COUNTABLE_COLUMNS: dict[str, str] = {
 #: Countable columns that are flows of energy: they can also be realised year by year
 ENERGY_COLUMNS = ("coal_saved_tce", "energy_saved_kwh", "co2_avoided_t")
 #: Boolean per-asset columns an ``asset_rule`` goal may count
-RULE_COLUMNS = ("meets_shanghai_pue", "bai_yi_closure_profile", "it_renewed_kw")
+RULE_COLUMNS = ("meets_local_pue", "bai_yi_closure_profile", "it_renewed_kw")
 
 GOAL_COLUMNS = (
     "goal",
