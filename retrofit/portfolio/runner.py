@@ -35,7 +35,7 @@ from ..inventory import schema
 from ..inventory.reading import Inventory, previous_year_energy, read_plants
 from ..models import finance as fm
 from ..results import EstimateResult, atomic_write, records, write_csv, write_json, write_workbook
-from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
+from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack, region_goal_pack
 from .trajectory import (
     capacity_by_year,
     in_service_year,
@@ -810,7 +810,7 @@ def portfolio(
     paths: str | Path | Sequence[str | Path],
     *,
     plants: str | Path | pd.DataFrame | None = None,
-    goals: str | Path = "shanghai-2024",
+    goals: str | Path | None = None,
     basis: str = "equivalent",
     region: str = "national",
     year: int | None = None,
@@ -834,8 +834,9 @@ def portfolio(
     plants : path or DataFrame, optional
         Plants file: plant_id, name, district, industry, region, energy by year
         (``energy_tce_2023`` …, ``2023年综合能耗``) or ``plant_energy_tce``.
-    goals : str or path
-        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.portfolio.goals`).
+    goals : str or path, optional
+        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.portfolio.goals`);
+        default: the region's pack (table ``region_defaults``).
     year : int, optional
         The as-of year (default: this year): progress to date counts measures in service by
         its end, and the estimate's accounting year (等价值 of year − 1).
@@ -858,6 +859,8 @@ def portfolio(
 
     as_of = int(year) if year is not None else _dt.date.today().year
     tabs = Tables(dict(tables or {}))
+    if goals is None:
+        goals = region_goal_pack(region)
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     plants_path = None if plants is None or isinstance(plants, pd.DataFrame) else str(plants)
@@ -897,6 +900,7 @@ def portfolio(
         max_errors=max_errors,
         tariff=tariff,
         project_tables=False,
+        goals=goals,  # the data-centre rules and 百一 of each estimate follow the same pack
     )
     batch: list[tuple[int, Inventory]] = []
 
@@ -1182,7 +1186,7 @@ def portfolio_dask(
     ddf,
     *,
     plants: str | Path | pd.DataFrame | None = None,
-    goals: str | Path = "shanghai-2024",
+    goals: str | Path | None = None,
     basis: str = "equivalent",
     region: str = "national",
     year: int | None = None,
@@ -1195,6 +1199,8 @@ def portfolio_dask(
     active), stage 2 here. Caveats and per-file tables are not collected on this path."""
     as_of = int(year) if year is not None else _dt.date.today().year
     tabs = Tables(dict(tables or {}))
+    if goals is None:
+        goals = region_goal_pack(region)
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     summary = summarise_dask(
