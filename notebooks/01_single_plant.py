@@ -27,7 +27,7 @@ import pandas as pd
 
 import retrofit
 from retrofit.core.reference import Tables
-from retrofit.models import tariff as tou
+from retrofit.money import tariff as tou
 
 pd.set_option("display.max_columns", 60)
 pd.set_option("display.width", 160)

@@ -4,9 +4,11 @@ Glue between the inventory and :mod:`retrofit.models.datacenter`. Facility energ
 PUE before and after; the refresh acts first (IT energy × (1 − r)) and the new PUE applies to
 the reduced IT energy, so the two savings add up to the total without double counting. Every
 row also gets the policy checks an authority asks for: the GB 40879-2021 grade of the present
-and the retrofitted PUE (only the grade limits that could be verified), Shanghai's PUE rule
-(沪经信技〔2024〕355号: ≤ 1.25 new, ≤ 1.4 after retrofit), the 百一 small-and-old closure
-profile, and the IT capacity that counts toward the 100 MW renewal goal.
+and the retrofitted PUE (only the grade limits that could be verified), and, from the run's goal
+pack (:attr:`retrofit.core.reference.Tables.goals`), the local PUE rule (Shanghai's
+沪经信技〔2024〕355号: ≤ 1.25 new, ≤ 1.4 after retrofit), the 百一 small-and-old closure profile
+and the IT capacity that counts toward the IT renewal goal; a rule the pack lacks leaves its
+columns unknown (NA).
 """
 
 from __future__ import annotations

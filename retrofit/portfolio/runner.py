@@ -1123,6 +1123,7 @@ def summarise_dask(
     tables: Mapping[str, str | Path] | None = None,
     strict: bool = False,
     label: str = "partition",
+    goals: str | Path | None = None,
 ) -> pd.DataFrame:
     """Stage 1 over a Dask DataFrame (e.g. ``dd.read_parquet(folder)``), one estimate per
     partition via ``map_partitions``, then :func:`combine` of the partition sums.
@@ -1141,6 +1142,7 @@ def summarise_dask(
         tables=dict(tables or {}),
         strict=strict,
         label=label,
+        goals=goals,
         meta=empty_summary(years),
     )
     return combine([parts.compute()], years)
@@ -1157,6 +1159,7 @@ def _partition_summary(
     tables,
     strict,
     label,
+    goals=None,
     partition_info=None,
 ) -> pd.DataFrame:
     from ..inventory.reading import validate_frame
@@ -1175,6 +1178,7 @@ def _partition_summary(
         tables=tables,
         strict=strict,
         project_tables=False,
+        goals=goals,
     )
     return summarise(result.assets, years=years, default_year=default_year)
 
@@ -1212,6 +1216,7 @@ def portfolio_dask(
         tariff=tariff,
         tables=tables,
         strict=strict,
+        goals=goals,
     )
     register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(plants)
     return build(
