@@ -27,7 +27,7 @@ import pandas as pd
 
 import retrofit
 from retrofit.core.reference import Tables
-from retrofit.models import tariff as tou
+from retrofit.money import tariff as tou
 
 pd.set_option("display.max_columns", 60)
 pd.set_option("display.width", 160)
@@ -454,8 +454,8 @@ hall[
         "pue_retrofit",
         "gb40879_grade_baseline",
         "gb40879_grade_retrofit",
-        "shanghai_pue_limit",
-        "meets_shanghai_pue",
+        "local_pue_limit",
+        "meets_local_pue",
         "bai_yi_closure_profile",
         "racks",
         "years_in_service",
@@ -486,7 +486,7 @@ what_if = pd.DataFrame(
     }
 )
 scenario = retrofit.estimate(what_if, year=YEAR).assets
-scenario[["target_pue", "energy_saved_kwh", "coal_saved_tce", "meets_shanghai_pue"]]
+scenario[["target_pue", "energy_saved_kwh", "coal_saved_tce", "meets_local_pue"]]
 
 # %% [markdown]
 # **The piles.** An ac pile does not convert power (the car's on-board charger does), so

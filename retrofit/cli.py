@@ -221,7 +221,17 @@ def check_options(func):
             "--region",
             default="national",
             show_default=True,
-            help="Grid CO2 factor and 等价值 region (see `retrofit show-table regions`).",
+            help="Grid CO2 factor and 等价值 region (see `retrofit show-table regions`); it "
+            "also picks the default goal pack and tariff table (`retrofit show-table "
+            "region_defaults`).",
+        ),
+        click.option(
+            "--goals",
+            default=None,
+            metavar="PACK|FILE",
+            help="Goal pack for the 百一 check, goal progress and data-centre PUE rules: a "
+            "bundled one (shanghai-2024, liaocheng-2024, shenyang-2025) or your own goal CSV "
+            "(default: the region's pack).",
         ),
         click.option(
             "--year",
@@ -251,7 +261,8 @@ def check_options(func):
             "--tariff",
             default=None,
             metavar="CLASS",
-            help="Shanghai time-of-use tariff for rows without tariff_class: "
+            help="Time-of-use tariff class (of the region's tariff table) for rows without "
+            "tariff_class: "
             "large_industry_two_part (大工业两部制), general_two_part, single_part; "
             "prices are then read as flat-period (平段) prices.",
         ),
@@ -417,6 +428,7 @@ def _run_estimate(
     table_files=(),
     strict=False,
     tariff=None,
+    goals=None,
     discount_rate=None,
     policy=None,
     financing=None,
@@ -457,6 +469,7 @@ def _run_estimate(
         eligibility=eligibility,
         uncertainty=draws,
         seed=seed,
+        goals=goals,
     )
 
 
@@ -579,11 +592,11 @@ class _ProgressBar:
 @click.option(
     "--goals",
     "goal_pack",
-    default="shanghai-2024",
-    show_default=True,
+    default=None,
     metavar="PACK|FILE",
     help="Goal pack: a bundled one (shanghai-2024, "
-    "liaocheng-2024, shenyang-2025) or your own goal CSV.",
+    "liaocheng-2024, shenyang-2025) or your own goal CSV (default: the region's pack, "
+    "shanghai-2024 for national).",
 )
 @click.option(
     "--basis",
@@ -606,7 +619,7 @@ class _ProgressBar:
     "--tariff",
     default=None,
     metavar="CLASS",
-    help="Shanghai time-of-use tariff for rows without tariff_class.",
+    help="Time-of-use tariff class (of the region's tariff table) for rows without tariff_class.",
 )
 @click.option(
     "--table",
@@ -794,6 +807,7 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
         equal_value_factor_kgce_per_kwh=options["equal_value_factor"],
         discount_rate=options["discount_rate"],
         max_errors=max_errors,
+        goals=options["goals"],
     )
 
 

@@ -33,7 +33,7 @@ from .core.conversion import (
 )
 from .core.exceptions import InventoryError, InventoryIssue, OptionError
 from .core.issues import IssueCollector
-from .core.reference import Tables
+from .core.reference import Tables, goal_pack_table, load_catalog, region_tables
 from .inventory.defaults import apply_defaults
 from .inventory.reading import (
     Inventory,
@@ -88,6 +88,7 @@ def estimate(
     seed: int = 0,
     project_tables: bool = True,
     measures: Sequence[Measure | ModuleType] | None = None,
+    goals: str | Path | None = None,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -101,7 +102,9 @@ def estimate(
         Which tce basis fills the headline ``coal_saved_tce`` (当量值 or 等价值); both are
         always reported.
     region : str
-        Region for the grid CO2 factor and the 等价值 series (see ``retrofit tables``).
+        Region for the grid CO2 factor and the 等价值 series (see ``retrofit tables``); it also
+        picks the default goal pack and time-of-use tariff table (reference table
+        ``region_defaults``).
     year : int, optional
         Accounting year of the savings (default: this year). The 等价值 is that of year − 1.
     equal_value_factor_kgce_per_kwh : float, optional
@@ -111,7 +114,7 @@ def estimate(
     strict : bool
         Treat every default that would fill a blank cell as an error.
     tariff : str, optional
-        Shanghai time-of-use tariff class (large_industry_two_part, general_two_part,
+        Time-of-use tariff class of the region's tariff table (large_industry_two_part, general_two_part,
         single_part, or a Chinese name such as 大工业两部制) for rows that give none; the price
         is then read as the flat-period price (see :mod:`retrofit.money.cost`).
     discount_rate : float, optional
@@ -140,6 +143,11 @@ def estimate(
         output columns follow the built-ins' and their model text joins
         ``assumptions["models"]`` under ``model_key``. See CONTRIBUTING.md, "How to add a
         measure".
+    goals : str or path, optional
+        Goal pack for the 百一 check, the goal progress and the data-centre rules: a bundled
+        pack (``shanghai-2024``, ``liaocheng-2024``, …) or a goal CSV (see
+        :mod:`retrofit.portfolio.goals`). Default: the region's pack (``region_defaults``). A
+        pack without an annual-share (百一-like) goal leaves the 百一 check unknown.
 
     Returns
     -------
@@ -176,6 +184,7 @@ def estimate(
         eligibility=eligibility,
         project_tables=project_tables,
         measures=measures,
+        goals=goals,
     )
     if checked.issues:
         raise checked.issues.error(max_errors, checked.column_order)
@@ -233,6 +242,13 @@ def estimate(
         "models": model_texts(run_measures),
         "defaults": defaults_used,
         "bai_yi": bai_yi,
+        "goal_pack": {
+            "table": tabs.goals,
+            "chosen_by": "option goals"
+            if goals is not None
+            else f"table region_defaults ({region})",
+            "tariff_table": tabs.tariff,
+        },
         "goals": _goal_progress(out, tabs),
         "economics": {
             "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh × "
@@ -339,6 +355,7 @@ def run_checks(
     eligibility: Mapping[str, object] | None = None,
     project_tables: bool = True,
     measures: Sequence[Measure | ModuleType] | None = None,
+    goals: str | Path | None = None,
 ) -> Checked:
     """Run the checking stages of :func:`estimate` in its order, collecting every issue.
 
@@ -380,7 +397,9 @@ def run_checks(
     collected = IssueCollector()
     packs = parse_policies(policy)
     options = _eligibility_options(eligibility)
-    tabs = Tables(dict(tables or {}))
+    overrides = dict(tables or {})
+    chosen_goal_table, goal_file = _chosen_goals(goals)
+    tabs = Tables(overrides)
     rules = None
     if packs:
         try:
@@ -388,6 +407,10 @@ def run_checks(
         except InventoryError as error:  # a user's pack file: incentives go unchecked
             collected.add_error(error)
     grid = grid_emission_factor(tabs, region)  # validates region before reading data
+    region_goal_table, tabs.tariff_table = region_tables(region, tabs)
+    tabs.goal_table = chosen_goal_table or region_goal_table
+    if goal_file is not None:  # a user's pack stands in for the region's: a non-standard run
+        overrides[tabs.goal_table] = goal_file
     equivalent = equivalent_factor(tabs)
     equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
 
@@ -748,8 +771,9 @@ def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, 
 
 
 def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:
-    """This inventory's contribution to each counted 355号 goal (one year of savings)."""
-    goals = tabs["goals_shanghai_2024"].set_index("goal")
+    """This inventory's contribution to each counted goal of the run's pack (one year of
+    savings)."""
+    goals = tabs[tabs.goals].set_index("goal")
     counted = goals[goals["kind"] == "cumulative"]["counts"]
     progress = {}
     for goal, column in counted.items():
@@ -761,21 +785,48 @@ def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]
             "by": int(row["period_end"]),
             "quote": f"{row['document']} {row['clause']}: {row['quote']}",
         }
-    progress["energy_saving_cumulative"]["note"] = (
-        "one year of coal_saved_tce on the headline basis; the goal is cumulative to 2027"
-    )
-    if "meets_shanghai_pue" in out.columns:
+    for goal in counted[counted == "coal_saved_tce"].index:
+        progress[goal]["note"] = (
+            "one year of coal_saved_tce on the headline basis; the goal is cumulative to "
+            f"{progress[goal]['by']}"
+        )
+    if "meets_local_pue" in out.columns:
         dc = out["category"].eq("datacenter")
         progress["datacenters"] = {
             "rows": int(dc.sum()),
-            "above_shanghai_pue_limit_after_retrofit": int(
-                (~out.loc[dc, "meets_shanghai_pue"].astype("boolean")).fillna(False).sum()
+            "above_local_pue_limit_after_retrofit": int(
+                (~out.loc[dc, "meets_local_pue"].astype("boolean")).fillna(False).sum()
             ),
             "bai_yi_closure_profile": int(
                 out.loc[dc, "bai_yi_closure_profile"].astype("boolean").fillna(False).sum()
             ),
         }
     return progress
+
+
+def _chosen_goals(goals: str | Path | None) -> tuple[str | None, str | Path | None]:
+    """The goal-pack table named by ``goals`` (a bundled pack) or the user's goal file.
+
+    Returns ``(table, None)`` for a bundled pack, ``(None, file)`` for a file (checked against
+    the goal-pack schema) and ``(None, None)`` without ``goals`` (the region's pack).
+
+    Raises
+    ------
+    OptionError
+        An unknown pack name; the message lists the bundled ones.
+    InventoryError
+        A goal file that is missing or breaks the schema.
+    """
+    if goals is None:
+        return None, None
+    from .portfolio.goals import load_goal_pack  # lazy: the portfolio package imports this one
+
+    pack = load_goal_pack(goals)  # raises for an unknown name or a broken file
+    if pack.standard:
+        table = goal_pack_table(pack.name)
+        assert table in load_catalog().index  # load_goal_pack found it there
+        return table, None
+    return None, goals
 
 
 def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
@@ -837,8 +888,11 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year):
     """The plant frame and the 百一 record; the third item lists the plants file's problems
     (a conflicting energy figure, a meter reading without its pair)."""
     found: list[InventoryIssue] = []
-    goals = tabs["goals_shanghai_2024"].set_index("goal")
-    target = float(goals.loc["bai_yi", "value"])
+    goals = tabs[tabs.goals].set_index("goal")
+    # the pack's per-enterprise annual saving share (百一 in Shanghai's); a pack without one
+    # leaves the check unknown rather than borrowing another place's target
+    shares = goals[goals["kind"] == "annual_share"]
+    target = float(shares["value"].iloc[0]) if len(shares) else np.nan
     for column in ("it_renewed_kw", "piles_replaced"):
         out[column] = (
             out[column].fillna(0.0) if column in out.columns else pd.Series(0.0, index=out.index)
@@ -896,6 +950,16 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year):
         "unknown (no plant energy)",
         np.where(meets.fillna(False), "meets (estimate)", "short (estimate)"),
     )
+    if np.isnan(target):
+        frame["meets_bai_yi"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        frame["bai_yi_status"] = "unknown (no annual-share goal in the goal pack)"
+        log.add_global(
+            "plant.bai_yi.no_target",
+            f"goal pack table {tabs.goals} has no annual-share (百一-like) goal: the 百一 "
+            "check is unknown for every plant",
+            "目标包无年度节能率（百一类）目标：百一判定为未知",
+            data={"goal_table": tabs.goals},
+        )
     frame["caveats"] = _plant_codes(out["plant_id"], row_codes).reindex(frame.index, fill_value="")
     unknown = frame.index[~known]
     if len(unknown):
@@ -914,11 +978,19 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year):
         if c in frame.columns
     ]
     frame = frame[front + [c for c in ordered if c not in front]]
+    if not len(shares):
+        bai_yi: dict[str, Any] = {
+            "target_share": None,
+            "source": f"goal pack table {tabs.goals} has no annual-share (百一-like) goal",
+            "confidence": None,
+            "label": "no target: the 百一 check is unknown",
+        }
+        return frame, bai_yi, found
+    share_goal = shares.iloc[0]
     bai_yi = {
         "target_share": target,
-        "source": f"{goals.loc['bai_yi', 'document']} {goals.loc['bai_yi', 'clause']}: "
-        f"{goals.loc['bai_yi', 'quote']}",
-        "confidence": goals.loc["bai_yi", "confidence"],
+        "source": f"{share_goal['document']} {share_goal['clause']}: {share_goal['quote']}",
+        "confidence": share_goal["confidence"],
         "rule": "saving_share = coal_saved_tce (headline basis) ÷ plant_energy_tce; meets_bai_yi "
         "when saving_share ≥ target_share",
         "plant_energy_basis": f"plant_energy_tce is taken to be on the headline basis ({basis})",

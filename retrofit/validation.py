@@ -106,6 +106,7 @@ def validate(
     discount_rate: float | None = None,
     max_errors: int | None = None,
     measures: Sequence[Measure | ModuleType] | None = None,
+    goals: str | Path | None = None,
 ) -> ValidationReport:
     """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
 
@@ -119,7 +120,7 @@ def validate(
     ----------
     path_or_frame : path, DataFrame or Inventory
         As the first argument of :func:`retrofit.estimate`.
-    plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis
+    plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis, goals
         As for :func:`retrofit.estimate`: each changes what is checked.
     equal_value_factor_kgce_per_kwh, discount_rate : float, optional
         As for :func:`retrofit.estimate` (checked as options).
@@ -164,6 +165,7 @@ def validate(
             eligibility=eligibility,
             project_tables=False,
             measures=measures,
+            goals=goals,
         )
     except InventoryError as error:  # the file as a whole: unreadable, a column missing
         issues = in_reading_order(one_per_cell(error.issues))

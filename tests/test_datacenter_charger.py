@@ -133,8 +133,8 @@ def test_shanghai_pue_rule_boundary(target, new_build, limit, meets):
         row["new_build"] = new_build
     result = run(row)
     a = result.assets.iloc[0]
-    assert a["shanghai_pue_limit"] == limit
-    assert bool(a["meets_shanghai_pue"]) is meets
+    assert a["local_pue_limit"] == limit
+    assert bool(a["meets_local_pue"]) is meets
     if new_build is None:
         assert "datacenter.new_build.defaulted" in codes(result)
 

@@ -206,6 +206,10 @@ class Tables:
 
     overrides: Mapping[str, str | Path] = field(default_factory=dict)
     used: dict[str, TableUse] = field(default_factory=dict)
+    #: The run's goal pack and time-of-use tariff tables (see :func:`region_tables`); None
+    #: takes the national default of table ``region_defaults``.
+    goal_table: str | None = None
+    tariff_table: str | None = None
 
     def __post_init__(self) -> None:
         for name in self.overrides:
@@ -239,6 +243,16 @@ class Tables:
                 )
         return self._cache[name]
 
+    @property
+    def goals(self) -> str:
+        """Name of the run's goal-pack table (e.g. ``goals_shanghai_2024``)."""
+        return self.goal_table or region_tables("national")[0]
+
+    @property
+    def tariff(self) -> str:
+        """Name of the run's time-of-use tariff table."""
+        return self.tariff_table or region_tables("national")[1]
+
     def keyed(self, name: str, key_columns: str | list[str], column: str) -> KeyedValues:
         """``column`` of table ``name`` looked up by its key: a missing key raises
         :class:`ReferenceDataError` naming the table and the key (a user's table may lack a row
@@ -257,6 +271,30 @@ class Tables:
     def non_standard(self) -> list[str]:
         """Names of tables used from user files."""
         return [name for name, use in self.used.items() if not use.standard]
+
+
+def goal_pack_table(pack: str) -> str:
+    """The reference table of a bundled goal pack: ``shanghai-2024`` → ``goals_shanghai_2024``."""
+    return "goals_" + pack.replace("-", "_")
+
+
+def region_tables(region: str, tables: Tables | None = None) -> tuple[str, str]:
+    """The goal-pack table and tariff table a run in ``region`` takes by default.
+
+    Read from table ``region_defaults``, through ``tables`` when given so that the run records
+    it among the tables it used (its source and confidence say why a region takes a pack).
+
+    Raises
+    ------
+    OptionError
+        ``region`` has no row.
+    """
+    frame = tables["region_defaults"] if tables is not None else load_table("region_defaults")
+    frame = frame.set_index("region")
+    if region not in frame.index:
+        raise OptionError(f"unknown region '{region}'; expected one of {', '.join(frame.index)}")
+    row = frame.loc[region]
+    return goal_pack_table(str(row["goal_pack"])), str(row["tariff_table"])
 
 
 def update_catalog_hashes() -> list[str]:

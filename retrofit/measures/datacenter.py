@@ -4,9 +4,11 @@ Glue between the inventory and :mod:`retrofit.models.datacenter`. Facility energ
 PUE before and after; the refresh acts first (IT energy × (1 − r)) and the new PUE applies to
 the reduced IT energy, so the two savings add up to the total without double counting. Every
 row also gets the policy checks an authority asks for: the GB 40879-2021 grade of the present
-and the retrofitted PUE (only the grade limits that could be verified), Shanghai's PUE rule
-(沪经信技〔2024〕355号: ≤ 1.25 new, ≤ 1.4 after retrofit), the 百一 small-and-old closure
-profile, and the IT capacity that counts toward the 100 MW renewal goal.
+and the retrofitted PUE (only the grade limits that could be verified), and, from the run's goal
+pack (:attr:`retrofit.core.reference.Tables.goals`), the local PUE rule (Shanghai's
+沪经信技〔2024〕355号: ≤ 1.25 new, ≤ 1.4 after retrofit), the 百一 small-and-old closure profile
+and the IT capacity that counts toward the IT renewal goal; a rule the pack lacks leaves its
+columns unknown (NA).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..columns import describe
 from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
-from ..core.reference import Tables
+from ..core.reference import KeyedValues, Tables
 from ..inventory.defaults import rows_with_measure
 from ..models import datacenter as dc
 from .base import Measure, register
@@ -35,8 +37,8 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "it_efficiency_gain",
         "meets_it_gain_rule",
         "it_renewed_kw",
-        "shanghai_pue_limit",
-        "meets_shanghai_pue",
+        "local_pue_limit",
+        "meets_local_pue",
         "gb40879_grade_baseline",
         "gb40879_grade_retrofit",
         "bai_yi_closure_profile",
@@ -53,10 +55,14 @@ MODEL = (
 )
 
 GRADE_TABLE = "gb40879_2021_datacenter_grades"
-GOALS_TABLE = "goals_shanghai_2024"
 #: Rounding when comparing ratios to a limit: inputs carry 2–3 decimals, so a value typed as
 #: the limit itself must compare equal, not fail on binary noise.
 _DECIMALS = 9
+
+
+def _rule(goal: KeyedValues, name: str) -> float:
+    """The goal pack's value of rule ``name``, NaN when the pack has no such rule."""
+    return float(goal[name]) if name in goal else np.nan
 
 
 def _grade_text(
@@ -95,7 +101,9 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
-    goal = tables.keyed(GOALS_TABLE, "goal", "value")
+    # the run's goal pack (by region or --goals); a rule the pack lacks is NaN: its columns
+    # are then unknown (NA), never judged against another place's rule
+    goal = tables.keyed(tables.goals, "goal", "value")
 
     it_load, hours, pue, target, reduction, capacity, racks, years = (
         frame.numbers(rows, name)
@@ -183,9 +191,11 @@ def compute(
     retrofit = dc.facility_energy_kwh(it_after, pue_after)
 
     gain = np.where(it_measure, dc.efficiency_gain(r), np.nan)
-    gain_rule = float(goal["it_efficiency_gain"])
+    gain_rule = _rule(goal, "it_efficiency_gain")
     meets_gain = pd.array(np.round(gain, _DECIMALS) >= gain_rule, dtype="boolean")
-    meets_gain[~it_measure] = pd.NA  # rows without an IT refresh have no gain to judge
+    meets_gain[~it_measure | np.isnan(gain_rule)] = (
+        pd.NA
+    )  # rows without an IT refresh have no gain to judge
     counted_kw = np.where(np.isnan(capacity), it_load, capacity) * qty
     it_renewed = np.where(meets_gain.fillna(False).to_numpy(dtype=bool), counted_kw, 0.0)
     sub_log.add(
@@ -207,17 +217,20 @@ def compute(
         mask=it_measure & (it_renewed > 0) & (np.round(r, _DECIMALS) < gain_rule),
     )
 
-    new_limit = float(goal["datacenter_new_pue"])
-    retrofit_limit = float(goal["datacenter_retrofit_pue"])
+    new_limit = _rule(goal, "datacenter_new_pue")
+    retrofit_limit = _rule(goal, "datacenter_retrofit_pue")
     limit = np.where(new_build, new_limit, retrofit_limit)
-    meets_sh = np.round(pue_after, _DECIMALS) <= np.round(limit, _DECIMALS)
+    meets_local = pd.array(
+        np.round(pue_after, _DECIMALS) <= np.round(limit, _DECIMALS), dtype="boolean"
+    )
+    meets_local[np.isnan(limit)] = pd.NA
     sub_log.add(
         "datacenter.shanghai_pue.not_met",
         "the PUE after the retrofit is above "
         f"Shanghai's limit ({retrofit_limit:g} after retrofit, {new_limit:g} new build; "
         "沪经信技〔2024〕355号)",
         f"改造后PUE高于上海要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
-        mask=~meets_sh,
+        mask=~meets_local.fillna(True).to_numpy(dtype=bool),
     )
 
     params = tables.keyed("model_parameters", ["model", "parameter"], "value")
@@ -247,7 +260,7 @@ def compute(
     )
 
     pue_above, racks_at_most, years_at_least = (
-        float(goal[f"datacenter_closure_{k}"]) for k in ("pue", "racks", "years")
+        _rule(goal, f"datacenter_closure_{k}") for k in ("pue", "racks", "years")
     )
     closure = dc.closure_profile(
         pue,
@@ -257,6 +270,8 @@ def compute(
         racks_at_most=racks_at_most,
         years_at_least=years_at_least,
     )
+    if np.isnan([pue_above, racks_at_most, years_at_least]).any():
+        closure[:] = pd.NA  # the pack states no closure profile
     sub_log.add(
         "datacenter.bai_yi.closure_profile",
         "the present site matches the 百一 "
@@ -285,8 +300,8 @@ def compute(
         "it_efficiency_gain": gain,
         "meets_it_gain_rule": meets_gain,
         "it_renewed_kw": it_renewed,
-        "shanghai_pue_limit": limit,
-        "meets_shanghai_pue": pd.array(meets_sh, dtype="boolean"),
+        "local_pue_limit": limit,
+        "meets_local_pue": meets_local,
         "gb40879_grade_baseline": grade_before,
         "gb40879_grade_retrofit": grade_after,
         "bai_yi_closure_profile": closure,

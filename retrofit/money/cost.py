@@ -1,8 +1,9 @@
 """Money: the cost of the energy saved, off-peak shifting and payback, with or without a tariff.
 
 Without a tariff the row's ``electricity_price_cny_per_kwh`` is the average price paid and the
-cost saved is energy saved × price. With a Shanghai time-of-use tariff class (row column
-``tariff_class`` or the run's ``tariff`` option) that price is read as the flat-period (平段)
+cost saved is energy saved × price. With a time-of-use tariff class (row column
+``tariff_class`` or the run's ``tariff`` option; the classes of the region's table, see reference
+table ``region_defaults``) that price is read as the flat-period (平段)
 price, and each row's energy is priced by the energy-weighted multiplier of its load profile
 (:mod:`retrofit.models.tariff`). A charging pile's standby saving falls in the hours it does not
 charge and is priced on the complement of its profile. Off-peak (orderly) charging is a cost
@@ -22,8 +23,8 @@ from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
 from ..core.reference import Tables
 from ..models import tariff as tou
+from . import tariff as tariff_tables
 
-TARIFF_TABLE = "shanghai_tou_tariff"
 PROFILES_TABLE = "load_profiles"
 #: Profile a data centre takes when a tariff applies and it has none (an IT load runs all day).
 DATACENTER_PROFILE = "continuous"
@@ -46,8 +47,8 @@ def _profile(name_or_hours: str, profiles: pd.DataFrame) -> tuple[np.ndarray, st
     named = profiles.set_index("profile")
     if name_or_hours in named.index:
         row = named.loc[name_or_hours]
-        return tou.parse_hours(str(row["hours"])), str(row["days"])
-    return tou.parse_hours(name_or_hours), "all"
+        return tariff_tables.parse_hours(str(row["hours"])), str(row["days"])
+    return tariff_tables.parse_hours(name_or_hours), "all"
 
 
 def economics(
@@ -128,7 +129,7 @@ def economics(
         codes, uniques = pd.factorize(key)
         days = tou.calendar_days(year)
         profiles = tables[PROFILES_TABLE]
-        table = tables[TARIFF_TABLE]
+        table = tables[tables.tariff]  # the run's time-of-use table (by region)
         grids: dict[str, tou.TariffGrid] = {}
         for k, combo in enumerate(uniques):  # distinct (tariff, profile) pairs, not assets
             cls, _, text = combo.partition("\x1f")
@@ -150,10 +151,10 @@ def economics(
                 continue
             if cls not in grids:  # one grid per class, not per (class, profile) pair
                 try:
-                    grids[cls] = tou.tariff_grid(table, cls)
+                    grids[cls] = tariff_tables.tariff_grid(table, cls)
                 except (KeyError, ValueError) as error:  # the table's fault, not the row's
                     raise ReferenceDataError(
-                        f"reference table '{TARIFF_TABLE}': {error.args[0]}"
+                        f"reference table '{tables.tariff}': {error.args[0]}"
                     ) from error
             grid = grids[cls]
             weights = tou.profile_weights(hours_mask, on_days, days)

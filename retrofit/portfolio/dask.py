@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..core.reference import Tables
 from ..inventory.reading import read_plants
-from .goals import load_goal_pack
+from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, empty_summary, summarise
 
 # --- stage 1 under Dask ------------------------------------------------------------------------
@@ -31,6 +31,7 @@ def summarise_dask(
     tables: Mapping[str, str | Path] | None = None,
     strict: bool = False,
     label: str = "partition",
+    goals: str | Path | None = None,
 ) -> pd.DataFrame:
     """Stage 1 over a Dask DataFrame (e.g. ``dd.read_parquet(folder)``), one estimate per
     partition via ``map_partitions``, then :func:`combine` of the partition sums.
@@ -49,6 +50,7 @@ def summarise_dask(
         tables=dict(tables or {}),
         strict=strict,
         label=label,
+        goals=goals,
         meta=empty_summary(years),
     )
     return combine([parts.compute()], years)
@@ -65,6 +67,7 @@ def _partition_summary(
     tables,
     strict,
     label,
+    goals=None,
     partition_info=None,
 ) -> pd.DataFrame:
     from ..inventory.reading import validate_frame
@@ -83,6 +86,7 @@ def _partition_summary(
         tables=tables,
         strict=strict,
         project_tables=False,
+        goals=goals,
     )
     return summarise(result.assets, years=years, default_year=default_year)
 
@@ -94,7 +98,7 @@ def portfolio_dask(
     ddf,
     *,
     plants: str | Path | pd.DataFrame | None = None,
-    goals: str | Path = "shanghai-2024",
+    goals: str | Path | None = None,
     basis: str = "equivalent",
     region: str = "national",
     year: int | None = None,
@@ -107,6 +111,8 @@ def portfolio_dask(
     active), stage 2 here. Caveats and per-file tables are not collected on this path."""
     as_of = int(year) if year is not None else _dt.date.today().year
     tabs = Tables(dict(tables or {}))
+    if goals is None:
+        goals = region_goal_pack(region)
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     summary = summarise_dask(
@@ -118,6 +124,7 @@ def portfolio_dask(
         tariff=tariff,
         tables=tables,
         strict=strict,
+        goals=goals,
     )
     register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(plants)
     return build(

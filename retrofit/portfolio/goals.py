@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
-from ..core.reference import CONFIDENCE_LEVELS, Tables, load_catalog
+from ..core.reference import CONFIDENCE_LEVELS, Tables, load_catalog, region_tables
 
 GOAL_KINDS = ("cumulative", "annual_share", "asset_rule", "not_tracked")
 
@@ -46,7 +46,7 @@ COUNTABLE_COLUMNS: dict[str, str] = {
 #: Countable columns that are flows of energy: they can also be realised year by year
 ENERGY_COLUMNS = ("coal_saved_tce", "energy_saved_kwh", "co2_avoided_t")
 #: Boolean per-asset columns an ``asset_rule`` goal may count
-RULE_COLUMNS = ("meets_shanghai_pue", "bai_yi_closure_profile", "it_renewed_kw")
+RULE_COLUMNS = ("meets_local_pue", "bai_yi_closure_profile", "it_renewed_kw")
 
 GOAL_COLUMNS = (
     "goal",
@@ -120,6 +120,11 @@ def bundled_goal_packs() -> list[str]:
     """Names of the bundled packs, e.g. ``['shanghai-2024']``."""
     tables = load_catalog()["table"]
     return sorted(_pack_name(t) for t in tables if t.startswith("goals_"))
+
+
+def region_goal_pack(region: str) -> str:
+    """The bundled pack a run in ``region`` takes without ``goals`` (table ``region_defaults``)."""
+    return _pack_name(region_tables(region)[0])
 
 
 def _pack_name(table: str) -> str:

@@ -22,7 +22,7 @@ from ..core.reference import Tables
 from ..inventory import schema
 from ..inventory.reading import Inventory, read_plants
 from ..results import EstimateResult, records
-from .goals import load_goal_pack
+from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, summarise
 
 #: Inventory files a folder may hold
@@ -80,7 +80,7 @@ def portfolio(
     paths: str | Path | Sequence[str | Path],
     *,
     plants: str | Path | pd.DataFrame | None = None,
-    goals: str | Path = "shanghai-2024",
+    goals: str | Path | None = None,
     basis: str = "equivalent",
     region: str = "national",
     year: int | None = None,
@@ -104,8 +104,9 @@ def portfolio(
     plants : path or DataFrame, optional
         Plants file: plant_id, name, district, industry, region, energy by year
         (``energy_tce_2023`` …, ``2023年综合能耗``) or ``plant_energy_tce``.
-    goals : str or path
-        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.portfolio.goals`).
+    goals : str or path, optional
+        A bundled goal pack (``shanghai-2024``) or a goal CSV (see :mod:`retrofit.portfolio.goals`);
+        default: the region's pack (table ``region_defaults``).
     year : int, optional
         The as-of year (default: this year): progress to date counts measures in service by
         its end, and the estimate's accounting year (等价值 of year − 1).
@@ -128,6 +129,8 @@ def portfolio(
 
     as_of = int(year) if year is not None else _dt.date.today().year
     tabs = Tables(dict(tables or {}))
+    if goals is None:
+        goals = region_goal_pack(region)
     pack = load_goal_pack(goals, tabs)
     years = list(pack.years)
     plants_path = None if plants is None or isinstance(plants, pd.DataFrame) else str(plants)
@@ -167,6 +170,7 @@ def portfolio(
         max_errors=max_errors,
         tariff=tariff,
         project_tables=False,
+        goals=goals,  # the data-centre rules and 百一 of each estimate follow the same pack
     )
     batch: list[tuple[int, Inventory]] = []
 

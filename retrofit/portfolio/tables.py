@@ -63,7 +63,7 @@ NULLABLE_COLUMNS = (
     "annualised_investment_cny",
 )
 #: Per-asset yes/no results of asset rules, counted true and false
-RULE_FLAGS = ("meets_shanghai_pue", "bai_yi_closure_profile")
+RULE_FLAGS = ("meets_local_pue", "bai_yi_closure_profile")
 ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoided_t": "t CO2"}
 
 

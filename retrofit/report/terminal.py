@@ -148,7 +148,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             lines.append(
                 labels["dc_line"].format(
                     rows=d["rows"],
-                    above=d["above_shanghai_pue_limit_after_retrofit"],
+                    above=d["above_local_pue_limit_after_retrofit"],
                     closure=d["bai_yi_closure_profile"],
                 )
             )

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from retrofit.core import reference
 from retrofit.models import tariff
+from retrofit.money import tariff as tariff_tables
 
 CLASSES = ("large_industry_two_part", "general_two_part", "single_part")
 JUL, SEP, OCT = 6, 8, 9  # month positions on the grid's first axis
@@ -30,7 +31,7 @@ def _table() -> pd.DataFrame:
 
 @cache
 def _grid(tariff_class: str) -> tariff.TariffGrid:
-    return tariff.tariff_grid(_table(), tariff_class)
+    return tariff_tables.tariff_grid(_table(), tariff_class)
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def _hours(*ranges):
     ],
 )
 def test_parse_hours_accepts(text, expected):
-    mask = tariff.parse_hours(text)
+    mask = tariff_tables.parse_hours(text)
     assert mask.shape == (24,)
     assert mask.dtype == bool
     np.testing.assert_array_equal(mask, expected)
@@ -126,7 +127,7 @@ EXPECTED_FORM = (
 )
 def test_parse_hours_rejects_with_the_expected_form(text, problem):
     with pytest.raises(ValueError) as info:
-        tariff.parse_hours(text)
+        tariff_tables.parse_hours(text)
     assert str(info.value) == f"{problem}; {EXPECTED_FORM}"
 
 
@@ -219,7 +220,7 @@ def test_every_hour_is_covered_exactly_once_after_overrides(hu_fagai_2022_50_tab
             base = applies[applies.period.isin(["peak", "flat", "valley"])]
             owner = {}
             for period, hours in zip(base.period, base.hours, strict=True):
-                for h in np.flatnonzero(tariff.parse_hours(hours)):
+                for h in np.flatnonzero(tariff_tables.parse_hours(hours)):
                     assert h not in owner, (month, day_type, h)
                     owner[h] = period
             assert sorted(owner) == list(range(24)), (month, day_type)
@@ -227,7 +228,7 @@ def test_every_hour_is_covered_exactly_once_after_overrides(hu_fagai_2022_50_tab
             for period, hours in zip(applies.period, applies.hours, strict=True):
                 if period in ("critical_peak", "deep_valley"):
                     target = "peak" if period == "critical_peak" else "valley"
-                    for h in np.flatnonzero(tariff.parse_hours(hours)):
+                    for h in np.flatnonzero(tariff_tables.parse_hours(hours)):
                         assert owner[h] == target, (month, day_type, h)
                         assert h not in overridden
                         overridden.add(h)
@@ -271,7 +272,7 @@ def test_grid_records_its_documents_and_is_read_only():
 
 def test_unknown_tariff_class_lists_valid_classes(hu_fagai_2022_50_table):
     with pytest.raises(KeyError) as info:
-        tariff.tariff_grid(hu_fagai_2022_50_table, "residential")
+        tariff_tables.tariff_grid(hu_fagai_2022_50_table, "residential")
     assert info.value.args[0] == (
         "unknown tariff class 'residential'; valid classes: "
         "general_two_part, large_industry_two_part, single_part"
@@ -286,7 +287,7 @@ def test_gap_in_coverage_is_an_error(hu_fagai_2022_50_table):
         match=r"'single_part': every hour .* covered by no period: "
         r"month 1 workday 00:00-01:00",
     ):
-        tariff.tariff_grid(t[~drop], "single_part")
+        tariff_tables.tariff_grid(t[~drop], "single_part")
 
 
 def test_double_coverage_is_an_error(hu_fagai_2022_50_table):
@@ -298,7 +299,7 @@ def test_double_coverage_is_an_error(hu_fagai_2022_50_table):
         match=r"covered by more than one period: month 2 workday "
         r"20:00-21:00",
     ):
-        tariff.tariff_grid(pd.concat([t, extra]), "single_part")
+        tariff_tables.tariff_grid(pd.concat([t, extra]), "single_part")
 
 
 def test_override_on_the_wrong_period_is_an_error(hu_fagai_2022_50_table):
@@ -310,27 +311,27 @@ def test_override_on_the_wrong_period_is_an_error(hu_fagai_2022_50_table):
         match=r"critical_peak may only replace peak hours, but covers "
         r"month 7 workday 15:00-16:00",
     ):
-        tariff.tariff_grid(t, "general_two_part")
+        tariff_tables.tariff_grid(t, "general_two_part")
 
 
 def test_bad_row_values_are_errors(hu_fagai_2022_50_table):
     t = hu_fagai_2022_50_table.copy()
     bad = t.assign(multiplier=np.where(t.period == "flat", 0.0, t.multiplier))
     with pytest.raises(ValueError, match=r"multiplier 0.0 — expected a number > 0"):
-        tariff.tariff_grid(bad, "general_two_part")
+        tariff_tables.tariff_grid(bad, "general_two_part")
     bad = t.assign(months=np.where(t.period == "flat", "13", t.months.astype(str)))
     with pytest.raises(ValueError, match=r"months '13' — expected month numbers 1-12"):
-        tariff.tariff_grid(bad, "general_two_part")
+        tariff_tables.tariff_grid(bad, "general_two_part")
     bad = t.assign(hours=np.where(t.period == "flat", "06:00-08:30", t.hours))
     with pytest.raises(
         ValueError,
         match=r"'general_two_part', all flat row \(months 7;8;9\): "
         r"hours '06:00-08:30': .* is not on whole hours",
     ):
-        tariff.tariff_grid(bad, "general_two_part")
+        tariff_tables.tariff_grid(bad, "general_two_part")
     bad = t.assign(period=np.where(t.period == "flat", "shoulder", t.period))
     with pytest.raises(ValueError, match=r"period 'shoulder' — expected one of peak, flat"):
-        tariff.tariff_grid(bad, "general_two_part")
+        tariff_tables.tariff_grid(bad, "general_two_part")
 
 
 # --- load profiles ---------------------------------------------------------------------------
@@ -339,7 +340,7 @@ def test_bad_row_values_are_errors(hu_fagai_2022_50_table):
 def test_load_profiles_table_parses():
     """Definitions: continuous 24 h, two_shift 16 h, single_shift 9 h, office 9 h, night 8 h."""
     t = reference.load_table("load_profiles").set_index("profile")
-    counts = {name: int(tariff.parse_hours(h).sum()) for name, h in t.hours.items()}
+    counts = {name: int(tariff_tables.parse_hours(h).sum()) for name, h in t.hours.items()}
     assert counts == {
         "continuous": 24,
         "two_shift": 16,
@@ -372,7 +373,7 @@ def test_single_part_continuous_2026(calendar_2026):
     Peak share = 16/24 in every month = 0.6667.
     """
     grid = _grid("single_part")
-    w = tariff.profile_weights(tariff.parse_hours("00:00-24:00"), "all", calendar_2026)
+    w = tariff.profile_weights(tariff_tables.parse_hours("00:00-24:00"), "all", calendar_2026)
     assert tariff.mean_multiplier(grid, w) == pytest.approx(8512.72 / 8760, rel=1e-12)
     assert tariff.peak_share(grid, w) == pytest.approx(16 / 24, rel=1e-12)
     # every peak hour of the day moves to the valley of the same day:
@@ -393,7 +394,7 @@ def test_large_industry_night_profile_2026(calendar_2026):
     Without the deep valley (一般工商业两部制): (154 × 0.40 + 211 × 0.50) / 365
          = (61.6 + 105.5) / 365 = 167.1 / 365 = 0.457808…
     """
-    night = tariff.parse_hours("22:00-06:00")
+    night = tariff_tables.parse_hours("22:00-06:00")
     w = tariff.profile_weights(night, "all", calendar_2026)
     large, general = _grid("large_industry_two_part"), _grid("general_two_part")
     assert tariff.mean_multiplier(large, w) == pytest.approx(147.2 / 365, rel=1e-12)
@@ -404,7 +405,7 @@ def test_large_industry_night_profile_2026(calendar_2026):
 
 def _only_month(month_index: int, hours: str) -> np.ndarray:
     mask = np.zeros((12, 2, 24), dtype=bool)
-    mask[month_index] = tariff.parse_hours(hours)
+    mask[month_index] = tariff_tables.parse_hours(hours)
     return mask
 
 
@@ -454,7 +455,7 @@ def test_profile_weights_are_day_counts_over_total_hours(calendar_2026):
 
     Each operating hour of January carries 22 / 2349 of the energy; rest days carry none.
     """
-    w = tariff.profile_weights(tariff.parse_hours("08:00-17:00"), "workdays", calendar_2026)
+    w = tariff.profile_weights(tariff_tables.parse_hours("08:00-17:00"), "workdays", calendar_2026)
     assert w.shape == (12, 2, 24)
     assert w.sum() == pytest.approx(1.0, rel=1e-12)
     assert w[0, WORK, 8] == pytest.approx(22 / 2349, rel=1e-12)
@@ -468,7 +469,9 @@ def test_complement_weights_standby_of_a_workday_profile(calendar_2026):
     261 × 15 + 104 × 24 = 3915 + 2496 = 6411 standby hours in 2026. A January rest day hour
     carries 9 / 6411, a January workday 03:00 hour 22 / 6411, a workday 10:00 hour nothing.
     """
-    w = tariff.complement_weights(tariff.parse_hours("08:00-17:00"), "workdays", calendar_2026)
+    w = tariff.complement_weights(
+        tariff_tables.parse_hours("08:00-17:00"), "workdays", calendar_2026
+    )
     assert w.sum() == pytest.approx(1.0, rel=1e-12)
     assert w[0, REST, 10] == pytest.approx(9 / 6411, rel=1e-12)
     assert w[0, WORK, 3] == pytest.approx(22 / 6411, rel=1e-12)
@@ -476,7 +479,7 @@ def test_complement_weights_standby_of_a_workday_profile(calendar_2026):
 
 
 def test_complement_of_a_continuous_profile_is_empty(calendar_2026):
-    w = tariff.complement_weights(tariff.parse_hours("00:00-24:00"), "all", calendar_2026)
+    w = tariff.complement_weights(tariff_tables.parse_hours("00:00-24:00"), "all", calendar_2026)
     assert not w.any()
     with pytest.raises(
         ValueError,
@@ -490,11 +493,11 @@ def test_profile_weights_rejects_bad_input(calendar_2026):
     with pytest.raises(ValueError, match="has no operating hours on any day"):
         tariff.profile_weights(np.zeros(24, dtype=bool), "all", calendar_2026)
     with pytest.raises(ValueError, match="days 'weekends': expected one of all, workdays"):
-        tariff.profile_weights(tariff.parse_hours("8-17"), "weekends", calendar_2026)
+        tariff.profile_weights(tariff_tables.parse_hours("8-17"), "weekends", calendar_2026)
     with pytest.raises(ValueError, match=r"expected a boolean array of shape \(24,\)"):
         tariff.profile_weights(np.ones(24), "all", calendar_2026)
     with pytest.raises(ValueError, match=r"expected non-negative day counts of shape \(12, 2\)"):
-        tariff.profile_weights(tariff.parse_hours("8-17"), "all", np.ones(12))
+        tariff.profile_weights(tariff_tables.parse_hours("8-17"), "all", np.ones(12))
 
 
 # --- properties ------------------------------------------------------------------------------

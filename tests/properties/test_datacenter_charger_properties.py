@@ -16,6 +16,7 @@ import retrofit
 from retrofit.core.reference import Tables
 from retrofit.models import datacenter as dc
 from retrofit.models import tariff as tou
+from retrofit.money import tariff as tariff_tables
 
 YEAR = 2026
 pytestmark = pytest.mark.slow  # hundreds of drawn rows: make test runs them, make test-fast not
@@ -31,7 +32,7 @@ BOUNDS = {
     )
     for c in CLASSES
 }
-GRIDS = {c: tou.tariff_grid(TOU, c) for c in CLASSES}
+GRIDS = {c: tariff_tables.tariff_grid(TOU, c) for c in CLASSES}
 DEFAULTS = TABLES["charger_defaults"].set_index(["charger_type", "state", "parameter"])["value"]
 YEAR_H = 8760.0  # a pile's year (model_parameters charger hours_per_year_h)
 IT_GAIN_RULE = 0.2  # 沪经信技〔2024〕355号: IT efficiency gain ≥ 20 %
@@ -637,7 +638,7 @@ def test_pure_mean_multiplier_lies_within_the_class_multipliers(mask, tariff, da
 
 
 def _table_hours(text):
-    """Hours of a table row written independently of tou.parse_hours ("22:00-06:00" wraps)."""
+    """Hours of a table row written independently of tariff_tables.parse_hours ("22:00-06:00" wraps)."""
     on = set()
     for part in text.split(";"):
         start, end = (int(t.split(":")[0]) for t in part.split("-"))
