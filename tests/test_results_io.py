@@ -12,7 +12,7 @@ import pyarrow.csv as pacsv
 import pytest
 
 import retrofit
-from retrofit import results
+from retrofit.io import csv as csv_writer
 from retrofit.results import EstimateResult
 
 BOM = b"\xef\xbb\xbf"
@@ -155,7 +155,7 @@ def test_blocks_join_into_one_file(tmp_path, monkeypatch, block_rows):
     expected = BOM + b"i,text\n"
     quoted = ['"' + t.replace('"', '""') + '"' for t in TEXT]
     expected += "".join(f"{i},{quoted[i % len(TEXT)]}\n" for i in range(50)).encode()
-    monkeypatch.setattr(results, "CSV_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(csv_writer, "CSV_BLOCK_ROWS", block_rows)
     assert _written(frame, tmp_path) == expected
 
 
@@ -197,7 +197,7 @@ def test_csv_write_is_atomic(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(results, "_arrow_column", boom)
+    monkeypatch.setattr(csv_writer, "arrow_column", boom)
     with pytest.raises(RuntimeError):
         _result(pd.DataFrame({"a": [1.0], "b": ["x"]})).to_csv(path)
     assert path.read_text() == "old"
@@ -209,6 +209,6 @@ def test_every_output_column_of_the_sample_is_typed_by_arrow(tmp_path, monkeypat
     def per_cell(s):
         raise AssertionError(f"column {s.name} has no Arrow type")
 
-    monkeypatch.setattr(results, "_text_of_objects", per_cell)
+    monkeypatch.setattr(csv_writer, "text_of_objects", per_cell)
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
     result.to_csv(tmp_path / "sample.csv")

@@ -33,8 +33,8 @@ import pandas as pd
 
 from .. import columns
 from .._optional import plots_missing
+from ..io.atomic import atomic_write
 from ..portfolio.goals import ENERGY_COLUMNS
-from ..results import atomic_write
 
 if TYPE_CHECKING:
     from ..portfolio.runner import PortfolioResult

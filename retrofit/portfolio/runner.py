@@ -33,8 +33,12 @@ from ..core.exceptions import InventoryError, InventoryIssue
 from ..core.reference import Tables
 from ..inventory import schema
 from ..inventory.reading import Inventory, previous_year_energy, read_plants
+from ..io.atomic import atomic_write
+from ..io.csv import write_csv
+from ..io.json import records, write_json
+from ..io.workbook import write_workbook
 from ..models import finance as fm
-from ..results import EstimateResult, atomic_write, records, write_csv, write_json, write_workbook
+from ..results import EstimateResult
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
 from .trajectory import (
     capacity_by_year,
@@ -254,10 +258,11 @@ class PortfolioResult:
     def to_excel(self, path: str | Path) -> None:
         """One sheet per table, plus assumptions and caveats."""
         write_workbook(
-            path,
             {name: getattr(self, name) for name in self.TABLES},
-            self.assumptions,
-            self.caveats,
+            path,
+            style="plain",
+            assumptions=self.assumptions,
+            caveats=self.caveats,
         )
 
 
