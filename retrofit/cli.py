@@ -379,7 +379,7 @@ def report(path, output, lang, **options):
     if suffix == ".xlsx":
         from .io.workbook import write_workbook
 
-        write_workbook(result, output)
+        write_workbook(result, output, style="audit")
     else:
         from ._optional import MissingExtraError
         from .report.html import write_html
@@ -518,7 +518,8 @@ def incentives(path, show_all, fmt, output, lang, **options):
 
     if output is not None:
         if Path(output).suffix.lower() == ".csv":
-            from .results import atomic_write, write_csv
+            from .io.atomic import atomic_write
+            from .io.csv import write_csv
 
             atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
             click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)

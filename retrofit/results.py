@@ -1,28 +1,20 @@
-"""The result of an estimate, and its serialisations (JSON, CSV, Excel), all written atomically."""
+"""The result of an estimate and its output columns; its serialisations (JSON, CSV, Excel) are
+written atomically by :mod:`retrofit.io`."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
-import os
-import tempfile
-from collections import deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from .columns import describe
 from .core.caveats import Caveat
+from .io.atomic import atomic_write
+from .io.csv import write_csv
+from .io.json import records, write_json
 from .measures.base import Measure, registered
 from .money.appraisal import ASSET_COLUMNS as FINANCE_COLUMNS
 from .money.cost import OUTPUT_COLUMNS as ECONOMICS_COLUMNS
@@ -137,49 +129,6 @@ PLANT_COLUMNS: dict[str, str] = describe(
 )
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``.
-
-    A failure part-way leaves no partial file and no changed target.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        # mkstemp creates 0600; give the result the permissions a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def json_value(value: Any) -> Any:
-    """A cell as a JSON-ready Python value (NaN, NA, NaT → None; numpy scalars → Python)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return value
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame → list of JSON-ready dicts (NaN/NA → null, numpy scalars → Python)."""
-    columns = list(frame.columns)
-    return [
-        {c: json_value(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
 @dataclass
 class EstimateResult:
     """Everything an estimate produced.
@@ -239,140 +188,14 @@ class EstimateResult:
         atomic_write(path, lambda tmp: write_csv(self.assets, tmp))
 
     def to_excel(self, path: str | Path) -> None:
-        """Workbook with sheets plants, assets, projects, incentives (with --policy),
-        supply_curve, assumptions and caveats."""
-        write_workbook(path, self.tables(), self.assumptions, self.caveats)
+        """Plain workbook (one header row of column names) with sheets plants, assets, projects,
+        incentives (with --policy), supply_curve, assumptions and caveats."""
+        # imported here: openpyxl is only needed by those who write a workbook
+        from .io.workbook import write_workbook
+
+        write_workbook(self, path, style="plain")
 
     @property
     def non_standard(self) -> bool:
         """True when any reference table came from a user file."""
         return bool(self.assumptions.get("non_standard"))
-
-
-def write_json(
-    data: dict[str, Any], path: str | Path | None = None, *, indent: int | None = 2
-) -> str:
-    """JSON text of a result's ``to_dict()``; also written atomically to ``path``."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent, default=json_value)
-    if path is not None:
-        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    return text
-
-
-def write_workbook(
-    path: str | Path,
-    sheets: dict[str, pd.DataFrame],
-    assumptions: dict[str, Any],
-    caveats: list[Caveat],
-) -> None:
-    """An .xlsx with one sheet per table, then the assumptions (flattened to key, value) and
-    the caveats; written atomically, header rows frozen."""
-
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for name, frame in sheets.items():
-                frame.to_excel(xl, sheet_name=name, index=False)
-            pd.DataFrame(flatten(assumptions), columns=["key", "value"]).to_excel(
-                xl, sheet_name="assumptions", index=False
-            )
-            pd.DataFrame(
-                [
-                    c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
-                    for c in caveats
-                ],
-                columns=["code", "message", "message_zh", "count", "data"],
-            ).to_excel(xl, sheet_name="caveats", index=False)
-            for sheet in xl.sheets.values():
-                sheet.freeze_panes = "A2"
-
-    atomic_write(path, write)
-
-
-def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """Nested assumptions as (dotted key, text) rows; lists as JSON."""
-    if isinstance(value, dict):
-        out: list[tuple[str, str]] = []
-        for k, v in value.items():
-            out.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-        return out
-    if isinstance(value, list):
-        return [(prefix, json.dumps(value, ensure_ascii=False, default=str))]
-    return [(prefix, "" if value is None else str(value))]
-
-
-# --- CSV -------------------------------------------------------------------------------------
-#
-# ``pyarrow.csv`` formats every cell in C++; ``DataFrame.to_csv`` goes through a Python object
-# per cell (about 20 s for a million rows of 43 columns). The text differs from pandas' in
-# formatting only, and every value reads back equal: floats in their shortest round-trip form
-# without a trailing ``.0`` (``1``, ``0.00001``, ``1e+16``), booleans ``true``/``false``, every
-# text cell quoted (an empty text ``""``, a missing value an empty field), line ends ``\n``.
-
-#: Rows converted to Arrow and formatted per block: bounds the memory of a block's copy and text
-CSV_BLOCK_ROWS = 20_000
-#: Threads formatting blocks (Arrow's writer releases the GIL); blocks are written in order
-CSV_THREADS = min(4, os.cpu_count() or 1)
-#: Written first so that Excel on Chinese Windows reads the file as UTF-8 (not GBK)
-CSV_BOM = "\ufeff"
-
-
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """``frame`` as CSV (UTF-8 with BOM, header as the csv module writes it, no index), through
-    :func:`pyarrow.csv.write_csv`.
-
-    Not atomic by itself: callers write to a temporary file through :func:`atomic_write`.
-    """
-    header = io.StringIO()
-    # the header through the csv module: bare names, quoted only when they need it
-    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
-    with open(path, "wb") as fh, ThreadPoolExecutor(CSV_THREADS) as pool:
-        fh.write((CSV_BOM + header.getvalue()).encode("utf-8"))
-        # a few blocks in flight keep every core busy and the memory bounded
-        pending: deque[Future[pa.Buffer]] = deque()
-        for start in range(0, len(frame), CSV_BLOCK_ROWS):
-            pending.append(pool.submit(_csv_block, frame.iloc[start : start + CSV_BLOCK_ROWS]))
-            if len(pending) >= CSV_THREADS:
-                fh.write(pending.popleft().result())
-        while pending:
-            fh.write(pending.popleft().result())
-
-
-def _csv_block(block: pd.DataFrame) -> pa.Buffer:
-    """The CSV text of a block of rows, without header."""
-    # by position and under placeholder names: output columns may repeat a name
-    columns = [_arrow_column(block.iloc[:, i]) for i in range(block.shape[1])]
-    if len(columns) == 1:
-        # a lone empty field would be a blank line, which readers skip: quote it, as the csv
-        # module does
-        columns = [pc.fill_null(columns[0].cast(pa.string()), "")]
-    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
-    sink = pa.BufferOutputStream()
-    # Arrow's default quoting: text cells quoted, numbers and booleans bare
-    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False))
-    return sink.getvalue()
-
-
-def _arrow_column(s: pd.Series) -> pa.Array:
-    """One column as an Arrow array the CSV writer formats as pandas' value would read back:
-    NaN, NA and None are null (an empty field); a column of midnights is a date."""
-    dtype = s.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind == "M":
-        values = pa.array(s, from_pandas=True)
-        days = s.dropna()
-        if (days == days.dt.normalize()).all():  # pandas writes a column of midnights as dates
-            return values.cast(pa.date32())
-        if (days == days.dt.floor("s")).all():  # no fractions of a second to write
-            return values.cast(pa.timestamp("s", tz=values.type.tz))
-        return values
-    if isinstance(dtype, pd.CategoricalDtype):
-        return _arrow_column(s.astype(dtype.categories.dtype))
-    try:
-        return pa.array(s, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return _text_of_objects(s)
-
-
-def _text_of_objects(s: pd.Series) -> pa.Array:
-    """A column Arrow cannot type (mixed Python objects) as each value's ``str``, as pandas
-    writes it; one Python call per cell, so only for such columns."""
-    return pa.array([None if pd.isna(v) else str(v) for v in s.tolist()], pa.string())

@@ -1,9 +1,12 @@
-"""EstimateResult.to_csv through pyarrow's CSV writer: the bytes it writes and that every value
-reads back equal (pandas and pyarrow readers), with the BOM Excel needs."""
+"""The io writers: EstimateResult.to_csv through pyarrow's CSV writer (the bytes it writes and
+that every value reads back equal, pandas and pyarrow readers, with the BOM Excel needs), JSON
+values, and atomic writes."""
 
 from __future__ import annotations
 
 import math
+import os
+import stat
 
 import numpy as np
 import pandas as pd
@@ -12,7 +15,9 @@ import pyarrow.csv as pacsv
 import pytest
 
 import retrofit
-from retrofit import results
+from retrofit.io import csv as csv_writer
+from retrofit.io.atomic import atomic_write
+from retrofit.io.json import json_value, records, write_json
 from retrofit.results import EstimateResult
 
 BOM = b"\xef\xbb\xbf"
@@ -155,7 +160,7 @@ def test_blocks_join_into_one_file(tmp_path, monkeypatch, block_rows):
     expected = BOM + b"i,text\n"
     quoted = ['"' + t.replace('"', '""') + '"' for t in TEXT]
     expected += "".join(f"{i},{quoted[i % len(TEXT)]}\n" for i in range(50)).encode()
-    monkeypatch.setattr(results, "CSV_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(csv_writer, "CSV_BLOCK_ROWS", block_rows)
     assert _written(frame, tmp_path) == expected
 
 
@@ -197,7 +202,7 @@ def test_csv_write_is_atomic(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(results, "_arrow_column", boom)
+    monkeypatch.setattr(csv_writer, "arrow_column", boom)
     with pytest.raises(RuntimeError):
         _result(pd.DataFrame({"a": [1.0], "b": ["x"]})).to_csv(path)
     assert path.read_text() == "old"
@@ -209,6 +214,67 @@ def test_every_output_column_of_the_sample_is_typed_by_arrow(tmp_path, monkeypat
     def per_cell(s):
         raise AssertionError(f"column {s.name} has no Arrow type")
 
-    monkeypatch.setattr(results, "_text_of_objects", per_cell)
+    monkeypatch.setattr(csv_writer, "text_of_objects", per_cell)
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
     result.to_csv(tmp_path / "sample.csv")
+
+
+def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text("old")
+
+    def half_then_fail(tmp):
+        tmp.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(path, half_then_fail)
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    atomic_write(path, lambda tmp: tmp.write_text("new"))
+    assert path.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_gives_the_permissions_of_a_plain_open(tmp_path):
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "out.txt", lambda tmp: tmp.write_text("x"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o640  # 0o666 & ~0o027
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (np.float64(0.5), 0.5),
+        (np.int64(7), 7),
+        (np.bool_(True), True),
+        (np.float64("nan"), None),
+        (math.inf, None),
+        (pd.NA, None),
+        (pd.NaT, None),
+        (None, None),
+        (pd.Timestamp("2024-03-05 10:30"), "2024-03-05"),
+        ("电机", "电机"),
+    ],
+)
+def test_json_value(value, expected):
+    got = json_value(value)
+    assert got == expected and type(got) is type(expected)
+
+
+def test_records_and_json_text(tmp_path):
+    frame = pd.DataFrame(
+        {"plant_id": ["P1", "P2"], "coal_saved_tce": [0.665, np.nan], "n": pd.array([1, None])}
+    )
+    assert records(frame) == [
+        {"plant_id": "P1", "coal_saved_tce": 0.665, "n": 1},
+        {"plant_id": "P2", "coal_saved_tce": None, "n": None},
+    ]
+    path = tmp_path / "out.json"
+    text = write_json({"plants": records(frame), "名称": "示例厂"}, path, indent=None)
+    assert text == (
+        '{"plants": [{"plant_id": "P1", "coal_saved_tce": 0.665, "n": 1}, '
+        '{"plant_id": "P2", "coal_saved_tce": null, "n": null}], "名称": "示例厂"}'
+    )
+    assert path.read_text(encoding="utf-8") == text

@@ -1,2 +1,6 @@
-"""Writers of results: the workbook (:mod:`.workbook`); atomic writes, CSV and JSON live in
-:mod:`retrofit.results` for now (issue 15 moves them here)."""
+"""Writers of results: :mod:`.atomic` (a file appears whole or not at all), :mod:`.csv`
+(through pyarrow), :mod:`.json` and :mod:`.workbook` (one .xlsx writer, plain or audit style).
+
+The modules are imported one by one (``from retrofit.io.csv import write_csv``), so that writing
+JSON never imports pyarrow or openpyxl. They import nothing of the result they write.
+"""

@@ -1,33 +1,51 @@
-"""The auditor's workbook: summary with formulas, assets, plants, assumptions and caveats.
+"""One workbook writer in two styles: the plain data dump and the auditor's workbook.
 
-Each data sheet has two header rows, frozen: the stable English column name (what the CSV and
-JSON outputs call it) and a bilingual label with its unit from the glossary
-(:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved [kWh/yr]). Number
-formats follow the unit. The summary's headline totals are spreadsheet formulas over the assets
-sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
-computed, so a reviewer can follow and re-check them in Excel.
+Both styles write one sheet per table, then the assumptions (flattened to key, value) and the
+caveats, through the same sheet writer and the same cell conversion, atomically.
+
+- **plain** (``retrofit estimate -o x.xlsx``, ``retrofit portfolio -o x.xlsx``): one header
+  row of column names, frozen; the values as they are, so that ``pandas.read_excel`` reads
+  back the tables of the CSV and JSON outputs.
+- **audit** (``retrofit report -o x.xlsx``): each data sheet has two header rows, frozen: the
+  stable English column name (what the CSV and JSON outputs call it) and a label with its unit
+  from the glossary (:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved [kWh/yr]). Number
+  formats follow the unit. For an estimate, a summary sheet comes first: its headline totals
+  are spreadsheet formulas over the assets sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per
+  plant), each beside the value retrofit computed, so a reviewer can follow and re-check them
+  in Excel.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .. import columns
-from ..results import EstimateResult, atomic_write, flatten, json_value
+from ..core.caveats import Caveat
+from ..core.exceptions import OptionError
+from .atomic import atomic_write
+from .json import json_value
 
-#: Header rows above the data on every data sheet.
+if TYPE_CHECKING:
+    # openpyxl is imported where a workbook is written: importing this module (the portfolio
+    # runner does) costs no spreadsheet library
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+Style = Literal["plain", "audit"]
+STYLES: tuple[Style, ...] = ("plain", "audit")
+
+#: Header rows above the data on every sheet of the audit style (the plain style has one).
 HEADER_ROWS = 2
-_HEAD_FILL = PatternFill("solid", fgColor="DDE6EE")
+#: Background of the audit style's header cells (a pale blue-grey), as RGB hex.
+HEADER_FILL_RGB = "DDE6EE"
 
-#: Output columns totalled on the summary, in order; labels and units from the glossary.
+#: Output columns totalled on the audit summary, in order; labels and units from the glossary.
 TOTALS = (
     "energy_saved_kwh",
     "coal_saved_tce",
@@ -39,19 +57,173 @@ TOTALS = (
     "retrofitted_motor_kw",
 )
 
-
-def _unit(column: str) -> str:
-    """The glossary's unit of ``column``; "" for a column it does not know."""
-    return columns.unit(column) if columns.known(column) else ""
+#: Columns of the caveats sheet, in order.
+CAVEAT_COLUMNS = ["code", "message", "message_zh", "count", "data"]
 
 
-def _label(column: str) -> str:
-    """Bilingual header with units, Chinese first: 年节电量 [kWh/年] energy saved [kWh/yr]. A
-    column the glossary does not know (an inventory's own pass-through column) keeps its name
-    with spaces."""
-    if not columns.known(column):
-        return column.replace("_", " ")
-    return f"{columns.header(column, 'zh')} {columns.header(column, 'en')}"
+class EstimateTables(Protocol):
+    """What the writer reads of an estimate's result (:class:`retrofit.results.EstimateResult`
+    has it); a protocol, so that io never imports the result it writes."""
+
+    @property
+    def assets(self) -> pd.DataFrame: ...
+
+    @property
+    def plants(self) -> pd.DataFrame: ...
+
+    @property
+    def assumptions(self) -> dict[str, Any]: ...
+
+    @property
+    def caveats(self) -> list[Caveat]: ...
+
+    def tables(self) -> dict[str, pd.DataFrame]: ...
+
+
+def write_workbook(
+    result_or_sheets: EstimateTables | Mapping[str, pd.DataFrame],
+    path: str | Path,
+    style: Style = "audit",
+    lang: Literal["zh", "en"] | None = None,
+    *,
+    assumptions: Mapping[str, Any] | None = None,
+    caveats: Sequence[Caveat] = (),
+) -> None:
+    """Write a result's tables as an .xlsx workbook, atomically.
+
+    Parameters
+    ----------
+    result_or_sheets : EstimateResult or mapping of str to DataFrame
+        An estimate's result (its :meth:`~retrofit.results.EstimateResult.tables`, assumptions
+        and caveats are written), or tables by sheet name (a portfolio's), in sheet order.
+    path : str or Path
+        The .xlsx file to create or replace.
+    style : {"audit", "plain"}
+        ``"audit"``: two header rows (name, then label with unit), number formats by unit and,
+        for an estimate, a summary sheet of SUM/SUMIF formulas first. ``"plain"``: one header
+        row of column names and the values only (what ``retrofit estimate -o x.xlsx`` writes).
+    lang : {"zh", "en"} or None
+        Language of the audit style's labels (the second header row and the summary's total
+        names); None, the default, writes both, Chinese first. Audit style only.
+    assumptions : mapping, optional
+        With a mapping of sheets: the run's assumptions, written flattened to (key, value).
+    caveats : sequence of Caveat, optional
+        With a mapping of sheets: the run's caveats.
+
+    Raises
+    ------
+    OptionError
+        For an unknown style or language, ``lang`` with the plain style, or ``assumptions`` or
+        ``caveats`` given beside a result (which carries its own).
+    """
+    if style not in STYLES:
+        raise OptionError(f"unknown workbook style {style!r}; expected one of {list(STYLES)}")
+    if lang not in (None, "zh", "en"):
+        raise OptionError(f"unknown language {lang!r}; expected 'zh', 'en' or None (both)")
+    if lang is not None and style == "plain":
+        raise OptionError("lang applies to the audit style only: the plain style has no labels")
+    result: EstimateTables | None = None
+    if isinstance(result_or_sheets, Mapping):
+        sheets = dict(result_or_sheets)
+    else:
+        if assumptions is not None or caveats:
+            raise OptionError("a result carries its own assumptions and caveats")
+        result = result_or_sheets
+        sheets = result.tables()
+        if style == "audit":  # the auditor reads the assets first, then the plants
+            sheets = {"assets": result.assets, "plants": result.plants} | sheets
+        assumptions, caveats = result.assumptions, result.caveats
+    sheets["assumptions"] = pd.DataFrame(flatten(assumptions or {}), columns=["key", "value"])
+    sheets["caveats"] = caveat_frame(caveats)
+
+    def write(tmp: Path) -> None:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.remove(wb.worksheets[0])  # a new workbook has one empty sheet
+        letters = {
+            name: write_sheet(wb, name, frame, style, lang) for name, frame in sheets.items()
+        }
+        if style == "audit" and result is not None:
+            _summary_sheet(wb, result, letters["assets"], lang)
+        wb.save(tmp)
+
+    atomic_write(path, write)
+
+
+def write_sheet(
+    wb: Workbook,
+    name: str,
+    frame: pd.DataFrame,
+    style: Style = "plain",
+    lang: Literal["zh", "en"] | None = None,
+) -> dict[str, str]:
+    """Append a sheet of ``frame`` (no index) to ``wb`` with the header rows of ``style``,
+    frozen; returns column name → column letter (for formulas over the sheet)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    audit = style == "audit"
+    header_rows = HEADER_ROWS if audit else 1
+    letters = {}
+    for j, column in enumerate(frame.columns, start=1):
+        letter = get_column_letter(j)
+        letters[column] = letter
+        name_cell = ws.cell(1, j, column)
+        if audit:  # the plain style's header is unstyled, as pandas writes it
+            name_cell.font = Font(bold=True)
+            label = ws.cell(2, j, column_label(column, lang))
+            label.alignment = Alignment(wrap_text=True, vertical="top")
+            for row in (1, 2):
+                ws.cell(row, j).fill = _header_fill()
+            ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
+    # a plain dump shows every digit; the audit style formats by unit
+    formats = {c: number_format(c, _unit(c)) for c in frame.columns} if audit else {}
+    for i, values in enumerate(frame.itertuples(index=False, name=None), start=header_rows + 1):
+        for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
+            cell = ws.cell(i, j, cell_value(value))
+            fmt = formats.get(column)
+            if fmt and isinstance(cell.value, int | float):
+                cell.number_format = fmt
+    ws.freeze_panes = ws.cell(header_rows + 1, 1)
+    return letters
+
+
+def cell_value(value: Any) -> Any:
+    """A table's value as a cell: missing values empty, a timestamp as a date (with its time
+    when it has one), lists and dicts as JSON, an infinite number as text (``inf``, as pandas
+    writes it), numpy scalars as Python."""
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, float | np.floating) and np.isinf(value):
+        return str(float(value))
+    return json_value(value)
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Nested assumptions as (dotted key, text) rows; lists as JSON."""
+    if isinstance(value, Mapping):
+        out: list[tuple[str, str]] = []
+        for k, v in value.items():
+            out.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list):
+        return [(prefix, json.dumps(value, ensure_ascii=False, default=str))]
+    return [(prefix, "" if value is None else str(value))]
+
+
+def caveat_frame(caveats: Sequence[Caveat]) -> pd.DataFrame:
+    """The caveats sheet: one row per caveat, its data as JSON text."""
+    return pd.DataFrame(
+        [
+            c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
+            for c in caveats
+        ],
+        columns=CAVEAT_COLUMNS,
+    )
 
 
 def number_format(column: str, unit: str = "") -> str | None:
@@ -77,41 +249,46 @@ def number_format(column: str, unit: str = "") -> str | None:
     return None
 
 
-def _cell(value: Any) -> Any:
-    """A value as a cell: dates as dates, lists as JSON, an infinite payback as text."""
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, float | np.floating) and np.isinf(value):
-        return str(float(value))
-    return json_value(value)
+def column_label(column: Any, lang: Literal["zh", "en"] | None = None) -> str:
+    """The audit header's label with units: both languages, Chinese first (年节电量 [kWh/年]
+    energy saved [kWh/yr]), or one. A column the glossary does not know (an inventory's own
+    pass-through column) keeps its name with spaces."""
+    name = str(column)
+    if not columns.known(name):
+        return name.replace("_", " ")
+    if lang is None:
+        return f"{columns.header(name, 'zh')} {columns.header(name, 'en')}"
+    return columns.header(name, lang)
 
 
-def _data_sheet(wb: Workbook, name: str, frame: pd.DataFrame) -> dict[str, str]:
-    """A sheet with the two header rows, frozen; returns column name → letter."""
-    ws = wb.create_sheet(name)
-    letters = {}
-    for j, column in enumerate(frame.columns, start=1):
-        letter = get_column_letter(j)
-        letters[column] = letter
-        ws.cell(1, j, column).font = Font(bold=True)
-        label = ws.cell(2, j, _label(column))
-        label.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in (1, 2):
-            ws.cell(row, j).fill = _HEAD_FILL
-        ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
-    fmt = {c: number_format(c, _unit(c)) for c in frame.columns}
-    for i, values in enumerate(frame.itertuples(index=False, name=None), start=HEADER_ROWS + 1):
-        for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
-            cell = ws.cell(i, j, _cell(value))
-            if fmt[column] and isinstance(cell.value, int | float):
-                cell.number_format = fmt[column]
-    ws.freeze_panes = ws.cell(HEADER_ROWS + 1, 1)
-    return letters
+def _header_fill() -> PatternFill:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=HEADER_FILL_RGB)
 
 
-def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]) -> None:
+def _unit(column: Any) -> str:
+    """The glossary's unit of ``column``; "" for a column it does not know."""
+    name = str(column)
+    return columns.unit(name) if columns.known(name) else ""
+
+
+def _total_name(column: str, lang: Literal["zh", "en"] | None) -> str:
+    if lang is None:
+        return f"{columns.label(column, 'zh')} {columns.label(column, 'en')}"
+    return columns.label(column, lang)
+
+
+def _summary_sheet(
+    wb: Workbook,
+    result: EstimateTables,
+    letters: dict[str, str],
+    lang: Literal["zh", "en"] | None,
+) -> None:
+    """The audit summary, first: the run's identity, the headline totals as SUM formulas over
+    the assets sheet and each plant's coal saved as a SUMIF against its 百一 target."""
+    from openpyxl.styles import Font
+
     ws = wb.create_sheet("summary", 0)
     a = result.assumptions
     n = len(result.assets)
@@ -132,7 +309,7 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
+        cell.fill = _header_fill()
     for column in TOTALS:
         if column not in letters:
             continue
@@ -141,7 +318,7 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
         complete = bool(values.notna().all())
         formula = f"=SUM({ref})"
         row = [
-            f"{columns.label(column, 'zh')} {columns.label(column, 'en')}"
+            _total_name(column, lang)
             + ("" if complete else " (partial: some rows blank 部分行为空)"),
             formula,
             columns.unit(column),
@@ -167,7 +344,7 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
+        cell.fill = _header_fill()
     plant_col, tce_col = letters["plant_id"], letters["coal_saved_tce"]
     for plant in result.plants.itertuples(index=False):
         r = ws.max_row + 1
@@ -194,28 +371,19 @@ def _summary_sheet(wb: Workbook, result: EstimateResult, letters: dict[str, str]
     ws.freeze_panes = "A7"
 
 
-def write_workbook(result: EstimateResult, path: str | Path) -> None:
-    """Write the auditor's workbook atomically."""
-
-    def write(tmp: Path) -> None:
-        wb = Workbook()
-        wb.remove(wb.worksheets[0])  # a new workbook has one empty sheet
-        letters = _data_sheet(wb, "assets", result.assets)
-        _data_sheet(wb, "plants", result.plants)
-        for name, frame in result.tables().items():
-            if name not in ("assets", "plants"):
-                _data_sheet(wb, name, frame)
-        _summary_sheet(wb, result, letters)
-        assumptions = pd.DataFrame(flatten(result.assumptions), columns=["key", "value"])
-        _data_sheet(wb, "assumptions", assumptions)
-        caveats = pd.DataFrame(
-            [
-                c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
-                for c in result.caveats
-            ],
-            columns=["code", "message", "message_zh", "count", "data"],
-        )
-        _data_sheet(wb, "caveats", caveats)
-        wb.save(tmp)
-
-    atomic_write(path, write)
+__all__ = [
+    "CAVEAT_COLUMNS",
+    "HEADER_FILL_RGB",
+    "HEADER_ROWS",
+    "STYLES",
+    "TOTALS",
+    "EstimateTables",
+    "Style",
+    "caveat_frame",
+    "cell_value",
+    "column_label",
+    "flatten",
+    "number_format",
+    "write_sheet",
+    "write_workbook",
+]

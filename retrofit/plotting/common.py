@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._optional import plots_missing
-from ..results import atomic_write
+from ..io.atomic import atomic_write
 
 try:  # matplotlib is the [plots] extra
     from matplotlib.axes import Axes

@@ -21,7 +21,8 @@ from ..core.exceptions import InventoryError, InventoryIssue
 from ..core.reference import Tables
 from ..inventory import schema
 from ..inventory.reading import Inventory, read_plants
-from ..results import EstimateResult, records
+from ..io.json import records
+from ..results import EstimateResult
 from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, summarise
 

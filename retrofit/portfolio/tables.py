@@ -28,8 +28,11 @@ from ..core.caveats import Caveat
 from ..core.conversion import BASIS_NAMES_ZH
 from ..core.exceptions import InventoryError, InventoryIssue
 from ..inventory.reading import previous_year_energy
+from ..io.atomic import atomic_write
+from ..io.csv import write_csv
+from ..io.json import records, write_json
+from ..io.workbook import write_workbook
 from ..models import finance as fm
-from ..results import atomic_write, records, write_csv, write_json, write_workbook
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack
 from .trajectory import (
     capacity_by_year,
@@ -247,10 +250,11 @@ class PortfolioResult:
     def to_excel(self, path: str | Path) -> None:
         """One sheet per table, plus assumptions and caveats."""
         write_workbook(
-            path,
             {name: getattr(self, name) for name in self.TABLES},
-            self.assumptions,
-            self.caveats,
+            path,
+            style="plain",
+            assumptions=self.assumptions,
+            caveats=self.caveats,
         )
 
 

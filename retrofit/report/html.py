@@ -22,7 +22,8 @@ import pandas as pd
 from .. import columns
 from .._optional import MissingExtraError
 from ..columns import header, known, unit_text
-from ..results import EstimateResult, atomic_write
+from ..io.atomic import atomic_write
+from ..results import EstimateResult
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10

@@ -35,9 +35,10 @@ from ..core.conversion import energy_to_co2_t, energy_to_tce
 from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
 from ..inventory.defaults import rows_listing
+from ..io.json import records
 from ..measures.base import Measure, registered, uncertain_inputs
 from ..models import sampling
-from ..results import EstimateResult, records
+from ..results import EstimateResult
 
 TABLE = "uncertainty_distributions"
 #: Percentiles reported [%].
