@@ -1,4 +1,4 @@
-"""Tests of retrofit.inventory.reading: encodings, Excel layouts, aliases and every issue type.
+"""Tests of retrofit.inventory (reading, plants, cells): encodings, Excel layouts, aliases and every issue type.
 
 Every expected value below is written out by hand from the input text in the test and from
 the column definitions in retrofit/inventory/schema.py (aliases, units, ranges); none was produced by
@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 
 from retrofit.core.exceptions import InventoryError
-from retrofit.inventory import reading as inventory
 from retrofit.inventory import schema
-from retrofit.inventory.reading import read_inventory, read_plants, validate_frame
+from retrofit.inventory.cells import parse_choice
+from retrofit.inventory.plants import read_plants
+from retrofit.inventory.reading import read_inventory, validate_frame
 
 HEADER_ZH = "企业编号,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,负载率,投资额(万元)"
 ROW_OK = "P1,M1,电机,电机更换,55,4,二级,75%,1.5"
@@ -234,8 +235,8 @@ def test_several_measures_are_canonicalised_and_ordered():
     with pytest.raises(InventoryError) as info:
         read_inventory(path)
     assert {i.type for i in info.value.issues} == {"missing-column"}
-    canon, _, _ = inventory._parse_choice(
-        inventory.schema.COLUMN_BY_NAME["measure"],
+    canon, _, _ = parse_choice(
+        schema.COLUMN_BY_NAME["measure"],
         pd.Series(["变频改造+电机更换", "upgrade_motor＋add_vfd"], dtype="str"),
     )
     assert list(canon) == ["upgrade_motor+add_vfd", "upgrade_motor+add_vfd"]
@@ -763,7 +764,7 @@ def test_inventory_module_imports_nothing_slow():
     import sys
 
     code = (
-        "import sys, retrofit.inventory.reading; "
+        "import sys, retrofit.inventory.reading, retrofit.inventory.plants; "
         "print(sorted(m for m in ('matplotlib', 'openpyxl', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

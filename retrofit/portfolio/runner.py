@@ -32,7 +32,8 @@ from ..core.conversion import BASIS_NAMES_ZH
 from ..core.exceptions import InventoryError, InventoryIssue
 from ..core.reference import Tables
 from ..inventory import schema
-from ..inventory.reading import Inventory, previous_year_energy, read_plants
+from ..inventory.plants import previous_year_energy, read_plants
+from ..inventory.reading import Inventory
 from ..models import finance as fm
 from ..results import EstimateResult, atomic_write, records, write_csv, write_json, write_workbook
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack, load_goal_pack
@@ -286,7 +287,7 @@ def build(
     as_of_year : int
         Progress "to date" counts measures in service up to the end of this year.
     plants : DataFrame, optional
-        :func:`retrofit.inventory.reading.read_plants` output: name, district, industry, region and
+        :func:`retrofit.inventory.plants.read_plants` output: name, district, industry, region and
         energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``).
     """
     years = list(pack.years)

@@ -1,0 +1,537 @@
+"""The checks of an inventory's cells, one named step each, in the order :func:`.reading.validate_table`
+runs them: cells by column (:func:`cells_by_column`), headers → canonical columns
+(:func:`map_headers`), blank rows dropped (:func:`drop_blank_rows`), required columns present
+(:func:`check_required_columns`), each column typed and checked against its kind and range
+(:func:`type_columns`), then the checks across columns: measures fit the row and have their
+inputs (:func:`check_measures`), no id repeated (:func:`check_duplicates`), one previous-year
+energy per plant (:func:`check_plant_energy`). Every step adds to one :class:`.IssueCollector`,
+so a file's problems are all reported at once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .cells import (
+    bounds_text,
+    choice_expected,
+    column_letter,
+    display_text,
+    int_array,
+    is_text,
+    nfkc_fold,
+    number_text,
+    out_of_range_mask,
+    parse_choice,
+    parse_date,
+    parse_number,
+    to_text,
+    unknown_choice_expected,
+)
+from .files import CellTable
+from .issues import IssueCollector
+from .schema import Column
+from .sniff import MAX_NOTE_ITEMS
+
+__all__ = [
+    "ColumnCells",
+    "HeaderMap",
+    "TypedColumns",
+    "cells_by_column",
+    "check_duplicates",
+    "check_measures",
+    "check_plant_energy",
+    "check_required_columns",
+    "drop_blank_rows",
+    "map_headers",
+    "type_columns",
+]
+
+
+@dataclass
+class ColumnCells:
+    """A table's cells by column position while the checks go through them.
+
+    Each column is dropped from ``text`` once typed, and from ``raw`` once no later check
+    quotes it, so that a large file's cells are freed column by column."""
+
+    #: The cells as read, quoted in messages.
+    raw: dict[int, pd.Series]
+    #: Stripped text ('' for blank); numbers and dates of a DataFrame stay as they are.
+    text: dict[int, pd.Series]
+    #: Blank cells of each column.
+    blank: dict[int, np.ndarray]
+
+    def raw_values(self, i: int) -> Callable[[np.ndarray], list[str | None]]:
+        """The cells of column ``i`` at some row positions, as text for a message."""
+        return lambda pos: [display_text(v) for v in self.raw[i].iloc[pos]]
+
+
+@dataclass
+class HeaderMap:
+    """Which column of the table each canonical column is, and what else is kept."""
+
+    #: Canonical column → position in the table.
+    mapped: dict[str, int]
+    #: Canonical column → factor from the unit in its header (``万元`` → 10000).
+    factors: dict[str, float]
+    #: Position → name of an unknown column kept unchanged.
+    passthrough: dict[int, str]
+
+
+@dataclass
+class TypedColumns:
+    """Each canonical column found, typed, with the cells that passed its own checks."""
+
+    #: Canonical column → typed values (NA where blank or bad).
+    values: dict[str, Any]
+    #: Canonical column → cells neither blank nor bad.
+    valid: dict[str, np.ndarray]
+    #: Choice column → (factorize codes, why each unique value was refused, canonical values).
+    choice_codes: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]]
+
+
+#: Columns whose raw cells are still needed after their own checks (for messages).
+_CROSS_CHECKED = frozenset(
+    {"plant_id", "asset_id", "measure", "plant_energy_tce"}
+    | {name for m in schema.MEASURES for name in m.requires}
+)
+
+
+def cells_by_column(table: CellTable) -> ColumnCells:
+    """Take the cells out of ``table`` (which keeps none, so each column can be freed once
+    checked) as stripped text and blank masks by column."""
+    n_cols = len(table.headers)
+    raw: dict[int, pd.Series] = {i: table.cells[i] for i in range(n_cols)}
+    table.cells = pd.DataFrame()
+    text: dict[int, pd.Series] = {}
+    blank: dict[int, np.ndarray] = {}
+    for i in range(n_cols):
+        s = raw[i]
+        if is_text(s) or s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
+            s = to_text(s)
+            b = (s == "").to_numpy(dtype=bool)
+        else:
+            b = s.isna().to_numpy(dtype=bool)
+        text[i] = s
+        blank[i] = b
+    return ColumnCells(raw, text, blank)
+
+
+def map_headers(
+    headers: list[str],
+    blank: dict[int, np.ndarray],
+    columns: Sequence[Column],
+    match: Callable[[str], tuple[str | None, float]],
+    issues: IssueCollector,
+    notes: list[str],
+) -> HeaderMap:
+    """Headers → canonical columns: a header-error for a unit a column does not accept or for
+    two headers of one column; unknown headers are kept (renamed when repeated)."""
+    by_name = {c.name: c for c in columns}
+    mapped: dict[str, int] = {}
+    factors: dict[str, float] = {}
+    passthrough: dict[int, str] = {}
+    used_names: set[str] = set()
+    for i, header in enumerate(headers):
+        header = "" if header is None else str(header)
+        if not header.strip():
+            if blank[i].all():
+                continue  # an empty column without a header: an artefact of the export
+            name = f"Unnamed: {column_letter(i)}"
+            notes.append(f"column {column_letter(i)} has no header; kept as '{name}'")
+            passthrough[i] = name
+            continue
+        try:
+            canonical, factor = match(header)
+        except ValueError as e:
+            issues.file_level("header-error", header, str(e), order=i)
+            continue
+        if canonical is None:
+            name = header
+            k = 1
+            while name in used_names or name == "source_row" or name in by_name:
+                name = f"{header}.{k}"
+                k += 1
+            if name != header:
+                notes.append(
+                    f"column {column_letter(i)} '{header}' repeats a header; kept as '{name}'"
+                )
+            used_names.add(name)
+            passthrough[i] = name
+            continue
+        if canonical in mapped:
+            first = headers[mapped[canonical]]
+            issues.file_level(
+                "header-error",
+                header,
+                f"this column and column {first} both mean {canonical}; keep only one",
+                order=i,
+            )
+            continue
+        mapped[canonical] = i
+        factors[canonical] = factor
+
+    if "plant_id" in by_name and "plant_id" not in mapped and "plant_name" in mapped:
+        # a sheet with only 企业名称 identifies plants by name, as many enterprise lists do
+        mapped["plant_id"] = mapped["plant_name"]
+        factors["plant_id"] = 1.0
+        notes.append(
+            f"column {headers[mapped['plant_name']]} is also used as plant_id "
+            "(no separate plant identifier column)"
+        )
+    return HeaderMap(mapped, factors, passthrough)
+
+
+def drop_blank_rows(
+    cells: ColumnCells, rows: np.ndarray, issues: IssueCollector, notes: list[str]
+) -> np.ndarray:
+    """Drop the entirely blank rows (trailing Excel rows) with a note; the rows kept."""
+    n_cols = len(cells.blank)
+    blank = cells.blank
+    all_blank = np.logical_and.reduce([blank[i] for i in range(n_cols)]) if n_cols else None
+    if all_blank is not None and all_blank.any():
+        keep = ~all_blank
+        dropped = rows[all_blank]
+        shown = ", ".join(str(r) for r in dropped[:MAX_NOTE_ITEMS])
+        more = "" if len(dropped) <= MAX_NOTE_ITEMS else f", … ({len(dropped)} in all)"
+        notes.append(f"{len(dropped)} entirely blank row(s) dropped: row {shown}{more}")
+        for i in range(n_cols):
+            cells.text[i] = cells.text[i][keep].reset_index(drop=True)
+            blank[i] = blank[i][keep]
+            cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
+        rows = rows[keep]
+        issues.rows = rows
+    return rows
+
+
+def check_required_columns(
+    columns: Sequence[Column], header_map: HeaderMap, issues: IssueCollector, n_cols: int
+) -> None:
+    """A missing-column issue for each required column without a header."""
+    for col in columns:
+        if col.required and col.name not in header_map.mapped:
+            issues.file_level("missing-column", col.name, _missing_text(col), order=n_cols)
+
+
+def type_columns(
+    columns: Sequence[Column],
+    headers: list[str],
+    header_map: HeaderMap,
+    cells: ColumnCells,
+    issues: IssueCollector,
+) -> TypedColumns:
+    """Each mapped column typed by its kind (text, choice, int, number, fraction, date), with
+    an issue for a blank required cell, a cell of the wrong type, an unknown choice and a
+    value out of range."""
+    mapped, factors = header_map.mapped, header_map.factors
+    raw_values = cells.raw_values
+    out: dict[str, Any] = {}
+    valid: dict[str, np.ndarray] = {}
+    codes_of: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]] = {}
+    for col in columns:
+        if col.name not in mapped:
+            continue
+        i = mapped[col.name]
+        header = headers[i]
+        s, b = cells.text[i], cells.blank[i]
+        if (col.kind in ("text", "choice") and not is_text(s)) or (
+            col.kind != "date" and pd.api.types.is_datetime64_any_dtype(s.dtype)
+        ):
+            s = to_text(s)
+        bad = np.zeros(len(s), dtype=bool)
+        if col.required:
+            issues.cells(
+                "blank-required",
+                b,
+                header,
+                i,
+                raw_values(i),
+                f"{col.expected() if col.kind != 'choice' else choice_expected(col)}"
+                " (this column is required)",
+            )
+        if col.kind == "text":
+            out[col.name] = s.where(~b) if b.any() else s
+        elif col.kind == "choice" or (col.kind == "int" and col.choices):
+            if col.kind == "int":  # poles: 4, "4", "4极"
+                t = nfkc_fold(to_text(s)).str.replace(r"极$", "", regex=True)
+                v, bad = parse_number(col, t, b, 1.0)
+                allowed = np.isin(v, [float(c) for c in col.choices])
+                unknown = ~b & ~allowed
+                issues.cells(
+                    "unknown-value", unknown, header, i, raw_values(i), choice_expected(col)
+                )
+                bad = unknown
+                out[col.name] = int_array(v, b | bad)
+            else:
+                canon, codes, why = parse_choice(col, s)
+                unknown = ~b & pd.isna(canon)
+                expected = choice_expected(col)
+                issues.cells(
+                    "unknown-value",
+                    unknown,
+                    header,
+                    i,
+                    raw_values(i),
+                    functools.partial(unknown_choice_expected, codes, why, expected),
+                )
+                bad = unknown
+                res = pd.Series(canon, dtype="str")
+                out[col.name] = res
+                codes_of[col.name] = (codes, why, canon)
+        elif col.kind in ("int", "number", "fraction"):
+            factor = factors[col.name]
+            v, bad = parse_number(col, s, b, factor)
+            issues.cells("type-error", bad, header, i, raw_values(i), col.expected())
+            ok = ~b & ~bad
+            if col.kind == "int":
+                frac = ok & (v != np.floor(v))
+                issues.cells("type-error", frac, header, i, raw_values(i), col.expected())
+                bad |= frac
+                ok &= ~frac
+            oor = out_of_range_mask(col, v, ok)
+            if col.kind == "fraction" and factor != 1.0 and is_text(s):
+                # a header in % with plain values ≤ 1.25 is ambiguous: 0.75 % or 75 %?
+                plain = ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
+                amb = ok & plain & (v * 100 <= (col.maximum or 1.0)) & ~oor
+                issues.cells(
+                    "out-of-range",
+                    amb,
+                    header,
+                    i,
+                    raw_values(i),
+                    f"a percentage such as 75 (the header is in %); "
+                    f"a plain number ≤ {number_text(col.maximum or 1.0)} here is ambiguous",
+                )
+                bad |= amb
+            expected = col.expected()
+            if col.kind == "fraction" and factor != 1.0:
+                expected = f"a percentage {bounds_text(col, 1 / factor)} (the header is in %)"
+            issues.cells("out-of-range", oor, header, i, raw_values(i), expected)
+            bad |= oor
+            if col.kind == "int":
+                out[col.name] = int_array(v, b | bad)
+            else:
+                out[col.name] = pd.Series(np.where(b | bad, np.nan, v), dtype="float64")
+        elif col.kind == "date":
+            d, bad = parse_date(s, b)
+            issues.cells("type-error", bad, header, i, raw_values(i), col.expected())
+            out[col.name] = d
+        valid[col.name] = ~b & ~bad
+        del cells.text[i], s
+        if col.name not in _CROSS_CHECKED:
+            del cells.raw[i]
+    return TypedColumns(out, valid, codes_of)
+
+
+def _missing_text(col: Column) -> str:
+    aliases = [a for a in col.aliases if a != col.name]
+    return f"missing — add a column {col.name} (or one of its aliases: {', '.join(aliases)})"
+
+
+def _header_or_name(headers: list[str], mapped: dict[str, int], name: str) -> str:
+    return headers[mapped[name]] if name in mapped else name
+
+
+def check_measures(
+    issues: IssueCollector, headers, mapped, out, valid, blank, codes_of, raw_values, n_cols
+) -> None:
+    """Measures must apply to the row's category, be modelled, and have their inputs."""
+    if "measure" not in codes_of:
+        return
+    mi = mapped["measure"]
+    mheader = headers[mi]
+    measures = out["measure"].to_numpy(dtype=object, na_value=None)
+    n = len(measures)
+    cats = (
+        out["category"].to_numpy(dtype=object, na_value=None)
+        if "category" in out
+        else np.full(n, None, dtype=object)
+    )
+    key = (
+        pd.Series(cats, dtype="str").fillna("") + "|" + pd.Series(measures, dtype="str").fillna("")
+    )
+    codes, uniques = pd.factorize(key)
+    messages: list[str | None] = []
+    issue_type: list[str | None] = []
+    modelled = [m.name for m in schema.MEASURES if m.modelled]
+    for u in uniques:
+        cat, _, meas = u.partition("|")
+        msg = kind = None
+        if meas:
+            for name in meas.split("+"):
+                m = schema.MEASURE_BY_NAME[name]
+                if cat and cat not in m.categories:
+                    fits = [x.name for x in schema.MEASURES if cat in x.categories]
+                    msg = (
+                        f"a measure that applies to {cat} ({', '.join(fits) or 'none'}); "
+                        f"{name} applies to {', '.join(m.categories)}"
+                    )
+                    kind = "not-applicable"
+                    break
+                if not m.modelled:
+                    msg = (
+                        f"a measure this version models ({', '.join(modelled)}); "
+                        f"{name} is recognised but not modelled yet"
+                    )
+                    kind = "not-applicable"
+                    break
+        messages.append(msg)
+        issue_type.append(kind)
+    has_msg = np.array([m is not None for m in messages] + [False])[codes]
+    issues.cells(
+        "not-applicable",
+        has_msg,
+        mheader,
+        mi,
+        raw_values(mi),
+        lambda pos: [messages[codes[p]] or "" for p in pos],
+    )
+
+    # inputs each measure needs
+    for m in schema.MEASURES:
+        with_m = np.array(
+            [
+                bool(u.partition("|")[2]) and m.name in u.partition("|")[2].split("+")
+                for u in uniques
+            ]
+            + [False]
+        )[codes]
+        with_m &= ~has_msg
+        if not with_m.any():
+            continue
+        first_row = int(issues.rows[np.flatnonzero(with_m)[0]])
+        for name in m.requires:
+            col = schema.COLUMN_BY_NAME[name]
+            if name not in mapped:
+                issues.file_level(
+                    "missing-column",
+                    name,
+                    f"missing — measure {m.name} (first on row {first_row}) needs a column "
+                    f"{name} (or one of its aliases: "
+                    f"{', '.join(a for a in col.aliases if a != name)})",
+                    order=n_cols,
+                )
+                continue
+            i = mapped[name]
+            issues.cells(
+                "blank-required",
+                with_m & blank[i],
+                headers[i],
+                i,
+                raw_values(i),
+                f"{col.expected()} (measure {m.name} needs it)",
+            )
+        for group in m.requires_one_of:
+            present = [g for g in group if g in mapped]
+            names = " or ".join(_header_or_name(headers, mapped, g) for g in group)
+            if not present:
+                issues.file_level(
+                    "missing-column",
+                    group[0],
+                    f"missing — measure {m.name} (first on row {first_row}) needs a column "
+                    f"{' or '.join(group)}",
+                    order=n_cols,
+                )
+                continue
+            none_given = with_m & np.logical_and.reduce([blank[mapped[g]] for g in present])
+            issues.cells(
+                "blank-required",
+                none_given,
+                None,
+                mapped[present[0]],
+                None,
+                f"one of {names} must be given (measure {m.name} needs it)",
+            )
+
+
+def _key_codes(out: dict[str, Any], names: list[str]) -> np.ndarray:
+    """One int64 code per row for the combination of ``names`` (no Python string objects)."""
+    key = np.zeros(len(out[names[0]]), dtype=np.int64)
+    for name in names:
+        codes, uniques = pd.factorize(out[name])
+        key = key * (len(uniques) + 1) + (codes + 1)
+    return key
+
+
+def check_duplicates(
+    issues: IssueCollector, headers, mapped, out, valid, rows, raw_values, id_cols: list[str]
+) -> None:
+    """The same plant_id (and asset_id) on several rows: name the first row it repeats."""
+    if not all(c in mapped for c in id_cols):
+        return
+    ok = np.logical_and.reduce([valid[c] for c in id_cols])
+    if not ok.any():
+        return
+    key = _key_codes(out, id_cols)[ok]
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    first = pd.Series(rows[ok]).groupby(key, sort=False).transform("first").to_numpy()
+    idx = np.flatnonzero(ok)
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[idx[dup]] = True
+    first_row = np.zeros(len(rows), dtype=np.int64)
+    first_row[idx] = first
+    last = id_cols[-1]
+    i = mapped[last]
+    plant = out["plant_id"]
+    if last == "asset_id":
+
+        def expected(pos):
+            return [
+                f"an asset_id not already used in plant {plant.iloc[p]} (row {first_row[p]} "
+                "has the same one)"
+                for p in pos
+            ]
+    else:
+
+        def expected(pos):
+            return [
+                f"a plant_id not listed before (row {first_row[p]} has the same one)" for p in pos
+            ]
+
+    issues.cells("duplicate-id", mask, headers[i], i, raw_values(i), expected)
+
+
+def check_plant_energy(
+    issues: IssueCollector, headers, mapped, out, valid, rows, raw_values
+) -> None:
+    """One plant, one previous-year energy figure: later rows must repeat the first value."""
+    if "plant_energy_tce" not in mapped or "plant_id" not in mapped:
+        return
+    ok = valid["plant_energy_tce"] & valid["plant_id"]
+    if not ok.any():
+        return
+    v = out["plant_energy_tce"].to_numpy()[ok]
+    grp = pd.DataFrame({"v": v, "r": rows[ok]}).groupby(
+        _key_codes(out, ["plant_id"])[ok], sort=False
+    )
+    first_v = grp["v"].transform("first").to_numpy()
+    first_r = grp["r"].transform("first").to_numpy()
+    differs = ~np.isclose(v, first_v, rtol=1e-9, atol=0.0)
+    if not differs.any():
+        return
+    idx = np.flatnonzero(ok)
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[idx[differs]] = True
+    fv = np.full(len(rows), np.nan)
+    fr = np.zeros(len(rows), dtype=np.int64)
+    fv[idx], fr[idx] = first_v, first_r
+    i = mapped["plant_energy_tce"]
+    plant = out["plant_id"]
+
+    def expected(pos):
+        return [
+            f"{number_text(fv[p])} tce as on row {fr[p]} (plant {plant.iloc[p]} has one "
+            "previous-year energy figure)"
+            for p in pos
+        ]
+
+    issues.cells("conflict", mask, headers[i], i, raw_values(i), expected)
