@@ -41,7 +41,7 @@ def number_text(v: float) -> str:
     return repr(v)
 
 
-def xlsx_cell_text(cell) -> str:
+def xlsx_cell_text(cell: Any) -> str:
     """The text of an Excel cell as the reader sees it; numbers exactly, dates as ISO dates."""
     import datetime as dt
 
@@ -119,7 +119,9 @@ def nfkc_fold(t: pd.Series) -> pd.Series:
     return t
 
 
-def parse_number(col: Column, s: pd.Series, blank: np.ndarray, factor: float):
+def parse_number(
+    col: Column, s: pd.Series, blank: np.ndarray, factor: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Text or numeric cells → (float values in canonical units, bad-type mask)."""
     if not is_text(s):
         v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -212,9 +214,9 @@ def unknown_choice_expected(
     return [why[codes[p]] or expected for p in positions]
 
 
-def parse_choice(col: Column, s: pd.Series):
-    """Text cells → (canonical values as object array with None, unknown-value expected per
-    unique code or None)."""
+def parse_choice(col: Column, s: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Text cells → (canonical values as an object array, None where unknown; the factorize
+    code of each cell; per unique code, why its value was refused, or None)."""
     codes, uniques = pd.factorize(s)
     mapped: list[str | None] = []
     why: list[str | None] = []

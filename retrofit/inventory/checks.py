@@ -47,10 +47,15 @@ __all__ = [
     "check_duplicates",
     "check_measures",
     "check_plant_energy",
+    "check_required_cells",
     "check_required_columns",
     "drop_blank_rows",
     "map_headers",
+    "type_choice",
     "type_columns",
+    "type_date",
+    "type_int_choice",
+    "type_number",
 ]
 
 
@@ -220,6 +225,26 @@ def check_required_columns(
             issues.file_level("missing-column", col.name, _missing_text(col), order=n_cols)
 
 
+@dataclass
+class _ColumnCheck:
+    """One column under check: where its issues go and how its cells are quoted."""
+
+    column: Column
+    position: int
+    header: str
+    blank: np.ndarray
+    raw_values: Callable[[np.ndarray], list[str | None]]
+    issues: IssueCollector
+
+    def report(
+        self,
+        type_: str,
+        mask: np.ndarray,
+        expected: str | Callable[[np.ndarray], list[str]],
+    ) -> None:
+        self.issues.cells(type_, mask, self.header, self.position, self.raw_values, expected)
+
+
 def type_columns(
     columns: Sequence[Column],
     headers: list[str],
@@ -230,8 +255,7 @@ def type_columns(
     """Each mapped column typed by its kind (text, choice, int, number, fraction, date), with
     an issue for a blank required cell, a cell of the wrong type, an unknown choice and a
     value out of range."""
-    mapped, factors = header_map.mapped, header_map.factors
-    raw_values = cells.raw_values
+    mapped = header_map.mapped
     out: dict[str, Any] = {}
     valid: dict[str, np.ndarray] = {}
     codes_of: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]] = {}
@@ -239,95 +263,103 @@ def type_columns(
         if col.name not in mapped:
             continue
         i = mapped[col.name]
-        header = headers[i]
         s, b = cells.text[i], cells.blank[i]
         if (col.kind in ("text", "choice") and not is_text(s)) or (
             col.kind != "date" and pd.api.types.is_datetime64_any_dtype(s.dtype)
         ):
             s = to_text(s)
-        bad = np.zeros(len(s), dtype=bool)
+        check = _ColumnCheck(col, i, headers[i], b, cells.raw_values(i), issues)
         if col.required:
-            issues.cells(
-                "blank-required",
-                b,
-                header,
-                i,
-                raw_values(i),
-                f"{col.expected() if col.kind != 'choice' else choice_expected(col)}"
-                " (this column is required)",
-            )
+            check_required_cells(check)
+        bad = np.zeros(len(s), dtype=bool)
         if col.kind == "text":
             out[col.name] = s.where(~b) if b.any() else s
-        elif col.kind == "choice" or (col.kind == "int" and col.choices):
-            if col.kind == "int":  # poles: 4, "4", "4极"
-                t = nfkc_fold(to_text(s)).str.replace(r"极$", "", regex=True)
-                v, bad = parse_number(col, t, b, 1.0)
-                allowed = np.isin(v, [float(c) for c in col.choices])
-                unknown = ~b & ~allowed
-                issues.cells(
-                    "unknown-value", unknown, header, i, raw_values(i), choice_expected(col)
-                )
-                bad = unknown
-                out[col.name] = int_array(v, b | bad)
-            else:
-                canon, codes, why = parse_choice(col, s)
-                unknown = ~b & pd.isna(canon)
-                expected = choice_expected(col)
-                issues.cells(
-                    "unknown-value",
-                    unknown,
-                    header,
-                    i,
-                    raw_values(i),
-                    functools.partial(unknown_choice_expected, codes, why, expected),
-                )
-                bad = unknown
-                res = pd.Series(canon, dtype="str")
-                out[col.name] = res
-                codes_of[col.name] = (codes, why, canon)
+        elif col.kind == "int" and col.choices:
+            out[col.name], bad = type_int_choice(check, s)
+        elif col.kind == "choice":
+            out[col.name], bad, codes_of[col.name] = type_choice(check, s)
         elif col.kind in ("int", "number", "fraction"):
-            factor = factors[col.name]
-            v, bad = parse_number(col, s, b, factor)
-            issues.cells("type-error", bad, header, i, raw_values(i), col.expected())
-            ok = ~b & ~bad
-            if col.kind == "int":
-                frac = ok & (v != np.floor(v))
-                issues.cells("type-error", frac, header, i, raw_values(i), col.expected())
-                bad |= frac
-                ok &= ~frac
-            oor = out_of_range_mask(col, v, ok)
-            if col.kind == "fraction" and factor != 1.0 and is_text(s):
-                # a header in % with plain values ≤ 1.25 is ambiguous: 0.75 % or 75 %?
-                plain = ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
-                amb = ok & plain & (v * 100 <= (col.maximum or 1.0)) & ~oor
-                issues.cells(
-                    "out-of-range",
-                    amb,
-                    header,
-                    i,
-                    raw_values(i),
-                    f"a percentage such as 75 (the header is in %); "
-                    f"a plain number ≤ {number_text(col.maximum or 1.0)} here is ambiguous",
-                )
-                bad |= amb
-            expected = col.expected()
-            if col.kind == "fraction" and factor != 1.0:
-                expected = f"a percentage {bounds_text(col, 1 / factor)} (the header is in %)"
-            issues.cells("out-of-range", oor, header, i, raw_values(i), expected)
-            bad |= oor
-            if col.kind == "int":
-                out[col.name] = int_array(v, b | bad)
-            else:
-                out[col.name] = pd.Series(np.where(b | bad, np.nan, v), dtype="float64")
+            out[col.name], bad = type_number(check, s, header_map.factors[col.name])
         elif col.kind == "date":
-            d, bad = parse_date(s, b)
-            issues.cells("type-error", bad, header, i, raw_values(i), col.expected())
-            out[col.name] = d
+            out[col.name], bad = type_date(check, s)
         valid[col.name] = ~b & ~bad
         del cells.text[i], s
         if col.name not in _CROSS_CHECKED:
             del cells.raw[i]
     return TypedColumns(out, valid, codes_of)
+
+
+def check_required_cells(check: _ColumnCheck) -> None:
+    """A blank-required issue for each blank cell of a required column."""
+    col = check.column
+    expected = col.expected() if col.kind != "choice" else choice_expected(col)
+    check.report("blank-required", check.blank, f"{expected} (this column is required)")
+
+
+def type_int_choice(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A whole number from a short list (poles: 4, "4", "4极"): (Int64 values, bad mask)."""
+    col, b = check.column, check.blank
+    t = nfkc_fold(to_text(s)).str.replace(r"极$", "", regex=True)
+    v, _ = parse_number(col, t, b, 1.0)
+    unknown = ~b & ~np.isin(v, [float(c) for c in col.choices])
+    check.report("unknown-value", unknown, choice_expected(col))
+    return int_array(v, b | unknown), unknown
+
+
+def type_choice(
+    check: _ColumnCheck, s: pd.Series
+) -> tuple[pd.Series, np.ndarray, tuple[np.ndarray, list[str | None], np.ndarray]]:
+    """A choice column's canonical values: (values, unknown mask, (codes, why, canonical))."""
+    col = check.column
+    canon, codes, why = parse_choice(col, s)
+    unknown = ~check.blank & pd.isna(canon)
+    expected = choice_expected(col)
+    check.report(
+        "unknown-value", unknown, functools.partial(unknown_choice_expected, codes, why, expected)
+    )
+    return pd.Series(canon, dtype="str"), unknown, (codes, why, canon)
+
+
+def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Series, np.ndarray]:
+    """An int, number or fraction column in canonical units (``factor`` from the header's
+    unit): a type-error for text that is no number (or no whole number), out-of-range for a
+    value outside the column's bounds or an ambiguous plain number under a % header."""
+    col, b = check.column, check.blank
+    v, bad = parse_number(col, s, b, factor)
+    check.report("type-error", bad, col.expected())
+    ok = ~b & ~bad
+    if col.kind == "int":
+        frac = ok & (v != np.floor(v))
+        check.report("type-error", frac, col.expected())
+        bad |= frac
+        ok &= ~frac
+    oor = out_of_range_mask(col, v, ok)
+    if col.kind == "fraction" and factor != 1.0 and is_text(s):
+        # a header in % with plain values ≤ 1.25 is ambiguous: 0.75 % or 75 %?
+        plain = ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
+        amb = ok & plain & (v * 100 <= (col.maximum or 1.0)) & ~oor
+        check.report(
+            "out-of-range",
+            amb,
+            f"a percentage such as 75 (the header is in %); "
+            f"a plain number ≤ {number_text(col.maximum or 1.0)} here is ambiguous",
+        )
+        bad |= amb
+    expected = col.expected()
+    if col.kind == "fraction" and factor != 1.0:
+        expected = f"a percentage {bounds_text(col, 1 / factor)} (the header is in %)"
+    check.report("out-of-range", oor, expected)
+    bad |= oor
+    if col.kind == "int":
+        return int_array(v, b | bad), bad
+    return pd.Series(np.where(b | bad, np.nan, v), dtype="float64"), bad
+
+
+def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A date column: (datetime64 values, bad mask), a type-error for each bad date."""
+    d, bad = parse_date(s, check.blank)
+    check.report("type-error", bad, check.column.expected())
+    return d, bad
 
 
 def _missing_text(col: Column) -> str:
@@ -340,9 +372,15 @@ def _header_or_name(headers: list[str], mapped: dict[str, int], name: str) -> st
 
 
 def check_measures(
-    issues: IssueCollector, headers, mapped, out, valid, blank, codes_of, raw_values, n_cols
+    issues: IssueCollector,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
 ) -> None:
     """Measures must apply to the row's category, be modelled, and have their inputs."""
+    mapped, out, codes_of = header_map.mapped, typed.values, typed.choice_codes
+    blank, raw_values, n_cols = cells.blank, cells.raw_values, len(headers)
     if "measure" not in codes_of:
         return
     mi = mapped["measure"]
@@ -461,9 +499,16 @@ def _key_codes(out: dict[str, Any], names: list[str]) -> np.ndarray:
 
 
 def check_duplicates(
-    issues: IssueCollector, headers, mapped, out, valid, rows, raw_values, id_cols: list[str]
+    issues: IssueCollector,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
+    rows: np.ndarray,
+    id_cols: list[str],
 ) -> None:
     """The same plant_id (and asset_id) on several rows: name the first row it repeats."""
+    mapped, out, valid = header_map.mapped, typed.values, typed.valid
     if not all(c in mapped for c in id_cols):
         return
     ok = np.logical_and.reduce([valid[c] for c in id_cols])
@@ -484,7 +529,7 @@ def check_duplicates(
     plant = out["plant_id"]
     if last == "asset_id":
 
-        def expected(pos):
+        def expected(pos: np.ndarray) -> list[str]:
             return [
                 f"an asset_id not already used in plant {plant.iloc[p]} (row {first_row[p]} "
                 "has the same one)"
@@ -492,18 +537,24 @@ def check_duplicates(
             ]
     else:
 
-        def expected(pos):
+        def expected(pos: np.ndarray) -> list[str]:
             return [
                 f"a plant_id not listed before (row {first_row[p]} has the same one)" for p in pos
             ]
 
-    issues.cells("duplicate-id", mask, headers[i], i, raw_values(i), expected)
+    issues.cells("duplicate-id", mask, headers[i], i, cells.raw_values(i), expected)
 
 
 def check_plant_energy(
-    issues: IssueCollector, headers, mapped, out, valid, rows, raw_values
+    issues: IssueCollector,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
+    rows: np.ndarray,
 ) -> None:
     """One plant, one previous-year energy figure: later rows must repeat the first value."""
+    mapped, out, valid = header_map.mapped, typed.values, typed.valid
     if "plant_energy_tce" not in mapped or "plant_id" not in mapped:
         return
     ok = valid["plant_energy_tce"] & valid["plant_id"]
@@ -527,11 +578,11 @@ def check_plant_energy(
     i = mapped["plant_energy_tce"]
     plant = out["plant_id"]
 
-    def expected(pos):
+    def expected(pos: np.ndarray) -> list[str]:
         return [
             f"{number_text(fv[p])} tce as on row {fr[p]} (plant {plant.iloc[p]} has one "
             "previous-year energy figure)"
             for p in pos
         ]
 
-    issues.cells("conflict", mask, headers[i], i, raw_values(i), expected)
+    issues.cells("conflict", mask, headers[i], i, cells.raw_values(i), expected)

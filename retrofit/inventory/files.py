@@ -8,7 +8,9 @@ then the suffix. Nothing is typed or checked here: that is :mod:`.reading` and :
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,15 +39,34 @@ __all__ = ["CellTable", "arrow_csv_options", "read_table"]
 class CellTable:
     """Cells as read: positional columns, original headers, spreadsheet row of each row."""
 
+    #: The file as the user named it (in messages).
     file: str
+    #: Header texts, one per column position.
     headers: list[str]
+    #: The data cells, columns 0…n-1 (text as written; Parquet and DataFrames keep types).
     cells: pd.DataFrame
+    #: Spreadsheet row of each data row (header = its own row, 1-based).
     rows: np.ndarray
+    #: Spreadsheet row of the header.
     header_row: int
+    #: What the reader did that a reviewer should know (title rows skipped, merges filled).
     notes: list[str]
 
 
-def read_table(path, *, encoding, sheet, max_errors) -> tuple[CellTable, dict[str, Any]]:
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None,
+    sheet: str | int | None,
+) -> tuple[CellTable, dict[str, Any]]:
+    """The cells of a CSV, xlsx or Parquet file (recognised by its first bytes, then its
+    suffix) and the :class:`~.reading.InventoryMeta` fields known from reading it.
+
+    Raises
+    ------
+    InventoryError
+        An empty, old-Excel (.xls), broken or undecodable file; a sheet that does not exist.
+    """
     file = str(path)
     p = Path(path)
     size = p.stat().st_size  # FileNotFoundError for a missing file, as open() would
@@ -98,7 +119,7 @@ def _read_csv_body(
 
     invalid: list[Any] = []
 
-    def on_invalid(row):
+    def on_invalid(row: Any) -> str:
         invalid.append(row)
         return "skip"
 
@@ -147,7 +168,7 @@ def arrow_csv_options(
     enc: str,
     delimiter: str,
     *,
-    invalid_row_handler=None,
+    invalid_row_handler: Callable[[Any], str] | None = None,
     block_size: int | None = None,
 ) -> dict[str, Any]:
     """pyarrow CSV options that read every cell as text exactly as written (no nulls, no

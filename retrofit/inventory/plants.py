@@ -46,7 +46,7 @@ def read_plants(
     InventoryError
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, max_errors=max_errors)
+    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
     years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})
     columns = PLANT_COLUMNS
     match = match_plant_header

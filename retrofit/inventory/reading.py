@@ -156,7 +156,7 @@ def read_inventory(
     LookupError
         ``encoding`` is not an encoding Python knows (a usage error).
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, max_errors=max_errors)
+    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
     return validate_table(
         table,
         meta_kw,
@@ -258,31 +258,17 @@ def validate_table(
     checks.check_required_columns(columns, header_map, issues, n_cols)
     typed = checks.type_columns(columns, table.headers, header_map, cells, issues)
 
-    mapped, out, valid = header_map.mapped, typed.values, typed.valid
     if not plants:
-        checks.check_measures(
-            issues,
-            table.headers,
-            mapped,
-            out,
-            valid,
-            cells.blank,
-            typed.choice_codes,
-            cells.raw_values,
-            n_cols,
-        )
-        id_cols = ["plant_id", "asset_id"]
-    else:
-        id_cols = ["plant_id"]
-    checks.check_duplicates(
-        issues, table.headers, mapped, out, valid, rows, cells.raw_values, id_cols
-    )
+        checks.check_measures(issues, table.headers, header_map, typed, cells)
+    id_cols = ["plant_id"] if plants else ["plant_id", "asset_id"]
+    checks.check_duplicates(issues, table.headers, header_map, typed, cells, rows, id_cols)
     if not plants:
-        checks.check_plant_energy(issues, table.headers, mapped, out, valid, rows, cells.raw_values)
+        checks.check_plant_energy(issues, table.headers, header_map, typed, cells, rows)
 
     if not collect or issues.file_total:
         issues.raise_if_any()
 
+    out = typed.values
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
     for i, name in header_map.passthrough.items():
         frame[name] = cells.raw[i].reset_index(drop=True)
@@ -293,7 +279,7 @@ def validate_table(
         assets = assets[~issues.failed(n_rows)].reset_index(drop=True)
     meta = InventoryMeta(
         header_row=table.header_row,
-        header_map={c: table.headers[i] for c, i in mapped.items()},
+        header_map={c: table.headers[i] for c, i in header_map.mapped.items()},
         unit_factors={c: f for c, f in header_map.factors.items()},
         passthrough=list(header_map.passthrough.values()),
         n_rows=n_rows,

@@ -104,7 +104,7 @@ def hash_file(p: Path, sha: Any) -> None:
             sha.update(chunk)
 
 
-def _decode_error(p: Path, encoding: str, sha) -> str | None:
+def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
     """Decode the file chunk by chunk; describe the first undecodable byte, or None."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
@@ -131,8 +131,10 @@ def _decode_error(p: Path, encoding: str, sha) -> str | None:
                 return error
 
 
-def _head_records(p: Path, encoding: str, delimiter: str | None = None):
-    """Parse the first few records with the csv module: (records, lines used, delimiter)."""
+def _head_records(
+    p: Path, encoding: str, delimiter: str | None = None
+) -> tuple[list[tuple[list[str], int]], str]:
+    """Parse the first few records with the csv module: ((record, lines used), delimiter)."""
     size = 1 << 16
     while True:
         with p.open("rb") as fh:
