@@ -371,6 +371,28 @@ def _header_or_name(headers: list[str], mapped: dict[str, int], name: str) -> st
     return headers[mapped[name]] if name in mapped else name
 
 
+def _why_measure_does_not_apply(category: str, measures: str) -> str | None:
+    """What a row of ``category`` with ``measures`` (canonical, joined with +) should have
+    had, when one of its measures does not apply to the category or is not modelled yet."""
+    if not measures:
+        return None
+    for name in measures.split("+"):
+        m = schema.MEASURE_BY_NAME[name]
+        if category and category not in m.categories:
+            fits = [x.name for x in schema.MEASURES if category in x.categories]
+            return (
+                f"a measure that applies to {category} ({', '.join(fits) or 'none'}); "
+                f"{name} applies to {', '.join(m.categories)}"
+            )
+        if not m.modelled:
+            modelled = [x.name for x in schema.MEASURES if x.modelled]
+            return (
+                f"a measure this version models ({', '.join(modelled)}); "
+                f"{name} is recognised but not modelled yet"
+            )
+    return None
+
+
 def check_measures(
     issues: IssueCollector,
     headers: list[str],
@@ -380,7 +402,6 @@ def check_measures(
 ) -> None:
     """Measures must apply to the row's category, be modelled, and have their inputs."""
     mapped, out, codes_of = header_map.mapped, typed.values, typed.choice_codes
-    blank, raw_values, n_cols = cells.blank, cells.raw_values, len(headers)
     if "measure" not in codes_of:
         return
     mi = mapped["measure"]
@@ -396,50 +417,35 @@ def check_measures(
         pd.Series(cats, dtype="str").fillna("") + "|" + pd.Series(measures, dtype="str").fillna("")
     )
     codes, uniques = pd.factorize(key)
-    messages: list[str | None] = []
-    issue_type: list[str | None] = []
-    modelled = [m.name for m in schema.MEASURES if m.modelled]
-    for u in uniques:
-        cat, _, meas = u.partition("|")
-        msg = kind = None
-        if meas:
-            for name in meas.split("+"):
-                m = schema.MEASURE_BY_NAME[name]
-                if cat and cat not in m.categories:
-                    fits = [x.name for x in schema.MEASURES if cat in x.categories]
-                    msg = (
-                        f"a measure that applies to {cat} ({', '.join(fits) or 'none'}); "
-                        f"{name} applies to {', '.join(m.categories)}"
-                    )
-                    kind = "not-applicable"
-                    break
-                if not m.modelled:
-                    msg = (
-                        f"a measure this version models ({', '.join(modelled)}); "
-                        f"{name} is recognised but not modelled yet"
-                    )
-                    kind = "not-applicable"
-                    break
-        messages.append(msg)
-        issue_type.append(kind)
+    messages = [_why_measure_does_not_apply(*u.partition("|")[::2]) for u in uniques]
     has_msg = np.array([m is not None for m in messages] + [False])[codes]
     issues.cells(
         "not-applicable",
         has_msg,
         mheader,
         mi,
-        raw_values(mi),
+        cells.raw_values(mi),
         lambda pos: [messages[codes[p]] or "" for p in pos],
     )
+    measures_of_key = [u.partition("|")[2] for u in uniques]
+    _check_measure_inputs(issues, headers, mapped, cells, codes, measures_of_key, has_msg)
 
-    # inputs each measure needs
+
+def _check_measure_inputs(
+    issues: IssueCollector,
+    headers: list[str],
+    mapped: dict[str, int],
+    cells: ColumnCells,
+    codes: np.ndarray,
+    measures_of_key: list[str],
+    has_msg: np.ndarray,
+) -> None:
+    """Each measure's input columns present, and given on the rows that name the measure
+    (rows whose measure does not apply, ``has_msg``, are already reported)."""
+    blank, raw_values, n_cols = cells.blank, cells.raw_values, len(headers)
     for m in schema.MEASURES:
         with_m = np.array(
-            [
-                bool(u.partition("|")[2]) and m.name in u.partition("|")[2].split("+")
-                for u in uniques
-            ]
-            + [False]
+            [bool(meas) and m.name in meas.split("+") for meas in measures_of_key] + [False]
         )[codes]
         with_m &= ~has_msg
         if not with_m.any():
