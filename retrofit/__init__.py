@@ -31,7 +31,7 @@ def __getattr__(name: str):
 
         return estimate
     if name in ("read_inventory", "read_plants", "validate_frame", "Inventory"):
-        from .inventory import reading as inventory
+        from . import inventory
 
         return getattr(inventory, name)
     if name in ("load_table", "list_tables"):

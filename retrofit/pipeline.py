@@ -35,13 +35,8 @@ from .core.exceptions import InventoryError, InventoryIssue, OptionError
 from .core.issues import IssueCollector
 from .core.reference import Tables, goal_pack_table, load_catalog, region_tables
 from .inventory.defaults import apply_defaults
-from .inventory.reading import (
-    Inventory,
-    previous_year_energy,
-    read_inventory,
-    read_plants,
-    validate_frame,
-)
+from .inventory.plants import previous_year_energy, read_plants
+from .inventory.reading import Inventory, read_inventory, validate_frame
 from .inventory.schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
 from .measures.base import REQUIRED_OUTPUTS, Measure, in_use, model_texts
 from .measures.base import route as route_rows

@@ -51,26 +51,9 @@ PACKAGE_PRIVATE_MODULES = frozenset(
     }
 )
 
-#: Violations in files other helpers are splitting at the same time (issue 15, point 4). Keys are
-#: (file relative to the repository, private name). THE INTEGRATOR EMPTIES THIS after merging
-#: the inventory split; ``test_allow_list_has_no_stale_entries`` fails once an entry is fixed.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # inventory/streaming.py reuses the reader's private pieces (being split into
-        # inventory/ modules with public names on the inventory branch).
-        ("retrofit/inventory/streaming.py", "_csv_head"),
-        ("retrofit/inventory/streaming.py", "_empty"),
-        ("retrofit/inventory/streaming.py", "_fail"),
-        ("retrofit/inventory/streaming.py", "_finish"),
-        ("retrofit/inventory/streaming.py", "_hash_only"),
-        ("retrofit/inventory/streaming.py", "_is_text"),
-        ("retrofit/inventory/streaming.py", "_Table"),
-        ("retrofit/inventory/streaming.py", "_to_text"),
-        # `from . import reading as _inv`, then `_inv._arrow_csv_options(...)`
-        ("retrofit/inventory/streaming.py", "_inv"),
-        ("retrofit/inventory/streaming.py", "_arrow_csv_options"),
-    }
-)
+#: Known violations allowed for a while, as (file relative to the repository, private name):
+#: none today. ``test_allow_list_has_no_stale_entries`` fails once a listed one is fixed.
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 
 _ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 

@@ -1,4 +1,4 @@
-"""Tests of retrofit.inventory.reading: encodings, Excel layouts, aliases and every issue type.
+"""Tests of retrofit.inventory (reading, plants, cells): encodings, Excel layouts, aliases and every issue type.
 
 Every expected value below is written out by hand from the input text in the test and from
 the column definitions in retrofit/inventory/schema.py (aliases, units, ranges); none was produced by
@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 
 from retrofit.core.exceptions import InventoryError
-from retrofit.inventory import reading as inventory
 from retrofit.inventory import schema
-from retrofit.inventory.reading import read_inventory, read_plants, validate_frame
+from retrofit.inventory.cells import parse_choice
+from retrofit.inventory.plants import read_plants
+from retrofit.inventory.reading import read_inventory, validate_frame
 
 HEADER_ZH = "企业编号,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,负载率,投资额(万元)"
 ROW_OK = "P1,M1,电机,电机更换,55,4,二级,75%,1.5"
@@ -234,8 +235,8 @@ def test_several_measures_are_canonicalised_and_ordered():
     with pytest.raises(InventoryError) as info:
         read_inventory(path)
     assert {i.type for i in info.value.issues} == {"missing-column"}
-    canon, _, _ = inventory._parse_choice(
-        inventory.schema.COLUMN_BY_NAME["measure"],
+    canon, _, _ = parse_choice(
+        schema.COLUMN_BY_NAME["measure"],
         pd.Series(["变频改造+电机更换", "upgrade_motor＋add_vfd"], dtype="str"),
     )
     assert list(canon) == ["upgrade_motor+add_vfd", "upgrade_motor+add_vfd"]
@@ -763,7 +764,7 @@ def test_inventory_module_imports_nothing_slow():
     import sys
 
     code = (
-        "import sys, retrofit.inventory.reading; "
+        "import sys, retrofit.inventory.reading, retrofit.inventory.plants; "
         "print(sorted(m for m in ('matplotlib', 'openpyxl', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -785,4 +786,89 @@ def test_csv_two_row_header_takes_blank_headers_from_the_row_above():
         "header found on row 2; row(s) above it ignored: 企业编号 设备编号 电机参数",
         "header of column A taken from row 1: 企业编号",
         "header of column B taken from row 1: 设备编号",
+    ]
+
+
+# --- the parts, one at a time (cells, headers, sniff, checks) ------------------------------
+
+
+def test_cells_parse_number_reads_thousands_full_width_digits_percent_and_the_header_unit():
+    from retrofit.inventory.cells import parse_number
+
+    investment = schema.COLUMN_BY_NAME["investment_cny"]
+    text = pd.Series(["1,500", "１２", "1.5", "", "1,50"], dtype="str")
+    blank = np.array([False, False, False, True, False])
+    # a header in 万元: every plain number × 10,000; "1,50" is no thousands grouping
+    values, bad = parse_number(investment, text, blank, 10_000.0)
+    assert values[:3].tolist() == [15_000_000.0, 120_000.0, 15_000.0]
+    assert bad.tolist() == [False, False, False, False, True]
+    load = schema.COLUMN_BY_NAME["load_factor"]
+    # "75%" is 0.75 whatever the header; under a % header a plain 80 is 0.80
+    values, bad = parse_number(
+        load, pd.Series(["75%", "80", "７５％"], dtype="str"), np.zeros(3, dtype=bool), 0.01
+    )
+    assert values.tolist() == pytest.approx([0.75, 0.80, 0.75])
+    assert not bad.any()
+
+
+def test_cells_column_letters_and_number_text_follow_the_spreadsheet():
+    from retrofit.inventory.cells import column_letter, number_text
+
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+    assert [number_text(v) for v in (4.0, 0.1, -3.0, 1e16)] == ["4", "0.1", "-3", "1e+16"]
+
+
+def test_headers_know_inventory_and_plants_file_columns_and_energy_years():
+    from retrofit.inventory.headers import energy_year, is_known_header, match_plant_header
+
+    assert is_known_header("额定功率(kW)")
+    assert is_known_header("企业全称")  # a plants-file column only
+    assert is_known_header("额定功率(马力)")  # a unit the column refuses: still a header
+    assert not is_known_header("备注说明")
+    assert not is_known_header("  ")
+    assert energy_year("综合能耗2022") == 2022
+    assert energy_year("plant_energy_tce") is None
+    assert match_plant_header("企业名称") == ("name", 1.0)
+    assert match_plant_header("上年综合能耗(万吨标准煤)")[1] == 10_000.0
+
+
+def test_sniff_picks_the_header_row_below_a_title_and_fills_a_merged_header_cell():
+    from retrofit.inventory.sniff import above_header_note, complete_header, pick_header_row
+
+    records = [
+        ["2024年重点用能设备清单", "", ""],
+        ["企业编号", "电机参数", ""],
+        ["", "设备编号", "额定功率(kW)"],
+    ]
+    # row 3 matches two known headers (设备编号, 额定功率), row 2 one (企业编号)
+    assert pick_header_row(records) == 2
+    headers, notes = complete_header(records, 2)
+    assert headers == ["企业编号", "设备编号", "额定功率(kW)"]
+    assert notes == ["header of column A taken from row 2: 企业编号"]
+    assert above_header_note(2, records) == [
+        "header found on row 3; row(s) above it ignored: 2024年重点用能设备清单; 企业编号 电机参数"
+    ]
+
+
+def test_checks_map_headers_keeps_a_repeated_unknown_header_under_a_new_name():
+    from retrofit.inventory.checks import map_headers
+    from retrofit.inventory.issues import CellIssues
+
+    headers = ["企业编号", "备注", "备注", "额定功率(万kW)"]
+    blank = {i: np.zeros(1, dtype=bool) for i in range(4)}
+    issues = CellIssues("plant.csv", np.array([2]), cap=10)
+    notes: list[str] = []
+    header_map = map_headers(headers, blank, schema.COLUMNS, schema.match_header, issues, notes)
+    assert header_map.mapped == {"plant_id": 0}
+    assert header_map.passthrough == {1: "备注", 2: "备注.1"}
+    assert notes == ["column C '备注' repeats a header; kept as '备注.1'"]
+    assert [(i.type, i.column) for i in issues.sorted_issues()] == [
+        ("header-error", "额定功率(万kW)")
     ]

@@ -30,20 +30,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.exceptions import InventoryError, OptionError
-from . import reading as _inv
 from . import schema
-from .reading import (
-    Inventory,
-    _csv_head,
-    _empty,
-    _fail,
-    _finish,
-    _hash_only,
-    _is_text,
-    _Table,
-    _to_text,
-    read_inventory,
-)
+from .cells import is_text, to_text
+from .files import CellTable, arrow_csv_options
+from .reading import Inventory, read_inventory, validate_table
+from .sniff import empty_file_issue, file_error, hash_file, read_csv_head
 
 if TYPE_CHECKING:
     import os
@@ -129,7 +120,7 @@ def iter_inventory(
     with p.open("rb") as fh:
         magic = fh.read(8)
     suffix = p.suffix.lower()
-    # the order of inventory._read_table: zero bytes, .xls, zip (xlsx), Parquet, suffixes
+    # the order of files.read_table: zero bytes, .xls, zip (xlsx), Parquet, suffixes
     kw: dict[str, Any] = {"encoding": encoding, "sheet": sheet, "max_errors": max_errors}
     if size and magic.startswith(b"PK\x03\x04"):
         return _whole_workbook(path, kw)
@@ -173,23 +164,27 @@ class _Chunks:
 
     def validate(self, rows: np.ndarray, box: list[pd.DataFrame]) -> Inventory | None:
         """The chunk in ``box`` (emptied, so that no caller keeps the raw cells alive while
-        ``_finish`` frees them column by column), validated; None for an all-blank chunk."""
+        ``validate_table`` frees them column by column), validated; None for an all-blank chunk."""
         if _all_blank(box[0]):
             box.clear()
             return None
         self.yielded += 1
-        return self._finish(box, rows)
+        return self._validate(box, rows)
 
     def check_not_empty(self, empty: pd.DataFrame) -> None:
         """After the last chunk: a file without a data row raises what a whole read raises."""
         if not self.yielded:
-            self._finish([empty], np.zeros(0, dtype=np.int64))
-            raise InventoryError([_empty(self.file, "the file has a header but no data rows")])
+            self._validate([empty], np.zeros(0, dtype=np.int64))
+            raise InventoryError(
+                [empty_file_issue(self.file, "the file has a header but no data rows")]
+            )
 
-    def _finish(self, box: list[pd.DataFrame], rows: np.ndarray) -> Inventory:
+    def _validate(self, box: list[pd.DataFrame], rows: np.ndarray) -> Inventory:
         # the cells go straight from the box into the table: no local keeps them alive
-        table = _Table(self.file, self.headers, box.pop(), rows, self.header_row, list(self.notes))
-        return _finish(
+        table = CellTable(
+            self.file, self.headers, box.pop(), rows, self.header_row, list(self.notes)
+        )
+        return validate_table(
             table,
             dict(self.meta_kw),
             schema.COLUMNS,
@@ -200,11 +195,11 @@ class _Chunks:
 
 
 def _all_blank(cells: pd.DataFrame) -> bool:
-    """Every cell blank, as ``_finish`` decides it (stripped text '', or NA for numbers)."""
+    """Every cell blank, as ``validate_table`` decides it (stripped text '', or NA for numbers)."""
     for i in cells.columns:
         s = cells[i]
-        if _is_text(s) or s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
-            if not (_to_text(s) == "").all():
+        if is_text(s) or s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
+            if not (to_text(s) == "").all():
                 return False
         elif not s.isna().all():
             return False
@@ -217,8 +212,8 @@ def _all_blank(cells: pd.DataFrame) -> bool:
 def _csv_chunks(
     p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
 ) -> Iterator[Inventory]:
-    """Find the encoding and header as ``_read_csv`` does (now); stream the body (later)."""
-    head = _csv_head(p, file, encoding)
+    """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
+    head = read_csv_head(p, file, encoding)
     chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
     return _csv_body(
         p,
@@ -242,7 +237,7 @@ def _csv_body(
     chunks: _Chunks,
     chunk_rows: int,
 ) -> Iterator[Inventory]:
-    """Chunks of ``chunk_rows`` records, with the options of ``_read_csv_body``."""
+    """Chunks of ``chunk_rows`` records, with the options of :func:`.files.arrow_csv_options`."""
     n = len(chunks.headers)
     first_row = skip_records + 1  # spreadsheet row of record 0 = h + 2
     done = 0  # records already validated; a pandas fallback resumes after them
@@ -251,7 +246,7 @@ def _csv_body(
 
     try:
         reader = pacsv.open_csv(
-            p, **_inv._arrow_csv_options(n, skip_lines, enc, delimiter, block_size=_BLOCK_BYTES)
+            p, **arrow_csv_options(n, skip_lines, enc, delimiter, block_size=_BLOCK_BYTES)
         )
     except pa.ArrowInvalid:
         reader = None
@@ -341,8 +336,8 @@ def _parser_error(e: Exception, file: str, n: int) -> InventoryError:
     """pandas' 'Expected 50 fields in line 7, saw 52' as the reader words it."""
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
     if m is None:
-        return _fail("header-error", file, f"the CSV cannot be parsed: {e}")
-    return _fail(
+        return file_error("header-error", file, f"the CSV cannot be parsed: {e}")
+    return file_error(
         "header-error",
         file,
         f"this row has {m.group(3)} cells but the header has {n} columns; give the extra "
@@ -367,7 +362,7 @@ def _parquet_chunks(
         read_inventory(path, max_errors=max_errors)  # raises the reader's own error
         raise
     sha = hashlib.sha256()
-    _hash_only(p, sha)
+    hash_file(p, sha)
     empty = pf.schema_arrow.empty_table().to_pandas()
     headers = [str(c) for c in empty.columns]
     meta_kw = {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.reference import Tables
-from ..inventory.reading import read_plants
+from ..inventory.plants import read_plants
 from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, empty_summary, summarise
 

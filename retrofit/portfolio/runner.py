@@ -20,7 +20,8 @@ from ..core.caveats import Caveat
 from ..core.exceptions import InventoryError, InventoryIssue
 from ..core.reference import Tables
 from ..inventory import schema
-from ..inventory.reading import Inventory, read_plants
+from ..inventory.plants import read_plants
+from ..inventory.reading import Inventory
 from ..io.json import records
 from ..results import EstimateResult
 from .goals import load_goal_pack, region_goal_pack

@@ -27,7 +27,7 @@ import pandas as pd
 from ..core.caveats import Caveat
 from ..core.conversion import BASIS_NAMES_ZH
 from ..core.exceptions import InventoryError, InventoryIssue
-from ..inventory.reading import previous_year_energy
+from ..inventory.plants import previous_year_energy
 from ..io.atomic import atomic_write
 from ..io.csv import write_csv
 from ..io.json import records, write_json
@@ -283,7 +283,7 @@ def build(
     as_of_year : int
         Progress "to date" counts measures in service up to the end of this year.
     plants : DataFrame, optional
-        :func:`retrofit.inventory.reading.read_plants` output: name, district, industry, region and
+        :func:`retrofit.inventory.plants.read_plants` output: name, district, industry, region and
         energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``).
     """
     years = list(pack.years)

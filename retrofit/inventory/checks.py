@@ -1,0 +1,594 @@
+"""The checks of an inventory's cells, one named step each, in the order :func:`.reading.validate_table`
+runs them: cells by column (:func:`cells_by_column`), headers → canonical columns
+(:func:`map_headers`), blank rows dropped (:func:`drop_blank_rows`), required columns present
+(:func:`check_required_columns`), each column typed and checked against its kind and range
+(:func:`type_columns`), then the checks across columns: measures fit the row and have their
+inputs (:func:`check_measures`), no id repeated (:func:`check_duplicates`), one previous-year
+energy per plant (:func:`check_plant_energy`). Every step adds to one :class:`.CellIssues`,
+so a file's problems are all reported at once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .cells import (
+    bounds_text,
+    choice_expected,
+    column_letter,
+    display_text,
+    int_array,
+    is_text,
+    nfkc_fold,
+    number_text,
+    out_of_range_mask,
+    parse_choice,
+    parse_date,
+    parse_number,
+    to_text,
+    unknown_choice_expected,
+)
+from .files import CellTable
+from .issues import CellIssues
+from .schema import Column
+from .sniff import MAX_NOTE_ITEMS
+
+__all__ = [
+    "ColumnCells",
+    "HeaderMap",
+    "TypedColumns",
+    "cells_by_column",
+    "check_duplicates",
+    "check_measures",
+    "check_plant_energy",
+    "check_required_cells",
+    "check_required_columns",
+    "drop_blank_rows",
+    "map_headers",
+    "type_choice",
+    "type_columns",
+    "type_date",
+    "type_int_choice",
+    "type_number",
+]
+
+
+@dataclass
+class ColumnCells:
+    """A table's cells by column position while the checks go through them.
+
+    Each column is dropped from ``text`` once typed, and from ``raw`` once no later check
+    quotes it, so that a large file's cells are freed column by column."""
+
+    #: The cells as read, quoted in messages.
+    raw: dict[int, pd.Series]
+    #: Stripped text ('' for blank); numbers and dates of a DataFrame stay as they are.
+    text: dict[int, pd.Series]
+    #: Blank cells of each column.
+    blank: dict[int, np.ndarray]
+
+    def raw_values(self, i: int) -> Callable[[np.ndarray], list[str | None]]:
+        """The cells of column ``i`` at some row positions, as text for a message."""
+        return lambda pos: [display_text(v) for v in self.raw[i].iloc[pos]]
+
+
+@dataclass
+class HeaderMap:
+    """Which column of the table each canonical column is, and what else is kept."""
+
+    #: Canonical column → position in the table.
+    mapped: dict[str, int]
+    #: Canonical column → factor from the unit in its header (``万元`` → 10000).
+    factors: dict[str, float]
+    #: Position → name of an unknown column kept unchanged.
+    passthrough: dict[int, str]
+
+
+@dataclass
+class TypedColumns:
+    """Each canonical column found, typed, with the cells that passed its own checks."""
+
+    #: Canonical column → typed values (NA where blank or bad).
+    values: dict[str, Any]
+    #: Canonical column → cells neither blank nor bad.
+    valid: dict[str, np.ndarray]
+    #: Choice column → (factorize codes, why each unique value was refused, canonical values).
+    choice_codes: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]]
+
+
+#: Columns whose raw cells are still needed after their own checks (for messages).
+_CROSS_CHECKED = frozenset(
+    {"plant_id", "asset_id", "measure", "plant_energy_tce"}
+    | {name for m in schema.MEASURES for name in m.requires}
+)
+
+
+def cells_by_column(table: CellTable) -> ColumnCells:
+    """Take the cells out of ``table`` (which keeps none, so each column can be freed once
+    checked) as stripped text and blank masks by column."""
+    n_cols = len(table.headers)
+    raw: dict[int, pd.Series] = {i: table.cells[i] for i in range(n_cols)}
+    table.cells = pd.DataFrame()
+    text: dict[int, pd.Series] = {}
+    blank: dict[int, np.ndarray] = {}
+    for i in range(n_cols):
+        s = raw[i]
+        if is_text(s) or s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
+            s = to_text(s)
+            b = (s == "").to_numpy(dtype=bool)
+        else:
+            b = s.isna().to_numpy(dtype=bool)
+        text[i] = s
+        blank[i] = b
+    return ColumnCells(raw, text, blank)
+
+
+def map_headers(
+    headers: list[str],
+    blank: dict[int, np.ndarray],
+    columns: Sequence[Column],
+    match: Callable[[str], tuple[str | None, float]],
+    issues: CellIssues,
+    notes: list[str],
+) -> HeaderMap:
+    """Headers → canonical columns: a header-error for a unit a column does not accept or for
+    two headers of one column; unknown headers are kept (renamed when repeated)."""
+    by_name = {c.name: c for c in columns}
+    mapped: dict[str, int] = {}
+    factors: dict[str, float] = {}
+    passthrough: dict[int, str] = {}
+    used_names: set[str] = set()
+    for i, header in enumerate(headers):
+        header = "" if header is None else str(header)
+        if not header.strip():
+            if blank[i].all():
+                continue  # an empty column without a header: an artefact of the export
+            name = f"Unnamed: {column_letter(i)}"
+            notes.append(f"column {column_letter(i)} has no header; kept as '{name}'")
+            passthrough[i] = name
+            continue
+        try:
+            canonical, factor = match(header)
+        except ValueError as e:
+            issues.file_level("header-error", header, str(e), order=i)
+            continue
+        if canonical is None:
+            name = header
+            k = 1
+            while name in used_names or name == "source_row" or name in by_name:
+                name = f"{header}.{k}"
+                k += 1
+            if name != header:
+                notes.append(
+                    f"column {column_letter(i)} '{header}' repeats a header; kept as '{name}'"
+                )
+            used_names.add(name)
+            passthrough[i] = name
+            continue
+        if canonical in mapped:
+            first = headers[mapped[canonical]]
+            issues.file_level(
+                "header-error",
+                header,
+                f"this column and column {first} both mean {canonical}; keep only one",
+                order=i,
+            )
+            continue
+        mapped[canonical] = i
+        factors[canonical] = factor
+
+    if "plant_id" in by_name and "plant_id" not in mapped and "plant_name" in mapped:
+        # a sheet with only 企业名称 identifies plants by name, as many enterprise lists do
+        mapped["plant_id"] = mapped["plant_name"]
+        factors["plant_id"] = 1.0
+        notes.append(
+            f"column {headers[mapped['plant_name']]} is also used as plant_id "
+            "(no separate plant identifier column)"
+        )
+    return HeaderMap(mapped, factors, passthrough)
+
+
+def drop_blank_rows(
+    cells: ColumnCells, rows: np.ndarray, issues: CellIssues, notes: list[str]
+) -> np.ndarray:
+    """Drop the entirely blank rows (trailing Excel rows) with a note; the rows kept."""
+    n_cols = len(cells.blank)
+    blank = cells.blank
+    all_blank = np.logical_and.reduce([blank[i] for i in range(n_cols)]) if n_cols else None
+    if all_blank is not None and all_blank.any():
+        keep = ~all_blank
+        dropped = rows[all_blank]
+        shown = ", ".join(str(r) for r in dropped[:MAX_NOTE_ITEMS])
+        more = "" if len(dropped) <= MAX_NOTE_ITEMS else f", … ({len(dropped)} in all)"
+        notes.append(f"{len(dropped)} entirely blank row(s) dropped: row {shown}{more}")
+        for i in range(n_cols):
+            cells.text[i] = cells.text[i][keep].reset_index(drop=True)
+            blank[i] = blank[i][keep]
+            cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
+        rows = rows[keep]
+        issues.rows = rows
+    return rows
+
+
+def check_required_columns(
+    columns: Sequence[Column], header_map: HeaderMap, issues: CellIssues, n_cols: int
+) -> None:
+    """A missing-column issue for each required column without a header."""
+    for col in columns:
+        if col.required and col.name not in header_map.mapped:
+            issues.file_level("missing-column", col.name, _missing_text(col), order=n_cols)
+
+
+@dataclass
+class _ColumnCheck:
+    """One column under check: where its issues go and how its cells are quoted."""
+
+    column: Column
+    position: int
+    header: str
+    blank: np.ndarray
+    raw_values: Callable[[np.ndarray], list[str | None]]
+    issues: CellIssues
+
+    def report(
+        self,
+        type_: str,
+        mask: np.ndarray,
+        expected: str | Callable[[np.ndarray], list[str]],
+    ) -> None:
+        self.issues.cells(type_, mask, self.header, self.position, self.raw_values, expected)
+
+
+def type_columns(
+    columns: Sequence[Column],
+    headers: list[str],
+    header_map: HeaderMap,
+    cells: ColumnCells,
+    issues: CellIssues,
+) -> TypedColumns:
+    """Each mapped column typed by its kind (text, choice, int, number, fraction, date), with
+    an issue for a blank required cell, a cell of the wrong type, an unknown choice and a
+    value out of range."""
+    mapped = header_map.mapped
+    out: dict[str, Any] = {}
+    valid: dict[str, np.ndarray] = {}
+    codes_of: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]] = {}
+    for col in columns:
+        if col.name not in mapped:
+            continue
+        i = mapped[col.name]
+        s, b = cells.text[i], cells.blank[i]
+        if (col.kind in ("text", "choice") and not is_text(s)) or (
+            col.kind != "date" and pd.api.types.is_datetime64_any_dtype(s.dtype)
+        ):
+            s = to_text(s)
+        check = _ColumnCheck(col, i, headers[i], b, cells.raw_values(i), issues)
+        if col.required:
+            check_required_cells(check)
+        bad = np.zeros(len(s), dtype=bool)
+        if col.kind == "text":
+            out[col.name] = s.where(~b) if b.any() else s
+        elif col.kind == "int" and col.choices:
+            out[col.name], bad = type_int_choice(check, s)
+        elif col.kind == "choice":
+            out[col.name], bad, codes_of[col.name] = type_choice(check, s)
+        elif col.kind in ("int", "number", "fraction"):
+            out[col.name], bad = type_number(check, s, header_map.factors[col.name])
+        elif col.kind == "date":
+            out[col.name], bad = type_date(check, s)
+        valid[col.name] = ~b & ~bad
+        del cells.text[i], s
+        if col.name not in _CROSS_CHECKED:
+            del cells.raw[i]
+    return TypedColumns(out, valid, codes_of)
+
+
+def check_required_cells(check: _ColumnCheck) -> None:
+    """A blank-required issue for each blank cell of a required column."""
+    col = check.column
+    expected = col.expected() if col.kind != "choice" else choice_expected(col)
+    check.report("blank-required", check.blank, f"{expected} (this column is required)")
+
+
+def type_int_choice(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A whole number from a short list (poles: 4, "4", "4极"): (Int64 values, bad mask)."""
+    col, b = check.column, check.blank
+    t = nfkc_fold(to_text(s)).str.replace(r"极$", "", regex=True)
+    v, _ = parse_number(col, t, b, 1.0)
+    unknown = ~b & ~np.isin(v, [float(c) for c in col.choices])
+    check.report("unknown-value", unknown, choice_expected(col))
+    return int_array(v, b | unknown), unknown
+
+
+def type_choice(
+    check: _ColumnCheck, s: pd.Series
+) -> tuple[pd.Series, np.ndarray, tuple[np.ndarray, list[str | None], np.ndarray]]:
+    """A choice column's canonical values: (values, unknown mask, (codes, why, canonical))."""
+    col = check.column
+    canon, codes, why = parse_choice(col, s)
+    unknown = ~check.blank & pd.isna(canon)
+    expected = choice_expected(col)
+    check.report(
+        "unknown-value", unknown, functools.partial(unknown_choice_expected, codes, why, expected)
+    )
+    return pd.Series(canon, dtype="str"), unknown, (codes, why, canon)
+
+
+def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Series, np.ndarray]:
+    """An int, number or fraction column in canonical units (``factor`` from the header's
+    unit): a type-error for text that is no number (or no whole number), out-of-range for a
+    value outside the column's bounds or an ambiguous plain number under a % header."""
+    col, b = check.column, check.blank
+    v, bad = parse_number(col, s, b, factor)
+    check.report("type-error", bad, col.expected())
+    ok = ~b & ~bad
+    if col.kind == "int":
+        frac = ok & (v != np.floor(v))
+        check.report("type-error", frac, col.expected())
+        bad |= frac
+        ok &= ~frac
+    oor = out_of_range_mask(col, v, ok)
+    if col.kind == "fraction" and factor != 1.0 and is_text(s):
+        # a header in % with plain values ≤ 1.25 is ambiguous: 0.75 % or 75 %?
+        plain = ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
+        amb = ok & plain & (v * 100 <= (col.maximum or 1.0)) & ~oor
+        check.report(
+            "out-of-range",
+            amb,
+            f"a percentage such as 75 (the header is in %); "
+            f"a plain number ≤ {number_text(col.maximum or 1.0)} here is ambiguous",
+        )
+        bad |= amb
+    expected = col.expected()
+    if col.kind == "fraction" and factor != 1.0:
+        expected = f"a percentage {bounds_text(col, 1 / factor)} (the header is in %)"
+    check.report("out-of-range", oor, expected)
+    bad |= oor
+    if col.kind == "int":
+        return int_array(v, b | bad), bad
+    return pd.Series(np.where(b | bad, np.nan, v), dtype="float64"), bad
+
+
+def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A date column: (datetime64 values, bad mask), a type-error for each bad date."""
+    d, bad = parse_date(s, check.blank)
+    check.report("type-error", bad, check.column.expected())
+    return d, bad
+
+
+def _missing_text(col: Column) -> str:
+    aliases = [a for a in col.aliases if a != col.name]
+    return f"missing — add a column {col.name} (or one of its aliases: {', '.join(aliases)})"
+
+
+def _header_or_name(headers: list[str], mapped: dict[str, int], name: str) -> str:
+    return headers[mapped[name]] if name in mapped else name
+
+
+def _why_measure_does_not_apply(category: str, measures: str) -> str | None:
+    """What a row of ``category`` with ``measures`` (canonical, joined with +) should have
+    had, when one of its measures does not apply to the category or is not modelled yet."""
+    if not measures:
+        return None
+    for name in measures.split("+"):
+        m = schema.MEASURE_BY_NAME[name]
+        if category and category not in m.categories:
+            fits = [x.name for x in schema.MEASURES if category in x.categories]
+            return (
+                f"a measure that applies to {category} ({', '.join(fits) or 'none'}); "
+                f"{name} applies to {', '.join(m.categories)}"
+            )
+        if not m.modelled:
+            modelled = [x.name for x in schema.MEASURES if x.modelled]
+            return (
+                f"a measure this version models ({', '.join(modelled)}); "
+                f"{name} is recognised but not modelled yet"
+            )
+    return None
+
+
+def check_measures(
+    issues: CellIssues,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
+) -> None:
+    """Measures must apply to the row's category, be modelled, and have their inputs."""
+    mapped, out, codes_of = header_map.mapped, typed.values, typed.choice_codes
+    if "measure" not in codes_of:
+        return
+    mi = mapped["measure"]
+    mheader = headers[mi]
+    measures = out["measure"].to_numpy(dtype=object, na_value=None)
+    n = len(measures)
+    cats = (
+        out["category"].to_numpy(dtype=object, na_value=None)
+        if "category" in out
+        else np.full(n, None, dtype=object)
+    )
+    key = (
+        pd.Series(cats, dtype="str").fillna("") + "|" + pd.Series(measures, dtype="str").fillna("")
+    )
+    codes, uniques = pd.factorize(key)
+    messages = [_why_measure_does_not_apply(*u.partition("|")[::2]) for u in uniques]
+    has_msg = np.array([m is not None for m in messages] + [False])[codes]
+    issues.cells(
+        "not-applicable",
+        has_msg,
+        mheader,
+        mi,
+        cells.raw_values(mi),
+        lambda pos: [messages[codes[p]] or "" for p in pos],
+    )
+    measures_of_key = [u.partition("|")[2] for u in uniques]
+    _check_measure_inputs(issues, headers, mapped, cells, codes, measures_of_key, has_msg)
+
+
+def _check_measure_inputs(
+    issues: CellIssues,
+    headers: list[str],
+    mapped: dict[str, int],
+    cells: ColumnCells,
+    codes: np.ndarray,
+    measures_of_key: list[str],
+    has_msg: np.ndarray,
+) -> None:
+    """Each measure's input columns present, and given on the rows that name the measure
+    (rows whose measure does not apply, ``has_msg``, are already reported)."""
+    blank, raw_values, n_cols = cells.blank, cells.raw_values, len(headers)
+    for m in schema.MEASURES:
+        with_m = np.array(
+            [bool(meas) and m.name in meas.split("+") for meas in measures_of_key] + [False]
+        )[codes]
+        with_m &= ~has_msg
+        if not with_m.any():
+            continue
+        first_row = int(issues.rows[np.flatnonzero(with_m)[0]])
+        for name in m.requires:
+            col = schema.COLUMN_BY_NAME[name]
+            if name not in mapped:
+                issues.file_level(
+                    "missing-column",
+                    name,
+                    f"missing — measure {m.name} (first on row {first_row}) needs a column "
+                    f"{name} (or one of its aliases: "
+                    f"{', '.join(a for a in col.aliases if a != name)})",
+                    order=n_cols,
+                )
+                continue
+            i = mapped[name]
+            issues.cells(
+                "blank-required",
+                with_m & blank[i],
+                headers[i],
+                i,
+                raw_values(i),
+                f"{col.expected()} (measure {m.name} needs it)",
+            )
+        for group in m.requires_one_of:
+            present = [g for g in group if g in mapped]
+            names = " or ".join(_header_or_name(headers, mapped, g) for g in group)
+            if not present:
+                issues.file_level(
+                    "missing-column",
+                    group[0],
+                    f"missing — measure {m.name} (first on row {first_row}) needs a column "
+                    f"{' or '.join(group)}",
+                    order=n_cols,
+                )
+                continue
+            none_given = with_m & np.logical_and.reduce([blank[mapped[g]] for g in present])
+            issues.cells(
+                "blank-required",
+                none_given,
+                None,
+                mapped[present[0]],
+                None,
+                f"one of {names} must be given (measure {m.name} needs it)",
+            )
+
+
+def _key_codes(out: dict[str, Any], names: list[str]) -> np.ndarray:
+    """One int64 code per row for the combination of ``names`` (no Python string objects)."""
+    key = np.zeros(len(out[names[0]]), dtype=np.int64)
+    for name in names:
+        codes, uniques = pd.factorize(out[name])
+        key = key * (len(uniques) + 1) + (codes + 1)
+    return key
+
+
+def check_duplicates(
+    issues: CellIssues,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
+    rows: np.ndarray,
+    id_cols: list[str],
+) -> None:
+    """The same plant_id (and asset_id) on several rows: name the first row it repeats."""
+    mapped, out, valid = header_map.mapped, typed.values, typed.valid
+    if not all(c in mapped for c in id_cols):
+        return
+    ok = np.logical_and.reduce([valid[c] for c in id_cols])
+    if not ok.any():
+        return
+    key = _key_codes(out, id_cols)[ok]
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return
+    first = pd.Series(rows[ok]).groupby(key, sort=False).transform("first").to_numpy()
+    idx = np.flatnonzero(ok)
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[idx[dup]] = True
+    first_row = np.zeros(len(rows), dtype=np.int64)
+    first_row[idx] = first
+    last = id_cols[-1]
+    i = mapped[last]
+    plant = out["plant_id"]
+    if last == "asset_id":
+
+        def expected(pos: np.ndarray) -> list[str]:
+            return [
+                f"an asset_id not already used in plant {plant.iloc[p]} (row {first_row[p]} "
+                "has the same one)"
+                for p in pos
+            ]
+    else:
+
+        def expected(pos: np.ndarray) -> list[str]:
+            return [
+                f"a plant_id not listed before (row {first_row[p]} has the same one)" for p in pos
+            ]
+
+    issues.cells("duplicate-id", mask, headers[i], i, cells.raw_values(i), expected)
+
+
+def check_plant_energy(
+    issues: CellIssues,
+    headers: list[str],
+    header_map: HeaderMap,
+    typed: TypedColumns,
+    cells: ColumnCells,
+    rows: np.ndarray,
+) -> None:
+    """One plant, one previous-year energy figure: later rows must repeat the first value."""
+    mapped, out, valid = header_map.mapped, typed.values, typed.valid
+    if "plant_energy_tce" not in mapped or "plant_id" not in mapped:
+        return
+    ok = valid["plant_energy_tce"] & valid["plant_id"]
+    if not ok.any():
+        return
+    v = out["plant_energy_tce"].to_numpy()[ok]
+    grp = pd.DataFrame({"v": v, "r": rows[ok]}).groupby(
+        _key_codes(out, ["plant_id"])[ok], sort=False
+    )
+    first_v = grp["v"].transform("first").to_numpy()
+    first_r = grp["r"].transform("first").to_numpy()
+    differs = ~np.isclose(v, first_v, rtol=1e-9, atol=0.0)
+    if not differs.any():
+        return
+    idx = np.flatnonzero(ok)
+    mask = np.zeros(len(rows), dtype=bool)
+    mask[idx[differs]] = True
+    fv = np.full(len(rows), np.nan)
+    fr = np.zeros(len(rows), dtype=np.int64)
+    fv[idx], fr[idx] = first_v, first_r
+    i = mapped["plant_energy_tce"]
+    plant = out["plant_id"]
+
+    def expected(pos: np.ndarray) -> list[str]:
+        return [
+            f"{number_text(fv[p])} tce as on row {fr[p]} (plant {plant.iloc[p]} has one "
+            "previous-year energy figure)"
+            for p in pos
+        ]
+
+    issues.cells("conflict", mask, headers[i], i, cells.raw_values(i), expected)

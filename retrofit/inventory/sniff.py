@@ -1,0 +1,248 @@
+"""What the top of a file says before it is read: its hash and encoding (UTF-8, UTF-8 with a
+BOM or GBK/GB18030, in one streaming pass), the CSV delimiter and the header row (the row among
+the first :data:`HEADER_SEARCH_ROWS` that matches the most known headers, below title rows,
+completed from a header cell merged down from the row above)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.exceptions import InventoryError, InventoryIssue
+from .cells import column_letter
+from .headers import is_known_header
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "MAX_NOTE_ITEMS",
+    "CsvHead",
+    "above_header_note",
+    "complete_header",
+    "empty_file_issue",
+    "file_error",
+    "hash_file",
+    "pick_header_row",
+    "read_csv_head",
+    "scan_file",
+]
+
+#: Number of leading rows searched for the header (a group title above it is common).
+HEADER_SEARCH_ROWS = 5
+
+_CHUNK = 1 << 20
+#: At most this many items (merged ranges, dropped rows) are listed in one note.
+MAX_NOTE_ITEMS = 10
+
+
+def file_error(type_: str, file: str, text: str, row: int | None = None) -> InventoryError:
+    """An error with one file-level issue, for problems that stop reading at once."""
+    return InventoryError([InventoryIssue(type_, file, row, None, None, text)])
+
+
+def empty_file_issue(file: str, text: str) -> InventoryIssue:
+    """The issue of a file with nothing to read (no bytes, no header or no data rows)."""
+    return InventoryIssue("empty-file", file, None, None, None, text)
+
+
+def scan_file(p: Path, forced: str | None, file: str) -> tuple[str, str, bool]:
+    """Hash the file and find its encoding in one streaming pass (two if not UTF-8)."""
+    sha = hashlib.sha256()
+    if forced is not None:
+        name = codecs.lookup(forced).name  # LookupError for an unknown encoding
+        err = _decode_error(p, name, sha)
+        if err is not None:
+            raise file_error(
+                "encoding-error",
+                file,
+                f"the file cannot be decoded as {forced}: {err}; "
+                "leave out --encoding to detect it, or name another",
+            )
+        return sha.hexdigest(), name, False
+    with p.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        hash_file(p, sha)
+        raise file_error(
+            "encoding-error",
+            file,
+            "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead",
+        )
+    if head.startswith(codecs.BOM_UTF8):
+        err = _decode_error(p, "utf-8-sig", sha)
+        if err is not None:
+            raise file_error(
+                "encoding-error",
+                file,
+                f"the file starts with a UTF-8 byte-order mark but is not valid UTF-8: {err}; "
+                "pass --encoding to read it in another encoding",
+            )
+        return sha.hexdigest(), "utf-8-sig", True
+    err_utf8 = _decode_error(p, "utf-8", sha)
+    if err_utf8 is None:
+        return sha.hexdigest(), "utf-8", True
+    err_gb = _decode_error(p, "gb18030", None)
+    if err_gb is None:
+        return sha.hexdigest(), "gb18030", True
+    raise file_error(
+        "encoding-error",
+        file,
+        f"the file is neither UTF-8 ({err_utf8}) nor GBK/GB18030 ({err_gb}); "
+        "save it as 'CSV UTF-8' or name its encoding with --encoding",
+    )
+
+
+def hash_file(p: Path, sha: Any) -> None:
+    """Feed the whole file to the ``hashlib`` object ``sha``, a block at a time."""
+    with p.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            sha.update(chunk)
+
+
+def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
+    """Decode the file chunk by chunk; describe the first undecodable byte, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    lines = 1
+    error = None
+    with p.open("rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if sha is not None:
+                sha.update(chunk)
+            if error is None:
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as e:
+                    pos = max(0, min(e.start, len(chunk)))
+                    bad = chunk[pos : pos + 1] or b"?"
+                    line = lines + chunk.count(b"\n", 0, pos)
+                    error = f"byte 0x{bad.hex()} at offset {offset + pos} (line {line})"
+                    if sha is None:
+                        return error
+                lines += chunk.count(b"\n")
+                offset += len(chunk)
+            if not chunk:
+                return error
+
+
+def _head_records(
+    p: Path, encoding: str, delimiter: str | None = None
+) -> tuple[list[tuple[list[str], int]], str]:
+    """Parse the first few records with the csv module: ((record, lines used), delimiter)."""
+    size = 1 << 16
+    while True:
+        with p.open("rb") as fh:
+            raw = fh.read(size)
+            at_eof = not fh.read(1)
+        text = codecs.getincrementaldecoder(encoding)("replace").decode(raw, final=at_eof)
+        text = text.removeprefix("\ufeff")
+        if delimiter is None:
+            first = next((ln for ln in text.splitlines() if ln.strip()), "")
+            delimiter = max([",", "\t", ";"], key=first.count) if first else ","
+            if first.count(delimiter) == 0:
+                delimiter = ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records: list[tuple[list[str], int]] = []
+        for rec in reader:
+            records.append((rec, reader.line_num))
+            if len(records) > HEADER_SEARCH_ROWS:
+                break
+        if at_eof or len(records) > HEADER_SEARCH_ROWS:
+            return records[: HEADER_SEARCH_ROWS + (1 if at_eof else 0)], delimiter
+        size *= 4
+
+
+@dataclass
+class CsvHead:
+    """What the top of a CSV says: encoding, delimiter, header and where the body starts."""
+
+    meta_kw: dict[str, Any]
+    delimiter: str
+    headers: list[str]
+    header_row: int  # spreadsheet row of the header (1-based)
+    lines_used: int  # physical lines up to and including the header
+    notes: list[str]
+
+
+def read_csv_head(p: Path, file: str, encoding: str | None) -> CsvHead:
+    """Hash and encoding of the file, and its header (found among the first rows)."""
+    sha, enc, detected = scan_file(p, encoding, file)
+    records, delimiter = _head_records(p, enc)
+    records = records[:HEADER_SEARCH_ROWS]
+    if not any(any(c.strip() for c in rec) for rec, _ in records):
+        raise InventoryError(
+            [empty_file_issue(file, "the file has no header row (it starts blank)")]
+        )
+    h = pick_header_row([rec for rec, _ in records])
+    headers, filled = complete_header([rec for rec, _ in records], h)
+    headers = [c.removeprefix("\ufeff") for c in headers]
+    meta_kw = {
+        "path": file,
+        "sha256": sha,
+        "file_format": "csv",
+        "encoding": enc,
+        "encoding_detected": detected,
+        "sheet": None,
+    }
+    return CsvHead(
+        meta_kw,
+        delimiter,
+        headers,
+        h + 1,
+        records[h][1],
+        above_header_note(h, [rec for rec, _ in records]) + filled,
+    )
+
+
+def _header_score(record: Sequence[Any]) -> int:
+    """How many cells of ``record`` are headers the reader knows."""
+    return sum(is_known_header("" if cell is None else str(cell)) for cell in record)
+
+
+def pick_header_row(records: list[list[Any]]) -> int:
+    """Index of the record (among the first few) matching the most known headers."""
+    scores = [_header_score(r) for r in records[:HEADER_SEARCH_ROWS]]
+    best = max(scores) if scores else 0
+    if best == 0:  # nothing recognised: the first non-blank row is the header
+        return next(i for i, r in enumerate(records) if any(str(c or "").strip() for c in r))
+    return scores.index(best)
+
+
+def complete_header(records: list[list[Any]], h: int) -> tuple[list[str], list[str]]:
+    """The header row, with a blank cell taken from a known header just above it.
+
+    A CSV saved from a sheet whose header cells were merged down over two rows keeps the
+    text in the upper row only: ``企业编号`` on row 1 above a blank on row 2.
+    """
+    headers = ["" if c is None else str(c) for c in records[h]]
+    notes = []
+    for i, text in enumerate(headers):
+        if text.strip():
+            continue
+        for above in range(h - 1, -1, -1):
+            cell = records[above][i] if i < len(records[above]) else ""
+            if cell and str(cell).strip() and _header_score([cell]):
+                headers[i] = str(cell)
+                notes.append(
+                    f"header of column {column_letter(i)} taken from row {above + 1}: {cell}"
+                )
+                break
+    return headers, notes
+
+
+def above_header_note(h: int, records: list[list[Any]]) -> list[str]:
+    """The note that says which title rows above the header (row ``h + 1``) were ignored."""
+    if h == 0:
+        return []
+    texts = [
+        " ".join(dict.fromkeys(str(c).strip() for c in rec if c is not None and str(c).strip()))
+        for rec in records[:h]
+    ]
+    shown = "; ".join(t for t in texts if t) or "blank"
+    return [f"header found on row {h + 1}; row(s) above it ignored: {shown}"]
