@@ -243,6 +243,7 @@ def estimate(
             if goals is not None
             else f"table region_defaults ({region})",
             "tariff_table": tabs.tariff,
+            "document": _pack_document(tabs),
         },
         "goals": _goal_progress(out, tabs),
         "economics": {
@@ -763,6 +764,13 @@ def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, 
         "label": "a self-assessment estimate, not an award: every amount carries its rule's "
         "confidence, and rules from secondary sources say verify",
     }
+
+
+def _pack_document(tabs: Tables) -> str:
+    """The goal pack's document as a reader names it: the shortest ``document`` of its rows
+    (the first row may carry the full title)."""
+    documents = tabs[tabs.goals]["document"].dropna().astype(str)
+    return min(documents, key=len) if len(documents) else tabs.goals
 
 
 def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:

@@ -110,3 +110,23 @@ def test_models_tariff_parses_no_text_and_reads_no_table():
     source = Path(retrofit.__file__).parent.joinpath("models", "tariff.py").read_text()
     assert "import pandas" not in source
     assert "import re" not in source
+
+
+def test_terminal_report_follows_the_run_goal_pack():
+    """The goals block is headed by the pack's document and lists that pack's counted goals
+    (the Liaocheng pack counts none of Shanghai's), instead of four Shanghai goal ids."""
+    from click.testing import CliRunner
+
+    from retrofit.cli import cli
+
+    args = ["estimate", str(retrofit.sample_path()), "--year", "2026"]
+    shanghai = CliRunner().invoke(cli, args)
+    assert shanghai.exit_code == 0, shanghai.output
+    assert "== Toward the goals of 沪经信技〔2024〕355号 (this inventory, one year) ==" in (
+        shanghai.output
+    )
+    assert "motors and motor systems retrofitted: 1,186.0 of 3,000,000 kW" in shanghai.output
+    liaocheng = CliRunner().invoke(cli, [*args, "--goals", "liaocheng-2024"])
+    assert liaocheng.exit_code == 0, liaocheng.output
+    assert "Toward the goals of 聊城市" in liaocheng.output
+    assert "motors and motor systems retrofitted" not in liaocheng.output

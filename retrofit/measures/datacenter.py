@@ -225,11 +225,10 @@ def compute(
     )
     meets_local[np.isnan(limit)] = pd.NA
     sub_log.add(
-        "datacenter.shanghai_pue.not_met",
-        "the PUE after the retrofit is above "
-        f"Shanghai's limit ({retrofit_limit:g} after retrofit, {new_limit:g} new build; "
-        "沪经信技〔2024〕355号)",
-        f"改造后PUE高于上海要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
+        "datacenter.local_pue.not_met",
+        "the PUE after the retrofit is above the goal pack's limit "
+        f"({retrofit_limit:g} after retrofit, {new_limit:g} new build; see assumptions.goal_pack)",
+        f"改造后PUE高于目标要求（改造后≤{retrofit_limit:g}，新建≤{new_limit:g}）",
         mask=~meets_local.fillna(True).to_numpy(dtype=bool),
     )
 

@@ -48,7 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
         "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
         "both on the headline basis",
-        "goals": "Toward Shanghai's 355号 goals (this inventory, one year of savings)",
+        "goals": "Toward the goals of {document} (this inventory, one year of savings)",
         "measures": "Measures",
         "more_rows": "{n} more rows are in the workbook and CSV outputs.",
         "economics": "Economics by project (discount rate {rate:.1%})",
@@ -86,7 +86,7 @@ WORDS: dict[str, dict[str, str]] = {
         "plants": "企业汇总与百一达标情况",
         "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
         "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
-        "goals": "对照上海355号目标（本清单，一年节能量）",
+        "goals": "对照{document}目标（本清单，一年节能量）",
         "measures": "改造措施明细",
         "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
         "economics": "项目经济性（折现率 {rate:.1%}）",
@@ -376,6 +376,7 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         ]
     ]
     goals = result.assumptions.get("goals", {})
+    document = result.assumptions.get("goal_pack", {}).get("document", "")
     goal_rows = pd.DataFrame(
         [
             {
@@ -417,7 +418,11 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
         f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
         + table_html(plants, lang)
-        + (f"<h3>{_esc(w['goals'])}</h3>" + table_html(goal_rows, lang) if len(goal_rows) else "")
+        + (
+            f"<h3>{_esc(w['goals'].format(document=document))}</h3>" + table_html(goal_rows, lang)
+            if len(goal_rows)
+            else ""
+        )
         + f"</section><section id='measures'><h2>{_esc(w['measures'])}</h2>"
         + table_html(measures.head(MAX_MEASURE_ROWS), lang)
         + (f"<p class='note'>{_esc(w['more_rows'].format(n=more))}</p>" if more > 0 else "")

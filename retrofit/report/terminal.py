@@ -21,14 +21,15 @@ LABELS = {
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
         "more": "… {n} more asset rows: write them all with -o out.csv|out.json|out.xlsx",
-        "goals": "Toward Shanghai's 355号 goals (this inventory, one year)",
+        "goals": "Toward the goals of {document} (this inventory, one year)",
         "motors_retrofitted": "motors and motor systems retrofitted",
         "it_renewed": "IT capacity renewed with ≥ 20 % gain",
         "chargers_replaced": "non-intelligent charging piles replaced",
         "energy_saving_cumulative": "standard coal saved per year",
+        "equipment_renewal_investment": "equipment renewal investment",
         "of": "of",
         "by": "by",
-        "dc_line": "data centres: {rows}, above Shanghai's PUE limit after retrofit: {above}, "
+        "dc_line": "data centres: {rows}, above the local PUE limit after retrofit: {above}, "
         "matching the 百一 closure profile: {closure}",
         "projects": "Projects (discount rate {rate:.1%}; life per measure from "
         "measure_lifetimes unless given)",
@@ -41,14 +42,15 @@ LABELS = {
         "assumptions": "折算口径与假设",
         "caveats": "提示",
         "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
-        "goals": "对照上海355号目标（本清单，一年）",
+        "goals": "对照{document}目标（本清单，一年）",
         "motors_retrofitted": "电机及系统改造",
         "it_renewed": "IT设备更新（能效提升≥20%）",
         "chargers_replaced": "非智能充电桩替换",
         "energy_saving_cumulative": "年节约标准煤",
+        "equipment_renewal_investment": "设备更新投资",
         "of": "/",
         "by": "目标年",
-        "dc_line": "数据中心：{rows} 个，改造后PUE高于上海要求：{above} 个，符合百一关停并转条件：{closure} 个",
+        "dc_line": "数据中心：{rows} 个，改造后PUE高于本地要求：{above} 个，符合百一关停并转条件：{closure} 个",
         "projects": "项目经济性（折现率 {rate:.1%}；使用寿命取自 measure_lifetimes，除非另填）",
         "uncertainty": "节约标准煤的不确定性 [tce/年]（{n:,} 次抽样，随机种子 {seed}）",
         "drivers": "主要来源（输入取 P10 → P90 时的合计 tce/年）：",
@@ -131,16 +133,13 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     lines.append("")
     goals = result.assumptions.get("goals", {})
     if goals:
-        lines.append(f"== {labels['goals']} ==")
-        for key in (
-            "motors_retrofitted",
-            "it_renewed",
-            "chargers_replaced",
-            "energy_saving_cumulative",
-        ):
-            g = goals[key]
+        document = result.assumptions.get("goal_pack", {}).get("document", "")
+        lines.append(f"== {labels['goals'].format(document=document)} ==")
+        for key, g in goals.items():
+            if key == "datacenters":
+                continue
             lines.append(
-                f"{labels[key]}: {g['this_inventory']:,.1f} {labels['of']} "
+                f"{labels.get(key, key)}: {g['this_inventory']:,.1f} {labels['of']} "
                 f"{g['goal']:,.0f} {g['unit']} ({labels['by']} {g['by']})"
             )
         if "datacenters" in goals:
