@@ -33,7 +33,7 @@ test: $(STAMP_TEST)
 # The tests a maintainer runs while working (under a minute on 2 cores): no wheel builds,
 # notebooks, browser or large properties. `make test` runs them all.
 test-fast: $(STAMP_TEST)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 lint: $(STAMP_TEST)
 	$(BIN)/python -m ruff check retrofit tests docs
