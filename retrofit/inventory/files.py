@@ -134,20 +134,7 @@ def _read_csv_body(
         df.columns = pd.RangeIndex(n)
         return df
     try:
-        df = pd.read_csv(
-            p,
-            sep=delimiter,
-            header=None,
-            names=list(range(n)),
-            index_col=False,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            skiprows=skip_records,
-            encoding=enc,
-            engine="c",
-        )
+        df = pd.read_csv(p, skiprows=skip_records, **pandas_csv_options(n, enc, delimiter))
     except pd.errors.ParserError as e:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
         if m is None:
@@ -160,6 +147,24 @@ def _read_csv_body(
             row=int(m.group(2)),
         ) from e
     return df.fillna("")
+
+
+def pandas_csv_options(n: int, enc: str, delimiter: str) -> dict[str, Any]:
+    """pandas' C-engine options that read every cell as text exactly as written, columns
+    0..n-1, short rows padded with blanks: the fallback for ragged files, shared by the
+    whole-file and the streaming readers (the caller adds ``skiprows`` and ``chunksize``)."""
+    return {
+        "sep": delimiter,
+        "header": None,
+        "names": list(range(n)),
+        "index_col": False,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_filter": False,
+        "skip_blank_lines": False,
+        "encoding": enc,
+        "engine": "c",
+    }
 
 
 def arrow_csv_options(

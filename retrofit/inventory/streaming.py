@@ -32,7 +32,7 @@ import pandas as pd
 from ..core.exceptions import InventoryError, OptionError
 from . import schema
 from .cells import is_text, to_text
-from .files import CellTable, arrow_csv_options
+from .files import CellTable, arrow_csv_options, pandas_csv_options
 from .reading import Inventory, read_inventory, validate_table
 from .sniff import empty_file_issue, file_error, hash_file, read_csv_head
 
@@ -286,17 +286,8 @@ def _csv_body(
     pending = []
     reader_pd = pd.read_csv(
         p,
-        sep=delimiter,
-        header=None,
-        names=list(range(n)),
-        index_col=False,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
         skiprows=skip_records + done,
-        encoding=enc,
-        engine="c",
+        **pandas_csv_options(n, enc, delimiter),
         chunksize=chunk_rows,
     )
     with reader_pd:
