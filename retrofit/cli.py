@@ -218,6 +218,15 @@ def check_options(func):
             "equal-value (等价值). Both are always in the output.",
         ),
         click.option(
+            "--plant-energy-basis",
+            type=click.Choice(["equivalent", "equal-value"]),
+            default=None,
+            help="Basis of the plants' previous-year energy (上年综合能耗口径) where the "
+            "inventory or plants file gives none: equivalent (当量值) or equal-value (等价值). "
+            "The 百一 share uses savings on this basis (default: the region's, table "
+            "plant_energy_basis_defaults, reported as assumed).",
+        ),
+        click.option(
             "--region",
             default="national",
             show_default=True,
@@ -422,6 +431,7 @@ def _run_estimate(
     *,
     plants=None,
     basis="equivalent",
+    plant_energy_basis=None,
     region="national",
     year=None,
     equal_value_factor=None,
@@ -455,6 +465,7 @@ def _run_estimate(
         path,
         plants=plants,
         basis=basis.replace("-", "_"),
+        plant_energy_basis=plant_energy_basis,
         region=region,
         year=year,
         equal_value_factor_kgce_per_kwh=equal_value_factor,
@@ -607,6 +618,14 @@ class _ProgressBar:
     help="tce basis of the headline figures (当量值 or 等价值).",
 )
 @click.option(
+    "--plant-energy-basis",
+    type=click.Choice(["equivalent", "equal-value"]),
+    default=None,
+    help="Basis of the plants' energy (上年综合能耗口径) where the plants file gives none: "
+    "equivalent (当量值) or equal-value (等价值); the 百一 shares use savings on it "
+    "(default: the region's, table plant_energy_basis_defaults).",
+)
+@click.option(
     "--region", default="national", show_default=True, help="Grid CO2 factor and 等价值 region."
 )
 @click.option(
@@ -677,6 +696,7 @@ def portfolio(
     plants,
     goal_pack,
     basis,
+    plant_energy_basis,
     region,
     year,
     tariff,
@@ -708,6 +728,7 @@ def portfolio(
             plants=plants,
             goals=goal_pack,
             basis=basis.replace("-", "_"),
+            plant_energy_basis=plant_energy_basis,
             region=region,
             year=year,
             tariff=tariff,
@@ -805,6 +826,7 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
         year=options["year"],
         region=options["region"],
         basis=options["basis"].replace("-", "_"),
+        plant_energy_basis=options["plant_energy_basis"],
         equal_value_factor_kgce_per_kwh=options["equal_value_factor"],
         discount_rate=options["discount_rate"],
         max_errors=max_errors,

@@ -107,6 +107,7 @@ def validate(
     max_errors: int | None = None,
     measures: Sequence[Measure | ModuleType] | None = None,
     goals: str | Path | None = None,
+    plant_energy_basis: str | None = None,
 ) -> ValidationReport:
     """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
 
@@ -121,6 +122,7 @@ def validate(
     path_or_frame : path, DataFrame or Inventory
         As the first argument of :func:`retrofit.estimate`.
     plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis, goals
+    plant_energy_basis
         As for :func:`retrofit.estimate`: each changes what is checked.
     equal_value_factor_kgce_per_kwh, discount_rate : float, optional
         As for :func:`retrofit.estimate` (checked as options).
@@ -166,6 +168,7 @@ def validate(
             project_tables=False,
             measures=measures,
             goals=goals,
+            plant_energy_basis=plant_energy_basis,
         )
     except InventoryError as error:  # the file as a whole: unreadable, a column missing
         issues = in_reading_order(one_per_cell(error.issues))

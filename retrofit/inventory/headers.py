@@ -58,6 +58,8 @@ PLANT_COLUMNS: tuple[Column, ...] = (
     # a plant's metered energy before and after its retrofits, compared with the estimate
     schema.COLUMN_BY_NAME["metered_baseline_kwh"],
     schema.COLUMN_BY_NAME["metered_retrofit_kwh"],
+    # the basis of the plant's energy figures (当量值 or 等价值), for the 百一 share
+    schema.COLUMN_BY_NAME["plant_energy_basis"],
 )
 
 #: Header of a plant's energy use in one year: ``energy_tce_2023``, ``2023年综合能耗``,

@@ -425,6 +425,12 @@ FINANCING_ALIASES: dict[str, tuple[str, ...]] = {
     "lease": ("lease", "finance lease", "融资租赁", "租赁"),
     "own": ("own", "own funds", "equity", "自有资金", "自筹", "自筹资金"),
 }
+#: the basis of a plant's previous-year energy (上年综合能耗): enterprise energy forms carry
+#: 年综合能源消费量 on both bases, so the figure given must say which one it is
+PLANT_ENERGY_BASIS_ALIASES: dict[str, tuple[str, ...]] = {
+    "equivalent": ("equivalent", "当量值", "当量", "按当量值"),
+    "equal_value": ("equal_value", "equal-value", "equal value", "等价值", "等价", "按等价值"),
+}
 SHENYANG_TIER_ALIASES: dict[str, tuple[str, ...]] = {
     "point": ("point", "点", "“点”", "点上", "点上项目"),
     "line": ("line", "线", "“线”", "线上", "线上项目"),
@@ -1620,6 +1626,25 @@ COLUMNS: tuple[Column, ...] = (
         minimum_inclusive=False,
         units=_TCE,
     ),
+    Column(
+        "plant_energy_basis",
+        "choice",
+        "",
+        "basis of plant_energy_tce: equivalent (当量值) or equal_value (等价值); the 百一 share "
+        "divides the savings on this basis (default: --plant-energy-basis, else the region's, "
+        "reference table plant_energy_basis_defaults)",
+        "上年综合能耗口径",
+        (
+            "plant_energy_basis",
+            "plant energy basis",
+            "energy basis",
+            "上年综合能耗口径",
+            "综合能耗口径",
+            "能耗口径",
+        ),
+        choices=tuple(PLANT_ENERGY_BASIS_ALIASES),
+        default="--plant-energy-basis, else table plant_energy_basis_defaults",
+    ),
 )
 
 COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
@@ -1665,6 +1690,7 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "charger_type": CHARGER_TYPE_ALIASES,
     "tariff_class": TARIFF_ALIASES,
     "financing": FINANCING_ALIASES,
+    "plant_energy_basis": PLANT_ENERGY_BASIS_ALIASES,
     "particularly_major": YES_NO_ALIASES,
     "energy_management_centre": YES_NO_ALIASES,
     "shenyang_tier": SHENYANG_TIER_ALIASES,
