@@ -31,9 +31,15 @@ from .core.conversion import (
     equivalent_factor,
     grid_emission_factor,
 )
-from .core.exceptions import InventoryError, InventoryIssue, OptionError, ReferenceDataError
+from .core.exceptions import InventoryError, InventoryIssue, OptionError
 from .core.issues import IssueCollector
-from .core.reference import Tables, goal_pack_table, load_catalog, region_tables
+from .core.reference import (
+    Tables,
+    goal_pack_table,
+    load_catalog,
+    plant_energy_basis_default,
+    region_tables,
+)
 from .inventory.defaults import apply_defaults
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
@@ -1041,24 +1047,19 @@ def _plant_energy_bases(out, grouped, plant_meta, plants, option, tabs, region):
     """Per plant, the basis of its previous-year energy and where it came from: the inventory
     rows' ``plant_energy_basis``, else the plants file's ("input"), else ``option``, else the
     region's default (table ``plant_energy_basis_defaults``). The third item is the region's
-    default row (a Series with plant_energy_basis, source, confidence, note)."""
+    default (:func:`~retrofit.core.reference.plant_energy_basis_default`)."""
     given = pd.Series(pd.NA, index=plants, dtype=object)
     if "plant_energy_basis" in out.columns:
         given = grouped["plant_energy_basis"].first().reindex(plants).astype(object)
     if plant_meta is not None and "plant_energy_basis" in plant_meta.columns:
         given = given.fillna(plant_meta["plant_energy_basis"].reindex(plants).astype(object))
-    defaults = tabs["plant_energy_basis_defaults"].set_index("region")
-    if region not in defaults.index:
-        raise ReferenceDataError(
-            f"table 'plant_energy_basis_defaults' has no row for region '{region}'"
-        )
-    region_default = defaults.loc[region]
+    region_default = plant_energy_basis_default(region, tabs)
     source = pd.Series(
         np.where(given.notna(), "input", "option" if option else "region default"),
         index=plants,
         dtype=object,
     )
-    fallback = option or str(region_default["plant_energy_basis"])
+    fallback = option or region_default["basis"]
     return given.fillna(fallback).astype(object), source, region_default
 
 
@@ -1067,7 +1068,7 @@ def _basis_caveats(frame, known, basis, region, region_default, log) -> None:
     headline basis (the two shares differ 2.3–2.5-fold for electric savings)."""
     assumed = frame.index[(frame["plant_energy_basis_source"] == "region default") & known]
     if len(assumed):
-        default = str(region_default["plant_energy_basis"])
+        default = region_default["basis"]
         log.add_global(
             "plant.energy_basis.assumed",
             f"the basis of the previous-year energy was not given: {BASIS_NAMES_ZH[default]} "
@@ -1102,10 +1103,10 @@ def _basis_record(frame, option, region, region_default) -> dict[str, Any]:
         "plant_energy_basis, else the region's default",
         "option": option,
         "region": region,
-        "region_default": str(region_default["plant_energy_basis"]),
-        "region_default_source": str(region_default["source"]),
-        "region_default_confidence": str(region_default["confidence"]),
-        "region_default_note": str(region_default["note"]),
+        "region_default": region_default["basis"],
+        "region_default_source": region_default["source"],
+        "region_default_confidence": region_default["confidence"],
+        "region_default_note": region_default["note"],
         "plants": {f"{source}: {basis}": int(n) for (source, basis), n in counts.items()},
     }
 

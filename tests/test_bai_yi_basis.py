@@ -171,3 +171,39 @@ def test_cli_option_flips_the_verdict(tmp_path: Path) -> None:
         plants = json.loads(out.read_text("utf-8"))["plants"]
         verdicts[basis] = {p["plant_id"]: p["meets_bai_yi"] for p in plants}["SH-0002"]
     assert verdicts == {"equivalent": False, "equal-value": True}
+
+
+def test_portfolio_uses_the_plants_file_basis(tmp_path: Path) -> None:
+    from retrofit.portfolio.runner import portfolio
+
+    plants = tmp_path / "plants.csv"
+    plants.write_text(
+        "企业编号,2025年综合能耗(tce),能耗口径\nSH-0002,5400,等价值\nSH-0001,1200,\n", "utf-8"
+    )
+    result = portfolio([SAMPLE], plants=plants, year=YEAR, plant_energy_basis="equivalent")
+    rows = result.bai_yi[result.bai_yi["year"] == YEAR].set_index("plant_id")
+    sh0002 = rows.loc["SH-0002"]
+    # the rows have no in_service_date: all enter service on 1 January 2026, so the year's
+    # capacity is the full annual saving, 79.22 tce on 等价值
+    assert sh0002["plant_energy_basis"] == "equal_value"
+    assert sh0002["plant_energy_basis_source"] == "input"
+    assert sh0002["capacity_added_tce"] == pytest.approx(SH0002_SAVED_EQUAL_VALUE_TCE, rel=1e-4)
+    assert sh0002["saving_share"] == pytest.approx(0.01467, abs=5e-6)
+    assert sh0002["saving_share_equivalent"] == pytest.approx(0.00601, abs=5e-6)
+    assert sh0002["meets_bai_yi"]
+    assert rows.loc["SH-0001", "plant_energy_basis_source"] == "option"
+    mismatch = [c for c in result.caveats if c.code == "plant.energy_basis.differs_from_headline"]
+    assert mismatch and mismatch[0].data["plants"] == ["SH-0002"]
+
+
+def test_portfolio_region_default_is_reported_as_assumed(tmp_path: Path) -> None:
+    from retrofit.portfolio.runner import portfolio
+
+    result = portfolio([SAMPLE], year=YEAR, region="shanghai")
+    rows = result.bai_yi[result.bai_yi["year"] == YEAR].set_index("plant_id")
+    assert rows.loc["SH-0002", "plant_energy_basis_source"] == "region default"
+    assert rows.loc["SH-0002", "meets_bai_yi"]
+    assumed = [c for c in result.caveats if c.code == "plant.energy_basis.assumed"]
+    assert assumed[0].data["plants"] == ["SH-0001", "SH-0002", "SH-0004"]
+    record = result.assumptions["portfolio"]["plant_energy_basis"]
+    assert record["region_default"] == "equal_value"

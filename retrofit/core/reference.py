@@ -297,6 +297,35 @@ def region_tables(region: str, tables: Tables | None = None) -> tuple[str, str]:
     return goal_pack_table(str(row["goal_pack"])), str(row["tariff_table"])
 
 
+def plant_energy_basis_default(region: str, tables: Tables | None = None) -> dict[str, str]:
+    """The basis (``equivalent`` or ``equal_value``) a plant's previous-year energy is taken
+    to be on in ``region`` when no input gives it, with the row's source, confidence and note
+    (table ``plant_energy_basis_defaults``).
+
+    Raises
+    ------
+    ReferenceDataError
+        The table has no row for ``region``.
+    """
+    frame = (
+        tables["plant_energy_basis_defaults"]
+        if tables is not None
+        else load_table("plant_energy_basis_defaults")
+    ).set_index("region")
+    if region not in frame.index:
+        raise ReferenceDataError(
+            f"table 'plant_energy_basis_defaults' has no row for region '{region}'"
+        )
+    row = frame.loc[region]
+    return {
+        "region": region,
+        "basis": str(row["plant_energy_basis"]),
+        "source": str(row["source"]),
+        "confidence": str(row["confidence"]),
+        "note": str(row["note"]),
+    }
+
+
 def update_catalog_hashes() -> list[str]:
     """Maintainers' helper: rewrite catalog sha256 values after editing a table.
 

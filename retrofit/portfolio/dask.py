@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.reference import Tables
+from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory.plants import read_plants
 from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, empty_summary, summarise
@@ -135,4 +135,5 @@ def portfolio_dask(
         plants=register,
         plants_file=None if plants is None or isinstance(plants, pd.DataFrame) else str(plants),
         assumptions={"engine": "dask", "partitions": int(ddf.npartitions)},
+        energy_basis_default=plant_energy_basis_default(region, tabs),
     )

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.caveats import Caveat
-from ..core.exceptions import InventoryError, InventoryIssue
-from ..core.reference import Tables
+from ..core.exceptions import InventoryError, InventoryIssue, OptionError
+from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory import schema
 from ..inventory.plants import read_plants
 from ..inventory.reading import Inventory
@@ -84,6 +84,7 @@ def portfolio(
     plants: str | Path | pd.DataFrame | None = None,
     goals: str | Path | None = None,
     basis: str = "equivalent",
+    plant_energy_basis: str | None = None,
     region: str = "national",
     year: int | None = None,
     tariff: str | None = None,
@@ -112,6 +113,10 @@ def portfolio(
     year : int, optional
         The as-of year (default: this year): progress to date counts measures in service by
         its end, and the estimate's accounting year (等价值 of year − 1).
+    plant_energy_basis : {"equivalent", "equal_value"}, optional
+        Basis of the plants' energy where the plants file gives none (its
+        ``plant_energy_basis`` wins); default: the region's (table
+        ``plant_energy_basis_defaults``). The 百一 shares divide savings on that basis.
     keep_going : bool
         When a file fails validation, report it and go on with the others; otherwise raise
         with every problem of every failing file.
@@ -165,6 +170,7 @@ def portfolio(
     run_estimate = functools.partial(
         estimate,
         basis=basis,
+        plant_energy_basis=plant_energy_basis,
         region=region,
         year=as_of,
         tables=tables,
@@ -257,12 +263,27 @@ def portfolio(
         plants_file=plants_path,
         files=file_table,
         assumptions=assumptions,
-        caveats=list(caveats.values()),
+        caveats=[c for c in caveats.values() if not c.code.startswith("plant.energy_basis.")],
+        plant_energy_basis=_energy_basis_option(plant_energy_basis),
+        energy_basis_default=plant_energy_basis_default(region, tabs),
     )
     result.assumptions["tables"] = {
         n: u.to_dict() for n, u in tabs.used.items()
     } | result.assumptions.get("tables", {})
     return result
+
+
+def _energy_basis_option(value: str | None) -> str | None:
+    """``--plant-energy-basis`` as a canonical basis (当量值, equal-value … accepted)."""
+    if value is None:
+        return None
+    canonical = schema.VALUE_ALIASES["plant_energy_basis"].get(schema.normalise(value))
+    if canonical is None:
+        raise OptionError(
+            f"unknown plant energy basis '{value}'; expected one of equivalent, equal_value "
+            "(or 当量值, 等价值)"
+        )
+    return canonical
 
 
 #: Internal column: index of the input file of each row, while chunks are pooled

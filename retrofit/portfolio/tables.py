@@ -27,6 +27,7 @@ import pandas as pd
 from ..core.caveats import Caveat
 from ..core.conversion import BASIS_NAMES_ZH
 from ..core.exceptions import InventoryError, InventoryIssue
+from ..core.reference import plant_energy_basis_default
 from ..inventory.plants import previous_year_energy
 from ..io.atomic import atomic_write
 from ..io.csv import write_csv
@@ -269,6 +270,8 @@ def build(
     files: pd.DataFrame | None = None,
     assumptions: Mapping[str, Any] | None = None,
     caveats: Sequence[Caveat] = (),
+    plant_energy_basis: str | None = None,
+    energy_basis_default: Mapping[str, str] | None = None,
 ) -> PortfolioResult:
     """The analyst's tables from combined sums (see :func:`combine`).
 
@@ -284,11 +287,19 @@ def build(
         Progress "to date" counts measures in service up to the end of this year.
     plants : DataFrame, optional
         :func:`retrofit.inventory.plants.read_plants` output: name, district, industry, region and
-        energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``).
+        energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``),
+        and the basis of those figures (``plant_energy_basis``).
+    plant_energy_basis : {"equivalent", "equal_value"}, optional
+        Basis of the plants' energy where the plants file gives none (the file's value wins).
+    energy_basis_default : mapping, optional
+        The region's default basis where neither gives one
+        (:func:`retrofit.core.reference.plant_energy_basis_default`; default: the national row).
     """
     years = list(pack.years)
+    default = dict(energy_basis_default or plant_energy_basis_default("national"))
     basis_note = f"tce, {BASIS_NAMES_ZH[basis]} ({basis.replace('_', '-')}) basis"
     register = _register(summary, plants, as_of_year)
+    _with_energy_basis(register, plant_energy_basis, default["basis"])
     plant_table = _plant_table(summary, register)
     bai_yi = _bai_yi(summary, register, pack, years, as_of_year, basis)
     plant_table = _with_bai_yi_counts(plant_table, bai_yi)
@@ -320,6 +331,7 @@ def build(
                 {"plants_by_year": {int(y): int(n) for y, n in unknown.items()}},
             )
         )
+    caveats.extend(_energy_basis_caveats(bai_yi, basis, default))
     run = dict(assumptions or {})
     run["portfolio"] = {
         "goal_pack": pack.describe(),
@@ -334,10 +346,20 @@ def build(
         "in_service_default": "a row without in_service_date enters service on 1 January of "
         f"{as_of_year} (counted in in_service_defaulted; its realised "
         "energy is then an upper bound)",
-        "bai_yi_rule": "share = saving capacity (coal_saved_tce) of the measures entering "
-        "service in the year ÷ the plant's energy use of the year before; "
-        "unknown when that year's energy is not given (never filled from "
-        "another year)",
+        "bai_yi_rule": "share = saving capacity of the measures entering service in the year, "
+        "on the basis of the plant's energy (coal_saved_tce_equivalent or "
+        "coal_saved_tce_equal_value, per plant_energy_basis) ÷ the plant's energy use of the "
+        "year before; unknown when that year's energy is not given (never filled from "
+        "another year); the headline basis does not change the verdict",
+        "plant_energy_basis": {
+            "rule": "the plants file's plant_energy_basis, else the option plant_energy_basis, "
+            "else the region's default",
+            "option": plant_energy_basis,
+            "region": default["region"],
+            "region_default": default["basis"],
+            "region_default_source": default["source"],
+            "region_default_confidence": default["confidence"],
+        },
         "outside_window": _outside_window(summary, years),
         "plants_file": plants_file,
     }
@@ -391,7 +413,7 @@ def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: in
     extra = table.index.difference(register.index)
     register = register.reindex(register.index.append(extra))
     register["in_inventory"] = register["in_inventory"].astype("boolean").fillna(False).astype(bool)
-    for column in ("name", "region", "district", "industry"):
+    for column in ("name", "region", "district", "industry", "plant_energy_basis"):
         if column in table.columns:
             register[column] = table[column].reindex(register.index)
     register[previous] = previous_year_energy(plants, as_of_year, register[previous])
@@ -437,14 +459,43 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
         "bai_yi_status",
         "in_progress",
         "basis",
+        "plant_energy_basis",
+        "plant_energy_basis_source",
+        "saving_share_equivalent",
+        "saving_share_equal_value",
     ]
     if goal is None:  # the pack sets no per-enterprise share
         return pd.DataFrame(columns=columns)
     counts, target = goal["counts"], float(goal["value"])
-    added = summary[summary["in_service_year"].isin(years)].pivot_table(
-        index="plant_id", columns="in_service_year", values=counts, aggfunc="sum"
-    )
-    added = added.reindex(index=register.index, columns=years).fillna(0.0)
+    in_window = summary[summary["in_service_year"].isin(years)]
+
+    def added_of(column: str) -> pd.DataFrame:
+        table = in_window.pivot_table(
+            index="plant_id", columns="in_service_year", values=column, aggfunc="sum"
+        )
+        return table.reindex(index=register.index, columns=years).fillna(0.0)
+
+    headline_added = added_of(counts)
+    on_equal_value = (register["plant_energy_basis"] == "equal_value").to_numpy()
+    by_basis = {}
+    added = headline_added
+    # the saving divided by the plant's energy must be on the basis that energy is on
+    if counts == "coal_saved_tce":
+        by_basis = {b: added_of(f"coal_saved_tce_{b}") for b in ("equivalent", "equal_value")}
+        added = pd.DataFrame(
+            np.where(
+                on_equal_value[:, None],
+                by_basis["equal_value"].to_numpy(),
+                by_basis["equivalent"].to_numpy(),
+            ),
+            index=register.index,
+            columns=years,
+        )
+    # one run has one factor per basis: the realised tce scale as the capacity does
+    with np.errstate(invalid="ignore", divide="ignore"):
+        to_basis = np.where(
+            headline_added.to_numpy() != 0, added.to_numpy() / headline_added.to_numpy(), 1.0
+        )
     realised = {
         y: summary.groupby("plant_id")[f"{counts}_realised_{y}"]
         .sum()
@@ -463,6 +514,12 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
             else pd.Series(np.nan, index=register.index)
         )
         share = share_of_previous_year(added[y].to_numpy(), energy.to_numpy())
+        shares = {
+            b: share_of_previous_year(by_basis[b][y].to_numpy(), energy.to_numpy())
+            if by_basis
+            else np.full(len(register), np.nan)
+            for b in ("equivalent", "equal_value")
+        }
         known = energy.notna().to_numpy()
         meets = pd.array(np.where(known, share >= target, False), dtype="boolean")
         meets[~known] = pd.NA
@@ -479,7 +536,8 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
                     "previous_year": y - 1,
                     "previous_year_energy_tce": energy.to_numpy(),
                     "capacity_added_tce": added[y].to_numpy(),
-                    "realised_tce": np.asarray(realised[y], dtype=float) * np.ones(len(register)),
+                    "realised_tce": np.asarray(realised[y], dtype=float)
+                    * to_basis[:, years.index(y)],
                     "saving_share": share,
                     "target_share": target,
                     "meets_bai_yi": meets,
@@ -490,12 +548,76 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
                     ),
                     "bai_yi_status": status,
                     "in_progress": y >= as_of_year,
-                    "basis": basis,
+                    # the basis of this row's capacity, realised tce and share
+                    "basis": register["plant_energy_basis"].to_numpy() if by_basis else basis,
+                    "plant_energy_basis": register["plant_energy_basis"].to_numpy(),
+                    "plant_energy_basis_source": register["plant_energy_basis_source"].to_numpy(),
+                    "saving_share_equivalent": shares["equivalent"],
+                    "saving_share_equal_value": shares["equal_value"],
                 },
                 columns=columns,
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _with_energy_basis(register: pd.DataFrame, option: str | None, default: str) -> None:
+    """Add each plant's ``plant_energy_basis`` and its ``plant_energy_basis_source``: the
+    plants file's value ("input"), else ``option`` ("option"), else the region's default."""
+    given = (
+        register["plant_energy_basis"].astype(object)
+        if "plant_energy_basis" in register.columns
+        else pd.Series(None, index=register.index, dtype=object)
+    )
+    register["plant_energy_basis_source"] = np.where(
+        given.notna(), "input", "option" if option else "region default"
+    )
+    register["plant_energy_basis"] = given.fillna(option or default).astype(object)
+
+
+def _energy_basis_caveats(
+    bai_yi: pd.DataFrame, basis: str, default: Mapping[str, str]
+) -> list[Caveat]:
+    """Say which plants' energy basis was assumed, and where the verdict's basis is not the
+    headline basis."""
+    if not len(bai_yi):
+        return []
+    known = bai_yi[bai_yi["meets_bai_yi"].notna()]
+    out = []
+    assumed = sorted(
+        set(known.loc[known["plant_energy_basis_source"] == "region default", "plant_id"])
+    )
+    if assumed:
+        out.append(
+            Caveat(
+                "plant.energy_basis.assumed",
+                "the basis of the plants' energy was not given: "
+                f"{BASIS_NAMES_ZH[default['basis']]} ({default['basis']}) is assumed from the "
+                f"region ({default['region']}; table plant_energy_basis_defaults, confidence "
+                f"{default['confidence']}) for "
+                + ", ".join(map(str, assumed[:20]))
+                + "; give plant_energy_basis in the plants file or --plant-energy-basis",
+                f"未给出企业能耗口径：按地区默认采用{BASIS_NAMES_ZH[default['basis']]}",
+                0,
+                {"plants": list(map(str, assumed)), "basis": default["basis"]},
+            )
+        )
+    differs = known[known["plant_energy_basis"] != basis]
+    if len(differs):
+        used = sorted(set(differs["plant_energy_basis"]))
+        plants = sorted(set(differs["plant_id"]))
+        out.append(
+            Caveat(
+                "plant.energy_basis.differs_from_headline",
+                "the 百一 verdict uses each plant's energy basis "
+                f"({', '.join(f'{BASIS_NAMES_ZH[b]} ({b})' for b in used)}), not the headline "
+                f"basis {BASIS_NAMES_ZH[basis]} ({basis}), for " + ", ".join(map(str, plants[:20])),
+                f"百一判定按企业能耗口径，而非标题口径{BASIS_NAMES_ZH[basis]}",
+                0,
+                {"plants": list(map(str, plants)), "headline_basis": basis, "used": used},
+            )
+        )
+    return out
 
 
 def _with_bai_yi_counts(plants: pd.DataFrame, bai_yi: pd.DataFrame) -> pd.DataFrame:
