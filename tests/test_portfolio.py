@@ -129,7 +129,9 @@ def test_goal_progress_by_hand(city):
 
 def test_bai_yi_by_year_with_missing_years(city):
     _, a, b, plants = city
-    b1 = portfolio([a, b], plants=plants, year=2026).bai_yi.set_index(["plant_id", "year"])
+    # the plants' energy figures are on 当量值, as the savings S
+    b1 = portfolio([a, b], plants=plants, year=2026, plant_energy_basis="equivalent")
+    b1 = b1.bai_yi.set_index(["plant_id", "year"])
     # P1 2024: S / 60 = 1.108 % meets; 2025: 2 S / 100 = 1.33 % meets; 2026: 2025 energy blank
     assert b1.loc[("P1", 2024), "saving_share"] == pytest.approx(S / 60, abs=1e-9)
     assert bool(b1.loc[("P1", 2024), "meets_bai_yi"]) is True
@@ -175,7 +177,9 @@ def test_user_goal_file(city, tmp_path):
         "年节能2%,district plan,M\n",
         encoding="utf-8",
     )
-    result = portfolio([a, b], plants=plants, goals=goal, year=2026)
+    result = portfolio(
+        [a, b], plants=plants, goals=goal, year=2026, plant_energy_basis="equivalent"
+    )
     g = result.goals.set_index("goal")
     # 55 + 110 + 110 kW of 1000 by 2026
     assert g.loc["motors", "planned_by_end"] == 275 and g.loc["motors", "share_by_end"] == 0.275
