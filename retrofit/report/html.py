@@ -368,7 +368,11 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 "coal_saved_tce",
                 "co2_avoided_t",
                 "plant_energy_tce",
+                "plant_energy_basis",
+                "plant_energy_basis_source",
                 "saving_share",
+                "saving_share_equivalent",
+                "saving_share_equal_value",
                 "bai_yi_status",
                 "shortfall_tce",
             )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..columns import header
+from ..core.conversion import BASIS_NAMES_ZH
 from ..results import EstimateResult
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ PLANT_VIEW = [
     "coal_saved_tce",
     "co2_avoided_t",
     "plant_energy_tce",
+    "plant_energy_basis",
     "saving_share",
     "bai_yi_status",
     "shortfall_tce",
@@ -107,12 +109,19 @@ def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns=lambda name: header(name, lang))
 
 
+def _basis_name(basis: str) -> str:
+    """``等价值 (equal-value)`` for ``equal_value``."""
+    return f"{BASIS_NAMES_ZH.get(basis, basis)} ({basis.replace('_', '-')})"
+
+
 def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if column == "saving_share":
             out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
+        elif column == "plant_energy_basis":  # the share and the verdict are on this basis
+            out[column] = series.map(lambda v: "—" if pd.isna(v) else _basis_name(v))
         elif pd.api.types.is_float_dtype(series):
             digits = 3 if column in ("coal_saved_tce", "load_factor", "shortfall_tce") else 1
             if column.endswith("_kwh") or column in ("cost_saved_cny", "operating_hours_h"):
@@ -234,6 +243,7 @@ PORTFOLIO_LABELS = {
         "trajectory": "Trajectory, coal_saved_tce ({basis})",
         "bai_yi": "百一 per enterprise (estimate)",
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
+        "bai_yi_basis": "shares on each plant's energy basis: {bases}",
         "districts": "By district",
         "industries": "By industry",
         "files": "Files",
@@ -257,6 +267,7 @@ PORTFOLIO_LABELS = {
         "trajectory": "逐年轨迹，节能量 tce（{basis}）",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
+        "bai_yi_basis": "节能量占比按各企业上年综合能耗口径计算：{bases}",
         "districts": "分区汇总",
         "industries": "分行业汇总",
         "files": "文件",
@@ -333,6 +344,11 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
                 unknown=int(met.isna().sum()),
             )
         )
+    if "plant_energy_basis" in result.bai_yi.columns and len(result.bai_yi):
+        per_plant = result.bai_yi.drop_duplicates("plant_id")
+        counts = per_plant.groupby(["plant_energy_basis", "plant_energy_basis_source"]).size()
+        bases = ", ".join(f"{_basis_name(b)} {source} {n}" for (b, source), n in counts.items())
+        lines.append(labels["bai_yi_basis"].format(bases=bases))
     for key in ("districts", "industries"):
         frame = getattr(result, key)
         column = "district" if key == "districts" else "industry"
