@@ -961,7 +961,7 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
             found.extend(_plant_metered(frame, plant_meta))
     frame["plant_energy_tce"] = energy
     basis_of_plant, basis_source, region_default = _plant_energy_bases(
-        out, grouped, plant_meta, frame.index, plant_energy_basis, tabs, region
+        out, grouped, plant_meta, frame.index, plant_energy_basis, tabs, region, log
     )
     frame["plant_energy_basis"] = basis_of_plant
     frame["plant_energy_basis_source"] = basis_source
@@ -1043,16 +1043,30 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
     return frame, bai_yi, found
 
 
-def _plant_energy_bases(out, grouped, plant_meta, plants, option, tabs, region):
+def _plant_energy_bases(out, grouped, plant_meta, plants, option, tabs, region, log):
     """Per plant, the basis of its previous-year energy and where it came from: the inventory
     rows' ``plant_energy_basis``, else the plants file's ("input"), else ``option``, else the
     region's default (table ``plant_energy_basis_defaults``). The third item is the region's
     default (:func:`~retrofit.core.reference.plant_energy_basis_default`)."""
     given = pd.Series(pd.NA, index=plants, dtype=object)
+    several = pd.Series(False, index=plants)
     if "plant_energy_basis" in out.columns:
         given = grouped["plant_energy_basis"].first().reindex(plants).astype(object)
+        several = grouped["plant_energy_basis"].nunique().reindex(plants).fillna(0) > 1
     if plant_meta is not None and "plant_energy_basis" in plant_meta.columns:
-        given = given.fillna(plant_meta["plant_energy_basis"].reindex(plants).astype(object))
+        listed = plant_meta["plant_energy_basis"].reindex(plants).astype(object)
+        several |= given.notna() & listed.notna() & (given != listed)
+        given = given.fillna(listed)
+    if several.any():  # the first row's basis is used: never silently
+        conflicting = list(map(str, plants[several.to_numpy()]))
+        log.add_global(
+            "plant.energy_basis.conflict",
+            "more than one basis is given for the previous-year energy of "
+            + ", ".join(conflicting[:20])
+            + ": the inventory's first row's is used (give one per plant)",
+            "同一企业给出了不同的上年综合能耗口径：采用清单首行的口径",
+            data={"plants": conflicting},
+        )
     region_default = plant_energy_basis_default(region, tabs)
     source = pd.Series(
         np.where(given.notna(), "input", "option" if option else "region default"),

@@ -207,3 +207,15 @@ def test_portfolio_region_default_is_reported_as_assumed(tmp_path: Path) -> None
     assert assumed[0].data["plants"] == ["SH-0001", "SH-0002", "SH-0004"]
     record = result.assumptions["portfolio"]["plant_energy_basis"]
     assert record["region_default"] == "equal_value"
+
+
+def test_two_bases_for_one_plant_are_reported(tmp_path: Path) -> None:
+    frame = pd.read_csv(SAMPLE, dtype=str)
+    frame["能耗口径"] = ""
+    rows = frame.index[frame["企业编号"] == "SH-0002"]
+    frame.loc[rows[0], "能耗口径"] = "当量值"
+    frame.loc[rows[1], "能耗口径"] = "等价值"
+    result = retrofit.estimate(frame, year=YEAR)
+    conflict = caveat(result, "plant.energy_basis.conflict")
+    assert conflict.data["plants"] == ["SH-0002"]
+    assert plant_row(result)["plant_energy_basis"] == "equivalent"  # the first row's

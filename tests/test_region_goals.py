@@ -28,6 +28,7 @@ ROW = {
     "pue": 1.6,
     "target_pue": 1.3,
     "plant_energy_tce": 10_000,
+    "plant_energy_basis": "当量值",  # the 10,000 tce are on 当量值, as the savings above
 }
 
 
