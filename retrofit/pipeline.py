@@ -782,7 +782,9 @@ def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, 
         "eligibility_options": options,
         "stacking": "within a stacking group marked highest only the largest programme counts "
         "(就高不重复); Shanghai's municipal awards are grouped so (conservative: "
-        "355号 states no stacking rule); groups add to each other",
+        "355号 states no stacking rule); groups add to each other, except that the interest "
+        "subsidies of a loan are capped together at each year's interest (the central subsidy "
+        "first; whether it stacks with a municipal one is not stated)",
         "label": "a self-assessment estimate, not an award: every amount carries its rule's "
         "confidence, and rules from secondary sources say verify",
     }

@@ -246,7 +246,12 @@ def test_sh2025_enterprise_cap(units, expected):
     ],
 )
 def test_shenyang_tiers_and_caps(tier, leader, investment, rule_id, expected):
-    row = motor_row(investment_cny=investment, shenyang_tier=tier, in_service_date="2025-06-01")
+    row = motor_row(
+        investment_cny=investment,
+        shenyang_tier=tier,
+        shenyang_pilot_sector="yes",
+        in_service_date="2025-06-01",
+    )
     if leader:
         row["chain_leader"] = leader
     _, listing = run([row], "shenyang-2025")
@@ -257,20 +262,19 @@ def test_shenyang_tiers_and_caps(tier, leader, investment, rule_id, expected):
 
 def test_shenyang_line_without_chain_leader_flag_needs_it():
     _, listing = run(
-        [motor_row(investment_cny=10_000_000, shenyang_tier="线", in_service_date="2025-06-01")],
+        [
+            motor_row(
+                investment_cny=10_000_000,
+                shenyang_tier="线",
+                shenyang_pilot_sector="yes",
+                in_service_date="2025-06-01",
+            )
+        ],
         "shenyang-2025",
     )
     for rule_id in ("SY-PILOT-LEADER", "SY-PILOT-OTHER"):
         got = rule(listing, rule_id)
         assert got["status"] == "needs" and got["needs"] == "chain_leader"
-    assert rule(listing, "SY-PILOT-POINT")["status"] == "not applicable"
-
-
-def test_shenyang_before_the_pilot_is_outside_the_window():
-    _, listing = run(
-        [motor_row(investment_cny=10_000_000, shenyang_tier="point", in_service_date="2025-03-09")],
-        "shenyang-2025",
-    )
     assert rule(listing, "SY-PILOT-POINT")["status"] == "not applicable"
 
 
@@ -476,12 +480,19 @@ def test_a_users_policy_pack_is_checked_and_used(tmp_path):
     good = tmp_path / "district.csv"
     pack.assign(rule_id=pack["rule_id"] + "-D", rate=0.05).to_csv(good, index=False)
     _, listing = run(
-        [motor_row(investment_cny=1_000_000, shenyang_tier="point", in_service_date="2025-06-01")],
+        [
+            motor_row(
+                investment_cny=1_000_000,
+                shenyang_tier="point",
+                shenyang_pilot_sector="yes",
+                in_service_date="2025-06-01",
+            )
+        ],
         str(good),
     )
     assert rule(listing, "SY-PILOT-POINT-D")["amount_cny"] == pytest.approx(50_000)
     bad = tmp_path / "bad.csv"
-    pack.assign(
+    pack.head(3).assign(
         kind=["grant", "gift", "grant"], requires=["shenyang_tier=point", "tier ~ line", ""]
     ).to_csv(bad, index=False)
     with pytest.raises(InventoryError) as error:

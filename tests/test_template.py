@@ -95,6 +95,8 @@ HEADERS_ZH = {
     "energy_management_centre": "能源管理中心",
     "shenyang_tier": "试点项目类型",
     "chain_leader": "链主企业",
+    "shenyang_pilot_sector": "试点行业",
+    "shenyang_demonstration": "示范牵引项目",
     "sanshou": "三首",
     "innovation_catalogue": "创新产品推荐目录",
     "eit_catalogue": "节能节水专用设备",

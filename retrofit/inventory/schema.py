@@ -1491,6 +1491,39 @@ COLUMNS: tuple[Column, ...] = (
         choices=tuple(YES_NO_ALIASES),
     ),
     Column(
+        "shenyang_pilot_sector",
+        "choice",
+        "",
+        "yes when the enterprise is in one of the four sectors of the Shenyang pilot "
+        "(GB/T 4754-2017 divisions 34 通用设备, 35 专用设备, 37 铁路船舶航空航天和其他运输设备, "
+        "38 电气机械和器材制造业)",
+        "是否属沈阳试点四个行业",
+        (
+            "shenyang_pilot_sector",
+            "shenyang pilot sector",
+            "pilot sector",
+            "试点行业",
+            "是否试点行业",
+            "是否属试点行业",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
+        "shenyang_demonstration",
+        "choice",
+        "",
+        "yes when the city recognises a 线/面 project of another sector as 示范作用强、牵引性强 "
+        "(Shenyang 办法 第七条（三）2)",
+        "是否示范作用强、牵引性强",
+        (
+            "shenyang_demonstration",
+            "shenyang demonstration",
+            "示范牵引项目",
+            "是否示范作用强、牵引性强",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
         "sanshou",
         "choice",
         "",
@@ -1695,6 +1728,8 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "energy_management_centre": YES_NO_ALIASES,
     "shenyang_tier": SHENYANG_TIER_ALIASES,
     "chain_leader": YES_NO_ALIASES,
+    "shenyang_pilot_sector": YES_NO_ALIASES,
+    "shenyang_demonstration": YES_NO_ALIASES,
     "sanshou": YES_NO_ALIASES,
     "innovation_catalogue": YES_NO_ALIASES,
     "eit_catalogue": YES_NO_ALIASES,

@@ -67,6 +67,7 @@ PROJECT_COLUMNS: dict[str, str] = describe(
         "cost_of_saved_energy_cny_per_kwh",
         "cost_of_saved_tce_cny_per_tce",
         "incentives_cny",
+        "incentives_before_interest_cap_cny",
         "incentives_pv_cny",
         "incentives_needing_inputs_cny",
         "payback_after_incentives_years",
@@ -354,6 +355,9 @@ def _group_finance(out, key, discount_rate, incentive_flows, incentive_totals) -
             pv = fm.npv_flows(extra, r) if g else np.zeros(0)
             counted = totals["incentives_cny"].to_numpy(float)
             frame["incentives_cny"] = counted
+            frame["incentives_before_interest_cap_cny"] = totals[
+                "incentives_before_interest_cap_cny"
+            ].to_numpy(float)
             frame["incentives_pv_cny"] = pv
             frame["incentives_needing_inputs_cny"] = totals["needs_cny"].to_numpy(float)
             frame["payback_after_incentives_years"] = np.where(

@@ -85,6 +85,8 @@ PROJECT_FIELDS = (
     "energy_management_centre",
     "shenyang_tier",
     "chain_leader",
+    "shenyang_pilot_sector",
+    "shenyang_demonstration",
     "eit_payable_cny",
     "eit_rate",
 )
@@ -102,6 +104,7 @@ LISTING_COLUMNS: dict[str, str] = describe(
         "status",
         "amount_cny",
         "counted_cny",
+        "counted_before_interest_cap_cny",
         "potential_cny",
         "why",
         "needs",
@@ -401,6 +404,19 @@ class _Verdict:
         )
 
 
+def window_text(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+    """A rule's date window as a reader sees it, whole when one end is open:
+    ``2025-01-01 to 2025-12-31``, ``from 2025-03-10 (no end date)``,
+    ``until 2027-12-31 (no start date)`` or ``any date``."""
+    if start is not None and end is not None:
+        return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    if start is not None:
+        return f"from {start:%Y-%m-%d} (no end date)"
+    if end is not None:
+        return f"until {end:%Y-%m-%d} (no start date)"
+    return "any date"
+
+
 def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
     n = len(frame)
     parsed = [conditions.parse(part) for part in conditions.split(rule.requires)]
@@ -428,10 +444,7 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
         outside |= d < np.datetime64(start)
     if end is not None:
         outside |= d > np.datetime64(end)
-    window = (
-        f"{rule.valid_from if start is not None else '…'} to "
-        f"{rule.valid_to if end is not None else 'open'}"
-    )
+    window = window_text(start, end)
     first_failed[outside & ~failed] = len(parsed)
     return _Verdict(
         ok & ~outside, failed | outside, first_failed, unknown, parsed, frame, d, window
@@ -529,15 +542,16 @@ def evaluate(
     table = _enterprise_caps(table)
     table = _tax_credit(table, ctx.projects, tables)
     table = _stack(table)
-    flows = _flows(
-        table, ctx.projects, ctx.interest, ctx.outstanding, horizon, tables, discount_rate
-    )
+    table, interest_years = _interest_cap(table, ctx, horizon, log)
+    flows = _flows(table, ctx.projects, interest_years, horizon, tables, discount_rate)
+    not_timing = table[table["kind"] != "tax_timing"].groupby("project_id")
     totals = (
         pd.DataFrame(
             {
-                "incentives_cny": table[table["kind"] != "tax_timing"]
-                .groupby("project_id")["counted_cny"]
-                .sum(),
+                "incentives_cny": not_timing["counted_cny"].sum(),
+                "incentives_before_interest_cap_cny": not_timing[
+                    "counted_before_interest_cap_cny"
+                ].sum(),
                 "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
             }
         )
@@ -866,8 +880,113 @@ def _stack(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _flows(table, projects, interest, outstanding, horizon, tables, discount_rate):
-    """Yearly cash flows of the counted incentives, one row per project."""
+#: Kinds paid against the interest of the project's loan, in the order they take their share
+#: of a year's interest when the stacked amounts exceed it (the last is cut first). The central
+#: subsidy on the outstanding principal comes first: it is settled through the lending bank
+#: (the bank lends on the renewal-loan list and charges the subsidised rate), so it is known
+#: before a municipal fund reimburses a share of the interest paid; the municipal interest
+#: subsidies (a share of the interest) share what is left.
+INTEREST_CAP_ORDER = ("principal_subsidy", "interest_subsidy")
+
+
+def _interest_years(table: pd.DataFrame, ctx: _Context, horizon: int) -> np.ndarray:
+    """Each interest-type listing row's counted amount spread over years 1 … ``horizon`` in
+    proportion to its base (interest, or principal outstanding) within its ``years``
+    (rows × horizon) [CNY]; zero for other kinds."""
+    yearly = np.zeros((len(table), horizon))
+    kinds = table["kind"].to_numpy(object)
+    pick = np.flatnonzero(np.isin(kinds, INTEREST_CAP_ORDER) & (table["counted_cny"] > 0))
+    if len(pick) == 0:
+        return yearly
+    p = pd.Index(ctx.projects.index).get_indexer(table["project_id"].to_numpy(object)[pick])
+    years = table["years"].to_numpy(int)[pick]
+    schedule = np.where(
+        (kinds[pick] == "interest_subsidy")[:, None], ctx.interest[p], ctx.outstanding[p]
+    )
+    shape = np.where(np.arange(horizon)[None, :] < years[:, None], schedule, 0.0)
+    weights = shape / np.maximum(shape.sum(axis=1, keepdims=True), 1e-300)
+    yearly[pick] = weights * table["counted_cny"].to_numpy(float)[pick, None]
+    return yearly
+
+
+def _interest_cap(
+    table: pd.DataFrame, ctx: _Context, horizon: int, log: CaveatLog
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Cap the stacked interest subsidies of each project year by year at that year's interest.
+
+    A subsidy of the interest cannot exceed the interest paid: a 30 M CNY loan at 2 % pays
+    600,000 CNY a year, and the central 1.5 points (450,000) plus Shanghai's 50 % of the
+    interest (300,000) would count 750,000. Rules take their share of a year's interest in
+    :data:`INTEREST_CAP_ORDER`, then in listing order; ``counted_cny`` becomes the capped
+    amount and ``counted_before_interest_cap_cny`` keeps the amount before the cap. Where a
+    central and a municipal interest subsidy both count, neither text says whether they stack:
+    the rows and a caveat say so. Returns the table and the capped yearly amounts (rows ×
+    horizon) [CNY].
+    """
+    table["counted_before_interest_cap_cny"] = table["counted_cny"].to_numpy(float)
+    yearly = _interest_years(table, ctx, horizon)
+    counted = table["counted_cny"].to_numpy(float)
+    kinds = table["kind"].to_numpy(object)
+    interest_rows = np.isin(kinds, INTEREST_CAP_ORDER) & (counted > 0)
+    if not interest_rows.any():
+        return table, yearly
+    remaining = np.nan_to_num(ctx.interest[:, :horizon]).copy()  # (projects × horizon)
+    project = pd.Index(ctx.projects.index).get_indexer(table["project_id"].to_numpy(object))
+    rank = np.array([INTEREST_CAP_ORDER.index(k) if k in INTEREST_CAP_ORDER else -1 for k in kinds])
+    rule_ids = table["rule_id"].to_numpy(object)
+    order = list(
+        dict.fromkeys(
+            rule_ids[i] for i in sorted(np.flatnonzero(interest_rows), key=lambda i: rank[i])
+        )
+    )  # the rules in cap order (tens of rules, one row per project each)
+    for rule_id in order:
+        rows = np.flatnonzero(interest_rows & (rule_ids == rule_id))
+        taken = np.minimum(yearly[rows], remaining[project[rows]])
+        remaining[project[rows]] -= taken
+        yearly[rows] = taken
+    capped = yearly.sum(axis=1)
+    cut = interest_rows & (capped < counted - 0.005)
+    table["counted_cny"] = np.where(interest_rows, capped, counted)
+    why = table["why"].to_numpy(object)
+    why[cut] = why[cut] + (
+        "; cut to the loan's interest of each year: "
+        + pd.Series(capped[cut]).map("{:,.0f}".format).to_numpy(object)
+        + " of "
+        + pd.Series(counted[cut]).map("{:,.0f}".format).to_numpy(object)
+        + " CNY counted (subsidies of interest never exceed the interest paid)"
+    )
+    central = pd.Series(interest_rows & (kinds == "principal_subsidy")).groupby(project).any()
+    municipal = pd.Series(interest_rows & (kinds == "interest_subsidy")).groupby(project).any()
+    both = (central & municipal).reindex(range(ctx.n), fill_value=False).to_numpy(bool)
+    unknown = interest_rows & both[project]
+    names = (
+        table["rule_id"]
+        .where(interest_rows)
+        .groupby(project)
+        .agg(lambda ids: " and ".join(ids.dropna()))
+    )
+    why[unknown] = why[unknown] + (
+        "; stacking of "
+        + names.reindex(project[unknown]).to_numpy(object)
+        + " is not stated in either text: both counted within the interest, check before "
+        "relying on both"
+    )
+    table["why"] = why
+    if both.any():
+        log.add_global(
+            "incentives.interest.stacking_unknown",
+            "a central and a municipal interest subsidy both count on one loan; no text found "
+            "says whether they stack, so both are counted and capped together at each year's "
+            "interest (the central subsidy first): check with the bank and the city",
+            "中央财政贴息与地方贴息是否可叠加未见明文：两者合计按每年实付利息封顶（先计中央贴息）",
+            data={"projects": [str(p) for p in ctx.projects.index[both]]},
+        )
+    return table, yearly
+
+
+def _flows(table, projects, interest_years, horizon, tables, discount_rate):
+    """Yearly cash flows of the counted incentives, one row per project; the interest-type
+    rows take their capped yearly amounts (``interest_years``, rows × horizon)."""
     p_count = len(projects)
     flows = np.zeros((p_count, horizon + 1))
     index = pd.Index(projects.index)
@@ -875,17 +994,11 @@ def _flows(table, projects, interest, outstanding, horizon, tables, discount_rat
     for kind, part in counted.groupby("kind"):  # five kinds at most: not a loop over assets
         p = index.get_indexer(part["project_id"])
         amount = part["counted_cny"].to_numpy(float)
-        years = part["years"].to_numpy(int)
         if kind == "grant":
             np.add.at(flows[:, 0], p, amount)
-        elif kind in ("interest_subsidy", "principal_subsidy"):
-            schedule = interest if kind == "interest_subsidy" else outstanding
-            span = np.arange(horizon)[None, :] < years[:, None]
-            shape = np.where(span, schedule[p], 0.0)
-            weights = shape / np.maximum(shape.sum(axis=1, keepdims=True), 1e-300)
-            np.add.at(
-                flows, (p[:, None], np.arange(1, horizon + 1)[None, :]), weights * amount[:, None]
-            )
+        elif kind in INTEREST_CAP_ORDER:
+            yearly = interest_years[table.index.get_indexer(part.index)]
+            np.add.at(flows, (p[:, None], np.arange(1, horizon + 1)[None, :]), yearly)
         elif kind == "tax_credit":
             payable = part["payable_share_cny"].to_numpy(float)
             carry = int(parameter(tables, "eit_credit", "carry_forward_years"))
