@@ -85,10 +85,12 @@ def test_sh355_loan_with_level_payments_uses_the_schedule():
 
 
 @pytest.mark.parametrize(
-    ("investment", "status"),
-    [(19_999_999, "not applicable"), (20_000_000, "applies"), (20_000_001, "applies")],
+    ("investment", "prioritised"),
+    [(19_999_999, False), (20_000_000, True), (20_000_001, True)],
 )
-def test_sh355_investment_threshold_is_inclusive(investment, status):
+def test_sh355_2000wan_is_a_priority_not_a_condition_of_the_loan_subsidy(investment, prioritised):
+    # 355号（七）"对投资2000万元以上……优先给予贷款贴息": below it the subsidy still applies,
+    # 0.5 × 3 years × 1,000,000 × 4 % = 60,000 CNY at every investment
     _, listing = run(
         [
             motor_row(
@@ -101,37 +103,121 @@ def test_sh355_investment_threshold_is_inclusive(investment, status):
         "shanghai-2024",
     )
     got = rule(listing, "SH-355-LOAN")
-    assert got["status"] == status
-    if status == "not applicable":
-        assert "20,000,000" in got["why"]
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(60_000.0)
+    assert got["counted_cny"] == pytest.approx(60_000.0)
+    if prioritised:
+        assert "prioritised: project investment ≥ 20,000,000 CNY" in got["why"]
+        assert "not prioritised" not in got["why"]
+    else:
+        assert "not prioritised — check the application guide" in got["why"]
+        assert "19,999,999" in got["why"] and "请查阅申报指南" in got["why"]
+
+
+@pytest.mark.parametrize(
+    ("investment", "prioritised"),
+    [(19_999_999, False), (20_000_000, True), (20_000_001, True)],
+)
+def test_sh355_2000wan_is_a_priority_not_a_condition_of_the_lease_subsidy(investment, prioritised):
+    # 5 % × 3,000,000 CNY of leased equipment = 150,000 CNY, whatever the project's size
+    _, listing = run(
+        [motor_row(investment_cny=investment, financing="lease", lease_equipment_cny=3_000_000)],
+        "shanghai-2024",
+    )
+    got = rule(listing, "SH-355-LEASE")
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(150_000.0)
+    assert ("not prioritised" in got["why"]) is not prioritised
+
+
+def test_sh355_priority_with_unknown_investment_still_applies():
+    # the loan subsidy's base is interest, not investment: 0.5 × 3 × 2,000,000 × 5 % = 150,000
+    row = motor_row(financing="loan", loan_principal_cny=2_000_000, loan_rate=0.05)
+    row["investment_cny"] = None
+    _, listing = run([row], "shanghai-2024")
+    got = rule(listing, "SH-355-LOAN")
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(150_000.0)
+    assert "priority unknown: give investment_cny" in got["why"]
 
 
 @pytest.mark.parametrize(
     ("investment", "expected"),
-    [(500_000_000, 50_000_000.0), (1_000_000_000, 100_000_000.0), (1_200_000_000, 100_000_000.0)],
+    [
+        (19_999_999, 1_999_999.9),  # 10 % below 2000万: no minimum in clause (七)
+        (20_000_000, 2_000_000.0),
+        (20_000_001, 2_000_000.1),
+        (500_000_000, 50_000_000.0),
+        (1_000_000_000, 100_000_000.0),  # at the 1亿 cap
+        (1_200_000_000, 100_000_000.0),
+    ],
 )
-def test_sh355_particularly_major_cap(investment, expected):
+def test_sh355_particularly_major_has_no_investment_minimum_and_a_1yi_cap(investment, expected):
     _, listing = run(
         [motor_row(investment_cny=investment, particularly_major="yes")], "shanghai-2024"
     )
-    assert rule(listing, "SH-355-MAJOR")["amount_cny"] == pytest.approx(expected)
+    got = rule(listing, "SH-355-MAJOR")
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
-    ("investment", "expected"),
-    [(1_000_000, 200_000.0), (50_000_000, 10_000_000.0), (80_000_000, 10_000_000.0)],
+    ("centre", "expected"),
+    [
+        (1_000_000, 200_000.0),  # 20 % of the centre's own 1,000,000
+        (49_999_995, 9_999_999.0),  # just below the 1000万 cap
+        (50_000_000, 10_000_000.0),  # at the cap
+        (50_000_005, 10_000_000.0),  # above: capped
+    ],
 )
-def test_sh355_energy_management_centre_has_no_investment_threshold(investment, expected):
-    # clause (十三): 20 % of the approved investment, at most 10 M, no 2000万 threshold
+def test_sh355_energy_centre_base_is_the_centre_own_investment(centre, expected):
+    # clause (十三): 20 % of the (centre) project's approved investment, at most 10 M, no 2000万
+    # threshold; the whole project (80 M) is not the base
     _, listing = run(
-        [motor_row(investment_cny=investment, energy_management_centre="是")], "shanghai-2024"
+        [
+            motor_row(
+                investment_cny=80_000_000,
+                energy_management_centre="是",
+                energy_centre_investment_cny=centre,
+            )
+        ],
+        "shanghai-2024",
     )
-    assert rule(listing, "SH-355-EMC-CENTRE")["amount_cny"] == pytest.approx(expected)
+    got = rule(listing, "SH-355-EMC-CENTRE")
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(expected)
+
+
+def test_sh355_energy_centre_investment_in_wan_under_a_chinese_header():
+    # 能源管理中心投资额（万元）= 150 → 1,500,000 CNY → 20 % = 300,000 CNY
+    rows = pd.DataFrame([motor_row(investment_cny=5_000_000, energy_management_centre="是")])
+    rows["能源管理中心投资额（万元）"] = 150
+    result = estimate(rows, year=2026, policy="shanghai-2024")
+    got = result.incentives.set_index("rule_id").loc["SH-355-EMC-CENTRE"]
+    assert got["status"] == "applies"
+    assert got["amount_cny"] == pytest.approx(300_000.0)
+
+
+@pytest.mark.parametrize(
+    ("investment", "potential"),
+    [(1_000_000, 200_000.0), (80_000_000, 10_000_000.0)],
+)
+def test_sh355_energy_centre_without_its_investment_needs_it(investment, potential):
+    # blank centre investment: needs it; the potential takes the project's investment as the
+    # upper bound of the centre's (20 % of it, capped at 10 M)
+    _, listing = run(
+        [motor_row(investment_cny=investment, energy_management_centre="yes")], "shanghai-2024"
+    )
+    got = rule(listing, "SH-355-EMC-CENTRE")
+    assert got["status"] == "needs"
+    assert got["needs"] == "energy_centre_investment_cny"
+    assert got["amount_cny"] == 0
+    assert got["potential_cny"] == pytest.approx(potential)
 
 
 def test_sh355_highest_award_wins_and_others_are_superseded():
     # loan subsidy 0.5 × 3 × 40 M × 4 % = 2.4 M; major 10 % × 50 M = 5 M;
-    # energy management centre 20 % × 50 M = 10 M (its cap): the highest, 10 M, is counted
+    # energy management centre 20 % × its own 50 M = 10 M (its cap): the highest, 10 M, counts
     result, listing = run(
         [
             motor_row(
@@ -141,6 +227,7 @@ def test_sh355_highest_award_wins_and_others_are_superseded():
                 loan_rate=0.04,
                 particularly_major="yes",
                 energy_management_centre="yes",
+                energy_centre_investment_cny=50_000_000,
             )
         ],
         "shanghai-2024",
@@ -371,7 +458,14 @@ def test_subsidy_never_raises_payback_and_is_not_counted_without_policy():
     plain = estimate(pd.DataFrame([motor_row(investment_cny=50_000_000)]), year=2026)
     assert "incentives_cny" not in plain.projects.columns
     result, _ = run(
-        [motor_row(investment_cny=50_000_000, energy_management_centre="yes")], "shanghai-2024"
+        [
+            motor_row(
+                investment_cny=50_000_000,
+                energy_management_centre="yes",
+                energy_centre_investment_cny=50_000_000,
+            )
+        ],
+        "shanghai-2024",
     )
     project = result.projects.iloc[0]
     assert project["payback_after_incentives_years"] < project["payback_years"]
@@ -382,7 +476,9 @@ def test_subsidy_never_raises_payback_and_is_not_counted_without_policy():
 @pytest.mark.parametrize(
     ("flags", "status", "expected"),
     [
-        (["yes", "no"], "applies", 0.5 * 3 * 1_000_000 * 0.04 * 0.25),  # 1 of 4 M in the catalogue
+        # 1 of 4 M in the catalogue; the general loan subsidy of the same stacking group
+        # (0.5 × 3 × 1 M × 4 % = 60,000, a 4 M project is not prioritised but eligible) wins
+        (["yes", "no"], "superseded", 0.5 * 3 * 1_000_000 * 0.04 * 0.25),
         ([None, "no"], "needs", 0.5 * 3 * 1_000_000 * 0.04 * 0.25),  # would give the same
         (["no", "no"], "not applicable", None),
     ],
@@ -397,8 +493,9 @@ def test_catalogue_loan_interest_is_the_catalogue_share_of_the_interest(flags, s
     )
     got = rule(listing, "SH-355-CATALOG-LOAN")
     assert got["status"] == status
-    if status == "applies":
+    if status == "superseded":
         assert got["amount_cny"] == pytest.approx(expected)
+        assert rule(listing, "SH-355-LOAN")["counted_cny"] == pytest.approx(60_000.0)
     elif status == "needs":
         assert got["potential_cny"] == pytest.approx(expected)
 

@@ -170,6 +170,17 @@ def test_every_region_has_one_default_grid_factor():
     assert set(regions.region) == set(defaults)
 
 
+def test_national_grid_factors_2021_and_2022_are_the_published_years():
+    # MEE/NBS releases as reported (新京报, 2024-12-27): 2022 is 0.5366, 0.0202 below 2021's 0.5568
+    grid = reference.load_table("grid_emission_factors")
+    national = grid[grid["region_key"] == "national"].set_index("data_year")
+    assert float(national.loc["2021", "factor_tco2_per_mwh"]) == 0.5568
+    assert float(national.loc["2022", "factor_tco2_per_mwh"]) == 0.5366
+    for year in ("2021", "2022"):
+        assert "disputed" not in national.loc[year, "note"].lower()
+        assert national.loc[year, "confidence"] == "M"
+
+
 def test_motor_class_map_points_at_real_tables():
     class_map = reference.load_table("motor_class_map")
     names = set(TABLES)

@@ -1473,6 +1473,26 @@ COLUMNS: tuple[Column, ...] = (
         choices=tuple(YES_NO_ALIASES),
     ),
     Column(
+        "energy_centre_investment_cny",
+        "number",
+        "CNY",
+        "the energy management centre's own investment: the base of 355号（十三）'s 20 % "
+        "(not the whole project's investment)",
+        "能源管理中心建设投资额（355号（十三）补贴基数，非项目总投资）",
+        (
+            "energy_centre_investment_cny",
+            "energy centre investment",
+            "energy center investment",
+            "energy management centre investment",
+            "能源管理中心投资",
+            "能源管理中心投资额",
+            "能源管理中心建设投资",
+            "能源管理中心建设投资额",
+        ),
+        minimum=0,
+        units=_CNY,
+    ),
+    Column(
         "shenyang_tier",
         "choice",
         "",

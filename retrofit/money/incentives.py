@@ -9,7 +9,10 @@ every rule against every project (and, for equipment rules, every asset row) and
   and the conditions that matched; ``superseded`` when a higher award of the same stacking
   group wins (就高不重复); ``needs: …`` when an input the inventory lacks decides it (never
   dropped silently), with the amount it would give; ``not applicable`` with the condition
-  that failed (including a date outside the rule's window);
+  that failed (including a date outside the rule's window). A priority threshold
+  (``priority_min_investment_cny``, 355号（七）"对投资2000万元以上……优先给予") never makes a rule
+  not applicable: below it the rule still ``applies`` and its ``why`` says "not prioritised —
+  check the application guide" (未列入优先支持);
 - each project's incentives as yearly cash flows, for :mod:`retrofit.money.appraisal`.
 
 Conditions are ``field=value``, ``field=a|b``, ``field<=x``, ``field>x`` … joined by ``;``.
@@ -66,6 +69,7 @@ RULE_COLUMNS = (
 KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing")
 BASES = (
     "project_investment",
+    "energy_centre_investment",
     "asset_investment",
     "lease_equipment",
     "loan_interest",
@@ -83,6 +87,7 @@ PROJECT_FIELDS = (
     "lease_equipment_cny",
     "particularly_major",
     "energy_management_centre",
+    "energy_centre_investment_cny",
     "shenyang_tier",
     "chain_leader",
     "shenyang_pilot_sector",
@@ -678,6 +683,9 @@ def _project_rule(rule, ctx: _Context) -> _Outcome:
         status, why, needs = _threshold(
             float(rule.min_project_investment_cny), ctx.investment, status, why, needs
         )
+    priority = getattr(rule, "priority_min_investment_cny", np.nan)
+    if not pd.isna(priority):
+        why = _priority(float(priority), ctx.investment, status, why)
     uncapped = np.where(status == "applies", np.nan_to_num(amount), 0.0)
     got = uncapped
     potential = np.where(status == "needs", amount, np.nan)
@@ -703,6 +711,26 @@ def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
     status = np.where(unknown & (status == "applies"), "needs", status)
     why = np.where(status == "applies", why + "; " + text, why)
     return status, why, needs
+
+
+def _priority(minimum: float, investment: np.ndarray, status, why) -> np.ndarray:
+    """A priority threshold (优先): it ranks applications and never decides eligibility, so it
+    only adds a note to the rules that apply, in English and Chinese."""
+    shown = pd.Series(investment).map("{:,.0f}".format).to_numpy(object)
+    text = f"project investment ≥ {minimum:,.0f} CNY"
+    prioritised = f"; prioritised: {text} (优先支持)"
+    not_prioritised = (
+        f"; not prioritised — check the application guide ({text} is a priority, not a "
+        f"condition; investment " + shown + " CNY) / 未达优先支持投资额，请查阅申报指南"
+    )
+    unknown = (
+        f"; priority unknown: give investment_cny ({text} is prioritised) / "
+        "未填项目投资，无法判断是否优先支持"
+    )
+    note = np.where(
+        np.isnan(investment), unknown, np.where(investment >= minimum, prioritised, not_prioritised)
+    )
+    return np.where(status == "applies", why + note, why)
 
 
 def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
@@ -780,6 +808,13 @@ def _project_base(base: str, years: int, ctx: _Context) -> tuple[np.ndarray, np.
     blank = np.full(len(invest), "", dtype=object)
     if base == "project_investment":
         return invest, np.where(np.isnan(invest), "investment_cny", blank)
+    if base == "energy_centre_investment":
+        # the centre's own investment; blank, the project's investment bounds the potential
+        centre = frame.numbers(ctx.projects, "energy_centre_investment_cny")
+        known = ~np.isnan(centre)
+        return np.where(known, centre, invest), np.where(
+            known, blank, "energy_centre_investment_cny"
+        )
     if base == "lease_equipment":
         return ctx.lease, np.where(np.isnan(ctx.lease), "lease_equipment_cny", blank)
     paid = ctx.interest[:, :years].sum(axis=1)

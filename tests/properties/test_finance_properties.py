@@ -72,6 +72,8 @@ def test_a_subsidy_never_raises_the_payback(invest, centre, major, rate):
         "investment_cny": invest,
         "electricity_price_cny_per_kwh": 0.7,
         "energy_management_centre": "yes" if centre else "no",
+        # the centre rule's base is the centre's own investment: part of the project's
+        "energy_centre_investment_cny": invest / 4 if centre else None,
         "particularly_major": "yes" if major else "no",
     }
     result = estimate(
