@@ -49,6 +49,7 @@ from .measures.base import route as route_rows
 from .money import appraisal as finance
 from .money.cost import economics
 from .money.incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
+from .portfolio.trajectory import BAI_YI_RULE, service_dates, year_fraction_in_service
 from .results import PLANT_COLUMNS, EstimateResult, asset_columns
 
 
@@ -258,7 +259,7 @@ def estimate(
             "tariff_table": tabs.tariff,
             "document": _pack_document(tabs),
         },
-        "goals": _goal_progress(out, tabs),
+        "goals": _goal_progress(out, tabs, accounting_year),
         "economics": {
             "cost_saved_cny": "energy_saved_kwh × electricity_price_cny_per_kwh × "
             "price_multiplier (1 without a tariff; a pile's standby saving "
@@ -797,9 +798,12 @@ def _pack_document(tabs: Tables) -> str:
     return min(documents, key=len) if len(documents) else tabs.goals
 
 
-def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]:
+def _goal_progress(out: pd.DataFrame, tabs: Tables, year: int) -> dict[str, dict[str, Any]]:
     """This inventory's contribution to each counted goal of the run's pack (one year of
-    savings)."""
+    savings); an energy goal shows both bases: the full annual potential and the energy
+    realised in the accounting ``year`` (by in_service_date)."""
+    dates, _ = service_dates(out, year)
+    in_year = year_fraction_in_service(dates, year)
     goals = tabs[tabs.goals].set_index("goal")
     counted = goals[goals["kind"] == "cumulative"]["counts"]
     progress = {}
@@ -812,9 +816,26 @@ def _goal_progress(out: pd.DataFrame, tabs: Tables) -> dict[str, dict[str, Any]]
             "by": int(row["period_end"]),
             "quote": f"{row['document']} {row['clause']}: {row['quote']}",
         }
+    for goal, column in counted[
+        counted.isin(["coal_saved_tce", "energy_saved_kwh", "co2_avoided_t"])
+    ].items():
+        full_year = progress[goal]["this_inventory"]
+        realised = float((out[column] * in_year).sum())
+        progress[goal] |= {
+            "this_inventory_basis": "full annual potential",
+            "full_annual_potential": full_year,
+            f"realised_in_{year}": realised,
+            "bases": {
+                "full annual potential": "the full annual saving of every row, whatever its "
+                "in_service_date (this_inventory)",
+                f"realised in {year}": "each row's annual saving × the fraction of "
+                f"{year} it is in service (by in_service_date; no date: from 1 January)",
+            },
+        }
     for goal in counted[counted == "coal_saved_tce"].index:
         progress[goal]["note"] = (
-            "one year of coal_saved_tce on the headline basis; the goal is cumulative to "
+            "one year of coal_saved_tce on the headline basis, counted as the full annual "
+            f"potential (this_inventory) and as realised in {year}; the goal is cumulative to "
             f"{progress[goal]['by']}"
         )
     if "meets_local_pue" in out.columns:
@@ -936,9 +957,22 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
         "coal_saved_tce_equal_value",
         "co2_avoided_t",
     ]
+    # the 百一 counts the savings realised in the accounting year: a row in service from day d
+    # of a year of N days saves (N − d + 1)/N of its annual saving; a row without a date is
+    # taken as in service from 1 January (the same rule as the portfolio's realised energy)
+    dates, undated = service_dates(out, year)
+    in_year = year_fraction_in_service(dates, year)
+    realised = {
+        f"{column}_realised": out[column] * in_year
+        for column in ("coal_saved_tce", "coal_saved_tce_equivalent", "coal_saved_tce_equal_value")
+    }
     grouped = out.groupby("plant_id", sort=False)
     frame = grouped[sums].sum()
+    frame = frame.join(pd.DataFrame(realised).groupby(out["plant_id"], sort=False).sum())
     frame.insert(0, "assets", grouped.size())
+    frame["in_service_date_defaulted"] = (
+        pd.Series(undated, index=out.index).groupby(out["plant_id"], sort=False).sum()
+    )
     if "plant_name" in out.columns:
         frame.insert(0, "plant_name", grouped["plant_name"].first())
     # a plant total is null, not a partial sum, when any row lacks the input
@@ -968,19 +1002,25 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
     frame["plant_energy_basis"] = basis_of_plant
     frame["plant_energy_basis_source"] = basis_source
     on_equal_value = (basis_of_plant == "equal_value").to_numpy()
+
     # the saving divided by the plant's energy must be on the basis that energy is on
-    saved_on_basis = pd.Series(
-        np.where(
-            on_equal_value,
-            frame["coal_saved_tce_equal_value"],
-            frame["coal_saved_tce_equivalent"],
-        ),
-        index=frame.index,
-    )
-    frame["saving_share_equivalent"] = frame["coal_saved_tce_equivalent"] / energy
-    frame["saving_share_equal_value"] = frame["coal_saved_tce_equal_value"] / energy
+    def on_basis(suffix: str) -> pd.Series:
+        return pd.Series(
+            np.where(
+                on_equal_value,
+                frame[f"coal_saved_tce_equal_value{suffix}"],
+                frame[f"coal_saved_tce_equivalent{suffix}"],
+            ),
+            index=frame.index,
+        )
+
+    saved_on_basis = on_basis("_realised")
+    frame["saving_share_equivalent"] = frame["coal_saved_tce_equivalent_realised"] / energy
+    frame["saving_share_equal_value"] = frame["coal_saved_tce_equal_value_realised"] / energy
     share = saved_on_basis / energy
     frame["saving_share"] = share
+    # the full annual potential, shown beside the verdict's share, never used by it
+    frame["saving_share_full_year"] = on_basis("") / energy
     frame["bai_yi_target_share"] = target
     known = energy.notna()
     meets = pd.Series(pd.NA, index=frame.index, dtype="boolean")
@@ -1036,9 +1076,13 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
         "target_share": target,
         "source": f"{share_goal['document']} {share_goal['clause']}: {share_goal['quote']}",
         "confidence": share_goal["confidence"],
-        "rule": "saving_share = the savings on the plant's energy basis (coal_saved_tce_equivalent "
-        "or coal_saved_tce_equal_value, per plant_energy_basis) ÷ plant_energy_tce; meets_bai_yi "
-        "when saving_share ≥ target_share; the headline basis does not change the verdict",
+        "rule": BAI_YI_RULE,
+        "accounting_year": year,
+        "full_year_potential": "saving_share_full_year = the full annual saving of every row "
+        "(coal_saved_tce on the plant's basis, whatever its in_service_date) ÷ plant_energy_tce; "
+        "shown beside the verdict's share, not used by it",
+        "in_service_default": f"{int(undated.sum())} rows without in_service_date taken as in "
+        f"service from 1 January {year}",
         "plant_energy_basis": _basis_record(frame, plant_energy_basis, region, region_default),
         "label": "an estimate from the measures listed, not a verified saving",
     }

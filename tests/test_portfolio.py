@@ -132,14 +132,22 @@ def test_bai_yi_by_year_with_missing_years(city):
     # the plants' energy figures are on 当量值, as the savings S
     b1 = portfolio([a, b], plants=plants, year=2026, plant_energy_basis="equivalent")
     b1 = b1.bai_yi.set_index(["plant_id", "year"])
-    # P1 2024: S / 60 = 1.108 % meets; 2025: 2 S / 100 = 1.33 % meets; 2026: 2025 energy blank
+    # the share counts the saving realised in the year (issue 16 point 2): P1 2024: M1 from
+    # 1 January, S / 60 = 1.108 % meets; 2025: M1 all year + M2 (2 S) from 1 July, 184 of 365
+    # days: S (1 + 2 × 184/365) / 100 = 1.335 % meets; the full annual potential 3 S / 100
+    # beside it; 2026: 2025 energy blank
     assert b1.loc[("P1", 2024), "saving_share"] == pytest.approx(S / 60, abs=1e-9)
     assert bool(b1.loc[("P1", 2024), "meets_bai_yi"]) is True
-    assert b1.loc[("P1", 2025), "saving_share"] == pytest.approx(2 * S / 100, abs=1e-9)
+    assert b1.loc[("P1", 2025), "saving_share"] == pytest.approx(
+        S * (1 + 2 * 184 / 365) / 100, abs=1e-9
+    )
+    assert b1.loc[("P1", 2025), "saving_share_full_year"] == pytest.approx(3 * S / 100, abs=1e-9)
+    assert b1.loc[("P1", 2025), "capacity_added_tce"] == pytest.approx(2 * S, abs=1e-9)
     assert pd.isna(b1.loc[("P1", 2026), "meets_bai_yi"])
     assert b1.loc[("P1", 2026), "bai_yi_status"] == "unknown (no energy for 2025)"
-    # P2 2026: 2 S / 50 = 2.66 % (the 2023 motor belongs to 2023, not to any window year)
-    assert b1.loc[("P2", 2026), "saving_share"] == pytest.approx(2 * S / 50, abs=1e-9)
+    # P2 2026: the 2023 motor and the dateless one (1 January 2026) all year, M1 from 15 March
+    # for 292 of 365 days: S (2 + 292/365) / 50 = 3.72 %
+    assert b1.loc[("P2", 2026), "saving_share"] == pytest.approx(S * (2 + 292 / 365) / 50, abs=1e-9)
     assert b1.loc[("P2", 2024), "bai_yi_status"] == "unknown (no energy for 2023)"
     # P3 has no measures: 0 of 80 tce, short by 0.8 tce
     assert b1.loc[("P3", 2026), "bai_yi_status"] == "short (estimate)"

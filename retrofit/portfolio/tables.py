@@ -36,6 +36,7 @@ from ..io.workbook import write_workbook
 from ..models import finance as fm
 from .goals import COUNTABLE_COLUMNS, ENERGY_COLUMNS, GoalPack
 from .trajectory import (
+    BAI_YI_RULE,
     capacity_by_year,
     in_service_year,
     service_dates,
@@ -69,6 +70,9 @@ NULLABLE_COLUMNS = (
 #: Per-asset yes/no results of asset rules, counted true and false
 RULE_FLAGS = ("meets_local_pue", "bai_yi_closure_profile")
 ENERGY_LABELS = {"coal_saved_tce": "tce", "energy_saved_kwh": "kWh", "co2_avoided_t": "t CO2"}
+#: Columns whose energy realised in each year is kept: the energy goals' columns and the tce on
+#: both bases (the 百一 divides the realised saving on the plant's energy basis)
+REALISED_COLUMNS = (*ENERGY_COLUMNS, "coal_saved_tce_equivalent", "coal_saved_tce_equal_value")
 
 
 def summary_columns(years: Sequence[int]) -> list[str]:
@@ -78,7 +82,7 @@ def summary_columns(years: Sequence[int]) -> list[str]:
         *NULLABLE_COLUMNS,
         *(f"{c}_missing" for c in NULLABLE_COLUMNS),
         *(f"{f}_{v}" for f in RULE_FLAGS for v in ("true", "false")),
-        *(f"{c}_realised_{y}" for c in ENERGY_COLUMNS for y in years),
+        *(f"{c}_realised_{y}" for c in REALISED_COLUMNS for y in years),
     ]
 
 
@@ -136,7 +140,7 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int) 
         cols[f"{flag}_false"] = (~b).fillna(False).to_numpy(dtype=float)
     for y in years:
         fraction = year_fraction_in_service(dates, y)
-        for c in ENERGY_COLUMNS:
+        for c in REALISED_COLUMNS:
             cols[f"{c}_realised_{y}"] = cols[c] * fraction
     energy = (
         _numbers(a, "plant_energy_tce")
@@ -346,11 +350,10 @@ def build(
         "in_service_default": "a row without in_service_date enters service on 1 January of "
         f"{as_of_year} (counted in in_service_defaulted; its realised "
         "energy is then an upper bound)",
-        "bai_yi_rule": "share = saving capacity of the measures entering service in the year, "
-        "on the basis of the plant's energy (coal_saved_tce_equivalent or "
-        "coal_saved_tce_equal_value, per plant_energy_basis) ÷ the plant's energy use of the "
-        "year before; unknown when that year's energy is not given (never filled from "
-        "another year); the headline basis does not change the verdict",
+        "bai_yi_rule": BAI_YI_RULE + "; unknown when that year's energy is not given (never "
+        "filled from another year); saving_share_full_year (full_year_tce: the full annual "
+        "saving of every measure in service by the end of the year) and capacity_added_tce are "
+        "shown beside it, not used by the verdict",
         "plant_energy_basis": {
             "rule": "the plants file's plant_energy_basis, else the option plant_energy_basis, "
             "else the region's default",
@@ -442,8 +445,8 @@ def _plant_table(summary: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
 
 
 def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
-    """百一 per plant and year: capacity entering service in the year ÷ energy of the year
-    before."""
+    """百一 per plant and year: the saving realised in the year (by in-service date) ÷ energy of
+    the year before, with the capacity added and the full annual potential beside it."""
     goal = pack.annual_share
     columns = [
         "plant_id",
@@ -452,7 +455,9 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
         "previous_year_energy_tce",
         "capacity_added_tce",
         "realised_tce",
+        "full_year_tce",
         "saving_share",
+        "saving_share_full_year",
         "target_share",
         "meets_bai_yi",
         "shortfall_tce",
@@ -467,44 +472,22 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
     if goal is None:  # the pack sets no per-enterprise share
         return pd.DataFrame(columns=columns)
     counts, target = goal["counts"], float(goal["value"])
-    in_window = summary[summary["in_service_year"].isin(years)]
-
-    def added_of(column: str) -> pd.DataFrame:
-        table = in_window.pivot_table(
-            index="plant_id", columns="in_service_year", values=column, aggfunc="sum"
-        )
-        return table.reindex(index=register.index, columns=years).fillna(0.0)
-
-    headline_added = added_of(counts)
     on_equal_value = (register["plant_energy_basis"] == "equal_value").to_numpy()
-    by_basis = {}
-    added = headline_added
     # the saving divided by the plant's energy must be on the basis that energy is on
-    if counts == "coal_saved_tce":
-        by_basis = {b: added_of(f"coal_saved_tce_{b}") for b in ("equivalent", "equal_value")}
-        added = pd.DataFrame(
-            np.where(
-                on_equal_value[:, None],
-                by_basis["equal_value"].to_numpy(),
-                by_basis["equivalent"].to_numpy(),
-            ),
-            index=register.index,
-            columns=years,
+    by_basis = counts == "coal_saved_tce"
+
+    def per_plant(rows: pd.DataFrame, column: str) -> np.ndarray:
+        return rows.groupby("plant_id")[column].sum().reindex(register.index).fillna(0.0).to_numpy()
+
+    def on_plant_basis(rows: pd.DataFrame, suffix: str) -> np.ndarray:
+        if not by_basis:
+            return per_plant(rows, f"{counts}{suffix}")
+        return np.where(
+            on_equal_value,
+            per_plant(rows, f"coal_saved_tce_equal_value{suffix}"),
+            per_plant(rows, f"coal_saved_tce_equivalent{suffix}"),
         )
-    # one run has one factor per basis: the realised tce scale as the capacity does
-    with np.errstate(invalid="ignore", divide="ignore"):
-        to_basis = np.where(
-            headline_added.to_numpy() != 0, added.to_numpy() / headline_added.to_numpy(), 1.0
-        )
-    realised = {
-        y: summary.groupby("plant_id")[f"{counts}_realised_{y}"]
-        .sum()
-        .reindex(register.index)
-        .fillna(0.0)
-        if counts in ENERGY_COLUMNS
-        else np.nan
-        for y in years
-    }
+
     frames = []
     for y in years:
         column = f"energy_tce_{y - 1}"
@@ -512,15 +495,25 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
             register[column]
             if column in register.columns
             else pd.Series(np.nan, index=register.index)
+        ).to_numpy(dtype=float)
+        added = on_plant_basis(summary[summary["in_service_year"] == y], "")
+        # the full annual potential of every measure in service by the end of the year
+        full_year = on_plant_basis(summary[summary["in_service_year"] <= y], "")
+        realised = (
+            on_plant_basis(summary, f"_realised_{y}")
+            if counts in ENERGY_COLUMNS
+            else np.full(len(register), np.nan)
         )
-        share = share_of_previous_year(added[y].to_numpy(), energy.to_numpy())
+        share = share_of_previous_year(realised, energy)
         shares = {
-            b: share_of_previous_year(by_basis[b][y].to_numpy(), energy.to_numpy())
+            b: share_of_previous_year(
+                per_plant(summary, f"coal_saved_tce_{b}_realised_{y}"), energy
+            )
             if by_basis
             else np.full(len(register), np.nan)
             for b in ("equivalent", "equal_value")
         }
-        known = energy.notna().to_numpy()
+        known = ~np.isnan(energy)
         meets = pd.array(np.where(known, share >= target, False), dtype="boolean")
         meets[~known] = pd.NA
         status = np.where(
@@ -534,17 +527,16 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
                     "plant_id": register.index,
                     "year": y,
                     "previous_year": y - 1,
-                    "previous_year_energy_tce": energy.to_numpy(),
-                    "capacity_added_tce": added[y].to_numpy(),
-                    "realised_tce": np.asarray(realised[y], dtype=float)
-                    * to_basis[:, years.index(y)],
+                    "previous_year_energy_tce": energy,
+                    "capacity_added_tce": added,
+                    "realised_tce": realised,
+                    "full_year_tce": full_year,
                     "saving_share": share,
+                    "saving_share_full_year": share_of_previous_year(full_year, energy),
                     "target_share": target,
                     "meets_bai_yi": meets,
                     "shortfall_tce": np.where(
-                        known,
-                        np.maximum(0.0, target * energy.to_numpy() - added[y].to_numpy()),
-                        np.nan,
+                        known, np.maximum(0.0, target * energy - realised), np.nan
                     ),
                     "bai_yi_status": status,
                     "in_progress": y >= as_of_year,

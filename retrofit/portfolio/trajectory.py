@@ -20,6 +20,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+#: The one rule for which savings count in the 百一's accounting year (estimate and portfolio)
+BAI_YI_RULE = (
+    "realised in the accounting year: saving_share = the savings realised in the year on the "
+    "plant's energy basis (coal_saved_tce_equivalent_realised or "
+    "coal_saved_tce_equal_value_realised, per plant_energy_basis) ÷ the plant's energy use of "
+    "the year before; a row in service from day d of a year of N days counts (N − d + 1)/N of "
+    "its annual saving, a row in service before the year all of it, a row entering service "
+    "after the year none; a row without in_service_date is taken as in service from 1 January "
+    "of the year; meets_bai_yi when saving_share ≥ target_share; the headline basis does not "
+    "change the verdict"
+)
+
 
 def service_dates(assets: pd.DataFrame, default_year: int) -> tuple[np.ndarray, np.ndarray]:
     """Each row's ``in_service_date`` as datetime64[D], a blank or absent date taken as
