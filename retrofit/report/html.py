@@ -46,8 +46,11 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "plants": "Plants and their 百一 position",
         "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
-        "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
-        "both on the headline basis",
+        "(沪经信技〔2024〕355号（十四））; share = the coal saved realised in the accounting "
+        "year (a row entering service in the year counts for its days in service, by "
+        "in_service_date; no date: from 1 January) ÷ previous-year energy, on the plant's "
+        "energy basis; the full annual potential is shown beside it and not used by the "
+        "verdict",
         "goals": "Toward the goals of {document} (this inventory, one year of savings)",
         "measures": "Measures",
         "more_rows": "{n} more rows are in the workbook and CSV outputs.",
@@ -85,7 +88,8 @@ WORDS: dict[str, dict[str, str]] = {
         "summary": "汇总",
         "plants": "企业汇总与百一达标情况",
         "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
-        "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
+        "节能率 = 当年实现节能量（当年投运的按投运日期折算天数，无日期按 1 月 1 日计）÷ "
+        "上年综合能耗，二者口径一致；全年潜力并列对照，不用于判定",
         "goals": "对照{document}目标（本清单，一年节能量）",
         "measures": "改造措施明细",
         "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
@@ -371,6 +375,7 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 "plant_energy_basis",
                 "plant_energy_basis_source",
                 "saving_share",
+                "saving_share_full_year",
                 "saving_share_equivalent",
                 "saving_share_equal_value",
                 "bai_yi_status",

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 #: (:func:`retrofit.columns.header`).
 LABELS = {
     "en": {
-        "plants": "Plants (百一: estimate from the measures listed, not a verified saving)",
+        "plants": "Plants (百一: estimate from the measures listed, not a verified saving; the "
+        "verdict's share counts the savings realised in the accounting year by in_service_date, "
+        "the full annual potential beside it)",
         "assets": "Assets",
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
@@ -38,7 +40,8 @@ LABELS = {
         "drivers": "largest drivers (total tce/yr with the input at P10 → P90): ",
     },
     "zh": {
-        "plants": "企业汇总（百一：按所列措施估算，非核定节能量）",
+        "plants": "企业汇总（百一：按所列措施估算，非核定节能量；判定按投运日期折算的当年实现节能量，"
+        "全年潜力并列对照）",
         "assets": "设备明细",
         "assumptions": "折算口径与假设",
         "caveats": "提示",
@@ -81,6 +84,7 @@ PLANT_VIEW = [
     "plant_energy_tce",
     "plant_energy_basis",
     "saving_share",
+    "saving_share_full_year",
     "bai_yi_status",
     "shortfall_tce",
 ]
@@ -118,7 +122,7 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if column == "saving_share":
+        if column in ("saving_share", "saving_share_full_year"):
             out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
         elif column == "plant_energy_basis":  # the share and the verdict are on this basis
             out[column] = series.map(lambda v: "—" if pd.isna(v) else _basis_name(v))
@@ -244,6 +248,8 @@ PORTFOLIO_LABELS = {
         "bai_yi": "百一 per enterprise (estimate)",
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
         "bai_yi_basis": "shares on each plant's energy basis: {bases}",
+        "bai_yi_rule": "share = the saving realised in the year (by in_service_date) ÷ the "
+        "energy of the year before; full annual potential in saving_share_full_year",
         "districts": "By district",
         "industries": "By industry",
         "files": "Files",
@@ -268,6 +274,7 @@ PORTFOLIO_LABELS = {
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
         "bai_yi_basis": "节能量占比按各企业上年综合能耗口径计算：{bases}",
+        "bai_yi_rule": "占比 = 按投运日期折算的当年实现节能量 ÷ 上年综合能耗；全年潜力见 saving_share_full_year",
         "districts": "分区汇总",
         "industries": "分行业汇总",
         "files": "文件",
@@ -333,7 +340,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
     view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
     lines.append(_headed(_fmt(view), lang).to_string(index=False))
-    lines += ["", f"== {labels['bai_yi']} =="]
+    lines += ["", f"== {labels['bai_yi']} ==", labels["bai_yi_rule"]]
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
         lines.append(
