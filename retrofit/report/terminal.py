@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 #: (:func:`retrofit.columns.header`).
 LABELS = {
     "en": {
-        "plants": "Plants (百一: estimate from the measures listed, not a verified saving; the "
-        "verdict's share counts the savings realised in the accounting year by in_service_date, "
-        "the full annual potential beside it)",
+        "plants": "Plants (百一: estimate from the measures listed, not a verified saving; share "
+        "= savings realised in the accounting year, by in_service_date)",
         "assets": "Assets",
         "assumptions": "Basis and assumptions",
         "caveats": "Caveats",
