@@ -167,6 +167,8 @@ def money_options(func):
                     "shenyang-line",
                     "shenyang-face",
                     "chain-leader",
+                    "renewal-project-list",
+                    "relending-loan",
                 ]
             ),
             help="Project designations for projects that give none (repeatable).",

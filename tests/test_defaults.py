@@ -1,7 +1,7 @@
 """retrofit.inventory.defaults on its own: which blank cells take which default of
 reference_data/inventory_defaults.csv, what is recorded, and --strict.
 
-The defaults written here are that table's: 1 unit, target grade_2 (Liaocheng plan, GB 18613
+The defaults written here are that table's: 1 unit, target grade_2 (国发〔2024〕7号 / 355号 节能水平 read as GB 18613
 grade 2 = IE4), load factor 0.75 (DOE Motor Challenge), 4,000 h (IEC TS 60034-31 Figure 11),
 8,760 h and new_build "no" for a data centre, static head 0 for a fan or pump with a drive.
 """

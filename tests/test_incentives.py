@@ -405,7 +405,13 @@ def test_one_off_deduction_value_and_unit_value_limit():
 
 def test_central_loan_subsidy_on_outstanding_principal_and_its_window():
     # 1.5 points × 10 M × 2 years (interest only) = 300,000; the rule ends 2026-12-31
-    row = motor_row(financing="loan", loan_principal_cny=10_000_000, loan_rate=0.04)
+    row = motor_row(
+        financing="loan",
+        loan_principal_cny=10_000_000,
+        loan_rate=0.04,
+        renewal_project_list="yes",
+        relending_loan="yes",
+    )
     _, listing = run([row], "national")
     assert rule(listing, "CN-LOAN-1.5PP")["amount_cny"] == pytest.approx(300_000)
     _, later = run([row], "national", year=2027)

@@ -30,6 +30,9 @@ def loan_row(rate, **extra):
         "financing": "loan",
         "loan_principal_cny": 30_000_000,
         "loan_rate": rate,
+        # the central subsidy's two conditions (issue 16, point 7) are met
+        "renewal_project_list": "yes",
+        "relending_loan": "yes",
     }
     row.update(extra)
     return row

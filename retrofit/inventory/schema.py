@@ -1457,6 +1457,42 @@ COLUMNS: tuple[Column, ...] = (
         choices=tuple(YES_NO_ALIASES),
     ),
     Column(
+        "renewal_project_list",
+        "choice",
+        "",
+        "yes when the project is on the ministries' equipment-renewal / technical-renovation "
+        "candidate project list (设备更新和技术改造项目清单) that the central loan-interest "
+        "subsidy and the PBoC relending refer to",
+        "是否列入设备更新和技术改造项目清单",
+        (
+            "renewal_project_list",
+            "renewal project list",
+            "on renewal project list",
+            "项目清单",
+            "列入项目清单",
+            "设备更新项目清单",
+            "是否列入设备更新和技术改造项目清单",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
+        "relending_loan",
+        "choice",
+        "",
+        "yes when the bank loan is backed by the PBoC technology-innovation and "
+        "technical-renovation relending (科技创新和技术改造再贷款)",
+        "贷款是否获科技创新和技术改造再贷款支持",
+        (
+            "relending_loan",
+            "relending loan",
+            "pboc relending",
+            "再贷款",
+            "再贷款支持",
+            "贷款是否获科技创新和技术改造再贷款支持",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
         "energy_management_centre",
         "choice",
         "",
@@ -1582,6 +1618,22 @@ COLUMNS: tuple[Column, ...] = (
             "节能节水专用设备",
             "所得税优惠目录",
             "是否列入节能节水专用设备目录",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
+        "digital_retrofit",
+        "choice",
+        "",
+        "yes when the row's investment is a digital/intelligent retrofit (数字化智能化改造) of "
+        "catalogued special equipment, not a purchase; blank counts as no",
+        "是否专用设备数字化智能化改造（空白视为否）",
+        (
+            "digital_retrofit",
+            "digital retrofit",
+            "数字化智能化改造",
+            "数字化改造",
+            "是否专用设备数字化智能化改造",
         ),
         choices=tuple(YES_NO_ALIASES),
     ),
@@ -1753,6 +1805,9 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "sanshou": YES_NO_ALIASES,
     "innovation_catalogue": YES_NO_ALIASES,
     "eit_catalogue": YES_NO_ALIASES,
+    "digital_retrofit": YES_NO_ALIASES,
+    "renewal_project_list": YES_NO_ALIASES,
+    "relending_loan": YES_NO_ALIASES,
     "subsidy_product": SUBSIDY_PRODUCT_ALIASES,
 }
 VALUE_ALIASES: dict[str, dict[str, str]] = {

@@ -81,6 +81,8 @@ BASES = (
 #: Project attributes: one value per project (the rows of a project must agree).
 PROJECT_FIELDS = (
     "financing",
+    "renewal_project_list",
+    "relending_loan",
     "loan_principal_cny",
     "loan_rate",
     "loan_term_years",
@@ -291,6 +293,9 @@ def row_attributes(out: pd.DataFrame, tables: Tables, log: CaveatLog) -> pd.Data
             "sanshou": frame.column(out, "sanshou").to_numpy(object),
             "innovation_catalogue": frame.column(out, "innovation_catalogue").to_numpy(object),
             "eit_catalogue": frame.column(out, "eit_catalogue").to_numpy(object),
+            # a row is a purchase unless the inventory says it is a digital retrofit: the
+            # purchase credit and the digital-retrofit credit never both take the same row
+            "digital_retrofit": frame.column(out, "digital_retrofit").fillna("no").to_numpy(object),
         },
         index=out.index,
     )

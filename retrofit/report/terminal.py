@@ -29,6 +29,7 @@ LABELS = {
         "chargers_replaced": "non-intelligent charging piles replaced",
         "energy_saving_cumulative": "standard coal saved per year",
         "equipment_renewal_investment": "equipment renewal investment",
+        "equipment_investment_cumulative": "equipment investment (renewal and new)",
         "of": "of",
         "by": "by",
         "dc_line": "data centres: {rows}, above the local PUE limit after retrofit: {above}, "
@@ -51,6 +52,7 @@ LABELS = {
         "chargers_replaced": "非智能充电桩替换",
         "energy_saving_cumulative": "年节约标准煤",
         "equipment_renewal_investment": "设备更新投资",
+        "equipment_investment_cumulative": "工业设备投资",
         "of": "/",
         "by": "目标年",
         "dc_line": "数据中心：{rows} 个，改造后PUE高于本地要求：{above} 个，符合百一关停并转条件：{closure} 个",
