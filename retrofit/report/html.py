@@ -24,6 +24,7 @@ from .._optional import MissingExtraError
 from ..columns import header, known, unit_text
 from ..io.atomic import atomic_write
 from ..results import EstimateResult
+from .terminal import bai_yi_clause
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -45,9 +46,6 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "Region",
         "summary": "Summary",
         "plants": "Plants and their 百一 position",
-        "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
-        "(沪经信技〔2024〕355号（十四））; share = coal saved ÷ previous-year energy, "
-        "both on the headline basis",
         "goals": "Toward the goals of {document} (this inventory, one year of savings)",
         "measures": "Measures",
         "more_rows": "{n} more rows are in the workbook and CSV outputs.",
@@ -84,8 +82,6 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "地区",
         "summary": "汇总",
         "plants": "企业汇总与百一达标情况",
-        "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
-        "节能率 = 节约标准煤 ÷ 上年综合能耗，二者口径一致",
         "goals": "对照{document}目标（本清单，一年节能量）",
         "measures": "改造措施明细",
         "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
@@ -420,7 +416,7 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     return (
         f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
         f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
-        f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
+        f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(bai_yi_clause(result.assumptions, lang))}</p>"
         + table_html(plants, lang)
         + (
             f"<h3>{_esc(w['goals'].format(document=document))}</h3>" + table_html(goal_rows, lang)
