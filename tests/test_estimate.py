@@ -77,10 +77,13 @@ def test_equal_value_override_and_year_fallback(iec_55kw_ie2_to_ie4):
     # 5 409.061 × 0.28 / 1000 = 1.514537 tce
     assert result.assets.iloc[0].coal_saved_tce_equal_value == pytest.approx(1.514537, abs=1e-6)
     assert "conversion.equal_value.user_factor" in [c.code for c in result.caveats]
-    # 2024 accounting → wanted 2023; national series has 2020 as latest earlier statistic
+    # 2024 accounting → wanted 2023; the national series holds only supply-basis (供电) statistics
+    # (2020, 2022), never the 等价值 (GB/T 2589-2020: 发电标准煤耗), so the 2025 target of
+    # 300 g/kWh stands in and says so: 5 409.061 × 0.300 / 1000 = 1.622718 tce
     fallback = retrofit.estimate(iec_55kw_ie2_to_ie4, year=2024)
-    assert fallback.assumptions["factors"]["equal_value"]["key"] == "national/2020"
-    assert "conversion.equal_value.earlier_year" in [c.code for c in fallback.caveats]
+    assert fallback.assumptions["factors"]["equal_value"]["key"] == "national/2025"
+    assert fallback.assets.iloc[0].coal_saved_tce_equal_value == pytest.approx(1.622718, abs=1e-6)
+    assert "conversion.equal_value.target_used" in [c.code for c in fallback.caveats]
 
 
 def test_shanghai_local_region_uses_042_and_shanghai_equal_value(iec_55kw_ie2_to_ie4):

@@ -131,3 +131,33 @@ def test_terminal_report_follows_the_run_goal_pack():
     assert liaocheng.exit_code == 0, liaocheng.output
     assert "Toward the goals of 聊城市" in liaocheng.output
     assert "motors and motor systems retrofitted" not in liaocheng.output
+
+
+# 沪经信技〔2024〕355号（十四）, original text
+SH355_BAI_YI = "开展工业企业“百一”行动，通过推广节能高效产品、淘汰落后设备、优化节能管理等综合措施，实现年节能量1%。"
+
+
+def test_bai_yi_row_quotes_355_and_rates_the_per_enterprise_reading_low():
+    row = load_table("goals_shanghai_2024").set_index("goal").loc["bai_yi"]
+    assert (row["clause"], row["quote"]) == ("（十四）", SH355_BAI_YI)
+    # 355号 names no unit of account; the 2022 百一 plan and the 2023 manufacturing plan say
+    # "力争平均" (a sector average), so the per-enterprise scope is not confidence H
+    assert row["confidence"] == "L"
+    assert "力争平均每年节约1%用能量" in row["note"]
+    assert "力争平均年节约1%用能量" in row["note"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "reading"),
+    [("en", "interpretation, confidence L"), ("zh", "是本工具的理解，置信度 L")],
+)
+def test_terminal_report_quotes_355_for_bai_yi(lang, reading):
+    from click.testing import CliRunner
+
+    from retrofit.cli import cli
+
+    args = ["estimate", str(retrofit.sample_path()), "--year", "2026", "--lang", lang]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    assert SH355_BAI_YI in out.output and "（十四）" in out.output
+    assert reading in out.output

@@ -70,6 +70,19 @@ def test_report_in_chinese_names_the_basis_and_100_percent_rule(result):
     assert "节能改造评估报告" in page and "当量值" in page and "百一" in page
 
 
+# 沪经信技〔2024〕355号（十四）, original text: the report quotes it, not a paraphrase of it
+SH355_BAI_YI = "开展工业企业“百一”行动，通过推广节能高效产品、淘汰落后设备、优化节能管理等综合措施，实现年节能量1%。"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_quotes_355_for_bai_yi_and_names_the_reading(result, lang):
+    page = render_html(result, lang=lang)
+    assert "（十四）" in page and SH355_BAI_YI in page
+    assert "每年节约上年用能量的1%" not in page  # the old paraphrase
+    reading = "confidence L" if lang == "en" else "是本工具的理解，置信度 L"
+    assert reading in page
+
+
 @pytest.mark.slow
 def test_report_command_writes_html_and_xlsx(tmp_path):
     runner = CliRunner()

@@ -3,8 +3,10 @@
 Two bases of GB/T 2589-2020 are always computed for electricity:
 
 - ``equivalent`` (当量值): the heat content of a kWh, 3.6 MJ ÷ 29.3076 MJ/kgce = 0.1229 kgce/kWh;
-- ``equal_value`` (等价值): the coal burnt to supply a kWh, taken as the previous year's
-  power-plant 供电标准煤耗 for the region (a table by year and region, overridable).
+- ``equal_value`` (等价值): "电力(等价值) 按上年电厂发电标准煤耗计算" (GB/T 2589-2020 as reproduced
+  in GB 30251-2024 附录A 表A.2): the previous year's power-plant coal rate on the *generation*
+  basis (发电标准煤耗), or a published regional 等价值 factor (a table by year and region,
+  overridable). Supply-basis rows (供电标准煤耗) are tabulated for reference and never chosen.
 
 The factors come from ``reference_data``; this module only selects and applies them.
 """
@@ -78,16 +80,22 @@ class EqualValueChoice:
     fallback: str  # "", "earlier_year", "region", "target", "user"
 
 
+# Row kinds that are the 等价值 itself: a generation-basis coal rate (the standard's definition) or
+# a factor an authority publishes as 等价值. A supply-basis (供电) rate is a different quantity.
+EQUAL_VALUE_BASES = ("generation", "equal_value_factor")
+
+
 def equal_value_factor(
     tables: Tables, region: str, accounting_year: int, override_kgce_per_kwh: float | None = None
 ) -> EqualValueChoice:
     """Electricity 等价值 [kgce/kWh] for savings in ``accounting_year``.
 
-    GB/T 2589-2020 ties the 等价值 to the previous year's 供电标准煤耗, so the wanted year is
-    ``accounting_year − 1``. The region's own series is used when it has a value for that year
-    or earlier; otherwise the national series. The latest tabulated year not after the wanted
-    one is taken; a target (not a statistic) is used only when it is that latest row, and the
-    choice says so.
+    GB/T 2589-2020 ties the 等价值 to the previous year's 发电标准煤耗, so the wanted year is
+    ``accounting_year − 1``. Only statistics on the generation basis (or published 等价值
+    factors) count: first the region's own series, then the national one, the latest year not
+    after the wanted one (``earlier_year`` when it is not the wanted year, ``region`` when the
+    national series stands in). When neither series has such a statistic up to the wanted year,
+    a policy target is used, the one nearest the wanted year (``target``).
     """
     wanted = accounting_year - 1
     if override_kgce_per_kwh is not None:
@@ -103,34 +111,46 @@ def equal_value_factor(
         return EqualValueChoice(factor, wanted, region, "user")
     regions = tables["regions"]
     match = regions[regions["region"] == region]
-    series_region = match["equal_value_region"].iloc[0] if len(match) else "national"
+    series_region = str(match["equal_value_region"].iloc[0]) if len(match) else "national"
     table = tables["electricity_equal_value_factors"]
-    fallback = ""
-    candidates = table[(table["region"] == series_region) & (table["year"] <= wanted)]
-    if candidates.empty:
-        candidates = table[(table["region"] == "national") & (table["year"] <= wanted)]
-        fallback = "region"
-    if candidates.empty:
-        candidates = table[table["region"] == "national"]
-        fallback = "earlier_year"
-        row = candidates.sort_values("year").iloc[0]
-    else:
+    statistics = table[
+        (table["value_kind"] == "statistic") & table["coal_rate_basis"].isin(EQUAL_VALUE_BASES)
+    ]
+    for series in dict.fromkeys((series_region, "national")):
+        candidates = statistics[(statistics["region"] == series) & (statistics["year"] <= wanted)]
+        if candidates.empty:
+            continue
         row = candidates.sort_values("year").iloc[-1]
-    if not fallback and int(row["year"]) != wanted:
-        fallback = "earlier_year"
-    if row["value_kind"] == "target":
-        fallback = fallback or "target"
-    factor = Factor(
+        if series != series_region:
+            fallback = "region"
+        elif int(row["year"]) != wanted:
+            fallback = "earlier_year"
+        else:
+            fallback = ""
+        return EqualValueChoice(_equal_value_row(row), wanted, series, fallback)
+    targets = table[
+        (table["value_kind"] == "target") & table["region"].isin((series_region, "national"))
+    ]
+    if targets.empty:
+        raise missing_row("electricity_equal_value_factors", (series_region, wanted))
+    nearest = targets.assign(
+        own_series=targets["region"] != series_region, distance=(targets["year"] - wanted).abs()
+    ).sort_values(["own_series", "distance", "year"])
+    row = nearest.iloc[0]
+    return EqualValueChoice(_equal_value_row(row), wanted, str(row["region"]), "target")
+
+
+def _equal_value_row(row: pd.Series) -> Factor:
+    return Factor(
         float(row["kgce_per_kwh"]),
         "kgce/kWh",
         "electricity_equal_value_factors",
         f"{row['region']}/{int(row['year'])}",
         int(row["year"]),
-        row["confidence"],
-        row["source"],
-        f"{row['value_kind']}: {_text(row.get('note'))}",
+        str(row["confidence"]),
+        str(row["source"]),
+        f"{row['value_kind']}, {row['coal_rate_basis']} basis: {_text(row.get('note'))}",
     )
-    return EqualValueChoice(factor, wanted, str(row["region"]), fallback)
 
 
 def grid_emission_factor(tables: Tables, region: str) -> Factor:

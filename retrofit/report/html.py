@@ -24,6 +24,7 @@ from .._optional import MissingExtraError
 from ..columns import header, known, unit_text
 from ..io.atomic import atomic_write
 from ..results import EstimateResult
+from .terminal import bai_yi_clause
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -45,12 +46,10 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "Region",
         "summary": "Summary",
         "plants": "Plants and their 百一 position",
-        "bai_yi_note": "百一: save 1 % of the previous year's energy use each year "
-        "(沪经信技〔2024〕355号（十四））; share = the coal saved realised in the accounting "
-        "year (a row entering service in the year counts for its days in service, by "
-        "in_service_date; no date: from 1 January) ÷ previous-year energy, on the plant's "
-        "energy basis; the full annual potential is shown beside it and not used by the "
-        "verdict",
+        "bai_yi_rule": "share = the coal saved realised in the accounting year (a row entering "
+        "service in the year counts for its days in service, by in_service_date; no date: from "
+        "1 January) ÷ previous-year energy, on the plant's energy basis; the full annual "
+        "potential is shown beside it and not used by the verdict",
         "goals": "Toward the goals of {document} (this inventory, one year of savings)",
         "measures": "Measures",
         "more_rows": "{n} more rows are in the workbook and CSV outputs.",
@@ -87,8 +86,7 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "地区",
         "summary": "汇总",
         "plants": "企业汇总与百一达标情况",
-        "bai_yi_note": "百一：每年节约上年用能量的1%（沪经信技〔2024〕355号（十四））；"
-        "节能率 = 当年实现节能量（当年投运的按投运日期折算天数，无日期按 1 月 1 日计）÷ "
+        "bai_yi_rule": "节能量占比 = 当年实现节能量（当年投运的按投运日期折算天数，无日期按 1 月 1 日计）÷ "
         "上年综合能耗，二者口径一致；全年潜力并列对照，不用于判定",
         "goals": "对照{document}目标（本清单，一年节能量）",
         "measures": "改造措施明细",
@@ -425,7 +423,8 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     return (
         f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
         f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
-        f"<h3>{_esc(w['plants'])}</h3><p class='note'>{_esc(w['bai_yi_note'])}</p>"
+        f"<h3>{_esc(w['plants'])}</h3><p class='note'>"
+        f"{_esc(bai_yi_clause(result.assumptions, lang))} {_esc(w['bai_yi_rule'])}</p>"
         + table_html(plants, lang)
         + (
             f"<h3>{_esc(w['goals'].format(document=document))}</h3>" + table_html(goal_rows, lang)

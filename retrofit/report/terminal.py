@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -38,6 +39,10 @@ LABELS = {
         "measure_lifetimes unless given)",
         "uncertainty": "Uncertainty of coal saved [tce/yr] ({n:,} draws, seed {seed})",
         "drivers": "largest drivers (total tce/yr with the input at P10 → P90): ",
+        "bai_yi_clause": "百一, in the goal's own words: {source} (reading it as each "
+        "enterprise's coal saved ÷ its previous-year 综合能耗, both on one basis, is this tool's "
+        "interpretation, confidence {confidence})",
+        "bai_yi_none": "百一: {source}",
     },
     "zh": {
         "plants": "企业汇总（百一：按所列措施估算，非核定节能量；判定按投运日期折算的当年实现节能量，"
@@ -59,8 +64,24 @@ LABELS = {
         "projects": "项目经济性（折现率 {rate:.1%}；使用寿命取自 measure_lifetimes，除非另填）",
         "uncertainty": "节约标准煤的不确定性 [tce/年]（{n:,} 次抽样，随机种子 {seed}）",
         "drivers": "主要来源（输入取 P10 → P90 时的合计 tce/年）：",
+        "bai_yi_clause": "百一原文：{source}（按企业计算“节约标准煤 ÷ 上年综合能耗”、二者口径一致，"
+        "是本工具的理解，置信度 {confidence}）",
+        "bai_yi_none": "百一：{source}",
     },
 }
+
+
+def bai_yi_clause(assumptions: Mapping[str, Any], lang: str = "en") -> str:
+    """The 百一 goal quoted from the goal pack (document, clause and its words, e.g. 355号（十四）
+    "实现年节能量1%"), with the per-enterprise share named as an interpretation: the texts
+    quote no unit of account, and the 2022/2023 Shanghai plans say "力争平均" (a sector average)."""
+    labels = LABELS[lang]
+    bai_yi = assumptions.get("bai_yi") or {}
+    source = str(bai_yi.get("source", ""))
+    if bai_yi.get("target_share") is None:
+        return labels["bai_yi_none"].format(source=source)
+    return labels["bai_yi_clause"].format(source=source, confidence=bai_yi.get("confidence"))
+
 
 PROJECT_VIEW = [
     "project_id",
@@ -144,6 +165,8 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]])
     plants = _headed(plants, lang)
     lines.append(plants.to_string(index=False))
+    if "bai_yi" in result.assumptions:
+        lines.append(bai_yi_clause(result.assumptions, lang))
     lines.append("")
     goals = result.assumptions.get("goals", {})
     if goals:
