@@ -389,24 +389,15 @@ def run_checks(
             f"equal-value factor {equal_value_factor_kgce_per_kwh} kgce/kWh is implausible; "
             "expected a value between 0 and 1 (e.g. 0.3)"
         )
-    energy_basis = None
-    if plant_energy_basis is not None:
-        energy_basis = VALUE_ALIASES["plant_energy_basis"].get(normalise(plant_energy_basis))
-        if energy_basis is None:
-            raise OptionError(
-                f"unknown plant energy basis '{plant_energy_basis}'; expected one of "
-                f"{', '.join(BASES)} (or 当量值, 等价值)"
-            )
+    energy_basis = _choice_option(
+        "plant_energy_basis", plant_energy_basis, "plant energy basis",
+        f"{', '.join(BASES)} (or 当量值, 等价值)",
+    )  # fmt: skip
     accounting_year = int(year) if year is not None else _dt.date.today().year
-    tariff_class = None
-    if tariff is not None:
-        tariff_class = VALUE_ALIASES["tariff_class"].get(normalise(tariff))
-        if tariff_class is None:
-            raise OptionError(
-                f"unknown tariff '{tariff}'; expected one of "
-                f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, "
-                "单一制)"
-            )
+    tariff_class = _choice_option(
+        "tariff_class", tariff, "tariff",
+        f"{', '.join(TARIFF_ALIASES)} (or 大工业两部制, 一般工商业两部制, 单一制)",
+    )  # fmt: skip
     if discount_rate is not None and not (0 <= discount_rate < 1):
         raise OptionError(
             f"discount rate {discount_rate} is implausible; expected a fraction "
@@ -731,6 +722,17 @@ def _plant_finance(plant_frame, out, rate, projects, flows, totals) -> pd.DataFr
         if column in per_plant.columns:
             frame[column] = per_plant[column].reindex(frame["plant_id"]).to_numpy()
     return frame
+
+
+def _choice_option(column: str, value: str | None, what: str, expected: str) -> str | None:
+    """The canonical value of a run option spelled as the inventory column ``column`` accepts
+    (English or Chinese); None when not given. An unknown spelling is an :class:`OptionError`."""
+    if value is None:
+        return None
+    canonical = VALUE_ALIASES[column].get(normalise(value))
+    if canonical is None:
+        raise OptionError(f"unknown {what} '{value}'; expected one of {expected}")
+    return canonical
 
 
 def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, object]:
