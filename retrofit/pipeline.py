@@ -50,7 +50,7 @@ from .money import appraisal as finance
 from .money.cost import economics
 from .money.incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .portfolio.trajectory import BAI_YI_RULE, service_dates, year_fraction_in_service
-from .results import PLANT_COLUMNS, EstimateResult, asset_columns
+from .results import PLANT_COLUMNS, PLANT_FINANCE_COLUMNS, EstimateResult, asset_columns
 
 
 def route(
@@ -693,20 +693,6 @@ def _metered(out: pd.DataFrame, file: str, header_map: dict[str, str]):
     out["metered_saving_kwh"] = before - after
     out["metered_difference_kwh"] = out["metered_saving_kwh"] - out["energy_saved_kwh"]
     return issues
-
-
-#: Plant columns taken from the plant-level finance (the rest of the plant frame is _plants')
-PLANT_FINANCE_COLUMNS = (
-    "npv_cny",
-    "irr",
-    "cost_of_saved_tce_cny_per_tce",
-    "incentives_cny",
-    "incentives_pv_cny",
-    "incentives_needing_inputs_cny",
-    "payback_after_incentives_years",
-    "npv_after_incentives_cny",
-    "irr_after_incentives",
-)
 
 
 def _plant_finance(plant_frame, out, rate, projects, flows, totals) -> pd.DataFrame:

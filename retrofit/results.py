@@ -86,6 +86,19 @@ def asset_columns(measures: Iterable[Measure]) -> dict[str, str]:
 #: checks each is documented.
 ASSET_COLUMNS: dict[str, str] = asset_columns(registered())
 
+#: Plant columns of the plant-level economics (money.appraisal.plant_finance), in output order
+PLANT_FINANCE_COLUMNS = (
+    "npv_cny",
+    "irr",
+    "cost_of_saved_tce_cny_per_tce",
+    "incentives_cny",
+    "incentives_pv_cny",
+    "incentives_needing_inputs_cny",
+    "payback_after_incentives_years",
+    "npv_after_incentives_cny",
+    "irr_after_incentives",
+)
+
 PLANT_COLUMNS: dict[str, str] = describe(
     [
         "plant_id",
@@ -121,15 +134,7 @@ PLANT_COLUMNS: dict[str, str] = describe(
         "meets_bai_yi",
         "shortfall_tce",
         "bai_yi_status",
-        "npv_cny",
-        "irr",
-        "cost_of_saved_tce_cny_per_tce",
-        "incentives_cny",
-        "incentives_pv_cny",
-        "incentives_needing_inputs_cny",
-        "payback_after_incentives_years",
-        "npv_after_incentives_cny",
-        "irr_after_incentives",
+        *PLANT_FINANCE_COLUMNS,
         "metered_saving_kwh",
         "metered_difference_kwh",
         "metered_flag",
