@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -45,6 +46,22 @@ class ReferenceTableError(click.ClickException):
     options."""
 
     exit_code = 3
+
+
+class FiniteFloat(click.ParamType):
+    """A number option that must be finite: click's float takes "inf" and "nan", which would
+    make a loan rate, a discount rate or a factor (and every saving from it) meaningless."""
+
+    name = "float"
+
+    def convert(self, value, param, ctx):
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+FINITE_FLOAT = FiniteFloat()
 
 
 def _data_errors(func):
@@ -91,7 +108,8 @@ def input_options(func):
 
 
 def _sheet(value: str | None):
-    return int(value) if value is not None and value.isdigit() else value
+    # "²".isdigit() is true but int("²") fails: only ASCII digits are an index
+    return int(value) if value is not None and value.isascii() and value.isdigit() else value
 
 
 def _parse_tables(values: tuple[str, ...]) -> dict[str, str]:
@@ -109,7 +127,7 @@ def money_options(func):
     options = [
         click.option(
             "--discount-rate",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Real discount rate [fraction/yr] for NPV, IRR and the cost of saved "
             "energy (default: table finance_parameters, the social discount rate of "
@@ -130,27 +148,27 @@ def money_options(func):
         ),
         click.option(
             "--loan-rate",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Loan interest rate [fraction/yr] for projects that give none.",
         ),
         click.option(
             "--loan-term-years",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Loan term [yr] for projects that give none (blank: interest only).",
         ),
         click.option(
             "--eit-payable",
             "eit_payable_cny",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Enterprise income tax payable [CNY/yr] (the tax position) for "
             "plants that give none.",
         ),
         click.option(
             "--eit-rate",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Enterprise income tax rate [fraction] (default: table "
             "finance_parameters, the statutory rate).",
@@ -254,7 +272,7 @@ def check_options(func):
         ),
         click.option(
             "--equal-value-factor",
-            type=float,
+            type=FINITE_FLOAT,
             default=None,
             help="Override the 等价值 factor [kgce/kWh], e.g. 0.3.",
         ),
@@ -298,7 +316,7 @@ def estimate_options(func):
         ),
         click.option(
             "--seed",
-            type=int,
+            type=click.IntRange(0),
             default=0,
             show_default=True,
             help="Seed of the Monte Carlo (same seed and N, same numbers).",

@@ -40,10 +40,11 @@ from .core.reference import (
     plant_energy_basis_default,
     region_tables,
 )
+from .inventory.cells import bounds_text, out_of_range_mask
 from .inventory.defaults import apply_defaults
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
-from .inventory.schema import TARIFF_ALIASES, VALUE_ALIASES, normalise
+from .inventory.schema import COLUMN_BY_NAME, NUMBER_LIMIT, TARIFF_ALIASES, VALUE_ALIASES, normalise
 from .measures.base import REQUIRED_OUTPUTS, Measure, in_use, model_texts
 from .measures.base import route as route_rows
 from .money import appraisal as finance
@@ -429,6 +430,14 @@ def run_checks(
     collected.add(inv.issues, inv.issue_total)
     meta = inv.meta
     log = CaveatLog(len(inv.assets))
+    if meta.renamed:  # an input column named like an output: kept, but not under that name
+        kept = ", ".join(f"{h} → {n}" for h, n in meta.renamed.items())
+        log.add_global(
+            "inventory.column.renamed",
+            f"input columns named like columns retrofit computes were kept renamed: {kept}",
+            f"与计算输出同名的输入列已改名保留：{kept}",
+            data={"renamed": dict(meta.renamed)},
+        )
     checked = Checked(
         inv, collected, tabs, accounting_year, tariff_class, packs, rules, options, grid,
         equivalent, equal, log,
@@ -721,6 +730,27 @@ def _choice_option(column: str, value: str | None, what: str, expected: str) -> 
     return canonical
 
 
+def _eligibility_number(name: str, value: str | float) -> float:
+    """A run-wide number (loan_rate, eit_payable_cny, …) checked like its inventory column:
+    finite, within the column's range and :data:`NUMBER_LIMIT` (inf and NaN are refused)."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise OptionError(f"{name} {value!r} — expected a number") from None
+    column = COLUMN_BY_NAME.get(name)
+    ok = np.array([np.isfinite(number) and abs(number) <= NUMBER_LIMIT])
+    if column is not None:
+        ok &= ~out_of_range_mask(column, np.array([number]), ok)
+        unit = "" if column.kind == "fraction" else f" ({column.unit})"  # a fraction: "0–1"
+        expected = f"a number {bounds_text(column, 1.0)}".rstrip() + unit
+    else:
+        expected = "a number ≥ 0"
+        ok &= number >= 0
+    if not ok[0]:
+        raise OptionError(f"{name} {value} — expected {expected}")
+    return number
+
+
 def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, object]:
     """Normalise run-wide eligibility values (Chinese spellings accepted)."""
     options: dict[str, object] = {}
@@ -742,9 +772,7 @@ def _eligibility_options(eligibility: Mapping[str, object] | None) -> dict[str, 
         else:
             if not isinstance(value, str | int | float):
                 raise OptionError(f"{name} {value!r} — expected a number")
-            value = float(value)
-            if value < 0:
-                raise OptionError(f"{name} {value} — expected a value ≥ 0")
+            value = _eligibility_number(name, value)
         options[name] = value
     return options
 

@@ -173,8 +173,8 @@ def test_plain_75_in_load_factor_is_not_divided():
     path = write("plant.csv", csv_of("P1,M1,电机,电机更换,55,4,二级,75,1.5"))
     assert issues(path) == [
         (
-            'plant.csv row 2, column 负载率: "75" — expected a number > 0 and ≤ 1.25 '
-            '(or a percentage such as "75%")'
+            'plant.csv row 2, column 负载率: "75" — expected a fraction of 1: 75 (7500 %) '
+            'or 75 %? write 0.75 or "75%"'
         )
     ]
 
@@ -192,8 +192,8 @@ def test_load_factor_header_in_percent_with_a_fraction_is_ambiguous():
     path = write("plant.csv", csv_of("P1,M1,电机,电机更换,55,4,二级,0.75,1.5", header=header))
     assert issues(path) == [
         (
-            'plant.csv row 2, column 负载率(%): "0.75" — expected a percentage such as 75 '
-            "(the header is in %); a plain number ≤ 1.25 here is ambiguous"
+            'plant.csv row 2, column 负载率(%): "0.75" — expected a percentage (the header '
+            "is in %): 0.75 % or 75 %? write 75"
         )
     ]
 

@@ -19,6 +19,8 @@ __all__ = [
     "choice_expected",
     "column_letter",
     "display_text",
+    "fold_width",
+    "foreign_characters",
     "int_array",
     "is_text",
     "nfkc_fold",
@@ -110,6 +112,29 @@ def to_text(s: pd.Series) -> pd.Series:
     return out.where(~blank, "") if blank.any() else out
 
 
+#: Full-width forms (U+FF01–U+FF5E: ０-９, ，, ．, ％, ＋, －, ｅ) → their ASCII twins, and the
+#: ideographic space → a space: what a Chinese input method types in a number. Nothing else is
+#: folded, because NFKC would also read 5⁵ as 55, 5² as 52 and ② as 2.
+_WIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(t: pd.Series) -> pd.Series:
+    """Fold only full-width characters and the ideographic space to ASCII (see _WIDTH_FOLD);
+    superscripts, circled digits and every other character are kept, to be refused."""
+    wide = ~t.str.isascii().to_numpy(dtype=bool)
+    if wide.any():
+        t = t.copy()
+        t[wide] = t[wide].str.translate(_WIDTH_FOLD).str.strip()
+    return t
+
+
+def foreign_characters(text: str) -> str:
+    """The characters of ``text`` a number may not hold even after :func:`fold_width`: those
+    outside ASCII ("5²" → "²"), each once, in order."""
+    folded = text.translate(_WIDTH_FOLD)
+    return "".join(dict.fromkeys(ch for ch in folded if not ch.isascii()))
+
+
 def nfkc_fold(t: pd.Series) -> pd.Series:
     """NFKC-fold only the cells that need it (full-width digits, ％, ideographic space)."""
     wide = ~t.str.isascii().to_numpy(dtype=bool)
@@ -122,12 +147,20 @@ def nfkc_fold(t: pd.Series) -> pd.Series:
 def parse_number(
     col: Column, s: pd.Series, blank: np.ndarray, factor: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Text or numeric cells → (float values in canonical units, bad-type mask)."""
+    """Text or numeric cells → (float values in canonical units, bad-type mask).
+
+    A cell is bad when it is no finite number (inf, NaN, 1e400) or when it holds a character
+    other than ASCII and the full-width forms folded by :func:`fold_width` ("5²", "②")."""
     if not is_text(s):
-        v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(over="ignore", invalid="ignore"):
+            v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~blank & ~np.isfinite(v)
-        return np.where(blank, np.nan, v) * factor, bad
-    t = nfkc_fold(s)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 × 万: inf, out of range
+            return np.where(blank, np.nan, v) * factor, bad
+    t = fold_width(s)
+    foreign = ~t.str.isascii().to_numpy(dtype=bool)
+    if foreign.any():  # float() would read other scripts' digits; a number here is 0-9 only
+        t = t.where(~foreign, "x")
     pct = np.zeros(len(t), dtype=bool)
     if col.kind == "fraction" or "%" in col.units:
         pct = t.str.endswith("%").to_numpy(dtype=bool)
@@ -139,10 +172,11 @@ def parse_number(
         t = t.where(~(comma & strict), t.str.replace(",", "", regex=False))
     v = to_float(t)
     bad = ~blank & ~np.isfinite(v)
-    if col.kind == "fraction":
-        # "75%" is 0.75 whatever the header says; a plain number is scaled by the header unit
-        return np.where(pct, v / 100, v * factor), bad
-    return v * factor, bad
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e308 × 万: inf, out of range
+        if col.kind == "fraction":
+            # "75%" is 0.75 whatever the header says; a plain number is scaled by the header unit
+            return np.where(pct, v / 100, v * factor), bad
+        return v * factor, bad
 
 
 def to_float(t: pd.Series) -> np.ndarray:

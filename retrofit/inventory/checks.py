@@ -23,9 +23,10 @@ from .cells import (
     choice_expected,
     column_letter,
     display_text,
+    fold_width,
+    foreign_characters,
     int_array,
     is_text,
-    nfkc_fold,
     number_text,
     out_of_range_mask,
     parse_choice,
@@ -88,6 +89,8 @@ class HeaderMap:
     factors: dict[str, float]
     #: Position → name of an unknown column kept unchanged.
     passthrough: dict[int, str]
+    #: Header → the name it is kept under, for the headers that name an output column.
+    renamed: dict[str, str]
 
 
 @dataclass
@@ -136,13 +139,20 @@ def map_headers(
     match: Callable[[str], tuple[str | None, float]],
     issues: CellIssues,
     notes: list[str],
+    reserved: frozenset[str] = frozenset(),
 ) -> HeaderMap:
     """Headers → canonical columns: a header-error for a unit a column does not accept or for
-    two headers of one column; unknown headers are kept (renamed when repeated)."""
+    two headers of one column; unknown headers are kept (renamed when repeated).
+
+    An unknown header in ``reserved`` (the names of columns the tool computes, such as
+    ``piles_replaced``) is kept as ``"<header> (input)"`` with a note: carried under its own
+    name it would stand beside, or be summed with, the computed column of that name. Renaming
+    rather than refusing lets the tool's own output be read back as an inventory."""
     by_name = {c.name: c for c in columns}
     mapped: dict[str, int] = {}
     factors: dict[str, float] = {}
     passthrough: dict[int, str] = {}
+    renamed: dict[str, str] = {}
     used_names: set[str] = set()
     for i, header in enumerate(headers):
         header = "" if header is None else str(header)
@@ -159,12 +169,21 @@ def map_headers(
             issues.file_level("header-error", header, str(e), order=i)
             continue
         if canonical is None:
-            name = header
+            output = header in reserved or header.strip() in reserved
+            base = f"{header.strip()} (input)" if output else header
+            name = base
             k = 1
             while name in used_names or name == "source_row" or name in by_name:
-                name = f"{header}.{k}"
+                name = f"{base}.{k}"
                 k += 1
-            if name != header:
+            if output:
+                renamed[header] = name
+                notes.append(
+                    f"column {column_letter(i)} '{header}' has the name of a column retrofit "
+                    f"computes; kept as '{name}' (the computed {header.strip()} is written "
+                    "beside it)"
+                )
+            elif name != header:
                 notes.append(
                     f"column {column_letter(i)} '{header}' repeats a header; kept as '{name}'"
                 )
@@ -191,7 +210,7 @@ def map_headers(
             f"column {headers[mapped['plant_name']]} is also used as plant_id "
             "(no separate plant identifier column)"
         )
-    return HeaderMap(mapped, factors, passthrough)
+    return HeaderMap(mapped, factors, passthrough, renamed)
 
 
 def drop_blank_rows(
@@ -299,7 +318,7 @@ def check_required_cells(check: _ColumnCheck) -> None:
 def type_int_choice(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """A whole number from a short list (poles: 4, "4", "4极"): (Int64 values, bad mask)."""
     col, b = check.column, check.blank
-    t = nfkc_fold(to_text(s)).str.replace(r"极$", "", regex=True)
+    t = fold_width(to_text(s)).str.replace(r"极$", "", regex=True)
     v, _ = parse_number(col, t, b, 1.0)
     unknown = ~b & ~np.isin(v, [float(c) for c in col.choices])
     check.report("unknown-value", unknown, choice_expected(col))
@@ -320,30 +339,39 @@ def type_choice(
     return pd.Series(canon, dtype="str"), unknown, (codes, why, canon)
 
 
+#: :data:`.schema.NUMBER_LIMIT` as written in a message: 1e15.
+_LIMIT_TEXT = f"{schema.NUMBER_LIMIT:.0e}".replace("e+", "e")
+
+
 def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Series, np.ndarray]:
     """An int, number or fraction column in canonical units (``factor`` from the header's
-    unit): a type-error for text that is no number (or no whole number), out-of-range for a
-    value outside the column's bounds or an ambiguous plain number under a % header."""
+    unit): a type-error for text that is no finite number (or no whole number, or holds a
+    character other than the digits, "5²"), out-of-range for a value outside the column's
+    bounds or beyond :data:`.schema.NUMBER_LIMIT`, and for a value whose scale is ambiguous
+    (0.935 in a % column, 75 in a fraction column): the message gives both readings."""
     col, b = check.column, check.blank
     v, bad = parse_number(col, s, b, factor)
-    check.report("type-error", bad, col.expected())
+    check.report("type-error", bad, _number_expected(col, s))
     ok = ~b & ~bad
     if col.kind == "int":
         frac = ok & (v != np.floor(v))
         check.report("type-error", frac, col.expected())
         bad |= frac
         ok &= ~frac
+    huge = ok & ~(np.abs(v) <= schema.NUMBER_LIMIT)
+    check.report(
+        "out-of-range",
+        huge,
+        f"{col.expected()}, at most {_LIMIT_TEXT} in size (larger values overflow the arithmetic)",
+    )
+    bad |= huge
+    ok &= ~huge
     oor = out_of_range_mask(col, v, ok)
-    if col.kind == "fraction" and factor != 1.0 and is_text(s):
-        # a header in % with plain values ≤ 1.25 is ambiguous: 0.75 % or 75 %?
-        plain = ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
-        amb = ok & plain & (v * 100 <= (col.maximum or 1.0)) & ~oor
-        check.report(
-            "out-of-range",
-            amb,
-            f"a percentage such as 75 (the header is in %); "
-            f"a plain number ≤ {number_text(col.maximum or 1.0)} here is ambiguous",
-        )
+    amb = _ambiguous_scale(col, s, v, ok, oor, factor)
+    if amb.any():
+        shown = v / factor if col.scale == "fraction" else v
+        check.report("out-of-range", amb, functools.partial(_two_readings, col, factor, shown))
+        oor &= ~amb
         bad |= amb
     expected = col.expected()
     if col.kind == "fraction" and factor != 1.0:
@@ -353,6 +381,69 @@ def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Se
     if col.kind == "int":
         return int_array(v, b | bad), bad
     return pd.Series(np.where(b | bad, np.nan, v), dtype="float64"), bad
+
+
+def _number_expected(col: Column, s: pd.Series) -> str | Callable[[np.ndarray], list[str]]:
+    """What a cell that is no number should have been; for text with a superscript, a circled
+    digit or another script's digit, that only 0-9 are read as digits."""
+    if not is_text(s):
+        return col.expected()
+
+    def expected(pos: np.ndarray) -> list[str]:
+        out = []
+        for text in s.iloc[pos]:
+            odd = foreign_characters(text)
+            out.append(
+                f"{col.expected()}, written with the digits 0-9 ({', '.join(odd)} is not one)"
+                if odd
+                else col.expected()
+            )
+        return out
+
+    return expected
+
+
+def _ambiguous_scale(
+    col: Column, s: pd.Series, v: np.ndarray, ok: np.ndarray, oor: np.ndarray, factor: float
+) -> np.ndarray:
+    """Plain numbers (no % sign) that read sensibly both as a percentage and as a fraction:
+    0.935 in a % column (0.935 % or 93.5 %), 0.75 under a fraction header in % (0.75 % or
+    75 %), 75 in a fraction column (7,500 % or 75 %). A cell written "75%" is never ambiguous."""
+    if col.scale is None:
+        return np.zeros(len(v), dtype=bool)
+    plain = ok.copy()
+    if is_text(s):
+        plain &= ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if col.scale == "percent":  # in range as a %, and in range again read as a fraction
+            return plain & ~oor & (v < 1) & ~out_of_range_mask(col, v * 100, plain)
+        if factor != 1.0:  # a fraction under a % header: 0.75 there may be 0.75 or 75 %
+            return plain & ~oor & ~out_of_range_mask(col, v * 100, plain)
+        # a fraction column: 75 is out of range, but 75 % would not be
+        return plain & oor & ~out_of_range_mask(col, v / 100, plain)
+
+
+def _two_readings(col: Column, factor: float, written: np.ndarray, pos: np.ndarray) -> list[str]:
+    """The two readings of each ambiguous cell and how to write the one meant."""
+
+    def t(x: float) -> str:
+        return number_text(float(f"{x:.12g}"))
+
+    out = []
+    for p in pos:
+        x = float(written[p])
+        if col.scale == "percent":
+            out.append(f"a percentage: {t(x)} % or {t(x * 100)} %? write {t(x * 100)}")
+        elif factor != 1.0:
+            out.append(
+                f"a percentage (the header is in %): {t(x)} % or {t(x * 100)} %? write {t(x * 100)}"
+            )
+        else:
+            out.append(
+                f"a fraction of 1: {t(x)} ({t(x * 100)} %) or {t(x)} %? "
+                f'write {t(x / 100)} or "{t(x)}%"'
+            )
+    return out
 
 
 def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:

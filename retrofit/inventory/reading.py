@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..columns import glossary
 from ..core.exceptions import InventoryError, InventoryIssue
 from . import checks, schema
 from .files import CellTable, read_table
@@ -44,6 +45,7 @@ from .sniff import empty_file_issue
 __all__ = [
     "Inventory",
     "InventoryMeta",
+    "output_column_names",
     "read_inventory",
     "validate_frame",
     "validate_table",
@@ -81,6 +83,9 @@ class InventoryMeta:
     notes : list of str
         What the reader did that a reviewer should know (merged cells filled, blank rows
         dropped, header found on row 2, ...).
+    renamed : dict
+        Header → the name it is kept under, for unknown headers that name a column the tool
+        computes (``piles_replaced`` → ``piles_replaced (input)``).
     """
 
     path: str
@@ -95,6 +100,7 @@ class InventoryMeta:
     passthrough: list[str]
     n_rows: int
     notes: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -108,6 +114,13 @@ class Inventory:
     issues: list[InventoryIssue] = field(default_factory=list)
     #: How many problems there were in all (``issues`` may be capped by ``max_errors``).
     issue_total: int = 0
+
+
+def output_column_names() -> frozenset[str]:
+    """The columns an estimate computes into its assets table (glossary kind ``asset``, which
+    holds every output column of :func:`retrofit.results.asset_columns` that is no input):
+    an inventory column of one of these names is kept renamed (see :func:`.checks.map_headers`)."""
+    return frozenset(e.name for e in glossary().values() if e.kind == "asset")
 
 
 def read_inventory(
@@ -250,7 +263,10 @@ def validate_table(
     issues = CellIssues(table.file, table.rows, max_errors)
     n_cols = len(table.headers)
     cells = checks.cells_by_column(table)
-    header_map = checks.map_headers(table.headers, cells.blank, columns, match, issues, notes)
+    reserved = frozenset() if plants else output_column_names()
+    header_map = checks.map_headers(
+        table.headers, cells.blank, columns, match, issues, notes, reserved
+    )
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
     if len(rows) == 0:
         issues.file_level("empty-file", None, "the file has a header but no data rows", order=-1)
@@ -284,6 +300,7 @@ def validate_table(
         passthrough=list(header_map.passthrough.values()),
         n_rows=n_rows,
         notes=notes,
+        renamed=dict(header_map.renamed),
         **meta_kw,
     )
     return Inventory(assets, meta, issues.sorted_issues(), issues.total)

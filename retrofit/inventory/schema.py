@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 #: Value kinds a column may have.
 KINDS = ("text", "int", "number", "fraction", "choice", "date")
 
+#: The largest magnitude a number (or whole number) column accepts beyond its own range: far
+#: above any real inventory value (10^15 kW, CNY or units), exact in float64 and int64 (below
+#: 2^53), and small enough that a product of twenty such inputs stays finite in float64
+#: (max 1.8e308), so no input makes a saving infinite or wraps a count.
+NUMBER_LIMIT = 1e15
+
 
 @dataclass(frozen=True)
 class Column:
@@ -40,6 +46,17 @@ class Column:
     choices: tuple[str, ...] = ()
     units: dict[str, float] = field(default_factory=dict)
     default: str = ""
+
+    @property
+    def scale(self) -> str | None:
+        """The scale a reader can mistake for the other: ``"percent"`` for a number in %
+        (efficiency_pct 93.5, where 0.935 is ambiguous), ``"fraction"`` for a share of 1
+        (load_factor 0.75, where 75 is ambiguous), None for other columns."""
+        if self.kind == "fraction":
+            return "fraction"
+        if self.kind == "number" and self.unit == "%":
+            return "percent"
+        return None
 
     def expected(self) -> str:
         """Plain-English statement of an acceptable value, used in error messages."""
