@@ -72,13 +72,17 @@ def test_a_huge_quantity_is_an_error_with_the_allowed_range(quantity):
     text = messages([row(quantity=quantity)])
     if quantity == "1E400":  # beyond float64: no number at all
         assert text == [
-            f'<DataFrame> row 2, column quantity: "{quantity}" — expected a whole number ≥ 1 '
-            "(units)"
+            (
+                f'<DataFrame> row 2, column quantity: "{quantity}" — expected a whole number ≥ 1 '
+                "(units)"
+            )
         ]
     else:
         assert text == [
-            f'<DataFrame> row 2, column quantity: "{quantity}" — expected a whole number ≥ 1 '
-            "(units), at most 1e15 in size (larger values overflow the arithmetic)"
+            (
+                f'<DataFrame> row 2, column quantity: "{quantity}" — expected a whole number ≥ 1 '
+                "(units), at most 1e15 in size (larger values overflow the arithmetic)"
+            )
         ]
 
 
