@@ -392,9 +392,10 @@ def _number_expected(col: Column, s: pd.Series) -> str | Callable[[np.ndarray], 
     def expected(pos: np.ndarray) -> list[str]:
         out = []
         for text in s.iloc[pos]:
-            odd = foreign_characters(text)
+            odd = [ch for ch in foreign_characters(text) if ch.isnumeric()]  # ², ②, ٥, 五
+            verb = "is not one" if len(odd) == 1 else "are not"
             out.append(
-                f"{col.expected()}, written with the digits 0-9 ({', '.join(odd)} is not one)"
+                f"{col.expected()}, written with the digits 0-9 ({', '.join(odd)} {verb})"
                 if odd
                 else col.expected()
             )
