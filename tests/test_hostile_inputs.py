@@ -339,3 +339,25 @@ def test_the_own_workbook_validates_and_gives_the_same_savings(runner, tmp_path)
     values = [float(v) for _, v in saved(back)]
     assert values == pytest.approx([SAVED_KWH_55KW, 3 * SAVED_KWH_55KW], rel=1e-6)
     assert np.isfinite(values).all()
+
+
+def test_an_xlsx_number_of_1e400_is_a_located_error_not_a_traceback(runner, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    path = tmp_path / "plant.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(list(ROW))
+    wb.active.append([*list(ROW.values())[:5], 12345, *list(ROW.values())[6:]])
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<v>12345</v>", b"<v>1E400</v>")  # Excel caps at 1e308
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert 'row 2, column rated_power_kw: "inf" — expected a number > 0 (kW)' in result.output

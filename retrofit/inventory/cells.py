@@ -37,7 +37,10 @@ __all__ = [
 
 
 def number_text(v: float) -> str:
-    """A float as a person writes it: 4.0 as 4, 0.1 as 0.1."""
+    """A float as a person writes it: 4.0 as 4, 0.1 as 0.1; inf and nan (an xlsx number of
+    1E400 reads as inf) as Python writes them, never through int(), which fails on them."""
+    if not np.isfinite(v):
+        return repr(float(v))
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return repr(v)
