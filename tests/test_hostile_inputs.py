@@ -159,13 +159,16 @@ def test_a_percentage_is_read_as_written(written, value):
 
 
 @pytest.mark.parametrize(
-    "column, written, fraction",
-    [("static_head_fraction", "30", "0.3"), ("load_factor", "75", "0.75")],
+    "column, written, bounds, fraction",
+    [
+        ("static_head_fraction", "30", "≥ 0 and < 1", "0.3"),
+        ("load_factor", "75", "> 0 and ≤ 1.25", "0.75"),
+    ],
 )
-def test_a_percentage_in_a_fraction_column_is_ambiguous(column, written, fraction):
+def test_a_percentage_in_a_fraction_column_is_ambiguous(column, written, bounds, fraction):
     (text,) = messages([row(**{column: written})])
     assert text == (
-        f'<DataFrame> row 2, column {column}: "{written}" — expected a fraction of 1: '
+        f'<DataFrame> row 2, column {column}: "{written}" — expected a fraction {bounds}: '
         f'{written} ({written}00 %) or {written} %? write {fraction} or "{written}%"'
     )
 

@@ -173,8 +173,8 @@ def test_plain_75_in_load_factor_is_not_divided():
     path = write("plant.csv", csv_of("P1,M1,电机,电机更换,55,4,二级,75,1.5"))
     assert issues(path) == [
         (
-            'plant.csv row 2, column 负载率: "75" — expected a fraction of 1: 75 (7500 %) '
-            'or 75 %? write 0.75 or "75%"'
+            'plant.csv row 2, column 负载率: "75" — expected a fraction > 0 and ≤ 1.25: '
+            '75 (7500 %) or 75 %? write 0.75 or "75%"'
         )
     ]
 

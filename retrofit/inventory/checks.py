@@ -441,7 +441,7 @@ def _two_readings(col: Column, factor: float, written: np.ndarray, pos: np.ndarr
             )
         else:
             out.append(
-                f"a fraction of 1: {t(x)} ({t(x * 100)} %) or {t(x)} %? "
+                f"a fraction {bounds_text(col, 1.0)}: {t(x)} ({t(x * 100)} %) or {t(x)} %? "
                 f'write {t(x / 100)} or "{t(x)}%"'
             )
     return out
