@@ -152,7 +152,16 @@ def test_a_fraction_as_float_in_a_percent_column_is_ambiguous_too():
         validate_frame(df)
 
 
-@pytest.mark.parametrize("written, value", [("93.5", 93.5), ("93.5%", 93.5), ("９３．５％", 93.5)])
+@pytest.mark.parametrize(
+    "written, value",
+    [
+        ("93.5", 93.5),
+        ("93.5%", 93.5),
+        ("９３．５％", 93.5),
+        ("０．９３５％", 0.935),
+        ("0.935%", 0.935),
+    ],
+)
 def test_a_percentage_is_read_as_written(written, value):
     inv = validate_frame(pd.DataFrame([row(efficiency_pct=written)], dtype="str"))
     assert inv.assets["efficiency_pct"].iloc[0] == value

@@ -414,7 +414,7 @@ def _ambiguous_scale(
         return np.zeros(len(v), dtype=bool)
     plain = ok.copy()
     if is_text(s):
-        plain &= ~s.str.contains("%", regex=False).to_numpy(dtype=bool)
+        plain &= ~s.str.contains("[%％]", regex=True).to_numpy(dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
         if col.scale == "percent":  # in range as a %, and in range again read as a fraction
             return plain & ~oor & (v < 1) & ~out_of_range_mask(col, v * 100, plain)
