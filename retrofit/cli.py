@@ -96,8 +96,10 @@ def _issues_text(issues, total: int, lang: str) -> str:
     """The problems, one a line, in ``lang``; a missing column named as a sheet heads it."""
     from .core.messages import issues_text
     from .inventory.headers import column_display_name
+    from .inventory.schema import COLUMN_BY_NAME
 
     labels = {i.column: column_display_name(i.column) for i in issues if i.column}
+    labels = {name: label for name, label in labels.items() if name in COLUMN_BY_NAME}
     return issues_text(issues, total, lang, labels)
 
 

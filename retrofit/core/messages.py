@@ -83,15 +83,15 @@ def _text(key: str, lang: str, **fields: object) -> str:
 def issue_text(
     issue: InventoryIssue, lang: str = "en", labels: Mapping[str, str] | None = None
 ) -> str:
-    """One issue as a line of text in ``lang``. ``labels`` names a column the file lacks (a
-    missing-column issue carries the canonical name) as a user would head it, e.g.
-    ``{"specific_power_kw_per_m3min": "比功率"}``."""
+    """One issue as a line of text in ``lang``. ``labels`` gives the Chinese name of a column
+    an issue names by its canonical name (a column the file lacks), e.g.
+    ``{"specific_power_kw_per_m3min": "比功率"}``: in Chinese it reads 比功率（specific_power_kw_per_m3min）."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language '{lang}'; expected one of {', '.join(LANGUAGES)}")
     column = issue.column
     label = (labels or {}).get(column or "", column)
-    if column is not None and issue.row is None and label != column:
-        column = f"{label} ({column})" if lang == "en" else f"{label}（{column}）"
+    if lang == "zh" and column is not None and label != column:
+        column = f"{label}（{column}）"
     if issue.row is not None and column is not None:
         where = _text("where_row", lang, file=issue.file, row=issue.row, column=column)
     elif issue.row is not None:
@@ -137,7 +137,7 @@ def with_flag_hints(
     flags = messages().flags
     out = []
     for issue in issues:
-        column = column_of.get(issue.column or "", issue.column)
+        column = column_of.get(issue.column or "", issue.column or "")
         if issue.type in _MISSING_VALUE and column in flags:
             hint = _text("flag_hint", "en", flag=flags[column]["en"])
             if hint not in issue.expected:
