@@ -335,8 +335,8 @@ def validate_table(
             found.column,
             f"; column {found.header} looks like it: --rename {found.header}={found.column}",
         )
-    if not collect or issues.stops_file:
-        issues.raise_if_any()
+    if not collect or issues.stops_file or (plants and issues.file_total):
+        issues.raise_if_any()  # a plants file missing a column is not read at all
 
     out = typed.values
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
