@@ -79,12 +79,45 @@ def _data_errors(func):
             raise ReferenceTableError(f"reference data: {error}") from None
         except InventoryError as error:
             total = error.total
+            if _error_language(kwargs.get("lang"), error) == "zh":
+                raise DataError(
+                    f"发现 {total} 处数据问题，未写出任何文件。\n"
+                    + _issues_text(error.issues, total, "zh")
+                ) from None
             noun = "problem" if total == 1 else "problems"
-            raise DataError(f"{total} data {noun} found; nothing was written.\n{error}") from None
+            raise DataError(
+                f"{total} data {noun} found; nothing was written.\n"
+                + _issues_text(error.issues, total, "en")
+            ) from None
         except RetrofitError as error:
             raise DataError(str(error)) from None
 
     return wrapper
+
+
+def _error_language(lang: str | None, error: InventoryError) -> str:
+    """The language of a command's data problems: its ``--lang`` when given on the command
+    line, else zh when most headers the problems name are Chinese."""
+    from click.core import ParameterSource
+
+    from .core.messages import language_of_headers
+
+    ctx = click.get_current_context(silent=True)
+    given = ctx is not None and ctx.get_parameter_source("lang") == ParameterSource.COMMANDLINE
+    if lang in ("en", "zh") and given:
+        return lang
+    return language_of_headers(i.column or "" for i in error.issues if i.row is not None)
+
+
+def _issues_text(issues, total: int, lang: str) -> str:
+    """The problems, one a line, in ``lang``; a missing column named as a sheet heads it."""
+    from .core.messages import issues_text
+    from .inventory.headers import column_display_name
+    from .inventory.schema import COLUMN_BY_NAME
+
+    labels = {i.column: column_display_name(i.column) for i in issues if i.column}
+    labels = {name: label for name, label in labels.items() if name in COLUMN_BY_NAME}
+    return issues_text(issues, total, lang, labels)
 
 
 def input_options(func):
@@ -110,6 +143,16 @@ def input_options(func):
 def _sheet(value: str | None):
     # "²".isdigit() is true but int("²") fails: only ASCII digits are an index
     return int(value) if value is not None and value.isascii() and value.isdigit() else value
+
+
+def _parse_renames(values: tuple[str, ...]) -> dict[str, str]:
+    renames = {}
+    for item in values:
+        header, sep, column = item.rpartition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise click.BadParameter(f"'{item}' — expected HEADER=COLUMN", param_hint="--rename")
+        renames[header.strip()] = column.strip()
+    return renames
 
 
 def _parse_tables(values: tuple[str, ...]) -> dict[str, str]:
@@ -285,6 +328,22 @@ def check_options(func):
         ),
         click.option(
             "--strict", is_flag=True, help="Treat every default for a blank cell as an error."
+        ),
+        click.option(
+            "--rename",
+            "renames",
+            multiple=True,
+            metavar="HEADER=COLUMN",
+            help="Read a header of the file as a column, e.g. --rename 运行时数=operating_hours_h "
+            "(repeatable; a 万元 in the header still scales the values).",
+        ),
+        click.option(
+            "--keep-column",
+            "kept_columns",
+            multiple=True,
+            metavar="HEADER",
+            help="Carry a header through unread although it looks like a known column "
+            "(repeatable).",
         ),
         click.option(
             "--tariff",
@@ -472,6 +531,8 @@ def _run_estimate(
     encoding=None,
     sheet=None,
     max_errors=200,
+    renames=(),
+    kept_columns=(),
 ):
     """Run :func:`retrofit.estimate` with the CLI's options (errors map in :func:`_data_errors`)."""
     from .pipeline import estimate as run
@@ -501,6 +562,8 @@ def _run_estimate(
         uncertainty=draws,
         seed=seed,
         goals=goals,
+        rename=_parse_renames(renames),
+        passthrough=list(kept_columns),
     )
 
 
@@ -792,9 +855,16 @@ def portfolio(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "en", "zh"]),
+    default="auto",
+    show_default=True,
+    help="Language of the problems: auto is zh when most headers are Chinese.",
+)
 @check_options
 @_data_errors
-def validate(path, fmt, **options):
+def validate(path, fmt, lang, **options):
     """Check the inventory at PATH in one pass and list every problem; exit 1 if there is any.
 
     Every check of an estimate runs (cells, defaults with --strict, each measure's tables
@@ -811,9 +881,13 @@ def validate(path, fmt, **options):
         if report.valid:
             click.echo(f"{path}: valid — {report.rows} rows, encoding {report.encoding}")
         else:
-            noun = "problem" if report.total == 1 else "problems"
-            click.echo(f"{path}: {report.total} {noun}", err=True)
-            click.echo(str(InventoryError(report.issues, report.total)), err=True)
+            used = report.language if lang == "auto" else lang
+            if used == "zh":
+                click.echo(f"{path}：{report.total} 处问题", err=True)
+            else:
+                noun = "problem" if report.total == 1 else "problems"
+                click.echo(f"{path}: {report.total} {noun}", err=True)
+            click.echo(_issues_text(report.issues, report.total, used), err=True)
         click.echo(render_validation(report), nl=False)
     if not report.valid:
         sys.exit(1)
@@ -851,6 +925,8 @@ def _run_validate(path, *, strict=False, table_files=(), max_errors=200, **optio
         discount_rate=options["discount_rate"],
         max_errors=max_errors,
         goals=options["goals"],
+        rename=_parse_renames(options["renames"]),
+        passthrough=list(options["kept_columns"]),
     )
 
 

@@ -33,6 +33,7 @@ from .core.conversion import (
 )
 from .core.exceptions import InventoryError, InventoryIssue, OptionError
 from .core.issues import IssueCollector
+from .core.messages import with_flag_hints
 from .core.reference import (
     Tables,
     goal_pack_table,
@@ -93,6 +94,8 @@ def estimate(
     measures: Sequence[Measure | ModuleType] | None = None,
     goals: str | Path | None = None,
     plant_energy_basis: str | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -157,6 +160,13 @@ def estimate(
         nor the plants file gives one (column ``plant_energy_basis``, which wins). Default: the
         region's (table ``plant_energy_basis_defaults``), reported as assumed. The 百一 share
         divides the savings on this basis; the headline ``basis`` does not change the verdict.
+    rename : mapping, optional
+        Your own header mapping, header as typed → column: ``{"运行时数": "operating_hours_h"}``
+        (a 万元 or other unit in the header still scales the cells). A header that resembles
+        a known column is otherwise an error naming it, so no typed number is dropped.
+    passthrough : sequence of str, optional
+        Headers to carry through unread (no "looks like" error); every header that is not
+        read is listed in ``assumptions["input"]["passthrough_columns"]``.
 
     Returns
     -------
@@ -195,9 +205,14 @@ def estimate(
         measures=measures,
         goals=goals,
         plant_energy_basis=plant_energy_basis,
+        rename=rename,
+        passthrough=passthrough,
     )
     if checked.issues:
-        raise checked.issues.error(max_errors, checked.column_order)
+        error = checked.issues.error(max_errors, checked.column_order)
+        raise InventoryError(
+            with_flag_hints(error.issues, checked.inv.meta.header_map), total=error.total
+        )
     assert checked.out is not None and checked.plant_frame is not None  # no issue: every stage ran
     out, log, tabs, meta = checked.out, checked.log, checked.tabs, checked.inv.meta
     rate, flows, totals, projects = checked.rate, checked.flows, checked.totals, checked.projects
@@ -368,6 +383,8 @@ def run_checks(
     measures: Sequence[Measure | ModuleType] | None = None,
     goals: str | Path | None = None,
     plant_energy_basis: str | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> Checked:
     """Run the checking stages of :func:`estimate` in its order, collecting every issue.
 
@@ -426,7 +443,14 @@ def run_checks(
     equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
 
     # input: the cells; a problem of the whole file (a missing column) stops here
-    inv = _as_inventory(inventory, encoding=encoding, sheet=sheet, max_errors=cap)
+    inv = _as_inventory(
+        inventory,
+        encoding=encoding,
+        sheet=sheet,
+        max_errors=cap,
+        rename=rename,
+        passthrough=passthrough,
+    )
     collected.add(inv.issues, inv.issue_total)
     meta = inv.meta
     log = CaveatLog(len(inv.assets))
@@ -893,14 +917,28 @@ def _chosen_goals(goals: str | Path | None) -> tuple[str | None, str | Path | No
     return None, goals
 
 
-def _as_inventory(inventory, *, encoding, sheet, max_errors) -> Inventory:
+def _as_inventory(
+    inventory, *, encoding, sheet, max_errors, rename=None, passthrough=()
+) -> Inventory:
     """The inventory read with its cell problems collected (see ``read_inventory``)."""
     if isinstance(inventory, Inventory):
         return inventory
     if isinstance(inventory, pd.DataFrame):
-        return validate_frame(inventory, max_errors=max_errors, collect=True)
+        return validate_frame(
+            inventory,
+            max_errors=max_errors,
+            collect=True,
+            rename=rename,
+            passthrough=passthrough,
+        )
     return read_inventory(
-        inventory, encoding=encoding, sheet=sheet, max_errors=max_errors, collect=True
+        inventory,
+        encoding=encoding,
+        sheet=sheet,
+        max_errors=max_errors,
+        collect=True,
+        rename=rename,
+        passthrough=passthrough,
     )
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from .core.caveats import Caveat
 from .core.exceptions import InventoryError, InventoryIssue
 from .core.issues import in_reading_order, one_per_cell
+from .core.messages import language_of_headers, with_flag_hints
 from .inventory.reading import Inventory
 
 if TYPE_CHECKING:  # the measures are imported with the orchestrator, only when used
@@ -52,7 +53,15 @@ class ValidationReport:
     header_map : dict
         Canonical column → the header as typed in the file.
     unmatched_headers : list of str
-        Headers that map to no canonical column; they are carried through unchanged.
+        Headers that map to no canonical column; they are carried through unchanged (a
+        header among them that resembles a known column is also an issue,
+        ``similar-header``, unless the user kept it with ``passthrough``).
+    notes : list of str
+        What the reader did that a reviewer should know: headers read through table
+        header_aliases or ``rename``, 企业名称 also used as plant_id, blank rows dropped …
+    language : str
+        ``"zh"`` when most of the file's headers are Chinese, else ``"en"``: the language the
+        CLI writes the problems in unless ``--lang`` says otherwise.
     defaults : dict
         The defaults an estimate would use for blank cells, by caveat code: column, value,
         unit, count of rows, source and confidence (the ``defaults`` of an estimate's
@@ -71,6 +80,8 @@ class ValidationReport:
     unmatched_headers: list[str] = field(default_factory=list)
     defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     caveats: list[Caveat] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable record (``retrofit validate --format json`` prints it)."""
@@ -83,6 +94,8 @@ class ValidationReport:
             "issues": [issue.to_dict() for issue in self.issues],
             "header_map": dict(self.header_map),
             "unmatched_headers": list(self.unmatched_headers),
+            "notes": list(self.notes),
+            "language": self.language,
             "defaults": {code: dict(used) for code, used in self.defaults.items()},
             "caveats": [caveat.to_dict() for caveat in self.caveats],
         }
@@ -108,6 +121,8 @@ def validate(
     measures: Sequence[Measure | ModuleType] | None = None,
     goals: str | Path | None = None,
     plant_energy_basis: str | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> ValidationReport:
     """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
 
@@ -122,7 +137,7 @@ def validate(
     path_or_frame : path, DataFrame or Inventory
         As the first argument of :func:`retrofit.estimate`.
     plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis, goals
-    plant_energy_basis
+    plant_energy_basis, rename, passthrough
         As for :func:`retrofit.estimate`: each changes what is checked.
     equal_value_factor_kgce_per_kwh, discount_rate : float, optional
         As for :func:`retrofit.estimate` (checked as options).
@@ -169,13 +184,16 @@ def validate(
             measures=measures,
             goals=goals,
             plant_energy_basis=plant_energy_basis,
+            rename=rename,
+            passthrough=passthrough,
         )
     except InventoryError as error:  # the file as a whole: unreadable, a column missing
-        issues = in_reading_order(one_per_cell(error.issues))
+        issues = with_flag_hints(in_reading_order(one_per_cell(error.issues)))
         total = error.total - len(error.issues) + len(issues)
-        return ValidationReport(False, _capped(issues, max_errors), total, file)
+        language = language_of_headers(i.column or "" for i in issues if i.row is not None)
+        return ValidationReport(False, _capped(issues, max_errors), total, file, language=language)
     meta = checked.inv.meta
-    issues = checked.issues.issues(checked.column_order)
+    issues = with_flag_hints(checked.issues.issues(checked.column_order), meta.header_map)
     total = len(issues) + checked.issues.not_built
     return ValidationReport(
         valid=not checked.issues,
@@ -188,6 +206,8 @@ def validate(
         unmatched_headers=list(meta.passthrough),
         defaults=checked.defaults_used,
         caveats=checked.log.summary(),
+        notes=list(meta.notes),
+        language=language_of_headers([*meta.header_map.values(), *meta.passthrough]),
     )
 
 

@@ -91,9 +91,13 @@ def test_bad_data_exits_1_with_every_problem_and_writes_nothing(runner, tmp_path
 def test_chinese_header_named_in_error(runner, tmp_path):
     bad = tmp_path / "plant.csv"
     bad.write_bytes(GOOD.replace(",55,", ",-5,").encode("gbk"))
-    result = runner.invoke(cli, ["estimate", str(bad)])
+    result = runner.invoke(cli, ["estimate", str(bad), "--lang", "en"])
     assert result.exit_code == 1
     assert f'{bad} row 2, column 额定功率(kW): "-5" — expected a number > 0 (kW)' in result.stderr
+    # without --lang the problems of a sheet with Chinese headers are in Chinese (issue 17)
+    result = runner.invoke(cli, ["estimate", str(bad)])
+    assert result.stderr.startswith("Error: 发现 1 处数据问题，未写出任何文件。\n")
+    assert f"{bad} 第 2 行，列「额定功率(kW)」：“-5” — 应为 数值 > 0 (kW)" in result.stderr
 
 
 def test_existing_output_survives_a_failed_run(runner, tmp_path):
@@ -159,7 +163,7 @@ def test_reference_table_without_a_needed_row_exits_3_naming_table_and_key(
 def test_bad_inventory_is_a_data_error_exit_1(runner, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(GOOD.replace(",55,4,", ",-55,4,"), encoding="utf-8")
-    result = runner.invoke(cli, ["estimate", str(bad)])
+    result = runner.invoke(cli, ["estimate", str(bad), "--lang", "en"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 1 data problem found; nothing was written.\n")
     assert f'{bad} row 2, column 额定功率(kW): "-55"' in result.stderr
@@ -215,7 +219,7 @@ def test_validate_reports_and_exit_codes(runner, gbk_plant, tmp_path):
     assert strict.exit_code == 1
     blank_load = tmp_path / "blank.csv"
     blank_load.write_bytes(GOOD.replace("100%", "").encode("gbk"))
-    result = runner.invoke(cli, ["validate", str(blank_load), "--strict"])
+    result = runner.invoke(cli, ["validate", str(blank_load), "--strict", "--lang", "en"])
     assert result.exit_code == 1
     assert "row 2, column 负载率" in result.stderr
     report = runner.invoke(cli, ["validate", str(blank_load), "--format", "json"])

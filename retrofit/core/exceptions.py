@@ -28,7 +28,8 @@ class InventoryIssue:
     type : str
         Stable code: ``missing-column``, ``type-error``, ``out-of-range``, ``unknown-value``,
         ``blank-required``, ``duplicate-id``, ``conflict``, ``defaulted-strict``,
-        ``empty-file``, ``encoding-error``, ``not-applicable``, ``header-error``.
+        ``empty-file``, ``encoding-error``, ``not-applicable``, ``header-error``,
+        ``similar-header`` (a header not read that resembles a known column).
     file : str
         The file as the user named it.
     row : int or None

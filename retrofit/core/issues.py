@@ -20,17 +20,22 @@ def specificity(issue: InventoryIssue) -> tuple[bool, int]:
 
 
 def one_per_cell(issues: Iterable[InventoryIssue]) -> list[InventoryIssue]:
-    """Issues with one per (file, row, column, type): the most specific (:func:`specificity`)
+    """Issues with one per cell (file, row, column): the most specific (:func:`specificity`)
     is kept, at the place of the first. A cell read for both sides of a measure (the present
-    and the new motor) or by two stages is one problem to fix, not two.
+    and the new motor) or by two stages is one problem to fix, not two, whatever each stage
+    calls it. Issues of a whole row (no column) keep one per type.
 
-    Issues of the file as a whole (no row) are all kept.
+    Issues of the file as a whole (no row) keep one per (file, column, type): a column two
+    checks find missing is one missing column.
     """
     kept: dict[object, InventoryIssue] = {}
-    for n, issue in enumerate(issues):
-        key: object = (
-            (issue.file, issue.row, issue.column, issue.type) if issue.row is not None else n
-        )
+    for issue in issues:
+        if issue.row is None:
+            key: object = (issue.file, None, issue.column, issue.type)
+        elif issue.column is None:
+            key = (issue.file, issue.row, None, issue.type)
+        else:
+            key = (issue.file, issue.row, issue.column)
         first = kept.get(key)
         if first is None:
             kept[key] = issue

@@ -302,8 +302,13 @@ def type_columns(
         elif col.kind == "date":
             out[col.name], bad = type_date(check, s)
         valid[col.name] = ~b & ~bad
-        del cells.text[i], s
-        if col.name not in _CROSS_CHECKED:
+        del s
+        if sum(1 for p in mapped.values() if p == i) > 1 and any(
+            c.name in mapped and mapped[c.name] == i and c.name not in out for c in columns
+        ):
+            continue  # 企业名称 serves as plant_id and plant_name: keep its cells for the other
+        del cells.text[i]
+        if not any(n in _CROSS_CHECKED for n, p in mapped.items() if p == i):
             del cells.raw[i]
     return TypedColumns(out, valid, codes_of)
 
@@ -554,6 +559,7 @@ def _check_measure_inputs(
                     f"{', '.join(a for a in col.aliases if a != name)})",
                     order=n_cols,
                 )
+                issues.fail_rows(np.flatnonzero(with_m))
                 continue
             i = mapped[name]
             issues.cells(
@@ -575,6 +581,7 @@ def _check_measure_inputs(
                     f"{' or '.join(group)}",
                     order=n_cols,
                 )
+                issues.fail_rows(np.flatnonzero(with_m))
                 continue
             none_given = with_m & np.logical_and.reduce([blank[mapped[g]] for g in present])
             issues.cells(

@@ -1,11 +1,19 @@
 """Which headers the reader knows besides the inventory schema's: the columns of a plants file
-(:data:`PLANT_COLUMNS`), energy-by-year headers (``2023年综合能耗``) and a unit in brackets
-after a header (``年耗电量(万kWh)``)."""
+(:data:`PLANT_COLUMNS`), energy-by-year headers (``2023年综合能耗``), a unit in brackets
+after a header (``年耗电量(万kWh)``), the headers of real audit sheets (reference table
+``header_aliases``: safe aliases, suggestions and known pass-through headers), a unit written
+without brackets (``功率kW``, ``额定功率/kW``) and the known column an unknown header resembles
+(:func:`similar_headers`), so that no typed number is dropped without a word."""
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from . import schema
 from .schema import Column
@@ -13,9 +21,17 @@ from .schema import Column
 __all__ = [
     "PLANT_COLUMNS",
     "UNIT_SUFFIX",
+    "HeaderVocabulary",
+    "SimilarHeader",
+    "column_display_name",
     "energy_year",
+    "header_vocabulary",
     "is_known_header",
+    "match_inventory_header",
     "match_plant_header",
+    "renamed_matcher",
+    "resembled_column",
+    "similar_headers",
     "unit_factor",
 ]
 
@@ -107,7 +123,7 @@ def is_known_header(text: str) -> bool:
     if not text.strip():
         return False
     try:
-        canonical, _ = schema.match_header(text)
+        canonical, _ = match_inventory_header(text)
     except ValueError:
         return True
     return canonical is not None or schema.normalise(text) in _PLANT_INDEX
@@ -131,3 +147,256 @@ def unit_factor(column: Column, unit: str, header: str) -> float:
 
 
 # --- issue collection ------------------------------------------------------------------
+
+
+# --- headers of real audit sheets ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeaderVocabulary:
+    """The rows of reference table ``header_aliases``, by normalised header."""
+
+    #: Safe aliases: read silently as the column (and listed as mapped).
+    aliases: Mapping[str, str]
+    #: Ambiguous headers: an error naming the column until the user maps or keeps them.
+    suggestions: Mapping[str, str]
+    #: Headers known to be no column of the schema: carried through without a suggestion.
+    keep: frozenset[str]
+
+
+@functools.cache
+def header_vocabulary() -> HeaderVocabulary:
+    """The bundled table ``header_aliases`` (read once)."""
+    from ..core.reference import load_table  # reference_data is read only when a file is
+
+    table = load_table("header_aliases")
+    aliases: dict[str, str] = {}
+    suggestions: dict[str, str] = {}
+    keep: set[str] = set()
+    for header, column, match in table[["header", "column", "match"]].itertuples(index=False):
+        key = schema.normalise(header)
+        if match == "keep":
+            keep.add(key)
+            continue
+        if column not in schema.COLUMN_BY_NAME:
+            raise ValueError(f"header_aliases: '{header}' names no inventory column '{column}'")
+        (aliases if match == "alias" else suggestions)[key] = column
+    return HeaderVocabulary(aliases, suggestions, frozenset(keep))
+
+
+#: A unit in brackets; the unit may itself hold one pair of brackets: 比功率(kW/(m³/min))
+_BRACKETED_UNIT = re.compile(r"^(?P<base>.+?)[(\[](?P<unit>(?:[^()\[\]]|\([^()\[\]]*\))*)[)\]]$")
+#: Every unit some column accepts, longest first (normalised: ``kw``, ``万元``, ``h/a``)
+_UNITS = sorted({u for c in schema.COLUMNS for u in c.units}, key=len, reverse=True)
+_SEPARATORS = ("/", "_", "-", ":")
+
+
+def _unit_splits(key: str) -> list[tuple[str, str | None]]:
+    """Ways to read a normalised header as ``base`` + ``unit``: the whole header, a unit in
+    brackets, a unit after a separator (``额定功率/kw``) or, after a Chinese base, a unit
+    written straight after it (``功率kw``). An ASCII base needs the separator, so that
+    ``depth`` is never ``dept`` in hours."""
+    splits: list[tuple[str, str | None]] = [(key, None)]
+    m = _BRACKETED_UNIT.match(key)
+    if m is not None:
+        splits.append((m.group("base"), m.group("unit")))
+        return splits
+    for unit in _UNITS:
+        if not key.endswith(unit) or len(key) == len(unit):
+            continue
+        base = key[: -len(unit)]
+        if base[-1] in _SEPARATORS:
+            base = base[:-1].rstrip("".join(_SEPARATORS))
+            if base:
+                splits.append((base, unit))
+        elif not base[-1].isascii():
+            splits.append((base, unit))
+    return splits
+
+
+def match_inventory_header(header: str) -> tuple[str | None, float]:
+    """:func:`retrofit.inventory.schema.match_header`, then the safe aliases of table
+    ``header_aliases`` and units written without brackets (``功率kW``, ``额定功率/kW``).
+
+    >>> match_inventory_header("投资金额(万元)")
+    ('investment_cny', 10000.0)
+    >>> match_inventory_header("额定功率/kW")
+    ('rated_power_kw', 1.0)
+
+    Raises
+    ------
+    ValueError
+        A known base with a unit its column does not accept (``投资金额(美元)``).
+    """
+    canonical, factor = schema.match_header(header)
+    if canonical is not None:
+        return canonical, factor
+    vocabulary = header_vocabulary()
+    for base, unit in _unit_splits(schema.normalise(header)):
+        column = schema.COLUMN_ALIASES.get(base) or vocabulary.aliases.get(base)
+        if column is None:
+            continue
+        if unit is None:
+            return column, 1.0
+        return column, unit_factor(schema.COLUMN_BY_NAME[column], unit, header)
+    return None, 1.0
+
+
+def renamed_matcher(
+    rename: Mapping[str, str] | None,
+    match: Callable[[str], tuple[str | None, float]] = match_inventory_header,
+) -> Callable[[str], tuple[str | None, float]]:
+    """``match`` with the user's own mapping first: header as typed → column (a canonical
+    name or any alias of one). A unit in the renamed header still scales its cells
+    (``投资金额(万元)`` → investment_cny reads 万元).
+
+    Raises
+    ------
+    OptionError
+        A target that is no inventory column.
+    """
+    from ..core.exceptions import OptionError
+
+    if not rename:
+        return match
+    targets: dict[str, str] = {}
+    for header, target in rename.items():
+        column = schema.COLUMN_ALIASES.get(schema.normalise(target))
+        if column is None:
+            raise OptionError(
+                f"rename {header}={target}: '{target}' is no inventory column; expected a "
+                "column name such as operating_hours_h (see docs/inventory-columns.md)"
+            )
+        targets[schema.normalise(header)] = column
+
+    def renamed(header: str) -> tuple[str | None, float]:
+        key = schema.normalise(header)
+        if key not in targets:
+            return match(header)
+        column = schema.COLUMN_BY_NAME[targets[key]]
+        m = _BRACKETED_UNIT.match(key)
+        if m is None or not column.units:
+            return column.name, 1.0
+        return column.name, unit_factor(column, m.group("unit"), header)
+
+    return renamed
+
+
+def column_display_name(name: str) -> str:
+    """A column's Chinese name as a sheet would head it (its first Chinese alias, e.g.
+    ``年运行小时`` for operating_hours_h), else its canonical name."""
+    column = schema.COLUMN_BY_NAME.get(name)
+    if column is None:
+        return name
+    for alias in column.aliases:
+        if not alias.isascii():
+            return alias
+    return name
+
+
+@dataclass(frozen=True)
+class SimilarHeader:
+    """A header the reader did not map that resembles a known column."""
+
+    position: int
+    header: str
+    column: str
+    #: Why: ``vocabulary`` (table header_aliases), ``similar`` (spelling, shared characters)
+    why: str
+
+    def message(self) -> str:
+        """The English text of the problem (the zh text is in ``retrofit/core/messages.csv``)."""
+        return (
+            f"looks like {column_display_name(self.column)} ({self.column}); its values are "
+            f"not read — map it with --rename {self.header}={self.column} (API: rename=) or "
+            f"keep it unread with --keep-column {self.header} (API: passthrough=)"
+        )
+
+
+#: Least resemblance (0–1) that makes an unknown header a suggestion
+SIMILARITY_THRESHOLD = 0.8
+#: Resemblance added when the header's unit is one the column accepts (``(万元)``, ``kW``)
+UNIT_BONUS = 0.1
+#: Shortest alias that counts when found inside a longer header (``平均负载率`` holds
+#: ``负载率``): two Chinese characters make a word, an English word needs five letters
+_SHORTEST_CONTAINED = {False: 2, True: 5}
+
+
+def _resemblance(base: str, alias: str) -> float:
+    """How much two normalised headers look alike, 0–1: one holds the other as a word
+    (``额定效率`` holds ``效率``: 0.8 plus a little for a longer alias), else the spelling ratio
+    (difflib: ``rated_powr`` and ``rated_power`` 0.95). Two four-character Chinese words that
+    differ in one character score 0.75, under the threshold: ``额定电流`` is not ``额定流量``."""
+    if base == alias:
+        return 1.0
+    shorter, longer = sorted((base, alias), key=len)
+    if len(shorter) >= _SHORTEST_CONTAINED[shorter.isascii()] and shorter in longer:
+        return 0.8 + 0.01 * min(len(shorter), 10)
+    return difflib.SequenceMatcher(None, base, alias).ratio()
+
+
+@functools.cache
+def _alias_keys() -> tuple[tuple[str, str], ...]:
+    """(normalised alias, column) of every inventory column and safe alias of the table."""
+    pairs = [(schema.normalise(a), c.name) for c in schema.COLUMNS for a in (c.name, *c.aliases)]
+    pairs += list(header_vocabulary().aliases.items())
+    return tuple(pairs)
+
+
+def resembled_column(header: str, exclude: Sequence[str] = ()) -> tuple[str, str] | None:
+    """(column, why) for an unknown header that resembles a known column, else None.
+
+    Table ``header_aliases`` decides first (a ``suggest`` row names the column, a ``keep`` row
+    rules a suggestion out); otherwise the closest alias by spelling or shared Chinese
+    characters (a unit the column accepts counts for it) at :data:`SIMILARITY_THRESHOLD`.
+    Columns in ``exclude`` (already read from another header) are never suggested.
+
+    >>> resembled_column("运行时数")
+    ('operating_hours_h', 'vocabulary')
+    """
+    vocabulary = header_vocabulary()
+    key = schema.normalise(header)
+    splits = _unit_splits(key)
+    if any(base in vocabulary.keep for base, _ in splits):
+        return None
+    for base, _ in splits:
+        column = vocabulary.suggestions.get(base)
+        if column is not None:
+            return (column, "vocabulary") if column not in exclude else None
+    best, best_score = None, 0.0
+    for base, unit in splits:
+        for alias, column in _alias_keys():
+            if column in exclude:
+                continue
+            score = _resemblance(base, alias)
+            if score and unit is not None and unit in schema.COLUMN_BY_NAME[column].units:
+                score += UNIT_BONUS
+            if score > best_score:
+                best, best_score = column, score
+    if best is None or best_score < SIMILARITY_THRESHOLD:
+        return None
+    return best, "similar"
+
+
+def similar_headers(
+    headers: Sequence[str],
+    unmapped: Mapping[int, str],
+    mapped: Sequence[str],
+    blank: Mapping[int, np.ndarray],
+    keep: Sequence[str] = (),
+) -> list[SimilarHeader]:
+    """The unmapped headers (position → header) that resemble a known column and hold at
+    least one value: each is a typed number the reader would otherwise drop. Headers in
+    ``keep`` (the user's pass-through list) and empty columns are never reported."""
+    kept = {schema.normalise(k) for k in keep}
+    found = []
+    for position in unmapped:
+        header = "" if headers[position] is None else str(headers[position])
+        if not header.strip() or schema.normalise(header) in kept:
+            continue
+        if bool(np.all(blank[position])):
+            continue
+        resembled = resembled_column(header, exclude=mapped)
+        if resembled is not None:
+            found.append(SimilarHeader(position, header, *resembled))
+    return found

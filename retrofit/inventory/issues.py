@@ -4,12 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from ..core.exceptions import InventoryError, InventoryIssue
 
-__all__ = ["CellIssues"]
+__all__ = ["ROW_CHECKABLE", "CellIssues"]
+
+#: File-level issue types after which every row can still be checked: the one-pass
+#: validation reports them with the cell problems instead of stopping at them.
+ROW_CHECKABLE = frozenset({"missing-column", "header-error", "similar-header"})
 
 
 class CellIssues:
@@ -35,8 +40,36 @@ class CellIssues:
     ) -> None:
         self.total += 1
         self.file_total += 1
+        for n, (_, known) in enumerate(self._items):
+            if known.row is None and (known.type, known.column) == (type_, column):
+                # one missing column is one problem, however many measures need it
+                self.total -= 1
+                self.file_total -= 1
+                if expected not in known.expected:
+                    merged = replace(known, expected=f"{known.expected}; {expected}")
+                    self._items[n] = (self._items[n][0], merged)
+                return
         issue = InventoryIssue(type_, self.file, None, column, value, expected)
         self._items.append(((0, 0, order, len(self._items)), issue))
+
+    @property
+    def stops_file(self) -> bool:
+        """Whether a problem of the file as a whole leaves no row to check (an empty table);
+        a missing column or a header problem does not (see :data:`ROW_CHECKABLE`)."""
+        return any(
+            issue.row is None and issue.type not in ROW_CHECKABLE for _, issue in self._items
+        )
+
+    def amend_missing(self, column: str, text: str) -> None:
+        """Add ``text`` to the missing-column issue of ``column``, if there is one."""
+        for n, (key, issue) in enumerate(self._items):
+            if issue.row is None and issue.type == "missing-column" and issue.column == column:
+                self._items[n] = (key, replace(issue, expected=issue.expected + text))
+
+    def fail_rows(self, positions: np.ndarray) -> None:
+        """Rows (positions) that go no further though no cell of theirs is wrong (a column
+        their measure needs is missing)."""
+        self.failed_positions.append(np.asarray(positions))
 
     def cells(
         self,

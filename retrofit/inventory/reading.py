@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +35,10 @@ import numpy as np
 import pandas as pd
 
 from ..columns import glossary
-from ..core.exceptions import InventoryError, InventoryIssue
+from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from . import checks, schema
 from .files import CellTable, read_table
+from .headers import match_inventory_header, renamed_matcher, similar_headers
 from .issues import CellIssues
 from .schema import Column
 from .sniff import empty_file_issue
@@ -130,6 +131,8 @@ def read_inventory(
     sheet: str | int | None = None,
     max_errors: int = 200,
     collect: bool = False,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> Inventory:
     """Read and validate an inventory file.
 
@@ -149,8 +152,15 @@ def read_inventory(
     collect : bool, default False
         Return cell problems in ``Inventory.issues`` (with the rows they touch left out of
         ``assets``) instead of raising, so that the later checks of
-        :func:`retrofit.validate` still see the other rows. Problems of the file as a whole
-        (unreadable, a required column missing, a header error) still raise.
+        :func:`retrofit.validate` still see the other rows. A file that cannot be read as a
+        table still raises; a required column missing leaves no row to go further, a column
+        a measure needs leaves out the rows of that measure.
+    rename : mapping, optional
+        Header as typed → column (canonical name or alias), read before any alias:
+        ``{"运行时数": "operating_hours_h"}``. A unit in the header still scales the cells.
+    passthrough : sequence of str, optional
+        Headers to carry through unread without the "looks like" error a header that
+        resembles a known column otherwise gets.
 
     Returns
     -------
@@ -170,15 +180,55 @@ def read_inventory(
         ``encoding`` is not an encoding Python knows (a usage error).
     """
     table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
+    _check_renamed_headers(table.headers, rename, passthrough, table.file)
     return validate_table(
         table,
         meta_kw,
         schema.COLUMNS,
-        schema.match_header,
+        renamed_matcher(rename, match_inventory_header),
         max_errors,
         plants=False,
         collect=collect,
+        passthrough=passthrough,
     )
+
+
+def _alias_notes(headers: Sequence[str], mapped: Mapping[str, int]) -> list[str]:
+    """A note for each header read through table header_aliases, a unit written without
+    brackets or the user's ``rename`` (the schema's own aliases need none)."""
+    notes = []
+    for column, i in mapped.items():
+        header = str(headers[i])
+        try:
+            by_schema = schema.match_header(header)[0] == column
+        except ValueError:
+            by_schema = False
+        if column == "plant_id" and mapped.get("plant_name") == i:
+            continue  # 企业名称 serving as the identifier has its own note
+        if not by_schema:
+            notes.append(
+                f"column {header} read as {column} (an audit-sheet alias of table "
+                "header_aliases, a unit without brackets, or your rename)"
+            )
+    return notes
+
+
+def _check_renamed_headers(
+    headers: Sequence[str],
+    rename: Mapping[str, str] | None,
+    passthrough: Sequence[str],
+    file: str,
+) -> None:
+    """Every header named in ``rename`` or ``passthrough`` is one of the file's (a misspelt
+    option would otherwise be silently without effect)."""
+    present = {schema.normalise(str(h)) for h in headers if h is not None}
+    for option, named in (("rename", list(rename or {})), ("keep-column", list(passthrough))):
+        for header in named:
+            if schema.normalise(header) not in present:
+                raise OptionError(
+                    f"--{option} {header}: {file} has no header '{header}'; its headers: "
+                    + ", ".join(str(h) for h in headers if h is not None and str(h).strip())
+                )
 
 
 def validate_frame(
@@ -187,13 +237,15 @@ def validate_frame(
     file: str = "<DataFrame>",
     max_errors: int = 200,
     collect: bool = False,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> Inventory:
     """Validate an in-memory inventory exactly as :func:`read_inventory` validates a file.
 
     Headers may be canonical names or any alias; cells may have any dtype (numbers stay
     numbers, NaN/None count as blank). Rows are reported as index position + 2, as if the
-    frame had been saved to a spreadsheet with its header on row 1. ``collect`` is that of
-    :func:`read_inventory`.
+    frame had been saved to a spreadsheet with its header on row 1. ``collect``, ``rename``
+    and ``passthrough`` are those of :func:`read_inventory`.
     """
     headers = [str(c) for c in df.columns]
     cells = df.copy(deep=False)
@@ -216,14 +268,16 @@ def validate_frame(
     }
     if len(df) == 0:
         raise InventoryError([empty_file_issue(file, "the table has a header but no data rows")])
+    _check_renamed_headers(headers, rename, passthrough, file)
     return validate_table(
         table,
         meta_kw,
         schema.COLUMNS,
-        schema.match_header,
+        renamed_matcher(rename, match_inventory_header),
         max_errors,
         plants=False,
         collect=collect,
+        passthrough=passthrough,
     )
 
 
@@ -235,6 +289,7 @@ def validate_table(
     max_errors: int,
     plants: bool,
     collect: bool = False,
+    passthrough: Sequence[str] = (),
 ) -> Inventory:
     """Check and type the cells of ``table`` against ``columns``: every step of
     :mod:`.checks`, in order, then the typed frame.
@@ -258,6 +313,8 @@ def validate_table(
         A plants file: no measure checks, ``plant_id`` alone must be unique.
     collect : bool, default False
         As in :func:`read_inventory`.
+    passthrough : sequence of str
+        Headers the user keeps unread (no "looks like" error; inventories only).
     """
     notes = list(table.notes)
     issues = CellIssues(table.file, table.rows, max_errors)
@@ -267,6 +324,21 @@ def validate_table(
     header_map = checks.map_headers(
         table.headers, cells.blank, columns, match, issues, notes, reserved
     )
+    similar = []
+    if not plants:  # a typed number under a header that resembles a column is never dropped
+        notes.extend(_alias_notes(table.headers, header_map.mapped))
+        # a column named like one retrofit computes (its own output read back) is renamed, not
+        # a near miss of an input column
+        unmapped = {
+            i: name
+            for i, name in header_map.passthrough.items()
+            if table.headers[i] not in header_map.renamed
+        }
+        similar = similar_headers(
+            table.headers, unmapped, list(header_map.mapped), cells.blank, passthrough
+        )
+        for found in similar:
+            issues.file_level("similar-header", found.header, found.message(), order=found.position)
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
     if len(rows) == 0:
         issues.file_level("empty-file", None, "the file has a header but no data rows", order=-1)
@@ -281,8 +353,13 @@ def validate_table(
     if not plants:
         checks.check_plant_energy(issues, table.headers, header_map, typed, cells, rows)
 
-    if not collect or issues.file_total:
-        issues.raise_if_any()
+    for found in similar:  # a column reported missing that is there under another name
+        issues.amend_missing(
+            found.column,
+            f"; column {found.header} looks like it: --rename {found.header}={found.column}",
+        )
+    if not collect or issues.stops_file or (plants and issues.file_total):
+        issues.raise_if_any()  # a plants file missing a column is not read at all
 
     out = typed.values
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
@@ -292,7 +369,10 @@ def validate_table(
     assets = pd.DataFrame(frame)
     n_rows = len(assets)
     if issues.total:  # collecting: the rows with a problem go no further
-        assets = assets[~issues.failed(n_rows)].reset_index(drop=True)
+        failed = issues.failed(n_rows)
+        if any(c.required and c.name not in header_map.mapped for c in columns):
+            failed[:] = True  # a required column missing: no row can be computed
+        assets = assets[~failed].reset_index(drop=True)
     meta = InventoryMeta(
         header_row=table.header_row,
         header_map={c: table.headers[i] for c, i in header_map.mapped.items()},

@@ -33,6 +33,7 @@ from ..core.exceptions import InventoryError, OptionError
 from . import schema
 from .cells import is_text, to_text
 from .files import CellTable, arrow_csv_options, pandas_csv_options
+from .headers import match_inventory_header
 from .reading import Inventory, read_inventory, validate_table
 from .sniff import empty_file_issue, file_error, hash_file, read_csv_head
 
@@ -188,7 +189,7 @@ class _Chunks:
             table,
             dict(self.meta_kw),
             schema.COLUMNS,
-            schema.match_header,
+            match_inventory_header,  # the audit-sheet aliases too, as a whole read
             self.max_errors,
             plants=False,
         )

@@ -208,7 +208,7 @@ def target_specific_power(
             continue
         at = g[(g["rated_power_kw"] == np.round(power[i], _ROUND)) & (g["grade"] == grade.iloc[i])]
         split = at["cooling"].ne("any").any()
-        if split and cooling.iloc[i] is None:
+        if split and pd.isna(cooling.iloc[i]):  # a blank cell is NaN here, never 'nan'-cooled
             issues.append(
                 InventoryIssue(
                     "blank-required",

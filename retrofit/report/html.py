@@ -39,6 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
         "is separate)",
         "input": "Inventory",
         "rows": "rows",
+        "unread": "Headers not read",
         "generated": "Generated",
         "version": "retrofit",
         "basis": "Headline tce basis",
@@ -79,6 +80,7 @@ WORDS: dict[str, dict[str, str]] = {
         "（节能量测量与验证按 GB/T 28750 另行开展）",
         "input": "设备清单",
         "rows": "行",
+        "unread": "未读取的表头",
         "generated": "生成时间",
         "version": "retrofit 版本",
         "basis": "标准煤折算口径",
@@ -332,6 +334,8 @@ def _header(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         (w["version"], a["retrofit_version"]),
         (w["generated"], _dt.date.today().isoformat()),
     ]
+    if a["input"].get("passthrough_columns"):  # every header that was not read is named
+        meta.append((w["unread"], ", ".join(a["input"]["passthrough_columns"])))
     rows = "".join(f"<div><b>{_esc(k)}</b></div><div>{_esc(v)}</div>" for k, v in meta)
     return (
         f"<header><h1>{_esc(w['title'])}</h1><p class='subtitle'>{_esc(w['subtitle'])}</p>"

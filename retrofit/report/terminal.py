@@ -43,6 +43,7 @@ LABELS = {
         "enterprise's coal saved ÷ its previous-year 综合能耗, both on one basis, is this tool's "
         "interpretation, confidence {confidence})",
         "bai_yi_none": "百一: {source}",
+        "unread": "headers not read (carried through): {headers}",
     },
     "zh": {
         "plants": "企业汇总（百一：按所列措施估算，非核定节能量；判定按投运日期折算的当年实现节能量，"
@@ -67,6 +68,7 @@ LABELS = {
         "bai_yi_clause": "百一原文：{source}（按企业计算“节约标准煤 ÷ 上年综合能耗”、二者口径一致，"
         "是本工具的理解，置信度 {confidence}）",
         "bai_yi_none": "百一：{source}",
+        "unread": "未读取的表头（原样保留）：{headers}",
     },
 }
 
@@ -247,6 +249,8 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             f"default {d['column']} = {value} {d['unit']} on {d['count']} rows "
             f"(confidence {d['confidence']}; {code})"
         )
+    if a["input"].get("passthrough_columns"):
+        lines.append(labels["unread"].format(headers=", ".join(a["input"]["passthrough_columns"])))
     if a["non_standard"]:
         lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
     lines.append("")
@@ -513,6 +517,7 @@ def render_validation(report: ValidationReport) -> str:
     caveats of the rows that passed (``retrofit validate``; the problems go to stderr)."""
     lines = [f"  {header} → {canonical}" for canonical, header in report.header_map.items()]
     lines += [f"  {header} → (not read: carried through)" for header in report.unmatched_headers]
+    lines += [f"  note: {note}" for note in report.notes]
     for code, used in report.defaults.items():
         lines.append(
             f"  default used for {used['column']} on {used['count']} rows: {used['value']} "

@@ -1,0 +1,146 @@
+"""The texts of data problems in English and Chinese, kept as data beside each other
+(``messages.csv`` in this folder, glossary-style) rather than as literals across the code.
+
+An :class:`~retrofit.core.exceptions.InventoryIssue` is built in English; :func:`issue_text`
+renders it in either language: the location and frame from ``text`` rows, the account of
+what was expected through the ``fragment`` rows (regular expressions over the English, each
+with its Chinese; a part no row covers stays in English rather than being guessed). The
+``flag`` rows name the command-line option that supplies a value a column leaves blank
+(:func:`with_flag_hints`).
+
+>>> from retrofit.core.exceptions import InventoryIssue
+>>> issue = InventoryIssue("blank-required", "a.csv", 3, "额定功率", "", "a number > 0 (kW)")
+>>> issue_text(issue, "zh")
+'a.csv 第 3 行，列「额定功率」：“” — 应为 数值 > 0 (kW)'
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from .exceptions import InventoryIssue
+
+__all__ = [
+    "LANGUAGES",
+    "Messages",
+    "issue_text",
+    "issues_text",
+    "language_of_headers",
+    "messages",
+    "translate",
+    "with_flag_hints",
+]
+
+LANGUAGES = ("en", "zh")
+#: Issue types that say a value is missing, where an option may supply it
+_MISSING_VALUE = frozenset({"blank-required", "defaulted-strict", "missing-column"})
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The rows of ``messages.csv``: texts by key and language, fragments, option flags."""
+
+    texts: Mapping[str, Mapping[str, str]]
+    fragments: tuple[tuple[re.Pattern[str], str], ...]
+    flags: Mapping[str, Mapping[str, str]]
+
+
+@functools.cache
+def messages() -> Messages:
+    """``messages.csv``, read once."""
+    text = resources.files(__package__).joinpath("messages.csv").read_text(encoding="utf-8")
+    texts: dict[str, dict[str, str]] = {}
+    fragments: list[tuple[re.Pattern[str], str]] = []
+    flags: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["kind"] == "fragment":
+            fragments.append((re.compile(row["en"]), row["zh"]))
+        elif row["kind"] == "flag":
+            flags[row["key"]] = {"en": row["en"], "zh": row["zh"]}
+        else:
+            texts[row["key"]] = {"en": row["en"], "zh": row["zh"]}
+    return Messages(texts, tuple(fragments), flags)
+
+
+def translate(expected: str, lang: str) -> str:
+    """An issue's ``expected`` text in ``lang`` (English unchanged)."""
+    if lang != "zh":
+        return expected
+    for pattern, zh in messages().fragments:
+        expected = pattern.sub(zh, expected)
+    return expected
+
+
+def _text(key: str, lang: str, **fields: object) -> str:
+    return messages().texts[key][lang].format(**fields)
+
+
+def issue_text(
+    issue: InventoryIssue, lang: str = "en", labels: Mapping[str, str] | None = None
+) -> str:
+    """One issue as a line of text in ``lang``. ``labels`` gives the Chinese name of a column
+    an issue names by its canonical name (a column the file lacks), e.g.
+    ``{"specific_power_kw_per_m3min": "比功率"}``: in Chinese it reads 比功率（specific_power_kw_per_m3min）."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}'; expected one of {', '.join(LANGUAGES)}")
+    column = issue.column
+    label = (labels or {}).get(column or "", column)
+    if lang == "zh" and column is not None and label != column:
+        column = f"{label}（{column}）"
+    if issue.row is not None and column is not None:
+        where = _text("where_row", lang, file=issue.file, row=issue.row, column=column)
+    elif issue.row is not None:
+        where = _text("where_row_only", lang, file=issue.file, row=issue.row)
+    elif column is not None:
+        where = _text("where_column", lang, file=issue.file, column=column)
+    else:
+        where = issue.file
+    expected = translate(issue.expected, lang)
+    if issue.value is None:
+        return _text("no_value", lang, where=where, expected=expected)
+    return _text("value_expected", lang, where=where, value=issue.value, expected=expected)
+
+
+def issues_text(
+    issues: Iterable[InventoryIssue],
+    total: int,
+    lang: str = "en",
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Every issue on its own line, then how many were not shown (``total`` counts all)."""
+    lines = [issue_text(issue, lang, labels) for issue in issues]
+    if total > len(lines):
+        lines.append(_text("more", lang, n=total - len(lines)))
+    return "\n".join(lines)
+
+
+def language_of_headers(headers: Iterable[str]) -> str:
+    """``"zh"`` when most headers hold Chinese characters, else ``"en"``."""
+    headers = [h for h in headers if h and h.strip()]
+    chinese = sum(1 for h in headers if re.search(r"[\u4e00-\u9fff]", h))
+    return "zh" if headers and chinese * 2 > len(headers) else "en"
+
+
+def with_flag_hints(
+    issues: Iterable[InventoryIssue], header_map: Mapping[str, str] | None = None
+) -> list[InventoryIssue]:
+    """Issues of a missing value (a blank required cell, a default ``--strict`` refuses, a
+    missing column) with the option that supplies it for every row, where one exists
+    (``tariff_class`` → ``--tariff CLASS``). ``header_map`` (column → header as typed) finds
+    the column of a header."""
+    column_of = {header: column for column, header in (header_map or {}).items()}
+    flags = messages().flags
+    out = []
+    for issue in issues:
+        column = column_of.get(issue.column or "", issue.column or "")
+        if issue.type in _MISSING_VALUE and column in flags:
+            hint = _text("flag_hint", "en", flag=flags[column]["en"])
+            if hint not in issue.expected:
+                issue = replace(issue, expected=issue.expected + hint)
+        out.append(issue)
+    return out
