@@ -66,7 +66,15 @@ RULE_COLUMNS = (
     "primary_text",
     "confidence",
 )
-KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing")
+KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing", "esco_tax")
+#: Kinds whose money is not the enterprise's: the energy-service company's tax relief under an
+#: energy-performance contract (财税〔2010〕110号). Listed with their conditions, never counted in
+#: the enterprise's incentives (their amount is zero: the ESCO's income is not an input).
+NOT_THE_ENTERPRISES = ("esco_tax",)
+ESCO_NOTE = (
+    "the energy-service company's tax relief, not the enterprise's money: listed, never counted "
+    "in the enterprise's incentives / 节能服务公司享受的税收优惠，不计入用能企业的补贴"
+)
 BASES = (
     "project_investment",
     "energy_centre_investment",
@@ -77,6 +85,8 @@ BASES = (
     "loan_principal",
     "rated_power_kw",
     "rated_kva",
+    "emc_payments",
+    "none",
 )
 #: Project attributes: one value per project (the rows of a project must agree).
 PROJECT_FIELDS = (
@@ -96,6 +106,10 @@ PROJECT_FIELDS = (
     "shenyang_demonstration",
     "eit_payable_cny",
     "eit_rate",
+    "emc_contract",
+    "esco_qualified",
+    "emc_payments_cny",
+    "emc_sharing_years",
 )
 VERIFY = "verify against the official text before applying"
 
@@ -752,6 +766,15 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
         amount = np.minimum(amount, float(rule.cap_cny))
         potential = np.minimum(potential, float(rule.cap_cny))
     status = outcome.status
+    why = np.where(status == "needs", "", outcome.why)
+    if rule.kind in NOT_THE_ENTERPRISES:  # zero for the enterprise, and the listing says why
+        amount = np.zeros(len(status))
+        potential = np.full(len(status), np.nan)
+        why = np.where(
+            status == "not applicable",
+            why,
+            np.where(why == "", ESCO_NOTE, ESCO_NOTE + "; " + why.astype(str)),
+        )
     return pd.DataFrame(
         {
             "project_id": ctx.projects.index,
@@ -767,7 +790,7 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
             "amount_cny": np.where(status == "applies", amount, 0.0),
             "uncapped_cny": outcome.uncapped,
             "potential_cny": potential,
-            "why": np.where(status == "needs", "", outcome.why),
+            "why": why,
             "needs": np.where(status == "not applicable", "", outcome.needs),
             "priority": np.full(len(status), "", dtype=object)
             if outcome.priority is None
@@ -832,6 +855,25 @@ def _project_base(base: str, years: int, ctx: _Context) -> tuple[np.ndarray, np.
         )
     if base == "lease_equipment":
         return ctx.lease, np.where(np.isnan(ctx.lease), "lease_equipment_cny", blank)
+    if base == "none":  # a rule listed for its conditions only (the ESCO's relief)
+        return np.full(len(invest), np.nan), blank
+    if base == "emc_payments":
+        # worth the present value of deducting the contract's payments as paid instead of
+        # depreciating them as the asset's price (财税〔2010〕110号 二（二）1)
+        payments = frame.numbers(ctx.projects, "emc_payments_cny")
+        sharing = frame.numbers(ctx.projects, "emc_sharing_years")
+        life = pd.Series(ctx.depreciation_life).groupby(ctx.code).max()
+        value = fm.contract_payment_deduction_value(
+            payments,
+            sharing,
+            ctx.eit_rate,
+            ctx.discount_rate,
+            life.reindex(range(len(invest))).to_numpy(float),
+        )
+        return value, _join(
+            np.where(np.isnan(payments), "emc_payments_cny", blank),
+            np.where(np.isnan(sharing), "emc_sharing_years", blank),
+        )
     paid = ctx.interest[:, :years].sum(axis=1)
     no_principal, no_rate = np.isnan(ctx.principal), np.isnan(ctx.loan_rate)
     no_loan = _join(
