@@ -624,8 +624,8 @@ def _with_energy_basis(register: pd.DataFrame, option: str | None, default: str)
     """Add each plant's ``plant_energy_basis`` and its ``plant_energy_basis_source``: the
     inventory rows' or the plants file's value ("input"), else ``option`` ("option"), else the
     region's default."""
-    given = (
-        register["plant_energy_basis"].astype(object)
+    given = (  # popped: the column goes after its source, where the tables have it
+        register.pop("plant_energy_basis").astype(object)
         if "plant_energy_basis" in register.columns
         else pd.Series(None, index=register.index, dtype=object)
     )
