@@ -1129,6 +1129,9 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
     bai_yi = {
         "target_share": target,
         "source": f"{share_goal['document']} {share_goal['clause']}: {share_goal['quote']}",
+        "document": share_goal["document"],
+        "clause": share_goal["clause"],
+        "quote": share_goal["quote"],
         "confidence": share_goal["confidence"],
         "rule": BAI_YI_RULE,
         "accounting_year": year,

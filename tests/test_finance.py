@@ -199,7 +199,7 @@ def test_incentives_command_lists_rules_and_writes_the_listing(tmp_path):
     assert written.exit_code == 0 and f"wrote {out}" in written.stderr
     listing = pd.read_csv(out, encoding="utf-8-sig")
     assert set(listing["status"]) <= {"applies", "superseded", "needs", "not applicable"}
-    assert len(listing) == 4 * 12  # 4 projects × (7 Shanghai + 5 national rules)
+    assert len(listing) == 4 * 15  # 4 projects × (7 Shanghai + 8 national rules)
 
 
 def test_incentives_command_in_chinese():

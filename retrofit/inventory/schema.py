@@ -1672,6 +1672,67 @@ COLUMNS: tuple[Column, ...] = (
         units=_CNY,
     ),
     Column(
+        "emc_contract",
+        "choice",
+        "",
+        "yes when the project is carried out under a shared-savings energy-performance contract "
+        "(节能效益分享型合同能源管理) with an energy-service company (财税〔2010〕110号)",
+        "是否采用节能效益分享型合同能源管理",
+        (
+            "emc_contract",
+            "emc contract",
+            "energy performance contract",
+            "合同能源管理",
+            "是否合同能源管理",
+            "是否采用节能效益分享型合同能源管理",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
+        "esco_qualified",
+        "choice",
+        "",
+        "yes when the energy-service company and the contract meet 财税〔2010〕110号 二（三）"
+        " (GB/T 24915 technical rules, shared-savings contract, the company's own conditions) and "
+        "the project is recognised (国家税务总局 国家发展改革委公告2013年第77号)",
+        "节能服务公司及合同是否符合财税〔2010〕110号规定条件",
+        (
+            "esco_qualified",
+            "esco qualified",
+            "节能服务公司符合条件",
+            "节能服务公司是否符合条件",
+            "节能服务公司及合同是否符合财税〔2010〕110号规定条件",
+        ),
+        choices=tuple(YES_NO_ALIASES),
+    ),
+    Column(
+        "emc_payments_cny",
+        "number",
+        "CNY",
+        "the enterprise's payments to the energy-service company over the contract",
+        "合同期内支付给节能服务公司的款项合计",
+        (
+            "emc_payments_cny",
+            "emc payments",
+            "合同能源管理支付额",
+            "支付节能服务公司款项",
+            "合同期内支付给节能服务公司的款项合计",
+        ),
+        minimum=0,
+        units=_CNY,
+    ),
+    Column(
+        "emc_sharing_years",
+        "number",
+        "yr",
+        "years over which the payments are made (the contract's benefit-sharing period)",
+        "节能效益分享期（年）",
+        ("emc_sharing_years", "sharing period", "效益分享期", "节能效益分享期"),
+        minimum=0,
+        minimum_inclusive=False,
+        units={"年": 1.0, "a": 1.0, "years": 1.0, "yr": 1.0},
+    ),
+    Column(
         "eit_rate",
         "fraction",
         "0–1",
@@ -1825,6 +1886,8 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "digital_retrofit": YES_NO_ALIASES,
     "renewal_project_list": YES_NO_ALIASES,
     "relending_loan": YES_NO_ALIASES,
+    "emc_contract": YES_NO_ALIASES,
+    "esco_qualified": YES_NO_ALIASES,
     "subsidy_product": SUBSIDY_PRODUCT_ALIASES,
 }
 VALUE_ALIASES: dict[str, dict[str, str]] = {

@@ -216,3 +216,40 @@ def one_off_deduction_value(
     r = np.asarray(rate, dtype=float)
     n = np.asarray(depreciation_years, dtype=float)
     return np.asarray(tax_rate, dtype=float) * invest * (1.0 / (1.0 + r) - annuity_factor(r, n) / n)
+
+
+def contract_payment_deduction_value(
+    payments: ArrayLike,
+    sharing_years: ArrayLike,
+    tax_rate: ArrayLike,
+    rate: ArrayLike,
+    depreciation_years: ArrayLike,
+) -> np.ndarray:
+    """Present value of deducting an energy-performance contract's payments as they are paid
+    instead of depreciating them as an asset's price (财税〔2010〕110号 二（二）1).
+
+    ``t · P · [AF(r, S) / S − AF(r, N) / N]``, clipped at zero: ``P/S`` deducted in each year
+    1 … S of the sharing period against ``P/N`` a year in years 1 … N, both at tax rate ``t``
+    [CNY]. Treating the whole of ``P`` as asset price is an upper bound (the service-fee part
+    would be deductible either way). Zero at ``r = 0`` (a timing benefit only).
+
+    Parameters
+    ----------
+    payments : array_like
+        Payments to the energy-service company over the contract [CNY].
+    sharing_years : array_like
+        Years over which they are paid (the benefit-sharing period) [yr].
+    tax_rate : array_like
+        Income tax rate [fraction].
+    rate : array_like
+        Discount rate [fraction per year].
+    depreciation_years : array_like
+        Minimum tax depreciation life of the equipment [yr].
+    """
+    p = np.asarray(payments, dtype=float)
+    s = np.asarray(sharing_years, dtype=float)
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(depreciation_years, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = annuity_factor(r, s) / s - annuity_factor(r, n) / n
+    return np.asarray(tax_rate, dtype=float) * p * np.maximum(gain, 0.0)

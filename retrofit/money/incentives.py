@@ -66,7 +66,15 @@ RULE_COLUMNS = (
     "primary_text",
     "confidence",
 )
-KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing")
+KINDS = ("grant", "interest_subsidy", "principal_subsidy", "tax_credit", "tax_timing", "esco_tax")
+#: Kinds whose money is not the enterprise's: the energy-service company's tax relief under an
+#: energy-performance contract (财税〔2010〕110号). Listed with their conditions, never counted in
+#: the enterprise's incentives (their amount is zero: the ESCO's income is not an input).
+NOT_THE_ENTERPRISES = ("esco_tax",)
+ESCO_NOTE = (
+    "the energy-service company's tax relief, not the enterprise's money: listed, never counted "
+    "in the enterprise's incentives / 节能服务公司享受的税收优惠，不计入用能企业的补贴"
+)
 BASES = (
     "project_investment",
     "energy_centre_investment",
@@ -77,6 +85,8 @@ BASES = (
     "loan_principal",
     "rated_power_kw",
     "rated_kva",
+    "emc_payments",
+    "none",
 )
 #: Project attributes: one value per project (the rows of a project must agree).
 PROJECT_FIELDS = (
@@ -96,6 +106,10 @@ PROJECT_FIELDS = (
     "shenyang_demonstration",
     "eit_payable_cny",
     "eit_rate",
+    "emc_contract",
+    "esco_qualified",
+    "emc_payments_cny",
+    "emc_sharing_years",
 )
 VERIFY = "verify against the official text before applying"
 
@@ -115,6 +129,7 @@ LISTING_COLUMNS: dict[str, str] = describe(
         "potential_cny",
         "why",
         "needs",
+        "priority",
         "rows",
         "document",
         "clause",
@@ -500,6 +515,7 @@ class _Outcome:
     why: np.ndarray
     needs: np.ndarray
     rows: list[str]
+    priority: np.ndarray | None = None  # the 优先 note of rules that apply or need inputs
 
 
 def evaluate(
@@ -518,7 +534,8 @@ def evaluate(
 
     Returns ``(listing, flows, totals, issues)``: the listing (:data:`LISTING_COLUMNS`), each
     project's yearly incentive cash flows (index project_id, columns 0 … H), and per project
-    ``incentives_cny`` (counted, undiscounted, no tax timing) and ``needs_cny``.
+    ``incentives_cny`` (counted, undiscounted, no tax timing) and ``needs_cny`` (what the
+    rules needing inputs would add: see :func:`_needs_total`).
     """
     dates, undated = service_dates(out, year)
     row_date = pd.Series(dates.astype("datetime64[ns]"), index=out.index)
@@ -553,6 +570,7 @@ def evaluate(
     table = _tax_credit(table, ctx.projects, tables)
     table = _stack(table)
     table, interest_years = _interest_cap(table, ctx, horizon, log)
+    table, needs_cny = _needs_total(table, ctx, horizon, interest_years)
     flows = _flows(table, ctx.projects, interest_years, horizon, tables, discount_rate)
     not_timing = table[table["kind"] != "tax_timing"].groupby("project_id")
     totals = (
@@ -562,7 +580,7 @@ def evaluate(
                 "incentives_before_interest_cap_cny": not_timing[
                     "counted_before_interest_cap_cny"
                 ].sum(),
-                "needs_cny": table.groupby("project_id")["potential_cny"].sum(min_count=1),
+                "needs_cny": needs_cny,
             }
         )
         .reindex(ctx.projects.index)
@@ -688,16 +706,18 @@ def _project_rule(rule, ctx: _Context) -> _Outcome:
         status, why, needs = _threshold(
             float(rule.min_project_investment_cny), ctx.investment, status, why, needs
         )
-    priority = getattr(rule, "priority_min_investment_cny", np.nan)
-    if not pd.isna(priority):
-        why = _priority(float(priority), ctx.investment, status, why)
+    threshold = getattr(rule, "priority_min_investment_cny", np.nan)
+    priority = None
+    if not pd.isna(threshold):
+        priority = _priority(float(threshold), ctx.investment, status)
+        why = np.where(status == "applies", why + "; " + priority, why)
     uncapped = np.where(status == "applies", np.nan_to_num(amount), 0.0)
     got = uncapped
     potential = np.where(status == "needs", amount, np.nan)
     if not pd.isna(rule.cap_share_of_investment):
         share = float(rule.cap_share_of_investment) * ctx.investment
         got, potential = np.minimum(got, share), np.minimum(potential, share)
-    return _Outcome(status, got, uncapped, potential, why, needs, [""] * ctx.n)
+    return _Outcome(status, got, uncapped, potential, why, needs, [""] * ctx.n, priority)
 
 
 def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
@@ -718,24 +738,25 @@ def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
     return status, why, needs
 
 
-def _priority(minimum: float, investment: np.ndarray, status, why) -> np.ndarray:
+def _priority(minimum: float, investment: np.ndarray, status) -> np.ndarray:
     """A priority threshold (优先): it ranks applications and never decides eligibility, so it
-    only adds a note to the rules that apply, in English and Chinese."""
+    is a note, in English and Chinese, on every rule that applies or needs inputs (blank for
+    the others)."""
     shown = pd.Series(investment).map("{:,.0f}".format).to_numpy(object)
     text = f"project investment ≥ {minimum:,.0f} CNY"
-    prioritised = f"; prioritised: {text} (优先支持)"
+    prioritised = f"prioritised: {text} (优先支持)"
     not_prioritised = (
-        f"; not prioritised — check the application guide ({text} is a priority, not a "
+        f"not prioritised — check the application guide ({text} is a priority, not a "
         f"condition; investment " + shown + " CNY) / 未达优先支持投资额，请查阅申报指南"
     )
     unknown = (
-        f"; priority unknown: give investment_cny ({text} is prioritised) / "
+        f"priority unknown: give investment_cny ({text} is prioritised) / "
         "未填项目投资，无法判断是否优先支持"
     )
     note = np.where(
         np.isnan(investment), unknown, np.where(investment >= minimum, prioritised, not_prioritised)
     )
-    return np.where(status == "applies", why + note, why)
+    return np.where(np.isin(status, ["applies", "needs"]), note, "").astype(object)
 
 
 def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
@@ -745,6 +766,15 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
         amount = np.minimum(amount, float(rule.cap_cny))
         potential = np.minimum(potential, float(rule.cap_cny))
     status = outcome.status
+    why = np.where(status == "needs", "", outcome.why)
+    if rule.kind in NOT_THE_ENTERPRISES:  # zero for the enterprise, and the listing says why
+        amount = np.zeros(len(status))
+        potential = np.full(len(status), np.nan)
+        why = np.where(
+            status == "not applicable",
+            why,
+            np.where(why == "", ESCO_NOTE, ESCO_NOTE + "; " + why.astype(str)),
+        )
     return pd.DataFrame(
         {
             "project_id": ctx.projects.index,
@@ -760,8 +790,11 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
             "amount_cny": np.where(status == "applies", amount, 0.0),
             "uncapped_cny": outcome.uncapped,
             "potential_cny": potential,
-            "why": np.where(status == "needs", "", outcome.why),
+            "why": why,
             "needs": np.where(status == "not applicable", "", outcome.needs),
+            "priority": np.full(len(status), "", dtype=object)
+            if outcome.priority is None
+            else outcome.priority,
             "rows": outcome.rows,
             "cap_enterprise_cny": getattr(rule, "cap_enterprise_cny", np.nan),
             "years": 0 if pd.isna(rule.years) else int(rule.years),
@@ -822,6 +855,25 @@ def _project_base(base: str, years: int, ctx: _Context) -> tuple[np.ndarray, np.
         )
     if base == "lease_equipment":
         return ctx.lease, np.where(np.isnan(ctx.lease), "lease_equipment_cny", blank)
+    if base == "none":  # a rule listed for its conditions only (the ESCO's relief)
+        return np.full(len(invest), np.nan), blank
+    if base == "emc_payments":
+        # worth the present value of deducting the contract's payments as paid instead of
+        # depreciating them as the asset's price (财税〔2010〕110号 二（二）1)
+        payments = frame.numbers(ctx.projects, "emc_payments_cny")
+        sharing = frame.numbers(ctx.projects, "emc_sharing_years")
+        life = pd.Series(ctx.depreciation_life).groupby(ctx.code).max()
+        value = fm.contract_payment_deduction_value(
+            payments,
+            sharing,
+            ctx.eit_rate,
+            ctx.discount_rate,
+            life.reindex(range(len(invest))).to_numpy(float),
+        )
+        return value, _join(
+            np.where(np.isnan(payments), "emc_payments_cny", blank),
+            np.where(np.isnan(sharing), "emc_sharing_years", blank),
+        )
     paid = ctx.interest[:, :years].sum(axis=1)
     no_principal, no_rate = np.isnan(ctx.principal), np.isnan(ctx.loan_rate)
     no_loan = _join(
@@ -929,13 +981,16 @@ def _stack(table: pd.DataFrame) -> pd.DataFrame:
 INTEREST_CAP_ORDER = ("principal_subsidy", "interest_subsidy")
 
 
-def _interest_years(table: pd.DataFrame, ctx: _Context, horizon: int) -> np.ndarray:
-    """Each interest-type listing row's counted amount spread over years 1 … ``horizon`` in
-    proportion to its base (interest, or principal outstanding) within its ``years``
-    (rows × horizon) [CNY]; zero for other kinds."""
+def _interest_years(
+    table: pd.DataFrame, ctx: _Context, horizon: int, column: str = "counted_cny"
+) -> np.ndarray:
+    """Each interest-type listing row's ``column`` amount (counted, or the potential of a rule
+    needing inputs) spread over years 1 … ``horizon`` in proportion to its base (interest, or
+    principal outstanding) within its ``years`` (rows × horizon) [CNY]; zero for other kinds."""
     yearly = np.zeros((len(table), horizon))
     kinds = table["kind"].to_numpy(object)
-    pick = np.flatnonzero(np.isin(kinds, INTEREST_CAP_ORDER) & (table["counted_cny"] > 0))
+    amount = np.nan_to_num(table[column].to_numpy(float))
+    pick = np.flatnonzero(np.isin(kinds, INTEREST_CAP_ORDER) & (amount > 0))
     if len(pick) == 0:
         return yearly
     p = pd.Index(ctx.projects.index).get_indexer(table["project_id"].to_numpy(object)[pick])
@@ -945,7 +1000,7 @@ def _interest_years(table: pd.DataFrame, ctx: _Context, horizon: int) -> np.ndar
     )
     shape = np.where(np.arange(horizon)[None, :] < years[:, None], schedule, 0.0)
     weights = shape / np.maximum(shape.sum(axis=1, keepdims=True), 1e-300)
-    yearly[pick] = weights * table["counted_cny"].to_numpy(float)[pick, None]
+    yearly[pick] = weights * amount[pick, None]
     return yearly
 
 
@@ -1022,6 +1077,108 @@ def _interest_cap(
             data={"projects": [str(p) for p in ctx.projects.index[both]]},
         )
     return table, yearly
+
+
+def _needs_total(
+    table: pd.DataFrame, ctx: _Context, horizon: int, counted_years: np.ndarray
+) -> tuple[pd.DataFrame, pd.Series]:
+    """What the rules needing inputs would add to each project, never a sum of alternatives.
+
+    1. Interest potentials take the same year-by-year cap as counted interest subsidies: each
+       needing row's yearly potential is cut to the interest left in that year after the
+       counted ones (``potential_cny`` becomes the capped amount and ``why`` says so).
+    2. Within a stacking group whose rule is ``highest`` (就高不重复) the programmes are
+       alternatives: the group adds the largest programme total it could reach once the inputs
+       are known (its counted and superseded amounts plus its potentials) less what the group
+       already counts, and nothing when that is smaller. Other groups add their potentials.
+    3. The interest potentials the groups add are capped together at the interest left each
+       year, in :data:`INTEREST_CAP_ORDER`.
+
+    Returns the table and ``needs_cny`` per project [CNY].
+    """
+    n_rows = len(table)
+    kinds = table["kind"].to_numpy(object)
+    status = table["status"].to_numpy(object)
+    project = pd.Index(ctx.projects.index).get_indexer(table["project_id"].to_numpy(object))
+    remaining = np.nan_to_num(ctx.interest[:, :horizon]).copy()  # (projects × horizon)
+    np.subtract.at(remaining, project, counted_years)
+    remaining = np.maximum(remaining, 0.0)
+    potential = table["potential_cny"].to_numpy(float).copy()
+    interest_need = (
+        (status == "needs") & np.isin(kinds, INTEREST_CAP_ORDER) & (np.nan_to_num(potential) > 0)
+    )
+    alone = np.zeros((n_rows, horizon))
+    if interest_need.any():
+        yearly = _interest_years(
+            table.assign(potential_cny=potential), ctx, horizon, "potential_cny"
+        )
+        rows = np.flatnonzero(interest_need)
+        alone[rows] = np.minimum(yearly[rows], remaining[project[rows]])
+        capped = alone[rows].sum(axis=1)
+        cut = capped < potential[rows] - 0.005
+        why = table["why"].to_numpy(object).copy()
+        why[rows[cut]] = [
+            f"potential cut to the loan's interest left each year: {c:,.0f} of {p:,.0f} CNY "
+            "(subsidies of interest never exceed the interest paid)"
+            for c, p in zip(capped[cut], potential[rows][cut], strict=True)
+        ]
+        table["why"] = why
+        potential[rows] = capped
+        table["potential_cny"] = potential
+    # 2. per stacking group: the best programme once the inputs are known, less what counts
+    reachable = np.where(
+        status == "needs",
+        np.nan_to_num(potential),
+        np.where(np.isin(status, ["applies", "superseded"]), table["amount_cny"], 0.0),
+    )
+    reachable = np.where(status == "applies", table["counted_cny"], reachable)
+    frame = pd.DataFrame(
+        {
+            "p": project,
+            "group": table["stack_group"].to_numpy(object),
+            "program": table["program"].to_numpy(object),
+            "highest": table["stack_rule"].eq("highest").to_numpy(),
+            "reachable": reachable,
+            "counted": table["counted_cny"].to_numpy(float),
+            "potential": np.where(status == "needs", np.nan_to_num(potential), 0.0),
+        }
+    )
+    program = frame.groupby(["p", "group", "program"], sort=False).agg(
+        reachable=("reachable", "sum"), highest=("highest", "first")
+    )
+    group = frame.groupby(["p", "group"], sort=False).agg(
+        counted=("counted", "sum"), potential=("potential", "sum"), highest=("highest", "first")
+    )
+    group["best"] = program.groupby(level=["p", "group"], sort=False)["reachable"].max()
+    group["adds"] = np.where(
+        group["highest"], np.maximum(group["best"] - group["counted"], 0.0), group["potential"]
+    )
+    adds = group["adds"].groupby(level="p").sum()
+    # 3. the interest potentials of the programmes that add, capped together each year
+    best_program = (
+        program.reset_index()
+        .sort_values("reachable", ascending=False, kind="stable")
+        .drop_duplicates(["p", "group"])
+        .set_index(["p", "group"])["program"]
+    )
+    key = pd.MultiIndex.from_arrays([frame["p"], frame["group"]])
+    chosen = interest_need & (
+        ~frame["highest"].to_numpy()
+        | (best_program.reindex(key).to_numpy(object) == frame["program"].to_numpy(object))
+    )
+    chosen &= group["adds"].reindex(key).to_numpy(float) > 0
+    over = np.zeros(len(ctx.projects))
+    if chosen.any():
+        left = remaining.copy()
+        rank = np.array(
+            [INTEREST_CAP_ORDER.index(k) if k in INTEREST_CAP_ORDER else -1 for k in kinds]
+        )
+        for i in sorted(np.flatnonzero(chosen), key=lambda i: rank[i]):  # a few loan rules
+            taken = np.minimum(alone[i], left[project[i]])
+            left[project[i]] -= taken
+            over[project[i]] += alone[i].sum() - taken.sum()
+    total = adds.reindex(range(len(ctx.projects)), fill_value=0.0).to_numpy(float) - over
+    return table, pd.Series(np.maximum(total, 0.0), index=ctx.projects.index)
 
 
 def _flows(table, projects, interest_years, horizon, tables, discount_rate):

@@ -29,14 +29,16 @@ from .portfolio import plot_abatement_curve
 _SUPPLY_TEXT = {
     "en": {
         "title": "Conservation supply curve — {scope}",
-        "bai_yi": "百一: 1 % of previous-year energy ({value:,.1f} tce/yr)",
+        "bai_yi": "百一 ({value:,.1f} tce/yr)",
+        "bai_yi_quoted": "百一, {document}{clause}: “{words}” ({value:,.1f} tce/yr)",
         "bai_yi_all": "百一 of all plants with known energy ({value:,.1f} tce/yr)",
         "value": "value of saved energy ({value:,.0f} CNY/tce)",
         "goal": "{goal} ({value:,.0f} {unit})",
     },
     "zh": {
         "title": "节能供给曲线 — {scope}",
-        "bai_yi": "百一：上年能耗的1%（{value:,.1f} tce/年）",
+        "bai_yi": "百一（{value:,.1f} tce/年）",
+        "bai_yi_quoted": "百一，{document}{clause}：“{words}”（{value:,.1f} tce/年）",
         "bai_yi_all": "已知能耗企业的百一合计（{value:,.1f} tce/年）",
         "value": "节约能源的价值（{value:,.0f} 元/tce）",
         "goal": "{goal}（{value:,.0f} {unit}）",
@@ -132,6 +134,24 @@ def plot_supply_curve(
     return ax
 
 
+def bai_yi_label(assumptions, value: float, lang: str = "en") -> str:
+    """The legend of a plant's 百一 line, quoting the goal pack's words as the reports do
+    (355号（十四）: “实现年节能量1%”, the last phrase of the quoted sentence), never a
+    paraphrase; without a quoted goal, only the value."""
+    words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
+    goal = (assumptions or {}).get("bai_yi") or {}
+    quote = str(goal.get("quote") or "").strip().rstrip("。.")
+    if not quote:
+        return words["bai_yi"].format(value=value)
+    number = re.search(r"〔\d{4}〕(\d+号)", str(goal.get("document", "")))
+    return words["bai_yi_quoted"].format(
+        document=number.group(1) if number else str(goal.get("document", "")),
+        clause=str(goal.get("clause", "")),
+        words=re.split(r"[，,；;]", quote)[-1].strip(),
+        value=value,
+    )
+
+
 def estimate_figures(
     result, *, lang: str = "en", max_plants: int = 50
 ) -> list[tuple[str, str, Axes]]:
@@ -180,6 +200,7 @@ def estimate_figures(
                 basis_note=basis_note,
                 lang=lang,
                 bai_yi_tce=line.get(plant, np.nan),
+                bai_yi_label=bai_yi_label(result.assumptions, float(line.get(plant, np.nan)), lang),
                 title=title,
             )
             safe = re.sub(r"[^0-9A-Za-z_.-]", "_", str(plant))

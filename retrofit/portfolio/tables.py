@@ -149,7 +149,26 @@ def summarise(assets: pd.DataFrame, *, years: Sequence[int], default_year: int) 
     )
     cols["plant_energy_min_tce"] = energy.to_numpy()
     cols["plant_energy_max_tce"] = energy.to_numpy()
+    # the basis of that energy as the inventory rows give it: it wins over the plants file and
+    # the option, as in estimate, so both commands judge a plant on the same basis
+    cols["plant_energy_basis"] = _bases_in_row_order(a)
     return combine([pd.DataFrame(cols)], years)
+
+
+def _bases_in_row_order(a: pd.DataFrame) -> np.ndarray:
+    """Each row's plant's ``plant_energy_basis`` values in the order of the rows, joined with
+    "|" (the sums are grouped by measure, which loses the row order estimate's "first row"
+    rule needs)."""
+    if "plant_energy_basis" not in a.columns:
+        return np.full(len(a), None, dtype=object)
+    key = a["plant_id"].astype(str)
+    per_plant = (
+        a["plant_energy_basis"]
+        .astype(object)
+        .groupby(key, sort=False)
+        .agg(lambda values: "|".join(dict.fromkeys(values.dropna().astype(str))) or None)
+    )
+    return key.map(per_plant).to_numpy(dtype=object)
 
 
 def _annualised_investment(a: pd.DataFrame) -> pd.Series:
@@ -186,9 +205,28 @@ def combine(parts: Iterable[pd.DataFrame], years: Sequence[int]) -> pd.DataFrame
     out.insert(0, "plant_name", grouped["plant_name"].first())
     out["plant_energy_min_tce"] = grouped["plant_energy_min_tce"].min()
     out["plant_energy_max_tce"] = grouped["plant_energy_max_tce"].max()
+    out["plant_energy_basis"] = _bases(frame, grouped)
     out = out.reset_index()
     out["in_service_year"] = out["in_service_year"].astype(np.int64)
-    return out[[*KEY, "plant_name", *numeric, "plant_energy_min_tce", "plant_energy_max_tce"]]
+    return out[[*KEY, "plant_name", *numeric, *PLANT_ENERGY_COLUMNS]]
+
+
+#: Per-plant facts a summary carries beside the sums: the inventory's previous-year energy
+#: (smallest and largest, to detect conflicts) and its basis.
+PLANT_ENERGY_COLUMNS = ("plant_energy_min_tce", "plant_energy_max_tce", "plant_energy_basis")
+
+
+def _bases(frame: pd.DataFrame, grouped) -> pd.Series:
+    """The plant_energy_basis values of each group in the order the rows give them, joined with
+    "|" (one value when the rows agree; a conflict stays visible through any number of
+    combines, and the first row's value is the one used, as in estimate)."""
+    if "plant_energy_basis" not in frame.columns:
+        return pd.Series(None, index=grouped.size().index, dtype=object)
+    return grouped["plant_energy_basis"].agg(
+        lambda values: (
+            "|".join(dict.fromkeys(p for v in values.dropna() for p in str(v).split("|"))) or None
+        )
+    )
 
 
 def empty_summary(years: Sequence[int]) -> pd.DataFrame:
@@ -201,6 +239,7 @@ def empty_summary(years: Sequence[int]) -> pd.DataFrame:
     }
     for c in [*summary_columns(years), "plant_energy_min_tce", "plant_energy_max_tce"]:
         data[c] = pd.Series([], dtype=float)
+    data["plant_energy_basis"] = pd.Series([], dtype=object)
     return pd.DataFrame(data)
 
 
@@ -294,7 +333,8 @@ def build(
         energy by year (``energy_tce_YYYY``) or the previous year's (``plant_energy_tce``),
         and the basis of those figures (``plant_energy_basis``).
     plant_energy_basis : {"equivalent", "equal_value"}, optional
-        Basis of the plants' energy where the plants file gives none (the file's value wins).
+        Basis of the plants' energy where neither the inventory rows nor the plants file give
+        one (their ``plant_energy_basis`` wins: the rows', then the file's, as in estimate).
     energy_basis_default : mapping, optional
         The region's default basis where neither gives one
         (:func:`retrofit.core.reference.plant_energy_basis_default`; default: the national row).
@@ -303,6 +343,9 @@ def build(
     default = dict(energy_basis_default or plant_energy_basis_default("national"))
     basis_note = f"tce, {BASIS_NAMES_ZH[basis]} ({basis.replace('_', '-')}) basis"
     register = _register(summary, plants, as_of_year)
+    given = register.pop("plant_energy_basis_given").astype(object)
+    several = given.str.contains("|", regex=False).fillna(False).astype(bool)
+    conflicting = list(map(str, register.index[several.to_numpy()]))
     _with_energy_basis(register, plant_energy_basis, default["basis"])
     plant_table = _plant_table(summary, register)
     bai_yi = _bai_yi(summary, register, pack, years, as_of_year, basis)
@@ -311,6 +354,18 @@ def build(
     trajectory = _trajectory(window, years, basis)
     goals = _goal_progress(summary, trajectory, pack, years, as_of_year, basis)
     caveats = list(caveats)
+    if conflicting:  # the first row's basis is used: never silently (as estimate does)
+        caveats.append(
+            Caveat(
+                "plant.energy_basis.conflict",
+                "more than one basis is given for the previous-year energy of "
+                + ", ".join(conflicting[:20])
+                + ": the inventory's first row's is used (give one per plant)",
+                "同一企业给出了不同的上年综合能耗口径：采用清单首行的口径",
+                0,
+                {"plants": conflicting},
+            )
+        )
     defaulted = int(summary["in_service_defaulted"].sum())
     if defaulted:
         caveats.append(
@@ -355,8 +410,8 @@ def build(
         "saving of every measure in service by the end of the year) and capacity_added_tce are "
         "shown beside it, not used by the verdict",
         "plant_energy_basis": {
-            "rule": "the plants file's plant_energy_basis, else the option plant_energy_basis, "
-            "else the region's default",
+            "rule": "the inventory rows' plant_energy_basis, else the plants file's, else the "
+            "option plant_energy_basis, else the region's default",
             "option": plant_energy_basis,
             "region": default["region"],
             "region_default": default["basis"],
@@ -407,6 +462,9 @@ def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: in
         )
     register = pd.DataFrame(index=inv.index)
     register["plant_name"] = inv["plant_name"]
+    given = _bases(summary, summary.groupby("plant_id", sort=True)).reindex(inv.index)
+    register["plant_energy_basis"] = given.str.split("|").str[0].astype(object)
+    register["plant_energy_basis_given"] = given.astype(object)
     previous = f"energy_tce_{as_of_year - 1}"
     register[previous] = inv["energy_min"]
     register["in_inventory"] = True
@@ -416,9 +474,18 @@ def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: in
     extra = table.index.difference(register.index)
     register = register.reindex(register.index.append(extra))
     register["in_inventory"] = register["in_inventory"].astype("boolean").fillna(False).astype(bool)
-    for column in ("name", "region", "district", "industry", "plant_energy_basis"):
+    for column in ("name", "region", "district", "industry"):
         if column in table.columns:
             register[column] = table[column].reindex(register.index)
+    if "plant_energy_basis" in table.columns:  # the inventory rows' basis wins, as in estimate
+        listed = table["plant_energy_basis"].reindex(register.index).astype(object)
+        inventory = register["plant_energy_basis"].astype(object)
+        register["plant_energy_basis"] = inventory.where(inventory.notna(), listed)
+        joined = register["plant_energy_basis_given"].astype(object)
+        differs = inventory.notna() & listed.notna() & (inventory != listed)
+        register["plant_energy_basis_given"] = joined.where(
+            ~differs, joined.astype(str) + "|" + listed.astype(str)
+        )
     register[previous] = previous_year_energy(plants, as_of_year, register[previous])
     for column in table.columns:
         if column.startswith("energy_tce_") and column != previous:
@@ -555,9 +622,10 @@ def _bai_yi(summary, register, pack, years, as_of_year, basis) -> pd.DataFrame:
 
 def _with_energy_basis(register: pd.DataFrame, option: str | None, default: str) -> None:
     """Add each plant's ``plant_energy_basis`` and its ``plant_energy_basis_source``: the
-    plants file's value ("input"), else ``option`` ("option"), else the region's default."""
-    given = (
-        register["plant_energy_basis"].astype(object)
+    inventory rows' or the plants file's value ("input"), else ``option`` ("option"), else the
+    region's default."""
+    given = (  # popped: the column goes after its source, where the tables have it
+        register.pop("plant_energy_basis").astype(object)
         if "plant_energy_basis" in register.columns
         else pd.Series(None, index=register.index, dtype=object)
     )

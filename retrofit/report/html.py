@@ -478,6 +478,7 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 "potential_cny",
                 "confidence",
                 "needs",
+                "priority",
                 "document",
                 "clause",
                 "verify",

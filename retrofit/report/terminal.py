@@ -490,8 +490,10 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
                 if pd.notna(row.potential_cny)
                 else ""
             )
+            priority = f"\n      {row.priority}" if getattr(row, "priority", "") else ""
             lines.append(
                 f"  [{words['needs']}: {row.needs}] {row.rule_id} {getattr(row, name)}{potential}"
+                f"{priority}"
             )
         rest = rules[rules["status"] == "not applicable"]
         if show_all:

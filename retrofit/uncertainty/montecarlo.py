@@ -179,6 +179,17 @@ def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
     return mask
 
 
+def _names_factor(condition, key: str) -> bool:
+    """Whether a 等价值 row's ``condition`` (``equal_value_factor=national/2025``, a key of
+    table electricity_equal_value_factors) names the factor the run used; a blank condition
+    names every factor."""
+    for part in conditions.split(condition):
+        name, _, target = conditions.parse(part)
+        if name == "equal_value_factor" and key not in target.split("|"):
+            return False
+    return True
+
+
 def groups(
     result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
 ) -> list[_Group]:
@@ -191,6 +202,9 @@ def groups(
     a = result.assets
     n = len(a)
     basis = result.assumptions["basis"]
+    equal_value_key = str(
+        result.assumptions.get("factors", {}).get("equal_value", {}).get("key", "")
+    )
     out: list[_Group] = []
     for spec in table.itertuples(index=False):
         s = pd.Series(spec._asdict())
@@ -216,7 +230,7 @@ def groups(
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
         elif spec.input == "equal_value_factor":
-            if basis == "equal_value":
+            if basis == "equal_value" and _names_factor(spec.condition, equal_value_key):
                 factor_used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
                 out.append(_Group(spec.input, np.arange(1), s, "tce", "ratio", factor_used))
         elif spec.input == "grid_co2_factor":
