@@ -181,8 +181,10 @@ def test_unexpected_exceptions_are_not_caught(runner, gbk_plant, monkeypatch):
 def test_help_lists_the_exit_codes(runner):
     text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Exit codes: 0 success; 1 data error" in text
-    assert "2 usage error (a bad option, e.g. an unknown --region)" in text
+    assert "2 usage error (a bad option, e.g. an unknown --region, an unknown --encoding" in text
     assert "3 reference-data error" in text
+    assert "4 output error" in text
+    assert "130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)" in text
 
 
 def test_missing_file_exits_1(runner, tmp_path):
