@@ -63,7 +63,9 @@ def neutralise_arrow(values: pa.Array) -> pa.Array:
     live = pc.match_substring_regex(values, _LIVE_PATTERN)
     if not pc.any(live).as_py():
         return values
-    prefixed = pc.binary_join_element_wise(NEUTRAL_PREFIX, values, "")
+    # the prefix and separator in the column's own type (string or large_string)
+    prefix, separator = pa.scalar(NEUTRAL_PREFIX, values.type), pa.scalar("", values.type)
+    prefixed = pc.binary_join_element_wise(prefix, values, separator)
     return pc.if_else(live, prefixed, values)
 
 

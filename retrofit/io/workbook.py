@@ -374,7 +374,10 @@ def _summary_sheet(
             formula,
         ]
         ws.append(row)
-        ws.cell(ws.max_row, 5).data_type = "s"  # the formula shown as text
+        shown = ws.cell(ws.max_row, 5)
+        # the formula shown as text: a string cell, quote-prefixed so that editing it in Excel
+        # does not turn it into a formula either
+        shown.data_type, shown.quotePrefix = "s", True
         fmt = number_format(column, columns.unit(column))
         for k in (2, 4):
             ws.cell(ws.max_row, k).number_format = fmt or "General"
