@@ -66,10 +66,8 @@ def hostile_inventory(folder: Path) -> Path:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*HEADER.split(","), "=cmd|' /C calc'!A0", "@note"])
     for i, payload in enumerate(INVENTORY_PAYLOADS):
-        writer.writerow(
-            [payload, f"{payload}#{i}", "电机", "电机更换", 1, 55, 4, "IE2", "二级", "100%"]
-            + [4000, 0.70, 2, 50, payload, "-5"]
-        )
+        motor = ["电机", "电机更换", 1, 55, 4, "IE2", "二级", "100%", 4000, 0.70, 2, 50]
+        writer.writerow([payload, f"{payload}#{i}", *motor, payload, "-5"])
     path = folder / "=HYPERLINK(x).csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
@@ -320,7 +318,7 @@ def test_a_signal_mid_write_removes_the_temporary_file(tmp_path, signum, code):
         assert time.monotonic() < deadline
         time.sleep(0.005)
     proc.send_signal(signum)
-    stdout, stderr = proc.communicate(timeout=120)
+    _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == code, stderr
     name = signal.Signals(signum).name
     assert stderr == f"Error: interrupted ({name}); no partial output was left.\n"
