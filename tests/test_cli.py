@@ -151,8 +151,8 @@ def test_reference_table_without_a_needed_row_exits_3_naming_table_and_key(
     result = runner.invoke(cli, ["estimate", str(gbk_plant), "--table", f"model_parameters={own}"])
     assert result.exit_code == 3
     assert result.stderr == (
-        "Error: reference data: reference table 'model_parameters' has no row for "
-        "('motor_part_load', 'no_load_loss_fraction_of_loss_at_quarter_load')\n"
+        f"Error: reference data: reference table 'model_parameters' (your file {own}) has no "
+        "row for ('motor_part_load', 'no_load_loss_fraction_of_loss_at_quarter_load')\n"
     )
 
 

@@ -339,6 +339,11 @@ def _summary_sheet(
     a = result.assumptions
     n = len(result.assets)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + n
+    if a.get("non_standard"):  # the first row of the first sheet
+        tables = ", ".join(a["non_standard_tables"])
+        ws.append(["NON-STANDARD 非标准", text_cell(f"user tables 用户表: {tables}")])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="B00020")
     ws.append(["retrofit", "节能改造评估 / energy-saving retrofit assessment"])
     ws.append(
         ["input 清单", text_cell(Path(a["input"]["file"]).name), f"sha256 {a['input']['sha256']}"]
@@ -358,6 +363,7 @@ def _summary_sheet(
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _header_fill()
+    totals_header = ws.max_row
     for column in TOTALS:
         if column not in letters:
             continue
@@ -419,7 +425,7 @@ def _summary_sheet(
     ws.column_dimensions["A"].width = 48
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 24
-    ws.freeze_panes = "A7"
+    ws.freeze_panes = ws.cell(totals_header + 1, 1)
 
 
 __all__ = [
