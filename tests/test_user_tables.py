@@ -95,8 +95,10 @@ def test_a_unit_other_than_the_bundled_rows_is_refused(tmp_path):
     with pytest.raises(ReferenceDataError) as raised:
         reference.load_table("finance_parameters", own)
     assert str(raised.value).splitlines()[1:] == [
-        f'{own} row 2, column unit: "%" — expected "fraction per year" (the bundled table\'s '
-        "unit for ('discount_rate', 'default'))"
+        (
+            f'{own} row 2, column unit: "%" — expected "fraction per year" (the bundled '
+            "table's unit for ('discount_rate', 'default'))"
+        )
     ]
 
 
@@ -105,8 +107,10 @@ def test_a_unit_other_than_the_bundled_rows_is_refused(tmp_path):
     [
         (
             GRID_HEADER + "national,2025,0.5,yes,my audit,M,extra\n",
-            "{own} row 2: 7 fields where the header has 6 (table 'grid_emission_factors'); "
-            "quote a value that holds a comma",
+            (
+                "{own} row 2: 7 fields where the header has 6 (table 'grid_emission_factors'); "
+                "quote a value that holds a comma"
+            ),
         ),
         (
             GRID_HEADER + "national,2025,0.5,yes,my audit,M\n" + 'national,2024,0.6,no,"x,M\n',
