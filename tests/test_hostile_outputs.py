@@ -323,3 +323,42 @@ def test_a_signal_mid_write_removes_the_temporary_file(tmp_path, signum, code):
     name = signal.Signals(signum).name
     assert stderr == f"Error: interrupted ({name}); no partial output was left.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]
+
+
+def test_numpy_floating_point_warnings_become_one_line(runner, tmp_path, monkeypatch):
+    """numpy's RuntimeWarnings (a price of 1e308 overflowed in money/cost.py) never reach
+    stderr as numpy's text and source line: one line at the end says how many and where."""
+    import numpy as np
+
+    from retrofit.report import terminal
+
+    real = terminal.render_table
+
+    def overflowing(result, lang="en"):
+        np.array([1e308]) * 10.0  # overflow encountered in multiply
+        np.array([0.0]) / np.array([0.0])  # invalid value encountered in divide
+        return real(result, lang=lang)
+
+    monkeypatch.setattr(terminal, "render_table", overflowing)
+    path = tmp_path / "plant.csv"
+    path.write_text(HEADER + "\nSH-1,M1,电机,电机更换,1,55,4,IE2,二级,100%,4000,0.70,2,50\n")
+    result = runner.invoke(cli, ["estimate", str(path), "--year", "2026"])
+    assert result.exit_code == 0
+    assert re.fullmatch(
+        r"Warning: 2 floating-point overflow or invalid-value warning\(s\) \(first: overflow "
+        r"encountered in multiply, test_hostile_outputs\.py line \d+\); some results may be "
+        r"infinite or blank: check the inputs' magnitudes\.\n",
+        result.stderr,
+    )
+
+
+def test_the_html_report_is_byte_reproducible(tmp_path):
+    """matplotlib salts its SVG ids at random unless svg.hashsalt is set."""
+    pytest.importorskip("matplotlib")
+    from retrofit import estimate
+    from retrofit.report.html import render_html
+
+    result = estimate(Path(__file__).parents[1] / "retrofit" / "samples" / "example_plant.csv")
+    first, second = (render_html(result, lang="en", figure_lang="en") for _ in range(2))
+    assert "<svg" in first and "clipPath" in first
+    assert first == second
