@@ -179,3 +179,18 @@ def test_a_standard_run_has_no_mark(tmp_path, plant):
     assert result.exit_code == 0
     header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert header[0] == "plant_id" and "nonstandard_tables" not in header
+
+
+def test_a_portfolio_with_a_user_table_marks_its_plants(tmp_path, plant):
+    own = grid_table(tmp_path, "national,2025,0.5,yes,my audit 2025,M\n")
+    out = tmp_path / "plants.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["portfolio", str(plant), "--table", f"grid_emission_factors={own}", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["plant_id"], r["nonstandard_tables"]) for r in rows] == [
+        ("SH-1", "grid_emission_factors")
+    ]
