@@ -77,6 +77,8 @@ def _temp_pattern(target: Path) -> re.Pattern[str]:
 
 
 def _process_alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: ask no process
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -90,7 +92,7 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
     """Remove the temporary files an earlier, killed write to ``path`` left beside it.
 
     A file of the pattern of :func:`temp_name` is stale when its process no longer runs; one
-    of the earlier pattern (no process id) when it is older than this run. Files of a write
+    of the earlier pattern (no process id), or any on Windows, when it is older than this run. Files of a write
     still running (another process writing the same target) are left alone. Returns the files
     removed; one that cannot be removed is left and not returned.
     """
@@ -108,9 +110,9 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
             continue
         pid = match["pid"]
         try:
-            if pid is not None:
+            if pid is not None and os.name != "nt":
                 stale = int(pid) != os.getpid() and not _process_alive(int(pid))
-            else:
+            else:  # no process to ask (Windows keeps a file open by its writer undeletable)
                 stale = candidate.stat().st_mtime < RUN_STARTED
             if stale:
                 candidate.unlink()
