@@ -20,8 +20,10 @@ C++ speed (the CSV writer).
 
 from __future__ import annotations
 
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pyarrow is imported where a column is rewritten (the CSV writer has it)
+    import pyarrow as pa
 
 #: First characters that make a spreadsheet evaluate a text cell: OWASP's = + - @ tab and
 #: carriage return, and the full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20).
@@ -57,6 +59,9 @@ def neutralise_text(text: str) -> str:
 def neutralise_arrow(values: pa.Array) -> pa.Array:
     """:func:`neutralise_text` over a whole column: string columns are rewritten, any other
     type is returned as it is (numbers stay numbers)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return values
     values = pc.replace_substring(values, NUL, "")

@@ -23,6 +23,7 @@ from .. import columns
 from .._optional import MissingExtraError
 from ..columns import header, known, unit_text
 from ..io.atomic import atomic_write
+from ..io.cells import NUL
 from ..results import EstimateResult
 from .terminal import bai_yi_clause
 
@@ -693,6 +694,7 @@ def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 def write_html(
     result: EstimateResult, path: str | Path, *, lang: str = "en", figure_lang: str | None = None
 ) -> None:
-    """Write the report atomically (UTF-8)."""
-    text = render_html(result, lang=lang, figure_lang=figure_lang)
+    """Write the report atomically (UTF-8), without NUL bytes (as every output: an inventory's
+    text may carry one; a browser would show it as U+FFFD)."""
+    text = render_html(result, lang=lang, figure_lang=figure_lang).replace(NUL, "")
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
