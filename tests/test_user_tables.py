@@ -194,3 +194,20 @@ def test_a_portfolio_with_a_user_table_marks_its_plants(tmp_path, plant):
     assert [(r["plant_id"], r["nonstandard_tables"]) for r in rows] == [
         ("SH-1", "grid_emission_factors")
     ]
+
+
+def test_a_blank_factor_is_refused_a_blank_unused_value_is_not(tmp_path):
+    own = grid_table(tmp_path, "national,2025,,yes,my audit,M\n")
+    with pytest.raises(ReferenceDataError) as raised:
+        reference.load_table("grid_emission_factors", own)
+    assert str(raised.value).splitlines()[1:] == [
+        f'{own} row 2, column factor_tco2_per_mwh: "" — expected a number (required: no blank)'
+    ]
+    # a normal distribution gives sd, not low and high
+    own = tmp_path / "distributions.csv"
+    own.write_text(
+        "input,applies,condition,distribution,low,mode,high,sd,scale,unit,source,confidence\n"
+        "operating_hours_h,all,,normal,,,,0.1,relative,h/yr,my audit,M\n",
+        encoding="utf-8",
+    )
+    assert len(reference.load_table("uncertainty_distributions", own)) == 1

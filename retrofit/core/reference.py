@@ -270,7 +270,8 @@ def check_user_table(
     bundled table's own columns (its schema): each ``"row R, column C: "value" — expected …"``.
 
     - a column that is numeric in the bundled table holds finite numbers (whole numbers where
-      the bundled ones are), blank only where the bundled column has blanks;
+      the bundled ones are); a key column, a factor or an efficiency is blank only where the
+      bundled column has blanks;
     - in range: factors, efficiencies and ratings > 0 (:data:`POSITIVE_COLUMNS`), percentages
       ≤ 100 and efficiencies as fractions ≤ 1, and no negative number where the bundled table
       has none;
@@ -292,12 +293,15 @@ def check_user_table(
         blank = given.isna() | given.astype(str).str.strip().eq("")
         lower, strict, upper = _bounds(column, reference)
         whole = reference.dtype.kind in "iu"
+        # a key, a factor or an efficiency cannot be blank; another column may be where the row
+        # does not use it (a normal distribution's low and high, beside its sd)
+        required = column in key_columns or column in POSITIVE_COLUMNS
         for i, (value, number, is_blank) in enumerate(
             zip(given.tolist(), numbers.tolist(), blank.tolist(), strict=True)
         ):
             where = f'row {i + 2}, column {column}: "{"" if is_blank else value}"'
             if is_blank:
-                if not reference.isna().any():
+                if required and not reference.isna().any():
                     problems.append(f"{where} — expected a number (required: no blank)")
                 continue
             if number is None or math.isnan(number):
