@@ -1,16 +1,21 @@
 """Command-line interface: a thin layer over :func:`retrofit.estimate` and the loaders.
 
 Exit codes (see :data:`EXIT_CODES_HELP`): 0 success, 1 data error (the report names file, row,
-column and value), 2 usage error (a bad option), 3 reference-data error (a reference table,
-bundled or given with --table, is broken; the message names the table). Library errors map by
+column and value), 2 usage error (a bad option, an unknown encoding, an ``-o`` in a missing or
+unwritable folder), 3 reference-data error (a reference table, bundled or given with --table,
+is broken; the message names the table), 4 output error (an output could not be written, e.g. a
+full disk), 130 interrupted by Ctrl-C (SIGINT), 143 terminated (SIGTERM). Library errors map by
 type; any other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import functools
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -19,6 +24,7 @@ import click
 
 from ._version import __version__
 from .core.exceptions import InventoryError, OptionError, ReferenceDataError, RetrofitError
+from .io.atomic import Interrupted, remove_stale_temps, signals_interrupt
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -30,9 +36,15 @@ OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx")
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 data error (the inventory, plants or goal file: every problem "
     "with file, row, column and value); 2 usage error (a bad option, e.g. an unknown "
-    "--region); 3 reference-data error (a reference table, bundled or given with --table, "
-    "is broken; the message names the table)."
+    "--region, an unknown --encoding, an -o in a missing or unwritable folder); 3 "
+    "reference-data error (a reference table, bundled or given with --table, is broken; the "
+    "message names the file, row and column); 4 output error (an output could not be written, "
+    "e.g. a full disk; the previous file is left as it was); 130 interrupted (Ctrl-C, SIGINT); "
+    "143 terminated (SIGTERM). After 4, 130 and 143 no partial file is left."
 )
+
+#: Exit code of an output that could not be written (a full disk, an I/O error)
+OUTPUT_ERROR_EXIT = 4
 
 
 class DataError(click.ClickException):
@@ -62,6 +74,114 @@ class FiniteFloat(click.ParamType):
 
 
 FINITE_FLOAT = FiniteFloat()
+
+
+class OutputError(click.ClickException):
+    """An output that could not be written (a full disk, an I/O error): exit code 4; the
+    atomic writer has left the previous file as it was and no temporary file."""
+
+    exit_code = OUTPUT_ERROR_EXIT
+
+
+class RetrofitGroup(click.Group):
+    """The command group: SIGINT and SIGTERM interrupt a command through the same clean-up
+    path (every atomic write removes its temporary file), then exit 128 + the signal's
+    number (130, 143) with a one-line message instead of a traceback or click's "Aborted!"."""
+
+    def main(self, *args, **kwargs):
+        with _floating_point_warnings_summarised():
+            try:
+                with signals_interrupt():
+                    return super().main(*args, **kwargs)
+            except Interrupted as interrupt:
+                click.echo(
+                    f"Error: interrupted ({interrupt.name}); no partial output was left.",
+                    err=True,
+                )
+                sys.exit(128 + interrupt.signum)
+
+
+@contextlib.contextmanager
+def _floating_point_warnings_summarised():
+    """numpy's floating-point RuntimeWarnings ("overflow encountered in multiply") become one
+    line at the end of the command instead of a source line each on stderr; other warnings
+    are shown as usual.
+
+    They come from numbers out of any sensible range reaching the arithmetic (a price of
+    1e308, a quantity of 1e19: inventory/cells.py, models/motors.py, money/cost.py); the
+    inventory's range checks are the cure, and this line says that the result holds infinite
+    or blank values when one slips through, where numpy's text names no input."""
+    import warnings
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        # the filters stay as they are (an "error" filter still raises); shown ones are kept
+        with warnings.catch_warnings(record=True) as recorded:
+            try:
+                yield
+            finally:
+                caught = list(recorded)
+    finally:
+        numeric = [
+            w
+            for w in caught
+            if issubclass(w.category, RuntimeWarning) and "encountered in" in str(w.message)
+        ]
+        for w in caught:
+            if w not in numeric:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        if numeric:
+            first = numeric[0]
+            where = f"{Path(first.filename).name} line {first.lineno}"
+            click.echo(
+                f"Warning: {len(numeric)} floating-point overflow or invalid-value "
+                f"warning(s) (first: {first.message}, {where}); some results may be "
+                "infinite or blank: check the inputs' magnitudes.",
+                err=True,
+            )
+
+
+@contextlib.contextmanager
+def _writing(output: str | os.PathLike[str]):
+    """Where an output is written, an operating-system error (a full disk, a folder removed
+    during the run) exits 4 with one line naming the file and the reason."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise OutputError(f"cannot write {output}: {reason}") from None
+
+
+def _check_output(output: str | None, param_hint: str = "-o/--output") -> None:
+    """Before a run: ``output``'s folder exists and is writable (usage error, exit 2, if
+    not), and temporary files that killed runs left beside it are removed and reported."""
+    if output is None:
+        return
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"'{output}' — folder '{folder}' does not exist", param_hint=param_hint
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise click.BadParameter(
+            f"'{output}' — folder '{folder}' is not writable", param_hint=param_hint
+        )
+    if Path(output).is_dir():
+        raise click.BadParameter(f"'{output}' is a folder", param_hint=param_hint)
+    for stale in remove_stale_temps(output):
+        click.echo(f"removed {stale}, a temporary file an interrupted run left", err=True)
+
+
+def _check_encoding(ctx, param, value: str | None) -> str | None:
+    """``--encoding``: a codec Python knows, or a usage error (exit 2) naming it."""
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(
+                f"unknown encoding '{value}'; e.g. utf-8, utf-8-sig, gb18030, gbk"
+            ) from None
+    return value
 
 
 def _data_errors(func):
@@ -124,6 +244,7 @@ def input_options(func):
     func = click.option(
         "--encoding",
         default=None,
+        callback=_check_encoding,
         help="CSV encoding (default: detect UTF-8, UTF-8 with BOM or GB18030; "
         "e.g. gbk, gb18030, utf-8-sig).",
     )(func)
@@ -258,7 +379,7 @@ def _eligibility(
     return values
 
 
-@click.group(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.group(cls=RetrofitGroup, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="retrofit")
 def cli() -> None:
     """Estimate energy, standard coal (tce), CO2 and money saved by retrofitting equipment."""
@@ -424,6 +545,7 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
+    _check_output(output)
     if plots_dir is not None:
         _require_plots()  # before the estimate, not after it
     result = _run_estimate(path, **options)
@@ -463,11 +585,13 @@ def report(path, output, lang, **options):
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .html or .xlsx", param_hint="-o/--output"
         )
+    _check_output(output)
     result = _run_estimate(path, **options)
     if suffix == ".xlsx":
         from .io.workbook import write_workbook
 
-        write_workbook(result, output, style="audit")
+        with _writing(output):
+            write_workbook(result, output, style="audit")
     else:
         from ._optional import MissingExtraError
         from .report.html import write_html
@@ -480,7 +604,8 @@ def report(path, output, lang, **options):
             used, message = lang, f"{error}; the report has no figures"
         if message:
             click.echo(message, err=True)
-        write_html(result, output, lang=lang, figure_lang=used)
+        with _writing(output):
+            write_html(result, output, lang=lang, figure_lang=used)
     click.echo(
         f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
     )
@@ -499,7 +624,8 @@ def _require_plots() -> None:
 def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
     """Write a result's figures with ``writer`` and say what was written (and any font
     fallback) on stderr."""
-    written, message = writer(result, plots_dir, lang=lang)
+    with _writing(plots_dir):
+        written, message = writer(result, plots_dir, lang=lang)
     if message:
         click.echo(message, err=True)
     click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
@@ -607,6 +733,7 @@ def incentives(path, show_all, fmt, output, lang, **options):
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
+    _check_output(output)
     result = _run_estimate(path, **options)
     from .report.terminal import render_incentives
 
@@ -615,7 +742,8 @@ def incentives(path, show_all, fmt, output, lang, **options):
             from .io.atomic import atomic_write
             from .io.csv import write_csv
 
-            atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
+            with _writing(output):
+                atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
             click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)
         else:
             _write(result, output, f"{len(result.projects)} projects")
@@ -632,7 +760,9 @@ def _write(result, output: str | None, what: str) -> None:
     """Write ``-o`` by its suffix (``to_csv``, ``to_json`` or ``to_excel``, all atomic)."""
     if output is not None:
         suffix = Path(output).suffix.lower()
-        {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix](output)
+        write = {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix]
+        with _writing(output):
+            write(output)
         click.echo(f"wrote {output}: {what}", err=True)
 
 
@@ -641,8 +771,14 @@ def _print(result, fmt: str, output: str | None, csv_frame, render) -> None:
     pipe)."""
     if fmt == "json":
         click.echo(result.to_json())
-    elif fmt == "csv":
-        click.echo(csv_frame.to_csv(index=False), nl=False)
+    elif fmt == "csv":  # through the file writer: the same neutralised cells as -o x.csv
+        import io
+
+        from .io.csv import write_csv_stream
+
+        buffer = io.BytesIO()
+        write_csv_stream(csv_frame, buffer)
+        click.echo(buffer.getvalue().decode("utf-8"), nl=False)
     elif output is None or sys.stdout.isatty():
         click.echo(render())
 
@@ -802,6 +938,7 @@ def portfolio(
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
+    _check_output(output)
     if plots_dir is not None:
         _require_plots()
     bar = _ProgressBar()
@@ -997,8 +1134,10 @@ def template(output, lang):
     """Write a blank inventory to fill in."""
     from .inventory.template import write_template
 
+    _check_output(output)
     try:
-        write_template(output, lang=lang)
+        with _writing(output):
+            write_template(output, lang=lang)
     except OptionError as error:  # the only option it can refuse is the file's suffix
         raise click.BadParameter(str(error), param_hint="-o/--output") from None
     click.echo(f"wrote {output}", err=True)

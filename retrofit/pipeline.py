@@ -232,6 +232,8 @@ def estimate(
     ordered = [c for c in column_order if c in out.columns]
     extra = [c for c in out.columns if c not in column_order]
     assets_out = out[ordered + extra].reset_index(drop=True)
+    if tabs.non_standard:  # the mark travels with every row: a CSV or a filtered copy keeps it
+        assets_out.insert(0, "nonstandard_tables", ",".join(tabs.non_standard))
 
     assumptions = {
         "retrofit_version": __version__,

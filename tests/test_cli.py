@@ -155,8 +155,8 @@ def test_reference_table_without_a_needed_row_exits_3_naming_table_and_key(
     result = runner.invoke(cli, ["estimate", str(gbk_plant), "--table", f"model_parameters={own}"])
     assert result.exit_code == 3
     assert result.stderr == (
-        "Error: reference data: reference table 'model_parameters' has no row for "
-        "('motor_part_load', 'no_load_loss_fraction_of_loss_at_quarter_load')\n"
+        f"Error: reference data: reference table 'model_parameters' (your file {own}) has no "
+        "row for ('motor_part_load', 'no_load_loss_fraction_of_loss_at_quarter_load')\n"
     )
 
 
@@ -185,8 +185,10 @@ def test_unexpected_exceptions_are_not_caught(runner, gbk_plant, monkeypatch):
 def test_help_lists_the_exit_codes(runner):
     text = " ".join(runner.invoke(cli, ["--help"]).output.split())
     assert "Exit codes: 0 success; 1 data error" in text
-    assert "2 usage error (a bad option, e.g. an unknown --region)" in text
+    assert "2 usage error (a bad option, e.g. an unknown --region, an unknown --encoding" in text
     assert "3 reference-data error" in text
+    assert "4 output error" in text
+    assert "130 interrupted (Ctrl-C, SIGINT); 143 terminated (SIGTERM)" in text
 
 
 def test_missing_file_exits_1(runner, tmp_path):

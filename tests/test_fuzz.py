@@ -264,11 +264,6 @@ def test_api_fuzz_raises_only_library_errors_and_no_infinite_number(df):
     check_api(df)
 
 
-@pytest.mark.xfail(
-    reason="issue 18 point 4: CSV cells starting with =, +, -, @ are not neutralised yet "
-    "(outputs18); the integrator removes this mark after merging it",
-    strict=False,
-)
 @FAST
 @given(df=inventories())
 @example(  # issue 18's own case: a plant id that a spreadsheet runs
@@ -282,7 +277,7 @@ def test_cli_fuzz_writes_no_live_formula(df):
 @HEAVY
 @given(df=inventories(), extra=options)
 def test_cli_fuzz_heavy(df, extra):
-    check_cli(df, extra, formulas=False)
+    check_cli(df, extra, formulas=True)
     check_api(df)
 
 
@@ -311,5 +306,5 @@ def test_issue_cases_keep_the_promises(cells):
         "efficiency_class": "IE2",
     }
     df = pd.DataFrame([{**base, **cells}], dtype="str")
-    check_cli(df, [], formulas=False)
+    check_cli(df, [], formulas=True)
     check_api(df)

@@ -53,8 +53,8 @@ def test_keyed_lookup_names_table_and_missing_key(tmp_path):
     assert values[("depreciation_years", "electronic")] == 3
     with pytest.raises(
         ReferenceDataError,
-        match=r"^reference table 'finance_parameters' has no row for "
-        r"\('depreciation_years', 'machinery'\)$",
+        match=r"^reference table 'finance_parameters' \(your file .*finance\.csv\) has no row "
+        r"for \('depreciation_years', 'machinery'\)$",
     ):
         values[("depreciation_years", "machinery")]
 

@@ -4,16 +4,17 @@ formulas) and the plain style (one header row, the values as they are)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.utils import column_index_from_string
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 import retrofit
 from retrofit import estimate
@@ -247,10 +248,24 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
     path = tmp_path / "out.xlsx"
     path.write_text("old")
     result = _hand_result()
-    result.assets.loc[0, "plant_id"] = "bad\x01"  # a control character: no xlsx may hold it
-    with pytest.raises(IllegalCharacterError):
+
+    def full_disk(self, filename):
+        Path(filename).write_bytes(b"PK partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("openpyxl.Workbook.save", full_disk)
+    with pytest.raises(OSError, match="No space left"):
         write_workbook(result, path, style="plain")
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_control_characters_no_xlsx_may_hold_are_dropped(tmp_path):
+    """openpyxl refuses U+0001 (IllegalCharacterError); the writer drops it, and the NUL."""
+    path = tmp_path / "out.xlsx"
+    result = _hand_result()
+    result.assets.loc[0, "plant_id"] = "bad\x01\x00id"
+    write_workbook(result, path, style="plain")
+    assert openpyxl.load_workbook(path)["assets"]["A2"].value == "badid"
 
 
 @pytest.mark.parametrize(

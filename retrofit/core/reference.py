@@ -12,8 +12,10 @@ top-level ``reference_data/`` folder.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -150,12 +152,214 @@ def load_table(name: str, path: str | Path | None = None) -> pd.DataFrame:
     user = Path(path)
     if not user.is_file():
         raise ReferenceDataError(f"table file for '{name}' not found: {user}")
-    raw = user.read_bytes()
-    frame = pd.read_csv(
-        io.BytesIO(raw), keep_default_na=False, na_values=[""], encoding="utf-8-sig"
-    )
-    _check_schema(frame, name, str(user), row["key_columns"].split())
+    frame = _read_user_csv(user, name)
+    key_columns = row["key_columns"].split()
+    _check_schema(frame, name, str(user), key_columns)
+    problems = check_user_table(frame, _load_bundled(name), key_columns)
+    if problems:
+        shown = problems[:MAX_TABLE_PROBLEMS]
+        more = len(problems) - len(shown)
+        lines = [f"{user} {problem}" for problem in shown]
+        if more:
+            lines.append(f"… and {more} more")
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise ReferenceDataError(
+            f"{user}: {len(problems)} {noun} in your table for '{name}':\n" + "\n".join(lines)
+        )
     return frame
+
+
+#: Most problems of a user's table listed in one error
+MAX_TABLE_PROBLEMS = 20
+#: Columns whose values must be > 0, whatever the bundled table holds: factors, coefficients,
+#: efficiencies, ratings, lifetimes (a zero or negative one gives a wrong sign or a division by 0)
+POSITIVE_COLUMNS = frozenset(
+    {
+        "factor_tco2_per_mwh",
+        "kgce_per_kwh",
+        "coefficient",
+        "efficiency_pct",
+        "efficiency",
+        "relative_efficiency",
+        "rated_power_kw",
+        "rated_hp",
+        "vfd_rated_kw",
+        "vfd_rated_hp",
+        "rated_kva",
+        "lifetime_years",
+        "specific_power_kw_per_m3min",
+        "multiplier",
+    }
+)
+#: Upper bounds by column: an efficiency is at most 100 % (or 1 as a fraction), any other
+#: percentage at most 100
+UPPER_BOUNDS = {"efficiency": 1.0}
+
+
+def _read_user_csv(user: Path, name: str) -> pd.DataFrame:
+    """A user's table file as a frame; a file that is not a UTF-8 CSV table is a
+    :class:`ReferenceDataError` naming the file (and the row, where the parser knows it)."""
+    raw = user.read_bytes()
+    if b"\x00" in raw:
+        raise ReferenceDataError(
+            f"{user}: your table for '{name}' contains NUL bytes: not a CSV text file"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReferenceDataError(
+            f"{user}: your table for '{name}' is not UTF-8 text (byte 0x{raw[error.start]:02x} "
+            f"at offset {error.start}); save it as CSV UTF-8"
+        ) from None
+    _check_csv_shape(text, user, name)
+    return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+
+
+def _check_csv_shape(text: str, user: Path, name: str) -> None:
+    """Every record of a user's table has the header's number of fields and every quote
+    closes, or a :class:`ReferenceDataError` names the row (as a spreadsheet numbers it).
+
+    Checked with the csv module before pandas reads the file: pandas would take a row with
+    one field too many as an index column, silently, and report a bad quote by parser line."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    header: list[str] | None = None
+    row = 0
+    try:
+        for row, fields in enumerate(reader, start=1):
+            if header is None:
+                header = fields
+            elif fields and len(fields) != len(header):
+                raise ReferenceDataError(
+                    f"{user} row {row}: {len(fields)} fields where the header has "
+                    f"{len(header)} (table '{name}'); quote a value that holds a comma"
+                )
+    except csv.Error:
+        raise ReferenceDataError(
+            f"{user} row {row + 1}: a quote that opens a value never closes (table '{name}')"
+        ) from None
+    if header is None:
+        raise ReferenceDataError(f"{user}: your table for '{name}' is empty")
+
+
+def _bounds(column: str, bundled: pd.Series) -> tuple[float | None, bool, float | None]:
+    """(lower, lower is strict, upper) of a numeric column of a user's table: explicit for
+    factors, efficiencies and percentages (:data:`POSITIVE_COLUMNS`, :data:`UPPER_BOUNDS`),
+    otherwise "not negative" when no bundled value is negative."""
+    upper = UPPER_BOUNDS.get(column, 100.0 if column.endswith("_pct") else None)
+    if column in POSITIVE_COLUMNS:
+        return 0.0, True, upper
+    values = bundled.dropna()
+    if len(values) and (values >= 0).all():
+        return 0.0, False, upper
+    return None, False, upper
+
+
+def _expected_range(lower: float | None, strict: bool, upper: float | None) -> str:
+    parts = []
+    if lower is not None:
+        parts.append(f"{'>' if strict else '≥'} {lower:g}")
+    if upper is not None:
+        parts.append(f"≤ {upper:g}")
+    return "a number " + " and ".join(parts) if parts else "a number"
+
+
+def check_user_table(
+    frame: pd.DataFrame, bundled: pd.DataFrame, key_columns: list[str]
+) -> list[str]:
+    """What is wrong with a user's replacement of a bundled table, checked against the
+    bundled table's own columns (its schema): each ``"row R, column C: "value" — expected …"``.
+
+    - a column that is numeric in the bundled table holds finite numbers (whole numbers where
+      the bundled ones are); a key column, a factor or an efficiency is blank only where the
+      bundled column has blanks;
+    - in range: factors, efficiencies and ratings > 0 (:data:`POSITIVE_COLUMNS`), percentages
+      ≤ 100 and efficiencies as fractions ≤ 1, and no negative number where the bundled table
+      has none;
+    - units: a row whose key (the catalog's key columns that are text) matches a bundled row
+      gives that row's unit (``unit``, ``rate_unit``, ``coefficient_unit``), and a table whose
+      rows all share one unit keeps it.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1).
+    """
+    problems: list[str] = []
+    for column in frame.columns:
+        if column not in bundled.columns or bundled[column].dtype.kind not in "iuf":
+            continue
+        reference = bundled[column]
+        if reference.isna().all():  # a column the bundled table leaves blank: no type to keep
+            continue
+        given = frame[column]
+        numbers = pd.to_numeric(given, errors="coerce")
+        blank = given.isna() | given.astype(str).str.strip().eq("")
+        lower, strict, upper = _bounds(column, reference)
+        whole = reference.dtype.kind in "iu"
+        # a key, a factor or an efficiency cannot be blank; another column may be where the row
+        # does not use it (a normal distribution's low and high, beside its sd)
+        required = column in key_columns or column in POSITIVE_COLUMNS
+        for i, (value, number, is_blank) in enumerate(
+            zip(given.tolist(), numbers.tolist(), blank.tolist(), strict=True)
+        ):
+            where = f'row {i + 2}, column {column}: "{"" if is_blank else value}"'
+            if is_blank:
+                if required and not reference.isna().any():
+                    problems.append(f"{where} — expected a number (required: no blank)")
+                continue
+            if number is None or math.isnan(number):
+                problems.append(f"{where} — expected a number")
+            elif not math.isfinite(number):
+                problems.append(f"{where} — expected a finite number")
+            elif whole and not float(number).is_integer():
+                problems.append(f"{where} — expected a whole number")
+            elif (lower is not None and (number <= lower if strict else number < lower)) or (
+                upper is not None and number > upper
+            ):
+                problems.append(f"{where} — expected {_expected_range(lower, strict, upper)}")
+    problems.extend(_unit_problems(frame, bundled, key_columns))
+    return problems
+
+
+def _unit_problems(frame: pd.DataFrame, bundled: pd.DataFrame, key_columns: list[str]) -> list[str]:
+    """Units of a user's table that differ from the bundled table's (see
+    :func:`check_user_table`)."""
+    problems = []
+    for unit in [c for c in bundled.columns if c == "unit" or c.endswith("_unit")]:
+        if unit not in frame.columns:
+            continue
+        given = frame[unit].astype(str).str.strip()
+        known = bundled[unit].dropna().astype(str).str.strip()
+        if known.nunique() == 1:
+            only = known.iloc[0]
+            for i, value in enumerate(given.tolist()):
+                if value != only:
+                    problems.append(
+                        f'row {i + 2}, column {unit}: "{value}" — expected "{only}" (the unit '
+                        "of every row of the bundled table)"
+                    )
+            continue
+        keys = [
+            c
+            for c in key_columns
+            if c in frame.columns
+            and c in bundled.columns
+            and bundled[c].dtype.kind not in "iufc"
+            and not (c == "unit" or c.endswith("_unit"))
+        ]
+        if not keys:
+            continue
+        units = bundled.groupby(keys, dropna=False)[unit].agg(lambda v: set(v.astype(str)))
+        for i, (key, value) in enumerate(
+            zip(frame[keys].itertuples(index=False, name=None), given.tolist(), strict=True)
+        ):
+            lookup = key[0] if len(keys) == 1 else key
+            if lookup not in units.index:
+                continue
+            wanted = units.loc[lookup]
+            if len(wanted) == 1 and value not in wanted:
+                problems.append(
+                    f'row {i + 2}, column {unit}: "{value}" — expected "{next(iter(wanted))}" '
+                    f"(the bundled table's unit for {lookup!r})"
+                )
+    return problems
 
 
 @dataclass
@@ -174,9 +378,11 @@ class TableUse:
         return dict(self.__dict__)
 
 
-def missing_row(table: str, key: object) -> ReferenceDataError:
-    """The error for a table (bundled or a user's own) that lacks the row a run needs."""
-    return ReferenceDataError(f"reference table '{table}' has no row for {key!r}")
+def missing_row(table: str, key: object, file: str | Path | None = None) -> ReferenceDataError:
+    """The error for a table (bundled or a user's own, then named by its ``file``) that lacks
+    the row a run needs."""
+    where = "" if file is None else f" (your file {file})"
+    return ReferenceDataError(f"reference table '{table}'{where} has no row for {key!r}")
 
 
 @dataclass(frozen=True)
@@ -185,12 +391,14 @@ class KeyedValues:
 
     table: str
     values: pd.Series
+    #: The user's file that replaced the bundled table, None for the bundled one
+    file: str | Path | None = None
 
     def __getitem__(self, key: object) -> Any:
         try:
             return self.values.loc[key]
         except KeyError:
-            raise missing_row(self.table, key) from None
+            raise missing_row(self.table, key, self.file) from None
 
     def __contains__(self, key: object) -> bool:
         return key in self.values.index
@@ -265,7 +473,7 @@ class Tables:
         ]
         if missing:
             raise ReferenceDataError(f"table '{name}' lacks columns {missing}")
-        return KeyedValues(name, frame.set_index(key_columns)[column])
+        return KeyedValues(name, frame.set_index(key_columns)[column], self.overrides.get(name))
 
     @property
     def non_standard(self) -> list[str]:

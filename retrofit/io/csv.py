@@ -5,6 +5,10 @@ cell (about 20 s for a million rows of 43 columns). The text differs from pandas
 only, and every value reads back equal: floats in their shortest round-trip form without a
 trailing ``.0`` (``1``, ``0.00001``, ``1e+16``), booleans ``true``/``false``, every text cell
 quoted (an empty text ``""``, a missing value an empty field), line ends ``\\n``.
+
+Text a spreadsheet would evaluate (``=…``, ``+…``, ``-…``, ``@…``, a leading tab) is written
+with a leading apostrophe and NUL bytes are stripped, headers included
+(:mod:`retrofit.io.cells`); numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import os
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from .cells import neutralise_arrow, neutralise_text
 
 #: Rows converted to Arrow and formatted per block: bounds the memory of a block's copy and text
 CSV_BLOCK_ROWS = 20_000
@@ -37,11 +44,20 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     Not atomic by itself: callers write to a temporary file through
     :func:`retrofit.io.atomic.atomic_write`.
     """
+    with open(path, "wb") as fh:
+        write_csv_stream(frame, fh, bom=True)
+
+
+def write_csv_stream(frame: pd.DataFrame, fh: BinaryIO, *, bom: bool = False) -> None:
+    """``frame`` as CSV into an open binary stream (``--format csv`` writes stdout), with the
+    same cells as :func:`write_csv`; ``bom`` writes the UTF-8 byte-order mark first."""
     header = io.StringIO()
     # the header through the csv module: bare names, quoted only when they need it
-    csv.writer(header, lineterminator="\n").writerow([str(c) for c in frame.columns])
-    with open(path, "wb") as fh, ThreadPoolExecutor(CSV_THREADS) as pool:
-        fh.write((CSV_BOM + header.getvalue()).encode("utf-8"))
+    csv.writer(header, lineterminator="\n").writerow(
+        [neutralise_text(str(c)) for c in frame.columns]
+    )
+    with ThreadPoolExecutor(CSV_THREADS) as pool:
+        fh.write(((CSV_BOM if bom else "") + header.getvalue()).encode("utf-8"))
         # a few blocks in flight keep every core busy and the memory bounded
         pending: deque[Future[pa.Buffer]] = deque()
         for start in range(0, len(frame), CSV_BLOCK_ROWS):
@@ -55,7 +71,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 def csv_block(block: pd.DataFrame) -> pa.Buffer:
     """The CSV text of a block of rows, without header."""
     # by position and under placeholder names: output columns may repeat a name
-    columns = [arrow_column(block.iloc[:, i]) for i in range(block.shape[1])]
+    columns = [neutralise_arrow(arrow_column(block.iloc[:, i])) for i in range(block.shape[1])]
     if len(columns) == 1:
         # a lone empty field would be a blank line, which readers skip: quote it, as the csv
         # module does

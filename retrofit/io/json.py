@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
+
+#: A JSON ``\u0000`` escape (a NUL byte in a string), not an escaped backslash before "u0000"
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 def json_value(value: Any) -> Any:
@@ -41,8 +45,11 @@ def write_json(
     data: dict[str, Any], path: str | Path | None = None, *, indent: int | None = 2
 ) -> str:
     """JSON text of a result's ``to_dict()`` (UTF-8, Chinese kept as written); also written
-    atomically to ``path`` when one is given."""
+    atomically to ``path`` when one is given. NUL bytes in strings are dropped, as in the CSV
+    and workbook outputs (:mod:`retrofit.io.cells`)."""
     text = json.dumps(data, ensure_ascii=False, indent=indent, default=json_value)
+    if "\\u0000" in text:
+        text = _NUL_ESCAPE.sub(r"\1", text)
     if path is not None:
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return text

@@ -13,11 +13,18 @@ caveats, through the same sheet writer and the same cell conversion, atomically.
   are spreadsheet formulas over the assets sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per
   plant), each beside the value retrofit computed, so a reviewer can follow and re-check them
   in Excel.
+
+No text cell is ever a formula the tool did not write: every text a spreadsheet would evaluate
+(ids, names, pass-through headers and values, caveats, the input file's name) is written as a
+string cell with a leading apostrophe and without NUL bytes (:mod:`retrofit.io.cells`), and
+sheet names lose the characters Excel refuses. The audit summary's own formulas are the only
+formulas in a workbook; :data:`TOOL_FORMULAS` matches every one of them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -29,6 +36,7 @@ from .. import columns
 from ..core.caveats import Caveat
 from ..core.exceptions import OptionError
 from .atomic import atomic_write
+from .cells import NUL, is_live, neutralise_text
 from .json import json_value
 
 if TYPE_CHECKING:
@@ -56,6 +64,18 @@ TOTALS = (
     "cost_saved_cny",
     "retrofitted_motor_kw",
 )
+
+#: The formulas the audit summary writes (and no other cell of any workbook): a total over a
+#: column of the assets sheet, a plant's SUMIF, its saving share and its 百一 verdict.
+TOOL_FORMULAS = (
+    re.compile(r"=SUM\(assets!([A-Z]+)\d+:\1\d+\)"),
+    re.compile(r"=SUMIF\(assets!([A-Z]+)\d+:\1\d+,A\d+,assets!([A-Z]+)\d+:\2\d+\)"),
+    re.compile(r'=IF\(ISNUMBER\(C(\d+)\),B\1/C\1,""\)'),
+    re.compile(r'=IF\(ISNUMBER\(C(\d+)\),IF\(D\1>=E\1,"meets","short"\),"unknown"\)'),
+)
+#: Characters Excel refuses in a sheet name, and its longest sheet name
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+SHEET_NAME_MAX = 31
 
 #: Columns of the caveats sheet, in order.
 CAVEAT_COLUMNS = ["code", "message", "message_zh", "count", "data"]
@@ -163,17 +183,17 @@ def write_sheet(
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(name)
+    ws = wb.create_sheet(sheet_title(name))
     audit = style == "audit"
     header_rows = HEADER_ROWS if audit else 1
     letters = {}
     for j, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
         letters[column] = letter
-        name_cell = ws.cell(1, j, column)
+        name_cell = ws.cell(1, j, text_cell(str(column)))
         if audit:  # the plain style's header is unstyled, as pandas writes it
             name_cell.font = Font(bold=True)
-            label = ws.cell(2, j, column_label(column, lang))
+            label = ws.cell(2, j, text_cell(column_label(column, lang)))
             label.alignment = Alignment(wrap_text=True, vertical="top")
             for row in (1, 2):
                 ws.cell(row, j).fill = _header_fill()
@@ -193,14 +213,40 @@ def write_sheet(
 def cell_value(value: Any) -> Any:
     """A table's value as a cell: missing values empty, a timestamp as a date (with its time
     when it has one), lists and dicts as JSON, an infinite number as text (``inf``, as pandas
-    writes it), numpy scalars as Python."""
+    writes it), numpy scalars as Python, text through :func:`text_cell` (never a formula)."""
     if isinstance(value, pd.Timestamp):
         return value.date() if value == value.normalize() else value.to_pydatetime()
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, float | np.floating) and np.isinf(value):
         return str(float(value))
-    return json_value(value)
+    value = json_value(value)
+    return text_cell(value) if isinstance(value, str) else value
+
+
+def text_cell(text: str) -> str:
+    """Text as a cell's value: without NUL bytes, with a leading apostrophe when a spreadsheet
+    would evaluate it, and without the control characters an .xlsx file cannot hold (openpyxl
+    refuses them; they cannot be typed in a cell either)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralise_text(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
+def sheet_title(name: str) -> str:
+    """A sheet name Excel accepts and never reads as a formula: without ``[ ] : * ? / \\``
+    and control characters, at most 31 characters, and with ``_`` (Excel refuses a leading
+    apostrophe in a sheet name) before a first character of :data:`~retrofit.io.cells.LIVE_PREFIXES`.
+    """
+    title = SHEET_NAME_FORBIDDEN.sub("", name.replace(NUL, "")).strip("'")
+    if is_live(title):
+        title = "_" + title
+    return title[:SHEET_NAME_MAX] or "sheet"
+
+
+def is_tool_formula(text: str) -> bool:
+    """True when ``text`` is one of the formulas the audit summary writes (:data:`TOOL_FORMULAS`)."""
+    return any(pattern.fullmatch(text) for pattern in TOOL_FORMULAS)
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -293,9 +339,16 @@ def _summary_sheet(
     a = result.assumptions
     n = len(result.assets)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + n
+    if a.get("non_standard"):  # the first row of the first sheet
+        tables = ", ".join(a["non_standard_tables"])
+        ws.append(["NON-STANDARD 非标准", text_cell(f"user tables 用户表: {tables}")])
+        for cell in ws[1]:
+            cell.font = Font(bold=True, color="B00020")
     ws.append(["retrofit", "节能改造评估 / energy-saving retrofit assessment"])
-    ws.append(["input 清单", Path(a["input"]["file"]).name, f"sha256 {a['input']['sha256']}"])
-    ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", a["basis_note"]])
+    ws.append(
+        ["input 清单", text_cell(Path(a["input"]["file"]).name), f"sha256 {a['input']['sha256']}"]
+    )
+    ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", text_cell(a["basis_note"])])
     ws.append(["accounting year 核算年度", a["accounting_year"]])
     ws.append([])
     ws.append(
@@ -310,6 +363,7 @@ def _summary_sheet(
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _header_fill()
+    totals_header = ws.max_row
     for column in TOTALS:
         if column not in letters:
             continue
@@ -326,7 +380,10 @@ def _summary_sheet(
             formula,
         ]
         ws.append(row)
-        ws.cell(ws.max_row, 5).data_type = "s"  # the formula shown as text
+        shown = ws.cell(ws.max_row, 5)
+        # the formula shown as text: a string cell, quote-prefixed so that editing it in Excel
+        # does not turn it into a formula either
+        shown.data_type, shown.quotePrefix = "s", True
         fmt = number_format(column, columns.unit(column))
         for k in (2, 4):
             ws.cell(ws.max_row, k).number_format = fmt or "General"
@@ -351,7 +408,7 @@ def _summary_sheet(
         energy = None if pd.isna(plant.plant_energy_tce) else float(plant.plant_energy_tce)
         ws.append(
             [
-                plant.plant_id,
+                cell_value(plant.plant_id),
                 (
                     f"=SUMIF(assets!{plant_col}{first}:{plant_col}{last},A{r},"
                     f"assets!{tce_col}{first}:{tce_col}{last})"
@@ -368,14 +425,17 @@ def _summary_sheet(
     ws.column_dimensions["A"].width = 48
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 24
-    ws.freeze_panes = "A7"
+    ws.freeze_panes = ws.cell(totals_header + 1, 1)
 
 
 __all__ = [
     "CAVEAT_COLUMNS",
     "HEADER_FILL_RGB",
     "HEADER_ROWS",
+    "SHEET_NAME_FORBIDDEN",
+    "SHEET_NAME_MAX",
     "STYLES",
+    "TOOL_FORMULAS",
     "TOTALS",
     "EstimateTables",
     "Style",
@@ -383,7 +443,10 @@ __all__ = [
     "cell_value",
     "column_label",
     "flatten",
+    "is_tool_formula",
     "number_format",
+    "sheet_title",
+    "text_cell",
     "write_sheet",
     "write_workbook",
 ]

@@ -270,6 +270,9 @@ def portfolio(
     result.assumptions["tables"] = {
         n: u.to_dict() for n, u in tabs.used.items()
     } | result.assumptions.get("tables", {})
+    if assumptions.get("non_standard_tables"):  # the estimates' mark, on the plants table too
+        marked = ",".join(assumptions["non_standard_tables"])
+        result.plants.insert(0, "nonstandard_tables", marked)
     return result
 
 

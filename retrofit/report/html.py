@@ -23,6 +23,7 @@ from .. import columns
 from .._optional import MissingExtraError
 from ..columns import header, known, unit_text
 from ..io.atomic import atomic_write
+from ..io.cells import NUL
 from ..results import EstimateResult
 from .terminal import bai_yi_clause
 
@@ -127,6 +128,9 @@ h1 { font-size: 24px; margin: 0 0 4px; color: var(--accent); }
 h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--accent); }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .subtitle, .note, footer { color: var(--muted); }
+.banner { border: 2px solid #b00020; background: #fdecee; color: #7a0016; padding: 8px 14px;
+          border-radius: 6px; margin: 0 0 12px; }
+.banner ul { margin: 4px 0 0; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 10px 0; }
 .kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .kpi { border: 1px solid var(--rule); border-radius: 6px; padding: 10px 14px; min-width: 190px;
@@ -247,12 +251,41 @@ def _heading(column: str, lang: str) -> str:
     return header(column, lang) if known(column) else column
 
 
+#: The salt of matplotlib's SVG ids (see :func:`svg_figure`)
+SVG_HASH_SALT = "retrofit-report"
+#: The banner at the top of the report of a run with user tables
+NON_STANDARD_BANNER = {
+    "en": "Non-standard result: these reference tables were replaced by your files",
+    "zh": "非标准结果：以下参考表已被用户文件替换",
+}
+
+
+def non_standard_banner(result: EstimateResult, lang: str) -> str:
+    """The first thing on the page of a non-standard run: which tables came from which
+    files; empty for a standard run."""
+    a = result.assumptions
+    if not a.get("non_standard"):
+        return ""
+    tables = a.get("tables", {})
+    items = "".join(
+        f"<li><b>{_esc(name)}</b>: {_esc(tables.get(name, {}).get('file', ''))}</li>"
+        for name in a["non_standard_tables"]
+    )
+    return (
+        f"<div id='non-standard' class='banner' role='alert'><b>NON-STANDARD 非标准</b> "
+        f"{_esc(NON_STANDARD_BANNER[lang])}<ul>{items}</ul></div>"
+    )
+
+
 def svg_figure(ax) -> str:
     """An Axes' figure as inline SVG (XML prolog removed), then closed."""
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
-    ax.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # matplotlib salts the SVG's clip-path and glyph ids with a random number unless
+    # svg.hashsalt is set: a fixed salt makes the same result give the same bytes
+    with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        ax.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(ax.figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
@@ -290,7 +323,8 @@ def render_html(
         except MissingExtraError as error:  # matplotlib is an extra: say so where figures go
             note = f"{w['no_figures']} {error.install}"
             drawn = {"supply": f"<p class='note'>{_esc(note)}</p>"}
-    sections = [_header(result, w, lang), _summary(result, w, lang)]
+    banner = non_standard_banner(result, lang)
+    sections = [*([banner] if banner else []), _header(result, w, lang), _summary(result, w, lang)]
     if result.projects is not None and len(result.projects):
         sections.append(_economics(result, w, lang))
     if result.uncertainty is not None:
@@ -665,6 +699,7 @@ def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 def write_html(
     result: EstimateResult, path: str | Path, *, lang: str = "en", figure_lang: str | None = None
 ) -> None:
-    """Write the report atomically (UTF-8)."""
-    text = render_html(result, lang=lang, figure_lang=figure_lang)
+    """Write the report atomically (UTF-8), without NUL bytes (as every output: an inventory's
+    text may carry one; a browser would show it as U+FFFD)."""
+    text = render_html(result, lang=lang, figure_lang=figure_lang).replace(NUL, "")
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -164,6 +164,9 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     """Plant summary first, then asset rows (up to ``max_rows``), basis, and caveat counts."""
     labels = LABELS[lang]
     lines = [f"== {labels['plants']} =="]
+    if result.assumptions.get("non_standard"):  # first, where nobody can miss it
+        tables = ", ".join(result.assumptions["non_standard_tables"])
+        lines.insert(0, f"NON-STANDARD: user tables {tables}")
     plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]])
     plants = _headed(plants, lang)
     lines.append(plants.to_string(index=False))
