@@ -5,6 +5,7 @@ dates; and the wording of what a column expects. Every function works on a whole
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -192,10 +193,16 @@ def choice_expected(col: Column) -> str:
     return head + (f" (or {', '.join(zh_names)})" if zh_names else "")
 
 
+#: What joins several measures in one cell: + as documented, and the 、 , ; of real sheets
+#: ("电机更换、变频改造"); full-width ＋，； fold to these in schema.normalise.
+_MEASURE_JOINERS = re.compile(r"[+、,;]")
+
+
 def canonical_measure(text: str) -> tuple[str | None, str | None]:
-    """'电机更换+变频改造' → ('upgrade_motor+add_vfd', None) or (None, why-not)."""
+    """'电机更换+变频改造' (or '电机更换、变频改造') → ('upgrade_motor+add_vfd', None), or
+    (None, why-not)."""
     aliases = schema.VALUE_ALIASES["measure"]
-    parts = [p for p in schema.normalise(text).split("+")]
+    parts = _MEASURE_JOINERS.split(schema.normalise(text))
     found = [m for m in (aliases.get(p) for p in parts) if m is not None]
     if not parts or len(found) < len(parts):
         return None, None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Value kinds a column may have.
 KINDS = ("text", "int", "number", "fraction", "choice", "date")
@@ -395,9 +395,16 @@ VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
     "Yyn0": ("yyn0",),
 }
 
+#: yes/no of a flag column. 改造 is no answer at all (a flag such as 是否特别重大项目 asked of a
+#: retrofit project), so it is refused here; only new_build reads it, as "an existing site".
 YES_NO_ALIASES: dict[str, tuple[str, ...]] = {
-    "yes": ("yes", "y", "true", "1", "是", "新建", "新建数据中心"),
-    "no": ("no", "n", "false", "0", "否", "既有", "存量", "改造"),
+    "yes": ("yes", "y", "true", "1", "是"),
+    "no": ("no", "n", "false", "0", "否"),
+}
+#: new_build: a new data centre, or an existing one (既有, 存量, or one being retrofitted: 改造).
+NEW_BUILD_ALIASES: dict[str, tuple[str, ...]] = {
+    "yes": (*YES_NO_ALIASES["yes"], "新建", "新建数据中心"),
+    "no": (*YES_NO_ALIASES["no"], "既有", "存量", "改造", "既有数据中心"),
 }
 CHARGER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "ac": ("ac", "交流", "交流桩", "交流充电桩", "慢充", "慢充桩", "ac charger"),
@@ -448,6 +455,58 @@ SUBSIDY_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
     "transformer": ("transformer", "电力变压器", "变压器"),
     "none": ("none", "无", "不适用"),
 }
+
+#: vocabulary name in table ``audit_value_aliases`` → the accepted spellings it extends
+_VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "category": CATEGORY_ALIASES,
+    "efficiency_class": CLASS_ALIASES,
+    "control": CONTROL_ALIASES,
+    "fan_type": FAN_TYPE_ALIASES,
+    "pump_type": PUMP_TYPE_ALIASES,
+    "compressor_type": COMPRESSOR_TYPE_ALIASES,
+    "cooling": COOLING_ALIASES,
+    "transformer_type": TRANSFORMER_TYPE_ALIASES,
+    "yes_no": YES_NO_ALIASES,
+    "new_build": NEW_BUILD_ALIASES,
+    "charger_type": CHARGER_TYPE_ALIASES,
+    "financing": FINANCING_ALIASES,
+    "subsidy_product": SUBSIDY_PRODUCT_ALIASES,
+}
+
+
+def _add_audit_aliases() -> tuple[Measure, ...]:
+    """Extend the vocabularies with the phrases of real audit sheets (table
+    ``audit_value_aliases``, one source per phrase); returns :data:`MEASURES` with theirs."""
+    from ..core.exceptions import ReferenceDataError
+    from ..core.reference import load_table
+
+    table = load_table("audit_value_aliases")
+    extra: dict[str, dict[str, list[str]]] = {}
+    for vocabulary, value, alias in table[["vocabulary", "value", "alias"]].itertuples(index=False):
+        known = (
+            {m.name for m in MEASURES} if vocabulary == "measure" else _VOCABULARIES.get(vocabulary)
+        )
+        if known is None or value not in known:
+            raise ReferenceDataError(
+                f"table audit_value_aliases: '{alias}' maps to {vocabulary} = {value}, "
+                "which is not a known value"
+            )
+        extra.setdefault(vocabulary, {}).setdefault(value, []).append(str(alias))
+    for vocabulary, values in extra.items():
+        if vocabulary == "measure":
+            continue
+        aliases = _VOCABULARIES[vocabulary]
+        for value, added in values.items():
+            aliases[value] = (*aliases[value], *added)
+    added_measures = extra.get("measure", {})
+    return tuple(
+        replace(m, aliases=(*m.aliases, *added_measures.get(m.name, ()))) for m in MEASURES
+    )
+
+
+MEASURES = _add_audit_aliases()
+MEASURE_BY_NAME = {m.name: m for m in MEASURES}
+GRADE_ALIASES = {k: v for k, v in CLASS_ALIASES.items() if k.startswith("grade_")}
 
 CATEGORIES = tuple(CATEGORY_ALIASES)
 CLASSES = tuple(CLASS_ALIASES)
@@ -1791,7 +1850,7 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "core_material": CORE_ALIASES,
     "insulation_class": INSULATION_ALIASES,
     "vector_group": VECTOR_GROUP_ALIASES,
-    "new_build": YES_NO_ALIASES,
+    "new_build": NEW_BUILD_ALIASES,
     "charger_type": CHARGER_TYPE_ALIASES,
     "tariff_class": TARIFF_ALIASES,
     "financing": FINANCING_ALIASES,

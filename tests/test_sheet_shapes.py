@@ -1,0 +1,158 @@
+"""Real audit sheets (issue 17 point 4): the value vocabularies of real sheets, month-only dates,
+counts written with a measure word, two-row headers, total and signature rows, nameplate models.
+
+Every expected value is the reading a person gives the cell, written by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from retrofit.core.exceptions import InventoryError
+from retrofit.core.reference import load_table
+from retrofit.inventory import schema
+from retrofit.inventory.cells import canonical_measure, parse_choice
+from retrofit.inventory.reading import read_inventory
+
+MOTOR_HEADER = "企业编号,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级"
+
+
+def write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def choice(column: str, *cells: str) -> list[str | None]:
+    values, _, _ = parse_choice(schema.COLUMN_BY_NAME[column], pd.Series(cells, dtype="str"))
+    return list(values)
+
+
+# --- value vocabularies ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "measures"),
+    [
+        ("更换永磁电机", "upgrade_motor"),
+        ("永磁电机改造", "upgrade_motor"),
+        ("高效电机改造", "upgrade_motor"),
+        ("高效电机更换", "upgrade_motor"),
+        ("更换高效节能电机", "upgrade_motor"),
+        ("电机节能改造", "upgrade_motor"),
+        ("变频改造", "add_vfd"),
+        ("加装变频器", "add_vfd"),
+        ("加装变频", "add_vfd"),
+        ("增加变频器", "add_vfd"),
+        ("变频器改造", "add_vfd"),
+        ("变频节能改造", "add_vfd"),
+        ("变频调速", "add_vfd"),
+        # two measures in one cell, joined as people join them
+        ("电机更换、变频改造", "upgrade_motor+add_vfd"),
+        ("变频改造，高效电机改造", "upgrade_motor+add_vfd"),
+        ("加装变频器;更换永磁电机", "upgrade_motor+add_vfd"),
+    ],
+)
+def test_measure_phrases_of_real_sheets(cell, measures):
+    assert canonical_measure(cell) == (measures, None)
+
+
+def test_the_same_measure_twice_in_other_words_is_still_refused():
+    assert canonical_measure("高效电机改造、电机更换") == (
+        None,
+        "each measure at most once (upgrade_motor is listed twice)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "category"),
+    [
+        ("异步电动机", "motor"),
+        ("三相异步电机", "motor"),
+        ("永磁同步电机", "motor"),
+        ("永磁同步电动机", "motor"),
+        ("永磁电机", "motor"),
+        ("螺杆空压机", "compressor"),
+        ("循环水泵", "pump"),
+    ],
+)
+def test_motor_and_machine_types_are_categories(cell, category):
+    assert choice("category", cell) == [category]
+
+
+@pytest.mark.parametrize(
+    ("cell", "grade"),
+    [
+        ("GB三级", "grade_3"),
+        ("gb 二级", "grade_2"),
+        ("GB一级", "grade_1"),
+        ("国标三级", "grade_3"),
+        ("国标二级", "grade_2"),
+        ("国标一级", "grade_1"),
+        ("三级能效", "grade_3"),
+        ("3", "grade_3"),
+        ("2", "grade_2"),
+        ("1", "grade_1"),
+    ],
+)
+def test_grade_phrases_for_present_and_target_class(cell, grade):
+    assert choice("efficiency_class", cell) == [grade]
+    assert choice("target_class", cell) == [grade]
+
+
+def test_a_bare_digit_is_a_gb_grade_not_an_ie_class():
+    # GB 18613-2020: grade 2 = IE4, grade 3 = IE3; "2" typed under 能效等级 is 2级, not IE2
+    assert choice("target_class", "2", "IE2") == ["grade_2", "IE2"]
+
+
+def test_gaizao_is_no_answer_to_a_yes_no_question():
+    # 改造 (retrofit) is not "no": a flag column refuses it
+    assert choice("particularly_major", "改造", "是", "否", "√", "×") == [
+        None,
+        "yes",
+        "no",
+        "yes",
+        "no",
+    ]
+
+
+def test_gaizao_is_an_existing_site_for_new_build():
+    assert choice("new_build", "改造", "新建", "既有", "存量") == ["no", "yes", "no", "no"]
+
+
+def test_pm_motor_phrases_name_the_subsidy_product():
+    assert choice("subsidy_product", "永磁同步电机", "异步电动机") == ["pm_motor", "general_motor"]
+
+
+def test_every_audit_alias_has_a_source_and_reads_as_its_value():
+    table = load_table("audit_value_aliases")
+    assert table["source"].str.strip().ne("").all()
+    column_of = {"yes_no": "particularly_major", "new_build": "new_build"}
+    for vocabulary, value, alias in table[["vocabulary", "value", "alias"]].itertuples(index=False):
+        if vocabulary == "measure":
+            assert canonical_measure(alias) == (value, None), alias
+        else:
+            assert choice(column_of.get(vocabulary, vocabulary), alias) == [value], alias
+
+
+def test_real_phrases_read_end_to_end(tmp_path):
+    text = "\n".join(
+        [
+            MOTOR_HEADER + ",目标能效等级",
+            "P1,M1,异步电动机,高效电机改造,55,4,GB三级,2",
+            "P1,M2,永磁同步电机,更换永磁电机,30,4,三级能效,1",
+        ]
+    )
+    assets = read_inventory(write(tmp_path, "plant.csv", text)).assets
+    assert list(assets["category"]) == ["motor", "motor"]
+    assert list(assets["measure"]) == ["upgrade_motor", "upgrade_motor"]
+    assert list(assets["efficiency_class"]) == ["grade_3", "grade_3"]
+    assert list(assets["target_class"]) == ["grade_2", "grade_1"]
+
+
+def test_an_unknown_phrase_is_still_a_located_error(tmp_path):
+    text = MOTOR_HEADER + "\nP1,M1,电机,电机翻新,55,4,IE2\n"
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert (issue.row, issue.column, issue.value) == (2, "改造措施", "电机翻新")
