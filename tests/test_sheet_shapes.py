@@ -156,3 +156,72 @@ def test_an_unknown_phrase_is_still_a_located_error(tmp_path):
         read_inventory(write(tmp_path, "plant.csv", text))
     (issue,) = info.value.issues
     assert (issue.row, issue.column, issue.value) == (2, "改造措施", "电机翻新")
+
+
+# --- month-only dates and counts -------------------------------------------------------
+
+
+def test_month_only_dates_read_as_the_first_day_with_a_note(tmp_path):
+    text = "\n".join(
+        [
+            MOTOR_HEADER + ",投运日期",
+            "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
+            "P1,M2,电机,电机更换,55,4,IE2,2025-10",
+            "P1,M3,电机,电机更换,55,4,IE2,2025/3",
+            "P1,M4,电机,电机更换,55,4,IE2,2025年3月9日",
+            "P1,M5,电机,电机更换,55,4,IE2,",
+        ]
+    )
+    inv = read_inventory(write(tmp_path, "plant.csv", text))
+    dates = list(inv.assets["in_service_date"])
+    assert dates[:4] == [
+        pd.Timestamp("2025-10-01"),
+        pd.Timestamp("2025-10-01"),
+        pd.Timestamp("2025-03-01"),
+        pd.Timestamp("2025-03-09"),
+    ]
+    assert pd.isna(dates[4])
+    assert inv.meta.month_only_rows == {"in_service_date": [2, 3, 4]}
+    assert (
+        "column 投运日期: a month without a day read as the first day of that month: row 2, 3, 4"
+        in inv.meta.notes
+    )
+
+
+def test_a_month_that_does_not_exist_is_still_an_error(tmp_path):
+    text = MOTOR_HEADER + ",投运日期\nP1,M1,电机,电机更换,55,4,IE2,2025-13\n"
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert (issue.row, issue.column, issue.value) == (2, "投运日期", "2025-13")
+
+
+def test_an_estimate_caveats_the_month_only_rows(tmp_path):
+    from retrofit import estimate
+
+    text = "\n".join(
+        [
+            MOTOR_HEADER + ",投运日期",
+            "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
+            "P1,M2,电机,电机更换,55,4,IE2,2025-10-15",
+        ]
+    )
+    result = estimate(write(tmp_path, "plant.csv", text))
+    (caveat,) = [c for c in result.caveats if c.code == "inventory.date.month_only"]
+    assert caveat.count == 1
+
+
+@pytest.mark.parametrize("cell", ["6台", "6 台", "6套", "６台", " 6个 "])
+def test_a_count_with_its_measure_word_reads_as_the_number(tmp_path, cell):
+    text = MOTOR_HEADER + f",数量\nP1,M1,电机,电机更换,55,4,IE2,{cell}\n"
+    assets = read_inventory(write(tmp_path, "plant.csv", text)).assets
+    assert assets["quantity"].tolist() == [6]
+
+
+@pytest.mark.parametrize("cell", ["6.5台", "台", "六台"])
+def test_a_count_that_is_no_whole_number_is_still_an_error(tmp_path, cell):
+    text = MOTOR_HEADER + f",数量\nP1,M1,电机,电机更换,55,4,IE2,{cell}\n"
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert (issue.row, issue.column, issue.value) == (2, "数量", cell)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from .cells import (
     parse_choice,
     parse_date,
     parse_number,
+    strip_count_word,
     to_text,
     unknown_choice_expected,
 )
@@ -100,6 +101,8 @@ class TypedColumns:
     valid: dict[str, np.ndarray]
     #: Choice column → (factorize codes, why each unique value was refused, canonical values).
     choice_codes: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]]
+    #: Date column → cells that gave a month without a day (read as its first day).
+    month_only: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 #: Columns whose raw cells are still needed after their own checks (for messages).
@@ -259,6 +262,7 @@ def type_columns(
     out: dict[str, Any] = {}
     valid: dict[str, np.ndarray] = {}
     codes_of: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]] = {}
+    month_only: dict[str, np.ndarray] = {}
     for col in columns:
         if col.name not in mapped:
             continue
@@ -281,12 +285,12 @@ def type_columns(
         elif col.kind in ("int", "number", "fraction"):
             out[col.name], bad = type_number(check, s, header_map.factors[col.name])
         elif col.kind == "date":
-            out[col.name], bad = type_date(check, s)
+            out[col.name], bad, month_only[col.name] = type_date(check, s)
         valid[col.name] = ~b & ~bad
         del cells.text[i], s
         if col.name not in _CROSS_CHECKED:
             del cells.raw[i]
-    return TypedColumns(out, valid, codes_of)
+    return TypedColumns(out, valid, codes_of, month_only)
 
 
 def check_required_cells(check: _ColumnCheck) -> None:
@@ -325,6 +329,8 @@ def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Se
     unit): a type-error for text that is no number (or no whole number), out-of-range for a
     value outside the column's bounds or an ambiguous plain number under a % header."""
     col, b = check.column, check.blank
+    if col.kind == "int" and is_text(s):
+        s = strip_count_word(s)  # 6台 → 6
     v, bad = parse_number(col, s, b, factor)
     check.report("type-error", bad, col.expected())
     ok = ~b & ~bad
@@ -355,11 +361,12 @@ def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Se
     return pd.Series(np.where(b | bad, np.nan, v), dtype="float64"), bad
 
 
-def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """A date column: (datetime64 values, bad mask), a type-error for each bad date."""
-    d, bad = parse_date(s, check.blank)
+def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """A date column: (datetime64 values, bad mask, month-only mask), a type-error for each
+    bad date."""
+    d, bad, month_only = parse_date(s, check.blank)
     check.report("type-error", bad, check.column.expected())
-    return d, bad
+    return d, bad, month_only
 
 
 def _missing_text(col: Column) -> str:

@@ -39,7 +39,7 @@ from . import checks, schema
 from .files import CellTable, read_table
 from .issues import CellIssues
 from .schema import Column
-from .sniff import empty_file_issue
+from .sniff import MAX_NOTE_ITEMS, empty_file_issue
 
 __all__ = [
     "Inventory",
@@ -95,6 +95,9 @@ class InventoryMeta:
     passthrough: list[str]
     n_rows: int
     notes: list[str] = field(default_factory=list)
+    #: Date column → spreadsheet rows whose cell gave a month without a day (2025年10月),
+    #: read as the first day of that month; an estimate caveats them.
+    month_only_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -267,6 +270,7 @@ def validate_table(
 
     if not collect or issues.file_total:
         issues.raise_if_any()
+    month_only_rows = _month_only_rows(typed.month_only, rows, header_map.mapped, table, notes)
 
     out = typed.values
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
@@ -284,6 +288,30 @@ def validate_table(
         passthrough=list(header_map.passthrough.values()),
         n_rows=n_rows,
         notes=notes,
+        month_only_rows=month_only_rows,
         **meta_kw,
     )
     return Inventory(assets, meta, issues.sorted_issues(), issues.total)
+
+
+def _month_only_rows(
+    month_only: dict[str, np.ndarray],
+    rows: np.ndarray,
+    mapped: dict[str, int],
+    table: CellTable,
+    notes: list[str],
+) -> dict[str, list[int]]:
+    """Canonical date column → rows of its month-only cells, each with a note."""
+    out: dict[str, list[int]] = {}
+    for name, mask in month_only.items():
+        if not mask.any():
+            continue
+        found = [int(r) for r in rows[mask]]
+        out[name] = found
+        shown = ", ".join(str(r) for r in found[:MAX_NOTE_ITEMS])
+        more = "" if len(found) <= MAX_NOTE_ITEMS else f", … ({len(found)} in all)"
+        notes.append(
+            f"column {table.headers[mapped[name]]}: a month without a day read as the first "
+            f"day of that month: row {shown}{more}"
+        )
+    return out
