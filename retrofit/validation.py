@@ -59,6 +59,9 @@ class ValidationReport:
         assumptions).
     caveats : list of Caveat
         The caveats of the rows that passed every check.
+    skipped_rows : list of dict
+        Rows that are no asset and were skipped (totals 合计/小计, signatures 填表人：…, notes
+        备注：…): ``{"row", "kind", "text"}`` each.
     """
 
     valid: bool
@@ -71,6 +74,7 @@ class ValidationReport:
     unmatched_headers: list[str] = field(default_factory=list)
     defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     caveats: list[Caveat] = field(default_factory=list)
+    skipped_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable record (``retrofit validate --format json`` prints it)."""
@@ -85,6 +89,7 @@ class ValidationReport:
             "unmatched_headers": list(self.unmatched_headers),
             "defaults": {code: dict(used) for code, used in self.defaults.items()},
             "caveats": [caveat.to_dict() for caveat in self.caveats],
+            "skipped_rows": [dict(item) for item in self.skipped_rows],
         }
 
 
@@ -188,6 +193,7 @@ def validate(
         unmatched_headers=list(meta.passthrough),
         defaults=checked.defaults_used,
         caveats=checked.log.summary(),
+        skipped_rows=list(meta.skipped_rows),
     )
 
 

@@ -23,6 +23,11 @@ def write(tmp_path, name: str, text: str, encoding: str = "utf-8"):
     return path
 
 
+def lines(*rows: str) -> str:
+    """The text of a CSV file with these rows."""
+    return "\n".join(rows) + "\n"
+
+
 def choice(column: str, *cells: str) -> list[str | None]:
     values, _, _ = parse_choice(schema.COLUMN_BY_NAME[column], pd.Series(cells, dtype="str"))
     return list(values)
@@ -136,12 +141,10 @@ def test_every_audit_alias_has_a_source_and_reads_as_its_value():
 
 
 def test_real_phrases_read_end_to_end(tmp_path):
-    text = "\n".join(
-        [
-            MOTOR_HEADER + ",目标能效等级",
-            "P1,M1,异步电动机,高效电机改造,55,4,GB三级,2",
-            "P1,M2,永磁同步电机,更换永磁电机,30,4,三级能效,1",
-        ]
+    text = lines(
+        MOTOR_HEADER + ",目标能效等级",
+        "P1,M1,异步电动机,高效电机改造,55,4,GB三级,2",
+        "P1,M2,永磁同步电机,更换永磁电机,30,4,三级能效,1",
     )
     assets = read_inventory(write(tmp_path, "plant.csv", text)).assets
     assert list(assets["category"]) == ["motor", "motor"]
@@ -162,15 +165,13 @@ def test_an_unknown_phrase_is_still_a_located_error(tmp_path):
 
 
 def test_month_only_dates_read_as_the_first_day_with_a_note(tmp_path):
-    text = "\n".join(
-        [
-            MOTOR_HEADER + ",投运日期",
-            "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
-            "P1,M2,电机,电机更换,55,4,IE2,2025-10",
-            "P1,M3,电机,电机更换,55,4,IE2,2025/3",
-            "P1,M4,电机,电机更换,55,4,IE2,2025年3月9日",
-            "P1,M5,电机,电机更换,55,4,IE2,",
-        ]
+    text = lines(
+        MOTOR_HEADER + ",投运日期",
+        "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
+        "P1,M2,电机,电机更换,55,4,IE2,2025-10",
+        "P1,M3,电机,电机更换,55,4,IE2,2025/3",
+        "P1,M4,电机,电机更换,55,4,IE2,2025年3月9日",
+        "P1,M5,电机,电机更换,55,4,IE2,",
     )
     inv = read_inventory(write(tmp_path, "plant.csv", text))
     dates = list(inv.assets["in_service_date"])
@@ -199,12 +200,10 @@ def test_a_month_that_does_not_exist_is_still_an_error(tmp_path):
 def test_an_estimate_caveats_the_month_only_rows(tmp_path):
     from retrofit import estimate
 
-    text = "\n".join(
-        [
-            MOTOR_HEADER + ",投运日期",
-            "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
-            "P1,M2,电机,电机更换,55,4,IE2,2025-10-15",
-        ]
+    text = lines(
+        MOTOR_HEADER + ",投运日期",
+        "P1,M1,电机,电机更换,55,4,IE2,2025年10月",
+        "P1,M2,电机,电机更换,55,4,IE2,2025-10-15",
     )
     result = estimate(write(tmp_path, "plant.csv", text))
     (caveat,) = [c for c in result.caveats if c.code == "inventory.date.month_only"]
@@ -225,3 +224,52 @@ def test_a_count_that_is_no_whole_number_is_still_an_error(tmp_path, cell):
         read_inventory(write(tmp_path, "plant.csv", text))
     (issue,) = info.value.issues
     assert (issue.row, issue.column, issue.value) == (2, "数量", cell)
+
+
+# --- total, signature and note rows ----------------------------------------------------
+
+
+def test_total_signature_and_note_rows_are_skipped_and_reported(tmp_path):
+    text = lines(
+        MOTOR_HEADER,
+        "P1,M1,电机,电机更换,55,4,IE2",
+        "小计,,,,55,,",
+        "P1,M2,电机,电机更换,30,4,IE2",
+        "合  计,,,,85,,",
+        "",
+        "填表人：张三   审核人：李四,,,,,,",
+        "备注：功率为铭牌值,,,,,,",
+        "说明,,,,,,",
+    )
+    inv = read_inventory(write(tmp_path, "plant.csv", text))
+    assert inv.assets["asset_id"].tolist() == ["M1", "M2"]
+    assert inv.meta.skipped_rows == [
+        {"row": 3, "kind": "total", "text": "小计"},
+        {"row": 5, "kind": "total", "text": "合  计"},
+        {"row": 7, "kind": "signature", "text": "填表人：张三   审核人：李四"},
+        {"row": 8, "kind": "note", "text": "备注：功率为铭牌值"},
+        {"row": 9, "kind": "note", "text": "说明"},
+    ]
+    assert "row 5 skipped, a total row: 合  计" in inv.meta.notes
+    assert "row 7 skipped, a signature row: 填表人：张三   审核人：李四" in inv.meta.notes
+
+
+def test_a_total_in_a_later_column_counts_when_the_first_cells_are_blank(tmp_path):
+    text = lines(MOTOR_HEADER, "P1,M1,电机,电机更换,55,4,IE2", ",总计,,,55,,")
+    inv = read_inventory(write(tmp_path, "plant.csv", text))
+    assert inv.meta.skipped_rows == [{"row": 3, "kind": "total", "text": "总计"}]
+
+
+@pytest.mark.parametrize("plant", ["合计泵站", "说明书", "Total-Plant"])
+def test_an_asset_whose_name_begins_like_a_total_is_kept(tmp_path, plant):
+    text = MOTOR_HEADER + f"\n{plant},M1,电机,电机更换,55,4,IE2\n"
+    inv = read_inventory(write(tmp_path, "plant.csv", text))
+    assert inv.assets["plant_id"].tolist() == [plant]
+    assert inv.meta.skipped_rows == []
+
+
+def test_a_file_of_totals_only_has_no_data_rows(tmp_path):
+    text = MOTOR_HEADER + "\n合计,,,,55,,\n"
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    assert [i.type for i in info.value.issues] == ["empty-file"]

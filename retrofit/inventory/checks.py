@@ -51,6 +51,7 @@ __all__ = [
     "check_required_cells",
     "check_required_columns",
     "drop_blank_rows",
+    "keep_rows",
     "map_headers",
     "type_choice",
     "type_columns",
@@ -210,12 +211,20 @@ def drop_blank_rows(
         shown = ", ".join(str(r) for r in dropped[:MAX_NOTE_ITEMS])
         more = "" if len(dropped) <= MAX_NOTE_ITEMS else f", … ({len(dropped)} in all)"
         notes.append(f"{len(dropped)} entirely blank row(s) dropped: row {shown}{more}")
-        for i in range(n_cols):
-            cells.text[i] = cells.text[i][keep].reset_index(drop=True)
-            blank[i] = blank[i][keep]
-            cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
-        rows = rows[keep]
-        issues.rows = rows
+        rows = keep_rows(cells, rows, issues, keep)
+    return rows
+
+
+def keep_rows(
+    cells: ColumnCells, rows: np.ndarray, issues: CellIssues, keep: np.ndarray
+) -> np.ndarray:
+    """Keep only the rows of ``keep`` in every column (and in ``issues``); the rows kept."""
+    for i in list(cells.text):
+        cells.text[i] = cells.text[i][keep].reset_index(drop=True)
+        cells.blank[i] = cells.blank[i][keep]
+        cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
+    rows = rows[keep]
+    issues.rows = rows
     return rows
 
 

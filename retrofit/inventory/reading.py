@@ -39,7 +39,7 @@ from . import checks, schema
 from .files import CellTable, read_table
 from .issues import CellIssues
 from .schema import Column
-from .sniff import MAX_NOTE_ITEMS, empty_file_issue
+from .sniff import MAX_NOTE_ITEMS, SUMMARY_ROW_KINDS, empty_file_issue, summary_rows
 
 __all__ = [
     "Inventory",
@@ -98,6 +98,9 @@ class InventoryMeta:
     #: Date column → spreadsheet rows whose cell gave a month without a day (2025年10月),
     #: read as the first day of that month; an estimate caveats them.
     month_only_rows: dict[str, list[int]] = field(default_factory=dict)
+    #: Rows that are no asset and were skipped: totals (合计, 小计), signatures (填表人：…) and
+    #: notes (备注：…), each as ``{"row", "kind", "text"}``.
+    skipped_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -255,6 +258,7 @@ def validate_table(
     cells = checks.cells_by_column(table)
     header_map = checks.map_headers(table.headers, cells.blank, columns, match, issues, notes)
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
+    rows, skipped = _skip_summary_rows(cells, rows, issues, notes)
     if len(rows) == 0:
         issues.file_level("empty-file", None, "the file has a header but no data rows", order=-1)
         issues.raise_if_any()
@@ -289,9 +293,35 @@ def validate_table(
         n_rows=n_rows,
         notes=notes,
         month_only_rows=month_only_rows,
+        skipped_rows=skipped,
         **meta_kw,
     )
     return Inventory(assets, meta, issues.sorted_issues(), issues.total)
+
+
+_KIND_WORDS = {"total": "a total row", "signature": "a signature row", "note": "a note row"}
+
+
+def _skip_summary_rows(
+    cells: checks.ColumnCells, rows: np.ndarray, issues: CellIssues, notes: list[str]
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Leave out the total, signature and note rows (合计, 填表人：, 备注：), each noted."""
+    kind, texts = summary_rows(cells.text, cells.blank, len(rows))
+    found = kind >= 0
+    if not found.any():
+        return rows, []
+    names = list(SUMMARY_ROW_KINDS)
+    skipped = [
+        {"row": int(r), "kind": names[k], "text": t}
+        for r, k, t in zip(rows[found], kind[found], texts, strict=True)
+    ]
+    notes.extend(
+        f"row {item['row']} skipped, {_KIND_WORDS[item['kind']]}: {item['text']}"
+        for item in skipped[:MAX_NOTE_ITEMS]
+    )
+    if len(skipped) > MAX_NOTE_ITEMS:
+        notes.append(f"… and {len(skipped) - MAX_NOTE_ITEMS} more total/signature/note rows")
+    return checks.keep_rows(cells, rows, issues, ~found), skipped
 
 
 def _month_only_rows(

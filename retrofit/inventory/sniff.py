@@ -1,7 +1,8 @@
 """What the top of a file says before it is read: its hash and encoding (UTF-8, UTF-8 with a
 BOM or GBK/GB18030, in one streaming pass), the CSV delimiter and the header row (the row among
 the first :data:`HEADER_SEARCH_ROWS` that matches the most known headers, below title rows,
-completed from a header cell merged down from the row above)."""
+completed from a header cell merged down from the row above), and the rows below or inside a
+table that are no asset: totals, signatures and notes (:func:`summary_rows`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ..core.exceptions import InventoryError, InventoryIssue
-from .cells import column_letter
+from .cells import column_letter, is_text
 from .headers import is_known_header
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "pick_header_row",
     "read_csv_head",
     "scan_file",
+    "summary_rows",
 ]
 
 #: Number of leading rows searched for the header (a group title above it is common).
@@ -246,3 +252,63 @@ def above_header_note(h: int, records: list[list[Any]]) -> list[str]:
     ]
     shown = "; ".join(t for t in texts if t) or "blank"
     return [f"header found on row {h + 1}; row(s) above it ignored: {shown}"]
+
+
+#: Rows of a sheet that are no asset, by the first words of their first non-blank cell
+#: (NFKC-folded, spaces removed, so "合  计" and "填表人：" match): what each kind is called in
+#: the note, and its pattern. A word must stand alone or be followed by a colon, a bracket or a
+#: digit, so that an asset named 合计泵 or 说明书柜 is not taken for one.
+SUMMARY_ROW_KINDS: dict[str, str] = {
+    "total": r"(?:合计|小计|总计|共计|total|subtotal|sum)",
+    "signature": r"(?:填表人|填报人|制表人|审核人|复核人|审批人|负责人|联系人|填表日期|填报日期|制表日期)",
+    "note": r"(?:备注|说明|注)",
+}
+_SUMMARY_FIRST = frozenset("合小总共填制审复负联备说注tsTS")
+_SUMMARY_ROW = re.compile(
+    "^(?:"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in SUMMARY_ROW_KINDS.items())
+    + r")(?:$|[:(\[\d])"
+)
+
+
+def summary_rows(
+    texts: dict[int, pd.Series], blanks: dict[int, np.ndarray], n_rows: int
+) -> tuple[np.ndarray, list[str]]:
+    """Which rows are totals, signatures or notes (合计, 填表人：, 备注：…) rather than assets.
+
+    Only the first non-blank cell of a row decides; columns are visited left to right and a
+    row leaves the search at its first non-blank cell, so a sheet of assets costs one cheap
+    first-character test of its first column.
+
+    Returns
+    -------
+    (numpy.ndarray, list of str)
+        The kind of each row (an index into ``list(SUMMARY_ROW_KINDS)``, -1 for an asset row)
+        and the first non-blank cell of each summary row, in row order.
+    """
+    names = list(SUMMARY_ROW_KINDS)
+    kind = np.full(n_rows, -1, dtype=np.int8)
+    first = np.empty(n_rows, dtype=object)
+    undecided = np.ones(n_rows, dtype=bool)
+    for i in sorted(texts):
+        here = undecided & ~blanks[i]
+        if not here.any():
+            continue
+        undecided &= ~here
+        s = texts[i]
+        if not is_text(s):
+            continue
+        candidate = np.flatnonzero(here & s.str[:1].isin(_SUMMARY_FIRST).to_numpy(dtype=bool))
+        if not len(candidate):
+            continue
+        sub = s.iloc[candidate]
+        folded = sub.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
+        groups = folded.str.extract(_SUMMARY_ROW)
+        for k, name in enumerate(names):
+            hit = groups[name].notna().to_numpy(dtype=bool)
+            kind[candidate[hit]] = k
+            first[candidate[hit]] = sub[hit].to_numpy()
+        if not undecided.any():
+            break
+    found = kind >= 0
+    return kind, [str(t) for t in first[found]]
