@@ -273,3 +273,110 @@ def test_a_file_of_totals_only_has_no_data_rows(tmp_path):
     with pytest.raises(InventoryError) as info:
         read_inventory(write(tmp_path, "plant.csv", text))
     assert [i.type for i in info.value.issues] == ["empty-file"]
+
+
+# --- two-row headers -------------------------------------------------------------------
+
+TWO_ROW_TOP = [
+    "企业编号",
+    "设备编号",
+    "设备类型",
+    "改造措施",
+    "极数",
+    "改造前",
+    "",
+    "",
+    "改造后",
+    "",
+    "",
+]
+TWO_ROW_SUB = [
+    "",
+    "",
+    "",
+    "",
+    "",
+    "能效等级",
+    "效率(%)",
+    "功率(kW)",
+    "能效等级",
+    "效率(%)",
+    "功率(kW)",
+]
+TWO_ROW_DATA = [
+    ["P1", "M1", "电机", "电机更换", "4", "IE2", "91.0", "55", "grade_2", "95.8", "55"],
+    ["P1", "M2", "电机", "电机更换", "4", "三级", "", "30", "二级", "", "30"],
+    ["合计", "", "", "", "", "", "", "85", "", "", "85"],
+]
+
+
+def check_two_row_reading(inv) -> None:
+    a = inv.assets
+    assert a["efficiency_class"].tolist() == ["IE2", "grade_3"]
+    assert a["target_class"].tolist() == ["grade_2", "grade_2"]
+    assert a["efficiency_pct"].tolist()[0] == 91.0
+    assert a["target_efficiency_pct"].tolist()[0] == 95.8
+    assert a["rated_power_kw"].tolist() == [55.0, 30.0]
+    assert a["poles"].tolist() == [4, 4]
+    assert inv.meta.header_row == 2
+    assert inv.meta.header_map["efficiency_class"] == "改造前/能效等级"
+    assert inv.meta.header_map["target_class"] == "改造后/能效等级"
+    assert inv.meta.header_map["rated_power_kw"] == "改造前/功率(kW)"
+    # the power after a like-for-like swap has no column of its own: kept, not mapped
+    assert "改造后/功率(kW)" in inv.meta.passthrough
+    assert [s["row"] for s in inv.meta.skipped_rows] == [5]
+
+
+def test_two_row_header_in_a_csv(tmp_path):
+    text = lines(*(",".join(r) for r in [TWO_ROW_TOP, TWO_ROW_SUB, *TWO_ROW_DATA]))
+    inv = read_inventory(write(tmp_path, "plant.csv", text))
+    check_two_row_reading(inv)
+    assert "two-row header: column(s) F, G, H read under 改造前 (before the retrofit)" in (
+        inv.meta.notes
+    )
+
+
+def test_two_row_header_in_an_xlsx_with_merged_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某企业电机改造清单"])
+    ws.merge_cells("A1:K1")
+    ws.append(TWO_ROW_TOP)
+    ws.append(TWO_ROW_SUB)
+    for row in TWO_ROW_DATA:
+        ws.append(row)
+    for col in "ABCDE":  # the single headers merged down over both header rows
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("F2:H2")
+    ws.merge_cells("I2:K2")
+    ws.merge_cells("A6:G6")  # 合计 across the first columns
+    path = tmp_path / "plant.xlsx"
+    wb.save(path)
+    inv = read_inventory(path)
+    a = inv.assets
+    assert a["efficiency_class"].tolist() == ["IE2", "grade_3"]
+    assert a["target_class"].tolist() == ["grade_2", "grade_2"]
+    assert a["rated_power_kw"].tolist() == [55.0, 30.0]
+    assert inv.meta.header_row == 3
+    assert inv.meta.header_map["target_class"] == "改造后/能效等级"
+    assert [s["row"] for s in inv.meta.skipped_rows] == [6]
+
+
+def test_a_two_row_header_with_more_plain_columns_than_sub_columns(tmp_path):
+    # the group row holds more known headers than the sub row: the sub row is still the header
+    top = ["企业编号", "设备编号", "设备类型", "改造措施", "极数", "额定功率", "改造前", "改造后"]
+    sub = ["", "", "", "", "", "", "能效等级", "能效等级"]
+    data = ["P1", "M1", "电机", "电机更换", "4", "55", "IE2", "IE4"]
+    inv = read_inventory(write(tmp_path, "plant.csv", lines(*map(",".join, [top, sub, data]))))
+    assert inv.assets["efficiency_class"].tolist() == ["IE2"]
+    assert inv.assets["target_class"].tolist() == ["IE4"]
+
+
+def test_a_bad_cell_under_a_two_row_header_names_group_and_column(tmp_path):
+    bad = [*TWO_ROW_DATA[0][:8], "grade_9", *TWO_ROW_DATA[0][9:]]
+    text = lines(*(",".join(r) for r in [TWO_ROW_TOP, TWO_ROW_SUB, bad]))
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert (issue.row, issue.column, issue.value) == (3, "改造后/能效等级", "grade_9")

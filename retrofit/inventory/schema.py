@@ -1890,6 +1890,8 @@ def match_header(header: str) -> tuple[str | None, float]:
     key = normalise(header)
     if key in COLUMN_ALIASES:
         return COLUMN_ALIASES[key], 1.0
+    if "/" in key and group_role(key.split("/", 1)[0]) is not None:
+        return match_grouped_header(header)
     m = _UNIT_SUFFIX.match(key)
     if m is None:
         return None, 1.0
@@ -1905,3 +1907,76 @@ def match_header(header: str) -> tuple[str | None, float]:
         f"unit '{unit}' in header '{header}' is not accepted for {canonical}; "
         f"accepted units: {accepted}"
     )
+
+
+# --- two-row headers: a group (改造前 / 改造后) over sub-columns ----------------------------
+
+#: Words of a group cell over sub-columns, by the side of the retrofit they describe.
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "baseline": (
+        "改造前",
+        "改造前情况",
+        "改造前参数",
+        "现状",
+        "现状情况",
+        "现有",
+        "现有设备",
+        "原",
+        "原有",
+        "原设备",
+        "before",
+        "existing",
+        "present",
+        "baseline",
+    ),
+    "target": (
+        "改造后",
+        "改造后情况",
+        "改造后参数",
+        "目标",
+        "新",
+        "新设备",
+        "after",
+        "target",
+        "new",
+        "retrofit",
+    ),
+}
+_GROUP_INDEX = {normalise(w): role for role, words in GROUP_WORDS.items() for w in words}
+
+#: A baseline column → the column that holds the same quantity after the retrofit. A target
+#: group over a column not listed here (功率 after a like-for-like motor swap) maps to nothing.
+TARGET_OF: dict[str, str] = {
+    "efficiency_class": "target_class",
+    "efficiency_pct": "target_efficiency_pct",
+    "machine_efficiency_pct": "target_machine_efficiency_pct",
+    "specific_power_kw_per_m3min": "target_specific_power_kw_per_m3min",
+    "leak_fraction": "target_leak_fraction",
+    "no_load_loss_kw": "target_no_load_loss_kw",
+    "load_loss_kw": "target_load_loss_kw",
+    "pue": "target_pue",
+    "standby_w": "target_standby_w",
+}
+_TARGETS = frozenset(TARGET_OF.values())
+
+
+def group_role(text: str) -> str | None:
+    """``"baseline"`` or ``"target"`` for a group cell (改造前, 改造后 …), else None."""
+    return _GROUP_INDEX.get(normalise(text))
+
+
+def match_grouped_header(header: str) -> tuple[str | None, float]:
+    """Map ``group/sub`` (a sub-column under a group cell of a two-row header) to
+    ``(canonical column, unit factor)``: 改造前/能效等级 → efficiency_class, 改造后/能效等级 →
+    target_class, 改造前/功率(kW) → rated_power_kw. A sub-column with no column on its side of
+    the retrofit (改造后/功率) gives ``(None, 1.0)`` and is passed through."""
+    group, sub = header.split("/", 1) if "/" in header else ("", header)
+    role = group_role(group)
+    canonical, factor = match_header(sub)
+    if canonical is None or role is None:
+        return canonical, factor
+    if role == "baseline":
+        return (None, 1.0) if canonical in _TARGETS else (canonical, factor)
+    if canonical in _TARGETS:
+        return canonical, factor
+    return TARGET_OF.get(canonical), factor

@@ -22,6 +22,7 @@ import pandas as pd
 from ..core.exceptions import InventoryError, InventoryIssue
 from .cells import column_letter, is_text
 from .headers import is_known_header
+from .schema import group_role
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -212,12 +213,30 @@ def _header_score(record: Sequence[Any]) -> int:
 
 
 def pick_header_row(records: list[list[Any]]) -> int:
-    """Index of the record (among the first few) matching the most known headers."""
+    """Index of the record (among the first few) matching the most known headers; below a
+    group row (改造前 / 改造后 over sub-columns), the row of the sub-columns."""
     scores = [_header_score(r) for r in records[:HEADER_SEARCH_ROWS]]
     best = max(scores) if scores else 0
     if best == 0:  # nothing recognised: the first non-blank row is the header
         return next(i for i, r in enumerate(records) if any(str(c or "").strip() for c in r))
-    return scores.index(best)
+    h = scores.index(best)
+    if _group_columns(records[h]) and h + 1 < len(records) and _header_score(records[h + 1]):
+        return h + 1
+    return h
+
+
+def _group_columns(record: Sequence[Any]) -> dict[int, str]:
+    """Column → the group cell over it (改造前, 改造后 …): a group cell covers itself and the
+    blank cells to its right (a CSV keeps a merged cell's text in its first cell only)."""
+    out: dict[int, str] = {}
+    current = None
+    for i, cell in enumerate(record):
+        text = "" if cell is None else str(cell).strip()
+        if text:
+            current = text if group_role(text) is not None else None
+        if current is not None:
+            out[i] = current
+    return out
 
 
 def complete_header(records: list[list[Any]], h: int) -> tuple[list[str], list[str]]:
@@ -227,7 +246,19 @@ def complete_header(records: list[list[Any]], h: int) -> tuple[list[str], list[s
     text in the upper row only: ``企业编号`` on row 1 above a blank on row 2.
     """
     headers = ["" if c is None else str(c) for c in records[h]]
-    notes = []
+    notes: list[str] = []
+    groups = _group_columns(records[h - 1]) if h > 0 else {}
+    under: dict[str, list[str]] = {}
+    for i, group in groups.items():
+        text = headers[i].strip() if i < len(headers) else ""
+        if text and text != group:  # a group cell merged down over two rows is a header
+            headers[i] = f"{group}/{text}"
+            under.setdefault(group, []).append(column_letter(i))
+    notes.extend(
+        f"two-row header: column(s) {', '.join(letters)} read under {group} "
+        f"({'before' if group_role(group) == 'baseline' else 'after'} the retrofit)"
+        for group, letters in under.items()
+    )
     for i, text in enumerate(headers):
         if text.strip():
             continue
