@@ -5,6 +5,7 @@ Every expected value is the reading a person gives the cell, written by hand."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -380,3 +381,110 @@ def test_a_bad_cell_under_a_two_row_header_names_group_and_column(tmp_path):
         read_inventory(write(tmp_path, "plant.csv", text))
     (issue,) = info.value.issues
     assert (issue.row, issue.column, issue.value) == (3, "改造后/能效等级", "grade_9")
+
+
+# --- nameplate models ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "series", "frame", "poles"),
+    [
+        # GB/T 4831-2016 designation: product code, centre height, frame letter, core, poles
+        ("Y160M-4", "Y", "160M", 4),
+        ("Y2-160M-4", "Y2", "160M", 4),
+        ("YE3-200L-4", "YE3", "200L", 4),
+        ("YX3-132S-4", "YX3", "132S", 4),
+        ("YE2-132S1-2", "YE2", "132S1", 2),
+        ("YE3-3551-4", "YE3", "3551", 4),  # GB/T 28575-2012 clause 3.1: 355, core 1, 4 poles
+        ("Y2-160M1-8", "Y2", "160M1", 8),
+        ("YB2-132M2-6", "YB2", "132M2", 6),
+        ("ye3－200l－4", "YE3", "200L", 4),  # lower case and full-width hyphens as typed
+        ("Y80M1-2", "Y", "80M1", 2),
+    ],
+)
+def test_a_model_splits_into_series_frame_and_poles(model, series, frame, poles):
+    from retrofit.inventory.nameplate import parse_models
+
+    parts = parse_models(pd.Series([model]))
+    assert parts.loc[0, "series"] == series
+    assert parts.loc[0, "frame_size"] == frame
+    assert parts.loc[0, "poles"] == poles
+    assert bool(parts.loc[0, "parsed"])
+
+
+@pytest.mark.parametrize("text", ["ABB M3BP 315", "160M-4", "Y160M", "", "YE3-999L-4"])
+def test_text_that_is_no_motor_model_is_not_parsed(text):
+    from retrofit.inventory.nameplate import parse_models
+
+    parts = parse_models(pd.Series([text]))
+    assert not bool(parts.loc[0, "parsed"])
+    assert pd.isna(parts.loc[0, "poles"])
+
+
+def test_frame_kw_from_the_elimination_catalogue():
+    from retrofit.inventory.nameplate import frame_rated_kw, parse_models
+
+    # MIIT batch 3: Y2-160M-4 11 kW, YB2-132M2-6 5.5 kW, Y2-250M-2 55 kW; YE3 is not listed
+    parts = parse_models(pd.Series(["Y2-160M-4", "YB2-132M2-6", "Y2-250M-2", "YE3-200L-4"]))
+    kw = frame_rated_kw(parts["series"], parts["frame_size"], parts["poles"])
+    assert kw[:3].tolist() == [11.0, 5.5, 55.0]
+    assert np.isnan(kw[3])
+
+
+MODEL_HEADER = "企业编号,设备编号,设备类型,改造措施,额定功率(kW),型号"
+
+
+def test_a_model_column_fills_series_frame_poles_and_class(tmp_path):
+    text = lines(
+        MODEL_HEADER,
+        "P1,M1,电机,电机更换,30,YE3-200L-4",
+        "P1,M2,电机,电机更换,11,Y2-160M-4",
+        "P1,M3,电机,电机更换,5.5,YB2-132M2-6",
+    )
+    inv = read_inventory(write(tmp_path, "plant.csv", text), collect=True)
+    a = inv.assets
+    assert a["poles"].tolist() == [4, 4]
+    assert a["motor_series"].tolist() == ["YE3", "Y2"]
+    assert a["frame_size"].tolist() == ["200L", "160M"]
+    # the series fixes the class for Y … YE5 (table motor_series_classes resolves it)
+    assert a["efficiency_class"].tolist() == ["YE3", "Y2"]
+    # YB2 (flameproof) fixes no class: the row still lacks an efficiency class or efficiency
+    (issue,) = inv.issues
+    assert (issue.type, issue.row) == ("blank-required", 4)
+    assert issue.expected == (
+        "one of 型号 → efficiency_class or efficiency_pct must be given "
+        "(measure upgrade_motor needs it)"
+    )
+    assert inv.meta.header_map["poles"] == "型号 → poles"
+
+
+def test_a_model_that_contradicts_the_poles_is_an_error_naming_both(tmp_path):
+    text = lines(MODEL_HEADER + ",极数", "P1,M1,电机,电机更换,11,Y2-160M-4,2")
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert issue.type == "conflict"
+    assert (issue.row, issue.column, issue.value) == (2, "型号", "Y2-160M-4")
+    assert issue.expected == (
+        "a model that agrees with 极数: Y2-160M-4 is a 4-pole motor, 极数 says 2"
+    )
+
+
+def test_a_model_whose_frame_is_another_kw_is_an_error_naming_both(tmp_path):
+    # MIIT batch 3 lists Y2-160M-4 at 11 kW; the row says 55 kW
+    text = lines(MODEL_HEADER + ",能效等级", "P1,M1,电机,电机更换,55,Y2-160M-4,IE1")
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert issue.type == "conflict"
+    assert issue.expected == (
+        "a model that agrees with 额定功率(kW): Y2-160M-4 is a 11 kW motor "
+        "(table motor_frame_rated_kw), 额定功率(kW) says 55 kW"
+    )
+
+
+def test_a_given_class_and_poles_are_never_overwritten(tmp_path):
+    text = lines(MODEL_HEADER + ",极数,能效等级", "P1,M1,电机,电机更换,30,YE3-200L-4,4,IE4")
+    a = read_inventory(write(tmp_path, "plant.csv", text)).assets
+    assert a["efficiency_class"].tolist() == ["IE4"]
+    assert a["poles"].tolist() == [4]

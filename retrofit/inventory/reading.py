@@ -38,6 +38,7 @@ from ..core.exceptions import InventoryError, InventoryIssue
 from . import checks, schema
 from .files import CellTable, read_table
 from .issues import CellIssues
+from .nameplate import fill_from_models
 from .schema import Column
 from .sniff import MAX_NOTE_ITEMS, SUMMARY_ROW_KINDS, empty_file_issue, summary_rows
 
@@ -259,6 +260,9 @@ def validate_table(
     header_map = checks.map_headers(table.headers, cells.blank, columns, match, issues, notes)
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
     rows, skipped = _skip_summary_rows(cells, rows, issues, notes)
+    if not plants:
+        fill_from_models(table.headers, header_map, cells, issues, notes)
+        n_cols = len(table.headers)  # a model may have added the columns it fills
     if len(rows) == 0:
         issues.file_level("empty-file", None, "the file has a header but no data rows", order=-1)
         issues.raise_if_any()

@@ -623,6 +623,32 @@ COLUMNS: tuple[Column, ...] = (
         choices=("2", "4", "6", "8"),
     ),
     Column(
+        "motor_model",
+        "text",
+        "",
+        "motor model as on the nameplate (Y160M-4, Y2-160M-4, YE3-200L-4): fills motor_series, "
+        "frame_size, poles and, where the series fixes it, efficiency_class",
+        "电机型号（铭牌，如 Y160M-4、YE3-200L-4）",
+        ("motor_model", "motor model", "model", "电机型号", "型号", "规格型号", "型号规格"),
+    ),
+    Column(
+        "motor_series",
+        "text",
+        "",
+        "motor series (Y, Y2, YE3, YB2 …), read from motor_model",
+        "电机系列（由型号读出）",
+        ("motor_series", "motor series", "电机系列"),
+    ),
+    Column(
+        "frame_size",
+        "text",
+        "",
+        "frame size: centre height in mm, frame-length letter and core-length digit (160M, "
+        "132S1, 3551), read from motor_model",
+        "机座号（由型号读出）",
+        ("frame_size", "frame size", "frame", "机座号", "机座"),
+    ),
+    Column(
         "efficiency_class",
         "choice",
         "",
