@@ -261,7 +261,10 @@ def test_a_total_in_a_later_column_counts_when_the_first_cells_are_blank(tmp_pat
     assert inv.meta.skipped_rows == [{"row": 3, "kind": "total", "text": "总计"}]
 
 
-@pytest.mark.parametrize("plant", ["合计泵站", "说明书", "Total-Plant"])
+@pytest.mark.parametrize(
+    "plant",
+    ["合计泵站", "说明书", "Total-Plant", "注塑机-1", "小型泵站", "Sub-station", "审核中心"],
+)
 def test_an_asset_whose_name_begins_like_a_total_is_kept(tmp_path, plant):
     text = MOTOR_HEADER + f"\n{plant},M1,电机,电机更换,55,4,IE2\n"
     inv = read_inventory(write(tmp_path, "plant.csv", text))

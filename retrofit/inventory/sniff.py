@@ -10,7 +10,6 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,12 +293,17 @@ SUMMARY_ROW_KINDS: dict[str, str] = {
     "signature": r"(?:填表人|填报人|制表人|审核人|复核人|审批人|负责人|联系人|填表日期|填报日期|制表日期)",
     "note": r"(?:备注|说明|注)",
 }
-_SUMMARY_FIRST = frozenset("合小总共填制审复负联备说注tsTS")
-_SUMMARY_ROW = re.compile(
-    "^(?:"
-    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in SUMMARY_ROW_KINDS.items())
-    + r")(?:$|[:(\[\d])"
+_SUMMARY_FIRST = frozenset("合小总共填制审复负联备说注")
+#: English footers are taken only as the whole cell (a Sub-station is an asset)
+_SUMMARY_LATIN = ("total", "total:", "subtotal", "subtotal:", "sum", "sum:", "grand total")
+_SUMMARY_PREFIXES = frozenset(
+    ["合计", "小计", "总计", "共计", "填表", "填报", "制表", "审核", "复核", "审批", "负责"]
+    + ["联系", "备注", "说明"]
+    + ["注" + c for c in ":：(（[【0123456789"]
 )
+_SUMMARY_PATTERNS = {
+    kind: rf"^{pattern}(?:$|[:：(（\[【\d])" for kind, pattern in SUMMARY_ROW_KINDS.items()
+}
 
 
 def summary_rows(
@@ -329,14 +333,27 @@ def summary_rows(
         s = texts[i]
         if not is_text(s):
             continue
-        candidate = np.flatnonzero(here & s.str[:1].isin(_SUMMARY_FIRST).to_numpy(dtype=bool))
+        cjk = s.str[:1].isin(_SUMMARY_FIRST).to_numpy(dtype=bool)
+        latin = s.str.lower().isin(_SUMMARY_LATIN).to_numpy(dtype=bool)
+        candidate = np.flatnonzero(here & (cjk | latin))
         if not len(candidate):
             continue
         sub = s.iloc[candidate]
-        folded = sub.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lower()
-        groups = folded.str.extract(_SUMMARY_ROW)
+        # a second cheap filter on the first two characters (spaces out: 合 计), so that a
+        # column of 注塑机 or 小型泵 names never reaches the regular expressions
+        head = sub.str[:4].str.replace(" ", "", regex=False).str.replace("\u3000", "", regex=False)
+        keep = (head.str[:2].isin(_SUMMARY_PREFIXES) | (head == "注")).to_numpy(
+            dtype=bool, copy=True
+        )
+        keep |= latin[candidate]
+        candidate, sub = candidate[keep], sub[keep]
+        if not len(candidate):
+            continue
+        # one C-level regex pass per kind (no per-cell Python): 注塑机 or Sub-station rows
+        # that pass the first-character filter cost little
+        folded = sub.str.replace(r"\s+", "", regex=True).str.lower()
         for k, name in enumerate(names):
-            hit = groups[name].notna().to_numpy(dtype=bool)
+            hit = folded.str.match(_SUMMARY_PATTERNS[name]).to_numpy(dtype=bool)
             kind[candidate[hit]] = k
             first[candidate[hit]] = sub[hit].to_numpy()
         if not undecided.any():
