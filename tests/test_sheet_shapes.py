@@ -326,8 +326,9 @@ def check_two_row_reading(inv) -> None:
     assert inv.meta.header_map["efficiency_class"] == "改造前/能效等级"
     assert inv.meta.header_map["target_class"] == "改造后/能效等级"
     assert inv.meta.header_map["rated_power_kw"] == "改造前/功率(kW)"
-    # the power after a like-for-like swap has no column of its own: kept, not mapped
-    assert "改造后/功率(kW)" in inv.meta.passthrough
+    assert inv.meta.header_map["target_rated_power_kw"] == "改造后/功率(kW)"
+    assert a["target_rated_power_kw"].tolist() == [55.0, 30.0]
+    assert inv.meta.passthrough == []
     assert [s["row"] for s in inv.meta.skipped_rows] == [5]
 
 
@@ -491,3 +492,21 @@ def test_a_given_class_and_poles_are_never_overwritten(tmp_path):
     a = read_inventory(write(tmp_path, "plant.csv", text)).assets
     assert a["efficiency_class"].tolist() == ["IE4"]
     assert a["poles"].tolist() == [4]
+
+
+def test_a_power_after_that_differs_from_the_power_before_is_an_error(tmp_path):
+    changed = [*TWO_ROW_DATA[0][:10], "45"]
+    text = lines(*(",".join(r) for r in [TWO_ROW_TOP, TWO_ROW_SUB, changed]))
+    with pytest.raises(InventoryError) as info:
+        read_inventory(write(tmp_path, "plant.csv", text))
+    (issue,) = info.value.issues
+    assert (issue.type, issue.row, issue.column, issue.value) == (
+        "conflict",
+        3,
+        "改造后/功率(kW)",
+        "45",
+    )
+    assert issue.expected == (
+        "the rated power before, 改造前/功率(kW) = 55 kW (a motor upgrade keeps the rated "
+        "power; a motor of another size is not modelled)"
+    )

@@ -157,10 +157,10 @@ def test_every_template_header_maps_to_its_column(lang):
     with open("filled.csv", "a", encoding="utf-8", newline="") as fh:
         # cells in schema order up to in_service_date, the system columns after it blank up
         # to it_load_kw (5000); 投资额(元) 30000 stays 30000
-        assert SCHEMA_NAMES[19] == "in_service_date"
-        blank_system_columns = "," * (SCHEMA_NAMES.index("it_load_kw") - 20)
+        assert SCHEMA_NAMES[20] == "in_service_date"
+        blank_system_columns = "," * (SCHEMA_NAMES.index("it_load_kw") - 21)
         fh.write(
-            "P1,示例厂,M1,电机,电机更换,1,55,4,,,,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
+            "P1,示例厂,M1,电机,电机更换,1,55,,4,,,,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
             + blank_system_columns
             + "5000\r\n"
         )

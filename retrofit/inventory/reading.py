@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..core.exceptions import InventoryError, InventoryIssue
 from . import checks, schema
+from .cells import number_text
 from .files import CellTable, read_table
 from .issues import CellIssues
 from .nameplate import fill_from_models
@@ -268,6 +269,8 @@ def validate_table(
         issues.raise_if_any()
     checks.check_required_columns(columns, header_map, issues, n_cols)
     typed = checks.type_columns(columns, table.headers, header_map, cells, issues)
+    if not plants:
+        _check_power_after(table.headers, header_map.mapped, typed, issues)
 
     if not plants:
         checks.check_measures(issues, table.headers, header_map, typed, cells)
@@ -301,6 +304,35 @@ def validate_table(
         **meta_kw,
     )
     return Inventory(assets, meta, issues.sorted_issues(), issues.total)
+
+
+def _check_power_after(
+    headers: list[str], mapped: dict[str, int], typed: checks.TypedColumns, issues: CellIssues
+) -> None:
+    """A conflict where the rated power after the retrofit (改造后 功率) differs from the rated
+    power before: a motor upgrade keeps the rated power, and another size is not modelled."""
+    if "target_rated_power_kw" not in mapped or "rated_power_kw" not in mapped:
+        return
+    before = np.asarray(typed.values["rated_power_kw"], dtype=float)
+    after = np.asarray(typed.values["target_rated_power_kw"], dtype=float)
+    both = typed.valid["rated_power_kw"] & typed.valid["target_rated_power_kw"]
+    with np.errstate(invalid="ignore"):
+        differ = both & (np.abs(after - before) > 0.005 * before)
+    if not differ.any():
+        return
+    i, bi = mapped["target_rated_power_kw"], mapped["rated_power_kw"]
+
+    def text(pos: np.ndarray) -> list[str | None]:
+        return [number_text(after[p]) for p in pos]
+
+    def expected(pos: np.ndarray) -> list[str]:
+        return [
+            f"the rated power before, {headers[bi]} = {number_text(before[p])} kW (a motor "
+            "upgrade keeps the rated power; a motor of another size is not modelled)"
+            for p in pos
+        ]
+
+    issues.cells("conflict", differ, headers[i], i, text, expected)
 
 
 _KIND_WORDS = {"total": "a total row", "signature": "a signature row", "note": "a note row"}

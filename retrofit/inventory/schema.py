@@ -614,6 +614,18 @@ COLUMNS: tuple[Column, ...] = (
         units=_KW,
     ),
     Column(
+        "target_rated_power_kw",
+        "number",
+        "kW",
+        "rated output after the retrofit (a 改造后 功率 column); a motor upgrade keeps the "
+        "rated power, so it must equal rated_power_kw",
+        "改造后额定功率（须与改造前相同）",
+        ("target_rated_power_kw", "new rated power", "改造后功率", "改造后额定功率", "新电机功率"),
+        minimum=0,
+        minimum_inclusive=False,
+        units=_KW,
+    ),
+    Column(
         "poles",
         "int",
         "",
@@ -1971,8 +1983,9 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
 _GROUP_INDEX = {normalise(w): role for role, words in GROUP_WORDS.items() for w in words}
 
 #: A baseline column → the column that holds the same quantity after the retrofit. A target
-#: group over a column not listed here (功率 after a like-for-like motor swap) maps to nothing.
+#: group over a column not listed here maps to nothing (it is passed through).
 TARGET_OF: dict[str, str] = {
+    "rated_power_kw": "target_rated_power_kw",
     "efficiency_class": "target_class",
     "efficiency_pct": "target_efficiency_pct",
     "machine_efficiency_pct": "target_machine_efficiency_pct",
@@ -1994,8 +2007,9 @@ def group_role(text: str) -> str | None:
 def match_grouped_header(header: str) -> tuple[str | None, float]:
     """Map ``group/sub`` (a sub-column under a group cell of a two-row header) to
     ``(canonical column, unit factor)``: 改造前/能效等级 → efficiency_class, 改造后/能效等级 →
-    target_class, 改造前/功率(kW) → rated_power_kw. A sub-column with no column on its side of
-    the retrofit (改造后/功率) gives ``(None, 1.0)`` and is passed through."""
+    target_class, 改造前/功率(kW) → rated_power_kw, 改造后/功率(kW) → target_rated_power_kw. A
+    sub-column with no column on its side of the retrofit gives ``(None, 1.0)`` and is passed
+    through."""
     group, sub = header.split("/", 1) if "/" in header else ("", header)
     role = group_role(group)
     canonical, factor = match_header(sub)
