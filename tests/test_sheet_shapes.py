@@ -510,3 +510,22 @@ def test_a_power_after_that_differs_from_the_power_before_is_an_error(tmp_path):
         "the rated power before, 改造前/功率(kW) = 55 kW (a motor upgrade keeps the rated "
         "power; a motor of another size is not modelled)"
     )
+
+
+def test_validate_lists_the_skipped_rows_in_json_and_terminal(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from retrofit.cli import cli
+
+    text = lines(MOTOR_HEADER, "P1,M1,电机,电机更换,55,4,IE2", "合计,,,,55,,", "填表人：张三,,,,,,")
+    path = write(tmp_path, "plant.csv", text)
+    out = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"])
+    assert json.loads(out.output)["skipped_rows"] == [
+        {"row": 3, "kind": "total", "text": "合计"},
+        {"row": 4, "kind": "signature", "text": "填表人：张三"},
+    ]
+    out = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "  row 3 skipped (total row): 合计\n" in out.output
+    assert "  row 4 skipped (signature row): 填表人：张三\n" in out.output
