@@ -188,3 +188,15 @@ def test_the_filled_template_reads_as_the_example_plant(tmp_path):
         if name in read.columns:
             left, right = sample[name].tolist(), read[name].tolist()
             assert [str(v) for v in left] == [str(v) for v in right], name
+
+
+def test_a_vocabulary_column_without_an_example_value_shows_its_first_value(tmp_path):
+    # the example plant has no 融资方式 (financing); the list starts with loan = 银行贷款
+    path = write_template(tmp_path / "t.xlsx", lang="zh")
+    ws = openpyxl.load_workbook(path)["inventory"]
+    headers = [c.value for c in ws[1]]
+    letter = openpyxl.utils.get_column_letter(headers.index("融资方式") + 1)
+    (dv,) = [
+        dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(letter + "2")
+    ]
+    assert "例：银行贷款" in dv.prompt

@@ -380,9 +380,10 @@ def _add_validations(wb, ws, lang: str, examples: list[list[str]]) -> None:
     for i, (col, header) in enumerate(zip(schema.COLUMNS, template_headers(lang), strict=True)):
         letter = get_column_letter(i + 1)
         cells = f"{letter}2:{letter}{VALIDATED_ROWS + 1}"
-        example = next((row[i] for row in examples if row[i]), "")
-        title, text = _input_message(col, header, example, lang)
         values = dropdown_values(col, lang)
+        # the example plant's value, else the first value of the list
+        example = next((row[i] for row in examples if row[i]), values[0] if values else "")
+        title, text = _input_message(col, header, example, lang)
         if values:
             list_column += 1
             list_letter = get_column_letter(list_column)
