@@ -42,7 +42,7 @@ from .core.reference import (
     region_tables,
 )
 from .inventory.cells import bounds_text, out_of_range_mask
-from .inventory.defaults import apply_defaults
+from .inventory.defaults import apply_defaults, caveat_month_only_dates
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
 from .inventory.schema import COLUMN_BY_NAME, NUMBER_LIMIT, TARIFF_ALIASES, VALUE_ALIASES, normalise
@@ -473,6 +473,7 @@ def run_checks(
     if not len(inv.assets):
         return checked
 
+    caveat_month_only_dates(inv.assets, meta.month_only_rows, meta.header_map, log)
     # defaults: with --strict each default that would fill a blank is a problem
     assets, found, checked.defaults_used = apply_defaults(
         inv.assets, tabs, log, file=meta.path, header_map=meta.header_map, strict=strict

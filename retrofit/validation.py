@@ -68,6 +68,9 @@ class ValidationReport:
         assumptions).
     caveats : list of Caveat
         The caveats of the rows that passed every check.
+    skipped_rows : list of dict
+        Rows that are no asset and were skipped (totals 合计/小计, signatures 填表人：…, notes
+        备注：…): ``{"row", "kind", "text"}`` each.
     """
 
     valid: bool
@@ -82,6 +85,7 @@ class ValidationReport:
     caveats: list[Caveat] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     language: str = "en"
+    skipped_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable record (``retrofit validate --format json`` prints it)."""
@@ -98,6 +102,7 @@ class ValidationReport:
             "language": self.language,
             "defaults": {code: dict(used) for code, used in self.defaults.items()},
             "caveats": [caveat.to_dict() for caveat in self.caveats],
+            "skipped_rows": [dict(item) for item in self.skipped_rows],
         }
 
 
@@ -208,6 +213,7 @@ def validate(
         caveats=checked.log.summary(),
         notes=list(meta.notes),
         language=language_of_headers([*meta.header_map.values(), *meta.passthrough]),
+        skipped_rows=list(meta.skipped_rows),
     )
 
 

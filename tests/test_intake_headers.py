@@ -142,11 +142,17 @@ def test_resembling_headers_are_suggested(header, column):
 
 @pytest.mark.parametrize(
     "header",
-    ["设备名称", "规格型号", "型号", "备注", "序号", "功率因数", "累计运行时间", "额定电流(A)"],
+    ["设备名称", "设备型号", "备注", "序号", "功率因数", "累计运行时间", "额定电流(A)"],
 )
 def test_known_and_unrelated_headers_are_not_suggested(header):
     assert match_inventory_header(header) == (None, 1.0)
     assert resembled_column(header) is None
+
+
+@pytest.mark.parametrize("header", ["型号", "规格型号", "电机型号"])
+def test_model_headers_read_the_nameplate_model(header):
+    # a motor list's 型号 is the nameplate model (Y160M-4), read into series, frame and poles
+    assert match_inventory_header(header) == ("motor_model", 1.0)
 
 
 def test_audit_sheet_values_are_read_and_scaled(tmp_path):

@@ -31,7 +31,7 @@ HEADERS_ZH = {
     "efficiency_pct": "效率(%)",
     "target_efficiency_pct": "目标效率(%)",
     "load_factor": "负载率",
-    "operating_hours_h": "年运行小时(h/yr)",
+    "operating_hours_h": "年运行小时(h)",
     "investment_cny": "投资额(元)",
     "electricity_price_cny_per_kwh": "电价(元/kWh)",
     "in_service_date": "投运日期",
@@ -47,12 +47,12 @@ HEADERS_ZH = {
     "fan_size_no": "机号",
     "hub_ratio": "轮毂比",
     "pump_type": "泵类型",
-    "flow_m3h": "流量(m³/h)",
+    "flow_m3h": "流量(m3/h)",
     "head_m": "扬程(m)",
     "speed_rpm": "转速(r/min)",
     "stages": "级数",
-    "specific_power_kw_per_m3min": "比功率(kW/(m³/min))",
-    "target_specific_power_kw_per_m3min": "目标比功率(kW/(m³/min))",
+    "specific_power_kw_per_m3min": "比功率(kW/(m3/min))",
+    "target_specific_power_kw_per_m3min": "目标比功率(kW/(m3/min))",
     "discharge_pressure_mpa": "排气压力(MPa)",
     "compressor_type": "空压机类型",
     "cooling": "冷却方式",
@@ -75,21 +75,21 @@ HEADERS_ZH = {
     "target_pue": "改造后PUE",
     "it_energy_reduction": "IT节能率",
     "racks": "机架数",
-    "years_in_service": "已运行年限(yr)",
+    "years_in_service": "已运行年限(年)",
     "new_build": "是否新建",
     "charger_type": "充电桩类型",
-    "energy_delivered_kwh": "单桩年充电量(kWh/yr)",
+    "energy_delivered_kwh": "单桩年充电量(kWh)",
     "standby_w": "待机功率(W)",
     "target_standby_w": "新桩待机功率(W)",
     "offpeak_shift_fraction": "峰转谷比例",
     "tariff_class": "分时电价类别",
     "load_profile": "用电时段",
     "project_id": "项目编号",
-    "lifetime_years": "使用寿命(yr)",
+    "lifetime_years": "使用寿命(年)",
     "financing": "融资方式",
     "loan_principal_cny": "贷款金额(元)",
     "loan_rate": "贷款利率",
-    "loan_term_years": "贷款期限(yr)",
+    "loan_term_years": "贷款期限(年)",
     "lease_equipment_cny": "融资租赁合同设备投资额(元)",
     "particularly_major": "特别重大项目",
     "energy_management_centre": "能源管理中心",
@@ -100,12 +100,12 @@ HEADERS_ZH = {
     "sanshou": "三首",
     "innovation_catalogue": "创新产品推荐目录",
     "eit_catalogue": "节能节水专用设备",
-    "eit_payable_cny": "应纳所得税额",
+    "eit_payable_cny": "应纳所得税额(元)",
     "eit_rate": "企业所得税税率",
     "subsidy_product": "扶持产品类别",
-    "metered_baseline_kwh": "改造前年计量电量(kWh/yr)",
-    "metered_retrofit_kwh": "改造后年计量电量(kWh/yr)",
-    "plant_energy_tce": "上年综合能耗(tce)",
+    "metered_baseline_kwh": "改造前年计量电量(kWh)",
+    "metered_retrofit_kwh": "改造后年计量电量(kWh)",
+    "plant_energy_tce": "上年综合能耗(吨标准煤)",
 }
 
 
@@ -157,10 +157,10 @@ def test_every_template_header_maps_to_its_column(lang):
     with open("filled.csv", "a", encoding="utf-8", newline="") as fh:
         # cells in schema order up to in_service_date, the system columns after it blank up
         # to it_load_kw (5000); 投资额(元) 30000 stays 30000
-        assert SCHEMA_NAMES[16] == "in_service_date"
-        blank_system_columns = "," * (SCHEMA_NAMES.index("it_load_kw") - 17)
+        assert SCHEMA_NAMES[20] == "in_service_date"
+        blank_system_columns = "," * (SCHEMA_NAMES.index("it_load_kw") - 21)
         fh.write(
-            "P1,示例厂,M1,电机,电机更换,1,55,4,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
+            "P1,示例厂,M1,电机,电机更换,1,55,,4,,,,二级,IE4,,,75%,6000,30000,0.6,2025-06-30,"
             + blank_system_columns
             + "5000\r\n"
         )
@@ -175,7 +175,7 @@ def test_xlsx_has_a_frozen_inventory_sheet_and_a_guide():
     openpyxl = pytest.importorskip("openpyxl")
     write_template("blank.xlsx")
     wb = openpyxl.load_workbook("blank.xlsx")
-    assert wb.sheetnames == ["inventory", "说明"]
+    assert wb.sheetnames == ["inventory", "示例", "说明", "lists"]
     ws = wb["inventory"]
     assert [c.value for c in ws[1]] == template_headers("zh")
     assert [c.value for c in ws[1]][:3] == ["企业编号", "企业名称", "设备编号"]
@@ -202,7 +202,7 @@ def test_en_xlsx_guide_sheet_is_named_columns():
     openpyxl = pytest.importorskip("openpyxl")
     write_template("blank.xlsx", lang="en")
     wb = openpyxl.load_workbook("blank.xlsx")
-    assert wb.sheetnames == ["inventory", "columns"]
+    assert wb.sheetnames == ["inventory", "example", "columns", "lists"]
     rows = {r[0]: r for r in wb["columns"].iter_rows(min_row=2, values_only=True)}
     assert rows["rated_power_kw"][6] == "a number > 0 (kW)"
     assert rows["load_factor"][7] == "reference table inventory_defaults"

@@ -5,6 +5,7 @@ dates; and the wording of what a column expects. Every function works on a whole
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "parse_choice",
     "parse_date",
     "parse_number",
+    "strip_count_word",
     "to_float",
     "to_text",
     "unknown_choice_expected",
@@ -87,6 +89,8 @@ _DATE = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
+#: A month without a day: 2025年10月, 2025-10, 2025/10, 2025.10
+_MONTH = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"
 
 
 def is_text(s: pd.Series) -> bool:
@@ -229,10 +233,16 @@ def choice_expected(col: Column) -> str:
     return head + (f" (or {', '.join(zh_names)})" if zh_names else "")
 
 
+#: What joins several measures in one cell: + as documented, and the 、 , ; of real sheets
+#: ("电机更换、变频改造"); full-width ＋，； fold to these in schema.normalise.
+_MEASURE_JOINERS = re.compile(r"[+、,;]")
+
+
 def canonical_measure(text: str) -> tuple[str | None, str | None]:
-    """'电机更换+变频改造' → ('upgrade_motor+add_vfd', None) or (None, why-not)."""
+    """'电机更换+变频改造' (or '电机更换、变频改造') → ('upgrade_motor+add_vfd', None), or
+    (None, why-not)."""
     aliases = schema.VALUE_ALIASES["measure"]
-    parts = [p for p in schema.normalise(text).split("+")]
+    parts = _MEASURE_JOINERS.split(schema.normalise(text))
     found = [m for m in (aliases.get(p) for p in parts) if m is not None]
     if not parts or len(found) < len(parts):
         return None, None
@@ -299,15 +309,36 @@ def int_array(v: np.ndarray, missing: np.ndarray) -> pd.Series:
     return pd.Series(pd.arrays.IntegerArray(values, missing.copy()))
 
 
-def parse_date(s: pd.Series, blank: np.ndarray) -> tuple[pd.Series, np.ndarray]:
-    """Cells → (datetime64 Series, bad-date mask); 2023-05-01, 2023/5/1 and 2023年5月1日 all
-    parse, a time of day after the date is ignored."""
+def parse_date(s: pd.Series, blank: np.ndarray) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Cells → (datetime64 Series, bad-date mask, month-only mask); 2023-05-01, 2023/5/1 and
+    2023年5月1日 all parse, a time of day after the date is ignored. A month without a day
+    (2025年10月, 2025-10, 2025/10, 2025.10) reads as the first day of that month and is marked
+    in the third mask, for the caller to caveat."""
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        return s.reset_index(drop=True), np.zeros(len(s), dtype=bool)
+        none = np.zeros(len(s), dtype=bool)
+        return s.reset_index(drop=True), none, none.copy()
     codes, uniques = pd.factorize(to_text(s))  # dates repeat: parse each spelling once
     t = nfkc_fold(pd.Series(uniques, dtype="str"))
     parts = t.str.extract(_DATE)
+    month = t.str.extract(_MONTH)
+    month_only = parts[0].isna() & month[0].notna()
+    parts[0] = parts[0].where(~month_only, month[0])
+    parts[1] = parts[1].where(~month_only, month[1])
+    parts[2] = parts[2].where(~month_only, "1")
     parsed = pd.to_datetime({"year": parts[0], "month": parts[1], "day": parts[2]}, errors="coerce")
     d = pd.Series(parsed.to_numpy()[codes] if len(uniques) else [], dtype=parsed.dtype)
     bad = ~blank & d.isna().to_numpy(dtype=bool)
-    return d, bad
+    by_code = np.append(month_only.to_numpy(dtype=bool), False)  # code -1 (blank): not a month
+    return d, bad, by_code[codes] & ~bad
+
+
+#: A count followed by its measure word: 6台, 6 台, 6套 (units of equipment).
+_COUNT_WORD = r"^\s*(\d+)\s*(?:台|套|个|只|件|组|部)\s*$"
+
+
+def strip_count_word(s: pd.Series) -> pd.Series:
+    """Text cells of a count with the measure word dropped: "6台", "6 台", "6套" → "6"; other
+    cells unchanged."""
+    t = nfkc_fold(s)
+    counted = t.str.extract(_COUNT_WORD)[0]
+    return t.where(counted.isna(), counted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from .cells import (
     parse_choice,
     parse_date,
     parse_number,
+    strip_count_word,
     to_text,
     unknown_choice_expected,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "check_required_cells",
     "check_required_columns",
     "drop_blank_rows",
+    "keep_rows",
     "map_headers",
     "type_choice",
     "type_columns",
@@ -103,6 +105,8 @@ class TypedColumns:
     valid: dict[str, np.ndarray]
     #: Choice column → (factorize codes, why each unique value was refused, canonical values).
     choice_codes: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]]
+    #: Date column → cells that gave a month without a day (read as its first day).
+    month_only: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 #: Columns whose raw cells are still needed after their own checks (for messages).
@@ -226,12 +230,20 @@ def drop_blank_rows(
         shown = ", ".join(str(r) for r in dropped[:MAX_NOTE_ITEMS])
         more = "" if len(dropped) <= MAX_NOTE_ITEMS else f", … ({len(dropped)} in all)"
         notes.append(f"{len(dropped)} entirely blank row(s) dropped: row {shown}{more}")
-        for i in range(n_cols):
-            cells.text[i] = cells.text[i][keep].reset_index(drop=True)
-            blank[i] = blank[i][keep]
-            cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
-        rows = rows[keep]
-        issues.rows = rows
+        rows = keep_rows(cells, rows, issues, keep)
+    return rows
+
+
+def keep_rows(
+    cells: ColumnCells, rows: np.ndarray, issues: CellIssues, keep: np.ndarray
+) -> np.ndarray:
+    """Keep only the rows of ``keep`` in every column (and in ``issues``); the rows kept."""
+    for i in list(cells.text):
+        cells.text[i] = cells.text[i][keep].reset_index(drop=True)
+        cells.blank[i] = cells.blank[i][keep]
+        cells.raw[i] = cells.raw[i][keep].reset_index(drop=True)
+    rows = rows[keep]
+    issues.rows = rows
     return rows
 
 
@@ -278,6 +290,7 @@ def type_columns(
     out: dict[str, Any] = {}
     valid: dict[str, np.ndarray] = {}
     codes_of: dict[str, tuple[np.ndarray, list[str | None], np.ndarray]] = {}
+    month_only: dict[str, np.ndarray] = {}
     for col in columns:
         if col.name not in mapped:
             continue
@@ -300,7 +313,7 @@ def type_columns(
         elif col.kind in ("int", "number", "fraction"):
             out[col.name], bad = type_number(check, s, header_map.factors[col.name])
         elif col.kind == "date":
-            out[col.name], bad = type_date(check, s)
+            out[col.name], bad, month_only[col.name] = type_date(check, s)
         valid[col.name] = ~b & ~bad
         del s
         if sum(1 for p in mapped.values() if p == i) > 1 and any(
@@ -310,7 +323,7 @@ def type_columns(
         del cells.text[i]
         if not any(n in _CROSS_CHECKED for n, p in mapped.items() if p == i):
             del cells.raw[i]
-    return TypedColumns(out, valid, codes_of)
+    return TypedColumns(out, valid, codes_of, month_only)
 
 
 def check_required_cells(check: _ColumnCheck) -> None:
@@ -355,6 +368,8 @@ def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Se
     bounds or beyond :data:`.schema.NUMBER_LIMIT`, and for a value whose scale is ambiguous
     (0.935 in a % column, 75 in a fraction column): the message gives both readings."""
     col, b = check.column, check.blank
+    if col.kind == "int" and is_text(s):
+        s = strip_count_word(s)  # 6台 → 6
     v, bad = parse_number(col, s, b, factor)
     check.report("type-error", bad, _number_expected(col, s))
     ok = ~b & ~bad
@@ -452,11 +467,12 @@ def _two_readings(col: Column, factor: float, written: np.ndarray, pos: np.ndarr
     return out
 
 
-def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """A date column: (datetime64 values, bad mask), a type-error for each bad date."""
-    d, bad = parse_date(s, check.blank)
+def type_date(check: _ColumnCheck, s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """A date column: (datetime64 values, bad mask, month-only mask), a type-error for each
+    bad date."""
+    d, bad, month_only = parse_date(s, check.blank)
     check.report("type-error", bad, check.column.expected())
-    return d, bad
+    return d, bad, month_only
 
 
 def _missing_text(col: Column) -> str:

@@ -169,3 +169,21 @@ def _typed(column: str, text: str):
     if kind in ("number", "fraction"):
         return float(text)
     return str(text)
+
+
+def caveat_month_only_dates(
+    assets: pd.DataFrame,
+    month_only_rows: dict[str, list[int]],
+    header_map: dict[str, str],
+    log: CaveatLog,
+) -> None:
+    """Caveat the rows whose date gave a month without a day (read as the first day)."""
+    for column, rows in month_only_rows.items():
+        header = header_map.get(column, column)
+        log.add(
+            "inventory.date.month_only",
+            f"{header}: a month without a day was read as the first day of that month",
+            f"{header}：只有年月，按当月1日计",
+            mask=assets["source_row"].isin(rows).to_numpy(),
+            data={"column": column},
+        )

@@ -37,11 +37,13 @@ import pandas as pd
 from ..columns import glossary
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from . import checks, schema
+from .cells import number_text
 from .files import CellTable, read_table
 from .headers import match_inventory_header, renamed_matcher, similar_headers
 from .issues import CellIssues
+from .nameplate import fill_from_models
 from .schema import Column
-from .sniff import empty_file_issue
+from .sniff import MAX_NOTE_ITEMS, SUMMARY_ROW_KINDS, empty_file_issue, summary_rows
 
 __all__ = [
     "Inventory",
@@ -102,6 +104,12 @@ class InventoryMeta:
     n_rows: int
     notes: list[str] = field(default_factory=list)
     renamed: dict[str, str] = field(default_factory=dict)
+    #: Date column → spreadsheet rows whose cell gave a month without a day (2025年10月),
+    #: read as the first day of that month; an estimate caveats them.
+    month_only_rows: dict[str, list[int]] = field(default_factory=dict)
+    #: Rows that are no asset and were skipped: totals (合计, 小计), signatures (填表人：…) and
+    #: notes (备注：…), each as ``{"row", "kind", "text"}``.
+    skipped_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -340,11 +348,17 @@ def validate_table(
         for found in similar:
             issues.file_level("similar-header", found.header, found.message(), order=found.position)
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
+    rows, skipped = _skip_summary_rows(cells, rows, issues, notes)
+    if not plants:
+        fill_from_models(table.headers, header_map, cells, issues, notes)
+        n_cols = len(table.headers)  # a model may have added the columns it fills
     if len(rows) == 0:
         issues.file_level("empty-file", None, "the file has a header but no data rows", order=-1)
         issues.raise_if_any()
     checks.check_required_columns(columns, header_map, issues, n_cols)
     typed = checks.type_columns(columns, table.headers, header_map, cells, issues)
+    if not plants:
+        _check_power_after(table.headers, header_map.mapped, typed, issues)
 
     if not plants:
         checks.check_measures(issues, table.headers, header_map, typed, cells)
@@ -360,6 +374,7 @@ def validate_table(
         )
     if not collect or issues.stops_file or (plants and issues.file_total):
         issues.raise_if_any()  # a plants file missing a column is not read at all
+    month_only_rows = _month_only_rows(typed.month_only, rows, header_map.mapped, table, notes)
 
     out = typed.values
     frame: dict[str, Any] = {c.name: out[c.name] for c in columns if c.name in out}
@@ -381,6 +396,85 @@ def validate_table(
         n_rows=n_rows,
         notes=notes,
         renamed=dict(header_map.renamed),
+        month_only_rows=month_only_rows,
+        skipped_rows=skipped,
         **meta_kw,
     )
     return Inventory(assets, meta, issues.sorted_issues(), issues.total)
+
+
+def _check_power_after(
+    headers: list[str], mapped: dict[str, int], typed: checks.TypedColumns, issues: CellIssues
+) -> None:
+    """A conflict where the rated power after the retrofit (改造后 功率) differs from the rated
+    power before: a motor upgrade keeps the rated power, and another size is not modelled."""
+    if "target_rated_power_kw" not in mapped or "rated_power_kw" not in mapped:
+        return
+    before = np.asarray(typed.values["rated_power_kw"], dtype=float)
+    after = np.asarray(typed.values["target_rated_power_kw"], dtype=float)
+    both = typed.valid["rated_power_kw"] & typed.valid["target_rated_power_kw"]
+    with np.errstate(invalid="ignore"):
+        differ = both & (np.abs(after - before) > 0.005 * before)
+    if not differ.any():
+        return
+    i, bi = mapped["target_rated_power_kw"], mapped["rated_power_kw"]
+
+    def text(pos: np.ndarray) -> list[str | None]:
+        return [number_text(after[p]) for p in pos]
+
+    def expected(pos: np.ndarray) -> list[str]:
+        return [
+            f"the rated power before, {headers[bi]} = {number_text(before[p])} kW (a motor "
+            "upgrade keeps the rated power; a motor of another size is not modelled)"
+            for p in pos
+        ]
+
+    issues.cells("conflict", differ, headers[i], i, text, expected)
+
+
+_KIND_WORDS = {"total": "a total row", "signature": "a signature row", "note": "a note row"}
+
+
+def _skip_summary_rows(
+    cells: checks.ColumnCells, rows: np.ndarray, issues: CellIssues, notes: list[str]
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Leave out the total, signature and note rows (合计, 填表人：, 备注：), each noted."""
+    kind, texts = summary_rows(cells.text, cells.blank, len(rows))
+    found = kind >= 0
+    if not found.any():
+        return rows, []
+    names = list(SUMMARY_ROW_KINDS)
+    skipped = [
+        {"row": int(r), "kind": names[k], "text": t}
+        for r, k, t in zip(rows[found], kind[found], texts, strict=True)
+    ]
+    notes.extend(
+        f"row {item['row']} skipped, {_KIND_WORDS[item['kind']]}: {item['text']}"
+        for item in skipped[:MAX_NOTE_ITEMS]
+    )
+    if len(skipped) > MAX_NOTE_ITEMS:
+        notes.append(f"… and {len(skipped) - MAX_NOTE_ITEMS} more total/signature/note rows")
+    return checks.keep_rows(cells, rows, issues, ~found), skipped
+
+
+def _month_only_rows(
+    month_only: dict[str, np.ndarray],
+    rows: np.ndarray,
+    mapped: dict[str, int],
+    table: CellTable,
+    notes: list[str],
+) -> dict[str, list[int]]:
+    """Canonical date column → rows of its month-only cells, each with a note."""
+    out: dict[str, list[int]] = {}
+    for name, mask in month_only.items():
+        if not mask.any():
+            continue
+        found = [int(r) for r in rows[mask]]
+        out[name] = found
+        shown = ", ".join(str(r) for r in found[:MAX_NOTE_ITEMS])
+        more = "" if len(found) <= MAX_NOTE_ITEMS else f", … ({len(found)} in all)"
+        notes.append(
+            f"column {table.headers[mapped[name]]}: a month without a day read as the first "
+            f"day of that month: row {shown}{more}"
+        )
+    return out

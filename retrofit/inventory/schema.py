@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Value kinds a column may have.
 KINDS = ("text", "int", "number", "fraction", "choice", "date")
@@ -412,9 +412,16 @@ VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
     "Yyn0": ("yyn0",),
 }
 
+#: yes/no of a flag column. 改造 is no answer at all (a flag such as 是否特别重大项目 asked of a
+#: retrofit project), so it is refused here; only new_build reads it, as "an existing site".
 YES_NO_ALIASES: dict[str, tuple[str, ...]] = {
-    "yes": ("yes", "y", "true", "1", "是", "新建", "新建数据中心"),
-    "no": ("no", "n", "false", "0", "否", "既有", "存量", "改造"),
+    "yes": ("yes", "y", "true", "1", "是"),
+    "no": ("no", "n", "false", "0", "否"),
+}
+#: new_build: a new data centre, or an existing one (既有, 存量, or one being retrofitted: 改造).
+NEW_BUILD_ALIASES: dict[str, tuple[str, ...]] = {
+    "yes": (*YES_NO_ALIASES["yes"], "新建", "新建数据中心"),
+    "no": (*YES_NO_ALIASES["no"], "既有", "存量", "改造", "既有数据中心"),
 }
 CHARGER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "ac": ("ac", "交流", "交流桩", "交流充电桩", "慢充", "慢充桩", "ac charger"),
@@ -465,6 +472,58 @@ SUBSIDY_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
     "transformer": ("transformer", "电力变压器", "变压器"),
     "none": ("none", "无", "不适用"),
 }
+
+#: vocabulary name in table ``audit_value_aliases`` → the accepted spellings it extends
+_VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "category": CATEGORY_ALIASES,
+    "efficiency_class": CLASS_ALIASES,
+    "control": CONTROL_ALIASES,
+    "fan_type": FAN_TYPE_ALIASES,
+    "pump_type": PUMP_TYPE_ALIASES,
+    "compressor_type": COMPRESSOR_TYPE_ALIASES,
+    "cooling": COOLING_ALIASES,
+    "transformer_type": TRANSFORMER_TYPE_ALIASES,
+    "yes_no": YES_NO_ALIASES,
+    "new_build": NEW_BUILD_ALIASES,
+    "charger_type": CHARGER_TYPE_ALIASES,
+    "financing": FINANCING_ALIASES,
+    "subsidy_product": SUBSIDY_PRODUCT_ALIASES,
+}
+
+
+def _add_audit_aliases() -> tuple[Measure, ...]:
+    """Extend the vocabularies with the phrases of real audit sheets (table
+    ``audit_value_aliases``, one source per phrase); returns :data:`MEASURES` with theirs."""
+    from ..core.exceptions import ReferenceDataError
+    from ..core.reference import load_table
+
+    table = load_table("audit_value_aliases")
+    extra: dict[str, dict[str, list[str]]] = {}
+    for vocabulary, value, alias in table[["vocabulary", "value", "alias"]].itertuples(index=False):
+        known = (
+            {m.name for m in MEASURES} if vocabulary == "measure" else _VOCABULARIES.get(vocabulary)
+        )
+        if known is None or value not in known:
+            raise ReferenceDataError(
+                f"table audit_value_aliases: '{alias}' maps to {vocabulary} = {value}, "
+                "which is not a known value"
+            )
+        extra.setdefault(vocabulary, {}).setdefault(value, []).append(str(alias))
+    for vocabulary, values in extra.items():
+        if vocabulary == "measure":
+            continue
+        aliases = _VOCABULARIES[vocabulary]
+        for value, added in values.items():
+            aliases[value] = (*aliases[value], *added)
+    added_measures = extra.get("measure", {})
+    return tuple(
+        replace(m, aliases=(*m.aliases, *added_measures.get(m.name, ()))) for m in MEASURES
+    )
+
+
+MEASURES = _add_audit_aliases()
+MEASURE_BY_NAME = {m.name: m for m in MEASURES}
+GRADE_ALIASES = {k: v for k, v in CLASS_ALIASES.items() if k.startswith("grade_")}
 
 CATEGORIES = tuple(CATEGORY_ALIASES)
 CLASSES = tuple(CLASS_ALIASES)
@@ -572,6 +631,18 @@ COLUMNS: tuple[Column, ...] = (
         units=_KW,
     ),
     Column(
+        "target_rated_power_kw",
+        "number",
+        "kW",
+        "rated output after the retrofit (a 改造后 功率 column); a motor upgrade keeps the "
+        "rated power, so it must equal rated_power_kw",
+        "改造后额定功率（须与改造前相同）",
+        ("target_rated_power_kw", "new rated power", "改造后功率", "改造后额定功率", "新电机功率"),
+        minimum=0,
+        minimum_inclusive=False,
+        units=_KW,
+    ),
+    Column(
         "poles",
         "int",
         "",
@@ -579,6 +650,32 @@ COLUMNS: tuple[Column, ...] = (
         "极数",
         ("poles", "pole", "pole number", "极数"),
         choices=("2", "4", "6", "8"),
+    ),
+    Column(
+        "motor_model",
+        "text",
+        "",
+        "motor model as on the nameplate (Y160M-4, Y2-160M-4, YE3-200L-4): fills motor_series, "
+        "frame_size, poles and, where the series fixes it, efficiency_class",
+        "电机型号（铭牌，如 Y160M-4、YE3-200L-4）",
+        ("motor_model", "motor model", "model", "电机型号", "型号", "规格型号", "型号规格"),
+    ),
+    Column(
+        "motor_series",
+        "text",
+        "",
+        "motor series (Y, Y2, YE3, YB2 …), read from motor_model",
+        "电机系列（由型号读出）",
+        ("motor_series", "motor series", "电机系列"),
+    ),
+    Column(
+        "frame_size",
+        "text",
+        "",
+        "frame size: centre height in mm, frame-length letter and core-length digit (160M, "
+        "132S1, 3551), read from motor_model",
+        "机座号（由型号读出）",
+        ("frame_size", "frame size", "frame", "机座号", "机座"),
     ),
     Column(
         "efficiency_class",
@@ -1869,7 +1966,7 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "core_material": CORE_ALIASES,
     "insulation_class": INSULATION_ALIASES,
     "vector_group": VECTOR_GROUP_ALIASES,
-    "new_build": YES_NO_ALIASES,
+    "new_build": NEW_BUILD_ALIASES,
     "charger_type": CHARGER_TYPE_ALIASES,
     "tariff_class": TARIFF_ALIASES,
     "financing": FINANCING_ALIASES,
@@ -1911,6 +2008,8 @@ def match_header(header: str) -> tuple[str | None, float]:
     key = normalise(header)
     if key in COLUMN_ALIASES:
         return COLUMN_ALIASES[key], 1.0
+    if "/" in key and group_role(key.split("/", 1)[0]) is not None:
+        return match_grouped_header(header)
     m = _UNIT_SUFFIX.match(key)
     if m is None:
         return None, 1.0
@@ -1926,3 +2025,78 @@ def match_header(header: str) -> tuple[str | None, float]:
         f"unit '{unit}' in header '{header}' is not accepted for {canonical}; "
         f"accepted units: {accepted}"
     )
+
+
+# --- two-row headers: a group (改造前 / 改造后) over sub-columns ----------------------------
+
+#: Words of a group cell over sub-columns, by the side of the retrofit they describe.
+GROUP_WORDS: dict[str, tuple[str, ...]] = {
+    "baseline": (
+        "改造前",
+        "改造前情况",
+        "改造前参数",
+        "现状",
+        "现状情况",
+        "现有",
+        "现有设备",
+        "原",
+        "原有",
+        "原设备",
+        "before",
+        "existing",
+        "present",
+        "baseline",
+    ),
+    "target": (
+        "改造后",
+        "改造后情况",
+        "改造后参数",
+        "目标",
+        "新",
+        "新设备",
+        "after",
+        "target",
+        "new",
+        "retrofit",
+    ),
+}
+_GROUP_INDEX = {normalise(w): role for role, words in GROUP_WORDS.items() for w in words}
+
+#: A baseline column → the column that holds the same quantity after the retrofit. A target
+#: group over a column not listed here maps to nothing (it is passed through).
+TARGET_OF: dict[str, str] = {
+    "rated_power_kw": "target_rated_power_kw",
+    "efficiency_class": "target_class",
+    "efficiency_pct": "target_efficiency_pct",
+    "machine_efficiency_pct": "target_machine_efficiency_pct",
+    "specific_power_kw_per_m3min": "target_specific_power_kw_per_m3min",
+    "leak_fraction": "target_leak_fraction",
+    "no_load_loss_kw": "target_no_load_loss_kw",
+    "load_loss_kw": "target_load_loss_kw",
+    "pue": "target_pue",
+    "standby_w": "target_standby_w",
+}
+_TARGETS = frozenset(TARGET_OF.values())
+
+
+def group_role(text: str) -> str | None:
+    """``"baseline"`` or ``"target"`` for a group cell (改造前, 改造后 …), else None."""
+    return _GROUP_INDEX.get(normalise(text))
+
+
+def match_grouped_header(header: str) -> tuple[str | None, float]:
+    """Map ``group/sub`` (a sub-column under a group cell of a two-row header) to
+    ``(canonical column, unit factor)``: 改造前/能效等级 → efficiency_class, 改造后/能效等级 →
+    target_class, 改造前/功率(kW) → rated_power_kw, 改造后/功率(kW) → target_rated_power_kw. A
+    sub-column with no column on its side of the retrofit gives ``(None, 1.0)`` and is passed
+    through."""
+    group, sub = header.split("/", 1) if "/" in header else ("", header)
+    role = group_role(group)
+    canonical, factor = match_header(sub)
+    if canonical is None or role is None:
+        return canonical, factor
+    if role == "baseline":
+        return (None, 1.0) if canonical in _TARGETS else (canonical, factor)
+    if canonical in _TARGETS:
+        return canonical, factor
+    return TARGET_OF.get(canonical), factor

@@ -1,7 +1,8 @@
 """What the top of a file says before it is read: its hash and encoding (UTF-8, UTF-8 with a
 BOM or GBK/GB18030, in one streaming pass), the CSV delimiter and the header row (the row among
 the first :data:`HEADER_SEARCH_ROWS` that matches the most known headers, below title rows,
-completed from a header cell merged down from the row above)."""
+completed from a header cell merged down from the row above), and the rows below or inside a
+table that are no asset: totals, signatures and notes (:func:`summary_rows`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ..core.exceptions import InventoryError, InventoryIssue
-from .cells import column_letter
+from .cells import column_letter, is_text
 from .headers import is_known_header
+from .schema import group_role
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -30,6 +35,7 @@ __all__ = [
     "pick_header_row",
     "read_csv_head",
     "scan_file",
+    "summary_rows",
 ]
 
 #: Number of leading rows searched for the header (a group title above it is common).
@@ -206,12 +212,30 @@ def _header_score(record: Sequence[Any]) -> int:
 
 
 def pick_header_row(records: list[list[Any]]) -> int:
-    """Index of the record (among the first few) matching the most known headers."""
+    """Index of the record (among the first few) matching the most known headers; below a
+    group row (改造前 / 改造后 over sub-columns), the row of the sub-columns."""
     scores = [_header_score(r) for r in records[:HEADER_SEARCH_ROWS]]
     best = max(scores) if scores else 0
     if best == 0:  # nothing recognised: the first non-blank row is the header
         return next(i for i, r in enumerate(records) if any(str(c or "").strip() for c in r))
-    return scores.index(best)
+    h = scores.index(best)
+    if _group_columns(records[h]) and h + 1 < len(records) and _header_score(records[h + 1]):
+        return h + 1
+    return h
+
+
+def _group_columns(record: Sequence[Any]) -> dict[int, str]:
+    """Column → the group cell over it (改造前, 改造后 …): a group cell covers itself and the
+    blank cells to its right (a CSV keeps a merged cell's text in its first cell only)."""
+    out: dict[int, str] = {}
+    current = None
+    for i, cell in enumerate(record):
+        text = "" if cell is None else str(cell).strip()
+        if text:
+            current = text if group_role(text) is not None else None
+        if current is not None:
+            out[i] = current
+    return out
 
 
 def complete_header(records: list[list[Any]], h: int) -> tuple[list[str], list[str]]:
@@ -221,7 +245,19 @@ def complete_header(records: list[list[Any]], h: int) -> tuple[list[str], list[s
     text in the upper row only: ``企业编号`` on row 1 above a blank on row 2.
     """
     headers = ["" if c is None else str(c) for c in records[h]]
-    notes = []
+    notes: list[str] = []
+    groups = _group_columns(records[h - 1]) if h > 0 else {}
+    under: dict[str, list[str]] = {}
+    for i, group in groups.items():
+        text = headers[i].strip() if i < len(headers) else ""
+        if text and text != group:  # a group cell merged down over two rows is a header
+            headers[i] = f"{group}/{text}"
+            under.setdefault(group, []).append(column_letter(i))
+    notes.extend(
+        f"two-row header: column(s) {', '.join(letters)} read under {group} "
+        f"({'before' if group_role(group) == 'baseline' else 'after'} the retrofit)"
+        for group, letters in under.items()
+    )
     for i, text in enumerate(headers):
         if text.strip():
             continue
@@ -246,3 +282,81 @@ def above_header_note(h: int, records: list[list[Any]]) -> list[str]:
     ]
     shown = "; ".join(t for t in texts if t) or "blank"
     return [f"header found on row {h + 1}; row(s) above it ignored: {shown}"]
+
+
+#: Rows of a sheet that are no asset, by the first words of their first non-blank cell
+#: (NFKC-folded, spaces removed, so "合  计" and "填表人：" match): what each kind is called in
+#: the note, and its pattern. A word must stand alone or be followed by a colon, a bracket or a
+#: digit, so that an asset named 合计泵 or 说明书柜 is not taken for one.
+SUMMARY_ROW_KINDS: dict[str, str] = {
+    "total": r"(?:合计|小计|总计|共计|total|subtotal|sum)",
+    "signature": r"(?:填表人|填报人|制表人|审核人|复核人|审批人|负责人|联系人|填表日期|填报日期|制表日期)",
+    "note": r"(?:备注|说明|注)",
+}
+_SUMMARY_FIRST = frozenset("合小总共填制审复负联备说注")
+#: English footers are taken only as the whole cell (a Sub-station is an asset)
+_SUMMARY_LATIN = ("total", "total:", "subtotal", "subtotal:", "sum", "sum:", "grand total")
+_SUMMARY_PREFIXES = frozenset(
+    ["合计", "小计", "总计", "共计", "填表", "填报", "制表", "审核", "复核", "审批", "负责"]
+    + ["联系", "备注", "说明"]
+    + ["注" + c for c in ":：(（[【0123456789"]
+)
+_SUMMARY_PATTERNS = {
+    kind: rf"^{pattern}(?:$|[:：(（\[【\d])" for kind, pattern in SUMMARY_ROW_KINDS.items()
+}
+
+
+def summary_rows(
+    texts: dict[int, pd.Series], blanks: dict[int, np.ndarray], n_rows: int
+) -> tuple[np.ndarray, list[str]]:
+    """Which rows are totals, signatures or notes (合计, 填表人：, 备注：…) rather than assets.
+
+    Only the first non-blank cell of a row decides; columns are visited left to right and a
+    row leaves the search at its first non-blank cell, so a sheet of assets costs one cheap
+    first-character test of its first column.
+
+    Returns
+    -------
+    (numpy.ndarray, list of str)
+        The kind of each row (an index into ``list(SUMMARY_ROW_KINDS)``, -1 for an asset row)
+        and the first non-blank cell of each summary row, in row order.
+    """
+    names = list(SUMMARY_ROW_KINDS)
+    kind = np.full(n_rows, -1, dtype=np.int8)
+    first = np.empty(n_rows, dtype=object)
+    undecided = np.ones(n_rows, dtype=bool)
+    for i in sorted(texts):
+        here = undecided & ~blanks[i]
+        if not here.any():
+            continue
+        undecided &= ~here
+        s = texts[i]
+        if not is_text(s):
+            continue
+        cjk = s.str[:1].isin(_SUMMARY_FIRST).to_numpy(dtype=bool)
+        latin = s.str.lower().isin(_SUMMARY_LATIN).to_numpy(dtype=bool)
+        candidate = np.flatnonzero(here & (cjk | latin))
+        if not len(candidate):
+            continue
+        sub = s.iloc[candidate]
+        # a second cheap filter on the first two characters (spaces out: 合 计), so that a
+        # column of 注塑机 or 小型泵 names never reaches the regular expressions
+        head = sub.str[:4].str.replace(" ", "", regex=False).str.replace("\u3000", "", regex=False)
+        keep = (head.str[:2].isin(_SUMMARY_PREFIXES) | (head == "注")).to_numpy(
+            dtype=bool, copy=True
+        )
+        keep |= latin[candidate]
+        candidate, sub = candidate[keep], sub[keep]
+        if not len(candidate):
+            continue
+        # one C-level regex pass per kind (no per-cell Python): 注塑机 or Sub-station rows
+        # that pass the first-character filter cost little
+        folded = sub.str.replace(r"\s+", "", regex=True).str.lower()
+        for k, name in enumerate(names):
+            hit = folded.str.match(_SUMMARY_PATTERNS[name]).to_numpy(dtype=bool)
+            kind[candidate[hit]] = k
+            first[candidate[hit]] = sub[hit].to_numpy()
+        if not undecided.any():
+            break
+    found = kind >= 0
+    return kind, [str(t) for t in first[found]]

@@ -1,8 +1,15 @@
-"""Write a blank inventory for auditors to fill in: CSV (header only) or Excel (with a guide).
+"""Write a blank inventory for auditors to fill in: CSV (header only) or Excel (with drop-down
+lists, input messages, a filled example sheet and a guide).
 
 Headers, allowed values and ranges come from :data:`retrofit.inventory.schema.COLUMNS`, so the template
 always reads back through :func:`retrofit.read_inventory` without renaming a column; the guide's
-descriptions, units and short labels come from the glossary (:mod:`retrofit.columns`).
+descriptions, units and short labels come from the glossary (:mod:`retrofit.columns`). The
+drop-down lists are the schema's vocabularies (with the phrases of table
+``audit_value_aliases``); the example rows are the bundled example plant
+(``retrofit/samples/example_plant.csv``), written under the template's own headers.
+
+Chinese headers carry Chinese or GBK-safe units (``年运行小时(h)``, ``流量(m3/h)``), because a
+CSV template is often saved again as GBK by Excel on Chinese Windows.
 """
 
 from __future__ import annotations
@@ -15,18 +22,42 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 from .. import columns
 from ..core.exceptions import OptionError
 from . import schema
+from .cells import number_text
 from .schema import Column
 
-__all__ = ["template_headers", "write_template"]
+__all__ = ["dropdown_values", "example_rows", "template_headers", "write_template"]
 
 LANGS = ("zh", "en")
 
 #: Sheet names of the Excel template.
 INVENTORY_SHEET = "inventory"
 GUIDE_SHEET = {"zh": "说明", "en": "columns"}
+EXAMPLE_SHEET = {"zh": "示例", "en": "example"}
+#: Hidden sheet holding the drop-down lists (a list longer than 255 characters cannot be
+#: written inline in a data validation).
+LISTS_SHEET = "lists"
+#: Rows of the inventory sheet that carry the drop-down lists and input messages.
+VALIDATED_ROWS = 1000
+
+#: The unit written in a Chinese header, for a canonical unit that is English or not GBK-safe:
+#: per year is said by the header (年运行小时, 年充电量), ³ is not in GBK. Each must be a unit
+#: the column accepts (checked in _header_unit).
+_ZH_UNITS = {
+    "h/yr": "h",
+    "yr": "年",
+    "kWh/yr": "kWh",
+    "m³/h": "m3/h",
+    "kW/(m³/min)": "kW/(m3/min)",
+    "CNY": "元",
+    "CNY/yr": "元",
+    "CNY/kWh": "元/kWh",
+    "tce": "吨标准煤",
+}
 
 _GUIDE_LABELS = {
     "zh": (
@@ -61,16 +92,18 @@ def _chinese(text: str) -> bool:
 
 
 def _header_unit(col: Column, lang: str) -> str:
-    """The unit to show in brackets after a Chinese header, when the reader accepts it."""
-    unit = col.unit.replace("CNY", "元") if lang == "zh" else col.unit
-    return unit if unit and schema.normalise(unit) in col.units else ""
+    """The unit to show in brackets after a Chinese header, when the reader accepts it at a
+    factor of 1 (the example values are written in the canonical unit)."""
+    unit = _ZH_UNITS.get(col.unit, col.unit) if lang == "zh" else col.unit
+    return unit if unit and col.units.get(schema.normalise(unit)) == 1.0 else ""
 
 
 def template_headers(lang: str = "zh") -> list[str]:
     """Headers of the template, in schema order.
 
     ``zh``: the first Chinese alias of each column, with its unit in brackets where the
-    reader accepts that unit (``额定功率(kW)``, ``投资额(元)``). ``en``: the canonical names,
+    reader accepts that unit (``额定功率(kW)``, ``投资额(元)``, ``年运行小时(h)``,
+    ``流量(m3/h)``); every header can be written in GBK. ``en``: the canonical names,
     which already carry their unit (``rated_power_kw``).
     """
     _check_lang(lang)
@@ -91,10 +124,14 @@ def write_template(path: str | os.PathLike[str], *, lang: str = "zh") -> Path:
     ----------
     path : str or path-like
         ``.csv``: the header row only, UTF-8 with a byte-order mark for ``zh`` so that Excel
-        on Chinese Windows shows it correctly. ``.xlsx``: sheet ``inventory`` (header row,
-        frozen, with column widths) and a guide sheet (``说明`` / ``columns``) describing
-        every column: canonical name, header, unit, allowed values, range, default, whether
-        it is required.
+        on Chinese Windows shows it correctly (every header can also be saved as GBK).
+        ``.xlsx``: sheet ``inventory`` (header row, frozen, with column widths; a drop-down
+        list on every column with a fixed vocabulary and an input message with unit and
+        example on every column, for the first :data:`VALIDATED_ROWS` rows), an example
+        sheet (``示例`` / ``example``: the bundled example plant, which validates as it is),
+        a guide sheet (``说明`` / ``columns``) describing every column: canonical name,
+        header, unit, allowed values, range, default, whether it is required; and the hidden
+        sheet of the drop-down lists (``lists``).
     lang : {"zh", "en"}
         Language of the headers and the guide.
 
@@ -250,6 +287,132 @@ def _width(text: str) -> float:
     return min(max(longest + 2, 10), 60)
 
 
+def _display_value(value: str, aliases: tuple[str, ...], lang: str) -> str:
+    """A canonical value as the template offers it: its first Chinese spelling (zh)."""
+    if lang == "en":
+        return value
+    return next((a.upper() for a in aliases if _chinese(a)), value)
+
+
+def dropdown_values(col: Column, lang: str = "zh") -> list[str]:
+    """The values of ``col``'s drop-down list (empty for a column without a fixed vocabulary):
+    every canonical value, in Chinese where it has a Chinese spelling (``zh``). Each reads back
+    as that value; the measures are the modelled ones (several are joined with +)."""
+    _check_lang(lang)
+    if col.name == "measure":
+        return [_display_value(m.name, m.aliases, lang) for m in schema.MEASURES if m.modelled]
+    if col.name in schema.CHOICE_ALIASES:
+        pairs = schema.CHOICE_ALIASES[col.name]
+        return [_display_value(name, pairs.get(name, ()), lang) for name in col.choices]
+    return list(col.choices)
+
+
+def _example_text(col: Column, value: object, lang: str) -> str:
+    """A typed value of the example plant as it is written under the template's header."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if col.name == "measure":
+        by_name = {m.name: m for m in schema.MEASURES}
+        return "+".join(_display_value(n, by_name[n].aliases, lang) for n in str(value).split("+"))
+    if col.kind == "choice" and col.name in schema.CHOICE_ALIASES:
+        return _display_value(str(value), schema.CHOICE_ALIASES[col.name].get(str(value), ()), lang)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if col.kind in ("number", "fraction", "int"):
+        return number_text(float(value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def example_rows(lang: str = "zh") -> list[list[str]]:
+    """The bundled example plant as rows under :func:`template_headers` (cells as text, blank
+    where the example has no value): what the example sheet holds, and a template filled
+    with it reads back unchanged."""
+    _check_lang(lang)
+    from .reading import read_inventory
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "example_plant.csv"
+    assets = read_inventory(sample).assets
+    columns = [
+        assets[col.name].tolist() if col.name in assets.columns else [None] * len(assets)
+        for col in schema.COLUMNS
+    ]
+    return [
+        [
+            _example_text(col, values[r], lang)
+            for col, values in zip(schema.COLUMNS, columns, strict=True)
+        ]
+        for r in range(len(assets))
+    ]
+
+
+def _input_message(col: Column, header: str, example: str, lang: str) -> tuple[str, str]:
+    """(title, text) of the message Excel shows when a cell of ``col`` is selected: what it
+    is, its unit and an example (Excel allows 32 and 255 characters)."""
+    unit = columns.unit_text(columns.unit(col.name), lang).strip("-– ")
+    if col.name in schema.CHOICE_ALIASES or col.name == "measure":
+        accepted = (
+            "从下拉列表中选择（其他写法见“说明”表）"
+            if lang == "zh"
+            else "pick from the list (other spellings: see the columns sheet)"
+        )
+    else:
+        accepted = _accepted(col, lang)
+    unit_word, example_word = ("单位：", "例：") if lang == "zh" else ("unit: ", "e.g. ")
+    parts = [
+        columns.description(col.name, lang),
+        f"{unit_word}{unit}" if unit else "",
+        f"{example_word}{example}" if example else "",
+        accepted,
+    ]
+    text = "\n".join(p for p in parts if p)
+    return header[:32], text if len(text) <= 255 else text[:254] + "…"
+
+
+def _add_validations(wb, ws, lang: str, examples: list[list[str]]) -> None:
+    """Drop-down lists (from a hidden lists sheet) on every column with a fixed vocabulary,
+    and an input message with unit and example on every column."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    list_column = 0
+    for i, (col, header) in enumerate(zip(schema.COLUMNS, template_headers(lang), strict=True)):
+        letter = get_column_letter(i + 1)
+        cells = f"{letter}2:{letter}{VALIDATED_ROWS + 1}"
+        values = dropdown_values(col, lang)
+        # the example plant's value, else the first value of the list
+        example = next((row[i] for row in examples if row[i]), values[0] if values else "")
+        title, text = _input_message(col, header, example, lang)
+        if values:
+            list_column += 1
+            list_letter = get_column_letter(list_column)
+            lists.cell(1, list_column, col.name)
+            for r, value in enumerate(values, start=2):
+                lists.cell(r, list_column, value)
+            source = (
+                f"{quote_sheetname(LISTS_SHEET)}!${list_letter}$2:${list_letter}${len(values) + 1}"
+            )
+            # a warning, not a stop: other accepted spellings and measures joined with + may
+            # still be typed
+            dv = DataValidation(type="list", formula1=source, allow_blank=True)
+            dv.errorStyle = "warning"
+            dv.showErrorMessage = True
+            dv.errorTitle = "不在下拉列表中" if lang == "zh" else "not in the list"
+            dv.error = (
+                "此值不在下拉列表中；其他写法见“说明”表。仍要使用？"
+                if lang == "zh"
+                else "This value is not in the list; see the columns sheet for other spellings. "
+                "Keep it?"
+            )
+        else:
+            dv = DataValidation(allow_blank=True)  # any value: only the input message
+        dv.promptTitle, dv.prompt = title, text
+        dv.showInputMessage = True
+        dv.add(cells)
+        ws.add_data_validation(dv)
+
+
 def _write_xlsx(fh, lang: str) -> None:
     import openpyxl  # only needed here
     from openpyxl.styles import Alignment, Font
@@ -264,8 +427,19 @@ def _write_xlsx(fh, lang: str) -> None:
         ws.cell(1, i).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(i)].width = _width(header) + 4
     ws.freeze_panes = "A2"
+    examples = example_rows(lang)
+    _add_validations(wb, ws, lang, examples)
 
-    guide = wb.create_sheet(GUIDE_SHEET[lang])
+    sample = wb.create_sheet(EXAMPLE_SHEET[lang], 1)
+    sample.append(headers)
+    for i, header in enumerate(headers, start=1):
+        sample.cell(1, i).font = Font(bold=True)
+        sample.column_dimensions[get_column_letter(i)].width = _width(header) + 4
+    for row in examples:
+        sample.append([_cell_value(text) for text in row])
+    sample.freeze_panes = "A2"
+
+    guide = wb.create_sheet(GUIDE_SHEET[lang], 2)
     guide.append(list(_GUIDE_LABELS[lang]))
     for cell in guide[1]:
         cell.font = Font(bold=True)
@@ -280,3 +454,14 @@ def _write_xlsx(fh, lang: str) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide.freeze_panes = "B2"
     wb.save(fh)
+
+
+def _cell_value(text: str) -> str | int | float | None:
+    """An example cell as Excel should hold it: numbers as numbers, the rest as text."""
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() and "." not in text else number

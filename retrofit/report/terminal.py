@@ -518,8 +518,9 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
 
 def render_validation(report: ValidationReport) -> str:
     """The terminal text of a validation report beside its problems: how each header was
-    read, the headers carried through unread, the defaults an estimate would use and the
-    caveats of the rows that passed (``retrofit validate``; the problems go to stderr)."""
+    read, the headers carried through unread, the defaults an estimate would use, the
+    caveats of the rows that passed and the total, signature and note rows skipped
+    (``retrofit validate``; the problems go to stderr)."""
     lines = [f"  {header} → {canonical}" for canonical, header in report.header_map.items()]
     lines += [f"  {header} → (not read: carried through)" for header in report.unmatched_headers]
     lines += [f"  note: {note}" for note in report.notes]
@@ -530,5 +531,9 @@ def render_validation(report: ValidationReport) -> str:
         )
     lines += [
         f"  caveat {c.code}" + (f" [{c.count} rows]" if c.count else "") for c in report.caveats
+    ]
+    lines += [
+        f"  row {item['row']} skipped ({item['kind']} row): {item['text']}"
+        for item in report.skipped_rows
     ]
     return "".join(line + "\n" for line in lines)
