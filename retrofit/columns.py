@@ -50,6 +50,8 @@ __all__ = [
     "missing",
     "unit",
     "unit_text",
+    "value_label",
+    "vocabulary",
 ]
 
 LANGS = ("en", "zh")
@@ -67,10 +69,13 @@ KINDS = (
 )
 #: Units shown without brackets in headers: no unit, a pure number, or a unit each row names.
 _UNSHOWN_UNITS = ("", "-", "row")
-#: How a Chinese reader writes the units' English words (data stay in these units: CNY, not 万元).
-_UNIT_ZH = (("CNY", "元"), ("piles", "台"), ("racks", "个"), ("yr", "年"))
 _TABLE = Path(__file__).with_name("columns.csv")
 _FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "description_zh")
+#: The glossary's sibling for the *values* a person reads in the outputs (statuses, measure and
+#: category names, goal names, unit words): ``field,value,label_zh``. The English text is the
+#: value itself, so ``--lang en`` output is the data as written.
+_VOCABULARY = Path(__file__).with_name("vocabulary.csv")
+_VOCABULARY_FIELDS = ("field", "value", "label_zh")
 
 
 @dataclass(frozen=True)
@@ -159,12 +164,63 @@ def unit(name: str) -> str:
     return entry(name).unit
 
 
+@functools.cache
+def vocabulary() -> dict[tuple[str, str], str]:
+    """``(field, value)`` → Chinese label, from ``vocabulary.csv`` (the values' glossary)."""
+    with _VOCABULARY.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _VOCABULARY_FIELDS:
+            raise ValueError(f"{_VOCABULARY.name}: header must be {','.join(_VOCABULARY_FIELDS)}")
+        table: dict[tuple[str, str], str] = {}
+        for row in reader:
+            key = (row["field"], row["value"])
+            if key in table:
+                raise ValueError(f"{_VOCABULARY.name}: {key} is listed twice")
+            if not row["label_zh"]:
+                raise ValueError(f"{_VOCABULARY.name}: {key} has no label_zh")
+            table[key] = row["label_zh"]
+    return table
+
+
+def value_label(field: str, value: object, lang: str = "en") -> str:
+    """A value of ``field`` as a reader of ``lang`` reads it.
+
+    English is the value itself. Chinese is the vocabulary's label, or the value itself when
+    the vocabulary has none (identifiers and model names the user typed). A finance status
+    that lists what a project lacks (``incomplete: no lifetime_years, no investment_cny``) is
+    translated item by item, each naming the template header that supplies it:
+    ``value_label("bai_yi_status", "meets (estimate)", "zh")`` → ``达到（估算）``.
+    """
+    _check_lang(lang)
+    text = str(value)
+    if lang == "en":
+        return text
+    words = vocabulary()
+    if field.startswith(("efficiency_class", "target_class", "target_equipment_grade")):
+        field = "efficiency_class"  # GB grades read 1级/2级/3级; IE classes stay as written
+    if field == "finance_status" and text != "complete":
+        head, _, lacks = text.partition(": ")
+        items = [item.removeprefix("no ") for item in lacks.split(", ")] if lacks else []
+        named = [words.get(("finance_lack", item), item) for item in items]
+        return words.get((field, head), head) + ("：" + "；".join(named) if named else "")
+    if (field, text) not in words and field == "measure":  # a row's several measures
+        for separator in ("+", ";", ","):
+            if separator in text:
+                parts = [
+                    words.get((field, part.strip()), part.strip()) for part in text.split(separator)
+                ]
+                return "、".join(parts)
+    return words.get((field, text), text)
+
+
 def unit_text(unit_: str, lang: str = "en") -> str:
-    """A unit as a reader of ``lang`` writes it: ``tce/yr`` → ``tce/年``, ``CNY`` → ``元``."""
+    """A unit as a reader of ``lang`` writes it: ``tce/yr`` → ``tce/年``, ``CNY`` → ``元``
+    (the words from the vocabulary's ``unit`` rows; the data stay in these units)."""
     _check_lang(lang)
     if lang == "zh":
-        for english, chinese in _UNIT_ZH:
-            unit_ = re.sub(rf"\b{english}\b", chinese, unit_)
+        for (field, english), chinese in vocabulary().items():
+            if field == "unit":
+                unit_ = re.sub(rf"\b{re.escape(english)}\b", chinese, unit_)
     return unit_
 
 
