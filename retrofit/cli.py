@@ -390,7 +390,8 @@ def report(path, output, lang, **options):
     if suffix == ".xlsx":
         from .io.workbook import write_workbook
 
-        write_workbook(result, output, style="audit")
+        # --lang zh: a Chinese workbook (headers and worded cells); else both languages' headers
+        write_workbook(result, output, style="audit", lang="zh" if lang == "zh" else None)
     else:
         from ._optional import MissingExtraError
         from .report.html import write_html

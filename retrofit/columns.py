@@ -38,6 +38,7 @@ from pathlib import Path
 
 __all__ = [
     "LANGS",
+    "WORDED_COLUMNS",
     "Entry",
     "check_columns",
     "describe",
@@ -76,6 +77,31 @@ _FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "de
 #: value itself, so ``--lang en`` output is the data as written.
 _VOCABULARY = Path(__file__).with_name("vocabulary.csv")
 _VOCABULARY_FIELDS = ("field", "value", "label_zh")
+#: Output columns whose values are words a person reads (statuses, names of measures and
+#: categories, GB grades): every face shows them through :func:`value_label`.
+WORDED_COLUMNS = (
+    "bai_yi_status",
+    "finance_status",
+    "measure",
+    "category",
+    "metered_flag",
+    "efficiency_class_baseline",
+    "efficiency_class_retrofit",
+    "target_class",
+    "target_equipment_grade",
+    "status",
+    "plant_energy_basis",
+    "plant_energy_basis_source",
+)
+#: Columns whose values share a vocabulary field of another name.
+_VALUE_FIELD_OF = {
+    "efficiency_class_baseline": "efficiency_class",
+    "efficiency_class_retrofit": "efficiency_class",
+    "target_class": "efficiency_class",
+    "target_equipment_grade": "efficiency_class",
+    "plant_energy_basis": "basis",
+    "plant_energy_basis_source": "basis_source",
+}
 
 
 @dataclass(frozen=True)
@@ -196,8 +222,7 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
     if lang == "en":
         return text
     words = vocabulary()
-    if field.startswith(("efficiency_class", "target_class", "target_equipment_grade")):
-        field = "efficiency_class"  # GB grades read 1级/2级/3级; IE classes stay as written
+    field = _VALUE_FIELD_OF.get(field, field)  # GB grades read 1级/2级; IE classes as written
     if field == "finance_status" and text != "complete":
         head, _, lacks = text.partition(": ")
         items = [item.removeprefix("no ") for item in lacks.split(", ")] if lacks else []
@@ -220,7 +245,7 @@ def unit_text(unit_: str, lang: str = "en") -> str:
     if lang == "zh":
         for (field, english), chinese in vocabulary().items():
             if field == "unit":
-                unit_ = re.sub(rf"\b{re.escape(english)}\b", chinese, unit_)
+                unit_ = re.sub(rf"(?<!\w){re.escape(english)}(?!\w)", chinese, unit_)
     return unit_
 
 

@@ -25,6 +25,7 @@ from ..columns import header, known, unit_text, value_label
 from ..io.atomic import atomic_write
 from ..results import EstimateResult
 from .terminal import VALUE_FIELDS, bai_yi_clause, input_label
+from .terminal import factor_key as _key
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -350,9 +351,9 @@ def _header(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 f"sha256 {a['input']['sha256'][:16]}…)"
             ),
         ),
-        (w["basis"], f"{a['basis_zh']} ({a['basis']})"),
+        (w["basis"], a["basis_zh"] if lang == "zh" else f"{a['basis_zh']} ({a['basis']})"),
         (w["year"], a["accounting_year"]),
-        (w["region"], a["region"]),
+        (w["region"], value_label("region", a["region"], lang)),
         (w["version"], a["retrofit_version"]),
         (w["generated"], _dt.date.today().isoformat()),
     ]
@@ -518,6 +519,11 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             ]
         ].copy()
         view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
+        if lang == "zh":  # the inputs a rule needs, by the glossary's Chinese labels
+            view["needs"] = [
+                "、".join(input_label(n.strip(), lang) for n in str(v).split(",") if n.strip())
+                for v in view["needs"].fillna("")
+            ]
         out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
             view, lang, row_class=lambda r: "verify" if r["verify"] else ""
         )
@@ -527,6 +533,8 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_svg: str) -> str:
     u = result.uncertainty
     head = w["uncertainty"].format(n=u.draws, seed=u.seed)
+    model = result.assumptions["uncertainty"]["model"]
+    not_covered = result.assumptions["uncertainty"]["not_covered"]
     plants = u.plants[
         [
             "plant_id",
@@ -540,11 +548,14 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
     ]
     tornado = u.tornado[
         ["input", "rows", "at_p10", "at_p90", "swing", "distribution", "confidence"]
-    ].assign(input=lambda t: [input_label(name, lang) for name in t["input"]])
+    ].assign(
+        input=lambda t: [input_label(name, lang) for name in t["input"]],
+        distribution=lambda t: [value_label("distribution", d, lang) for d in t["distribution"]],
+    )
     out = (
         f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
-        f"<p class='note'>{_esc(result.assumptions['uncertainty']['model'])}; "
-        f"{_esc(result.assumptions['uncertainty']['not_covered'])}</p>"
+        f"<p class='note'>{_esc(_worded('rule', 'uncertainty.model', model, lang))}; "
+        f"{_esc(_worded('rule', 'uncertainty.not_covered', not_covered, lang))}</p>"
         + table_html(plants, lang)
         + table_html(u.portfolio, lang)
         + f"<h3>{_esc(w['tornado'])}</h3>"
@@ -562,7 +573,13 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
                     "confidence",
                     "source",
                 ]
-            ],
+            ].assign(
+                input=lambda t: [input_label(name, lang) for name in t["input"]],
+                distribution=lambda t: [
+                    value_label("distribution", d, lang) for d in t["distribution"]
+                ],
+                unit=lambda t: [unit_text(str(v), lang) for v in t["unit"]],
+            ),
             lang,
             numeric=["rows", "low", "mode", "high"],
         )
@@ -608,7 +625,7 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 "factor": value_label("factor", name, lang),
                 "value": _exact(f.get("value")),
                 "unit": f.get("unit", ""),
-                "key": f.get("key", ""),
+                "key": _key(str(f.get("key", "")), lang),
                 "year": _exact(f.get("year")) if f.get("year") not in (None, "") else "",
                 "table": f.get("table", ""),
                 "confidence": f.get("confidence", ""),
@@ -621,9 +638,9 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         [
             {
                 "code": code,
-                "column": d["column"],
-                "value": d["value"],
-                "unit": d["unit"],
+                "column": input_label(d["column"], lang),
+                "value": value_label("default", d["value"], lang),
+                "unit": unit_text(str(d["unit"]), lang),
                 "count": d["count"],
                 "confidence": d["confidence"],
                 "source": d["source"],
@@ -631,7 +648,12 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             for code, d in a["defaults"].items()
         ]
     )
-    models = pd.DataFrame([{"model": k, "rule": v} for k, v in a["models"].items()])
+    models = pd.DataFrame(
+        [
+            {"model": _worded("label", f"model.{k}", k, lang), "rule": _worded("model", k, v, lang)}
+            for k, v in a["models"].items()
+        ]
+    )
     tables = pd.DataFrame(
         [
             {
@@ -657,7 +679,12 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             )
         ]
     rules += [(f"economics.{k}", v) for k, v in a["economics"].items()]
-    basis_rows = pd.DataFrame([{"key": k, "value": v} for k, v in rules])
+    basis_rows = pd.DataFrame(
+        [
+            {"key": _worded("label", k, k, lang), "value": _worded("rule", k, v, lang)}
+            for k, v in rules
+        ]
+    )
     return (
         f"<section id='assumptions'><h2>{_esc(w['assumptions'])}</h2>"
         f"<h3>{_esc(w['factors'])}</h3>"
@@ -675,6 +702,15 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         + table_html(tables, lang)
         + "</section>"
     )
+
+
+def _worded(field: str, key: str, english: Any, lang: str) -> str:
+    """``english`` in an English report; the vocabulary's Chinese text for ``key`` in a Chinese
+    one (``english`` itself where the vocabulary has none, e.g. a quoted Chinese source)."""
+    if lang == "en":
+        return str(english)
+    text = value_label(field, key, lang)
+    return str(english) if text == key else text
 
 
 def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:

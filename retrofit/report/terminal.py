@@ -149,17 +149,7 @@ ASSET_VIEW = [
 
 
 #: Columns whose values are words a person reads (translated through the vocabulary in zh).
-VALUE_FIELDS = (
-    "bai_yi_status",
-    "finance_status",
-    "measure",
-    "category",
-    "metered_flag",
-    "efficiency_class_baseline",
-    "efficiency_class_retrofit",
-    "target_class",
-    "target_equipment_grade",
-)
+VALUE_FIELDS = columns.WORDED_COLUMNS
 #: Money columns shown in 万元 in Chinese reports (JSON, CSV and the workbook keep 元).
 _WAN = 10_000
 
@@ -329,7 +319,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     lines.append(
         labels["equal_value_line"].format(
             value=ev["value"],
-            key=_key(ev["key"], lang),
+            key=factor_key(ev["key"], lang),
             wanted=ev["wanted_year"],
             fallback=value_label("fallback", ev["fallback"], lang),
             confidence=ev["confidence"],
@@ -338,7 +328,10 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     g = f["grid_co2"]
     lines.append(
         labels["grid_line"].format(
-            value=g["value"], key=_key(g["key"], lang), year=g["year"], confidence=g["confidence"]
+            value=g["value"],
+            key=factor_key(g["key"], lang),
+            year=g["year"],
+            confidence=g["confidence"],
         )
     )
     for code, d in a["defaults"].items():
@@ -365,7 +358,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     return "\n".join(lines)
 
 
-def _key(key: str, lang: str) -> str:
+def factor_key(key: str, lang: str) -> str:
     """A factor's table key (``national/2025``) with its region named in ``lang``."""
     return "/".join(value_label("region", part, lang) for part in str(key).split("/"))
 
@@ -373,9 +366,11 @@ def _key(key: str, lang: str) -> str:
 def input_label(name: str, lang: str) -> str:
     """A column or uncertain input by its glossary label in Chinese, its name in English
     (the tornado's inputs and the defaults name columns)."""
-    if lang == "en" or not columns.known(name):
+    if lang == "en":
         return name
-    return columns.label(name, lang)
+    if columns.known(name):
+        return columns.label(name, lang)
+    return value_label("uncertain_input", name, lang)
 
 
 def both_bases(result: EstimateResult, lang: str = "en") -> str:
