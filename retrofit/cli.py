@@ -792,7 +792,9 @@ def validate(path, fmt, **options):
         from .report.terminal import render_validation
 
         if report.valid:
-            click.echo(f"{path}: valid — {report.rows} rows, encoding {report.encoding}")
+            # a workbook has no text encoding: name one only for text files
+            encoding = f", encoding {report.encoding}" if report.encoding else ""
+            click.echo(f"{path}: valid — {report.rows} rows{encoding}")
         else:
             noun = "problem" if report.total == 1 else "problems"
             click.echo(f"{path}: {report.total} {noun}", err=True)
