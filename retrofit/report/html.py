@@ -557,7 +557,9 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
         f"<p class='note'>{_esc(_worded('rule', 'uncertainty.model', model, lang))}; "
         f"{_esc(_worded('rule', 'uncertainty.not_covered', not_covered, lang))}</p>"
         + table_html(plants, lang)
-        + table_html(u.portfolio, lang)
+        + table_html(
+            u.portfolio.assign(metric=lambda t: [input_label(m, lang) for m in t["metric"]]), lang
+        )
         + f"<h3>{_esc(w['tornado'])}</h3>"
         + table_html(tornado, lang)
         + table_html(

@@ -359,8 +359,20 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
 
 
 def factor_key(key: str, lang: str) -> str:
-    """A factor's table key (``national/2025``) with its region named in ``lang``."""
-    return "/".join(value_label("region", part, lang) for part in str(key).split("/"))
+    """A factor's table key (``national/2025``, ``electricity/equivalent``) with its region,
+    basis and carrier named in ``lang``."""
+    parts = str(key).split("/")
+    return "/".join(
+        next(
+            (
+                value_label(f, part, lang)
+                for f in ("region", "basis", "carrier")
+                if value_label(f, part, lang) != part
+            ),
+            part,
+        )
+        for part in parts
+    )
 
 
 def input_label(name: str, lang: str) -> str:
