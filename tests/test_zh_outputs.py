@@ -296,3 +296,23 @@ def test_zh_portfolio_terminal_names_goals_and_units(tmp_path):
     assert "累计节能量" in text
     assert "energy_saving_cumulative" not in text
     assert " rows]" not in text
+
+
+def test_zh_plots_name_measures_and_inputs_in_chinese():
+    """Tick labels of the savings-by-measure waterfall and the tornado come from the
+    vocabulary, not the codes (a zh chart with English keys is the issue's complaint)."""
+    pytest.importorskip("matplotlib")
+    from retrofit.plotting import fonts
+    from retrofit.plotting.portfolio import plot_savings_by_measure
+
+    if fonts.find_cjk_font() is None:
+        pytest.skip("no CJK font: Chinese figure labels fall back to English")
+    import matplotlib.pyplot as plt
+
+    by_measure = pd.DataFrame(
+        {"measure_type": ["motor: upgrade_motor", "fan: add_vfd"], "saved": [3.0, 2.0]}
+    )
+    ax = plot_savings_by_measure(by_measure, unit="tce/yr", basis_note="当量值", lang="zh")
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    plt.close(ax.figure)
+    assert ticks[:2] == ["电机：更换高效电机", "风机：加装变频器"]
