@@ -150,8 +150,8 @@ def _allowed(inventory, path, result) -> set[str]:
 
 
 def _html_text(page: str) -> str:
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
-    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)  # figures: checked as PNG elsewhere
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL)  # figures: not text
     return html_lib.unescape(re.sub(r"<[^>]+>", "\n", page))
 
 
