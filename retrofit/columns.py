@@ -22,6 +22,11 @@ edit it in a spreadsheet; its fields are
 ``description_en``, ``description_zh``
     long descriptions for the documentation and the template's guide sheet, without the unit.
 
+The values a person reads (百一 and finance statuses, measure and category names, goal names,
+GB grades, unit words, the model texts of the report) have their Chinese text in the sibling
+table ``vocabulary.csv`` (``field,value,label_zh``), read by :func:`value_label`; English is
+the value itself.
+
 A new input or output column needs one row here (tests/test_columns.py runs a full estimate and
 a portfolio and fails on a column the glossary lacks); then regenerate the README tables with
 ``python -m retrofit._docs README.md``.
@@ -243,9 +248,9 @@ def unit_text(unit_: str, lang: str = "en") -> str:
     (the words from the vocabulary's ``unit`` rows; the data stay in these units)."""
     _check_lang(lang)
     if lang == "zh":
-        for (field, english), chinese in vocabulary().items():
-            if field == "unit":
-                unit_ = re.sub(rf"(?<!\w){re.escape(english)}(?!\w)", chinese, unit_)
+        words = [(english, zh) for (field, english), zh in vocabulary().items() if field == "unit"]
+        for english, chinese in sorted(words, key=lambda pair: -len(pair[0])):  # longest first
+            unit_ = re.sub(rf"(?<!\w){re.escape(english)}(?!\w)", chinese, unit_)
     return unit_
 
 

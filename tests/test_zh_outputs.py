@@ -237,6 +237,7 @@ def test_zh_values_by_hand():
     )
     assert unit_text("piles", "zh") == "台"
     assert unit_text("CNY/kWh", "zh") == "元/kWh"
+    assert unit_text("fraction of rated load", "zh") == "额定负载的比例"  # the phrase, not a word
 
 
 def test_zh_terminal_money_in_wan_and_tce_to_two_decimals(demo):

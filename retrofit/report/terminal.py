@@ -633,8 +633,13 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
                 if pd.notna(row.potential_cny)
                 else ""
             )
+            needs = row.needs
+            if lang == "zh":  # the inputs by the glossary's Chinese labels (the template's)
+                needs = "、".join(
+                    input_label(n.strip(), lang) for n in str(row.needs).split(",") if n.strip()
+                )
             lines.append(
-                f"  [{words['needs']}: {row.needs}] {row.rule_id} {getattr(row, name)}{potential}"
+                f"  [{words['needs']}: {needs}] {row.rule_id} {getattr(row, name)}{potential}"
             )
         rest = rules[rules["status"] == "not applicable"]
         if show_all:
