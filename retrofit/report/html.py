@@ -24,8 +24,7 @@ from .._optional import MissingExtraError
 from ..columns import header, known, unit_text, value_label
 from ..io.atomic import atomic_write
 from ..results import EstimateResult
-from .terminal import VALUE_FIELDS, bai_yi_clause, input_label
-from .terminal import factor_key as _key
+from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -627,7 +626,7 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 "factor": value_label("factor", name, lang),
                 "value": _exact(f.get("value")),
                 "unit": f.get("unit", ""),
-                "key": _key(str(f.get("key", "")), lang),
+                "key": factor_key(str(f.get("key", "")), lang),
                 "year": _exact(f.get("year")) if f.get("year") not in (None, "") else "",
                 "table": f.get("table", ""),
                 "confidence": f.get("confidence", ""),
