@@ -97,6 +97,8 @@ WORDED_COLUMNS = (
     "status",
     "plant_energy_basis",
     "plant_energy_basis_source",
+    "district",
+    "industry",
 )
 #: Columns whose values share a vocabulary field of another name.
 _VALUE_FIELD_OF = {
@@ -106,6 +108,8 @@ _VALUE_FIELD_OF = {
     "target_equipment_grade": "efficiency_class",
     "plant_energy_basis": "basis",
     "plant_energy_basis_source": "basis_source",
+    "district": "grouping",
+    "industry": "grouping",
 }
 
 

@@ -297,6 +297,10 @@ def test_zh_portfolio_terminal_names_goals_and_units(tmp_path):
     assert "累计节能量" in text
     assert "energy_saving_cumulative" not in text
     assert " rows]" not in text
+    assert "(equivalent)" not in text and "region default" not in text
+    assert "(not given)" not in text and "未填写" in text
+    # money goals in 万元: 9,531,000 元 of the example's investment is 953.1 万元
+    assert "至今 953.1 / 20,000,000 万元" in text
 
 
 def test_zh_plots_name_measures_and_inputs_in_chinese():
@@ -317,3 +321,16 @@ def test_zh_plots_name_measures_and_inputs_in_chinese():
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     plt.close(ax.figure)
     assert ticks[:2] == ["电机：更换高效电机", "风机：加装变频器"]
+
+
+def test_kpi_cards_show_both_bases_with_the_headline_marked(demo):
+    """The example's 等价值 total is larger than its 当量值 total (0.3 vs 0.1229 kgce/kWh on the
+    same kWh): both cards are shown, the run's basis (当量值) marked as the headline."""
+    result, _, _ = demo
+    page = render_html(result, lang="zh", figures=False)
+    kpis = _html_text(page.split("id='kpis'>")[1].split("</section>")[0])
+    equivalent = result.assets["coal_saved_tce_equivalent"].sum()
+    equal_value = result.assets["coal_saved_tce_equal_value"].sum()
+    assert equal_value / equivalent == pytest.approx(0.3 / 0.1229, rel=1e-6)
+    assert "年节能量（当量值） (主口径)" in kpis
+    assert f"{equivalent:,.2f} tce/年" in kpis and f"{equal_value:,.2f} tce/年" in kpis

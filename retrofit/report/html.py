@@ -373,16 +373,20 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         return _kpi(columns.label(column, lang) + note, f"{value} {unit}")
 
     digits = 2 if lang == "zh" else 3
-    kpis = [
-        kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}"),
-        kpi("coal_saved_tce", f"{tce:,.{digits}f}", f" ({basis})"),
-    ]
-    # both bases side by side: a reader compares the headline with the other basis at a glance
-    kpis.extend(
-        kpi(column, f"{float(assets[column].sum()):,.{digits}f}")
-        for column in ("coal_saved_tce_equivalent", "coal_saved_tce_equal_value")
-        if column in assets.columns
-    )
+    headline = result.assumptions["basis"]
+    both = [f"coal_saved_tce_{b}" for b in ("equivalent", "equal_value")]
+    kpis = [kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}")]
+    if all(column in assets.columns for column in both):
+        # both bases side by side, the headline one marked: a reader compares them at a glance
+        mark = " (主口径)" if lang == "zh" else " (headline)"
+        kpis.extend(
+            kpi(column, f"{float(assets[column].sum()):,.{digits}f}", "")
+            if not column.endswith(headline)
+            else kpi(column, f"{float(assets[column].sum()):,.{digits}f}", mark)
+            for column in both
+        )
+    else:
+        kpis.append(kpi("coal_saved_tce", f"{tce:,.{digits}f}", f" ({basis})"))
     kpis.append(kpi("co2_avoided_t", f"{assets['co2_avoided_t'].sum():,.1f}"))
 
     def money(column: str) -> str:

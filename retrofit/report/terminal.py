@@ -459,7 +459,9 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     """Totals, goal progress, trajectory, 百一 counts and district/industry tables of a
     :class:`~retrofit.portfolio.tables.PortfolioResult`."""
     labels = PORTFOLIO_LABELS[lang]
-    p = result.assumptions["portfolio"]
+    p = dict(result.assumptions["portfolio"])
+    if lang == "zh":  # "tce, 当量值 (equivalent) basis" reads 当量值
+        p["basis_note"] = BASIS_NAMES_ZH.get(p["basis"], p["basis_note"])
     t = result.totals.iloc[0]
     lines = [
         f"== {labels['totals']} ==",
@@ -479,18 +481,20 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     ]
     for g in result.goals[result.goals["kind"] == "cumulative"].itertuples(index=False):
         way = labels["realised_way" if g.counted_as == "energy realised" else "capacity"]
+        # a Chinese report writes money in 万元
+        scale, unit = (_WAN, "万元") if lang == "zh" and g.unit == "CNY" else (1, g.unit)
         lines.append(
             labels["goal_line"].format(
                 goal=value_label("goal", g.goal, lang),
                 way=way,
-                to_date=g.achieved_to_date,
-                target=g.target,
-                unit=columns.unit_text(str(g.unit), lang),
+                to_date=g.achieved_to_date / scale,
+                target=g.target / scale,
+                unit=columns.unit_text(str(unit), lang),
                 share_to_date=g.share_to_date,
-                by_end=g.planned_by_end,
+                by_end=g.planned_by_end / scale,
                 share_by_end=g.share_by_end,
                 end=g.period_end,
-                remaining=g.remaining_by_end,
+                remaining=g.remaining_by_end / scale,
             )
         )
     kinds = result.goals.drop_duplicates("goal")["kind"].value_counts()
@@ -522,7 +526,8 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
         per_plant = result.bai_yi.drop_duplicates("plant_id")
         counts = per_plant.groupby(["plant_energy_basis", "plant_energy_basis_source"]).size()
         bases = ", ".join(
-            f"{_basis_name(b) if lang == 'en' else BASIS_NAMES_ZH.get(b, b)} {source} {n}"
+            f"{_basis_name(b) if lang == 'en' else BASIS_NAMES_ZH.get(b, b)} "
+            f"{value_label('basis_source', source, lang)} {n}"
             for (b, source), n in counts.items()
         )
         lines.append(labels["bai_yi_basis"].format(bases=bases))
