@@ -334,3 +334,34 @@ def test_kpi_cards_show_both_bases_with_the_headline_marked(demo):
     assert equal_value / equivalent == pytest.approx(0.3 / 0.1229, rel=1e-6)
     assert "年节能量（当量值） (主口径)" in kpis
     assert f"{equivalent:,.2f} tce/年" in kpis and f"{equal_value:,.2f} tce/年" in kpis
+
+
+def test_every_caveat_call_gives_a_chinese_message():
+    """Each ``log.add(code, message, message_zh, …)`` / ``add_global`` in the package passes a
+    non-empty Chinese message (a caveat without one would print English in a zh report)."""
+    import ast
+
+    missing = []
+    for path in (ROOT / "retrofit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("add", "add_global")
+                and node.args
+                and ast.unparse(node.func) != "np.char.add"  # string arrays, not a caveat
+            ):
+                continue
+            code = node.args[0]
+            is_code = isinstance(code, ast.JoinedStr) or (
+                isinstance(code, ast.Constant)
+                and isinstance(code.value, str)
+                and re.fullmatch(r"[a-z_0-9]+(\.[a-z_0-9{}]+)+", code.value)
+            )
+            if not is_code:
+                continue
+            zh = node.args[2] if len(node.args) >= 3 else None
+            zh = zh or next((k.value for k in node.keywords if k.arg == "message_zh"), None)
+            if zh is None or (isinstance(zh, ast.Constant) and not zh.value):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not missing, missing
