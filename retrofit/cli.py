@@ -590,8 +590,9 @@ def report(path, output, lang, **options):
     if suffix == ".xlsx":
         from .io.workbook import write_workbook
 
+        # --lang zh: a Chinese workbook (headers and worded cells); else both languages' headers
         with _writing(output):
-            write_workbook(result, output, style="audit")
+            write_workbook(result, output, style="audit", lang="zh" if lang == "zh" else None)
     else:
         from ._optional import MissingExtraError
         from .report.html import write_html
@@ -1016,7 +1017,9 @@ def validate(path, fmt, lang, **options):
         from .report.terminal import render_validation
 
         if report.valid:
-            click.echo(f"{path}: valid — {report.rows} rows, encoding {report.encoding}")
+            # a workbook has no text encoding: name one only for text files
+            encoding = f", encoding {report.encoding}" if report.encoding else ""
+            click.echo(f"{path}: valid — {report.rows} rows{encoding}")
         else:
             used = report.language if lang == "auto" else lang
             if used == "zh":

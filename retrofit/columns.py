@@ -22,6 +22,11 @@ edit it in a spreadsheet; its fields are
 ``description_en``, ``description_zh``
     long descriptions for the documentation and the template's guide sheet, without the unit.
 
+The values a person reads (百一 and finance statuses, measure and category names, goal names,
+GB grades, unit words, the model texts of the report) have their Chinese text in the sibling
+table ``vocabulary.csv`` (``field,value,label_zh``), read by :func:`value_label`; English is
+the value itself.
+
 A new input or output column needs one row here (tests/test_columns.py runs a full estimate and
 a portfolio and fails on a column the glossary lacks); then regenerate the README tables with
 ``python -m retrofit._docs README.md``.
@@ -38,6 +43,7 @@ from pathlib import Path
 
 __all__ = [
     "LANGS",
+    "WORDED_COLUMNS",
     "Entry",
     "check_columns",
     "describe",
@@ -50,6 +56,8 @@ __all__ = [
     "missing",
     "unit",
     "unit_text",
+    "value_label",
+    "vocabulary",
 ]
 
 LANGS = ("en", "zh")
@@ -67,10 +75,42 @@ KINDS = (
 )
 #: Units shown without brackets in headers: no unit, a pure number, or a unit each row names.
 _UNSHOWN_UNITS = ("", "-", "row")
-#: How a Chinese reader writes the units' English words (data stay in these units: CNY, not 万元).
-_UNIT_ZH = (("CNY", "元"), ("piles", "台"), ("racks", "个"), ("yr", "年"))
 _TABLE = Path(__file__).with_name("columns.csv")
 _FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "description_zh")
+#: The glossary's sibling for the *values* a person reads in the outputs (statuses, measure and
+#: category names, goal names, unit words): ``field,value,label_zh``. The English text is the
+#: value itself, so ``--lang en`` output is the data as written.
+_VOCABULARY = Path(__file__).with_name("vocabulary.csv")
+_VOCABULARY_FIELDS = ("field", "value", "label_zh")
+#: Output columns whose values are words a person reads (statuses, names of measures and
+#: categories, GB grades): every face shows them through :func:`value_label`.
+WORDED_COLUMNS = (
+    "bai_yi_status",
+    "finance_status",
+    "measure",
+    "category",
+    "metered_flag",
+    "efficiency_class_baseline",
+    "efficiency_class_retrofit",
+    "target_class",
+    "target_equipment_grade",
+    "status",
+    "plant_energy_basis",
+    "plant_energy_basis_source",
+    "district",
+    "industry",
+)
+#: Columns whose values share a vocabulary field of another name.
+_VALUE_FIELD_OF = {
+    "efficiency_class_baseline": "efficiency_class",
+    "efficiency_class_retrofit": "efficiency_class",
+    "target_class": "efficiency_class",
+    "target_equipment_grade": "efficiency_class",
+    "plant_energy_basis": "basis",
+    "plant_energy_basis_source": "basis_source",
+    "district": "grouping",
+    "industry": "grouping",
+}
 
 
 @dataclass(frozen=True)
@@ -159,12 +199,62 @@ def unit(name: str) -> str:
     return entry(name).unit
 
 
+@functools.cache
+def vocabulary() -> dict[tuple[str, str], str]:
+    """``(field, value)`` → Chinese label, from ``vocabulary.csv`` (the values' glossary)."""
+    with _VOCABULARY.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _VOCABULARY_FIELDS:
+            raise ValueError(f"{_VOCABULARY.name}: header must be {','.join(_VOCABULARY_FIELDS)}")
+        table: dict[tuple[str, str], str] = {}
+        for row in reader:
+            key = (row["field"], row["value"])
+            if key in table:
+                raise ValueError(f"{_VOCABULARY.name}: {key} is listed twice")
+            if not row["label_zh"]:
+                raise ValueError(f"{_VOCABULARY.name}: {key} has no label_zh")
+            table[key] = row["label_zh"]
+    return table
+
+
+def value_label(field: str, value: object, lang: str = "en") -> str:
+    """A value of ``field`` as a reader of ``lang`` reads it.
+
+    English is the value itself. Chinese is the vocabulary's label, or the value itself when
+    the vocabulary has none (identifiers and model names the user typed). A finance status
+    that lists what a project lacks (``incomplete: no lifetime_years, no investment_cny``) is
+    translated item by item, each naming the template header that supplies it:
+    ``value_label("bai_yi_status", "meets (estimate)", "zh")`` → ``达到（估算）``.
+    """
+    _check_lang(lang)
+    text = str(value)
+    if lang == "en":
+        return text
+    words = vocabulary()
+    field = _VALUE_FIELD_OF.get(field, field)  # GB grades read 1级/2级; IE classes as written
+    if field == "finance_status" and text != "complete":
+        head, _, lacks = text.partition(": ")
+        items = [item.removeprefix("no ") for item in lacks.split(", ")] if lacks else []
+        named = [words.get(("finance_lack", item), item) for item in items]
+        return words.get((field, head), head) + ("：" + "；".join(named) if named else "")
+    if (field, text) not in words and field == "measure":  # a row's several measures
+        for separator in ("+", ";", ","):
+            if separator in text:
+                parts = [
+                    words.get((field, part.strip()), part.strip()) for part in text.split(separator)
+                ]
+                return "、".join(parts)
+    return words.get((field, text), text)
+
+
 def unit_text(unit_: str, lang: str = "en") -> str:
-    """A unit as a reader of ``lang`` writes it: ``tce/yr`` → ``tce/年``, ``CNY`` → ``元``."""
+    """A unit as a reader of ``lang`` writes it: ``tce/yr`` → ``tce/年``, ``CNY`` → ``元``
+    (the words from the vocabulary's ``unit`` rows; the data stay in these units)."""
     _check_lang(lang)
     if lang == "zh":
-        for english, chinese in _UNIT_ZH:
-            unit_ = re.sub(rf"\b{english}\b", chinese, unit_)
+        words = [(english, zh) for (field, english), zh in vocabulary().items() if field == "unit"]
+        for english, chinese in sorted(words, key=lambda pair: -len(pair[0])):  # longest first
+            unit_ = re.sub(rf"(?<!\w){re.escape(english)}(?!\w)", chinese, unit_)
     return unit_
 
 

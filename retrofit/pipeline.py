@@ -1099,7 +1099,7 @@ def _plants(out, row_codes, plant_table, tabs, log, basis, year, plant_energy_ba
             "plant.bai_yi.no_target",
             f"goal pack table {tabs.goals} has no annual-share (百一-like) goal: the 百一 "
             "check is unknown for every plant",
-            "目标包无年度节能率（百一类）目标：百一判定为未知",
+            "目标包无年节能量占上年综合能耗比例（百一类）目标：百一判定为未知",
             data={"goal_table": tabs.goals},
         )
     frame["caveats"] = _plant_codes(out["plant_id"], row_codes).reindex(frame.index, fill_value="")

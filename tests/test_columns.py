@@ -55,7 +55,7 @@ def test_headers_by_hand():
     assert columns.header("cost_saved_cny", "zh") == "年节约电费 [元/年]"
     # no unit shown for text, counts and fractions
     assert columns.header("plant_id", "en") == "plant"
-    assert columns.header("saving_share", "zh") == "节能量占比"
+    assert columns.header("saving_share", "zh") == "年节能量占上年综合能耗比例"
     assert columns.unit_text("CNY/(tce/yr)", "zh") == "元/(tce/年)"
 
 

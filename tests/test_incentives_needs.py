@@ -159,8 +159,14 @@ def test_a_smaller_needing_alternative_adds_nothing():
     ("investment", "text"),
     [
         (19_999_999, "not prioritised — check the application guide"),
-        (20_000_000, "prioritised: project investment ≥ 20,000,000 CNY (优先支持)"),
-        (20_000_001, "prioritised: project investment ≥ 20,000,000 CNY (优先支持)"),
+        (
+            20_000_000,
+            "prioritised: project investment ≥ 20,000,000 CNY / 优先支持：项目投资≥2,000万元",
+        ),
+        (
+            20_000_001,
+            "prioritised: project investment ≥ 20,000,000 CNY / 优先支持：项目投资≥2,000万元",
+        ),
     ],
 )
 def test_priority_note_is_listed_for_a_rule_needing_inputs(investment, text):
@@ -171,9 +177,14 @@ def test_priority_note_is_listed_for_a_rule_needing_inputs(investment, text):
     assert got["status"] == "needs"
     assert got["priority"].startswith(text)
     assert ("not prioritised" in got["priority"]) == (investment < 20_000_000)
-    # wherever the rule is listed: terminal, HTML and JSON
-    assert text in render_incentives(result)
-    assert text in render_html(result, figures=False)
+    # wherever the rule is listed: terminal, HTML and JSON, each face in its own language
+    english = text.split(" / ")[0]
+    chinese = "优先支持：项目投资≥2,000万元" if investment >= 20_000_000 else "未达优先支持投资额"
+    assert english in render_incentives(result)
+    assert english in render_html(result, figures=False)
+    assert chinese in render_incentives(result, lang="zh")
+    assert chinese in render_html(result, figures=False, lang="zh")
+    assert english not in render_html(result, figures=False, lang="zh")
     rules = json.loads(result.to_json())["incentives"]
     shown = [r for r in rules if r["rule_id"] == "SH-355-LOAN"]
     assert shown and shown[0]["priority"].startswith(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import columns
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables
@@ -83,7 +84,8 @@ def apply_defaults(
             row["caveat_code"],
             f"{column} was blank and took the default {row['value']} {row['unit']} "
             f"(confidence {row['confidence']}: {row['note'] or row['source']})",
-            f"{column} 为空，采用缺省值 {row['value']}（可信度 {row['confidence']}）",
+            f"{columns.label(column, 'zh') if columns.known(column) else column}为空，采用缺省值 "
+            f"{columns.value_label('default', row['value'], 'zh')}（可信度 {row['confidence']}）",
             mask=blank,
             data={
                 "column": column,

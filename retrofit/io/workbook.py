@@ -198,10 +198,18 @@ def write_sheet(
             for row in (1, 2):
                 ws.cell(row, j).fill = _header_fill()
             ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
+        if str(column).endswith("sha256"):  # every one of the 64 hex digits in view
+            ws.column_dimensions[letter].width = 66
     # a plain dump shows every digit; the audit style formats by unit
     formats = {c: number_format(c, _unit(c)) for c in frame.columns} if audit else {}
+    if lang == "zh":  # a Chinese audit writes tce to 2 decimals (the cell keeps every digit)
+        formats = {c: "#,##0.00" if f == "#,##0.000" else f for c, f in formats.items()}
+    # a Chinese workbook shows statuses, measures and grades in Chinese (the data keep the codes)
+    worded = set(columns.WORDED_COLUMNS) if audit and lang == "zh" else set()
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=header_rows + 1):
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
+            if column in worded and isinstance(value, str) and value:
+                value = columns.value_label(column, value, "zh")
             cell = ws.cell(i, j, cell_value(value))
             fmt = formats.get(column)
             if fmt and isinstance(cell.value, int | float):
@@ -393,7 +401,7 @@ def _summary_sheet(
             "plant 企业",
             "coal saved 节约标准煤 [tce/yr] (SUMIF)",
             "previous-year energy 上年综合能耗 [tce]",
-            "saving share 节能率",
+            "saving share 年节能量占上年综合能耗比例",
             "百一 target 目标",
             "百一 (estimate 估算)",
             "value computed by retrofit 程序计算值",

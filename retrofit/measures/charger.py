@@ -179,18 +179,18 @@ def compute(
     issues += frame.blank_issues(
         rows, np.isnan(eff_r), "target_efficiency_pct", file, header_map, no_default
     )
-    for code, mask, what in (
-        ("efficiency_baseline", def_eb, "present conversion efficiency"),
-        ("efficiency_retrofit", def_er, "new pile's conversion efficiency"),
-        ("standby_baseline", def_sb, "present standby power"),
-        ("standby_retrofit", def_sr, "new pile's standby power"),
+    for code, mask, what, what_zh in (
+        ("efficiency_baseline", def_eb, "present conversion efficiency", "现有充电桩转换效率"),
+        ("efficiency_retrofit", def_er, "new pile's conversion efficiency", "新充电桩转换效率"),
+        ("standby_baseline", def_sb, "present standby power", "现有充电桩待机功率"),
+        ("standby_retrofit", def_sr, "new pile's standby power", "新充电桩待机功率"),
     ):
         sub_log.add(
             f"charger.{code}.defaulted",
             f"{what} not given: the charger_defaults value "
             "for the pile type is used (confidence L: vendor and library figures, no "
             "published standard value was found); measure it",
-            f"未填{what}：采用缺省值（可信度低），建议实测",
+            f"未填{what_zh}：采用缺省值（可信度低），建议实测",
             mask=mask,
         )
     ac_same = (ctype == "ac") & def_eb & def_er

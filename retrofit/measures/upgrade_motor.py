@@ -82,7 +82,8 @@ def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) 
         f"motor.series.{side}_mapped",
         f"{side} class given as a motor series name and "
         "mapped to an IE class through table motor_series_classes",
-        f"{side}能效以电机系列名给出，按 motor_series_classes 表映射为 IE 等级",
+        f"{'改造前' if side == 'baseline' else '改造后'}能效以电机系列名给出，按参考表 "
+        "motor_series_classes 映射为 IE 等级",
         mask=is_series,
     )
     log.add(

@@ -740,23 +740,35 @@ def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
 
 def _priority(minimum: float, investment: np.ndarray, status) -> np.ndarray:
     """A priority threshold (优先): it ranks applications and never decides eligibility, so it
-    is a note, in English and Chinese, on every rule that applies or needs inputs (blank for
+    is a note, in English then Chinese ("English / 中文", each half complete so a face in one
+    language shows its half alone), on every rule that applies or needs inputs (blank for
     the others)."""
     shown = pd.Series(investment).map("{:,.0f}".format).to_numpy(object)
+    shown_wan = pd.Series(investment / 1e4).map("{:,.2f}".format).to_numpy(object)
     text = f"project investment ≥ {minimum:,.0f} CNY"
-    prioritised = f"prioritised: {text} (优先支持)"
+    text_zh = f"项目投资≥{minimum / 1e4:,.0f}万元"
+    prioritised = f"prioritised: {text} / 优先支持：{text_zh}"
     not_prioritised = (
         f"not prioritised — check the application guide ({text} is a priority, not a "
-        f"condition; investment " + shown + " CNY) / 未达优先支持投资额，请查阅申报指南"
+        f"condition; investment " + shown + " CNY) / 未达优先支持投资额，请查阅申报指南（"
+        f"{text_zh}为优先支持条件，不是申报条件；本项目投资" + shown_wan + "万元）"
     )
     unknown = (
         f"priority unknown: give investment_cny ({text} is prioritised) / "
-        "未填项目投资，无法判断是否优先支持"
+        f"未填项目投资，无法判断是否优先支持（{text_zh}优先支持）"
     )
     note = np.where(
         np.isnan(investment), unknown, np.where(investment >= minimum, prioritised, not_prioritised)
     )
     return np.where(np.isin(status, ["applies", "needs"]), note, "").astype(object)
+
+
+def priority_text(note: str, lang: str) -> str:
+    """The half of a bilingual priority note (``"English / 中文"``) a face in ``lang`` shows."""
+    if not note or " / " not in note:
+        return note
+    english, chinese = note.rsplit(" / ", 1)
+    return chinese if lang == "zh" else english
 
 
 def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:

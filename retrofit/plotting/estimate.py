@@ -91,14 +91,16 @@ def plot_supply_curve(
         ),
     )
     words = _SUPPLY_TEXT["zh" if lang == "zh" else "en"]
+    text = FigureText(lang)
     frame = pd.DataFrame(
         {
-            "label": curve["asset_id"].astype(str) + " " + curve["measure"].astype(str),
+            "label": curve["asset_id"].astype(str)
+            + " "
+            + [text.worded("measure", m) for m in curve["measure"].astype(str)],
             "saved_tce": curve["coal_saved_tce"].to_numpy(float),
             "cost_per_tce_cny": curve["cost_of_saved_tce_cny_per_tce"].to_numpy(float),
         }
     )
-    text = FigureText(lang)
     ax = plot_abatement_curve(
         frame,
         basis_note=basis_note,
@@ -298,7 +300,7 @@ def plot_tornado(
     )
     if estimate is not None:
         ax.axvline(estimate, color="black", linewidth=0.8, label=words["estimate"])
-    ax.set_yticks(y, [text.clean(v) for v in frame["input"]])
+    ax.set_yticks(y, [text.input_label(v) for v in frame["input"]])
     ax.set_xlabel(words["xlabel"])
     ax.set_title(words["title"])
     ax.legend(loc="lower right", fontsize="small")

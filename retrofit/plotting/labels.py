@@ -137,6 +137,32 @@ class FigureText:
         text = str(text)
         return text if self.families is not None else strip_cjk(text)
 
+    def worded(self, field: str, value: object) -> str:
+        """A value a person reads (a measure, a category) in the figure's language, from the
+        vocabulary (:func:`retrofit.columns.value_label`); ``motor: upgrade_motor`` (a
+        portfolio's measure type) reads ``电机：更换高效电机`` in Chinese."""
+        text = str(value)
+        if field == "measure_type" and ": " in text:
+            category, _, measure = text.partition(": ")
+            joiner = "：" if self.lang == "zh" else ": "
+            return self.clean(
+                columns.value_label("category", category, self.lang)
+                + joiner
+                + columns.value_label("measure", measure, self.lang)
+            )
+        return self.clean(columns.value_label(field, text, self.lang))
+
+    def input_label(self, name: object) -> str:
+        """An uncertain input (a tornado bar): its name in English; in Chinese the glossary's
+        label of the column, else the vocabulary's (``efficiency_losses_baseline`` → 改造前电机
+        损耗（IEC 60034-1 容差）)."""
+        text = str(name)
+        if self.lang == "en":
+            return self.clean(text)
+        if columns.known(text):
+            return self.clean(columns.label(text, self.lang))
+        return self.clean(columns.value_label("uncertain_input", text, self.lang))
+
     def apply(self, ax: Axes) -> None:
         """Give every text of ``ax``, tick labels to come included, the CJK font."""
         if self.families is None:

@@ -223,7 +223,9 @@ def plot_savings_by_measure(
     span = (top - bottom) or 1.0
     ax.set_ylim(bottom - 0.05 * span * (bottom < 0), top + 0.2 * span)  # room for the legend
 
-    labels = [text.clean(m) for m in frame["measure_type"]] + [text["measure_total"]]
+    labels = [text.worded("measure_type", m) for m in frame["measure_type"]] + [
+        text["measure_total"]
+    ]
     ax.set_xticks(positions, labels, rotation=30, ha="right", rotation_mode="anchor")
     thousands_separators(ax.yaxis)
     ax.set_xlabel(text["measure_xlabel"])

@@ -21,11 +21,12 @@ import pandas as pd
 
 from .. import columns
 from .._optional import MissingExtraError
-from ..columns import header, known, unit_text
+from ..columns import header, known, unit_text, value_label
 from ..io.atomic import atomic_write
 from ..io.cells import NUL
+from ..money.incentives import priority_text
 from ..results import EstimateResult
-from .terminal import bai_yi_clause
+from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -89,7 +90,7 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "地区",
         "summary": "汇总",
         "plants": "企业汇总与百一达标情况",
-        "bai_yi_rule": "节能量占比 = 当年实现节能量（当年投运的按投运日期折算天数，无日期按 1 月 1 日计）÷ "
+        "bai_yi_rule": "年节能量占上年综合能耗比例 = 当年实现节能量（当年投运的按投运日期折算天数，无日期按 1 月 1 日计）÷ "
         "上年综合能耗，二者口径一致；全年潜力并列对照，不用于判定",
         "goals": "对照{document}目标（本清单，一年节能量）",
         "measures": "改造措施明细",
@@ -116,7 +117,21 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 #: Numeric columns written without thousands separators (years).
-PLAIN_INTEGERS = {"by", "year", "accounting_year"}
+PLAIN_INTEGERS = {"by", "year", "accounting_year", "wanted_year"}
+#: Money columns a Chinese report shows in 万元 (JSON, CSV and the workbook keep 元).
+_WAN = 10_000
+
+
+def _in_wan(column: str, lang: str) -> bool:
+    return lang == "zh" and known(column) and columns.unit(column) == "CNY"
+
+
+def _exact(value: Any) -> str:
+    """A factor with every digit its table gives (0.1229, 0.5306), never rounded for show."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return "—" if value is None or _blank(value) else str(value)
+
 
 CSS = """
 :root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #c8c8c8; --band: #f3f5f7; --accent: #1f5f8b; }
@@ -164,8 +179,9 @@ def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _number(value: Any, column: str) -> str:
-    """A cell as text: thousands separators, units-aware digits, blanks for missing."""
+def _number(value: Any, column: str, lang: str = "en") -> str:
+    """A cell as text: thousands separators, units-aware digits, blanks for missing; in a
+    Chinese report tce to 2 decimals and money in 万元."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
         return "—"
     if isinstance(value, bool):
@@ -174,6 +190,8 @@ def _number(value: Any, column: str) -> str:
         x = float(value)
         if column in PLAIN_INTEGERS:
             return f"{x:.0f}"
+        if _in_wan(column, lang):
+            return f"{x / _WAN:,.2f}"
         if column in (
             "saving_share",
             "irr",
@@ -191,7 +209,7 @@ def _number(value: Any, column: str) -> str:
             "at_p90",
             "swing",
         ):
-            return f"{x:,.3f}"
+            return f"{x:,.2f}" if lang == "zh" else f"{x:,.3f}"
         if column.endswith("_years"):
             return f"{x:,.1f}"
         return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}"
@@ -224,14 +242,19 @@ def table_html(
         for c in columns:
             value = row[c]
             if c in numeric:
-                cells.append(f'<td class="num">{_esc(_number(value, c))}</td>')
+                cells.append(f'<td class="num">{_esc(_number(value, c, lang))}</td>')
             elif c == "bai_yi_status":
                 kind = (
                     "meets"
                     if str(value).startswith("meets")
                     else ("short" if str(value).startswith("short") else "")
                 )
-                cells.append(f'<td class="status-{kind}">{_esc(value)}</td>')
+                text = "" if _blank(value) else value_label(c, value, lang)
+                cells.append(f'<td class="status-{kind}">{_esc(text)}</td>')
+            elif c in VALUE_FIELDS and not _blank(value):
+                cells.append(f"<td>{_esc(value_label(c, value, lang))}</td>")
+            elif isinstance(value, float) and value.is_integer() and c in PLAIN_INTEGERS:
+                cells.append(f"<td>{value:.0f}</td>")
             else:
                 cells.append(f"<td>{_esc('' if _blank(value) else value)}</td>")
         body.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
@@ -246,8 +269,10 @@ def _blank(value: Any) -> bool:
 
 
 def _heading(column: str, lang: str) -> str:
-    """The glossary's ``label [unit]``; a column the glossary does not know (an inventory's
-    own pass-through column) keeps its name."""
+    """The glossary's ``label [unit]`` (``[万元]`` for money in a Chinese report); a column the
+    glossary does not know (an inventory's own pass-through column) keeps its name."""
+    if _in_wan(column, lang):
+        return f"{columns.label(column, lang)} [万元]"
     return header(column, lang) if known(column) else column
 
 
@@ -362,9 +387,9 @@ def _header(result: EstimateResult, w: dict[str, str], lang: str) -> str:
                 f"sha256 {a['input']['sha256'][:16]}…)"
             ),
         ),
-        (w["basis"], f"{a['basis_zh']} ({a['basis']})"),
+        (w["basis"], a["basis_zh"] if lang == "zh" else f"{a['basis_zh']} ({a['basis']})"),
         (w["year"], a["accounting_year"]),
-        (w["region"], a["region"]),
+        (w["region"], value_label("region", a["region"], lang)),
         (w["version"], a["retrofit_version"]),
         (w["generated"], _dt.date.today().isoformat()),
     ]
@@ -386,16 +411,34 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         unit = unit_text(columns.unit(column), lang)
         return _kpi(columns.label(column, lang) + note, f"{value} {unit}")
 
-    kpis = [
-        kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}"),
-        kpi("coal_saved_tce", f"{tce:,.3f}", f" ({basis})"),
-        kpi("co2_avoided_t", f"{assets['co2_avoided_t'].sum():,.1f}"),
-    ]
+    digits = 2 if lang == "zh" else 3
+    headline = result.assumptions["basis"]
+    both = [f"coal_saved_tce_{b}" for b in ("equivalent", "equal_value")]
+    kpis = [kpi("energy_saved_kwh", f"{assets['energy_saved_kwh'].sum():,.0f}")]
+    if all(column in assets.columns for column in both):
+        # both bases side by side, the headline one marked: a reader compares them at a glance
+        mark = " (主口径)" if lang == "zh" else " (headline)"
+        kpis.extend(
+            kpi(column, f"{float(assets[column].sum()):,.{digits}f}", "")
+            if not column.endswith(headline)
+            else kpi(column, f"{float(assets[column].sum()):,.{digits}f}", mark)
+            for column in both
+        )
+    else:
+        kpis.append(kpi("coal_saved_tce", f"{tce:,.{digits}f}", f" ({basis})"))
+    kpis.append(kpi("co2_avoided_t", f"{assets['co2_avoided_t'].sum():,.1f}"))
+
+    def money(column: str) -> str:
+        total = float(assets[column].sum())
+        if lang == "zh":  # 万元, as a Chinese client reads amounts
+            return _kpi(columns.label(column, lang), f"{total / _WAN:,.2f} 万元")
+        return kpi(column, f"{total:,.0f}")
+
     # totals of money are shown only when every row has the input (never a partial sum)
     if assets["investment_cny"].notna().all():
-        kpis.append(kpi("investment_cny", f"{assets['investment_cny'].sum():,.0f}"))
+        kpis.append(money("investment_cny"))
     if assets["cost_saved_cny"].notna().all():
-        kpis.append(kpi("cost_saved_cny", f"{assets['cost_saved_cny'].sum():,.0f}"))
+        kpis.append(money("cost_saved_cny"))
     plants = result.plants[
         [
             c
@@ -425,9 +468,9 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     goal_rows = pd.DataFrame(
         [
             {
-                "goal": name,
+                "goal": value_label("goal", name, lang),
                 "this_inventory": g["this_inventory"],
-                "unit": g["unit"],
+                "unit": unit_text(str(g["unit"]), lang),
                 "value": g["goal"],
                 "by": g["by"],
             }
@@ -519,6 +562,12 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             ]
         ].copy()
         view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
+        view["priority"] = [priority_text(str(v), lang) for v in view["priority"].fillna("")]
+        if lang == "zh":  # the inputs a rule needs, by the glossary's Chinese labels
+            view["needs"] = [
+                "、".join(input_label(n.strip(), lang) for n in str(v).split(",") if n.strip())
+                for v in view["needs"].fillna("")
+            ]
         out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
             view, lang, row_class=lambda r: "verify" if r["verify"] else ""
         )
@@ -528,6 +577,8 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_svg: str) -> str:
     u = result.uncertainty
     head = w["uncertainty"].format(n=u.draws, seed=u.seed)
+    model = result.assumptions["uncertainty"]["model"]
+    not_covered = result.assumptions["uncertainty"]["not_covered"]
     plants = u.plants[
         [
             "plant_id",
@@ -541,13 +592,18 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
     ]
     tornado = u.tornado[
         ["input", "rows", "at_p10", "at_p90", "swing", "distribution", "confidence"]
-    ]
+    ].assign(
+        input=lambda t: [input_label(name, lang) for name in t["input"]],
+        distribution=lambda t: [value_label("distribution", d, lang) for d in t["distribution"]],
+    )
     out = (
         f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
-        f"<p class='note'>{_esc(result.assumptions['uncertainty']['model'])}; "
-        f"{_esc(result.assumptions['uncertainty']['not_covered'])}</p>"
+        f"<p class='note'>{_esc(_worded('rule', 'uncertainty.model', model, lang))}; "
+        f"{_esc(_worded('rule', 'uncertainty.not_covered', not_covered, lang))}</p>"
         + table_html(plants, lang)
-        + table_html(u.portfolio, lang)
+        + table_html(
+            u.portfolio.assign(metric=lambda t: [input_label(m, lang) for m in t["metric"]]), lang
+        )
         + f"<h3>{_esc(w['tornado'])}</h3>"
         + table_html(tornado, lang)
         + table_html(
@@ -563,7 +619,13 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
                     "confidence",
                     "source",
                 ]
-            ],
+            ].assign(
+                input=lambda t: [input_label(name, lang) for name in t["input"]],
+                distribution=lambda t: [
+                    value_label("distribution", d, lang) for d in t["distribution"]
+                ],
+                unit=lambda t: [unit_text(str(v), lang) for v in t["unit"]],
+            ),
             lang,
             numeric=["rows", "low", "mode", "high"],
         )
@@ -606,11 +668,11 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
     factors = pd.DataFrame(
         [
             {
-                "factor": name,
-                "value": f.get("value"),
+                "factor": value_label("factor", name, lang),
+                "value": _exact(f.get("value")),
                 "unit": f.get("unit", ""),
-                "key": f.get("key", ""),
-                "year": f.get("year", ""),
+                "key": factor_key(str(f.get("key", "")), lang),
+                "year": _exact(f.get("year")) if f.get("year") not in (None, "") else "",
                 "table": f.get("table", ""),
                 "confidence": f.get("confidence", ""),
                 "source": f.get("source", ""),
@@ -622,9 +684,9 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         [
             {
                 "code": code,
-                "column": d["column"],
-                "value": d["value"],
-                "unit": d["unit"],
+                "column": input_label(d["column"], lang),
+                "value": value_label("default", d["value"], lang),
+                "unit": unit_text(str(d["unit"]), lang),
                 "count": d["count"],
                 "confidence": d["confidence"],
                 "source": d["source"],
@@ -632,7 +694,12 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             for code, d in a["defaults"].items()
         ]
     )
-    models = pd.DataFrame([{"model": k, "rule": v} for k, v in a["models"].items()])
+    models = pd.DataFrame(
+        [
+            {"model": _worded("label", f"model.{k}", k, lang), "rule": _worded("model", k, v, lang)}
+            for k, v in a["models"].items()
+        ]
+    )
     tables = pd.DataFrame(
         [
             {
@@ -658,11 +725,16 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             )
         ]
     rules += [(f"economics.{k}", v) for k, v in a["economics"].items()]
-    basis_rows = pd.DataFrame([{"key": k, "value": v} for k, v in rules])
+    basis_rows = pd.DataFrame(
+        [
+            {"key": _worded("label", k, k, lang), "value": _worded("rule", k, v, lang)}
+            for k, v in rules
+        ]
+    )
     return (
         f"<section id='assumptions'><h2>{_esc(w['assumptions'])}</h2>"
         f"<h3>{_esc(w['factors'])}</h3>"
-        + table_html(factors, lang, numeric=["value"])
+        + table_html(factors, lang, numeric=[])
         + f"<h3>{_esc(w['defaults'])}</h3>"
         + (
             table_html(defaults, lang, numeric=["count"])
@@ -676,6 +748,15 @@ def _assumptions(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         + table_html(tables, lang)
         + "</section>"
     )
+
+
+def _worded(field: str, key: str, english: Any, lang: str) -> str:
+    """``english`` in an English report; the vocabulary's Chinese text for ``key`` in a Chinese
+    one (``english`` itself where the vocabulary has none, e.g. a quoted Chinese source)."""
+    if lang == "en":
+        return str(english)
+    text = value_label(field, key, lang)
+    return str(english) if text == key else text
 
 
 def _caveats(result: EstimateResult, w: dict[str, str], lang: str) -> str:

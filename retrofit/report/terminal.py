@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..columns import header
+from .. import columns
+from ..columns import header, value_label
 from ..core.conversion import BASIS_NAMES_ZH
+from ..money.incentives import priority_text
 from ..results import EstimateResult
 
 if TYPE_CHECKING:
@@ -31,6 +33,18 @@ LABELS = {
         "energy_saving_cumulative": "standard coal saved per year",
         "equipment_renewal_investment": "equipment renewal investment",
         "equipment_investment_cumulative": "equipment investment (renewal and new)",
+        "both_bases": "standard coal saved: {equivalent} tce/yr 当量值 (equivalent), "
+        "{equal_value} tce/yr 等价值 (equal-value); headline basis {basis}",
+        "basis_line": "coal_saved_tce basis: {basis} ({basis_zh}); accounting year {year}; "
+        "region {region}",
+        "equivalent_line": "当量值 {value} kgce/kWh ({table}, confidence {confidence})",
+        "equal_value_line": "等价值 {value} kgce/kWh ({key}, wanted year {wanted}, fallback "
+        "{fallback}, confidence {confidence})",
+        "grid_line": "grid CO2 {value} tCO2/MWh ({key}, {year}, confidence {confidence})",
+        "default_line": "default {column} = {value} {unit} on {count} rows (confidence "
+        "{confidence}; {code})",
+        "non_standard": "NON-STANDARD: user tables {tables}",
+        "rows": " [{n} rows]",
         "of": "of",
         "by": "by",
         "dc_line": "data centres: {rows}, above the local PUE limit after retrofit: {above}, "
@@ -53,12 +67,17 @@ LABELS = {
         "caveats": "提示",
         "more": "… 另有 {n} 行设备：用 -o out.csv|out.json|out.xlsx 输出全部",
         "goals": "对照{document}目标（本清单，一年）",
-        "motors_retrofitted": "电机及系统改造",
-        "it_renewed": "IT设备更新（能效提升≥20%）",
-        "chargers_replaced": "非智能充电桩替换",
-        "energy_saving_cumulative": "年节约标准煤",
-        "equipment_renewal_investment": "设备更新投资",
-        "equipment_investment_cumulative": "工业设备投资",
+        "both_bases": "节约标准煤：当量值 {equivalent} tce/年，等价值 {equal_value} tce/年"
+        "（主口径：{basis}）",
+        "basis_line": "节约标准煤折算口径：{basis_zh}；核算年度 {year}；地区 {region}",
+        "equivalent_line": "当量值 {value} kgce/kWh（参考表 {table}，可信度 {confidence}）",
+        "equal_value_line": "等价值 {value} kgce/kWh（{key}，所需年份 {wanted}，替代取值 "
+        "{fallback}，可信度 {confidence}）",
+        "grid_line": "电网二氧化碳排放因子 {value} tCO2/MWh（{key}，{year} 年，可信度 {confidence}）",
+        "default_line": "缺省值 {column} = {value} {unit}，用于 {count} 行（可信度 {confidence}；"
+        "{code}）",
+        "non_standard": "非标准参考表（用户提供）：{tables}",
+        "rows": " [{n} 行]",
         "of": "/",
         "by": "目标年",
         "dc_line": "数据中心：{rows} 个，改造后PUE高于本地要求：{above} 个，符合百一关停并转条件：{closure} 个",
@@ -132,9 +151,34 @@ ASSET_VIEW = [
 ]
 
 
+#: Columns whose values are words a person reads (translated through the vocabulary in zh).
+VALUE_FIELDS = columns.WORDED_COLUMNS
+#: Money columns shown in 万元 in Chinese reports (JSON, CSV and the workbook keep 元).
+_WAN = 10_000
+
+
+def _money_in_wan(column: str, lang: str) -> bool:
+    """True for a column of whole 元 amounts that a Chinese report shows in 万元."""
+    return lang == "zh" and columns.known(column) and columns.unit(column) == "CNY"
+
+
+def _heading(name: str, lang: str) -> str:
+    """The glossary's ``label [unit]``; ``[万元]`` for money in a Chinese report."""
+    if _money_in_wan(name, lang):
+        return f"{columns.label(name, lang)} [万元]"
+    return header(name, lang) if columns.known(name) else name
+
+
 def _headed(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with the glossary's ``label [unit]`` headers."""
-    return frame.rename(columns=lambda name: header(name, lang))
+    return frame.rename(columns=lambda name: _heading(name, lang))
+
+
+def _table(frame: pd.DataFrame, **kwargs: Any) -> str:
+    """``frame.to_string`` with columns aligned by display width: a CJK character takes two
+    terminal cells (Unicode East Asian Width W/F)."""
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(**kwargs)
 
 
 def _basis_name(basis: str) -> str:
@@ -142,16 +186,33 @@ def _basis_name(basis: str) -> str:
     return f"{BASIS_NAMES_ZH.get(basis, basis)} ({basis.replace('_', '-')})"
 
 
-def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
+def _fmt(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Cells as text: tce to 3 decimals (2 in Chinese reports, as Chinese audits write them),
+    money in 万元 in Chinese reports, value words translated."""
     out = frame.copy()
+    tce_digits = 2 if lang == "zh" else 3
     for column in out.columns:
         series = out[column]
         if column in ("saving_share", "saving_share_full_year"):
             out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.2%}")
         elif column == "plant_energy_basis":  # the share and the verdict are on this basis
-            out[column] = series.map(lambda v: "—" if pd.isna(v) else _basis_name(v))
+            out[column] = series.map(
+                lambda v: (
+                    "—"
+                    if pd.isna(v)
+                    else (BASIS_NAMES_ZH.get(v, v) if lang == "zh" else _basis_name(v))
+                )
+            )
+        elif column in VALUE_FIELDS:
+            out[column] = series.map(
+                lambda v, c=column: "—" if _missing(v) else value_label(c, v, lang)
+            )
+        elif _money_in_wan(column, lang) and pd.api.types.is_numeric_dtype(series):
+            out[column] = series.map(lambda v: "—" if pd.isna(v) else f"{v / _WAN:,.2f}")
         elif pd.api.types.is_float_dtype(series):
             digits = 3 if column in ("coal_saved_tce", "load_factor", "shortfall_tce") else 1
+            if lang == "zh" and column.endswith("_tce"):
+                digits = tce_digits
             if column.endswith("_kwh") or column in ("cost_saved_cny", "operating_hours_h"):
                 digits = 0
             out[column] = series.map(lambda v, d=digits: "—" if pd.isna(v) else f"{v:,.{d}f}")
@@ -160,16 +221,24 @@ def _fmt(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -> str:
     """Plant summary first, then asset rows (up to ``max_rows``), basis, and caveat counts."""
     labels = LABELS[lang]
     lines = [f"== {labels['plants']} =="]
     if result.assumptions.get("non_standard"):  # first, where nobody can miss it
         tables = ", ".join(result.assumptions["non_standard_tables"])
-        lines.insert(0, f"NON-STANDARD: user tables {tables}")
-    plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]])
+        lines.insert(0, labels["non_standard"].format(tables=tables))
+    plants = _fmt(result.plants[[c for c in PLANT_VIEW if c in result.plants.columns]], lang)
     plants = _headed(plants, lang)
-    lines.append(plants.to_string(index=False))
+    lines.append(_table(plants, index=False))
+    lines.append(both_bases(result, lang))
     if "bai_yi" in result.assumptions:
         lines.append(bai_yi_clause(result.assumptions, lang))
     lines.append("")
@@ -180,9 +249,11 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         for key, g in goals.items():
             if key == "datacenters":
                 continue
+            name = labels.get(key, key) if lang == "en" else value_label("goal", key, lang)
             lines.append(
-                f"{labels.get(key, key)}: {g['this_inventory']:,.1f} {labels['of']} "
-                f"{g['goal']:,.0f} {g['unit']} ({labels['by']} {g['by']})"
+                f"{name}: {g['this_inventory']:,.1f} {labels['of']} "
+                f"{g['goal']:,.0f} {columns.unit_text(g['unit'], lang)} "
+                f"({labels['by']} {g['by']})"
             )
         if "datacenters" in goals:
             d = goals["datacenters"]
@@ -201,10 +272,10 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             + " =="
         )
         view = result.projects[[c for c in PROJECT_VIEW if c in result.projects.columns]]
-        shown = _fmt(view.head(max_rows))
+        shown = _fmt(view.head(max_rows), lang)
         if "irr" in shown.columns:
             shown["irr"] = [_pct(x) for x in view["irr"].head(max_rows)]
-        lines.append(_headed(shown, lang).to_string(index=False))
+        lines.append(_table(_headed(shown, lang), index=False))
         lines.append("")
     if result.uncertainty is not None:
         u = result.uncertainty
@@ -213,16 +284,22 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
             ["plant_id", "deterministic", "p10", "p50", "p90", "probability_meets_bai_yi"]
         ].copy()
         view["probability_meets_bai_yi"] = [_pct(x) for x in view["probability_meets_bai_yi"]]
-        lines.append(_headed(view, lang).to_string(index=False, float_format=lambda x: f"{x:,.3f}"))
+        digits = 2 if lang == "zh" else 3
+        lines.append(
+            _table(_headed(view, lang), index=False, float_format=lambda x: f"{x:,.{digits}f}")
+        )
         top = u.tornado.head(3)
         lines.append(
             labels["drivers"]
-            + ", ".join(f"{r.input} ({r.at_p10:,.1f} → {r.at_p90:,.1f})" for r in top.itertuples())
+            + ("，" if lang == "zh" else ", ").join(
+                f"{input_label(r.input, lang)} ({r.at_p10:,.1f} → {r.at_p90:,.1f})"
+                for r in top.itertuples()
+            )
         )
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
-    lines.append(_headed(_fmt(view), lang).to_string(index=False))
+    lines.append(_table(_headed(_fmt(view, lang), lang), index=False))
     if len(result.assets) > max_rows:
         lines.append(labels["more"].format(n=len(result.assets) - max_rows))
     lines.append("")
@@ -230,39 +307,105 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
     f = a["factors"]
     lines.append(f"== {labels['assumptions']} ==")
     lines.append(
-        f"coal_saved_tce basis: {a['basis']} ({a['basis_zh']}); accounting year "
-        f"{a['accounting_year']}; region {a['region']}"
+        labels["basis_line"].format(
+            basis=a["basis"],
+            basis_zh=a["basis_zh"],
+            year=a["accounting_year"],
+            region=value_label("region", a["region"], lang),
+        )
     )
     lines.append(
-        f"当量值 {f['equivalent']['value']} kgce/kWh ({f['equivalent']['table']}, "
-        f"confidence {f['equivalent']['confidence']})"
+        labels["equivalent_line"].format(
+            value=f["equivalent"]["value"],
+            table=f["equivalent"]["table"],
+            confidence=f["equivalent"]["confidence"],
+        )
     )
     ev = f["equal_value"]
     lines.append(
-        f"等价值 {ev['value']} kgce/kWh ({ev['key']}, wanted year {ev['wanted_year']}, "
-        f"fallback {ev['fallback']}, confidence {ev['confidence']})"
+        labels["equal_value_line"].format(
+            value=ev["value"],
+            key=factor_key(ev["key"], lang),
+            wanted=ev["wanted_year"],
+            fallback=value_label("fallback", ev["fallback"], lang),
+            confidence=ev["confidence"],
+        )
     )
     g = f["grid_co2"]
     lines.append(
-        f"grid CO2 {g['value']} tCO2/MWh ({g['key']}, {g['year']}, confidence {g['confidence']})"
+        labels["grid_line"].format(
+            value=g["value"],
+            key=factor_key(g["key"], lang),
+            year=g["year"],
+            confidence=g["confidence"],
+        )
     )
     for code, d in a["defaults"].items():
         value = f"{d['value']:g}" if isinstance(d["value"], float) else d["value"]
+        value = value_label("default", value, lang)
         lines.append(
-            f"default {d['column']} = {value} {d['unit']} on {d['count']} rows "
-            f"(confidence {d['confidence']}; {code})"
+            labels["default_line"].format(
+                column=d["column"] if lang == "en" else input_label(d["column"], lang),
+                value=value,
+                unit=columns.unit_text(str(d["unit"]), lang),
+                count=d["count"],
+                confidence=d["confidence"],
+                code=code,
+            )
         )
     if a["input"].get("passthrough_columns"):
         lines.append(labels["unread"].format(headers=", ".join(a["input"]["passthrough_columns"])))
     if a["non_standard"]:
-        lines.append("NON-STANDARD: user tables " + ", ".join(a["non_standard_tables"]))
+        lines.append(labels["non_standard"].format(tables=", ".join(a["non_standard_tables"])))
     lines.append("")
     lines.append(f"== {labels['caveats']} ==")
     for c in result.caveats:
         message = c.message_zh if lang == "zh" and c.message_zh else c.message
-        count = f" [{c.count} rows]" if c.count else ""
+        count = labels["rows"].format(n=c.count) if c.count else ""
         lines.append(f"{c.code}{count}: {message}")
     return "\n".join(lines)
+
+
+def factor_key(key: str, lang: str) -> str:
+    """A factor's table key (``national/2025``, ``electricity/equivalent``) with its region,
+    basis and carrier named in ``lang``."""
+    parts = str(key).split("/")
+    return "/".join(
+        next(
+            (
+                value_label(f, part, lang)
+                for f in ("region", "basis", "carrier")
+                if value_label(f, part, lang) != part
+            ),
+            part,
+        )
+        for part in parts
+    )
+
+
+def input_label(name: str, lang: str) -> str:
+    """A column or uncertain input by its glossary label in Chinese, its name in English
+    (the tornado's inputs and the defaults name columns)."""
+    if lang == "en":
+        return name
+    if columns.known(name):
+        return columns.label(name, lang)
+    return value_label("uncertain_input", name, lang)
+
+
+def both_bases(result: EstimateResult, lang: str = "en") -> str:
+    """Standard coal saved on both bases, side by side, with the headline basis named."""
+    assets = result.assets
+    digits = 2 if lang == "zh" else 3
+    totals = {
+        basis: f"{float(assets[f'coal_saved_tce_{basis}'].sum()):,.{digits}f}"
+        if f"coal_saved_tce_{basis}" in assets.columns
+        else "—"
+        for basis in ("equivalent", "equal_value")
+    }
+    a = result.assumptions
+    basis = a["basis_zh"] if lang == "zh" else f"{a['basis']} ({a['basis_zh']})"
+    return LABELS[lang]["both_bases"].format(**totals, basis=basis)
 
 
 PORTFOLIO_LABELS = {
@@ -304,8 +447,9 @@ PORTFOLIO_LABELS = {
         "trajectory": "逐年轨迹，节能量 tce（{basis}）",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
-        "bai_yi_basis": "节能量占比按各企业上年综合能耗口径计算：{bases}",
-        "bai_yi_rule": "占比 = 按投运日期折算的当年实现节能量 ÷ 上年综合能耗；全年潜力见 saving_share_full_year",
+        "bai_yi_basis": "年节能量占上年综合能耗比例按各企业上年综合能耗口径计算：{bases}",
+        "bai_yi_rule": "年节能量占上年综合能耗比例 = 按投运日期折算的当年实现节能量 ÷ 上年综合能耗；"
+        "全年潜力见“全年潜力占上年综合能耗比例”列",
         "districts": "分区汇总",
         "industries": "分行业汇总",
         "files": "文件",
@@ -323,7 +467,9 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     """Totals, goal progress, trajectory, 百一 counts and district/industry tables of a
     :class:`~retrofit.portfolio.tables.PortfolioResult`."""
     labels = PORTFOLIO_LABELS[lang]
-    p = result.assumptions["portfolio"]
+    p = dict(result.assumptions["portfolio"])
+    if lang == "zh":  # "tce, 当量值 (equivalent) basis" reads 当量值
+        p["basis_note"] = BASIS_NAMES_ZH.get(p["basis"], p["basis_note"])
     t = result.totals.iloc[0]
     lines = [
         f"== {labels['totals']} ==",
@@ -343,18 +489,20 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     ]
     for g in result.goals[result.goals["kind"] == "cumulative"].itertuples(index=False):
         way = labels["realised_way" if g.counted_as == "energy realised" else "capacity"]
+        # a Chinese report writes money in 万元
+        scale, unit = (_WAN, "万元") if lang == "zh" and g.unit == "CNY" else (1, g.unit)
         lines.append(
             labels["goal_line"].format(
-                goal=g.goal,
+                goal=value_label("goal", g.goal, lang),
                 way=way,
-                to_date=g.achieved_to_date,
-                target=g.target,
-                unit=g.unit,
+                to_date=g.achieved_to_date / scale,
+                target=g.target / scale,
+                unit=columns.unit_text(str(unit), lang),
                 share_to_date=g.share_to_date,
-                by_end=g.planned_by_end,
+                by_end=g.planned_by_end / scale,
                 share_by_end=g.share_by_end,
                 end=g.period_end,
-                remaining=g.remaining_by_end,
+                remaining=g.remaining_by_end / scale,
             )
         )
     kinds = result.goals.drop_duplicates("goal")["kind"].value_counts()
@@ -370,7 +518,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     lines += ["", f"== {labels['trajectory'].format(basis=p['basis_note'])} =="]
     tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
     view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
-    lines.append(_headed(_fmt(view), lang).to_string(index=False))
+    lines.append(_table(_headed(_fmt(view, lang), lang), index=False))
     lines += ["", f"== {labels['bai_yi']} ==", labels["bai_yi_rule"]]
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
@@ -385,7 +533,11 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     if "plant_energy_basis" in result.bai_yi.columns and len(result.bai_yi):
         per_plant = result.bai_yi.drop_duplicates("plant_id")
         counts = per_plant.groupby(["plant_energy_basis", "plant_energy_basis_source"]).size()
-        bases = ", ".join(f"{_basis_name(b)} {source} {n}" for (b, source), n in counts.items())
+        bases = ", ".join(
+            f"{_basis_name(b) if lang == 'en' else BASIS_NAMES_ZH.get(b, b)} "
+            f"{value_label('basis_source', source, lang)} {n}"
+            for (b, source), n in counts.items()
+        )
         lines.append(labels["bai_yi_basis"].format(bases=bases))
     for key in ("districts", "industries"):
         frame = getattr(result, key)
@@ -395,7 +547,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
         lines += [
             "",
             f"== {labels[key]} ==",
-            _headed(_fmt(view), lang).to_string(index=False),
+            _table(_headed(_fmt(view, lang), lang), index=False),
         ]
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):
@@ -407,7 +559,8 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     lines += ["", f"== {labels['caveats']} =="]
     for c in result.caveats:
         message = c.message_zh if lang == "zh" and c.message_zh else c.message
-        lines.append(f"{c.code}" + (f" [{c.count} rows]" if c.count else "") + f": {message}")
+        count = LABELS[lang]["rows"].format(n=c.count) if c.count else ""
+        lines.append(f"{c.code}{count}: {message}")
     return "\n".join(lines)
 
 
@@ -493,9 +646,15 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
                 if pd.notna(row.potential_cny)
                 else ""
             )
-            priority = f"\n      {row.priority}" if getattr(row, "priority", "") else ""
+            note = priority_text(getattr(row, "priority", ""), lang)
+            priority = f"\n      {note}" if note else ""
+            needs = row.needs
+            if lang == "zh":  # the inputs by the glossary's Chinese labels (the template's)
+                needs = "、".join(
+                    input_label(n.strip(), lang) for n in str(row.needs).split(",") if n.strip()
+                )
             lines.append(
-                f"  [{words['needs']}: {row.needs}] {row.rule_id} {getattr(row, name)}{potential}"
+                f"  [{words['needs']}: {needs}] {row.rule_id} {getattr(row, name)}{potential}"
                 f"{priority}"
             )
         rest = rules[rules["status"] == "not applicable"]
