@@ -411,3 +411,32 @@ def test_output_columns_documented_and_present(gb19153_2019_table1_55kw_08mpa_ai
         assert not missing, (module.__name__, missing)
         assert all(text.strip() for text in module.OUTPUT_COLUMNS.values())
     assert np.isfinite(result.assets["energy_saved_kwh"]).all()
+
+
+def test_compressor_receiver_storage_moves_the_load_unload_curve():
+    """Load/unload, 30 % → 10 % leaks at load 0.75 (55 kW, 4000 h: E0 165 000 kWh).
+    Storage 0.401 m³ per m³/min (3 US gal/acfm), MEASUR's curve 0.6456 at 40 %, 0.7306 at
+    50 %, 0.8046 at 60 %: c0 = 0.5 + (0.75 − 0.7306)/0.074 × 0.1 = 0.5262162, c1 = c0 × 7/9 =
+    0.4092793, f(c1) = 0.6456 + 0.092793 × 0.085 = 0.6534874, saving 165 000 × (1 −
+    0.6534874/0.75) = 21 232.77 kWh (16 435.87 at the assumed 1 gal/acfm, above).
+    Storage 0.2675 (half-way between the 1 and 3 gal/acfm curves): the curve is their mean
+    (0.7164 at 40 %, 0.79035 at 50 %, 0.6255 at 30 %): c0 = 0.4 + 0.0336/0.07395 × 0.1 =
+    0.4454361, c1 = 0.3464503, f(c1) = 0.6255 + 0.464503 × 0.0909 = 0.6677233, saving
+    165 000 × (1 − 0.6677233/0.75) = 18 100.87 kWh."""
+    rows = [
+        COMPRESSOR
+        | {
+            "measure": "fix_leaks",
+            "compressor_control": "load_unload",
+            "leak_fraction": 0.3,
+            "receiver_storage_m3_per_m3min": storage,
+        }
+        for storage in [0.401, 0.2675]
+    ]
+    result = run(*rows)
+    saved = result.assets.saving_fix_leaks_kwh.to_numpy()
+    np.testing.assert_allclose(saved, [21232.77, 18100.87], atol=0.01)
+    assert "compressor.control.storage_assumed" not in codes(result)
+    assert result.assets.compressor_control_curve[0] == (
+        "measur load_unload storage 0.401 m3/(m3/min)"
+    )

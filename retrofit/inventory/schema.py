@@ -1032,6 +1032,23 @@ COLUMNS: tuple[Column, ...] = (
         choices=tuple(COMPRESSOR_CONTROL_ALIASES),
     ),
     Column(
+        "receiver_storage_m3_per_m3min",
+        "number",
+        "m³/(m³/min)",
+        "air receiver volume ÷ the compressor's rated capacity (1 US gal/acfm = 0.134); "
+        "blank: 0.134 assumed",
+        "储气罐容积与空压机额定排气量之比（空白按 0.134）",
+        (
+            "receiver_storage_m3_per_m3min",
+            "receiver storage",
+            "storage per capacity",
+            "储气容积比",
+            "储气罐容积比",
+        ),
+        minimum=0,
+        minimum_inclusive=False,
+    ),
+    Column(
         "cooling",
         "choice",
         "",

@@ -299,31 +299,58 @@ def control_curves(
         "未给出空压机调节方式：按加卸载（MEASUR 通用机型库）计，变频机型按变频曲线",
         mask=blank & applies,
     )
+    given_storage = frame.numbers(rows, "receiver_storage_m3_per_m3min")
+    storage = np.where(np.isnan(given_storage), storage_default, given_storage)
     table = tables[CONTROL_CURVES]
     screw = table[table["compressor_family"] == "screw"]
     nodes = np.sort(screw["capacity_fraction"].unique().astype(float))
     power = np.full((n, nodes.size), np.nan)
     label = np.full(n, "", dtype=object)
     stored = np.isin(control, STORAGE_CONTROLS)
+    outside = np.zeros(n, dtype=bool)
     for name in pd.unique(control):
-        sub = screw[screw["control"] == name]
-        if name in STORAGE_CONTROLS:
-            storages = sub["receiver_storage_m3_per_m3min"].astype(float)
-            sub = sub[np.isclose(storages, storage_default)]
-        curve = sub.sort_values("capacity_fraction")
-        if len(curve) != nodes.size:
-            raise missing_row(CONTROL_CURVES, ("screw", name, storage_default))
         at = control == name
-        power[at] = curve["power_fraction"].to_numpy(float)
-        where = f" storage {storage_default:g} m3/(m3/min)" if name in STORAGE_CONTROLS else ""
-        label[at] = f"measur {name}{where}"
+        grid = (
+            screw[screw["control"] == name]
+            .pivot_table(
+                index="receiver_storage_m3_per_m3min",
+                columns="capacity_fraction",
+                values="power_fraction",
+                dropna=False,
+            )
+            .sort_index()
+        )
+        if grid.shape[1] != nodes.size or grid.isna().any().any():
+            raise missing_row(CONTROL_CURVES, ("screw", name))
+        if name not in STORAGE_CONTROLS:
+            power[at] = grid.to_numpy(float)[0]
+            label[at] = f"measur {name}"
+            continue
+        # linear between MEASUR's curves at the tabulated storages, clamped at the ends
+        sizes = grid.index.to_numpy(float)
+        s = storage[at]
+        outside[at] = (s < sizes[0]) | (s > sizes[-1])
+        s = np.clip(s, sizes[0], sizes[-1])
+        j = np.clip(np.searchsorted(sizes, s, side="right") - 1, 0, sizes.size - 2)
+        t = ((s - sizes[j]) / (sizes[j + 1] - sizes[j]))[:, None]
+        curves = grid.to_numpy(float)
+        power[at] = curves[j] + t * (curves[j + 1] - curves[j])
+        label[at] = [f"measur {name} storage {v:.3g} m3/(m3/min)" for v in s]
     log.add(
         "compressor.control.storage_assumed",
-        f"receiver storage not known: {storage_default:g} m³ per m³/min of capacity (1 US "
-        "gal/acfm, MEASUR's load/unload test) assumed for the control curve; a larger "
-        "receiver lets load/unload and unloading controls save more of a demand reduction",
+        f"receiver_storage_m3_per_m3min not given: {storage_default:g} m³ per m³/min of "
+        "capacity (1 US gal/acfm, MEASUR's load/unload test) assumed for the control curve; a "
+        "larger receiver lets load/unload and unloading controls save more of a demand "
+        "reduction",
         f"储气罐容积未知：按每 m³/min 排气量 {storage_default:g} m³（MEASUR 算例）计",
-        mask=stored & applies,
+        mask=stored & applies & np.isnan(given_storage),
+    )
+    log.add(
+        "compressor.control.storage_outside_curves",
+        "receiver storage outside 0.134–1.337 m³ per m³/min (1–10 US gal/acfm), the range of "
+        "MEASUR's curves: the nearest curve is used",
+        "储气容积超出 MEASUR 曲线范围（每 m³/min 0.134–1.337 m³），采用最近曲线",
+        mask=stored & applies & outside,
     )
     piston = ctype.isin(["piston", "oil_free_piston"]).to_numpy()
     log.add(
