@@ -3,13 +3,15 @@
 Hand figures for the demo inventory's plant SH-0002 (上年综合能耗 5,400 tce), accounting year
 2026 at the national region:
 
-- its savings on 当量值 are 32.454 tce (the issue's figure); at the 当量值 of 0.1229 kgce/kWh
-  (GB/T 2589-2020 附录A) that is 32,454 kgce ÷ 0.1229 kgce/kWh = 264,068 kWh saved;
+- its six rows save 223,880 kWh (issue 20: compressor C-301's leak repair and pressure cut read
+  on its load/unload control curve, motors on loss-scaled part load; 264,068 kWh = 32.454 tce,
+  the issue-16 figure, before); at the 当量值 of 0.1229 kgce/kWh (GB/T 2589-2020 附录A) that is
+  223,880 × 0.1229 = 27,515 kgce = 27.515 tce;
 - the 等价值 of 2025 (year − 1) is the national 2025 target of 300 g/kWh = 0.300 kgce/kWh
-  (table electricity_equal_value_factors), so the same kWh are 264,068 × 0.300 = 79,220 kgce
-  = 79.22 tce on 等价值;
-- shares: 32.454 ÷ 5,400 = 0.601 % (short of 1 % by 54 − 32.454 = 21.546 tce) on 当量值;
-  79.22 ÷ 5,400 = 1.467 % (meets) on 等价值.
+  (table electricity_equal_value_factors), so the same kWh are 223,880 × 0.300 = 67,164 kgce
+  = 67.164 tce on 等价值;
+- shares: 27.515 ÷ 5,400 = 0.5095 % (short of 1 % by 54 − 27.515 = 26.485 tce) on 当量值;
+  67.164 ÷ 5,400 = 1.2438 % (meets) on 等价值.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ SAMPLE = Path(retrofit.__file__).parent / "samples" / "example_plant.csv"
 YEAR = 2026
 
 SH0002_ENERGY_TCE = 5400.0
-SH0002_SAVED_EQUIVALENT_TCE = 32.454
-SH0002_SAVED_KWH = 32.454 * 1000 / 0.1229  # 264,068 kWh
-SH0002_SAVED_EQUAL_VALUE_TCE = SH0002_SAVED_KWH * 0.300 / 1000  # 79.22 tce
+SH0002_SAVED_KWH = 223_880.1  # the plant's six rows (264,068 kWh before issue 20)
+SH0002_SAVED_EQUIVALENT_TCE = SH0002_SAVED_KWH * 0.1229 / 1000  # 27.515 tce
+SH0002_SAVED_EQUAL_VALUE_TCE = SH0002_SAVED_KWH * 0.300 / 1000  # 67.164 tce
 
 
 def plant_row(result, plant_id: str = "SH-0002") -> pd.Series:
@@ -49,8 +51,8 @@ def test_sh0002_on_equivalent_is_short() -> None:
     row = plant_row(result)
     assert row["plant_energy_basis"] == "equivalent"
     assert row["plant_energy_basis_source"] == "option"
-    assert row["saving_share"] == pytest.approx(0.00601, abs=5e-6)
-    assert row["saving_share_equivalent"] == pytest.approx(0.00601, abs=5e-6)
+    assert row["saving_share"] == pytest.approx(0.005095, abs=5e-6)
+    assert row["saving_share_equivalent"] == pytest.approx(0.005095, abs=5e-6)
     assert not row["meets_bai_yi"]
     assert row["shortfall_tce"] == pytest.approx(54.0 - SH0002_SAVED_EQUIVALENT_TCE, abs=1e-3)
     assert row["bai_yi_status"] == "short (estimate)"
@@ -63,10 +65,10 @@ def test_sh0002_on_equal_value_meets() -> None:
     assert row["coal_saved_tce_equal_value"] == pytest.approx(
         SH0002_SAVED_EQUAL_VALUE_TCE, rel=1e-4
     )
-    assert row["saving_share"] == pytest.approx(0.01467, abs=5e-6)
-    assert row["saving_share_equal_value"] == pytest.approx(0.01467, abs=5e-6)
+    assert row["saving_share"] == pytest.approx(0.012438, abs=5e-6)
+    assert row["saving_share_equal_value"] == pytest.approx(0.012438, abs=5e-6)
     # the other share is still reported, on its own basis
-    assert row["saving_share_equivalent"] == pytest.approx(0.00601, abs=5e-6)
+    assert row["saving_share_equivalent"] == pytest.approx(0.005095, abs=5e-6)
     assert row["meets_bai_yi"]
     assert row["shortfall_tce"] == 0.0
 
@@ -80,9 +82,9 @@ def test_headline_basis_does_not_change_the_verdict() -> None:
     )
     assert not plant_row(on_equivalent)["meets_bai_yi"]
     assert not plant_row(on_equal_value)["meets_bai_yi"]
-    # the headline is 等价值 (79.22 tce) while the verdict divides the 当量值 savings
-    assert plant_row(on_equal_value)["coal_saved_tce"] == pytest.approx(79.22, abs=0.01)
-    assert plant_row(on_equal_value)["saving_share"] == pytest.approx(0.00601, abs=5e-6)
+    # the headline is 等价值 (67.164 tce) while the verdict divides the 当量值 savings
+    assert plant_row(on_equal_value)["coal_saved_tce"] == pytest.approx(67.164, abs=0.01)
+    assert plant_row(on_equal_value)["saving_share"] == pytest.approx(0.005095, abs=5e-6)
     mismatch = caveat(on_equal_value, "plant.energy_basis.differs_from_headline")
     assert "SH-0002" in mismatch.data["plants"]
     assert mismatch.data["headline_basis"] == "equal_value"
@@ -184,12 +186,12 @@ def test_portfolio_uses_the_plants_file_basis(tmp_path: Path) -> None:
     rows = result.bai_yi[result.bai_yi["year"] == YEAR].set_index("plant_id")
     sh0002 = rows.loc["SH-0002"]
     # the rows have no in_service_date: all enter service on 1 January 2026, so the year's
-    # capacity is the full annual saving, 79.22 tce on 等价值
+    # capacity is the full annual saving, 67.164 tce on 等价值
     assert sh0002["plant_energy_basis"] == "equal_value"
     assert sh0002["plant_energy_basis_source"] == "input"
     assert sh0002["capacity_added_tce"] == pytest.approx(SH0002_SAVED_EQUAL_VALUE_TCE, rel=1e-4)
-    assert sh0002["saving_share"] == pytest.approx(0.01467, abs=5e-6)
-    assert sh0002["saving_share_equivalent"] == pytest.approx(0.00601, abs=5e-6)
+    assert sh0002["saving_share"] == pytest.approx(0.012438, abs=5e-6)
+    assert sh0002["saving_share_equivalent"] == pytest.approx(0.005095, abs=5e-6)
     assert sh0002["meets_bai_yi"]
     assert rows.loc["SH-0001", "plant_energy_basis_source"] == "option"
     mismatch = [c for c in result.caveats if c.code == "plant.energy_basis.differs_from_headline"]

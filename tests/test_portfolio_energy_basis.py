@@ -3,10 +3,10 @@
 commands give the same verdict on the same plant whatever the source of the basis.
 
 Hand figures for the demo inventory's plant SH-0002 (上年综合能耗 5,400 tce), accounting year
-2026, national region (as in tests/test_bai_yi_basis.py): 32.454 tce saved on 当量值
-(0.1229 kgce/kWh, GB/T 2589-2020 附录A) = 264,068 kWh; on 等价值 (the national 2025 target,
-0.300 kgce/kWh) 264,068 × 0.300 = 79.22 tce. Shares: 32.454 ÷ 5,400 = 0.601 % (short of 1 %),
-79.22 ÷ 5,400 = 1.467 % (meets). The rows have no in_service_date: they enter service on
+2026, national region (as in tests/test_bai_yi_basis.py): 223,880 kWh saved, 27.515 tce on
+当量值 (0.1229 kgce/kWh, GB/T 2589-2020 附录A); on 等价值 (the national 2025 target,
+0.300 kgce/kWh) 223,880 × 0.300 = 67.164 tce. Shares: 27.515 ÷ 5,400 = 0.5095 % (short of 1 %),
+67.164 ÷ 5,400 = 1.2438 % (meets). The rows have no in_service_date: they enter service on
 1 January 2026 in both commands, so the year's realised saving is the full annual one.
 """
 
@@ -22,8 +22,9 @@ from retrofit.portfolio.runner import portfolio
 
 SAMPLE = Path(retrofit.__file__).parent / "samples" / "example_plant.csv"
 YEAR = 2026
-SHARE_EQUIVALENT = 32.454 / 5400  # 0.601 %
-SHARE_EQUAL_VALUE = 32.454 * 1000 / 0.1229 * 0.300 / 1000 / 5400  # 1.467 %
+SAVED_KWH = 223_880.1  # SH-0002's six rows, as in tests/test_bai_yi_basis.py
+SHARE_EQUIVALENT = SAVED_KWH * 0.1229 / 1000 / 5400  # 0.5095 %
+SHARE_EQUAL_VALUE = SAVED_KWH * 0.300 / 1000 / 5400  # 1.2438 %
 
 
 def inventory_with_basis(tmp_path: Path, basis_by_row: list[str]) -> Path:

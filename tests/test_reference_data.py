@@ -219,7 +219,8 @@ def test_motor_input_power_rises_with_shaft_load_on_every_curve():
     loads = np.linspace(0.01, 1.25, 249)
     for key, g in t.groupby(["curve", "poles", "rated_power_kw"]):
         g = g.sort_values("load_factor")
-        rel = np.tile(g.relative_efficiency.to_numpy(), (loads.size, 1))
-        full_load = np.full(loads.size, g.efficiency_pct.to_numpy()[3] / 100)
-        eta = motors.part_load_efficiency(full_load, loads, rel, 0.8)
+        eta_fl = g.efficiency_pct.to_numpy()[3] / 100
+        lam = motors.relative_losses(g.relative_efficiency.to_numpy() * eta_fl)
+        full_load = np.full(loads.size, eta_fl)
+        eta = motors.part_load_efficiency(full_load, loads, np.tile(lam, (loads.size, 1)), 0.8)
         assert (np.diff(loads / eta) >= 0).all(), key

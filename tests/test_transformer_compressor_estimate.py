@@ -244,13 +244,23 @@ def test_compressor_upgrade_grade2_hand_calculation(gb19153_2019_table1_55kw_08m
 
 
 def test_compressor_three_steps_sum_to_total():
-    """upgrade_equipment + fix_leaks + reduce_pressure on the 55 kW case:
+    """upgrade_equipment + fix_leaks + reduce_pressure on the 55 kW case, start/stop control
+    (MEASUR curve: power 0.7191 at 70 %, 0.8218 at 80 %, 0.5136 at 50 %, 0.6163 at 60 %
+    capacity, i.e. ∝ capacity × 1.0272):
     E1 = 144 375 (as above)
-    E2 = 144 375 × (1 − 0.30) / (1 − 0.10) = 112 291.667 (target 0.10 defaulted)
-    E3 = 112 291.667 × (1 − 0.0725189 × 1 bar) = 104 148.402 kWh
+    c0: 0.75 on the curve = 0.7 + (0.75 − 0.7191)/0.1027 × 0.1 = 0.7300876
+    fix_leaks: c1 = c0 × 0.7/0.9 = 0.5678459, f(c1) = 0.5136 + 0.678459 × 0.1027 = 0.5832778,
+    ratio 0.5832778/0.75 = 0.7777037 (proportional to output, as start/stop is);
+    E2 = 144 375 × 0.7777037 = 112 280.972
+    reduce_pressure 0.8 → 0.7 MPa(g), pa 0.101325 MPa, (k−1)/k = 0.395/1.395:
+    W ratio = ((0.801325/0.101325)^0.28315 − 1)/((0.901325/0.101325)^0.28315 − 1) = 0.9290245;
+    demand d = 1 − 0.6 × (1 − 0.801325/0.901325) = 0.9334313, c2 = c1 × d = 0.5300452,
+    f(c2) = 0.5136 + 0.300452 × 0.1027 = 0.5444564; ratio = 0.9290245 × 0.5444564/0.5832778
+    = 0.8671911; E3 = 97 369.065 kWh
     """
     row = COMPRESSOR | {
         "measure": "upgrade_equipment+fix_leaks+reduce_pressure",
+        "compressor_control": "start_stop",
         "specific_power_kw_per_m3min": 8.0,
         "leak_fraction": 0.3,
         "pressure_reduction_bar": 1.0,
@@ -258,8 +268,10 @@ def test_compressor_three_steps_sum_to_total():
     result = run(row)
     a = result.assets.iloc[0]
     assert a.saving_upgrade_equipment_kwh == pytest.approx(20625.0, abs=1e-6)
-    assert a.saving_fix_leaks_kwh == pytest.approx(144375.0 - 112291.6667, abs=1e-3)
-    assert a.retrofit_energy_kwh == pytest.approx(104148.402, abs=1e-3)
+    assert a.saving_fix_leaks_kwh == pytest.approx(144375.0 - 112280.972, abs=1e-2)
+    assert a.retrofit_energy_kwh == pytest.approx(97369.065, abs=1e-2)
+    assert a.capacity_fraction_baseline == pytest.approx(0.7300876, abs=1e-6)
+    assert a.capacity_fraction_retrofit == pytest.approx(0.5300452, abs=1e-6)
     steps = (
         a.saving_upgrade_equipment_kwh
         + a.saving_fix_leaks_kwh
@@ -271,32 +283,54 @@ def test_compressor_three_steps_sum_to_total():
     assert a.leak_fraction_retrofit_source == (
         "compressed_air_parameters target_leak_fraction_default"
     )
-    assert a.pressure_saving_per_bar == pytest.approx(RATE_PER_BAR, rel=1e-12)
+    assert np.isnan(a.pressure_saving_per_bar)  # the adiabatic relation, not the rule
+    assert a.compressor_control_curve == "measur start_stop"
     assert {
         "compressor.target_leak.defaulted",
-        "compressor.fix_leaks.upper_bound",
-        "compressor.reduce_pressure.rule_of_thumb",
+        "compressor.fix_leaks.control_curve",
+        "compressor.reduce_pressure.adiabatic",
     } <= set(codes(result))
 
 
-def test_compressor_pressure_reduction_amo_f1():
-    """AMO-Tools-Suite CompressedAirPressureReduction test @0f16e66c: 500 kW, 8640 h,
-    150 → 100 psig: 4 320 000 → 3 240 000 kWh (0.5 %/psi × 50 psi = 25 %).
-    150 psig = 1.0342 MPa: outside the 0.5–1.0 MPa range of the rule, so caveated."""
+def test_compressor_leak_repair_on_load_unload_saves_less_than_proportional():
+    """Blank control on a fixed-speed screw: load/unload (MEASUR), receiver 1 US gal/acfm
+    (0.134 m³ per m³/min) assumed. Curve: 0.7027 at 30 %, 0.7872 at 40 %, 0.5842 at 20 %.
+    c0: 0.75 → 0.3 + (0.75 − 0.7027)/0.0845 × 0.1 = 0.3559763; leaks 30 % → 10 %:
+    c1 = c0 × 0.7/0.9 = 0.2768705; f(c1) = 0.5842 + 0.768705 × 0.1185 = 0.6752915;
+    ratio 0.6752915/0.75 = 0.9003887: E0 165 000 → 148 564.13 kWh, a saving of 16 435.87
+    kWh where power in proportion to output would save 165 000 × 2/9 = 36 666.67."""
+    row = COMPRESSOR | {"measure": "fix_leaks", "leak_fraction": 0.3}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a.baseline_energy_kwh == pytest.approx(165000.0)
+    assert a.saving_fix_leaks_kwh == pytest.approx(16435.87, abs=1e-2)
+    assert a.compressor_control_curve == "measur load_unload storage 0.134 m3/(m3/min)"
+    assert {
+        "compressor.control.defaulted",
+        "compressor.control.storage_assumed",
+        "compressor.control.full_load_input",
+    } <= set(codes(result))
+
+
+def test_compressor_pressure_rule_only_without_a_discharge_pressure():
+    """AMO-Tools-Suite CompressedAirPressureReduction test @0f16e66c: 500 kW, 8640 h, a 50 psi
+    reduction: 4 320 000 → 3 240 000 kWh (0.5 %/psi × 50 psi = 25 %). The linear rule is
+    kept only where the discharge pressure is unknown, and says so."""
     row = COMPRESSOR | {
         "measure": "reduce_pressure",
         "rated_power_kw": 500,
         "load_factor": 1.0,
         "operating_hours_h": 8640,
-        "discharge_pressure_mpa": 150 / PSI_PER_BAR / 10,
+        "discharge_pressure_mpa": None,
         "pressure_reduction_bar": 50 / PSI_PER_BAR,
     }
     result = run(row)
     a = result.assets.iloc[0]
     assert a.baseline_energy_kwh == pytest.approx(4_320_000.0, rel=1e-12)
     assert a.retrofit_energy_kwh == pytest.approx(3_240_000.0, rel=1e-9)
+    assert a.pressure_saving_per_bar == pytest.approx(RATE_PER_BAR, rel=1e-12)
     assert a.retrofitted_motor_kw == 0
-    assert "compressor.reduce_pressure.outside_rule_range" in codes(result)
+    assert "compressor.reduce_pressure.rule_of_thumb" in codes(result)
 
 
 def test_compressor_unlisted_pressure_uses_next_higher(gb19153_2019_table1_55kw_08mpa_air_grade2):
@@ -310,6 +344,7 @@ def test_compressor_unlisted_pressure_uses_next_higher(gb19153_2019_table1_55kw_
 def test_compressor_motor_step_with_fix_leaks():
     row = COMPRESSOR | {
         "measure": "fix_leaks+upgrade_motor",
+        "compressor_control": "start_stop",
         "leak_fraction": 0.25,
         "target_leak_fraction": 0.05,
         "poles": 4,
@@ -318,11 +353,13 @@ def test_compressor_motor_step_with_fix_leaks():
     }
     result = run(row)
     a = result.assets.iloc[0]
-    # E2 = 165 000 × 0.75 / 0.95 = 130 263.158; motor load = 0.75 × E2/E0 = 0.592105
-    assert a.motor_load_factor == pytest.approx(0.75 * 0.75 / 0.95, rel=1e-12)
-    e2 = 165000.0 * 0.75 / 0.95
+    # start/stop: c0 = 0.7300876 (see above), c1 = c0 × 0.75/0.95 = 0.5763850,
+    # f(c1) = 0.5136 + 0.763850 × 0.1027 = 0.5920474; E2 = 165 000 × 0.5920474/0.75 =
+    # 130 250.421; motor load = 0.75 × E2/E0 = 0.5920474
+    assert a.motor_load_factor == pytest.approx(0.5920474, abs=1e-6)
+    e2 = 130250.421
     assert a.saving_upgrade_motor_kwh == pytest.approx(
-        e2 * (1 - a.efficiency_baseline_pct / a.efficiency_retrofit_pct), rel=1e-9
+        e2 * (1 - a.efficiency_baseline_pct / a.efficiency_retrofit_pct), rel=1e-8
     )
     assert a.saving_upgrade_motor_kwh > 0
     assert a.retrofitted_motor_kw == 55
@@ -374,3 +411,32 @@ def test_output_columns_documented_and_present(gb19153_2019_table1_55kw_08mpa_ai
         assert not missing, (module.__name__, missing)
         assert all(text.strip() for text in module.OUTPUT_COLUMNS.values())
     assert np.isfinite(result.assets["energy_saved_kwh"]).all()
+
+
+def test_compressor_receiver_storage_moves_the_load_unload_curve():
+    """Load/unload, 30 % → 10 % leaks at load 0.75 (55 kW, 4000 h: E0 165 000 kWh).
+    Storage 0.401 m³ per m³/min (3 US gal/acfm), MEASUR's curve 0.6456 at 40 %, 0.7306 at
+    50 %, 0.8046 at 60 %: c0 = 0.5 + (0.75 − 0.7306)/0.074 × 0.1 = 0.5262162, c1 = c0 × 7/9 =
+    0.4092793, f(c1) = 0.6456 + 0.092793 × 0.085 = 0.6534874, saving 165 000 × (1 −
+    0.6534874/0.75) = 21 232.77 kWh (16 435.87 at the assumed 1 gal/acfm, above).
+    Storage 0.2675 (half-way between the 1 and 3 gal/acfm curves): the curve is their mean
+    (0.7164 at 40 %, 0.79035 at 50 %, 0.6255 at 30 %): c0 = 0.4 + 0.0336/0.07395 × 0.1 =
+    0.4454361, c1 = 0.3464503, f(c1) = 0.6255 + 0.464503 × 0.0909 = 0.6677233, saving
+    165 000 × (1 − 0.6677233/0.75) = 18 100.87 kWh."""
+    rows = [
+        COMPRESSOR
+        | {
+            "measure": "fix_leaks",
+            "compressor_control": "load_unload",
+            "leak_fraction": 0.3,
+            "receiver_storage_m3_per_m3min": storage,
+        }
+        for storage in [0.401, 0.2675]
+    ]
+    result = run(*rows)
+    saved = result.assets.saving_fix_leaks_kwh.to_numpy()
+    np.testing.assert_allclose(saved, [21232.77, 18100.87], atol=0.01)
+    assert "compressor.control.storage_assumed" not in codes(result)
+    assert result.assets.compressor_control_curve[0] == (
+        "measur load_unload storage 0.401 m3/(m3/min)"
+    )

@@ -60,9 +60,9 @@ UNITS = {
 #: Symbols of the standards' formulas: P0 and Pk (GB 20052 losses), η, E.
 SYMBOLS = {"Pk", "E", "CRF"}
 ACRONYMS = {"PUE", "IT", "P", "AC", "DC", "ac", "dc"}
-#: This tool, the hash named beside its value, the ORNL software and the author cited for
-#: the cost of saved energy.
-PROPER_NAMES = {"retrofit", "sha", "AMO", "Tools", "Suite", "Meier"}
+#: This tool, the hash named beside its value, the ORNL software (AMO-Tools-Suite, MEASUR) and
+#: the author cited for the cost of saved energy.
+PROPER_NAMES = {"retrofit", "sha", "AMO", "Tools", "Suite", "MEASUR", "Meier"}
 #: Standards and numbered documents: the letters before a number (GB 18613-2020, IE3).
 STANDARD = re.compile(
     r"\b(?:GB/T|GB|IEC|ISO/IEC|ISO|DB31/T|SL|EU|IE|JB/T|NEMA)\s?\d[\w.:/-]*", re.IGNORECASE

@@ -389,6 +389,47 @@ COMPRESSOR_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
     "piston": ("piston", "reciprocating", "活塞", "活塞式", "往复式"),
     "oil_free_piston": ("oil_free_piston", "无油活塞", "无润滑活塞", "无油活塞式"),
 }
+#: Compressor capacity controls (MEASUR's control types; reference table compressor_control_curves).
+COMPRESSOR_CONTROL_ALIASES: dict[str, tuple[str, ...]] = {
+    "load_unload": (
+        "load_unload",
+        "load/unload",
+        "load-unload",
+        "加卸载",
+        "加载卸载",
+        "加卸载控制",
+        "加载/卸载",
+    ),
+    "modulating": (
+        "modulating",
+        "modulation",
+        "inlet modulation",
+        "inlet valve",
+        "inlet throttling",
+        "进气调节",
+        "进口节流",
+        "进气节流",
+        "容调",
+    ),
+    "variable_displacement": (
+        "variable_displacement",
+        "variable displacement",
+        "turn valve",
+        "变容量",
+        "变容",
+        "提升阀",
+    ),
+    "vsd": ("vsd", "vfd", "variable speed", "variable speed drive", "变频", "变频调速", "变频控制"),
+    "start_stop": (
+        "start_stop",
+        "start/stop",
+        "start-stop",
+        "on/off",
+        "启停",
+        "启停控制",
+        "开停机",
+    ),
+}
 COOLING_ALIASES: dict[str, tuple[str, ...]] = {
     "air": ("air", "air-cooled", "air cooled", "风冷", "风冷式"),
     "liquid": ("liquid", "water", "water-cooled", "liquid-cooled", "水冷", "水冷式", "液冷"),
@@ -1083,6 +1124,43 @@ COLUMNS: tuple[Column, ...] = (
         "空压机类型",
         ("compressor_type", "compressor type", "空压机类型", "压缩机类型", "空压机型式"),
         choices=tuple(COMPRESSOR_TYPE_ALIASES),
+    ),
+    Column(
+        "compressor_control",
+        "choice",
+        "",
+        "capacity control: load_unload, modulating (inlet valve, with unloading), "
+        "variable_displacement, vsd or start_stop; sets the part-load power curve (MEASUR); "
+        "blank: load_unload (vsd for a variable-speed type)",
+        "容量调节方式：加卸载、进气调节（带卸载）、变容量、变频或启停；决定部分负载功率曲线（MEASUR）；"
+        "空白按加卸载（变频机型按变频）",
+        (
+            "compressor_control",
+            "capacity control",
+            "compressor control",
+            "容量调节方式",
+            "空压机调节方式",
+            "空压机控制方式",
+            "排气量调节方式",
+        ),
+        choices=tuple(COMPRESSOR_CONTROL_ALIASES),
+    ),
+    Column(
+        "receiver_storage_m3_per_m3min",
+        "number",
+        "m³/(m³/min)",
+        "air receiver volume ÷ the compressor's rated capacity (1 US gal/acfm = 0.134); "
+        "blank: 0.134 assumed",
+        "储气罐容积与空压机额定排气量之比（空白按 0.134）",
+        (
+            "receiver_storage_m3_per_m3min",
+            "receiver storage",
+            "storage per capacity",
+            "储气容积比",
+            "储气罐容积比",
+        ),
+        minimum=0,
+        minimum_inclusive=False,
     ),
     Column(
         "cooling",
@@ -1961,6 +2039,7 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "fan_type": FAN_TYPE_ALIASES,
     "pump_type": PUMP_TYPE_ALIASES,
     "compressor_type": COMPRESSOR_TYPE_ALIASES,
+    "compressor_control": COMPRESSOR_CONTROL_ALIASES,
     "cooling": COOLING_ALIASES,
     "transformer_type": TRANSFORMER_TYPE_ALIASES,
     "core_material": CORE_ALIASES,

@@ -5,8 +5,11 @@ Glue between the inventory and :mod:`retrofit.models.compressed_air`. The measur
 are applied in a fixed order, each to the energy the previous one left:
 
 1. ``upgrade_equipment``: E1 = E0 × SP_target / SP_present (GB 19153-2019 grade or a quote);
-2. ``fix_leaks``: E2 = E1 × (1 − leak) / (1 − target leak);
-3. ``reduce_pressure``: E3 = E2 × (1 − r·Δp), r = 0.5 %/psi in 1/bar;
+2. ``fix_leaks``: output c1 = c0 × (1 − leak) / (1 − target leak), E2 = E1 × f(c1)/f(c0) on
+   the compressor's control curve f (MEASUR; c0 from the measured input share);
+3. ``reduce_pressure``: E3 = E2 × W(p − Δp)/W(p) × f(c2)/f(c1), W the adiabatic compression
+   power and c2 = c1 less the unregulated demand that falls with absolute pressure (the
+   0.5 %/psi rule only where the discharge pressure is unknown);
 4. ``upgrade_motor``: E4 = E3 × η_present / η_target at the motor's load after steps 1–3.
 
 Each step's saving has its own column and the savings add up to the total exactly. The grade
@@ -22,7 +25,7 @@ from ..columns import describe
 from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
-from ..core.reference import Tables
+from ..core.reference import Tables, missing_row
 from ..inventory.defaults import rows_with_measure
 from ..models import compressed_air as air
 from . import upgrade_motor
@@ -48,6 +51,9 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "leak_fraction_retrofit",
         "leak_fraction_retrofit_source",
         "pressure_saving_per_bar",
+        "compressor_control_curve",
+        "capacity_fraction_baseline",
+        "capacity_fraction_retrofit",
         "motor_load_factor",
         "efficiency_baseline_pct",
         "efficiency_retrofit_pct",
@@ -64,15 +70,21 @@ MODEL = (
     "operating_hours_h × quantity; the row's measures applied in order, each to the energy the "
     "previous left: upgrade_equipment E1 = E0 × SP_target/SP_present (SP_target quoted, else "
     "GB 19153-2019 表1–表4 at a listed motor power, the next listed pressure at or above the "
-    "row's, cooling, grade); fix_leaks E2 = E1 × (1 − leak)/(1 − target leak) (power "
-    "proportional to output: an upper bound); reduce_pressure E3 = E2 × (1 − r·Δp), r = "
-    "0.5 %/psi = 0.0725 per bar (near 7 bar g, full flow); upgrade_motor E4 = E3 × "
+    "row's, cooling, grade); the compressor's capacity c0 is read from load_factor on its "
+    "control curve f (MEASUR: load/unload by receiver storage, modulating, variable "
+    "displacement, VSD, start/stop); fix_leaks c1 = c0 × (1 − leak)/(1 − target leak), "
+    "E2 = E1 × f(c1)/f(c0); reduce_pressure E3 = E2 × W(p − Δp)/W(p) × f(c2)/f(c1), "
+    "W = ((p + pa)/pa)^((k−1)/k) − 1 (k = 1.395) and c2 = c1 × (1 − 0.6·(1 − (p − Δp + pa)/"
+    "(p + pa))) (MEASUR; 0.5 %/psi only where p is unknown); upgrade_motor E4 = E3 × "
     "η_present/η_target at shaft load load_factor × E3/E0; each step's saving reported "
     "separately, summing to the total"
 )
 
 GRADE_TABLE = "gb19153_2019_compressor_grades"
 PARAMETERS = "compressed_air_parameters"
+CONTROL_CURVES = "compressor_control_curves"
+#: Controls whose MEASUR curve depends on receiver storage (the unloaded cycle's blowdown).
+STORAGE_CONTROLS = ("load_unload", "modulating", "variable_displacement")
 STEPS = ("upgrade_equipment", "fix_leaks", "reduce_pressure", "upgrade_motor")
 BAR_PER_MPA = 10.0  # unit identity: 1 MPa = 10 bar
 _ROUND = 6  # decimals compared when matching a power or pressure to a tabulated one
@@ -249,6 +261,108 @@ def target_specific_power(
     return value, label, table_p, issues
 
 
+def _demand_ratio(before, after, nodes, power) -> np.ndarray:
+    """f(after)/f(before) on each row's curve; 1 where the curve draws nothing at ``before``
+    (a start/stop compressor that never runs)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = air.demand_change_power_ratio(before, after, nodes, power)
+    return np.where(air.control_power_fraction(before, nodes, power) > 0, ratio, 1.0)
+
+
+def control_curves(
+    rows: pd.DataFrame,
+    tables: Tables,
+    log: CaveatLog,
+    storage_default: float,
+    applies: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's control, its curve label and its power fractions at the curve's capacities.
+
+    Returns the capacity nodes (k,), the power nodes (n, k) and the per-row curve label. A
+    blank control is the VSD curve for a variable-speed type and load/unload otherwise.
+    Caveats are logged for the rows in ``applies`` (those whose air demand changes).
+    """
+    n = len(rows)
+    given = frame.column(rows, "compressor_control")
+    ctype = frame.column(rows, "compressor_type")
+    vsd_type = ctype.eq("oil_injected_rotary_vsd").to_numpy()
+    blank = given.isna().to_numpy()
+    control = np.where(
+        blank, np.where(vsd_type, "vsd", "load_unload"), given.to_numpy(dtype=object)
+    )
+    log.add(
+        "compressor.control.defaulted",
+        "compressor_control not given: load/unload assumed (the control of every entry of "
+        "MEASUR's generic compressor library for lubricant-injected screws; a variable-speed "
+        "type takes the VSD curve): give the control, it sets how much of a demand "
+        "reduction reaches the meter",
+        "未给出空压机调节方式：按加卸载（MEASUR 通用机型库）计，变频机型按变频曲线",
+        mask=blank & applies,
+    )
+    given_storage = frame.numbers(rows, "receiver_storage_m3_per_m3min")
+    storage = np.where(np.isnan(given_storage), storage_default, given_storage)
+    table = tables[CONTROL_CURVES]
+    screw = table[table["compressor_family"] == "screw"]
+    nodes = np.sort(screw["capacity_fraction"].unique().astype(float))
+    power = np.full((n, nodes.size), np.nan)
+    label = np.full(n, "", dtype=object)
+    stored = np.isin(control, STORAGE_CONTROLS)
+    outside = np.zeros(n, dtype=bool)
+    for name in pd.unique(control):
+        at = control == name
+        grid = (
+            screw[screw["control"] == name]
+            .pivot_table(
+                index="receiver_storage_m3_per_m3min",
+                columns="capacity_fraction",
+                values="power_fraction",
+                dropna=False,
+            )
+            .sort_index()
+        )
+        if grid.shape[1] != nodes.size or grid.isna().any().any():
+            raise missing_row(CONTROL_CURVES, ("screw", name))
+        if name not in STORAGE_CONTROLS:
+            power[at] = grid.to_numpy(float)[0]
+            label[at] = f"measur {name}"
+            continue
+        # linear between MEASUR's curves at the tabulated storages, clamped at the ends
+        sizes = grid.index.to_numpy(float)
+        s = storage[at]
+        outside[at] = (s < sizes[0]) | (s > sizes[-1])
+        s = np.clip(s, sizes[0], sizes[-1])
+        j = np.clip(np.searchsorted(sizes, s, side="right") - 1, 0, sizes.size - 2)
+        t = ((s - sizes[j]) / (sizes[j + 1] - sizes[j]))[:, None]
+        curves = grid.to_numpy(float)
+        power[at] = curves[j] + t * (curves[j + 1] - curves[j])
+        label[at] = [f"measur {name} storage {v:.3g} m3/(m3/min)" for v in s]
+    log.add(
+        "compressor.control.storage_assumed",
+        f"receiver_storage_m3_per_m3min not given: {storage_default:g} m³ per m³/min of "
+        "capacity (1 US gal/acfm, MEASUR's load/unload test) assumed for the control curve; a "
+        "larger receiver lets load/unload and unloading controls save more of a demand "
+        "reduction",
+        f"储气罐容积未知：按每 m³/min 排气量 {storage_default:g} m³（MEASUR 算例）计",
+        mask=stored & applies & np.isnan(given_storage),
+    )
+    log.add(
+        "compressor.control.storage_outside_curves",
+        "receiver storage outside 0.134–1.337 m³ per m³/min (1–10 US gal/acfm), the range of "
+        "MEASUR's curves: the nearest curve is used",
+        "储气容积超出 MEASUR 曲线范围（每 m³/min 0.134–1.337 m³），采用最近曲线",
+        mask=stored & applies & outside,
+    )
+    piston = ctype.isin(["piston", "oil_free_piston"]).to_numpy()
+    log.add(
+        "compressor.control.screw_curve_for_piston",
+        "the control curves are MEASUR's lubricant-injected screw curves; for a piston "
+        "compressor they are a proxy",
+        "调节曲线取自喷油螺杆机（MEASUR），活塞机为近似",
+        mask=piston & applies,
+    )
+    return nodes, power, label
+
+
 def compute(
     assets: pd.DataFrame,
     positions: np.ndarray,
@@ -289,6 +403,27 @@ def compute(
         "average electrical input power ÷ rated motor power (measure it, e.g. from "
         "load/unload hours or a power logger)",
         "空压机负载率指平均输入电功率与电机额定功率之比",
+    )
+    # where the compressor sits on its control curve: the demand measures move it along it
+    demand = take["fix_leaks"] | take["reduce_pressure"]
+    storage = float(params["receiver_storage_default_m3_per_m3min"])
+    nodes, curve_power, curve_label = control_curves(rows, tables, sub_log, storage, demand)
+    capacity0 = air.control_capacity_fraction(load, nodes, curve_power)
+    sub_log.add(
+        "compressor.control.full_load_input",
+        "the control curve gives power as a share of the package's full-load input: the "
+        "motor's rated power is taken as that input, so load_factor places the compressor on "
+        "its curve (capacity_fraction_baseline)",
+        "按调节曲线由负载率反推排气量比例（以电机额定功率作满载输入功率）",
+        mask=demand,
+    )
+    sub_log.add(
+        "compressor.control.below_no_load",
+        "load_factor at or below the control's unloaded (no-load) power: the compressor "
+        "delivers no air on its curve, so a demand reduction saves nothing; check load_factor "
+        "and compressor_control",
+        "负载率不高于该调节方式的空载功率：需求下降无节能，请核对负载率与调节方式",
+        mask=demand & (load <= curve_power[:, 0]),
     )
 
     # 1. upgrade_equipment ----------------------------------------------------------------
@@ -388,13 +523,14 @@ def compute(
                 "Tip Sheet #3), or a lower target_leak_fraction (measure fix_leaks)",
             )
         )
-    ratio_fix = np.where(fix, air.leak_repair_ratio(leak, target_leak), 1.0)
+    capacity1 = np.where(fix, capacity0 * air.leak_repair_ratio(leak, target_leak), capacity0)
+    ratio_fix = np.where(fix, _demand_ratio(capacity0, capacity1, nodes, curve_power), 1.0)
     sub_log.add(
-        "compressor.fix_leaks.upper_bound",
-        "leak-repair saving assumes compressor "
-        "power falls in proportion to output (variable-speed or well-staged control); "
-        "load/unload or modulating control saves less",
-        "泄漏治理节能量按功率与排气量成正比计算（上限值）",
+        "compressor.fix_leaks.control_curve",
+        "leak-repair saving read on the compressor's control curve (MEASUR): output falls "
+        "by (1 − leak)/(1 − target leak) and power by f(c1)/f(c0); only start/stop control "
+        "saves in proportion to output",
+        "泄漏治理节能量按空压机调节曲线（MEASUR）计算，仅启停控制与排气量成正比",
         mask=fix,
     )
 
@@ -410,12 +546,25 @@ def compute(
         "measure reduce_pressure needs it",
     )
     pressure = frame.numbers(rows, "discharge_pressure_mpa")
+    known = ~np.isnan(pressure)
     rate = float(
         air.rate_per_bar(
             float(params["pressure_power_fraction_per_psi"]), float(params["psi_per_bar"])
         )
     )
-    ratio_red = np.where(red, air.pressure_reduction_ratio(dp, rate), 1.0)
+    ratio_rule = air.pressure_reduction_ratio(dp, rate)
+    inlet = float(params["atmospheric_pressure_mpa"])
+    new_pressure = pressure - dp / BAR_PER_MPA
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full_load_ratio = air.adiabatic_power_ratio(
+            pressure, new_pressure, inlet, float(params["adiabatic_exponent_k"])
+        )
+        demand_ratio = air.unregulated_demand_ratio(
+            pressure, new_pressure, inlet, float(params["unregulated_demand_fraction"])
+        )
+    capacity2 = np.where(red & known, capacity1 * demand_ratio, capacity1)
+    ratio_adiabatic = full_load_ratio * _demand_ratio(capacity1, capacity2, nodes, curve_power)
+    ratio_red = np.where(red, np.where(known, ratio_adiabatic, ratio_rule), 1.0)
     too_much = red & ~np.isnan(pressure) & (dp >= pressure * BAR_PER_MPA)
     for i in np.flatnonzero(too_much):
         issues.append(
@@ -429,7 +578,7 @@ def compute(
                 "bar (measure reduce_pressure)",
             )
         )
-    for i in np.flatnonzero(red & ~too_much & (ratio_red <= 0)):
+    for i in np.flatnonzero(red & ~known & (ratio_rule <= 0)):
         issues.append(
             InventoryIssue(
                 "out-of-range",
@@ -441,30 +590,22 @@ def compute(
                 "save all the power; it holds only near 7 bar g)",
             )
         )
-    lo, hi = float(params["pressure_rule_min_mpa"]), float(params["pressure_rule_max_mpa"])
+    sub_log.add(
+        "compressor.reduce_pressure.adiabatic",
+        "pressure saving by the adiabatic relation W ∝ ((p + pa)/pa)^((k−1)/k) − 1 (k = "
+        "1.395, pa = 0.101325 MPa) at full load, and the 60 % of air use that flows with "
+        "absolute pressure falls with it, read on the control curve (MEASUR "
+        "ReduceSystemAirPressure)",
+        "降压节能按绝热压缩功关系计算，并计入随绝对压力下降的 60% 用气量（MEASUR）",
+        mask=red & known,
+    )
     sub_log.add(
         "compressor.reduce_pressure.rule_of_thumb",
-        f"pressure saving by the linear "
-        f"rule 0.5 %/psi = {rate:.4f} per bar, quoted near 100 psig at full flow; it "
-        "over-states the saving where compressors do not unload in proportion and "
-        "ignores the smaller leak flow at lower pressure",
-        "降压节能按每 psi 0.5% 经验规则（约 7 bar 满负荷）",
-        mask=red,
-    )
-    sub_log.add(
-        "compressor.reduce_pressure.pressure_unknown",
-        "discharge pressure not given: "
-        "whether the 0.5 %/psi rule applies (near 7 bar g) cannot be checked",
-        "未给出排气压力，无法核对经验规则适用范围",
-        mask=red & np.isnan(pressure),
-    )
-    sub_log.add(
-        "compressor.reduce_pressure.outside_rule_range",
-        f"discharge pressure outside "
-        f"{lo:g}–{hi:g} MPa, the range around 100 psig where the 0.5 %/psi rule is "
-        "quoted",
-        "排气压力超出经验规则适用范围",
-        mask=red & ~np.isnan(pressure) & ((pressure < lo) | (pressure > hi)),
+        f"discharge pressure not given: pressure saving by the linear rule 0.5 %/psi = "
+        f"{rate:.4f} per bar, quoted near 100 psig at full flow (Compressed Air Challenge); "
+        "give discharge_pressure_mpa for the adiabatic relation",
+        "未给出排气压力：降压节能按每 psi 0.5% 经验规则（约 7 bar 满负荷）",
+        mask=red & ~known,
     )
 
     # 4. upgrade_motor ---------------------------------------------------------------------
@@ -536,7 +677,10 @@ def compute(
         ),
         "",
     )
-    out["pressure_saving_per_bar"] = np.where(red, rate, np.nan)
+    out["pressure_saving_per_bar"] = np.where(red & ~known, rate, np.nan)
+    out["compressor_control_curve"] = np.where(demand, curve_label, "")
+    out["capacity_fraction_baseline"] = np.where(demand, capacity0, np.nan)
+    out["capacity_fraction_retrofit"] = np.where(demand, capacity2, np.nan)
     out["motor_load_factor"] = np.where(mot & ~up, motor_load, np.nan)
     out["efficiency_baseline_pct"] = eff["baseline"] * 100.0
     out["efficiency_retrofit_pct"] = eff["retrofit"] * 100.0

@@ -44,11 +44,12 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
 
 #: One-paragraph statement of the model, for the result's assumptions.
 MODEL = (
-    "E = P_rated·L·h·q / η(L); η(L) = η_FL·r(L); η_FL from the class table at "
+    "E = P_rated·L·h·q / η(L); η(L) = L/(L + ℓ_FL·λ(L)), ℓ_FL = 1/η_FL − 1 (the curve "
+    "scales losses, so η stays below 100 %); η_FL from the class table at "
     "tabulated sizes, EU 2019/1781 formula (IE2–IE4, 0.12–0.55 and 0.75–200 kW) or "
-    "log-linear interpolation between sizes; r(L) = AMO-Tools-Suite relative "
-    "part-load curve (quartic through 25–125 % load points, linear losses below "
-    "25 %); saving = E_baseline − E_retrofit at the same shaft load"
+    "log-linear interpolation between sizes; λ(L) = losses ÷ full-load losses of the "
+    "AMO-Tools-Suite part-load curve (quartic through 25–125 % load points, linear losses "
+    "below 25 %); saving = E_baseline − E_retrofit at the same shaft load"
 )
 
 #: The motor efficiencies' uncertain inputs (table uncertainty_distributions): the IEC
@@ -174,7 +175,7 @@ def part_load_nodes(
     tables: Tables,
     log: CaveatLog,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Relative efficiency at the five load nodes per row, interpolated in log(size).
+    """Losses ÷ full-load losses at the five load nodes per row, interpolated in log(size).
 
     Returns the (n, 5) node matrix and a per-row curve label such as ``premium/4p``.
     """
@@ -186,7 +187,7 @@ def part_load_nodes(
             f"the model's {motors.PART_LOAD_NODES}"
         )
     n = len(curves)
-    rel = np.full((n, nodes_in_table.size), np.nan)
+    relative_loss = np.full((n, nodes_in_table.size), np.nan)
     label = np.full(n, "", dtype=object)
     table_poles = np.sort(table["poles"].unique())
     # a pole count the curves lack uses the nearest tabulated one (8-pole → 6-pole)
@@ -200,12 +201,18 @@ def part_load_nodes(
         grid = sub.pivot(
             index="rated_power_kw", columns="load_factor", values="relative_efficiency"
         ).sort_index()
+        full_load = sub[sub["load_factor"] == 1.0].set_index("rated_power_kw")["efficiency_pct"]
+        # the curve's own absolute efficiencies → its losses relative to full-load losses
+        node_eta = grid[list(motors.PART_LOAD_NODES)].to_numpy(float) * (
+            full_load.reindex(grid.index).to_numpy(float)[:, None] / 100.0
+        )
+        lam = motors.relative_losses(node_eta)
         kw = grid.index.to_numpy(dtype=float)
         p = rated_power_kw[idx]
         clamped[idx] = (p < kw[0]) | (p > kw[-1])
         pc = np.clip(p, kw[0], kw[-1])
-        for j, load in enumerate(motors.PART_LOAD_NODES):
-            rel[idx, j] = motors.log_linear_interpolation(pc, kw, grid[load].to_numpy(float))
+        for j in range(motors.PART_LOAD_NODES.size):
+            relative_loss[idx, j] = motors.log_linear_interpolation(pc, kw, lam[:, j])
         label[idx] = f"amo:{curve}/{pole}p"
     log.add(
         "motor.part_load.poles_proxy",
@@ -221,7 +228,27 @@ def part_load_nodes(
         "额定功率超出部分负载曲线的规格范围，采用最接近规格的曲线",
         mask=clamped,
     )
-    return rel, label
+    return relative_loss, label
+
+
+def _present_motor_curves(
+    rows: pd.DataFrame,
+    poles: np.ndarray,
+    rated_power_kw: np.ndarray,
+    tables: Tables,
+    class_map: pd.DataFrame,
+) -> np.ndarray:
+    """Part-load curve name of each row's present motor (class given, series mapped, or the
+    class its efficiency_pct meets); missing where neither class nor efficiency is given."""
+    keys = frame.column(rows, "efficiency_class")
+    series = tables["motor_series_classes"].set_index("series")["efficiency_class"]
+    classes = keys.map(series).where(keys.isin(series.index), keys).to_numpy(dtype=object)
+    pct = frame.column(rows, "efficiency_pct").astype(float).to_numpy()
+    infer = pd.isna(classes) & ~np.isnan(pct)
+    if infer.any():
+        classes[infer] = infer_ie_level(pct[infer], poles[infer], rated_power_kw[infer], tables)
+    codes, present = pd.factorize(classes)
+    return _per_row(class_map.reindex(present)["part_load_curve"], codes, np.nan)
 
 
 def _row_groups(keys: np.ndarray, poles: np.ndarray):
@@ -342,6 +369,22 @@ def motor_efficiency(
     by_class = class_map.reindex(classes_present)
     curves = _per_row(by_class["part_load_curve"], class_codes, np.nan)
     shape_proxy = _per_row(by_class["ie_level"].isin(["IE4", "IE5"]), class_codes, False)
+    if (inputs_from or side) == "retrofit":
+        # one loss shape per pair of motors: the present motor's
+        present = _present_motor_curves(rows, poles, p_kw, tables, class_map)
+        shared = pd.notna(present) & (present != curves)
+        curves = np.where(pd.notna(present), present, curves)
+        shape_proxy &= ~shared
+        log.add(
+            "motor.part_load.present_motor_shape",
+            "the new motor's part-load losses follow the present motor's curve shape (losses "
+            "÷ full-load losses), scaled to the new motor's full-load losses: with one shape "
+            "per pair, a motor with lower full-load losses never uses more energy at the same "
+            "load, and the saving moves with load as the losses do; switching to another "
+            "class's generic shape could make a better motor a loss at part load",
+            "新电机部分负载损耗沿用现有电机的曲线形状（按满载损耗缩放），同一对电机用同一形状",
+            mask=shared,
+        )
     log.add(
         "motor.part_load.shape_proxy",
         "no public IE4/IE5 part-load curve: the IE3 (premium) shape is used",
@@ -367,15 +410,15 @@ def motor_efficiency(
         mask=interpolated,
     )
 
-    rel, curve_label = part_load_nodes(curves, poles, p_kw, tables, log)
+    relative_loss, curve_label = part_load_nodes(curves, poles, p_kw, tables, log)
     loads = np.asarray(loads, dtype=float)
     if loads.ndim == 1:
-        eta = motors.part_load_efficiency(eff_fl / 100.0, loads, rel, no_load)
+        eta = motors.part_load_efficiency(eff_fl / 100.0, loads, relative_loss, no_load)
     else:  # one column of duty points at a time: the model works on one load per row
         eta = (
             np.column_stack(
                 [
-                    motors.part_load_efficiency(eff_fl / 100.0, loads[:, j], rel, no_load)
+                    motors.part_load_efficiency(eff_fl / 100.0, loads[:, j], relative_loss, no_load)
                     for j in range(loads.shape[1])
                 ]
             )

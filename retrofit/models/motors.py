@@ -101,23 +101,54 @@ def lagrange_weights(load_factor: ArrayLike, nodes: ArrayLike = PART_LOAD_NODES)
     return weights
 
 
+def relative_losses(node_efficiency: ArrayLike, nodes: ArrayLike = PART_LOAD_NODES) -> np.ndarray:
+    """Losses at each load node ÷ losses at rated load, from a curve of absolute efficiencies.
+
+    Parameters
+    ----------
+    node_efficiency : array-like, shape (n, len(nodes))
+        Efficiency of the curve's own motor at each node, 0–1 [unitless]; the node at load 1.0
+        must be present.
+    nodes : array-like
+        Load points (shaft output ÷ rated output) of the columns [unitless].
+
+    Returns
+    -------
+    numpy.ndarray
+        λ_i = ℓ(L_i) ÷ ℓ(1) with ℓ(L) = L·(1/η(L) − 1), the losses per unit of rated output;
+        exactly 1 at load 1.0.
+
+    Notes
+    -----
+    A part-load curve describes how a motor's losses change with load (fixed core and friction
+    losses, load losses rising about as L²). Carried as a ratio of losses it can be applied to
+    a motor of any full-load efficiency without lifting η above 1 (see
+    :func:`part_load_efficiency`).
+    """
+    eta = np.atleast_2d(np.asarray(node_efficiency, dtype=float))
+    nodes = np.asarray(nodes, dtype=float)
+    full = int(np.flatnonzero(np.isclose(nodes, 1.0))[0])
+    losses = nodes[None, :] * (1.0 / eta - 1.0)
+    return losses / losses[:, [full]]
+
+
 def part_load_efficiency(
     full_load_efficiency: ArrayLike,
     load_factor: ArrayLike,
-    node_relative_efficiency: ArrayLike,
+    node_relative_losses: ArrayLike,
     no_load_loss_fraction: float,
 ) -> np.ndarray:
-    """Motor efficiency at a partial load from full-load efficiency and a relative curve.
+    """Motor efficiency at a partial load from full-load efficiency and a relative loss curve.
 
     Parameters
     ----------
     full_load_efficiency : array-like
-        Efficiency at rated output, 0–1 [unitless].
+        Efficiency at rated output, 0 < η_FL < 1 [unitless].
     load_factor : array-like
         Shaft output ÷ rated output, 0 < L ≤ 1.25 [unitless].
-    node_relative_efficiency : array-like, shape (n, 5)
-        Efficiency ÷ full-load efficiency at loads 0.25, 0.5, 0.75, 1.0, 1.25 [unitless];
-        the 1.0 column is 1.
+    node_relative_losses : array-like, shape (n, 5)
+        Losses ÷ full-load losses at loads 0.25, 0.5, 0.75, 1.0, 1.25 [unitless]
+        (:func:`relative_losses`); the 1.0 column is 1.
     no_load_loss_fraction : float
         Losses at zero load as a fraction of the losses at 25 % load [unitless].
 
@@ -125,36 +156,42 @@ def part_load_efficiency(
     -------
     numpy.ndarray
         Efficiency at ``load_factor``, 0–1 [unitless]; equal to ``full_load_efficiency`` at
-        load 1.0 exactly.
+        load 1.0 exactly, and below 1 at every load whatever η_FL is.
 
     Notes
     -----
-    From 25 % to 125 % load the efficiency follows the quartic through the five published
-    points (AMO-Tools-Suite fits a 4th-order polynomial to the same five points, which is that
-    interpolating polynomial). Below 25 % the losses fall linearly from the 25 % value to
-    ``no_load_loss_fraction`` × that value at zero load:
-    loss(L) = loss₀ + (loss₂₅ − loss₀)·L/0.25, η(L) = L / (L + loss(L)), losses per unit of
-    rated output.
+    The part-load curve scales the LOSSES, never the efficiency: with ℓ_FL = 1/η_FL − 1 (losses
+    per unit of rated output at full load) the losses at load L are ℓ(L) = ℓ_FL·λ(L) and
+    η(L) = L / (L + ℓ(L)). Multiplying η_FL by a relative efficiency instead would put a motor
+    of η_FL ≈ 99 % above 100 % wherever the curve's ratio exceeds 1. With one curve shape, a
+    higher η_FL means smaller losses at every load, so it never uses more energy.
+
+    From 25 % to 125 % load λ follows the quartic through the five published points
+    (AMO-Tools-Suite fits a 4th-order polynomial through the same five points of its curve; at
+    the curve's own η_FL the two agree at every node). Below 25 % the losses fall linearly from
+    the 25 % value to ``no_load_loss_fraction`` × that value at zero load:
+    ℓ(L) = ℓ₀ + (ℓ₂₅ − ℓ₀)·L/0.25.
 
     References
     ----------
     ORNL AMO-Tools-Suite, ``src/calculator/motor/MotorEfficiency.cpp`` (US DOE MotorMaster+ and
-    PSAT part-load method).
+    PSAT part-load method; losses linear below 25 % load).
     """
     eta_fl = np.asarray(full_load_efficiency, dtype=float)
     load = np.asarray(load_factor, dtype=float)
-    rel = np.asarray(node_relative_efficiency, dtype=float)
+    lam = np.asarray(node_relative_losses, dtype=float)
+    loss_full = 1.0 / eta_fl - 1.0
     quarter = PART_LOAD_NODES[0]
     above = np.clip(load, quarter, None)
-    eta_upper = eta_fl * (lagrange_weights(above) * rel).sum(axis=1)
-
-    eta_quarter = eta_fl * rel[:, 0]
-    loss_quarter = quarter * (1.0 / eta_quarter - 1.0)
+    loss_upper = loss_full * (lagrange_weights(above) * lam).sum(axis=1)
+    loss_quarter = loss_full * lam[:, 0]
     loss_zero = no_load_loss_fraction * loss_quarter
-    loss = loss_zero + (loss_quarter - loss_zero) * load / quarter
+    loss_lower = loss_zero + (loss_quarter - loss_zero) * load / quarter
+    loss = np.where(load >= quarter, loss_upper, loss_lower)
     with np.errstate(divide="ignore", invalid="ignore"):
-        eta_lower = load / (load + loss)
-    return np.where(load >= quarter, eta_upper, eta_lower)
+        eta = load / (load + loss)
+    # at rated load the quartic's weights are exactly (0, 0, 0, 1, 0): return η_FL itself
+    return np.where(load == 1.0, eta_fl * np.ones_like(eta), eta)
 
 
 def input_energy_kwh(

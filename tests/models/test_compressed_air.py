@@ -97,3 +97,61 @@ def test_scalar_array_series_agree():
     np.testing.assert_allclose(series.to_numpy(), arrays, rtol=1e-12)
     leaks = air.leak_repair_ratio(pd.Series([0.3, 0.25], index), 0.1)
     assert leaks.index.equals(index)
+
+
+NODES = [i / 10 for i in range(11)]
+LOAD_UNLOAD_1GAL = [
+    0.188,
+    0.4118,
+    0.5842,
+    0.7027,
+    0.7872,
+    0.8501,
+    0.899,
+    0.9384,
+    0.9709,
+    0.9985,
+    1.0,
+]
+
+
+def test_control_power_fraction_interpolates_each_row_on_its_own_curve():
+    """Row 1 load/unload: 0.35 → 0.7027 + 0.5 × (0.7872 − 0.7027) = 0.74495.
+    Row 2 a straight line 0.2 + 0.8c: 0.35 → 0.48; capacities outside 0–1 are clipped."""
+    curves = np.array([LOAD_UNLOAD_1GAL, [0.2 + 0.8 * c for c in NODES]])
+    got = air.control_power_fraction([0.35, 0.35], NODES, curves)
+    np.testing.assert_allclose(got, [0.74495, 0.48], rtol=1e-12)
+    clipped = air.control_power_fraction([-0.2, 1.3], NODES, curves)
+    np.testing.assert_allclose(clipped, [0.188, 1.0], rtol=1e-12)
+
+
+def test_control_capacity_fraction_inverts_the_curve_and_clips():
+    """0.74495 on the load/unload curve is 35 % capacity; 0.1 (below the 18.8 % no-load
+    power) reads as 0; 1.05 (above the curve) as 1."""
+    curves = np.array([LOAD_UNLOAD_1GAL] * 3)
+    got = air.control_capacity_fraction([0.74495, 0.1, 1.05], NODES, curves)
+    np.testing.assert_allclose(got, [0.35, 0.0, 1.0], atol=1e-12)
+    assert np.isnan(air.control_capacity_fraction([np.nan], NODES, curves[:1])[0])
+
+
+def test_demand_change_power_ratio_proportional_only_through_the_origin():
+    """Start/stop-like curve 1.025c: 0.6 → 0.45 capacity gives 0.75 exactly; the load/unload
+    curve gives f(0.45)/f(0.6) = (0.7872 + 0.5 × 0.0629)/0.899 = 0.81865/0.899 = 0.9106229."""
+    curves = np.array([[1.025 * c for c in NODES], LOAD_UNLOAD_1GAL])
+    got = air.demand_change_power_ratio([0.6, 0.6], [0.45, 0.45], NODES, curves)
+    np.testing.assert_allclose(got, [0.75, 0.9106229], rtol=1e-6)
+
+
+def test_adiabatic_power_ratio_by_hand_in_mpa():
+    """0.8 → 0.7 MPa(g), pa 0.101325 MPa, (k−1)/k = 0.395/1.395 = 0.2831541:
+    (0.901325/0.101325)^0.2831541 = 1.8567778; (0.801325/0.101325)^0.2831541 = 1.7959675;
+    ratio 0.7959675/0.8567778 = 0.929024 (7.1 % saved, against 7.25 % by the 0.5 %/psi rule)."""
+    got = air.adiabatic_power_ratio(0.8, 0.7, 0.101325, 1.395)
+    assert float(got) == pytest.approx(0.929024, abs=1e-6)
+
+
+def test_unregulated_demand_ratio_by_hand():
+    """0.8 → 0.7 MPa(g): absolute ratio 0.801325/0.901325 = 0.8890523; 60 % of the demand
+    follows it: 1 − 0.6 × 0.1109477 = 0.9334313."""
+    got = air.unregulated_demand_ratio(0.8, 0.7, 0.101325, 0.6)
+    assert float(got) == pytest.approx(0.9334313, abs=1e-7)

@@ -74,26 +74,51 @@ def test_lagrange_weights_are_exact_at_nodes():
 
 
 def test_part_load_equals_full_load_at_rated_load_exactly():
-    rel = np.array([[0.9, 0.97, 0.995, 1.0, 0.99]])
-    assert motors.part_load_efficiency(0.957, [1.0], rel, 0.8)[0] == 0.957
+    lam = np.array([[0.4, 0.55, 0.75, 1.0, 1.3]])
+    assert motors.part_load_efficiency(0.957, [1.0], lam, 0.8)[0] == 0.957
 
 
-def test_part_load_quartic_reproduces_node_values():
-    rel = np.array([[0.9, 0.97, 0.995, 1.0, 0.99]] * 5)
-    got = motors.part_load_efficiency(np.full(5, 0.9), motors.PART_LOAD_NODES, rel, 0.8)
-    np.testing.assert_allclose(got, 0.9 * rel[0], rtol=1e-12)
+def test_relative_losses_by_hand():
+    """A curve of 72 / 85.5 / 89.1 / 90 / 89.1 % at 25–125 % load. Losses per unit of rated
+    output ℓ = L·(1/η − 1): 0.0972222, 0.0847953, 0.0917508, 0.1111111, 0.1529181;
+    ÷ 0.1111111 → 0.875, 0.7631579, 0.8257576, 1, 1.3762626."""
+    lam = motors.relative_losses([[0.72, 0.855, 0.891, 0.9, 0.891]])
+    np.testing.assert_allclose(lam[0], [0.875, 0.7631579, 0.8257576, 1.0, 1.3762626], rtol=1e-6)
+
+
+def test_part_load_quartic_reproduces_node_losses_by_hand():
+    """η_FL 0.90 → ℓ_FL = 1/0.9 − 1 = 0.1111111; λ = 0.4, 0.55, 0.75, 1, 1.3 at the nodes.
+    L = 0.25: ℓ = 0.0444444, η = 0.25/0.2944444 = 0.8490566; L = 0.5: ℓ = 0.0611111,
+    η = 0.5/0.5611111 = 0.8910891; L = 0.75: ℓ = 0.0833333, η = 0.9; L = 1.25: ℓ = 0.1444444,
+    η = 1.25/1.3944444 = 0.8964143."""
+    lam = np.array([[0.4, 0.55, 0.75, 1.0, 1.3]] * 5)
+    got = motors.part_load_efficiency(np.full(5, 0.9), motors.PART_LOAD_NODES, lam, 0.8)
+    np.testing.assert_allclose(got, [0.8490566, 0.8910891, 0.9, 0.9, 0.8964143], rtol=1e-6)
 
 
 def test_part_load_below_quarter_load_linear_losses_by_hand():
-    """η_FL 0.90, r(0.25) 0.80 → η25 = 0.72.
-    loss25 = 0.25·(1/0.72 − 1) = 0.0972222 per unit rated; loss0 = 0.8·loss25 = 0.0777778.
-    At L = 0.125: loss = 0.0777778 + (0.0972222 − 0.0777778)·0.5 = 0.0875;
-    η = 0.125 / (0.125 + 0.0875) = 0.5882353.
+    """η_FL 0.90, λ(0.25) 0.4 → ℓ25 = 0.4·0.1111111 = 0.0444444 per unit rated;
+    ℓ0 = 0.8·ℓ25 = 0.0355556. At L = 0.125: ℓ = 0.0355556 + (0.0444444 − 0.0355556)·0.5 =
+    0.04; η = 0.125 / 0.165 = 0.7575758.
     """
-    rel = np.array([[0.8, 0.95, 0.99, 1.0, 0.99]])
-    assert motors.part_load_efficiency(0.9, [0.125], rel, 0.8)[0] == pytest.approx(0.5882353)
+    lam = np.array([[0.4, 0.55, 0.75, 1.0, 1.3]])
+    assert motors.part_load_efficiency(0.9, [0.125], lam, 0.8)[0] == pytest.approx(0.7575758)
     # continuous at 25 % load
-    assert motors.part_load_efficiency(0.9, [0.25], rel, 0.8)[0] == pytest.approx(0.72)
+    assert motors.part_load_efficiency(0.9, [0.25], lam, 0.8)[0] == pytest.approx(0.8490566)
+
+
+def test_a_99_percent_motor_stays_below_100_percent_at_part_load():
+    """The issue's case: a relative part-load efficiency above 1 (here 1.0166 at 75 % load, as
+    on AMO curves of motors that peak below rated load) times a quoted η_FL of 99 % gave
+    0.99 × 1.0166 = 100.64 %. Scaling losses instead: the curve's own motor (η_FL 0.90)
+    has η(0.75) = 0.91494 → ℓ = 0.75·(1/0.91494 − 1) = 0.0697144, λ = 0.6275330; the 99 %
+    motor has ℓ_FL = 0.0101010, ℓ(0.75) = 0.0063387, η = 0.75/0.7563387 = 0.9916192."""
+    curve = np.array([[0.8, 0.88, 0.9 * 1.0166, 0.9, 0.891]])
+    lam = motors.relative_losses(curve)
+    assert lam[0, 2] == pytest.approx(0.6275330, rel=1e-6)
+    eta = motors.part_load_efficiency(0.99, [0.75], lam, 0.8)[0]
+    assert eta == pytest.approx(0.9916192, rel=1e-6)
+    assert eta < 1.0
 
 
 def test_input_energy_hand_calculation_55kw_ie2_to_ie4():

@@ -171,6 +171,44 @@ def test_compressor_nothing_negative_that_cannot_be(row):
     assert (out["retrofitted_motor_kw"] == 0).all()
 
 
+CONTROLS = ["load_unload", "modulating", "variable_displacement", "vsd", "start_stop"]
+
+
+@SETTINGS
+@given(row=air_rows, control=st.sampled_from(CONTROLS))
+def test_leak_repair_never_saves_more_than_power_in_proportion_to_output(row, control):
+    """On every MEASUR control curve power ÷ capacity does not rise as capacity falls (the
+    unloaded, throttled or idling power stays), so f(c1)/f(c0) ≥ c1/c0: the old
+    proportional rule is the upper bound, reached by start/stop (within the 4-decimal
+    rounding of its curve, 1 × 10⁻³). And a repair never costs energy."""
+    leak = row["leak_fraction"]
+    out = compute(
+        compressed_air,
+        [
+            row
+            | {"measure": "fix_leaks", "compressor_control": control, "target_leak_fraction": 0.1}
+        ],
+    )
+    saving = out["saving_fix_leaks_kwh"].to_numpy()[0]
+    proportional = out["baseline_energy_kwh"].to_numpy()[0] * (1 - (1 - leak) / 0.9)
+    assert -1e-9 <= saving <= proportional * (1 + 1e-3) + 1e-9
+
+
+@SETTINGS
+@given(row=air_rows, control=st.sampled_from(CONTROLS))
+def test_a_larger_pressure_cut_never_saves_less(row, control):
+    """Adiabatic power and the unregulated demand both fall with the discharge pressure,
+    and every control curve is non-decreasing in capacity, so a deeper cut saves more."""
+    cuts = [0.1, 0.3, 0.5, 1.0, 2.0]
+    rows = [
+        row
+        | {"measure": "reduce_pressure", "compressor_control": control, "pressure_reduction_bar": d}
+        for d in cuts
+    ]
+    saving = compute(compressed_air, rows)["saving_reduce_pressure_kwh"].to_numpy()
+    assert (saving > 0).all() and (np.diff(saving) >= -1e-9).all(), saving
+
+
 @SETTINGS
 @given(rows=st.lists(transformer_rows, min_size=2, max_size=6), seed=st.integers(0, 1000))
 def test_transformer_results_do_not_depend_on_row_order(rows, seed):
