@@ -40,6 +40,7 @@ from .files import CellTable, read_table
 from .issues import CellIssues
 from .schema import Column
 from .sniff import empty_file_issue
+from .workbook import ReadLimits
 
 __all__ = [
     "Inventory",
@@ -117,6 +118,7 @@ def read_inventory(
     sheet: str | int | None = None,
     max_errors: int = 200,
     collect: bool = False,
+    limits: ReadLimits | None = None,
 ) -> Inventory:
     """Read and validate an inventory file.
 
@@ -130,7 +132,8 @@ def read_inventory(
         ``"utf-8-sig"``, valid UTF-8 gives ``"utf-8"`` and anything else is read as
         ``"gb18030"`` (a superset of GBK and GB2312). Ignored for xlsx.
     sheet : str or int, optional
-        Worksheet name or 0-based index (xlsx); default the first sheet.
+        Worksheet name or 0-based index (xlsx); default the first visible sheet (a hidden
+        sheet skipped is said in ``meta.notes``).
     max_errors : int, default 200
         At most this many issues are kept in the error; ``InventoryError.total`` counts all.
     collect : bool, default False
@@ -138,6 +141,10 @@ def read_inventory(
         ``assets``) instead of raising, so that the later checks of
         :func:`retrofit.validate` still see the other rows. Problems of the file as a whole
         (unreadable, a required column missing, a header error) still raise.
+    limits : ReadLimits, optional
+        Rows, columns, cell length and unpacked size a file may have
+        (:class:`~retrofit.inventory.workbook.ReadLimits`); default those of an enclosing
+        :func:`~retrofit.inventory.files.reading_limits` block, else the defaults.
 
     Returns
     -------
@@ -154,9 +161,10 @@ def read_inventory(
     FileNotFoundError
         The file does not exist.
     LookupError
-        ``encoding`` is not an encoding Python knows (a usage error).
+        ``encoding`` is not an encoding Python knows (``UnknownEncodingError``, also an
+        ``OptionError``: exit code 2 in the CLI) (a usage error).
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
+    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
     return validate_table(
         table,
         meta_kw,

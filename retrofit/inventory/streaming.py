@@ -21,7 +21,6 @@ Reading
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,9 +31,15 @@ import pandas as pd
 from ..core.exceptions import InventoryError, OptionError
 from . import schema
 from .cells import is_text, to_text
-from .files import CellTable, arrow_csv_options, pandas_csv_options
+from .files import (
+    CellTable,
+    arrow_csv_options,
+    csv_parser_error,
+    current_limits,
+    pandas_csv_options,
+)
 from .reading import Inventory, read_inventory, validate_table
-from .sniff import empty_file_issue, file_error, hash_file, read_csv_head
+from .sniff import empty_file_issue, hash_file, read_csv_head
 
 if TYPE_CHECKING:
     import os
@@ -91,7 +96,11 @@ def iter_inventory(
     FileNotFoundError
         The file does not exist.
     LookupError
-        ``encoding`` is not an encoding Python knows.
+        ``encoding`` is not an encoding Python knows (``UnknownEncodingError``, also an
+        ``OptionError``: exit code 2 in the CLI).
+
+    The limits of an enclosing :func:`~retrofit.inventory.files.reading_limits` block apply
+    (a workbook is read whole, within them; a CSV's header rows are checked for cell length).
     ValueError
         ``chunk_rows`` < 1.
 
@@ -213,7 +222,7 @@ def _csv_chunks(
     p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
 ) -> Iterator[Inventory]:
     """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
-    head = read_csv_head(p, file, encoding)
+    head = read_csv_head(p, file, encoding, max_cell_chars=current_limits().max_cell_chars)
     chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
     return _csv_body(
         p,
@@ -324,17 +333,8 @@ def _empty_cells(n: int) -> pd.DataFrame:
 
 
 def _parser_error(e: Exception, file: str, n: int) -> InventoryError:
-    """pandas' 'Expected 50 fields in line 7, saw 52' as the reader words it."""
-    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-    if m is None:
-        return file_error("header-error", file, f"the CSV cannot be parsed: {e}")
-    return file_error(
-        "header-error",
-        file,
-        f"this row has {m.group(3)} cells but the header has {n} columns; give the extra "
-        "cells a header or delete them",
-        row=int(m.group(2)),
-    )
+    """pandas' parser error as the whole-file reader words it."""
+    return csv_parser_error(e, file, n)
 
 
 # --- Parquet ------------------------------------------------------------------------------
