@@ -24,7 +24,6 @@ import pandas as pd
 from ..core.exceptions import InventoryError, InventoryIssue
 from .sniff import (
     HEADER_SEARCH_ROWS,
-    MAX_NOTE_ITEMS,
     above_header_note,
     complete_header,
     empty_file_issue,
@@ -290,11 +289,9 @@ def arrow_csv_options(
 def _read_xlsx(
     p: Path, file: str, sheet: str | int | None, limits: ReadLimits
 ) -> tuple[CellTable, dict[str, Any]]:
-    """One sheet, streamed and bounded by ``limits`` (:mod:`.workbook`); merged cells filled
-    from their top-left cell, clipped to the cells that hold values."""
+    """One sheet, streamed and bounded by ``limits`` (:mod:`.workbook`), merged cells filled
+    from their top-left cell; the header searched among its first rows."""
     import zipfile
-
-    from openpyxl.utils import get_column_letter  # imported here: only Excel files need it
 
     sha = hashlib.sha256()
     hash_file(p, sha)
@@ -325,33 +322,18 @@ def _read_xlsx(
     }
 
     grid, max_col = read.grid, read.width
-    max_row = len(grid)
     notes = list(read.notes)
-    merges = sorted(read.merges, key=lambda m: (m[0][1], m[0][0]))
-    for (min_c, min_r, max_c, max_r), _ in merges:
-        if min_r > max_row or min_c > max_col:
-            continue
-        top_left = grid[min_r - 1][min_c - 1]
-        for r in range(min_r - 1, min(max_r, max_row)):
-            line = grid[r]
-            for c in range(min_c - 1, min(max_c, max_col)):
-                line[c] = top_left
-    for (min_c, min_r, _, _), ref in merges[:MAX_NOTE_ITEMS]:
-        notes.append(f"merged cells {ref} filled from {get_column_letter(min_c)}{min_r}")
-    if len(merges) > MAX_NOTE_ITEMS:
-        notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
-
     if not any(any(c.strip() for c in row) for row in grid):
         raise InventoryError([empty_file_issue(file, f"sheet '{read.title}' is empty")])
     h = pick_header_row(grid[:HEADER_SEARCH_ROWS])
     headers, filled = complete_header(grid, h)
-    notes = notes[: len(read.notes)] + above_header_note(h, grid) + notes[len(read.notes) :]
-    notes += filled
+    hidden = 1 if read.notes and read.notes[0].startswith("hidden sheet") else 0
+    notes = notes[:hidden] + above_header_note(h, grid) + notes[hidden:] + filled
     body = grid[h + 1 :]
     cells = pd.DataFrame(body, columns=pd.RangeIndex(max_col), dtype="str")
     if len(body) == 0:
         cells = pd.DataFrame({i: pd.Series([], dtype="str") for i in range(max_col)})
-    rows = np.arange(len(body), dtype=np.int64) + (h + 2)
+    rows = np.array(read.row_numbers[h + 1 :], dtype=np.int64)
     return CellTable(file, headers, cells, rows, h + 1, notes), meta_kw
 
 

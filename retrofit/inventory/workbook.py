@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -29,6 +30,7 @@ from xml.etree import ElementTree as ET
 
 from ..core.exceptions import InventoryError, InventoryIssue
 from .cells import number_text, xlsx_cell_text
+from .sniff import HEADER_SEARCH_ROWS, MAX_NOTE_ITEMS
 
 __all__ = ["DEFAULT_LIMITS", "ReadLimits", "SheetGrid", "read_sheet"]
 
@@ -39,6 +41,8 @@ _MB = 1 << 20
 #: A part that unpacks to more than this many bytes must keep to MAX_COMPRESSION_RATIO.
 _RATIO_CHECKED_BYTES = 16 * _MB
 _INTEGER = re.compile(r"[+-]?\d+")
+#: Most cells the dense grid of one sheet may hold (about 0.5 GB of references).
+_MAX_GRID_CELLS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,15 @@ DEFAULT_LIMITS = ReadLimits()
 
 @dataclass
 class SheetGrid:
-    """The cells of one sheet as text, rows 1…n and columns A…, merged cells not yet filled."""
+    """The cells of one sheet as text, merged cells filled: the first rows (all of them) and
+    every later row that holds a value, columns A… up to the last that holds one."""
 
     title: str
-    #: Cell texts by row (index 0 = spreadsheet row 1), each row ``width`` long.
+    #: Cell texts, each row ``width`` long; ``grid[i]`` is spreadsheet row ``row_numbers[i]``.
     grid: list[list[str]]
+    row_numbers: list[int]
     width: int
-    #: Merged ranges as (min_col, min_row, max_col, max_row), 1-based, and their references.
-    merges: list[tuple[tuple[int, int, int, int], str]]
+    #: What a reviewer should know: a hidden sheet skipped, merges filled, blank rows dropped.
     notes: list[str]
 
 
@@ -128,10 +133,69 @@ def read_sheet(
     )
     try:
         with zf.open(part) as fh:
-            grid, width, merges = reader.read(fh)
+            cells, width, merges = reader.read(fh)
     except KeyError:
         raise _error(file, "encoding-error", f"sheet '{title}' has no data part ({part})") from None
-    return SheetGrid(title, grid, width, merges, notes)
+    return _grid(file, title, cells, width, merges, notes)
+
+
+def _grid(
+    file: str,
+    title: str,
+    cells: dict[int, dict[int, str]],
+    width: int,
+    merges: list[tuple[tuple[int, int, int, int], str]],
+    notes: list[str],
+) -> SheetGrid:
+    """The rows that can matter, dense: the first rows (where the header is searched) and
+    every row holding a value. An entirely blank row below them is skipped with a note, as
+    the checks drop one; a merged range fills the rows kept, from its top-left cell, so a
+    range reaching far below the data costs nothing."""
+    from openpyxl.utils import get_column_letter
+
+    last = max(cells, default=0)
+    top = min(HEADER_SEARCH_ROWS, last)
+    numbers = list(range(1, top + 1)) + sorted(r for r in cells if r > top)
+    if len(numbers) * width > _MAX_GRID_CELLS:
+        raise _error(
+            file,
+            "limit-exceeded",
+            f"sheet '{title}' uses {len(numbers):,} rows × {width:,} columns, more cells than "
+            f"the reader holds ({_MAX_GRID_CELLS:,}); delete stray cells far to the right, or "
+            "save the sheet as CSV UTF-8 (read in chunks)",
+        )
+    blank = [""] * width
+    grid = []
+    for r in numbers:
+        line = list(blank)
+        for c, text in cells.get(r, {}).items():
+            line[c - 1] = text
+        grid.append(line)
+    merges = sorted(merges, key=lambda m: (m[0][1], m[0][0]))
+    for (min_c, min_r, max_c, max_r), _ in merges:
+        if min_c > width:
+            continue
+        top_left = cells.get(min_r, {}).get(min_c, "")
+        for i in range(bisect_left(numbers, min_r), bisect_right(numbers, max_r)):
+            line = grid[i]
+            for c in range(min_c - 1, min(max_c, width)):
+                line[c] = top_left
+    notes = list(notes)
+    for (min_c, min_r, _, _), ref in merges[:MAX_NOTE_ITEMS]:
+        notes.append(f"merged cells {ref} filled from {get_column_letter(min_c)}{min_r}")
+    if len(merges) > MAX_NOTE_ITEMS:
+        notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
+    skipped = last - len(numbers)
+    if skipped:
+        shown = []
+        r = top + 1
+        while len(shown) < MAX_NOTE_ITEMS and r <= last:
+            if r not in cells:
+                shown.append(str(r))
+            r += 1
+        more = "" if skipped <= MAX_NOTE_ITEMS else f", … ({skipped} in all)"
+        notes.append(f"{skipped} entirely blank row(s) dropped: row {', '.join(shown)}{more}")
+    return SheetGrid(title, grid, numbers, width, notes)
 
 
 def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
@@ -153,11 +217,15 @@ def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
     if total > limits.max_unzipped_mb * _MB:
         raise _limit_error(
             file,
-            f"the workbook unpacks to {total / _MB:,.1f} MiB, more than the limit of "
-            f"{limits.max_unzipped_mb:,.0f} MiB (save the sheet as CSV UTF-8 to read it in "
+            f"the workbook unpacks to {_mib(total / _MB)} MiB, more than the limit of "
+            f"{_mib(limits.max_unzipped_mb)} MiB (save the sheet as CSV UTF-8 to read it in "
             "chunks)",
             "--max-unzipped-mb (API: limits=ReadLimits(max_unzipped_mb=…))",
         )
+
+
+def _mib(x: float) -> str:
+    return f"{x:,.1f}" if x >= 10 else f"{x:.3g}"
 
 
 def _parse_small(zf: zipfile.ZipFile, name: str, file: str) -> ET.Element | None:
@@ -346,7 +414,9 @@ class _SheetReader:
 
     def read(
         self, fh: IO[bytes]
-    ) -> tuple[list[list[str]], int, list[tuple[tuple[int, int, int, int], str]]]:
+    ) -> tuple[dict[int, dict[int, str]], int, list[tuple[tuple[int, int, int, int], str]]]:
+        """The cells that hold a value, by row and column (1-based); the last column that
+        holds one; the merged ranges."""
         from openpyxl.utils.cell import range_boundaries
 
         rows: dict[int, dict[int, str]] = {}
@@ -389,19 +459,7 @@ class _SheetReader:
                     continue
                 if None not in bounds:
                     merges.append((bounds, ref))
-        last = max(rows, default=0)
-        grid = []
-        blank = [""] * width
-        for r in range(1, last + 1):
-            cells = rows.get(r)
-            if cells is None:
-                grid.append(list(blank))
-                continue
-            line = list(blank)
-            for c, text in cells.items():
-                line[c - 1] = text
-            grid.append(line)
-        return grid, width, merges  # type: ignore[return-value]
+        return rows, width, merges
 
     def _check_dimension(self, ref: str) -> None:
         """Refuse at once a sheet that declares more rows or columns than the limits."""
@@ -414,16 +472,16 @@ class _SheetReader:
         if max_row is not None and max_row > self.limits.max_rows:
             raise _limit_error(
                 self.file,
-                f"sheet '{self.title}' declares {max_row:,} rows ({ref}), more than the limit of "
-                f"{self.limits.max_rows:,}; a sheet is read whole, so save a large inventory "
+                f"sheet '{self.title}' declares cells down to row {max_row:,} ({ref}), past the "
+                f"limit of {self.limits.max_rows:,} rows; a sheet is read whole, so save a large inventory "
                 "as CSV UTF-8 (read in chunks)",
                 "--max-rows (API: limits=ReadLimits(max_rows=…))",
             )
         if max_col is not None and max_col > self.limits.max_columns:
             raise _limit_error(
                 self.file,
-                f"sheet '{self.title}' declares {max_col:,} columns ({ref}), more than the "
-                f"limit of {self.limits.max_columns:,}",
+                f"sheet '{self.title}' declares cells out to column {max_col:,} ({ref}), past "
+                f"the limit of {self.limits.max_columns:,} columns",
                 "--max-columns (API: limits=ReadLimits(max_columns=…))",
             )
 
