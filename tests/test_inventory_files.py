@@ -335,3 +335,15 @@ def test_an_unknown_encoding_is_a_usage_error():
     assert "Traceback" not in result.output
     with pytest.raises(LookupError):  # as the API has always said
         read_inventory("plant.csv", encoding="klingon")
+
+
+def test_a_part_that_declares_xml_entities_is_refused():
+    # the "billion laughs": a few entities that would expand to gigabytes of text
+    workbook("plant.xlsx", HEADER, ROW)
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    edit_part("plant.xlsx", SHEET1, lambda x: laughs + x.split("?>", 1)[-1])
+    [issue] = issues("plant.xlsx")
+    assert issue.expected == f"part {SHEET1} declares XML entities; refused"

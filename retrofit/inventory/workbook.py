@@ -133,7 +133,7 @@ def read_sheet(
     )
     try:
         with zf.open(part) as fh:
-            cells, width, merges = reader.read(fh)
+            cells, width, merges = reader.read(fh, part)
     except KeyError:
         raise _error(file, "encoding-error", f"sheet '{title}' has no data part ({part})") from None
     return _grid(file, title, cells, width, merges, notes)
@@ -187,7 +187,7 @@ def _grid(
         notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
     skipped = last - len(numbers)
     if skipped:
-        shown = []
+        shown: list[str] = []
         r = top + 1
         while len(shown) < MAX_NOTE_ITEMS and r <= last:
             if r not in cells:
@@ -234,7 +234,7 @@ def _parse_small(zf: zipfile.ZipFile, name: str, file: str) -> ET.Element | None
         data = zf.read(name)
     except KeyError:
         return None
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+    if b"<!ENTITY" in data:
         raise _error(file, "encoding-error", f"part {name} declares XML entities; refused")
     try:
         return ET.fromstring(data)
@@ -348,25 +348,21 @@ def _shared_strings(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[
 def _iterparse(
     fh: IO[bytes], file: str, part: str, events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, ET.Element]]:
-    """``iterparse`` events, with an entity declaration or broken XML as an error."""
-    parser = ET.XMLPullParser(events=events)
-    parser.entity = _NoEntities()  # type: ignore[attr-defined]
-    first = True
+    """``iterparse`` events, with an entity declaration or broken XML as an error (a
+    worksheet never declares entities; a declared one could expand without bound)."""
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=events)  # type: ignore[arg-type]
+    tail = b""
     try:
         while chunk := fh.read(1 << 16):
-            if first and (b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):
+            if b"<!ENTITY" in tail + chunk[:16] or b"<!ENTITY" in chunk:
                 raise _error(file, "encoding-error", f"part {part} declares XML entities; refused")
-            first = False
+            tail = chunk[-16:]
             parser.feed(chunk)
             yield from parser.read_events()  # type: ignore[misc]
         parser.close()
         yield from parser.read_events()  # type: ignore[misc]
     except ET.ParseError as e:
         raise _error(file, "encoding-error", f"part {part} is not well-formed XML ({e})") from e
-
-
-class _NoEntities(dict):
-    """An entity table that knows none (so an undeclared entity is a parse error)."""
 
 
 def _number_formats(zf: zipfile.ZipFile, file: str) -> list[str]:
@@ -413,7 +409,7 @@ class _SheetReader:
         self.shared_formulas: dict[str, str] = {}
 
     def read(
-        self, fh: IO[bytes]
+        self, fh: IO[bytes], part: str
     ) -> tuple[dict[int, dict[int, str]], int, list[tuple[tuple[int, int, int, int], str]]]:
         """The cells that hold a value, by row and column (1-based); the last column that
         holds one; the merged ranges."""
@@ -426,7 +422,7 @@ class _SheetReader:
         width = 0
         c_tag, row_tag, data_tag = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}sheetData"
         sheet_data: ET.Element | None = None
-        for event, el in _iterparse(fh, self.file, self.title, ("start", "end")):
+        for event, el in _iterparse(fh, self.file, part, ("start", "end")):
             tag = el.tag
             if event == "start":
                 if tag == row_tag:
@@ -457,8 +453,9 @@ class _SheetReader:
                     bounds = range_boundaries(ref)
                 except (ValueError, TypeError):
                     continue
-                if None not in bounds:
-                    merges.append((bounds, ref))
+                min_c, min_r, max_c, max_r = bounds
+                if min_c and min_r and max_c and max_r:
+                    merges.append(((min_c, min_r, max_c, max_r), ref))
         return rows, width, merges
 
     def _check_dimension(self, ref: str) -> None:
