@@ -304,6 +304,15 @@ def test_a_long_csv_cell_below_the_header_rows_is_refused_at_its_row():
     assert len(read_inventory("plant.csv", limits=ReadLimits(max_cell_chars=40_000)).assets) == 11
 
 
+def test_a_long_chinese_cell_is_counted_in_characters_not_bytes():
+    # 30,000 characters of 3 UTF-8 bytes each: 90,000 bytes, within the 32,767-character limit
+    csv_file(
+        "plant.csv",
+        f"{HEADER_CSV},备注\n{ROW_CSV},\n{ROW_CSV.replace('M1', 'M2')},{'节' * 30_000}\n",
+    )
+    assert read_inventory("plant.csv").assets["备注"].str.len().tolist() == [0, 30_000]
+
+
 def test_a_file_of_nul_bytes():
     Path("plant.csv").write_bytes(b"\0" * 4096)
     result = run("validate", "plant.csv")
