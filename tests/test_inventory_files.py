@@ -356,3 +356,26 @@ def test_a_part_that_declares_xml_entities_is_refused():
     edit_part("plant.xlsx", SHEET1, lambda x: laughs + x.split("?>", 1)[-1])
     [issue] = issues("plant.xlsx")
     assert issue.expected == f"part {SHEET1} declares XML entities; refused"
+
+
+def test_a_nul_character_in_a_parquet_text_cell_is_reported_at_its_cell():
+    pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"plant_id": ["P1", "P1"], "asset_id": ["M1", "M\x002"], "category": ["motor"] * 2}
+    )
+    frame.to_parquet("plant.parquet")
+    [issue] = issues("plant.parquet")
+    assert str(issue) == (
+        'plant.parquet row 3, column asset_id: "M\\02" — expected text without NUL '
+        "characters (\\0): remove them"
+    )
+
+
+def test_a_nul_character_reference_in_a_sheet_is_a_parse_error_not_a_cell():
+    workbook("plant.xlsx", HEADER, ROW)
+    edit_part("plant.xlsx", SHEET1, lambda x: x.replace("<t>M1</t>", "<t>M&#0;1</t>"))
+    [issue] = issues("plant.xlsx")
+    assert issue.type == "encoding-error"
+    assert issue.expected.startswith(f"part {SHEET1} is not well-formed XML (reference to invalid")

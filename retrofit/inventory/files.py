@@ -222,6 +222,33 @@ def _check_cell_lengths(
             )
 
 
+def _refuse_nul_text(cells: pd.DataFrame, rows: np.ndarray, headers: list[str], file: str) -> None:
+    """A text cell holding a NUL character (U+0000) is an error at its row and column: no
+    person typed it, and it would pass into the outputs (a CSV's NUL bytes are found while
+    its encoding is checked)."""
+    for i in cells.columns:
+        s = cells[i]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            try:
+                has_nul = s.str.contains("\0", regex=False, na=False).to_numpy(dtype=bool)
+            except AttributeError:  # an object column without text (numbers, dates)
+                continue
+            if has_nul.any():
+                at = int(np.argmax(has_nul))
+                raise InventoryError(
+                    [
+                        InventoryIssue(
+                            "encoding-error",
+                            file,
+                            int(rows[at]),
+                            headers[i],
+                            str(s.iloc[at]).replace("\0", "\\0"),
+                            "text without NUL characters (\\0): remove them",
+                        )
+                    ]
+                )
+
+
 def csv_parser_error(e: Exception, file: str, n: int) -> InventoryError:
     """pandas' C-parser error as the reader words it, at the spreadsheet row it concerns:
     'Expected 50 fields in line 7, saw 52' (a 1-based line) or 'EOF inside string starting
@@ -378,6 +405,7 @@ def _read_parquet(p: Path, file: str) -> tuple[CellTable, dict[str, Any]]:
     cells = frame.reset_index(drop=True)
     cells.columns = pd.RangeIndex(len(headers))
     rows = np.arange(2, len(cells) + 2, dtype=np.int64)
+    _refuse_nul_text(cells, rows, headers, file)
     meta_kw = {
         "path": file,
         "sha256": sha.hexdigest(),
