@@ -379,3 +379,20 @@ def test_a_nul_character_reference_in_a_sheet_is_a_parse_error_not_a_cell():
     [issue] = issues("plant.xlsx")
     assert issue.type == "encoding-error"
     assert issue.expected.startswith(f"part {SHEET1} is not well-formed XML (reference to invalid")
+
+
+def test_a_long_csv_cell_in_a_later_chunk_is_refused_at_its_row():
+    from retrofit.inventory.streaming import iter_inventory
+
+    rows = [f"P1,M{i},电机,电机更换,55,4,二级," for i in range(1, 11)]
+    rows[8] += "z" * 40  # spreadsheet row 10, in the third chunk of 4 rows
+    csv_file("plant.csv", "\n".join([HEADER_CSV + ",备注", *rows]) + "\n")
+    with reading_limits(ReadLimits(max_cell_chars=32)):
+        chunks = iter_inventory("plant.csv", chunk_rows=4)
+    assert len(next(chunks).assets) == 4
+    assert len(next(chunks).assets) == 4
+    with pytest.raises(InventoryError) as info:
+        next(chunks)
+    [issue] = info.value.issues
+    assert (issue.row, issue.column) == (10, "备注")
+    assert issue.expected.startswith("the cell holds 40 characters, more than the limit of 32")

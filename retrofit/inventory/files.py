@@ -38,8 +38,10 @@ __all__ = [
     "CellTable",
     "ReadLimits",
     "arrow_csv_options",
+    "check_cell_lengths",
     "csv_parser_error",
     "current_limits",
+    "longest_cells",
     "read_table",
     "reading_limits",
 ]
@@ -142,7 +144,7 @@ def _read_csv(
         len(head.headers),
     )
     rows = np.arange(len(cells), dtype=np.int64) + (head.header_row + 1)
-    _check_cell_lengths(cells, rows, head.headers, file, limits.max_cell_chars)
+    check_cell_lengths(cells, rows, head.headers, file, limits.max_cell_chars)
     return CellTable(file, head.headers, cells, rows, head.header_row, head.notes), head.meta_kw
 
 
@@ -169,7 +171,7 @@ def _read_csv_body(
     if not invalid:
         df = table.to_pandas()
         df.columns = pd.RangeIndex(n)
-        df.attrs["max_chars"] = _longest_cells(table)  # pyarrow's count is the cheaper one
+        df.attrs["max_chars"] = longest_cells(table)  # pyarrow's count is the cheaper one
         return df
     try:
         df = pd.read_csv(p, skiprows=skip_records, **pandas_csv_options(n, enc, delimiter))
@@ -178,7 +180,7 @@ def _read_csv_body(
     return df.fillna("")
 
 
-def _longest_cells(table: Any) -> int:
+def longest_cells(table: Any) -> int:
     """The most UTF-8 bytes of any cell of a pyarrow table of strings (at least its
     characters): read from the string offsets, without decoding a cell."""
     longest = 0
@@ -197,10 +199,11 @@ def current_limits() -> ReadLimits:
     return _LIMITS.get()
 
 
-def _check_cell_lengths(
+def check_cell_lengths(
     cells: pd.DataFrame, rows: np.ndarray, headers: list[str], file: str, limit: int
 ) -> None:
-    """A cell longer than ``limit`` characters is an error at its row and column."""
+    """A cell longer than ``limit`` characters is an error at its row and column (skipped
+    when ``cells.attrs["max_chars"]``, set by a pyarrow reader, is within the limit)."""
     if cells.attrs.pop("max_chars", limit + 1) <= limit:
         return
     for i in cells.columns:

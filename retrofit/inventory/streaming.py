@@ -34,8 +34,10 @@ from .cells import is_text, to_text
 from .files import (
     CellTable,
     arrow_csv_options,
+    check_cell_lengths,
     csv_parser_error,
     current_limits,
+    longest_cells,
     pandas_csv_options,
 )
 from .reading import Inventory, read_inventory, validate_table
@@ -170,10 +172,13 @@ class _Chunks:
         self.file, self.headers, self.header_row = file, headers, header_row
         self.notes, self.meta_kw, self.max_errors = notes, meta_kw, max_errors
         self.yielded = 0
+        self.max_cell_chars: int | None = None  # checked in each chunk when set (CSV)
 
     def validate(self, rows: np.ndarray, box: list[pd.DataFrame]) -> Inventory | None:
         """The chunk in ``box`` (emptied, so that no caller keeps the raw cells alive while
         ``validate_table`` frees them column by column), validated; None for an all-blank chunk."""
+        if self.max_cell_chars is not None:
+            check_cell_lengths(box[0], rows, self.headers, self.file, self.max_cell_chars)
         if _all_blank(box[0]):
             box.clear()
             return None
@@ -222,8 +227,10 @@ def _csv_chunks(
     p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
 ) -> Iterator[Inventory]:
     """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
-    head = read_csv_head(p, file, encoding, max_cell_chars=current_limits().max_cell_chars)
+    max_cell_chars = current_limits().max_cell_chars  # the limits when called, not when read
+    head = read_csv_head(p, file, encoding, max_cell_chars=max_cell_chars)
     chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
+    chunks.max_cell_chars = max_cell_chars
     return _csv_body(
         p,
         file,
@@ -325,6 +332,7 @@ def _rows(first_row: int, start: int, size: int) -> np.ndarray:
 def _arrow_cells(table, n: int) -> pd.DataFrame:
     df = table.to_pandas()
     df.columns = pd.RangeIndex(n)
+    df.attrs["max_chars"] = longest_cells(table)
     return df
 
 
