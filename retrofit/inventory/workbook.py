@@ -142,7 +142,7 @@ def read_sheet(
 def _grid(
     file: str,
     title: str,
-    cells: dict[int, dict[int, str]],
+    cells: dict[int, list[str]],
     width: int,
     merges: list[tuple[tuple[int, int, int, int], str]],
     notes: list[str],
@@ -164,18 +164,19 @@ def _grid(
             f"the reader holds ({_MAX_GRID_CELLS:,}); delete stray cells far to the right, or "
             "save the sheet as CSV UTF-8 (read in chunks)",
         )
-    blank = [""] * width
+    merges = sorted(merges, key=lambda m: (m[0][1], m[0][0]))
+    top_lefts = [_cell(cells, min_r, min_c) for (min_c, min_r, _, _), _ in merges]
+    skipped = last - len(numbers)
+    blank_rows = _first_blank_rows(cells, top, last) if skipped else []
     grid = []
     for r in numbers:
-        line = list(blank)
-        for c, text in cells.get(r, {}).items():
-            line[c - 1] = text
+        line = cells.pop(r, None) or []  # the row moves into the grid: held once
+        if len(line) < width:
+            line.extend([""] * (width - len(line)))
         grid.append(line)
-    merges = sorted(merges, key=lambda m: (m[0][1], m[0][0]))
-    for (min_c, min_r, max_c, max_r), _ in merges:
+    for ((min_c, min_r, max_c, max_r), _), top_left in zip(merges, top_lefts, strict=True):
         if min_c > width:
             continue
-        top_left = cells.get(min_r, {}).get(min_c, "")
         for i in range(bisect_left(numbers, min_r), bisect_right(numbers, max_r)):
             line = grid[i]
             for c in range(min_c - 1, min(max_c, width)):
@@ -185,16 +186,10 @@ def _grid(
         notes.append(f"merged cells {ref} filled from {get_column_letter(min_c)}{min_r}")
     if len(merges) > MAX_NOTE_ITEMS:
         notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
-    skipped = last - len(numbers)
     if skipped:
-        shown: list[str] = []
-        r = top + 1
-        while len(shown) < MAX_NOTE_ITEMS and r <= last:
-            if r not in cells:
-                shown.append(str(r))
-            r += 1
+        shown = ", ".join(str(r) for r in blank_rows)
         more = "" if skipped <= MAX_NOTE_ITEMS else f", … ({skipped} in all)"
-        notes.append(f"{skipped} entirely blank row(s) dropped: row {', '.join(shown)}{more}")
+        notes.append(f"{skipped} entirely blank row(s) dropped: row {shown}{more}")
     return SheetGrid(title, grid, numbers, width, notes)
 
 
@@ -222,6 +217,22 @@ def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
             "chunks)",
             "--max-unzipped-mb (API: limits=ReadLimits(max_unzipped_mb=…))",
         )
+
+
+def _cell(cells: dict[int, list[str]], row: int, col: int) -> str:
+    line = cells.get(row)
+    return line[col - 1] if line is not None and col <= len(line) else ""
+
+
+def _first_blank_rows(cells: dict[int, list[str]], top: int, last: int) -> list[int]:
+    """The first few rows below ``top`` without a value (for the note)."""
+    shown: list[int] = []
+    r = top + 1
+    while len(shown) < MAX_NOTE_ITEMS and r <= last:
+        if r not in cells:
+            shown.append(r)
+        r += 1
+    return shown
 
 
 def _mib(x: float) -> str:
@@ -410,12 +421,12 @@ class _SheetReader:
 
     def read(
         self, fh: IO[bytes], part: str
-    ) -> tuple[dict[int, dict[int, str]], int, list[tuple[tuple[int, int, int, int], str]]]:
-        """The cells that hold a value, by row and column (1-based); the last column that
-        holds one; the merged ranges."""
+    ) -> tuple[dict[int, list[str]], int, list[tuple[tuple[int, int, int, int], str]]]:
+        """The rows that hold a value (by spreadsheet row: their texts from column A to
+        their last value); the last column that holds one; the merged ranges."""
         from openpyxl.utils.cell import range_boundaries
 
-        rows: dict[int, dict[int, str]] = {}
+        rows: dict[int, list[str]] = {}  # a row's texts by column - 1, up to its last value
         merges = []
         row_no = 0
         col_no = 0
@@ -441,7 +452,12 @@ class _SheetReader:
                 text = self._cell_text(el, row_no, col_no)
                 if text:
                     self._check_place(row_no, col_no)
-                    rows.setdefault(row_no, {})[col_no] = text
+                    line = rows.get(row_no)
+                    if line is None:
+                        line = rows[row_no] = []
+                    if len(line) < col_no:
+                        line.extend([""] * (col_no - len(line)))
+                    line[col_no - 1] = text
                     width = max(width, col_no)
             elif tag == row_tag and sheet_data is not None:
                 sheet_data.clear()  # the rows read so far: nothing keeps them in memory
