@@ -396,3 +396,16 @@ def test_a_long_csv_cell_in_a_later_chunk_is_refused_at_its_row():
     [issue] = info.value.issues
     assert (issue.row, issue.column) == (10, "备注")
     assert issue.expected.startswith("the cell holds 40 characters, more than the limit of 32")
+
+
+def test_every_reading_command_takes_the_limits():
+    rows = [["P1", f"M{i}", "电机", "电机更换", 55, 4, "二级"] for i in range(1, 11)]
+    workbook("plant.xlsx", HEADER, *rows)
+    for command in ("estimate", "validate", "incentives", "portfolio"):
+        policy = ["--policy", "national"] if command == "incentives" else []
+        result = run(command, "plant.xlsx", "--max-rows", "5", "--year", "2025", *policy)
+        assert result.exit_code == 1, (command, result.output)
+        assert "past the limit of 5 rows" in result.output, command
+        assert "Traceback" not in result.output
+    result = run("estimate", "plant.xlsx", "--max-rows", "11", "--year", "2025", "-o", "out.csv")
+    assert result.exit_code == 0, result.output
