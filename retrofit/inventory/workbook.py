@@ -297,9 +297,11 @@ def _choose_sheet(
     names = [s.title for s in sheets]
     listed = ", ".join(names)
     if sheet is None:
-        visible = [s for s in sheets if s.state == "visible"]
-        chosen = visible[0] if visible else sheets[0]
-        skipped = sheets[: sheets.index(chosen)]
+        # a chart sheet holds no cells: openpyxl's first worksheet skipped it too
+        grids = [s for s in sheets if "chartsheets/" not in s.part] or sheets
+        visible = [s for s in grids if s.state == "visible"]
+        chosen = visible[0] if visible else grids[0]
+        skipped = [s for s in sheets[: sheets.index(chosen)] if s.state != "visible"]
         notes = []
         if skipped:
             shown = ", ".join(f"'{s.title}'" for s in skipped)
