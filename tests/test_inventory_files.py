@@ -184,6 +184,24 @@ def test_rows_over_the_limit_are_refused_from_the_dimension_and_from_the_cells()
     assert result.exit_code == 1 and "--max-rows" in result.output
 
 
+@pytest.mark.parametrize("chunk", [7, 1 << 20])
+def test_a_sheet_without_a_dimension_is_counted_and_refused_before_it_is_parsed(monkeypatch, chunk):
+    # openpyxl's streaming writer declares no dimension: a million-row sheet from it was
+    # parsed for minutes before its row 300,001 was seen; its row elements are now counted
+    from retrofit.inventory import workbook as wbmod
+
+    rows = [["P1", f"M{i}", "电机", "电机更换", 55, 4, "二级"] for i in range(1, 11)]
+    workbook("plant.xlsx", HEADER, *rows)
+    edit_part("plant.xlsx", SHEET1, lambda x: x.replace('<dimension ref="A1:G11" />', ""))
+    monkeypatch.setattr(wbmod, "_PRECOUNT_BYTES", 0)  # count even this small sheet
+    monkeypatch.setattr(wbmod, "_COUNT_CHUNK", chunk)  # 7 bytes: "<row " split at a boundary
+    [issue] = issues("plant.xlsx", limits=ReadLimits(max_rows=10))
+    assert issue.expected.startswith(
+        "sheet 'Sheet' has 11 rows, more than the limit of 10; a sheet is read whole"
+    )
+    assert len(read_inventory("plant.xlsx", limits=ReadLimits(max_rows=11)).assets) == 10
+
+
 def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     workbook("bomb.xlsx", HEADER, ROW)
     # 64 MiB of blanks inside the sheet XML pack to about 64 KiB (1,000 to 1)

@@ -41,6 +41,9 @@ _MB = 1 << 20
 #: A part that unpacks to more than this many bytes must keep to MAX_COMPRESSION_RATIO.
 _RATIO_CHECKED_BYTES = 16 * _MB
 _INTEGER = re.compile(r"[+-]?\d+")
+#: A sheet part unpacking to more than this is counted for rows before it is parsed.
+_PRECOUNT_BYTES = 4 * _MB
+_COUNT_CHUNK = _MB
 #: Most cells the dense grid of one sheet may hold (about 0.5 GB of references).
 _MAX_GRID_CELLS = 60_000_000
 
@@ -132,6 +135,16 @@ def read_sheet(
         limits,
     )
     try:
+        if zf.getinfo(part).file_size > _PRECOUNT_BYTES:
+            rows = _count_rows(zf, part)
+            if rows > limits.max_rows:
+                raise _limit_error(
+                    file,
+                    f"sheet '{title}' has {rows:,} rows, more than the limit of "
+                    f"{limits.max_rows:,}; a sheet is read whole, so save a large inventory as "
+                    "CSV UTF-8 (read in chunks)",
+                    "--max-rows (API: limits=ReadLimits(max_rows=…))",
+                )
         with zf.open(part) as fh:
             cells, width, merges = reader.read(fh, part)
     except KeyError:
@@ -217,6 +230,24 @@ def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
             "chunks)",
             "--max-unzipped-mb (API: limits=ReadLimits(max_unzipped_mb=…))",
         )
+
+
+def _count_rows(zf: zipfile.ZipFile, part: str) -> int:
+    """How many row elements the sheet's XML holds, counted in its unpacked bytes without
+    parsing them (a few seconds for a million rows, where parsing takes minutes). Rows are
+    numbered apart, so a sheet with N row elements uses at least N rows: a sheet that
+    declares no dimension (openpyxl's streaming writer declares none) is still refused at
+    once."""
+    patterns = (b"<row ", b"<row>", b":row ")  # every pattern is 5 bytes long
+    count = 0
+    previous = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_COUNT_CHUNK):
+            # a match across the boundary lies in these 8 bytes, and only such a match can
+            window = previous[-4:] + chunk[:4]
+            count += sum(chunk.count(p) + window.count(p) for p in patterns)
+            previous = chunk
+    return count
 
 
 def _cell(cells: dict[int, list[str]], row: int, col: int) -> str:
