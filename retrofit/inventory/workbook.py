@@ -18,6 +18,7 @@ are used, imported when a workbook is read."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zipfile
@@ -451,6 +452,7 @@ class _SheetReader:
         self.file, self.title, self.shared, self.formats = file, title, shared, formats
         self.epoch, self.limits = epoch, limits
         self.shared_formulas: dict[str, str] = {}
+        self.style_cache: dict[str | None, tuple[str, bool]] = {}
 
     def read(
         self, fh: IO[bytes], part: str
@@ -631,27 +633,44 @@ class _SheetReader:
         return text
 
     def _number_text(self, raw: str, el: ET.Element, row: int, col: int) -> str:
-        from openpyxl.styles.numbers import is_date_format
         from openpyxl.utils.datetime import from_excel
 
         raw = raw.strip()
         value: int | float
-        try:
-            value = int(raw) if _INTEGER.fullmatch(raw) else float(raw)
-        except ValueError:
-            raise self._cell_error(row, col, raw, "a number in number cell {cell}") from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self._cell_error(
-                row, col, raw, "a finite number in {cell} (this one overflows a 64-bit float)"
-            )
-        style = int(el.get("s", "0") or 0)
-        fmt = self.formats[style] if 0 <= style < len(self.formats) else "General"
-        if is_date_format(fmt):
+        if raw.isascii() and raw.isdigit():  # most number cells: no sign, no point
+            value = int(raw)
+        else:
+            try:
+                value = int(raw) if _INTEGER.fullmatch(raw) else float(raw)
+            except ValueError:
+                raise self._cell_error(row, col, raw, "a number in number cell {cell}") from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._cell_error(
+                    row, col, raw, "a finite number in {cell} (this one overflows a 64-bit float)"
+                )
+        fmt, is_date = self._style(el.get("s"))
+        if is_date:
             try:
                 return xlsx_cell_text(_Cell(from_excel(value, self.epoch), fmt))
             except (ValueError, OverflowError):
                 return number_text(float(value))
+        if "%" not in fmt:  # what xlsx_cell_text does for these, without a cell object
+            return str(value) if isinstance(value, int) else number_text(value)
         return xlsx_cell_text(_Cell(value, fmt))
+
+    def _style(self, s: str | None) -> tuple[str, bool]:
+        """The number format of style index ``s`` and whether it shows a date (cached)."""
+        from openpyxl.styles.numbers import is_date_format
+
+        hit = self.style_cache.get(s)
+        if hit is None:
+            try:
+                index = int(s) if s else 0
+            except ValueError:
+                index = 0
+            fmt = self.formats[index] if 0 <= index < len(self.formats) else "General"
+            hit = self.style_cache[s] = (fmt, is_date_format(fmt))
+        return hit
 
 
 def _iso_date_text(raw: str) -> str:
@@ -668,9 +687,14 @@ _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 def _split_ref(ref: str, col_no: int, row_no: int) -> tuple[int, int]:
     """(column, row) of a cell reference such as ``F7``; the running position if malformed."""
-    from openpyxl.utils.cell import column_index_from_string
-
     m = _REF.fullmatch(ref)
     if m is None:
         return col_no + 1, row_no
-    return column_index_from_string(m.group(1).upper()), int(m.group(2))
+    return _column_index(m.group(1)), int(m.group(2))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    return column_index_from_string(letters.upper())
