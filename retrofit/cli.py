@@ -240,7 +240,65 @@ def _issues_text(issues, total: int, lang: str) -> str:
     return issues_text(issues, total, lang, labels)
 
 
+def _reading_limit_options(func):
+    """``--max-rows``, ``--max-columns``, ``--max-cell-chars`` and ``--max-unzipped-mb``:
+    the command runs within :func:`~retrofit.inventory.files.reading_limits`."""
+
+    @functools.wraps(func)
+    def wrapper(*args, max_rows, max_columns, max_cell_chars, max_unzipped_mb, **kwargs):
+        from .inventory.files import reading_limits
+        from .inventory.workbook import ReadLimits
+
+        limits = ReadLimits(
+            max_rows=max_rows,
+            max_columns=max_columns,
+            max_cell_chars=max_cell_chars,
+            max_unzipped_mb=max_unzipped_mb,
+        )
+        with reading_limits(limits):
+            return func(*args, **kwargs)
+
+    from .inventory.workbook import DEFAULT_LIMITS as LIMITS
+
+    options = [
+        click.option(
+            "--max-rows",
+            type=click.IntRange(1),
+            default=LIMITS.max_rows,
+            show_default=True,
+            help="Most rows an Excel sheet may use (a sheet is read whole; a larger "
+            "inventory reads in chunks as CSV).",
+        ),
+        click.option(
+            "--max-columns",
+            type=click.IntRange(1),
+            default=LIMITS.max_columns,
+            show_default=True,
+            help="Most columns an Excel sheet may use.",
+        ),
+        click.option(
+            "--max-cell-chars",
+            type=click.IntRange(1),
+            default=LIMITS.max_cell_chars,
+            show_default=True,
+            help="Longest cell text in a sheet or CSV [characters].",
+        ),
+        click.option(
+            "--max-unzipped-mb",
+            type=click.FloatRange(0, min_open=True),
+            default=LIMITS.max_unzipped_mb,
+            show_default=True,
+            help="Most an .xlsx workbook may unpack to [MiB] (a zip bomb is refused before "
+            "it is unpacked).",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def input_options(func):
+    func = _reading_limit_options(func)
     func = click.option(
         "--encoding",
         default=None,
@@ -249,7 +307,9 @@ def input_options(func):
         "e.g. gbk, gb18030, utf-8-sig).",
     )(func)
     func = click.option(
-        "--sheet", default=None, help="Excel sheet name or 0-based index (default: the first)."
+        "--sheet",
+        default=None,
+        help="Excel sheet name or 0-based index (default: the first visible sheet).",
     )(func)
     func = click.option(
         "--max-errors",

@@ -29,7 +29,9 @@ class InventoryIssue:
         Stable code: ``missing-column``, ``type-error``, ``out-of-range``, ``unknown-value``,
         ``blank-required``, ``duplicate-id``, ``conflict``, ``defaulted-strict``,
         ``empty-file``, ``encoding-error``, ``not-applicable``, ``header-error``,
-        ``similar-header`` (a header not read that resembles a known column).
+        ``similar-header`` (a header not read that resembles a known column),
+        ``uncached-formula`` (an xlsx formula without the value a spreadsheet caches),
+        ``limit-exceeded`` (a file over a reading limit; the text names the option).
     file : str
         The file as the user named it.
     row : int or None
@@ -84,6 +86,11 @@ class InventoryError(ValueError, RetrofitError):
 class OptionError(ValueError, RetrofitError):
     """A bad option of a run: an unknown basis, region, tariff, policy pack, goal pack or table
     name, or an implausible number. The CLI reports it as a usage error (exit code 2)."""
+
+
+class UnknownEncodingError(OptionError, LookupError):
+    """An ``encoding`` Python does not know: a usage error (exit code 2) that is also the
+    ``LookupError`` that ``codecs.lookup`` raises, as the readers have always documented."""
 
 
 class ReferenceDataError(RetrofitError):

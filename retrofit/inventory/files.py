@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.exceptions import InventoryError
-from .cells import xlsx_cell_text
+from ..core.exceptions import InventoryError, InventoryIssue
 from .sniff import (
     HEADER_SEARCH_ROWS,
-    MAX_NOTE_ITEMS,
     above_header_note,
     complete_header,
     empty_file_issue,
@@ -31,8 +32,37 @@ from .sniff import (
     pick_header_row,
     read_csv_head,
 )
+from .workbook import DEFAULT_LIMITS, ReadLimits, read_sheet
 
-__all__ = ["CellTable", "arrow_csv_options", "read_table"]
+__all__ = [
+    "CellTable",
+    "ReadLimits",
+    "arrow_csv_options",
+    "check_cell_lengths",
+    "csv_parser_error",
+    "current_limits",
+    "longest_cells",
+    "read_table",
+    "reading_limits",
+]
+
+_LIMITS: ContextVar[ReadLimits] = ContextVar("reading_limits", default=DEFAULT_LIMITS)
+
+
+@contextmanager
+def reading_limits(limits: ReadLimits) -> Iterator[None]:
+    """Read every file within the block under ``limits`` unless a call names its own: how
+    the CLI's ``--max-rows`` and siblings reach the readers under ``estimate``,
+    ``validate`` and ``portfolio``.
+
+    >>> with reading_limits(ReadLimits(max_rows=1_048_576)):  # doctest: +SKIP
+    ...     result = estimate("big.xlsx")
+    """
+    token = _LIMITS.set(limits)
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
 
 
 @dataclass
@@ -58,15 +88,21 @@ def read_table(
     *,
     encoding: str | None,
     sheet: str | int | None,
+    limits: ReadLimits | None = None,
 ) -> tuple[CellTable, dict[str, Any]]:
     """The cells of a CSV, xlsx or Parquet file (recognised by its first bytes, then its
     suffix) and the :class:`~.reading.InventoryMeta` fields known from reading it.
 
+    ``limits`` bounds what is read (:class:`~.workbook.ReadLimits`); by default those of
+    the enclosing :func:`reading_limits` block, else :data:`~.workbook.DEFAULT_LIMITS`.
+
     Raises
     ------
     InventoryError
-        An empty, old-Excel (.xls), broken or undecodable file; a sheet that does not exist.
+        An empty, old-Excel (.xls), broken or undecodable file; a sheet that does not exist;
+        a file over a limit.
     """
+    limits = limits if limits is not None else _LIMITS.get()
     file = str(path)
     p = Path(path)
     size = p.stat().st_size  # FileNotFoundError for a missing file, as open() would
@@ -82,7 +118,7 @@ def read_table(
             "this is an old Excel .xls workbook; save it as .xlsx or as CSV UTF-8 and try again",
         )
     if magic.startswith(b"PK\x03\x04"):
-        return _read_xlsx(p, file, sheet)
+        return _read_xlsx(p, file, sheet, limits)
     if magic.startswith(b"PAR1") or suffix == ".parquet":
         return _read_parquet(p, file)
     if suffix in (".xlsx", ".xlsm"):
@@ -91,11 +127,13 @@ def read_table(
             file,
             "the file is not a valid .xlsx workbook (it is not a zip archive)",
         )
-    return _read_csv(p, file, encoding)
+    return _read_csv(p, file, encoding, limits)
 
 
-def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[CellTable, dict[str, Any]]:
-    head = read_csv_head(p, file, encoding)
+def _read_csv(
+    p: Path, file: str, encoding: str | None, limits: ReadLimits
+) -> tuple[CellTable, dict[str, Any]]:
+    head = read_csv_head(p, file, encoding, max_cell_chars=limits.max_cell_chars)
     cells = _read_csv_body(
         p,
         file,
@@ -106,6 +144,7 @@ def _read_csv(p: Path, file: str, encoding: str | None) -> tuple[CellTable, dict
         len(head.headers),
     )
     rows = np.arange(len(cells), dtype=np.int64) + (head.header_row + 1)
+    check_cell_lengths(cells, rows, head.headers, file, limits.max_cell_chars)
     return CellTable(file, head.headers, cells, rows, head.header_row, head.notes), head.meta_kw
 
 
@@ -132,21 +171,110 @@ def _read_csv_body(
     if not invalid:
         df = table.to_pandas()
         df.columns = pd.RangeIndex(n)
+        df.attrs["max_chars"] = longest_cells(table)  # pyarrow's count is the cheaper one
         return df
     try:
         df = pd.read_csv(p, skiprows=skip_records, **pandas_csv_options(n, enc, delimiter))
     except pd.errors.ParserError as e:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-        if m is None:
-            raise file_error("header-error", file, f"the CSV cannot be parsed: {e}") from e
-        raise file_error(
+        raise csv_parser_error(e, file, n) from e
+    return df.fillna("")
+
+
+def longest_cells(table: Any) -> int:
+    """The most UTF-8 bytes of any cell of a pyarrow table of strings (at least its
+    characters): read from the string offsets, without decoding a cell."""
+    longest = 0
+    for column in table.columns:
+        for chunk in column.chunks:
+            if len(chunk):
+                # a string array's second buffer: int32 offsets, one more than its cells
+                offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+                window = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+                longest = max(longest, int(np.diff(window).max()))
+    return longest
+
+
+def current_limits() -> ReadLimits:
+    """The limits of the enclosing :func:`reading_limits` block (else the defaults)."""
+    return _LIMITS.get()
+
+
+def check_cell_lengths(
+    cells: pd.DataFrame, rows: np.ndarray, headers: list[str], file: str, limit: int
+) -> None:
+    """A cell longer than ``limit`` characters is an error at its row and column (skipped
+    when ``cells.attrs["max_chars"]``, set by a pyarrow reader, is within the limit)."""
+    if cells.attrs.pop("max_chars", limit + 1) <= limit:
+        return
+    for i in cells.columns:
+        lengths = cells[i].str.len().to_numpy()
+        if len(lengths) and lengths.max() > limit:
+            at = int(np.argmax(lengths > limit))
+            raise InventoryError(
+                [
+                    InventoryIssue(
+                        "limit-exceeded",
+                        file,
+                        int(rows[at]),
+                        headers[i] if i < len(headers) else None,
+                        None,
+                        f"the cell holds {int(lengths[at]):,} characters, more than the limit "
+                        f"of {limit:,}; raise the limit with --max-cell-chars if it is right",
+                    )
+                ]
+            )
+
+
+def _refuse_nul_text(cells: pd.DataFrame, rows: np.ndarray, headers: list[str], file: str) -> None:
+    """A text cell holding a NUL character (U+0000) is an error at its row and column: no
+    person typed it, and it would pass into the outputs (a CSV's NUL bytes are found while
+    its encoding is checked)."""
+    for i in cells.columns:
+        s = cells[i]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            try:
+                has_nul = s.str.contains("\0", regex=False, na=False).to_numpy(dtype=bool)
+            except AttributeError:  # an object column without text (numbers, dates)
+                continue
+            if has_nul.any():
+                at = int(np.argmax(has_nul))
+                raise InventoryError(
+                    [
+                        InventoryIssue(
+                            "encoding-error",
+                            file,
+                            int(rows[at]),
+                            headers[i],
+                            str(s.iloc[at]).replace("\0", "\\0"),
+                            "text without NUL characters (\\0): remove them",
+                        )
+                    ]
+                )
+
+
+def csv_parser_error(e: Exception, file: str, n: int) -> InventoryError:
+    """pandas' C-parser error as the reader words it, at the spreadsheet row it concerns:
+    'Expected 50 fields in line 7, saw 52' (a 1-based line) or 'EOF inside string starting
+    at row 4' (0-based, counted from the file's first record: row 4 is spreadsheet row 5)."""
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+    if m is not None:
+        return file_error(
             "header-error",
             file,
             f"this row has {m.group(3)} cells but the header has {n} columns; give the extra "
             "cells a header or delete them",
             row=int(m.group(2)),
-        ) from e
-    return df.fillna("")
+        )
+    m = re.search(r"EOF inside string starting at row (\d+)", str(e))
+    if m is not None:
+        return file_error(
+            "header-error",
+            file,
+            'a quote (") opened in this row is never closed, so the rest of the file reads '
+            "as one cell; close it or remove it",
+            row=int(m.group(1)) + 1,
+        )
+    return file_error("header-error", file, f"the CSV cannot be parsed: {e}")
 
 
 def pandas_csv_options(n: int, enc: str, delimiter: str) -> dict[str, Any]:
@@ -205,76 +333,54 @@ def arrow_csv_options(
     }
 
 
-def _read_xlsx(p: Path, file: str, sheet: str | int | None) -> tuple[CellTable, dict[str, Any]]:
-    import openpyxl  # imported here: slow to import and only needed for Excel files
-    from openpyxl.utils import get_column_letter
+def _read_xlsx(
+    p: Path, file: str, sheet: str | int | None, limits: ReadLimits
+) -> tuple[CellTable, dict[str, Any]]:
+    """One sheet, streamed and bounded by ``limits`` (:mod:`.workbook`), merged cells filled
+    from their top-left cell; the header searched among its first rows."""
+    import zipfile
 
     sha = hashlib.sha256()
     hash_file(p, sha)
     try:
-        wb = openpyxl.load_workbook(p, data_only=True)
-    except Exception as e:  # a corrupt or non-workbook zip
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError) as e:  # a corrupt or non-workbook zip
         raise file_error(
             "encoding-error",
             file,
             f"the file cannot be opened as an .xlsx workbook ({type(e).__name__}: {e})",
         ) from e
-    names = wb.sheetnames
-    listed = ", ".join(names)
-    if sheet is None:
-        ws = wb.worksheets[0]
-    elif isinstance(sheet, int) and not isinstance(sheet, bool):
-        if not 0 <= sheet < len(names):
-            raise file_error(
-                "header-error",
-                file,
-                f"there is no sheet number {sheet} (0-based); the sheets are: {listed}",
-            )
-        ws = wb.worksheets[sheet]
-    else:
-        if str(sheet) not in names:
-            raise file_error(
-                "header-error", file, f"there is no sheet named '{sheet}'; the sheets are: {listed}"
-            )
-        ws = wb[str(sheet)]
+    try:
+        with zf:
+            read = read_sheet(zf, file, sheet, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
+        raise file_error(
+            "encoding-error",
+            file,
+            f"the file cannot be read as an .xlsx workbook ({type(e).__name__}: {e})",
+        ) from e
     meta_kw = {
         "path": file,
         "sha256": sha.hexdigest(),
         "file_format": "xlsx",
         "encoding": None,
         "encoding_detected": False,
-        "sheet": ws.title,
+        "sheet": read.title,
     }
 
-    max_row, max_col = ws.max_row, ws.max_column
-    grid = [
-        [xlsx_cell_text(c) for c in row]
-        for row in ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col)
-    ]
-    notes = []
-    merges = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-    for rng in merges:
-        top_left = grid[rng.min_row - 1][rng.min_col - 1]
-        for r in range(rng.min_row - 1, min(rng.max_row, max_row)):
-            for c in range(rng.min_col - 1, min(rng.max_col, max_col)):
-                grid[r][c] = top_left
-    for rng in merges[:MAX_NOTE_ITEMS]:
-        start = f"{get_column_letter(rng.min_col)}{rng.min_row}"
-        notes.append(f"merged cells {rng.coord} filled from {start}")
-    if len(merges) > MAX_NOTE_ITEMS:
-        notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
-    wb.close()
-
+    grid, max_col = read.grid, read.width
+    notes = list(read.notes)
     if not any(any(c.strip() for c in row) for row in grid):
-        raise InventoryError([empty_file_issue(file, f"sheet '{ws.title}' is empty")])
+        raise InventoryError([empty_file_issue(file, f"sheet '{read.title}' is empty")])
     h = pick_header_row(grid[:HEADER_SEARCH_ROWS])
     headers, filled = complete_header(grid, h)
-    notes = above_header_note(h, grid) + notes + filled
+    hidden = 1 if read.notes and read.notes[0].startswith("hidden sheet") else 0
+    notes = notes[:hidden] + above_header_note(h, grid) + notes[hidden:] + filled
     body = grid[h + 1 :]
     cells = pd.DataFrame(body, columns=pd.RangeIndex(max_col), dtype="str")
     if len(body) == 0:
         cells = pd.DataFrame({i: pd.Series([], dtype="str") for i in range(max_col)})
-    rows = np.arange(len(body), dtype=np.int64) + (h + 2)
+    rows = np.array(read.row_numbers[h + 1 :], dtype=np.int64)
     return CellTable(file, headers, cells, rows, h + 1, notes), meta_kw
 
 
@@ -302,6 +408,7 @@ def _read_parquet(p: Path, file: str) -> tuple[CellTable, dict[str, Any]]:
     cells = frame.reset_index(drop=True)
     cells.columns = pd.RangeIndex(len(headers))
     rows = np.arange(2, len(cells) + 2, dtype=np.int64)
+    _refuse_nul_text(cells, rows, headers, file)
     meta_kw = {
         "path": file,
         "sha256": sha.hexdigest(),

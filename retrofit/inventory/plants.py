@@ -15,6 +15,7 @@ from . import schema
 from .files import read_table
 from .headers import PLANT_COLUMNS, UNIT_SUFFIX, energy_year, match_plant_header, unit_factor
 from .reading import validate_table
+from .workbook import ReadLimits
 
 __all__ = ["PLANT_COLUMNS", "previous_year_energy", "read_plants"]
 
@@ -26,8 +27,10 @@ def read_plants(
     sheet: str | int | None = None,
     max_errors: int = 200,
     collect: bool = False,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
-    """Read and validate a plants file: one row per plant.
+    """Read and validate a plants file: one row per plant (``limits`` as in
+    :func:`~retrofit.inventory.reading.read_inventory`).
 
     Returns
     -------
@@ -46,7 +49,7 @@ def read_plants(
     InventoryError
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
+    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
     years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})
     columns = PLANT_COLUMNS
     match = match_plant_header

@@ -44,6 +44,7 @@ from .issues import CellIssues
 from .nameplate import fill_from_models
 from .schema import Column
 from .sniff import MAX_NOTE_ITEMS, SUMMARY_ROW_KINDS, empty_file_issue, summary_rows
+from .workbook import ReadLimits
 
 __all__ = [
     "Inventory",
@@ -141,6 +142,7 @@ def read_inventory(
     collect: bool = False,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    limits: ReadLimits | None = None,
 ) -> Inventory:
     """Read and validate an inventory file.
 
@@ -154,7 +156,8 @@ def read_inventory(
         ``"utf-8-sig"``, valid UTF-8 gives ``"utf-8"`` and anything else is read as
         ``"gb18030"`` (a superset of GBK and GB2312). Ignored for xlsx.
     sheet : str or int, optional
-        Worksheet name or 0-based index (xlsx); default the first sheet.
+        Worksheet name or 0-based index (xlsx); default the first visible sheet (a hidden
+        sheet skipped is said in ``meta.notes``).
     max_errors : int, default 200
         At most this many issues are kept in the error; ``InventoryError.total`` counts all.
     collect : bool, default False
@@ -169,6 +172,10 @@ def read_inventory(
     passthrough : sequence of str, optional
         Headers to carry through unread without the "looks like" error a header that
         resembles a known column otherwise gets.
+    limits : ReadLimits, optional
+        Rows, columns, cell length and unpacked size a file may have
+        (:class:`~retrofit.inventory.workbook.ReadLimits`); default those of an enclosing
+        :func:`~retrofit.inventory.files.reading_limits` block, else the defaults.
 
     Returns
     -------
@@ -185,9 +192,10 @@ def read_inventory(
     FileNotFoundError
         The file does not exist.
     LookupError
-        ``encoding`` is not an encoding Python knows (a usage error).
+        ``encoding`` is not an encoding Python knows (``UnknownEncodingError``, also an
+        ``OptionError``: exit code 2 in the CLI) (a usage error).
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet)
+    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
     _check_renamed_headers(table.headers, rename, passthrough, table.file)
     return validate_table(
         table,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.exceptions import InventoryError, InventoryIssue
+from ..core.exceptions import InventoryError, InventoryIssue, UnknownEncodingError
 from .cells import column_letter, is_text
 from .headers import is_known_header
 from .schema import group_role
@@ -44,6 +44,8 @@ HEADER_SEARCH_ROWS = 5
 _CHUNK = 1 << 20
 #: At most this many items (merged ranges, dropped rows) are listed in one note.
 MAX_NOTE_ITEMS = 10
+#: The csv module's field limit, which the header search reads under.
+_CSV_FIELD_LIMIT = csv.field_size_limit()
 
 
 def file_error(type_: str, file: str, text: str, row: int | None = None) -> InventoryError:
@@ -60,8 +62,14 @@ def scan_file(p: Path, forced: str | None, file: str) -> tuple[str, str, bool]:
     """Hash the file and find its encoding in one streaming pass (two if not UTF-8)."""
     sha = hashlib.sha256()
     if forced is not None:
-        name = codecs.lookup(forced).name  # LookupError for an unknown encoding
-        err = _decode_error(p, name, sha)
+        try:
+            name = codecs.lookup(forced).name
+        except LookupError:
+            raise UnknownEncodingError(
+                f"--encoding '{forced}' is not an encoding Python knows; try utf-8, "
+                "utf-8-sig, gbk or gb18030, or leave it out to detect the encoding"
+            ) from None
+        err = _decode_error(p, name, sha, file)
         if err is not None:
             raise file_error(
                 "encoding-error",
@@ -80,7 +88,7 @@ def scan_file(p: Path, forced: str | None, file: str) -> tuple[str, str, bool]:
             "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead",
         )
     if head.startswith(codecs.BOM_UTF8):
-        err = _decode_error(p, "utf-8-sig", sha)
+        err = _decode_error(p, "utf-8-sig", sha, file)
         if err is not None:
             raise file_error(
                 "encoding-error",
@@ -89,10 +97,10 @@ def scan_file(p: Path, forced: str | None, file: str) -> tuple[str, str, bool]:
                 "pass --encoding to read it in another encoding",
             )
         return sha.hexdigest(), "utf-8-sig", True
-    err_utf8 = _decode_error(p, "utf-8", sha)
+    err_utf8 = _decode_error(p, "utf-8", sha, file)
     if err_utf8 is None:
         return sha.hexdigest(), "utf-8", True
-    err_gb = _decode_error(p, "gb18030", None)
+    err_gb = _decode_error(p, "gb18030", None, file)
     if err_gb is None:
         return sha.hexdigest(), "gb18030", True
     raise file_error(
@@ -110,8 +118,11 @@ def hash_file(p: Path, sha: Any) -> None:
             sha.update(chunk)
 
 
-def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
-    """Decode the file chunk by chunk; describe the first undecodable byte, or None."""
+def _decode_error(p: Path, encoding: str, sha: Any, file: str) -> str | None:
+    """Decode the file chunk by chunk; describe the first undecodable byte, or None.
+
+    A NUL byte (U+0000) decodes, but is no text a person typed: it is described too (the
+    file is then binary or damaged), rather than passed on into the outputs: an error."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     offset = 0
     lines = 1
@@ -123,7 +134,7 @@ def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
                 sha.update(chunk)
             if error is None:
                 try:
-                    decoder.decode(chunk, final=not chunk)
+                    text = decoder.decode(chunk, final=not chunk)
                 except UnicodeDecodeError as e:
                     pos = max(0, min(e.start, len(chunk)))
                     bad = chunk[pos : pos + 1] or b"?"
@@ -131,6 +142,16 @@ def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
                     error = f"byte 0x{bad.hex()} at offset {offset + pos} (line {line})"
                     if sha is None:
                         return error
+                else:
+                    if "\0" in text:
+                        pos = chunk.find(b"\0")  # in the text's bytes: NUL is one 0x00 byte
+                        line = lines + chunk.count(b"\n", 0, pos)
+                        raise file_error(
+                            "encoding-error",
+                            file,
+                            f"line {line} holds a NUL byte (0x00, offset {offset + pos}), which "
+                            "is no text: the file is binary or damaged; remove the NUL bytes",
+                        )
                 lines += chunk.count(b"\n")
                 offset += len(chunk)
             if not chunk:
@@ -138,7 +159,7 @@ def _decode_error(p: Path, encoding: str, sha: Any) -> str | None:
 
 
 def _head_records(
-    p: Path, encoding: str, delimiter: str | None = None
+    p: Path, file: str, encoding: str, delimiter: str | None = None
 ) -> tuple[list[tuple[list[str], int]], str]:
     """Parse the first few records with the csv module: ((record, lines used), delimiter)."""
     size = 1 << 16
@@ -155,10 +176,23 @@ def _head_records(
                 delimiter = ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         records: list[tuple[list[str], int]] = []
-        for rec in reader:
-            records.append((rec, reader.line_num))
-            if len(records) > HEADER_SEARCH_ROWS:
-                break
+        try:
+            for rec in reader:
+                records.append((rec, reader.line_num))
+                if len(records) > HEADER_SEARCH_ROWS:
+                    break
+        except csv.Error as e:  # a cell over the csv module's field limit
+            if "field limit" not in str(e):
+                raise file_error(
+                    "header-error", file, f"line {reader.line_num} cannot be parsed: {e}"
+                ) from None
+            raise file_error(
+                "limit-exceeded",
+                file,
+                f"a cell on line {reader.line_num} holds more than {_CSV_FIELD_LIMIT:,} "
+                "characters, more than a header search reads (and than --max-cell-chars "
+                "allows by default); shorten it",
+            ) from None
         if at_eof or len(records) > HEADER_SEARCH_ROWS:
             return records[: HEADER_SEARCH_ROWS + (1 if at_eof else 0)], delimiter
         size *= 4
@@ -176,11 +210,16 @@ class CsvHead:
     notes: list[str]
 
 
-def read_csv_head(p: Path, file: str, encoding: str | None) -> CsvHead:
-    """Hash and encoding of the file, and its header (found among the first rows)."""
+def read_csv_head(
+    p: Path, file: str, encoding: str | None, *, max_cell_chars: int | None = None
+) -> CsvHead:
+    """Hash and encoding of the file, and its header (found among the first rows); a cell
+    of those rows longer than ``max_cell_chars`` is an error naming its line."""
     sha, enc, detected = scan_file(p, encoding, file)
-    records, delimiter = _head_records(p, enc)
+    records, delimiter = _head_records(p, file, enc)
     records = records[:HEADER_SEARCH_ROWS]
+    if max_cell_chars is not None:
+        check_cell_lengths(file, records, max_cell_chars)
     if not any(any(c.strip() for c in rec) for rec, _ in records):
         raise InventoryError(
             [empty_file_issue(file, "the file has no header row (it starts blank)")]
@@ -204,6 +243,21 @@ def read_csv_head(p: Path, file: str, encoding: str | None) -> CsvHead:
         records[h][1],
         above_header_note(h, [rec for rec, _ in records]) + filled,
     )
+
+
+def check_cell_lengths(file: str, records: list[tuple[list[str], int]], limit: int) -> None:
+    """A cell longer than ``limit`` characters in the records (with their last line) is an
+    error naming its line, the limit and the option that raises it."""
+    for rec, line in records:
+        for i, cell in enumerate(rec):
+            if len(cell) > limit:
+                raise file_error(
+                    "limit-exceeded",
+                    file,
+                    f"the cell in column {column_letter(i)} of the record ending on line {line} "
+                    f"holds {len(cell):,} characters, more than the limit of {limit:,}; raise "
+                    "the limit with --max-cell-chars if it is right",
+                )
 
 
 def _header_score(record: Sequence[Any]) -> int:

@@ -21,7 +21,6 @@ Reading
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +31,18 @@ import pandas as pd
 from ..core.exceptions import InventoryError, OptionError
 from . import schema
 from .cells import is_text, to_text
-from .files import CellTable, arrow_csv_options, pandas_csv_options
+from .files import (
+    CellTable,
+    arrow_csv_options,
+    check_cell_lengths,
+    csv_parser_error,
+    current_limits,
+    longest_cells,
+    pandas_csv_options,
+)
 from .headers import match_inventory_header
 from .reading import Inventory, read_inventory, validate_table
-from .sniff import empty_file_issue, file_error, hash_file, read_csv_head
+from .sniff import empty_file_issue, hash_file, read_csv_head
 
 if TYPE_CHECKING:
     import os
@@ -92,7 +99,11 @@ def iter_inventory(
     FileNotFoundError
         The file does not exist.
     LookupError
-        ``encoding`` is not an encoding Python knows.
+        ``encoding`` is not an encoding Python knows (``UnknownEncodingError``, also an
+        ``OptionError``: exit code 2 in the CLI).
+
+    The limits of an enclosing :func:`~retrofit.inventory.files.reading_limits` block apply
+    (a workbook is read whole, within them; a CSV's header rows are checked for cell length).
     ValueError
         ``chunk_rows`` < 1.
 
@@ -162,10 +173,13 @@ class _Chunks:
         self.file, self.headers, self.header_row = file, headers, header_row
         self.notes, self.meta_kw, self.max_errors = notes, meta_kw, max_errors
         self.yielded = 0
+        self.max_cell_chars: int | None = None  # checked in each chunk when set (CSV)
 
     def validate(self, rows: np.ndarray, box: list[pd.DataFrame]) -> Inventory | None:
         """The chunk in ``box`` (emptied, so that no caller keeps the raw cells alive while
         ``validate_table`` frees them column by column), validated; None for an all-blank chunk."""
+        if self.max_cell_chars is not None:
+            check_cell_lengths(box[0], rows, self.headers, self.file, self.max_cell_chars)
         if _all_blank(box[0]):
             box.clear()
             return None
@@ -214,8 +228,10 @@ def _csv_chunks(
     p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
 ) -> Iterator[Inventory]:
     """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
-    head = read_csv_head(p, file, encoding)
+    max_cell_chars = current_limits().max_cell_chars  # the limits when called, not when read
+    head = read_csv_head(p, file, encoding, max_cell_chars=max_cell_chars)
     chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
+    chunks.max_cell_chars = max_cell_chars
     return _csv_body(
         p,
         file,
@@ -317,6 +333,7 @@ def _rows(first_row: int, start: int, size: int) -> np.ndarray:
 def _arrow_cells(table, n: int) -> pd.DataFrame:
     df = table.to_pandas()
     df.columns = pd.RangeIndex(n)
+    df.attrs["max_chars"] = longest_cells(table)
     return df
 
 
@@ -325,17 +342,8 @@ def _empty_cells(n: int) -> pd.DataFrame:
 
 
 def _parser_error(e: Exception, file: str, n: int) -> InventoryError:
-    """pandas' 'Expected 50 fields in line 7, saw 52' as the reader words it."""
-    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-    if m is None:
-        return file_error("header-error", file, f"the CSV cannot be parsed: {e}")
-    return file_error(
-        "header-error",
-        file,
-        f"this row has {m.group(3)} cells but the header has {n} columns; give the extra "
-        "cells a header or delete them",
-        row=int(m.group(2)),
-    )
+    """pandas' parser error as the whole-file reader words it."""
+    return csv_parser_error(e, file, n)
 
 
 # --- Parquet ------------------------------------------------------------------------------

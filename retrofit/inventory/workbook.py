@@ -1,0 +1,700 @@
+"""One sheet of an ``.xlsx`` workbook → a grid of cell texts, read in bounded memory.
+
+The sheet's XML is parsed as a stream (``xml.etree.ElementTree.iterparse``, each cell
+element freed once read), never as a max_row × max_column grid of cell objects: a workbook
+whose only cell is XFD1048576 costs one cell, not 17 billion. Before a cell is read the zip's
+declared uncompressed sizes and compression ratios and the sheet's declared dimension are
+checked against :class:`ReadLimits`; while reading, every cell is checked against them too
+(a declared dimension can be missing or wrong). Each refusal names the limit and the option
+that raises it.
+
+A formula cell is read from the value the spreadsheet cached when it saved the file; a
+formula without one (a file written by a program that does not calculate) is an error that
+names the cell and the formula, never a blank that a default would fill.
+
+The first *visible* sheet is read unless one is named; a hidden sheet skipped is said in a
+note. Only ``openpyxl``'s public helpers for number formats, Excel dates and cell references
+are used, imported when a workbook is read."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import zipfile
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO, Any
+from xml.etree import ElementTree as ET
+
+from ..core.exceptions import InventoryError, InventoryIssue
+from .cells import number_text, xlsx_cell_text
+from .sniff import HEADER_SEARCH_ROWS, MAX_NOTE_ITEMS
+
+__all__ = ["DEFAULT_LIMITS", "ReadLimits", "SheetGrid", "read_sheet"]
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MB = 1 << 20
+#: A part that unpacks to more than this many bytes must keep to MAX_COMPRESSION_RATIO.
+_RATIO_CHECKED_BYTES = 16 * _MB
+_INTEGER = re.compile(r"[+-]?\d+")
+#: A sheet part unpacking to more than this is counted for rows before it is parsed.
+_PRECOUNT_BYTES = 4 * _MB
+_COUNT_CHUNK = _MB
+#: Most cells the dense grid of one sheet may hold (about 0.5 GB of references).
+_MAX_GRID_CELLS = 60_000_000
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of a workbook (and how long a CSV cell) the reader accepts.
+
+    Each limit protects memory and time against a broken or hostile file; raise one for a
+    genuine file that needs it (CLI ``--max-rows``, ``--max-columns``, ``--max-cell-chars``,
+    ``--max-unzipped-mb``).
+
+    Parameters
+    ----------
+    max_rows : int
+        Last spreadsheet row a sheet may use (the header counts) [rows]. A sheet is read
+        whole into memory; a larger inventory reads in chunks as CSV.
+    max_columns : int
+        Last column a sheet may use [columns] (Excel allows 16,384; an inventory has tens).
+    max_cell_chars : int
+        Longest cell text, in a sheet or a CSV [characters] (Excel's own limit is 32,767).
+    max_unzipped_mb : float
+        Most bytes the workbook's parts may unpack to, all together [MiB].
+    max_compression_ratio : float
+        Largest ratio of unpacked to packed size for a part over 16 MiB (a zip bomb packs
+        gigabytes into kilobytes; worksheets pack 5–30 to 1) [-].
+    """
+
+    max_rows: int = 300_000
+    max_columns: int = 1_000
+    max_cell_chars: int = 32_767
+    max_unzipped_mb: float = 1_024.0
+    max_compression_ratio: float = 200.0
+
+
+#: The limits used when none are given.
+DEFAULT_LIMITS = ReadLimits()
+
+
+@dataclass
+class SheetGrid:
+    """The cells of one sheet as text, merged cells filled: the first rows (all of them) and
+    every later row that holds a value, columns A… up to the last that holds one."""
+
+    title: str
+    #: Cell texts, each row ``width`` long; ``grid[i]`` is spreadsheet row ``row_numbers[i]``.
+    grid: list[list[str]]
+    row_numbers: list[int]
+    width: int
+    #: What a reviewer should know: a hidden sheet skipped, merges filled, blank rows dropped.
+    notes: list[str]
+
+
+def _error(file: str, type_: str, text: str) -> InventoryError:
+    return InventoryError([InventoryIssue(type_, file, None, None, None, text)])
+
+
+def _limit_error(file: str, text: str, option: str) -> InventoryError:
+    return _error(file, "limit-exceeded", f"{text}; raise the limit with {option} if it is right")
+
+
+def read_sheet(
+    zf: zipfile.ZipFile, file: str, sheet: str | int | None, limits: ReadLimits
+) -> SheetGrid:
+    """The grid of the sheet named or numbered ``sheet`` (default: the first visible one).
+
+    Raises
+    ------
+    InventoryError
+        A workbook over a limit, a missing or unknown sheet, a formula without a cached
+        value, a number that is not finite, a part that is not well-formed XML.
+    """
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+    _check_sizes(zf, file, limits)
+    book = _parse_small(zf, "xl/workbook.xml", file)
+    if book is None:
+        raise _error(file, "encoding-error", "the file is a zip but not an .xlsx workbook")
+    sheets = _sheets(zf, book, file)
+    title, part, notes = _choose_sheet(sheets, sheet, file)
+    pr = book.find(f"{_MAIN}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+    reader = _SheetReader(
+        file,
+        title,
+        _shared_strings(zf, file, limits),
+        _number_formats(zf, file),
+        CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
+        limits,
+    )
+    try:
+        if zf.getinfo(part).file_size > _PRECOUNT_BYTES:
+            rows = _count_rows(zf, part)
+            if rows > limits.max_rows:
+                raise _limit_error(
+                    file,
+                    f"sheet '{title}' has {rows:,} rows, more than the limit of "
+                    f"{limits.max_rows:,}; a sheet is read whole, so save a large inventory as "
+                    "CSV UTF-8 (read in chunks)",
+                    "--max-rows (API: limits=ReadLimits(max_rows=…))",
+                )
+        with zf.open(part) as fh:
+            cells, width, merges = reader.read(fh, part)
+    except KeyError:
+        raise _error(file, "encoding-error", f"sheet '{title}' has no data part ({part})") from None
+    return _grid(file, title, cells, width, merges, notes)
+
+
+def _grid(
+    file: str,
+    title: str,
+    cells: dict[int, list[str]],
+    width: int,
+    merges: list[tuple[tuple[int, int, int, int], str]],
+    notes: list[str],
+) -> SheetGrid:
+    """The rows that can matter, dense: the first rows (where the header is searched) and
+    every row holding a value. An entirely blank row below them is skipped with a note, as
+    the checks drop one; a merged range fills the rows kept, from its top-left cell, so a
+    range reaching far below the data costs nothing."""
+    from openpyxl.utils import get_column_letter
+
+    last = max(cells, default=0)
+    top = min(HEADER_SEARCH_ROWS, last)
+    numbers = list(range(1, top + 1)) + sorted(r for r in cells if r > top)
+    if len(numbers) * width > _MAX_GRID_CELLS:
+        raise _error(
+            file,
+            "limit-exceeded",
+            f"sheet '{title}' uses {len(numbers):,} rows × {width:,} columns, more cells than "
+            f"the reader holds ({_MAX_GRID_CELLS:,}); delete stray cells far to the right, or "
+            "save the sheet as CSV UTF-8 (read in chunks)",
+        )
+    merges = sorted(merges, key=lambda m: (m[0][1], m[0][0]))
+    top_lefts = [_cell(cells, min_r, min_c) for (min_c, min_r, _, _), _ in merges]
+    skipped = last - len(numbers)
+    blank_rows = _first_blank_rows(cells, top, last) if skipped else []
+    grid = []
+    for r in numbers:
+        line = cells.pop(r, None) or []  # the row moves into the grid: held once
+        if len(line) < width:
+            line.extend([""] * (width - len(line)))
+        grid.append(line)
+    for ((min_c, min_r, max_c, max_r), _), top_left in zip(merges, top_lefts, strict=True):
+        if min_c > width:
+            continue
+        for i in range(bisect_left(numbers, min_r), bisect_right(numbers, max_r)):
+            line = grid[i]
+            for c in range(min_c - 1, min(max_c, width)):
+                line[c] = top_left
+    notes = list(notes)
+    for (min_c, min_r, _, _), ref in merges[:MAX_NOTE_ITEMS]:
+        notes.append(f"merged cells {ref} filled from {get_column_letter(min_c)}{min_r}")
+    if len(merges) > MAX_NOTE_ITEMS:
+        notes.append(f"… and {len(merges) - MAX_NOTE_ITEMS} more merged ranges filled the same way")
+    if skipped:
+        shown = ", ".join(str(r) for r in blank_rows)
+        more = "" if skipped <= MAX_NOTE_ITEMS else f", … ({skipped} in all)"
+        notes.append(f"{skipped} entirely blank row(s) dropped: row {shown}{more}")
+    return SheetGrid(title, grid, numbers, width, notes)
+
+
+def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
+    """Refuse, before anything is unpacked, a workbook whose parts would unpack too large."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        packed = max(info.compress_size, 1)
+        ratio = info.file_size / packed
+        if info.file_size > _RATIO_CHECKED_BYTES and ratio > limits.max_compression_ratio:
+            raise _error(
+                file,
+                "limit-exceeded",
+                f"part {info.filename} unpacks from {packed:,} to {info.file_size:,} bytes "
+                f"({ratio:,.0f} to 1, the limit is {limits.max_compression_ratio:,.0f} to 1): "
+                "the workbook looks like a zip bomb; if it is genuine, save the sheet as "
+                "CSV UTF-8",
+            )
+    if total > limits.max_unzipped_mb * _MB:
+        raise _limit_error(
+            file,
+            f"the workbook unpacks to {_mib(total / _MB)} MiB, more than the limit of "
+            f"{_mib(limits.max_unzipped_mb)} MiB (save the sheet as CSV UTF-8 to read it in "
+            "chunks)",
+            "--max-unzipped-mb (API: limits=ReadLimits(max_unzipped_mb=…))",
+        )
+
+
+def _count_rows(zf: zipfile.ZipFile, part: str) -> int:
+    """How many row elements the sheet's XML holds, counted in its unpacked bytes without
+    parsing them (a few seconds for a million rows, where parsing takes minutes). Rows are
+    numbered apart, so a sheet with N row elements uses at least N rows: a sheet that
+    declares no dimension (openpyxl's streaming writer declares none) is still refused at
+    once."""
+    patterns = (b"<row ", b"<row>", b":row ")  # every pattern is 5 bytes long
+    count = 0
+    previous = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(_COUNT_CHUNK):
+            # a match across the boundary lies in these 8 bytes, and only such a match can
+            window = previous[-4:] + chunk[:4]
+            count += sum(chunk.count(p) + window.count(p) for p in patterns)
+            previous = chunk
+    return count
+
+
+def _cell(cells: dict[int, list[str]], row: int, col: int) -> str:
+    line = cells.get(row)
+    return line[col - 1] if line is not None and col <= len(line) else ""
+
+
+def _first_blank_rows(cells: dict[int, list[str]], top: int, last: int) -> list[int]:
+    """The first few rows below ``top`` without a value (for the note)."""
+    shown: list[int] = []
+    r = top + 1
+    while len(shown) < MAX_NOTE_ITEMS and r <= last:
+        if r not in cells:
+            shown.append(r)
+        r += 1
+    return shown
+
+
+def _mib(x: float) -> str:
+    return f"{x:,.1f}" if x >= 10 else f"{x:.3g}"
+
+
+def _parse_small(zf: zipfile.ZipFile, name: str, file: str) -> ET.Element | None:
+    """A small part (workbook, relationships, styles) parsed whole; None when absent."""
+    try:
+        data = zf.read(name)
+    except KeyError:
+        return None
+    if b"<!ENTITY" in data:
+        raise _error(file, "encoding-error", f"part {name} declares XML entities; refused")
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as e:
+        raise _error(file, "encoding-error", f"part {name} is not well-formed XML ({e})") from e
+
+
+@dataclass
+class _Sheet:
+    title: str
+    part: str
+    state: str
+
+
+def _sheets(zf: zipfile.ZipFile, book: ET.Element, file: str) -> list[_Sheet]:
+    rels = _parse_small(zf, "xl/_rels/workbook.xml.rels", file)
+    targets = {}
+    if rels is not None:
+        for rel in rels.iter(f"{_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                path = target.lstrip("/")
+            else:
+                path = str(PurePosixPath("xl") / target)
+            targets[rel.get("Id")] = _normalise(path)
+    out = []
+    for i, el in enumerate(book.iter(f"{_MAIN}sheet"), start=1):
+        part = targets.get(el.get(f"{_REL}id"), f"xl/worksheets/sheet{i}.xml")
+        out.append(_Sheet(el.get("name", f"Sheet{i}"), part, el.get("state", "visible")))
+    if not out:
+        raise _error(file, "empty-file", "the workbook has no sheets")
+    return out
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _choose_sheet(
+    sheets: list[_Sheet], sheet: str | int | None, file: str
+) -> tuple[str, str, list[str]]:
+    names = [s.title for s in sheets]
+    listed = ", ".join(names)
+    if sheet is None:
+        # a chart sheet holds no cells: openpyxl's first worksheet skipped it too
+        grids = [s for s in sheets if "chartsheets/" not in s.part] or sheets
+        visible = [s for s in grids if s.state == "visible"]
+        chosen = visible[0] if visible else grids[0]
+        skipped = [s for s in sheets[: sheets.index(chosen)] if s.state != "visible"]
+        notes = []
+        if skipped:
+            shown = ", ".join(f"'{s.title}'" for s in skipped)
+            notes.append(
+                f"hidden sheet(s) {shown} skipped: read '{chosen.title}', the first visible "
+                "sheet (name another with --sheet)"
+            )
+        return chosen.title, chosen.part, notes
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(sheets):
+            raise _error(
+                file,
+                "header-error",
+                f"there is no sheet number {sheet} (0-based); the sheets are: {listed}",
+            )
+        return sheets[sheet].title, sheets[sheet].part, []
+    if str(sheet) not in names:
+        raise _error(
+            file, "header-error", f"there is no sheet named '{sheet}'; the sheets are: {listed}"
+        )
+    chosen = sheets[names.index(str(sheet))]
+    return chosen.title, chosen.part, []
+
+
+def _text_of(el: ET.Element) -> str:
+    """The text of a rich-text or plain string item (``<si>``/``<is>``), without the
+    phonetic guide (``<rPh>``) that East-Asian Excel adds."""
+    parts = []
+    for child in el:
+        if child.tag == f"{_MAIN}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_MAIN}r":
+            t = child.find(f"{_MAIN}t")
+            if t is not None:
+                parts.append(t.text or "")
+    return "".join(parts)
+
+
+def _shared_strings(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[str]:
+    try:
+        fh = zf.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    strings = []
+    root: ET.Element | None = None
+    with fh:
+        for event, el in _iterparse(fh, file, "xl/sharedStrings.xml", ("start", "end")):
+            if root is None:
+                root = el
+            elif event == "end" and el.tag == f"{_MAIN}si":
+                # as openpyxl reads it: an escaped underscore "_x005F_" loses its escape
+                strings.append(_text_of(el).replace("x005F_", ""))
+                root.clear()  # the items read so far: nothing keeps them in memory
+    return strings
+
+
+def _iterparse(
+    fh: IO[bytes], file: str, part: str, events: tuple[str, ...] = ("end",)
+) -> Iterator[tuple[str, ET.Element]]:
+    """``iterparse`` events, with an entity declaration or broken XML as an error (a
+    worksheet never declares entities; a declared one could expand without bound)."""
+    parser: ET.XMLPullParser = ET.XMLPullParser(events=events)  # type: ignore[arg-type]
+    tail = b""
+    try:
+        while chunk := fh.read(1 << 16):
+            if b"<!ENTITY" in tail + chunk[:16] or b"<!ENTITY" in chunk:
+                raise _error(file, "encoding-error", f"part {part} declares XML entities; refused")
+            tail = chunk[-16:]
+            parser.feed(chunk)
+            yield from parser.read_events()  # type: ignore[misc]
+        parser.close()
+        yield from parser.read_events()  # type: ignore[misc]
+    except ET.ParseError as e:
+        raise _error(file, "encoding-error", f"part {part} is not well-formed XML ({e})") from e
+
+
+def _number_formats(zf: zipfile.ZipFile, file: str) -> list[str]:
+    """The number format of each cell style (``s`` attribute of a cell), by style index."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    styles = _parse_small(zf, "xl/styles.xml", file)
+    if styles is None:
+        return []
+    custom = {}
+    fmts = styles.find(f"{_MAIN}numFmts")
+    if fmts is not None:
+        for f in fmts.iter(f"{_MAIN}numFmt"):
+            custom[int(f.get("numFmtId", "0"))] = f.get("formatCode", "General")
+    xfs = styles.find(f"{_MAIN}cellXfs")
+    out = []
+    if xfs is not None:
+        for xf in xfs.iter(f"{_MAIN}xf"):
+            fid = int(xf.get("numFmtId", "0"))
+            out.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+    return out
+
+
+@dataclass
+class _Cell:
+    """What :func:`~.cells.xlsx_cell_text` reads of a cell."""
+
+    value: Any
+    number_format: str
+
+
+class _SheetReader:
+    def __init__(
+        self,
+        file: str,
+        title: str,
+        shared: list[str],
+        formats: list[str],
+        epoch: Any,
+        limits: ReadLimits,
+    ):
+        self.file, self.title, self.shared, self.formats = file, title, shared, formats
+        self.epoch, self.limits = epoch, limits
+        self.shared_formulas: dict[str, str] = {}
+        self.style_cache: dict[str | None, tuple[str, bool]] = {}
+
+    def read(
+        self, fh: IO[bytes], part: str
+    ) -> tuple[dict[int, list[str]], int, list[tuple[tuple[int, int, int, int], str]]]:
+        """The rows that hold a value (by spreadsheet row: their texts from column A to
+        their last value); the last column that holds one; the merged ranges."""
+        from openpyxl.utils.cell import range_boundaries
+
+        rows: dict[int, list[str]] = {}  # a row's texts by column - 1, up to its last value
+        merges = []
+        row_no = 0
+        col_no = 0
+        width = 0
+        c_tag, row_tag, data_tag = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}sheetData"
+        sheet_data: ET.Element | None = None
+        for event, el in _iterparse(fh, self.file, part, ("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == row_tag:
+                    r = el.get("r")
+                    row_no = int(r) if r and r.isdigit() else row_no + 1
+                    col_no = 0
+                elif tag == data_tag:
+                    sheet_data = el
+                continue
+            if tag == c_tag:
+                ref = el.get("r")
+                if ref:
+                    col_no, row_no = _split_ref(ref, col_no, row_no)
+                else:
+                    col_no += 1
+                text = self._cell_text(el, row_no, col_no)
+                if text:
+                    self._check_place(row_no, col_no)
+                    line = rows.get(row_no)
+                    if line is None:
+                        line = rows[row_no] = []
+                    if len(line) < col_no:
+                        line.extend([""] * (col_no - len(line)))
+                    line[col_no - 1] = text
+                    width = max(width, col_no)
+            elif tag == row_tag and sheet_data is not None:
+                sheet_data.clear()  # the rows read so far: nothing keeps them in memory
+            elif tag == f"{_MAIN}dimension":
+                self._check_dimension(el.get("ref", ""))
+            elif tag == f"{_MAIN}mergeCell":
+                ref = el.get("ref", "")
+                try:
+                    bounds = range_boundaries(ref)
+                except (ValueError, TypeError):
+                    continue
+                min_c, min_r, max_c, max_r = bounds
+                if min_c and min_r and max_c and max_r:
+                    merges.append(((min_c, min_r, max_c, max_r), ref))
+        return rows, width, merges
+
+    def _check_dimension(self, ref: str) -> None:
+        """Refuse at once a sheet that declares more rows or columns than the limits."""
+        from openpyxl.utils.cell import range_boundaries
+
+        try:
+            _, _, max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            return
+        if max_row is not None and max_row > self.limits.max_rows:
+            raise _limit_error(
+                self.file,
+                f"sheet '{self.title}' declares cells down to row {max_row:,} ({ref}), past the "
+                f"limit of {self.limits.max_rows:,} rows; a sheet is read whole, so save a large inventory "
+                "as CSV UTF-8 (read in chunks)",
+                "--max-rows (API: limits=ReadLimits(max_rows=…))",
+            )
+        if max_col is not None and max_col > self.limits.max_columns:
+            raise _limit_error(
+                self.file,
+                f"sheet '{self.title}' declares cells out to column {max_col:,} ({ref}), past "
+                f"the limit of {self.limits.max_columns:,} columns",
+                "--max-columns (API: limits=ReadLimits(max_columns=…))",
+            )
+
+    def _check_place(self, row: int, col: int) -> None:
+        if row > self.limits.max_rows:
+            raise _limit_error(
+                self.file,
+                f"sheet '{self.title}' has a value in row {row:,} ({self._ref(row, col)}), past "
+                f"the limit of {self.limits.max_rows:,} rows; a sheet is read whole, so save a "
+                "large inventory as CSV UTF-8 (read in chunks)",
+                "--max-rows (API: limits=ReadLimits(max_rows=…))",
+            )
+        if col > self.limits.max_columns:
+            raise _limit_error(
+                self.file,
+                f"sheet '{self.title}' has a value in column {col:,} ({self._ref(row, col)}), "
+                f"past the limit of {self.limits.max_columns:,} columns",
+                "--max-columns (API: limits=ReadLimits(max_columns=…))",
+            )
+
+    def _ref(self, row: int, col: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.title}!{get_column_letter(col)}{row}"
+
+    def _cell_error(
+        self, row: int, col: int, value: str, text: str, type_: str = "type-error"
+    ) -> InventoryError:
+        """An error located at the cell: its row, column letter and ``Sheet!F7`` in the text."""
+        from openpyxl.utils import get_column_letter
+
+        letter = get_column_letter(col)
+        return InventoryError(
+            [
+                InventoryIssue(
+                    type_,
+                    self.file,
+                    row,
+                    letter,
+                    value,
+                    text.replace("{cell}", f"{self.title}!{letter}{row}"),
+                )
+            ]
+        )
+
+    def _cell_text(self, el: ET.Element, row: int, col: int) -> str:
+        kind = el.get("t", "n")
+        v = el.find(f"{_MAIN}v")
+        f = el.find(f"{_MAIN}f")
+        raw = None if v is None else (v.text or "")
+        if f is not None:
+            formula = self._formula(f)
+            # openpyxl writes an empty <v/>; Excel caches "" only in a t="str" cell
+            if kind != "inlineStr" and (v is None or (raw == "" and kind != "str")):
+                raise self._cell_error(
+                    row,
+                    col,
+                    f"={formula}" if formula else "(a shared formula)",
+                    "the value the formula in {cell} gave, but the file holds none (it was "
+                    "saved by a program that does not calculate); open and save it in Excel "
+                    "or WPS, or type the value",
+                    "uncached-formula",
+                )
+        if kind == "inlineStr":
+            is_ = el.find(f"{_MAIN}is")
+            text = _text_of(is_) if is_ is not None else (raw or "")
+        elif raw is None or (raw == "" and kind not in ("str", "s")):
+            return ""
+        elif kind == "s":
+            try:
+                text = self.shared[int(raw)]
+            except (ValueError, IndexError):
+                raise self._cell_error(
+                    row, col, raw, "a shared-string index that the workbook holds ({cell})"
+                ) from None
+        elif kind == "b":
+            text = "TRUE" if raw.strip() in ("1", "true") else "FALSE"
+        elif kind in ("str", "e"):
+            text = raw
+        elif kind == "d":
+            text = _iso_date_text(raw)
+        else:
+            text = self._number_text(raw, el, row, col)
+        if len(text) > self.limits.max_cell_chars:
+            raise _limit_error(
+                self.file,
+                f"cell {self._ref(row, col)} holds {len(text):,} characters, more than the "
+                f"limit of {self.limits.max_cell_chars:,}",
+                "--max-cell-chars (API: limits=ReadLimits(max_cell_chars=…))",
+            )
+        return text
+
+    def _formula(self, f: ET.Element) -> str:
+        text = f.text or ""
+        si = f.get("si")
+        if f.get("t") == "shared" and si is not None:
+            if text:
+                self.shared_formulas[si] = text
+            else:
+                text = self.shared_formulas.get(si, "")
+        return text
+
+    def _number_text(self, raw: str, el: ET.Element, row: int, col: int) -> str:
+        from openpyxl.utils.datetime import from_excel
+
+        raw = raw.strip()
+        value: int | float
+        if raw.isascii() and raw.isdigit():  # most number cells: no sign, no point
+            value = int(raw)
+        else:
+            try:
+                value = int(raw) if _INTEGER.fullmatch(raw) else float(raw)
+            except ValueError:
+                raise self._cell_error(row, col, raw, "a number in number cell {cell}") from None
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self._cell_error(
+                    row, col, raw, "a finite number in {cell} (this one overflows a 64-bit float)"
+                )
+        fmt, is_date = self._style(el.get("s"))
+        if is_date:
+            try:
+                return xlsx_cell_text(_Cell(from_excel(value, self.epoch), fmt))
+            except (ValueError, OverflowError):
+                return number_text(float(value))
+        if "%" not in fmt:  # what xlsx_cell_text does for these, without a cell object
+            return str(value) if isinstance(value, int) else number_text(value)
+        return xlsx_cell_text(_Cell(value, fmt))
+
+    def _style(self, s: str | None) -> tuple[str, bool]:
+        """The number format of style index ``s`` and whether it shows a date (cached)."""
+        from openpyxl.styles.numbers import is_date_format
+
+        hit = self.style_cache.get(s)
+        if hit is None:
+            try:
+                index = int(s) if s else 0
+            except ValueError:
+                index = 0
+            fmt = self.formats[index] if 0 <= index < len(self.formats) else "General"
+            hit = self.style_cache[s] = (fmt, is_date_format(fmt))
+        return hit
+
+
+def _iso_date_text(raw: str) -> str:
+    import datetime as dt
+
+    try:
+        return xlsx_cell_text(_Cell(dt.datetime.fromisoformat(raw), "General"))
+    except ValueError:
+        return raw
+
+
+_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+
+
+def _split_ref(ref: str, col_no: int, row_no: int) -> tuple[int, int]:
+    """(column, row) of a cell reference such as ``F7``; the running position if malformed."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return col_no + 1, row_no
+    return _column_index(m.group(1)), int(m.group(2))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    from openpyxl.utils.cell import column_index_from_string
+
+    return column_index_from_string(letters.upper())
