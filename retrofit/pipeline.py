@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,19 @@ from .money.cost import economics
 from .money.incentives import PROJECT_FIELDS, evaluate, load_rules, parse_policies
 from .portfolio.trajectory import BAI_YI_RULE, service_dates, year_fraction_in_service
 from .results import PLANT_COLUMNS, PLANT_FINANCE_COLUMNS, EstimateResult, asset_columns
+
+# The asset frame grows stage by stage: each measure, the conversions and the finance add their
+# columns to it, and past 100 of them pandas warns that the frame is fragmented. Consolidating
+# in between would copy the whole frame (about 1 GB at a million rows) for no gain: the output's
+# column selection at the end makes the one consolidated copy. Only that warning, and only when
+# raised from retrofit's own modules, is silenced (a module filter is thread-safe where
+# catch_warnings is not, and the portfolio runs chunks in threads).
+warnings.filterwarnings(
+    "ignore",
+    message="DataFrame is highly fragmented",
+    category=pd.errors.PerformanceWarning,
+    module=r"retrofit\.",
+)
 
 
 def route(
