@@ -463,7 +463,7 @@ def check_options(func):
         ),
         click.option(
             "--plant-energy-basis",
-            type=click.Choice(["equivalent", "equal-value"]),
+            metavar="equivalent|equal-value|当量值|等价值",
             default=None,
             help="Basis of the plants' previous-year energy (上年综合能耗口径) where the "
             "inventory or plants file gives none: equivalent (当量值) or equal-value (等价值). "
@@ -899,7 +899,7 @@ class _ProgressBar:
 )
 @click.option(
     "--plant-energy-basis",
-    type=click.Choice(["equivalent", "equal-value"]),
+    metavar="equivalent|equal-value|当量值|等价值",
     default=None,
     help="Basis of the plants' energy (上年综合能耗口径) where the plants file gives none: "
     "equivalent (当量值) or equal-value (等价值); the 百一 shares use savings on it "

@@ -154,7 +154,7 @@ def test_validate_takes_the_option() -> None:
 def test_cli_option_flips_the_verdict(tmp_path: Path) -> None:
     runner = CliRunner()
     verdicts = {}
-    for basis in ("equivalent", "equal-value"):
+    for basis in ("equivalent", "equal-value", "当量值", "等价值"):  # as the column reads them
         out = tmp_path / f"{basis}.json"
         done = runner.invoke(
             cli,
@@ -172,7 +172,9 @@ def test_cli_option_flips_the_verdict(tmp_path: Path) -> None:
         assert done.exit_code == 0, done.output
         plants = json.loads(out.read_text("utf-8"))["plants"]
         verdicts[basis] = {p["plant_id"]: p["meets_bai_yi"] for p in plants}["SH-0002"]
-    assert verdicts == {"equivalent": False, "equal-value": True}
+    assert verdicts == {"equivalent": False, "equal-value": True, "当量值": False, "等价值": True}
+    bogus = runner.invoke(cli, ["estimate", str(SAMPLE), "--plant-energy-basis", "heat"])
+    assert bogus.exit_code == 2 and "unknown plant energy basis 'heat'" in bogus.output
 
 
 def test_portfolio_uses_the_plants_file_basis(tmp_path: Path) -> None:
