@@ -201,7 +201,7 @@ def test_transformer_old_series_without_nameplate_is_an_error():
         "transformer_series",
         "S9",
     )
-    assert "S7, S9, SC(B)9, SCB10, SCB11" in issue.expected
+    assert "S7, S9, S14, S20, SC(B)9, SCB10–SCB18" in issue.expected
     assert "nameplate no_load_loss_kw and load_loss_kw" in issue.expected
     (blank,) = issues_of(TRANSFORMER | {"rated_kva": 630})
     assert (blank.type, blank.column) == ("blank-required", "no_load_loss_kw")
