@@ -1311,6 +1311,8 @@ COLUMNS: tuple[Column, ...] = (
         minimum_inclusive=False,
         units={"kw": 1.0, "w": 0.001},
     ),
+    # I0 of a distribution transformer is a few %, Uk 4–8 %: upper bounds of 10 and 20 % keep
+    # a typical I0 of 0.3 from being asked "0.3 % or 30 %?" (30 is out of range)
     Column(
         "no_load_current_pct",
         "number",
@@ -1321,7 +1323,7 @@ COLUMNS: tuple[Column, ...] = (
         ("no_load_current_pct", "no-load current", "空载电流", "空载电流百分数"),
         minimum=0,
         minimum_inclusive=False,
-        maximum=100,
+        maximum=10,
     ),
     Column(
         "impedance_voltage_pct",
@@ -1332,7 +1334,7 @@ COLUMNS: tuple[Column, ...] = (
         ("impedance_voltage_pct", "impedance voltage", "短路阻抗", "阻抗电压", "短路电压"),
         minimum=0,
         minimum_inclusive=False,
-        maximum=100,
+        maximum=20,
     ),
     Column(
         "target_no_load_current_pct",
@@ -1343,7 +1345,7 @@ COLUMNS: tuple[Column, ...] = (
         ("target_no_load_current_pct", "target no-load current", "新变压器空载电流"),
         minimum=0,
         minimum_inclusive=False,
-        maximum=100,
+        maximum=10,
     ),
     Column(
         "target_impedance_voltage_pct",
@@ -1354,7 +1356,7 @@ COLUMNS: tuple[Column, ...] = (
         ("target_impedance_voltage_pct", "target impedance voltage", "新变压器短路阻抗"),
         minimum=0,
         minimum_inclusive=False,
-        maximum=100,
+        maximum=20,
     ),
     Column(
         "reactive_economic_equivalent_kw_per_kvar",
