@@ -1,7 +1,7 @@
 """Worked cases from DOE MEASUR's calculation engine (ORNL-AMO/AMO-Tools-Suite unit tests),
 reproduced through retrofit.estimate() or the model functions; differences are explained where
 the tools' models differ (compressor control curves and the adiabatic pressure relation at the
-end of this file). The VSD cases (DOE Motor Tip Sheets #11 and #12) are in tests/models/test_flow_control.py,
+end of this file) and the published GB/T 13462 S13-100 transformer example (last). The VSD cases (DOE Motor Tip Sheets #11 and #12) are in tests/models/test_flow_control.py,
 the transformer (GB/T 13462-form example) and compressed-air (AMO pressure reduction) cases in
 tests/models/test_transformers.py and tests/models/test_compressed_air.py.
 """

@@ -221,23 +221,30 @@ def lifetimes(
                 equivalent_life(discount_rate, life_matrix, np.nan_to_num(shares)),
                 life,
             )
-            text = pd.Series("", index=range(n), dtype=object)
+            # the text is built on the combined rows only (a few of a million, usually)
+            rows_on = np.flatnonzero(combined)
+            text = np.full(len(rows_on), "", dtype=object)
             for k, m in enumerate(names):
-                on = combined & has_matrix[:, k]
+                on = has_matrix[rows_on, k]
                 if not on.any():
                     continue
+                at = rows_on[on]
                 part = (
-                    pd.Series(m + " ", index=range(n))
-                    + pd.Series(life_matrix[:, k]).map("{:g}".format)
+                    m
+                    + " "
+                    + pd.Series(life_matrix[at, k]).map("{:g}".format).to_numpy(object)
                     + " yr × "
-                    + pd.Series(100 * np.nan_to_num(shares[:, k])).map("{:.0f}".format)
+                    + pd.Series(100 * shares[at, k]).map("{:.0f}".format).to_numpy(object)
                     + " % of the saving ("
-                    + pd.Series(lives[m][1])
+                    + lives[m][1][at].astype(object)
                     + ")"
                 )
-                sep = np.where(text.str.len() > 0, "; ", "")
-                text = text.where(~on, text + sep + part.where(on, ""))
-            source = np.where(combined, EQUIVALENT_SOURCE + text.to_numpy(object), source)
+                sep = np.where(text[on] != "", "; ", "")
+                text[on] = text[on] + sep + part
+            full = np.full(n, "", dtype=object)
+            full[rows_on] = text
+            text = full
+            source = np.where(combined, EQUIVALENT_SOURCE + text, source)
     life = np.where(uncovered | np.isinf(life), np.nan, life)
     source = np.where(np.isnan(life), "", source)
     given = frame.numbers(rows, "lifetime_years")
