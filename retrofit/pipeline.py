@@ -517,13 +517,14 @@ def run_checks(
 
     out = assets  # apply_defaults returned a copy of the input: no need for another
     del assets
+    fresh = [c for c in results.columns if c not in out.columns]
     for column in results.columns:
-        # a module's column fills its own rows; other rows keep their input value, if any
-        out[column] = (
-            results[column].where(results[column].notna(), out[column])
-            if column in out.columns
-            else results[column]
-        )
+        if column in out.columns:
+            # a module's column fills its own rows; other rows keep their input value, if any
+            out[column] = results[column].where(results[column].notna(), out[column])
+    # new columns in one concat: inserting them one by one fragments the frame (pandas warns
+    # past 100 blocks, and every later insert gets slower)
+    out = pd.concat([out, results[fresh]], axis=1)
     del results
     saved = out["baseline_energy_kwh"].to_numpy(float) - out["retrofit_energy_kwh"].to_numpy(float)
     out["energy_saved_kwh"] = saved
@@ -833,8 +834,9 @@ def _finance_assumptions(tabs, rate, given, packs, rules, options) -> dict[str, 
         "absorbs them",
         "npv": "annual_cost_saved_cny × (1 − (1 + r)^−n) / r − investment_cny",
         "cost_of_saved_energy": "investment_cny × CRF(r, n) ÷ annual saving (Meier 1982)",
-        "lifetimes": "lifetime_years, else table measure_lifetimes (shortest of the row's "
-        "measures)",
+        "lifetimes": "lifetime_years, else table measure_lifetimes; several measures on one "
+        "row: each measure's share of the saving over its own life (no replacement, no residual "
+        "value) where the saving is split by measure, else the shortest life",
         "policy_packs": packs,
         "rules": 0 if rules is None else len(rules),
         "eligibility_options": options,

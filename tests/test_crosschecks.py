@@ -1,7 +1,7 @@
 """Worked cases from DOE MEASUR's calculation engine (ORNL-AMO/AMO-Tools-Suite unit tests),
 reproduced through retrofit.estimate() or the model functions; differences are explained where
 the tools' models differ (compressor control curves and the adiabatic pressure relation at the
-end of this file). The VSD cases (DOE Motor Tip Sheets #11 and #12) are in tests/models/test_flow_control.py,
+end of this file) and the published GB/T 13462 S13-100 transformer example (last). The VSD cases (DOE Motor Tip Sheets #11 and #12) are in tests/models/test_flow_control.py,
 the transformer (GB/T 13462-form example) and compressed-air (AMO pressure reduction) cases in
 tests/models/test_transformers.py and tests/models/test_compressed_air.py.
 """
@@ -215,3 +215,60 @@ def test_pressure_reduction_matches_measur_adiabatic_relation():
     assert 85.4 * float(ratio) == pytest.approx(82.972, abs=1e-3)
     demand = air.unregulated_demand_ratio(100 * MPA_PER_PSI, 95 * MPA_PER_PSI, pa, 0.6)
     assert 100 * float(demand) == pytest.approx(97.384, abs=1e-3)
+
+
+# --- GB/T 13462 integrated transformer loss ------------------------------------------------
+
+
+def test_published_s13_100_integrated_loss_and_the_20_percent_gap():
+    """ "变压器损耗估算", xiaomilidoc.com/p-6309456.html, S13-100/10/0.4: P0 0.2 kW, Pk 1.5 kW,
+    I0 0.3 %, Uk 4.0 %, β 0.77, K_Q 0.1 kW/kvar, 8760 h. Printed: ΔP = 1.09 kW,
+    ΔQ = 2.67 kvar, ΔPz = 1.36 kW, annual 1.19万 kWh.
+
+    By hand: ΔP = 0.2 + 0.5929 × 1.5 = 1.08935 kW; ΔPz = 0.2 + 0.1 × 0.3 + 0.5929 × (1.5 +
+    0.1 × 4.0) = 0.23 + 1.12651 = 1.35651 kW; annual 1.35651 × 8760 = 11,883.03 kWh (1.19万),
+    active 1.08935 × 8760 = 9,542.71 kWh: the active-only figure is 19.7 % lower (the issue's
+    "−20 %").
+
+    The new unit (an input here, not from the page): GB 20052-2024 表1 grade 1, 100 kVA steel
+    Yyn0, P0 0.12 kW, Pk 1.08 kW, with I0 0.2 % and Uk 4.0 %:
+    integrated (0.12 + 0.02) × 8760 + 0.5929 × (1.08 + 0.4) × 8760 = 1,226.4 + 7,686.83 =
+    8,913.23 kWh; active 0.12 × 8760 + 0.5929 × 1.08 × 8760 = 6,660.51 kWh. Saved: 2,969.80 kWh
+    integrated, 2,882.20 kWh active (with equal I0 the reactive terms would cancel).
+    """
+    import pandas as pd
+
+    row = {
+        "plant_id": "P1",
+        "asset_id": "T1",
+        "category": "transformer",
+        "measure": "upgrade_equipment",
+        "transformer_type": "oil",
+        "rated_kva": 100,
+        "no_load_loss_kw": 0.2,
+        "load_loss_kw": 1.5,
+        "no_load_current_pct": 0.3,
+        "impedance_voltage_pct": 4.0,
+        "load_factor": 0.77,
+        "operating_hours_h": 8760,
+        "target_equipment_grade": "grade_1",
+        "vector_group": "Yyn0",
+        "target_no_load_current_pct": 0.2,
+        "target_impedance_voltage_pct": 4.0,
+    }
+    a = estimate(pd.DataFrame([row])).iloc[0]
+    assert a.transformer_loss_basis == "integrated GB/T 13462"
+    assert a.reactive_equivalent_used_kw_per_kvar == 0.1
+    assert a.integrated_loss_power_baseline_kw == pytest.approx(1.35651, abs=1e-9)
+    assert round(a.integrated_loss_power_baseline_kw, 2) == 1.36  # printed
+    assert a.loss_power_baseline_kw == pytest.approx(1.08935, abs=1e-9)
+    assert a.baseline_energy_kwh == pytest.approx(11_883.0276, abs=1e-4)
+    assert round(a.baseline_energy_kwh / 1e4, 2) == 1.19  # printed 1.19万 kWh
+    assert a.active_loss_energy_baseline_kwh == pytest.approx(9_542.706, abs=1e-4)
+    assert a.active_loss_energy_baseline_kwh / a.baseline_energy_kwh - 1 == pytest.approx(
+        -0.197, abs=1e-3
+    )
+    assert a.retrofit_energy_kwh == pytest.approx(8_913.22992, abs=1e-4)
+    assert a.energy_saved_kwh == pytest.approx(2_969.79768, abs=1e-4)
+    assert a.active_loss_energy_saved_kwh == pytest.approx(2_882.19768, abs=1e-4)
+    assert "transformer.loss.integrated_gbt13462" in a.caveats.split(";")

@@ -463,3 +463,24 @@ def test_profile_without_tariff_is_reported_unused():
     assert result.assets.loc[0, "price_multiplier"] == 1
     assert result.assets.loc[0, "load_profile"] == "night"  # kept, not lost
     assert "tariff.profile.unused" in codes(result)
+
+
+def test_pue_and_refresh_on_one_row_keep_their_own_lives():
+    """r = 0.25, PUE 1.6 → 1.3: refresh saves 1,095,000 × 1.6 = 1,752,000 kWh, the lower PUE
+    3,285,000 × 0.3 = 985,500 kWh; shares 0.64 and 0.36. At 0.7 CNY/kWh S = 1,916,250 CNY/yr;
+    I = 6,000,000: NPV = 1,916,250 × (0.64 × 3.992710 + 0.36 × 9.818147) − 6,000,000 =
+    1,916,250 × 6.089867 − 6,000,000 = 5,669,708.6 CNY; the equivalent life
+    −ln(1 − 0.08 × 6.089867)/ln 1.08 = 8.6778 years (not the 5 of the IT refresh)."""
+    row = DC | {
+        "measure": "improve_pue+refresh_it",
+        "target_pue": 1.3,
+        "it_energy_reduction": 0.25,
+        "electricity_price_cny_per_kwh": 0.7,
+        "investment_cny": 6_000_000,
+    }
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a["energy_saved_kwh"] == pytest.approx(2_737_500)
+    assert a["npv_cny"] == pytest.approx(5_669_708.6, abs=0.1)
+    assert a["lifetime_years"] == pytest.approx(8.67775, abs=1e-5)
+    assert "finance.lifetime.per_measure" in codes(result)

@@ -97,7 +97,8 @@ def test_lifetime_lookup(row, life, source):
     assert source in asset["lifetime_source"]
 
 
-def test_no_sourced_life_leaves_economics_null_with_a_caveat():
+def test_leak_repair_counts_one_year_unless_a_life_is_given():
+    """measure_lifetimes gives leak repair 1 year (a proxy, L): NPV = S × 1/1.08 − I."""
     row = motor(
         category="compressor",
         measure="fix_leaks",
@@ -107,9 +108,10 @@ def test_no_sourced_life_leaves_economics_null_with_a_caveat():
     )
     result = estimate(pd.DataFrame([row]), year=2026)
     asset = result.assets.iloc[0]
-    assert np.isnan(asset["lifetime_years"]) and np.isnan(asset["npv_cny"])
-    assert "finance.lifetime.unknown" in asset["caveats"]
-    assert result.projects.loc[0, "finance_status"] == "incomplete: no lifetime_years"
+    assert asset["lifetime_years"] == 1
+    assert asset["lifetime_source"] == "measure_lifetimes: fix_leaks, compressor, 0– kW"
+    assert asset["npv_cny"] == pytest.approx(asset["cost_saved_cny"] / 1.08 - 18_000)
+    assert "finance.lifetime.unknown" not in asset["caveats"]
     given = estimate(pd.DataFrame([row | {"lifetime_years": 3}]), year=2026).assets.iloc[0]
     assert given["npv_cny"] == pytest.approx(given["cost_saved_cny"] * af(0.08, 3) - 18_000)
 

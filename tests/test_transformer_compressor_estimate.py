@@ -201,7 +201,7 @@ def test_transformer_old_series_without_nameplate_is_an_error():
         "transformer_series",
         "S9",
     )
-    assert "S7, S9, SC(B)9, SCB10, SCB11" in issue.expected
+    assert "S7, S9, S14, S20, SC(B)9, SCB10–SCB18" in issue.expected
     assert "nameplate no_load_loss_kw and load_loss_kw" in issue.expected
     (blank,) = issues_of(TRANSFORMER | {"rated_kva": 630})
     assert (blank.type, blank.column) == ("blank-required", "no_load_loss_kw")
@@ -440,3 +440,70 @@ def test_compressor_receiver_storage_moves_the_load_unload_curve():
     assert result.assets.compressor_control_curve[0] == (
         "measur load_unload storage 0.401 m3/(m3/min)"
     )
+
+
+# --- GB/T 13462 integrated loss ------------------------------------------------------------
+
+#: The new unit in these tests: GB 20052-2024 表1 grade 1, 100 kVA steel Yyn0 (P0 0.12 kW,
+#: Pk 1.08 kW), quoted with I0 0.3 % and Uk 4.0 % (inputs of the test, not table values).
+S13_TO_GRADE1 = TRANSFORMER | {
+    "transformer_series": "S13-M-100/10",
+    "target_equipment_grade": "grade_1",
+    "vector_group": "Yyn0",
+    "target_no_load_current_pct": 0.3,
+    "target_impedance_voltage_pct": 4.0,
+}
+
+
+def test_s13_designation_gives_series_kva_and_reactive_data():
+    """S13-M-100/10 with no rated_kva: 100 kVA from the designation; table
+    transformer_series_losses S13 100 kVA: P0 0.15, Pk 1.5 kW, I0 1.2 %, Uk 4.0 %.
+    β 0.5, 4000 h, K_Q 0.1:
+      baseline (0.15 + 0.1 × 1.2) × 8760 + 0.25 × (1.5 + 0.1 × 4.0) × 4000 = 2365.2 + 1900
+               = 4265.2 kWh
+      retrofit (0.12 + 0.1 × 0.3) × 8760 + 0.25 × (1.08 + 0.4) × 4000 = 1314 + 1480 = 2794 kWh
+      active   (0.15 × 8760 + 0.25 × 1.5 × 4000) − (0.12 × 8760 + 0.25 × 1.08 × 4000)
+               = 2814 − 2131.2 = 682.8 kWh
+    """
+    result = run(S13_TO_GRADE1)
+    a = result.assets.iloc[0]
+    assert a.losses_baseline_source == "transformer_series_losses S13 100 kVA Yyn0"
+    assert (a.no_load_current_baseline_pct, a.impedance_voltage_baseline_pct) == (1.2, 4.0)
+    assert a.reactive_losses_source.startswith("transformer_series_losses")
+    assert a.baseline_energy_kwh == pytest.approx(4265.2, abs=1e-6)
+    assert a.retrofit_energy_kwh == pytest.approx(2794.0, abs=1e-6)
+    assert a.energy_saved_kwh == pytest.approx(1471.2, abs=1e-6)
+    assert a.active_loss_energy_saved_kwh == pytest.approx(682.8, abs=1e-6)
+    c = codes(result)
+    assert {
+        "transformer.rated_kva.from_designation",
+        "transformer.series.prefix_matched",
+        "transformer.loss.integrated_gbt13462",
+    } <= set(c)
+
+
+def test_reactive_equivalent_column_overrides_and_zero_is_active_only():
+    """K_Q 0.05: baseline (0.15 + 0.06) × 8760 + 0.25 × (1.5 + 0.2) × 4000 = 1839.6 + 1700 =
+    3539.6; retrofit (0.12 + 0.015) × 8760 + 0.25 × (1.08 + 0.2) × 4000 = 1182.6 + 1280 =
+    2462.6; saved 1077.0 kWh. K_Q 0: the active saving 682.8 kWh."""
+    result = run(
+        S13_TO_GRADE1 | {"reactive_economic_equivalent_kw_per_kvar": 0.05},
+        S13_TO_GRADE1 | {"reactive_economic_equivalent_kw_per_kvar": 0},
+    )
+    a = result.assets
+    assert a.energy_saved_kwh[0] == pytest.approx(1077.0, abs=1e-6)
+    assert a.reactive_equivalent_used_kw_per_kvar[0] == 0.05
+    assert a.energy_saved_kwh[1] == pytest.approx(682.8, abs=1e-6)
+    assert a.transformer_loss_basis.tolist() == ["integrated GB/T 13462", "active"]
+    assert "transformer.loss.active_only" in codes(result, 1)
+
+
+def test_without_the_new_units_i0_the_saving_is_active_only():
+    row = S13_TO_GRADE1 | {"target_no_load_current_pct": None}
+    result = run(row)
+    a = result.assets.iloc[0]
+    assert a.transformer_loss_basis == "active"
+    assert a.energy_saved_kwh == pytest.approx(682.8, abs=1e-6)
+    assert a.energy_saved_kwh == a.active_loss_energy_saved_kwh
+    assert np.isnan(a.reactive_equivalent_used_kw_per_kvar)
+    assert "transformer.loss.active_only" in codes(result)

@@ -1311,6 +1311,69 @@ COLUMNS: tuple[Column, ...] = (
         minimum_inclusive=False,
         units={"kw": 1.0, "w": 0.001},
     ),
+    # I0 of a distribution transformer is a few %, Uk 4–8 %: upper bounds of 10 and 20 % keep
+    # a typical I0 of 0.3 from being asked "0.3 % or 30 %?" (30 is out of range)
+    Column(
+        "no_load_current_pct",
+        "number",
+        "%",
+        "no-load current I0 of the present transformer, % of rated current; with "
+        "impedance_voltage_pct gives the GB/T 13462 reactive powers Q0 = I0 %·S_N",
+        "空载电流",
+        ("no_load_current_pct", "no-load current", "空载电流", "空载电流百分数"),
+        minimum=0,
+        minimum_inclusive=False,
+        maximum=10,
+    ),
+    Column(
+        "impedance_voltage_pct",
+        "number",
+        "%",
+        "impedance (short-circuit) voltage Uk of the present transformer, %; gives Qk = Uk %·S_N",
+        "短路阻抗",
+        ("impedance_voltage_pct", "impedance voltage", "短路阻抗", "阻抗电压", "短路电压"),
+        minimum=0,
+        minimum_inclusive=False,
+        maximum=20,
+    ),
+    Column(
+        "target_no_load_current_pct",
+        "number",
+        "%",
+        "no-load current I0 of the new transformer, % of rated current",
+        "新变压器空载电流",
+        ("target_no_load_current_pct", "target no-load current", "新变压器空载电流"),
+        minimum=0,
+        minimum_inclusive=False,
+        maximum=10,
+    ),
+    Column(
+        "target_impedance_voltage_pct",
+        "number",
+        "%",
+        "impedance (short-circuit) voltage Uk of the new transformer, %",
+        "新变压器短路阻抗",
+        ("target_impedance_voltage_pct", "target impedance voltage", "新变压器短路阻抗"),
+        minimum=0,
+        minimum_inclusive=False,
+        maximum=20,
+    ),
+    Column(
+        "reactive_economic_equivalent_kw_per_kvar",
+        "number",
+        "kW/kvar",
+        "GB/T 13462 reactive economic equivalent of the transformer's place in the "
+        "network (about 0.02–0.10 kW/kvar); blank: 0.1 from table model_parameters; 0 "
+        "counts active power only",
+        "无功经济当量",
+        (
+            "reactive_economic_equivalent_kw_per_kvar",
+            "reactive economic equivalent",
+            "无功经济当量",
+        ),
+        minimum=0,
+        maximum=1,
+    ),
     # --- data centres ------------------------------------------------------------------------
     Column(
         "it_load_kw",
@@ -2152,6 +2215,8 @@ TARGET_OF: dict[str, str] = {
     "leak_fraction": "target_leak_fraction",
     "no_load_loss_kw": "target_no_load_loss_kw",
     "load_loss_kw": "target_load_loss_kw",
+    "no_load_current_pct": "target_no_load_current_pct",
+    "impedance_voltage_pct": "target_impedance_voltage_pct",
     "pue": "target_pue",
     "standby_w": "target_standby_w",
 }

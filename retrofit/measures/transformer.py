@@ -37,19 +37,35 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "loss_power_retrofit_kw",
         "optimal_load_factor_baseline",
         "optimal_load_factor_retrofit",
+        "transformer_loss_basis",
+        "no_load_current_baseline_pct",
+        "impedance_voltage_baseline_pct",
+        "no_load_current_retrofit_pct",
+        "impedance_voltage_retrofit_pct",
+        "reactive_losses_source",
+        "reactive_equivalent_used_kw_per_kvar",
+        "integrated_loss_power_baseline_kw",
+        "integrated_loss_power_retrofit_kw",
+        "active_loss_energy_baseline_kwh",
+        "active_loss_energy_retrofit_kwh",
+        "active_loss_energy_saved_kwh",
         "retrofitted_motor_kw",
     ]
 )
 
 #: One-paragraph statement of the model, for the result's assumptions.
 MODEL = (
-    "annual LOSS energy E = (P0·8760 h + Pk·β²·h)·quantity for the present and the new "
-    "transformer (baseline_energy_kwh and retrofit_energy_kwh are losses, not throughput); "
-    "present P0/Pk from the nameplate, else table transformer_series_losses (S11 only); new "
+    "annual LOSS energy for the present and the new transformer (baseline_energy_kwh and "
+    "retrofit_energy_kwh are losses, not throughput): the GB/T 13462 integrated loss "
+    "E = ((P0 + K_Q·Q0)·8760 h + β²·(Pk + K_Q·Qk)·h)·quantity, Q0 = I0 %·S_N, Qk = Uk %·S_N, "
+    "where I0 % and Uk % of both units are known (inputs, or table transformer_series_losses "
+    "for the present unit) and K_Q > 0 (reactive_economic_equivalent_kw_per_kvar, else "
+    "model_parameters 0.1 kW/kvar); else, and always in active_loss_energy_*_kwh, the active "
+    "loss E = (P0·8760 h + Pk·β²·h)·quantity; "
+    "present P0/Pk from the nameplate, else table transformer_series_losses (S11, S13); new "
     "P0/Pk quoted, else GB 20052-2024 表1 (oil) / 表2 (dry), 10 kV, at a tabulated capacity "
     "(no interpolation) by core, vector group (oil, ≤ 500 kVA), insulation class (dry) and "
-    "grade; β = RMS load ÷ rated kVA; active power only: the reactive-power equivalent losses "
-    "of GB/T 13462 (K_Q·Q) are not included; negative savings are reported, not clipped"
+    "grade; β = RMS load ÷ rated kVA; negative savings are reported, not clipped"
 )
 
 #: Values used for blank key columns of the GB 20052-2024 lookup (each use is caveated):
@@ -70,6 +86,17 @@ def _series_key(text: pd.Series) -> pd.Series:
     return pd.Series(folded[codes], index=text.index, dtype=object)
 
 
+#: "S11-M-1000/10" → 1000: the rated kVA before the "/" of the HV voltage in a type designation.
+_KVA_IN_DESIGNATION = r"-(\d+(?:\.\d+)?)\s*/\s*\d+(?:\.\d+)?"
+
+
+def kva_from_designation(text: pd.Series) -> np.ndarray:
+    """Rated kVA read from a type designation such as S11-M-1000/10 or SCB10-800/10 [kVA];
+    NaN where the text has no "-<kVA>/<kV>" part."""
+    found = text.astype("string").str.extract(_KVA_IN_DESIGNATION, expand=False)
+    return pd.to_numeric(found, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
     """P0 and Pk [kW] given in two columns that go together: the values (NaN where blank),
     which are given, and an issue for each row that gives only one of them."""
@@ -85,8 +112,11 @@ def _loss_pair(rows, no_load_column, load_column, why, file, header_map):
 def present_losses(
     rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str, header_map: dict[str, str]
 ):
-    """P0, Pk [kW] and their source per row: the nameplate, else the series table."""
+    """P0, Pk [kW] and their source per row: the nameplate, else the series table; and the
+    table's I0, Uk [%] where the losses came from it (NaN elsewhere)."""
     n = len(rows)
+    i0 = np.full(n, np.nan)
+    uk = np.full(n, np.nan)
     p0, pk, has0, hask, issues = _loss_pair(
         rows,
         "no_load_loss_kw",
@@ -100,7 +130,7 @@ def present_losses(
     need = ~has0 & ~hask
     source[need] = ""
     if not need.any():
-        return p0, pk, source, issues
+        return p0, pk, source, issues, i0, uk
 
     table = tables[SERIES_TABLE]
     series_text = frame.column(rows, "transformer_series")
@@ -121,6 +151,8 @@ def present_losses(
     pos = hit["pos"].to_numpy()
     p0[pos] = hit["no_load_loss_kw"].to_numpy(float)
     pk[pos] = hit["load_loss_kw"].to_numpy(float)
+    i0[pos] = hit["no_load_current_pct"].to_numpy(float)
+    uk[pos] = hit["impedance_voltage_pct"].to_numpy(float)
     source[pos] = (
         SERIES_TABLE
         + " "
@@ -135,7 +167,7 @@ def present_losses(
     log.add(
         "transformer.series.losses_from_table",
         "present no-load and load losses taken from "
-        "table transformer_series_losses (S11 values as published, confidence M; the Yyn0 "
+        "table transformer_series_losses (S11 and S13 values as published, confidence M; the Yyn0 "
         "load loss is used: a Dyn11 unit up to 500 kVA loses about 5 % more, so the saving "
         "is understated). Enter the nameplate losses where known",
         "现有变压器损耗取自 transformer_series_losses 表（S11，可信度 M），建议填写铭牌值",
@@ -158,7 +190,7 @@ def present_losses(
             "",
             "the nameplate no-load loss P0 and load loss Pk of the present transformer (columns "
             "no_load_loss_kw and load_loss_kw), or a transformer_series with a sourced loss table "
-            "(only S11, oil, 10 kV: see table transformer_series_losses) — measure "
+            "(S11 and S13, oil, 10 kV: see table transformer_series_losses) — measure "
             "upgrade_equipment on a transformer needs the present losses",
         )
         for r in rows["source_row"].to_numpy()[no_series]
@@ -194,12 +226,12 @@ def present_losses(
                     text,
                     "a series with a sourced loss table ("
                     + ", ".join(sorted(names.values()))
-                    + " in table transformer_series_losses); S7, S9, SC(B)9, SCB10, SCB11 and "
-                    "other series have no sourced loss table: give the nameplate no_load_loss_kw "
-                    "and load_loss_kw",
+                    + " in table transformer_series_losses); S7, S9, S14, S20, SC(B)9, SCB10–SCB18 "
+                    "and other series have no sourced loss table: give the nameplate "
+                    "no_load_loss_kw and load_loss_kw",
                 )
             )
-    return p0, pk, source, issues
+    return p0, pk, source, issues, i0, uk
 
 
 def target_losses(
@@ -379,6 +411,19 @@ def compute(
     n = len(rows)
     sub_log = CaveatLog(n)
     issues: list[InventoryIssue] = []
+    kva = frame.numbers(rows, "rated_kva")
+    designated = kva_from_designation(frame.column(rows, "transformer_series"))
+    kva_parsed = np.isnan(kva) & ~np.isnan(designated)
+    if kva_parsed.any():
+        rows = rows.assign(rated_kva=np.where(kva_parsed, designated, kva))
+        kva = np.where(kva_parsed, designated, kva)
+    sub_log.add(
+        "transformer.rated_kva.from_designation",
+        "rated kVA not given: read from the type designation in transformer_series "
+        "(S11-M-1000/10 → 1000 kVA)",
+        "未填额定容量：按变压器型号（如 S11-M-1000/10）读取",
+        mask=kva_parsed,
+    )
     beta = frame.numbers(rows, "load_factor")
     hours = frame.numbers(rows, "operating_hours_h")
     qty = frame.quantity(rows)
@@ -386,7 +431,7 @@ def compute(
     issues += frame.blank_issues(rows, np.isnan(beta), "load_factor", file, header_map, why)
     issues += frame.blank_issues(rows, np.isnan(hours), "operating_hours_h", file, header_map, why)
 
-    p0_b, pk_b, src_b, found = present_losses(
+    p0_b, pk_b, src_b, found, i0_table, uk_table = present_losses(
         rows, tables, sub_log, file=file, header_map=header_map
     )
     issues += found
@@ -397,16 +442,71 @@ def compute(
 
     params = tables.keyed("model_parameters", ["model", "parameter"], "value")
     energised = float(params[("transformer_losses", "energised_hours_per_year_h")])
-    baseline = transformers.annual_loss_energy_kwh(p0_b, pk_b, beta, hours, energised) * qty
-    retrofit = transformers.annual_loss_energy_kwh(p0_r, pk_r, beta, hours, energised) * qty
+    active_b = transformers.annual_loss_energy_kwh(p0_b, pk_b, beta, hours, energised) * qty
+    active_r = transformers.annual_loss_energy_kwh(p0_r, pk_r, beta, hours, energised) * qty
+
+    # GB/T 13462 integrated loss where I0 % and Uk % of both units are known
+    i0_in = frame.numbers(rows, "no_load_current_pct")
+    uk_in = frame.numbers(rows, "impedance_voltage_pct")
+    i0_b = np.where(np.isnan(i0_in), i0_table, i0_in)
+    uk_b = np.where(np.isnan(uk_in), uk_table, uk_in)
+    i0_r = frame.numbers(rows, "target_no_load_current_pct")
+    uk_r = frame.numbers(rows, "target_impedance_voltage_pct")
+    reactive_source = np.where(
+        ~np.isnan(i0_in) | ~np.isnan(uk_in),
+        "input:no_load_current_pct+impedance_voltage_pct",
+        np.where(np.isnan(i0_table), "", SERIES_TABLE + " (I0, Uk: single source, L)"),
+    ).astype(object)
+    kq_given = frame.numbers(rows, "reactive_economic_equivalent_kw_per_kvar")
+    kq_default = float(params[("transformer_losses", "reactive_economic_equivalent_kw_per_kvar")])
+    kq = np.where(np.isnan(kq_given), kq_default, kq_given)
+    has_reactive = ~np.isnan(i0_b) & ~np.isnan(uk_b) & ~np.isnan(i0_r) & ~np.isnan(uk_r)
+    integrated = has_reactive & (kq > 0)
+    q0_b = transformers.reactive_power_kvar(i0_b, kva)
+    qk_b = transformers.reactive_power_kvar(uk_b, kva)
+    q0_r = transformers.reactive_power_kvar(i0_r, kva)
+    qk_r = transformers.reactive_power_kvar(uk_r, kva)
+    integrated_b = (
+        transformers.annual_integrated_loss_energy_kwh(
+            p0_b, pk_b, q0_b, qk_b, kq, beta, hours, energised
+        )
+        * qty
+    )
+    integrated_r = (
+        transformers.annual_integrated_loss_energy_kwh(
+            p0_r, pk_r, q0_r, qk_r, kq, beta, hours, energised
+        )
+        * qty
+    )
+    baseline = np.where(integrated, integrated_b, active_b)
+    retrofit = np.where(integrated, integrated_r, active_r)
 
     sub_log.add(
         "transformer.energy.loss_only",
         "baseline_energy_kwh and retrofit_energy_kwh "
         "of a transformer are its annual LOSS energies (P0 over the energised hours + "
-        "Pk·β² over the load hours), active power only: reactive-power equivalent "
-        "losses (GB/T 13462 K_Q·Q terms) are not included",
-        "变压器的基准与改造后能耗为年损耗电量（有功），未计无功经济当量损耗",
+        "Pk·β² over the load hours, plus K_Q times the reactive powers Q0 and β²·Qk where the "
+        "GB/T 13462 integrated loss is used), not the energy it carries",
+        "变压器的基准与改造后能耗为年损耗电量（采用综合损耗时含无功经济当量损耗）",
+    )
+    sub_log.add(
+        "transformer.loss.integrated_gbt13462",
+        "saving counted on the GB/T 13462 integrated loss: the active loss plus K_Q·(Q0 + β²·Qk) "
+        "of both units, the active loss the transformer's reactive power causes upstream "
+        "(K_Q from reactive_economic_equivalent_kw_per_kvar, else 0.1 kW/kvar, confidence L); "
+        "the active-only figure is in active_loss_energy_saved_kwh",
+        "按 GB/T 13462 综合功率损耗计算节能量（含无功经济当量，K_Q 默认 0.1 kW/kvar）；"
+        "仅有功的节能量见 active_loss_energy_saved_kwh",
+        mask=integrated,
+    )
+    sub_log.add(
+        "transformer.loss.active_only",
+        "saving counted on the active-power loss only: the GB/T 13462 integrated loss needs "
+        "I0 % and Uk % of both units (no_load_current_pct and impedance_voltage_pct, or a "
+        "tabulated series; target_no_load_current_pct and target_impedance_voltage_pct) and "
+        "K_Q > 0; Chinese worksheets that count it show about 20 % more loss",
+        "仅按有功损耗计算节能量：综合损耗需新旧变压器的空载电流与短路阻抗",
+        mask=~integrated,
     )
     sub_log.add(
         "transformer.load_factor.rms",
@@ -437,6 +537,22 @@ def compute(
             "loss_power_retrofit_kw": transformers.loss_power_kw(p0_r, pk_r, beta),
             "optimal_load_factor_baseline": transformers.optimal_load_factor(p0_b, pk_b),
             "optimal_load_factor_retrofit": transformers.optimal_load_factor(p0_r, pk_r),
+            "transformer_loss_basis": np.where(integrated, "integrated GB/T 13462", "active"),
+            "no_load_current_baseline_pct": i0_b,
+            "impedance_voltage_baseline_pct": uk_b,
+            "no_load_current_retrofit_pct": i0_r,
+            "impedance_voltage_retrofit_pct": uk_r,
+            "reactive_losses_source": reactive_source,
+            "reactive_equivalent_used_kw_per_kvar": np.where(integrated, kq, np.nan),
+            "integrated_loss_power_baseline_kw": transformers.integrated_loss_power_kw(
+                p0_b, pk_b, q0_b, qk_b, kq, beta
+            ),
+            "integrated_loss_power_retrofit_kw": transformers.integrated_loss_power_kw(
+                p0_r, pk_r, q0_r, qk_r, kq, beta
+            ),
+            "active_loss_energy_baseline_kwh": active_b,
+            "active_loss_energy_retrofit_kwh": active_r,
+            "active_loss_energy_saved_kwh": active_b - active_r,
             "baseline_energy_kwh": baseline,
             "retrofit_energy_kwh": retrofit,
             "retrofitted_motor_kw": np.zeros(n),

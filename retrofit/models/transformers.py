@@ -4,10 +4,11 @@ Functions are pure and vectorised: they take numbers or arrays (numpy or pandas)
 files. Loss values (P0, Pk) come from nameplates or from the GB 20052-2024 grade tables, fetched
 by :mod:`retrofit.measures.transformer`.
 
-Only active-power losses are modelled. The reactive-power equivalent term of GB/T 13462
-(综合功率损耗 ΔPz = ΔP + K_Q·ΔQ, with ΔQ = Q0 + β²·Qk) is not included: it charges the
-transformer with losses caused upstream by its reactive power, which depend on the network and
-on an economic equivalent K_Q [kW/kvar] that no inventory gives.
+Two loss measures are given. The active-power loss ΔP = P0 + β²·Pk is what the transformer
+itself dissipates. The integrated (综合) power loss of GB/T 13462 adds the active loss its
+reactive power causes upstream in the network, K_Q·ΔQ with ΔQ = Q0 + β²·Qk: Q0 = I0 %·S_N,
+Qk = Uk %·S_N, and K_Q [kW/kvar] the reactive economic equivalent (无功经济当量), which
+depends on the transformer's place in the network and is data, not code.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def annual_loss_energy_kwh(
     Notes
     -----
     The no-load loss accrues whenever the transformer is energised, the load loss only while it
-    carries load. Reactive-power equivalent losses (GB/T 13462 K_Q·Q terms) are excluded.
+    carries load. Active power only: see :func:`annual_integrated_loss_energy_kwh` for the
+    GB/T 13462 integrated loss with the K_Q·Q terms.
 
     References
     ----------
@@ -131,3 +133,140 @@ def optimal_load_factor(no_load_loss_kw: ArrayLike, load_loss_kw: ArrayLike):
     Derived here from :func:`loss_power_kw` (calculus, no table); active power only.
     """
     return np.sqrt(_numeric(no_load_loss_kw) / _numeric(load_loss_kw))
+
+
+def reactive_power_kvar(percent: ArrayLike, rated_kva: ArrayLike):
+    """Reactive power that is a percentage of the rated apparent power.
+
+    Parameters
+    ----------
+    percent : array-like
+        No-load current I0 [% of rated current] for Q0, or impedance (short-circuit) voltage
+        Uk [% of rated voltage] for Qk.
+    rated_kva : array-like
+        Rated apparent power S_N [kVA].
+
+    Returns
+    -------
+    array-like
+        Q = percent / 100 · S_N [kvar]: Q0 = I0 %·S_N (no-load, magnetising) or
+        Qk = Uk %·S_N (leakage reactive power at rated load).
+
+    Notes
+    -----
+    The approximations Q0 ≈ I0 %·S_N and Qk ≈ Uk %·S_N of GB/T 13462 take the no-load current
+    and the impedance voltage as wholly reactive (their active parts are P0 and Pk).
+
+    References
+    ----------
+    GB/T 13462 电力变压器经济运行, as applied in the worked example xiaomilidoc.com/p-6309456.html
+    (S13-100/10: Q0 = 0.3 % × 100 = 0.3 kvar, Qk = 4.0 % × 100 = 4.0 kvar).
+
+    Examples
+    --------
+    >>> float(reactive_power_kvar(4.0, 100))
+    4.0
+    """
+    return _numeric(percent) / 100.0 * _numeric(rated_kva)
+
+
+def integrated_loss_power_kw(
+    no_load_loss_kw: ArrayLike,
+    load_loss_kw: ArrayLike,
+    no_load_reactive_kvar: ArrayLike,
+    load_reactive_kvar: ArrayLike,
+    reactive_equivalent_kw_per_kvar: ArrayLike,
+    load_factor: ArrayLike,
+):
+    """Integrated (综合) power loss of a transformer per GB/T 13462.
+
+    Parameters
+    ----------
+    no_load_loss_kw : array-like
+        No-load loss P0 [kW].
+    load_loss_kw : array-like
+        Load loss Pk at rated current [kW].
+    no_load_reactive_kvar : array-like
+        No-load reactive power Q0 = I0 %·S_N [kvar].
+    load_reactive_kvar : array-like
+        Leakage reactive power at rated load Qk = Uk %·S_N [kvar].
+    reactive_equivalent_kw_per_kvar : array-like
+        Reactive economic equivalent K_Q [kW/kvar]: active loss caused upstream per kvar drawn.
+        0 gives the active-power loss.
+    load_factor : array-like
+        β, RMS load ÷ rated apparent power [unitless].
+
+    Returns
+    -------
+    array-like
+        ΔP_Z = P0 + K_Q·Q0 + β²·(Pk + K_Q·Qk) [kW].
+
+    Notes
+    -----
+    ΔP_Z = ΔP + K_Q·ΔQ with ΔP = P0 + β²·Pk and ΔQ = Q0 + β²·Qk. The load-fluctuation factor
+    K_T (about 1.05 in one secondary note) is not applied: β is the RMS load, which already
+    carries the fluctuation.
+
+    References
+    ----------
+    GB/T 13462 电力变压器经济运行 (综合功率损耗), as applied in the worked example
+    xiaomilidoc.com/p-6309456.html (S13-100/10, K_Q 0.1, β 0.77: ΔP = 1.09 kW, ΔQ = 2.67 kvar,
+    ΔP_Z = 1.36 kW).
+
+    Examples
+    --------
+    >>> round(float(integrated_loss_power_kw(0.2, 1.5, 0.3, 4.0, 0.1, 0.77)), 3)
+    1.357
+    """
+    kq = _numeric(reactive_equivalent_kw_per_kvar)
+    return loss_power_kw(
+        _numeric(no_load_loss_kw) + kq * _numeric(no_load_reactive_kvar),
+        _numeric(load_loss_kw) + kq * _numeric(load_reactive_kvar),
+        load_factor,
+    )
+
+
+def annual_integrated_loss_energy_kwh(
+    no_load_loss_kw: ArrayLike,
+    load_loss_kw: ArrayLike,
+    no_load_reactive_kvar: ArrayLike,
+    load_reactive_kvar: ArrayLike,
+    reactive_equivalent_kw_per_kvar: ArrayLike,
+    load_factor: ArrayLike,
+    operating_hours_h: ArrayLike,
+    energised_hours_h: ArrayLike,
+):
+    """Annual integrated (GB/T 13462) loss energy of a transformer.
+
+    Parameters
+    ----------
+    no_load_loss_kw, load_loss_kw : array-like
+        P0 and Pk [kW].
+    no_load_reactive_kvar, load_reactive_kvar : array-like
+        Q0 = I0 %·S_N and Qk = Uk %·S_N [kvar].
+    reactive_equivalent_kw_per_kvar : array-like
+        K_Q [kW/kvar].
+    load_factor : array-like
+        β, RMS load ÷ rated apparent power while loaded [unitless].
+    operating_hours_h : array-like
+        Hours per year at load factor β [h].
+    energised_hours_h : array-like
+        Hours per year the transformer is energised [h].
+
+    Returns
+    -------
+    array-like
+        E_Z = (P0 + K_Q·Q0)·h_energised + β²·(Pk + K_Q·Qk)·h [kWh per year and unit].
+
+    References
+    ----------
+    GB/T 13462, via xiaomilidoc.com/p-6309456.html (S13-100/10: 1.36 kW × 8760 h = 1.19万 kWh).
+    """
+    kq = _numeric(reactive_equivalent_kw_per_kvar)
+    return annual_loss_energy_kwh(
+        _numeric(no_load_loss_kw) + kq * _numeric(no_load_reactive_kvar),
+        _numeric(load_loss_kw) + kq * _numeric(load_reactive_kvar),
+        load_factor,
+        operating_hours_h,
+        energised_hours_h,
+    )

@@ -27,6 +27,8 @@ from ..models import finance as fm
 
 LIFETIMES_TABLE = "measure_lifetimes"
 INPUT_SOURCE = "input lifetime_years"
+#: Start of the lifetime_source of a combined row whose measures keep their own lives.
+EQUIVALENT_SOURCE = "equivalent life at the discount rate: "
 PARAMETERS_TABLE = "finance_parameters"
 #: Longest horizon of a project's yearly cash flows [yr]; a longer life is an input error.
 MAX_LIFETIME_YEARS = 60
@@ -85,12 +87,22 @@ def parameter(tables: Tables, name: str, key: str) -> float:
     return float(tables.keyed(PARAMETERS_TABLE, ["parameter", "key"], "value")[(name, key)])
 
 
-def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
-    """Economic life of each row [yr] and where it came from.
+#: Per-measure saving columns of combined rows [kWh/yr]: the measures' shares of the saving.
+SAVING_SHARE_COLUMNS = {
+    "upgrade_equipment": "saving_upgrade_equipment_kwh",
+    "fix_leaks": "saving_fix_leaks_kwh",
+    "reduce_pressure": "saving_reduce_pressure_kwh",
+    "upgrade_motor": "saving_upgrade_motor_kwh",
+    "refresh_it": "saving_refresh_it_kwh",
+    "improve_pue": "saving_improve_pue_kwh",
+}
 
-    A row with several measures takes the shortest life among them (its savings cannot be
-    counted beyond the first measure to wear out); a row with a measure the table does not
-    cover has no life unless the row gives lifetime_years.
+
+def measure_lives(rows: pd.DataFrame, tables: Tables) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Economic life [yr] of each measure on each row, and its source text.
+
+    Returns measure name → (life, source) over all rows: NaN and "" where the row does not
+    have the measure or the table has no life for it at the row's category and size.
     """
     table = tables[LIFETIMES_TABLE]
     n = len(rows)
@@ -98,17 +110,13 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
     category = rows["category"].to_numpy(dtype=object)
     kw = frame.numbers(rows, "rated_power_kw")
     hours = frame.numbers(rows, "operating_hours_h")
-    life = np.full(n, np.inf)
-    source = np.full(n, -1)  # index into labels: one string per table row, not per asset
-    labels: list[str] = []
-    uncovered = np.zeros(n, dtype=bool)
     size = np.nan_to_num(kw, nan=0.0)
-    for name in table["measure"].unique():
+    names = {m for text in pd.unique(measure.dropna()) for m in str(text).split("+")}
+    lives: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in sorted(names):
         has = rows_with_measure(measure, name)
-        if not has.any():
-            continue
         found = np.full(n, np.nan)
-        where = np.full(n, -1)
+        source = np.full(n, "", dtype=object)
         # rows for any category first, so that a category's own row overrides them
         part = table[table["measure"] == name].sort_values(
             "category", key=lambda c: c.ne("all"), kind="stable"
@@ -128,20 +136,117 @@ def lifetimes(rows: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarra
                     years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours)
             found = np.where(match, years, found)
             band = f"{lo:g}–{'' if np.isinf(hi) else f'{hi:g}'} kW"
-            labels.append(f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}")
-            where = np.where(match, len(labels) - 1, where)
-        shorter = has & (found < life)
-        life = np.where(shorter, found, life)
-        source = np.where(shorter, where, source)
-        uncovered |= has & np.isnan(found)
-    # measures the table does not list at all (a handful of distinct measure lists)
-    listed = set(table["measure"])
-    names = {m for text in pd.unique(measure.dropna()) for m in str(text).split("+")}
-    for name in names - listed:
-        uncovered |= rows_with_measure(measure, name)
+            source = np.where(match, f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}", source)
+        lives[name] = (found, source)
+    return lives
+
+
+def _shares(rows: pd.DataFrame, names: list[str], has: dict[str, np.ndarray]) -> np.ndarray:
+    """Each measure's share of the row's saving (n × measures), NaN where the row has no
+    per-measure saving for all its measures or a share is negative or the total is not
+    positive (those rows fall back to the shortest life)."""
+    n = len(rows)
+    parts = np.zeros((n, len(names)))
+    known = np.ones(n, dtype=bool)
+    for k, name in enumerate(names):
+        column = SAVING_SHARE_COLUMNS.get(name)
+        values = (
+            frame.numbers(rows, column)
+            if column is not None and column in rows.columns
+            else np.full(n, np.nan)
+        )
+        values = np.where(has[name], values, 0.0)
+        known &= ~np.isnan(values) & (values >= 0)
+        parts[:, k] = np.nan_to_num(values)
+    total = parts.sum(axis=1)
+    known &= total > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(known[:, None], parts / total[:, None], np.nan)
+
+
+def equivalent_life(rate: float, lives: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Uniform life [yr] whose annuity factor at ``rate`` equals Σ share·annuity_factor(life).
+
+    ``lives`` and ``shares`` are (rows × measures); a share of 0 ignores its life. At that life,
+    S·annuity_factor(r, n_eq) − I is exactly Σ_m share_m·S·annuity_factor(r, n_m) − I: each
+    measure's saving counted over its own life, none replaced, no residual value.
+    """
+    factor = np.where(shares > 0, shares * fm.annuity_factor(rate, np.nan_to_num(lives)), 0.0)
+    total = factor.sum(axis=1)
+    if abs(rate) < 1e-12:
+        return total
+    # invert A = (1 − (1 + r)^−n) / r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return -np.log1p(-rate * total) / np.log1p(rate)
+
+
+def lifetimes(
+    rows: pd.DataFrame, tables: Tables, discount_rate: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Economic life of each row [yr] and where it came from.
+
+    A row with one measure takes that measure's life. A row with several measures whose
+    saving is split by measure (saving_<measure>_kwh: compressors, data centres) counts each
+    measure's share of the saving over its own life: its life is the :func:`equivalent_life`
+    at ``discount_rate``. Other combined rows (and every combined row when ``discount_rate`` is
+    None) take the shortest life among their measures. A row with a measure the table does not
+    cover has no life unless the row gives lifetime_years.
+    """
+    n = len(rows)
+    lives = measure_lives(rows, tables)
+    names = sorted(lives)
+    has = {m: rows_with_measure(rows["measure"], m) for m in names}
+    if names:
+        life_matrix = np.column_stack([lives[m][0] for m in names])
+        has_matrix = np.column_stack([has[m] for m in names])
+    else:
+        life_matrix = np.zeros((n, 0))
+        has_matrix = np.zeros((n, 0), dtype=bool)
+    uncovered = (has_matrix & np.isnan(life_matrix)).any(axis=1)
+    count = has_matrix.sum(axis=1)
+    masked = np.where(has_matrix, life_matrix, np.inf)
+    shortest = masked.min(axis=1, initial=np.inf)
+    pick = masked.argmin(axis=1) if names else np.zeros(n, dtype=int)
+    source = np.full(n, "", dtype=object)
+    for k, m in enumerate(names):
+        source = np.where(has_matrix[:, k] & (pick == k), lives[m][1], source)
+    life = shortest.copy()
+    combined = np.zeros(n, dtype=bool)
+    if discount_rate is not None and names:
+        shares = _shares(rows, names, has)
+        combined = (count > 1) & ~np.isnan(shares).any(axis=1) & ~uncovered
+        if combined.any():
+            life = np.where(
+                combined,
+                equivalent_life(discount_rate, life_matrix, np.nan_to_num(shares)),
+                life,
+            )
+            # the text is built on the combined rows only (a few of a million, usually)
+            rows_on = np.flatnonzero(combined)
+            text = np.full(len(rows_on), "", dtype=object)
+            for k, m in enumerate(names):
+                on = has_matrix[rows_on, k]
+                if not on.any():
+                    continue
+                at = rows_on[on]
+                part = (
+                    m
+                    + " "
+                    + pd.Series(life_matrix[at, k]).map("{:g}".format).to_numpy(object)
+                    + " yr × "
+                    + pd.Series(100 * shares[at, k]).map("{:.0f}".format).to_numpy(object)
+                    + " % of the saving ("
+                    + lives[m][1][at].astype(object)
+                    + ")"
+                )
+                sep = np.where(text[on] != "", "; ", "")
+                text[on] = text[on] + sep + part
+            full = np.full(n, "", dtype=object)
+            full[rows_on] = text
+            text = full
+            source = np.where(combined, EQUIVALENT_SOURCE + text, source)
     life = np.where(uncovered | np.isinf(life), np.nan, life)
-    text = np.array([*labels, ""], dtype=object)  # −1 (no table row) → ""
-    source = np.where(np.isnan(life), "", text[source])
+    source = np.where(np.isnan(life), "", source)
     given = frame.numbers(rows, "lifetime_years")
     use_given = ~np.isnan(given)
     return np.where(use_given, given, life), np.where(use_given, INPUT_SOURCE, source)
@@ -162,7 +267,7 @@ def asset_finance(
     ``rates=False`` leaves out the IRR and the discounted payback (the slowest columns), for a
     portfolio's chunks, which sum only lives, investments and savings.
     """
-    life, source = lifetimes(out, tables)
+    life, source = lifetimes(out, tables, discount_rate)
     too_long = life > MAX_LIFETIME_YEARS
     if too_long.any():
         return [
@@ -219,17 +324,29 @@ def asset_finance(
     )
     log.add(
         "finance.lifetime.unknown",
-        "no economic life for a measure of the row (leak "
-        "repair, pressure reduction and charging piles have no sourced default): NPV, IRR "
-        "and cost of saved energy are null; give lifetime_years",
-        "缺少使用寿命（泄漏治理、降压、充电桩无来源可靠的默认值）：净现值等为空",
+        "no economic life for a measure of the row at its category and size in table "
+        "measure_lifetimes: NPV, IRR and cost of saved energy are null; give lifetime_years",
+        "参考表 measure_lifetimes 中无该行措施的使用寿命：净现值等为空",
         mask=np.isnan(life),
     )
+    equivalent = pd.Series(source, dtype=object).str.startswith(EQUIVALENT_SOURCE).to_numpy(bool)
     log.add(
         "finance.lifetime.shortest_measure",
-        "several measures on one row: the shortest economic life among them is used",
-        "一行多项措施：取最短使用寿命",
-        mask=out["measure"].str.contains("+", regex=False).to_numpy(bool) & from_table,
+        "several measures on one row and no saving per measure: the shortest economic life "
+        "among them is used",
+        "一行多项措施且无分措施节能量：取最短使用寿命",
+        mask=out["measure"].str.contains("+", regex=False).to_numpy(bool)
+        & from_table
+        & ~equivalent,
+    )
+    log.add(
+        "finance.lifetime.per_measure",
+        "several measures on one row: each measure's share of the saving is counted over its "
+        "own life (no replacement, no residual value); lifetime_years is the equivalent "
+        "uniform life at the discount rate (exact for NPV and cost of saved energy; IRR and "
+        "payback use it as an approximation)",
+        "一行多项措施：各措施的节能收益按各自寿命计（不重置、无残值），使用寿命为折现率下的等效寿命",
+        mask=equivalent,
     )
     log.add(
         "finance.no_saving",

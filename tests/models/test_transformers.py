@@ -36,20 +36,40 @@ def test_active_loss_matches_worked_example(xiaomilidoc_s13_315):
     assert round(float(dp), 2) == c["dp_printed"]
 
 
-def test_published_total_differs_by_the_reactive_term_we_leave_out(xiaomilidoc_s13_315):
-    """The page's 3.48 kW adds K_Q·ΔQ (GB/T 13462 integrated loss), which retrofit excludes.
+def test_integrated_loss_matches_the_published_total(xiaomilidoc_s13_315):
+    """The page's 3.48 kW is the GB/T 13462 integrated loss ΔPz = ΔP + K_Q·ΔQ.
 
     Q0 = 0.3 % × 315 = 0.945 kvar; Qk = 4.0 % × 315 = 12.6 kvar;
     ΔQ = 0.945 + 0.5929 × 12.6 = 8.41554 kvar; K_Q·ΔQ = 0.841554 kW;
     ΔPz = 2.644085 + 0.841554 = 3.485639 kW → printed 3.48 (the page truncates).
     """
     c = xiaomilidoc_s13_315
-    dp = float(transformers.loss_power_kw(c["p0"], c["pk"], c["beta"]))
-    reactive_kw = c["kq"] * (
-        c["i0_pct"] / 100 * c["S_kva"] + c["beta"] ** 2 * c["uk_pct"] / 100 * c["S_kva"]
+    q0 = transformers.reactive_power_kvar(c["i0_pct"], c["S_kva"])
+    qk = transformers.reactive_power_kvar(c["uk_pct"], c["S_kva"])
+    assert float(q0) == pytest.approx(0.945, abs=1e-12)
+    assert float(qk) == pytest.approx(12.6, abs=1e-12)
+    dpz = float(transformers.integrated_loss_power_kw(c["p0"], c["pk"], q0, qk, c["kq"], c["beta"]))
+    assert dpz == pytest.approx(3.485639, abs=1e-9)
+    assert dpz == pytest.approx(c["dpz_printed"], abs=0.01)
+    # annual: 3.485639 × 8760 = 30534.2 kWh, printed 3.05万 kWh
+    e = transformers.annual_integrated_loss_energy_kwh(
+        c["p0"], c["pk"], q0, qk, c["kq"], c["beta"], 8760.0, 8760.0
     )
-    assert reactive_kw == pytest.approx(0.841554, abs=1e-9)
-    assert dp + reactive_kw == pytest.approx(c["dpz_printed"], abs=0.01)
+    assert float(e) == pytest.approx(30534.198, abs=1e-3)
+    assert round(float(e) / 1e4, 2) == 3.05
+
+
+def test_zero_reactive_equivalent_is_the_active_loss(xiaomilidoc_s13_315):
+    c = xiaomilidoc_s13_315
+    dpz = transformers.integrated_loss_power_kw(c["p0"], c["pk"], 0.945, 12.6, 0.0, c["beta"])
+    assert float(dpz) == pytest.approx(2.644085, abs=1e-9)
+
+
+def test_integrated_energy_splits_energised_and_load_hours():
+    """P0' = 1 + 0.1 × 2 = 1.2 kW over 8760 h; Pk' = 10 + 0.1 × 40 = 14 kW × 0.25 over 4000 h:
+    10512 + 14000 = 24512 kWh."""
+    e = transformers.annual_integrated_loss_energy_kwh(1.0, 10.0, 2.0, 40.0, 0.1, 0.5, 4000, 8760)
+    assert float(e) == pytest.approx(24512.0, abs=1e-9)
 
 
 def test_annual_loss_energy_hand_calculation(xiaomilidoc_s13_315):
