@@ -474,19 +474,29 @@ def needs_text(needs: str, lang: str = "en") -> str:
     return ", ".join(f"{n} ({input_source(n)})" for n in names)
 
 
+def _field_zh(name: str) -> str:
+    """A field a condition tests, in Chinese: its glossary label, or the vocabulary's
+    ``condition`` label for the attributes the rules derive (new_grade, unit_value_cny)."""
+    return (
+        columns.label(name, "zh") if columns.known(name) else value_label("condition", name, "zh")
+    )
+
+
 def _value_zh(name: str, value: object) -> str:
-    """A condition's value in Chinese: yes/no as 是/否, a coded value as the vocabulary says
-    (or as written: a code the user typed)."""
+    """A condition's value in Chinese: yes/no as 是/否, a GB grade as 2级, a coded value as the
+    vocabulary says (or as written: a code the user typed)."""
     text = str(value)
     if text in ("yes", "no"):
         return "是" if text == "yes" else "否"
+    if name == "new_grade":
+        return value_label("efficiency_class", f"grade_{text}", "zh")
     return value_label(name, text, "zh")
 
 
 def describe_zh(name: str, op: str, target: str) -> str:
     """A condition in Chinese: ``融资方式=银行贷款或融资租赁``, ``额定功率≤22``."""
     symbol = "≤" if op == "<=" else "≥" if op == ">=" else op
-    head = columns.label(name, "zh") if columns.known(name) else name
+    head = _field_zh(name)
     values = "或".join(_value_zh(name, v) for v in target.split("|"))
     return f"{head}{symbol}{values}"
 
