@@ -291,3 +291,18 @@ def test_notebooks_open_with_one_documented_command():
     test_target = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
     assert "notebooks" not in test_target.split("\n", 1)[0]
     assert "make notebooks" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_counted_total_says_a_tax_timing_benefit_is_in_the_npv_only():
+    # the one-off deduction is a timing benefit: listed as applying, counted in the NPV, never
+    # in the incentives total, and the total line says so
+    row = MOTOR | {"in_service_date": "2026-03-01", "eit_payable_cny": 50_000}
+    result, listing = listing_of([row], "national")
+    assert listing.loc[("P1", "CN-ONE-OFF-DEDUCTION"), "status"] == "applies"
+    lines = render_incentives(result).splitlines()
+    assert (
+        "  counted incentives: 0 CNY (the tax-timing benefit above is in the NPV, not in this total)"
+    ) in lines
+    assert "  计入的政策支持：0 元（上列税收递延收益计入净现值，不计入此合计）" in (
+        render_incentives(result, lang="zh").splitlines()
+    )

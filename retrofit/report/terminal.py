@@ -607,6 +607,7 @@ INCENTIVE_LABELS = {
         "needs": "needs",
         "not applicable": "not applicable",
         "total": "counted incentives: {v} CNY",
+        "timing": " (the tax-timing benefit above is in the NPV, not in this total)",
         "not_counted": "  Not counted — rules that need inputs (amounts if given and met, never "
         "added to the counted total):",
         "give": "give {inputs}",
@@ -627,6 +628,7 @@ INCENTIVE_LABELS = {
         "needs": "需补充信息",
         "not applicable": "不适用",
         "total": "计入的政策支持：{v} 元",
+        "timing": "（上列税收递延收益计入净现值，不计入此合计）",
         "not_counted": "  未计入——需补充信息的政策（补充并符合条件后的金额，不计入、不与上列合计相加）：",
         "give": "请补充{inputs}",
         "potential": "如符合条件：最多 {v} 元，未计入",
@@ -689,7 +691,12 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
                 f"{row.confidence})"
                 f"{verify}\n      {row.document} {row.clause}; {getattr(row, why)}"
             )
-        lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
+        timing = (rules["kind"] == "tax_timing") & (rules["status"] == "applies")
+        lines.append(
+            "  "
+            + words["total"].format(v=_money(project.incentives_cny))
+            + (words["timing"] if timing.any() else "")
+        )
         needing = rules[rules["status"] == "needs"]
         inputs = [
             n
