@@ -473,12 +473,14 @@ NAMED_PLANTS = 12
 
 def plant_names(plant_ids: pd.Series, plants: pd.DataFrame, lang: str = "en") -> str:
     """The plants of ``plant_ids`` as a summary names them: the id and, where the plants table
-    has one, the name (``SH-0002 上海某机械厂``), in the order given; past
+    has one (``name`` or ``plant_name``), the name (``SH-0002 上海某机械厂``), in the order given; past
     :data:`NAMED_PLANTS` the count of the rest."""
     ids = [str(p) for p in plant_ids]
     names: dict[str, str] = {}
-    if "plant_name" in plants.columns:
-        table = plants.drop_duplicates("plant_id").set_index("plant_id")["plant_name"]
+    # the plants file's 企业名称 (``name``), else the inventory's own name column
+    column = next((c for c in ("name", "plant_name") if c in plants.columns), None)
+    if column is not None:
+        table = plants.drop_duplicates("plant_id").set_index("plant_id")[column]
         names = {str(k): str(v) for k, v in table.items() if pd.notna(v) and str(v) != str(k)}
     shown = [f"{p} {names[p]}" if p in names else p for p in ids[:NAMED_PLANTS]]
     separator = "、" if lang == "zh" else ", "
