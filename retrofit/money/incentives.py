@@ -8,8 +8,9 @@ every rule against every project (and, for equipment rules, every asset row) and
 - a listing, one row per (project, rule): ``applies`` with the amount after caps and stacking
   and the conditions that matched; ``superseded`` when a higher award of the same stacking
   group wins (就高不重复); ``needs: …`` when an input the inventory lacks decides it (never
-  dropped silently), with the amount it would give; ``not applicable`` with the condition
-  that failed (including a date outside the rule's window). A priority threshold
+  dropped silently), with the amount it would give (never counted); ``not applicable`` with
+  every condition that failed, whole, in the order of :data:`CONDITION_STAGES` (the date
+  window first); ``why_zh`` says the same in Chinese. A priority threshold
   (``priority_min_investment_cny``, 355号（七）"对投资2000万元以上……优先给予") never makes a rule
   not applicable: below it the rule still ``applies`` and its ``why`` says "not prioritised —
   check the application guide" (未列入优先支持);
