@@ -204,7 +204,7 @@ def test_needs_in_chinese_name_the_template_header_and_the_option():
     lines = render_incentives(result, lang="zh").splitlines()
     assert (
         "  [需补充信息] CN-LOAN-1.5PP 设备更新贷款中央财政贴息：请补充表头“再贷款”或参数 "
-        "--designation relending-loan；如符合条件：最多 600,000 元，未计入"
+        "--designation=relending-loan；如符合条件：最多 600,000 元，未计入"
     ) in lines
     assert (
         "      可得金额按每年剩余贷款利息封顶：600,000 元（原 900,000 元；贴息不超过实付利息）"
@@ -243,7 +243,7 @@ def test_needs_text_names_headers_and_options():
         "financing (column financing or --financing loan|lease|own), sanshou (column sanshou)"
     )
     assert needs_text("financing, sanshou", "zh") == (
-        "表头“融资方式”或参数 --financing loan|lease|own、表头“三首”"
+        "表头“融资方式”或参数 --financing、表头“三首”"
     )
     assert needs_text("") == ""
 
@@ -256,7 +256,7 @@ def test_html_shows_needs_in_their_own_table_and_chinese_reasons():
     assert "relending_loan (column relending_loan or --designation relending-loan)" in en
     zh = render_html(result, lang="zh")
     assert "未计入：需补充信息的政策" in zh
-    assert "表头“再贷款”或参数 --designation relending-loan" in zh
+    assert "表头“再贷款”或参数 --designation=relending-loan" in zh
     assert "可得金额按每年剩余贷款利息封顶：600,000 元" in zh
     assert "potential cut to the loan" not in zh
 

@@ -431,7 +431,7 @@ def ordered_conditions(requires) -> list[tuple[str, str, str]]:
 #: Where a reader supplies each input a rule may need: the run-wide CLI option (for the
 #: project attributes that have one); every input is also an inventory column.
 INPUT_FLAGS: dict[str, str] = {
-    "financing": "--financing loan|lease|own",
+    "financing": "--financing",
     "loan_rate": "--loan-rate",
     "loan_term_years": "--loan-term-years",
     "eit_payable_cny": "--eit-payable",
@@ -451,24 +451,34 @@ def _template_headers_zh() -> dict[str, str]:
     return dict(zip((c.name for c in schema.COLUMNS), template_headers("zh"), strict=True))
 
 
+#: The values an option takes, shown with it in English (the Chinese header's own guide lists
+#: them in Chinese: 银行贷款/融资租赁/自有资金).
+_FLAG_VALUES = {"financing": "loan|lease|own"}
+
+
 def input_source(name: str, lang: str = "en") -> str:
     """Where an input comes from, as the listing names it: the column (its template header in
     Chinese) and the CLI option when there is one: ``financing`` → ``column financing or
-    --financing loan|lease|own``; in Chinese ``表头“融资方式”或参数 --financing loan|lease|own``."""
+    --financing loan|lease|own``; in Chinese ``表头“融资方式”或参数 --financing``."""
     flag = INPUT_FLAGS.get(name)
+    if flag is not None and lang == "en" and name in _FLAG_VALUES:  # the English names them
+        flag = f"{flag} {_FLAG_VALUES[name]}"
     if lang == "zh":
         head = _template_headers_zh().get(name) or (
             columns.label(name, "zh") if columns.known(name) else name
         )
-        return f"表头“{head}”" + (f"或参数 {flag}" if flag else "")
+        # an option's value joined by "=" (click reads --designation=chain-leader): the
+        # command as typed, one token
+        typed = flag.replace(" ", "=", 1) if flag else ""
+        return f"表头“{head}”" + (f"或参数 {typed}" if flag else "")
     return f"column {name}" + (f" or {flag}" if flag else "")
 
 
 def needs_text(needs: str, lang: str = "en") -> str:
     """A listing's ``needs`` (``"financing, sanshou"``) with where each input comes from:
     ``financing (column financing or --financing loan|lease|own), sanshou (column sanshou)``;
-    in Chinese each input by its template header (``表头“融资方式”或参数 --financing …、
-    表头“三首产品”``)."""
+    in Chinese each input by its template header (``表头“融资方式”或参数 --financing、
+    表头“三首”``)."""
     names = [n.strip() for n in str(needs).split(",") if n.strip()]
     if lang == "zh":
         return "、".join(input_source(n, "zh") for n in names)
