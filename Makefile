@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test test-fast lint typecheck docs bench clean
+.PHONY: demo test test-fast lint typecheck docs bench notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ docs: $(STAMP_TEST)
 typecheck: $(STAMP_TEST)
 	$(BIN)/python -m mypy
 	$(BIN)/lint-imports
+
+# JupyterLab on notebooks/ (the `notebooks` extra, installed once into .venv; `make test`
+# executes the notebooks without it). Pass JUPYTER_ARGS="--no-browser" on a remote machine.
+STAMP_NOTEBOOKS := $(VENV)/.installed-notebooks
+$(STAMP_NOTEBOOKS): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@ $(STAMP_BASE)
+
+notebooks: $(STAMP_NOTEBOOKS)
+	$(BIN)/jupyter lab notebooks/ $(JUPYTER_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py

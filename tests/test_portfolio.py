@@ -154,6 +154,21 @@ def test_bai_yi_by_year_with_missing_years(city):
     assert b1.loc[("P3", 2026), "shortfall_tce"] == pytest.approx(0.8)
 
 
+def test_summary_names_the_plants_short_of_bai_yi(city):
+    # 2026 (as in the test above): P1 unknown (2025 energy blank), P2 meets (3.72 %), P3 (丙厂)
+    # has no measures: 0 of 80 tce, short. The summary names it beside the count.
+    from retrofit.report.terminal import render_portfolio
+
+    _, a, b, plants = city
+    result = portfolio([a, b], plants=plants, year=2026, plant_energy_basis="equivalent")
+    en = render_portfolio(result).splitlines()
+    line = en.index("2026: meets 1, short 1, unknown 1")
+    assert en[line + 1] == "  short in 2026: P3 丙厂"
+    zh = render_portfolio(result, lang="zh").splitlines()
+    line = zh.index("2026 年：达标 1 家，未达标 1 家，未知 1 家")
+    assert zh[line + 1] == "  2026 年未达标：P3 丙厂"
+
+
 def test_plants_districts_and_totals(city):
     _, a, b, plants = city
     result = portfolio([a, b], plants=plants, year=2026)

@@ -125,7 +125,7 @@ def english_words(text: str, allowed: set[str], citations: list[str]) -> dict[st
     for citation in citations:
         if len(citation) > 3:
             text = text.replace(citation, " ")
-    text = re.sub(r"--[a-z-]+", " ", text)  # command-line flags
+    text = re.sub(r"--[a-z-]+(=[a-z|-]+)?", " ", text)  # command-line flags (and =value)
     text = re.sub(r"\b[0-9a-f]{16,64}\b", " ", text)  # a file's sha256 (or its first digits)
     text = STANDARD.sub(" ", text)
     text = re.sub(r"\b[A-Za-z]+[0-9][\w.-]*", " ", text)  # codes with digits: IE3, YE3, P90

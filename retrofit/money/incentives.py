@@ -8,8 +8,9 @@ every rule against every project (and, for equipment rules, every asset row) and
 - a listing, one row per (project, rule): ``applies`` with the amount after caps and stacking
   and the conditions that matched; ``superseded`` when a higher award of the same stacking
   group wins (就高不重复); ``needs: …`` when an input the inventory lacks decides it (never
-  dropped silently), with the amount it would give; ``not applicable`` with the condition
-  that failed (including a date outside the rule's window). A priority threshold
+  dropped silently), with the amount it would give (never counted); ``not applicable`` with
+  every condition that failed, whole, in the order of :data:`CONDITION_STAGES` (the date
+  window first); ``why_zh`` says the same in Chinese. A priority threshold
   (``priority_min_investment_cny``, 355号（七）"对投资2000万元以上……优先给予") never makes a rule
   not applicable: below it the rule still ``applies`` and its ``why`` says "not prioritised —
   check the application guide" (未列入优先支持);
@@ -22,18 +23,22 @@ investment, the CNY cap, then the per-enterprise cap. Work is per rule over whol
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..columns import describe
+from .. import columns
+from ..columns import describe, value_label
 from ..core import conditions, frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, load_catalog
+from ..inventory import schema
 from ..inventory.defaults import rows_with_measure
+from ..inventory.template import template_headers
 from ..models import finance as fm
 from ..portfolio.trajectory import service_dates
 from .appraisal import parameter
@@ -128,6 +133,7 @@ LISTING_COLUMNS: dict[str, str] = describe(
         "counted_before_interest_cap_cny",
         "potential_cny",
         "why",
+        "why_zh",
         "needs",
         "priority",
         "rows",
@@ -381,41 +387,185 @@ def project_attributes(
 # --- conditions --------------------------------------------------------------------------
 
 
+#: The order in which a rule's conditions are checked and reported (the first that fails is
+#: the reason a reader acts on): the date window, then the region's programme designations,
+#: the sector, the product, the financing and contract, and last the amounts (any numeric
+#: comparison). A field not named here is checked after the product.
+CONDITION_STAGES: dict[str, tuple[str, ...]] = {
+    "region": (
+        "shenyang_tier",
+        "chain_leader",
+        "shenyang_demonstration",
+        "particularly_major",
+        "energy_management_centre",
+        "renewal_project_list",
+    ),
+    "sector": ("shenyang_pilot_sector", "category"),
+    "product": (
+        "subsidy_product",
+        "new_grade",
+        "sanshou",
+        "innovation_catalogue",
+        "eit_catalogue",
+        "digital_retrofit",
+    ),
+    "financing": ("financing", "relending_loan", "emc_contract", "esco_qualified"),
+}
+_STAGE_ORDER = ("region", "sector", "product", "other", "financing", "amounts")
+
+
+def condition_stage(condition: tuple[str, str, str]) -> str:
+    """The stage of :data:`CONDITION_STAGES` a parsed condition is checked in."""
+    name, op, _ = condition
+    if op != "=":
+        return "amounts"
+    return next((s for s, names in CONDITION_STAGES.items() if name in names), "other")
+
+
+def ordered_conditions(requires) -> list[tuple[str, str, str]]:
+    """A rule's parsed conditions in the order they are checked (stable within a stage)."""
+    parsed = [conditions.parse(part) for part in conditions.split(requires)]
+    return sorted(parsed, key=lambda c: _STAGE_ORDER.index(condition_stage(c)))
+
+
+#: Where a reader supplies each input a rule may need: the run-wide CLI option (for the
+#: project attributes that have one); every input is also an inventory column.
+INPUT_FLAGS: dict[str, str] = {
+    "financing": "--financing",
+    "loan_rate": "--loan-rate",
+    "loan_term_years": "--loan-term-years",
+    "eit_payable_cny": "--eit-payable",
+    "eit_rate": "--eit-rate",
+    "particularly_major": "--designation particularly-major",
+    "energy_management_centre": "--designation energy-management-centre",
+    "shenyang_tier": "--designation shenyang-point|shenyang-line|shenyang-face",
+    "chain_leader": "--designation chain-leader",
+    "renewal_project_list": "--designation renewal-project-list",
+    "relending_loan": "--designation relending-loan",
+}
+
+
+@functools.cache
+def _template_headers_zh() -> dict[str, str]:
+    """Column name → the Chinese header the inventory template writes for it."""
+    return dict(zip((c.name for c in schema.COLUMNS), template_headers("zh"), strict=True))
+
+
+#: The values an option takes, shown with it in English (the Chinese header's own guide lists
+#: them in Chinese: 银行贷款/融资租赁/自有资金).
+_FLAG_VALUES = {"financing": "loan|lease|own"}
+
+
+def input_source(name: str, lang: str = "en") -> str:
+    """Where an input comes from, as the listing names it: the column (its template header in
+    Chinese) and the CLI option when there is one: ``financing`` → ``column financing or
+    --financing loan|lease|own``; in Chinese ``表头“融资方式”或参数 --financing``."""
+    flag = INPUT_FLAGS.get(name)
+    if flag is not None and lang == "en" and name in _FLAG_VALUES:  # the English names them
+        flag = f"{flag} {_FLAG_VALUES[name]}"
+    if lang == "zh":
+        head = _template_headers_zh().get(name) or (
+            columns.label(name, "zh") if columns.known(name) else name
+        )
+        # an option's value joined by "=" (click reads --designation=chain-leader): the
+        # command as typed, one token
+        typed = flag.replace(" ", "=", 1) if flag else ""
+        return f"表头“{head}”" + (f"或参数 {typed}" if flag else "")
+    return f"column {name}" + (f" or {flag}" if flag else "")
+
+
+def needs_text(needs: str, lang: str = "en") -> str:
+    """A listing's ``needs`` (``"financing, sanshou"``) with where each input comes from:
+    ``financing (column financing or --financing loan|lease|own), sanshou (column sanshou)``;
+    in Chinese each input by its template header (``表头“融资方式”或参数 --financing、
+    表头“三首”``)."""
+    names = [n.strip() for n in str(needs).split(",") if n.strip()]
+    if lang == "zh":
+        return "、".join(input_source(n, "zh") for n in names)
+    return ", ".join(f"{n} ({input_source(n)})" for n in names)
+
+
+def _field_zh(name: str) -> str:
+    """A field a condition tests, in Chinese: its glossary label, or the vocabulary's
+    ``condition`` label for the attributes the rules derive (new_grade, unit_value_cny)."""
+    return (
+        columns.label(name, "zh") if columns.known(name) else value_label("condition", name, "zh")
+    )
+
+
+def _value_zh(name: str, value: object) -> str:
+    """A condition's value in Chinese: yes/no as 是/否, a GB grade as 2级, a coded value as the
+    vocabulary says (or as written: a code the user typed)."""
+    text = str(value)
+    if text in ("yes", "no"):
+        return "是" if text == "yes" else "否"
+    if name == "new_grade":
+        return value_label("efficiency_class", f"grade_{text}", "zh")
+    return value_label(name, text, "zh")
+
+
+def describe_zh(name: str, op: str, target: str) -> str:
+    """A condition in Chinese: ``融资方式=银行贷款或融资租赁``, ``额定功率≤22``."""
+    symbol = "≤" if op == "<=" else "≥" if op == ">=" else op
+    head = _field_zh(name)
+    values = "或".join(_value_zh(name, v) for v in target.split("|"))
+    return f"{head}{symbol}{values}"
+
+
 @dataclass
 class _Verdict:
     """Outcome of a rule's conditions on each row; texts are built only for rows shown."""
 
     ok: np.ndarray  # every condition true and the date in the window
     failed: np.ndarray  # some condition false, or the date outside the window
-    first_failed: np.ndarray  # index of the first false condition; len(conditions) = date
+    outside: np.ndarray  # the date outside the rule's window (checked first)
+    false: np.ndarray  # (rows × conditions): the value is known and the condition false
     unknown: np.ndarray  # (rows × conditions): the value is blank
-    conditions: list[tuple[str, str, str]]
+    conditions: list[tuple[str, str, str]]  # in the order of CONDITION_STAGES
     frame: pd.DataFrame
     date: np.ndarray
-    window: str
+    window: tuple[pd.Timestamp | None, pd.Timestamp | None]
 
-    def matched(self) -> str:
+    def matched(self, lang: str = "en") -> str:
+        if lang == "zh":
+            return (
+                "满足："
+                + "".join(describe_zh(*c) + "；" for c in self.conditions)
+                + f"日期在政策有效期（{window_text(*self.window, 'zh')}）内"
+            )
         return (
             "; ".join(conditions.describe(*c) for c in self.conditions)
-            + f"; in window {self.window}"
+            + f"; in window {window_text(*self.window)}"
         )
 
-    def why(self, rows: np.ndarray) -> np.ndarray:
-        """The failed condition with the row's value (or the date outside the window)."""
-        out = np.full(len(rows), "", dtype=object)
-        failed = self.first_failed[rows]
+    def why(self, rows: np.ndarray, lang: str = "en") -> np.ndarray:
+        """Every condition that failed on each row, in the checking order, whole: the date
+        outside the window first, then each false condition with the row's value."""
+        parts: list[list[str]] = [[] for _ in rows]
+        if self.outside[rows].any():
+            days = pd.DatetimeIndex(self.date[rows]).strftime("%Y-%m-%d")
+            window = window_text(*self.window, lang)
+            for k in np.flatnonzero(self.outside[rows]):
+                parts[k].append(
+                    f"日期 {days[k]} 不在政策有效期（{window}）内"
+                    if lang == "zh"
+                    else f"date {days[k]} outside the rule's window {window}"
+                )
         for i, condition in enumerate(self.conditions):  # per condition, not per row
-            pick = failed == i
-            if pick.any():
-                name = condition[0]
-                values = self.frame[name].to_numpy(object)[rows[pick]]
-                head = f"{conditions.describe(*condition)} not met ({name} = "
-                out[pick] = [f"{head}{v})" for v in values]
-        pick = failed == len(self.conditions)
-        if pick.any():
-            days = pd.DatetimeIndex(self.date[rows[pick]]).strftime("%Y-%m-%d")
-            out[pick] = [f"date {d} outside the rule's window {self.window}" for d in days]
-        return out
+            pick = np.flatnonzero(self.false[rows, i])
+            if len(pick) == 0:
+                continue
+            name = condition[0]
+            values = self.frame[name].to_numpy(object)[rows[pick]]
+            for k, v in zip(pick, values, strict=True):
+                if lang == "zh":
+                    parts[k].append(
+                        f"不满足{describe_zh(*condition)}（本项为{_value_zh(name, v)}）"
+                    )
+                else:
+                    parts[k].append(f"{conditions.describe(*condition)} not met ({name} = {v})")
+        joiner = "；" if lang == "zh" else "; "
+        return np.array([joiner.join(p) for p in parts], dtype=object)
 
     def needs(self, rows: np.ndarray) -> np.ndarray:
         """The blank fields that decide the rule, comma-separated."""
@@ -429,25 +579,35 @@ class _Verdict:
         )
 
 
-def window_text(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+def window_text(start: pd.Timestamp | None, end: pd.Timestamp | None, lang: str = "en") -> str:
     """A rule's date window as a reader sees it, whole when one end is open:
     ``2025-01-01 to 2025-12-31``, ``from 2025-03-10 (no end date)``,
-    ``until 2027-12-31 (no start date)`` or ``any date``."""
+    ``until 2027-12-31 (no start date)`` or ``any date`` (in Chinese ``2025-01-01 至
+    2025-12-31``, ``自 2025-03-10 起（无截止日期）``, ``至 2027-12-31 止（无起始日期）``,
+    ``不限日期``)."""
+    zh = lang == "zh"
     if start is not None and end is not None:
-        return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        return (
+            f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" if zh else f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        )
     if start is not None:
-        return f"from {start:%Y-%m-%d} (no end date)"
+        return (
+            f"自 {start:%Y-%m-%d} 起（无截止日期）"
+            if zh
+            else f"from {start:%Y-%m-%d} (no end date)"
+        )
     if end is not None:
-        return f"until {end:%Y-%m-%d} (no start date)"
-    return "any date"
+        return (
+            f"至 {end:%Y-%m-%d} 止（无起始日期）" if zh else f"until {end:%Y-%m-%d} (no start date)"
+        )
+    return "不限日期" if zh else "any date"
 
 
 def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
     n = len(frame)
-    parsed = [conditions.parse(part) for part in conditions.split(rule.requires)]
+    parsed = ordered_conditions(rule.requires)
     ok = np.ones(n, dtype=bool)
-    failed = np.zeros(n, dtype=bool)
-    first_failed = np.full(n, -1)
+    false = np.zeros((n, len(parsed)), dtype=bool)
     unknown = np.zeros((n, len(parsed)), dtype=bool)
     for i, (name, op, target) in enumerate(parsed):
         values = (
@@ -456,9 +616,7 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
             else pd.Series(None, index=frame.index, dtype=object)
         )
         true, known = conditions.test(values, op, target)
-        newly = known & ~true & ~failed
-        first_failed[newly] = i
-        failed |= known & ~true
+        false[:, i] = known & ~true
         unknown[:, i] = ~known
         ok &= true
     start = pd.Timestamp(rule.valid_from) if not pd.isna(rule.valid_from) else None
@@ -469,11 +627,8 @@ def _evaluate(rule, frame: pd.DataFrame, date: pd.Series) -> _Verdict:
         outside |= d < np.datetime64(start)
     if end is not None:
         outside |= d > np.datetime64(end)
-    window = window_text(start, end)
-    first_failed[outside & ~failed] = len(parsed)
-    return _Verdict(
-        ok & ~outside, failed | outside, first_failed, unknown, parsed, frame, d, window
-    )
+    failed = outside | false.any(axis=1)
+    return _Verdict(ok & ~outside, failed, outside, false, unknown, parsed, frame, d, (start, end))
 
 
 # --- evaluation --------------------------------------------------------------------------
@@ -513,6 +668,7 @@ class _Outcome:
     uncapped: np.ndarray
     potential: np.ndarray  # what the rows or project that need inputs would give
     why: np.ndarray
+    why_zh: np.ndarray  # the same reasons in Chinese
     needs: np.ndarray
     rows: list[str]
     priority: np.ndarray | None = None  # the 优先 note of rules that apply or need inputs
@@ -675,9 +831,14 @@ def _asset_rule(rule, ctx: _Context) -> _Outcome:
     n_need = np.bincount(code, weights=needing, minlength=n)
     n_all = np.bincount(code, minlength=n)
     any_ok = n_ok > 0
-    why = np.where(any_ok, verdict.matched(), "")
-    shown = _first_row(code, n, verdict.failed & ~any_ok[code])
+    why = np.where(any_ok, verdict.matched(), "").astype(object)
+    why_zh = np.where(any_ok, verdict.matched("zh"), "").astype(object)
+    # the row shown for a project where no row matched is the one closest to matching (the
+    # fewest failed conditions): a transformer row for a transformer rule, not the first motor
+    misses = verdict.false.sum(axis=1) + verdict.outside
+    shown = _closest_row(code, n, verdict.failed & ~any_ok[code], misses)
     why[shown >= 0] = verdict.why(shown[shown >= 0])
+    why_zh[shown >= 0] = verdict.why(shown[shown >= 0], "zh")
     shown = _first_row(code, n, needing)
     needs = np.full(n, "", dtype=object)
     needs[shown >= 0] = _join(verdict.needs(shown[shown >= 0]), base_need[shown[shown >= 0]])
@@ -687,7 +848,7 @@ def _asset_rule(rule, ctx: _Context) -> _Outcome:
         for a, b, c in zip(n_ok, n_need, n_all, strict=True)
     ]
     return _Outcome(
-        status, got, got, np.where(n_need > 0, potential, np.nan), why, needs, rows_text
+        status, got, got, np.where(n_need > 0, potential, np.nan), why, why_zh, needs, rows_text
     )
 
 
@@ -700,33 +861,40 @@ def _project_rule(rule, ctx: _Context) -> _Outcome:
     every = np.arange(ctx.n)
     needs = _join(verdict.needs(every), base_need)
     status = np.where(verdict.failed, "not applicable", np.where(needs == "", "applies", "needs"))
-    why = np.where(verdict.ok, verdict.matched(), "")
+    why = np.where(verdict.ok, verdict.matched(), "").astype(object)
+    why_zh = np.where(verdict.ok, verdict.matched("zh"), "").astype(object)
     why[verdict.failed] = verdict.why(every[verdict.failed])
+    why_zh[verdict.failed] = verdict.why(every[verdict.failed], "zh")
     if not pd.isna(rule.min_project_investment_cny):
-        status, why, needs = _threshold(
-            float(rule.min_project_investment_cny), ctx.investment, status, why, needs
+        status, why, why_zh, needs = _threshold(
+            float(rule.min_project_investment_cny), ctx.investment, status, why, why_zh, needs
         )
     threshold = getattr(rule, "priority_min_investment_cny", np.nan)
     priority = None
     if not pd.isna(threshold):
         priority = _priority(float(threshold), ctx.investment, status)
         why = np.where(status == "applies", why + "; " + priority, why)
+        halves = np.array([priority_text(str(p), "zh") for p in priority], dtype=object)
+        why_zh = np.where(status == "applies", why_zh + "；" + halves, why_zh)
     uncapped = np.where(status == "applies", np.nan_to_num(amount), 0.0)
     got = uncapped
     potential = np.where(status == "needs", amount, np.nan)
     if not pd.isna(rule.cap_share_of_investment):
         share = float(rule.cap_share_of_investment) * ctx.investment
         got, potential = np.minimum(got, share), np.minimum(potential, share)
-    return _Outcome(status, got, uncapped, potential, why, needs, [""] * ctx.n, priority)
+    return _Outcome(status, got, uncapped, potential, why, why_zh, needs, [""] * ctx.n, priority)
 
 
-def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
+def _threshold(minimum: float, investment: np.ndarray, status, why, why_zh, needs):
     """A project investment threshold: below it the rule does not apply; unknown, it needs
     investment_cny."""
     text = f"project investment ≥ {minimum:,.0f} CNY"
+    text_zh = f"项目投资≥{minimum / 1e4:,.0f}万元"
     low = (investment < minimum) & (status != "not applicable")
     shown = pd.Series(investment).map("{:,.0f}".format).to_numpy(object)
+    shown_wan = pd.Series(investment / 1e4).map("{:,.2f}".format).to_numpy(object)
     why = np.where(low, text + " not met (" + shown + ")", why)
+    why_zh = np.where(low, "不满足" + text_zh + "（本项目投资" + shown_wan + "万元）", why_zh)
     status = np.where(low, "not applicable", status)
     unknown = np.isnan(investment) & (status != "not applicable")
     needs = np.where(unknown, _join(needs, np.where(unknown, "investment_cny", "")), needs)
@@ -735,7 +903,8 @@ def _threshold(minimum: float, investment: np.ndarray, status, why, needs):
     )  # investment_cny once, when the base also needs it
     status = np.where(unknown & (status == "applies"), "needs", status)
     why = np.where(status == "applies", why + "; " + text, why)
-    return status, why, needs
+    why_zh = np.where(status == "applies", why_zh + "；" + text_zh, why_zh)
+    return status, why, why_zh, needs
 
 
 def _priority(minimum: float, investment: np.ndarray, status) -> np.ndarray:
@@ -779,6 +948,7 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
         potential = np.minimum(potential, float(rule.cap_cny))
     status = outcome.status
     why = np.where(status == "needs", "", outcome.why)
+    why_zh = np.where(status == "needs", "", outcome.why_zh)
     if rule.kind in NOT_THE_ENTERPRISES:  # zero for the enterprise, and the listing says why
         amount = np.zeros(len(status))
         potential = np.full(len(status), np.nan)
@@ -786,6 +956,12 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
             status == "not applicable",
             why,
             np.where(why == "", ESCO_NOTE, ESCO_NOTE + "; " + why.astype(str)),
+        )
+        note_zh = priority_text(ESCO_NOTE, "zh")
+        why_zh = np.where(
+            status == "not applicable",
+            why_zh,
+            np.where(why_zh == "", note_zh, note_zh + "；" + why_zh.astype(str)),
         )
     return pd.DataFrame(
         {
@@ -803,6 +979,7 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
             "uncapped_cny": outcome.uncapped,
             "potential_cny": potential,
             "why": why,
+            "why_zh": why_zh,
             "needs": np.where(status == "not applicable", "", outcome.needs),
             "priority": np.full(len(status), "", dtype=object)
             if outcome.priority is None
@@ -821,6 +998,16 @@ def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
             "note": getattr(rule, "note", ""),
         }
     )
+
+
+def _closest_row(code: np.ndarray, n: int, mask: np.ndarray, misses: np.ndarray) -> np.ndarray:
+    """Per project, the position of its row in ``mask`` with the fewest ``misses`` (the first
+    such row on a tie); −1 when none."""
+    first = np.full(n, -1)
+    idx = np.flatnonzero(mask)
+    idx = idx[np.lexsort((idx, misses[idx]))][::-1]  # written worst first: the closest wins
+    first[code[idx]] = idx
+    return first
 
 
 def _first_row(code: np.ndarray, n: int, mask: np.ndarray) -> np.ndarray:
@@ -918,9 +1105,9 @@ def _enterprise_caps(table: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.where(total > cap, cap / total, 1.0)
     table.loc[capped, "amount_cny"] = part["amount_cny"] * scale
-    table.loc[capped & (table.index.isin(part.index[scale < 1])), "why"] += (
-        "; scaled to the enterprise cap"
-    )
+    scaled = capped & (table.index.isin(part.index[scale < 1]))
+    table.loc[scaled, "why"] += "; scaled to the enterprise cap"
+    table.loc[scaled, "why_zh"] += "；按企业补贴上限等比例缩减"
     return table
 
 
@@ -946,6 +1133,7 @@ def _tax_credit(table, projects, tables):
         table.loc[short, "why"] += (
             f"; limited to the tax payable over {carry + 1} years (purchase year and carry-forward)"
         )
+        table.loc[short, "why_zh"] += f"；以{carry + 1}年（购置当年及结转年度）应纳税额为限"
         table.loc[credit, "payable_share_cny"] = payable * np.where(
             plant_total > 0, part["amount_cny"].to_numpy(float) / plant_total, 0.0
         )
@@ -980,6 +1168,14 @@ def _stack(table: pd.DataFrame) -> pd.DataFrame:
         + table.loc[lose, "stack_group"].astype(str)
         + "; "
         + table.loc[lose, "why"]
+    )
+    table.loc[lose, "why_zh"] = (
+        "就高不重复："
+        + pd.Series(top[lose], dtype=object).astype(str).to_numpy()
+        + " 在叠加组 "
+        + table.loc[lose, "stack_group"].astype(str)
+        + " 中金额更高；"
+        + table.loc[lose, "why_zh"]
     )
     return table
 
@@ -1062,6 +1258,14 @@ def _interest_cap(
         + pd.Series(counted[cut]).map("{:,.0f}".format).to_numpy(object)
         + " CNY counted (subsidies of interest never exceed the interest paid)"
     )
+    why_zh = table["why_zh"].to_numpy(object)
+    why_zh[cut] = why_zh[cut] + (
+        "；按每年贷款利息封顶：计入 "
+        + pd.Series(capped[cut]).map("{:,.0f}".format).to_numpy(object)
+        + " 元（原 "
+        + pd.Series(counted[cut]).map("{:,.0f}".format).to_numpy(object)
+        + " 元；贴息不超过实付利息）"
+    )
     central = pd.Series(interest_rows & (kinds == "principal_subsidy")).groupby(project).any()
     municipal = pd.Series(interest_rows & (kinds == "interest_subsidy")).groupby(project).any()
     both = (central & municipal).reindex(range(ctx.n), fill_value=False).to_numpy(bool)
@@ -1078,7 +1282,13 @@ def _interest_cap(
         + " is not stated in either text: both counted within the interest, check before "
         "relying on both"
     )
+    why_zh[unknown] = why_zh[unknown] + (
+        "；"
+        + names.reindex(project[unknown]).str.replace(" and ", "与").to_numpy(object)
+        + " 能否叠加原文均未规定：两者均在利息额度内计入，依赖两者前请核实"
+    )
     table["why"] = why
+    table["why_zh"] = why_zh
     if both.any():
         log.add_global(
             "incentives.interest.stacking_unknown",
@@ -1135,6 +1345,12 @@ def _needs_total(
             for c, p in zip(capped[cut], potential[rows][cut], strict=True)
         ]
         table["why"] = why
+        why_zh = table["why_zh"].to_numpy(object).copy()
+        why_zh[rows[cut]] = [
+            f"可得金额按每年剩余贷款利息封顶：{c:,.0f} 元（原 {p:,.0f} 元；贴息不超过实付利息）"
+            for c, p in zip(capped[cut], potential[rows][cut], strict=True)
+        ]
+        table["why_zh"] = why_zh
         potential[rows] = capped
         table["potential_cny"] = potential
     # 2. per stacking group: the best programme once the inputs are known, less what counts

@@ -24,7 +24,7 @@ from .._optional import MissingExtraError
 from ..columns import header, known, unit_text, value_label
 from ..io.atomic import atomic_write
 from ..io.cells import NUL
-from ..money.incentives import priority_text
+from ..money.incentives import needs_text, priority_text
 from ..results import EstimateResult
 from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label
 
@@ -58,6 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
         "more_rows": "{n} more rows are in the workbook and CSV outputs.",
         "economics": "Economics by project (discount rate {rate:.1%})",
         "incentives": "Incentives that may apply (self-assessment, not an award)",
+        "not_counted": "Not counted: rules that need inputs (the amount if the inputs are given "
+        "and met, never added to the counted incentives)",
         "uncertainty": "Uncertainty: P10 / P50 / P90 of savings ({n:,} draws, seed {seed})",
         "metered": "Metered savings against the estimate",
         "figures": "Figures",
@@ -97,6 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "more_rows": "另有 {n} 行见 Excel 与 CSV 输出。",
         "economics": "项目经济性（折现率 {rate:.1%}）",
         "incentives": "可能适用的补贴与税收政策（企业自评，非核定金额）",
+        "not_counted": "未计入：需补充信息的政策（补充并符合条件后的金额，不计入、不与已计入金额相加）",
         "uncertainty": "不确定性：节能量 P10 / P50 / P90（{n:,} 次抽样，随机种子 {seed}）",
         "metered": "计量节能量与估算对比",
         "figures": "图表",
@@ -543,34 +546,25 @@ def _economics(result: EstimateResult, w: dict[str, str], lang: str) -> str:
         projects, lang
     )
     if result.incentives is not None:
-        shown = result.incentives[result.incentives["status"] != "not applicable"]
+        listing = result.incentives
         name = "name_zh" if lang == "zh" else "name"
-        view = shown[
-            [
-                "project_id",
-                "rule_id",
-                name,
-                "status",
-                "amount_cny",
-                "potential_cny",
-                "confidence",
-                "needs",
-                "priority",
-                "document",
-                "clause",
-                "verify",
-            ]
-        ].copy()
-        view["verify"] = view["verify"].where(view["verify"] == "", w["verify"])
-        view["priority"] = [priority_text(str(v), lang) for v in view["priority"].fillna("")]
-        if lang == "zh":  # the inputs a rule needs, by the glossary's Chinese labels
-            view["needs"] = [
-                "、".join(input_label(n.strip(), lang) for n in str(v).split(",") if n.strip())
-                for v in view["needs"].fillna("")
-            ]
+        why = "why_zh" if lang == "zh" and "why_zh" in listing.columns else "why"
+        shown = listing[listing["status"] != "not applicable"].copy()
+        shown["why"] = shown[why]
+        shown["verify"] = shown["verify"].where(shown["verify"] == "", w["verify"])
+        shown["priority"] = [priority_text(str(v), lang) for v in shown["priority"].fillna("")]
+        shown["needs"] = [needs_text(str(v), lang) for v in shown["needs"].fillna("")]
+        common = ["project_id", "rule_id", name, "status"]
+        cited = ["confidence", "why", "priority", "document", "clause", "verify"]
+        counted = shown[shown["status"] != "needs"][[*common, "amount_cny", *cited]]
+        needing = shown[shown["status"] == "needs"][[*common, "needs", "potential_cny", *cited]]
         out += f"<h3>{_esc(w['incentives'])}</h3>" + table_html(
-            view, lang, row_class=lambda r: "verify" if r["verify"] else ""
+            counted, lang, row_class=lambda r: "verify" if r["verify"] else ""
         )
+        if len(needing):  # apart from the counted money, never summed with it
+            out += f"<h3>{_esc(w['not_counted'])}</h3>" + table_html(
+                needing, lang, row_class=lambda r: "verify" if r["verify"] else ""
+            )
     return out + "</section>"
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from .. import columns
 from ..columns import header, value_label
 from ..core.conversion import BASIS_NAMES_ZH
-from ..money.incentives import priority_text
+from ..money.incentives import needs_text, priority_text
 from ..results import EstimateResult
 
 if TYPE_CHECKING:
@@ -421,6 +421,8 @@ PORTFOLIO_LABELS = {
         "trajectory": "Trajectory, coal_saved_tce ({basis})",
         "bai_yi": "百一 per enterprise (estimate)",
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
+        "bai_yi_short": "  short in {year}: {plants}",
+        "more_plants": "and {n} more (all in the bai_yi table)",
         "bai_yi_basis": "shares on each plant's energy basis: {bases}",
         "bai_yi_rule": "share = the saving realised in the year (by in_service_date) ÷ the "
         "energy of the year before; full annual potential in saving_share_full_year",
@@ -447,6 +449,8 @@ PORTFOLIO_LABELS = {
         "trajectory": "逐年轨迹，节能量 tce（{basis}）",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
+        "bai_yi_short": "  {year} 年未达标：{plants}",
+        "more_plants": "另 {n} 家（全部见 bai_yi 表）",
         "bai_yi_basis": "年节能量占上年综合能耗比例按各企业上年综合能耗口径计算：{bases}",
         "bai_yi_rule": "年节能量占上年综合能耗比例 = 按投运日期折算的当年实现节能量 ÷ 上年综合能耗；"
         "全年潜力见“全年潜力占上年综合能耗比例”列",
@@ -461,6 +465,30 @@ PORTFOLIO_LABELS = {
         "realised_way": "实现节能量",
     },
 }
+
+
+#: How many plants a summary line names before it says how many more there are.
+NAMED_PLANTS = 12
+
+
+def plant_names(plant_ids: pd.Series, plants: pd.DataFrame, lang: str = "en") -> str:
+    """The plants of ``plant_ids`` as a summary names them: the id and, where the plants table
+    has one (``name`` or ``plant_name``), the name (``SH-0002 上海某机械厂``), in the order given; past
+    :data:`NAMED_PLANTS` the count of the rest."""
+    ids = [str(p) for p in plant_ids]
+    names: dict[str, str] = {}
+    # the plants file's 企业名称 (``name``), else the inventory's own name column
+    column = next((c for c in ("name", "plant_name") if c in plants.columns), None)
+    if column is not None:
+        table = plants.drop_duplicates("plant_id").set_index("plant_id")[column]
+        names = {str(k): str(v) for k, v in table.items() if pd.notna(v) and str(v) != str(k)}
+    shown = [f"{p} {names[p]}" if p in names else p for p in ids[:NAMED_PLANTS]]
+    separator = "、" if lang == "zh" else ", "
+    text = separator.join(shown)
+    if len(ids) > NAMED_PLANTS:
+        rest = PORTFOLIO_LABELS[lang]["more_plants"].format(n=len(ids) - NAMED_PLANTS)
+        text += ("，" if lang == "zh" else ", ") + rest
+    return text
 
 
 def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
@@ -522,14 +550,21 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     lines += ["", f"== {labels['bai_yi']} ==", labels["bai_yi_rule"]]
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
+        short = (~met.astype("boolean")).fillna(False).to_numpy(bool)
         lines.append(
             labels["bai_yi_line"].format(
                 year=year,
                 met=int(met.fillna(False).sum()),
-                short=int((~met).fillna(False).sum()),
+                short=int(short.sum()),
                 unknown=int(met.isna().sum()),
             )
         )
+        if short.any():  # the plants, not only their count
+            lines.append(
+                labels["bai_yi_short"].format(
+                    year=year, plants=plant_names(part["plant_id"][short], result.plants, lang)
+                )
+            )
     if "plant_energy_basis" in result.bai_yi.columns and len(result.bai_yi):
         per_plant = result.bai_yi.drop_duplicates("plant_id")
         counts = per_plant.groupby(["plant_energy_basis", "plant_energy_basis_source"]).size()
@@ -574,7 +609,14 @@ INCENTIVE_LABELS = {
         "needs": "needs",
         "not applicable": "not applicable",
         "total": "counted incentives: {v} CNY",
-        "potential": "would give up to {v} CNY",
+        "timing": " (the tax-timing benefit above is in the NPV, not in this total)",
+        "not_counted": "  Not counted — rules that need inputs (amounts if given and met, never "
+        "added to the counted total):",
+        "give": "give {inputs}",
+        "potential": "if it qualifies: up to {v} CNY, not counted",
+        "zero": "  inputs that would change this: {inputs}",
+        "unknown_amount": "amount known once the inputs are given",
+        "first_reason": "  Not applicable (the first condition that failed; --all for every one):",
         "conf": "confidence",
         "cny": "CNY",
         "verify": "verify against the official text before applying",
@@ -588,7 +630,13 @@ INCENTIVE_LABELS = {
         "needs": "需补充信息",
         "not applicable": "不适用",
         "total": "计入的政策支持：{v} 元",
-        "potential": "如满足条件最多 {v} 元",
+        "timing": "（上列税收递延收益计入净现值，不计入此合计）",
+        "not_counted": "  未计入——需补充信息的政策（补充并符合条件后的金额，不计入、不与上列合计相加）：",
+        "give": "请补充{inputs}",
+        "potential": "如符合条件：最多 {v} 元，未计入",
+        "zero": "  补充以下信息可能改变计入金额：{inputs}",
+        "unknown_amount": "补充信息后方可计算金额",
+        "first_reason": "  不适用（列出第一个不满足的条件；--all 列出全部）：",
         "conf": "可信度",
         "cny": "元",
         "verify": "依据二手来源，申报前请核对官方原文",
@@ -610,13 +658,18 @@ def _years(x) -> str:
 
 def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool = False) -> str:
     """Per project: its economics before and after incentives, each rule that applies (amount,
-    confidence, verify flag), what needs inputs, and why the others did not apply."""
+    confidence, verify flag) and the counted total; apart from it, the rules that need inputs
+    (which column or option supplies each, and what the amount would become, never summed
+    with the counted money); and every condition that failed for the others. A project that
+    counts nothing but has rules needing inputs gets one line naming those inputs."""
     words = INCENTIVE_LABELS[lang]
     listing = result.incentives
     if listing is None or result.projects is None:
         raise ValueError("the result has no incentives: estimate it with a policy pack")
     lines = [words["title"], ""]
     name = "name_zh" if lang == "zh" else "name"
+    why = "why_zh" if lang == "zh" and "why_zh" in listing.columns else "why"
+    colon = "：" if lang == "zh" else ": "
     for project in result.projects.itertuples(index=False):
         lines.append(
             words["project"].format(
@@ -638,39 +691,53 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
                 f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
                 f"{_money(row.amount_cny)} {words['cny']} ({words['conf']} "
                 f"{row.confidence})"
-                f"{verify}\n      {row.document} {row.clause}; {row.why}"
+                f"{verify}\n      {row.document} {row.clause}; {getattr(row, why)}"
             )
-        for row in rules[rules["status"] == "needs"].itertuples():
+        timing = (rules["kind"] == "tax_timing") & (rules["status"] == "applies")
+        lines.append(
+            "  "
+            + words["total"].format(v=_money(project.incentives_cny))
+            + (words["timing"] if timing.any() else "")
+        )
+        needing = rules[rules["status"] == "needs"]
+        inputs = [
+            n
+            for n in dict.fromkeys(n.strip() for t in needing["needs"] for n in str(t).split(","))
+            if n
+        ]
+        if inputs and not project.incentives_cny:  # a run that counts nothing says what would
+            lines.append(words["zero"].format(inputs=needs_text(", ".join(inputs), lang)))
+        if len(needing):
+            lines.append(words["not_counted"])
+        for row in needing.itertuples():
             potential = (
-                "; " + words["potential"].format(v=_money(row.potential_cny))
+                words["potential"].format(v=_money(row.potential_cny))
                 if pd.notna(row.potential_cny)
-                else ""
+                else words["unknown_amount"]
             )
             note = priority_text(getattr(row, "priority", ""), lang)
             priority = f"\n      {note}" if note else ""
-            needs = row.needs
-            if lang == "zh":  # the inputs by the glossary's Chinese labels (the template's)
-                needs = "、".join(
-                    input_label(n.strip(), lang) for n in str(row.needs).split(",") if n.strip()
-                )
+            reason = getattr(row, why)
+            reason = f"\n      {reason}" if reason else ""
             lines.append(
-                f"  [{words['needs']}: {needs}] {row.rule_id} {getattr(row, name)}{potential}"
-                f"{priority}"
+                f"  [{words['needs']}] {row.rule_id} {getattr(row, name)}{colon}"
+                + words["give"].format(inputs=needs_text(row.needs, lang))
+                + ("；" if lang == "zh" else "; ")
+                + f"{potential}{reason}{priority}"
             )
         rest = rules[rules["status"] == "not applicable"]
-        if show_all:
+        if show_all:  # every condition that failed, rule by rule
             lines += [
-                f"  [{words['not applicable']}] {row.rule_id}: {row.why}"
+                f"  [{words['not applicable']}] {row.rule_id}{colon}{getattr(row, why)}"
                 for row in rest.itertuples()
             ]
-        else:  # every rule named, grouped by the reason it failed
-            for reason, group in rest.groupby(
-                rest["why"].str.replace(r" \(.*\)$", "", regex=True), sort=False
-            ):
+        elif len(rest):  # every rule named, grouped by its first failed condition, whole
+            lines.append(words["first_reason"])
+            first = rest[why].astype(str).str.split("；" if lang == "zh" else "; ").str[0]
+            for reason, group in rest.groupby(first, sort=False):
                 lines.append(
-                    f"  [{words['not applicable']}] {reason}: " + ", ".join(group["rule_id"])
+                    f"  [{words['not applicable']}] {reason}{colon}" + ", ".join(group["rule_id"])
                 )
-        lines.append("  " + words["total"].format(v=_money(project.incentives_cny)))
         lines.append("")
     return "\n".join(lines)
 
