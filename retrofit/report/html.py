@@ -117,7 +117,16 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 #: Numeric columns written without thousands separators (years).
-PLAIN_INTEGERS = {"by", "year", "accounting_year", "wanted_year"}
+PLAIN_INTEGERS = {
+    "by",
+    "year",
+    "accounting_year",
+    "wanted_year",
+    "previous_year",
+    "period_start",
+    "period_end",
+    "as_of_year",
+}
 #: Money columns a Chinese report shows in 万元 (JSON, CSV and the workbook keep 元).
 _WAN = 10_000
 

@@ -150,7 +150,7 @@ def _plant_text(row: pd.Series) -> str:
 
 
 def _percent(x: float) -> str:
-    return f"{x:.2%}"
+    return "—" if pd.isna(x) else f"{x:.2%}"
 
 
 def _esc(value: Any) -> str:
@@ -323,6 +323,8 @@ def _goals(
     missing: str,
 ) -> str:
     goals = result.goals[result.goals["kind"] == "cumulative"]
+    # a Chinese report writes money in 万元
+    scale = [10_000.0 if lang == "zh" and u == "CNY" else 1.0 for u in goals["achieved_unit"]]
     view = pd.DataFrame(
         {
             "goal": [value_label("goal", g, lang) for g in goals["goal"]],
@@ -330,12 +332,15 @@ def _goals(
                 w["realised"] if c == "energy realised" else w["capacity"]
                 for c in goals["counted_as"]
             ],
-            "achieved_to_date": goals["achieved_to_date"].to_numpy(),
-            "share_to_date": goals["share_to_date"].to_numpy(),
-            "planned_by_end": goals["planned_by_end"].to_numpy(),
-            "share_by_end": goals["share_by_end"].to_numpy(),
-            "target": goals["target"].to_numpy(),
-            "achieved_unit": [columns.unit_text(str(u), lang) for u in goals["achieved_unit"]],
+            "achieved_to_date": goals["achieved_to_date"].to_numpy() / scale,
+            "share_to_date": [_percent(x) for x in goals["share_to_date"]],
+            "planned_by_end": goals["planned_by_end"].to_numpy() / scale,
+            "share_by_end": [_percent(x) for x in goals["share_by_end"]],
+            "target": goals["target"].to_numpy() / scale,
+            "achieved_unit": [
+                "万元" if s != 1.0 else columns.unit_text(str(u), lang)
+                for u, s in zip(goals["achieved_unit"], scale, strict=True)
+            ],
             "period_end": goals["period_end"].to_numpy(),
         }
     )
