@@ -144,6 +144,19 @@ def bai_yi_ranking(result: PortfolioResult, year: int | None = None) -> pd.DataF
     return out
 
 
+def measure_type_text(measure_type: str, lang: str) -> str:
+    """``compressor: upgrade_equipment+fix_leaks`` as a reader of ``lang`` reads it
+    (``空压机：设备更新+泄漏治理``)."""
+    if lang == "en" or ": " not in measure_type:
+        return measure_type
+    category, measures = measure_type.split(": ", 1)
+    return (
+        value_label("category", category, lang)
+        + "："
+        + "+".join(value_label("measure", m, lang) for m in measures.split("+"))
+    )
+
+
 def _plant_text(row: pd.Series) -> str:
     name = row.get("name")
     return f"{row['plant_id']} {name}" if isinstance(name, str) and name else str(row["plant_id"])
@@ -430,7 +443,7 @@ def _measures(
 ) -> str:
     view = result.by_measure[
         ["measure_type", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t"]
-    ]
+    ].assign(measure_type=lambda f: [measure_type_text(str(m), lang) for m in f["measure_type"]])
     figures = drawn.get("savings_by_measure", missing) + drawn.get("abatement_curve", "")
     return (
         f"<section id='by-measure'><h2>{_esc(w['by_measure'])}</h2>{figures}"
