@@ -672,6 +672,25 @@ def report(path, output, lang, **options):
     )
 
 
+def _write_portfolio_report(result, path: str, lang: str) -> None:
+    """``portfolio --report``: the HTML page, with figures when matplotlib is installed (the
+    page says how to install it otherwise) and in English labels when no CJK font exists."""
+    from ._optional import MissingExtraError
+    from .report.portfolio_html import write_portfolio_html
+
+    try:
+        from .plotting.fonts import resolve_language
+
+        used, message = resolve_language(lang)
+    except MissingExtraError as error:
+        used, message = lang, f"{error}; the report has no figures"
+    if message:
+        click.echo(message, err=True)
+    with _writing(path):
+        write_portfolio_html(result, path, lang=lang, figure_lang=used)
+    click.echo(f"wrote {path}: {len(result.plants)} plants", err=True)
+
+
 def _require_plots() -> None:
     """``--plots`` needs matplotlib, the [plots] extra: fail early, naming it (exit 1)."""
     from ._optional import MissingExtraError, require_plots
@@ -963,11 +982,18 @@ class _ProgressBar:
     help="Folder for the figures (PNG and SVG).",
 )
 @click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the portfolio report: one self-contained HTML page (百一 ranking, goals, "
+    "districts and industries; prints on A4).",
+)
+@click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="Language of the terminal report and the plot labels.",
+    help="Language of the terminal report, the plot labels and --report.",
 )
 @input_options
 @_data_errors
@@ -987,6 +1013,7 @@ def portfolio(
     fmt,
     output,
     plots_dir,
+    report_path,
     lang,
     encoding,
     sheet,
@@ -1000,6 +1027,12 @@ def portfolio(
             f"'{output}' — expected a file ending in .csv, .json or .xlsx", param_hint="-o/--output"
         )
     _check_output(output)
+    if report_path is not None:
+        if Path(report_path).suffix.lower() not in (".html", ".htm"):
+            raise click.BadParameter(
+                f"'{report_path}' — expected a file ending in .html", param_hint="--report"
+            )
+        _check_output(report_path, param_hint="--report")
     if plots_dir is not None:
         _require_plots()
     bar = _ProgressBar()
@@ -1031,6 +1064,8 @@ def portfolio(
         from .plotting.portfolio import write_portfolio_figures
 
         _write_plots(write_portfolio_figures, result, plots_dir, lang)
+    if report_path is not None:
+        _write_portfolio_report(result, report_path, lang)
     _print(result, fmt, output, result.plants, lambda: render_portfolio(result, lang=lang))
     failed = result.files[result.files["status"] != "ok"]
     if len(failed):

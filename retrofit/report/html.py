@@ -120,7 +120,16 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 #: Numeric columns written without thousands separators (years).
-PLAIN_INTEGERS = {"by", "year", "accounting_year", "wanted_year"}
+PLAIN_INTEGERS = {
+    "by",
+    "year",
+    "accounting_year",
+    "wanted_year",
+    "previous_year",
+    "period_start",
+    "period_end",
+    "as_of_year",
+}
 #: Money columns a Chinese report shows in 万元 (JSON, CSV and the workbook keep 元).
 _WAN = 10_000
 
@@ -156,9 +165,13 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .kpi .label { color: var(--muted); font-size: 12px; }
 .kpi .value { font-size: 22px; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 12.5px; }
-th, td { border: 1px solid var(--rule); padding: 3px 6px; vertical-align: top; }
+th, td { border: 1px solid var(--rule); padding: 3px 6px; vertical-align: top;
+         overflow-wrap: anywhere; }
 th { background: var(--band); text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { text-align: right; }
+td.id, th.id { white-space: nowrap; }
+table.measures tr.plant th { background: #e2eaf1; color: var(--accent); }
 tr.verify td { background: #fff7e0; }
 figure { margin: 10px 0 18px; }
 figure svg { max-width: 100%; height: auto; }
@@ -166,6 +179,7 @@ figcaption { color: var(--muted); font-size: 12px; }
 .status-meets { color: #1b7a36; font-weight: 600; }
 .status-short { color: #b3261e; font-weight: 600; }
 @page { size: A4; margin: 14mm 12mm; }
+@page wide { size: A4 landscape; margin: 12mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5px; }
   h2 { break-after: avoid; }
@@ -173,6 +187,7 @@ figcaption { color: var(--muted); font-size: 12px; }
   thead { display: table-header-group; }
   tr, figure, .kpi { break-inside: avoid; }
   section { break-inside: auto; }
+  #measures, #economics { page: wide; }
   .kpi { background: none; }
 }
 """
@@ -481,29 +496,7 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             if "this_inventory" in g
         ]
     )
-    measures = assets[
-        [
-            c
-            for c in (
-                "plant_id",
-                "asset_id",
-                "category",
-                "measure",
-                "quantity",
-                "rated_power_kw",
-                "energy_saved_kwh",
-                "coal_saved_tce",
-                "co2_avoided_t",
-                "cost_saved_cny",
-                "investment_cny",
-                "payback_years",
-                "npv_cny",
-                "irr",
-            )
-            if c in assets.columns
-        ]
-    ]
-    more = len(measures) - MAX_MEASURE_ROWS
+    more = len(assets) - MAX_MEASURE_ROWS
     return (
         f"<section id='summary'><h2>{_esc(w['summary'])}</h2>"
         f"<div class='kpis' id='kpis'>{''.join(kpis)}</div>"
@@ -516,9 +509,191 @@ def _summary(result: EstimateResult, w: dict[str, str], lang: str) -> str:
             else ""
         )
         + f"</section><section id='measures'><h2>{_esc(w['measures'])}</h2>"
-        + table_html(measures.head(MAX_MEASURE_ROWS), lang)
+        + measures_table(result, lang, max_rows=MAX_MEASURE_ROWS)
         + (f"<p class='note'>{_esc(w['more_rows'].format(n=more))}</p>" if more > 0 else "")
         + "</section>"
+    )
+
+
+#: The measures table's numeric columns: the inputs a reviewer checks, then the results.
+MEASURE_INPUTS = ("quantity", "rated_power_kw", "load_factor", "operating_hours_h")
+MEASURE_RESULTS = (
+    "energy_saved_kwh",
+    "coal_saved_tce",
+    "co2_avoided_t",
+    "cost_saved_cny",
+    "investment_cny",
+    "payback_years",
+)
+#: The figure a reviewer compares before and after each part of a measure: (short name key,
+#: column before, column after). A drive (add_vfd) is judged by its shaft power, not by the
+#: motor's η (which falls at part load); leaks and pressure by the energy use itself.
+FIGURES_COMPARED = {
+    "efficiency": ("efficiency", "efficiency_baseline_pct", "efficiency_retrofit_pct"),
+    "shaft_power": ("shaft_power", "baseline_shaft_kw", "retrofit_shaft_kw"),
+    "machine_efficiency": (
+        "machine_efficiency",
+        "machine_efficiency_baseline_pct",
+        "machine_efficiency_retrofit_pct",
+    ),
+    "specific_power": (
+        "specific_power",
+        "specific_power_baseline_kw_per_m3min",
+        "specific_power_retrofit_kw_per_m3min",
+    ),
+    "losses": ("losses", "loss_power_baseline_kw", "loss_power_retrofit_kw"),
+    "charger": ("efficiency", "charger_efficiency_baseline_pct", "charger_efficiency_retrofit_pct"),
+    "pue": ("pue", "pue_baseline", "pue_retrofit"),
+    "it_energy": ("it_energy", "it_energy_baseline_kwh", "it_energy_retrofit_kwh"),
+    "energy": ("energy", "baseline_energy_kwh", "retrofit_energy_kwh"),
+}
+#: measure (or (category, measure)) → the figure it changes; any other measure: energy use
+FIGURE_OF_MEASURE = {
+    "upgrade_motor": "efficiency",
+    "add_vfd": "shaft_power",
+    ("compressor", "upgrade_equipment"): "specific_power",
+    ("transformer", "upgrade_equipment"): "losses",
+    "upgrade_equipment": "machine_efficiency",
+    "replace_charger": "charger",
+    "improve_pue": "pue",
+    "refresh_it": "it_energy",
+}
+BEFORE_AFTER_WORDS = {
+    "en": {
+        "heading": "before → after",
+        "pue": "PUE",
+        "efficiency": "η",
+        "specific_power": "specific power",
+        "losses": "losses",
+        "machine_efficiency": "fan/pump η",
+        "shaft_power": "shaft power",
+        "it_energy": "IT energy",
+        "energy": "energy use",
+        "kva": "kVA",
+    },
+    "zh": {
+        "heading": "改造前 → 改造后",
+        "pue": "PUE",
+        "efficiency": "效率",
+        "specific_power": "比功率",
+        "losses": "损耗",
+        "machine_efficiency": "风机/水泵效率",
+        "shaft_power": "轴功率",
+        "it_energy": "IT设备耗电量",
+        "energy": "耗电量",
+        "kva": "kVA",
+    },
+}
+
+
+def name_columns(result: EstimateResult) -> list[str]:
+    """The inventory's own name columns carried through unread (设备名称, 设备描述名称,
+    ``equipment name`` …): a header with 名称 or "name" in it, in the file's order."""
+    carried = result.assumptions["input"].get("passthrough_columns") or []
+    return [
+        c for c in carried if c in result.assets.columns and ("名称" in c or "name" in c.lower())
+    ]
+
+
+def _short_figure(value: float) -> str:
+    """A before/after figure with the digits a reviewer compares (92.1 %, 1.35, 7.25)."""
+    return (
+        f"{value:,.0f}"
+        if abs(value) >= 1000
+        else (f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}")
+    )
+
+
+def _figures_compared(category: str, measure: str) -> list[str]:
+    keys: list[str] = []
+    for part in measure.split("+"):
+        key = FIGURE_OF_MEASURE.get((category, part)) or FIGURE_OF_MEASURE.get(part, "energy")
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def before_after(row: pd.Series, lang: str) -> str:
+    """``η 91.8 → 95.0 %``: the figure each part of the row's measure changes, before and
+    after, with its unit (``; ``-separated for a combined measure); the energy use where the
+    row lacks that figure."""
+    words = BEFORE_AFTER_WORDS[lang]
+    category, measure = str(row.get("category", "")), str(row.get("measure", ""))
+    texts: list[str] = []
+    for key in [*_figures_compared(category, measure), "energy"]:
+        name, before, after = FIGURES_COMPARED[key]
+        if texts and key == "energy":
+            break
+        if before not in row.index or after not in row.index:
+            continue
+        a, b = row[before], row[after]
+        if _blank(a) or _blank(b):
+            continue
+        u = columns.unit(before)
+        unit = "" if u in ("", "-") else " " + unit_text(u, lang)
+        texts.append(f"{words[name]} {_short_figure(float(a))} → {_short_figure(float(b))}{unit}")
+    return "; ".join(texts)
+
+
+def _plant_names(result: EstimateResult) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for frame in (result.plants, result.assets):
+        for column in ("plant_name", "name"):
+            if column in frame.columns and "plant_id" in frame.columns:
+                for plant, name in zip(frame["plant_id"], frame[column], strict=True):
+                    if not _blank(name) and str(plant) not in names:
+                        names[str(plant)] = str(name)
+    return names
+
+
+def measures_table(result: EstimateResult, lang: str, *, max_rows: int = MAX_MEASURE_ROWS) -> str:
+    """The measures, one row per asset row, grouped by plant (the plant's id and name once, in
+    a row across the table, not on every row): the asset id (never wrapped), the inventory's
+    own name columns, the measure, the inputs a reviewer checks (quantity, kW, load, hours, the
+    figure the measure changes before → after) and the savings and money."""
+    assets = result.assets.head(max_rows)
+    names = name_columns(result)
+    inputs = [c for c in MEASURE_INPUTS if c in assets.columns]
+    outputs = [c for c in MEASURE_RESULTS if c in assets.columns]
+    words = BEFORE_AFTER_WORDS[lang]
+    head = (
+        f"<th class='id'>{_esc(_heading('asset_id', lang))}</th>"
+        + "".join(f"<th>{_esc(n)}</th>" for n in names)
+        + "".join(f"<th>{_esc(_heading(c, lang))}</th>" for c in ("category", "measure"))
+        + "".join(f"<th class='num'>{_esc(_heading(c, lang))}</th>" for c in inputs)
+        + f"<th>{_esc(words['heading'])}</th>"
+        + "".join(f"<th class='num'>{_esc(_heading(c, lang))}</th>" for c in outputs)
+    )
+    width = 4 + len(names) + len(inputs) + len(outputs)
+    plant_names = _plant_names(result)
+    body: list[str] = []
+    current: object = None
+    for _, row in assets.iterrows():  # the listed rows only (max_rows)
+        plant = row.get("plant_id")
+        if plant != current:
+            current = plant
+            label = " ".join(
+                p for p in (str(plant), plant_names.get(str(plant), "")) if p and p != "nan"
+            )
+            body.append(f"<tr class='plant'><th colspan='{width}'>{_esc(label)}</th></tr>")
+        cells = [f"<td class='id'>{_esc(row['asset_id'])}</td>"]
+        cells += [f"<td>{_esc('' if _blank(row[n]) else row[n])}</td>" for n in names]
+        cells += [
+            f"<td>{_esc('' if _blank(row.get(c)) else value_label(c, row.get(c), lang))}</td>"
+            for c in ("category", "measure")
+        ]
+        for c in inputs:
+            text = _number(row[c], c, lang)
+            if c == "rated_power_kw" and _blank(row[c]) and not _blank(row.get("rated_kva")):
+                text = f"{_number(row['rated_kva'], 'rated_kva', lang)} {words['kva']}"
+            cells.append(f"<td class='num'>{_esc(text)}</td>")
+        cells.append(f"<td class='change'>{_esc(before_after(row, lang))}</td>")
+        cells += [f"<td class='num'>{_esc(_number(row[c], c, lang))}</td>" for c in outputs]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table class='measures'><thead><tr>{head}</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>"
     )
 
 

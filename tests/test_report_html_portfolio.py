@@ -1,0 +1,168 @@
+"""The portfolio HTML report: a 3-plant portfolio worked by hand, self-contained, the same
+bytes twice, and checked in headless Chromium (no overflow, no console error).
+
+The three plants' savings (当量值 0.1229 kgce/kWh, GB/T 2589-2020 Appendix A), all in service
+from 1 January 2026 (no in_service_date), against each plant's 2025 energy on 当量值:
+- 丙厂: 110 kW × 6,000 h × (1 − 6.5/8.0) = 123,750 kWh → 15.2089 tce ÷ 1,000 tce = 1.52 %
+- 甲厂: 2 × 55 kW × 4,000 h × (1/0.91 − 1/0.95) = 20,358.6 kWh → 2.5021 tce ÷ 200 tce = 1.25 %
+- 乙厂: 30 kW × 3,000 h × (1/0.90 − 1/0.94) = 4,255.3 kWh → 0.5230 tce ÷ 100 tce = 0.52 %,
+  short of the 1 % line (沪经信技〔2024〕355号（十四）) by 1.00 − 0.523 = 0.477 tce
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from retrofit.cli import cli
+from retrofit.portfolio import portfolio
+from retrofit.report.portfolio_html import bai_yi_ranking, render_portfolio_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the layout test's browser checks
+
+A, B, C = "91310000MA1FL0001X", "91310000MA1FL0002Y", "91310000MA1FL0003Z"
+PLANTS = f"""plant_id,name,district,industry,plant_energy_basis,energy_tce_2025
+{A},甲厂,浦东新区,机械,当量值,200
+{B},乙厂,浦东新区,化工,当量值,100
+{C},丙厂,闵行区,机械,当量值,1000
+"""
+INVENTORY = f"""企业编号,设备编号,设备名称,设备类型,改造措施,数量,额定功率(kW),极数,效率(%),目标效率(%),负载率,年运行小时,空压机类型,比功率(kW/(m³/min)),目标比功率(kW/(m³/min)),排气压力(MPa),冷却方式
+{A},M-01,1号主电机,电机,电机更换,2,55,4,91,95,100%,4000,,,,,
+{B},M-02,2号主电机,电机,电机更换,1,30,4,90,94,100%,3000,,,,,
+{C},C-01,空压站1号机,空压机,设备更新,1,110,,,,100%,6000,螺杆,8.0,6.5,0.8,风冷
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("city")
+    (folder / "inventory.csv").write_text(INVENTORY, encoding="utf-8")
+    (folder / "plants.csv").write_text(PLANTS, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def result(files):
+    return portfolio(
+        [files / "inventory.csv"], plants=files / "plants.csv", year=2026, goals="shanghai-2024"
+    )
+
+
+def test_ranking_of_three_plants_worked_by_hand(result):
+    ranking = bai_yi_ranking(result)
+    assert list(ranking["plant_id"]) == [C, A, B]
+    assert list(ranking["rank"]) == [1, 2, 3]
+    assert list(ranking["name"]) == ["丙厂", "甲厂", "乙厂"]
+    assert list(ranking["district"]) == ["闵行区", "浦东新区", "浦东新区"]
+    shares = ranking["saving_share"].to_list()
+    assert shares == pytest.approx([0.0152089, 0.0125104, 0.0052298], rel=1e-4)
+    assert ranking["shortfall_tce"].to_list() == pytest.approx([0.0, 0.0, 0.47702], abs=1e-4)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_names_the_failing_plants_and_shows_each_group(result, lang):
+    page = render_portfolio_html(result, lang=lang, figures=False)
+    short = re.search(r"<p id='short'>(.*?)</p>", page).group(1)
+    # only 乙厂 is short of the line, with its share
+    assert f"{B} 乙厂 (0.52%)" in short and A not in short and C not in short
+    assert (
+        "Short of the 1% line (1):" if lang == "en" else "未达 1% 达标线的企业（1 家）："
+    ) in short
+    ranking = page[page.index("<section id='ranking'>") :]
+    ranking = ranking[ranking.index("<table") : ranking.index("</section>")]
+    assert ranking.index(C) < ranking.index(A) < ranking.index(B)
+    assert "1.52%" in ranking and "1.25%" in ranking
+    # by district: 浦东新区 has 甲厂 (meets) and 乙厂 (short); 闵行区 has 丙厂
+    groups = page[page.index("<section id='groups'>") :]
+    row = groups[groups.index("<td>浦东新区</td>") :].split("</tr>")[0]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells[1] == "2" and cells[-2:] == ["1", "1"]
+    assert "<td>闵行区</td>" in groups and "<td>化工</td>" in groups
+    # the goal pack's cumulative tce goal: 3 plants' 18.23 tce/yr against 500,000 tce
+    goals = page[page.index("<section id='goals'>") :]
+    assert "500,000" in goals and "18.23" in goals
+    # measures by the vocabulary's words in Chinese
+    measures = page[page.index("<section id='by-measure'>") :]
+    worded = "空压机：更换高效设备" if lang == "zh" else "compressor: upgrade_equipment"
+    assert worded in measures
+
+
+def test_page_is_self_contained_and_the_same_bytes_twice(result):
+    pytest.importorskip("matplotlib")
+    first = render_portfolio_html(result, lang="zh", figure_lang="en")
+    assert first == render_portfolio_html(result, lang="zh", figure_lang="en")
+    assert "<script" not in first
+    assert not re.search(r"""(src|href)=["'](https?:|//)""", first)
+    assert first.count("<svg") >= 3  # ranking, trajectories, savings by measure
+    assert "@media print" in first
+
+
+def test_portfolio_report_option_writes_the_page(files, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "city.html"
+    args = [
+        "portfolio",
+        str(files / "inventory.csv"),
+        "--plants",
+        str(files / "plants.csv"),
+        "--year",
+        "2026",
+        "--goals",
+        "shanghai-2024",
+        "--lang",
+        "zh",
+        "--report",
+    ]
+    done = runner.invoke(cli, [*args, str(target)])
+    assert done.exit_code == 0, done.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
+    assert f"{B} 乙厂 (0.52%)" in page
+    bad = runner.invoke(cli, [*args, str(tmp_path / "city.pdf")])
+    assert bad.exit_code == 2 and "--report" in bad.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_portfolio_page_in_headless_chromium(result, tmp_path, lang, chromium, request):
+    from test_report_html_layout import A4_PORTRAIT_CONTENT_PX, CHROMIUM_ARGS, OVERFLOW
+
+    sync_playwright, executable = chromium
+    if lang == "zh":
+        request.getfixturevalue("cjk_font")
+    path = tmp_path / f"portfolio_{lang}.html"
+    path.write_text(render_portfolio_html(result, lang=lang), encoding="utf-8")
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on(
+                "request",
+                lambda r: (
+                    problems.append(f"request: {r.url}") if not r.url.startswith("file:") else None
+                ),
+            )
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert problems == []
+            width, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert width <= client == 1280
+            assert page.evaluate(OVERFLOW) == []
+            assert page.locator("#ranking svg").first.is_visible()
+            assert page.locator("#short").get_by_text("乙厂").is_visible()
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": A4_PORTRAIT_CONTENT_PX, "height": 1000})
+            assert page.evaluate(OVERFLOW) == []
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+            assert pdf[:4] == b"%PDF"
+        finally:
+            browser.close()
