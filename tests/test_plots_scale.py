@@ -265,3 +265,20 @@ def test_goal_contributions_are_shares_of_each_goal(cjk_font):
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[0] == "累计节能量\n全年节能潜力"
     assert ticks[1] == "累计节能量\n2026年实现"
+
+
+def test_bai_yi_axis_keeps_the_line_in_view(cjk_font):
+    # shares 0.5 %, 3 % and 175 %: the axis ends at 10 × 1 % (×1.2 room = 12 %), the 175 % bar
+    # is cut at 10 % and says 175 %
+    plants = pd.DataFrame(
+        {
+            "label": ["甲厂", "乙厂", "丙厂"],
+            "saving_share": [0.005, 0.03, 1.75],
+            "target_share": 0.01,
+        }
+    )
+    ax = plot_bai_yi_shares(plants, line_label="百一 1 %", lang="zh")
+    assert ax.get_xlim()[1] == pytest.approx(0.12)
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.1, 0.03, 0.005])
+    assert "175 % →" in [t.get_text() for t in ax.texts]
+    assert "1 家超过 10 %，条形在轴端截断" in ax.get_title()

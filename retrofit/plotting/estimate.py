@@ -164,7 +164,8 @@ def plot_supply_curve(
         lines = [title, basis_note, *([left_out] if left_out else [])]
         ax.set_title("\n".join(text.clean(line) for line in lines), fontsize="medium")
     # the legend again, with the value and 百一 lines: every entry named at any size
-    notes = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
+    legend = ax.get_legend()
+    notes = [t.get_text() for t in legend.get_texts()] if legend is not None else []
     labels = ax.get_legend_handles_labels()[1]
     other = [label for label in labels if label == text["mac_other"].format(n=len(frame) - 11)]
     outside_legend(ax, notes=[n for n in notes if n not in labels], last=other)

@@ -465,7 +465,9 @@ def plot_abatement_curve(
     named = np.zeros(len(widths), dtype=bool)
     named[np.argsort(-widths, kind="stable")[: MAX_NAMED - (len(widths) > MAX_NAMED)]] = True
     other_label = text["mac_other"].format(n=int((~named).sum()))
-    colour_of = {i: cmap(k % cmap.N) for k, i in enumerate(np.flatnonzero(named))}
+    colour_of: dict[int, object] = {
+        int(i): cmap(k % cmap.N) for k, i in enumerate(np.flatnonzero(named))
+    }
     first_other = True
     for i, (left, width, cost, label) in enumerate(zip(lefts, widths, costs, labels, strict=True)):
         if not named[i]:

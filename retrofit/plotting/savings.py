@@ -42,6 +42,10 @@ from .labels import FigureText
 #: Plants a 百一 chart names one by one; beyond, the bars are a ranked profile without names
 MAX_NAMED_PLANTS = 30
 
+#: A 百一 chart's share axis ends at most this many times the line (10 × 1 % = 10 %), so the
+#: line is never squeezed against the axis by a plant far above it
+SHARE_AXIS_TARGETS = 10.0
+
 _TEXT = {
     "en": {
         "other": "other ({n} measures)",
@@ -57,6 +61,7 @@ _TEXT = {
         "plants_meet": "{meets} of {n} plants with known energy meet 百一",
         "unknown": "{n} plant(s) without previous-year energy not shown",
         "ranked": "plants, ranked by share",
+        "cut": "{n} bar(s) above {end} cut at the axis end",
         "goal_title": "Contribution to the goal pack's goals",
         "goal_xlabel": "share of the goal",
         "goal_bar": "{value} of {goal} {unit} ({share})",
@@ -77,6 +82,7 @@ _TEXT = {
         "plants_meet": "已知能耗的 {n} 家企业中 {meets} 家达到百一",
         "unknown": "{n} 家企业缺少上年综合能耗，未显示",
         "ranked": "企业（按比例排序）",
+        "cut": "{n} 家超过 {end}，条形在轴端截断",
         "goal_title": "对目标包各项目标的贡献",
         "goal_xlabel": "占目标的比例",
         "goal_bar": "{value} / {goal} {unit}（{share}）",
@@ -223,30 +229,44 @@ def plot_bai_yi_shares(
     if ax is None:
         ax = _sized_axes(len(values)) if named else Figure(layout="constrained").add_subplot()
     positions = np.arange(len(values))
+    # the axis ends at SHARE_AXIS_TARGETS × the line, so the line stays where a reader sees it;
+    # a longer bar is cut there and its share written on it
+    end = min(max([target, *values.tolist()]), SHARE_AXIS_TARGETS * target)
+    low = min([0.0, *values.tolist()]) * 1.1
+    cut = values > end
     if named:
-        bars = ax.barh(positions, values, height=0.7, color=colours)
-        ax.bar_label(bars, labels=[format_percent(v) for v in values], padding=2, fontsize="small")
+        ax.barh(positions, np.minimum(values, end), height=0.7, color=colours)
+        for position, value, over in zip(positions, values, cut, strict=True):
+            ax.text(
+                end * 0.99 if over else value + end * 0.01,
+                float(position),
+                format_percent(value) + (" →" if over else ""),
+                ha="right" if over else "left",
+                va="center",
+                color="white" if over else "black",
+                fontsize="small",
+            )
         ax.axvline(target, linestyle="--", color=COLOURS["goal"], linewidth=1.2, label=line_label)
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(positions, [text.clean(v) for v in ranked["label"]])
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
         ax.set_xlabel(text.clean(words["bai_yi_xlabel"]))
-        peak = max([target, *values.tolist()])
-        ax.set_xlim(min([0.0, *values.tolist()]) * 1.1, peak * 1.2)  # room for the values
+        ax.set_xlim(low, end * 1.2)  # room for the values
     else:
-        ax.bar(positions, values, width=1.0, color=colours)
+        ax.bar(positions, np.minimum(values, end), width=1.0, color=colours)
         ax.axhline(target, linestyle="--", color=COLOURS["goal"], linewidth=1.2, label=line_label)
         ax.axhline(0.0, color="black", linewidth=0.8)
         ax.set_xticks([])
         ax.set_xlabel(text.clean(words["ranked"]))
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
         ax.set_ylabel(text.clean(words["bai_yi_xlabel"]))
-        peak = max([target, *values.tolist()])
-        ax.set_ylim(min([0.0, *values.tolist()]) * 1.1, peak * 1.1)
+        ax.set_ylim(low, end * 1.1)
     notes = [words["plants_meet"].format(meets=int(meets.sum()), n=len(values))]
     if int(share.isna().sum()):
         notes.append(words["unknown"].format(n=int(share.isna().sum())))
+    if cut.any():
+        notes.append(words["cut"].format(n=int(cut.sum()), end=format_percent(end)))
     ax.set_title(
         text.clean(title or words["bai_yi_title"])
         + "\n"
