@@ -120,7 +120,14 @@ def _latin_words(texts: list[str], allowed: set[str]) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(
-    "rows, money", [(20, True), (200, True), (2000, True), (200, False)], ids=str
+    "rows, money",
+    [
+        (20, True),
+        (200, True),
+        pytest.param(2000, True, marks=pytest.mark.slow),  # a minute of drawing on 2 cores
+        (200, False),
+    ],
+    ids=str,
 )
 def test_every_chart_readable_at_any_size(results, rows, money, lang, cjk_font):
     result = results[(rows, money)]
@@ -152,7 +159,7 @@ def test_every_chart_readable_at_any_size(results, rows, money, lang, cjk_font):
 
 
 def test_bai_yi_chart_draws_and_quotes_the_one_percent_line(results, cjk_font):
-    result = results[(2000, True)]
+    result = results[(200, True)]
     figures = {stem: ax for stem, _c, ax in estimate_figures(result, lang="zh", max_plants=0)}
     ax = figures["bai_yi_shares"]
     # 355号（十四）: 实现年节能量1% — a vertical line at 0.01 quoting the clause
@@ -280,5 +287,23 @@ def test_bai_yi_axis_keeps_the_line_in_view(cjk_font):
     ax = plot_bai_yi_shares(plants, line_label="百一 1 %", lang="zh")
     assert ax.get_xlim()[1] == pytest.approx(0.12)
     assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.1, 0.03, 0.005])
-    assert "175 % →" in [t.get_text() for t in ax.texts]
+    assert [t.get_text() for t in ax.texts] == ["175.00 % →", "3.00 %", "0.50 %"]
     assert "1 家超过 10 %，条形在轴端截断" in ax.get_title()
+
+
+def test_html_report_without_investment_has_the_money_free_charts(results, cjk_font):
+    from retrofit.report.html import render_html
+
+    result = results[(200, False)]
+    assert result.supply_curve is None or result.supply_curve.empty
+    page = render_html(result, lang="zh")
+    figures = page[page.index("<section id='figures'>") :]
+    figures = figures[: figures.index("</section>")]
+    # savings by measure, 百一 shares and goal contributions, inline; no supply curve
+    assert figures.count("<svg") == 3
+    for caption in (
+        "按措施分解的年节能量（当量值与等价值）",
+        "百一：各企业年节能量占上年综合能耗比例",
+    ):
+        assert f"<figcaption>{caption}</figcaption>" in figures
+    assert render_html(result, lang="zh") == page  # byte-reproducible

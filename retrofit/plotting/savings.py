@@ -240,11 +240,13 @@ def plot_bai_yi_shares(
             ax.text(
                 end * 0.99 if over else value + end * 0.01,
                 float(position),
-                format_percent(value) + (" →" if over else ""),
+                f"{value * 100:,.2f} %" + (" →" if over else ""),
                 ha="right" if over else "left",
                 va="center",
                 color="white" if over else "black",
                 fontsize="small",
+                # readable where it crosses the 1 % line
+                bbox=None if over else {"facecolor": "white", "edgecolor": "none", "pad": 0.5},
             )
         ax.axvline(target, linestyle="--", color=COLOURS["goal"], linewidth=1.2, label=line_label)
         ax.axvline(0.0, color="black", linewidth=0.8)
