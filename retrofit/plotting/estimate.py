@@ -47,7 +47,7 @@ _SUPPLY_TEXT = {
         "bai_yi_share_quoted": "百一 line, {document}{clause}: “{words}” ({share})",
         "covers": "covers {shown} of {total} tce/yr ({share}); left out: {reasons}",
         "lacking": "{n} row(s) without {what}",
-        "lacks_why": "(no cost of saved tce)",
+        "lacks_why": " (no cost of saved tce)",
         "savings_caption": "Savings by measure (当量值 and 等价值)",
         "bai_yi_caption": "百一: each plant's share against its line",
         "goals_caption": "Contribution to the goal pack's goals",
@@ -388,6 +388,9 @@ def _money_free_figures(result, lang: str, names: pd.Series) -> list[tuple[str, 
             figures.append(("bai_yi_shares", words["bai_yi_caption"], ax))
     year = int(result.assumptions.get("accounting_year", 0)) or None
     contributions = goal_contributions(result.assumptions.get("goals") or {}, year)
+    if "investment_cny" not in assets.columns or assets["investment_cny"].isna().all():
+        # no investment known: a money goal's 0 would read as nothing invested
+        contributions = contributions[contributions["unit"] != "CNY"]
     if len(contributions):
         ax = plot_goal_contributions(contributions, year=year or 0, lang=lang)
         figures.append(("goal_contributions", words["goals_caption"], ax))
