@@ -182,7 +182,10 @@ def test_trajectory_without_realised_and_unsorted_years(trajectory):
     )
     labels = [line.get_label() for line in ax.get_lines()]
     assert "energy realised, cumulative" not in labels
-    assert len(ax.get_lines()) == 2  # cumulative capacity and the goal
+    # 3,000,000 kW is 5.88× the 510,000 kW drawn: named in the legend, not drawn as a line
+    assert len(ax.get_lines()) == 1
+    notes = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "kW goal: 6× the largest value drawn, not to scale" in notes
     assert [bar.get_x() + bar.get_width() / 2 for bar in _bars(ax)] == [2024, 2025, 2026, 2027]
     ax = plots.plot_trajectory(
         trajectory.drop(columns="realised_cumulative"),
@@ -192,6 +195,25 @@ def test_trajectory_without_realised_and_unsorted_years(trajectory):
         basis_note="",
     )
     assert len(ax.get_lines()) == 2
+
+
+def test_trajectory_scaled_to_a_small_portfolio_not_to_the_city_goal():
+    # a 391 tce/yr portfolio against the 500,000 tce goal: the axis ends near 391 (matplotlib
+    # rounds up to the next tick, 400), the goal is a legend note: 500,000 ÷ 391 = 1,279×
+    frame = pd.DataFrame(
+        {
+            "year": [2025, 2026],
+            "capacity_added": [191.0, 200.0],
+            "capacity_cumulative": [191.0, 391.0],
+        }
+    )
+    ax = plots.plot_trajectory(
+        frame, goal_value=500_000, goal_label="goal 500,000 tce", unit="tce", basis_note=BASIS
+    )
+    assert ax.get_ylim()[1] < 500
+    notes = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "goal 500,000 tce: 1,279× the largest value drawn, not to scale" in notes
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
 
 
 def test_trajectory_tce_needs_basis_and_columns(trajectory):
@@ -351,8 +373,9 @@ def test_abatement_curve_names_a_goal_too_far_right_to_draw(curve):
     assert any(line.get_xdata()[0] == 30.0 for line in near.get_lines())
     far = plots.plot_abatement_curve(curve, basis_note=BASIS, goal_value=500_000.0)
     assert not any(line.get_xdata()[0] == 500_000.0 for line in far.get_lines())
-    notes = [t.get_text() for t in far.texts]
-    assert notes == ["goal 500,000 tce → 50,000× this curve's width"]
+    # named in the legend, right of the axes, where it covers no bar
+    notes = [t.get_text() for t in far.get_legend().get_texts()]
+    assert "goal 500,000 tce → 50,000× this curve's width" in notes
 
 
 def test_abatement_curve_ylabel_and_validation(curve):

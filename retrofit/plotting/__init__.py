@@ -2,8 +2,10 @@
 
 The parts: :mod:`.fonts` (a font with CJK glyphs, the label language), :mod:`.labels` (the texts
 drawn), :mod:`.common` (shared drawing helpers, :func:`save_figure`), :mod:`.estimate` (an
-estimate's supply curves and tornado) and :mod:`.portfolio` (a portfolio's trajectory, savings
-by measure, 百一 ranking and abatement curve).
+estimate's figures: supply curves and tornado), :mod:`.savings` (the figures that need no
+money: savings by measure on both bases, each plant's 百一 share, the goal contributions) and
+:mod:`.portfolio` (a portfolio's trajectory, savings by measure, 百一 ranking and abatement
+curve).
 
 >>> from retrofit.plotting import plot_supply_curve  # doctest: +SKIP
 
@@ -37,6 +39,11 @@ _MODULE_OF = {
     "plot_trajectory": "portfolio",
     "portfolio_figures": "portfolio",
     "write_portfolio_figures": "portfolio",
+    "MAX_NAMED": "common",
+    "goal_contributions": "savings",
+    "plot_bai_yi_shares": "savings",
+    "plot_goal_contributions": "savings",
+    "plot_measure_savings": "savings",
 }
 
 

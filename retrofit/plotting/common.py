@@ -18,9 +18,11 @@ from .._optional import plots_missing
 from ..io.atomic import atomic_write
 
 try:  # matplotlib is the [plots] extra
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure, SubFigure
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import StrMethodFormatter
 except ImportError as error:
     raise plots_missing() from error
@@ -40,9 +42,34 @@ COLOURS = {
 }
 
 
-def new_axes() -> Axes:
-    """An Axes on a new Figure of its own, so pyplot's global state is never touched."""
-    return Figure(layout="constrained").add_subplot()
+#: Bars or legend entries a chart names one by one; beyond, the smallest are one 其他 (other)
+#: entry that says how many it holds
+MAX_NAMED = 12
+
+
+def outside_legend(
+    ax: Axes, notes: Sequence[str] = (), last: Sequence[str] = (), first: Sequence[Artist] = ()
+) -> None:
+    """The legend of ``ax`` right of the axes, where it covers no bar whatever their number:
+    ``first`` (patches naming bar colours), the labelled artists of ``ax`` with those labelled
+    in ``last`` (the 其他 entry) moved to the end, then ``notes`` (a goal too far to draw, …)
+    as entries without a symbol."""
+    pairs = [(handle, str(handle.get_label())) for handle in first]
+    pairs += list(zip(*ax.get_legend_handles_labels(), strict=True))
+    pairs.sort(key=lambda pair: pair[1] in last)  # stable: only the ``last`` ones move
+    handles = [handle for handle, _label in pairs]
+    labels = [label for _handle, label in pairs]
+    for note in notes:
+        handles.append(Line2D([], [], linestyle="none"))
+        labels.append(note)
+    if handles:
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+
+
+def new_axes(figsize: tuple[float, float] | None = None) -> Axes:
+    """An Axes on a new Figure of its own, so pyplot's global state is never touched;
+    ``figsize`` [inch] as matplotlib's, its default when None."""
+    return Figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 def require_columns(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:

@@ -56,6 +56,8 @@ LABELS: dict[str, dict[str, str]] = {
         "mac_ylabel": columns.header("investment_per_tce_cny", "en"),
         "levelised_ylabel": columns.header("cost_of_saved_tce_cny_per_tce", "en"),
         "goal_beyond": "goal {goal:,.0f} tce → {times:,.0f}× this curve's width",
+        "mac_other": "other ({n} measures)",
+        "goal_off_scale": "{goal}: {times:,.0f}× the largest value drawn, not to scale",
     },
     "zh": {
         "year": columns.label("year", "zh"),
@@ -84,6 +86,8 @@ LABELS: dict[str, dict[str, str]] = {
         "mac_ylabel": columns.header("investment_per_tce_cny", "zh"),
         "levelised_ylabel": columns.header("cost_of_saved_tce_cny_per_tce", "zh"),
         "goal_beyond": "目标 {goal:,.0f} tce → 为本曲线宽度的 {times:,.0f} 倍",
+        "mac_other": "其他（{n} 项措施）",
+        "goal_off_scale": "{goal}：为图中最大值的 {times:,.0f} 倍，未按比例绘出",
     },
 }
 

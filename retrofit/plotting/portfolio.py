@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .. import columns
 from .._optional import plots_missing
 from ..portfolio.goals import ENERGY_COLUMNS
 
@@ -41,10 +42,12 @@ except ImportError as error:
 
 from .common import (
     COLOURS,
+    MAX_NAMED,
     check_basis,
     format_percent,
     format_value,
     new_axes,
+    outside_legend,
     require_columns,
     save_figure,
     thousands_separators,
@@ -52,10 +55,36 @@ from .common import (
 )
 from .fonts import resolve_language
 from .labels import LABELS, FigureText
+from .savings import plot_bai_yi_shares, plot_measure_savings
+
+
+def _counted(column: str, lang: str) -> str:
+    """What a count goal counts, as the glossary names the column (``retrofitted_motor_kw`` →
+    电机改造功率)."""
+    return columns.label(column, lang) if columns.known(column) else column
+
 
 #: A supply curve draws its goal line when the goal lies within this many curve widths; a goal
 #: farther right would flatten the bars, so it is named in a corner note instead.
 GOAL_LINE_MAX_WIDTHS = 3.0
+
+#: Size of a supply curve [inch]: room for the bars and, right of them, a legend of up to
+#: MAX_NAMED measures and the lines
+SUPPLY_FIGSIZE = (10.0, 5.5)
+
+#: Size of a trajectory [inch]: the legend, and the note of a goal too large to draw, on the right
+TRAJECTORY_FIGSIZE = (10.0, 4.8)
+
+
+def basis_in_language(note: str, lang: str) -> str:
+    """A portfolio's basis note (``tce, 当量值 (equivalent) basis``) as a Chinese chart writes
+    it (``标准煤，当量值``); unchanged in English or when it names neither basis."""
+    if lang != "zh":
+        return note
+    for basis in ("当量值", "等价值"):
+        if basis in note:
+            return f"标准煤，{basis}"
+    return note
 
 
 def plot_trajectory(
@@ -108,7 +137,7 @@ def plot_trajectory(
     if not np.all(np.isfinite(years_float)) or np.any(years_float % 1 != 0):
         raise ValueError(f"trajectory year must be whole numbers, got {list(frame['year'])}")
     years = years_float.astype(int)
-    ax = new_axes() if ax is None else ax
+    ax = new_axes(TRAJECTORY_FIGSIZE) if ax is None else ax
 
     ax.bar(
         years,
@@ -133,13 +162,24 @@ def plot_trajectory(
             color=COLOURS["realised"],
             label=text["realised_cumulative"],
         )
-    ax.axhline(
-        goal_value,
-        linestyle="--",
-        color=COLOURS["goal"],
-        linewidth=1.2,
-        label=text.clean(goal_label),
-    )
+    drawn = [frame["capacity_cumulative"].to_numpy(dtype=float)]
+    if "realised_cumulative" in frame.columns:
+        drawn.append(frame["realised_cumulative"].to_numpy(dtype=float))
+    largest = float(np.nanmax(np.concatenate([np.abs(d) for d in drawn])))
+    notes = []
+    if largest > 0 and goal_value > GOAL_LINE_MAX_WIDTHS * largest:
+        # a goal many times the portfolio would flatten its lines: named, not drawn
+        notes.append(
+            text["goal_off_scale"].format(goal=text.clean(goal_label), times=goal_value / largest)
+        )
+    else:
+        ax.axhline(
+            goal_value,
+            linestyle="--",
+            color=COLOURS["goal"],
+            linewidth=1.2,
+            label=text.clean(goal_label),
+        )
 
     if len(years) <= 12:
         ax.xaxis.set_major_locator(FixedLocator(years))
@@ -150,7 +190,7 @@ def plot_trajectory(
     ax.set_xlabel(text["year"])
     ax.set_ylabel(text.clean(unit))
     ax.set_title(title_with_basis(text, "trajectory_title", basis_note))
-    ax.legend(loc="upper left", fontsize="small")
+    outside_legend(ax, notes=notes)
     text.apply(ax)
     return ax
 
@@ -417,19 +457,30 @@ def plot_abatement_curve(
     widths = frame["saved_tce"].to_numpy(dtype=float)
     costs = frame["cost_per_tce_cny"].to_numpy(dtype=float)
     lefts = np.concatenate([[0.0], np.cumsum(widths)[:-1]])
-    ax = new_axes() if ax is None else ax
+    ax = new_axes(SUPPLY_FIGSIZE) if ax is None else ax  # wide: the legend is on the right
 
     cmap = mpl.colormaps["tab20"]
     labels = [text.clean(label) for label in frame["label"]]
+    # the largest bars are named one by one; the others are grey, one legend entry with count
+    named = np.zeros(len(widths), dtype=bool)
+    named[np.argsort(-widths, kind="stable")[: MAX_NAMED - (len(widths) > MAX_NAMED)]] = True
+    other_label = text["mac_other"].format(n=int((~named).sum()))
+    colour_of: dict[int, object] = {
+        int(i): cmap(k % cmap.N) for k, i in enumerate(np.flatnonzero(named))
+    }
+    first_other = True
     for i, (left, width, cost, label) in enumerate(zip(lefts, widths, costs, labels, strict=True)):
+        if not named[i]:
+            label = other_label if first_other else "_nolegend_"
+            first_other = False
         ax.bar(
             left,
             cost,
             width=width,
             align="edge",
-            color=cmap(i % cmap.N),
+            color=colour_of.get(i, "lightgrey"),
             edgecolor="white",
-            linewidth=0.5,
+            linewidth=0.5 if len(widths) <= 200 else 0.0,
             label=label,
         )
     ax.axhline(0.0, color="black", linewidth=0.8)
@@ -451,12 +502,7 @@ def plot_abatement_curve(
     ax.set_xlabel(text["mac_xlabel"])
     ax.set_ylabel(text.clean(ylabel) if ylabel is not None else text["mac_ylabel"])
     ax.set_title(title_with_basis(text, "mac_title", basis_note))
-    if len(labels) <= 15:
-        ax.legend(loc="upper left", fontsize="small")
-    if note is not None:
-        ax.annotate(
-            note, xy=(0.99, 0.97), xycoords="axes fraction", ha="right", va="top", fontsize="small"
-        )
+    outside_legend(ax, notes=[note] if note is not None else [], last=[other_label])
     text.apply(ax)
     return ax
 
@@ -473,7 +519,8 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
     cost of saved tce."""
     p = result.assumptions["portfolio"]
-    basis_note = p["basis_note"]
+    basis_note = basis_in_language(p["basis_note"], lang)
+    text = FigureText(lang)
     figures: dict[str, Axes] = {}
     goals = result.goals[
         (result.goals["kind"] == "cumulative") & (result.goals["counted_as"] != "energy realised")
@@ -481,32 +528,61 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     for g in goals.itertuples(index=False):
         t = result.trajectory[result.trajectory["metric"] == g.counts]
         t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
-        columns = ["year", "capacity_added", "capacity_cumulative"]
+        drawn = ["year", "capacity_added", "capacity_cumulative"]
         if g.counts in ENERGY_COLUMNS:
-            columns.append("realised_cumulative")
+            drawn.append("realised_cumulative")
+        unit = columns.value_label("unit", g.unit, lang)
         figures[f"trajectory_{g.goal}"] = plot_trajectory(
-            t[columns],
+            t[drawn],
             goal_value=g.target,
-            unit=g.unit,
+            unit=unit,
             lang=lang,
             goal_label=_GOAL_LABELS.get(lang, _GOAL_LABELS["en"]).format(
-                target=g.target, unit=g.unit, end=g.period_end
+                target=g.target, unit=unit, end=g.period_end
             ),
-            basis_note=basis_note if g.counts == "coal_saved_tce" else f"{g.counts} [{g.unit}]",
+            basis_note=basis_note
+            if g.counts == "coal_saved_tce"
+            else f"{_counted(g.counts, lang)} [{columns.value_label('unit', g.unit, lang)}]",
         )
-    by_measure = result.by_measure.rename(columns={"coal_saved_tce": "saved"})
-    figures["savings_by_measure"] = plot_savings_by_measure(
-        by_measure[["measure_type", "saved"]], unit="tce/yr", basis_note=basis_note, lang=lang
+    # named, horizontal bars: readable at any number of measure types (not the waterfall)
+    by_measure = pd.DataFrame(
+        {
+            "label": [text.worded("measure_type", m) for m in result.by_measure["measure_type"]],
+            "saved": result.by_measure["coal_saved_tce"].to_numpy(float),
+        }
+    )
+    figures["savings_by_measure"] = plot_measure_savings(
+        by_measure, lang=lang, saved_label=text.clean(basis_note)
     )
     year = p["as_of_year"]
     ranking = result.bai_yi[result.bai_yi["year"] == year]
-    if len(ranking):
-        figures["bai_yi_ranking"] = plot_bai_yi_ranking(
-            ranking[["plant_id", "saving_share", "target_share"]], year=year, lang=lang
+    if len(ranking) and ranking["saving_share"].notna().any():
+        # the plants by the names the city knows them by, highest share on top
+        names = (
+            result.plants.set_index("plant_id")["plant_name"]
+            if "plant_name" in (result.plants.columns)
+            else pd.Series(dtype=object)
+        )
+        target = float(ranking["target_share"].max())
+        figures["bai_yi_ranking"] = plot_bai_yi_shares(
+            pd.DataFrame(
+                {
+                    "label": [
+                        str(names.get(plant)) if pd.notna(names.get(plant)) else str(plant)
+                        for plant in ranking["plant_id"]
+                    ],
+                    "saving_share": ranking["saving_share"].to_numpy(float),
+                    "target_share": ranking["target_share"].to_numpy(float),
+                }
+            ),
+            line_label=text["bai_yi_line"].format(target=format_percent(target)),
+            title=text["bai_yi_title"].format(year=year),
+            lang=lang,
         )
     if len(result.abatement):
         curve = result.abatement
         goal = float(curve["goal_line_tce"].iloc[0])
+        curve = curve.assign(label=[text.worded("measure_type", m) for m in curve["label"]])
         figures["abatement_curve"] = plot_abatement_curve(
             curve[["label", "saved_tce", "cost_per_tce_cny"]],
             basis_note=basis_note,

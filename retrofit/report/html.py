@@ -820,8 +820,10 @@ def _metered(result: EstimateResult, w: dict[str, str], lang: str) -> str:
 
 
 def _figures(result: EstimateResult, lang: str) -> dict[str, str]:
-    """Every figure of :func:`retrofit.plotting.estimate.estimate_figures` as inline SVG: the supply
-    curves here, the tornado in the uncertainty section."""
+    """Every figure of :func:`retrofit.plotting.estimate.estimate_figures` as inline SVG: here the
+    supply curve (when costs are known) and the figures that need no money — savings by measure
+    on both bases, each plant's 百一 share, the goal contributions — then each plant's curve;
+    the tornado in the uncertainty section."""
     from ..plotting.estimate import estimate_figures
 
     parts: dict[str, list[str]] = {"supply": [], "tornado": []}
