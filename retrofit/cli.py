@@ -625,9 +625,7 @@ def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
     if output is not None and Path(output).suffix.lower() == ".xlsx":
         # the audit workbook, the same as report -o x.xlsx writes (zh: Chinese headers)
         with _writing(output):
-            result.to_excel(
-                output, style=workbook_style, lang="zh" if lang == "zh" else None
-            )
+            result.to_excel(output, style=workbook_style, lang="zh" if lang == "zh" else None)
         click.echo(f"wrote {output}: {what}", err=True)
     else:
         _write(result, output, what)
@@ -792,7 +790,7 @@ def _run_estimate(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the result: .csv (the listing), .json or .xlsx (everything).",
+    help="Write the result: .csv (the listing), .json or .xlsx (the audit workbook).",
 )
 @click.option(
     "--lang",

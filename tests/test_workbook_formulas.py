@@ -7,6 +7,7 @@ inventory; a changed load, hours or factor moves the saving by the hand-computed
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,8 @@ from retrofit.io.workbook import HEADER_ROWS, WAN_YUAN_FORMAT, is_tool_formula
 pycel = pytest.importorskip("pycel")
 
 SAMPLE = "retrofit/samples/example_plant.csv"
+# the benchmarks' inventory generators (the campus mix)
+sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
 
 def _letters(ws) -> dict[str, str]:
@@ -244,4 +247,3 @@ def test_estimate_and_report_write_the_same_audit_workbook_in_chinese(tmp_path):
 )
 def test_row_formulas_are_recognised_by_pattern(formula, tool):
     assert is_tool_formula(formula) is tool
-

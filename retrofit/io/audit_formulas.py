@@ -73,7 +73,9 @@ _ROW = r"(\d+)"
 #: Every per-row formula the audit workbook writes: the row number once, then the same row.
 ROW_FORMULAS = (
     # motor: quantity × kW × load × hours × (100/η before − 100/η after)
-    re.compile(rf"={_CELL}{_ROW}\*{_CELL}\1\*{_CELL}\1\*{_CELL}\1\*\(100/{_CELL}\1-100/{_CELL}\1\)"),
+    re.compile(
+        rf"={_CELL}{_ROW}\*{_CELL}\1\*{_CELL}\1\*{_CELL}\1\*\(100/{_CELL}\1-100/{_CELL}\1\)"
+    ),
     # power: quantity × hours × (kW before − kW after)
     re.compile(rf"={_CELL}{_ROW}\*{_CELL}\1\*\({_CELL}\1-{_CELL}\1\)"),
     # difference: energy before − energy after
@@ -139,7 +141,7 @@ def row_formulas(
     whose columns sit at ``letters``; ``factor_cells`` maps each factor column to its absolute
     cell on the assumptions sheet (``assumptions!$B$3``)."""
     n = len(assets)
-    rows = np.arange(first_row, first_row + n)
+    rows = range(first_row, first_row + n)
     forms = _energy_forms(assets)
     saved = _numbers(assets, "energy_saved_kwh")
     known = np.isfinite(saved)
@@ -181,7 +183,7 @@ def row_formulas(
 def _cost_formulas(
     assets: pd.DataFrame,
     letters: Mapping[str, str],
-    rows: np.ndarray,
+    rows: range,
     energy: list[str | None],
 ) -> list[str | None]:
     """price × (multiplier × (energy − standby) + standby multiplier × standby), where the

@@ -1,23 +1,26 @@
-"""One workbook writer in two styles: the plain data dump and the auditor's workbook.
+"""One workbook writer in two styles: the auditor's workbook and the plain data dump.
 
 Both styles write one sheet per table, then the assumptions (flattened to key, value) and the
 caveats, through the same sheet writer and the same cell conversion, atomically.
 
-- **plain** (``retrofit estimate -o x.xlsx``, ``retrofit portfolio -o x.xlsx``): one header
-  row of column names, frozen; the values as they are, so that ``pandas.read_excel`` reads
-  back the tables of the CSV and JSON outputs.
-- **audit** (``retrofit report -o x.xlsx``): each data sheet has two header rows, frozen: the
-  stable English column name (what the CSV and JSON outputs call it) and a label with its unit
-  from the glossary (:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved [kWh/yr]). Number
-  formats follow the unit. For an estimate, a summary sheet comes first: its headline totals
-  are spreadsheet formulas over the assets sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per
-  plant), each beside the value retrofit computed, so a reviewer can follow and re-check them
-  in Excel.
+- **audit** (``retrofit estimate -o x.xlsx``, ``retrofit report -o x.xlsx``, the default of
+  :meth:`~retrofit.results.EstimateResult.to_excel`): each data sheet has two header rows,
+  frozen: the stable English column name (what the CSV and JSON outputs call it) and a label
+  with its unit from the glossary (:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved
+  [kWh/yr]). Number formats follow the unit (in Chinese: tce to 2 decimals, money in 万).
+  For an estimate, each asset row's savings are live formulas over the row's inputs and the
+  factor cells that open the assumptions sheet (:mod:`retrofit.io.audit_formulas` states the
+  rule), and a summary sheet comes first: its headline totals are formulas over the assets
+  sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
+  computed, so a reviewer can follow, change and re-check them in Excel.
+- **plain** (``retrofit estimate --workbook plain -o x.xlsx``, ``retrofit portfolio -o
+  x.xlsx``): one header row of column names, frozen; the values as they are, so that
+  ``pandas.read_excel`` reads back the tables of the CSV and JSON outputs.
 
 No text cell is ever a formula the tool did not write: every text a spreadsheet would evaluate
 (ids, names, pass-through headers and values, caveats, the input file's name) is written as a
 string cell with a leading apostrophe and without NUL bytes (:mod:`retrofit.io.cells`), and
-sheet names lose the characters Excel refuses. The audit summary's own formulas are the only
+sheet names lose the characters Excel refuses. The audit style's own formulas are the only
 formulas in a workbook; :data:`TOOL_FORMULAS` matches every one of them.
 """
 
@@ -159,8 +162,9 @@ def write_workbook(
         The .xlsx file to create or replace.
     style : {"audit", "plain"}
         ``"audit"``: two header rows (name, then label with unit), number formats by unit and,
-        for an estimate, a summary sheet of SUM/SUMIF formulas first. ``"plain"``: one header
-        row of column names and the values only (what ``retrofit estimate -o x.xlsx`` writes).
+        for an estimate, per-row saving formulas and a summary sheet of SUM/SUMIF formulas
+        first. ``"plain"``: one header row of column names and the values only (what
+        ``retrofit estimate --workbook plain -o x.xlsx`` writes).
     lang : {"zh", "en"} or None
         Language of the audit style's labels (the second header row and the summary's total
         names); None, the default, writes both, Chinese first. Audit style only.
@@ -331,7 +335,8 @@ def sheet_title(name: str) -> str:
 
 
 def is_tool_formula(text: str) -> bool:
-    """True when ``text`` is one of the formulas the audit summary writes (:data:`TOOL_FORMULAS`)."""
+    """True when ``text`` is one of the formulas the audit workbook writes (:data:`TOOL_FORMULAS`:
+    the summary's totals and tests, the assets' per-row savings)."""
     return any(pattern.fullmatch(text) for pattern in TOOL_FORMULAS)
 
 
@@ -526,7 +531,6 @@ __all__ = [
     "FORMULA_FILL_RGB",
     "FORMULA_RULE_EN",
     "FORMULA_RULE_ZH",
-    "WAN_YUAN_FORMAT",
     "HEADER_FILL_RGB",
     "HEADER_ROWS",
     "SHEET_NAME_FORBIDDEN",
@@ -534,6 +538,7 @@ __all__ = [
     "STYLES",
     "TOOL_FORMULAS",
     "TOTALS",
+    "WAN_YUAN_FORMAT",
     "EstimateTables",
     "Style",
     "caveat_frame",
