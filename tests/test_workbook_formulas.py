@@ -19,7 +19,13 @@ from click.testing import CliRunner
 from retrofit import estimate
 from retrofit.cli import cli
 from retrofit.io.audit_formulas import FORMULA_COLUMNS
-from retrofit.io.workbook import HEADER_ROWS, WAN_YUAN_FORMAT, is_tool_formula
+from retrofit.io.workbook import (
+    FORMULA_RULE_EN,
+    FORMULA_RULE_ZH,
+    HEADER_ROWS,
+    WAN_YUAN_FORMAT,
+    is_tool_formula,
+)
 
 pycel = pytest.importorskip("pycel")
 
@@ -213,6 +219,9 @@ def test_estimate_and_report_write_the_same_audit_workbook_in_chinese(tmp_path):
         assert [[c.value for c in r] for r in a.iter_rows()] == [
             [c.value for c in r] for r in b.iter_rows()
         ]
+    # the summary says which cells are formulas and which retrofit computed, in Chinese only
+    summary = [c.value for row in books["estimate"]["summary"].iter_rows() for c in row]
+    assert FORMULA_RULE_ZH in summary and FORMULA_RULE_EN not in summary
     ws = books["estimate"]["assets"]
     letters = _letters(ws)
     labels = {c.value: ws.cell(2, c.column).value for c in ws[1]}

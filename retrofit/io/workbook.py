@@ -443,7 +443,8 @@ def _summary_sheet(
     ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", text_cell(a["basis_note"])])
     ws.append(["accounting year 核算年度", a["accounting_year"]])
     if formulas:
-        ws.append(["formulas 公式", FORMULA_RULE_ZH, FORMULA_RULE_EN])
+        rule = {"zh": [FORMULA_RULE_ZH], "en": [FORMULA_RULE_EN]}
+        ws.append(["formulas 公式", *rule.get(lang or "", [FORMULA_RULE_ZH, FORMULA_RULE_EN])])
     ws.append([])
     ws.append(
         [
