@@ -120,15 +120,19 @@ def with_input_power(assets: pd.DataFrame) -> pd.DataFrame:
         return assets
     power = _power_rows(assets)
     per_unit_hours = _numbers(assets, "operating_hours_h") * _numbers(assets, "quantity")
-    out = assets.copy()
-    at = list(out.columns).index("retrofit_energy_kwh") + 1
-    for offset, (column, energy) in enumerate(
-        zip(INPUT_POWER_COLUMNS, ("baseline_energy_kwh", "retrofit_energy_kwh"), strict=True)
-    ):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            kw = np.where(power, _numbers(assets, energy) / per_unit_hours, np.nan)
-        out.insert(at + offset, column, kw)
-    return out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kw = pd.DataFrame(
+            {
+                column: np.where(power, _numbers(assets, energy) / per_unit_hours, np.nan)
+                for column, energy in zip(
+                    INPUT_POWER_COLUMNS, ("baseline_energy_kwh", "retrofit_energy_kwh"), strict=True
+                )
+            },
+            index=assets.index,
+        )
+    at = list(assets.columns).index("retrofit_energy_kwh") + 1
+    # one concat, not column inserts: a result's assets are a frame of many blocks
+    return pd.concat([assets.iloc[:, :at], kw, assets.iloc[:, at:]], axis=1)
 
 
 def row_formulas(
