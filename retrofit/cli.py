@@ -581,14 +581,24 @@ def estimate_options(func):
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the result: .csv (assets), .json (everything) or .xlsx (all sheets).",
+    help="Write the result: .csv (assets), .json (everything) or .xlsx (the audit workbook, "
+    "as retrofit report writes it: every row's savings are live formulas).",
+)
+@click.option(
+    "--workbook",
+    "workbook_style",
+    type=click.Choice(["audit", "plain"]),
+    default="audit",
+    show_default=True,
+    help="Style of -o x.xlsx: audit (formatted, formulas) or plain (one header row of column "
+    "names and the values only, a data dump like the CSV).",
 )
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="Language of the terminal table and the plots.",
+    help="Language of the terminal table, the plots and the audit workbook's headers.",
 )
 @click.option(
     "--plots",
@@ -599,7 +609,7 @@ def estimate_options(func):
 )
 @estimate_options
 @_data_errors
-def estimate(path, fmt, output, lang, plots_dir, **options):
+def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
     """Estimate savings for the inventory at PATH (CSV or XLSX)."""
     if output is not None and Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
         raise click.BadParameter(
@@ -611,7 +621,14 @@ def estimate(path, fmt, output, lang, plots_dir, **options):
     result = _run_estimate(path, **options)
     from .report.terminal import render_table
 
-    _write(result, output, f"{len(result.assets)} asset rows, {len(result.plants)} plants")
+    what = f"{len(result.assets)} asset rows, {len(result.plants)} plants"
+    if output is not None and Path(output).suffix.lower() == ".xlsx":
+        # the audit workbook, the same as report -o x.xlsx writes (zh: Chinese headers)
+        with _writing(output):
+            result.to_excel(output, style=workbook_style, lang="zh" if lang == "zh" else None)
+        click.echo(f"wrote {output}: {what}", err=True)
+    else:
+        _write(result, output, what)
     if plots_dir is not None:
         from .plotting.estimate import write_supply_curves
 
@@ -648,11 +665,9 @@ def report(path, output, lang, **options):
     _check_output(output)
     result = _run_estimate(path, **options)
     if suffix == ".xlsx":
-        from .io.workbook import write_workbook
-
         # --lang zh: a Chinese workbook (headers and worded cells); else both languages' headers
         with _writing(output):
-            write_workbook(result, output, style="audit", lang="zh" if lang == "zh" else None)
+            result.to_excel(output, style="audit", lang="zh" if lang == "zh" else None)
     else:
         from ._optional import MissingExtraError
         from .report.html import write_html
@@ -794,7 +809,7 @@ def _run_estimate(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
-    help="Write the result: .csv (the listing), .json or .xlsx (everything).",
+    help="Write the result: .csv (the listing), .json or .xlsx (the audit workbook).",
 )
 @click.option(
     "--lang",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -201,13 +201,24 @@ class EstimateResult:
         """Asset rows as CSV (UTF-8 with BOM, so Excel on Chinese Windows opens it)."""
         atomic_write(path, lambda tmp: write_csv(self.assets, tmp))
 
-    def to_excel(self, path: str | Path) -> None:
-        """Plain workbook (one header row of column names) with sheets plants, assets, projects,
-        incentives (with --policy), supply_curve, assumptions and caveats."""
+    def to_excel(
+        self,
+        path: str | Path,
+        *,
+        style: Literal["audit", "plain"] = "audit",
+        lang: Literal["zh", "en"] | None = None,
+    ) -> None:
+        """The audit workbook (what ``retrofit estimate -o x.xlsx`` and ``retrofit report -o
+        x.xlsx`` write): a summary of SUM formulas, then the assets, whose savings are live
+        formulas over each row's inputs and the factor cells of the assumptions sheet, the
+        plants, projects, incentives (with ``policy``), supply_curve, assumptions and caveats;
+        headers in ``lang`` (None: Chinese and English). ``style="plain"``: one header row of
+        column names and the values only, a data dump ``pandas.read_excel`` reads back
+        (``retrofit estimate --workbook plain``; CSV and JSON are the other dumps)."""
         # imported here: openpyxl is only needed by those who write a workbook
         from .io.workbook import write_workbook
 
-        write_workbook(self, path, style="plain")
+        write_workbook(self, path, style=style, lang=lang if style == "audit" else None)
 
     @property
     def non_standard(self) -> bool:

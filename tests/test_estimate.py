@@ -230,7 +230,7 @@ def test_user_table_marks_result_non_standard(tmp_path, iec_55kw_ie2_to_ie4):
 
 def test_excel_output_has_all_sheets(tmp_path, iec_55kw_ie2_to_ie4):
     out = tmp_path / "out.xlsx"
-    retrofit.estimate(iec_55kw_ie2_to_ie4).to_excel(out)
+    retrofit.estimate(iec_55kw_ie2_to_ie4).to_excel(out, style="plain")
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == [
         "plants",

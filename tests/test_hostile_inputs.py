@@ -339,7 +339,10 @@ def test_the_own_workbook_validates_and_gives_the_same_savings(runner, tmp_path)
     workbook, back = tmp_path / "first.xlsx", tmp_path / "back.csv"
     path = write(tmp_path, [row(), row(asset_id="M2", quantity="3")])
     assert (
-        runner.invoke(cli, ["estimate", str(path), "--year", "2026", "-o", str(workbook)]).exit_code
+        runner.invoke(
+            cli,
+            ["estimate", str(path), "--year", "2026", "--workbook", "plain", "-o", str(workbook)],
+        ).exit_code
         == 0
     )
     check = runner.invoke(cli, ["validate", str(workbook), "--sheet", "assets", "--year", "2026"])

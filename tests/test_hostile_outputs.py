@@ -166,7 +166,8 @@ def test_hostile_inventory_every_output_is_inert(runner, tmp_path):
     base = ["--year", "2026"]
     runs = [
         ["estimate", str(path), "-o", str(out / "assets.csv"), *base],
-        ["estimate", str(path), "-o", str(out / "plain.xlsx"), *base],
+        ["estimate", str(path), "--workbook", "plain", "-o", str(out / "plain.xlsx"), *base],
+        ["estimate", str(path), "-o", str(out / "estimate.xlsx"), *base],
         ["estimate", str(path), "-o", str(out / "all.json"), *base],
         ["report", str(path), "-o", str(out / "audit.xlsx"), *base],
         ["incentives", str(path), "--policy", "national", "-o", str(out / "inc.csv"), *base],
@@ -180,11 +181,15 @@ def test_hostile_inventory_every_output_is_inert(runner, tmp_path):
     for csv_file in out.glob("*.csv"):
         assert assert_no_live_csv_cell(csv_file.read_text(encoding="utf-8-sig")) > 0
     formulas = {x.name: assert_only_tool_formulas(x) for x in out.glob("*.xlsx")}
-    # the audit summary: 8 totals, and per plant a SUMIF, a share and a verdict; 10 plants
+    # the audit workbook (estimate, report and incentives write the same): on the summary 8
+    # totals, and per plant a SUMIF, a share and a verdict (10 plants); on the assets sheet
+    # per row energy, tce on both bases, the headline tce, CO2 and money (10 priced rows)
+    audit = 8 + 3 * 10 + 6 * 10
     assert formulas == {
         "plain.xlsx": 0,
-        "audit.xlsx": 8 + 3 * 10,
-        "inc.xlsx": 0,
+        "estimate.xlsx": audit,
+        "audit.xlsx": audit,
+        "inc.xlsx": audit,
         "portfolio.xlsx": 0,
     }
 

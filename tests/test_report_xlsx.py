@@ -31,22 +31,29 @@ def workbook(tmp_path_factory):
     result = estimate(SAMPLE, year=2026)
     path = tmp_path_factory.mktemp("xlsx") / "report.xlsx"
     write_workbook(result, path)
-    return result, openpyxl.load_workbook(path)
+    return result, openpyxl.load_workbook(path), path
 
 
-def _column(ws, letter: str, first: int, last: int) -> list:
-    j = column_index_from_string(letter)
-    return [ws.cell(i, j).value for i in range(first, last + 1)]
+def _evaluated(path: Path, sheet: str, cells) -> list:
+    """The cells' values as a spreadsheet computes them: the assets' savings are formulas."""
+    pycel = pytest.importorskip("pycel")
+    excel = pycel.ExcelCompiler(filename=str(path))
+    return [excel.evaluate(f"{sheet}!{c.coordinate}") for c in cells]
 
 
 def test_sheets_headers_and_frozen_rows(workbook):
-    result, wb = workbook
+    result, wb, _ = workbook
     assert wb.sheetnames[:3] == ["summary", "assets", "plants"]
     assert {"assumptions", "caveats"} <= set(wb.sheetnames)
     assets = wb["assets"]
     assert assets.freeze_panes == "A3"
     names = [c.value for c in assets[1]]
-    assert names == list(result.assets.columns)
+    # the result's columns, and each unit's input kW at the operating point that the energy
+    # formulas start from, after the energy used
+    expected = list(result.assets.columns)
+    at = expected.index("retrofit_energy_kwh") + 1
+    expected[at:at] = ["baseline_input_kw", "retrofit_input_kw"]
+    assert names == expected
     labels = dict(zip(names, [c.value for c in assets[2]], strict=True))
     # the glossary's headers, Chinese then English; 年节能量 as an energy auditor writes it
     assert labels["energy_saved_kwh"] == "年节电量 [kWh/年] energy saved [kWh/yr]"
@@ -59,7 +66,7 @@ def test_sheets_headers_and_frozen_rows(workbook):
 
 
 def test_headline_totals_are_formulas_that_add_up(workbook):
-    result, wb = workbook
+    result, wb, path = workbook
     summary, assets = wb["summary"], wb["assets"]
     checked = 0
     for row in summary.iter_rows(values_only=True):
@@ -73,8 +80,10 @@ def test_headline_totals_are_formulas_that_add_up(workbook):
         end = int(re.fullmatch(r"[A-Z]+(\d+)", last).group(1))
         assert sheet == "assets" and int(start) == HEADER_ROWS + 1
         assert end == HEADER_ROWS + len(result.assets)
-        values = [v for v in _column(assets, letter, int(start), end) if v is not None]
-        name = assets.cell(1, column_index_from_string(letter)).value
+        j = column_index_from_string(letter)
+        cells = [assets.cell(i, j) for i in range(int(start), end + 1)]
+        values = [v for v in _evaluated(path, "assets", cells) if isinstance(v, int | float)]
+        name = assets.cell(1, j).value
         # the formula's cells add up to retrofit's own total, which sits beside it
         assert sum(values) == pytest.approx(row[3], rel=1e-12)
         assert row[3] == pytest.approx(result.assets[name].sum(), rel=1e-12)
@@ -83,7 +92,7 @@ def test_headline_totals_are_formulas_that_add_up(workbook):
 
 
 def test_per_plant_sumif_formulas(workbook):
-    result, wb = workbook
+    result, wb, path = workbook
     summary, assets = wb["summary"], wb["assets"]
     rows = [
         r
@@ -96,7 +105,7 @@ def test_per_plant_sumif_formulas(workbook):
             r"=SUMIF\(assets!([A-Z]+\d+:[A-Z]+\d+),(A\d+),assets!([A-Z]+\d+:[A-Z]+\d+)\)", formula
         ).groups()
         keys = [c.value for row in assets[key_range] for c in row]
-        sums = [c.value for row in assets[sum_range] for c in row]
+        sums = _evaluated(path, "assets", [c for row in assets[sum_range] for c in row])
         total = sum(s for k, s in zip(keys, sums, strict=True) if k == plant)
         expected = result.plants.set_index("plant_id").loc[plant, "coal_saved_tce"]
         assert total == pytest.approx(expected, rel=1e-12) and value == pytest.approx(expected)
@@ -211,7 +220,7 @@ def test_a_mapping_of_sheets_in_either_style(tmp_path):
 def test_plain_workbook_of_the_sample_reads_back_as_the_result(tmp_path):
     result = retrofit.estimate(retrofit.sample_path(), year=2026)
     path = tmp_path / "out.xlsx"
-    result.to_excel(path)
+    result.to_excel(path, style="plain")
     back = pd.read_excel(path, sheet_name=None)
     assert list(back) == ["plants", "assets", "projects", "supply_curve", "assumptions", "caveats"]
     for name in ("plants", "assets"):

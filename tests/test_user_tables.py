@@ -154,10 +154,10 @@ def test_every_output_of_a_run_with_a_user_table_is_marked(tmp_path, plant):
     doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert doc["assumptions"]["non_standard_tables"] == ["grid_emission_factors"]
     assert doc["assets"][0]["nonstandard_tables"] == "grid_emission_factors"
-    plain = openpyxl.load_workbook(tmp_path / "out.xlsx")["assets"]
-    header = [c.value for c in plain[1]]
+    audit = openpyxl.load_workbook(tmp_path / "out.xlsx")["assets"]  # two header rows
+    header = [c.value for c in audit[1]]
     column = header.index("nonstandard_tables") + 1
-    assert plain.cell(2, column).value == "grid_emission_factors"
+    assert audit.cell(3, column).value == "grid_emission_factors"
     summary = openpyxl.load_workbook(tmp_path / "report.xlsx")["summary"]
     assert summary["A1"].value == "NON-STANDARD 非标准"
     assert summary["B1"].value == "user tables 用户表: grid_emission_factors"

@@ -1,23 +1,26 @@
-"""One workbook writer in two styles: the plain data dump and the auditor's workbook.
+"""One workbook writer in two styles: the auditor's workbook and the plain data dump.
 
 Both styles write one sheet per table, then the assumptions (flattened to key, value) and the
 caveats, through the same sheet writer and the same cell conversion, atomically.
 
-- **plain** (``retrofit estimate -o x.xlsx``, ``retrofit portfolio -o x.xlsx``): one header
-  row of column names, frozen; the values as they are, so that ``pandas.read_excel`` reads
-  back the tables of the CSV and JSON outputs.
-- **audit** (``retrofit report -o x.xlsx``): each data sheet has two header rows, frozen: the
-  stable English column name (what the CSV and JSON outputs call it) and a label with its unit
-  from the glossary (:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved [kWh/yr]). Number
-  formats follow the unit. For an estimate, a summary sheet comes first: its headline totals
-  are spreadsheet formulas over the assets sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per
-  plant), each beside the value retrofit computed, so a reviewer can follow and re-check them
-  in Excel.
+- **audit** (``retrofit estimate -o x.xlsx``, ``retrofit report -o x.xlsx``, the default of
+  :meth:`~retrofit.results.EstimateResult.to_excel`): each data sheet has two header rows,
+  frozen: the stable English column name (what the CSV and JSON outputs call it) and a label
+  with its unit from the glossary (:mod:`retrofit.columns`: 年节电量 [kWh/年] energy saved
+  [kWh/yr]). Number formats follow the unit (in Chinese: tce to 2 decimals, money in 万).
+  For an estimate, each asset row's savings are live formulas over the row's inputs and the
+  factor cells that open the assumptions sheet (:mod:`retrofit.io.audit_formulas` states the
+  rule), and a summary sheet comes first: its headline totals are formulas over the assets
+  sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
+  computed, so a reviewer can follow, change and re-check them in Excel.
+- **plain** (``retrofit estimate --workbook plain -o x.xlsx``, ``retrofit portfolio -o
+  x.xlsx``): one header row of column names, frozen; the values as they are, so that
+  ``pandas.read_excel`` reads back the tables of the CSV and JSON outputs.
 
 No text cell is ever a formula the tool did not write: every text a spreadsheet would evaluate
 (ids, names, pass-through headers and values, caveats, the input file's name) is written as a
 string cell with a leading apostrophe and without NUL bytes (:mod:`retrofit.io.cells`), and
-sheet names lose the characters Excel refuses. The audit summary's own formulas are the only
+sheet names lose the characters Excel refuses. The audit style's own formulas are the only
 formulas in a workbook; :data:`TOOL_FORMULAS` matches every one of them.
 """
 
@@ -36,6 +39,15 @@ from .. import columns
 from ..core.caveats import Caveat
 from ..core.exceptions import OptionError
 from .atomic import atomic_write
+from .audit_formulas import (
+    FACTOR_COLUMNS,
+    FORMULA_COLUMNS,
+    INPUT_POWER_COLUMNS,
+    ROW_FORMULAS,
+    factor_rows,
+    row_formulas,
+    with_input_power,
+)
 from .cells import NUL, is_live, neutralise_text
 from .json import json_value
 
@@ -52,6 +64,22 @@ STYLES: tuple[Style, ...] = ("plain", "audit")
 HEADER_ROWS = 2
 #: Background of the audit style's header cells (a pale blue-grey), as RGB hex.
 HEADER_FILL_RGB = "DDE6EE"
+#: Header background of the assets sheet's live formula columns (a pale green), as RGB hex.
+FORMULA_FILL_RGB = "D8EFD3"
+#: Header background of the values retrofit computed that the formulas start from (pale yellow).
+COMPUTED_FILL_RGB = "FFF2CC"
+#: What the tool computed and the formulas start from: η at the operating load, each unit's
+#: input power at the operating point, and the energy before and after.
+COMPUTED_COLUMNS = (
+    "efficiency_baseline_pct",
+    "efficiency_retrofit_pct",
+    *INPUT_POWER_COLUMNS,
+    "baseline_energy_kwh",
+    "retrofit_energy_kwh",
+)
+#: Money in a Chinese workbook: shown in 万元 with one decimal (the cell keeps 元, every digit):
+#: the thousands comma scales by 1,000 and the literal point before the last digit by 10 more.
+WAN_YUAN_FORMAT = '0!.0,"万"'
 
 #: Output columns totalled on the audit summary, in order; labels and units from the glossary.
 TOTALS = (
@@ -65,13 +93,27 @@ TOTALS = (
     "retrofitted_motor_kw",
 )
 
-#: The formulas the audit summary writes (and no other cell of any workbook): a total over a
-#: column of the assets sheet, a plant's SUMIF, its saving share and its 百一 verdict.
+#: The formulas the audit workbook writes (and no other cell of any workbook): on the summary,
+#: a total over a column of the assets sheet, a plant's SUMIF, its saving share and its 百一
+#: verdict; on the assets sheet, each row's savings (:data:`~.audit_formulas.ROW_FORMULAS`).
 TOOL_FORMULAS = (
     re.compile(r"=SUM\(assets!([A-Z]+)\d+:\1\d+\)"),
     re.compile(r"=SUMIF\(assets!([A-Z]+)\d+:\1\d+,A\d+,assets!([A-Z]+)\d+:\2\d+\)"),
     re.compile(r'=IF\(ISNUMBER\(C(\d+)\),B\1/C\1,""\)'),
     re.compile(r'=IF\(ISNUMBER\(C(\d+)\),IF\(D\1>=E\1,"meets","short"\),"unknown"\)'),
+    *ROW_FORMULAS,
+)
+#: Which cells of the assets sheet are formulas and which the tool computed, on the summary
+FORMULA_RULE_ZH = (
+    "assets 表：绿色表头的列（年节电量、两种口径的节约标准煤、CO2 减排量、年节约电费）为公式，"
+    "引用本行的输入和 assumptions 表 B3:B5 的折标系数与电网排放因子；黄色表头的列（运行点效率、"
+    "每台运行点输入功率、改造前后年耗电量）为程序计算值；其余为输入"
+)
+FORMULA_RULE_EN = (
+    "assets sheet: green-headed columns (energy saved, coal saved on both bases, CO2 avoided, "
+    "cost saved) are formulas over the row's inputs and the factor cells assumptions!B3:B5; "
+    "yellow-headed columns (η at the operating load, each unit's input kW at the operating "
+    "point, energy before and after) are computed by retrofit; all others are inputs"
 )
 #: Characters Excel refuses in a sheet name, and its longest sheet name
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -120,8 +162,9 @@ def write_workbook(
         The .xlsx file to create or replace.
     style : {"audit", "plain"}
         ``"audit"``: two header rows (name, then label with unit), number formats by unit and,
-        for an estimate, a summary sheet of SUM/SUMIF formulas first. ``"plain"``: one header
-        row of column names and the values only (what ``retrofit estimate -o x.xlsx`` writes).
+        for an estimate, per-row saving formulas and a summary sheet of SUM/SUMIF formulas
+        first. ``"plain"``: one header row of column names and the values only (what
+        ``retrofit estimate --workbook plain -o x.xlsx`` writes).
     lang : {"zh", "en"} or None
         Language of the audit style's labels (the second header row and the summary's total
         names); None, the default, writes both, Chinese first. Audit style only.
@@ -153,7 +196,20 @@ def write_workbook(
         if style == "audit":  # the auditor reads the assets first, then the plants
             sheets = {"assets": result.assets, "plants": result.plants} | sheets
         assumptions, caveats = result.assumptions, result.caveats
-    sheets["assumptions"] = pd.DataFrame(flatten(assumptions or {}), columns=["key", "value"])
+    assumption_rows: list[tuple[str, Any]] = list(flatten(assumptions or {}))
+    # the audit style's per-row formulas: over each row's inputs and the factor cells, which
+    # come first on the assumptions sheet (B3, B4, B5) as numbers
+    factors = factor_rows(sheets["assets"]) if style == "audit" and result is not None else None
+    formulas: dict[str, list[str | None]] = {}
+    if factors is not None:
+        sheets["assets"] = with_input_power(sheets["assets"])
+        first = HEADER_ROWS + 1
+        factor_cells = {c: f"assumptions!$B${first + k}" for k, (c, _) in enumerate(factors)}
+        formulas = row_formulas(
+            sheets["assets"], column_letters(sheets["assets"]), first, factor_cells
+        ).formulas
+        assumption_rows = [*factors, *assumption_rows]
+    sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
     sheets["caveats"] = caveat_frame(caveats)
 
     def write(tmp: Path) -> None:
@@ -162,10 +218,13 @@ def write_workbook(
         wb = Workbook()
         wb.remove(wb.worksheets[0])  # a new workbook has one empty sheet
         letters = {
-            name: write_sheet(wb, name, frame, style, lang) for name, frame in sheets.items()
+            name: write_sheet(
+                wb, name, frame, style, lang, formulas=formulas if name == "assets" else None
+            )
+            for name, frame in sheets.items()
         }
         if style == "audit" and result is not None:
-            _summary_sheet(wb, result, letters["assets"], lang)
+            _summary_sheet(wb, result, letters["assets"], lang, formulas=bool(formulas))
         wb.save(tmp)
 
     atomic_write(path, write)
@@ -177,9 +236,16 @@ def write_sheet(
     frame: pd.DataFrame,
     style: Style = "plain",
     lang: Literal["zh", "en"] | None = None,
+    *,
+    formulas: Mapping[str, Sequence[str | None]] | None = None,
 ) -> dict[str, str]:
     """Append a sheet of ``frame`` (no index) to ``wb`` with the header rows of ``style``,
-    frozen; returns column name → column letter (for formulas over the sheet)."""
+    frozen; returns column name → column letter (for formulas over the sheet).
+
+    ``formulas`` (audit style): per column, one formula or None a row; a formula replaces the
+    row's value in that column (the tool's own, :data:`TOOL_FORMULAS`), and the column's header
+    is green; the computed values the formulas start from (:data:`COMPUTED_COLUMNS`) are yellow.
+    """
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -195,8 +261,13 @@ def write_sheet(
             name_cell.font = Font(bold=True)
             label = ws.cell(2, j, text_cell(column_label(column, lang)))
             label.alignment = Alignment(wrap_text=True, vertical="top")
+            rgb = HEADER_FILL_RGB
+            if formulas and column in formulas:
+                rgb = FORMULA_FILL_RGB
+            elif formulas and column in COMPUTED_COLUMNS:
+                rgb = COMPUTED_FILL_RGB
             for row in (1, 2):
-                ws.cell(row, j).fill = _header_fill()
+                ws.cell(row, j).fill = _header_fill(rgb)
             ws.column_dimensions[letter].width = max(10, min(40, len(str(column)) + 2))
         if str(column).endswith("sha256"):  # every one of the 64 hex digits in view
             ws.column_dimensions[letter].width = 66
@@ -204,18 +275,29 @@ def write_sheet(
     formats = {c: number_format(c, _unit(c)) for c in frame.columns} if audit else {}
     if lang == "zh":  # a Chinese audit writes tce to 2 decimals (the cell keeps every digit)
         formats = {c: "#,##0.00" if f == "#,##0.000" else f for c, f in formats.items()}
+        # and money in 万元, as a Chinese client reads it
+        formats |= {c: WAN_YUAN_FORMAT for c in frame.columns if _unit(c) in ("CNY", "CNY/yr")}
+    written = {c: f for c, f in (formulas or {}).items() if c in letters} if audit else {}
     # a Chinese workbook shows statuses, measures and grades in Chinese (the data keep the codes)
     worded = set(columns.WORDED_COLUMNS) if audit and lang == "zh" else set()
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=header_rows + 1):
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
             if column in worded and isinstance(value, str) and value:
                 value = columns.value_label(column, value, "zh")
-            cell = ws.cell(i, j, cell_value(value))
+            formula = written[column][i - header_rows - 1] if column in written else None
+            cell = ws.cell(i, j, cell_value(value) if formula is None else formula)
             fmt = formats.get(column)
-            if fmt and isinstance(cell.value, int | float):
+            if fmt and (formula is not None or isinstance(cell.value, int | float)):
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(header_rows + 1, 1)
     return letters
+
+
+def column_letters(frame: pd.DataFrame) -> dict[str, str]:
+    """Column name → the letter :func:`write_sheet` gives it (A, B, …, in frame order)."""
+    from openpyxl.utils import get_column_letter
+
+    return {str(c): get_column_letter(j) for j, c in enumerate(frame.columns, start=1)}
 
 
 def cell_value(value: Any) -> Any:
@@ -253,7 +335,8 @@ def sheet_title(name: str) -> str:
 
 
 def is_tool_formula(text: str) -> bool:
-    """True when ``text`` is one of the formulas the audit summary writes (:data:`TOOL_FORMULAS`)."""
+    """True when ``text`` is one of the formulas the audit workbook writes (:data:`TOOL_FORMULAS`:
+    the summary's totals and tests, the assets' per-row savings)."""
     return any(pattern.fullmatch(text) for pattern in TOOL_FORMULAS)
 
 
@@ -315,10 +398,10 @@ def column_label(column: Any, lang: Literal["zh", "en"] | None = None) -> str:
     return columns.header(name, lang)
 
 
-def _header_fill() -> PatternFill:
+def _header_fill(rgb: str = HEADER_FILL_RGB) -> PatternFill:
     from openpyxl.styles import PatternFill
 
-    return PatternFill("solid", fgColor=HEADER_FILL_RGB)
+    return PatternFill("solid", fgColor=rgb)
 
 
 def _unit(column: Any) -> str:
@@ -338,6 +421,7 @@ def _summary_sheet(
     result: EstimateTables,
     letters: dict[str, str],
     lang: Literal["zh", "en"] | None,
+    formulas: bool = False,
 ) -> None:
     """The audit summary, first: the run's identity, the headline totals as SUM formulas over
     the assets sheet and each plant's coal saved as a SUMIF against its 百一 target."""
@@ -358,6 +442,9 @@ def _summary_sheet(
     )
     ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", text_cell(a["basis_note"])])
     ws.append(["accounting year 核算年度", a["accounting_year"]])
+    if formulas:
+        rule = {"zh": [FORMULA_RULE_ZH], "en": [FORMULA_RULE_EN]}
+        ws.append(["formulas 公式", *rule.get(lang or "", [FORMULA_RULE_ZH, FORMULA_RULE_EN])])
     ws.append([])
     ws.append(
         [
@@ -438,6 +525,13 @@ def _summary_sheet(
 
 __all__ = [
     "CAVEAT_COLUMNS",
+    "COMPUTED_COLUMNS",
+    "COMPUTED_FILL_RGB",
+    "FACTOR_COLUMNS",
+    "FORMULA_COLUMNS",
+    "FORMULA_FILL_RGB",
+    "FORMULA_RULE_EN",
+    "FORMULA_RULE_ZH",
     "HEADER_FILL_RGB",
     "HEADER_ROWS",
     "SHEET_NAME_FORBIDDEN",
@@ -445,11 +539,13 @@ __all__ = [
     "STYLES",
     "TOOL_FORMULAS",
     "TOTALS",
+    "WAN_YUAN_FORMAT",
     "EstimateTables",
     "Style",
     "caveat_frame",
     "cell_value",
     "column_label",
+    "column_letters",
     "flatten",
     "is_tool_formula",
     "number_format",
