@@ -1074,21 +1074,21 @@ def validate(path, fmt, lang, **options):
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
+        from .core.messages import text
         from .report.terminal import render_validation
 
+        used = report.language if lang == "auto" else lang
         if report.valid:
             # a workbook has no text encoding: name one only for text files
-            encoding = f", encoding {report.encoding}" if report.encoding else ""
-            click.echo(f"{path}: valid — {report.rows} rows{encoding}")
+            encoding = text("encoding", used, encoding=report.encoding) if report.encoding else ""
+            click.echo(text("valid", used, file=path, rows=report.rows, encoding=encoding))
         else:
-            used = report.language if lang == "auto" else lang
-            if used == "zh":
-                click.echo(f"{path}：{report.total} 处问题", err=True)
-            else:
-                noun = "problem" if report.total == 1 else "problems"
-                click.echo(f"{path}: {report.total} {noun}", err=True)
+            noun = "problem" if report.total == 1 else "problems"
+            click.echo(
+                text("file_problems", used, file=path, total=report.total, noun=noun), err=True
+            )
             click.echo(_issues_text(report.issues, report.total, used), err=True)
-        click.echo(render_validation(report), nl=False)
+        click.echo(render_validation(report, used), nl=False)
     if not report.valid:
         sys.exit(1)
 
