@@ -969,6 +969,23 @@ class _ProgressBar:
     show_default=True,
     help="Language of the terminal report and the plot labels.",
 )
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="HEADER=COLUMN",
+    help="Read a header as a column in every file that has it, e.g. --rename "
+    "运行时数=operating_hours_h, or a plants-file column: --rename 能耗总量=plant_energy_tce "
+    "(repeatable).",
+)
+@click.option(
+    "--keep-column",
+    "kept_columns",
+    multiple=True,
+    metavar="HEADER",
+    help="Carry a header through unread although it looks like a known column "
+    "(repeatable).",
+)
 @input_options
 @_data_errors
 def portfolio(
@@ -988,6 +1005,8 @@ def portfolio(
     output,
     plots_dir,
     lang,
+    renames,
+    kept_columns,
     encoding,
     sheet,
     max_errors,
@@ -1021,6 +1040,8 @@ def portfolio(
             keep_going=keep_going,
             chunk_rows=chunk_rows,
             progress=bar,
+            rename=_parse_renames(renames),
+            passthrough=list(kept_columns),
         )
     finally:
         bar.close()

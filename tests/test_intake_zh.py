@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from retrofit.cli import cli
-from retrofit.core.exceptions import InventoryIssue
+from retrofit.core.exceptions import InventoryError, InventoryIssue
 from retrofit.core.messages import issue_text, note_text
 
 #: Two lower-case English words in a row: a sentence left untranslated. Canonical column
@@ -281,3 +281,95 @@ def test_no_numpy_repr_in_any_message(tmp_path):
         assert "np." not in result.output and "np." not in result.stderr
         assert "nan" not in re.sub(r"[A-Za-z_]*nan[A-Za-z_]*\w", "", result.stderr)
     assert str(np.float64(868.9)) == "868.9"  # f-strings print numpy scalars plainly
+
+
+# --- point 3: portfolio --rename/--keep-column; plants files named, renamed, listed -------
+
+HOURS_AS_RUNTIME = (
+    "企业名称,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,运行时数\n"
+    "甲厂,M1,电机,电机更换,55,4,IE2,6000\n"
+)
+HOURS_KNOWN = (
+    "企业名称,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,年运行小时\n"
+    "乙厂,M1,电机,电机更换,30,4,IE2,5000\n"
+)
+#: 企业名称 without a plant id; 能耗总量(tce) is no alias of the previous year's energy
+PLANTS_BY_NAME = "企业名称,能耗总量(tce)\n甲厂,1000\n乙厂,2000\n"
+
+
+def _portfolio_files(tmp_path):
+    folder = tmp_path / "inventories"
+    folder.mkdir()
+    write(folder, HOURS_AS_RUNTIME, "a.csv")
+    write(folder, HOURS_KNOWN, "b.csv")
+    return folder, write(tmp_path, PLANTS_BY_NAME, "plants.csv")
+
+
+def test_portfolio_rename_reads_a_typed_number_in_every_file(tmp_path):
+    from retrofit.portfolio.runner import portfolio
+
+    folder, plants = _portfolio_files(tmp_path)
+    with pytest.raises(InventoryError) as refused:
+        portfolio(folder, year=2026)
+    assert [(i.type, i.column) for i in refused.value.issues] == [("similar-header", "运行时数")]
+    kept = portfolio(folder, year=2026, passthrough=["运行时数"])
+    result = portfolio(
+        folder,
+        plants=plants,
+        year=2026,
+        rename={"运行时数": "operating_hours_h", "能耗总量(tce)": "plant_energy_tce"},
+    )
+    saved, default = (r.plants.set_index("plant_id")["energy_saved_kwh"] for r in (result, kept))
+    # a motor's saving is linear in its hours: the typed 6,000 h against the 4,000 h default
+    assert saved["甲厂"] / default["甲厂"] == pytest.approx(6000 / 4000)
+    assert saved["乙厂"] == pytest.approx(default["乙厂"])  # 年运行小时 read either way
+    # the plants file, renamed, gives 甲厂 its 1,000 tce (the 2025 energy of a 2026 run)
+    energy = result.plants.set_index("plant_id")["energy_tce_2025"]
+    assert energy.to_dict() == {"甲厂": 1000.0, "乙厂": 2000.0}
+
+
+def test_portfolio_cli_rename_keep_column_and_misspelt_header(tmp_path):
+    folder, plants = _portfolio_files(tmp_path)
+    runner = CliRunner()
+    base = ["portfolio", str(folder), "--year", "2026", "--format", "csv"]
+    kept = runner.invoke(cli, [*base, "--keep-column", "运行时数"])
+    assert kept.exit_code == 0, kept.output
+    renamed = runner.invoke(
+        cli,
+        [*base, "--plants", str(plants), "--rename", "运行时数=operating_hours_h",
+         "--rename", "能耗总量(tce)=plant_energy_tce"],
+    )  # fmt: skip
+    assert renamed.exit_code == 0, renamed.output
+    misspelt = runner.invoke(cli, [*base, "--keep-column", "运行时数", "--rename", "运行时=x"])
+    assert misspelt.exit_code == 2
+    assert "'x' is no inventory or plants-file column" in misspelt.output
+    absent = runner.invoke(cli, [*base, "--keep-column", "运行时数", "--keep-column", "备注"])
+    assert absent.exit_code == 2
+    assert "no file has a header '备注'" in absent.output
+
+
+def test_plants_file_with_name_only_and_unread_headers(tmp_path):
+    from retrofit.inventory.plants import read_plants
+
+    by_name = read_plants(write(tmp_path, "企业名称,上年综合能耗(tce)\n甲厂,1000\n", "p.csv"))
+    assert by_name["plant_id"].tolist() == ["甲厂"]
+    assert by_name["name"].tolist() == ["甲厂"]
+    with pytest.raises(InventoryError) as missing:
+        read_plants(write(tmp_path, PLANTS_BY_NAME, "q.csv"))
+    (issue,) = missing.value.issues
+    assert issue.column == "plant_energy_tce"
+    assert issue.expected.endswith(
+        "; headers not read: 能耗总量(tce) (map one with --rename HEADER=plant_energy_tce)"
+    )
+    assert issue_text(issue, "zh").endswith(
+        "；未读取的表头：能耗总量(tce)（可用 --rename 表头=plant_energy_tce 映射）"
+    )
+    # 上年综合能耗量 resembles 上年综合能耗: an error naming both, until renamed
+    near = write(tmp_path, "企业编号,上年综合能耗量\nA,1000\n", "r.csv")
+    with pytest.raises(InventoryError) as similar:
+        read_plants(near)
+    assert ("similar-header", "上年综合能耗量") in [
+        (i.type, i.column) for i in similar.value.issues
+    ]
+    renamed = read_plants(near, rename={"上年综合能耗量": "plant_energy_tce"})
+    assert renamed["plant_energy_tce"].tolist() == [1000.0]
