@@ -983,8 +983,7 @@ class _ProgressBar:
     "kept_columns",
     multiple=True,
     metavar="HEADER",
-    help="Carry a header through unread although it looks like a known column "
-    "(repeatable).",
+    help="Carry a header through unread although it looks like a known column (repeatable).",
 )
 @input_options
 @_data_errors

@@ -267,7 +267,11 @@ def renamed_matcher(
     for header, target in rename.items():
         column = index.get(schema.normalise(target))
         if column is None:
-            kind, example = ("plants-file", "plant_energy_tce") if plants else ("inventory", "operating_hours_h")
+            kind, example = (
+                ("plants-file", "plant_energy_tce")
+                if plants
+                else ("inventory", "operating_hours_h")
+            )
             raise OptionError(
                 f"rename {header}={target}: '{target}' is no {kind} column; expected a "
                 f"column name such as {example} (see docs/inventory-columns.md)"

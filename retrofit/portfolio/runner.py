@@ -318,9 +318,7 @@ def _split_renames(rename: Mapping[str, str]) -> tuple[dict[str, str], dict[str,
     """
     from ..inventory.headers import PLANT_COLUMNS
 
-    plant_names = {
-        schema.normalise(a): c.name for c in PLANT_COLUMNS for a in (c.name, *c.aliases)
-    }
+    plant_names = {schema.normalise(a): c.name for c in PLANT_COLUMNS for a in (c.name, *c.aliases)}
     inventory, plants = {}, {}
     for header, target in rename.items():
         key = schema.normalise(target)
