@@ -1010,6 +1010,22 @@ class _ProgressBar:
     show_default=True,
     help="Language of the terminal report, the plot labels and --report.",
 )
+@click.option(
+    "--rename",
+    "renames",
+    multiple=True,
+    metavar="HEADER=COLUMN",
+    help="Read a header as a column in every file that has it, e.g. --rename "
+    "运行时数=operating_hours_h, or a plants-file column: --rename 能耗总量=plant_energy_tce "
+    "(repeatable).",
+)
+@click.option(
+    "--keep-column",
+    "kept_columns",
+    multiple=True,
+    metavar="HEADER",
+    help="Carry a header through unread although it looks like a known column (repeatable).",
+)
 @input_options
 @_data_errors
 def portfolio(
@@ -1030,6 +1046,8 @@ def portfolio(
     plots_dir,
     report_path,
     lang,
+    renames,
+    kept_columns,
     encoding,
     sheet,
     max_errors,
@@ -1069,6 +1087,8 @@ def portfolio(
             keep_going=keep_going,
             chunk_rows=chunk_rows,
             progress=bar,
+            rename=_parse_renames(renames),
+            passthrough=list(kept_columns),
         )
     finally:
         bar.close()
@@ -1124,21 +1144,21 @@ def validate(path, fmt, lang, **options):
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
+        from .core.messages import text
         from .report.terminal import render_validation
 
+        used = report.language if lang == "auto" else lang
         if report.valid:
             # a workbook has no text encoding: name one only for text files
-            encoding = f", encoding {report.encoding}" if report.encoding else ""
-            click.echo(f"{path}: valid — {report.rows} rows{encoding}")
+            encoding = text("encoding", used, encoding=report.encoding) if report.encoding else ""
+            click.echo(text("valid", used, file=path, rows=report.rows, encoding=encoding))
         else:
-            used = report.language if lang == "auto" else lang
-            if used == "zh":
-                click.echo(f"{path}：{report.total} 处问题", err=True)
-            else:
-                noun = "problem" if report.total == 1 else "problems"
-                click.echo(f"{path}: {report.total} {noun}", err=True)
+            noun = "problem" if report.total == 1 else "problems"
+            click.echo(
+                text("file_problems", used, file=path, total=report.total, noun=noun), err=True
+            )
             click.echo(_issues_text(report.issues, report.total, used), err=True)
-        click.echo(render_validation(report), nl=False)
+        click.echo(render_validation(report, used), nl=False)
     if not report.valid:
         sys.exit(1)
 

@@ -214,7 +214,7 @@ def test_encoding_override(runner, tmp_path):
 
 
 def test_validate_reports_and_exit_codes(runner, gbk_plant, tmp_path):
-    ok = runner.invoke(cli, ["validate", str(gbk_plant)])
+    ok = runner.invoke(cli, ["validate", str(gbk_plant), "--lang", "en"])
     assert ok.exit_code == 0
     assert ok.stdout.startswith(f"{gbk_plant}: valid — 1 rows, encoding gb18030")
     strict = runner.invoke(cli, ["validate", str(gbk_plant.parent / "x.csv")])

@@ -526,6 +526,10 @@ def test_validate_lists_the_skipped_rows_in_json_and_terminal(tmp_path):
         {"row": 3, "kind": "total", "text": "合计"},
         {"row": 4, "kind": "signature", "text": "填表人：张三"},
     ]
-    out = CliRunner().invoke(cli, ["validate", str(path)])
+    out = CliRunner().invoke(cli, ["validate", str(path), "--lang", "en"])
     assert "  row 3 skipped (total row): 合计\n" in out.output
     assert "  row 4 skipped (signature row): 填表人：张三\n" in out.output
+    # Chinese headers: the listing is in Chinese by default, as the problems are
+    out = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "  第 3 行已跳过（合计行）：合计\n" in out.output
+    assert "  第 4 行已跳过（签字行）：填表人：张三\n" in out.output

@@ -138,7 +138,7 @@ def test_valid_file_lists_the_defaults_that_would_be_used(tmp_path):
 def test_cli_validate_text_lists_the_defaults(tmp_path):
     path = tmp_path / "blank_load.csv"
     path.write_text(BLANK_LOAD, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(path), "--year", "2026"])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--year", "2026", "--lang", "en"])
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{path}: valid — 1 rows, encoding utf-8\n")
     assert "  default used for load_factor on 1 rows: 0.75 " in result.stdout

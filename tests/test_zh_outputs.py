@@ -271,7 +271,7 @@ def test_zh_terminal_columns_line_up_by_display_width(demo):
 def test_validate_names_no_encoding_for_a_workbook(tmp_path):
     book = tmp_path / "plant.xlsx"
     pd.read_csv(SAMPLE).to_excel(book, index=False)
-    out = CliRunner().invoke(cli, ["validate", str(book)])
+    out = CliRunner().invoke(cli, ["validate", str(book), "--lang", "en"])
     assert out.exit_code == 0, out.output
     first = out.output.splitlines()[0]
     assert first == f"{book}: valid — 18 rows"

@@ -32,6 +32,8 @@ __all__ = [
     "issues_text",
     "language_of_headers",
     "messages",
+    "note_text",
+    "text",
     "translate",
     "with_flag_hints",
 ]
@@ -48,6 +50,7 @@ class Messages:
     texts: Mapping[str, Mapping[str, str]]
     fragments: tuple[tuple[re.Pattern[str], str], ...]
     flags: Mapping[str, Mapping[str, str]]
+    notes: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 @functools.cache
@@ -57,14 +60,17 @@ def messages() -> Messages:
     texts: dict[str, dict[str, str]] = {}
     fragments: list[tuple[re.Pattern[str], str]] = []
     flags: dict[str, dict[str, str]] = {}
+    notes: list[tuple[re.Pattern[str], str]] = []
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "fragment":
             fragments.append((re.compile(row["en"]), row["zh"]))
+        elif row["kind"] == "note":
+            notes.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "flag":
             flags[row["key"]] = {"en": row["en"], "zh": row["zh"]}
         else:
             texts[row["key"]] = {"en": row["en"], "zh": row["zh"]}
-    return Messages(texts, tuple(fragments), flags)
+    return Messages(texts, tuple(fragments), flags, tuple(notes))
 
 
 def translate(expected: str, lang: str) -> str:
@@ -76,8 +82,22 @@ def translate(expected: str, lang: str) -> str:
     return expected
 
 
-def _text(key: str, lang: str, **fields: object) -> str:
+def note_text(note: str, lang: str) -> str:
+    """A reading note (``InventoryMeta.notes``: a row skipped, a month-only date, a two-row
+    header, …) in ``lang``, through the ``note`` rows (English unchanged)."""
+    if lang != "zh":
+        return note
+    for pattern, zh in messages().notes:
+        note = pattern.sub(zh, note)
+    return note
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    """The ``text`` row ``key`` of ``messages.csv`` in ``lang``, its fields filled in."""
     return messages().texts[key][lang].format(**fields)
+
+
+_text = text
 
 
 def issue_text(
@@ -139,8 +159,10 @@ def with_flag_hints(
     for issue in issues:
         column = column_of.get(issue.column or "", issue.column or "")
         if issue.type in _MISSING_VALUE and column in flags:
-            hint = _text("flag_hint", "en", flag=flags[column]["en"])
-            if hint not in issue.expected:
+            flag = flags[column]["en"]
+            hint = _text("flag_hint", "en", flag=flag)
+            # a stage that already names the option (cost.py: "or give the run's --tariff")
+            if flag.split()[0] not in issue.expected:
                 issue = replace(issue, expected=issue.expected + hint)
         out.append(issue)
     return out

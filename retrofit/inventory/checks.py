@@ -206,12 +206,14 @@ def map_headers(
         mapped[canonical] = i
         factors[canonical] = factor
 
-    if "plant_id" in by_name and "plant_id" not in mapped and "plant_name" in mapped:
+    # the plant's name: plant_name in an inventory, name in a plants file
+    name_column = "plant_name" if "plant_name" in by_name else "name"
+    if "plant_id" in by_name and "plant_id" not in mapped and name_column in mapped:
         # a sheet with only 企业名称 identifies plants by name, as many enterprise lists do
-        mapped["plant_id"] = mapped["plant_name"]
+        mapped["plant_id"] = mapped[name_column]
         factors["plant_id"] = 1.0
         notes.append(
-            f"column {headers[mapped['plant_name']]} is also used as plant_id "
+            f"column {headers[mapped[name_column]]} is also used as plant_id "
             "(no separate plant identifier column)"
         )
     return HeaderMap(mapped, factors, passthrough, renamed)

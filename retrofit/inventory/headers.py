@@ -31,6 +31,7 @@ __all__ = [
     "match_plant_header",
     "renamed_matcher",
     "resembled_column",
+    "resembled_plant_column",
     "similar_headers",
     "unit_factor",
 ]
@@ -245,6 +246,7 @@ def match_inventory_header(header: str) -> tuple[str | None, float]:
 def renamed_matcher(
     rename: Mapping[str, str] | None,
     match: Callable[[str], tuple[str | None, float]] = match_inventory_header,
+    plants: bool = False,
 ) -> Callable[[str], tuple[str | None, float]]:
     """``match`` with the user's own mapping first: header as typed → column (a canonical
     name or any alias of one). A unit in the renamed header still scales its cells
@@ -259,13 +261,20 @@ def renamed_matcher(
 
     if not rename:
         return match
+    index = _PLANT_INDEX if plants else schema.COLUMN_ALIASES
+    by_name = _PLANT_BY_NAME if plants else schema.COLUMN_BY_NAME
     targets: dict[str, str] = {}
     for header, target in rename.items():
-        column = schema.COLUMN_ALIASES.get(schema.normalise(target))
+        column = index.get(schema.normalise(target))
         if column is None:
+            kind, example = (
+                ("plants-file", "plant_energy_tce")
+                if plants
+                else ("inventory", "operating_hours_h")
+            )
             raise OptionError(
-                f"rename {header}={target}: '{target}' is no inventory column; expected a "
-                "column name such as operating_hours_h (see docs/inventory-columns.md)"
+                f"rename {header}={target}: '{target}' is no {kind} column; expected a "
+                f"column name such as {example} (see docs/inventory-columns.md)"
             )
         targets[schema.normalise(header)] = column
 
@@ -273,7 +282,7 @@ def renamed_matcher(
         key = schema.normalise(header)
         if key not in targets:
             return match(header)
-        column = schema.COLUMN_BY_NAME[targets[key]]
+        column = by_name[targets[key]]
         m = _BRACKETED_UNIT.match(key)
         if m is None or not column.units:
             return column.name, 1.0
@@ -378,16 +387,38 @@ def resembled_column(header: str, exclude: Sequence[str] = ()) -> tuple[str, str
     return best, "similar"
 
 
+def resembled_plant_column(header: str, exclude: Sequence[str] = ()) -> tuple[str, str] | None:
+    """(column, ``"similar"``) for an unknown header of a plants file that resembles one of
+    :data:`PLANT_COLUMNS` by spelling or shared characters, else None.
+
+    >>> resembled_plant_column("上年综合能耗量")
+    ('plant_energy_tce', 'similar')
+    """
+    best, best_score = None, 0.0
+    for base, _ in _unit_splits(schema.normalise(header)):
+        for alias, column in _PLANT_INDEX.items():
+            if column in exclude:
+                continue
+            score = _resemblance(base, alias)
+            if score > best_score:
+                best, best_score = column, score
+    if best is None or best_score < SIMILARITY_THRESHOLD:
+        return None
+    return best, "similar"
+
+
 def similar_headers(
     headers: Sequence[str],
     unmapped: Mapping[int, str],
     mapped: Sequence[str],
     blank: Mapping[int, np.ndarray],
     keep: Sequence[str] = (),
+    resemble: Callable[[str, Sequence[str]], tuple[str, str] | None] = resembled_column,
 ) -> list[SimilarHeader]:
     """The unmapped headers (position → header) that resemble a known column and hold at
     least one value: each is a typed number the reader would otherwise drop. Headers in
-    ``keep`` (the user's pass-through list) and empty columns are never reported."""
+    ``keep`` (the user's pass-through list) and empty columns are never reported.
+    ``resemble`` finds the column (:func:`resembled_plant_column` for a plants file)."""
     kept = {schema.normalise(k) for k in keep}
     found = []
     for position in unmapped:
@@ -396,7 +427,7 @@ def similar_headers(
             continue
         if bool(np.all(blank[position])):
             continue
-        resembled = resembled_column(header, exclude=mapped)
+        resembled = resemble(header, mapped)
         if resembled is not None:
             found.append(SimilarHeader(position, header, *resembled))
     return found

@@ -5,6 +5,7 @@ previous-year energy is completed from it."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -13,8 +14,15 @@ import pandas as pd
 from ..core.exceptions import InventoryError, InventoryIssue
 from . import schema
 from .files import read_table
-from .headers import PLANT_COLUMNS, UNIT_SUFFIX, energy_year, match_plant_header, unit_factor
-from .reading import validate_table
+from .headers import (
+    PLANT_COLUMNS,
+    UNIT_SUFFIX,
+    energy_year,
+    match_plant_header,
+    renamed_matcher,
+    unit_factor,
+)
+from .reading import check_renamed_headers, validate_table
 from .workbook import ReadLimits
 
 __all__ = ["PLANT_COLUMNS", "previous_year_energy", "read_plants"]
@@ -28,9 +36,17 @@ def read_plants(
     max_errors: int = 200,
     collect: bool = False,
     limits: ReadLimits | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
+    check_named: bool = True,
 ) -> pd.DataFrame:
-    """Read and validate a plants file: one row per plant (``limits`` as in
-    :func:`~retrofit.inventory.reading.read_inventory`).
+    """Read and validate a plants file: one row per plant (``limits``, ``rename``,
+    ``passthrough`` and ``check_named`` as in :func:`~retrofit.inventory.reading.read_inventory`;
+    a rename names a plants-file column: ``{"能耗总量": "plant_energy_tce"}``).
+
+    A file with 企业名称 (``name``) and no plant_id identifies each plant by its name. A header
+    the reader does not map is carried through (``meta.passthrough``); one that resembles a
+    plants-file column is a ``similar-header`` error until renamed or passed through.
 
     Returns
     -------
@@ -50,6 +66,8 @@ def read_plants(
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
     table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
+    if check_named:
+        check_renamed_headers(table.headers, rename, passthrough, table.file)
     years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})
     columns = PLANT_COLUMNS
     match = match_plant_header
@@ -82,7 +100,16 @@ def read_plants(
                 return f"energy_tce_{year}", 1.0
             return f"energy_tce_{year}", unit_factor(energy, m.group("unit"), header)
 
-    inv = validate_table(table, meta_kw, columns, match, max_errors, plants=True, collect=collect)
+    inv = validate_table(
+        table,
+        meta_kw,
+        columns,
+        renamed_matcher(rename, match, plants=True),
+        max_errors,
+        plants=True,
+        collect=collect,
+        passthrough=passthrough,
+    )
     keep = [c.name for c in columns if c.name in inv.assets] + ["source_row"]
     out = inv.assets[keep].copy()
     out.attrs["meta"] = inv.meta

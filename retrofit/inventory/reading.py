@@ -39,7 +39,13 @@ from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from . import checks, schema
 from .cells import number_text
 from .files import CellTable, read_table
-from .headers import match_inventory_header, renamed_matcher, similar_headers
+from .headers import (
+    match_inventory_header,
+    renamed_matcher,
+    resembled_column,
+    resembled_plant_column,
+    similar_headers,
+)
 from .issues import CellIssues
 from .nameplate import fill_from_models
 from .schema import Column
@@ -143,6 +149,7 @@ def read_inventory(
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
     limits: ReadLimits | None = None,
+    check_named: bool = True,
 ) -> Inventory:
     """Read and validate an inventory file.
 
@@ -176,6 +183,9 @@ def read_inventory(
         Rows, columns, cell length and unpacked size a file may have
         (:class:`~retrofit.inventory.workbook.ReadLimits`); default those of an enclosing
         :func:`~retrofit.inventory.files.reading_limits` block, else the defaults.
+    check_named : bool, default True
+        Raise :class:`OptionError` when a header named in ``rename`` or ``passthrough`` is not
+        in the file (a misspelt option); a run over many files checks it across them.
 
     Returns
     -------
@@ -196,7 +206,8 @@ def read_inventory(
         ``OptionError``: exit code 2 in the CLI) (a usage error).
     """
     table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
-    _check_renamed_headers(table.headers, rename, passthrough, table.file)
+    if check_named:
+        check_renamed_headers(table.headers, rename, passthrough, table.file)
     return validate_table(
         table,
         meta_kw,
@@ -229,7 +240,7 @@ def _alias_notes(headers: Sequence[str], mapped: Mapping[str, int]) -> list[str]
     return notes
 
 
-def _check_renamed_headers(
+def check_renamed_headers(
     headers: Sequence[str],
     rename: Mapping[str, str] | None,
     passthrough: Sequence[str],
@@ -284,7 +295,7 @@ def validate_frame(
     }
     if len(df) == 0:
         raise InventoryError([empty_file_issue(file, "the table has a header but no data rows")])
-    _check_renamed_headers(headers, rename, passthrough, file)
+    check_renamed_headers(headers, rename, passthrough, file)
     return validate_table(
         table,
         meta_kw,
@@ -340,21 +351,25 @@ def validate_table(
     header_map = checks.map_headers(
         table.headers, cells.blank, columns, match, issues, notes, reserved
     )
-    similar = []
-    if not plants:  # a typed number under a header that resembles a column is never dropped
+    if not plants:
         notes.extend(_alias_notes(table.headers, header_map.mapped))
-        # a column named like one retrofit computes (its own output read back) is renamed, not
-        # a near miss of an input column
-        unmapped = {
-            i: name
-            for i, name in header_map.passthrough.items()
-            if table.headers[i] not in header_map.renamed
-        }
-        similar = similar_headers(
-            table.headers, unmapped, list(header_map.mapped), cells.blank, passthrough
-        )
-        for found in similar:
-            issues.file_level("similar-header", found.header, found.message(), order=found.position)
+    # a typed number under a header that resembles a column is never dropped; a column named
+    # like one retrofit computes (its own output read back) is renamed, not a near miss
+    unmapped = {
+        i: name
+        for i, name in header_map.passthrough.items()
+        if table.headers[i] not in header_map.renamed
+    }
+    similar = similar_headers(
+        table.headers,
+        unmapped,
+        list(header_map.mapped),
+        cells.blank,
+        passthrough,
+        resembled_plant_column if plants else resembled_column,
+    )
+    for found in similar:
+        issues.file_level("similar-header", found.header, found.message(), order=found.position)
     rows = checks.drop_blank_rows(cells, table.rows, issues, notes)
     rows, skipped = _skip_summary_rows(cells, rows, issues, notes)
     if not plants:
@@ -380,6 +395,16 @@ def validate_table(
             found.column,
             f"; column {found.header} looks like it: --rename {found.header}={found.column}",
         )
+    if plants:  # a plants file missing a column: the headers it has that were not read
+        named = {found.header for found in similar}
+        unread = [str(table.headers[i]) for i in unmapped if table.headers[i] not in named]
+        for column in columns:
+            if unread and column.required and column.name not in header_map.mapped:
+                issues.amend_missing(
+                    column.name,
+                    f"; headers not read: {', '.join(unread)} (map one with --rename "
+                    f"HEADER={column.name})",
+                )
     if not collect or issues.stops_file or (plants and issues.file_total):
         issues.raise_if_any()  # a plants file missing a column is not read at all
     month_only_rows = _month_only_rows(typed.month_only, rows, header_map.mapped, table, notes)

@@ -21,9 +21,9 @@ Reading
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,8 +40,8 @@ from .files import (
     longest_cells,
     pandas_csv_options,
 )
-from .headers import match_inventory_header
-from .reading import Inventory, read_inventory, validate_table
+from .headers import match_inventory_header, renamed_matcher
+from .reading import Inventory, check_renamed_headers, read_inventory, validate_table
 from .sniff import empty_file_issue, hash_file, read_csv_head
 
 if TYPE_CHECKING:
@@ -55,6 +55,17 @@ __all__ = ["iter_inventory"]
 _BLOCK_BYTES = 1 << 20
 
 
+class HeaderOptions(NamedTuple):
+    """The user's header options of a streamed read (see :func:`iter_inventory`)."""
+
+    rename: Mapping[str, str] | None = None
+    passthrough: tuple[str, ...] = ()
+    check_named: bool = True
+
+
+NO_HEADER_OPTIONS = HeaderOptions()
+
+
 def iter_inventory(
     path: str | os.PathLike[str],
     *,
@@ -62,8 +73,13 @@ def iter_inventory(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_errors: int = 200,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
+    check_named: bool = True,
 ) -> Iterator[Inventory]:
-    """Read and validate an inventory file in chunks of at most ``chunk_rows`` rows.
+    """Read and validate an inventory file in chunks of at most ``chunk_rows`` rows
+    (``rename``, ``passthrough`` and ``check_named`` as in
+    :func:`~retrofit.inventory.reading.read_inventory`).
 
     Parameters
     ----------
@@ -133,7 +149,15 @@ def iter_inventory(
         magic = fh.read(8)
     suffix = p.suffix.lower()
     # the order of files.read_table: zero bytes, .xls, zip (xlsx), Parquet, suffixes
-    kw: dict[str, Any] = {"encoding": encoding, "sheet": sheet, "max_errors": max_errors}
+    kw: dict[str, Any] = {
+        "encoding": encoding,
+        "sheet": sheet,
+        "max_errors": max_errors,
+        "rename": rename,
+        "passthrough": passthrough,
+        "check_named": check_named,
+    }
+    headers = HeaderOptions(rename, tuple(passthrough), check_named)
     if size and magic.startswith(b"PK\x03\x04"):
         return _whole_workbook(path, kw)
     if (
@@ -143,8 +167,8 @@ def iter_inventory(
     ):
         return iter([read_inventory(path, **kw)])  # raises the reader's own error, now
     if magic.startswith(b"PAR1") or suffix == ".parquet":
-        return _parquet_chunks(path, p, file, chunk_rows, max_errors)
-    return _csv_chunks(p, file, encoding, chunk_rows, max_errors)
+        return _parquet_chunks(path, p, file, chunk_rows, max_errors, headers)
+    return _csv_chunks(p, file, encoding, chunk_rows, max_errors, headers)
 
 
 # --- Excel: one whole read ----------------------------------------------------------------
@@ -169,9 +193,15 @@ class _Chunks:
         notes: list[str],
         meta_kw: dict[str, Any],
         max_errors: int,
+        options: HeaderOptions = NO_HEADER_OPTIONS,
     ):
         self.file, self.headers, self.header_row = file, headers, header_row
         self.notes, self.meta_kw, self.max_errors = notes, meta_kw, max_errors
+        self.options = options
+        if options.check_named:  # now, before the first chunk, as a whole read does
+            check_renamed_headers(headers, options.rename, options.passthrough, file)
+        # the audit-sheet aliases too, as a whole read, after the user's own renames
+        self.match = renamed_matcher(options.rename, match_inventory_header)
         self.yielded = 0
         self.max_cell_chars: int | None = None  # checked in each chunk when set (CSV)
 
@@ -203,9 +233,10 @@ class _Chunks:
             table,
             dict(self.meta_kw),
             schema.COLUMNS,
-            match_inventory_header,  # the audit-sheet aliases too, as a whole read
+            self.match,
             self.max_errors,
             plants=False,
+            passthrough=self.options.passthrough,
         )
 
 
@@ -225,12 +256,19 @@ def _all_blank(cells: pd.DataFrame) -> bool:
 
 
 def _csv_chunks(
-    p: Path, file: str, encoding: str | None, chunk_rows: int, max_errors: int
+    p: Path,
+    file: str,
+    encoding: str | None,
+    chunk_rows: int,
+    max_errors: int,
+    options: HeaderOptions = NO_HEADER_OPTIONS,
 ) -> Iterator[Inventory]:
     """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
     max_cell_chars = current_limits().max_cell_chars  # the limits when called, not when read
     head = read_csv_head(p, file, encoding, max_cell_chars=max_cell_chars)
-    chunks = _Chunks(file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors)
+    chunks = _Chunks(
+        file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors, options
+    )
     chunks.max_cell_chars = max_cell_chars
     return _csv_body(
         p,
@@ -350,7 +388,12 @@ def _parser_error(e: Exception, file: str, n: int) -> InventoryError:
 
 
 def _parquet_chunks(
-    path, p: Path, file: str, chunk_rows: int, max_errors: int
+    path,
+    p: Path,
+    file: str,
+    chunk_rows: int,
+    max_errors: int,
+    options: HeaderOptions = NO_HEADER_OPTIONS,
 ) -> Iterator[Inventory]:
     """Hash and open the file (now); read record batches (later)."""
     import pyarrow as pa
@@ -373,7 +416,7 @@ def _parquet_chunks(
         "encoding_detected": False,
         "sheet": None,
     }
-    chunks = _Chunks(file, headers, 1, [], meta_kw, max_errors)
+    chunks = _Chunks(file, headers, 1, [], meta_kw, max_errors, options)
     empty = empty.reset_index(drop=True)
     empty.columns = pd.RangeIndex(len(headers))
     return _parquet_body(pf, chunks, chunk_rows, empty)

@@ -96,6 +96,8 @@ def portfolio(
     keep_going: bool = False,
     chunk_rows: int = 250_000,
     progress: Callable[[int, int, str], None] | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
 ) -> PortfolioResult:
     """Estimate many inventories and report them against a goal pack.
 
@@ -122,6 +124,13 @@ def portfolio(
         with every problem of every failing file.
     progress : callable, optional
         Called as ``progress(done, total, label)`` after each file or chunk.
+    rename : mapping, optional
+        Header as typed → column, in every file that has the header: an inventory column
+        for the inventories, a plants-file column (``plant_energy_tce``, ``name`` …) for the
+        plants file, e.g. ``{"运行时数": "operating_hours_h", "能耗总量": "plant_energy_tce"}``.
+        A header named here or in ``passthrough`` must be in at least one file.
+    passthrough : sequence of str, optional
+        Headers carried through unread in every file that has them (no "looks like" error).
 
     Other parameters are those of :func:`retrofit.estimate`.
 
@@ -157,13 +166,25 @@ def portfolio(
                 )
             ]
         )
+    inventory_rename, plants_rename = _split_renames(rename or {})
+    seen_headers: set[str] = set()
     register = None
     if plants is not None:
         register = (
             plants
             if isinstance(plants, pd.DataFrame)
-            else read_plants(plants, encoding=encoding, sheet=sheet, max_errors=max_errors)
+            else read_plants(
+                plants,
+                encoding=encoding,
+                sheet=sheet,
+                max_errors=max_errors,
+                rename=plants_rename,
+                passthrough=passthrough,
+                check_named=False,
+            )
         )
+        if "meta" in register.attrs:
+            seen_headers |= _headers_of(register.attrs["meta"])
     runs: list[_FileRun] = []
     assumptions: dict[str, Any] = {}
     caveats: dict[str, Caveat] = {}
@@ -216,8 +237,16 @@ def portfolio(
         runs.append(run)
         try:
             for chunk in iter_inventory(
-                path, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet, max_errors=max_errors
+                path,
+                chunk_rows=chunk_rows,
+                encoding=encoding,
+                sheet=sheet,
+                max_errors=max_errors,
+                rename=inventory_rename,
+                passthrough=passthrough,
+                check_named=False,
             ):
+                seen_headers |= _headers_of(chunk.meta)
                 run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
                 run.file_format = chunk.meta.file_format
                 chunk.assets[_FILE] = number
@@ -232,6 +261,8 @@ def portfolio(
         if progress is not None:
             progress(number + 1, len(files), path.name)
     flush()
+    if all(r.ok for r in runs):  # a failed file's headers are unknown: it may hold them
+        _check_named_headers([*(rename or {}), *passthrough], seen_headers, files)
     _check_same_content(runs)
     _check_duplicate_assets(runs, max_errors)
     failed = [r for r in runs if not r.ok]
@@ -274,6 +305,49 @@ def portfolio(
         marked = ",".join(assumptions["non_standard_tables"])
         result.plants.insert(0, "nonstandard_tables", marked)
     return result
+
+
+def _split_renames(rename: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``rename`` as (the inventories' renames, the plants file's): each by the kind of
+    column it names (plant_id and the plant's energy are both).
+
+    Raises
+    ------
+    OptionError
+        A target that is neither an inventory nor a plants-file column.
+    """
+    from ..inventory.headers import PLANT_COLUMNS
+
+    plant_names = {schema.normalise(a): c.name for c in PLANT_COLUMNS for a in (c.name, *c.aliases)}
+    inventory, plants = {}, {}
+    for header, target in rename.items():
+        key = schema.normalise(target)
+        if key not in schema.COLUMN_ALIASES and key not in plant_names:
+            raise OptionError(
+                f"rename {header}={target}: '{target}' is no inventory or plants-file column; "
+                "expected a column name such as operating_hours_h (see docs/inventory-columns.md)"
+            )
+        if key in schema.COLUMN_ALIASES:
+            inventory[header] = target
+        if key in plant_names:
+            plants[header] = target
+    return inventory, plants
+
+
+def _headers_of(meta: Any) -> set[str]:
+    """The headers of a file as typed (normalised): those read and those carried through."""
+    return {schema.normalise(str(h)) for h in [*meta.header_map.values(), *meta.passthrough]}
+
+
+def _check_named_headers(named: Sequence[str], seen: set[str], files: Sequence[Path]) -> None:
+    """Every header named in --rename or --keep-column is in some file (a misspelt option
+    would otherwise be silently without effect)."""
+    for header in named:
+        if schema.normalise(header) not in seen:
+            raise OptionError(
+                f"--rename/--keep-column {header}: no file has a header '{header}' "
+                f"({len(files)} file(s) read)"
+            )
 
 
 def _energy_basis_option(value: str | None) -> str | None:

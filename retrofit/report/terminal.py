@@ -742,24 +742,45 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
     return "\n".join(lines)
 
 
-def render_validation(report: ValidationReport) -> str:
+def render_validation(report: ValidationReport, lang: str = "en") -> str:
     """The terminal text of a validation report beside its problems: how each header was
     read, the headers carried through unread, the defaults an estimate would use, the
     caveats of the rows that passed and the total, signature and note rows skipped
-    (``retrofit validate``; the problems go to stderr)."""
-    lines = [f"  {header} → {canonical}" for canonical, header in report.header_map.items()]
-    lines += [f"  {header} → (not read: carried through)" for header in report.unmatched_headers]
-    lines += [f"  note: {note}" for note in report.notes]
+    (``retrofit validate``; the problems go to stderr), in ``lang`` (``"en"`` or ``"zh"``)."""
+    from ..core.messages import note_text, text
+
+    lines = [
+        text("read_as", lang, header=header, column=canonical)
+        for canonical, header in report.header_map.items()
+    ]
+    lines += [text("carried_through", lang, header=h) for h in report.unmatched_headers]
+    lines += [text("note", lang, note=note_text(note, lang)) for note in report.notes]
     for code, used in report.defaults.items():
         lines.append(
-            f"  default used for {used['column']} on {used['count']} rows: {used['value']} "
-            f"{used['unit']} (confidence {used['confidence']}) [{code}]"
+            text(
+                "default_used",
+                lang,
+                code=code,
+                column=used["column"],
+                count=used["count"],
+                value=used["value"],
+                unit=columns.unit_text(str(used["unit"]), lang),
+                confidence=used["confidence"],
+            )
         )
     lines += [
-        f"  caveat {c.code}" + (f" [{c.count} rows]" if c.count else "") for c in report.caveats
+        text("caveat", lang, code=c.code)
+        + (text("caveat_rows", lang, count=c.count) if c.count else "")
+        for c in report.caveats
     ]
     lines += [
-        f"  row {item['row']} skipped ({item['kind']} row): {item['text']}"
+        text(
+            "row_skipped",
+            lang,
+            row=item["row"],
+            kind=text(f"kind_{item['kind']}", lang),
+            text=item["text"],
+        )
         for item in report.skipped_rows
     ]
     return "".join(line + "\n" for line in lines)
