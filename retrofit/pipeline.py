@@ -566,7 +566,9 @@ def run_checks(
             rates=project_tables,
         )
 
-    out, log = _stage_until_clean(financed, out, log, collected, meta.path)
+    # the finance stage inserts a dozen columns: one consolidated copy first keeps pandas from
+    # warning about a fragmented frame (an error under the test settings) on wide inventories
+    out, log = _stage_until_clean(financed, out.copy(), log, collected, meta.path)
     if out is None:
         checked.log = log  # the caveats found so far
         return checked

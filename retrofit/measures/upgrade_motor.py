@@ -58,6 +58,7 @@ MODEL = (
 MOTOR_EFFICIENCY_TOLERANCES = (
     EfficiencyTolerance("efficiency_losses"),
     EfficiencyTolerance("part_load_losses", part_load_ratio_column="part_load_ratio_{side}"),
+    EfficiencyTolerance("series_efficiency_losses", sides=("baseline",)),
 )
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")

@@ -630,6 +630,12 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
             numeric=["rows", "low", "mode", "high"],
         )
     )
+    if len(getattr(u, "fixed", ())):  # the inputs that stay at their estimate, and why
+        out += table_html(
+            u.fixed.assign(input=lambda t: [input_label(name, lang) for name in t["input"]]),
+            lang,
+            numeric=["rows"],
+        )
     return out + tornado_svg + "</section>"
 
 
