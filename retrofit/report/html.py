@@ -632,7 +632,13 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
     )
     if len(getattr(u, "fixed", ())):  # the inputs that stay at their estimate, and why
         out += table_html(
-            u.fixed.assign(input=lambda t: [input_label(name, lang) for name in t["input"]]),
+            u.fixed[["input", "rows", "fixed_because", "confidence"]].assign(
+                fixed_because=lambda t: [
+                    why if lang == "en" else value_label("uncertainty_fixed", name, lang)
+                    for name, why in zip(t["input"], t["fixed_because"], strict=True)
+                ],
+                input=lambda t: [input_label(name, lang) for name in t["input"]],
+            ),
             lang,
             numeric=["rows"],
         )
