@@ -246,3 +246,25 @@ def test_demo_estimate_sits_inside_its_band_and_fixed_inputs_are_listed():
     assert fixed.loc["leak_fraction", "rows"] == 1
     assert fixed["fixed_because"].str.len().min() > 10
     assert "uncertainty_fixed" in result.tables()
+
+
+def test_pue_draws_scale_the_facility_energy_by_hand(frame_of_columns):
+    """The issue's data-centre example: 4,380,000 kWh IT × PUE 1.6 → 1.3 saves 1,314,000 kWh.
+    Present PUE at its P10 (triangular 0.95–1.0–1.05: 0.95 + √(0.1 × 0.1 × 0.05) = 0.972361):
+    7,008,000 × 0.972361 − 5,694,000 = 1,120,306 kWh saved. Target PUE at its P90
+    (triangular 0.97–1.0–1.10: 1.10 − √(0.1 × 0.13 × 0.10) = 1.063944): 7,008,000 −
+    5,694,000 × 1.063944 = 949,903 kWh. Tornado bars are in tce: divide by the factor used."""
+    df = frame_of_columns(
+        category="datacenter",
+        measure="improve_pue",
+        it_load_kw=500,
+        operating_hours_h=8760,
+        pue=1.6,
+        target_pue=1.3,
+    )
+    result = estimate(df, year=2026, uncertainty=200, seed=1)
+    a = result.assets.iloc[0]
+    per_kwh = a["coal_saved_tce"] / a["energy_saved_kwh"]
+    bars = result.uncertainty.tornado.set_index("input")
+    assert bars.loc["pue", "at_p10"] / per_kwh == pytest.approx(1_120_306, rel=1e-5)
+    assert bars.loc["target_pue", "at_p90"] / per_kwh == pytest.approx(949_903, rel=1e-5)
