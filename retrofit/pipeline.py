@@ -581,6 +581,7 @@ def run_checks(
             rates=project_tables,
         )
 
+    # no consolidating copy before the finance columns: see the fragmented-frame filter above
     out, log = _stage_until_clean(financed, out, log, collected, meta.path)
     if out is None:
         checked.log = log  # the caveats found so far

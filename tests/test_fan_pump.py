@@ -244,7 +244,10 @@ def test_a_valve_on_a_fan_is_an_error(frame_of_columns):
             "not-applicable",
             "control",
             "throttle",
-            ("a flow control of a fan: one of damper_outlet, damper_inlet, inlet_vane, on_off"),
+            (
+                "a flow control of a fan: one of damper_outlet, damper_inlet, inlet_vane, "
+                "on_off, fluid_coupling, eddy_current_clutch, two_speed"
+            ),
         )
     ]
 

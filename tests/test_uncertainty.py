@@ -27,8 +27,11 @@ def test_zero_spread_equals_the_deterministic_estimate(tmp_path):
     table = load_table("uncertainty_distributions")
     flat = table.copy()
     # every distribution collapsed on the value the estimate used
-    flat.loc[flat["input"] == "load_factor", ["low", "mode", "high"]] = 0.75
-    flat.loc[flat["input"] == "operating_hours_h", ["low", "mode", "high"]] = 4000
+    absolute = flat["scale"] == "absolute"
+    flat.loc[absolute & (flat["input"] == "load_factor"), ["low", "mode", "high"]] = 0.75
+    flat.loc[absolute & (flat["input"] == "operating_hours_h"), ["low", "mode", "high"]] = 4000
+    # relative draws (stated loads and hours, PUE, series losses) collapse on a multiplier of 1
+    flat.loc[flat["scale"] == "relative", ["low", "mode", "high"]] = 1.0
     flat.loc[flat["input"].str.endswith("losses"), ["low", "high"]] = 1.0
     flat.loc[flat["input"] == "grid_co2_factor", ["low", "high"]] = 0.5306
     result = estimate(SAMPLE, year=2026, uncertainty=300, seed=1, tables=_table(tmp_path, flat))
@@ -219,3 +222,49 @@ def test_a_plant_meter_reading_without_the_other_names_the_plants_file_row(tmp_p
     assert issue.file.endswith("plants.csv") and issue.row == 2
     assert issue.column == "改造后年计量电量" and issue.value == ""
     assert "both readings" in issue.expected
+
+
+def test_demo_estimate_sits_inside_its_band_and_fixed_inputs_are_listed():
+    """Issue 20 point 7 on make demo's inventory: with stated loads and hours, the PUE, and the
+    assumed series → class mappings drawn, the deterministic total coal saved lies inside
+    P10–P90 for the inventory and for every plant; the inputs left fixed are listed with the
+    rows they act on (2 rows with a flow profile: W-010 and F-011; 1 with a leak fraction,
+    C-301) and a reason."""
+    result = estimate(SAMPLE, year=2026, uncertainty=2000, seed=1)
+    u = result.uncertainty
+    total = u.portfolio.set_index("metric").loc["coal_saved_tce"]
+    assert total["p10"] <= total["deterministic"] <= total["p90"]
+    for plant in u.plants.itertuples():
+        assert plant.p10 <= plant.deterministic <= plant.p90, plant.plant_id
+    drawn = set(u.inputs["input"])
+    assert {"pue", "target_pue", "series_efficiency_losses_baseline"} <= drawn
+    # the series doubt acts on the present motor only: the Y2 fan and the YX3 motor
+    series = u.inputs[u.inputs["input"] == "series_efficiency_losses_baseline"]
+    assert int(series["rows"].iloc[0]) == 2
+    fixed = u.fixed.set_index("input")
+    assert fixed.loc["flow_profile", "rows"] == 2
+    assert fixed.loc["leak_fraction", "rows"] == 1
+    assert fixed["fixed_because"].str.len().min() > 10
+    assert "uncertainty_fixed" in result.tables()
+
+
+def test_pue_draws_scale_the_facility_energy_by_hand(frame_of_columns):
+    """The issue's data-centre example: 4,380,000 kWh IT × PUE 1.6 → 1.3 saves 1,314,000 kWh.
+    Present PUE at its P10 (triangular 0.95–1.0–1.05: 0.95 + √(0.1 × 0.1 × 0.05) = 0.972361):
+    7,008,000 × 0.972361 − 5,694,000 = 1,120,306 kWh saved. Target PUE at its P90
+    (triangular 0.97–1.0–1.10: 1.10 − √(0.1 × 0.13 × 0.10) = 1.063944): 7,008,000 −
+    5,694,000 × 1.063944 = 949,903 kWh. Tornado bars are in tce: divide by the factor used."""
+    df = frame_of_columns(
+        category="datacenter",
+        measure="improve_pue",
+        it_load_kw=500,
+        operating_hours_h=8760,
+        pue=1.6,
+        target_pue=1.3,
+    )
+    result = estimate(df, year=2026, uncertainty=200, seed=1)
+    a = result.assets.iloc[0]
+    per_kwh = a["coal_saved_tce"] / a["energy_saved_kwh"]
+    bars = result.uncertainty.tornado.set_index("input")
+    assert bars.loc["pue", "at_p10"] / per_kwh == pytest.approx(1_120_306, rel=1e-5)
+    assert bars.loc["target_pue", "at_p90"] / per_kwh == pytest.approx(949_903, rel=1e-5)

@@ -66,6 +66,8 @@ class EfficiencyTolerance:
     input: str
     efficiency_column: str = "efficiency_{side}_pct"
     part_load_ratio_column: str | None = None
+    #: the sides it acts on: a series → class mapping is a doubt about the present motor only
+    sides: tuple[str, ...] = ("baseline", "retrofit")
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,10 +28,10 @@ from ..core.exceptions import InventoryIssue
 from ..core.reference import Tables, missing_row
 from ..inventory.defaults import rows_with_measure
 from ..inventory.schema import normalise
-from ..models import flow_control
+from ..models import drives, flow_control
 from . import machines
 from .base import Measure, register
-from .upgrade_motor import MOTOR_EFFICIENCY_TOLERANCES, motor_efficiency
+from .upgrade_motor import MOTOR_EFFICIENCY_TOLERANCES, belts, motor_efficiency
 
 OUTPUT_COLUMNS: dict[str, str] = describe(
     [
@@ -119,10 +119,48 @@ def compute(
     issues += found
     out.update(machine_columns)
 
+    control = frame.column(rows, "control").to_numpy(dtype=object)
+    coupling = vfd & np.isin(control, SLIP_COUPLINGS)
+    two_speed = vfd & (control == "two_speed")
+    need = flow_control.required_speed_fraction(flows, static[:, None], shutoff)
+    on_system_curve = flow_control.variable_speed_shaft_power_fraction(flows, static[:, None])
+    if coupling.any():
+        baseline_fraction[coupling] = drives.slip_coupling_motor_power_fraction(
+            on_system_curve[coupling], need[coupling]
+        )
+    if two_speed.any():
+        baseline_fraction[two_speed] = _two_speed_fraction(
+            rows,
+            two_speed,
+            flows,
+            need,
+            tables,
+            float(params[("two_speed_motor", "low_speed_fraction")]),
+        )
+    sub_log.add(
+        "speed_control.slip_coupling",
+        "fluid coupling / eddy-current clutch: the machine follows the system curve at the "
+        "speed each duty point needs; the coupling passes the torque, so the motor delivers "
+        "machine power ÷ speed ratio (slip loss as heat, KSB; Newnes 2003); the full-load slip "
+        "is inside the design power",
+        "液力耦合器/电磁调速：转矩不变，电机输出 = 机组功率 ÷ 转速比，转差损耗以热散失",
+        mask=coupling,
+    )
+    sub_log.add(
+        "speed_control.two_speed",
+        "two-speed motor: each duty point runs at the lowest speed step that meets it (2:1 "
+        "pole-changing), the flow trimmed by the category's damper or valve curve scaled by "
+        "the affinity laws (P = s³·f(q/s)); the low-speed winding's efficiency is taken from "
+        "the part-load curve at its load (no published YD efficiencies: it may be optimistic)",
+        "双速电机：各工况取满足流量的最低转速档，档间以挡板/阀门调节并按相似定律折算",
+        mask=two_speed,
+    )
+    full_load_ratio = float(params[("slip_coupling", "full_load_speed_ratio")])
     retrofit_fraction = (
         np.where(
             vfd[:, None],
-            flow_control.variable_speed_shaft_power_fraction(flows, static[:, None]),
+            # a drive in place of a coupling also saves the coupling's full-load slip
+            on_system_curve * np.where(coupling, full_load_ratio, 1.0)[:, None],
             baseline_fraction,
         )
         * ratio[:, None]
@@ -132,6 +170,14 @@ def compute(
     baseline_load = load[:, None] * np.where(on_off[:, None], 1.0, baseline_fraction)
     on_time = np.where(on_off[:, None], baseline_fraction, 1.0)
     retrofit_load = load[:, None] * retrofit_fraction
+    belt = belts(rows, tables, sub_log)
+    if belt.any:  # the fractions are of the machine's power behind the present belt
+        design_machine_kw = belt.machine_kw(p_kw * load)[:, None]
+        machine_before = design_machine_kw * np.where(on_off[:, None], 1.0, baseline_fraction)
+        baseline_load = belt.motor_kw(machine_before, "baseline") / p_kw[:, None]
+        retrofit_load = (
+            belt.motor_kw(design_machine_kw * retrofit_fraction, "retrofit") / p_kw[:, None]
+        )
 
     motor_before = motor_efficiency(
         rows, "baseline", baseline_load, tables, sub_log, file=file, header_map=header_map
@@ -342,10 +388,17 @@ def _profiles(rows, vfd, tables, file, header_map):
     return flows, shares, text_used, issues
 
 
+#: Speed controls without a power curve of their own: modelled from the speed each duty
+#: point needs (:mod:`retrofit.models.drives`).
+SLIP_COUPLINGS = ("fluid_coupling", "eddy_current_clutch")
+SPEED_CONTROLS = (*SLIP_COUPLINGS, "two_speed")
+#: The control that trims the flow between a two-speed motor's steps.
+TRIM_CONTROL = {"fan": "damper_outlet", "pump": "throttle"}
+
 #: Controls that apply to each category; the rest are a data error, not a silent proxy.
 CONTROLS_FOR = {
-    "fan": ("damper_outlet", "damper_inlet", "inlet_vane", "on_off"),
-    "pump": ("throttle", "bypass", "on_off"),
+    "fan": ("damper_outlet", "damper_inlet", "inlet_vane", "on_off", *SPEED_CONTROLS),
+    "pump": ("throttle", "bypass", "on_off", *SPEED_CONTROLS),
 }
 
 
@@ -383,6 +436,9 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
                 for p in at
             ]
             continue
+        if ctrl in SPEED_CONTROLS:
+            name[at] = f"speed:{ctrl}"
+            continue
         curve = defaults[(defaults["control"] == ctrl) & (defaults["equipment"] == cat)]
         if curve.empty:
             raise missing_row("flow_control_power_curves", ("baseline_default", cat, ctrl))
@@ -406,6 +462,32 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
         on_off[at] = ctrl == "on_off"
         name[at] = curve["curve"].iloc[0]
     return fraction, on_off, name, issues
+
+
+def _two_speed_fraction(rows, mask, flows, need, tables, low_speed):
+    """Motor power fraction of two-speed rows: the lowest step meeting each duty point, the
+    surplus flow trimmed by the category's damper/valve curve scaled by the affinity laws,
+    ``P = s³·f(q/s)``."""
+    curves = tables["flow_control_power_curves"]
+    defaults = curves[curves["role"] == "baseline_default"]
+    category = rows["category"].to_numpy(dtype=object)
+    step = drives.two_speed_step(need[mask], low_speed)
+    relative_flow = flows[mask] / step
+    fraction = np.ones_like(relative_flow)
+    for cat, trim in TRIM_CONTROL.items():
+        here = category[mask] == cat
+        if not here.any():
+            continue
+        curve = defaults[(defaults["control"] == trim) & (defaults["equipment"] == cat)]
+        if curve.empty:
+            raise missing_row("flow_control_power_curves", ("baseline_default", cat, trim))
+        curve = curve.sort_values("flow_fraction")
+        x = curve["flow_fraction"].to_numpy(float)
+        y = curve["power_fraction"].to_numpy(float)
+        fraction[here] = step[here] ** 3 * flow_control.control_power_fraction(
+            np.clip(relative_flow[here], x[0], x[-1]), x, y
+        )
+    return fraction
 
 
 def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:

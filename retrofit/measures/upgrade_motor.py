@@ -18,7 +18,7 @@ from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
 from ..core.reference import Tables, missing_row
-from ..models import motors
+from ..models import drives, motors
 from .base import EfficiencyTolerance, Measure, register
 
 #: Output columns of the motor measure, in order, with units (shared by every row that
@@ -31,6 +31,7 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "efficiency_fl_baseline_source",
         "part_load_curve_baseline",
         "part_load_ratio_baseline",
+        "motor_phase_out_listing",
         "efficiency_baseline_pct",
         "efficiency_class_retrofit",
         "efficiency_fl_retrofit_pct",
@@ -57,6 +58,7 @@ MODEL = (
 MOTOR_EFFICIENCY_TOLERANCES = (
     EfficiencyTolerance("efficiency_losses"),
     EfficiencyTolerance("part_load_losses", part_load_ratio_column="part_load_ratio_{side}"),
+    EfficiencyTolerance("series_efficiency_losses", sides=("baseline",)),
 )
 
 IE_LEVELS = ("IE1", "IE2", "IE3", "IE4", "IE5")
@@ -70,8 +72,22 @@ class FullLoad:
     out_of_range: np.ndarray  # bool: size outside the class table
 
 
-def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) -> pd.Series:
-    """Map Chinese series names (YE3, Y2 …) to classes; flag approximate and assumed ones."""
+def _is_series(keys: pd.Series, tables: Tables) -> np.ndarray:
+    """Rows whose class is given as a series name (Y, YE3 …) of table motor_series_classes."""
+    return keys.isin(tables["motor_series_classes"]["series"]).to_numpy()
+
+
+def _resolve_series(
+    keys: pd.Series,
+    tables: Tables,
+    log: CaveatLog,
+    side: str,
+    tabulated: np.ndarray | None = None,
+) -> pd.Series:
+    """Map Chinese series names (YE3, Y2 …) to classes; flag approximate and assumed ones.
+
+    ``tabulated`` marks rows whose efficiency comes from the series' own table: their class
+    only picks the part-load curve, so the assumed-mapping caveat is not theirs."""
     series = tables["motor_series_classes"].set_index("series")
     is_series = keys.isin(series.index).to_numpy()
     if not is_series.any():
@@ -79,6 +95,8 @@ def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) 
     mapped = keys.map(series["efficiency_class"]).where(is_series, keys)
     approx = keys.map(series["approximate"]).eq("yes").to_numpy() & is_series
     weak = keys.map(series["confidence"]).eq("L").to_numpy() & is_series
+    if tabulated is not None:
+        weak &= ~tabulated
     log.add(
         f"motor.series.{side}_mapped",
         f"{side} class given as a motor series name and "
@@ -96,9 +114,11 @@ def _resolve_series(keys: pd.Series, tables: Tables, log: CaveatLog, side: str) 
     )
     log.add(
         f"motor.series.{side}_assumed",
-        f"the {side} series → class mapping has no public "
-        "source (Y, Y2, Y3, YX3 are assumed, confidence L): enter the nameplate efficiency",
-        "该系列与能效等级的对应无公开来源（假设，可信度 L），请填写铭牌效率",
+        f"no {side} efficiency table was found for this series (Y2, Y3; YX3's GB/T "
+        "22722-2008 = GB 18613-2006 grade 2, whose table is not public; Y outside its "
+        "catalogue's sizes) and its series → class mapping has no public source (assumed, "
+        "confidence L; see efficiency_fl_*_source): enter the nameplate efficiency",
+        "该系列无公开效率表，系列与能效等级的对应为假设（可信度 L），请填写铭牌效率",
         mask=weak,
     )
     return mapped
@@ -152,6 +172,72 @@ def full_load_efficiency(
         method[idx] = how
         table_used[idx] = spec["full_load_table"]
     return FullLoad(eff, method, table_used, out_of_range)
+
+
+def series_full_load_efficiency(
+    series_keys: np.ndarray, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables
+) -> tuple[np.ndarray, np.ndarray]:
+    """Full-load efficiency [%] of series motors (Y …) from table motor_series_efficiency.
+
+    A series with a table there is read at its tabulated size, or log-linearly between two
+    tabulated sizes of the same pole count; other series, and sizes outside the table, stay NaN
+    (the caller then uses the series' class). Returns the efficiencies and the method per row
+    (``series_table`` | ``series_log_linear`` | "").
+    """
+    n = len(series_keys)
+    eff = np.full(n, np.nan)
+    method = np.full(n, "", dtype=object)
+    table = tables["motor_series_efficiency"]
+    for key, pole, idx in _row_groups(series_keys, poles):
+        curve = table[(table["series"] == key) & (table["poles"] == pole)]
+        if curve.empty:
+            continue
+        curve = curve.sort_values("rated_power_kw")
+        kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
+        eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
+        p = rated_power_kw[idx]
+        inside = (p >= kw_table[0]) & (p <= kw_table[-1])
+        value = motors.log_linear_interpolation(
+            np.clip(p, kw_table[0], kw_table[-1]), kw_table, eff_table
+        )
+        eff[idx] = np.where(inside, value, np.nan)
+        method[idx] = np.where(
+            inside, np.where(np.isin(p, kw_table), "series_table", "series_log_linear"), ""
+        )
+    return eff, method
+
+
+def phase_out_listing(rows: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, the MIIT 高耗能落后机电设备（产品）淘汰目录 entry its model is on (batch and
+    condition), or None; rows need motor_series, frame_size and poles (read from
+    motor_model)."""
+    n = len(rows)
+    listed = np.full(n, None, dtype=object)
+    series = frame.column(rows, "motor_series")
+    frames = frame.column(rows, "frame_size")
+    if series.isna().all():
+        return listed
+    catalogue = tables["motor_elimination_catalogue"]
+    entry = (
+        "batch "
+        + catalogue["batch"].astype(str)
+        + ": "
+        + catalogue["model"].astype(str)
+        + ", "
+        + catalogue["condition"].astype(str)
+    )
+    key = (
+        catalogue["series"].astype(str)
+        + "|"
+        + catalogue["frame"].astype(str)
+        + "|"
+        + catalogue["poles"].astype(int).astype(str)
+    )
+    by_key = pd.Series(entry.to_numpy(), index=key).groupby(level=0).agg("; ".join)
+    pole_text = rows["poles"].astype(int).astype(str)
+    row_key = series.fillna("").astype(str) + "|" + frames.fillna("").astype(str) + "|" + pole_text
+    found = row_key.map(by_key)
+    return found.where(found.notna(), None).to_numpy(dtype=object)
 
 
 def infer_ie_level(
@@ -280,6 +366,68 @@ def _per_row(per_value, codes: np.ndarray, missing) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Belts:
+    """Each row's belt before and after the retrofit, as loss factors of the V-belt loss."""
+
+    before: np.ndarray  # 0 = direct drive or no belt given
+    after: np.ndarray
+    coefficients: tuple[float, float, float, float, float]
+    hp_per_kw: float
+
+    @property
+    def any(self) -> bool:
+        return bool((self.before > 0).any() or (self.after > 0).any())
+
+    def motor_kw(self, machine_kw: np.ndarray, side: str) -> np.ndarray:
+        """Motor shaft power [kW] delivering ``machine_kw`` through the ``side`` belt."""
+        factor = self.before if side == "baseline" else self.after
+        if factor.ndim < np.ndim(machine_kw):
+            factor = factor[:, None]
+        return drives.motor_power_through_belt(
+            machine_kw, self.coefficients, self.hp_per_kw, factor
+        )
+
+    def machine_kw(self, motor_kw: np.ndarray) -> np.ndarray:
+        """Machine shaft power [kW] behind the present belt at a motor shaft power."""
+        factor = self.before if self.before.ndim == np.ndim(motor_kw) else self.before[:, None]
+        return motor_kw * (
+            1.0 - drives.belt_loss_fraction(motor_kw, self.coefficients, self.hp_per_kw, factor)
+        )
+
+
+def belts(rows: pd.DataFrame, tables: Tables, log: CaveatLog) -> Belts:
+    """The belts of ``rows`` (belt_type, target_belt_type; table model_parameters)."""
+    params = tables.keyed("model_parameters", ["model", "parameter"], "value")
+    factor = {
+        kind: float(params[("belt_drive", f"loss_factor_{kind}")])
+        for kind in ("v_belt", "cogged", "synchronous", "direct")
+    }
+    before_type = frame.column(rows, "belt_type")
+    after_type = frame.column(rows, "target_belt_type")
+    after_type = after_type.where(after_type.notna(), before_type)
+    before = before_type.map(factor).fillna(0.0).to_numpy(dtype=float)
+    after = after_type.map(factor).fillna(0.0).to_numpy(dtype=float)
+    coefficients = tuple(
+        float(params[("belt_drive", f"v_belt_loss_{k}")]) for k in ("a", "b", "c", "d", "e")
+    )
+    log.add(
+        "belt.losses_modelled",
+        "belt losses per MEASUR/PSAT (PumpShaftPower.cpp): V-belt loss by motor shaft power "
+        "(AMCA 203-90 Appendix L), notched 5/7 and synchronous 2/7 of it; the loss share "
+        "rises at part load",
+        "按 MEASUR/PSAT 计算皮带传动损耗（V 带按电机功率，齿形带 5/7，同步带 2/7）",
+        mask=before_type.notna().to_numpy()
+        | frame.column(rows, "target_belt_type").notna().to_numpy(),
+    )
+    return Belts(
+        before,
+        after,
+        coefficients,  # type: ignore[arg-type]
+        float(params[("belt_drive", "hp_per_kw")]),
+    )
+
+
+@dataclass(frozen=True)
 class MotorSide:
     """A motor's efficiency at the loads asked for, with the audit columns behind it."""
 
@@ -324,9 +472,13 @@ def motor_efficiency(
     given_class = frame.column(rows, class_col)
     given_pct = frame.column(rows, pct_col).astype(float).to_numpy()
     has_pct = ~np.isnan(given_pct)
-    resolved = _resolve_series(given_class, tables, log, side)
+    # a series with its own table (Y) is read there; the others keep their series' class
+    raw_keys = given_class.to_numpy(dtype=object)
+    series_eff, series_method = series_full_load_efficiency(raw_keys, poles, p_kw, tables)
+    from_series = ~has_pct & ~np.isnan(series_eff)
+    resolved = _resolve_series(given_class, tables, log, side, tabulated=from_series)
     table_eff = full_load_efficiency(resolved, poles, p_kw, tables)
-    bad = table_eff.out_of_range & ~has_pct
+    bad = table_eff.out_of_range & ~has_pct & ~from_series
     header = header_map.get("rated_power_kw", "rated_power_kw")
     for r, value in zip(rows["source_row"].to_numpy()[bad], p_kw[bad], strict=True):
         issues.append(
@@ -340,9 +492,38 @@ def motor_efficiency(
                 f"0.12–1000 kW), or give {pct_col}",
             )
         )
-    eff_fl = np.where(has_pct, given_pct, table_eff.efficiency_pct)
-    method = np.where(has_pct, "input", table_eff.method)
-    source = np.where(has_pct, f"input:{pct_col}", table_eff.table)
+    mapped_series = _is_series(given_class, tables) & ~has_pct & ~from_series
+    eff_fl = np.where(
+        has_pct, given_pct, np.where(from_series, series_eff, table_eff.efficiency_pct)
+    )
+    method = np.where(has_pct, "input", np.where(from_series, series_method, table_eff.method))
+    # the source names the class a series stands for, and that it was mapped
+    named = (
+        pd.Series(table_eff.table, dtype=object)
+        + " (series "
+        + pd.Series(raw_keys, dtype=object).astype(str)
+        + " taken as "
+        + pd.Series(resolved.to_numpy(dtype=object), dtype=object).astype(str)
+        + ": motor_series_classes)"
+    )
+    class_source = np.where(mapped_series, named.to_numpy(dtype=object), table_eff.table)
+    source = np.where(
+        has_pct,
+        f"input:{pct_col}",
+        np.where(
+            from_series,
+            "motor_series_efficiency (catalogue, confidence L)",
+            class_source,
+        ),
+    )
+    log.add(
+        f"motor.series.{side}_catalogue",
+        f"{side} full-load efficiency of a Y-series motor read from table "
+        "motor_series_efficiency (one public catalogue table, confidence L; about 1.2 points "
+        "above the IE1 minimum on average): enter the nameplate efficiency where known",
+        "Y 系列电机满载效率取自产品样本数据表 motor_series_efficiency（单一来源，可信度 L）",
+        mask=from_series,
+    )
 
     # the curve shape follows the class; a bare efficiency is placed in the class it meets
     curve_class = resolved.to_numpy(dtype=object).copy()
@@ -430,6 +611,17 @@ def motor_efficiency(
     out[f"efficiency_fl_{side}_method"] = method
     out[f"efficiency_fl_{side}_source"] = source
     out[f"part_load_curve_{side}"] = curve_label
+    if (inputs_from or side) == "baseline" and side == "baseline":
+        listing = phase_out_listing(rows, tables)
+        out["motor_phase_out_listing"] = listing
+        log.add(
+            "motor.phase_out_listed",
+            "the present motor's model is on the MIIT 高耗能落后机电设备（产品）淘汰目录 (see "
+            "motor_phase_out_listing for the batch and its condition, e.g. made in 2003 or "
+            "earlier): check the year of manufacture; a listed motor must be replaced",
+            "现有电机型号列入《高耗能落后机电设备（产品）淘汰目录》，请核对出厂年份，列入者应淘汰",
+            mask=pd.notna(listing),
+        )
     return MotorSide(eta, out, issues)
 
 
@@ -457,9 +649,13 @@ def compute(
     out: dict[str, np.ndarray] = {}  # one DataFrame built at the end, not column by column
     efficiency_at_load = {}
     sub_log = CaveatLog(n)  # caveats of these rows, placed into the run's log once at the end
+    belt = belts(rows, tables, sub_log)
+    loads = {"baseline": load, "retrofit": load}
+    if belt.any:  # a belt change: the same machine power through the new belt
+        loads["retrofit"] = belt.motor_kw(belt.machine_kw(p_kw * load), "retrofit") / p_kw
     for side in ("baseline", "retrofit"):
         motor = motor_efficiency(
-            rows, side, load, tables, sub_log, file=file, header_map=header_map
+            rows, side, loads[side], tables, sub_log, file=file, header_map=header_map
         )
         issues.extend(motor.issues)
         eta = motor.efficiency
@@ -468,8 +664,12 @@ def compute(
         out[f"part_load_ratio_{side}"] = eta / (motor.columns[f"efficiency_fl_{side}_pct"] / 100.0)
         out[f"efficiency_{side}_pct"] = eta * 100.0
 
-    baseline = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["baseline"])
-    retrofit = motors.input_energy_kwh(p_kw, load, hours, qty, efficiency_at_load["retrofit"])
+    baseline = motors.input_energy_kwh(
+        p_kw, loads["baseline"], hours, qty, efficiency_at_load["baseline"]
+    )
+    retrofit = motors.input_energy_kwh(
+        p_kw, loads["retrofit"], hours, qty, efficiency_at_load["retrofit"]
+    )
     worse = efficiency_at_load["retrofit"] < efficiency_at_load["baseline"]
     sub_log.add(
         "motor.upgrade.not_an_improvement",

@@ -799,6 +799,18 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
             numeric=["rows", "low", "mode", "high"],
         )
     )
+    if len(getattr(u, "fixed", ())):  # the inputs that stay at their estimate, and why
+        out += table_html(
+            u.fixed[["input", "rows", "fixed_because", "confidence"]].assign(
+                fixed_because=lambda t: [
+                    why if lang == "en" else value_label("uncertainty_fixed", name, lang)
+                    for name, why in zip(t["input"], t["fixed_because"], strict=True)
+                ],
+                input=lambda t: [input_label(name, lang) for name in t["input"]],
+            ),
+            lang,
+            numeric=["rows"],
+        )
     return out + tornado_svg + "</section>"
 
 

@@ -41,6 +41,8 @@ from ..models import sampling
 from ..results import EstimateResult
 
 TABLE = "uncertainty_distributions"
+#: A table row whose input moves a saving but is not drawn; its ``note`` says why.
+FIXED = "fixed"
 #: Percentiles reported [%].
 PERCENTILES = (10, 50, 90)
 #: Elements of one (draws × rows) block: bounds the memory of a block (~8 bytes each, a few
@@ -81,6 +83,7 @@ class UncertaintyResult:
     tornado: pd.DataFrame
     inputs: pd.DataFrame
     asset_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fixed: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +94,7 @@ class UncertaintyResult:
             "tornado": records(self.tornado),
             "inputs": records(self.inputs),
             "asset_bands": records(self.asset_bands),
+            "fixed": records(self.fixed),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -99,6 +103,7 @@ class UncertaintyResult:
             "uncertainty_portfolio": self.portfolio,
             "uncertainty_tornado": self.tornado,
             "uncertainty_inputs": self.inputs,
+            "uncertainty_fixed": self.fixed,
         }
 
 
@@ -160,10 +165,16 @@ class _Group:
 
 
 def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
-    """Rows whose caveat codes include ``code``; every row for ``always``."""
+    """Rows whose caveat codes include ``code`` (``a|b``: either; ``!a``: rows without it);
+    every row for ``always``."""
     if code == "always":
         return np.ones(len(assets), dtype=bool)
-    return rows_listing(assets["caveats"], code, ";")
+    if code.startswith("!"):
+        return ~_codes(assets, code[1:])
+    mask = np.zeros(len(assets), dtype=bool)
+    for one in code.split("|"):
+        mask |= rows_listing(assets["caveats"], one, ";")
+    return mask
 
 
 def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
@@ -219,16 +230,31 @@ def groups(
                 out.append(_Group(spec.input, rows, s, "both", "multiplier"))
             else:  # the draw is the value itself
                 out.append(_Group(spec.input, rows, s, "both", "ratio", used))
+        elif spec.distribution == FIXED:
+            continue  # listed by fixed_inputs(), never drawn
         elif spec.input in declared:
             tolerance = declared[spec.input]
-            for side in ("baseline", "retrofit"):
+            for side in tolerance.sides:
                 eta = frame.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
-                mask = ~np.isnan(eta) & _condition(a, spec.condition)
+                mask = ~np.isnan(eta) & _condition(a, spec.condition) & _codes(a, applies)
                 if tolerance.part_load_ratio_column is not None:
                     ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
                     mask &= ~np.isnan(ratio) & (ratio != 1.0)
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
+        elif spec.input in ("pue", "target_pue"):
+            # facility energy ∝ PUE (E = E_IT·PUE): a relative draw scales it exactly
+            before = frame.numbers(a, "pue_baseline")
+            after = frame.numbers(a, "pue_retrofit")
+            has = ~np.isnan(before) & _condition(a, spec.condition) & _codes(a, applies)
+            changed = has & ~np.isnan(after) & (after != before)
+            if spec.input == "pue":  # one PUE on both sides when it is not changed
+                out.append(
+                    _Group(spec.input, np.flatnonzero(has & ~changed), s, "both", "multiplier")
+                )
+                out.append(_Group(spec.input, np.flatnonzero(changed), s, "baseline", "multiplier"))
+            else:
+                out.append(_Group(spec.input, np.flatnonzero(changed), s, "retrofit", "multiplier"))
         elif spec.input == "equal_value_factor":
             if basis == "equal_value" and _names_factor(spec.condition, equal_value_key):
                 factor_used = float(a["factor_equal_value_kgce_per_kwh"].iloc[0]) if n else np.nan
@@ -339,7 +365,7 @@ def run(
     tabs = tables or Tables()
     table = tabs[TABLE]
     for kind in table["distribution"]:
-        if kind not in sampling.DISTRIBUTIONS:
+        if kind not in (*sampling.DISTRIBUTIONS, FIXED):
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
     result, gs = _sorted_by_inputs(result, groups(result, table, measures))
     a = result.assets
@@ -402,6 +428,7 @@ def run(
         tornado=_tornado(result, gs),
         inputs=_inputs_table(gs, n),
         asset_bands=_asset_bands(result, metered, band),
+        fixed=fixed_inputs(result, table),
     )
 
 
@@ -523,6 +550,30 @@ def _inputs_table(gs, n) -> pd.DataFrame:
     )
 
 
+def fixed_inputs(result: EstimateResult, table: pd.DataFrame) -> pd.DataFrame:
+    """The inputs that move a saving but stay at their estimate (table rows with distribution
+    ``fixed``), with the rows of this estimate they act on and why they are not drawn.
+
+    A row counts when it meets the table row's ``applies`` and ``condition`` and, where the
+    input is an inventory column, has a value in it."""
+    a = result.assets
+    rows = []
+    for spec in table[table["distribution"] == FIXED].itertuples(index=False):
+        mask = _codes(a, spec.applies) & _condition(a, spec.condition)
+        if spec.input in a.columns:
+            mask &= a[spec.input].notna().to_numpy()
+        rows.append(
+            {
+                "input": spec.input,
+                "rows": int(mask.sum()),
+                "fixed_because": spec.note,
+                "source": spec.source,
+                "confidence": spec.confidence,
+            }
+        )
+    return pd.DataFrame(rows, columns=["input", "rows", "fixed_because", "source", "confidence"])
+
+
 def _asset_bands(result, metered, band) -> pd.DataFrame:
     if not len(metered):
         return pd.DataFrame()
@@ -563,8 +614,11 @@ def attach(
         "model": "each draw scales a row's baseline and retrofit energy: load and hours by "
         "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
         "multiplier m; the 等价值 and grid factors by one draw per iteration",
-        "not_covered": "rows with no uncertain input in the table (e.g. data centres, charging "
-        "piles, transformers with nameplate losses) stay at their estimate",
+        "not_covered": "inputs that move a saving but are not drawn (flow profile, static "
+        "head, leak fraction, compressor specific power, machine and transformer losses, …) "
+        "stay at their estimate: the table uncertainty_fixed lists each, the rows it acts on "
+        "and why",
+        "fixed_inputs": outcome.fixed["input"].tolist() if len(outcome.fixed) else [],
         "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
         "applies to, the others as estimated",
     }
