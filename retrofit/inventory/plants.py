@@ -49,7 +49,9 @@ def read_plants(
     InventoryError
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
+    table, meta_kw = read_table(
+        path, encoding=encoding, sheet=sheet, limits=limits, own_output_sheet="plants"
+    )
     years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})
     columns = PLANT_COLUMNS
     match = match_plant_header

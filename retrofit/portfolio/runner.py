@@ -20,8 +20,10 @@ from ..core.caveats import Caveat
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory import schema
+from ..inventory.files import current_limits
 from ..inventory.plants import read_plants
 from ..inventory.reading import Inventory
+from ..inventory.workbook import ReadLimits
 from ..io.json import records
 from ..results import EstimateResult
 from .goals import load_goal_pack, region_goal_pack
@@ -96,6 +98,7 @@ def portfolio(
     keep_going: bool = False,
     chunk_rows: int = 250_000,
     progress: Callable[[int, int, str], None] | None = None,
+    limits: ReadLimits | None = None,
 ) -> PortfolioResult:
     """Estimate many inventories and report them against a goal pack.
 
@@ -122,6 +125,11 @@ def portfolio(
         with every problem of every failing file.
     progress : callable, optional
         Called as ``progress(done, total, label)`` after each file or chunk.
+    limits : ReadLimits, optional
+        What each inventory and the plants file may hold
+        (:class:`~retrofit.inventory.workbook.ReadLimits`); default: those of an enclosing
+        :func:`~retrofit.inventory.files.reading_limits` block when this is called, else the
+        defaults. They are passed to every read explicitly.
 
     Other parameters are those of :func:`retrofit.estimate`.
 
@@ -135,6 +143,7 @@ def portfolio(
     from ..pipeline import estimate
 
     as_of = int(year) if year is not None else _dt.date.today().year
+    limits = limits if limits is not None else current_limits()
     tabs = Tables(dict(tables or {}))
     if goals is None:
         goals = region_goal_pack(region)
@@ -162,7 +171,9 @@ def portfolio(
         register = (
             plants
             if isinstance(plants, pd.DataFrame)
-            else read_plants(plants, encoding=encoding, sheet=sheet, max_errors=max_errors)
+            else read_plants(
+                plants, encoding=encoding, sheet=sheet, max_errors=max_errors, limits=limits
+            )
         )
     runs: list[_FileRun] = []
     assumptions: dict[str, Any] = {}
@@ -216,7 +227,12 @@ def portfolio(
         runs.append(run)
         try:
             for chunk in iter_inventory(
-                path, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet, max_errors=max_errors
+                path,
+                chunk_rows=chunk_rows,
+                encoding=encoding,
+                sheet=sheet,
+                max_errors=max_errors,
+                limits=limits,
             ):
                 run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
                 run.file_format = chunk.meta.file_format
