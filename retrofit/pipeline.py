@@ -47,6 +47,7 @@ from .inventory.defaults import apply_defaults, caveat_month_only_dates
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
 from .inventory.schema import COLUMN_BY_NAME, NUMBER_LIMIT, TARIFF_ALIASES, VALUE_ALIASES, normalise
+from .inventory.workbook import ReadLimits
 from .measures.base import REQUIRED_OUTPUTS, Measure, in_use, model_texts
 from .measures.base import route as route_rows
 from .money import appraisal as finance
@@ -110,6 +111,7 @@ def estimate(
     plant_energy_basis: str | None = None,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    limits: ReadLimits | None = None,
 ) -> EstimateResult:
     """Estimate energy, standard coal, CO2 and cost saved for every row of an inventory.
 
@@ -181,6 +183,12 @@ def estimate(
     passthrough : sequence of str, optional
         Headers to carry through unread (no "looks like" error); every header that is not
         read is listed in ``assumptions["input"]["passthrough_columns"]``.
+    limits : ReadLimits, optional
+        Bounds on what the inventory and plants files may hold (rows, columns, cell length,
+        unpacked bytes; :class:`~retrofit.inventory.workbook.ReadLimits`), the API's
+        ``--max-rows`` and siblings. Default: those of an enclosing
+        :func:`~retrofit.inventory.files.reading_limits` block in this thread, else the
+        defaults. Pass them here from a worker thread: a block does not reach other threads.
 
     Returns
     -------
@@ -221,6 +229,7 @@ def estimate(
         plant_energy_basis=plant_energy_basis,
         rename=rename,
         passthrough=passthrough,
+        limits=limits,
     )
     if checked.issues:
         error = checked.issues.error(max_errors, checked.column_order)
@@ -401,6 +410,7 @@ def run_checks(
     plant_energy_basis: str | None = None,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    limits: ReadLimits | None = None,
 ) -> Checked:
     """Run the checking stages of :func:`estimate` in its order, collecting every issue.
 
@@ -466,6 +476,7 @@ def run_checks(
         max_errors=cap,
         rename=rename,
         passthrough=passthrough,
+        limits=limits,
     )
     collected.add(inv.issues, inv.issue_total)
     meta = inv.meta
@@ -482,7 +493,9 @@ def run_checks(
         inv, collected, tabs, accounting_year, tariff_class, packs, rules, options, grid,
         equivalent, equal, log,
     )  # fmt: skip
-    plant_table = _read_plant_table(plants, collected, encoding=encoding, sheet=sheet, cap=cap)
+    plant_table = _read_plant_table(
+        plants, collected, encoding=encoding, sheet=sheet, cap=cap, limits=limits
+    )
     checked.plants_read = plant_table
     if not len(inv.assets):
         return checked
@@ -624,13 +637,15 @@ def run_checks(
     return checked
 
 
-def _read_plant_table(plants, collected: IssueCollector, *, encoding, sheet, cap):
+def _read_plant_table(plants, collected: IssueCollector, *, encoding, sheet, cap, limits=None):
     """The plants file read with its cell problems collected (its bad rows left out); None
     when none was given or the file as a whole is unreadable."""
     if plants is None or isinstance(plants, pd.DataFrame):
         return plants
     try:
-        table = read_plants(plants, encoding=encoding, sheet=sheet, max_errors=cap, collect=True)
+        table = read_plants(
+            plants, encoding=encoding, sheet=sheet, max_errors=cap, collect=True, limits=limits
+        )
     except InventoryError as error:
         collected.add_error(error)
         return None
@@ -938,7 +953,7 @@ def _chosen_goals(goals: str | Path | None) -> tuple[str | None, str | Path | No
 
 
 def _as_inventory(
-    inventory, *, encoding, sheet, max_errors, rename=None, passthrough=()
+    inventory, *, encoding, sheet, max_errors, rename=None, passthrough=(), limits=None
 ) -> Inventory:
     """The inventory read with its cell problems collected (see ``read_inventory``)."""
     if isinstance(inventory, Inventory):
@@ -959,6 +974,7 @@ def _as_inventory(
         collect=True,
         rename=rename,
         passthrough=passthrough,
+        limits=limits,
     )
 
 

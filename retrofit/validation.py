@@ -25,6 +25,7 @@ from .core.exceptions import InventoryError, InventoryIssue
 from .core.issues import in_reading_order, one_per_cell
 from .core.messages import language_of_headers, with_flag_hints
 from .inventory.reading import Inventory
+from .inventory.workbook import ReadLimits
 
 if TYPE_CHECKING:  # the measures are imported with the orchestrator, only when used
     from .measures.base import Measure
@@ -128,6 +129,7 @@ def validate(
     plant_energy_basis: str | None = None,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    limits: ReadLimits | None = None,
 ) -> ValidationReport:
     """Check an inventory as :func:`retrofit.estimate` would, collecting every problem.
 
@@ -142,8 +144,9 @@ def validate(
     path_or_frame : path, DataFrame or Inventory
         As the first argument of :func:`retrofit.estimate`.
     plants, tables, strict, encoding, sheet, tariff, policy, eligibility, year, region, basis, goals
-    plant_energy_basis, rename, passthrough
-        As for :func:`retrofit.estimate`: each changes what is checked.
+    plant_energy_basis, rename, passthrough, limits
+        As for :func:`retrofit.estimate`: each changes what is checked (``limits``: what the
+        files may hold, :class:`~retrofit.inventory.workbook.ReadLimits`).
     equal_value_factor_kgce_per_kwh, discount_rate : float, optional
         As for :func:`retrofit.estimate` (checked as options).
     max_errors : int, optional
@@ -191,6 +194,7 @@ def validate(
             plant_energy_basis=plant_energy_basis,
             rename=rename,
             passthrough=passthrough,
+            limits=limits,
         )
     except InventoryError as error:  # the file as a whole: unreadable, a column missing
         issues = with_flag_hints(in_reading_order(one_per_cell(error.issues)))

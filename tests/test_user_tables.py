@@ -211,3 +211,110 @@ def test_a_blank_factor_is_refused_a_blank_unused_value_is_not(tmp_path):
         encoding="utf-8",
     )
     assert len(reference.load_table("uncertainty_distributions", own)) == 1
+
+
+# --- a user's table that lacks a row a run needs: the error names the file and the key -------
+
+
+def bundled_without(tmp_path, name: str, keep) -> str:
+    """The bundled table ``name`` as a user's CSV, with only the rows ``keep`` selects."""
+    table = reference.load_table(name)
+    path = tmp_path / f"{name}.csv"
+    table[keep(table)].to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "keep", "key"),
+    [
+        ("motor_class_map", lambda t: t["efficiency_class"] != "IE2", "'IE2'"),
+        (
+            "iec60034_30_1_2014_motor_classes",
+            lambda t: ~((t["efficiency_class"] == "IE2") & (t["poles"] == 4)),
+            "('IE2', 4)",
+        ),
+        (
+            "energy_conversion_coefficients",
+            lambda t: t["carrier"] != "electricity",
+            "('electricity', 'equivalent')",
+        ),
+        (
+            "grid_emission_factors",
+            lambda t: t["region_key"] != "national",
+            "'national (default_for_region = yes)'",
+        ),
+    ],
+)
+def test_a_missing_row_names_the_users_file_and_the_key(tmp_path, plant, name, keep, key):
+    """Issue 18: the missing-row errors of the measures named no --table file."""
+    own = bundled_without(tmp_path, name, keep)
+    result = CliRunner().invoke(
+        cli, ["estimate", str(plant), "--year", "2026", "--table", f"{name}={own}"]
+    )
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"Error: reference data: reference table '{name}' (your file {own}) has no row for {key}\n"
+    )
+
+
+def test_a_missing_flow_control_curve_names_the_users_file(tmp_path):
+    """fan_pump's lookup of the baseline curve of a pump's throttle (the bundled sample plant)."""
+    import retrofit
+
+    own = bundled_without(
+        tmp_path, "flow_control_power_curves", lambda t: t["role"] != "baseline_default"
+    )
+    with pytest.raises(ReferenceDataError) as raised:
+        retrofit.estimate(
+            "retrofit/samples/example_plant.csv",
+            year=2026,
+            tables={"flow_control_power_curves": own},
+        )
+    assert str(raised.value) == (
+        f"reference table 'flow_control_power_curves' (your file {own}) has no row for "
+        "('baseline_default', 'pump', 'throttle')"
+    )
+
+
+# --- duplicate keys -------------------------------------------------------------------------
+
+
+def test_a_repeated_key_is_refused_where_the_bundled_keys_are_unique(tmp_path):
+    """Two rows for one region and year: the lookup would take one of them silently."""
+    own = grid_table(
+        tmp_path,
+        "national,2025,0.5,yes,my audit,M\nshanghai,2025,0.6,yes,x,M\nnational,2025,0.55,no,y,M\n",
+    )
+    with pytest.raises(ReferenceDataError) as raised:
+        reference.load_table("grid_emission_factors", own)
+    assert str(raised.value).splitlines()[1:] == [
+        (
+            f'{own} row 4, columns region_key, data_year: "national, 2025" — the key repeats '
+            "row 2; expected one row per key (as in the bundled table)"
+        )
+    ]
+
+
+def test_the_lookup_key_is_the_shortest_unique_part_of_the_catalog_key():
+    catalog = reference.load_catalog()
+
+    def key(name):
+        return reference.lookup_key(
+            reference.load_table(name), catalog.loc[name, "key_columns"].split()
+        )
+
+    assert key("iec60034_30_1_2014_motor_classes") == [
+        "efficiency_class",
+        "poles",
+        "rated_power_kw",
+    ]
+    assert key("motor_class_map") == ["efficiency_class"]
+    assert key("policy_national") == ["rule_id"]
+    # the fan grades list one fan type under several grades by design: not checked
+    assert key("gb19761_2020_fan_grades") is None
+
+
+def test_repeated_keys_stay_allowed_where_the_bundled_table_repeats_them(tmp_path):
+    own = tmp_path / "fans.csv"
+    reference.load_table("gb19761_2020_fan_grades").to_csv(own, index=False)
+    assert len(reference.load_table("gb19761_2020_fan_grades", own)) == 444

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .exceptions import OptionError
-from .reference import Tables, missing_row
+from .reference import Tables
 
 BASES = ("equivalent", "equal_value")
 BASIS_NAMES_ZH = {"equivalent": "当量值", "equal_value": "等价值"}
@@ -58,7 +58,7 @@ def equivalent_factor(tables: Tables) -> Factor:
     table = tables["energy_conversion_coefficients"]
     rows = table[(table["carrier"] == "electricity") & (table["basis"] == "equivalent")]
     if rows.empty:
-        raise missing_row("energy_conversion_coefficients", ("electricity", "equivalent"))
+        raise tables.missing_row("energy_conversion_coefficients", ("electricity", "equivalent"))
     row = rows.iloc[0]
     return Factor(
         float(row["coefficient"]),
@@ -132,7 +132,7 @@ def equal_value_factor(
         (table["value_kind"] == "target") & table["region"].isin((series_region, "national"))
     ]
     if targets.empty:
-        raise missing_row("electricity_equal_value_factors", (series_region, wanted))
+        raise tables.missing_row("electricity_equal_value_factors", (series_region, wanted))
     nearest = targets.assign(
         own_series=targets["region"] != series_region, distance=(targets["year"] - wanted).abs()
     ).sort_values(["own_series", "distance", "year"])
@@ -158,6 +158,10 @@ def grid_emission_factor(tables: Tables, region: str) -> Factor:
     table = tables["grid_emission_factors"]
     rows = table[(table["region_key"] == region) & (table["default_for_region"] == "yes")]
     if rows.empty:
+        if tables.where("grid_emission_factors"):  # the user's table lacks the run's region
+            raise tables.missing_row(
+                "grid_emission_factors", f"{region} (default_for_region = yes)"
+            )
         valid = ", ".join(sorted(table.loc[table["default_for_region"] == "yes", "region_key"]))
         raise OptionError(f"unknown region '{region}'; valid regions: {valid}")
     row = rows.iloc[0]

@@ -314,7 +314,52 @@ def check_user_table(
                 upper is not None and number > upper
             ):
                 problems.append(f"{where} — expected {_expected_range(lower, strict, upper)}")
+    problems.extend(_duplicate_keys(frame, bundled, key_columns))
     problems.extend(_unit_problems(frame, bundled, key_columns))
+    return problems
+
+
+def lookup_key(bundled: pd.DataFrame, key_columns: list[str]) -> list[str] | None:
+    """The columns that identify a row of a table: the shortest leading part of the catalog's
+    key columns on which the bundled rows are unique (``efficiency_class, poles,
+    rated_power_kw`` of a motor class table; ``region_key, data_year`` of the grid factors).
+    None where the bundled rows repeat even the whole key (the fan grades list one fan type
+    under several grades by design)."""
+    for size in range(1, len(key_columns) + 1):
+        key = key_columns[:size]
+        if all(c in bundled.columns for c in key) and not bundled.duplicated(subset=key).any():
+            return key
+    return None
+
+
+def _duplicate_keys(
+    frame: pd.DataFrame, bundled: pd.DataFrame, key_columns: list[str]
+) -> list[str]:
+    """Rows of a user's table that repeat an earlier row's key (:func:`lookup_key`), where the
+    bundled table has one row per key: a lookup would take one of the two silently."""
+    keys = lookup_key(bundled, key_columns)
+    if keys is None or not all(c in frame.columns for c in keys):
+        return []
+    repeated = frame.duplicated(subset=keys, keep=False)
+    if not repeated.any():
+        return []
+    problems = []
+    first_row: dict[str, int] = {}
+    for i, key in zip(
+        repeated.to_numpy().nonzero()[0],
+        frame.loc[repeated, keys].itertuples(index=False, name=None),
+        strict=True,
+    ):
+        row = int(i) + 2  # the header is row 1
+        shown = ", ".join("" if pd.isna(v) else str(v) for v in key)  # a blank key: one key
+        if shown not in first_row:
+            first_row[shown] = row
+            continue
+        problems.append(
+            f'row {row}, column{"s" if len(keys) > 1 else ""} {", ".join(keys)}: "{shown}" — '
+            f"the key repeats row {first_row[shown]}; expected one row per key (as in the "
+            "bundled table)"
+        )
     return problems
 
 
@@ -461,6 +506,17 @@ class Tables:
         """Name of the run's time-of-use tariff table."""
         return self.tariff_table or region_tables("national")[1]
 
+    def missing_row(self, name: str, key: object) -> ReferenceDataError:
+        """The error for table ``name`` lacking the row for ``key``, naming the user's file
+        when the run replaced the bundled table (see :func:`missing_row`)."""
+        return missing_row(name, key, self.overrides.get(name))
+
+    def where(self, name: str) -> str:
+        """`` (your file F)`` when the run replaced table ``name`` by a user's file, else
+        ``""``: for messages about the table's content."""
+        user = self.overrides.get(name)
+        return "" if user is None else f" (your file {user})"
+
     def keyed(self, name: str, key_columns: str | list[str], column: str) -> KeyedValues:
         """``column`` of table ``name`` looked up by its key: a missing key raises
         :class:`ReferenceDataError` naming the table and the key (a user's table may lack a row
@@ -472,7 +528,7 @@ class Tables:
             if c not in frame.columns
         ]
         if missing:
-            raise ReferenceDataError(f"table '{name}' lacks columns {missing}")
+            raise ReferenceDataError(f"table '{name}'{self.where(name)} lacks columns {missing}")
         return KeyedValues(name, frame.set_index(key_columns)[column], self.overrides.get(name))
 
     @property

@@ -361,6 +361,10 @@ def type_choice(
 
 #: :data:`.schema.NUMBER_LIMIT` as written in a message: 1e15.
 _LIMIT_TEXT = f"{schema.NUMBER_LIMIT:.0e}".replace("e+", "e")
+#: The smallest magnitude other than 0 a number column accepts (1e-15): a ratio of two inputs
+#: within both bounds stays finite.
+_SMALLEST = 1 / schema.NUMBER_LIMIT
+_SMALLEST_TEXT = f"{_SMALLEST:.0e}"
 
 
 def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Series, np.ndarray]:
@@ -388,6 +392,16 @@ def type_number(check: _ColumnCheck, s: pd.Series, factor: float) -> tuple[pd.Se
     )
     bad |= huge
     ok &= ~huge
+    # the mirror of NUMBER_LIMIT: 1e-320 hours is no real input, and a cost over it overflows
+    tiny = ok & (v != 0) & (np.abs(v) < _SMALLEST)
+    check.report(
+        "out-of-range",
+        tiny,
+        f"{col.expected()}, 0 or at least {_SMALLEST_TEXT} in size (smaller values overflow "
+        "the arithmetic)",
+    )
+    bad |= tiny
+    ok &= ~tiny
     oor = out_of_range_mask(col, v, ok)
     amb = _ambiguous_scale(col, s, v, ok, oor, factor)
     if amb.any():

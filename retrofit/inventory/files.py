@@ -89,9 +89,13 @@ def read_table(
     encoding: str | None,
     sheet: str | int | None,
     limits: ReadLimits | None = None,
+    own_output_sheet: str = "assets",
 ) -> tuple[CellTable, dict[str, Any]]:
     """The cells of a CSV, xlsx or Parquet file (recognised by its first bytes, then its
     suffix) and the :class:`~.reading.InventoryMeta` fields known from reading it.
+
+    Without ``sheet``, a workbook that retrofit wrote is read from its sheet
+    ``own_output_sheet`` (``"plants"`` for a plants file), and the note says so.
 
     ``limits`` bounds what is read (:class:`~.workbook.ReadLimits`); by default those of
     the enclosing :func:`reading_limits` block, else :data:`~.workbook.DEFAULT_LIMITS`.
@@ -118,7 +122,7 @@ def read_table(
             "this is an old Excel .xls workbook; save it as .xlsx or as CSV UTF-8 and try again",
         )
     if magic.startswith(b"PK\x03\x04"):
-        return _read_xlsx(p, file, sheet, limits)
+        return _read_xlsx(p, file, sheet, limits, own_output_sheet)
     if magic.startswith(b"PAR1") or suffix == ".parquet":
         return _read_parquet(p, file)
     if suffix in (".xlsx", ".xlsm"):
@@ -334,7 +338,7 @@ def arrow_csv_options(
 
 
 def _read_xlsx(
-    p: Path, file: str, sheet: str | int | None, limits: ReadLimits
+    p: Path, file: str, sheet: str | int | None, limits: ReadLimits, own_output_sheet: str
 ) -> tuple[CellTable, dict[str, Any]]:
     """One sheet, streamed and bounded by ``limits`` (:mod:`.workbook`), merged cells filled
     from their top-left cell; the header searched among its first rows."""
@@ -352,7 +356,7 @@ def _read_xlsx(
         ) from e
     try:
         with zf:
-            read = read_sheet(zf, file, sheet, limits)
+            read = read_sheet(zf, file, sheet, limits, own_output_sheet)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
         raise file_error(
             "encoding-error",
@@ -374,7 +378,8 @@ def _read_xlsx(
         raise InventoryError([empty_file_issue(file, f"sheet '{read.title}' is empty")])
     h = pick_header_row(grid[:HEADER_SEARCH_ROWS])
     headers, filled = complete_header(grid, h)
-    hidden = 1 if read.notes and read.notes[0].startswith("hidden sheet") else 0
+    # the note on the sheet chosen (a hidden one skipped, the tool's own workbook) comes first
+    hidden = 1 if read.notes and read.notes[0].startswith(("hidden sheet", "retrofit's own")) else 0
     notes = notes[:hidden] + above_header_note(h, grid) + notes[hidden:] + filled
     body = grid[h + 1 :]
     cells = pd.DataFrame(body, columns=pd.RangeIndex(max_col), dtype="str")

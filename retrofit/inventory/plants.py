@@ -65,7 +65,9 @@ def read_plants(
     InventoryError
         As :func:`read_inventory`; a plant_id listed twice is a ``duplicate-id`` issue.
     """
-    table, meta_kw = read_table(path, encoding=encoding, sheet=sheet, limits=limits)
+    table, meta_kw = read_table(
+        path, encoding=encoding, sheet=sheet, limits=limits, own_output_sheet="plants"
+    )
     if check_named:
         check_renamed_headers(table.headers, rename, passthrough, table.file)
     years = sorted({y for h in table.headers if h is not None and (y := energy_year(str(h)))})

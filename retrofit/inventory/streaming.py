@@ -43,6 +43,7 @@ from .files import (
 from .headers import match_inventory_header, renamed_matcher
 from .reading import Inventory, check_renamed_headers, read_inventory, validate_table
 from .sniff import empty_file_issue, hash_file, read_csv_head
+from .workbook import ReadLimits
 
 if TYPE_CHECKING:
     import os
@@ -76,6 +77,7 @@ def iter_inventory(
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
     check_named: bool = True,
+    limits: ReadLimits | None = None,
 ) -> Iterator[Inventory]:
     """Read and validate an inventory file in chunks of at most ``chunk_rows`` rows
     (``rename``, ``passthrough`` and ``check_named`` as in
@@ -118,8 +120,10 @@ def iter_inventory(
         ``encoding`` is not an encoding Python knows (``UnknownEncodingError``, also an
         ``OptionError``: exit code 2 in the CLI).
 
-    The limits of an enclosing :func:`~retrofit.inventory.files.reading_limits` block apply
-    (a workbook is read whole, within them; a CSV's header rows are checked for cell length).
+    ``limits`` (:class:`~retrofit.inventory.workbook.ReadLimits`) bound what is read; by
+    default those of an enclosing :func:`~retrofit.inventory.files.reading_limits` block when
+    this is called (not when the chunks are read), else the defaults. A workbook is read
+    whole, within them; every CSV cell is checked for length.
     ValueError
         ``chunk_rows`` < 1.
 
@@ -149,6 +153,7 @@ def iter_inventory(
         magic = fh.read(8)
     suffix = p.suffix.lower()
     # the order of files.read_table: zero bytes, .xls, zip (xlsx), Parquet, suffixes
+    limits = limits if limits is not None else current_limits()  # now: a thread may read later
     kw: dict[str, Any] = {
         "encoding": encoding,
         "sheet": sheet,
@@ -156,6 +161,7 @@ def iter_inventory(
         "rename": rename,
         "passthrough": passthrough,
         "check_named": check_named,
+        "limits": limits,
     }
     headers = HeaderOptions(rename, tuple(passthrough), check_named)
     if size and magic.startswith(b"PK\x03\x04"):
@@ -168,7 +174,7 @@ def iter_inventory(
         return iter([read_inventory(path, **kw)])  # raises the reader's own error, now
     if magic.startswith(b"PAR1") or suffix == ".parquet":
         return _parquet_chunks(path, p, file, chunk_rows, max_errors, headers)
-    return _csv_chunks(p, file, encoding, chunk_rows, max_errors, headers)
+    return _csv_chunks(p, file, encoding, chunk_rows, max_errors, limits.max_cell_chars, headers)
 
 
 # --- Excel: one whole read ----------------------------------------------------------------
@@ -261,10 +267,10 @@ def _csv_chunks(
     encoding: str | None,
     chunk_rows: int,
     max_errors: int,
+    max_cell_chars: int,
     options: HeaderOptions = NO_HEADER_OPTIONS,
 ) -> Iterator[Inventory]:
     """Find the encoding and header as :func:`.files.read_table` does (now); stream the body (later)."""
-    max_cell_chars = current_limits().max_cell_chars  # the limits when called, not when read
     head = read_csv_head(p, file, encoding, max_cell_chars=max_cell_chars)
     chunks = _Chunks(
         file, head.headers, head.header_row, head.notes, head.meta_kw, max_errors, options

@@ -13,7 +13,10 @@ formula without one (a file written by a program that does not calculate) is an 
 names the cell and the formula, never a blank that a default would fill.
 
 The first *visible* sheet is read unless one is named; a hidden sheet skipped is said in a
-note. Only ``openpyxl``'s public helpers for number formats, Excel dates and cell references
+note. A workbook that retrofit itself wrote (``retrofit estimate -o x.xlsx``: its sheets
+include ``assumptions`` and ``caveats`` beside the data sheets) is recognised and its asset
+sheet read by default (the plants sheet for a plants file), also said in a note, so that the
+tool's own output reads back as an inventory without ``--sheet``. Only ``openpyxl``'s public helpers for number formats, Excel dates and cell references
 are used, imported when a workbook is read."""
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from ..core.exceptions import InventoryError, InventoryIssue
 from .cells import number_text, xlsx_cell_text
 from .sniff import HEADER_SEARCH_ROWS, MAX_NOTE_ITEMS
 
-__all__ = ["DEFAULT_LIMITS", "ReadLimits", "SheetGrid", "read_sheet"]
+__all__ = ["DEFAULT_LIMITS", "OWN_OUTPUT_SHEETS", "ReadLimits", "SheetGrid", "read_sheet"]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -42,11 +45,15 @@ _MB = 1 << 20
 #: A part that unpacks to more than this many bytes must keep to MAX_COMPRESSION_RATIO.
 _RATIO_CHECKED_BYTES = 16 * _MB
 _INTEGER = re.compile(r"[+-]?\d+")
+_NUMBER = re.compile(r"\d+(\.\d*)?")
 #: A sheet part unpacking to more than this is counted for rows before it is parsed.
 _PRECOUNT_BYTES = 4 * _MB
 _COUNT_CHUNK = _MB
 #: Most cells the dense grid of one sheet may hold (about 0.5 GB of references).
 _MAX_GRID_CELLS = 60_000_000
+#: Sheets that every workbook retrofit writes holds (:func:`retrofit.io.workbook.write_workbook`):
+#: with them and the sheet wanted, a workbook is taken as the tool's own output.
+OWN_OUTPUT_SHEETS = ("assumptions", "caveats")
 
 
 @dataclass(frozen=True)
@@ -107,9 +114,15 @@ def _limit_error(file: str, text: str, option: str) -> InventoryError:
 
 
 def read_sheet(
-    zf: zipfile.ZipFile, file: str, sheet: str | int | None, limits: ReadLimits
+    zf: zipfile.ZipFile,
+    file: str,
+    sheet: str | int | None,
+    limits: ReadLimits,
+    own_output_sheet: str = "assets",
 ) -> SheetGrid:
-    """The grid of the sheet named or numbered ``sheet`` (default: the first visible one).
+    """The grid of the sheet named or numbered ``sheet``; by default the sheet
+    ``own_output_sheet`` of a workbook retrofit wrote (see :data:`OWN_OUTPUT_SHEETS`), else
+    the first visible one.
 
     Raises
     ------
@@ -124,7 +137,7 @@ def read_sheet(
     if book is None:
         raise _error(file, "encoding-error", "the file is a zip but not an .xlsx workbook")
     sheets = _sheets(zf, book, file)
-    title, part, notes = _choose_sheet(sheets, sheet, file)
+    title, part, notes = _choose_sheet(sheets, sheet, file, own_output_sheet)
     pr = book.find(f"{_MAIN}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     reader = _SheetReader(
@@ -135,6 +148,7 @@ def read_sheet(
         CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
         limits,
     )
+    reader.own_output = sheet is None and _is_own_output(sheets, own_output_sheet)
     try:
         if zf.getinfo(part).file_size > _PRECOUNT_BYTES:
             rows = _count_rows(zf, part)
@@ -150,6 +164,11 @@ def read_sheet(
             cells, width, merges = reader.read(fh, part)
     except KeyError:
         raise _error(file, "encoding-error", f"sheet '{title}' has no data part ({part})") from None
+    if sheet is None and _is_own_output(sheets, own_output_sheet) and reader.frozen_rows == 2:
+        # the auditor's workbook (retrofit report -o): column names, then a row of labels with
+        # units (能耗 [kWh] energy [kWh]) that is no asset
+        cells.pop(2, None)
+        notes.append(f"row 2 of sheet '{title}' skipped: the labels of retrofit's audit workbook")
     return _grid(file, title, cells, width, merges, notes)
 
 
@@ -323,11 +342,33 @@ def _normalise(path: str) -> str:
     return "/".join(parts)
 
 
+def _is_tool_formula(text: str) -> bool:
+    """One of the formulas retrofit's audit workbook writes (io/workbook.py's allow-list)."""
+    from ..io.workbook import is_tool_formula
+
+    return is_tool_formula(text)
+
+
+def _is_own_output(sheets: list[_Sheet], own_output_sheet: str) -> bool:
+    """Whether the workbook holds the sheets every workbook retrofit writes, and the one
+    wanted (see :data:`OWN_OUTPUT_SHEETS`)."""
+    names = {s.title for s in sheets}
+    return all(name in names for name in (*OWN_OUTPUT_SHEETS, own_output_sheet))
+
+
 def _choose_sheet(
-    sheets: list[_Sheet], sheet: str | int | None, file: str
+    sheets: list[_Sheet], sheet: str | int | None, file: str, own_output_sheet: str = "assets"
 ) -> tuple[str, str, list[str]]:
     names = [s.title for s in sheets]
     listed = ", ".join(names)
+    if sheet is None and _is_own_output(sheets, own_output_sheet):
+        # the first sheet of retrofit's own workbook is a summary or the plants: not the rows
+        chosen = sheets[names.index(own_output_sheet)]
+        note = (
+            f"retrofit's own output workbook (sheets {', '.join(names)}): read its "
+            f"'{own_output_sheet}' sheet (name another with --sheet)"
+        )
+        return chosen.title, chosen.part, [note] if chosen is not sheets[0] else []
     if sheet is None:
         # a chart sheet holds no cells: openpyxl's first worksheet skipped it too
         grids = [s for s in sheets if "chartsheets/" not in s.part] or sheets
@@ -453,6 +494,12 @@ class _SheetReader:
         self.epoch, self.limits = epoch, limits
         self.shared_formulas: dict[str, str] = {}
         self.style_cache: dict[str | None, tuple[str, bool]] = {}
+        #: Rows frozen at the top of the sheet (its header rows, in the workbooks retrofit writes)
+        self.frozen_rows = 0
+        #: The sheet is the assets or plants sheet of a workbook retrofit wrote: its own
+        #: per-row formulas (the savings it computed) carry no cached value until a spreadsheet
+        #: recalculates, and their columns are outputs the reader renames and never reads
+        self.own_output = False
 
     def read(
         self, fh: IO[bytes], part: str
@@ -498,6 +545,9 @@ class _SheetReader:
                 sheet_data.clear()  # the rows read so far: nothing keeps them in memory
             elif tag == f"{_MAIN}dimension":
                 self._check_dimension(el.get("ref", ""))
+            elif tag == f"{_MAIN}pane" and el.get("state") in ("frozen", "frozenSplit"):
+                split = el.get("ySplit", "0")
+                self.frozen_rows = int(float(split)) if _NUMBER.fullmatch(split) else 0
             elif tag == f"{_MAIN}mergeCell":
                 ref = el.get("ref", "")
                 try:
@@ -584,6 +634,8 @@ class _SheetReader:
             formula = self._formula(f)
             # openpyxl writes an empty <v/>; Excel caches "" only in a t="str" cell
             if kind != "inlineStr" and (v is None or (raw == "" and kind != "str")):
+                if self.own_output and formula and _is_tool_formula(f"={formula}"):
+                    return ""
                 raise self._cell_error(
                     row,
                     col,

@@ -25,7 +25,7 @@ from ..columns import describe
 from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
-from ..core.reference import Tables, missing_row
+from ..core.reference import Tables
 from ..inventory.defaults import rows_with_measure
 from ..models import compressed_air as air
 from . import upgrade_motor
@@ -321,7 +321,7 @@ def control_curves(
             .sort_index()
         )
         if grid.shape[1] != nodes.size or grid.isna().any().any():
-            raise missing_row(CONTROL_CURVES, ("screw", name))
+            raise tables.missing_row(CONTROL_CURVES, ("screw", name))
         if name not in STORAGE_CONTROLS:
             power[at] = grid.to_numpy(float)[0]
             label[at] = f"measur {name}"

@@ -25,7 +25,7 @@ from ..columns import describe
 from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue
-from ..core.reference import Tables, missing_row
+from ..core.reference import Tables
 from ..inventory.defaults import rows_with_measure
 from ..inventory.schema import normalise
 from ..models import drives, flow_control
@@ -441,7 +441,7 @@ def _baseline_curves(rows, vfd, flows, tables, file, header_map):
             continue
         curve = defaults[(defaults["control"] == ctrl) & (defaults["equipment"] == cat)]
         if curve.empty:
-            raise missing_row("flow_control_power_curves", ("baseline_default", cat, ctrl))
+            raise tables.missing_row("flow_control_power_curves", ("baseline_default", cat, ctrl))
         curve = curve.sort_values("flow_fraction")
         x = curve["flow_fraction"].to_numpy(float)
         y = curve["power_fraction"].to_numpy(float)
@@ -480,7 +480,7 @@ def _two_speed_fraction(rows, mask, flows, need, tables, low_speed):
             continue
         curve = defaults[(defaults["control"] == trim) & (defaults["equipment"] == cat)]
         if curve.empty:
-            raise missing_row("flow_control_power_curves", ("baseline_default", cat, trim))
+            raise tables.missing_row("flow_control_power_curves", ("baseline_default", cat, trim))
         curve = curve.sort_values("flow_fraction")
         x = curve["flow_fraction"].to_numpy(float)
         y = curve["power_fraction"].to_numpy(float)

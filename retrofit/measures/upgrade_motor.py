@@ -17,7 +17,7 @@ from ..columns import describe
 from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
-from ..core.reference import Tables, missing_row
+from ..core.reference import Tables
 from ..models import drives, motors
 from .base import EfficiencyTolerance, Measure, register
 
@@ -141,7 +141,7 @@ def full_load_efficiency(
     coefficients = tables["eu2019_1781_interpolation_coefficients"]
     for key, pole, idx in _row_groups(classes.to_numpy(dtype=object), poles):
         if key not in class_map.index:
-            raise missing_row("motor_class_map", key)
+            raise tables.missing_row("motor_class_map", key)
         spec = class_map.loc[key]
         source = tables[spec["full_load_table"]]
         key_column = "efficiency_class" if "efficiency_class" in source.columns else "grade"
@@ -150,7 +150,7 @@ def full_load_efficiency(
         kw_table = curve["rated_power_kw"].to_numpy(dtype=float)
         eff_table = curve["efficiency_pct"].to_numpy(dtype=float)
         if not len(kw_table):
-            raise missing_row(spec["full_load_table"], (spec["full_load_key"], int(pole)))
+            raise tables.missing_row(spec["full_load_table"], (spec["full_load_key"], int(pole)))
         p = rated_power_kw[idx]
         inside = (p >= kw_table[0]) & (p <= kw_table[-1])
         out_of_range[idx[~inside]] = True
@@ -269,7 +269,8 @@ def part_load_nodes(
     nodes_in_table = np.sort(table["load_factor"].unique())
     if not np.allclose(nodes_in_table, motors.PART_LOAD_NODES):
         raise ReferenceDataError(
-            f"reference table 'motor_part_load_amo': load points {nodes_in_table} differ from "
+            f"reference table 'motor_part_load_amo'{tables.where('motor_part_load_amo')}: "
+            f"load points {nodes_in_table} differ from "
             f"the model's {motors.PART_LOAD_NODES}"
         )
     n = len(curves)
@@ -283,7 +284,7 @@ def part_load_nodes(
     for curve, pole, idx in _row_groups(curves, curve_poles):
         sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
         if sub.empty:
-            raise missing_row("motor_part_load_amo", (curve, int(pole)))
+            raise tables.missing_row("motor_part_load_amo", (curve, int(pole)))
         grid = sub.pivot(
             index="rated_power_kw", columns="load_factor", values="relative_efficiency"
         ).sort_index()

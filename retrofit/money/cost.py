@@ -154,7 +154,8 @@ def economics(
                     grids[cls] = tariff_tables.tariff_grid(table, cls)
                 except (KeyError, ValueError) as error:  # the table's fault, not the row's
                     raise ReferenceDataError(
-                        f"reference table '{tables.tariff}': {error.args[0]}"
+                        f"reference table '{tables.tariff}'{tables.where(tables.tariff)}: "
+                        f"{error.args[0]}"
                     ) from error
             grid = grids[cls]
             weights = tou.profile_weights(hours_mask, on_days, days)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.reference import Tables, plant_energy_basis_default
+from ..inventory.files import current_limits
 from ..inventory.plants import read_plants
+from ..inventory.workbook import ReadLimits
 from .goals import load_goal_pack, region_goal_pack
 from .tables import PortfolioResult, build, combine, empty_summary, summarise
 
@@ -32,6 +34,7 @@ def summarise_dask(
     strict: bool = False,
     label: str = "partition",
     goals: str | Path | None = None,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Stage 1 over a Dask DataFrame (e.g. ``dd.read_parquet(folder)``), one estimate per
     partition via ``map_partitions``, then :func:`combine` of the partition sums.
@@ -51,6 +54,7 @@ def summarise_dask(
         strict=strict,
         label=label,
         goals=goals,
+        limits=limits if limits is not None else current_limits(),
         meta=empty_summary(years),
     )
     return combine([parts.compute()], years)
@@ -68,6 +72,7 @@ def _partition_summary(
     strict,
     label,
     goals=None,
+    limits: ReadLimits | None = None,
     partition_info=None,
 ) -> pd.DataFrame:
     from ..inventory.reading import validate_frame
@@ -87,6 +92,7 @@ def _partition_summary(
         strict=strict,
         project_tables=False,
         goals=goals,
+        limits=limits,
     )
     return summarise(result.assets, years=years, default_year=default_year)
 
@@ -105,11 +111,14 @@ def portfolio_dask(
     tariff: str | None = None,
     tables: Mapping[str, str | Path] | None = None,
     strict: bool = False,
+    limits: ReadLimits | None = None,
 ) -> PortfolioResult:
     """:func:`portfolio` for a Dask DataFrame of asset rows (``dd.read_parquet(folder)``):
     stage 1 runs on the Dask scheduler in use (a ``distributed`` cluster when a Client is
-    active), stage 2 here. Caveats and per-file tables are not collected on this path."""
+    active), stage 2 here. Caveats and per-file tables are not collected on this path.
+    ``limits`` bound the plants file and go to every partition (see :func:`summarise_dask`)."""
     as_of = int(year) if year is not None else _dt.date.today().year
+    limits = limits if limits is not None else current_limits()
     tabs = Tables(dict(tables or {}))
     if goals is None:
         goals = region_goal_pack(region)
@@ -125,8 +134,13 @@ def portfolio_dask(
         tables=tables,
         strict=strict,
         goals=goals,
+        limits=limits,
     )
-    register = plants if plants is None or isinstance(plants, pd.DataFrame) else read_plants(plants)
+    register = (
+        plants
+        if plants is None or isinstance(plants, pd.DataFrame)
+        else read_plants(plants, limits=limits)
+    )
     return build(
         summary,
         pack=pack,

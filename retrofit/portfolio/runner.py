@@ -20,8 +20,10 @@ from ..core.caveats import Caveat
 from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory import schema
+from ..inventory.files import current_limits
 from ..inventory.plants import read_plants
 from ..inventory.reading import Inventory
+from ..inventory.workbook import ReadLimits
 from ..io.json import records
 from ..results import EstimateResult
 from .goals import load_goal_pack, region_goal_pack
@@ -98,6 +100,7 @@ def portfolio(
     progress: Callable[[int, int, str], None] | None = None,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    limits: ReadLimits | None = None,
 ) -> PortfolioResult:
     """Estimate many inventories and report them against a goal pack.
 
@@ -131,6 +134,11 @@ def portfolio(
         A header named here or in ``passthrough`` must be in at least one file.
     passthrough : sequence of str, optional
         Headers carried through unread in every file that has them (no "looks like" error).
+    limits : ReadLimits, optional
+        What each inventory and the plants file may hold
+        (:class:`~retrofit.inventory.workbook.ReadLimits`); default: those of an enclosing
+        :func:`~retrofit.inventory.files.reading_limits` block when this is called, else the
+        defaults. They are passed to every read explicitly.
 
     Other parameters are those of :func:`retrofit.estimate`.
 
@@ -144,6 +152,7 @@ def portfolio(
     from ..pipeline import estimate
 
     as_of = int(year) if year is not None else _dt.date.today().year
+    limits = limits if limits is not None else current_limits()
     tabs = Tables(dict(tables or {}))
     if goals is None:
         goals = region_goal_pack(region)
@@ -181,6 +190,7 @@ def portfolio(
                 rename=plants_rename,
                 passthrough=passthrough,
                 check_named=False,
+                limits=limits,
             )
         )
         if "meta" in register.attrs:
@@ -245,6 +255,7 @@ def portfolio(
                 rename=inventory_rename,
                 passthrough=passthrough,
                 check_named=False,
+                limits=limits,
             ):
                 seen_headers |= _headers_of(chunk.meta)
                 run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
