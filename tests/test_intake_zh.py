@@ -373,3 +373,38 @@ def test_plants_file_with_name_only_and_unread_headers(tmp_path):
     ]
     renamed = read_plants(near, rename={"上年综合能耗量": "plant_energy_tce"})
     assert renamed["plant_energy_tce"].tolist() == [1000.0]
+
+
+def _xlsx(path, rows):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+HEADER_ZH = ["企业编号", "设备编号", "设备类型", "改造措施", "额定功率(kW)", "极数", "能效等级"]
+
+
+def test_whole_file_errors_in_chinese(tmp_path):
+    """Errors that stop a file before one pass can run (a formula a spreadsheet never
+    calculated, a reading limit) are Chinese under --lang zh, with the cell and the option
+    kept as written."""
+    runner = CliRunner()
+    # openpyxl writes a formula without its cached value, as a program that does not calculate
+    formula = _xlsx(
+        tmp_path / "f.xlsx",
+        [HEADER_ZH, ["P1", "M1", "电机", "电机更换", "=50+5", 4, "IE2"]],
+    )
+    out = runner.invoke(cli, ["validate", str(formula), "--lang", "zh"]).output
+    assert "公式单元格 Sheet!E2 的计算结果，但文件中没有保存" in out
+    assert "请用 Excel 或 WPS 打开并保存，或直接填写数值" in out
+    assert not english_sentences(out), out
+    rows = [HEADER_ZH] + [["P1", f"M{i}", "电机", "电机更换", 55, 4, "IE2"] for i in range(5)]
+    big = _xlsx(tmp_path / "big.xlsx", rows)
+    out = runner.invoke(cli, ["validate", str(big), "--lang", "zh", "--max-rows", "3"]).output
+    assert "超过上限 3 行；工作表须整表读取，大型清单请另存为 CSV UTF-8（可分块读取）" in out
+    assert "；如数据无误，可用 --max-rows" in out and "提高上限" in out
+    assert not english_sentences(out), out
