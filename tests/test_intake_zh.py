@@ -50,7 +50,7 @@ OK = "1.5,1,0.3,0.7"  # investment 万元, quantity, the unread 待机功率瓦,
 #: header-error (功率(kW) and 额定功率(kW) both mean rated power), similar-header
 #: (待机功率瓦 holds values and looks like 待机功率), type-error (row 3), out-of-range (row 4),
 #: unknown-value (row 5), blank-required (row 6), duplicate-id (row 7 repeats M5),
-#: conflict (row 8: Y160M-4 is a 4-pole motor, 极数 says 2), defaulted-strict (row 9, blank
+#: conflict (row 8: Y160L-4 is a 4-pole motor, 极数 says 2), defaulted-strict (row 9, blank
 #: load factor under --strict), missing-column (rows 10 and 11: leak repair needs 泄漏率, a
 #: drive needs 流量工况) and not-applicable (row 12: an off-peak shift on a motor).
 EVERY_TYPE = HEADER + (
@@ -60,7 +60,7 @@ EVERY_TYPE = HEADER + (
     f"A,甲厂,M4,电机,电机更换,55,,4,IE9,IE4,80%,6000,{OK},,,,\n"
     f"A,甲厂,M5,,电机更换,55,,4,IE2,IE4,80%,6000,{OK},,,,\n"
     f"A,甲厂,M5,电机,电机更换,55,,4,IE2,IE4,80%,6000,{OK},,,,\n"
-    f"A,甲厂,M7,电机,电机更换,15,,2,IE2,IE4,80%,6000,{OK},Y160M-4,,,\n"
+    f"A,甲厂,M7,电机,电机更换,15,,2,IE2,IE4,80%,6000,{OK},Y160L-4,,,\n"
     f"A,甲厂,M8,电机,电机更换,55,,4,IE2,IE4,,6000,{OK},,,,\n"
     f"A,甲厂,C1,空压机,泄漏治理,55,,4,IE2,IE4,80%,6000,{OK},,,,\n"
     f"A,甲厂,F1,风机,变频改造,55,,4,IE2,IE4,80%,6000,{OK},,,阀门,\n"
@@ -97,7 +97,7 @@ def test_validate_zh_every_issue_type_in_one_pass(tmp_path):
     assert english_sentences(shown) == []
     # hand translations of the texts the sheet-shape work added
     assert (
-        f"{path} 第 8 行，列「型号」：“Y160M-4” — 应为 与「极数」一致的型号：Y160M-4 为 4 极电机，「极数」填的是 2"
+        f"{path} 第 8 行，列「型号」：“Y160L-4” — 应为 与「极数」一致的型号：Y160L-4 为 4 极电机，「极数」填的是 2"
         in shown
     )
     assert "说明：第 13 行已跳过（合计行）：合计" in result.stdout
@@ -408,3 +408,17 @@ def test_whole_file_errors_in_chinese(tmp_path):
     assert "超过上限 3 行；工作表须整表读取，大型清单请另存为 CSV UTF-8（可分块读取）" in out
     assert "；如数据无误，可用 --max-rows" in out and "提高上限" in out
     assert not english_sentences(out), out
+
+
+def test_y_series_frame_fixes_the_kw(tmp_path):
+    """Y160M-4 is the 11 kW 4-pole Y motor (Y160L-4 is 15 kW): typed beside 15 kW it is an
+    error naming both; beside 11 kW it reads."""
+    runner = CliRunner()
+    header = "企业编号,设备编号,设备类型,改造措施,型号,额定功率(kW),能效等级\n"
+    wrong = write(tmp_path, header + "P1,M1,电机,电机更换,Y160M-4,15,IE1\n", "wrong.csv")
+    result = runner.invoke(cli, ["validate", str(wrong), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "Y160M-4 is a 11 kW motor (table motor_frame_rated_kw)" in result.output
+    assert "says 15 kW" in result.output
+    right = write(tmp_path, header + "P1,M1,电机,电机更换,Y160L-4,15,IE1\n", "right.csv")
+    assert runner.invoke(cli, ["validate", str(right), "--lang", "en"]).exit_code == 0
