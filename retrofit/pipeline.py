@@ -44,6 +44,7 @@ from .core.reference import (
 )
 from .inventory.cells import bounds_text, out_of_range_mask
 from .inventory.defaults import apply_defaults, caveat_month_only_dates
+from .inventory.headers import split_renames
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
 from .inventory.schema import COLUMN_BY_NAME, NUMBER_LIMIT, TARIFF_ALIASES, VALUE_ALIASES, normalise
@@ -469,14 +470,21 @@ def run_checks(
     equal = equal_value_factor(tabs, region, accounting_year, equal_value_factor_kgce_per_kwh)
 
     # input: the cells; a problem of the whole file (a missing column) stops here
+    # with a plants file, each rename goes to the file whose column it names, and a header
+    # named in --rename or --keep-column need only be in one of the two files
+    plants_file = plants is not None and not isinstance(plants, pd.DataFrame)
+    inventory_rename, plants_rename = (
+        split_renames(rename or {}) if plants_file else (dict(rename or {}), {})
+    )
     inv = _as_inventory(
         inventory,
         encoding=encoding,
         sheet=sheet,
         max_errors=cap,
-        rename=rename,
+        rename=inventory_rename,
         passthrough=passthrough,
         limits=limits,
+        check_named=not plants_file,
     )
     collected.add(inv.issues, inv.issue_total)
     meta = inv.meta
@@ -494,8 +502,17 @@ def run_checks(
         equivalent, equal, log,
     )  # fmt: skip
     plant_table = _read_plant_table(
-        plants, collected, encoding=encoding, sheet=sheet, cap=cap, limits=limits
+        plants,
+        collected,
+        encoding=encoding,
+        sheet=sheet,
+        cap=cap,
+        limits=limits,
+        rename=plants_rename,
+        passthrough=passthrough,
     )
+    if plants_file and plant_table is not None and "meta" in plant_table.attrs:
+        _check_named_in_either([*(rename or {}), *passthrough], inv.meta, plant_table.attrs["meta"])
     checked.plants_read = plant_table
     if not len(inv.assets):
         return checked
@@ -637,14 +654,32 @@ def run_checks(
     return checked
 
 
-def _read_plant_table(plants, collected: IssueCollector, *, encoding, sheet, cap, limits=None):
+def _read_plant_table(
+    plants,
+    collected: IssueCollector,
+    *,
+    encoding,
+    sheet,
+    cap,
+    limits=None,
+    rename=None,
+    passthrough=(),
+):
     """The plants file read with its cell problems collected (its bad rows left out); None
     when none was given or the file as a whole is unreadable."""
     if plants is None or isinstance(plants, pd.DataFrame):
         return plants
     try:
         table = read_plants(
-            plants, encoding=encoding, sheet=sheet, max_errors=cap, collect=True, limits=limits
+            plants,
+            encoding=encoding,
+            sheet=sheet,
+            max_errors=cap,
+            collect=True,
+            limits=limits,
+            rename=rename,
+            passthrough=passthrough,
+            check_named=False,
         )
     except InventoryError as error:
         collected.add_error(error)
@@ -952,8 +987,30 @@ def _chosen_goals(goals: str | Path | None) -> tuple[str | None, str | Path | No
     return None, goals
 
 
+def _check_named_in_either(named: Sequence[str], *metas: Any) -> None:
+    """Every header named in --rename or --keep-column is in the inventory or the plants file
+    (a misspelt option would otherwise be silently without effect)."""
+    seen = {
+        normalise(str(h)) for meta in metas for h in [*meta.header_map.values(), *meta.passthrough]
+    }
+    for header in named:
+        if normalise(header) not in seen:
+            raise OptionError(
+                f"--rename/--keep-column {header}: neither the inventory nor the plants file "
+                f"has a header '{header}'"
+            )
+
+
 def _as_inventory(
-    inventory, *, encoding, sheet, max_errors, rename=None, passthrough=(), limits=None
+    inventory,
+    *,
+    encoding,
+    sheet,
+    max_errors,
+    rename=None,
+    passthrough=(),
+    limits=None,
+    check_named=True,
 ) -> Inventory:
     """The inventory read with its cell problems collected (see ``read_inventory``)."""
     if isinstance(inventory, Inventory):
@@ -975,6 +1032,7 @@ def _as_inventory(
         rename=rename,
         passthrough=passthrough,
         limits=limits,
+        check_named=check_named,
     )
 
 

@@ -422,3 +422,37 @@ def test_y_series_frame_fixes_the_kw(tmp_path):
     assert "says 15 kW" in result.output
     right = write(tmp_path, header + "P1,M1,电机,电机更换,Y160L-4,15,IE1\n", "right.csv")
     assert runner.invoke(cli, ["validate", str(right), "--lang", "en"]).exit_code == 0
+
+
+def test_estimate_renames_a_plants_file_header_too(tmp_path):
+    """With --plants, each --rename goes to the file whose column it names: 运行时数 to the
+    inventory, 能耗总量 to the plants file: the typed 6,000 h and 100 tce are used (not the
+    4,000 h default, not an unknown plant energy), and a header named in neither file is a
+    usage error."""
+    import retrofit
+
+    inv = write(
+        tmp_path,
+        "企业编号,设备编号,设备类型,改造措施,额定功率(kW),极数,能效等级,目标能效等级,负载率,运行时数\n"
+        "P1,M1,电机,电机更换,55,4,IE2,IE4,0.8,6000\n",
+        "inv.csv",
+    )
+    plants = write(tmp_path, "企业编号,能耗总量\nP1,100\n", "plants.csv")
+    rename = {"运行时数": "operating_hours_h", "能耗总量": "plant_energy_tce"}
+    result = retrofit.estimate(inv, plants=plants, year=2026, rename=rename)
+    plant = result.plants.iloc[0]
+    asset = result.assets.iloc[0]
+    assert asset["operating_hours_h"] == 6000
+    assert plant["plant_energy_tce"] == 100
+    # the plant's basis (the national default, 等价值): its realised tce over the typed 100 tce
+    assert plant["plant_energy_basis"] == "equal_value"
+    assert plant["saving_share"] == pytest.approx(
+        plant["coal_saved_tce_equal_value_realised"] / 100, rel=1e-9
+    )
+    runner = CliRunner()
+    typo = runner.invoke(
+        cli,
+        ["validate", str(inv), "--plants", str(plants), "--rename", "运行时数=operating_hours_h",
+         "--rename", "能耗总量=plant_energy_tce", "--keep-column", "备注"],
+    )  # fmt: skip
+    assert typo.exit_code == 2 and "neither the inventory nor the plants file" in typo.output

@@ -33,6 +33,7 @@ __all__ = [
     "resembled_column",
     "resembled_plant_column",
     "similar_headers",
+    "split_renames",
     "unit_factor",
 ]
 
@@ -431,3 +432,30 @@ def similar_headers(
         if resembled is not None:
             found.append(SimilarHeader(position, header, *resembled))
     return found
+
+
+def split_renames(rename: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``rename`` as (the inventories' renames, the plants file's): each by the kind of
+    column it names (plant_id and the plant's energy are both).
+
+    Raises
+    ------
+    OptionError
+        A target that is neither an inventory nor a plants-file column.
+    """
+    from ..core.exceptions import OptionError
+
+    plant_names = {schema.normalise(a): c.name for c in PLANT_COLUMNS for a in (c.name, *c.aliases)}
+    inventory, plants = {}, {}
+    for header, target in rename.items():
+        key = schema.normalise(target)
+        if key not in schema.COLUMN_ALIASES and key not in plant_names:
+            raise OptionError(
+                f"rename {header}={target}: '{target}' is no inventory or plants-file column; "
+                "expected a column name such as operating_hours_h (see docs/inventory-columns.md)"
+            )
+        if key in schema.COLUMN_ALIASES:
+            inventory[header] = target
+        if key in plant_names:
+            plants[header] = target
+    return inventory, plants

@@ -21,6 +21,7 @@ from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory import schema
 from ..inventory.files import current_limits
+from ..inventory.headers import split_renames
 from ..inventory.plants import read_plants
 from ..inventory.reading import Inventory
 from ..inventory.workbook import ReadLimits
@@ -175,7 +176,7 @@ def portfolio(
                 )
             ]
         )
-    inventory_rename, plants_rename = _split_renames(rename or {})
+    inventory_rename, plants_rename = split_renames(rename or {})
     seen_headers: set[str] = set()
     register = None
     if plants is not None:
@@ -316,33 +317,6 @@ def portfolio(
         marked = ",".join(assumptions["non_standard_tables"])
         result.plants.insert(0, "nonstandard_tables", marked)
     return result
-
-
-def _split_renames(rename: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """``rename`` as (the inventories' renames, the plants file's): each by the kind of
-    column it names (plant_id and the plant's energy are both).
-
-    Raises
-    ------
-    OptionError
-        A target that is neither an inventory nor a plants-file column.
-    """
-    from ..inventory.headers import PLANT_COLUMNS
-
-    plant_names = {schema.normalise(a): c.name for c in PLANT_COLUMNS for a in (c.name, *c.aliases)}
-    inventory, plants = {}, {}
-    for header, target in rename.items():
-        key = schema.normalise(target)
-        if key not in schema.COLUMN_ALIASES and key not in plant_names:
-            raise OptionError(
-                f"rename {header}={target}: '{target}' is no inventory or plants-file column; "
-                "expected a column name such as operating_hours_h (see docs/inventory-columns.md)"
-            )
-        if key in schema.COLUMN_ALIASES:
-            inventory[header] = target
-        if key in plant_names:
-            plants[header] = target
-    return inventory, plants
 
 
 def _headers_of(meta: Any) -> set[str]:
