@@ -162,14 +162,15 @@ assets[asset_columns]
 # %%
 row = assets.set_index("asset_id").loc["M-002"]
 
-iec = retrofit.load_table(row.efficiency_fl_baseline_source)
+# the source names the table first, then any note on how the class was found
+iec = retrofit.load_table(row.efficiency_fl_baseline_source.split(" (")[0])
 eta_fl_baseline = iec.loc[
     (iec["efficiency_class"] == row.efficiency_class_baseline)
     & (iec["poles"] == row.poles)
     & (iec["rated_power_kw"] == row.rated_power_kw),
     "efficiency_pct",
 ].item()
-gb = retrofit.load_table(row.efficiency_fl_retrofit_source)
+gb = retrofit.load_table(row.efficiency_fl_retrofit_source.split(" (")[0])
 eta_fl_retrofit = gb.loc[
     (gb["grade"] == row.efficiency_class_retrofit)
     & (gb["poles"] == row.poles)
