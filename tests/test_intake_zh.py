@@ -456,3 +456,25 @@ def test_estimate_renames_a_plants_file_header_too(tmp_path):
          "--rename", "能耗总量=plant_energy_tce", "--keep-column", "备注"],
     )  # fmt: skip
     assert typo.exit_code == 2 and "neither the inventory nor the plants file" in typo.output
+
+
+@pytest.mark.parametrize(
+    ("content", "zh"),
+    [
+        (b"", "文件为空（0 字节）"),
+        (b"\x00\x00\x00", "第 1 行含 NUL 字节（0x00，偏移 0），不是文本：文件为二进制或已损坏"),
+        (
+            '企业编号,设备编号\n"P1,M1\n'.encode(),
+            '本行的引号（"）没有闭合，文件其余部分会被读成一个单元格；请补上或删除该引号',
+        ),
+        (b"\xff\xfe\xd2\x80", "文件为 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”"),
+        (b"a\xd2\xe7\xff\xff,b\n", "文件既不是 UTF-8（第 1 行偏移 1 处的字节 0xd2）"),
+    ],
+)
+def test_unreadable_files_in_chinese(tmp_path, content, zh):
+    """A file that cannot be read as a table at all is reported in Chinese too."""
+    path = tmp_path / "plant.csv"
+    path.write_bytes(content)
+    out = CliRunner().invoke(cli, ["validate", str(path), "--lang", "zh"]).output
+    assert zh in out, out
+    assert not english_sentences(out), out
