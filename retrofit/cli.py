@@ -637,7 +637,7 @@ def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
 
 
 @cli.command()
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "-o",
     "--output",
@@ -655,14 +655,19 @@ def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
 )
 @estimate_options
 @_data_errors
-def report(path, output, lang, **options):
-    """Write the auditor's report for the inventory at PATH: HTML or Excel."""
+def report(paths, output, lang, **options):
+    """Write the auditor's report for the inventory at PATH: HTML or Excel. Over several
+    inventories or a folder: the city's portfolio page (HTML), as ``portfolio --report``."""
     suffix = Path(output).suffix.lower()
     if suffix not in (".html", ".htm", ".xlsx"):
         raise click.BadParameter(
             f"'{output}' — expected a file ending in .html or .xlsx", param_hint="-o/--output"
         )
     _check_output(output)
+    if len(paths) > 1 or Path(paths[0]).is_dir():
+        _report_over_inventories(paths, output, lang, suffix, options)
+        return
+    path = paths[0]
     result = _run_estimate(path, **options)
     if suffix == ".xlsx":
         # --lang zh: a Chinese workbook (headers and worded cells); else both languages' headers
@@ -685,6 +690,57 @@ def report(path, output, lang, **options):
     click.echo(
         f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
     )
+
+
+#: Options of ``report`` that value one inventory's projects: a page over many inventories
+#: (the portfolio's) has no projects to apply them to.
+_SINGLE_INVENTORY_OPTIONS = (
+    "discount_rate",
+    "policy",
+    "financing",
+    "loan_rate",
+    "loan_term_years",
+    "eit_payable_cny",
+    "eit_rate",
+    "equal_value_factor",
+    "draws",
+)
+
+
+def _report_over_inventories(paths, output: str, lang: str, suffix: str, options) -> None:
+    """``report`` over several files or a folder: the portfolio run and its HTML page."""
+    from .portfolio.runner import portfolio as run
+
+    if suffix == ".xlsx":
+        raise click.BadParameter(
+            f"'{output}' — a report over several inventories is an HTML page (.html); the "
+            "workbook is per inventory (or use `retrofit portfolio -o plants.csv`)",
+            param_hint="-o/--output",
+        )
+    given = [name for name in _SINGLE_INVENTORY_OPTIONS if options.get(name) not in (None, ())]
+    if given or options.get("designations"):
+        names = ", ".join("--" + n.replace("_", "-") for n in given) or "--designation"
+        raise click.UsageError(
+            f"{names}: for the report of one inventory; the portfolio page has no projects"
+        )
+    result = run(
+        list(paths),
+        plants=options.get("plants"),
+        goals=options.get("goals"),
+        basis=options.get("basis", "equivalent").replace("-", "_"),
+        plant_energy_basis=options.get("plant_energy_basis"),
+        region=options.get("region", "national"),
+        year=options.get("year"),
+        tariff=options.get("tariff"),
+        tables=_parse_tables(options.get("table_files", ())),
+        strict=options.get("strict", False),
+        encoding=options.get("encoding"),
+        sheet=_sheet(options.get("sheet")),
+        max_errors=options.get("max_errors", 200),
+        rename=_parse_renames(options.get("renames", ())),
+        passthrough=list(options.get("kept_columns", ())),
+    )
+    _write_portfolio_report(result, output, lang)
 
 
 def _write_portfolio_report(result, path: str, lang: str) -> None:
