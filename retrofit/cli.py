@@ -718,8 +718,11 @@ def _report_over_inventories(paths, output: str, lang: str, suffix: str, options
             param_hint="-o/--output",
         )
     given = [name for name in _SINGLE_INVENTORY_OPTIONS if options.get(name) not in (None, ())]
-    if given or options.get("designations"):
-        names = ", ".join("--" + n.replace("_", "-") for n in given) or "--designation"
+    if options.get("designations"):
+        given.append("designations")
+    if given:
+        flags = {p.name: p.opts[0] for p in click.get_current_context().command.params}
+        names = ", ".join(flags.get(n, n) for n in given)
         raise click.UsageError(
             f"{names}: for the report of one inventory; the portfolio page has no projects"
         )
