@@ -27,6 +27,9 @@ import retrofit
 from retrofit.cli import cli
 from retrofit.core.exceptions import OptionError
 
+#: the demo estimated under each basis, region and option: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 SAMPLE = Path(retrofit.__file__).parent / "samples" / "example_plant.csv"
 YEAR = 2026
 

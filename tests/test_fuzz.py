@@ -33,6 +33,9 @@ from retrofit.cli import cli
 from retrofit.columns import glossary, known
 from retrofit.core.exceptions import RetrofitError
 
+#: hypothesis runs of the CLI and the API: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 #: The exit codes of `retrofit --help`: success, data error, usage error, reference-data error.
 DOCUMENTED_EXITS = {0, 1, 2, 3}
 #: What a spreadsheet evaluates at the start of a cell (OWASP CSV injection).

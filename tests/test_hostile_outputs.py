@@ -34,6 +34,9 @@ from retrofit.io.csv import write_csv
 from retrofit.io.json import write_json
 from retrofit.io.workbook import is_tool_formula, sheet_title
 
+#: whole runs written to every output format and re-read: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 #: The payloads of issue 18, and the full-width forms Excel on Chinese Windows evaluates
 PAYLOADS = [
     '=HYPERLINK("http://x","y")',

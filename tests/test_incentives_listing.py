@@ -18,6 +18,9 @@ from retrofit.money.incentives import needs_text, ordered_conditions
 from retrofit.report.html import render_html
 from retrofit.report.terminal import NAMED_PLANTS, plant_names, render_incentives
 
+#: whole policy runs rendered to terminal and HTML: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 MOTOR = {

@@ -7,6 +7,9 @@ import pytest
 
 from retrofit import estimate
 
+#: whole policy runs of the national pack: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 
 def motor_row(**extra):
     row = {

@@ -15,6 +15,9 @@ import retrofit
 from retrofit._optional import MissingExtraError, require_plots
 from retrofit.cli import cli
 
+#: a second Python without matplotlib: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 EXTRA = "pip install 'retrofit[plots]'"
 #: Every module of retrofit.plotting: each needs matplotlib
 PLOTTING_MODULES = ("fonts", "labels", "common", "estimate", "portfolio")

@@ -35,6 +35,9 @@ from retrofit.plotting.savings import (
     plot_measure_savings,
 )
 
+#: charts drawn at 20, 200 and 2,000 measures: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 OUTPUT = Path(__file__).parent / "output" / "charts"
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))  # the synthetic inventories
 

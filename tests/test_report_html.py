@@ -18,6 +18,9 @@ from retrofit import estimate
 from retrofit.cli import cli
 from retrofit.report.html import render_html
 
+#: whole HTML reports rendered (several with figures): `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 SAMPLE = "retrofit/samples/example_plant.csv"
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -22,6 +22,9 @@ from retrofit.cli import cli
 from retrofit.portfolio import portfolio
 from retrofit.report.portfolio_html import bai_yi_ranking, render_portfolio_html
 
+#: whole portfolio runs rendered to HTML: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the layout test's browser checks
 
 A, B, C = "91310000MA1FL0001X", "91310000MA1FL0002Y", "91310000MA1FL0003Z"

@@ -22,6 +22,9 @@ from retrofit.inventory.reading import read_inventory, validate_frame
 from retrofit.inventory.streaming import iter_inventory
 from retrofit.pipeline import estimate
 
+#: whole files read in chunks and compared with whole reads: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 SAMPLE = Path(__file__).parents[1] / "retrofit" / "samples" / "example_plant.csv"
 N_ROWS = 2500  # not a multiple of CHUNK
 CHUNK = 700

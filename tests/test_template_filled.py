@@ -20,6 +20,9 @@ from retrofit.inventory.template import (
 )
 from retrofit.validation import validate
 
+#: templates written, filled and validated in every language and format: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 openpyxl = pytest.importorskip("openpyxl")
 
 

@@ -14,6 +14,9 @@ from retrofit import estimate
 from retrofit.core.reference import load_table
 from retrofit.models import sampling
 
+#: Monte Carlo runs over whole estimates: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 SAMPLE = "retrofit/samples/example_plant.csv"
 
 

@@ -27,6 +27,9 @@ from retrofit.io.workbook import (
     is_tool_formula,
 )
 
+#: audit workbooks recomputed by pycel: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 pycel = pytest.importorskip("pycel")
 
 SAMPLE = "retrofit/samples/example_plant.csv"

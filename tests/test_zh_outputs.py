@@ -35,6 +35,9 @@ from retrofit.core.reference import list_tables
 from retrofit.report.html import render_html
 from retrofit.report.terminal import render_portfolio, render_table
 
+#: every face rendered for the demo and a 400-row campus: `make test` runs them, `make test-fast` leaves them out
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "retrofit" / "samples" / "example_plant.csv"
 sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
