@@ -198,6 +198,22 @@ def test_characters_that_are_not_digits_are_an_error_not_folded(written, odd):
     )
 
 
+@pytest.mark.parametrize("written, odd", [("5²", "²"), ("②", "②"), ("5⁵台", "⁵")])
+def test_a_whole_number_column_refuses_them_too(written, odd):
+    # quantity goes through the "6台" reading first: it must not fold 5² into 52 on the way
+    (text,) = messages([row(quantity=written)])
+    assert text == (
+        f'<DataFrame> row 2, column quantity: "{written}" — expected a whole number ≥ 1 '
+        f"(units), written with the digits 0-9 ({odd} is not one)"
+    )
+
+
+@pytest.mark.parametrize("written", ["6台", "6 台", "６套", "６ 台"])
+def test_a_count_with_its_measure_word_reads_as_the_count(written):
+    inv = validate_frame(pd.DataFrame([row(quantity=written)], dtype="str"))
+    assert inv.assets["quantity"].iloc[0] == 6
+
+
 def test_a_circled_digit_is_no_pole_count():
     (text,) = messages([row(poles="②")])
     assert text.startswith('<DataFrame> row 2, column poles: "②" — expected one of 2, 4, 6, 8')

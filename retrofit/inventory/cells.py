@@ -337,8 +337,17 @@ _COUNT_WORD = r"^\s*(\d+)\s*(?:台|套|个|只|件|组|部)\s*$"
 
 
 def strip_count_word(s: pd.Series) -> pd.Series:
-    """Text cells of a count with the measure word dropped: "6台", "6 台", "6套" → "6"; other
-    cells unchanged."""
-    t = nfkc_fold(s)
-    counted = t.str.extract(_COUNT_WORD)[0]
-    return t.where(counted.isna(), counted)
+    """Text cells of a count with the measure word dropped: "6台", "6 台", "６套" → "6"; every
+    other cell unchanged, so that "5²" or "②" still reaches the number check and is refused
+    (only full-width digits are folded, as :func:`fold_width` does). The measure words are
+    CJK, so only cells that are not plain ASCII are looked at."""
+    wide = ~s.str.isascii().to_numpy(dtype=bool)
+    if not wide.any():
+        return s
+    counted = fold_width(s[wide]).str.extract(_COUNT_WORD)[0]
+    if counted.isna().all():
+        return s
+    out = s.copy()
+    hit = counted.notna()
+    out.loc[counted.index[hit]] = counted[hit]
+    return out
