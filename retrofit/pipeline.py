@@ -44,7 +44,7 @@ from .core.reference import (
 )
 from .inventory.cells import bounds_text, out_of_range_mask
 from .inventory.defaults import apply_defaults, caveat_month_only_dates
-from .inventory.headers import split_renames
+from .inventory.headers import check_named_headers, split_renames, typed_headers
 from .inventory.plants import previous_year_energy, read_plants
 from .inventory.reading import Inventory, read_inventory, validate_frame
 from .inventory.schema import COLUMN_BY_NAME, NUMBER_LIMIT, TARIFF_ALIASES, VALUE_ALIASES, normalise
@@ -512,7 +512,11 @@ def run_checks(
         passthrough=passthrough,
     )
     if plants_file and plant_table is not None and "meta" in plant_table.attrs:
-        _check_named_in_either([*(rename or {}), *passthrough], inv.meta, plant_table.attrs["meta"])
+        check_named_headers(
+            [*(rename or {}), *passthrough],
+            typed_headers(inv.meta) | typed_headers(plant_table.attrs["meta"]),
+            "neither the inventory nor the plants file",
+        )
     checked.plants_read = plant_table
     if not len(inv.assets):
         return checked
@@ -985,20 +989,6 @@ def _chosen_goals(goals: str | Path | None) -> tuple[str | None, str | Path | No
         assert table in load_catalog().index  # load_goal_pack found it there
         return table, None
     return None, goals
-
-
-def _check_named_in_either(named: Sequence[str], *metas: Any) -> None:
-    """Every header named in --rename or --keep-column is in the inventory or the plants file
-    (a misspelt option would otherwise be silently without effect)."""
-    seen = {
-        normalise(str(h)) for meta in metas for h in [*meta.header_map.values(), *meta.passthrough]
-    }
-    for header in named:
-        if normalise(header) not in seen:
-            raise OptionError(
-                f"--rename/--keep-column {header}: neither the inventory nor the plants file "
-                f"has a header '{header}'"
-            )
 
 
 def _as_inventory(

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ __all__ = [
     "UNIT_SUFFIX",
     "HeaderVocabulary",
     "SimilarHeader",
+    "check_named_headers",
     "column_display_name",
     "energy_year",
     "header_vocabulary",
@@ -34,6 +36,7 @@ __all__ = [
     "resembled_plant_column",
     "similar_headers",
     "split_renames",
+    "typed_headers",
     "unit_factor",
 ]
 
@@ -459,3 +462,25 @@ def split_renames(rename: Mapping[str, str]) -> tuple[dict[str, str], dict[str, 
         if key in plant_names:
             plants[header] = target
     return inventory, plants
+
+
+def typed_headers(meta: Any) -> set[str]:
+    """The headers of a read file (an ``InventoryMeta``) as typed, normalised: those read and
+    those carried through."""
+    return {schema.normalise(str(h)) for h in [*meta.header_map.values(), *meta.passthrough]}
+
+
+def check_named_headers(
+    named: Sequence[str], seen: set[str], nowhere: str, detail: str = ""
+) -> None:
+    """Every header named in --rename or --keep-column is among ``seen`` (the files'
+    :func:`typed_headers`): a misspelt option would otherwise be silently without effect.
+    ``nowhere`` says which files lacked it ("no file", "neither the inventory nor the plants
+    file"); ``detail`` is added after the header ("(3 file(s) read)")."""
+    from ..core.exceptions import OptionError
+
+    for header in named:
+        if schema.normalise(header) not in seen:
+            raise OptionError(
+                f"--rename/--keep-column {header}: {nowhere} has a header '{header}'{detail}"
+            )

@@ -21,7 +21,7 @@ from ..core.exceptions import InventoryError, InventoryIssue, OptionError
 from ..core.reference import Tables, plant_energy_basis_default
 from ..inventory import schema
 from ..inventory.files import current_limits
-from ..inventory.headers import split_renames
+from ..inventory.headers import check_named_headers, split_renames, typed_headers
 from ..inventory.plants import read_plants
 from ..inventory.reading import Inventory
 from ..inventory.workbook import ReadLimits
@@ -195,7 +195,7 @@ def portfolio(
             )
         )
         if "meta" in register.attrs:
-            seen_headers |= _headers_of(register.attrs["meta"])
+            seen_headers |= typed_headers(register.attrs["meta"])
     runs: list[_FileRun] = []
     assumptions: dict[str, Any] = {}
     caveats: dict[str, Caveat] = {}
@@ -258,7 +258,7 @@ def portfolio(
                 check_named=False,
                 limits=limits,
             ):
-                seen_headers |= _headers_of(chunk.meta)
+                seen_headers |= typed_headers(chunk.meta)
                 run.sha256, run.encoding = chunk.meta.sha256, chunk.meta.encoding
                 run.file_format = chunk.meta.file_format
                 chunk.assets[_FILE] = number
@@ -274,7 +274,12 @@ def portfolio(
             progress(number + 1, len(files), path.name)
     flush()
     if all(r.ok for r in runs):  # a failed file's headers are unknown: it may hold them
-        _check_named_headers([*(rename or {}), *passthrough], seen_headers, files)
+        check_named_headers(
+            [*(rename or {}), *passthrough],
+            seen_headers,
+            "no file",
+            f" ({len(files)} file(s) read)",
+        )
     _check_same_content(runs)
     _check_duplicate_assets(runs, max_errors)
     failed = [r for r in runs if not r.ok]
@@ -317,22 +322,6 @@ def portfolio(
         marked = ",".join(assumptions["non_standard_tables"])
         result.plants.insert(0, "nonstandard_tables", marked)
     return result
-
-
-def _headers_of(meta: Any) -> set[str]:
-    """The headers of a file as typed (normalised): those read and those carried through."""
-    return {schema.normalise(str(h)) for h in [*meta.header_map.values(), *meta.passthrough]}
-
-
-def _check_named_headers(named: Sequence[str], seen: set[str], files: Sequence[Path]) -> None:
-    """Every header named in --rename or --keep-column is in some file (a misspelt option
-    would otherwise be silently without effect)."""
-    for header in named:
-        if schema.normalise(header) not in seen:
-            raise OptionError(
-                f"--rename/--keep-column {header}: no file has a header '{header}' "
-                f"({len(files)} file(s) read)"
-            )
 
 
 def _energy_basis_option(value: str | None) -> str | None:
