@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import functools
+import inspect
 import json
 import math
 import os
@@ -726,24 +727,46 @@ def _report_over_inventories(paths, output: str, lang: str, suffix: str, options
         raise click.UsageError(
             f"{names}: for the report of one inventory; the portfolio page has no projects"
         )
-    result = run(
-        list(paths),
-        plants=options.get("plants"),
-        goals=options.get("goals"),
-        basis=options.get("basis", "equivalent").replace("-", "_"),
-        plant_energy_basis=options.get("plant_energy_basis"),
-        region=options.get("region", "national"),
-        year=options.get("year"),
-        tariff=options.get("tariff"),
-        tables=_parse_tables(options.get("table_files", ())),
-        strict=options.get("strict", False),
-        encoding=options.get("encoding"),
-        sheet=_sheet(options.get("sheet")),
-        max_errors=options.get("max_errors", 200),
-        rename=_parse_renames(options.get("renames", ())),
-        passthrough=list(options.get("kept_columns", ())),
-    )
+    shared = set(inspect.signature(_portfolio_inputs).parameters)
+    result = run(list(paths), **_portfolio_inputs(**{k: options[k] for k in shared}))
     _write_portfolio_report(result, output, lang)
+
+
+def _portfolio_inputs(
+    *,
+    plants,
+    goals,
+    basis,
+    plant_energy_basis,
+    region,
+    year,
+    tariff,
+    table_files,
+    strict,
+    encoding,
+    sheet,
+    max_errors,
+    renames,
+    kept_columns,
+) -> dict:
+    """The keywords of :func:`retrofit.portfolio.portfolio` from the CLI options that
+    ``portfolio`` and ``report`` over several inventories share."""
+    return {
+        "plants": plants,
+        "goals": goals,
+        "basis": basis.replace("-", "_"),
+        "plant_energy_basis": plant_energy_basis,
+        "region": region,
+        "year": year,
+        "tariff": tariff,
+        "tables": _parse_tables(table_files),
+        "strict": strict,
+        "encoding": encoding,
+        "sheet": _sheet(sheet),
+        "max_errors": max_errors,
+        "rename": _parse_renames(renames),
+        "passthrough": list(kept_columns),
+    }
 
 
 def _write_portfolio_report(result, path: str, lang: str) -> None:
@@ -1131,23 +1154,25 @@ def portfolio(
     try:
         result = run(
             list(paths),
-            plants=plants,
-            goals=goal_pack,
-            basis=basis.replace("-", "_"),
-            plant_energy_basis=plant_energy_basis,
-            region=region,
-            year=year,
-            tariff=tariff,
-            tables=_parse_tables(table_files),
-            strict=strict,
-            encoding=encoding,
-            sheet=_sheet(sheet),
-            max_errors=max_errors,
+            **_portfolio_inputs(
+                plants=plants,
+                goals=goal_pack,
+                basis=basis,
+                plant_energy_basis=plant_energy_basis,
+                region=region,
+                year=year,
+                tariff=tariff,
+                table_files=table_files,
+                strict=strict,
+                encoding=encoding,
+                sheet=sheet,
+                max_errors=max_errors,
+                renames=renames,
+                kept_columns=kept_columns,
+            ),
             keep_going=keep_going,
             chunk_rows=chunk_rows,
             progress=bar,
-            rename=_parse_renames(renames),
-            passthrough=list(kept_columns),
         )
     finally:
         bar.close()
