@@ -133,6 +133,7 @@ def test_safe_audit_aliases_map_silently(header, column, factor):
         ("rated_powr", "rated_power_kw"),  # one letter off
         ("平均负载率", "load_factor"),  # holds the alias 负载率
         ("额定效率", "efficiency_pct"),  # holds the alias 效率
+        ("改造方案说明", "measure"),  # holds 改造方案, a suggestion of table header_aliases
     ],
 )
 def test_resembling_headers_are_suggested(header, column):

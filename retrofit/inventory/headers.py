@@ -350,9 +350,12 @@ def _resemblance(base: str, alias: str) -> float:
 
 @functools.cache
 def _alias_keys() -> tuple[tuple[str, str], ...]:
-    """(normalised alias, column) of every inventory column and safe alias of the table."""
+    """(normalised alias, column) of every inventory column, and every safe alias and
+    suggestion of the table: a header that holds a suggested one (改造方案说明 holds 改造方案)
+    resembles its column as much as one that holds a safe alias."""
     pairs = [(schema.normalise(a), c.name) for c in schema.COLUMNS for a in (c.name, *c.aliases)]
     pairs += list(header_vocabulary().aliases.items())
+    pairs += list(header_vocabulary().suggestions.items())
     return tuple(pairs)
 
 
