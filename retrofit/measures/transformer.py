@@ -29,6 +29,7 @@ OUTPUT_COLUMNS: dict[str, str] = describe(
         "no_load_loss_baseline_kw",
         "load_loss_baseline_kw",
         "losses_baseline_source",
+        "transformer_phase_out_listing",
         "no_load_loss_retrofit_kw",
         "load_loss_retrofit_kw",
         "losses_retrofit_source",
@@ -234,6 +235,40 @@ def present_losses(
     return p0, pk, source, issues, i0, uk
 
 
+def phase_out_listing(rows: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, the MIIT 高耗能落后机电设备（产品）淘汰目录 entries the present transformer's
+    series is on (batch, listed models and condition), or None.
+
+    The series is the transformer_series text, or its part before the first hyphen
+    (S9-M-400/10 → S9), with brackets dropped (SG(B)8 → SGB8); an entry listed for a capacity
+    range applies where rated_kva (or the kVA read from the designation) lies in it or is not
+    known."""
+    n = len(rows)
+    text = frame.column(rows, "transformer_series")
+    if text.isna().all():
+        return np.full(n, None, dtype=object)
+    catalogue = tables["motor_elimination_catalogue"]
+    catalogue = catalogue[catalogue["equipment"] == "transformer"]
+    key = _series_key(text).str.replace(r"[()]", "", regex=True)
+    prefix = key.str.split("-").str[0]
+    known = set(catalogue["series"].astype(str).str.upper())
+    key = key.where(key.isin(known), prefix)
+    kva = frame.numbers(rows, "rated_kva")
+    lookup = pd.DataFrame({"pos": np.arange(n), "series": key.to_numpy(), "kva": kva})
+    listed = catalogue.assign(series=catalogue["series"].astype(str).str.upper())
+    hit = lookup.merge(listed, on="series")
+    low = hit["rated_kva_min"].astype(float)
+    high = hit["rated_kva_max"].astype(float)
+    inside = hit["kva"].isna() | low.isna() | ((hit["kva"] >= low) & (hit["kva"] <= high))
+    hit = hit[inside.to_numpy()]
+    models = hit["model"].where(hit["model"].notna(), "series " + hit["series"] + " (all sizes)")
+    entry = "batch " + hit["batch"].astype(str) + ": " + models + ", " + hit["condition"]
+    joined = entry.groupby(hit["pos"].to_numpy()).agg("; ".join)
+    out = np.full(n, None, dtype=object)
+    out[joined.index.to_numpy(dtype=int)] = joined.to_numpy(dtype=object)
+    return out
+
+
 def target_losses(
     rows: pd.DataFrame, tables: Tables, log: CaveatLog, *, file: str, header_map: dict[str, str]
 ):
@@ -435,6 +470,16 @@ def compute(
         rows, tables, sub_log, file=file, header_map=header_map
     )
     issues += found
+    listing = phase_out_listing(rows, tables)
+    sub_log.add(
+        "transformer.phase_out_listed",
+        "the present transformer's series is on the MIIT 高耗能落后机电设备（产品）淘汰目录 (see "
+        "transformer_phase_out_listing for the batch and its condition, e.g. S9 made and "
+        "commissioned in 1997 or earlier): check the year of manufacture; a listed unit must be "
+        "replaced",
+        "现有变压器系列列入《高耗能落后机电设备（产品）淘汰目录》，请核对出厂投运年份，列入者应淘汰",
+        mask=pd.notna(listing),
+    )
     p0_r, pk_r, src_r, found = target_losses(
         rows, tables, sub_log, file=file, header_map=header_map
     )
@@ -529,6 +574,7 @@ def compute(
             "no_load_loss_baseline_kw": p0_b,
             "load_loss_baseline_kw": pk_b,
             "losses_baseline_source": src_b,
+            "transformer_phase_out_listing": listing,
             "no_load_loss_retrofit_kw": p0_r,
             "load_loss_retrofit_kw": pk_r,
             "losses_retrofit_source": src_r,

@@ -18,6 +18,7 @@ from ..core import frame
 from ..core.caveats import CaveatLog
 from ..core.exceptions import InventoryIssue, ReferenceDataError
 from ..core.reference import Tables
+from ..inventory.schema import normalise
 from ..models import drives, motors
 from .base import EfficiencyTolerance, Measure, register
 
@@ -207,36 +208,79 @@ def series_full_load_efficiency(
     return eff, method
 
 
+def _model_key(text: pd.Series) -> pd.Series:
+    """Model texts folded for matching: NFKC, upper case, no spaces, full-width and other
+    dashes read as hyphens (``JS 114－4`` → ``JS114-4``); blanks give ""."""
+    codes, uniques = pd.factorize(text.astype(object))  # a column repeats a few models
+    folded = pd.Series([normalise(str(u)).upper() for u in uniques] + [""], dtype=object)
+    folded = folded.str.replace(r"\s+", "", regex=True)
+    folded = folded.str.replace(r"[\u2010-\u2015\u2212\uff0d]", "-", regex=True)
+    return pd.Series(folded.to_numpy()[codes], index=text.index, dtype=object)
+
+
 def phase_out_listing(rows: pd.DataFrame, tables: Tables) -> np.ndarray:
-    """Per row, the MIIT 高耗能落后机电设备（产品）淘汰目录 entry its model is on (batch and
-    condition), or None; rows need motor_series, frame_size and poles (read from
-    motor_model)."""
+    """Per row, the MIIT 高耗能落后机电设备（产品）淘汰目录 entries its motor is on (batch,
+    model and condition), or None.
+
+    A catalogue row with a frame is matched on motor_series, frame_size and poles (read from
+    motor_model, GB/T 4831 designations such as Y2-132M2-6); one with a model but no frame
+    (older designations such as JS114-4) on the motor_model text; one with neither (a whole
+    series, such as JO2) on motor_series. Only rows of equipment ``motor`` are matched."""
     n = len(rows)
     listed = np.full(n, None, dtype=object)
     series = frame.column(rows, "motor_series")
-    frames = frame.column(rows, "frame_size")
-    if series.isna().all():
+    models = frame.column(rows, "motor_model")
+    if series.isna().all() and models.isna().all():
         return listed
     catalogue = tables["motor_elimination_catalogue"]
+    catalogue = catalogue[catalogue["equipment"] == "motor"]
+    model_text = catalogue["model"].where(catalogue["model"].notna(), "").astype(str)
+    frame_text = catalogue["frame"].where(catalogue["frame"].notna(), "").astype(str)
+    named = np.where(
+        model_text != "", model_text, "series " + catalogue["series"].astype(str) + " (all sizes)"
+    )
     entry = (
         "batch "
         + catalogue["batch"].astype(str)
         + ": "
-        + catalogue["model"].astype(str)
+        + named
         + ", "
         + catalogue["condition"].astype(str)
     )
-    key = (
-        catalogue["series"].astype(str)
-        + "|"
-        + catalogue["frame"].astype(str)
-        + "|"
-        + catalogue["poles"].astype(int).astype(str)
-    )
-    by_key = pd.Series(entry.to_numpy(), index=key).groupby(level=0).agg("; ".join)
+    by_frame = frame_text != ""
+    by_model = ~by_frame & (model_text != "")
+    by_series = ~by_frame & ~by_model
     pole_text = rows["poles"].astype(int).astype(str)
-    row_key = series.fillna("").astype(str) + "|" + frames.fillna("").astype(str) + "|" + pole_text
-    found = row_key.map(by_key)
+    row_keys = {
+        "frame": series.fillna("").astype(str)
+        + "|"
+        + frame.column(rows, "frame_size").fillna("").astype(str)
+        + "|"
+        + pole_text,
+        "model": _model_key(models),
+        "series": series.fillna("").astype(str),
+    }
+    catalogue_keys = {
+        "frame": (
+            catalogue["series"].astype(str)
+            + "|"
+            + frame_text
+            + "|"
+            + catalogue["poles"].fillna(0).astype(int).astype(str)
+        )[by_frame],
+        "model": _model_key(model_text)[by_model],
+        "series": catalogue["series"].astype(str)[by_series],
+    }
+    found = pd.Series(None, index=rows.index, dtype=object)
+    for kind, keys in catalogue_keys.items():
+        if keys.empty:
+            continue
+        by_key = pd.Series(entry[keys.index].to_numpy(), index=keys.to_numpy())
+        by_key = by_key.groupby(level=0).agg("; ".join)
+        hit = row_keys[kind].map(by_key)
+        hit = hit.where(row_keys[kind] != "")
+        joined = np.where(found.isna(), hit, found.astype(str) + "; " + hit.astype(str))
+        found = found.where(hit.isna(), pd.Series(joined, index=rows.index, dtype=object))
     return found.where(found.notna(), None).to_numpy(dtype=object)
 
 
