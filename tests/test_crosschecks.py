@@ -321,3 +321,52 @@ def test_y_series_catalogue_sits_about_ieone():
     assert difference.mean() == pytest.approx(1.2, abs=0.1)
     assert difference.min() == pytest.approx(-0.9, abs=0.05)
     assert difference.max() == pytest.approx(6.3, abs=0.05)
+
+
+def test_miit_batches_2_and_3_agree_on_the_kw_of_y_and_y2_frames():
+    """Two MIIT publications three years apart, read independently: batch 2 (2012, item 1-1)
+    lists every Y model with its kW; batch 3 (2015, item 1-2) lists every Y2 model with its kW
+    (table motor_frame_rated_kw). Each frame × poles both hold carries the same kW, e.g.
+    Y160M-4 and Y2-160M-4 11 kW, Y280S-2 and Y2-280S-2 75 kW, Y355L-6 and Y2-355L-6 250 kW.
+    The Y-series efficiency table (one weak catalogue) disagrees on two frames — Y315L1-2 160 kW
+    (both batches: 132 kW, already flagged as suspect) and Y355M2-6 185 kW (batch 2: 200 kW) —
+    which is why the catalogues' frame → kW, not that table's, is used to check a model."""
+    from retrofit.core.reference import load_table
+
+    listed = load_table("motor_elimination_catalogue")
+    batch2 = listed[(listed["batch"] == 2) & (listed["series"] == "Y")].set_index("model")
+    assert batch2.loc["Y160M-4", "rated_kw"] == 11.0
+    assert batch2.loc["Y280S-2", "rated_kw"] == 75.0
+    assert batch2.loc["Y355L-6", "rated_kw"] == 250.0
+    frames = load_table("motor_frame_rated_kw")
+    y2 = frames[frames["series"] == "Y2"]
+    both = batch2.reset_index().merge(y2, on=["frame", "poles"], suffixes=("_2012", "_2015"))
+    assert len(both) > 60
+    assert (both["rated_kw_2012"] == both["rated_kw_2015"]).all()
+    y_table = load_table("motor_series_efficiency").set_index("model")
+    assert y_table.loc["Y315L1-2", "rated_power_kw"] == 160.0
+    assert batch2.loc["Y315L1-2", "rated_kw"] == 132.0
+    assert y_table.loc["Y355M2-6", "rated_power_kw"] == 185.0
+    assert batch2.loc["Y355M2-6", "rated_kw"] == 200.0
+
+
+def test_y_table_against_the_efficiency_miit_batch_2_prints():
+    """MIIT batch 2 item 1-1 prints an efficiency for each Y model (Y80M1-2 75.0 %, Y160M-4
+    88.4 %, Y280M-2 93.9 %) and lists the series as below the GB 18613-2006 limit. The Y table
+    (motor_series_efficiency, confidence L) agrees at Y80M1-2 and lies below the printed value
+    at the other two (88.0 % and 92.5 %): consistent with a series that fails the limit if the
+    printed values are that limit; the catalogue does not say which, so the table keeps its L
+    and the printed values stay in the catalogue's note column (not used as efficiencies)."""
+    from retrofit.core.reference import load_table
+
+    listed = load_table("motor_elimination_catalogue").set_index("model")
+    y_table = load_table("motor_series_efficiency").set_index("model")
+    for model, printed, table in [
+        ("Y80M1-2", "75.0", 75.0),
+        ("Y160M-4", "88.4", 88.0),
+        ("Y280M-2", "93.9", 92.5),
+    ]:
+        assert f"效率 {printed}%" in listed.loc[model, "note"]
+        assert y_table.loc[model, "efficiency_pct"] == table
+        assert table <= float(printed)
+    assert set(y_table["confidence"]) == {"L"}
