@@ -22,7 +22,16 @@ def test_the_catalogue_holds_batches_1_3_and_4_with_year_and_equipment():
     table = load_table("motor_elimination_catalogue")
     years = table.groupby("batch")["year"].unique().map(list).to_dict()
     assert years == {1: [2009], 2: [2012], 3: [2015], 4: [2016]}
-    assert set(table["equipment"]) == {"motor", "transformer", "fan", "blower", "pump"}
+    assert set(table["equipment"]) == {
+        "motor",
+        "transformer",
+        "fan",
+        "blower",
+        "pump",
+        "compressor",
+    }
+    l10 = table[(table["batch"] == 1) & (table["model"] == "L-10/8")].iloc[0]
+    assert l10["equipment"] == "compressor" and "GB 19153-2009" in l10["reason"]
     y160 = table[(table["batch"] == 2) & (table["model"] == "Y160M-4")].iloc[0]
     assert (y160["frame"], y160["poles"], y160["rated_kw"]) == ("160M", 4, 11.0)
     s9 = table[(table["batch"] == 4) & (table["series"] == "S9")].iloc[0]
