@@ -101,3 +101,25 @@ def test_transformer_series_on_batches_1_and_4_are_flagged(frame_of_columns):
     assert listing.iloc[2].startswith("batch 1: S7-30/10~S7-1600/10")
     assert listing.isna().iloc[3] and listing.isna().iloc[4]
     assert listing.iloc[5].startswith("batch 2: SCB8-30~2500/10")
+
+
+def test_a_whole_series_is_read_from_the_model_when_the_series_is_blank(frame_of_columns):
+    """JO2-51-4 is a JO2 (batch 1, item 1-1: the JO2/JO3 series, all sizes); JO2-WF-51-4 is on
+    both the JO2 and the JO2-WF (item 1-18) entries; YE3-160M-4 is on none."""
+    df = frame_of_columns(
+        category="motor",
+        measure="upgrade_motor",
+        motor_model=["JO2-51-4", "JO2-WF-51-4", "YE3-160M-4"],
+        poles=4,
+        efficiency_class=["IE1", "IE1", None],
+        rated_power_kw=[7.5, 7.5, 11.0],
+        target_class="IE4",
+        load_factor=1.0,
+        operating_hours_h=1000,
+        quantity=1,
+    )
+    listing = run(df).motor_phase_out_listing
+    assert listing.iloc[0].startswith("batch 1: series JO2 (all sizes)")
+    assert "series JO2 (all sizes)" in listing.iloc[1]
+    assert "series JO2-WF (all sizes)" in listing.iloc[1]
+    assert listing.isna().iloc[2]

@@ -225,7 +225,9 @@ def phase_out_listing(rows: pd.DataFrame, tables: Tables) -> np.ndarray:
     A catalogue row with a frame is matched on motor_series, frame_size and poles (read from
     motor_model, GB/T 4831 designations such as Y2-132M2-6); one with a model but no frame
     (older designations such as JS114-4) on the motor_model text; one with neither (a whole
-    series, such as JO2) on motor_series. Only rows of equipment ``motor`` are matched."""
+    series, such as JO2) on motor_series, or, where that is blank, on a motor_model that starts
+    with the series and a hyphen (JO2-51-4 is a JO2). Only rows of equipment ``motor`` are
+    matched."""
     n = len(rows)
     listed = np.full(n, None, dtype=object)
     series = frame.column(rows, "motor_series")
@@ -279,9 +281,28 @@ def phase_out_listing(rows: pd.DataFrame, tables: Tables) -> np.ndarray:
         by_key = by_key.groupby(level=0).agg("; ".join)
         hit = row_keys[kind].map(by_key)
         hit = hit.where(row_keys[kind] != "")
+        if kind == "series":  # no series given: the whole series a model starts with
+            hit = hit.where(row_keys["series"] != "", _series_of_models(row_keys["model"], by_key))
         joined = np.where(found.isna(), hit, found.astype(str) + "; " + hit.astype(str))
         found = found.where(hit.isna(), pd.Series(joined, index=rows.index, dtype=object))
     return found.where(found.notna(), None).to_numpy(dtype=object)
+
+
+def _series_of_models(model_keys: pd.Series, by_series: pd.Series) -> pd.Series:
+    """Per row, the entries of the whole series (index of ``by_series``) its folded model text
+    starts with, followed by a hyphen (JO2-51-4 → JO2; JO2-WF-51-4 → JO2 and JO2-WF); None
+    where none. Each distinct model is looked at once."""
+    codes, uniques = pd.factorize(model_keys)
+    prefixes = [(str(name).upper() + "-", entries) for name, entries in by_series.items()]
+    per_model = [
+        "; ".join(entries for prefix, entries in prefixes if str(u).startswith(prefix)) or None
+        for u in uniques
+    ]
+    return pd.Series(
+        np.append(np.asarray(per_model, dtype=object), None)[codes],
+        index=model_keys.index,
+        dtype=object,
+    )
 
 
 def infer_ie_level(
