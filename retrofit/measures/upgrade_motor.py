@@ -294,15 +294,12 @@ def _series_of_models(model_keys: pd.Series, by_series: pd.Series) -> pd.Series:
     where none. Each distinct model is looked at once."""
     codes, uniques = pd.factorize(model_keys)
     prefixes = [(str(name).upper() + "-", entries) for name, entries in by_series.items()]
-    per_model = [
-        "; ".join(entries for prefix, entries in prefixes if str(u).startswith(prefix)) or None
-        for u in uniques
-    ]
-    return pd.Series(
-        np.append(np.asarray(per_model, dtype=object), None)[codes],
-        index=model_keys.index,
-        dtype=object,
-    )
+    per_model = np.full(len(uniques) + 1, None, dtype=object)  # the last: missing model
+    for i, u in enumerate(uniques):
+        per_model[i] = (
+            "; ".join(entries for prefix, entries in prefixes if str(u).startswith(prefix)) or None
+        )
+    return pd.Series(per_model[codes], index=model_keys.index, dtype=object)
 
 
 def infer_ie_level(
