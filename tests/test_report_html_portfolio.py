@@ -7,6 +7,16 @@ from 1 January 2026 (no in_service_date), against each plant's 2025 energy on �
 - 甲厂: 2 × 55 kW × 4,000 h × (1/0.91 − 1/0.95) = 20,358.6 kWh → 2.5021 tce ÷ 200 tce = 1.25 %
 - 乙厂: 30 kW × 3,000 h × (1/0.90 − 1/0.94) = 4,255.3 kWh → 0.5230 tce ÷ 100 tce = 0.52 %,
   short of the 1 % line (沪经信技〔2024〕355号（十四）) by 1.00 − 0.523 = 0.477 tce
+
+On 等价值 (the national 2025 target of 300 g/kWh, 0.3000 kgce/kWh, NDRC 全国煤电机组改造升级实施方案
+2021, used for 2026 where no statistic is published) 乙厂's 4,255.3 kWh are 1.2766 tce ÷ 100 tce =
+1.28 %, and 丙厂's 123,750 kWh are 37.125 tce: the page shows both, the counted basis (当量值, the
+plants' energy basis) marked *.
+
+By district, the saving capacity in service at the end of 2026 (none before: every measure
+enters service in 2026): 闵行区 15.2089 tce/yr (丙厂) = 0.003042 % of the 500,000 tce/yr goal;
+浦东新区 2.5021 + 0.5230 = 3.0251 tce/yr (甲厂, 乙厂) = 0.000605 %. By industry: 机械
+15.2089 + 2.5021 = 17.7110 tce/yr, 化工 0.5230 tce/yr.
 """
 
 from __future__ import annotations
@@ -69,12 +79,18 @@ def test_ranking_of_three_plants_worked_by_hand(result):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_page_names_the_failing_plants_and_shows_each_group(result, lang):
     page = render_portfolio_html(result, lang=lang, figures=False)
-    short = re.search(r"<p id='short'>(.*?)</p>", page).group(1)
-    # only 乙厂 is short of the line, with its share
-    assert f"{B} 乙厂 (0.52%)" in short and A not in short and C not in short
+    short = re.search(r"<div id='short'>(.*?)</div>", page).group(1)
+    # only 乙厂 is short of the line, with its share on both bases, the counted one marked
+    named = re.findall(r"<li>(.*?)</li>", short)
+    assert named == [
+        f"{B} 乙厂 (当量值 (equivalent)* 0.52%, 等价值 (equal-value) 1.28%)"
+        if lang == "en"
+        else f"{B} 乙厂（当量值* 0.52%，等价值 1.28%）"
+    ]
     assert (
         "Short of the 1% line (1):" if lang == "en" else "未达 1% 达标线的企业（1 家）："
     ) in short
+    assert "id='counted-basis'" in short
     ranking = page[page.index("<section id='ranking'>") :]
     ranking = ranking[ranking.index("<table") : ranking.index("</section>")]
     assert ranking.index(C) < ranking.index(A) < ranking.index(B)
@@ -85,6 +101,16 @@ def test_page_names_the_failing_plants_and_shows_each_group(result, lang):
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
     assert cells[1] == "2" and cells[-2:] == ["1", "1"]
     assert "<td>闵行区</td>" in groups and "<td>化工</td>" in groups
+    # each group's trajectory under its totals: end of 2024 … 2027, then its share of the goal
+    for group, cells_expected in (
+        ("闵行区", ["0.00", "0.00", "15.21", "15.21", "0.003042%"]),
+        ("浦东新区", ["0.00", "0.00", "3.03", "3.03", "0.000605%"]),
+        ("机械", ["0.00", "0.00", "17.71", "17.71", "0.003542%"]),
+        ("化工", ["0.00", "0.00", "0.52", "0.52", "0.0001046%"]),
+    ):
+        rows = [r for r in groups.split("<tr") if f"<td>{group}</td>" in r]
+        trajectory = re.findall(r"<td[^>]*>([^<]*)</td>", rows[-1])
+        assert trajectory[1:] == cells_expected, (group, trajectory)
     # the goal pack's cumulative tce goal: 3 plants' 18.23 tce/yr against 500,000 tce
     goals = page[page.index("<section id='goals'>") :]
     assert "500,000" in goals and "18.23" in goals
@@ -92,6 +118,10 @@ def test_page_names_the_failing_plants_and_shows_each_group(result, lang):
     measures = page[page.index("<section id='by-measure'>") :]
     worded = "空压机：更换高效设备" if lang == "zh" else "compressor: upgrade_equipment"
     assert worded in measures
+    # both bases side by side: 丙厂's compressor 15.2089 tce/yr 当量值, 37.125 等价值
+    row = measures[measures.index(worded) :].split("</tr>")[0]
+    shown = [float(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", row)[2:4]]
+    assert shown == pytest.approx([15.2089, 37.125], abs=0.0051)  # 2 decimals
 
 
 def test_page_is_self_contained_and_the_same_bytes_twice(result):
@@ -124,7 +154,7 @@ def test_portfolio_report_option_writes_the_page(files, tmp_path):
     assert done.exit_code == 0, done.output
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
-    assert f"{B} 乙厂 (0.52%)" in page
+    assert f"{B} 乙厂（当量值* 0.52%，等价值 1.28%）" in page
     bad = runner.invoke(cli, [*args, str(tmp_path / "city.pdf")])
     assert bad.exit_code == 2 and "--report" in bad.output
 
@@ -145,7 +175,8 @@ def test_report_over_a_folder_or_several_files_is_the_portfolio_page(files, tmp_
         done = runner.invoke(cli, ["report", *inputs, "-o", str(target), "--lang", "zh", *common])
         assert done.exit_code == 0, done.output
         page = target.read_text(encoding="utf-8")
-        assert f"{B} 乙厂 (0.52%)" in page and "甲厂" in page and "丙厂" in page
+        assert f"{B} 乙厂（当量值* 0.52%，等价值 1.28%）" in page
+        assert "甲厂" in page and "丙厂" in page
     workbook = runner.invoke(cli, ["report", str(split), "-o", str(tmp_path / "x.xlsx"), *common])
     assert workbook.exit_code == 2 and "HTML page" in workbook.output
     money = runner.invoke(

@@ -55,6 +55,7 @@ from .common import (
 )
 from .fonts import resolve_language
 from .labels import LABELS, FigureText
+from .portfolio_groups import plot_group_trajectories
 from .savings import plot_bai_yi_shares, plot_measure_savings
 
 
@@ -544,16 +545,31 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
             if g.counts == "coal_saved_tce"
             else f"{_counted(g.counts, lang)} [{columns.value_label('unit', g.unit, lang)}]",
         )
-    # named, horizontal bars: readable at any number of measure types (not the waterfall)
-    by_measure = pd.DataFrame(
-        {
-            "label": [text.worded("measure_type", m) for m in result.by_measure["measure_type"]],
-            "saved": result.by_measure["coal_saved_tce"].to_numpy(float),
-        }
-    )
-    figures["savings_by_measure"] = plot_measure_savings(
-        by_measure, lang=lang, saved_label=text.clean(basis_note)
-    )
+    figures.update(group_trajectory_figures(result, lang=lang))
+    # named, horizontal bars on both bases: readable at any number of measure types (not the
+    # waterfall); a result written before both bases were summed shows its one headline basis
+    labels = [text.worded("measure_type", m) for m in result.by_measure["measure_type"]]
+    if {"coal_saved_tce_equivalent", "coal_saved_tce_equal_value"} <= set(
+        result.by_measure.columns
+    ):
+        figures["savings_by_measure"] = plot_measure_savings(
+            pd.DataFrame(
+                {
+                    "label": labels,
+                    "equivalent": result.by_measure["coal_saved_tce_equivalent"].to_numpy(float),
+                    "equal_value": result.by_measure["coal_saved_tce_equal_value"].to_numpy(float),
+                }
+            ),
+            lang=lang,
+        )
+    else:
+        figures["savings_by_measure"] = plot_measure_savings(
+            pd.DataFrame(
+                {"label": labels, "saved": result.by_measure["coal_saved_tce"].to_numpy(float)}
+            ),
+            lang=lang,
+            saved_label=text.clean(basis_note),
+        )
     year = p["as_of_year"]
     ranking = result.bai_yi[result.bai_yi["year"] == year]
     if len(ranking) and ranking["saving_share"].notna().any():
@@ -590,6 +606,33 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
             goal_value=goal if np.isfinite(goal) else None,
             ylabel=LABELS.get(lang, LABELS["en"])["levelised_ylabel"],
         )
+    return figures
+
+
+def group_trajectory_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:
+    """The trajectory of each district and each industry against the city's cumulative tce
+    goal, by file stem (``districts_trajectory``, ``industries_trajectory``); none for a
+    grouping the plants file does not give."""
+    frame = getattr(result, "group_trajectory", pd.DataFrame())
+    if frame.empty:
+        return {}
+    goals = result.goals[
+        (result.goals["kind"] == "cumulative") & (result.goals["counts"] == "coal_saved_tce")
+    ]
+    goal = goals.iloc[0] if len(goals) else None
+    basis_note = basis_in_language(result.assumptions["portfolio"]["basis_note"], lang)
+    figures: dict[str, Axes] = {}
+    for grouping, stem in (("district", "districts"), ("industry", "industries")):
+        part = frame[frame["grouped_by"] == grouping]
+        if len(part):
+            figures[f"{stem}_trajectory"] = plot_group_trajectories(
+                part[["group", "year", "capacity_cumulative"]],
+                grouping=grouping,
+                basis_note=basis_note,
+                goal_value=float(goal["target"]) if goal is not None else None,
+                goal_end=int(goal["period_end"]) if goal is not None else None,
+                lang=lang,
+            )
     return figures
 
 
