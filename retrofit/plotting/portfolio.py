@@ -548,7 +548,7 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     figures.update(group_trajectory_figures(result, lang=lang))
     # named, horizontal bars on both bases: readable at any number of measure types (not the
     # waterfall); a result written before both bases were summed shows its one headline basis
-    labels = [text.worded("measure_type", m) for m in result.by_measure["measure_type"]]
+    labels = [_measure_words(text, m) for m in result.by_measure["measure_type"]]
     if {"coal_saved_tce_equivalent", "coal_saved_tce_equal_value"} <= set(
         result.by_measure.columns
     ):
@@ -598,7 +598,7 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     if len(result.abatement):
         curve = result.abatement
         goal = float(curve["goal_line_tce"].iloc[0])
-        curve = curve.assign(label=[text.worded("measure_type", m) for m in curve["label"]])
+        curve = curve.assign(label=[_measure_words(text, m) for m in curve["label"]])
         figures["abatement_curve"] = plot_abatement_curve(
             curve[["label", "saved_tce", "cost_per_tce_cny"]],
             basis_note=basis_note,
@@ -607,6 +607,17 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
             ylabel=LABELS.get(lang, LABELS["en"])["levelised_ylabel"],
         )
     return figures
+
+
+def _measure_words(text: FigureText, measure_type: str) -> str:
+    """A portfolio's measure type as the figure's reader reads it, a charging pile's type
+    included (``charger: replace_charger (dc)`` → ``充电桩：更换充电桩（直流）``)."""
+    base, pile = str(measure_type), ""
+    if base.endswith(")") and " (" in base:
+        base, kind = base[:-1].rsplit(" (", 1)
+        worded = columns.value_label("charger_type", kind, text.lang)
+        pile = f"（{worded}）" if text.lang == "zh" else f" ({worded})"
+    return text.worded("measure_type", base) + text.clean(pile)
 
 
 def group_trajectory_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:

@@ -151,7 +151,9 @@ def plot_group_trajectories(
     else:
         other_label = None
     ax = new_axes(GROUP_TRAJECTORY_FIGSIZE) if ax is None else ax
-    cmap = mpl.colormaps["tab10"]
+    # tab10 without its grey, which is the 其他 line's; past nine groups the colours come
+    # again on dashed lines
+    palette = [mpl.colormaps["tab10"](i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9)]
     for k, (group, values) in enumerate(wide.iterrows()):
         value = float(values.iloc[-1])
         name = str(group) if group == other_label else value_label("grouping", group, text.lang)
@@ -168,8 +170,8 @@ def plot_group_trajectories(
             marker="o",
             markersize=4,
             linewidth=2.0 if not is_other else 1.5,
-            linestyle="-" if k < 10 or is_other else "--",
-            color="grey" if is_other else cmap(k % cmap.N),
+            linestyle="-" if k < len(palette) or is_other else "--",
+            color="grey" if is_other else palette[k % len(palette)],
             label=text.clean(label),
         )
     largest = float(np.abs(wide.to_numpy()).max()) if wide.size else 0.0

@@ -179,10 +179,15 @@ def measure_type_text(measure_type: str, lang: str) -> str:
     if lang == "en" or ": " not in measure_type:
         return measure_type
     category, measures = measure_type.split(": ", 1)
+    pile = ""
+    if measures.endswith(")") and " (" in measures:  # a charging pile's type: (ac) or (dc)
+        measures, kind = measures[:-1].rsplit(" (", 1)
+        pile = f"（{value_label('charger_type', kind, lang)}）"
     return (
         value_label("category", category, lang)
         + "："
         + "+".join(value_label("measure", m, lang) for m in measures.split("+"))
+        + pile
     )
 
 
