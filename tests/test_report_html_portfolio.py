@@ -83,7 +83,7 @@ def test_page_names_the_failing_plants_and_shows_each_group(result, lang):
     # only 乙厂 is short of the line, with its share on both bases, the counted one marked
     named = re.findall(r"<li>(.*?)</li>", short)
     assert named == [
-        f"{B} 乙厂 (当量值 (equivalent)* 0.52%, 等价值 (equal-value) 1.28%)"
+        f"{B} 乙厂 (当量值* 0.52%, 等价值 1.28%)"
         if lang == "en"
         else f"{B} 乙厂（当量值* 0.52%，等价值 1.28%）"
     ]
@@ -185,16 +185,50 @@ def test_report_over_a_folder_or_several_files_is_the_portfolio_page(files, tmp_
     assert money.exit_code == 2 and "--policy" in money.output
 
 
+#: Where the browser test leaves its screenshots to be looked at (git-ignored)
+SCREENSHOTS = Path(__file__).parent / "output" / "portfolio"
+
+
+@pytest.fixture(scope="module")
+def city_200(tmp_path_factory):
+    """A synthetic city of 200 plants in 16 districts and 7 industries: long lists of plants
+    short of 百一, a ranking of 200 rows and district lines grouped into 其他."""
+    from retrofit.samples.synthetic_city import synthetic_city
+
+    folder = tmp_path_factory.mktemp("city200")
+    inventory, plants = synthetic_city(200, assets_per_plant=3, seed=2024)
+    inventory.to_csv(folder / "inventory.csv", index=False)
+    plants.to_csv(folder / "plants.csv", index=False)
+    return portfolio(
+        [folder / "inventory.csv"], plants=folder / "plants.csv", year=2026, goals="shanghai-2024"
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_portfolio_page_in_headless_chromium(result, tmp_path, lang, chromium, request):
-    from test_report_html_layout import A4_PORTRAIT_CONTENT_PX, CHROMIUM_ARGS, OVERFLOW
+@pytest.mark.parametrize("size", ["3", "200"])
+def test_portfolio_page_in_headless_chromium(
+    result, city_200, tmp_path, size, lang, chromium, request
+):
+    """The page at 1,280 px has no horizontal scroll and no table or figure past the body; in
+    print every table fits an A4 portrait page, the wide ranking table goes on landscape pages
+    and fits them; screenshots of the window and of the print layout are kept to be looked at."""
+    from collections import Counter
+
+    from test_report_html_layout import (
+        A4_LANDSCAPE_CONTENT_PX,
+        A4_PORTRAIT_CONTENT_PX,
+        CHROMIUM_ARGS,
+        OVERFLOW,
+    )
 
     sync_playwright, executable = chromium
     if lang == "zh":
         request.getfixturevalue("cjk_font")
-    path = tmp_path / f"portfolio_{lang}.html"
-    path.write_text(render_portfolio_html(result, lang=lang), encoding="utf-8")
+    shown = result if size == "3" else city_200
+    path = tmp_path / f"portfolio_{size}_{lang}.html"
+    path.write_text(render_portfolio_html(shown, lang=lang), encoding="utf-8")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -217,11 +251,28 @@ def test_portfolio_page_in_headless_chromium(result, tmp_path, lang, chromium, r
             assert width <= client == 1280
             assert page.evaluate(OVERFLOW) == []
             assert page.locator("#ranking svg").first.is_visible()
-            assert page.locator("#short").get_by_text("乙厂").is_visible()
+            assert page.locator("#groups svg").count() == 2  # districts and industries
+            if size == "3":
+                assert page.locator("#short").get_by_text("乙厂").is_visible()
+            page.screenshot(path=str(SCREENSHOTS / f"portfolio_{size}_{lang}.png"), full_page=True)
             page.emulate_media(media="print")
+            for print_width in (A4_PORTRAIT_CONTENT_PX, A4_LANDSCAPE_CONTENT_PX):
+                page.set_viewport_size({"width": print_width, "height": 1000})
+                assert page.evaluate(OVERFLOW) == [], print_width
             page.set_viewport_size({"width": A4_PORTRAIT_CONTENT_PX, "height": 1000})
-            assert page.evaluate(OVERFLOW) == []
+            page.screenshot(
+                path=str(SCREENSHOTS / f"portfolio_{size}_{lang}_print.png"), full_page=True
+            )
+            assert (
+                page.evaluate("getComputedStyle(document.querySelector('#ranking-table')).page")
+                == "wide"
+            )
             pdf = page.pdf(format="A4", prefer_css_page_size=True)
             assert pdf[:4] == b"%PDF"
+            sizes = Counter(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+            landscape = sum(n for (w, h), n in sizes.items() if float(w) > float(h))
+            portrait = sum(n for (w, h), n in sizes.items() if float(w) < float(h))
+            assert landscape >= 1 and portrait >= 1, sizes
+            (SCREENSHOTS / f"portfolio_{size}_{lang}.pdf").write_bytes(pdf)
         finally:
             browser.close()

@@ -517,8 +517,9 @@ _GOAL_LABELS = {
 
 def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:
     """The portfolio's figures as matplotlib Axes, by file stem: one trajectory per cumulative
-    goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
-    cost of saved tce."""
+    goal (the tce goal always; another only when something counts toward it), the trajectory
+    of each district and industry, savings by measure on both tce bases, 百一 ranking (as-of
+    year, plants by name) and, when investments are known, the cost of saved tce."""
     p = result.assumptions["portfolio"]
     basis_note = basis_in_language(p["basis_note"], lang)
     text = FigureText(lang)
@@ -529,6 +530,8 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     for g in goals.itertuples(index=False):
         t = result.trajectory[result.trajectory["metric"] == g.counts]
         t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
+        if g.counts != "coal_saved_tce" and not t["capacity_cumulative"].abs().gt(0).any():
+            continue  # nothing counts toward this goal: a goal line over zeros says nothing
         drawn = ["year", "capacity_added", "capacity_cumulative"]
         if g.counts in ENERGY_COLUMNS:
             drawn.append("realised_cumulative")
@@ -574,11 +577,12 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     ranking = result.bai_yi[result.bai_yi["year"] == year]
     if len(ranking) and ranking["saving_share"].notna().any():
         # the plants by the names the city knows them by, highest share on top
-        names = (
-            result.plants.set_index("plant_id")["plant_name"]
-            if "plant_name" in (result.plants.columns)
-            else pd.Series(dtype=object)
-        )
+        # the plants file's name (企业名称), else the inventory's plant_name
+        register = result.plants.set_index("plant_id")
+        names = pd.Series(None, index=register.index, dtype=object)
+        for column in ("plant_name", "name"):
+            if column in register.columns:
+                names = register[column].astype(object).where(register[column].notna(), names)
         target = float(ranking["target_share"].max())
         figures["bai_yi_ranking"] = plot_bai_yi_shares(
             pd.DataFrame(

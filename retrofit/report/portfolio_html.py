@@ -47,8 +47,9 @@ WORDS: dict[str, dict[str, str]] = {
         "(realised saving by in-service date ÷ energy of {previous}, on each plant's energy "
         "basis), against the {line} line of the goal pack.",
         "short": "Short of the {line} line ({n}):",
-        "counted_basis": "Each plant's share on both tce bases; * marks the basis the verdict "
-        "counts (the plant's energy basis), the other is shown beside it, not counted.",
+        "counted_basis": "Each plant's share on both tce bases (当量值: equivalent, 等价值: "
+        "equal-value); * marks the basis the verdict counts (the plant's energy basis), the "
+        "other is shown beside it, not counted.",
         "none_short": "No plant with a known share is short of the {line} line.",
         "unknown": "Unknown (no energy use of {previous} given): {names}.",
         "no_ranking": "The goal pack sets no per-enterprise annual share: no 百一 ranking.",
@@ -131,7 +132,10 @@ WORDS: dict[str, dict[str, str]] = {
 PORTFOLIO_CSS = """
 .plant-list { columns: 2 24em; column-gap: 28px; margin: 4px 0 6px; padding-left: 20px; }
 .plant-list li { break-inside: avoid; }
-@media print { .plant-list { columns: 2; font-size: 9.5px; } }
+@media print {
+  .plant-list { columns: 2; font-size: 9.5px; }
+  #ranking-table { page: wide; }
+}
 """
 
 #: Basis names as the page writes them
@@ -354,7 +358,8 @@ def _ranking(result: PortfolioResult, w: dict[str, str], lang: str, year: int, f
             ]
         )
     parts.append(
-        table_html(
+        "<div id='ranking-table'>"
+        + table_html(
             ranking,
             lang,
             numeric=[
@@ -366,6 +371,7 @@ def _ranking(result: PortfolioResult, w: dict[str, str], lang: str, year: int, f
                 "shortfall_tce",
             ],
         )
+        + "</div>"
     )
     return "".join(parts) + "</section>"
 

@@ -424,7 +424,8 @@ PORTFOLIO_LABELS = {
         "bai_yi_short": "  short in {year}: {plants}",
         "more_plants": "and {n} more (all in the bai_yi table)",
         "counted_basis": "  * the basis the verdict counts: the plant's energy basis (the share "
-        "on the other basis is shown beside it, not counted)",
+        "on the other basis is shown beside it, not counted); 当量值 = equivalent, 等价值 = "
+        "equal-value",
         "bai_yi_basis": "shares on each plant's energy basis: {bases}",
         "bai_yi_rule": "share = the saving realised in the year (by in_service_date) ÷ the "
         "energy of the year before; full annual potential in saving_share_full_year",
@@ -497,7 +498,8 @@ def plant_names(plant_ids: pd.Series, plants: pd.DataFrame, lang: str = "en") ->
 def short_plant_texts(short: pd.DataFrame, plants: pd.DataFrame, lang: str = "en") -> list[str]:
     """Each plant short of 百一 (rows of the ``bai_yi`` table) as a summary names it: id, name
     and its share on both bases, the basis the verdict counts marked ``*``
-    (``SH-0002 乙厂 (当量值* 0.52%, 等价值 1.28%)``)."""
+    (``SH-0002 乙厂 (当量值* 0.52%, 等价值 1.28%)``; the bases by their Chinese names, which the
+    English summary's note explains)."""
     out = []
     for row in short.itertuples(index=False):
         name = plant_names(pd.Series([row.plant_id]), plants, lang)
@@ -507,8 +509,7 @@ def short_plant_texts(short: pd.DataFrame, plants: pd.DataFrame, lang: str = "en
             if share is None or pd.isna(share):
                 continue
             mark = "*" if basis == getattr(row, "basis", None) else ""
-            word = BASIS_NAMES_ZH[basis] if lang == "zh" else _basis_name(basis)
-            shares.append(f"{word}{mark} {share:.2%}")
+            shares.append(f"{BASIS_NAMES_ZH[basis]}{mark} {share:.2%}")
         if not shares:  # a pack counting other than tce: the one share it has
             shares.append(f"{row.saving_share:.2%}")
         out.append(
