@@ -57,6 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
         "capacity": "saving capacity",
         "realised": "energy realised",
         "trajectory": "Trajectory of the standard coal saved ({basis})",
+        "other_trajectories": "Trajectories of the other cumulative goals",
         "districts": "By district",
         "industries": "By industry",
         "group_trajectory_district": "Trajectory of each district ({basis})",
@@ -106,6 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
         "capacity": "节能能力",
         "realised": "实现节能量",
         "trajectory": "节约标准煤的逐年进展（{basis}）",
+        "other_trajectories": "其他累计目标的逐年进展",
         "districts": "按区县汇总",
         "industries": "按行业汇总",
         "group_trajectory_district": "各区县节能能力逐年进展（{basis}）",
@@ -412,7 +414,14 @@ def _goals(
     trajectory = tce[
         ["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]
     ]
-    figures = "".join(v for k, v in sorted(drawn.items()) if k.startswith("trajectory_"))
+    # the tce goal's chart above its table, the other goals' (kW, piles, money) after it
+    tce_stems = {f"trajectory_{g}" for g in goals.loc[goals["counts"] == "coal_saved_tce", "goal"]}
+    figures = "".join(v for k, v in sorted(drawn.items()) if k in tce_stems)
+    others = "".join(
+        v for k, v in sorted(drawn.items()) if k.startswith("trajectory_") and k not in tce_stems
+    )
+    if others:
+        others = f"<h3>{_esc(w['other_trajectories'])}</h3>{others}"
     return (
         f"<section id='goals'><h2>{_esc(w['goals'].format(pack=pack, year=year))}</h2>"
         + table_html(
@@ -430,6 +439,7 @@ def _goals(
         + f"<h3>{_esc(w['trajectory'].format(basis=basis))}</h3>"
         + (figures or missing)
         + table_html(trajectory, lang)
+        + others
         + "</section>"
     )
 
