@@ -193,7 +193,7 @@ def plot_group_trajectories(
             )
     ax.axhline(0.0, color="black", linewidth=0.8)
     if len(years) <= 12:
-        ax.xaxis.set_major_locator(FixedLocator(years))
+        ax.xaxis.set_major_locator(FixedLocator(years.tolist()))
         ax.set_xticks(years, [str(y) for y in years])
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
