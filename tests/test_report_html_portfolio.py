@@ -21,6 +21,7 @@ enters service in 2026): 闵行区 15.2089 tce/yr (丙厂) = 0.003042 % of the 5
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from pathlib import Path
@@ -276,3 +277,17 @@ def test_portfolio_page_in_headless_chromium(
             (SCREENSHOTS / f"portfolio_{size}_{lang}.pdf").write_bytes(pdf)
         finally:
             browser.close()
+
+
+def test_chinese_page_has_no_english_words_outside_codes(result, city_200):
+    """A zh page reads Chinese: the Latin words left are units (tce, kWh, kW), standards' and
+    acronyms' names (GB, IT, PUE), the pack's id and the tool's name, and the codes the user
+    typed (credit codes such as 91310000MA1FL0001X); the caveat codes of the last section are
+    stable identifiers and left out of the check."""
+    allowed = {"tce", "kWh", "kW", "GB", "IT", "PUE", "shanghai", "retrofit", "MA", "FL"}
+    for shown in (result, city_200):
+        page = render_portfolio_html(shown, lang="zh", figures=False)
+        body = page[page.index("<body>") : page.index("<section id='files'>")]
+        text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+        words = set(re.findall(r"[A-Za-z][A-Za-z_]+", text)) - allowed
+        assert not words, sorted(words)
