@@ -243,7 +243,11 @@ def plot_bai_yi_shares(
     target = float(np.nanmax(plants["target_share"].to_numpy(float)))
     named = len(values) <= MAX_NAMED_PLANTS
     if ax is None:
-        ax = _sized_axes(len(values)) if named else Figure(layout="constrained").add_subplot()
+        ax = (
+            _sized_axes(len(values))
+            if named
+            else Figure(figsize=(9.0, 4.8), layout="constrained").add_subplot()
+        )  # a profile as wide as a named chart: its notes fit above it
     positions = np.arange(len(values))
     # the axis ends at SHARE_AXIS_TARGETS × the line, so the line stays where a reader sees it;
     # a longer bar is cut there and its share written on it
