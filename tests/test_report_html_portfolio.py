@@ -190,19 +190,52 @@ def test_report_over_a_folder_or_several_files_is_the_portfolio_page(files, tmp_
 SCREENSHOTS = Path(__file__).parent / "output" / "portfolio"
 
 
+def _city_200():
+    from retrofit.samples.synthetic_city import synthetic_city
+
+    return synthetic_city(200, assets_per_plant=3, seed=2024)
+
+
 @pytest.fixture(scope="module")
 def city_200(tmp_path_factory):
     """A synthetic city of 200 plants in 16 districts and 7 industries: long lists of plants
     short of 百一, a ranking of 200 rows and district lines grouped into 其他."""
-    from retrofit.samples.synthetic_city import synthetic_city
-
     folder = tmp_path_factory.mktemp("city200")
-    inventory, plants = synthetic_city(200, assets_per_plant=3, seed=2024)
+    inventory, plants = _city_200()
     inventory.to_csv(folder / "inventory.csv", index=False)
     plants.to_csv(folder / "plants.csv", index=False)
     return portfolio(
         [folder / "inventory.csv"], plants=folder / "plants.csv", year=2026, goals="shanghai-2024"
     )
+
+
+def test_district_investment_in_wan_yuan_where_every_plant_gives_one(city_200):
+    """A district's investment is the sum of its rows' investment_cny, shown in 万元 in a
+    Chinese page (元 in English), and only where every plant of the district gives one: summed
+    here from the inventory itself, not from the portfolio's tables."""
+    inventory, plants = _city_200()
+    rows = inventory.merge(plants[["plant_id", "district"]], on="plant_id")
+    given = rows.groupby("plant_id")["investment_cny"].apply(lambda v: v.notna().all())
+    complete = {
+        district
+        for district, members in plants.groupby("district")["plant_id"]
+        if all(given.get(p, False) for p in members)
+    }
+    assert complete and len(complete) < plants["district"].nunique()  # both kinds are shown
+    zh = render_portfolio_html(city_200, lang="zh", figures=False)
+    en = render_portfolio_html(city_200, lang="en", figures=False)
+    for page, scale in ((zh, 10_000), (en, 1)):
+        table = page[page.index("<section id='groups'>") :].split("</table>")[0]
+        headings = re.findall(r"<th>([^<]*)</th>", table)
+        column = headings.index("投资额 [万元]" if scale > 1 else "investment [CNY]")
+        for district in plants["district"].unique():
+            row = table[table.index(f"<td>{district}</td>") :].split("</tr>")[0]
+            cell = re.findall(r"<td[^>]*>([^<]*)</td>", row)[column]
+            if district in complete:
+                total = rows.loc[rows["district"] == district, "investment_cny"].sum()
+                assert float(cell.replace(",", "")) == pytest.approx(total / scale, abs=0.006)
+            else:
+                assert cell == "—", district
 
 
 @pytest.mark.slow
