@@ -156,17 +156,26 @@ def test_bai_yi_by_year_with_missing_years(city):
 
 def test_summary_names_the_plants_short_of_bai_yi(city):
     # 2026 (as in the test above): P1 unknown (2025 energy blank), P2 meets (3.72 %), P3 (丙厂)
-    # has no measures: 0 of 80 tce, short. The summary names it beside the count.
+    # has no measures: 0 of 80 tce, short. The summary names it beside the count, with its
+    # share on both bases, the counted one (its energy basis, 当量值 here) marked *.
     from retrofit.report.terminal import render_portfolio
 
     _, a, b, plants = city
     result = portfolio([a, b], plants=plants, year=2026, plant_energy_basis="equivalent")
     en = render_portfolio(result).splitlines()
     line = en.index("2026: meets 1, short 1, unknown 1")
-    assert en[line + 1] == "  short in 2026: P3 丙厂"
+    assert en[line + 1] == ("  short in 2026: P3 丙厂 (当量值* 0.00%, 等价值 0.00%)")
+    assert "  * the basis the verdict counts: the plant's energy basis" in "\n".join(en)
     zh = render_portfolio(result, lang="zh").splitlines()
     line = zh.index("2026 年：达标 1 家，未达标 1 家，未知 1 家")
-    assert zh[line + 1] == "  2026 年未达标：P3 丙厂"
+    assert zh[line + 1] == "  2026 年未达标：P3 丙厂（当量值* 0.00%，等价值 0.00%）"
+    # the JSON summary names it too, with the basis counted
+    (year,) = [y for y in result.to_dict()["bai_yi_summary"] if y["year"] == 2026]
+    assert (year["met"], year["short"], year["unknown"]) == (1, 1, 1)
+    (short,) = year["short_plants"]
+    assert short["plant_id"] == "P3" and short["name"] == "丙厂"
+    assert short["counted_basis"] == "equivalent" and short["saving_share"] == 0.0
+    assert short["shortfall_tce"] == pytest.approx(0.8)
 
 
 def test_plants_districts_and_totals(city):

@@ -5,7 +5,7 @@ drawn), :mod:`.common` (shared drawing helpers, :func:`save_figure`), :mod:`.est
 estimate's figures: supply curves and tornado), :mod:`.savings` (the figures that need no
 money: savings by measure on both bases, each plant's 百一 share, the goal contributions) and
 :mod:`.portfolio` (a portfolio's trajectory, savings by measure, 百一 ranking and abatement
-curve).
+curve) with :mod:`.portfolio_groups` (the trajectory of each district and industry).
 
 >>> from retrofit.plotting import plot_supply_curve  # doctest: +SKIP
 
@@ -39,6 +39,8 @@ _MODULE_OF = {
     "plot_trajectory": "portfolio",
     "portfolio_figures": "portfolio",
     "write_portfolio_figures": "portfolio",
+    "group_trajectory_figures": "portfolio",
+    "plot_group_trajectories": "portfolio_groups",
     "MAX_NAMED": "common",
     "goal_contributions": "savings",
     "plot_bai_yi_shares": "savings",

@@ -55,6 +55,7 @@ from .common import (
 )
 from .fonts import resolve_language
 from .labels import LABELS, FigureText
+from .portfolio_groups import plot_group_trajectories
 from .savings import plot_bai_yi_shares, plot_measure_savings
 
 
@@ -516,8 +517,9 @@ _GOAL_LABELS = {
 
 def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:
     """The portfolio's figures as matplotlib Axes, by file stem: one trajectory per cumulative
-    goal, savings by measure, 百一 ranking (as-of year) and, when investments are known, the
-    cost of saved tce."""
+    goal (the tce goal always; another only when something counts toward it), the trajectory
+    of each district and industry, savings by measure on both tce bases, 百一 ranking (as-of
+    year, plants by name) and, when investments are known, the cost of saved tce."""
     p = result.assumptions["portfolio"]
     basis_note = basis_in_language(p["basis_note"], lang)
     text = FigureText(lang)
@@ -528,6 +530,8 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     for g in goals.itertuples(index=False):
         t = result.trajectory[result.trajectory["metric"] == g.counts]
         t = t[(t["year"] >= g.period_start) & (t["year"] <= g.period_end)]
+        if g.counts != "coal_saved_tce" and not t["capacity_cumulative"].abs().gt(0).any():
+            continue  # nothing counts toward this goal: a goal line over zeros says nothing
         drawn = ["year", "capacity_added", "capacity_cumulative"]
         if g.counts in ENERGY_COLUMNS:
             drawn.append("realised_cumulative")
@@ -544,25 +548,41 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
             if g.counts == "coal_saved_tce"
             else f"{_counted(g.counts, lang)} [{columns.value_label('unit', g.unit, lang)}]",
         )
-    # named, horizontal bars: readable at any number of measure types (not the waterfall)
-    by_measure = pd.DataFrame(
-        {
-            "label": [text.worded("measure_type", m) for m in result.by_measure["measure_type"]],
-            "saved": result.by_measure["coal_saved_tce"].to_numpy(float),
-        }
-    )
-    figures["savings_by_measure"] = plot_measure_savings(
-        by_measure, lang=lang, saved_label=text.clean(basis_note)
-    )
+    figures.update(group_trajectory_figures(result, lang=lang))
+    # named, horizontal bars on both bases: readable at any number of measure types (not the
+    # waterfall); a result written before both bases were summed shows its one headline basis
+    labels = [_measure_words(text, m) for m in result.by_measure["measure_type"]]
+    if {"coal_saved_tce_equivalent", "coal_saved_tce_equal_value"} <= set(
+        result.by_measure.columns
+    ):
+        figures["savings_by_measure"] = plot_measure_savings(
+            pd.DataFrame(
+                {
+                    "label": labels,
+                    "equivalent": result.by_measure["coal_saved_tce_equivalent"].to_numpy(float),
+                    "equal_value": result.by_measure["coal_saved_tce_equal_value"].to_numpy(float),
+                }
+            ),
+            lang=lang,
+        )
+    else:
+        figures["savings_by_measure"] = plot_measure_savings(
+            pd.DataFrame(
+                {"label": labels, "saved": result.by_measure["coal_saved_tce"].to_numpy(float)}
+            ),
+            lang=lang,
+            saved_label=text.clean(basis_note),
+        )
     year = p["as_of_year"]
     ranking = result.bai_yi[result.bai_yi["year"] == year]
     if len(ranking) and ranking["saving_share"].notna().any():
         # the plants by the names the city knows them by, highest share on top
-        names = (
-            result.plants.set_index("plant_id")["plant_name"]
-            if "plant_name" in (result.plants.columns)
-            else pd.Series(dtype=object)
-        )
+        # the plants file's name (企业名称), else the inventory's plant_name
+        register = result.plants.set_index("plant_id")
+        names = pd.Series(None, index=register.index, dtype=object)
+        for column in ("plant_name", "name"):
+            if column in register.columns:
+                names = register[column].astype(object).where(register[column].notna(), names)
         target = float(ranking["target_share"].max())
         figures["bai_yi_ranking"] = plot_bai_yi_shares(
             pd.DataFrame(
@@ -582,7 +602,7 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
     if len(result.abatement):
         curve = result.abatement
         goal = float(curve["goal_line_tce"].iloc[0])
-        curve = curve.assign(label=[text.worded("measure_type", m) for m in curve["label"]])
+        curve = curve.assign(label=[_measure_words(text, m) for m in curve["label"]])
         figures["abatement_curve"] = plot_abatement_curve(
             curve[["label", "saved_tce", "cost_per_tce_cny"]],
             basis_note=basis_note,
@@ -590,6 +610,44 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
             goal_value=goal if np.isfinite(goal) else None,
             ylabel=LABELS.get(lang, LABELS["en"])["levelised_ylabel"],
         )
+    return figures
+
+
+def _measure_words(text: FigureText, measure_type: str) -> str:
+    """A portfolio's measure type as the figure's reader reads it, a charging pile's type
+    included (``charger: replace_charger (dc)`` → ``充电桩：更换充电桩（直流）``)."""
+    base, pile = str(measure_type), ""
+    if base.endswith(")") and " (" in base:
+        base, kind = base[:-1].rsplit(" (", 1)
+        worded = columns.value_label("charger_type", kind, text.lang)
+        pile = f"（{worded}）" if text.lang == "zh" else f" ({worded})"
+    return text.worded("measure_type", base) + text.clean(pile)
+
+
+def group_trajectory_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str, Axes]:
+    """The trajectory of each district and each industry against the city's cumulative tce
+    goal, by file stem (``districts_trajectory``, ``industries_trajectory``); none for a
+    grouping the plants file does not give."""
+    frame = getattr(result, "group_trajectory", pd.DataFrame())
+    if frame.empty:
+        return {}
+    goals = result.goals[
+        (result.goals["kind"] == "cumulative") & (result.goals["counts"] == "coal_saved_tce")
+    ]
+    goal = goals.iloc[0] if len(goals) else None
+    basis_note = basis_in_language(result.assumptions["portfolio"]["basis_note"], lang)
+    figures: dict[str, Axes] = {}
+    for grouping, stem in (("district", "districts"), ("industry", "industries")):
+        part = frame[frame["grouped_by"] == grouping]
+        if len(part):
+            figures[f"{stem}_trajectory"] = plot_group_trajectories(
+                part[["group", "year", "capacity_cumulative"]],
+                grouping=grouping,
+                basis_note=basis_note,
+                goal_value=float(goal["target"]) if goal is not None else None,
+                goal_end=int(goal["period_end"]) if goal is not None else None,
+                lang=lang,
+            )
     return figures
 
 

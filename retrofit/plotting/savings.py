@@ -46,6 +46,9 @@ MAX_NAMED_PLANTS = 30
 #: line is never squeezed against the axis by a plant far above it
 SHARE_AXIS_TARGETS = 10.0
 
+#: A 百一 chart's share axis goes below 0 at most this fraction of its positive end
+NEGATIVE_AXIS_SHARE = 0.25
+
 _TEXT = {
     "en": {
         "other": "other ({n} measures)",
@@ -62,6 +65,7 @@ _TEXT = {
         "unknown": "{n} plant(s) without previous-year energy not shown",
         "ranked": "plants, ranked by share",
         "cut": "{n} bar(s) above {end} cut at the axis end",
+        "cut_low": "{n} bar(s) below {end} (more consumption than saved) cut at the axis end",
         "goal_title": "Contribution to the goal pack's goals",
         "goal_xlabel": "share of the goal",
         "goal_bar": "{value} of {goal} {unit} ({share})",
@@ -83,6 +87,7 @@ _TEXT = {
         "unknown": "{n} 家企业缺少上年综合能耗，未显示",
         "ranked": "企业（按比例排序）",
         "cut": "{n} 家超过 {end}，条形在轴端截断",
+        "cut_low": "{n} 家低于 {end}（增加能耗），条形在轴端截断",
         "goal_title": "对目标包各项目标的贡献",
         "goal_xlabel": "占目标的比例",
         "goal_bar": "{value} / {goal} {unit}（{share}）",
@@ -238,26 +243,37 @@ def plot_bai_yi_shares(
     target = float(np.nanmax(plants["target_share"].to_numpy(float)))
     named = len(values) <= MAX_NAMED_PLANTS
     if ax is None:
-        ax = _sized_axes(len(values)) if named else Figure(layout="constrained").add_subplot()
+        ax = (
+            _sized_axes(len(values))
+            if named
+            else Figure(figsize=(9.0, 4.8), layout="constrained").add_subplot()
+        )  # a profile as wide as a named chart: its notes fit above it
     positions = np.arange(len(values))
     # the axis ends at SHARE_AXIS_TARGETS × the line, so the line stays where a reader sees it;
     # a longer bar is cut there and its share written on it
     end = min(max([target, *values.tolist()]), SHARE_AXIS_TARGETS * target)
-    low = min([0.0, *values.tolist()]) * 1.1
+    # a plant whose measures add consumption is cut at a quarter of the axis' positive end
+    # below 0, so a few large negative shares do not squeeze every other bar against the line
+    floor = max(min([0.0, *values.tolist()]), -NEGATIVE_AXIS_SHARE * end)
+    low = floor * 1.1
     cut = values > end
+    cut_low = values < floor
+    values_drawn = np.clip(values, floor, end)
     if named:
-        ax.barh(positions, np.minimum(values, end), height=0.7, color=colours)
-        for position, value, over in zip(positions, values, cut, strict=True):
+        ax.barh(positions, values_drawn, height=0.7, color=colours)
+        for position, value, over, under in zip(positions, values, cut, cut_low, strict=True):
             ax.text(
-                end * 0.99 if over else value + end * 0.01,
+                end * 0.99 if over else (floor * 0.99 if under else value + end * 0.01),
                 float(position),
-                f"{value * 100:,.2f} %" + (" →" if over else ""),
+                ("← " if under else "") + f"{value * 100:,.2f} %" + (" →" if over else ""),
                 ha="right" if over else "left",
                 va="center",
-                color="white" if over else "black",
+                color="white" if over or under else "black",
                 fontsize="small",
                 # readable where it crosses the 1 % line
-                bbox=None if over else {"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+                bbox=None
+                if over or under
+                else {"facecolor": "white", "edgecolor": "none", "pad": 0.5},
             )
         ax.axvline(target, linestyle="--", color=COLOURS["goal"], linewidth=1.2, label=line_label)
         ax.axvline(0.0, color="black", linewidth=0.8)
@@ -267,7 +283,7 @@ def plot_bai_yi_shares(
         ax.set_xlabel(text.clean(words["bai_yi_xlabel"]))
         ax.set_xlim(low, end * 1.2)  # room for the values
     else:
-        ax.bar(positions, np.minimum(values, end), width=1.0, color=colours)
+        ax.bar(positions, values_drawn, width=1.0, color=colours)
         ax.axhline(target, linestyle="--", color=COLOURS["goal"], linewidth=1.2, label=line_label)
         ax.axhline(0.0, color="black", linewidth=0.8)
         ax.set_xticks([])
@@ -280,10 +296,16 @@ def plot_bai_yi_shares(
         notes.append(words["unknown"].format(n=int(share.isna().sum())))
     if cut.any():
         notes.append(words["cut"].format(n=int(cut.sum()), end=format_percent(end)))
+    if cut_low.any():
+        notes.append(words["cut_low"].format(n=int(cut_low.sum()), end=format_percent(floor)))
     ax.set_title(
         text.clean(title or words["bai_yi_title"])
         + "\n"
-        + text.clean("；".join(notes) if lang == "zh" else "; ".join(notes)),
+        # the count on its own line, what is left out or cut under it: a title as wide as the axes
+        + text.clean(notes[0])
+        + (
+            "\n" + text.clean(("；" if lang == "zh" else "; ").join(notes[1:])) if notes[1:] else ""
+        ),
         fontsize="medium",
     )
     colours_named = [

@@ -263,11 +263,14 @@ class PortfolioResult:
     files: pd.DataFrame
     assumptions: dict[str, Any]
     caveats: list[Caveat] = field(default_factory=list)
+    #: The tce trajectory of each district and each industry (:func:`group_trajectories`)
+    group_trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     TABLES = (
         "totals",
         "goals",
         "trajectory",
+        "group_trajectory",
         "bai_yi",
         "plants",
         "districts",
@@ -279,6 +282,7 @@ class PortfolioResult:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: records(getattr(self, name)) for name in self.TABLES}
+        out["bai_yi_summary"] = bai_yi_summary(self.bai_yi, self.plants)
         out["assumptions"] = self.assumptions
         out["caveats"] = [c.to_dict() for c in self.caveats]
         return out
@@ -352,6 +356,15 @@ def build(
     plant_table = _with_bai_yi_counts(plant_table, bai_yi)
     window = summary[summary["in_service_year"].isin(years)]
     trajectory = _trajectory(window, years, basis)
+    tce_goals = pack.of_kind("cumulative")
+    tce_goals = tce_goals[tce_goals["counts"] == "coal_saved_tce"]
+    group_trajectory = group_trajectories(
+        window,
+        plant_table,
+        years,
+        basis=basis,
+        goal_tce=float(tce_goals["value"].iloc[0]) if len(tce_goals) else None,
+    )
     goals = _goal_progress(summary, trajectory, pack, years, as_of_year, basis)
     caveats = list(caveats)
     if conflicting:  # the first row's basis is used: never silently (as estimate does)
@@ -434,7 +447,155 @@ def build(
         files=files if files is not None else pd.DataFrame(),
         assumptions=run,
         caveats=caveats,
+        group_trajectory=group_trajectory,
     )
+
+
+#: A plant with no district (industry) in the plants file is counted under this group name
+NOT_GIVEN = "(not given)"
+
+
+def group_trajectories(
+    window: pd.DataFrame,
+    plants: pd.DataFrame,
+    years: Sequence[int],
+    *,
+    basis: str,
+    goal_tce: float | None,
+) -> pd.DataFrame:
+    """The tce trajectory of each district and each industry: per group and year, the saving
+    capacity added and its running total [tce/yr], the energy realised and its running total
+    [tce], and the running capacity's share of the pack's cumulative tce goal (a city goal: a
+    district's share of it, not a district goal).
+
+    Parameters
+    ----------
+    window : DataFrame
+        :func:`combine` rows of the years of the pack (``in_service_year`` in ``years``).
+    plants : DataFrame
+        The plant table (``plant_id`` and, when the plants file gives them, ``district`` and
+        ``industry``); a grouping none of whose plants has a value is left out.
+    years : sequence of int
+        The pack's years, in order.
+    basis : str
+        The headline tce basis of ``coal_saved_tce``.
+    goal_tce : float, optional
+        The pack's cumulative tce goal [tce/yr]; ``goal_share_cumulative`` is NaN without one.
+
+    Returns
+    -------
+    DataFrame
+        One row per (grouping, group, year): ``grouped_by`` ("district" or "industry"),
+        ``group``, ``year``, ``capacity_unit``, ``capacity_added``, ``capacity_cumulative``,
+        ``realised_unit``, ``realised``, ``realised_cumulative``, ``goal_share_cumulative``,
+        ``basis``; groups in name order (plants without one under :data:`NOT_GIVEN`).
+    """
+    columns = [
+        "grouped_by",
+        "group",
+        "year",
+        "capacity_unit",
+        "capacity_added",
+        "capacity_cumulative",
+        "realised_unit",
+        "realised",
+        "realised_cumulative",
+        "goal_share_cumulative",
+        "basis",
+    ]
+    years = list(years)
+    frames = []
+    for grouping in ("district", "industry"):
+        if grouping not in plants.columns or plants[grouping].isna().all():
+            continue
+        group_of = plants.set_index("plant_id")[grouping].astype(object).fillna(NOT_GIVEN)
+        groups = sorted(set(group_of.astype(str)))
+        key = window["plant_id"].map(group_of).fillna(NOT_GIVEN).astype(str)
+        added = (
+            window.groupby([key, window["in_service_year"]])["coal_saved_tce"]
+            .sum()
+            .unstack(fill_value=0.0)
+            .reindex(index=groups, columns=years, fill_value=0.0)
+        )
+        realised = pd.DataFrame(
+            {y: window.groupby(key)[f"coal_saved_tce_realised_{y}"].sum() for y in years}
+        ).reindex(index=groups, fill_value=0.0)
+        realised = realised.fillna(0.0)
+        cumulative = added.cumsum(axis=1)
+        n = len(groups) * len(years)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "grouped_by": grouping,
+                    "group": np.repeat(groups, len(years)),
+                    "year": np.tile(years, len(groups)),
+                    "capacity_unit": "tce/yr",
+                    "capacity_added": added.to_numpy().ravel(),
+                    "capacity_cumulative": cumulative.to_numpy().ravel(),
+                    "realised_unit": "tce",
+                    "realised": realised.to_numpy().ravel(),
+                    "realised_cumulative": realised.cumsum(axis=1).to_numpy().ravel(),
+                    "goal_share_cumulative": (
+                        cumulative.to_numpy().ravel() / goal_tce if goal_tce else np.full(n, np.nan)
+                    ),
+                    "basis": basis,
+                },
+                columns=columns,
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["year"].astype(np.int64)
+    return out
+
+
+def bai_yi_summary(bai_yi: pd.DataFrame, plants: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per year, the plants meeting, short of and unknown to 百一, with the plants short of it
+    named: id, name, the basis the verdict counts (the plant's energy basis) and the share on
+    it, and the share on each basis (JSON's summary; the terminal and HTML say the same)."""
+    names = _plant_names(plants)
+    out = []
+    for year, part in bai_yi.groupby("year", sort=True):
+        met = part["meets_bai_yi"].astype("boolean")
+        short = part[(~met).fillna(False).to_numpy(bool)]
+        out.append(
+            {
+                "year": int(year),
+                "met": int(met.fillna(False).sum()),
+                "short": len(short),
+                "unknown": int(met.isna().sum()),
+                "short_plants": [
+                    {
+                        "plant_id": str(row.plant_id),
+                        "name": names.get(str(row.plant_id)),
+                        "counted_basis": row.basis,
+                        "saving_share": _float(row.saving_share),
+                        "saving_share_equivalent": _float(row.saving_share_equivalent),
+                        "saving_share_equal_value": _float(row.saving_share_equal_value),
+                        "target_share": _float(row.target_share),
+                        "shortfall_tce": _float(row.shortfall_tce),
+                    }
+                    for row in short.itertuples(index=False)
+                ],
+            }
+        )
+    return out
+
+
+def _plant_names(plants: pd.DataFrame) -> dict[str, str]:
+    """Each plant's name: the plants file's ``name``, else the inventory's ``plant_name``."""
+    names: dict[str, str] = {}
+    for column in ("plant_name", "name"):  # the later wins
+        if column in plants.columns:
+            for plant, name in zip(plants["plant_id"], plants[column], strict=True):
+                if pd.notna(name) and str(name).strip():
+                    names[str(plant)] = str(name)
+    return names
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _register(summary: pd.DataFrame, plants: pd.DataFrame | None, as_of_year: int) -> pd.DataFrame:
@@ -899,7 +1060,17 @@ def _totals(summary: pd.DataFrame, plants: pd.DataFrame, basis: str) -> pd.DataF
 
 
 def _by_measure(summary: pd.DataFrame) -> pd.DataFrame:
-    cols = ["assets", "retrofitted_motor_kw", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t"]
+    """Sums per measure type, largest headline tce first, with the tce on both bases (a chart
+    and a table show 当量值 and 等价值 side by side)."""
+    cols = [
+        "assets",
+        "retrofitted_motor_kw",
+        "energy_saved_kwh",
+        "coal_saved_tce",
+        "coal_saved_tce_equivalent",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+    ]
     out = summary.groupby("measure_type", sort=False)[cols].sum()
     return out.sort_values("coal_saved_tce", ascending=False).reset_index()
 

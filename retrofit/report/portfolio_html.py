@@ -24,6 +24,7 @@ from ..io.atomic import atomic_write
 from ..io.cells import NUL
 from ..portfolio.tables import PortfolioResult
 from .html import CSS, svg_figure, table_html
+from .terminal import short_plant_texts
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -46,6 +47,9 @@ WORDS: dict[str, dict[str, str]] = {
         "(realised saving by in-service date ÷ energy of {previous}, on each plant's energy "
         "basis), against the {line} line of the goal pack.",
         "short": "Short of the {line} line ({n}):",
+        "counted_basis": "Each plant's share on both tce bases (当量值: equivalent, 等价值: "
+        "equal-value); * marks the basis the verdict counts (the plant's energy basis), the "
+        "other is shown beside it, not counted.",
         "none_short": "No plant with a known share is short of the {line} line.",
         "unknown": "Unknown (no energy use of {previous} given): {names}.",
         "no_ranking": "The goal pack sets no per-enterprise annual share: no 百一 ranking.",
@@ -53,8 +57,18 @@ WORDS: dict[str, dict[str, str]] = {
         "capacity": "saving capacity",
         "realised": "energy realised",
         "trajectory": "Trajectory of the standard coal saved ({basis})",
+        "other_trajectories": "Trajectories of the other cumulative goals",
         "districts": "By district",
         "industries": "By industry",
+        "group_trajectory_district": "Trajectory of each district ({basis})",
+        "group_trajectory_industry": "Trajectory of each industry ({basis})",
+        "group_table_note": "Saving capacity in service at the end of each year [tce/yr, "
+        "{basis}] and its share of the city goal ({goal} {unit} by {end}); the chart draws the "
+        "same numbers.",
+        "group_table_no_goal": "Saving capacity in service at the end of each year [tce/yr, "
+        "{basis}]; the goal pack sets no cumulative tce goal.",
+        "end_of": "end of {year}",
+        "goal_share_at": "share of the city goal, end of {year}",
         "bai_yi_met": "百一 met in {year}",
         "bai_yi_short": "short in {year}",
         "by_measure": "Savings by measure",
@@ -84,6 +98,8 @@ WORDS: dict[str, dict[str, str]] = {
         "ranking_rule": "按{year}年实现节能量（按投运日期折算）占{previous}年综合能耗的比例排序"
         "（各企业按其能耗口径），对照目标文件的 {line} 达标线。",
         "short": "未达 {line} 达标线的企业（{n} 家）：",
+        "counted_basis": "括号内为两种折算口径下的比例；* 为判定所用口径（企业上年综合能耗口径），"
+        "另一口径仅供对照，不作判定。",
         "none_short": "已知比例的企业均达到 {line} 达标线。",
         "unknown": "无法判定（未提供{previous}年综合能耗）：{names}。",
         "no_ranking": "目标文件未设企业年度节能比例，不作百一排名。",
@@ -91,8 +107,16 @@ WORDS: dict[str, dict[str, str]] = {
         "capacity": "节能能力",
         "realised": "实现节能量",
         "trajectory": "节约标准煤的逐年进展（{basis}）",
+        "other_trajectories": "其他累计目标的逐年进展",
         "districts": "按区县汇总",
         "industries": "按行业汇总",
+        "group_trajectory_district": "各区县节能能力逐年进展（{basis}）",
+        "group_trajectory_industry": "各行业节能能力逐年进展（{basis}）",
+        "group_table_note": "各年末在运措施的累计节能能力 [tce/年，{basis}] 及其占全市目标"
+        "（{end}年 {goal} {unit}）的比例；与上图数值相同。",
+        "group_table_no_goal": "各年末在运措施的累计节能能力 [tce/年，{basis}]；目标文件未设累计节能量目标。",
+        "end_of": "{year}年末",
+        "goal_share_at": "{year}年末占全市目标比例",
         "bai_yi_met": "{year}年百一达标企业数",
         "bai_yi_short": "{year}年未达标企业数",
         "by_measure": "按措施汇总",
@@ -104,6 +128,17 @@ WORDS: dict[str, dict[str, str]] = {
         "目标引自{pack}。",
     },
 }
+
+#: The page's own rules beside the estimate report's: the plants short of 百一 in columns, so a
+#: city's hundred names take a few lines, not a page
+PORTFOLIO_CSS = """
+.plant-list { columns: 2 24em; column-gap: 28px; margin: 4px 0 6px; padding-left: 20px; }
+.plant-list li { break-inside: avoid; }
+@media print {
+  .plant-list { columns: 2; font-size: 9.5px; }
+  #ranking-table { page: wide; }
+}
+"""
 
 #: Basis names as the page writes them
 BASIS_WORDS = {
@@ -150,10 +185,15 @@ def measure_type_text(measure_type: str, lang: str) -> str:
     if lang == "en" or ": " not in measure_type:
         return measure_type
     category, measures = measure_type.split(": ", 1)
+    pile = ""
+    if measures.endswith(")") and " (" in measures:  # a charging pile's type: (ac) or (dc)
+        measures, kind = measures[:-1].rsplit(" (", 1)
+        pile = f"（{value_label('charger_type', kind, lang)}）"
     return (
         value_label("category", category, lang)
         + "："
         + "+".join(value_label("measure", m, lang) for m in measures.split("+"))
+        + pile
     )
 
 
@@ -228,7 +268,7 @@ def render_portfolio_html(
         _header(result, w, lang, pack_name, year),
         _ranking(result, w, lang, year, drawn.get("bai_yi_ranking", missing)),
         _goals(result, w, lang, pack_name, year, drawn, missing),
-        _groups(result, w, lang, year),
+        _groups(result, w, lang, year, drawn, missing),
         _measures(result, w, lang, drawn, missing),
         _files_and_caveats(result, w, lang),
         f"<footer><p>{_esc(w['footer'].format(pack=pack_name))}</p></footer>",
@@ -238,7 +278,7 @@ def render_portfolio_html(
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(w['title'])} — {_esc(pack_name)} {year}</title>"
-        f"<style>{CSS}</style></head><body>"
+        f"<style>{CSS}{PORTFOLIO_CSS}</style></head><body>"
         + "\n".join(s for s in sections if s)
         + "</body></html>\n"
     )
@@ -294,12 +334,15 @@ def _ranking(result: PortfolioResult, w: dict[str, str], lang: str, year: int, f
         + "</p>",
     ]
     if len(short):
-        names = "; ".join(
-            f"{_plant_text(r)} ({_percent(r['saving_share'])})" for _, r in short.iterrows()
+        rows = result.bai_yi[result.bai_yi["year"] == year].set_index("plant_id")
+        shares = rows.reindex(short["plant_id"]).reset_index()
+        named = "".join(
+            f"<li>{_esc(text)}</li>" for text in short_plant_texts(shares, result.plants, lang)
         )
         parts.append(
-            f"<p id='short'><b>{_esc(w['short'].format(line=line, n=len(short)))}</b> "
-            f"{_esc(names)}</p>"
+            f"<div id='short'><p><b>{_esc(w['short'].format(line=line, n=len(short)))}</b></p>"
+            f"<ul class='plant-list'>{named}</ul>"
+            f"<p class='note' id='counted-basis'>{_esc(w['counted_basis'])}</p></div>"
         )
     else:
         parts.append(f"<p id='short'>{_esc(w['none_short'].format(line=line))}</p>")
@@ -309,8 +352,16 @@ def _ranking(result: PortfolioResult, w: dict[str, str], lang: str, year: int, f
             f"<p class='note'>{_esc(w['unknown'].format(previous=year - 1, names=names))}</p>"
         )
     parts.append(figure)
+    if lang == "zh":  # "unknown (no energy for 2025)": the vocabulary's words for it
+        ranking = ranking.assign(
+            bai_yi_status=[
+                "unknown (no plant energy)" if str(v).startswith("unknown (no energy") else v
+                for v in ranking["bai_yi_status"]
+            ]
+        )
     parts.append(
-        table_html(
+        "<div id='ranking-table'>"
+        + table_html(
             ranking,
             lang,
             numeric=[
@@ -322,6 +373,7 @@ def _ranking(result: PortfolioResult, w: dict[str, str], lang: str, year: int, f
                 "shortfall_tce",
             ],
         )
+        + "</div>"
     )
     return "".join(parts) + "</section>"
 
@@ -362,7 +414,14 @@ def _goals(
     trajectory = tce[
         ["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]
     ]
-    figures = "".join(v for k, v in sorted(drawn.items()) if k.startswith("trajectory_"))
+    # the tce goal's chart above its table, the other goals' (kW, piles, money) after it
+    tce_stems = {f"trajectory_{g}" for g in goals.loc[goals["counts"] == "coal_saved_tce", "goal"]}
+    figures = "".join(v for k, v in sorted(drawn.items()) if k in tce_stems)
+    others = "".join(
+        v for k, v in sorted(drawn.items()) if k.startswith("trajectory_") and k not in tce_stems
+    )
+    if others:
+        others = f"<h3>{_esc(w['other_trajectories'])}</h3>{others}"
     return (
         f"<section id='goals'><h2>{_esc(w['goals'].format(pack=pack, year=year))}</h2>"
         + table_html(
@@ -380,13 +439,22 @@ def _goals(
         + f"<h3>{_esc(w['trajectory'].format(basis=basis))}</h3>"
         + (figures or missing)
         + table_html(trajectory, lang)
+        + others
         + "</section>"
     )
 
 
-def _groups(result: PortfolioResult, w: dict[str, str], lang: str, year: int) -> str:
+def _groups(
+    result: PortfolioResult,
+    w: dict[str, str],
+    lang: str,
+    year: int,
+    drawn: dict[str, str],
+    missing: str,
+) -> str:
     """Totals by district and by industry, each with its plants meeting and short of 百一 in
-    the as-of year; left out when the plants file names none."""
+    the as-of year, then its trajectory against the city goal (chart and table); left out when
+    the plants file names none."""
     ranking = result.bai_yi[result.bai_yi["year"] == year]
     parts = []
     for key, column in (("districts", "district"), ("industries", "industry")):
@@ -403,8 +471,9 @@ def _groups(result: PortfolioResult, w: dict[str, str], lang: str, year: int) ->
                     "energy_saved_kwh",
                     "coal_saved_tce",
                     "co2_avoided_t",
+                    "investment_cny",
                 )
-                if c in frame.columns
+                if c in frame.columns and (c != "investment_cny" or frame[c].notna().any())
             ]
         ].sort_values(["coal_saved_tce", column], ascending=[False, True], kind="stable")
         if len(ranking):
@@ -434,16 +503,81 @@ def _groups(result: PortfolioResult, w: dict[str, str], lang: str, year: int) ->
                     .to_numpy(),
                 }
             )
-        parts.append(f"<h2>{_esc(w[key])}</h2>" + table_html(view, lang))
+        parts.append(
+            f"<h2>{_esc(w[key])}</h2>"
+            + table_html(view, lang)
+            + _group_trajectory(result, w, lang, column, drawn.get(f"{key}_trajectory", missing))
+        )
     return f"<section id='groups'>{''.join(parts)}</section>" if parts else ""
+
+
+def _group_trajectory(
+    result: PortfolioResult, w: dict[str, str], lang: str, grouping: str, figure: str
+) -> str:
+    """The chart of each group's cumulative saving capacity and, under it, the same numbers: one
+    row per group, its capacity in service at the end of each year (tce to 2 decimals) and its
+    share of the city goal at the window's end."""
+    frame = getattr(result, "group_trajectory", pd.DataFrame())
+    part = frame[frame["grouped_by"] == grouping] if len(frame) else frame
+    if not len(part):
+        return ""
+    basis = BASIS_WORDS[lang][result.assumptions["portfolio"]["basis"]]
+    years = sorted(int(y) for y in part["year"].unique())
+    wide = part.pivot_table(
+        index="group", columns="year", values="capacity_cumulative", aggfunc="sum"
+    ).reindex(columns=years)
+    share = part[part["year"] == years[-1]].set_index("group")["goal_share_cumulative"]
+    order = sorted(wide.index, key=lambda g: (-float(wide.at[g, years[-1]]), str(g)))
+    table = pd.DataFrame({grouping: [value_label("grouping", g, lang) for g in order]})
+    year_columns = [w["end_of"].format(year=y) for y in years]
+    for y, heading in zip(years, year_columns, strict=True):
+        table[heading] = [f"{float(wide.at[g, y]):,.2f}" for g in order]
+    goals = result.goals[
+        (result.goals["kind"] == "cumulative") & (result.goals["counts"] == "coal_saved_tce")
+    ]
+    numeric = list(year_columns)
+    if len(goals):
+        goal = goals.iloc[0]
+        share_column = w["goal_share_at"].format(year=years[-1])
+        table[share_column] = [_small_percent(share.get(g)) for g in order]
+        numeric.append(share_column)
+        unit = columns.unit_text("tce/yr", lang)
+        note = w["group_table_note"].format(
+            basis=basis,
+            goal=f"{float(goal['target']):,.0f}",
+            unit=unit,
+            end=int(goal["period_end"]),
+        )
+    else:
+        note = w["group_table_no_goal"].format(basis=basis)
+    return (
+        f"<h3>{_esc(w[f'group_trajectory_{grouping}'].format(basis=basis))}</h3>"
+        + figure
+        + f"<p class='note'>{_esc(note)}</p>"
+        + table_html(table, lang, numeric=numeric)
+    )
+
+
+def _small_percent(x: Any) -> str:
+    """A share as a percentage with four significant digits, so a district's 0.003 % of a city
+    goal does not read 0.00 %."""
+    return "—" if x is None or pd.isna(x) else f"{float(x) * 100:.4g}%"
 
 
 def _measures(
     result: PortfolioResult, w: dict[str, str], lang: str, drawn: dict[str, str], missing: str
 ) -> str:
-    view = result.by_measure[
-        ["measure_type", "assets", "energy_saved_kwh", "coal_saved_tce", "co2_avoided_t"]
-    ].assign(measure_type=lambda f: [measure_type_text(str(m), lang) for m in f["measure_type"]])
+    shown = [
+        "measure_type",
+        "assets",
+        "energy_saved_kwh",
+        "coal_saved_tce_equivalent",
+        "coal_saved_tce_equal_value",
+        "co2_avoided_t",
+    ]
+    view = result.by_measure[[c for c in shown if c in result.by_measure.columns]].assign(
+        measure_type=lambda f: [measure_type_text(str(m), lang) for m in f["measure_type"]]
+    )
     figures = drawn.get("savings_by_measure", missing) + drawn.get("abatement_curve", "")
     return (
         f"<section id='by-measure'><h2>{_esc(w['by_measure'])}</h2>{figures}"

@@ -423,6 +423,9 @@ PORTFOLIO_LABELS = {
         "bai_yi_line": "{year}: meets {met}, short {short}, unknown {unknown}",
         "bai_yi_short": "  short in {year}: {plants}",
         "more_plants": "and {n} more (all in the bai_yi table)",
+        "counted_basis": "  * the basis the verdict counts: the plant's energy basis (the share "
+        "on the other basis is shown beside it, not counted); 当量值 = equivalent, 等价值 = "
+        "equal-value",
         "bai_yi_basis": "shares on each plant's energy basis: {bases}",
         "bai_yi_rule": "share = the saving realised in the year (by in_service_date) ÷ the "
         "energy of the year before; full annual potential in saving_share_full_year",
@@ -451,6 +454,7 @@ PORTFOLIO_LABELS = {
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
         "bai_yi_short": "  {year} 年未达标：{plants}",
         "more_plants": "另 {n} 家（全部见 bai_yi 表）",
+        "counted_basis": "  * 为判定所用口径，即企业上年综合能耗口径（另一口径的比例仅供对照，不作判定）",
         "bai_yi_basis": "年节能量占上年综合能耗比例按各企业上年综合能耗口径计算：{bases}",
         "bai_yi_rule": "年节能量占上年综合能耗比例 = 按投运日期折算的当年实现节能量 ÷ 上年综合能耗；"
         "全年潜力见“全年潜力占上年综合能耗比例”列",
@@ -489,6 +493,29 @@ def plant_names(plant_ids: pd.Series, plants: pd.DataFrame, lang: str = "en") ->
         rest = PORTFOLIO_LABELS[lang]["more_plants"].format(n=len(ids) - NAMED_PLANTS)
         text += ("，" if lang == "zh" else ", ") + rest
     return text
+
+
+def short_plant_texts(short: pd.DataFrame, plants: pd.DataFrame, lang: str = "en") -> list[str]:
+    """Each plant short of 百一 (rows of the ``bai_yi`` table) as a summary names it: id, name
+    and its share on both bases, the basis the verdict counts marked ``*``
+    (``SH-0002 乙厂 (当量值* 0.52%, 等价值 1.28%)``; the bases by their Chinese names, which the
+    English summary's note explains)."""
+    out = []
+    for row in short.itertuples(index=False):
+        name = plant_names(pd.Series([row.plant_id]), plants, lang)
+        shares = []
+        for basis in ("equivalent", "equal_value"):
+            share = getattr(row, f"saving_share_{basis}", None)
+            if share is None or pd.isna(share):
+                continue
+            mark = "*" if basis == getattr(row, "basis", None) else ""
+            shares.append(f"{BASIS_NAMES_ZH[basis]}{mark} {share:.2%}")
+        if not shares:  # a pack counting other than tce: the one share it has
+            shares.append(f"{row.saving_share:.2%}")
+        out.append(
+            f"{name}（{'，'.join(shares)}）" if lang == "zh" else f"{name} ({', '.join(shares)})"
+        )
+    return out
 
 
 def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
@@ -548,6 +575,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
     lines.append(_table(_headed(_fmt(view, lang), lang), index=False))
     lines += ["", f"== {labels['bai_yi']} ==", labels["bai_yi_rule"]]
+    marked = False
     for year, part in result.bai_yi.groupby("year"):
         met = part["meets_bai_yi"]
         short = (~met.astype("boolean")).fillna(False).to_numpy(bool)
@@ -559,12 +587,16 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
                 unknown=int(met.isna().sum()),
             )
         )
-        if short.any():  # the plants, not only their count
-            lines.append(
-                labels["bai_yi_short"].format(
-                    year=year, plants=plant_names(part["plant_id"][short], result.plants, lang)
-                )
-            )
+        if short.any():  # the plants, not only their count, with their shares on both bases
+            named = short_plant_texts(part[short].head(NAMED_PLANTS), result.plants, lang)
+            text = ("、" if lang == "zh" else "; ").join(named)
+            if int(short.sum()) > NAMED_PLANTS:
+                rest = labels["more_plants"].format(n=int(short.sum()) - NAMED_PLANTS)
+                text += ("，" if lang == "zh" else "; ") + rest
+            lines.append(labels["bai_yi_short"].format(year=year, plants=text))
+            marked = True
+    if marked:
+        lines.append(labels["counted_basis"])
     if "plant_energy_basis" in result.bai_yi.columns and len(result.bai_yi):
         per_plant = result.bai_yi.drop_duplicates("plant_id")
         counts = per_plant.groupby(["plant_energy_basis", "plant_energy_basis_source"]).size()
