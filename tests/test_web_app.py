@@ -211,6 +211,17 @@ def test_an_inventory_over_the_row_limit_is_refused_with_a_clear_message():
     assert "超过本页 10 行的上限" in response.text
 
 
+def test_a_workbook_over_the_row_limit_is_refused_before_it_is_read_whole():
+    book = openpyxl.Workbook()
+    for line in sample_text().splitlines():  # the example's 18 rows as a sheet
+        book.active.append(line.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = TestClient(create_app(max_rows=10))
+    response = upload(client, buffer.getvalue(), "plant.xlsx")
+    assert response.status_code == 413 and "超过本页 10 行的上限" in response.text
+
+
 # -- the flow: results, problems, downloads ---------------------------------------------------
 
 
