@@ -240,6 +240,11 @@ def test_the_bundled_example_gives_each_plants_verdict_on_both_bases_and_the_sub
     assert "SH-355-SANSHOU" in page and "表头“三首”" in page
     assert "分措施节能量" in page and "更换充电桩" in page
     assert "/tmp" not in response.text  # never the private copy's path
+    # the language switch keeps the result
+    token = result_token(response.text)
+    assert f'href="/result/{token}?lang=en"' in response.text
+    english = client.get(f"/result/{token}?lang=en")
+    assert "★ counts" in english.text and "Subsidies and tax rules" in english.text
 
 
 @pytest.mark.slow  # a whole estimate (and its report or figures)
@@ -437,6 +442,7 @@ def test_the_verdict_on_each_basis_marks_the_counting_one():
         "达到（估算）",
     ]
     english = bai_yi_table(plants, "en").rows[0]
+    assert english[3] == "equal-value (等价值)"
     assert english[5] == "short (estimate)" and english[7] == "meets (estimate) ★ counts"
 
 
