@@ -25,6 +25,7 @@ from retrofit.web import flow
 from retrofit.web.app import create_app
 from retrofit.web.store import ResultStore
 from retrofit.web.views import bai_yi_table, problems
+from retrofit.web.words import words
 
 SAMPLE = Path("retrofit/samples/example_plant.csv")
 #: The example's plants, as its first two columns name them
@@ -98,6 +99,7 @@ def test_the_page_is_chinese_first_and_switches_to_english_by_a_kept_choice(clie
     assert page.status_code == 200
     assert "设备更新节能自评" in page.text and "下载设备清单模板" in page.text
     assert "Upload" not in page.text  # no English sentence on the Chinese page
+    assert "不会离开这台电脑" in page.text and "15 分钟后自动清除" in page.text
     assert 'href="/?lang=en"' in page.text
     english = client.get("/?lang=en")
     assert "Download the inventory template" in english.text
@@ -410,6 +412,15 @@ def test_api_validate_checks_rows_with_the_same_issues_as_a_file(client):
 
 
 # -- the pieces -----------------------------------------------------------------------------
+
+
+def test_every_word_of_the_page_is_in_both_languages_and_chinese_in_chinese():
+    chinese, english = words("zh"), words("en")
+    assert chinese.keys() == english.keys()
+    for key, text in chinese.items():
+        assert text and english[key], key
+        if not key.startswith("other_language"):  # the switch names the other language
+            assert re.search(r"[\u4e00-\u9fff]", text), f"{key}: {text}"
 
 
 def test_the_verdict_on_each_basis_marks_the_counting_one():
