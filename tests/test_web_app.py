@@ -312,6 +312,20 @@ def test_every_problem_is_listed_at_once_with_row_column_and_header_as_typed(cli
 
 
 @pytest.mark.slow  # a whole estimate (and its report or figures)
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("empty.csv", b"", "文件为空（0 字节）"),
+        ("picture.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "不是 zip 压缩包"),
+    ],
+)
+def test_a_file_that_is_no_inventory_is_one_problem_of_the_whole_file(client, name, data, said):
+    response = upload(client, data, name)
+    assert response.status_code == 200
+    assert "共 1 处问题" in response.text and "整个文件" in response.text and said in response.text
+
+
+@pytest.mark.slow  # a whole estimate and its report
 def test_user_strings_are_escaped_everywhere(client):
     hostile = sample_text().replace("上海示例机械厂", SCRIPT).replace("M-001", SCRIPT)
     response = upload(client, hostile.encode("utf-8"), f"{SCRIPT}.csv")
