@@ -298,8 +298,9 @@ def create_app(
             return error_page(request, 500, "reference_error", why=str(error))
         finally:
             del data
-        report = outcome.report
         if outcome.result is None:
+            report = outcome.report
+            assert report is not None  # an outcome holds the estimate or the problems
             return page(
                 request,
                 "problems.html",
