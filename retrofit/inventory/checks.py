@@ -535,16 +535,14 @@ def check_measures(
         return
     mi = mapped["measure"]
     mheader = headers[mi]
-    measures = out["measure"].to_numpy(dtype=object, na_value=None)
-    n = len(measures)
+    # the typed columns are text already: join them as they are, not through Python objects
+    measures = pd.Series(out["measure"], dtype="str").reset_index(drop=True)
     cats = (
-        out["category"].to_numpy(dtype=object, na_value=None)
+        pd.Series(out["category"], dtype="str").reset_index(drop=True)
         if "category" in out
-        else np.full(n, None, dtype=object)
+        else pd.Series(None, index=measures.index, dtype="str")
     )
-    key = (
-        pd.Series(cats, dtype="str").fillna("") + "|" + pd.Series(measures, dtype="str").fillna("")
-    )
+    key = cats.fillna("") + "|" + measures.fillna("")
     codes, uniques = pd.factorize(key)
     messages = [_why_measure_does_not_apply(*u.partition("|")[::2]) for u in uniques]
     has_msg = np.array([m is not None for m in messages] + [False])[codes]

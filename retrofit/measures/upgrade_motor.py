@@ -124,6 +124,10 @@ def _resolve_series(
     return mapped
 
 
+#: The method of a full-load efficiency read in a class table, by "at a tabulated size"
+_HOW_AT_SIZE = np.array(["log_linear", "table"], dtype=object)
+
+
 def full_load_efficiency(
     classes: pd.Series, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables
 ) -> FullLoad:
@@ -157,12 +161,13 @@ def full_load_efficiency(
         value = motors.log_linear_interpolation(
             np.clip(p, kw_table[0], kw_table[-1]), kw_table, eff_table
         )
-        how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
+        at_size = np.isin(p, kw_table)
+        how = _HOW_AT_SIZE[at_size.view(np.int8)]  # a take, not a text array cast per row
         coef = coefficients[
             (coefficients["efficiency_class"] == spec["ie_level"]) & (coefficients["poles"] == pole)
         ]
         for _, c in coef.iterrows():  # two size ranges per class and pole count
-            in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
+            in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & ~at_size
             if in_range.any():
                 value[in_range] = motors.eu2019_1781_efficiency_pct(
                     p[in_range], c["A"], c["B"], c["C"], c["D"]
@@ -329,7 +334,11 @@ def _present_motor_curves(
     class its efficiency_pct meets); missing where neither class nor efficiency is given."""
     keys = frame.column(rows, "efficiency_class")
     series = tables["motor_series_classes"].set_index("series")["efficiency_class"]
-    classes = keys.map(series).where(keys.isin(series.index), keys).to_numpy(dtype=object)
+    # a handful of distinct keys: map each once, then spread to the rows
+    key_codes, distinct = pd.factorize(keys)
+    distinct_keys = pd.Series(distinct, dtype=object)
+    mapped = distinct_keys.map(series).where(distinct_keys.isin(series.index), distinct_keys)
+    classes = _per_row(mapped, key_codes, np.nan)
     pct = frame.column(rows, "efficiency_pct").astype(float).to_numpy()
     infer = pd.isna(classes) & ~np.isnan(pct)
     if infer.any():
@@ -406,8 +415,11 @@ def belts(rows: pd.DataFrame, tables: Tables, log: CaveatLog) -> Belts:
     before_type = frame.column(rows, "belt_type")
     after_type = frame.column(rows, "target_belt_type")
     after_type = after_type.where(after_type.notna(), before_type)
-    before = before_type.map(factor).fillna(0.0).to_numpy(dtype=float)
-    after = after_type.map(factor).fillna(0.0).to_numpy(dtype=float)
+    # each distinct belt type looked up once (a blank or unknown type: 0, no belt)
+    before_codes, before_kinds = pd.factorize(before_type)
+    after_codes, after_kinds = pd.factorize(after_type)
+    before = np.append([factor.get(k, 0.0) for k in before_kinds], 0.0)[before_codes]
+    after = np.append([factor.get(k, 0.0) for k in after_kinds], 0.0)[after_codes]
     coefficients = tuple(
         float(params[("belt_drive", f"v_belt_loss_{k}")]) for k in ("a", "b", "c", "d", "e")
     )
@@ -498,16 +510,18 @@ def motor_efficiency(
         has_pct, given_pct, np.where(from_series, series_eff, table_eff.efficiency_pct)
     )
     method = np.where(has_pct, "input", np.where(from_series, series_method, table_eff.method))
-    # the source names the class a series stands for, and that it was mapped
-    named = (
-        pd.Series(table_eff.table, dtype=object)
-        + " (series "
-        + pd.Series(raw_keys, dtype=object).astype(str)
-        + " taken as "
-        + pd.Series(resolved.to_numpy(dtype=object), dtype=object).astype(str)
-        + ": motor_series_classes)"
-    )
-    class_source = np.where(mapped_series, named.to_numpy(dtype=object), table_eff.table)
+    # the source names the class a series stands for, and that it was mapped (built for the
+    # mapped rows only: string concatenation over every row costs more than the motor model)
+    class_source = table_eff.table.copy()
+    if mapped_series.any():
+        class_source[mapped_series] = (
+            pd.Series(table_eff.table[mapped_series], dtype=object)
+            + " (series "
+            + pd.Series(raw_keys[mapped_series], dtype=object).astype(str)
+            + " taken as "
+            + pd.Series(resolved.to_numpy(dtype=object)[mapped_series], dtype=object).astype(str)
+            + ": motor_series_classes)"
+        ).to_numpy(dtype=object)
     source = np.where(
         has_pct,
         f"input:{pct_col}",

@@ -329,7 +329,12 @@ def asset_finance(
         "参考表 measure_lifetimes 中无该行措施的使用寿命：净现值等为空",
         mask=np.isnan(life),
     )
-    equivalent = pd.Series(source, dtype=object).str.startswith(EQUIVALENT_SOURCE).to_numpy(bool)
+    # a few distinct sources (one per table row, and the combined rows' own): test each once
+    source_codes, distinct_sources = pd.factorize(source)
+    equivalent = np.array(
+        [str(text).startswith(EQUIVALENT_SOURCE) for text in distinct_sources] + [False],
+        dtype=bool,
+    )[source_codes]
     log.add(
         "finance.lifetime.shortest_measure",
         "several measures on one row and no saving per measure: the shortest economic life "
