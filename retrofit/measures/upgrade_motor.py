@@ -8,6 +8,7 @@ and returns every intermediate value so a reviewer can redo the row by hand.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -287,19 +288,10 @@ def part_load_nodes(
     proxy = curve_poles != poles
     clamped = np.zeros(n, dtype=bool)
     for curve, pole, idx in _row_groups(curves, curve_poles):
-        sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
-        if sub.empty:
+        losses = _curve_losses(table, curve, pole)
+        if losses is None:
             raise tables.missing_row("motor_part_load_amo", (curve, int(pole)))
-        grid = sub.pivot(
-            index="rated_power_kw", columns="load_factor", values="relative_efficiency"
-        ).sort_index()
-        full_load = sub[sub["load_factor"] == 1.0].set_index("rated_power_kw")["efficiency_pct"]
-        # the curve's own absolute efficiencies → its losses relative to full-load losses
-        node_eta = grid[list(motors.PART_LOAD_NODES)].to_numpy(float) * (
-            full_load.reindex(grid.index).to_numpy(float)[:, None] / 100.0
-        )
-        lam = motors.relative_losses(node_eta)
-        kw = grid.index.to_numpy(dtype=float)
+        kw, lam = losses
         p = rated_power_kw[idx]
         clamped[idx] = (p < kw[0]) | (p > kw[-1])
         pc = np.clip(p, kw[0], kw[-1])
@@ -321,6 +313,45 @@ def part_load_nodes(
         mask=clamped,
     )
     return relative_loss, label
+
+
+#: Per part-load table (held weakly) and (curve, pole count): the curve's sizes [kW] and its
+#: losses ÷ full-load losses at the load nodes, or None when the table lacks the curve. The
+#: baseline and retrofit sides (and the fan, pump and compressor motors) read the same few
+#: curves, and filtering and pivoting the table costs more than interpolating the rows.
+_CURVE_LOSSES: dict[int, tuple[weakref.ref, dict[tuple, tuple[np.ndarray, np.ndarray] | None]]] = {}
+
+
+def _curve_losses(
+    table: pd.DataFrame, curve: object, pole: object
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sizes [kW] and relative losses (sizes × load nodes) of one curve of ``table``
+    (motor_part_load_amo), worked out once per table object."""
+    held = _CURVE_LOSSES.get(id(table))
+    if held is None or held[0]() is not table:
+        # the entry leaves with its table, before its id can be reused
+        key = id(table)
+        held = (weakref.ref(table, lambda _, key=key: _CURVE_LOSSES.pop(key, None)), {})
+        _CURVE_LOSSES[key] = held
+    memo = held[1]
+    if (curve, pole) not in memo:
+        sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
+        if sub.empty:
+            memo[(curve, pole)] = None
+        else:
+            grid = sub.pivot(
+                index="rated_power_kw", columns="load_factor", values="relative_efficiency"
+            ).sort_index()
+            full_load = sub[sub["load_factor"] == 1.0].set_index("rated_power_kw")["efficiency_pct"]
+            # the curve's own absolute efficiencies → its losses relative to full-load losses
+            node_eta = grid[list(motors.PART_LOAD_NODES)].to_numpy(float) * (
+                full_load.reindex(grid.index).to_numpy(float)[:, None] / 100.0
+            )
+            kw, lam = grid.index.to_numpy(dtype=float), motors.relative_losses(node_eta)
+            kw.setflags(write=False)  # shared by every later call: read only
+            lam.setflags(write=False)
+            memo[(curve, pole)] = (kw, lam)
+    return memo[(curve, pole)]
 
 
 def _present_motor_curves(

@@ -130,13 +130,15 @@ def measure_lives(rows: pd.DataFrame, tables: Tables) -> dict[str, tuple[np.ndar
                 & (size >= lo)
                 & (size < hi)
             )
-            years = np.full(n, float(row.lifetime_years))
+            # written into the matched rows only: a where over every row per table row costs
+            # a pass over all rows, and for the text a copy of every row's object
+            years = np.full(int(match.sum()), float(row.lifetime_years))
             if not pd.isna(row.lifetime_operating_hours_h):
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours)
-            found = np.where(match, years, found)
+                    years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours[match])
+            found[match] = years
             band = f"{lo:g}–{'' if np.isinf(hi) else f'{hi:g}'} kW"
-            source = np.where(match, f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}", source)
+            source[match] = f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}"
         lives[name] = (found, source)
     return lives
 
