@@ -8,6 +8,7 @@ and returns every intermediate value so a reviewer can redo the row by hand.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass
 
@@ -322,6 +323,10 @@ def part_load_nodes(
 _CURVE_LOSSES: dict[int, tuple[weakref.ref, dict[tuple, tuple[np.ndarray, np.ndarray] | None]]] = {}
 
 
+def _forget_table(key: int, _: object) -> None:
+    _CURVE_LOSSES.pop(key, None)
+
+
 def _curve_losses(
     table: pd.DataFrame, curve: object, pole: object
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -330,9 +335,8 @@ def _curve_losses(
     held = _CURVE_LOSSES.get(id(table))
     if held is None or held[0]() is not table:
         # the entry leaves with its table, before its id can be reused
-        key = id(table)
-        held = (weakref.ref(table, lambda _, key=key: _CURVE_LOSSES.pop(key, None)), {})
-        _CURVE_LOSSES[key] = held
+        held = (weakref.ref(table, functools.partial(_forget_table, id(table))), {})
+        _CURVE_LOSSES[id(table)] = held
     memo = held[1]
     if (curve, pole) not in memo:
         sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
