@@ -351,12 +351,16 @@ def type_choice(
     """A choice column's canonical values: (values, unknown mask, (codes, why, canonical))."""
     col = check.column
     canon, codes, why = parse_choice(col, s)
-    unknown = ~check.blank & pd.isna(canon)
+    # one canonical value per distinct cell (code -1, a blank, takes the last slot, None):
+    # test and convert those, then spread them, rather than every row's Python object
+    distinct = np.empty(len(why) + 1, dtype=object)
+    distinct[codes] = canon
+    unknown = ~check.blank & pd.isna(distinct)[codes]
     expected = choice_expected(col)
     check.report(
         "unknown-value", unknown, functools.partial(unknown_choice_expected, codes, why, expected)
     )
-    return pd.Series(canon, dtype="str"), unknown, (codes, why, canon)
+    return pd.Series(pd.array(distinct, dtype="str").take(codes)), unknown, (codes, why, canon)
 
 
 #: :data:`.schema.NUMBER_LIMIT` as written in a message: 1e15.

@@ -392,6 +392,8 @@ def _row_groups(keys: np.ndarray, poles: np.ndarray):
     key_codes, key_values = pd.factorize(keys)  # a missing key gets code -1
     pole_codes, pole_values = pd.factorize(poles)
     group = key_codes.astype(np.int64) * len(pole_values) + pole_codes
+    if len(group) and group.min() >= -(2**15) and group.max() < 2**15:
+        group = group.astype(np.int16)  # a few groups: NumPy's stable sort is then a radix sort
     order = np.argsort(group, kind="stable")
     ordered = group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
