@@ -351,12 +351,16 @@ def type_choice(
     """A choice column's canonical values: (values, unknown mask, (codes, why, canonical))."""
     col = check.column
     canon, codes, why = parse_choice(col, s)
-    unknown = ~check.blank & pd.isna(canon)
+    # one canonical value per distinct cell (code -1, a blank, takes the last slot, None):
+    # test and convert those, then spread them, rather than every row's Python object
+    distinct = np.empty(len(why) + 1, dtype=object)
+    distinct[codes] = canon
+    unknown = ~check.blank & pd.isna(distinct)[codes]
     expected = choice_expected(col)
     check.report(
         "unknown-value", unknown, functools.partial(unknown_choice_expected, codes, why, expected)
     )
-    return pd.Series(canon, dtype="str"), unknown, (codes, why, canon)
+    return pd.Series(pd.array(distinct, dtype="str").take(codes)), unknown, (codes, why, canon)
 
 
 #: :data:`.schema.NUMBER_LIMIT` as written in a message: 1e15.
@@ -535,16 +539,14 @@ def check_measures(
         return
     mi = mapped["measure"]
     mheader = headers[mi]
-    measures = out["measure"].to_numpy(dtype=object, na_value=None)
-    n = len(measures)
+    # the typed columns are text already: join them as they are, not through Python objects
+    measures = pd.Series(out["measure"], dtype="str").reset_index(drop=True)
     cats = (
-        out["category"].to_numpy(dtype=object, na_value=None)
+        pd.Series(out["category"], dtype="str").reset_index(drop=True)
         if "category" in out
-        else np.full(n, None, dtype=object)
+        else pd.Series(None, index=measures.index, dtype="str")
     )
-    key = (
-        pd.Series(cats, dtype="str").fillna("") + "|" + pd.Series(measures, dtype="str").fillna("")
-    )
+    key = cats.fillna("") + "|" + measures.fillna("")
     codes, uniques = pd.factorize(key)
     messages = [_why_measure_does_not_apply(*u.partition("|")[::2]) for u in uniques]
     has_msg = np.array([m is not None for m in messages] + [False])[codes]

@@ -256,7 +256,7 @@ def compute(
 
 def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
     """Charging piles, whatever their measures."""
-    return category.to_numpy(dtype=object) == "charger"
+    return (category == "charger").to_numpy(dtype=bool, na_value=False)
 
 
 MEASURE = register(

@@ -698,7 +698,7 @@ def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
     air_side = np.zeros(len(category), dtype=bool)
     for name in AIR_SIDE_MEASURES:
         air_side |= rows_with_measure(measure, name)
-    return (category.to_numpy(dtype=object) == "compressor") & air_side
+    return (category == "compressor").to_numpy(dtype=bool, na_value=False) & air_side
 
 
 MEASURE = register(

@@ -313,7 +313,7 @@ def compute(
 
 def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
     """Data centres, whatever their measures."""
-    return category.to_numpy(dtype=object) == "datacenter"
+    return (category == "datacenter").to_numpy(dtype=bool, na_value=False)
 
 
 MEASURE = register(

@@ -493,7 +493,7 @@ def _two_speed_fraction(rows, mask, flows, need, tables, low_speed):
 def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
     """Fans and pumps with a drive or a new machine (a motor upgrade on the row comes along)."""
     system = rows_with_measure(measure, "add_vfd") | rows_with_measure(measure, "upgrade_equipment")
-    return np.isin(category.to_numpy(dtype=object), ["fan", "pump"]) & system
+    return category.isin(["fan", "pump"]).to_numpy(dtype=bool) & system
 
 
 MEASURE = register(

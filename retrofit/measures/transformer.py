@@ -608,7 +608,7 @@ def compute(
 
 def takes(category: pd.Series, measure: pd.Series) -> np.ndarray:
     """Transformers, whatever their measures."""
-    return category.to_numpy(dtype=object) == "transformer"
+    return (category == "transformer").to_numpy(dtype=bool, na_value=False)
 
 
 MEASURE = register(

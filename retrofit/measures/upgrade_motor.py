@@ -8,6 +8,8 @@ and returns every intermediate value so a reviewer can redo the row by hand.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,6 +127,10 @@ def _resolve_series(
     return mapped
 
 
+#: The method of a full-load efficiency read in a class table, by "at a tabulated size"
+_HOW_AT_SIZE = np.array(["log_linear", "table"], dtype=object)
+
+
 def full_load_efficiency(
     classes: pd.Series, poles: np.ndarray, rated_power_kw: np.ndarray, tables: Tables
 ) -> FullLoad:
@@ -158,12 +164,13 @@ def full_load_efficiency(
         value = motors.log_linear_interpolation(
             np.clip(p, kw_table[0], kw_table[-1]), kw_table, eff_table
         )
-        how = np.where(np.isin(p, kw_table), "table", "log_linear").astype(object)
+        at_size = np.isin(p, kw_table)
+        how = _HOW_AT_SIZE[at_size.view(np.int8)]  # a take, not a text array cast per row
         coef = coefficients[
             (coefficients["efficiency_class"] == spec["ie_level"]) & (coefficients["poles"] == pole)
         ]
         for _, c in coef.iterrows():  # two size ranges per class and pole count
-            in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & (how != "table")
+            in_range = (p >= c["kw_min"]) & (p <= c["kw_max"]) & ~at_size
             if in_range.any():
                 value[in_range] = motors.eu2019_1781_efficiency_pct(
                     p[in_range], c["A"], c["B"], c["C"], c["D"]
@@ -344,19 +351,10 @@ def part_load_nodes(
     proxy = curve_poles != poles
     clamped = np.zeros(n, dtype=bool)
     for curve, pole, idx in _row_groups(curves, curve_poles):
-        sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
-        if sub.empty:
+        losses = _curve_losses(table, curve, pole)
+        if losses is None:
             raise tables.missing_row("motor_part_load_amo", (curve, int(pole)))
-        grid = sub.pivot(
-            index="rated_power_kw", columns="load_factor", values="relative_efficiency"
-        ).sort_index()
-        full_load = sub[sub["load_factor"] == 1.0].set_index("rated_power_kw")["efficiency_pct"]
-        # the curve's own absolute efficiencies → its losses relative to full-load losses
-        node_eta = grid[list(motors.PART_LOAD_NODES)].to_numpy(float) * (
-            full_load.reindex(grid.index).to_numpy(float)[:, None] / 100.0
-        )
-        lam = motors.relative_losses(node_eta)
-        kw = grid.index.to_numpy(dtype=float)
+        kw, lam = losses
         p = rated_power_kw[idx]
         clamped[idx] = (p < kw[0]) | (p > kw[-1])
         pc = np.clip(p, kw[0], kw[-1])
@@ -380,6 +378,48 @@ def part_load_nodes(
     return relative_loss, label
 
 
+#: Per part-load table (held weakly) and (curve, pole count): the curve's sizes [kW] and its
+#: losses ÷ full-load losses at the load nodes, or None when the table lacks the curve. The
+#: baseline and retrofit sides (and the fan, pump and compressor motors) read the same few
+#: curves, and filtering and pivoting the table costs more than interpolating the rows.
+_CURVE_LOSSES: dict[int, tuple[weakref.ref, dict[tuple, tuple[np.ndarray, np.ndarray] | None]]] = {}
+
+
+def _forget_table(key: int, _: object) -> None:
+    _CURVE_LOSSES.pop(key, None)
+
+
+def _curve_losses(
+    table: pd.DataFrame, curve: object, pole: object
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sizes [kW] and relative losses (sizes × load nodes) of one curve of ``table``
+    (motor_part_load_amo), worked out once per table object."""
+    held = _CURVE_LOSSES.get(id(table))
+    if held is None or held[0]() is not table:
+        # the entry leaves with its table, before its id can be reused
+        held = (weakref.ref(table, functools.partial(_forget_table, id(table))), {})
+        _CURVE_LOSSES[id(table)] = held
+    memo = held[1]
+    if (curve, pole) not in memo:
+        sub = table[(table["curve"] == curve) & (table["poles"] == pole)]
+        if sub.empty:
+            memo[(curve, pole)] = None
+        else:
+            grid = sub.pivot(
+                index="rated_power_kw", columns="load_factor", values="relative_efficiency"
+            ).sort_index()
+            full_load = sub[sub["load_factor"] == 1.0].set_index("rated_power_kw")["efficiency_pct"]
+            # the curve's own absolute efficiencies → its losses relative to full-load losses
+            node_eta = grid[list(motors.PART_LOAD_NODES)].to_numpy(float) * (
+                full_load.reindex(grid.index).to_numpy(float)[:, None] / 100.0
+            )
+            kw, lam = grid.index.to_numpy(dtype=float), motors.relative_losses(node_eta)
+            kw.setflags(write=False)  # shared by every later call: read only
+            lam.setflags(write=False)
+            memo[(curve, pole)] = (kw, lam)
+    return memo[(curve, pole)]
+
+
 def _present_motor_curves(
     rows: pd.DataFrame,
     poles: np.ndarray,
@@ -391,7 +431,11 @@ def _present_motor_curves(
     class its efficiency_pct meets); missing where neither class nor efficiency is given."""
     keys = frame.column(rows, "efficiency_class")
     series = tables["motor_series_classes"].set_index("series")["efficiency_class"]
-    classes = keys.map(series).where(keys.isin(series.index), keys).to_numpy(dtype=object)
+    # a handful of distinct keys: map each once, then spread to the rows
+    key_codes, distinct = pd.factorize(keys)
+    distinct_keys = pd.Series(distinct, dtype=object)
+    mapped = distinct_keys.map(series).where(distinct_keys.isin(series.index), distinct_keys)
+    classes = _per_row(mapped, key_codes, np.nan)
     pct = frame.column(rows, "efficiency_pct").astype(float).to_numpy()
     infer = pd.isna(classes) & ~np.isnan(pct)
     if infer.any():
@@ -410,6 +454,8 @@ def _row_groups(keys: np.ndarray, poles: np.ndarray):
     key_codes, key_values = pd.factorize(keys)  # a missing key gets code -1
     pole_codes, pole_values = pd.factorize(poles)
     group = key_codes.astype(np.int64) * len(pole_values) + pole_codes
+    if len(group) and group.min() >= -(2**15) and group.max() < 2**15:
+        group = group.astype(np.int16)  # a few groups: NumPy's stable sort is then a radix sort
     order = np.argsort(group, kind="stable")
     ordered = group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -468,8 +514,11 @@ def belts(rows: pd.DataFrame, tables: Tables, log: CaveatLog) -> Belts:
     before_type = frame.column(rows, "belt_type")
     after_type = frame.column(rows, "target_belt_type")
     after_type = after_type.where(after_type.notna(), before_type)
-    before = before_type.map(factor).fillna(0.0).to_numpy(dtype=float)
-    after = after_type.map(factor).fillna(0.0).to_numpy(dtype=float)
+    # each distinct belt type looked up once (a blank or unknown type: 0, no belt)
+    before_codes, before_kinds = pd.factorize(before_type)
+    after_codes, after_kinds = pd.factorize(after_type)
+    before = np.append([factor.get(k, 0.0) for k in before_kinds], 0.0)[before_codes]
+    after = np.append([factor.get(k, 0.0) for k in after_kinds], 0.0)[after_codes]
     coefficients = tuple(
         float(params[("belt_drive", f"v_belt_loss_{k}")]) for k in ("a", "b", "c", "d", "e")
     )
@@ -560,16 +609,18 @@ def motor_efficiency(
         has_pct, given_pct, np.where(from_series, series_eff, table_eff.efficiency_pct)
     )
     method = np.where(has_pct, "input", np.where(from_series, series_method, table_eff.method))
-    # the source names the class a series stands for, and that it was mapped
-    named = (
-        pd.Series(table_eff.table, dtype=object)
-        + " (series "
-        + pd.Series(raw_keys, dtype=object).astype(str)
-        + " taken as "
-        + pd.Series(resolved.to_numpy(dtype=object), dtype=object).astype(str)
-        + ": motor_series_classes)"
-    )
-    class_source = np.where(mapped_series, named.to_numpy(dtype=object), table_eff.table)
+    # the source names the class a series stands for, and that it was mapped (built for the
+    # mapped rows only: string concatenation over every row costs more than the motor model)
+    class_source = table_eff.table.copy()
+    if mapped_series.any():
+        class_source[mapped_series] = (
+            pd.Series(table_eff.table[mapped_series], dtype=object)
+            + " (series "
+            + pd.Series(raw_keys[mapped_series], dtype=object).astype(str)
+            + " taken as "
+            + pd.Series(resolved.to_numpy(dtype=object)[mapped_series], dtype=object).astype(str)
+            + ": motor_series_classes)"
+        ).to_numpy(dtype=object)
     source = np.where(
         has_pct,
         f"input:{pct_col}",

@@ -74,8 +74,8 @@ def irr_uniform(investment: ArrayLike, annual_saving: ArrayLike, years: ArrayLik
         mid = 0.5 * (lo + hi)
         with np.errstate(invalid="ignore", over="ignore"):
             positive = s * annuity_factor(mid, years) > i  # NPV > 0: the rate is too low
-        lo = np.where(positive, mid, lo)
-        hi = np.where(positive, hi, mid)
+        np.copyto(lo, mid, where=positive)  # in place: two fewer arrays per step
+        np.copyto(hi, mid, where=~positive)
     root = 0.5 * (lo + hi)
     inside = (root > IRR_BRACKET[0] + 1e-9) & (root < IRR_BRACKET[1] - 1e-9)
     out = np.full(invest.shape, np.nan)
@@ -113,8 +113,8 @@ def irr_flows(flows: ArrayLike) -> np.ndarray:
         mid = 0.5 * (lo + hi)
         with np.errstate(invalid="ignore", over="ignore"):
             positive = npv_flows(cash, mid) > 0
-        lo = np.where(positive, mid, lo)
-        hi = np.where(positive, hi, mid)
+        np.copyto(lo, mid, where=positive)  # in place: two fewer arrays per step
+        np.copyto(hi, mid, where=~positive)
     root = 0.5 * (lo + hi)
     inside = (root > IRR_BRACKET[0] + 1e-9) & (root < IRR_BRACKET[1] - 1e-9)
     return np.where(conventional & inside, root, np.nan)

@@ -130,13 +130,15 @@ def measure_lives(rows: pd.DataFrame, tables: Tables) -> dict[str, tuple[np.ndar
                 & (size >= lo)
                 & (size < hi)
             )
-            years = np.full(n, float(row.lifetime_years))
+            # written into the matched rows only: a where over every row per table row costs
+            # a pass over all rows, and for the text a copy of every row's object
+            years = np.full(int(match.sum()), float(row.lifetime_years))
             if not pd.isna(row.lifetime_operating_hours_h):
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours)
-            found = np.where(match, years, found)
+                    years = np.fmin(years, float(row.lifetime_operating_hours_h) / hours[match])
+            found[match] = years
             band = f"{lo:g}–{'' if np.isinf(hi) else f'{hi:g}'} kW"
-            source = np.where(match, f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}", source)
+            source[match] = f"{LIFETIMES_TABLE}: {name}, {row.category}, {band}"
         lives[name] = (found, source)
     return lives
 
@@ -329,7 +331,12 @@ def asset_finance(
         "参考表 measure_lifetimes 中无该行措施的使用寿命：净现值等为空",
         mask=np.isnan(life),
     )
-    equivalent = pd.Series(source, dtype=object).str.startswith(EQUIVALENT_SOURCE).to_numpy(bool)
+    # a few distinct sources (one per table row, and the combined rows' own): test each once
+    source_codes, distinct_sources = pd.factorize(source)
+    equivalent = np.array(
+        [str(text).startswith(EQUIVALENT_SOURCE) for text in distinct_sources] + [False],
+        dtype=bool,
+    )[source_codes]
     log.add(
         "finance.lifetime.shortest_measure",
         "several measures on one row and no saving per measure: the shortest economic life "
