@@ -57,7 +57,9 @@ __all__ = [
     "unit",
     "unit_text",
     "value_label",
+    "value_name",
     "vocabulary",
+    "vocabulary_en",
 ]
 
 LANGS = ("en", "zh")
@@ -82,6 +84,11 @@ _FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "de
 #: value itself, so ``--lang en`` output is the data as written.
 _VOCABULARY = Path(__file__).with_name("vocabulary.csv")
 _VOCABULARY_FIELDS = ("field", "value", "label_zh")
+#: English names of the values that are codes (``upgrade_motor``, ``efficiency_losses_baseline``)
+#: for the faces that name them in words, the figures: ``field,value,label_en``. A value missing
+#: here is already English (``motor``, ``piles``).
+_VOCABULARY_EN = Path(__file__).with_name("vocabulary_en.csv")
+_VOCABULARY_EN_FIELDS = ("field", "value", "label_en")
 #: Output columns whose values are words a person reads (statuses, names of measures and
 #: categories, GB grades): every face shows them through :func:`value_label`.
 WORDED_COLUMNS = (
@@ -244,6 +251,48 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
                     words.get((field, part.strip()), part.strip()) for part in text.split(separator)
                 ]
                 return "、".join(parts)
+    return words.get((field, text), text)
+
+
+@functools.cache
+def vocabulary_en() -> dict[tuple[str, str], str]:
+    """``(field, value)`` → English name, from ``vocabulary_en.csv`` (codes only)."""
+    with _VOCABULARY_EN.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _VOCABULARY_EN_FIELDS:
+            raise ValueError(
+                f"{_VOCABULARY_EN.name}: header must be {','.join(_VOCABULARY_EN_FIELDS)}"
+            )
+        table: dict[tuple[str, str], str] = {}
+        for row in reader:
+            key = (row["field"], row["value"])
+            if key in table:
+                raise ValueError(f"{_VOCABULARY_EN.name}: {key} is listed twice")
+            if not row["label_en"]:
+                raise ValueError(f"{_VOCABULARY_EN.name}: {key} has no label_en")
+            table[key] = row["label_en"]
+    return table
+
+
+def value_name(field: str, value: object, lang: str = "en") -> str:
+    """A value as a figure names it in words: in Chinese :func:`value_label`; in English the
+    English vocabulary's name of a code (``value_name("measure", "add_vfd")`` → ``variable-speed
+    drive``), a row's several measures joined by `` + ``, and any other value as it is.
+
+    The tables and the JSON keep the codes (a reviewer searches for them); a chart's legend and
+    ticks have no room to explain ``upgrade_motor``.
+    """
+    _check_lang(lang)
+    if lang == "zh":
+        return value_label(field, value, lang)
+    text = str(value)
+    words = vocabulary_en()
+    field = _VALUE_FIELD_OF.get(field, field)
+    if (field, text) not in words and field == "measure":  # a row's several measures
+        for separator in ("+", ";", ","):
+            if separator in text:
+                parts = [part.strip() for part in text.split(separator)]
+                return " + ".join(words.get((field, part), part) for part in parts)
     return words.get((field, text), text)
 
 
