@@ -302,8 +302,8 @@ def test_zh_portfolio_terminal_names_goals_and_units(tmp_path):
     assert " rows]" not in text
     assert "(equivalent)" not in text and "region default" not in text
     assert "(not given)" not in text and "未填写" in text
-    # money goals in 万元: 9,531,000 元 of the example's investment is 953.1 万元
-    assert "至今 953.1 / 20,000,000 万元" in text
+    # money goals in 万元 to 2 decimals: 9,531,000 元 of the example's investment is 953.10 万元
+    assert "至今 953.10 / 20,000,000 万元" in text
 
 
 def test_zh_plots_name_measures_and_inputs_in_chinese():

@@ -1260,11 +1260,11 @@ def _interest_cap(
     )
     why_zh = table["why_zh"].to_numpy(object)
     why_zh[cut] = why_zh[cut] + (
-        "；按每年贷款利息封顶：计入 "
-        + pd.Series(capped[cut]).map("{:,.0f}".format).to_numpy(object)
-        + " 元（原 "
-        + pd.Series(counted[cut]).map("{:,.0f}".format).to_numpy(object)
-        + " 元；贴息不超过实付利息）"
+        "；按每年贷款利息封顶：计入 "  # money in 万元, as a Chinese reader writes it
+        + pd.Series(capped[cut] / 1e4).map("{:,.2f}".format).to_numpy(object)
+        + " 万元（原 "
+        + pd.Series(counted[cut] / 1e4).map("{:,.2f}".format).to_numpy(object)
+        + " 万元；贴息不超过实付利息）"
     )
     central = pd.Series(interest_rows & (kinds == "principal_subsidy")).groupby(project).any()
     municipal = pd.Series(interest_rows & (kinds == "interest_subsidy")).groupby(project).any()
@@ -1347,7 +1347,8 @@ def _needs_total(
         table["why"] = why
         why_zh = table["why_zh"].to_numpy(object).copy()
         why_zh[rows[cut]] = [
-            f"可得金额按每年剩余贷款利息封顶：{c:,.0f} 元（原 {p:,.0f} 元；贴息不超过实付利息）"
+            f"可得金额按每年剩余贷款利息封顶：{c / 1e4:,.2f} 万元（原 {p / 1e4:,.2f} 万元；"
+            "贴息不超过实付利息）"
             for c, p in zip(capped[cut], potential[rows][cut], strict=True)
         ]
         table["why_zh"] = why_zh
