@@ -717,12 +717,12 @@ def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
     result = _run_estimate(path, **options)
     from .report.terminal import render_table
 
-    what = f"{len(result.assets)} asset rows, {len(result.plants)} plants"
+    what = _said("count_assets_plants", assets=len(result.assets), plants=len(result.plants))
     if output is not None and Path(output).suffix.lower() == ".xlsx":
         # the audit workbook, the same as report -o x.xlsx writes (zh: Chinese headers)
         with _writing(output):
             result.to_excel(output, style=workbook_style, lang="zh" if lang == "zh" else None)
-        click.echo(f"wrote {output}: {what}", err=True)
+        click.echo(_said("wrote_what", path=output, what=what), err=True)
     else:
         _write(result, output, what)
     if plots_dir is not None:
@@ -784,7 +784,12 @@ def report(paths, output, lang, **options):
         with _writing(output):
             write_html(result, output, lang=lang, figure_lang=used)
     click.echo(
-        f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
+        _said(
+            "wrote_what",
+            path=output,
+            what=_said("count_assets_plants", assets=len(result.assets), plants=len(result.plants)),
+        ),
+        err=True,
     )
 
 
@@ -880,7 +885,8 @@ def _write_portfolio_report(result, path: str, lang: str) -> None:
         click.echo(message, err=True)
     with _writing(path):
         write_portfolio_html(result, path, lang=lang, figure_lang=used)
-    click.echo(f"wrote {path}: {len(result.plants)} plants", err=True)
+    what = _said("count_plants", plants=len(result.plants))
+    click.echo(_said("wrote_what", path=path, what=what), err=True)
 
 
 def _require_plots() -> None:
@@ -900,7 +906,7 @@ def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
         written, message = writer(result, plots_dir, lang=lang)
     if message:
         click.echo(message, err=True)
-    click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+    click.echo(_said("wrote_figures", n=len(written), folder=plots_dir), err=True)
 
 
 def _run_estimate(
@@ -1016,9 +1022,10 @@ def incentives(path, show_all, fmt, output, lang, **options):
 
             with _writing(output):
                 atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
-            click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)
+            what = _said("count_rules", n=len(result.incentives))
+            click.echo(_said("wrote_what", path=output, what=what), err=True)
         else:
-            _write(result, output, f"{len(result.projects)} projects")
+            _write(result, output, _said("count_projects", projects=len(result.projects)))
     _print(
         result,
         fmt,
@@ -1035,7 +1042,15 @@ def _write(result, output: str | None, what: str) -> None:
         write = {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix]
         with _writing(output):
             write(output)
-        click.echo(f"wrote {output}: {what}", err=True)
+        click.echo(_said("wrote_what", path=output, what=what), err=True)
+
+
+def _said(key: str, **fields: object) -> str:
+    """A line the CLI says on stderr (``wrote x.html: 18 asset rows, 4 plants``) in the run's
+    language (:data:`_ERROR_LANGUAGE`: its ``--lang``, or the command's default)."""
+    from .core.messages import text
+
+    return text(key, _ERROR_LANGUAGE.get(), **fields)
 
 
 def _print(result, fmt: str, output: str | None, csv_frame, render) -> None:
@@ -1273,7 +1288,7 @@ def portfolio(
         bar.close()
     from .report.terminal import render_portfolio
 
-    _write(result, output, f"{len(result.plants)} plants")
+    _write(result, output, _said("count_plants", plants=len(result.plants)))
     if plots_dir is not None:
         from .plotting.portfolio import write_portfolio_figures
 
@@ -1452,7 +1467,7 @@ def template(output, lang):
             write_template(output, lang=lang)
     except OptionError as error:  # the only option it can refuse is the file's suffix
         raise click.BadParameter(str(error), param_hint="-o/--output") from None
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_said("wrote", path=output), err=True)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -224,6 +224,13 @@ def vocabulary() -> dict[tuple[str, str], str]:
     return table
 
 
+#: A portfolio's measure of charging piles with the pile type, ``replace_charger (ac)``
+_PILE_TYPE = re.compile(r"(.+) \((\w+)\)")
+#: A value naming a year (``unknown (no energy for 2025)``): its vocabulary row writes
+#: ``{year}`` in its place
+_YEAR = re.compile(r"(.*?)((?:19|20)\d\d)(.*)")
+
+
 def value_label(field: str, value: object, lang: str = "en") -> str:
     """A value of ``field`` as a reader of ``lang`` reads it.
 
@@ -244,13 +251,23 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
         items = [item.removeprefix("no ") for item in lacks.split(", ")] if lacks else []
         named = [words.get(("finance_lack", item), item) for item in items]
         return words.get((field, head), head) + ("：" + "；".join(named) if named else "")
-    if (field, text) not in words and field == "measure":  # a row's several measures
-        for separator in ("+", ";", ","):
+    if (field, text) not in words and field == "measure":
+        pile = _PILE_TYPE.fullmatch(text)
+        if pile is not None:  # a portfolio's "replace_charger (ac)": the measure, the pile type
+            kind = words.get(("charger_type", pile.group(2)), pile.group(2))
+            return f"{value_label(field, pile.group(1), lang)}（{kind}）"
+        for separator in ("+", ";", ","):  # a row's several measures
             if separator in text:
                 parts = [
                     words.get((field, part.strip()), part.strip()) for part in text.split(separator)
                 ]
                 return "、".join(parts)
+    dated = _YEAR.fullmatch(text)
+    if (field, text) not in words and dated is not None:  # "unknown (no energy for 2025)"
+        head, year, tail = dated.groups()
+        pattern = words.get((field, head + "{year}" + tail))
+        if pattern is not None:
+            return pattern.replace("{year}", year)
     return words.get((field, text), text)
 
 

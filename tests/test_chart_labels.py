@@ -107,3 +107,15 @@ def test_english_savings_by_measure_ticks():
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     plt.close(ax.figure)
     assert ticks[:2] == ["motor: high-efficiency motor", "fan: variable-speed drive"]
+
+
+def test_zh_values_with_a_pile_type_or_a_year():
+    """A portfolio's measure of ac piles and a 百一 status that names the year without energy
+    read in Chinese (the portfolio tables and its report show them)."""
+    assert columns.value_label("measure", "replace_charger (ac)", "zh") == "更换充电桩（交流桩）"
+    assert columns.value_label("bai_yi_status", "unknown (no energy for 2025)", "zh") == (
+        "未知（缺 2025 年综合能耗）"
+    )
+    assert columns.value_label("bai_yi_status", "unknown (no energy for 2025)", "en") == (
+        "unknown (no energy for 2025)"
+    )

@@ -204,6 +204,8 @@ def write_workbook(
         assumption_rows = [*factors, *assumption_rows]
     sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
     sheets["caveats"] = caveat_frame(caveats)
+    if style == "audit" and lang == "zh":  # a Chinese reader reads the Chinese twin only
+        sheets = {name: without_english_twins(frame) for name, frame in sheets.items()}
 
     def write(tmp: Path) -> None:
         from openpyxl import Workbook
@@ -283,6 +285,14 @@ def write_sheet(
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(header_rows + 1, 1)
     return letters
+
+
+def without_english_twins(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the English text columns that have a Chinese twin (``why`` beside
+    ``why_zh``, ``message`` beside ``message_zh``): a Chinese workbook shows the Chinese one
+    (the JSON and CSV keep both)."""
+    twins = [c for c in frame.columns if f"{c}_zh" in frame.columns]
+    return frame.drop(columns=twins) if twins else frame
 
 
 def column_letters(frame: pd.DataFrame) -> dict[str, str]:
@@ -590,6 +600,7 @@ __all__ = [
     "sheet_title",
     "summary_word",
     "text_cell",
+    "without_english_twins",
     "write_sheet",
     "write_workbook",
 ]

@@ -785,7 +785,9 @@ def render_validation(report: ValidationReport, lang: str = "en") -> str:
                 code=code,
                 column=used["column"],
                 count=used["count"],
-                value=used["value"],
+                value=value_label("default", used["value"], lang)
+                if isinstance(used["value"], str)
+                else used["value"],
                 unit=columns.unit_text(str(used["unit"]), lang),
                 confidence=used["confidence"],
             )
