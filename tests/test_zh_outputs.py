@@ -478,6 +478,15 @@ def test_zh_workbook_summary_and_chinese_twins(demo, tmp_path):
     assert not found, found
     incentives = next(wb["incentives"].iter_rows(values_only=True))
     assert {"name_zh", "why_zh"} <= set(incentives) and not {"name", "why"} & set(incentives)
+    # every other cell of the listing reads Chinese too: kind, needs, priority, verify, rows
+    cells = [
+        str(v)
+        for row in list(wb["incentives"].iter_rows(values_only=True))[1:]
+        for name, v in zip(incentives, row, strict=True)
+        if isinstance(v, str) and name not in CITATION_COLUMNS
+    ]
+    found = english_words(_without_codes("\n".join(cells)), allowed, _citations(result))
+    assert not found, found
     caveats = next(wb["caveats"].iter_rows(values_only=True))
     assert "message_zh" in caveats and "message" not in caveats
 

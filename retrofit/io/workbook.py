@@ -205,6 +205,10 @@ def write_workbook(
     sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
     sheets["caveats"] = caveat_frame(caveats)
     if style == "audit" and lang == "zh":  # a Chinese reader reads the Chinese twin only
+        if "incentives" in sheets:
+            from ..money.incentives import listing_in_language
+
+            sheets["incentives"] = listing_in_language(sheets["incentives"], "zh")
         sheets = {name: without_english_twins(frame) for name, frame in sheets.items()}
 
     def write(tmp: Path) -> None:

@@ -24,6 +24,7 @@ investment, the CNY cap, then the per-enterprise cap. Work is per rule over whol
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -938,6 +939,36 @@ def priority_text(note: str, lang: str) -> str:
         return note
     english, chinese = note.rsplit(" / ", 1)
     return chinese if lang == "zh" else english
+
+
+#: The tally of a rule's rows (``3 matched / 1 need inputs / 2 not``) and its Chinese
+_ROWS_TALLY = re.compile(r"(\d+) matched / (\d+) need inputs / (\d+) not")
+
+
+def listing_in_language(listing: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The incentives listing as a reader of ``lang`` reads it in a table (the audit
+    workbook's incentives sheet). In Chinese: the Chinese name and reason in place of their
+    English twins, the Chinese half of the priority note, each input needed by its template
+    header or flag, the kind and the verify flag in words, the rows tally in Chinese, and no
+    English maintainers' note (the HTML report shows none either). English: unchanged. The
+    JSON and CSV keep the listing as it is."""
+    if lang != "zh" or listing.empty:
+        return listing
+    out = listing.drop(columns=[c for c in ("name", "why", "note") if c in listing.columns])
+    if "priority" in out.columns:
+        out["priority"] = [priority_text(str(v), "zh") for v in out["priority"].fillna("")]
+    if "needs" in out.columns:
+        out["needs"] = [needs_text(str(v), "zh") if v else "" for v in out["needs"].fillna("")]
+    if "kind" in out.columns:
+        out["kind"] = [value_label("incentive_kind", v, "zh") for v in out["kind"]]
+    if "verify" in out.columns:
+        verify = value_label("label", "incentive.verify", "zh")
+        out["verify"] = [verify if v else "" for v in out["verify"].fillna("")]
+    if "rows" in out.columns:
+        out["rows"] = [
+            _ROWS_TALLY.sub(r"符合 \1 / 需补充信息 \2 / 不符合 \3", str(v)) for v in out["rows"]
+        ]
+    return out
 
 
 def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
