@@ -106,6 +106,22 @@ WORDED_COLUMNS = (
     "plant_energy_basis_source",
     "district",
     "industry",
+    # the inventory's choice columns, as the template's dropdowns offer them
+    "control",
+    "belt_type",
+    "target_belt_type",
+    "fan_type",
+    "pump_type",
+    "compressor_type",
+    "compressor_control",
+    "cooling",
+    "transformer_type",
+    "core_material",
+    "charger_type",
+    "tariff_class",
+    "financing",
+    "shenyang_tier",
+    "subsidy_product",
 )
 #: Columns whose values share a vocabulary field of another name.
 _VALUE_FIELD_OF = {
@@ -117,6 +133,7 @@ _VALUE_FIELD_OF = {
     "plant_energy_basis_source": "basis_source",
     "district": "grouping",
     "industry": "grouping",
+    "target_belt_type": "belt_type",
 }
 
 

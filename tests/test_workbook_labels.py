@@ -83,3 +83,14 @@ def test_column_names_stay_english(books):
     for lang in ("zh", "en"):
         names = [c.value for c in books[lang]["assets"][1]]
         assert names[:3] == ["plant_id", "plant_name", "asset_id"], names[:3]
+
+
+def test_choice_values_read_in_the_workbook_language(books):
+    """The example's fan F-011 is throttled (调节方式 阀门调节): the zh workbook names the
+    control in Chinese from the vocabulary, the en one keeps the code."""
+    for lang, word in (("zh", "阀门节流调节"), ("en", "throttle")):
+        ws = books[lang]["assets"]
+        names = [c.value for c in ws[1]]
+        j = names.index("control")
+        values = {row[j] for row in ws.iter_rows(min_row=3, values_only=True)}
+        assert word in values, values
