@@ -94,3 +94,15 @@ def test_choice_values_read_in_the_workbook_language(books):
         j = names.index("control")
         values = {row[j] for row in ws.iter_rows(min_row=3, values_only=True)}
         assert word in values, values
+
+
+def test_zh_assumptions_name_models_and_rules_in_chinese(books):
+    """The zh assumptions sheet writes each model's and rule's text from the vocabulary; the
+    en one the English; keys stay the JSON's (a reviewer searches for them)."""
+    rows = {r[0]: r[1] for r in books["zh"]["assumptions"].iter_rows(min_row=3, values_only=True)}
+    assert rows["models.charger"].startswith("每台充电桩：输入电量 = 充电量 ÷ η")
+    assert rows["economics.payback_years"].startswith("投资回收期 = 投资额 ÷ (年节约电费")
+    english = {
+        r[0]: r[1] for r in books["en"]["assumptions"].iter_rows(min_row=3, values_only=True)
+    }
+    assert english["economics.payback_years"].startswith("investment_cny ÷ (cost_saved_cny")

@@ -202,6 +202,8 @@ def write_workbook(
             sheets["assets"], column_letters(sheets["assets"]), first, factor_cells
         ).formulas
         assumption_rows = [*factors, *assumption_rows]
+    if style == "audit" and lang == "zh":
+        assumption_rows = [(k, assumption_in_chinese(k, v)) for k, v in assumption_rows]
     sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
     sheets["caveats"] = caveat_frame(caveats)
     if style == "audit" and lang == "zh":  # a Chinese reader reads the Chinese twin only
@@ -289,6 +291,25 @@ def write_sheet(
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(header_rows + 1, 1)
     return letters
+
+
+#: Assumption keys whose text the vocabulary writes in Chinese under another key
+_RULE_OF_ASSUMPTION = {"bai_yi.rule": "bai_yi"}
+
+
+def assumption_in_chinese(key: str, value: Any) -> Any:
+    """An assumption's value as a Chinese workbook shows it: a model's text, a rule's or the
+    basis note in the vocabulary's Chinese (rows ``model``, ``rule``, ``label``), any other
+    value as it is (citations keep their document's language)."""
+    words = columns.vocabulary()
+    if key.startswith("models.") and ("model", key.removeprefix("models.")) in words:
+        return words[("model", key.removeprefix("models."))]
+    rule = _RULE_OF_ASSUMPTION.get(key, key)
+    if ("rule", rule) in words:
+        return words[("rule", rule)]
+    if key == "basis_note":
+        return words[("label", "workbook.basis_note")]
+    return value
 
 
 def without_english_twins(frame: pd.DataFrame) -> pd.DataFrame:
@@ -594,6 +615,7 @@ __all__ = [
     "WAN_YUAN_FORMAT",
     "EstimateTables",
     "Style",
+    "assumption_in_chinese",
     "caveat_frame",
     "cell_value",
     "column_label",
