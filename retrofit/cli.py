@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import functools
 import inspect
 import json
@@ -48,10 +49,69 @@ EXIT_CODES_HELP = (
 OUTPUT_ERROR_EXIT = 4
 
 
+#: The language the running command shows its errors in: its ``--lang`` on the command line,
+#: else the command's default (``template`` writes Chinese); set by :class:`RetrofitGroup`.
+_ERROR_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "retrofit_error_language", default="en"
+)
+
+
 class DataError(click.ClickException):
-    """A data problem: exit code 1 with the full report on stderr."""
+    """A data problem: exit code 1 with the full report on stderr. ``lang`` is the language
+    the report was written in (zh when the inventory's headers are Chinese and no ``--lang``
+    was given), so that its ``Error:`` prefix matches it."""
 
     exit_code = 1
+
+    def __init__(self, message: str, lang: str | None = None):
+        super().__init__(message)
+        self.lang = lang
+
+
+class ShownInLanguage(click.ClickException):
+    """A click error (click's own usage errors included) shown in the run's language through
+    click's hooks: in Chinese the ``Usage:`` line is written by the context's formatter with
+    the prefix 用法：, the help hint and the ``Error:`` prefix come from ``messages.csv``
+    (错误：…), and click's usage messages are translated by its ``click`` rows; in English
+    the error shows itself as click writes it."""
+
+    def __init__(self, error: click.ClickException, lang: str):
+        super().__init__(error.message)
+        self.error = error
+        self.lang = lang
+        self.exit_code = error.exit_code  # type: ignore[misc]  # the wrapped error's code
+
+    def format_message(self) -> str:
+        from .core.messages import click_text
+
+        return click_text(self.error.format_message(), self.lang)
+
+    def show(self, file: TextIO | None = None) -> None:  # type: ignore[override]
+        if self.lang != "zh":
+            self.error.show(file)
+            return
+        from .core.messages import text
+
+        ctx = self.error.ctx if isinstance(self.error, click.UsageError) else None
+        if ctx is not None:
+            formatter = ctx.make_formatter()
+            pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+            formatter.write_usage(ctx.command_path, pieces, prefix=text("cli_usage", "zh"))
+            hint = ""
+            if ctx.command.get_help_option(ctx) is not None:
+                option = max(ctx.command.get_help_option_names(ctx), key=len)
+                hint = text("cli_help_hint", "zh", command=ctx.command_path, option=option)
+            usage = f"{formatter.getvalue().rstrip()}\n{hint}\n"
+            click.echo(usage, file=file, err=True, color=ctx.color)
+        click.echo(text("cli_error", "zh", message=self.format_message()), file=file, err=True)
+
+
+def _in_language(error: click.ClickException) -> click.ClickException:
+    """``error`` to be shown in its own language (a :class:`DataError`'s) or the run's."""
+    lang = getattr(error, "lang", None) or _ERROR_LANGUAGE.get()
+    if lang != "zh" or isinstance(error, ShownInLanguage):
+        return error
+    return ShownInLanguage(error, lang)
 
 
 class ReferenceTableError(click.ClickException):
@@ -89,17 +149,51 @@ class RetrofitGroup(click.Group):
     path (every atomic write removes its temporary file), then exit 128 + the signal's
     number (130, 143) with a one-line message instead of a traceback or click's "Aborted!"."""
 
-    def main(self, *args, **kwargs):
-        with _floating_point_warnings_summarised():
-            try:
-                with signals_interrupt():
-                    return super().main(*args, **kwargs)
-            except Interrupted as interrupt:
-                click.echo(
-                    f"Error: interrupted ({interrupt.name}); no partial output was left.",
-                    err=True,
-                )
-                sys.exit(128 + interrupt.signum)
+    def main(self, args=None, *rest, **kwargs):
+        from .core.messages import text
+
+        argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        language = _ERROR_LANGUAGE.set(self.language_of(argv))
+        try:
+            with _floating_point_warnings_summarised():
+                try:
+                    with signals_interrupt():
+                        return super().main(args, *rest, **kwargs)
+                except Interrupted as interrupt:
+                    message = text("cli_interrupted", _ERROR_LANGUAGE.get(), signal=interrupt.name)
+                    click.echo(message, err=True)
+                    sys.exit(128 + interrupt.signum)
+        finally:
+            _ERROR_LANGUAGE.reset(language)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            raise _in_language(error) from None
+
+    def language_of(self, argv: list[str]) -> str:
+        """The language of a command line's errors: its last ``--lang en|zh``, else the
+        command's default language (``template``: zh), else English (``--lang auto``
+        decides by the headers: :class:`DataError` carries that)."""
+        given = None
+        for position, token in enumerate(argv):
+            if token == "--":
+                break
+            if token == "--lang" and position + 1 < len(argv):
+                given = argv[position + 1]
+            elif token.startswith("--lang="):
+                given = token.partition("=")[2]
+        if given in ("en", "zh"):
+            return given
+        name = next((token for token in argv if not token.startswith("-")), None)
+        command = self.commands.get(name) if name is not None else None
+        default = (
+            next((p.default for p in command.params if p.name == "lang"), None)
+            if (command is not None)
+            else None
+        )
+        return default if default in ("en", "zh") else "en"
 
 
 @contextlib.contextmanager
@@ -203,7 +297,8 @@ def _data_errors(func):
             if _error_language(kwargs.get("lang"), error) == "zh":
                 raise DataError(
                     f"发现 {total} 处数据问题，未写出任何文件。\n"
-                    + _issues_text(error.issues, total, "zh")
+                    + _issues_text(error.issues, total, "zh"),
+                    lang="zh",
                 ) from None
             noun = "problem" if total == 1 else "problems"
             raise DataError(
@@ -622,12 +717,12 @@ def estimate(path, fmt, output, workbook_style, lang, plots_dir, **options):
     result = _run_estimate(path, **options)
     from .report.terminal import render_table
 
-    what = f"{len(result.assets)} asset rows, {len(result.plants)} plants"
+    what = _said("count_assets_plants", assets=len(result.assets), plants=len(result.plants))
     if output is not None and Path(output).suffix.lower() == ".xlsx":
         # the audit workbook, the same as report -o x.xlsx writes (zh: Chinese headers)
         with _writing(output):
             result.to_excel(output, style=workbook_style, lang="zh" if lang == "zh" else None)
-        click.echo(f"wrote {output}: {what}", err=True)
+        click.echo(_said("wrote_what", path=output, what=what), err=True)
     else:
         _write(result, output, what)
     if plots_dir is not None:
@@ -689,7 +784,12 @@ def report(paths, output, lang, **options):
         with _writing(output):
             write_html(result, output, lang=lang, figure_lang=used)
     click.echo(
-        f"wrote {output}: {len(result.assets)} asset rows, {len(result.plants)} plants", err=True
+        _said(
+            "wrote_what",
+            path=output,
+            what=_said("count_assets_plants", assets=len(result.assets), plants=len(result.plants)),
+        ),
+        err=True,
     )
 
 
@@ -785,7 +885,8 @@ def _write_portfolio_report(result, path: str, lang: str) -> None:
         click.echo(message, err=True)
     with _writing(path):
         write_portfolio_html(result, path, lang=lang, figure_lang=used)
-    click.echo(f"wrote {path}: {len(result.plants)} plants", err=True)
+    what = _said("count_plants", plants=len(result.plants))
+    click.echo(_said("wrote_what", path=path, what=what), err=True)
 
 
 def _require_plots() -> None:
@@ -805,7 +906,7 @@ def _write_plots(writer, result, plots_dir: str, lang: str) -> None:
         written, message = writer(result, plots_dir, lang=lang)
     if message:
         click.echo(message, err=True)
-    click.echo(f"wrote {len(written)} figures to {plots_dir}", err=True)
+    click.echo(_said("wrote_figures", n=len(written), folder=plots_dir), err=True)
 
 
 def _run_estimate(
@@ -921,9 +1022,10 @@ def incentives(path, show_all, fmt, output, lang, **options):
 
             with _writing(output):
                 atomic_write(output, lambda tmp: write_csv(result.incentives, tmp))
-            click.echo(f"wrote {output}: {len(result.incentives)} rule checks", err=True)
+            what = _said("count_rules", n=len(result.incentives))
+            click.echo(_said("wrote_what", path=output, what=what), err=True)
         else:
-            _write(result, output, f"{len(result.projects)} projects")
+            _write(result, output, _said("count_projects", projects=len(result.projects)))
     _print(
         result,
         fmt,
@@ -940,7 +1042,15 @@ def _write(result, output: str | None, what: str) -> None:
         write = {".csv": result.to_csv, ".json": result.to_json, ".xlsx": result.to_excel}[suffix]
         with _writing(output):
             write(output)
-        click.echo(f"wrote {output}: {what}", err=True)
+        click.echo(_said("wrote_what", path=output, what=what), err=True)
+
+
+def _said(key: str, **fields: object) -> str:
+    """A line the CLI says on stderr (``wrote x.html: 18 asset rows, 4 plants``) in the run's
+    language (:data:`_ERROR_LANGUAGE`: its ``--lang``, or the command's default)."""
+    from .core.messages import text
+
+    return text(key, _ERROR_LANGUAGE.get(), **fields)
 
 
 def _print(result, fmt: str, output: str | None, csv_frame, render) -> None:
@@ -1178,7 +1288,7 @@ def portfolio(
         bar.close()
     from .report.terminal import render_portfolio
 
-    _write(result, output, f"{len(result.plants)} plants")
+    _write(result, output, _said("count_plants", plants=len(result.plants)))
     if plots_dir is not None:
         from .plotting.portfolio import write_portfolio_figures
 
@@ -1357,7 +1467,7 @@ def template(output, lang):
             write_template(output, lang=lang)
     except OptionError as error:  # the only option it can refuse is the file's suffix
         raise click.BadParameter(str(error), param_hint="-o/--output") from None
-    click.echo(f"wrote {output}", err=True)
+    click.echo(_said("wrote", path=output), err=True)
 
 
 #: Hosts that only this computer reaches

@@ -57,7 +57,9 @@ __all__ = [
     "unit",
     "unit_text",
     "value_label",
+    "value_name",
     "vocabulary",
+    "vocabulary_en",
 ]
 
 LANGS = ("en", "zh")
@@ -82,6 +84,11 @@ _FIELDS = ("name", "unit", "kind", "label_en", "label_zh", "description_en", "de
 #: value itself, so ``--lang en`` output is the data as written.
 _VOCABULARY = Path(__file__).with_name("vocabulary.csv")
 _VOCABULARY_FIELDS = ("field", "value", "label_zh")
+#: English names of the values that are codes (``upgrade_motor``, ``efficiency_losses_baseline``)
+#: for the faces that name them in words, the figures: ``field,value,label_en``. A value missing
+#: here is already English (``motor``, ``piles``).
+_VOCABULARY_EN = Path(__file__).with_name("vocabulary_en.csv")
+_VOCABULARY_EN_FIELDS = ("field", "value", "label_en")
 #: Output columns whose values are words a person reads (statuses, names of measures and
 #: categories, GB grades): every face shows them through :func:`value_label`.
 WORDED_COLUMNS = (
@@ -99,6 +106,22 @@ WORDED_COLUMNS = (
     "plant_energy_basis_source",
     "district",
     "industry",
+    # the inventory's choice columns, as the template's dropdowns offer them
+    "control",
+    "belt_type",
+    "target_belt_type",
+    "fan_type",
+    "pump_type",
+    "compressor_type",
+    "compressor_control",
+    "cooling",
+    "transformer_type",
+    "core_material",
+    "charger_type",
+    "tariff_class",
+    "financing",
+    "shenyang_tier",
+    "subsidy_product",
 )
 #: Columns whose values share a vocabulary field of another name.
 _VALUE_FIELD_OF = {
@@ -110,6 +133,7 @@ _VALUE_FIELD_OF = {
     "plant_energy_basis_source": "basis_source",
     "district": "grouping",
     "industry": "grouping",
+    "target_belt_type": "belt_type",
 }
 
 
@@ -217,6 +241,13 @@ def vocabulary() -> dict[tuple[str, str], str]:
     return table
 
 
+#: A portfolio's measure of charging piles with the pile type, ``replace_charger (ac)``
+_PILE_TYPE = re.compile(r"(.+) \((\w+)\)")
+#: A value naming a year (``unknown (no energy for 2025)``): its vocabulary row writes
+#: ``{year}`` in its place
+_YEAR = re.compile(r"(.*?)((?:19|20)\d\d)(.*)")
+
+
 def value_label(field: str, value: object, lang: str = "en") -> str:
     """A value of ``field`` as a reader of ``lang`` reads it.
 
@@ -237,13 +268,65 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
         items = [item.removeprefix("no ") for item in lacks.split(", ")] if lacks else []
         named = [words.get(("finance_lack", item), item) for item in items]
         return words.get((field, head), head) + ("：" + "；".join(named) if named else "")
-    if (field, text) not in words and field == "measure":  # a row's several measures
-        for separator in ("+", ";", ","):
+    if (field, text) not in words and field == "measure":
+        pile = _PILE_TYPE.fullmatch(text)
+        if pile is not None:  # a portfolio's "replace_charger (ac)": the measure, the pile type
+            kind = words.get(("charger_type", pile.group(2)), pile.group(2))
+            return f"{value_label(field, pile.group(1), lang)}（{kind}）"
+        for separator in ("+", ";", ","):  # a row's several measures
             if separator in text:
                 parts = [
                     words.get((field, part.strip()), part.strip()) for part in text.split(separator)
                 ]
                 return "、".join(parts)
+    dated = _YEAR.fullmatch(text)
+    if (field, text) not in words and dated is not None:  # "unknown (no energy for 2025)"
+        head, year, tail = dated.groups()
+        pattern = words.get((field, head + "{year}" + tail))
+        if pattern is not None:
+            return pattern.replace("{year}", year)
+    return words.get((field, text), text)
+
+
+@functools.cache
+def vocabulary_en() -> dict[tuple[str, str], str]:
+    """``(field, value)`` → English name, from ``vocabulary_en.csv`` (codes only)."""
+    with _VOCABULARY_EN.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _VOCABULARY_EN_FIELDS:
+            raise ValueError(
+                f"{_VOCABULARY_EN.name}: header must be {','.join(_VOCABULARY_EN_FIELDS)}"
+            )
+        table: dict[tuple[str, str], str] = {}
+        for row in reader:
+            key = (row["field"], row["value"])
+            if key in table:
+                raise ValueError(f"{_VOCABULARY_EN.name}: {key} is listed twice")
+            if not row["label_en"]:
+                raise ValueError(f"{_VOCABULARY_EN.name}: {key} has no label_en")
+            table[key] = row["label_en"]
+    return table
+
+
+def value_name(field: str, value: object, lang: str = "en") -> str:
+    """A value as a figure names it in words: in Chinese :func:`value_label`; in English the
+    English vocabulary's name of a code (``value_name("measure", "add_vfd")`` → ``variable-speed
+    drive``), a row's several measures joined by `` + ``, and any other value as it is.
+
+    The tables and the JSON keep the codes (a reviewer searches for them); a chart's legend and
+    ticks have no room to explain ``upgrade_motor``.
+    """
+    _check_lang(lang)
+    if lang == "zh":
+        return value_label(field, value, lang)
+    text = str(value)
+    words = vocabulary_en()
+    field = _VALUE_FIELD_OF.get(field, field)
+    if (field, text) not in words and field == "measure":  # a row's several measures
+        for separator in ("+", ";", ","):
+            if separator in text:
+                parts = [part.strip() for part in text.split(separator)]
+                return " + ".join(words.get((field, part), part) for part in parts)
     return words.get((field, text), text)
 
 

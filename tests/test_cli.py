@@ -96,7 +96,7 @@ def test_chinese_header_named_in_error(runner, tmp_path):
     assert f'{bad} row 2, column 额定功率(kW): "-5" — expected a number > 0 (kW)' in result.stderr
     # without --lang the problems of a sheet with Chinese headers are in Chinese (issue 17)
     result = runner.invoke(cli, ["estimate", str(bad)])
-    assert result.stderr.startswith("Error: 发现 1 处数据问题，未写出任何文件。\n")
+    assert result.stderr.startswith("错误：发现 1 处数据问题，未写出任何文件。\n")
     assert f"{bad} 第 2 行，列「额定功率(kW)」：“-5” — 应为 数值 > 0 (kW)" in result.stderr
 
 

@@ -131,7 +131,7 @@ def test_project_rule_reports_the_window_then_the_financing():
     )
     assert got["why_zh"] == (
         "日期 2028-02-01 不在政策有效期（2024-05-31 至 2027-12-31）内；"
-        "不满足融资方式=loan（本项为own）"
+        "不满足融资方式=银行贷款（本项为自有资金）"  # the values in words (issue 19)
     )
 
 
@@ -207,12 +207,12 @@ def test_needs_in_chinese_name_the_template_header_and_the_option():
     lines = render_incentives(result, lang="zh").splitlines()
     assert (
         "  [需补充信息] CN-LOAN-1.5PP 设备更新贷款中央财政贴息：请补充表头“再贷款”或参数 "
-        "--designation=relending-loan；如符合条件：最多 600,000 元，未计入"
+        "--designation=relending-loan；如符合条件：最多 60.00 万元，未计入"
     ) in lines
     assert (
-        "      可得金额按每年剩余贷款利息封顶：600,000 元（原 900,000 元；贴息不超过实付利息）"
+        "      可得金额按每年剩余贷款利息封顶：60.00 万元（原 90.00 万元；贴息不超过实付利息）"
     ) in lines
-    assert "  计入的政策支持：900,000 元" in lines
+    assert "  计入的政策支持：90.00 万元" in lines  # 900,000 元 in 万元 (issue 19)
 
 
 def test_a_run_that_counts_nothing_names_the_inputs_that_would_change_it():
@@ -260,7 +260,7 @@ def test_html_shows_needs_in_their_own_table_and_chinese_reasons():
     zh = render_html(result, lang="zh")
     assert "未计入：需补充信息的政策" in zh
     assert "表头“再贷款”或参数 --designation=relending-loan" in zh
-    assert "可得金额按每年剩余贷款利息封顶：600,000 元" in zh
+    assert "可得金额按每年剩余贷款利息封顶：60.00 万元" in zh
     assert "potential cut to the loan" not in zh
 
 
@@ -306,6 +306,6 @@ def test_counted_total_says_a_tax_timing_benefit_is_in_the_npv_only():
     assert (
         "  counted incentives: 0 CNY (the tax-timing benefit above is in the NPV, not in this total)"
     ) in lines
-    assert "  计入的政策支持：0 元（上列税收递延收益计入净现值，不计入此合计）" in (
+    assert "  计入的政策支持：0.00 万元（上列税收递延收益计入净现值，不计入此合计）" in (
         render_incentives(result, lang="zh").splitlines()
     )

@@ -186,11 +186,11 @@ def test_audit_style_of_the_same_result(tmp_path):
     assert assets["E2"].value == "commissioned"  # not in the glossary: its name
     assert assets["B3"].number_format == "#,##0" and assets["C3"].number_format == "#,##0.000"
     summary = list(wb["summary"].iter_rows(values_only=True))
-    assert summary[1][:3] == ("input 清单", "plant.csv", "sha256 ab12")
+    assert summary[1][:3] == ("input", "plant.csv", "sha256 ab12")  # English only
     totals = {row[0]: row[1] for row in summary[6:] if row[0] and str(row[1]).startswith("=SUM(")}
     # the second row's energy is blank, so the total says it is partial
     assert totals == {
-        "energy saved (partial: some rows blank 部分行为空)": "=SUM(assets!B3:B4)",
+        "energy saved (partial: some rows blank)": "=SUM(assets!B3:B4)",
         "standard coal saved": "=SUM(assets!C3:C4)",
     }
     plant_row = next(row for row in summary if row[0] == "P1")

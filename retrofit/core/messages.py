@@ -51,6 +51,8 @@ class Messages:
     fragments: tuple[tuple[re.Pattern[str], str], ...]
     flags: Mapping[str, Mapping[str, str]]
     notes: tuple[tuple[re.Pattern[str], str], ...] = ()
+    #: click's own usage messages (``Missing argument 'PATH'.``) and their Chinese
+    click: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 @functools.cache
@@ -61,16 +63,19 @@ def messages() -> Messages:
     fragments: list[tuple[re.Pattern[str], str]] = []
     flags: dict[str, dict[str, str]] = {}
     notes: list[tuple[re.Pattern[str], str]] = []
+    click: list[tuple[re.Pattern[str], str]] = []
     for row in csv.DictReader(text.splitlines()):
         if row["kind"] == "fragment":
             fragments.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "note":
             notes.append((re.compile(row["en"]), row["zh"]))
+        elif row["kind"] == "click":
+            click.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "flag":
             flags[row["key"]] = {"en": row["en"], "zh": row["zh"]}
         else:
             texts[row["key"]] = {"en": row["en"], "zh": row["zh"]}
-    return Messages(texts, tuple(fragments), flags, tuple(notes))
+    return Messages(texts, tuple(fragments), flags, tuple(notes), tuple(click))
 
 
 def translate(expected: str, lang: str) -> str:
@@ -90,6 +95,16 @@ def note_text(note: str, lang: str) -> str:
     for pattern, zh in messages().notes:
         note = pattern.sub(zh, note)
     return note
+
+
+def click_text(message: str, lang: str) -> str:
+    """One of click's usage messages (``Missing argument 'PATH'.``) in ``lang``, through the
+    ``click`` rows; a message no row matches stays as click wrote it."""
+    if lang != "zh":
+        return message
+    for pattern, zh in messages().click:
+        message = pattern.sub(zh, message)
+    return message
 
 
 def text(key: str, lang: str, **fields: object) -> str:

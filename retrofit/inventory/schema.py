@@ -86,16 +86,26 @@ def _fmt(x: float) -> str:
 
 # --- value vocabularies -----------------------------------------------------------------
 
+
+def _builtin_vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every choice column's accepted spellings, from table ``value_aliases`` (one row per
+    phrase with the standard or document that writes it, or "common usage in Chinese audit
+    sheets" at confidence L): vocabulary → canonical value → spellings, in the table's order
+    (the first value of a vocabulary is the template's first choice). Table
+    ``audit_value_aliases`` extends them below with phrases seen in real sheets."""
+    from ..core.reference import load_table
+
+    table = load_table("value_aliases")[["vocabulary", "value", "alias"]].astype(str)
+    out: dict[str, dict[str, list[str]]] = {}
+    for vocabulary, value, alias in table.itertuples(index=False):
+        out.setdefault(vocabulary, {}).setdefault(value, []).append(alias)
+    return {name: {k: tuple(v) for k, v in values.items()} for name, values in out.items()}
+
+
+_BUILTIN = _builtin_vocabularies()
+
 #: Equipment categories and their accepted spellings.
-CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
-    "motor": ("motor", "电机", "电动机", "马达", "异步电机", "三相异步电动机"),
-    "fan": ("fan", "风机", "通风机", "鼓风机", "引风机"),
-    "pump": ("pump", "水泵", "泵", "离心泵"),
-    "compressor": ("compressor", "air compressor", "空压机", "空气压缩机", "压缩机"),
-    "transformer": ("transformer", "变压器", "配电变压器"),
-    "datacenter": ("datacenter", "data centre", "data center", "数据中心", "机房"),
-    "charger": ("charger", "charging pile", "ev charger", "充电桩", "充电设施"),
-}
+CATEGORY_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["category"]
 
 
 #: Retrofit measures. ``categories`` lists where a measure applies; ``modelled`` says whether
@@ -121,17 +131,7 @@ class Measure:
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "upgrade_motor",
-        (
-            "upgrade_motor",
-            "电机更换",
-            "更换电机",
-            "更换高效电机",
-            "高效电机替换",
-            "电机升级",
-            "电机能效提升",
-            "motor upgrade",
-            "replace motor",
-        ),
+        _BUILTIN["measure"]["upgrade_motor"],
         ("motor", "fan", "pump", "compressor"),
         True,
         "replace the motor by one of a higher efficiency class, same rated power",
@@ -140,7 +140,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "add_vfd",
-        ("add_vfd", "变频改造", "加装变频器", "变频调速改造", "变频", "vfd", "vsd"),
+        _BUILTIN["measure"]["add_vfd"],
         ("fan", "pump"),
         True,
         "variable-speed drive on a centrifugal fan or pump in place of its flow control",
@@ -149,7 +149,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "upgrade_equipment",
-        ("upgrade_equipment", "设备更新", "更换高效设备", "设备能效提升", "设备升级"),
+        _BUILTIN["measure"]["upgrade_equipment"],
         ("fan", "pump", "compressor", "transformer"),
         True,
         "replace the machine by one of a GB efficiency grade (fan, pump, air compressor, "
@@ -157,7 +157,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "fix_leaks",
-        ("fix_leaks", "泄漏治理", "压缩空气泄漏治理", "堵漏", "漏气治理"),
+        _BUILTIN["measure"]["fix_leaks"],
         ("compressor",),
         True,
         "repair compressed-air leaks down to a target leak share",
@@ -165,7 +165,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "reduce_pressure",
-        ("reduce_pressure", "降压", "降低供气压力", "降低排气压力", "压力优化"),
+        _BUILTIN["measure"]["reduce_pressure"],
         ("compressor",),
         True,
         "lower the compressor discharge pressure",
@@ -173,15 +173,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "improve_pue",
-        (
-            "improve_pue",
-            "PUE改造",
-            "降低PUE",
-            "PUE优化",
-            "数据中心节能改造",
-            "基础设施节能改造",
-            "制冷系统改造",
-        ),
+        _BUILTIN["measure"]["improve_pue"],
         ("datacenter",),
         True,
         "lower a data centre's PUE (cooling, power distribution, airflow) to target_pue",
@@ -189,7 +181,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "refresh_it",
-        ("refresh_it", "IT设备更新", "IT更新", "IT设备改造", "服务器更新", "it refresh"),
+        _BUILTIN["measure"]["refresh_it"],
         ("datacenter",),
         True,
         "replace IT equipment by equipment that does the same work with it_energy_reduction "
@@ -198,15 +190,7 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "replace_charger",
-        (
-            "replace_charger",
-            "更换充电桩",
-            "充电桩更换",
-            "充电桩升级",
-            "充电桩智能化改造",
-            "非智能充电桩替换",
-            "智能充电桩替换",
-        ),
+        _BUILTIN["measure"]["replace_charger"],
         ("charger",),
         True,
         "replace existing non-intelligent charging piles by new (intelligent) ones",
@@ -219,372 +203,39 @@ MEASURE_BY_NAME = {m.name: m for m in MEASURES}
 
 #: Efficiency classes. IE classes per IEC 60034-30-1; GB 18613-2020 grades as ``grade_N``;
 #: Chinese motor series names are kept as written and resolved through a reference table.
-CLASS_ALIASES: dict[str, tuple[str, ...]] = {
-    "IE1": ("ie1",),
-    "IE2": ("ie2",),
-    "IE3": ("ie3",),
-    "IE4": ("ie4",),
-    "IE5": ("ie5",),
-    "grade_1": (
-        "grade_1",
-        "grade1",
-        "gb1",
-        "一级",
-        "1级",
-        "一级能效",
-        "能效一级",
-        "1级能效",
-        "能效1级",
-        "能效等级1级",
-        "能效等级一级",
-    ),
-    "grade_2": (
-        "grade_2",
-        "grade2",
-        "gb2",
-        "二级",
-        "2级",
-        "二级能效",
-        "能效二级",
-        "2级能效",
-        "能效2级",
-        "能效等级2级",
-        "能效等级二级",
-    ),
-    "grade_3": (
-        "grade_3",
-        "grade3",
-        "gb3",
-        "三级",
-        "3级",
-        "三级能效",
-        "能效三级",
-        "3级能效",
-        "能效3级",
-        "能效等级3级",
-        "能效等级三级",
-    ),
-    "Y": ("y", "y系列"),
-    "Y2": ("y2", "y2系列"),
-    "Y3": ("y3", "y3系列"),
-    "YX3": ("yx3", "yx3系列"),
-    "YE2": ("ye2", "ye2系列"),
-    "YE3": ("ye3", "ye3系列"),
-    "YE4": ("ye4", "ye4系列"),
-    "YE5": ("ye5", "ye5系列"),
-}
+CLASS_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["efficiency_class"]
 
 GRADE_ALIASES = {k: v for k, v in CLASS_ALIASES.items() if k.startswith("grade_")}
 
 #: Baseline flow control of a fan or pump (measure add_vfd).
-CONTROL_ALIASES: dict[str, tuple[str, ...]] = {
-    "throttle": (
-        "throttle",
-        "throttling",
-        "valve",
-        "阀门",
-        "阀门调节",
-        "节流",
-        "节流调节",
-        "出口阀门调节",
-        "出口阀调节",
-    ),
-    "damper_outlet": (
-        "damper_outlet",
-        "outlet damper",
-        "discharge damper",
-        "出口挡板",
-        "出口挡板调节",
-        "出口风门",
-        "出口风门调节",
-    ),
-    "damper_inlet": (
-        "damper_inlet",
-        "inlet damper",
-        "入口挡板",
-        "进口挡板",
-        "入口挡板调节",
-        "进口挡板调节",
-        "入口风门",
-        "进口风门",
-    ),
-    "inlet_vane": (
-        "inlet_vane",
-        "inlet vanes",
-        "inlet guide vanes",
-        "入口导叶",
-        "进口导叶",
-        "导叶调节",
-        "进口导叶调节",
-        "入口导叶调节",
-    ),
-    "bypass": ("bypass", "recirculation", "旁路", "旁路调节", "回流", "回流调节"),
-    "on_off": ("on_off", "on/off", "cycling", "启停", "启停控制", "开停", "启停调节"),
-    "fluid_coupling": (
-        "fluid_coupling",
-        "fluid coupling",
-        "hydraulic coupling",
-        "液力耦合器",
-        "液力偶合器",
-        "液力耦合器调速",
-        "液力偶合器调速",
-        "液耦",
-        "液偶",
-        "调速型液力耦合器",
-    ),
-    "eddy_current_clutch": (
-        "eddy_current_clutch",
-        "eddy-current clutch",
-        "eddy current clutch",
-        "eddy-current coupling",
-        "eddy current coupling",
-        "电磁调速",
-        "电磁调速电机",
-        "电磁转差离合器",
-        "电磁离合器调速",
-        "滑差电机",
-        "滑差调速",
-        "涡流离合器",
-    ),
-    "two_speed": (
-        "two_speed",
-        "two-speed",
-        "two speed",
-        "two-speed motor",
-        "pole-changing",
-        "双速",
-        "双速电机",
-        "变极调速",
-        "变极",
-        "多速电机",
-    ),
-}
+CONTROL_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["control"]
 #: Power transmission between motor and machine (any motor-driven row).
-BELT_ALIASES: dict[str, tuple[str, ...]] = {
-    "v_belt": (
-        "v_belt",
-        "v-belt",
-        "v belt",
-        "v带",
-        "三角带",
-        "三角皮带",
-        "普通v带",
-        "皮带",
-        "皮带传动",
-    ),
-    "cogged": (
-        "cogged",
-        "cogged belt",
-        "notched",
-        "notched belt",
-        "notched v-belt",
-        "齿形v带",
-        "切边齿形v带",
-        "齿形三角带",
-        "窄v齿形带",
-    ),
-    "synchronous": (
-        "synchronous",
-        "synchronous belt",
-        "timing belt",
-        "同步带",
-        "同步齿形带",
-        "同步带传动",
-    ),
-    "direct": ("direct", "direct drive", "coupled", "直联", "直连", "直接传动", "联轴器直联"),
-}
-FAN_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "centrifugal": ("centrifugal", "离心", "离心风机", "离心通风机", "离心式"),
-    "axial": ("axial", "轴流", "轴流风机", "轴流通风机", "轴流式"),
-    "external_rotor": (
-        "external_rotor",
-        "external rotor",
-        "外转子",
-        "外转子风机",
-        "外转子离心风机",
-        "外转子直联前向离心风机",
-    ),
-}
-PUMP_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "end_suction": (
-        "end_suction",
-        "end suction",
-        "single stage",
-        "单级单吸",
-        "单级单吸泵",
-        "端吸泵",
-        "单级泵",
-    ),
-    "double_suction": (
-        "double_suction",
-        "double suction",
-        "split case",
-        "单级双吸",
-        "双吸泵",
-        "单级双吸泵",
-    ),
-    "in_line": ("in_line", "in-line", "inline", "管道泵", "管道式"),
-    "multistage": ("multistage", "multi-stage", "多级", "多级泵", "多级离心泵"),
-    "light_vertical_multistage": (
-        "light_vertical_multistage",
-        "轻型立式多级",
-        "轻型立式多级泵",
-        "立式多级泵",
-    ),
-    "light_horizontal_multistage": (
-        "light_horizontal_multistage",
-        "轻型卧式多级",
-        "轻型卧式多级泵",
-        "卧式多级泵",
-    ),
-}
-COMPRESSOR_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "oil_injected_rotary": (
-        "oil_injected_rotary",
-        "screw",
-        "rotary screw",
-        "喷油回转",
-        "喷油螺杆",
-        "螺杆",
-        "螺杆式",
-        "喷油螺杆空压机",
-        "工频螺杆",
-    ),
-    "oil_injected_rotary_vsd": (
-        "oil_injected_rotary_vsd",
-        "vsd screw",
-        "变频螺杆",
-        "喷油回转变频",
-        "变频喷油螺杆",
-        "变频空压机",
-    ),
-    "piston": ("piston", "reciprocating", "活塞", "活塞式", "往复式"),
-    "oil_free_piston": ("oil_free_piston", "无油活塞", "无润滑活塞", "无油活塞式"),
-}
+BELT_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["belt_type"]
+FAN_TYPE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["fan_type"]
+PUMP_TYPE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["pump_type"]
+COMPRESSOR_TYPE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["compressor_type"]
 #: Compressor capacity controls (MEASUR's control types; reference table compressor_control_curves).
-COMPRESSOR_CONTROL_ALIASES: dict[str, tuple[str, ...]] = {
-    "load_unload": (
-        "load_unload",
-        "load/unload",
-        "load-unload",
-        "加卸载",
-        "加载卸载",
-        "加卸载控制",
-        "加载/卸载",
-    ),
-    "modulating": (
-        "modulating",
-        "modulation",
-        "inlet modulation",
-        "inlet valve",
-        "inlet throttling",
-        "进气调节",
-        "进口节流",
-        "进气节流",
-        "容调",
-    ),
-    "variable_displacement": (
-        "variable_displacement",
-        "variable displacement",
-        "turn valve",
-        "变容量",
-        "变容",
-        "提升阀",
-    ),
-    "vsd": ("vsd", "vfd", "variable speed", "variable speed drive", "变频", "变频调速", "变频控制"),
-    "start_stop": (
-        "start_stop",
-        "start/stop",
-        "start-stop",
-        "on/off",
-        "启停",
-        "启停控制",
-        "开停机",
-    ),
-}
-COOLING_ALIASES: dict[str, tuple[str, ...]] = {
-    "air": ("air", "air-cooled", "air cooled", "风冷", "风冷式"),
-    "liquid": ("liquid", "water", "water-cooled", "liquid-cooled", "水冷", "水冷式", "液冷"),
-}
-TRANSFORMER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "oil": ("oil", "oil-immersed", "油浸", "油浸式", "油浸式变压器"),
-    "dry": ("dry", "dry-type", "干式", "干式变压器", "树脂绝缘干式"),
-}
-CORE_ALIASES: dict[str, tuple[str, ...]] = {
-    "steel": ("steel", "electrical steel", "silicon steel", "电工钢", "电工钢带", "硅钢", "硅钢片"),
-    "amorphous": ("amorphous", "amorphous alloy", "非晶", "非晶合金"),
-}
-INSULATION_ALIASES: dict[str, tuple[str, ...]] = {
-    "B": ("b", "b级", "b(100℃)"),
-    "F": ("f", "f级", "f(120℃)"),
-    "H": ("h", "h级", "h(145℃)"),
-}
-VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = {
-    "Dyn11": ("dyn11",),
-    "Yzn11": ("yzn11",),
-    "Yyn0": ("yyn0",),
-}
+COMPRESSOR_CONTROL_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["compressor_control"]
+COOLING_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["cooling"]
+TRANSFORMER_TYPE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["transformer_type"]
+CORE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["core_material"]
+INSULATION_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["insulation_class"]
+VECTOR_GROUP_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["vector_group"]
 
 #: yes/no of a flag column. 改造 is no answer at all (a flag such as 是否特别重大项目 asked of a
 #: retrofit project), so it is refused here; only new_build reads it, as "an existing site".
-YES_NO_ALIASES: dict[str, tuple[str, ...]] = {
-    "yes": ("yes", "y", "true", "1", "是"),
-    "no": ("no", "n", "false", "0", "否"),
-}
+YES_NO_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["yes_no"]
 #: new_build: a new data centre, or an existing one (既有, 存量, or one being retrofitted: 改造).
-NEW_BUILD_ALIASES: dict[str, tuple[str, ...]] = {
-    "yes": (*YES_NO_ALIASES["yes"], "新建", "新建数据中心"),
-    "no": (*YES_NO_ALIASES["no"], "既有", "存量", "改造", "既有数据中心"),
-}
-CHARGER_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "ac": ("ac", "交流", "交流桩", "交流充电桩", "慢充", "慢充桩", "ac charger"),
-    "dc": ("dc", "直流", "直流桩", "直流充电桩", "非车载充电机", "快充", "快充桩", "dc charger"),
-}
-TARIFF_ALIASES: dict[str, tuple[str, ...]] = {
-    "large_industry_two_part": ("large_industry_two_part", "大工业两部制", "大工业", "大工业用电"),
-    "general_two_part": (
-        "general_two_part",
-        "一般工商业两部制",
-        "一般工商业及其他两部制",
-        "两部制",
-    ),
-    "single_part": (
-        "single_part",
-        "一般工商业单一制",
-        "一般工商业及其他单一制",
-        "单一制",
-        "单一制分时",
-    ),
-}
+NEW_BUILD_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["new_build"]
+CHARGER_TYPE_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["charger_type"]
+TARIFF_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["tariff_class"]
 
-FINANCING_ALIASES: dict[str, tuple[str, ...]] = {
-    "loan": ("loan", "bank loan", "银行贷款", "贷款", "技改贷", "更新贷"),
-    "lease": ("lease", "finance lease", "融资租赁", "租赁"),
-    "own": ("own", "own funds", "equity", "自有资金", "自筹", "自筹资金"),
-}
+FINANCING_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["financing"]
 #: the basis of a plant's previous-year energy (上年综合能耗): enterprise energy forms carry
 #: 年综合能源消费量 on both bases, so the figure given must say which one it is
-PLANT_ENERGY_BASIS_ALIASES: dict[str, tuple[str, ...]] = {
-    "equivalent": ("equivalent", "当量值", "当量", "按当量值"),
-    "equal_value": ("equal_value", "equal-value", "equal value", "等价值", "等价", "按等价值"),
-}
-SHENYANG_TIER_ALIASES: dict[str, tuple[str, ...]] = {
-    "point": ("point", "点", "“点”", "点上", "点上项目"),
-    "line": ("line", "线", "“线”", "线上", "线上项目"),
-    "face": ("face", "面", "“面”", "面上", "面上项目"),
-}
-SUBSIDY_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
-    "general_motor": ("general_motor", "general motor", "电动机", "一般电动机", "三相异步电动机"),
-    "pm_motor": ("pm_motor", "pmsm", "permanent magnet motor", "永磁同步电动机", "永磁电机"),
-    "hv_motor": ("hv_motor", "hv motor", "高压三相笼型异步电动机", "高压电机"),
-    "clean_water_pump": ("clean_water_pump", "clean water pump", "清水离心泵"),
-    "petrochemical_pump": ("petrochemical_pump", "石油化工离心泵", "石化泵"),
-    "submersible_pump": ("submersible_pump", "submersible pump", "潜水电泵", "潜水泵"),
-    "displacement_compressor": ("displacement_compressor", "容积式空气压缩机", "容积式空压机"),
-    "fan": ("fan", "通风机", "风机"),
-    "transformer": ("transformer", "电力变压器", "变压器"),
-    "none": ("none", "无", "不适用"),
-}
+PLANT_ENERGY_BASIS_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["plant_energy_basis"]
+SHENYANG_TIER_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["shenyang_tier"]
+SUBSIDY_PRODUCT_ALIASES: dict[str, tuple[str, ...]] = _BUILTIN["subsidy_product"]
 
 #: vocabulary name in table ``audit_value_aliases`` → the accepted spellings it extends
 _VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -2227,7 +1878,7 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 VALUE_ALIASES: dict[str, dict[str, str]] = {
     **{name: _index(aliases) for name, aliases in CHOICE_ALIASES.items()},
     "measure": _index({m.name: m.aliases for m in MEASURES}),
-    "poles": {p: p for p in ("2", "4", "6", "8")} | {f"{p}极": p for p in ("2", "4", "6", "8")},
+    "poles": _index(_BUILTIN["poles"]),
 }
 
 # the unit may itself hold one pair of brackets: 比功率(kW/(m³/min))

@@ -26,6 +26,7 @@ formulas in a workbook; :data:`TOOL_FORMULAS` matches every one of them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -100,21 +101,13 @@ TOOL_FORMULAS = (
     re.compile(r"=SUM\(assets!([A-Z]+)\d+:\1\d+\)"),
     re.compile(r"=SUMIF\(assets!([A-Z]+)\d+:\1\d+,A\d+,assets!([A-Z]+)\d+:\2\d+\)"),
     re.compile(r'=IF\(ISNUMBER\(C(\d+)\),B\1/C\1,""\)'),
-    re.compile(r'=IF\(ISNUMBER\(C(\d+)\),IF\(D\1>=E\1,"meets","short"\),"unknown"\)'),
+    re.compile(r'=IF\(ISNUMBER\(C(\d+)\),IF\(D\1>=E\1,"[^"=]+","[^"=]+"\),"[^"=]+"\)'),
     *ROW_FORMULAS,
 )
 #: Which cells of the assets sheet are formulas and which the tool computed, on the summary
-FORMULA_RULE_ZH = (
-    "assets 表：绿色表头的列（年节电量、两种口径的节约标准煤、CO2 减排量、年节约电费）为公式，"
-    "引用本行的输入和 assumptions 表 B3:B5 的折标系数与电网排放因子；黄色表头的列（运行点效率、"
-    "每台运行点输入功率、改造前后年耗电量）为程序计算值；其余为输入"
-)
-FORMULA_RULE_EN = (
-    "assets sheet: green-headed columns (energy saved, coal saved on both bases, CO2 avoided, "
-    "cost saved) are formulas over the row's inputs and the factor cells assumptions!B3:B5; "
-    "yellow-headed columns (η at the operating load, each unit's input kW at the operating "
-    "point, energy before and after) are computed by retrofit; all others are inputs"
-)
+#: (the glossary's vocabulary, ``label,workbook.formula_rule``)
+FORMULA_RULE_ZH = columns.value_label("label", "workbook.formula_rule", "zh")
+FORMULA_RULE_EN = columns.value_name("label", "workbook.formula_rule", "en")
 #: Characters Excel refuses in a sheet name, and its longest sheet name
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 SHEET_NAME_MAX = 31
@@ -209,8 +202,16 @@ def write_workbook(
             sheets["assets"], column_letters(sheets["assets"]), first, factor_cells
         ).formulas
         assumption_rows = [*factors, *assumption_rows]
+    if style == "audit" and lang == "zh":
+        assumption_rows = [(k, assumption_in_chinese(k, v)) for k, v in assumption_rows]
     sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
     sheets["caveats"] = caveat_frame(caveats)
+    if style == "audit" and lang == "zh":  # a Chinese reader reads the Chinese twin only
+        if "incentives" in sheets:
+            from ..money.incentives import listing_in_language
+
+            sheets["incentives"] = listing_in_language(sheets["incentives"], "zh")
+        sheets = {name: without_english_twins(frame) for name, frame in sheets.items()}
 
     def write(tmp: Path) -> None:
         from openpyxl import Workbook
@@ -274,9 +275,8 @@ def write_sheet(
     # a plain dump shows every digit; the audit style formats by unit
     formats = {c: number_format(c, _unit(c)) for c in frame.columns} if audit else {}
     if lang == "zh":  # a Chinese audit writes tce to 2 decimals (the cell keeps every digit)
-        formats = {c: "#,##0.00" if f == "#,##0.000" else f for c, f in formats.items()}
         # and money in 万元, as a Chinese client reads it
-        formats |= {c: WAN_YUAN_FORMAT for c in frame.columns if _unit(c) in ("CNY", "CNY/yr")}
+        formats = {c: _zh_format(c, f) for c, f in formats.items()}
     written = {c: f for c, f in (formulas or {}).items() if c in letters} if audit else {}
     # a Chinese workbook shows statuses, measures and grades in Chinese (the data keep the codes)
     worded = set(columns.WORDED_COLUMNS) if audit and lang == "zh" else set()
@@ -291,6 +291,33 @@ def write_sheet(
                 cell.number_format = fmt
     ws.freeze_panes = ws.cell(header_rows + 1, 1)
     return letters
+
+
+#: Assumption keys whose text the vocabulary writes in Chinese under another key
+_RULE_OF_ASSUMPTION = {"bai_yi.rule": "bai_yi"}
+
+
+def assumption_in_chinese(key: str, value: Any) -> Any:
+    """An assumption's value as a Chinese workbook shows it: a model's text, a rule's or the
+    basis note in the vocabulary's Chinese (rows ``model``, ``rule``, ``label``), any other
+    value as it is (citations keep their document's language)."""
+    words = columns.vocabulary()
+    if key.startswith("models.") and ("model", key.removeprefix("models.")) in words:
+        return words[("model", key.removeprefix("models."))]
+    rule = _RULE_OF_ASSUMPTION.get(key, key)
+    if ("rule", rule) in words:
+        return words[("rule", rule)]
+    if key == "basis_note":
+        return words[("label", "workbook.basis_note")]
+    return value
+
+
+def without_english_twins(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the English text columns that have a Chinese twin (``why`` beside
+    ``why_zh``, ``message`` beside ``message_zh``): a Chinese workbook shows the Chinese one
+    (the JSON and CSV keep both)."""
+    twins = [c for c in frame.columns if f"{c}_zh" in frame.columns]
+    return frame.drop(columns=twins) if twins else frame
 
 
 def column_letters(frame: pd.DataFrame) -> dict[str, str]:
@@ -416,6 +443,42 @@ def _total_name(column: str, lang: Literal["zh", "en"] | None) -> str:
     return columns.label(column, lang)
 
 
+def summary_word(key: str, lang: Literal["zh", "en"] | None) -> str:
+    """A word of the summary sheet from the glossary's vocabulary (``label,workbook.<key>``):
+    in ``lang``, or for None (both languages) English then Chinese (``total 合计``)."""
+    english = columns.value_name("label", f"workbook.{key}", "en")
+    chinese = columns.value_label("label", f"workbook.{key}", "zh")
+    return {"en": english, "zh": chinese}.get(lang or "", f"{english} {chinese}")
+
+
+def _zh_format(column: str, fmt: str | None) -> str | None:
+    """A Chinese audit's number format: tce to 2 decimals and money in 万元 (the cell keeps
+    every digit in 元)."""
+    if _unit(column) in ("CNY", "CNY/yr"):
+        return WAN_YUAN_FORMAT
+    return "#,##0.00" if fmt == "#,##0.000" else fmt
+
+
+def _summary_unit(column: str, lang: Literal["zh", "en"] | None) -> str:
+    """The unit of a summary total as its cell shows it: in Chinese 万元 for money."""
+    unit = columns.unit(column)
+    if lang != "zh":
+        return unit
+    if unit in ("CNY", "CNY/yr"):
+        return columns.unit_text(unit.replace("CNY", "万元"), "zh")
+    return columns.unit_text(unit, "zh")
+
+
+def _summary_header(
+    column: str, lang: Literal["zh", "en"] | None, *, with_unit: bool = False
+) -> str:
+    """A summary heading that names an output column: its glossary label (with the unit)."""
+    text = columns.header if with_unit else columns.label
+    if lang is None:
+        return f"{text(column, 'en')} {text(column, 'zh')}"
+    return text(column, lang)
+
+
 def _summary_sheet(
     wb: Workbook,
     result: EstimateTables,
@@ -431,30 +494,31 @@ def _summary_sheet(
     a = result.assumptions
     n = len(result.assets)
     first, last = HEADER_ROWS + 1, HEADER_ROWS + n
+    word = functools.partial(summary_word, lang=lang)
     if a.get("non_standard"):  # the first row of the first sheet
         tables = ", ".join(a["non_standard_tables"])
-        ws.append(["NON-STANDARD 非标准", text_cell(f"user tables 用户表: {tables}")])
+        colon = "：" if lang == "zh" else ": "
+        ws.append([word("non_standard"), text_cell(f"{word('user_tables')}{colon}{tables}")])
         for cell in ws[1]:
             cell.font = Font(bold=True, color="B00020")
-    ws.append(["retrofit", "节能改造评估 / energy-saving retrofit assessment"])
-    ws.append(
-        ["input 清单", text_cell(Path(a["input"]["file"]).name), f"sha256 {a['input']['sha256']}"]
+    title = {"zh": word("title"), "en": word("title")}.get(
+        lang or "", f"{summary_word('title', 'zh')} / {summary_word('title', 'en')}"
     )
-    ws.append(["basis 折算口径", f"{a['basis_zh']} ({a['basis']})", text_cell(a["basis_note"])])
-    ws.append(["accounting year 核算年度", a["accounting_year"]])
+    ws.append(["retrofit", title])
+    ws.append(
+        [word("input"), text_cell(Path(a["input"]["file"]).name), f"sha256 {a['input']['sha256']}"]
+    )
+    basis = {"zh": a["basis_zh"], "en": a["basis"]}.get(
+        lang or "", f"{a['basis_zh']} ({a['basis']})"
+    )
+    note = summary_word("basis_note", "zh") if lang == "zh" else a["basis_note"]
+    ws.append([_summary_header("basis", lang), basis, text_cell(note)])
+    ws.append([word("accounting_year"), a["accounting_year"]])
     if formulas:
         rule = {"zh": [FORMULA_RULE_ZH], "en": [FORMULA_RULE_EN]}
-        ws.append(["formulas 公式", *rule.get(lang or "", [FORMULA_RULE_ZH, FORMULA_RULE_EN])])
+        ws.append([word("formulas"), *rule.get(lang or "", [FORMULA_RULE_ZH, FORMULA_RULE_EN])])
     ws.append([])
-    ws.append(
-        [
-            "total 合计",
-            "formula 公式",
-            "unit 单位",
-            "value computed by retrofit 程序计算值",
-            "formula text 公式文本",
-        ]
-    )
+    ws.append([word(key) for key in ("total", "formula", "unit", "computed", "formula_text")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _header_fill()
@@ -468,9 +532,9 @@ def _summary_sheet(
         formula = f"=SUM({ref})"
         row = [
             _total_name(column, lang)
-            + ("" if complete else " (partial: some rows blank 部分行为空)"),
+            + ("" if complete else ("" if lang == "zh" else " ") + word("partial")),
             formula,
-            columns.unit(column),
+            _summary_unit(column, lang),
             float(values.sum()),
             formula,
         ]
@@ -479,25 +543,33 @@ def _summary_sheet(
         # the formula shown as text: a string cell, quote-prefixed so that editing it in Excel
         # does not turn it into a formula either
         shown.data_type, shown.quotePrefix = "s", True
-        fmt = number_format(column, columns.unit(column))
+        fmt = (
+            _zh_format(column, number_format(column, columns.unit(column)))
+            if lang == "zh"
+            else (number_format(column, columns.unit(column)))
+        )
         for k in (2, 4):
             ws.cell(ws.max_row, k).number_format = fmt or "General"
     ws.append([])
     ws.append(
         [
-            "plant 企业",
-            "coal saved 节约标准煤 [tce/yr] (SUMIF)",
-            "previous-year energy 上年综合能耗 [tce]",
-            "saving share 年节能量占上年综合能耗比例",
-            "百一 target 目标",
-            "百一 (estimate 估算)",
-            "value computed by retrofit 程序计算值",
+            _summary_header("plant_id", lang),
+            f"{_summary_header('coal_saved_tce', lang, with_unit=True)} {word('sumif')}",
+            _summary_header("plant_energy_tce", lang, with_unit=True),
+            _summary_header("saving_share", lang),
+            _summary_header("bai_yi_target_share", lang),
+            word("bai_yi_estimate"),
+            word("computed"),
         ]
     )
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = _header_fill()
     plant_col, tce_col = letters["plant_id"], letters["coal_saved_tce"]
+    # the 百一 verdict a formula writes, in the sheet's language (English when both)
+    meets, short, unknown = (
+        summary_word(key, lang or "en") for key in ("meets", "short", "unknown")
+    )
     for plant in result.plants.itertuples(index=False):
         r = ws.max_row + 1
         energy = None if pd.isna(plant.plant_energy_tce) else float(plant.plant_energy_tce)
@@ -511,11 +583,12 @@ def _summary_sheet(
                 energy,
                 f'=IF(ISNUMBER(C{r}),B{r}/C{r},"")',
                 float(plant.bai_yi_target_share),
-                f'=IF(ISNUMBER(C{r}),IF(D{r}>=E{r},"meets","short"),"unknown")',
+                f'=IF(ISNUMBER(C{r}),IF(D{r}>=E{r},"{meets}","{short}"),"{unknown}")',
                 float(plant.coal_saved_tce),
             ]
         )
-        ws.cell(r, 2).number_format = ws.cell(r, 7).number_format = "#,##0.000"
+        tce_format = "#,##0.00" if lang == "zh" else "#,##0.000"
+        ws.cell(r, 2).number_format = ws.cell(r, 7).number_format = tce_format
         ws.cell(r, 4).number_format = ws.cell(r, 5).number_format = "0.00%"
     ws.column_dimensions["A"].width = 48
     for letter in "BCDEFG":
@@ -542,6 +615,7 @@ __all__ = [
     "WAN_YUAN_FORMAT",
     "EstimateTables",
     "Style",
+    "assumption_in_chinese",
     "caveat_frame",
     "cell_value",
     "column_label",
@@ -550,7 +624,9 @@ __all__ = [
     "is_tool_formula",
     "number_format",
     "sheet_title",
+    "summary_word",
     "text_cell",
+    "without_english_twins",
     "write_sheet",
     "write_workbook",
 ]

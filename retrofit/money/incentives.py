@@ -24,6 +24,7 @@ investment, the CNY cap, then the per-enterprise cap. Work is per rule over whol
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -940,6 +941,36 @@ def priority_text(note: str, lang: str) -> str:
     return chinese if lang == "zh" else english
 
 
+#: The tally of a rule's rows (``3 matched / 1 need inputs / 2 not``) and its Chinese
+_ROWS_TALLY = re.compile(r"(\d+) matched / (\d+) need inputs / (\d+) not")
+
+
+def listing_in_language(listing: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The incentives listing as a reader of ``lang`` reads it in a table (the audit
+    workbook's incentives sheet). In Chinese: the Chinese name and reason in place of their
+    English twins, the Chinese half of the priority note, each input needed by its template
+    header or flag, the kind and the verify flag in words, the rows tally in Chinese, and no
+    English maintainers' note (the HTML report shows none either). English: unchanged. The
+    JSON and CSV keep the listing as it is."""
+    if lang != "zh" or listing.empty:
+        return listing
+    out = listing.drop(columns=[c for c in ("name", "why", "note") if c in listing.columns])
+    if "priority" in out.columns:
+        out["priority"] = [priority_text(str(v), "zh") for v in out["priority"].fillna("")]
+    if "needs" in out.columns:
+        out["needs"] = [needs_text(str(v), "zh") if v else "" for v in out["needs"].fillna("")]
+    if "kind" in out.columns:
+        out["kind"] = [value_label("incentive_kind", v, "zh") for v in out["kind"]]
+    if "verify" in out.columns:
+        verify = value_label("label", "incentive.verify", "zh")
+        out["verify"] = [verify if v else "" for v in out["verify"].fillna("")]
+    if "rows" in out.columns:
+        out["rows"] = [
+            _ROWS_TALLY.sub(r"符合 \1 / 需补充信息 \2 / 不符合 \3", str(v)) for v in out["rows"]
+        ]
+    return out
+
+
 def _listing_rows(rule, outcome: _Outcome, ctx: _Context) -> pd.DataFrame:
     """The rule's listing rows, one per project, with its CNY cap applied."""
     amount, potential = outcome.amount, outcome.potential
@@ -1260,11 +1291,11 @@ def _interest_cap(
     )
     why_zh = table["why_zh"].to_numpy(object)
     why_zh[cut] = why_zh[cut] + (
-        "；按每年贷款利息封顶：计入 "
-        + pd.Series(capped[cut]).map("{:,.0f}".format).to_numpy(object)
-        + " 元（原 "
-        + pd.Series(counted[cut]).map("{:,.0f}".format).to_numpy(object)
-        + " 元；贴息不超过实付利息）"
+        "；按每年贷款利息封顶：计入 "  # money in 万元, as a Chinese reader writes it
+        + pd.Series(capped[cut] / 1e4).map("{:,.2f}".format).to_numpy(object)
+        + " 万元（原 "
+        + pd.Series(counted[cut] / 1e4).map("{:,.2f}".format).to_numpy(object)
+        + " 万元；贴息不超过实付利息）"
     )
     central = pd.Series(interest_rows & (kinds == "principal_subsidy")).groupby(project).any()
     municipal = pd.Series(interest_rows & (kinds == "interest_subsidy")).groupby(project).any()
@@ -1347,7 +1378,8 @@ def _needs_total(
         table["why"] = why
         why_zh = table["why_zh"].to_numpy(object).copy()
         why_zh[rows[cut]] = [
-            f"可得金额按每年剩余贷款利息封顶：{c:,.0f} 元（原 {p:,.0f} 元；贴息不超过实付利息）"
+            f"可得金额按每年剩余贷款利息封顶：{c / 1e4:,.2f} 万元（原 {p / 1e4:,.2f} 万元；"
+            "贴息不超过实付利息）"
             for c, p in zip(capped[cut], potential[rows][cut], strict=True)
         ]
         table["why_zh"] = why_zh

@@ -290,7 +290,7 @@ def estimate_figures(
             bai_yi_label=words["bai_yi_all"].format(value=float(known.sum())),
             goal_value=goal.get("goal"),
             goal_label=words["goal"].format(
-                goal=columns.value_label("goal", "energy_saving_cumulative", lang),
+                goal=columns.value_name("goal", "energy_saving_cumulative", lang),
                 value=goal.get("goal", 0),
                 unit=goal.get("unit", ""),
             )

@@ -100,6 +100,10 @@ _EN_FALLBACK_TERMS = {
     "目标": "goal",
 }
 
+#: A portfolio's measure type of charging piles, ``replace_charger (ac)``: the measure and the
+#: pile type the portfolio adds (ac and dc piles save in opposite directions).
+_PILE_TYPE = re.compile(r"(.+) \((\w+)\)")
+
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 # "当量值 (equivalent)" → "equivalent": the English gloss already says it
@@ -143,29 +147,34 @@ class FigureText:
 
     def worded(self, field: str, value: object) -> str:
         """A value a person reads (a measure, a category) in the figure's language, from the
-        vocabulary (:func:`retrofit.columns.value_label`); ``motor: upgrade_motor`` (a
-        portfolio's measure type) reads ``电机：更换高效电机`` in Chinese."""
+        vocabulary (:func:`retrofit.columns.value_name`); ``motor: upgrade_motor`` (a
+        portfolio's measure type) reads ``电机：更换高效电机`` in Chinese and ``motor:
+        high-efficiency motor`` in English, a charging pile's type in brackets after it."""
         text = str(value)
         if field == "measure_type" and ": " in text:
             category, _, measure = text.partition(": ")
-            joiner = "：" if self.lang == "zh" else ": "
-            return self.clean(
-                columns.value_label("category", category, self.lang)
-                + joiner
-                + columns.value_label("measure", measure, self.lang)
+            pile = _PILE_TYPE.fullmatch(measure)
+            if pile is not None:  # "replace_charger (ac)": the portfolio splits piles by type
+                measure = pile.group(1)
+            name = (
+                columns.value_name("category", category, self.lang)
+                + ("：" if self.lang == "zh" else ": ")
+                + columns.value_name("measure", measure, self.lang)
             )
-        return self.clean(columns.value_label(field, text, self.lang))
+            if pile is not None:
+                kind = columns.value_name("charger_type", pile.group(2), self.lang)
+                name += f"（{kind}）" if self.lang == "zh" else f" ({kind})"
+            return self.clean(name)
+        return self.clean(columns.value_name(field, text, self.lang))
 
     def input_label(self, name: object) -> str:
-        """An uncertain input (a tornado bar): its name in English; in Chinese the glossary's
-        label of the column, else the vocabulary's (``efficiency_losses_baseline`` → 改造前电机
-        损耗（IEC 60034-1 容差）)."""
+        """An uncertain input (a tornado bar): the glossary's label of the column, else the
+        vocabulary's name (``efficiency_losses_baseline`` → 改造前电机损耗（IEC 60034-1 容差）,
+        present motor's losses (IEC 60034-1 tolerance))."""
         text = str(name)
-        if self.lang == "en":
-            return self.clean(text)
         if columns.known(text):
             return self.clean(columns.label(text, self.lang))
-        return self.clean(columns.value_label("uncertain_input", text, self.lang))
+        return self.clean(columns.value_name("uncertain_input", text, self.lang))
 
     def apply(self, ax: Axes) -> None:
         """Give every text of ``ax``, tick labels to come included, the CJK font."""

@@ -97,17 +97,6 @@ _TEXT = {
 }
 
 
-#: The goals of the bundled packs as an English chart names them (the vocabulary has the Chinese)
-_GOAL_NAMES_EN = {
-    "energy_saving_cumulative": "energy saving, cumulative",
-    "motors_retrofitted": "motors and systems retrofitted",
-    "chargers_replaced": "non-smart charging piles replaced",
-    "it_renewed": "IT equipment and systems renewed",
-    "equipment_renewal_investment": "equipment renewal investment",
-    "equipment_investment_cumulative": "equipment investment (renewal and new)",
-}
-
-
 def _words(lang: str) -> dict[str, str]:
     return _TEXT["zh" if lang == "zh" else "en"]
 
@@ -380,11 +369,7 @@ def plot_goal_contributions(
     ax.bar_label(bars, labels=[text.clean(label) for label in labels], padding=3, fontsize="small")
     names = []
     for row in frame.itertuples(index=False):
-        name = (
-            columns.value_label("goal", row.goal, lang)
-            if lang == "zh"
-            else _GOAL_NAMES_EN.get(row.goal, str(row.goal).replace("_", " "))
-        )
+        name = columns.value_name("goal", row.goal, lang)
         basis = words[row.basis].format(year=year)
         names.append(text.clean(f"{name}\n{basis}" if row.goal in _energy_goals(frame) else name))
     ax.set_yticks(y, names)

@@ -135,7 +135,7 @@ _WAN = 10_000
 
 
 def _in_wan(column: str, lang: str) -> bool:
-    return lang == "zh" and known(column) and columns.unit(column) == "CNY"
+    return lang == "zh" and known(column) and columns.unit(column) in ("CNY", "CNY/yr")
 
 
 def _exact(value: Any) -> str:
@@ -289,8 +289,9 @@ def _blank(value: Any) -> bool:
 def _heading(column: str, lang: str) -> str:
     """The glossary's ``label [unit]`` (``[万元]`` for money in a Chinese report); a column the
     glossary does not know (an inventory's own pass-through column) keeps its name."""
-    if _in_wan(column, lang):
-        return f"{columns.label(column, lang)} [万元]"
+    if _in_wan(column, lang):  # 万元, or 万元/年 for money a year
+        unit = columns.unit_text(columns.unit(column).replace("CNY", "万元"), lang)
+        return f"{columns.label(column, lang)} [{unit}]"
     return header(column, lang) if known(column) else column
 
 

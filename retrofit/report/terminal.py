@@ -158,14 +158,16 @@ _WAN = 10_000
 
 
 def _money_in_wan(column: str, lang: str) -> bool:
-    """True for a column of whole 元 amounts that a Chinese report shows in 万元."""
-    return lang == "zh" and columns.known(column) and columns.unit(column) == "CNY"
+    """True for a column of whole 元 amounts (or 元 a year) that a Chinese report shows in
+    万元."""
+    return lang == "zh" and columns.known(column) and columns.unit(column) in ("CNY", "CNY/yr")
 
 
 def _heading(name: str, lang: str) -> str:
-    """The glossary's ``label [unit]``; ``[万元]`` for money in a Chinese report."""
+    """The glossary's ``label [unit]``; ``[万元]`` (``[万元/年]``) for money in a Chinese report."""
     if _money_in_wan(name, lang):
-        return f"{columns.label(name, lang)} [万元]"
+        unit = columns.unit_text(columns.unit(name).replace("CNY", "万元"), lang)
+        return f"{columns.label(name, lang)} [{unit}]"
     return header(name, lang) if columns.known(name) else name
 
 
@@ -249,11 +251,22 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
         for key, g in goals.items():
             if key == "datacenters":
                 continue
-            name = labels.get(key, key) if lang == "en" else value_label("goal", key, lang)
+            if lang == "en":
+                name = labels.get(key, key)
+                lines.append(
+                    f"{name}: {g['this_inventory']:,.1f} {labels['of']} "
+                    f"{g['goal']:,.0f} {columns.unit_text(g['unit'], lang)} "
+                    f"({labels['by']} {g['by']})"
+                )
+                continue
+            # a Chinese reader: money in 万元 and tce to 2 decimals, Chinese punctuation
+            done, goal, unit = g["this_inventory"], g["goal"], str(g["unit"])
+            digits = 2 if unit in ("CNY", "tce") else 1
+            if unit == "CNY":
+                done, goal, unit = done / _WAN, goal / _WAN, "万元"
             lines.append(
-                f"{name}: {g['this_inventory']:,.1f} {labels['of']} "
-                f"{g['goal']:,.0f} {columns.unit_text(g['unit'], lang)} "
-                f"({labels['by']} {g['by']})"
+                f"{value_label('goal', key, lang)}：{done:,.{digits}f} {labels['of']} "
+                f"{goal:,.0f} {columns.unit_text(unit, lang)}（{labels['by']} {g['by']}）"
             )
         if "datacenters" in goals:
             d = goals["datacenters"]
@@ -443,12 +456,12 @@ PORTFOLIO_LABELS = {
     "zh": {
         "totals": "汇总",
         "plants_line": "企业 {plants} 家（有改造措施 {with_assets} 家），设备 {assets:,} 行",
-        "saving_line": "节能能力 {tce:,.1f} tce/年（{basis}），节电 "
+        "saving_line": "节能能力 {tce:,.2f} tce/年（{basis}），节电 "
         "{kwh:,.0f} kWh/年，减碳 {co2:,.1f} tCO2/年",
         "goals": "目标进度（{pack}），截至 {year} 年",
         "goal_line": "{goal}：{way}：至今 "
-        "{to_date:,.1f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
-        "{end} 年 {by_end:,.1f}（{share_by_end:.2%}），尚差 {remaining:,.1f}",
+        "{to_date:,.{d}f} / {target:,.0f} {unit}（{share_to_date:.2%}）；含计划措施至 "
+        "{end} 年 {by_end:,.{d}f}（{share_by_end:.2%}），尚差 {remaining:,.{d}f}",
         "trajectory": "逐年轨迹，节能量 tce（{basis}）",
         "bai_yi": "企业百一（估算）",
         "bai_yi_line": "{year} 年：达标 {met} 家，未达标 {short} 家，未知 {unknown} 家",
@@ -558,6 +571,7 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
                 share_by_end=g.share_by_end,
                 end=g.period_end,
                 remaining=g.remaining_by_end / scale,
+                d=2 if str(unit) in ("万元", "tce") else 1,  # zh: money and tce to 2 decimals
             )
         )
     kinds = result.goals.drop_duplicates("goal")["kind"].value_counts()
@@ -573,6 +587,10 @@ def render_portfolio(result, lang: str = "en", max_rows: int = 20) -> str:
     lines += ["", f"== {labels['trajectory'].format(basis=p['basis_note'])} =="]
     tce = result.trajectory[result.trajectory["metric"] == "coal_saved_tce"]
     view = tce[["year", "capacity_added", "capacity_cumulative", "realised", "realised_cumulative"]]
+    if lang == "zh":  # tce to 2 decimals, as a Chinese audit writes them
+        view = view.assign(
+            **{c: view[c].map("{:,.2f}".format) for c in view.columns if c != "year"}
+        )
     lines.append(_table(_headed(_fmt(view, lang), lang), index=False))
     lines += ["", f"== {labels['bai_yi']} ==", labels["bai_yi_rule"]]
     marked = False
@@ -655,29 +673,33 @@ INCENTIVE_LABELS = {
     },
     "zh": {
         "title": "可能适用的补贴与税收政策（企业自评，非核定金额）",
-        "project": "项目 {p}（企业 {plant}）：投资 {inv}；回收期 {pb} → 享受政策后 {pba} 年；"
-        "净现值 {npv} → {npva} 元；内部收益率 {irr} → {irra}",
+        "project": "项目 {p}（企业 {plant}）：投资 {inv} 万元；回收期 {pb} → 享受政策后 {pba} 年；"
+        "净现值 {npv} → {npva} 万元；内部收益率 {irr} → {irra}",
         "applies": "适用",
         "superseded": "就高不重复未计",
         "needs": "需补充信息",
         "not applicable": "不适用",
-        "total": "计入的政策支持：{v} 元",
+        "total": "计入的政策支持：{v} 万元",
         "timing": "（上列税收递延收益计入净现值，不计入此合计）",
         "not_counted": "  未计入——需补充信息的政策（补充并符合条件后的金额，不计入、不与上列合计相加）：",
         "give": "请补充{inputs}",
-        "potential": "如符合条件：最多 {v} 元，未计入",
+        "potential": "如符合条件：最多 {v} 万元，未计入",
         "zero": "  补充以下信息可能改变计入金额：{inputs}",
         "unknown_amount": "补充信息后方可计算金额",
         "first_reason": "  不适用（列出第一个不满足的条件；--all 列出全部）：",
         "conf": "可信度",
-        "cny": "元",
+        "cny": "万元",
         "verify": "依据二手来源，申报前请核对官方原文",
     },
 }
 
 
-def _money(x) -> str:
-    return "–" if x is None or pd.isna(x) else f"{x:,.0f}"
+def _money(x, lang: str = "en") -> str:
+    """An amount in 元 as the listing shows it: whole 元 in English, 万元 to 2 decimals in
+    Chinese (the JSON and CSV keep 元, every digit)."""
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{x / _WAN:,.2f}" if lang == "zh" else f"{x:,.0f}"
 
 
 def _pct(x) -> str:
@@ -707,11 +729,11 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
             words["project"].format(
                 p=project.project_id,
                 plant=project.plant_id,
-                inv=_money(project.investment_cny),
+                inv=_money(project.investment_cny, lang),
                 pb=_years(project.payback_years),
                 pba=_years(project.payback_after_incentives_years),
-                npv=_money(project.npv_cny),
-                npva=_money(project.npv_after_incentives_cny),
+                npv=_money(project.npv_cny, lang),
+                npva=_money(project.npv_after_incentives_cny, lang),
                 irr=_pct(project.irr),
                 irra=_pct(project.irr_after_incentives),
             )
@@ -721,14 +743,14 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
             verify = f" — {words['verify']}" if row.verify else ""
             lines.append(
                 f"  [{words[row.status]}] {row.rule_id} {getattr(row, name)}: "
-                f"{_money(row.amount_cny)} {words['cny']} ({words['conf']} "
+                f"{_money(row.amount_cny, lang)} {words['cny']} ({words['conf']} "
                 f"{row.confidence})"
                 f"{verify}\n      {row.document} {row.clause}; {getattr(row, why)}"
             )
         timing = (rules["kind"] == "tax_timing") & (rules["status"] == "applies")
         lines.append(
             "  "
-            + words["total"].format(v=_money(project.incentives_cny))
+            + words["total"].format(v=_money(project.incentives_cny, lang))
             + (words["timing"] if timing.any() else "")
         )
         needing = rules[rules["status"] == "needs"]
@@ -743,7 +765,7 @@ def render_incentives(result: EstimateResult, lang: str = "en", show_all: bool =
             lines.append(words["not_counted"])
         for row in needing.itertuples():
             potential = (
-                words["potential"].format(v=_money(row.potential_cny))
+                words["potential"].format(v=_money(row.potential_cny, lang))
                 if pd.notna(row.potential_cny)
                 else words["unknown_amount"]
             )
@@ -795,7 +817,9 @@ def render_validation(report: ValidationReport, lang: str = "en") -> str:
                 code=code,
                 column=used["column"],
                 count=used["count"],
-                value=used["value"],
+                value=value_label("default", used["value"], lang)
+                if isinstance(used["value"], str)
+                else used["value"],
                 unit=columns.unit_text(str(used["unit"]), lang),
                 confidence=used["confidence"],
             )
