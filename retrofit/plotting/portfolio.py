@@ -615,7 +615,7 @@ def portfolio_figures(result: PortfolioResult, *, lang: str = "en") -> dict[str,
 
 def _measure_words(text: FigureText, measure_type: str) -> str:
     """A portfolio's measure type as the figure's reader reads it, a charging pile's type
-    included (``charger: replace_charger (dc)`` → ``充电桩：更换充电桩（直流）``)."""
+    included (``charger: replace_charger (dc)`` → ``充电桩：更换充电桩（直流桩）``)."""
     base, pile = str(measure_type), ""
     if base.endswith(")") and " (" in base:
         base, kind = base[:-1].rsplit(" (", 1)
