@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Any, BinaryIO, Self
+from typing import Any, BinaryIO, Protocol, Self
 from xml.etree import ElementTree as ET
 
 from ..core.exceptions import InventoryError, InventoryIssue
@@ -378,6 +378,12 @@ def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
         )
 
 
+class _Readable(Protocol):
+    """What the parsers read a part through: a binary stream's ``read``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class _CountedPart:
     """A part of the archive as it unpacks, its bytes counted: more than the part declares
     (or than the workbook may unpack to) stops the reading, whatever the zip library does
@@ -605,7 +611,7 @@ def _shared_strings(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[
 
 
 def _iterparse(
-    fh: IO[bytes], file: str, part: str, events: tuple[str, ...] = ("end",)
+    fh: _Readable, file: str, part: str, events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, ET.Element]]:
     """``iterparse`` events, with an entity declaration or broken XML as an error (a
     worksheet never declares entities; a declared one could expand without bound)."""
@@ -675,7 +681,7 @@ class _SheetReader:
         self.own_output = False
 
     def read(
-        self, fh: IO[bytes], part: str
+        self, fh: _Readable, part: str
     ) -> tuple[dict[int, list[str]], int, list[tuple[tuple[int, int, int, int], str]]]:
         """The rows that hold a value (by spreadsheet row: their texts from column A to
         their last value); the last column that holds one; the merged ranges."""
