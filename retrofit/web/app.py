@@ -156,7 +156,7 @@ def create_app(
         raise ValueError(f"lang_default must be one of {', '.join(LANGS)}, not {lang_default!r}")
     if max_upload_bytes < 1 or max_rows < 1:
         raise ValueError("max_upload_bytes and max_rows must be ≥ 1")
-    store = store or ResultStore()
+    store = store if store is not None else ResultStore()  # an empty store is falsy (len 0)
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("retrofit.web", "templates"),
         autoescape=True,
