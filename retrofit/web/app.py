@@ -51,6 +51,7 @@ from ..core.reference import load_table
 from ..inventory.template import write_template
 from . import flow, views
 from .store import ResultStore
+from .typed import typed_table
 from .words import LANGS, say, words
 
 #: Default upload limit [bytes]
@@ -220,6 +221,7 @@ def create_app(
             "this_year": _dt.date.today().year,
             "max_mb": f"{max_upload_bytes / 2**20:g}",
             "max_rows": f"{max_rows:,}",
+            "typed": typed_table(lang),
         }
 
     def options_from(values: dict[str, Any], packs: list[str]) -> flow.Options:
