@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_BASE := $(VENV)/.installed-base
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: demo test test-fast lint typecheck docs bench notebooks clean
+.PHONY: demo test test-fast lint typecheck docs bench notebooks serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ $(STAMP_NOTEBOOKS): pyproject.toml | $(BIN)/python
 
 notebooks: $(STAMP_NOTEBOOKS)
 	$(BIN)/jupyter lab notebooks/ $(JUPYTER_ARGS)
+
+# The local web page (`retrofit serve`, with the web and plots extras, installed once into
+# .venv): open the address it prints. SERVE_ARGS="--port 9000" changes the port.
+STAMP_WEB := $(VENV)/.installed-web
+$(STAMP_WEB): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[web,plots]'
+	touch $@ $(STAMP_BASE)
+
+serve: $(STAMP_WEB)
+	$(BIN)/retrofit serve $(SERVE_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python tests/benchmarks/bench_estimate.py

@@ -1360,5 +1360,69 @@ def template(output, lang):
     click.echo(f"wrote {output}", err=True)
 
 
+#: Hosts that only this computer reaches
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; another than 127.0.0.1 serves the intranet (no "
+    "authentication: a warning is printed).",
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.FloatRange(0.001, 1024),
+    default=20,
+    show_default=True,
+    help="Largest upload [MB], counted while it arrives.",
+)
+@click.option(
+    "--max-rows",
+    "max_rows",
+    type=click.IntRange(1),
+    default=10_000,
+    show_default=True,
+    help="Most data rows of an uploaded inventory.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="First language.",
+)
+def serve(port, host, max_upload_mb, max_rows, lang):
+    """Start the local web page: download the template, upload an inventory, see every
+    problem or the 百一 verdict, savings, subsidies and charts, download the report. Nothing
+    leaves this computer; results are forgotten after 15 minutes. Needs the web extra."""
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError as error:
+        from .web import WEB_INSTALL
+
+        raise click.UsageError(
+            f"the web page needs the web extra ({error.name} is not installed): "
+            f"{WEB_INSTALL}, or `make serve` in a clone of the repository"
+        ) from None
+    app = create_app(
+        max_upload_bytes=int(max_upload_mb * 2**20), max_rows=max_rows, lang_default=lang
+    )
+    if host not in LOOPBACK_HOSTS:
+        click.echo(
+            f"warning: serving on {host}: anyone on this network can open the page (there is "
+            "no authentication); use it on a trusted intranet only",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"retrofit serve: open http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli()

@@ -37,9 +37,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,7 +83,9 @@ SECURITY_HEADERS = {
 }
 #: A downloaded report and a chart carry their own inline styles: they may use them, and
 #: nothing else (no script, no request anywhere)
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+)
 
 
 class BodyTooLarge(HTTPException):
@@ -210,9 +212,9 @@ def create_app(
             raise HTTPException(403, "csrf")
 
     def form_context(lang: str) -> dict[str, Any]:
-        regions = list(load_table("regions")["region"])
+        regions = load_table("regions")
         return {
-            "regions": [(r, columns.value_label("region", r, lang)) for r in regions],
+            "regions": list(zip(regions["region"], regions[f"name_{lang}"], strict=True)),
             "bases": [
                 ("", words(lang)["basis_default"]),
                 *[(b, columns.value_label("basis", b, lang)) for b in flow.PLANT_ENERGY_BASES if b],
@@ -265,7 +267,10 @@ def create_app(
             raise HTTPException(400, "request")
         try:
             form = await Parser(
-                request.headers, request.stream(), max_files=1, max_fields=40,
+                request.headers,
+                request.stream(),
+                max_files=1,
+                max_fields=40,
                 max_part_size=64 * 1024,
             ).parse()
         except MultiPartException:
@@ -273,8 +278,9 @@ def create_app(
         check_csrf(request, _text(form.get(CSRF_FIELD)))
         upload = form.get("inventory")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return page(request, "index.html", status=400, error=say("no_file", lang),
-                        **form_context(lang))
+            return page(
+                request, "index.html", status=400, error=say("no_file", lang), **form_context(lang)
+            )
         options = options_from(dict(form), [str(p) for p in form.getlist("policy")])
         data = await upload.read()
         await upload.close()
@@ -314,7 +320,7 @@ def create_app(
             rows=len(result.assets),
             plants=len(result.plants),
             year=assumptions.get("accounting_year", ""),
-            region=columns.value_label("region", assumptions.get("region", ""), lang),
+            region=_region_name(assumptions.get("region", ""), lang),
             totals=views.totals(result.assets, lang),
             bai_yi=views.bai_yi_table(result.plants, lang),
             savings=views.savings_by_measure(result.assets, lang),
@@ -419,13 +425,20 @@ def create_app(
             key = _ERROR_KEYS.get((status, detail), _ERROR_KEYS.get((status, ""), "server_error"))
             lang = language(request)
             return JSONResponse(
-                {"error": say(key, lang, mb=f"{max_upload_bytes / 2**20:g}", max=max_rows,
-                              minutes=minutes)},
+                {
+                    "error": say(
+                        key, lang, mb=f"{max_upload_bytes / 2**20:g}", max=max_rows, minutes=minutes
+                    )
+                },
                 status_code=status,
             )
         key = _ERROR_KEYS.get((status, detail), _ERROR_KEYS.get((status, ""), "server_error"))
         return error_page(
-            request, status, key, mb=f"{max_upload_bytes / 2**20:g}", max=f"{max_rows:,}",
+            request,
+            status,
+            key,
+            mb=f"{max_upload_bytes / 2**20:g}",
+            max=f"{max_rows:,}",
             minutes=minutes,
         )
 
@@ -473,15 +486,21 @@ _ERROR_KEYS: dict[tuple[int, str], str] = {
 }
 
 
+def _region_name(region: str, lang: str) -> str:
+    """A region's name in ``lang`` (table ``regions``), or its code when unknown."""
+    regions = load_table("regions").set_index("region")
+    return str(regions[f"name_{lang}"].get(region, region))
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
 def _attachment(name: str) -> dict[str, str]:
     """A Content-Disposition that saves the file under ``name`` (UTF-8 names, RFC 6266)."""
-    ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "-_." else "_" for c in name)
+    ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "-_." else "_" for c in name)
     return {
-        "content-disposition": f"attachment; filename=\"{ascii_name}\"; "
+        "content-disposition": f'attachment; filename="{ascii_name}"; '
         f"filename*=UTF-8''{quote(name)}"
     }
 
@@ -493,4 +512,3 @@ def _template_bytes(suffix: str, lang: str) -> bytes:
         path = Path(folder) / f"template.{suffix}"
         write_template(path, lang=lang)
         return path.read_bytes()
-

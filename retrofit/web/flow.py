@@ -118,7 +118,7 @@ def check_and_estimate(
         try:
             inventory = read_inventory(path, collect=True, limits=limits)
         except InventoryError as error:
-            if any(i.type == "limit-exceeded" and "rows" in i.expected for i in error.issues):
+            if any(i.type == "limit-exceeded" and "--max-rows" in i.expected for i in error.issues):
                 raise TooManyRows from None
             report = validate(path, limits=limits, **options.keywords())  # the file-level issues
             return Outcome(_named(report, shown))

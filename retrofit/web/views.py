@@ -193,8 +193,7 @@ def savings_by_measure(assets: pd.DataFrame, lang: str) -> Table:
     sum is shown only when every row of the group has it (never a partial sum)."""
     present = [c for c in MEASURE_SUMS if c in assets.columns]
     table = Table(
-        [_heading("measure", lang), _heading("assets", lang)]
-        + [_heading(c, lang) for c in present]
+        [_heading("measure", lang), _heading("assets", lang)] + [_heading(c, lang) for c in present]
     )
     digits = {"coal_saved_tce_equivalent": 3, "coal_saved_tce_equal_value": 3, "co2_avoided_t": 1}
     for measure, group in assets.groupby("measure", sort=False):
