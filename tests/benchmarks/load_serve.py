@@ -15,8 +15,9 @@ year, plant-energy basis, a policy pack and the token) and counts as a failure u
 answers 200 with a results page. Then it waits for the store's results to expire, asks for
 one of them (the store forgets expired results when next used), and asks the server to
 collect garbage and hand freed memory back to the system (``SIGUSR1`` to the server process:
-``gc.collect()`` then glibc's ``malloc_trim(0)``, the "gc" of the issue; the app itself has
-no such route). The server's resident memory (``VmRSS`` of ``/proc/PID/status``) is read
+``gc.collect()``, glibc's ``malloc_trim(0)`` and Arrow's ``release_unused()`` — the "gc" of
+the issue; they free no live object, they return memory already freed; the app itself has no
+such route). The server's resident memory (``VmRSS`` of ``/proc/PID/status``) is read
 when it is idle after one warm-up upload (the *start*: the libraries the first estimate
 imports are loaded then and stay), right after the load, after the results expire, and
 after the gc. The server is stopped at the end, whatever happens.
@@ -63,7 +64,8 @@ class LoadReport:
     rss_mib : dict
         Server resident memory [MiB] at ``idle`` (started, no request), ``start`` (after a
         warm-up upload), ``loaded`` (after the uploads), ``expired`` (results expired and
-        forgotten) and ``collected`` (after ``gc.collect()`` and ``malloc_trim``).
+        forgotten) and ``collected`` (after ``gc.collect()``, ``malloc_trim`` and Arrow's
+        ``release_unused``).
     """
 
     uploads: int
@@ -168,7 +170,8 @@ class Server:
         return rss_mib(self.proc.pid)
 
     def collect(self, settle_s: float = 1.0) -> None:
-        """``gc.collect()`` and ``malloc_trim(0)`` in the server (see :func:`_serve`)."""
+        """``gc.collect()``, ``malloc_trim(0)`` and Arrow's ``release_unused()`` in the
+        server (see :func:`_serve`)."""
         self.proc.send_signal(signal.SIGUSR1)
         time.sleep(settle_s)
 
@@ -293,7 +296,8 @@ def _expire(base: str, token: str) -> None:
 
 def _serve(port: int, ttl_s: float, max_entries: int) -> None:
     """The server process: the app with a short-lived store, under uvicorn; SIGUSR1 runs
-    ``gc.collect()`` and ``malloc_trim(0)`` (glibc) for the measurement."""
+    ``gc.collect()``, ``malloc_trim(0)`` (glibc) and Arrow's ``release_unused()`` for the
+    measurement."""
     import ctypes
     import ctypes.util
     import gc
@@ -310,6 +314,12 @@ def _serve(port: int, ttl_s: float, max_entries: int) -> None:
         gc.collect()
         if libc is not None and hasattr(libc, "malloc_trim"):
             libc.malloc_trim(0)
+        try:  # pandas' Arrow-backed strings: Arrow's pool keeps freed memory for reuse
+            import pyarrow
+
+            pyarrow.default_memory_pool().release_unused()
+        except ImportError:
+            pass
 
     signal.signal(signal.SIGUSR1, collect)
     app = create_app(store=ResultStore(ttl_s=ttl_s, max_entries=max_entries))
