@@ -25,6 +25,7 @@ from retrofit.web import flow
 from retrofit.web.app import create_app
 from retrofit.web.store import ResultStore
 from retrofit.web.views import bai_yi_table, problems
+from retrofit.web.words import words
 
 SAMPLE = Path("retrofit/samples/example_plant.csv")
 #: The example's plants, as its first two columns name them
@@ -98,6 +99,7 @@ def test_the_page_is_chinese_first_and_switches_to_english_by_a_kept_choice(clie
     assert page.status_code == 200
     assert "设备更新节能自评" in page.text and "下载设备清单模板" in page.text
     assert "Upload" not in page.text  # no English sentence on the Chinese page
+    assert "不会离开这台电脑" in page.text and "15 分钟后自动清除" in page.text
     assert 'href="/?lang=en"' in page.text
     english = client.get("/?lang=en")
     assert "Download the inventory template" in english.text
@@ -240,6 +242,11 @@ def test_the_bundled_example_gives_each_plants_verdict_on_both_bases_and_the_sub
     assert "SH-355-SANSHOU" in page and "表头“三首”" in page
     assert "分措施节能量" in page and "更换充电桩" in page
     assert "/tmp" not in response.text  # never the private copy's path
+    # the language switch keeps the result
+    token = result_token(response.text)
+    assert f'href="/result/{token}?lang=en"' in response.text
+    english = client.get(f"/result/{token}?lang=en")
+    assert "★ counts" in english.text and "Subsidies and tax rules" in english.text
 
 
 @pytest.mark.slow  # a whole estimate (and its report or figures)
@@ -305,6 +312,20 @@ def test_every_problem_is_listed_at_once_with_row_column_and_header_as_typed(cli
 
 
 @pytest.mark.slow  # a whole estimate (and its report or figures)
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("empty.csv", b"", "文件为空（0 字节）"),
+        ("picture.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "不是 zip 压缩包"),
+    ],
+)
+def test_a_file_that_is_no_inventory_is_one_problem_of_the_whole_file(client, name, data, said):
+    response = upload(client, data, name)
+    assert response.status_code == 200
+    assert "共 1 处问题" in response.text and "整个文件" in response.text and said in response.text
+
+
+@pytest.mark.slow  # a whole estimate and its report
 def test_user_strings_are_escaped_everywhere(client):
     hostile = sample_text().replace("上海示例机械厂", SCRIPT).replace("M-001", SCRIPT)
     response = upload(client, hostile.encode("utf-8"), f"{SCRIPT}.csv")
@@ -408,6 +429,15 @@ def test_api_validate_checks_rows_with_the_same_issues_as_a_file(client):
 # -- the pieces -----------------------------------------------------------------------------
 
 
+def test_every_word_of_the_page_is_in_both_languages_and_chinese_in_chinese():
+    chinese, english = words("zh"), words("en")
+    assert chinese.keys() == english.keys()
+    for key, text in chinese.items():
+        assert text and english[key], key
+        if not key.startswith("other_language"):  # the switch names the other language
+            assert re.search(r"[\u4e00-\u9fff]", text), f"{key}: {text}"
+
+
 def test_the_verdict_on_each_basis_marks_the_counting_one():
     """A plant of 1,000 tce 等价值 saving 5 tce 当量值 and 12 tce 等价值: 0.5 % < 1 % short on
     当量值, 1.2 % ≥ 1 % meets on 等价值, which counts."""
@@ -438,6 +468,7 @@ def test_the_verdict_on_each_basis_marks_the_counting_one():
         "达到（估算）",
     ]
     english = bai_yi_table(plants, "en").rows[0]
+    assert english[3] == "equal-value (等价值)"
     assert english[5] == "short (estimate)" and english[7] == "meets (estimate) ★ counts"
 
 

@@ -8,7 +8,8 @@ plain CSS and JS served by the app itself (nothing from the internet, no build s
 Routes: ``GET /`` (the page; ``?lang=en|zh`` switches and a cookie keeps it),
 ``GET /template.xlsx`` and ``/template.csv`` (``?lang=``), ``POST /estimate`` (the upload:
 the results, or every problem of the file), ``POST /api/validate`` (JSON rows → JSON
-problems), ``GET /download/{token}/{kind}`` (report.html, workbook.xlsx, result.json),
+problems), ``GET /result/{token}`` (a kept result again, e.g. in the other language),
+``GET /download/{token}/{kind}`` (report.html, workbook.xlsx, result.json),
 ``GET /charts/{token}`` (the figures' captions and addresses, JSON) and
 ``GET /chart/{token}/{index}.svg``; ``/static/…``.
 
@@ -45,7 +46,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import columns
 from .._version import __version__
 from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import load_table
@@ -195,10 +195,13 @@ def create_app(
         token = request.cookies.get(CSRF_COOKIE) or ""
         if len(token) < 20:
             token = secrets.token_urlsafe(32)
+        other = words(lang)["other_language_code"]
+        switch = context.pop("switch", f"/?lang={other}")  # the results page keeps its result
         html = environment.get_template(template).render(
             lang=lang,
             w=words(lang),
-            other=words(lang)["other_language_code"],
+            other=other,
+            switch=switch,
             csrf_token=token,
             minutes=minutes,
             version=__version__,
@@ -232,7 +235,7 @@ def create_app(
             "regions": list(zip(regions["region"], regions[f"name_{lang}"], strict=True)),
             "bases": [
                 ("", words(lang)["basis_default"]),
-                *[(b, columns.value_label("basis", b, lang)) for b in flow.PLANT_ENERGY_BASES if b],
+                *[(b, views.basis_name(b, lang)) for b in flow.PLANT_ENERGY_BASES if b],
             ],
             "packs": [(p, words(lang)[f"policy_{p}"]) for p in flow.POLICY_PACKS],
             "this_year": _dt.date.today().year,
@@ -312,8 +315,9 @@ def create_app(
             return error_page(request, 500, "reference_error", why=str(error))
         finally:
             del data
-        report = outcome.report
         if outcome.result is None:
+            report = outcome.report
+            assert report is not None  # an outcome holds the estimate or the problems
             return page(
                 request,
                 "problems.html",
@@ -324,12 +328,17 @@ def create_app(
                 unmatched=views.header_names(report.unmatched_headers),
                 **form_context(lang),
             )
-        result = outcome.result
-        token = store.put(result, name)
+        token = store.put(outcome.result, name)
+        return results_page(request, token, outcome.result, name)
+
+    def results_page(request: Request, token: str, result: Any, name: str) -> Response:
+        """The results of the estimate kept under ``token``, in the request's language."""
+        lang = language(request)
         assumptions = result.assumptions
         return page(
             request,
             "results.html",
+            switch=f"/result/{token}?lang={words(lang)['other_language_code']}",
             file=name,
             token=token,
             rows=len(result.assets),
@@ -341,9 +350,16 @@ def create_app(
             savings=views.savings_by_measure(result.assets, lang),
             payback=views.payback_table(result.projects, lang),
             subsidies=views.subsidies(result.incentives, lang),
-            unmatched=views.header_names(report.unmatched_headers),
+            unmatched=views.header_names(
+                assumptions.get("input", {}).get("passthrough_columns", [])
+            ),
             downloads=list(DOWNLOADS),
         )
+
+    async def result_again(request: Request) -> Response:
+        """A kept result shown again (the language switch of the results page, a reload)."""
+        entry = entry_of(request)
+        return results_page(request, request.path_params["token"], entry.result, entry.file_name)
 
     async def api_validate(request: Request) -> Response:
         lang = language(request)
@@ -468,6 +484,7 @@ def create_app(
             Route("/template.csv", template_file, methods=["GET"]),
             Route("/estimate", estimate, methods=["POST"]),
             Route("/api/validate", api_validate, methods=["POST"]),
+            Route("/result/{token}", result_again, methods=["GET"]),
             Route("/download/{token}/{kind}", download, methods=["GET"]),
             Route("/charts/{token}", chart_list, methods=["GET"]),
             Route("/chart/{token}/{index:int}.svg", chart, methods=["GET"]),

@@ -75,9 +75,10 @@ class TooManyRows(Exception):
 
 @dataclass
 class Outcome:
-    """An upload's outcome: the validation report, and the estimate when it was valid."""
+    """An upload's outcome: the estimate when the file was valid, else the validation report
+    with every problem."""
 
-    report: ValidationReport
+    report: ValidationReport | None
     result: EstimateResult | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -125,10 +126,15 @@ def check_and_estimate(
     if inventory.meta.n_rows > max_rows:
         raise TooManyRows
     inventory = _renamed(inventory, shown)
-    report = validate(inventory, **options.keywords())
-    if not report.valid:
-        return Outcome(report)
-    return Outcome(report, estimate(inventory, **options.keywords()))
+    if not inventory.issues:
+        # the estimate runs every check of validate first (pipeline.run_checks) and raises on
+        # any problem: a valid file is checked once, and only a file with problems is checked
+        # again to list them all
+        try:
+            return Outcome(None, estimate(inventory, **options.keywords()))
+        except InventoryError:
+            pass
+    return Outcome(validate(inventory, **options.keywords()))
 
 
 def check_rows(

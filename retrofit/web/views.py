@@ -51,6 +51,12 @@ def percent(value: Any, digits: int = 2) -> str:
     return f"{float(value):.{digits}%}"
 
 
+def basis_name(basis: str, lang: str) -> str:
+    """A tce basis as a reader of ``lang`` knows it: 当量值, or ``equivalent (当量值)``."""
+    chinese = value_label("basis", basis, "zh")
+    return chinese if lang == "zh" else f"{basis.replace('_', '-')} ({chinese})"
+
+
 def _heading(name: str, lang: str) -> str:
     return columns.header(name, lang)
 
@@ -144,7 +150,7 @@ def bai_yi_table(plants: pd.DataFrame, lang: str) -> Table:
     """Per plant: its previous-year energy and basis, then on each basis the share and the
     verdict, the counting basis (the plant energy's) marked, and the status that counts."""
     w = words(lang)
-    basis_names = {b: value_label("basis", b, lang) for b in BASES}
+    basis_names = {b: basis_name(b, lang) for b in BASES}
     headings = [
         _heading("plant_id", lang),
         _heading("plant_name", lang),
@@ -165,7 +171,7 @@ def bai_yi_table(plants: pd.DataFrame, lang: str) -> Table:
             str(plant["plant_id"]),
             str(plant.get("plant_name") or ""),
             number(plant.get("plant_energy_tce"), 1),
-            value_label("basis", counting, lang) if counting else "–",
+            basis_name(counting, lang) if counting else "–",
         ]
         for basis in BASES:
             share = plant.get(f"saving_share_{basis}")
