@@ -5,8 +5,8 @@ within :data:`RSS_MARGIN_MIB` of its start once the results have expired and gar
 collected (``tests/benchmarks/load_serve.py`` does the work and says how it measures).
 
 On the shared 2-core machine of December 2026 one 1,000-row upload (every system module) costs
-about 2–3 s of CPU, and the work holds the GIL, so 50 of them take 2–3 minutes however they
-are spread; that test is marked slow.
+1–3 s of CPU, and the work holds the GIL, so 50 of them take 1.5–3.5 minutes however they are
+spread (docs/benchmarks.md); that test is marked slow.
 """
 
 from __future__ import annotations
