@@ -50,7 +50,7 @@ def __getattr__(name: str):
         from .inventory.streaming import iter_inventory
 
         return iter_inventory
-    if name in ("validate", "ValidationReport"):
+    if name in ("validate", "validate_records", "ValidationReport"):
         # the module is named validation so that importing it never shadows the function
         from . import validation
 
@@ -86,6 +86,7 @@ __all__ = [
     "sample_path",
     "validate",
     "validate_frame",
+    "validate_records",
     "write_html",
     "write_template",
     "write_workbook",

@@ -8,6 +8,10 @@
 order: :func:`retrofit.pipeline.run_checks`) and returns a :class:`ValidationReport` instead
 of raising at the first stage with a problem. It computes only what a check needs: no Monte
 Carlo, no project tables, no supply curve, no report.
+
+:func:`validate_records` checks rows typed into a table (the web page's editable table: a
+list of dicts keyed by the template's headers, in Chinese or English) with the same code,
+returning the same issues a file holding those rows would give, numbered by table row.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ import pandas as pd
 from .core.caveats import Caveat
 from .core.exceptions import InventoryError, InventoryIssue
 from .core.issues import in_reading_order, one_per_cell
-from .core.messages import language_of_headers, with_flag_hints
-from .inventory.reading import Inventory
+from .core.messages import LANGUAGES, language_of_headers, with_flag_hints
+from .inventory.reading import Inventory, validate_frame
 from .inventory.workbook import ReadLimits
 
 if TYPE_CHECKING:  # the measures are imported with the orchestrator, only when used
@@ -221,6 +225,110 @@ def validate(
     )
 
 
+def validate_records(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    lang: str | None = None,
+    file: str = "<table>",
+    max_rows: int | None = None,
+    max_errors: int | None = None,
+    rename: Mapping[str, str] | None = None,
+    passthrough: Sequence[str] = (),
+    **options: Any,
+) -> ValidationReport:
+    """Check rows typed into a table as :func:`validate` checks a file holding them.
+
+    Each row is a dict from header to cell: the headers are those of the template
+    (:func:`retrofit.inventory.template.template_headers`, Chinese or English) or any other
+    header a file may carry (canonical names, aliases); a cell is the text as typed (numbers
+    and None are taken too; None and "" are blank). The columns are the headers in the order
+    they first appear. Rows are numbered as the table shows them: the first row is row 1.
+    Blank rows at the end of the table (its unused lines) are left out; a blank row between
+    two filled ones is dropped with a note, as in a file.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        The table's rows, top to bottom.
+    lang : {"zh", "en"}, optional
+        The language the problems are to be shown in (``ValidationReport.language``);
+        default: Chinese when most headers are, as for a file.
+    file : str, default "<table>"
+        The name the issues give the table.
+    max_rows : int, optional
+        Most rows the table may hold once its trailing blank rows are left out; more is one
+        ``limit-exceeded`` issue (a larger inventory belongs in a file).
+    max_errors, rename, passthrough, **options
+        As for :func:`validate` (``region``, ``year``, ``policy``, ``plant_energy_basis``,
+        ``strict``, ``tariff``, …).
+
+    Returns
+    -------
+    ValidationReport
+        ``file`` is ``file``; every issue's ``row`` is a table row.
+
+    Raises
+    ------
+    OptionError
+        Bad options, as :func:`validate`.
+    ValueError
+        ``lang`` is not one of ``"zh"``, ``"en"``.
+    """
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}'; expected one of {', '.join(LANGUAGES)}")
+    headers: dict[str, None] = {}
+    for row in rows:
+        headers.update(dict.fromkeys(str(header) for header in row))
+    cells = [[_typed_cell(row.get(h)) for h in headers] for row in _as_str_keys(rows)]
+    while cells and all(c is None for c in cells[-1]):
+        cells.pop()
+    if max_rows is not None and len(cells) > max_rows:
+        issue = InventoryIssue(
+            "limit-exceeded",
+            file,
+            None,
+            None,
+            None,
+            f"the table holds {len(cells):,} rows, more than the limit of {max_rows:,}; "
+            "upload a larger inventory as a file",
+        )
+        return ValidationReport(False, [issue], 1, file, language=lang or "en")
+    frame = pd.DataFrame(cells, columns=list(headers), dtype=object)
+    language = lang or language_of_headers(headers)
+    cap = 200 if max_errors is None else max_errors
+    try:
+        inventory = validate_frame(
+            frame,
+            file=file,
+            max_errors=cap,
+            collect=True,
+            rename=rename,
+            passthrough=passthrough,
+            first_row=1,
+        )
+    except InventoryError as error:  # the table as a whole: no rows, a column missing
+        issues = with_flag_hints(in_reading_order(one_per_cell(error.issues)))
+        total = error.total - len(error.issues) + len(issues)
+        return ValidationReport(False, _capped(issues, max_errors), total, file, language=language)
+    report = validate(inventory, max_errors=max_errors, **options)
+    report.language = language
+    return report
+
+
+def _as_str_keys(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    return [{str(header): value for header, value in row.items()} for row in rows]
+
+
+def _typed_cell(value: object) -> object:
+    """A typed cell as the checks take it: text as typed, numbers as numbers, a blank as
+    None; anything else (a bool, a list sent by a client) as its text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
 def _capped(issues: list[InventoryIssue], max_errors: int | None) -> list[InventoryIssue]:
     return issues if max_errors is None else issues[:max_errors]
 
@@ -233,4 +341,4 @@ def _name_of(path_or_frame: object) -> str:
     return str(path_or_frame)
 
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["ValidationReport", "validate", "validate_records"]

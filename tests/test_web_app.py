@@ -408,8 +408,9 @@ def test_api_validate_checks_rows_with_the_same_issues_as_a_file(client):
     body = response.json()
     assert body["valid"] is False
     first = body["problems"][0]
+    # numbered as the typed table shows its rows: the first is row 1 (validate_records)
     assert (first["row"], first["header"], first["value"], first["type"]) == (
-        "2",
+        "1",
         "额定功率(kW)",
         "abc",
         "type-error",

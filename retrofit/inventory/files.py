@@ -32,7 +32,7 @@ from .sniff import (
     pick_header_row,
     read_csv_head,
 )
-from .workbook import DEFAULT_LIMITS, ReadLimits, read_sheet
+from .workbook import DEFAULT_LIMITS, ReadLimits, check_archive, read_sheet
 
 __all__ = [
     "CellTable",
@@ -346,6 +346,7 @@ def _read_xlsx(
 
     sha = hashlib.sha256()
     hash_file(p, sha)
+    check_archive(p, file, limits)  # before zipfile lists every entry of the directory
     try:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError) as e:  # a corrupt or non-workbook zip

@@ -266,13 +266,15 @@ def validate_frame(
     collect: bool = False,
     rename: Mapping[str, str] | None = None,
     passthrough: Sequence[str] = (),
+    first_row: int = 2,
 ) -> Inventory:
     """Validate an in-memory inventory exactly as :func:`read_inventory` validates a file.
 
     Headers may be canonical names or any alias; cells may have any dtype (numbers stay
-    numbers, NaN/None count as blank). Rows are reported as index position + 2, as if the
-    frame had been saved to a spreadsheet with its header on row 1. ``collect``, ``rename``
-    and ``passthrough`` are those of :func:`read_inventory`.
+    numbers, NaN/None count as blank). Rows are reported as index position + ``first_row``:
+    by default + 2, as if the frame had been saved to a spreadsheet with its header on row 1
+    (a table typed on a web page numbers its first row 1). ``collect``, ``rename`` and
+    ``passthrough`` are those of :func:`read_inventory`.
     """
     headers = [str(c) for c in df.columns]
     cells = df.copy(deep=False)
@@ -284,7 +286,8 @@ def validate_frame(
         ).hexdigest()
     except TypeError:  # unhashable cells (lists, dicts): no digest rather than a failure
         digest = ""
-    table = CellTable(file, headers, cells, np.arange(2, len(df) + 2, dtype=np.int64), 1, [])
+    numbers = np.arange(first_row, len(df) + first_row, dtype=np.int64)
+    table = CellTable(file, headers, cells, numbers, first_row - 1, [])
     meta_kw = {
         "path": file,
         "sha256": digest,

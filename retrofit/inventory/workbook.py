@@ -2,11 +2,14 @@
 
 The sheet's XML is parsed as a stream (``xml.etree.ElementTree.iterparse``, each cell
 element freed once read), never as a max_row × max_column grid of cell objects: a workbook
-whose only cell is XFD1048576 costs one cell, not 17 billion. Before a cell is read the zip's
-declared uncompressed sizes and compression ratios and the sheet's declared dimension are
-checked against :class:`ReadLimits`; while reading, every cell is checked against them too
-(a declared dimension can be missing or wrong). Each refusal names the limit and the option
-that raises it.
+whose only cell is XFD1048576 costs one cell, not 17 billion. Before anything is unpacked the
+archive is checked from its central directory alone (:func:`check_archive`, a defence against
+zip bombs): the number of its parts, their declared uncompressed sizes, each part's
+compression ratio and its path (no absolute path, no ``..``); while a part unpacks its bytes
+are counted, so a part whose header understates its size stops at the size declared. The
+sheet's declared dimension is checked against :class:`ReadLimits` too, and while reading,
+every cell (a declared dimension can be missing or wrong). Each refusal names the limit and
+the option that raises it.
 
 A formula cell is read from the value the spreadsheet cached when it saved the file; a
 formula without one (a file written by a program that does not calculate) is an error that
@@ -23,27 +26,41 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
+import struct
 import zipfile
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import Any, BinaryIO, Protocol, Self
 from xml.etree import ElementTree as ET
 
 from ..core.exceptions import InventoryError, InventoryIssue
 from .cells import number_text, xlsx_cell_text
 from .sniff import HEADER_SEARCH_ROWS, MAX_NOTE_ITEMS
 
-__all__ = ["DEFAULT_LIMITS", "OWN_OUTPUT_SHEETS", "ReadLimits", "SheetGrid", "read_sheet"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "OWN_OUTPUT_SHEETS",
+    "ReadLimits",
+    "SheetGrid",
+    "check_archive",
+    "read_sheet",
+]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MB = 1 << 20
-#: A part that unpacks to more than this many bytes must keep to MAX_COMPRESSION_RATIO.
-_RATIO_CHECKED_BYTES = 16 * _MB
+#: Bytes of a zip's end of central directory record (APPNOTE 4.3.16), and the most its comment
+#: may add: the record lies within the archive's last 22 + 65,535 bytes
+_EOCD_BYTES = 22
+_EOCD_SEARCH = _EOCD_BYTES + 0xFFFF
+#: Room in the central directory per part: a real entry (46 bytes and the part's name) takes
+#: about 100; a directory over ``max_zip_entries`` times this holds more parts than allowed
+_DIRECTORY_BYTES_PER_ENTRY = 1024
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"\d+(\.\d*)?")
 #: A sheet part unpacking to more than this is counted for rows before it is parsed.
@@ -74,17 +91,24 @@ class ReadLimits:
     max_cell_chars : int
         Longest cell text, in a sheet or a CSV [characters] (Excel's own limit is 32,767).
     max_unzipped_mb : float
-        Most bytes the workbook's parts may unpack to, all together [MiB].
+        Most bytes the workbook's parts may unpack to, all together [MiB]. A sheet of 300,000
+        rows × 14 columns (the row limit) unpacks to about 190 MiB.
     max_compression_ratio : float
-        Largest ratio of unpacked to packed size for a part over 16 MiB (a zip bomb packs
-        gigabytes into kilobytes; worksheets pack 5–30 to 1) [-].
+        Largest ratio of unpacked to packed size for a part over ``ratio_checked_mb`` (a zip
+        bomb packs gigabytes into kilobytes; worksheets pack 5–30 to 1) [-].
+    ratio_checked_mb : float
+        Parts that unpack to more than this keep to ``max_compression_ratio`` [MiB].
+    max_zip_entries : int
+        Most parts (zip entries) a workbook may hold [-] (a workbook holds tens).
     """
 
     max_rows: int = 300_000
     max_columns: int = 1_000
     max_cell_chars: int = 32_767
-    max_unzipped_mb: float = 1_024.0
-    max_compression_ratio: float = 200.0
+    max_unzipped_mb: float = 256.0
+    max_compression_ratio: float = 100.0
+    ratio_checked_mb: float = 1.0
+    max_zip_entries: int = 10_000
 
 
 #: The limits used when none are given.
@@ -133,10 +157,10 @@ def read_sheet(
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
     _check_sizes(zf, file, limits)
-    book = _parse_small(zf, "xl/workbook.xml", file)
+    book = _parse_small(zf, "xl/workbook.xml", file, limits)
     if book is None:
         raise _error(file, "encoding-error", "the file is a zip but not an .xlsx workbook")
-    sheets = _sheets(zf, book, file)
+    sheets = _sheets(zf, book, file, limits)
     title, part, notes = _choose_sheet(sheets, sheet, file, own_output_sheet)
     pr = book.find(f"{_MAIN}workbookPr")
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
@@ -144,14 +168,14 @@ def read_sheet(
         file,
         title,
         _shared_strings(zf, file, limits),
-        _number_formats(zf, file),
+        _number_formats(zf, file, limits),
         CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
         limits,
     )
     reader.own_output = sheet is None and _is_own_output(sheets, own_output_sheet)
     try:
         if zf.getinfo(part).file_size > _PRECOUNT_BYTES:
-            rows = _count_rows(zf, part)
+            rows = _count_rows(zf, part, file, limits)
             if rows > limits.max_rows:
                 raise _limit_error(
                     file,
@@ -160,7 +184,7 @@ def read_sheet(
                     "CSV UTF-8 (read in chunks)",
                     "--max-rows (API: limits=ReadLimits(max_rows=…))",
                 )
-        with zf.open(part) as fh:
+        with _CountedPart(zf, part, file, limits) as fh:
             cells, width, merges = reader.read(fh, part)
     except KeyError:
         raise _error(file, "encoding-error", f"sheet '{title}' has no data part ({part})") from None
@@ -226,18 +250,120 @@ def _grid(
     return SheetGrid(title, grid, numbers, width, notes)
 
 
+def check_archive(source: str | os.PathLike[str] | BinaryIO, file: str, limits: ReadLimits) -> None:
+    """Refuse a zip archive whose central directory holds too many parts, before it is opened.
+
+    Only the end of central directory record is read (the last 22 bytes, or up to 64 KiB when
+    a comment follows; the Zip64 record when the counts overflow 16 bits), so a directory of
+    millions of entries costs nothing: ``zipfile.ZipFile`` would build an object for each.
+    An archive without the record is left to ``zipfile`` to refuse as no zip.
+
+    Parameters
+    ----------
+    source : path or binary file
+        The archive; a file object is read from its end and left at its start.
+    file : str
+        The file as the user named it (used in messages).
+    limits : ReadLimits
+        ``max_zip_entries`` bounds the parts, and the directory's size (at most 1 KiB a part).
+
+    Raises
+    ------
+    InventoryError
+        ``limit-exceeded``: more parts declared than the limit, or a directory too large
+        for that many.
+
+    References
+    ----------
+    PKWARE, APPNOTE.TXT .ZIP File Format Specification, version 6.3.10 (2022), sections
+    4.3.14 (Zip64 end of central directory record), 4.3.15 (its locator) and 4.3.16 (end of
+    central directory record).
+    """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            declared = _declared_directory(fh)
+    else:
+        declared = _declared_directory(source)
+        source.seek(0)
+    if declared is None:
+        return
+    entries, directory_bytes = declared
+    option = "ReadLimits(max_zip_entries=…) in Python"
+    if entries > limits.max_zip_entries:
+        raise _limit_error(
+            file,
+            f"the workbook holds {entries:,} parts, more than the limit of "
+            f"{limits.max_zip_entries:,} (a workbook holds tens): it looks like a zip bomb",
+            option,
+        )
+    if directory_bytes > limits.max_zip_entries * _DIRECTORY_BYTES_PER_ENTRY:
+        raise _limit_error(
+            file,
+            f"the workbook's list of parts takes {directory_bytes:,} bytes, room for more "
+            f"than the limit of {limits.max_zip_entries:,} parts: it looks like a zip bomb",
+            option,
+        )
+
+
+def _declared_directory(fh: BinaryIO) -> tuple[int, int] | None:
+    """(entries, bytes) of the central directory as its end record declares them; None
+    when the file has no end record (no zip)."""
+    size = fh.seek(0, os.SEEK_END)
+    start = max(0, size - _EOCD_SEARCH)
+    fh.seek(start)
+    tail = fh.read(size - start)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD_BYTES:
+        return None
+    entries, directory_bytes = struct.unpack_from("<HI", tail, at + 10)
+    if entries != 0xFFFF and directory_bytes != 0xFFFFFFFF:
+        return entries, directory_bytes
+    # Zip64: the locator (20 bytes) precedes the end record and gives the Zip64 record's offset
+    locator = at - 20
+    if locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
+        return entries, directory_bytes
+    (record_offset,) = struct.unpack_from("<Q", tail, locator + 8)
+    if record_offset + 56 > size:
+        return entries, directory_bytes
+    fh.seek(record_offset)
+    record = fh.read(56)
+    if record[:4] != b"PK\x06\x06":
+        return entries, directory_bytes
+    entries64, directory_bytes64 = struct.unpack_from("<QQ", record, 32)
+    return entries64, directory_bytes64
+
+
 def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
-    """Refuse, before anything is unpacked, a workbook whose parts would unpack too large."""
+    """Refuse, before anything is unpacked, a workbook whose parts would unpack too large,
+    are too many, or are named with an absolute path or ``..`` (no workbook writer does
+    that; an extracting tool would write outside its folder)."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_zip_entries:
+        raise _limit_error(
+            file,
+            f"the workbook holds {len(infos):,} parts, more than the limit of "
+            f"{limits.max_zip_entries:,} (a workbook holds tens): it looks like a zip bomb",
+            "ReadLimits(max_zip_entries=…) in Python",
+        )
     total = 0
-    for info in zf.infolist():
+    for info in infos:
+        name = info.filename
+        pieces = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in pieces:
+            raise _error(
+                file,
+                "encoding-error",
+                f"part '{name}' is named with an absolute path or '..', which no workbook "
+                "holds: the file is refused as hostile",
+            )
         total += info.file_size
         packed = max(info.compress_size, 1)
         ratio = info.file_size / packed
-        if info.file_size > _RATIO_CHECKED_BYTES and ratio > limits.max_compression_ratio:
+        if info.file_size > limits.ratio_checked_mb * _MB and ratio > limits.max_compression_ratio:
             raise _error(
                 file,
                 "limit-exceeded",
-                f"part {info.filename} unpacks from {packed:,} to {info.file_size:,} bytes "
+                f"part {name} unpacks from {packed:,} to {info.file_size:,} bytes "
                 f"({ratio:,.0f} to 1, the limit is {limits.max_compression_ratio:,.0f} to 1): "
                 "the workbook looks like a zip bomb; if it is genuine, save the sheet as "
                 "CSV UTF-8",
@@ -252,7 +378,57 @@ def _check_sizes(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> None:
         )
 
 
-def _count_rows(zf: zipfile.ZipFile, part: str) -> int:
+class _Readable(Protocol):
+    """What the parsers read a part through: a binary stream's ``read``."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class _CountedPart:
+    """A part of the archive as it unpacks, its bytes counted: more than the part declares
+    (or than the workbook may unpack to) stops the reading, whatever the zip library does
+    with a header that understates the size. A checksum that fails (Python's ``zipfile``
+    stops at the declared size, then checks it) is said as such."""
+
+    def __init__(self, zf: zipfile.ZipFile, name: str, file: str, limits: ReadLimits):
+        info = zf.getinfo(name)  # KeyError for a missing part, as zf.open
+        self.name, self.file = name, file
+        self.allowed = min(info.file_size, int(limits.max_unzipped_mb * _MB))
+        self.count = 0
+        self.fh = zf.open(info)
+
+    def read(self, size: int = -1) -> bytes:
+        want = self.allowed - self.count + 1 if size < 0 else size
+        try:
+            data = self.fh.read(min(want, self.allowed - self.count + 1))
+        except zipfile.BadZipFile as e:
+            raise _error(
+                self.file,
+                "encoding-error",
+                f"part {self.name} does not unpack to the bytes its header declares ({e}): the "
+                "workbook is damaged or hostile",
+            ) from e
+        self.count += len(data)
+        if self.count > self.allowed:
+            raise _error(
+                self.file,
+                "limit-exceeded",
+                f"part {self.name} unpacks to more than the {self.allowed:,} bytes its header "
+                "declares: the workbook is damaged or hostile",
+            )
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _count_rows(zf: zipfile.ZipFile, part: str, file: str, limits: ReadLimits) -> int:
     """How many row elements the sheet's XML holds, counted in its unpacked bytes without
     parsing them (a few seconds for a million rows, where parsing takes minutes). Rows are
     numbered apart, so a sheet with N row elements uses at least N rows: a sheet that
@@ -261,7 +437,7 @@ def _count_rows(zf: zipfile.ZipFile, part: str) -> int:
     patterns = (b"<row ", b"<row>", b":row ")  # every pattern is 5 bytes long
     count = 0
     previous = b""
-    with zf.open(part) as fh:
+    with _CountedPart(zf, part, file, limits) as fh:
         while chunk := fh.read(_COUNT_CHUNK):
             # a match across the boundary lies in these 8 bytes, and only such a match can
             window = previous[-4:] + chunk[:4]
@@ -290,10 +466,13 @@ def _mib(x: float) -> str:
     return f"{x:,.1f}" if x >= 10 else f"{x:.3g}"
 
 
-def _parse_small(zf: zipfile.ZipFile, name: str, file: str) -> ET.Element | None:
+def _parse_small(
+    zf: zipfile.ZipFile, name: str, file: str, limits: ReadLimits
+) -> ET.Element | None:
     """A small part (workbook, relationships, styles) parsed whole; None when absent."""
     try:
-        data = zf.read(name)
+        with _CountedPart(zf, name, file, limits) as fh:
+            data = fh.read()
     except KeyError:
         return None
     if b"<!ENTITY" in data:
@@ -311,8 +490,8 @@ class _Sheet:
     state: str
 
 
-def _sheets(zf: zipfile.ZipFile, book: ET.Element, file: str) -> list[_Sheet]:
-    rels = _parse_small(zf, "xl/_rels/workbook.xml.rels", file)
+def _sheets(zf: zipfile.ZipFile, book: ET.Element, file: str, limits: ReadLimits) -> list[_Sheet]:
+    rels = _parse_small(zf, "xl/_rels/workbook.xml.rels", file, limits)
     targets = {}
     if rels is not None:
         for rel in rels.iter(f"{_PKG_REL}Relationship"):
@@ -415,7 +594,7 @@ def _text_of(el: ET.Element) -> str:
 
 def _shared_strings(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[str]:
     try:
-        fh = zf.open("xl/sharedStrings.xml")
+        fh = _CountedPart(zf, "xl/sharedStrings.xml", file, limits)
     except KeyError:
         return []
     strings = []
@@ -432,7 +611,7 @@ def _shared_strings(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[
 
 
 def _iterparse(
-    fh: IO[bytes], file: str, part: str, events: tuple[str, ...] = ("end",)
+    fh: _Readable, file: str, part: str, events: tuple[str, ...] = ("end",)
 ) -> Iterator[tuple[str, ET.Element]]:
     """``iterparse`` events, with an entity declaration or broken XML as an error (a
     worksheet never declares entities; a declared one could expand without bound)."""
@@ -451,11 +630,11 @@ def _iterparse(
         raise _error(file, "encoding-error", f"part {part} is not well-formed XML ({e})") from e
 
 
-def _number_formats(zf: zipfile.ZipFile, file: str) -> list[str]:
+def _number_formats(zf: zipfile.ZipFile, file: str, limits: ReadLimits) -> list[str]:
     """The number format of each cell style (``s`` attribute of a cell), by style index."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS
 
-    styles = _parse_small(zf, "xl/styles.xml", file)
+    styles = _parse_small(zf, "xl/styles.xml", file, limits)
     if styles is None:
         return []
     custom = {}
@@ -502,7 +681,7 @@ class _SheetReader:
         self.own_output = False
 
     def read(
-        self, fh: IO[bytes], part: str
+        self, fh: _Readable, part: str
     ) -> tuple[dict[int, list[str]], int, list[tuple[tuple[int, int, int, int], str]]]:
         """The rows that hold a value (by spreadsheet row: their texts from column A to
         their last value); the last column that holds one; the merged ranges."""

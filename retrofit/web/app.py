@@ -24,6 +24,7 @@ Content-Security-Policy (no inline script or style) and error pages never show a
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import secrets
 import tempfile
@@ -32,9 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio
 import jinja2
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -51,12 +52,19 @@ from ..core.reference import load_table
 from ..inventory.template import write_template
 from . import flow, views
 from .store import ResultStore
+from .typed import typed_table
 from .words import LANGS, say, words
 
 #: Default upload limit [bytes]
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 2**20
 #: Default row limit [rows]
 DEFAULT_MAX_ROWS = 10_000
+#: Threads that read, check, estimate and write at once [-]. The work holds the GIL, so more
+#: threads only share the same core, and each thread keeps allocator caches of its own (glibc
+#: arenas, Arrow's mimalloc heaps): with Starlette's default pool of 40, a load of 50
+#: uploads left the server 200 MiB above its start after every result had expired
+#: (tests/benchmarks/load_serve.py). Requests beyond these wait their turn.
+WORK_THREADS = 2
 #: The cookies of the page: the language chosen and the CSRF token
 LANG_COOKIE = "retrofit_lang"
 CSRF_COOKIE = "retrofit_csrf"
@@ -158,13 +166,21 @@ def create_app(
         raise ValueError(f"lang_default must be one of {', '.join(LANGS)}, not {lang_default!r}")
     if max_upload_bytes < 1 or max_rows < 1:
         raise ValueError("max_upload_bytes and max_rows must be ≥ 1")
-    store = store or ResultStore()
+    store = store if store is not None else ResultStore()  # an empty store is falsy (len 0)
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("retrofit.web", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
     minutes = round(store.ttl_s / 60)
+    work: list[anyio.CapacityLimiter] = []  # made in the event loop, at the first request
+
+    async def run_in_threadpool(func: Any, *args: Any, **kwargs: Any) -> Any:
+        """``func(*args, **kwargs)`` in a worker thread, at most :data:`WORK_THREADS` at once."""
+        if not work:
+            work.append(anyio.CapacityLimiter(WORK_THREADS))
+        call = functools.partial(func, *args, **kwargs)
+        return await anyio.to_thread.run_sync(call, limiter=work[0])
 
     class Parser(MultiPartParser):
         spool_max_size = max_upload_bytes  # the upload stays in memory, never a temp file
@@ -225,6 +241,7 @@ def create_app(
             "this_year": _dt.date.today().year,
             "max_mb": f"{max_upload_bytes / 2**20:g}",
             "max_rows": f"{max_rows:,}",
+            "typed": typed_table(lang),
         }
 
     def options_from(values: dict[str, Any], packs: list[str]) -> flow.Options:

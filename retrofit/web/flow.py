@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..core.exceptions import InventoryError
 from ..inventory.reading import Inventory, read_inventory
 from ..inventory.workbook import ReadLimits
 from ..pipeline import estimate
 from ..results import EstimateResult
-from ..validation import ValidationReport, validate
+from ..validation import ValidationReport, validate, validate_records
 
 #: The policy packs the page offers (the bundled ones of ``--policy``)
 POLICY_PACKS = ("shanghai-2024", "shanghai-2025", "shenyang-2025", "national")
@@ -142,8 +140,8 @@ def check_and_estimate(
 def check_rows(
     rows: Sequence[Mapping[str, Any]], options: Options, *, max_rows: int
 ) -> ValidationReport:
-    """Check rows typed on the page (header → cell text, the first row is spreadsheet row 2)
-    with the same checks and issues as a file.
+    """Check rows typed on the page (header → cell text; the first row is row 1 of the table)
+    with the same checks and issues as a file (:func:`retrofit.validate_records`).
 
     Raises
     ------
@@ -152,19 +150,7 @@ def check_rows(
     """
     if len(rows) > max_rows:
         raise TooManyRows
-    headers = list(dict.fromkeys(h for row in rows for h in row))
-    frame = pd.DataFrame(
-        [[_cell(row.get(h)) for h in headers] for row in rows], columns=headers, dtype=object
-    )
-    return validate(frame, **options.keywords())
-
-
-def _cell(value: Any) -> Any:
-    """A typed cell as the readers take a CSV cell: text, blank as missing."""
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
+    return validate_records(rows, **options.keywords())
 
 
 def _renamed(inventory: Inventory, name: str) -> Inventory:
