@@ -78,3 +78,89 @@ def losses_efficiency(efficiency: ArrayLike, loss_multiplier: ArrayLike) -> np.n
     """Efficiency whose losses ``1 − η`` are multiplied by ``m``: ``1 − (1 − η)·m`` [fraction]."""
     eta = np.asarray(efficiency, dtype=float)
     return 1.0 - (1.0 - eta) * np.asarray(loss_multiplier, dtype=float)
+
+
+def response_nodes(
+    kind: str,
+    *,
+    low: float = np.nan,
+    mode: float = np.nan,
+    high: float = np.nan,
+    sd: float = np.nan,
+    centre: float = 1.0,
+    count: int = 5,
+) -> np.ndarray:
+    """Where a non-linear input's response is computed: ``count`` evenly spaced values over
+    the distribution's range (low … high, or mode ± 3 sd for a normal), with its mode and the
+    value the estimate used (``centre``), ascending and without repeats.
+
+    Returns a single value (``centre``) when the spread is zero, so that every draw then
+    interpolates to the estimate exactly.
+    """
+    if kind == "normal":
+        first, last = mode - 3.0 * sd, mode + 3.0 * sd
+    else:
+        first, last = low, high
+    points = [centre, *([] if np.isnan(mode) else [mode])]
+    if last > first:
+        points += list(np.linspace(first, last, count))
+    return np.unique(np.asarray(points, dtype=float))
+
+
+def interpolate_response(x: ArrayLike, nodes: ArrayLike, response: ArrayLike) -> np.ndarray:
+    """Piecewise-linear response of each column at draws ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        Draws, shape (draws, columns).
+    nodes : array_like
+        Ascending input values where the response is known, shape (J,), shared by every column.
+    response : array_like
+        Response of each column at each node, shape (columns, J).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape of ``x``; draws outside the nodes take the end node's response (no
+        extrapolation); a single node gives its response everywhere.
+    """
+    grid = np.asarray(nodes, dtype=float)
+    table = np.asarray(response, dtype=float)
+    values = np.asarray(x, dtype=float)
+    if grid.size == 1:
+        return np.broadcast_to(table[:, 0], values.shape).copy()
+    left = np.clip(np.searchsorted(grid, values, side="right") - 1, 0, grid.size - 2)
+    weight = np.clip((values - grid[left]) / (grid[left + 1] - grid[left]), 0.0, 1.0)
+    column = np.arange(table.shape[0])[None, :]
+    return table[column, left] * (1.0 - weight) + table[column, left + 1] * weight
+
+
+def dirichlet_shares(gamma_draws: ArrayLike) -> np.ndarray:
+    """Shares of a Dirichlet draw from independent gamma draws ``G_k ~ Gamma(α·s_k)`` over the
+    last axis: ``G_k / Σ G`` (a zero share stays zero) [fraction].
+
+    Notes
+    -----
+    The Dirichlet(α·s) distribution has mean ``s`` and variance ``s(1 − s)/(α + 1)``: the
+    concentration α sets how far a drawn profile strays from the chosen one (Kotz,
+    Balakrishnan and Johnson, *Continuous Multivariate Distributions* vol. 1, 2000, ch. 49).
+    """
+    g = np.asarray(gamma_draws, dtype=float)
+    total = g.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, g / total, 0.0)
+
+
+def dirichlet_concentration(sd_of_half: float) -> float:
+    """The Dirichlet concentration α at which a share of one half has standard deviation
+    ``sd_of_half``: α = 0.25/sd² − 1 (from Var s = s(1 − s)/(α + 1)); infinite at zero spread.
+
+    Parameters
+    ----------
+    sd_of_half : float
+        Standard deviation of a drawn share whose mean is 0.5, 0 ≤ sd < 0.5 [fraction].
+    """
+    if sd_of_half == 0:
+        return np.inf
+    return 0.25 / sd_of_half**2 - 1.0

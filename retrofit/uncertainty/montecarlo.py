@@ -36,9 +36,10 @@ from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
 from ..inventory.defaults import rows_listing
 from ..io.json import records
-from ..measures.base import Measure, registered, uncertain_inputs
+from ..measures.base import Measure, in_use, uncertain_inputs
 from ..models import sampling
 from ..results import EstimateResult
+from . import recompute
 
 TABLE = "uncertainty_distributions"
 #: A table row whose input moves a saving but is not drawn; its ``note`` says why.
@@ -52,6 +53,14 @@ BLOCK_ELEMENTS = 5_000_000
 MAX_PLANT_DRAWS = 50_000_000
 #: The tornado's low and high cumulative probabilities.
 TORNADO_QUANTILES = (0.10, 0.90)
+#: How a table row's draw reaches the energies (column ``method``; blank: ``scale``):
+#: ``scale`` multiplies them, ``recompute`` runs the row's measure again at the nodes of the
+#: distribution and interpolates, ``dirichlet`` redraws a duty profile's shares of the hours.
+METHODS = ("scale", "recompute", "dirichlet")
+#: Nodes over a recomputed input's range (plus its mode and the value used).
+RESPONSE_NODES = 5
+#: Draws of a Dirichlet input alone for its tornado bar (its P10 and P90 of total coal saved).
+TORNADO_PROFILE_DRAWS = 400
 
 
 @dataclass
@@ -112,15 +121,21 @@ class _Group:
     """One uncertain input applied to some rows: which energy it scales and how.
 
     ``kind`` turns a draw into a multiplier: ``ratio`` draw ÷ value used, ``multiplier`` the
-    draw itself, ``efficiency`` η ÷ (1 − (1 − η)·draw) for the row's efficiency η.
+    draw itself, ``efficiency`` η ÷ (1 − (1 − η)·draw) for the row's efficiency η,
+    ``response`` the row's energy at the draw ÷ its energy as estimated, interpolated
+    between ``nodes`` (``response``: side → rows × nodes, from re-running the measure), and
+    ``profile`` Σ s′ₖ·Eₖ ÷ Σ sₖ·Eₖ for shares s′ drawn from a Dirichlet around the shares s
+    (``response``: side → rows × duty points of energy Eₖ at each point alone).
     """
 
     name: str
     rows: np.ndarray  # positions of the rows it applies to (one for a factor)
     spec: pd.Series  # its distribution row
     target: str  # "both", "baseline", "retrofit", "tce" or "co2"
-    kind: str  # "ratio", "multiplier" or "efficiency"
-    values: np.ndarray | float = 1.0  # per row (or one scalar for a factor)
+    kind: str  # "ratio", "multiplier", "efficiency", "response" or "profile"
+    values: np.ndarray | float = 1.0  # per row (or one scalar for a factor); profile: shares
+    nodes: np.ndarray = field(default_factory=lambda: np.ones(1))
+    response: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def per_row(self) -> bool:
@@ -131,12 +146,45 @@ class _Group:
         """Columns of its draws: one per row, or one shared by every row for a factor."""
         return len(self.rows) if self.per_row else 1
 
-    def multiplier(self, draw: np.ndarray) -> np.ndarray:
+    def random(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """This block's random input: uniforms (size × width), or for a profile the gamma
+        draws (size × rows × points) of its Dirichlet."""
+        if self.kind == "profile":
+            assert isinstance(self.values, np.ndarray)
+            return rng.standard_gamma(self.concentration * self.values, (size, *self.values.shape))
+        return rng.random((size, self.width))
+
+    @property
+    def concentration(self) -> float:
+        """A Dirichlet's α, from the table's ``sd`` (that of a 50 % share)."""
+        return sampling.dirichlet_concentration(float(self.spec["sd"]))
+
+    def multipliers(self, random: np.ndarray) -> dict[str, np.ndarray]:
+        """The energy multiplier of each side it acts on (``tce``/``co2`` for a factor) for a
+        block of random input (uniforms, or gamma draws for a profile)."""
+        if self.kind == "profile":
+            shares = sampling.dirichlet_shares(random)
+            out = {}
+            for side, energy in self.response.items():
+                estimated = (energy * self.values).sum(axis=1)
+                drawn = (shares * energy[None, :, :]).sum(axis=2)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out[side] = np.where(estimated > 0, drawn / estimated, 1.0)
+            return out
+        draw = _draw(self, random)
+        if self.kind == "response":
+            return {
+                side: sampling.interpolate_response(draw, self.nodes, table)
+                for side, table in self.response.items()
+            }
         if self.kind == "ratio":
-            return draw / self.values
-        if self.kind == "efficiency":
-            return self.values / sampling.losses_efficiency(self.values, draw)
-        return draw
+            m = draw / self.values
+        elif self.kind == "efficiency":
+            m = self.values / sampling.losses_efficiency(self.values, draw)
+        else:
+            m = draw
+        sides = ("baseline", "retrofit") if self.target == "both" else (self.target,)
+        return {side: m for side in sides}
 
     def reordered(self, position: np.ndarray) -> _Group:
         """The group after the rows move to ``position[old row]``, rows kept ascending."""
@@ -147,7 +195,8 @@ class _Group:
         values = self.values
         if isinstance(values, np.ndarray) and values.ndim:
             values = values[order]
-        return replace(self, rows=moved[order], values=values)
+        response = {side: table[order] for side, table in self.response.items()}
+        return replace(self, rows=moved[order], values=values, response=response)
 
     @property
     def runs(self) -> list[tuple[int, int, int]]:
@@ -201,15 +250,97 @@ def _names_factor(condition, key: str) -> bool:
     return True
 
 
+def method(spec) -> str:
+    """How a table row's draw reaches the energies (:data:`METHODS`); a user's table without
+    the ``method`` column scales them, as before the column existed."""
+    value = getattr(spec, "method", None)
+    return "scale" if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def stands_for(spec) -> list[str]:
+    """The inventory columns a table row's draw stands for (column ``inventory_columns``, ``|``-joined;
+    blank: the input itself)."""
+    value = getattr(spec, "inventory_columns", None)
+    if value is None or pd.isna(value) or not str(value).strip():
+        return [str(spec.input)]
+    return [c.strip() for c in str(value).split("|") if c.strip()]
+
+
+def applies_to(result: EstimateResult, spec, declared: dict | None = None) -> np.ndarray:
+    """The rows a table row acts on (sampled or, for a ``fixed`` row, left at the estimate):
+    its ``applies`` codes and ``condition``, and a value in the column it draws."""
+    a = result.assets
+    n = len(a)
+    mask = _codes(a, spec.applies) & _condition(a, spec.condition)
+    declared = uncertain_inputs(in_use()) if declared is None else declared
+    if spec.input in declared:  # an efficiency tolerance: rows with that efficiency
+        tolerance = declared[spec.input]
+        either = np.zeros(n, dtype=bool)
+        for side in tolerance.sides:
+            either |= _tolerance_rows(a, tolerance, side)
+        return mask & either
+    if spec.input in ("pue", "target_pue"):
+        before = frame.numbers(a, "pue_baseline")
+        after = frame.numbers(a, "pue_retrofit")
+        has = ~np.isnan(before)
+        if spec.input == "target_pue":
+            has &= ~np.isnan(after) & (after != before)
+        return mask & has
+    if spec.input in ("equal_value_factor", "grid_co2_factor"):
+        return mask
+    if method(spec) == "dirichlet":
+        return mask & _profiled(result)
+    if spec.input in a.columns:
+        values = a[spec.input]
+        mask &= values.notna().to_numpy()
+        if spec.distribution != FIXED and method(spec) != "dirichlet":
+            number = frame.numbers(a, spec.input)
+            mask &= ~np.isnan(number)
+            if spec.scale == "relative" or spec.input in ("load_factor", "operating_hours_h"):
+                mask &= number > 0  # a multiplier of zero draws nothing
+    elif spec.distribution != FIXED:
+        mask[:] = False
+    return mask
+
+
+def _tolerance_rows(a: pd.DataFrame, tolerance, side: str) -> np.ndarray:
+    eta = frame.numbers(a, tolerance.efficiency_column.format(side=side))
+    mask = ~np.isnan(eta)
+    if tolerance.part_load_ratio_column is not None:
+        ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
+        mask &= ~np.isnan(ratio) & (ratio != 1.0)
+    return mask
+
+
+def _profiled(result: EstimateResult) -> np.ndarray:
+    """Rows whose energy weights several duty points (a drive on a duty profile)."""
+    a = result.assets
+    if "flow_profile_used" not in a.columns or "duty_points" not in a.columns:
+        return np.zeros(len(a), dtype=bool)
+    return a["flow_profile_used"].notna().to_numpy() & (frame.numbers(a, "duty_points") > 1)
+
+
+def _value(spec, name: str) -> float:
+    value = getattr(spec, name)
+    return float(value) if not pd.isna(value) else np.nan
+
+
 def groups(
-    result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
+    result: EstimateResult,
+    table: pd.DataFrame,
+    measures: Sequence[Measure] | None = None,
+    tables: Tables | None = None,
 ) -> list[_Group]:
     """The uncertain inputs of this estimate, each with the rows it applies to.
 
-    Load factor, hours and the conversion factors are the run's own inputs; the others are
-    declared by the measures (``Measure.uncertain_inputs``, default: the registered ones).
+    Load factor, hours, PUE and the conversion factors are the run's own inputs; the
+    efficiency tolerances are declared by the measures (``Measure.uncertain_inputs``,
+    default: the registered ones); ``recompute`` and ``dirichlet`` rows run the rows'
+    measures again (:mod:`.recompute`) with ``tables`` (default: the bundled ones).
     """
-    declared = uncertain_inputs(registered() if measures is None else measures)
+    run_measures = in_use() if measures is None else tuple(measures)
+    declared = uncertain_inputs(run_measures)
+    tabs = tables or Tables()
     a = result.assets
     n = len(a)
     basis = result.assumptions["basis"]
@@ -220,26 +351,60 @@ def groups(
     for spec in table.itertuples(index=False):
         s = pd.Series(spec._asdict())
         applies = spec.applies
-        if spec.input in ("load_factor", "operating_hours_h"):
-            value = frame.numbers(a, spec.input)
-            rows = np.flatnonzero(
-                _codes(a, applies) & _condition(a, spec.condition) & ~np.isnan(value) & (value > 0)
+        how = method(spec)
+        if how not in METHODS:
+            raise ReferenceDataError(
+                f"reference table '{TABLE}': unknown method '{how}' for input '{spec.input}' "
+                f"(expected {', '.join(METHODS)})"
             )
+        if spec.distribution == FIXED:
+            continue  # listed by fixed_inputs(), never drawn
+        if how == "recompute":
+            rows = np.flatnonzero(applies_to(result, spec, declared))
+            if not len(rows):
+                continue
+            unchanged = 1.0 if spec.scale == "relative" else 0.0
+            nodes = sampling.response_nodes(
+                spec.distribution,
+                low=_value(spec, "low"),
+                mode=_value(spec, "mode"),
+                high=_value(spec, "high"),
+                sd=_value(spec, "sd"),
+                centre=unchanged,
+                count=RESPONSE_NODES,
+            )
+            response = recompute.node_response(
+                a, rows, spec.input, nodes, spec.scale, run_measures, tabs
+            )
+            out.append(
+                _Group(spec.input, rows, s, "both", "response", nodes=nodes, response=response)
+            )
+        elif how == "dirichlet":
+            if _value(spec, "sd") == 0:
+                continue  # no spread: the profile as chosen
+            rows = np.flatnonzero(applies_to(result, spec, declared))
+            if not len(rows):
+                continue
+            flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
+            energy = recompute.duty_point_energies(a, rows, flows, shares, run_measures, tabs)
+            out.append(_Group(spec.input, rows, s, "both", "profile", shares, response=energy))
+        elif spec.input in ("load_factor", "operating_hours_h"):
+            value = frame.numbers(a, spec.input)
+            rows = np.flatnonzero(applies_to(result, spec, declared))
             used = value[rows]
             if spec.scale == "relative":  # the draw is a multiplier on the value used
                 out.append(_Group(spec.input, rows, s, "both", "multiplier"))
             else:  # the draw is the value itself
                 out.append(_Group(spec.input, rows, s, "both", "ratio", used))
-        elif spec.distribution == FIXED:
-            continue  # listed by fixed_inputs(), never drawn
         elif spec.input in declared:
             tolerance = declared[spec.input]
             for side in tolerance.sides:
                 eta = frame.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
-                mask = ~np.isnan(eta) & _condition(a, spec.condition) & _codes(a, applies)
-                if tolerance.part_load_ratio_column is not None:
-                    ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
-                    mask &= ~np.isnan(ratio) & (ratio != 1.0)
+                mask = (
+                    _tolerance_rows(a, tolerance, side)
+                    & _condition(a, spec.condition)
+                    & _codes(a, applies)
+                )
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
         elif spec.input in ("pue", "target_pue"):
@@ -289,8 +454,8 @@ def _evaluate(
     """Energy saved by each row for a block of draws (block × rows, or 1 × rows when nothing
     is drawn), and the per-draw multipliers of the tce and CO2 factors (block × 1).
 
-    ``draw_for(group, width)`` returns the group's uniform probabilities (block × width), or
-    None to leave it at its deterministic value.
+    ``draw_for(group, width)`` returns the group's random input (uniforms, block × width, or
+    a profile's gamma draws), or None to leave it at its deterministic value.
     """
     a = result.assets
     energy = {
@@ -300,17 +465,16 @@ def _evaluate(
     scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
     for g in gs:
-        u = draw_for(g, g.width)
-        if u is None:
+        random = draw_for(g, g.width)
+        if random is None:
             continue
-        m = g.multiplier(_draw(g, u))
-        if g.target in factor:
-            factor[g.target] = factor[g.target] * m[:, :1]
-            continue
-        for side in ("baseline", "retrofit") if g.target == "both" else (g.target,):
+        for side, m in g.multipliers(random).items():
+            if side in factor:
+                factor[side] = factor[side] * m[:, :1]
+                continue
             side_scaled = scaled[side]
             if side_scaled is None:
-                side_scaled = scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
+                side_scaled = scaled[side] = np.repeat(energy[side][None, :], m.shape[0], axis=0)
             for start, end, offset in g.runs:  # slices, not a gather and scatter
                 side_scaled[:, start:end] *= m[:, offset : offset + end - start]
     b = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
@@ -365,9 +529,9 @@ def run(
     tabs = tables or Tables()
     table = tabs[TABLE]
     for kind in table["distribution"]:
-        if kind not in (*sampling.DISTRIBUTIONS, FIXED):
+        if kind not in (*sampling.DISTRIBUTIONS, FIXED, "dirichlet"):
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
-    result, gs = _sorted_by_inputs(result, groups(result, table, measures))
+    result, gs = _sorted_by_inputs(result, groups(result, table, measures, tabs))
     a = result.assets
     n = len(a)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
@@ -400,7 +564,7 @@ def run(
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
         # every group's uniforms drawn in a fixed order: the same seed, the same numbers
-        uniforms = {id(g): rng.random((size, g.width)) for g in gs}
+        uniforms = {id(g): g.random(rng, size) for g in gs}
         saved, tce_factor, co2_factor = _evaluate(
             result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)]
         )
@@ -425,10 +589,10 @@ def run(
         seed=seed,
         plants=_plant_table(result, plant_ids, plant),
         portfolio=_portfolio_table(result, total),
-        tornado=_tornado(result, gs),
+        tornado=_tornado(result, gs, seed),
         inputs=_inputs_table(gs, n),
         asset_bands=_asset_bands(result, metered, band),
-        fixed=fixed_inputs(result, table),
+        fixed=fixed_inputs(result, table, measures),
     )
 
 
@@ -482,15 +646,25 @@ def _portfolio_table(result, total) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _tornado(result, gs) -> pd.DataFrame:
+def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
-    to (the others as estimated), one bar per input."""
+    to (the others as estimated), one bar per input. A duty profile has no single quantile
+    (its shares move together): its bar is the P10 and P90 of total coal saved over
+    :data:`TORNADO_PROFILE_DRAWS` draws of the profiles alone."""
     rows = []
     tce_per_kwh, _ = _weights(result)
     for name in dict.fromkeys(g.name for g in gs):
         members = [g for g in gs if g.name == name]
         ends = []
-        for q in TORNADO_QUANTILES:
+        if any(m.kind == "profile" for m in members):
+            rng = np.random.default_rng(seed)
+            alone = {id(m): m.random(rng, TORNADO_PROFILE_DRAWS) for m in members}
+            saved, tce_factor, _ = _evaluate(
+                result, gs, lambda other, _w, alone=alone: alone.get(id(other))
+            )
+            totals = saved @ tce_per_kwh * tce_factor.ravel()
+            ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
+        for q in TORNADO_QUANTILES if not ends else ():
 
             def draw_for(other, shape, members=members, q=q):
                 return np.full((1, shape), q) if any(other is m for m in members) else None
@@ -534,6 +708,8 @@ def _inputs_table(gs, n) -> pd.DataFrame:
             {
                 "input": g.name,
                 "rows": len(g.rows) if g.per_row else n,
+                "method": method(g.spec),
+                "inventory_columns": ", ".join(stands_for(g.spec)),
                 "distribution": g.spec["distribution"],
                 "low": g.spec["low"],
                 "mode": g.spec["mode"],
@@ -550,28 +726,54 @@ def _inputs_table(gs, n) -> pd.DataFrame:
     )
 
 
-def fixed_inputs(result: EstimateResult, table: pd.DataFrame) -> pd.DataFrame:
+def fixed_inputs(
+    result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
+) -> pd.DataFrame:
     """The inputs that move a saving but stay at their estimate (table rows with distribution
     ``fixed``), with the rows of this estimate they act on and why they are not drawn.
 
     A row counts when it meets the table row's ``applies`` and ``condition`` and, where the
     input is an inventory column, has a value in it."""
-    a = result.assets
-    rows = []
-    for spec in table[table["distribution"] == FIXED].itertuples(index=False):
-        mask = _codes(a, spec.applies) & _condition(a, spec.condition)
-        if spec.input in a.columns:
-            mask &= a[spec.input].notna().to_numpy()
-        rows.append(
-            {
-                "input": spec.input,
-                "rows": int(mask.sum()),
-                "fixed_because": spec.note,
-                "source": spec.source,
-                "confidence": spec.confidence,
-            }
-        )
-    return pd.DataFrame(rows, columns=["input", "rows", "fixed_because", "source", "confidence"])
+    declared = uncertain_inputs(in_use() if measures is None else measures)
+    rows = [
+        {
+            "input": spec.input,
+            "rows": int(applies_to(result, spec, declared).sum()),
+            "inventory_columns": ", ".join(stands_for(spec)),
+            "fixed_because": spec.note,
+            "source": spec.source,
+            "confidence": spec.confidence,
+        }
+        for spec in table[table["distribution"] == FIXED].itertuples(index=False)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["input", "rows", "inventory_columns", "fixed_because", "source", "confidence"],
+    )
+
+
+def coverage(
+    result: EstimateResult,
+    table: pd.DataFrame | None = None,
+    measures: Sequence[Measure] | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Which rows of an estimate each inventory column is drawn on and which it is listed as
+    fixed on: ``column → {"sampled": mask, "fixed": mask}`` over the table's rows (columns a
+    draw stands for: :func:`stands_for`). A column that moves a row's saving must be one or
+    the other on that row (``tests/test_uncertainty_coverage.py`` walks the measures)."""
+    table = Tables()[TABLE] if table is None else table
+    declared = uncertain_inputs(in_use() if measures is None else measures)
+    n = len(result.assets)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for spec in table.itertuples(index=False):
+        kind = "fixed" if spec.distribution == FIXED else "sampled"
+        mask = applies_to(result, spec, declared)
+        for column in stands_for(spec):
+            entry = out.setdefault(
+                column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
+            )
+            entry[kind] |= mask
+    return out
 
 
 def _asset_bands(result, metered, band) -> pd.DataFrame:

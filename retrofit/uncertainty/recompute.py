@@ -1,0 +1,177 @@
+"""Responses of an estimate's rows to inputs that act non-linearly, by running their measures
+again.
+
+The energy-scaling Monte Carlo (:mod:`.montecarlo`) multiplies a row's energies by a factor
+per draw. That is exact for load, hours and PUE, but a static head enters the system curve and
+the speed a drive needs, a leak share and a compressor's load act through its part-load
+control curve, and a duty profile weights the duty points. For such inputs the rows are
+computed again by their own measure (the same ``compute`` the estimate used):
+
+- :func:`node_response`: at a few values of the input (the nodes of its distribution), giving
+  each row's baseline and retrofit energy as a ratio to the row at the value the estimate used;
+  a draw then interpolates between the nodes (:func:`retrofit.models.sampling.interpolate_response`);
+- :func:`duty_point_energies`: each duty point of a row's flow profile alone (its whole hours
+  at that flow), so that any other split of the hours gives the row's energy exactly as the
+  share-weighted sum (the energy is linear in the shares).
+
+Both run each measure once per node (or duty point) on the rows concerned only, vectorised
+over those rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..core.caveats import CaveatLog
+from ..core.reference import Tables
+from ..inventory.schema import COLUMN_BY_NAME, normalise
+from ..measures.base import Measure, route
+from ..models import flow_control
+
+#: The energies a response is read from.
+SIDES = ("baseline", "retrofit")
+
+
+def energies(
+    assets: pd.DataFrame, measures: Sequence[Measure], tables: Tables
+) -> dict[str, np.ndarray]:
+    """Baseline and retrofit energy of every row of ``assets`` [kWh/yr], each row computed by
+    the measure that computed it in the estimate (NaN where a measure refused it)."""
+    n = len(assets)
+    out = {side: np.full(n, np.nan) for side in SIDES}
+    routes = route(assets["category"], assets["measure"], measures)
+    for measure in measures:
+        positions = np.flatnonzero(routes == measure.name)
+        if not positions.size:
+            continue
+        frame, _ = measure.compute(assets, positions, tables, CaveatLog(n), file="", header_map={})
+        for side in SIDES:
+            out[side][positions] = frame[f"{side}_energy_kwh"].to_numpy(float)
+    return out
+
+
+def _ratio(energy: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``energy / reference``; 1 where the reference is zero or either is unknown (such a row
+    keeps its estimate: a ratio cannot carry a change from zero)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = energy / reference
+    return np.where(np.isfinite(ratio), ratio, 1.0)
+
+
+def bounded(column: str, values: np.ndarray) -> np.ndarray:
+    """``values`` clipped to the inventory column's allowed range (an open bound is kept just
+    inside), so that a perturbed input is one the measure accepts."""
+    spec = COLUMN_BY_NAME.get(column)
+    out = np.asarray(values, dtype=float)
+    if spec is None:
+        return out
+    if spec.minimum is not None:
+        low = spec.minimum if spec.minimum_inclusive else np.nextafter(spec.minimum, np.inf)
+        out = np.maximum(out, low)
+    if spec.maximum is not None:
+        high = spec.maximum if spec.maximum_inclusive else np.nextafter(spec.maximum, -np.inf)
+        out = np.minimum(out, high)
+    return out
+
+
+def node_response(
+    assets: pd.DataFrame,
+    rows: np.ndarray,
+    column: str,
+    nodes: np.ndarray,
+    scale: str,
+    measures: Sequence[Measure],
+    tables: Tables,
+) -> dict[str, np.ndarray]:
+    """Each row's energy with ``column`` at each node, as a ratio to the row as estimated.
+
+    Parameters
+    ----------
+    assets : DataFrame
+        The estimate's rows (inputs and outputs).
+    rows : ndarray of int
+        Positions of the rows the input applies to.
+    column : str
+        The inventory column perturbed.
+    nodes : ndarray
+        Ascending node values: multipliers of the value used (``scale="relative"``) or
+        amounts added to it (``scale="additive"``), the result clipped to the column's range.
+    scale : {"relative", "additive"}
+    measures, tables
+        The run's measures and reference tables.
+
+    Returns
+    -------
+    dict
+        ``side → (rows, nodes)`` ratio of energy to the energy as estimated [unitless]; 1 at
+        the node that leaves the value unchanged.
+    """
+    subset = assets.iloc[rows].copy()
+    used = pd.to_numeric(subset[column], errors="coerce").to_numpy(float)
+    reference = energies(subset, measures, tables)
+    response = {side: np.ones((len(rows), len(nodes))) for side in SIDES}
+    unchanged = 1.0 if scale == "relative" else 0.0
+    for j, node in enumerate(nodes):
+        if node == unchanged:
+            continue  # the estimate itself: a ratio of exactly 1
+        moved = used * node if scale == "relative" else used + node
+        subset[column] = bounded(column, moved)
+        energy = energies(subset, measures, tables)
+        for side in SIDES:
+            response[side][:, j] = _ratio(energy[side], reference[side])
+    return response
+
+
+def profile_points(texts: pd.Series, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Duty points of each profile text used (``flow_profile_used``: a name of table
+    flow_profiles or ``% flow:% hours`` pairs): flows and shares, (rows, K), padded with
+    zero shares. A text that cannot be read gives the design point alone."""
+    named = tables["flow_profiles"]
+    by_name = {normalise(k): g for k, g in named.groupby("profile")}
+    codes, uniques = pd.factorize(texts.astype(object))
+    parsed = []
+    for text in uniques:
+        group = by_name.get(normalise(text))
+        if group is not None:
+            time = group["time_pct"].to_numpy(float)
+            parsed.append((group["flow_pct"].to_numpy(float) / 100.0, time / time.sum()))
+            continue
+        try:
+            parsed.append(flow_control.parse_flow_profile(text))
+        except ValueError:
+            parsed.append((np.ones(1), np.ones(1)))
+    width = max([len(f) for f, _ in parsed] + [1])
+    flows = np.ones((len(parsed) + 1, width))
+    shares = np.zeros((len(parsed) + 1, width))
+    shares[-1, 0] = 1.0  # code −1 (no text): the design point
+    for k, (flow, share) in enumerate(parsed):
+        flows[k, : len(flow)] = flow
+        shares[k, : len(share)] = share
+    return flows[codes], shares[codes]
+
+
+def duty_point_energies(
+    assets: pd.DataFrame,
+    rows: np.ndarray,
+    flows: np.ndarray,
+    shares: np.ndarray,
+    measures: Sequence[Measure],
+    tables: Tables,
+) -> dict[str, np.ndarray]:
+    """Each row's energy with all its hours at one duty point, for each point (rows, K)
+    [kWh/yr]; zero where the row has no such point. The row's energy for shares ``s`` is
+    ``Σ_k s_k·E_k`` (the measures weight each point's power by its share of the hours)."""
+    subset = assets.iloc[rows].copy()
+    out = {side: np.zeros(flows.shape) for side in SIDES}
+    for k in range(flows.shape[1]):
+        has = shares[:, k] > 0
+        if not has.any():
+            continue
+        subset["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[:, k]]
+        energy = energies(subset, measures, tables)
+        for side in SIDES:
+            out[side][:, k] = np.where(has, energy[side], 0.0)
+    return out
