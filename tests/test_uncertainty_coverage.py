@@ -120,6 +120,17 @@ def test_every_registered_measure_has_rows_in_the_walk(estimates):
     assert {m.name for m in registered()} <= routed
 
 
+def test_measures_run_again_on_an_estimate_give_its_energies(estimates):
+    """The Monte Carlo's responses are ratios to the estimate's own energies: running the
+    measures again on the estimate's rows (inputs and outputs side by side) must give them
+    exactly, on every module."""
+    for result in estimates:
+        again = recompute.energies(result.assets, in_use(), Tables())
+        for side in recompute.SIDES:
+            stored = result.assets[f"{side}_energy_kwh"].to_numpy(float)
+            np.testing.assert_array_equal(again[side], stored)
+
+
 def test_every_input_that_moves_a_saving_is_drawn_or_listed_fixed(estimates):
     table = load_table("uncertainty_distributions")
     for result in estimates:

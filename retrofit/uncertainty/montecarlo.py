@@ -57,8 +57,6 @@ TORNADO_QUANTILES = (0.10, 0.90)
 #: ``scale`` multiplies them, ``recompute`` runs the row's measure again at the nodes of the
 #: distribution and interpolates, ``dirichlet`` redraws a duty profile's shares of the hours.
 METHODS = ("scale", "recompute", "dirichlet")
-#: Nodes over a recomputed input's range (plus its mode and the value used).
-RESPONSE_NODES = 5
 #: Draws of a Dirichlet input alone for its tornado bar (its P10 and P90 of total coal saved).
 TORNADO_PROFILE_DRAWS = 400
 
@@ -147,11 +145,10 @@ class _Group:
         return len(self.rows) if self.per_row else 1
 
     def random(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """This block's random input: uniforms (size × width), or for a profile the gamma
-        draws (size × rows × points) of its Dirichlet."""
+        """This block's random input: uniforms (size × width), or for a profile two standard
+        normal draws per row (size × 2 × width)."""
         if self.kind == "profile":
-            assert isinstance(self.values, np.ndarray)
-            return rng.standard_gamma(self.concentration * self.values, (size, *self.values.shape))
+            return rng.standard_normal((size, 2, self.width))
         return rng.random((size, self.width))
 
     @property
@@ -163,13 +160,23 @@ class _Group:
         """The energy multiplier of each side it acts on (``tce``/``co2`` for a factor) for a
         block of random input (uniforms, or gamma draws for a profile)."""
         if self.kind == "profile":
-            shares = sampling.dirichlet_shares(random)
+            # the row's baseline and retrofit energies Σ s′ₖ·Eₖ under Dirichlet shares s′: drawn
+            # as a normal pair with their exact means and covariance, within the points' range
+            assert isinstance(self.values, np.ndarray)
+            baseline, retrofit = self.response["baseline"], self.response["retrofit"]
+            moments = sampling.dirichlet_linear_moments(
+                self.values, baseline, retrofit, self.concentration
+            )
+            pair = sampling.correlated_pair(*moments, random[:, 0, :], random[:, 1, :])
+            has = self.values > 0
             out = {}
-            for side, energy in self.response.items():
-                estimated = (energy * self.values).sum(axis=1)
-                drawn = (shares * energy[None, :, :]).sum(axis=2)
+            for side, energy, mean, drawn in zip(
+                ("baseline", "retrofit"), (baseline, retrofit), moments[:2], pair, strict=True
+            ):
+                low = np.where(has, energy, np.inf).min(axis=1)
+                high = np.where(has, energy, -np.inf).max(axis=1)
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    out[side] = np.where(estimated > 0, drawn / estimated, 1.0)
+                    out[side] = np.where(mean > 0, np.clip(drawn, low, high) / mean, 1.0)
             return out
         draw = _draw(self, random)
         if self.kind == "response":
@@ -371,7 +378,6 @@ def groups(
                 high=_value(spec, "high"),
                 sd=_value(spec, "sd"),
                 centre=unchanged,
-                count=RESPONSE_NODES,
             )
             response = recompute.node_response(
                 a, rows, spec.input, nodes, spec.scale, run_measures, tabs

@@ -111,18 +111,35 @@ def node_response(
     """
     subset = assets.iloc[rows].copy()
     used = pd.to_numeric(subset[column], errors="coerce").to_numpy(float)
-    reference = energies(subset, measures, tables)
+    # the estimate's own energies: its measures on these rows give them again exactly
+    # (tests/test_uncertainty_coverage.py checks it on every module)
+    reference = {side: subset[f"{side}_energy_kwh"].to_numpy(float) for side in SIDES}
     response = {side: np.ones((len(rows), len(nodes))) for side in SIDES}
     unchanged = 1.0 if scale == "relative" else 0.0
-    for j, node in enumerate(nodes):
-        if node == unchanged:
-            continue  # the estimate itself: a ratio of exactly 1
-        moved = used * node if scale == "relative" else used + node
-        subset[column] = bounded(column, moved)
-        energy = energies(subset, measures, tables)
-        for side in SIDES:
-            response[side][:, j] = _ratio(energy[side], reference[side])
+    moved_nodes = [j for j, node in enumerate(nodes) if node != unchanged]  # the rest: ratio 1
+    if not moved_nodes:
+        return response
+    variants = []
+    for j in moved_nodes:
+        variant = subset.copy()
+        moved = used * nodes[j] if scale == "relative" else used + nodes[j]
+        variant[column] = bounded(column, moved)
+        variants.append(variant)
+    energy = _stacked(variants, measures, tables)
+    for side in SIDES:
+        for k, j in enumerate(moved_nodes):
+            response[side][:, j] = _ratio(energy[side][k], reference[side])
     return response
+
+
+def _stacked(
+    variants: list[pd.DataFrame], measures: Sequence[Measure], tables: Tables
+) -> dict[str, np.ndarray]:
+    """Energies of several variants of the same rows in one run of each measure (a measure's
+    cost is mostly per call, not per row): side → (variants, rows)."""
+    frame_ = pd.concat(variants, ignore_index=True)
+    energy = energies(frame_, measures, tables)
+    return {side: energy[side].reshape(len(variants), -1) for side in SIDES}
 
 
 def profile_points(texts: pd.Series, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
@@ -164,14 +181,11 @@ def duty_point_energies(
     """Each row's energy with all its hours at one duty point, for each point (rows, K)
     [kWh/yr]; zero where the row has no such point. The row's energy for shares ``s`` is
     ``Σ_k s_k·E_k`` (the measures weight each point's power by its share of the hours)."""
-    subset = assets.iloc[rows].copy()
-    out = {side: np.zeros(flows.shape) for side in SIDES}
+    subset = assets.iloc[rows]
+    variants = []
     for k in range(flows.shape[1]):
-        has = shares[:, k] > 0
-        if not has.any():
-            continue
-        subset["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[:, k]]
-        energy = energies(subset, measures, tables)
-        for side in SIDES:
-            out[side][:, k] = np.where(has, energy[side], 0.0)
-    return out
+        variant = subset.copy()
+        variant["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[:, k]]
+        variants.append(variant)
+    energy = _stacked(variants, measures, tables)
+    return {side: np.where(shares > 0, energy[side].T, 0.0) for side in SIDES}
