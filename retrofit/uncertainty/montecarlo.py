@@ -59,6 +59,10 @@ TORNADO_QUANTILES = (0.10, 0.90)
 METHODS = ("scale", "recompute", "dirichlet")
 #: Draws of a Dirichlet input alone for its tornado bar (its P10 and P90 of total coal saved).
 TORNADO_PROFILE_DRAWS = 400
+#: Evenly spaced quantiles over which an input's mean effect on the total is taken.
+MEAN_GRID = 40
+#: Inputs named when the report says why the estimate lies outside P10–P90.
+SKEWED_SHOWN = 3
 
 
 @dataclass
@@ -629,24 +633,35 @@ def _plant_table(result, plant_ids, plant) -> pd.DataFrame:
             "energy_saved_kwh_p10": kwh[0],
             "energy_saved_kwh_p50": kwh[1],
             "energy_saved_kwh_p90": kwh[2],
+            "deterministic_percentile": below(plant["coal_saved_tce"], headline),
             "plant_energy_tce": energy,
             "probability_meets_bai_yi": np.where(np.isnan(energy), np.nan, meets),
         }
     )
 
 
+def below(draws: np.ndarray, estimate) -> np.ndarray:
+    """Where the estimate lies among the draws: the percentage of draws below it, ties
+    counted half (50 when every draw equals it) [%]; ``draws`` is (draws, columns) or
+    (draws,)."""
+    value = np.asarray(estimate, dtype=float)
+    return 100.0 * ((draws < value).mean(axis=0) + 0.5 * (draws == value).mean(axis=0))
+
+
 def _portfolio_table(result, total) -> pd.DataFrame:
     rows = []
     for key, values in total.items():
         q = np.percentile(values, PERCENTILES)
+        deterministic = float(result.assets[key].sum())
         rows.append(
             {
                 "metric": key,
-                "deterministic": float(result.assets[key].sum()),
+                "deterministic": deterministic,
                 "p10": q[0],
                 "p50": q[1],
                 "p90": q[2],
                 "mean": float(values.mean()),
+                "deterministic_percentile": float(below(values, deterministic)),
             }
         )
     return pd.DataFrame(rows)
@@ -656,9 +671,16 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
     to (the others as estimated), one bar per input. A duty profile has no single quantile
     (its shares move together): its bar is the P10 and P90 of total coal saved over
-    :data:`TORNADO_PROFILE_DRAWS` draws of the profiles alone."""
+    :data:`TORNADO_PROFILE_DRAWS` draws of the profiles alone.
+
+    ``mean_shift`` is the mean of total coal saved with the input drawn alone, less the
+    estimate: non-zero where the input's distribution is skewed about the value the estimate
+    used (its mean is not that value), the reason the estimate can lie outside P10–P90."""
     rows = []
     tce_per_kwh, _ = _weights(result)
+    saved, tce_factor, _ = _evaluate(result, gs, lambda _g, _w: None)
+    estimate = float((saved @ tce_per_kwh * tce_factor.ravel())[0])
+    grid = (np.arange(MEAN_GRID) + 0.5) / MEAN_GRID
     for name in dict.fromkeys(g.name for g in gs):
         members = [g for g in gs if g.name == name]
         ends = []
@@ -670,6 +692,16 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
             )
             totals = saved @ tce_per_kwh * tce_factor.ravel()
             ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
+            mean = float(totals.mean())
+        else:  # the mean over evenly spaced quantiles (the total is a sum over rows)
+
+            def on_grid(other, shape, members=members):
+                if not any(other is m for m in members):
+                    return None
+                return np.repeat(grid[:, None], shape, axis=1)
+
+            saved, tce_factor, _ = _evaluate(result, gs, on_grid)
+            mean = float((saved @ tce_per_kwh * tce_factor.ravel()).mean())
         for q in TORNADO_QUANTILES if not ends else ():
 
             def draw_for(other, shape, members=members, q=q):
@@ -686,6 +718,7 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
                 "at_p10": ends[0],
                 "at_p90": ends[1],
                 "swing": abs(ends[1] - ends[0]),
+                "mean_shift": mean - estimate,
                 "distribution": s["distribution"],
                 "confidence": s["confidence"],
                 "source": s["source"],
@@ -699,6 +732,7 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
             "at_p10",
             "at_p90",
             "swing",
+            "mean_shift",
             "distribution",
             "confidence",
             "source",
@@ -821,17 +855,43 @@ def attach(
         "percentiles": list(PERCENTILES),
         "model": "each draw scales a row's baseline and retrofit energy: load and hours by "
         "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
-        "multiplier m; the 等价值 and grid factors by one draw per iteration",
-        "not_covered": "inputs that move a saving but are not drawn (flow profile, static "
-        "head, leak fraction, compressor specific power, machine and transformer losses, …) "
-        "stay at their estimate: the table uncertainty_fixed lists each, the rows it acts on "
-        "and why",
+        "multiplier m; inputs acting non-linearly (static head, leak share, compressor "
+        "specific power and load, a transformer's or pile's load) by the row's energy "
+        "recomputed by its measure at the ends, mode and estimate of the distribution, "
+        "interpolated; a duty profile's shares of hours from a Dirichlet around them; the "
+        "等价值 and grid factors by one draw per iteration",
+        "not_covered": "inputs that move a saving but are not drawn (decisions of the plan, "
+        "nameplate facts, metered values, curves without a published spread) stay at their "
+        "estimate: the table uncertainty_fixed lists each, the rows it acts on and why",
         "fixed_inputs": outcome.fixed["input"].tolist() if len(outcome.fixed) else [],
         "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
         "applies to, the others as estimated",
+        "estimate_position": estimate_position(outcome),
     }
     flag_metered(result, outcome)
     return outcome
+
+
+def estimate_position(outcome: UncertaintyResult) -> dict[str, Any]:
+    """Where the estimate of total coal saved lies among the draws, and, when it lies outside
+    P10–P90, the inputs whose skewed distributions move the draws' mean most (tornado
+    ``mean_shift``, largest first)."""
+    total = outcome.portfolio.set_index("metric").loc["coal_saved_tce"]
+    inside = bool(total["p10"] <= total["deterministic"] <= total["p90"])
+    shifts = outcome.tornado[["input", "mean_shift"]] if len(outcome.tornado) else None
+    skewed = []
+    if shifts is not None and not inside:
+        order = shifts["mean_shift"].abs().sort_values(ascending=False, kind="stable").index
+        skewed = [
+            {"input": str(r.input), "mean_shift_tce": float(r.mean_shift)}
+            for r in shifts.loc[order[:SKEWED_SHOWN]].itertuples()
+        ]
+    return {
+        "percentile": float(total["deterministic_percentile"]),
+        "inside_p10_p90": inside,
+        "mean_shift_tce": float(total["mean"] - total["deterministic"]),
+        "skewed_inputs": skewed,
+    }
 
 
 def flag_metered(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
