@@ -22,7 +22,7 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -358,7 +358,8 @@ def groups(
     equal_value_key = str(
         result.assumptions.get("factors", {}).get("equal_value", {}).get("key", "")
     )
-    out: list[_Group] = []
+    out: list[_Group | Callable[[], _Group]] = []
+    batch = recompute.Batch()
     for spec in table.itertuples(index=False):
         s = pd.Series(spec._asdict())
         applies = spec.applies
@@ -383,12 +384,17 @@ def groups(
                 sd=_value(spec, "sd"),
                 centre=unchanged,
             )
-            response = recompute.node_response(
-                a, rows, spec.input, nodes, spec.scale, run_measures, tabs
-            )
-            out.append(
-                _Group(spec.input, rows, s, "both", "response", nodes=nodes, response=response)
-            )
+            variants, moved = recompute.node_variants(a, rows, spec.input, nodes, spec.scale)
+            ticket = batch.add(variants)
+
+            def responded(s=s, rows=rows, nodes=nodes, moved=moved, ticket=ticket):
+                energy = batch.energies_of(ticket)
+                response = recompute.node_response(a, rows, nodes, moved, energy)
+                return _Group(
+                    s["input"], rows, s, "both", "response", nodes=nodes, response=response
+                )
+
+            out.append(responded)
         elif how == "dirichlet":
             if _value(spec, "sd") == 0:
                 continue  # no spread: the profile as chosen
@@ -396,8 +402,16 @@ def groups(
             if not len(rows):
                 continue
             flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
-            energy = recompute.duty_point_energies(a, rows, flows, shares, run_measures, tabs)
-            out.append(_Group(spec.input, rows, s, "both", "profile", shares, response=energy))
+            ticket = batch.add(recompute.duty_point_variants(a, rows, flows))
+
+            def profiled(s=s, rows=rows, shares=shares, ticket=ticket):
+                energy = {
+                    side: np.where(shares > 0, e.T, 0.0)
+                    for side, e in batch.energies_of(ticket).items()
+                }
+                return _Group(s["input"], rows, s, "both", "profile", shares, response=energy)
+
+            out.append(profiled)
         elif spec.input in ("load_factor", "operating_hours_h"):
             value = frame.numbers(a, spec.input)
             rows = np.flatnonzero(applies_to(result, spec, declared))
@@ -438,8 +452,10 @@ def groups(
             out.append(_Group(spec.input, np.arange(1), s, "co2", "ratio", float(spec.low)))
         else:
             raise ReferenceDataError(f"reference table '{TABLE}': unknown input '{spec.input}'")
+    batch.run(run_measures, tabs)  # every recomputed input's variants in one run per measure
+    built = [g if isinstance(g, _Group) else g() for g in out]
     # groups acting on the same energy multiply (e.g. tolerance and part-load losses)
-    return [g for g in out if len(g.rows)]
+    return [g for g in built if len(g.rows)]
 
 
 def _draw(group: _Group, u: np.ndarray) -> np.ndarray:

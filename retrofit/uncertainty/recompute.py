@@ -77,69 +77,89 @@ def bounded(column: str, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def node_response(
-    assets: pd.DataFrame,
-    rows: np.ndarray,
-    column: str,
-    nodes: np.ndarray,
-    scale: str,
-    measures: Sequence[Measure],
-    tables: Tables,
-) -> dict[str, np.ndarray]:
-    """Each row's energy with ``column`` at each node, as a ratio to the row as estimated.
+class Batch:
+    """Variants of rows gathered from every input, so that each measure runs once over all of
+    them (a measure's cost is mostly per call, not per row).
 
-    Parameters
-    ----------
-    assets : DataFrame
-        The estimate's rows (inputs and outputs).
-    rows : ndarray of int
-        Positions of the rows the input applies to.
-    column : str
-        The inventory column perturbed.
-    nodes : ndarray
-        Ascending node values: multipliers of the value used (``scale="relative"``) or
-        amounts added to it (``scale="additive"``), the result clipped to the column's range.
-    scale : {"relative", "additive"}
-    measures, tables
-        The run's measures and reference tables.
-
-    Returns
-    -------
-    dict
-        ``side → (rows, nodes)`` ratio of energy to the energy as estimated [unitless]; 1 at
-        the node that leaves the value unchanged.
+    :meth:`add` returns a ticket; after :meth:`run`, :meth:`energies_of` gives that ticket's
+    energies, side → (variants, rows) [kWh/yr]. Variants keep only the inventory columns (the
+    estimate's outputs are not inputs of a measure), which bounds the memory of the stack.
     """
-    subset = assets.iloc[rows].copy()
+
+    def __init__(self) -> None:
+        self._frames: list[pd.DataFrame] = []
+        self._spans: list[tuple[int, int, int]] = []  # (first row, variants, rows)
+        self._energy: dict[str, np.ndarray] = {}
+        self._size = 0
+
+    def add(self, variants: list[pd.DataFrame]) -> int:
+        rows = len(variants[0]) if variants else 0
+        self._spans.append((self._size, len(variants), rows))
+        self._frames.extend(variants)
+        self._size += len(variants) * rows
+        return len(self._spans) - 1
+
+    def run(self, measures: Sequence[Measure], tables: Tables) -> None:
+        if self._frames:
+            stacked = pd.concat(self._frames, ignore_index=True)
+            self._frames = []
+            self._energy = energies(stacked, measures, tables)
+
+    def energies_of(self, ticket: int) -> dict[str, np.ndarray]:
+        first, count, rows = self._spans[ticket]
+        if not count:  # nothing to compute (no spread)
+            return {side: np.empty((0, rows)) for side in SIDES}
+        return {
+            side: self._energy[side][first : first + count * rows].reshape(count, rows)
+            for side in SIDES
+        }
+
+
+def inputs_of(assets: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The inventory columns of the rows at ``rows`` (what a measure reads)."""
+    keep = [c for c in assets.columns if c in COLUMN_BY_NAME or c == "source_row"]
+    return assets.iloc[rows][keep]
+
+
+def node_variants(
+    assets: pd.DataFrame, rows: np.ndarray, column: str, nodes: np.ndarray, scale: str
+) -> tuple[list[pd.DataFrame], list[int]]:
+    """The rows with ``column`` moved to each node that changes it, and those nodes' indices.
+
+    ``nodes`` are multipliers of the value used (``scale="relative"``) or amounts added to it
+    (``scale="additive"``); the result is clipped to the column's range.
+    """
+    subset = inputs_of(assets, rows)
     used = pd.to_numeric(subset[column], errors="coerce").to_numpy(float)
-    # the estimate's own energies: its measures on these rows give them again exactly
-    # (tests/test_uncertainty_coverage.py checks it on every module)
-    reference = {side: subset[f"{side}_energy_kwh"].to_numpy(float) for side in SIDES}
-    response = {side: np.ones((len(rows), len(nodes))) for side in SIDES}
     unchanged = 1.0 if scale == "relative" else 0.0
     moved_nodes = [j for j, node in enumerate(nodes) if node != unchanged]  # the rest: ratio 1
-    if not moved_nodes:
-        return response
     variants = []
     for j in moved_nodes:
         variant = subset.copy()
         moved = used * nodes[j] if scale == "relative" else used + nodes[j]
         variant[column] = bounded(column, moved)
         variants.append(variant)
-    energy = _stacked(variants, measures, tables)
+    return variants, moved_nodes
+
+
+def node_response(
+    assets: pd.DataFrame,
+    rows: np.ndarray,
+    nodes: np.ndarray,
+    moved_nodes: list[int],
+    energy: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Each row's energy at each node as a ratio to the row as estimated: side → (rows,
+    nodes) [unitless], 1 at the node that leaves the value unchanged; ``energy`` holds the
+    moved nodes' energies (side → (moved nodes, rows), from a :class:`Batch`)."""
+    # the estimate's own energies: its measures on these rows give them again exactly
+    # (tests/test_uncertainty_coverage.py checks it on every module)
+    reference = {side: assets[f"{side}_energy_kwh"].to_numpy(float)[rows] for side in SIDES}
+    response = {side: np.ones((len(rows), len(nodes))) for side in SIDES}
     for side in SIDES:
         for k, j in enumerate(moved_nodes):
             response[side][:, j] = _ratio(energy[side][k], reference[side])
     return response
-
-
-def _stacked(
-    variants: list[pd.DataFrame], measures: Sequence[Measure], tables: Tables
-) -> dict[str, np.ndarray]:
-    """Energies of several variants of the same rows in one run of each measure (a measure's
-    cost is mostly per call, not per row): side → (variants, rows)."""
-    frame_ = pd.concat(variants, ignore_index=True)
-    energy = energies(frame_, measures, tables)
-    return {side: energy[side].reshape(len(variants), -1) for side in SIDES}
 
 
 def profile_points(texts: pd.Series, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
@@ -170,22 +190,16 @@ def profile_points(texts: pd.Series, tables: Tables) -> tuple[np.ndarray, np.nda
     return flows[codes], shares[codes]
 
 
-def duty_point_energies(
-    assets: pd.DataFrame,
-    rows: np.ndarray,
-    flows: np.ndarray,
-    shares: np.ndarray,
-    measures: Sequence[Measure],
-    tables: Tables,
-) -> dict[str, np.ndarray]:
-    """Each row's energy with all its hours at one duty point, for each point (rows, K)
-    [kWh/yr]; zero where the row has no such point. The row's energy for shares ``s`` is
-    ``Σ_k s_k·E_k`` (the measures weight each point's power by its share of the hours)."""
-    subset = assets.iloc[rows]
+def duty_point_variants(
+    assets: pd.DataFrame, rows: np.ndarray, flows: np.ndarray
+) -> list[pd.DataFrame]:
+    """The rows with all their hours at one duty point, one variant per point (K): the energy
+    of a row for shares ``s`` is then ``Σ_k s_k·E_k`` (the measures weight each point's power
+    by its share of the hours)."""
+    subset = inputs_of(assets, rows)
     variants = []
     for k in range(flows.shape[1]):
         variant = subset.copy()
         variant["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[:, k]]
         variants.append(variant)
-    energy = _stacked(variants, measures, tables)
-    return {side: np.where(shares > 0, energy[side].T, 0.0) for side in SIDES}
+    return variants
