@@ -2,9 +2,10 @@
 
 Each uncertain input has a distribution in table ``uncertainty_distributions`` (or a user's
 table with the same columns, ``--table uncertainty_distributions=FILE``), with the rows it
-applies to: rows whose load or hours were defaulted (by their caveat code), every motor's
-efficiency (the IEC 60034-1 tolerance on losses), part-load losses, and the conversion and grid
-factors. A draw perturbs each row's baseline and retrofit energy:
+applies to: rows whose load or hours were defaulted or stated (by their caveat code), every
+motor's efficiency (the IEC 60034-1 tolerance on losses), part-load losses, the PUE, the
+non-linear inputs and the conversion and grid factors. A draw perturbs each row's baseline and
+retrofit energy:
 
 - load and hours scale both energies by ``draw / value used`` (energy ∝ load × hours; the
   change of part-load efficiency with load is second order and left out);
@@ -12,7 +13,22 @@ factors. A draw perturbs each row's baseline and retrofit energy:
   energy is multiplied by ``η / (1 − (1 − η)·m)`` — drawn independently for the present and
   the new motor;
 - the 等价值 factor (equal-value headline basis only) and the grid CO2 factor are one draw per
-  iteration shared by every row (a systematic error, not one that averages out).
+  iteration shared by every row (a systematic error, not one that averages out);
+- an input that acts non-linearly (table column ``method`` = ``recompute``: static head, leak
+  share, compressor specific power and load, a transformer's or pile's load) multiplies each
+  energy by the row's response to it, computed by running the row's own measure again at the
+  ends, the mode and the estimate of its distribution (:mod:`.recompute`, one batch per run)
+  and interpolated piecewise-linearly at the draw;
+- a drive's duty profile (``method`` = ``dirichlet``) has its shares of hours drawn from a
+  Dirichlet around the chosen ones: each row's energy at each duty point alone is computed
+  once, and the row's two energies (linear in the shares) are drawn as a normal pair with the
+  Dirichlet's exact mean and covariance, clipped to the duty points' range.
+
+Inputs acting on the same energy multiply: each non-linear response is taken with the others
+at their estimate (interactions between them are not recomputed). Every inventory column that
+moves a saving is drawn or listed as ``fixed`` with its reason
+(``tests/test_uncertainty_coverage.py``); :func:`coverage` says which rows each column is
+drawn or fixed on.
 
 The draws are ``N × rows`` arrays processed in blocks of draws (memory stays bounded); plant
 totals come from one sparse product per block. Seeds are spawned per block, so the same seed
