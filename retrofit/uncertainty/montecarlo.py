@@ -418,13 +418,16 @@ def groups(
             if not len(rows):
                 continue
             flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
-            ticket = batch.add(recompute.duty_point_variants(a, rows, flows))
+            points = [
+                (has, batch.add([variant]))
+                for has, variant in recompute.duty_point_variants(a, rows, flows, shares)
+            ]
 
-            def profiled(s=s, rows=rows, shares=shares, ticket=ticket):
-                energy = {
-                    side: np.where(shares > 0, e.T, 0.0)
-                    for side, e in batch.energies_of(ticket).items()
-                }
+            def profiled(s=s, rows=rows, shares=shares, points=points):
+                energy = {side: np.zeros(shares.shape) for side in recompute.SIDES}
+                for k, (has, ticket) in enumerate(points):
+                    for side, e in batch.energies_of(ticket).items():
+                        energy[side][has, k] = e[0]
                 return _Group(s["input"], rows, s, "both", "profile", shares, response=energy)
 
             out.append(profiled)

@@ -191,15 +191,16 @@ def profile_points(texts: pd.Series, tables: Tables) -> tuple[np.ndarray, np.nda
 
 
 def duty_point_variants(
-    assets: pd.DataFrame, rows: np.ndarray, flows: np.ndarray
-) -> list[pd.DataFrame]:
-    """The rows with all their hours at one duty point, one variant per point (K): the energy
-    of a row for shares ``s`` is then ``Σ_k s_k·E_k`` (the measures weight each point's power
-    by its share of the hours)."""
+    assets: pd.DataFrame, rows: np.ndarray, flows: np.ndarray, shares: np.ndarray
+) -> list[tuple[np.ndarray, pd.DataFrame]]:
+    """For each duty point k, the rows that have it with all their hours at it: (positions in
+    ``rows``, frame). The energy of a row for shares ``s`` is then ``Σ_k s_k·E_k`` (the
+    measures weight each point's power by its share of the hours)."""
     subset = inputs_of(assets, rows)
     variants = []
     for k in range(flows.shape[1]):
-        variant = subset.copy()
-        variant["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[:, k]]
-        variants.append(variant)
+        has = np.flatnonzero(shares[:, k] > 0)
+        variant = subset.iloc[has].copy()
+        variant["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[has, k]]
+        variants.append((has, variant))
     return variants
