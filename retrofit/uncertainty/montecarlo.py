@@ -320,13 +320,13 @@ def applies_to(result: EstimateResult, spec, declared: dict | None = None) -> np
     if spec.input in a.columns:
         values = a[spec.input]
         mask &= values.notna().to_numpy()
-        if spec.distribution != FIXED and method(spec) != "dirichlet":
+        if spec.distribution != FIXED:  # a drawn value must be a number
             number = frame.numbers(a, spec.input)
             mask &= ~np.isnan(number)
             if spec.scale == "relative" or spec.input in ("load_factor", "operating_hours_h"):
                 mask &= number > 0  # a multiplier of zero draws nothing
     elif spec.distribution != FIXED:
-        mask[:] = False
+        mask[:] = False  # nothing to draw: no row has the column
     return mask
 
 
