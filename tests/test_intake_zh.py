@@ -478,3 +478,14 @@ def test_unreadable_files_in_chinese(tmp_path, content, zh):
     out = CliRunner().invoke(cli, ["validate", str(path), "--lang", "zh"]).output
     assert zh in out, out
     assert not english_sentences(out), out
+
+
+def test_every_message_row_has_its_four_fields():
+    """An unquoted comma in a text (a format such as ``{shift:,.1f}``) cuts the text short."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("retrofit.core").joinpath("messages.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    assert rows[0] == ["kind", "key", "en", "zh"]
+    assert [r[1] for r in rows if len(r) != 4] == []

@@ -37,6 +37,10 @@ def test_zero_spread_equals_the_deterministic_estimate(tmp_path):
     flat.loc[flat["scale"] == "relative", ["low", "mode", "high"]] = 1.0
     flat.loc[flat["input"].str.endswith("losses"), ["low", "high"]] = 1.0
     flat.loc[flat["input"] == "grid_co2_factor", ["low", "high"]] = 0.5306
+    # recomputed inputs added to the value used collapse on zero; a duty profile's shares get
+    # no spread (the profile as chosen)
+    flat.loc[flat["scale"] == "additive", ["low", "mode", "high"]] = 0.0
+    flat.loc[flat["distribution"] == "dirichlet", "sd"] = 0.0
     result = estimate(SAMPLE, year=2026, uncertainty=300, seed=1, tables=_table(tmp_path, flat))
     u = result.uncertainty
     det = result.plants.set_index("plant_id")["coal_saved_tce"]
@@ -244,9 +248,10 @@ def test_demo_estimate_sits_inside_its_band_and_fixed_inputs_are_listed():
     # the series doubt acts on the present motor only: the Y2 fan and the YX3 motor
     series = u.inputs[u.inputs["input"] == "series_efficiency_losses_baseline"]
     assert int(series["rows"].iloc[0]) == 2
+    drawn_rows = u.inputs.groupby("input")["rows"].sum()
+    assert drawn_rows["flow_profile"] == 2 and drawn_rows["leak_fraction"] == 1
     fixed = u.fixed.set_index("input")
-    assert fixed.loc["flow_profile", "rows"] == 2
-    assert fixed.loc["leak_fraction", "rows"] == 1
+    assert fixed.loc["pressure_reduction_bar", "rows"] == 1
     assert fixed["fixed_because"].str.len().min() > 10
     assert "uncertainty_fixed" in result.tables()
 

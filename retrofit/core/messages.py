@@ -65,6 +65,9 @@ def messages() -> Messages:
     notes: list[tuple[re.Pattern[str], str]] = []
     click: list[tuple[re.Pattern[str], str]] = []
     for row in csv.DictReader(text.splitlines()):
+        if None in row:
+            # an unquoted comma in a text would cut it short silently: refuse the row instead
+            raise ValueError(f"messages.csv: row {row['key']!r} has more than four fields")
         if row["kind"] == "fragment":
             fragments.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "note":

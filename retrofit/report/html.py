@@ -26,7 +26,7 @@ from ..io.atomic import atomic_write
 from ..io.cells import NUL
 from ..money.incentives import needs_text, priority_text
 from ..results import EstimateResult
-from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label
+from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label, uncertainty_lines
 
 #: Per-plant supply curves drawn in the report (the whole inventory's curve is always drawn).
 MAX_PLANT_FIGURES = 10
@@ -770,6 +770,7 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
         f"<section id='uncertainty'><h2>{_esc(head)}</h2>"
         f"<p class='note'>{_esc(_worded('rule', 'uncertainty.model', model, lang))}; "
         f"{_esc(_worded('rule', 'uncertainty.not_covered', not_covered, lang))}</p>"
+        + "".join(f"<p class='note'>{_esc(line)}</p>" for line in uncertainty_lines(result, lang))
         + table_html(plants, lang)
         + table_html(
             u.portfolio.assign(metric=lambda t: [input_label(m, lang) for m in t["metric"]]), lang
@@ -781,28 +782,39 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
                 [
                     "input",
                     "rows",
+                    "method",
                     "distribution",
                     "low",
                     "mode",
                     "high",
+                    "sd",
                     "unit",
                     "confidence",
                     "source",
                 ]
             ].assign(
                 input=lambda t: [input_label(name, lang) for name in t["input"]],
+                method=lambda t: [value_label("uncertainty_method", m, lang) for m in t["method"]],
                 distribution=lambda t: [
                     value_label("distribution", d, lang) for d in t["distribution"]
                 ],
                 unit=lambda t: [unit_text(str(v), lang) for v in t["unit"]],
             ),
             lang,
-            numeric=["rows", "low", "mode", "high"],
+            numeric=["rows", "low", "mode", "high", "sd"],
         )
     )
     if len(getattr(u, "fixed", ())):  # the inputs that stay at their estimate, and why
         out += table_html(
-            u.fixed[["input", "rows", "fixed_because", "confidence"]].assign(
+            u.fixed[
+                # the columns each stands for, by name: in English only (the glossary's Chinese
+                # labels carry Latin symbols such as Uk)
+                [
+                    c
+                    for c in ("input", "rows", "inventory_columns", "fixed_because", "confidence")
+                    if c in u.fixed.columns and (lang == "en" or c != "inventory_columns")
+                ]
+            ].assign(
                 fixed_because=lambda t: [
                     why if lang == "en" else value_label("uncertainty_fixed", name, lang)
                     for name, why in zip(t["input"], t["fixed_because"], strict=True)

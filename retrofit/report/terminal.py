@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import columns
 from ..columns import header, value_label
+from ..core import messages
 from ..core.conversion import BASIS_NAMES_ZH
 from ..money.incentives import needs_text, priority_text
 from ..results import EstimateResult
@@ -309,6 +310,7 @@ def render_table(result: EstimateResult, lang: str = "en", max_rows: int = 20) -
                 for r in top.itertuples()
             )
         )
+        lines.extend(uncertainty_lines(result, lang))
         lines.append("")
     lines.append(f"== {labels['assets']} ==")
     view = result.assets[[c for c in ASSET_VIEW if c in result.assets.columns]].head(max_rows)
@@ -394,6 +396,71 @@ def factor_key(key: str, lang: str) -> str:
         )
         for part in parts
     )
+
+
+def uncertainty_lines(result: EstimateResult, lang: str) -> list[str]:
+    """The Monte Carlo in words: where the estimate lies among the draws (and, outside
+    P10–P90, the skewed inputs that move the draws' mean), which inputs were drawn with their
+    distribution and confidence, and which stayed at the estimate and why (texts from
+    messages.csv and the vocabulary)."""
+    u = result.uncertainty
+    if u is None:
+        return []
+    position = result.assumptions.get("uncertainty", {}).get("estimate_position")
+    lines = []
+    if position:
+        if position["inside_p10_p90"]:
+            lines.append(
+                messages.text("uncertainty_inside", lang, percentile=position["percentile"])
+            )
+        else:
+            named = ("，" if lang == "zh" else ", ").join(
+                f"{input_label(s['input'], lang)} ({s['mean_shift_tce']:+,.1f})"
+                for s in position["skewed_inputs"]
+            )
+            lines.append(
+                messages.text(
+                    "uncertainty_outside",
+                    lang,
+                    percentile=position["percentile"],
+                    shift=position["mean_shift_tce"],
+                    inputs=named,
+                )
+            )
+    separator = "；" if lang == "zh" else "; "
+    if len(u.inputs):
+        drawn = u.inputs.drop_duplicates("input")
+        lines.append(
+            messages.text(
+                "uncertainty_drawn",
+                lang,
+                count=len(drawn),
+                inputs=separator.join(
+                    f"{input_label(r.input, lang)} ({value_label('distribution', r.distribution, lang)}, "
+                    f"{r.confidence})"
+                    for r in drawn.itertuples()
+                ),
+            )
+        )
+    fixed = u.fixed[u.fixed["rows"] > 0] if len(u.fixed) else u.fixed
+    if len(fixed):
+        lines.append(
+            messages.text(
+                "uncertainty_left_fixed",
+                lang,
+                count=len(fixed),
+                inputs=separator.join(
+                    f"{input_label(r.input, lang)}: "
+                    + (
+                        r.fixed_because
+                        if lang == "en"
+                        else value_label("uncertainty_fixed", r.input, lang)
+                    )
+                    for r in fixed.itertuples()
+                ),
+            )
+        )
+    return lines
 
 
 def input_label(name: str, lang: str) -> str:

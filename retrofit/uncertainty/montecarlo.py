@@ -2,9 +2,10 @@
 
 Each uncertain input has a distribution in table ``uncertainty_distributions`` (or a user's
 table with the same columns, ``--table uncertainty_distributions=FILE``), with the rows it
-applies to: rows whose load or hours were defaulted (by their caveat code), every motor's
-efficiency (the IEC 60034-1 tolerance on losses), part-load losses, and the conversion and grid
-factors. A draw perturbs each row's baseline and retrofit energy:
+applies to: rows whose load or hours were defaulted or stated (by their caveat code), every
+motor's efficiency (the IEC 60034-1 tolerance on losses), part-load losses, the PUE, the
+non-linear inputs and the conversion and grid factors. A draw perturbs each row's baseline and
+retrofit energy:
 
 - load and hours scale both energies by ``draw / value used`` (energy ∝ load × hours; the
   change of part-load efficiency with load is second order and left out);
@@ -12,7 +13,22 @@ factors. A draw perturbs each row's baseline and retrofit energy:
   energy is multiplied by ``η / (1 − (1 − η)·m)`` — drawn independently for the present and
   the new motor;
 - the 等价值 factor (equal-value headline basis only) and the grid CO2 factor are one draw per
-  iteration shared by every row (a systematic error, not one that averages out).
+  iteration shared by every row (a systematic error, not one that averages out);
+- an input that acts non-linearly (table column ``method`` = ``recompute``: static head, leak
+  share, compressor specific power and load, a transformer's or pile's load) multiplies each
+  energy by the row's response to it, computed by running the row's own measure again at the
+  ends, the mode and the estimate of its distribution (:mod:`.recompute`, one batch per run)
+  and interpolated piecewise-linearly at the draw;
+- a drive's duty profile (``method`` = ``dirichlet``) has its shares of hours drawn from a
+  Dirichlet around the chosen ones: each row's energy at each duty point alone is computed
+  once, and the row's two energies (linear in the shares) are drawn as a normal pair with the
+  Dirichlet's exact mean and covariance, clipped to the duty points' range.
+
+Inputs acting on the same energy multiply: each non-linear response is taken with the others
+at their estimate (interactions between them are not recomputed). Every inventory column that
+moves a saving is drawn or listed as ``fixed`` with its reason
+(``tests/test_uncertainty_coverage.py``); :func:`coverage` says which rows each column is
+drawn or fixed on.
 
 The draws are ``N × rows`` arrays processed in blocks of draws (memory stays bounded); plant
 totals come from one sparse product per block. Seeds are spawned per block, so the same seed
@@ -22,7 +38,7 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,9 +52,10 @@ from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
 from ..inventory.defaults import rows_listing
 from ..io.json import records
-from ..measures.base import Measure, registered, uncertain_inputs
+from ..measures.base import Measure, in_use, uncertain_inputs
 from ..models import sampling
 from ..results import EstimateResult
+from . import recompute
 
 TABLE = "uncertainty_distributions"
 #: A table row whose input moves a saving but is not drawn; its ``note`` says why.
@@ -52,6 +69,16 @@ BLOCK_ELEMENTS = 5_000_000
 MAX_PLANT_DRAWS = 50_000_000
 #: The tornado's low and high cumulative probabilities.
 TORNADO_QUANTILES = (0.10, 0.90)
+#: How a table row's draw reaches the energies (column ``method``; blank: ``scale``):
+#: ``scale`` multiplies them, ``recompute`` runs the row's measure again at the nodes of the
+#: distribution and interpolates, ``dirichlet`` redraws a duty profile's shares of the hours.
+METHODS = ("scale", "recompute", "dirichlet")
+#: Draws of a Dirichlet input alone for its tornado bar (its P10 and P90 of total coal saved).
+TORNADO_PROFILE_DRAWS = 400
+#: Evenly spaced quantiles over which an input's mean effect on the total is taken.
+MEAN_GRID = 40
+#: Inputs named when the report says why the estimate lies outside P10–P90.
+SKEWED_SHOWN = 3
 
 
 @dataclass
@@ -112,15 +139,21 @@ class _Group:
     """One uncertain input applied to some rows: which energy it scales and how.
 
     ``kind`` turns a draw into a multiplier: ``ratio`` draw ÷ value used, ``multiplier`` the
-    draw itself, ``efficiency`` η ÷ (1 − (1 − η)·draw) for the row's efficiency η.
+    draw itself, ``efficiency`` η ÷ (1 − (1 − η)·draw) for the row's efficiency η,
+    ``response`` the row's energy at the draw ÷ its energy as estimated, interpolated
+    between ``nodes`` (``response``: side → rows × nodes, from re-running the measure), and
+    ``profile`` Σ s′ₖ·Eₖ ÷ Σ sₖ·Eₖ for shares s′ drawn from a Dirichlet around the shares s
+    (``response``: side → rows × duty points of energy Eₖ at each point alone).
     """
 
     name: str
     rows: np.ndarray  # positions of the rows it applies to (one for a factor)
     spec: pd.Series  # its distribution row
     target: str  # "both", "baseline", "retrofit", "tce" or "co2"
-    kind: str  # "ratio", "multiplier" or "efficiency"
-    values: np.ndarray | float = 1.0  # per row (or one scalar for a factor)
+    kind: str  # "ratio", "multiplier", "efficiency", "response" or "profile"
+    values: np.ndarray | float = 1.0  # per row (or one scalar for a factor); profile: shares
+    nodes: np.ndarray = field(default_factory=lambda: np.ones(1))
+    response: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def per_row(self) -> bool:
@@ -131,12 +164,54 @@ class _Group:
         """Columns of its draws: one per row, or one shared by every row for a factor."""
         return len(self.rows) if self.per_row else 1
 
-    def multiplier(self, draw: np.ndarray) -> np.ndarray:
+    def random(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """This block's random input: uniforms (size × width), or for a profile two standard
+        normal draws per row (size × 2 × width)."""
+        if self.kind == "profile":
+            return rng.standard_normal((size, 2, self.width))
+        return rng.random((size, self.width))
+
+    @property
+    def concentration(self) -> float:
+        """A Dirichlet's α, from the table's ``sd`` (that of a 50 % share)."""
+        return sampling.dirichlet_concentration(float(self.spec["sd"]))
+
+    def multipliers(self, random: np.ndarray) -> dict[str, np.ndarray]:
+        """The energy multiplier of each side it acts on (``tce``/``co2`` for a factor) for a
+        block of random input (uniforms, or gamma draws for a profile)."""
+        if self.kind == "profile":
+            # the row's baseline and retrofit energies Σ s′ₖ·Eₖ under Dirichlet shares s′: drawn
+            # as a normal pair with their exact means and covariance, within the points' range
+            assert isinstance(self.values, np.ndarray)
+            baseline, retrofit = self.response["baseline"], self.response["retrofit"]
+            moments = sampling.dirichlet_linear_moments(
+                self.values, baseline, retrofit, self.concentration
+            )
+            pair = sampling.correlated_pair(*moments, random[:, 0, :], random[:, 1, :])
+            has = self.values > 0
+            out = {}
+            for side, energy, mean, drawn in zip(
+                ("baseline", "retrofit"), (baseline, retrofit), moments[:2], pair, strict=True
+            ):
+                low = np.where(has, energy, np.inf).min(axis=1)
+                high = np.where(has, energy, -np.inf).max(axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    out[side] = np.where(mean > 0, np.clip(drawn, low, high) / mean, 1.0)
+            return out
+        draw = _draw(self, random)
+        if self.kind == "response":
+            return {
+                side: sampling.interpolate_response(draw, self.nodes, table)
+                for side, table in self.response.items()
+            }
         if self.kind == "ratio":
-            return draw / self.values
-        if self.kind == "efficiency":
-            return self.values / sampling.losses_efficiency(self.values, draw)
-        return draw
+            m = draw / self.values
+        elif self.kind == "efficiency":
+            m = self.values / sampling.losses_efficiency(self.values, draw)
+        else:
+            m = draw
+        sides = ("baseline", "retrofit") if self.target == "both" else (self.target,)
+        return {side: m for side in sides}
 
     def reordered(self, position: np.ndarray) -> _Group:
         """The group after the rows move to ``position[old row]``, rows kept ascending."""
@@ -147,7 +222,8 @@ class _Group:
         values = self.values
         if isinstance(values, np.ndarray) and values.ndim:
             values = values[order]
-        return replace(self, rows=moved[order], values=values)
+        response = {side: table[order] for side, table in self.response.items()}
+        return replace(self, rows=moved[order], values=values, response=response)
 
     @property
     def runs(self) -> list[tuple[int, int, int]]:
@@ -201,45 +277,177 @@ def _names_factor(condition, key: str) -> bool:
     return True
 
 
+def method(spec) -> str:
+    """How a table row's draw reaches the energies (:data:`METHODS`); a user's table without
+    the ``method`` column scales them, as before the column existed."""
+    value = getattr(spec, "method", None)
+    return "scale" if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def stands_for(spec) -> list[str]:
+    """The inventory columns a table row's draw stands for (column ``inventory_columns``, ``|``-joined;
+    blank: the input itself)."""
+    value = getattr(spec, "inventory_columns", None)
+    if value is None or pd.isna(value) or not str(value).strip():
+        return [str(spec.input)]
+    return [c.strip() for c in str(value).split("|") if c.strip()]
+
+
+def applies_to(result: EstimateResult, spec, declared: dict | None = None) -> np.ndarray:
+    """The rows a table row acts on (sampled or, for a ``fixed`` row, left at the estimate):
+    its ``applies`` codes and ``condition``, and a value in the column it draws."""
+    a = result.assets
+    n = len(a)
+    mask = _codes(a, spec.applies) & _condition(a, spec.condition)
+    declared = uncertain_inputs(in_use()) if declared is None else declared
+    if spec.input in declared:  # an efficiency tolerance: rows with that efficiency
+        tolerance = declared[spec.input]
+        either = np.zeros(n, dtype=bool)
+        for side in tolerance.sides:
+            either |= _tolerance_rows(a, tolerance, side)
+        return mask & either
+    if spec.input in ("pue", "target_pue"):
+        before = frame.numbers(a, "pue_baseline")
+        after = frame.numbers(a, "pue_retrofit")
+        has = ~np.isnan(before)
+        if spec.input == "target_pue":
+            has &= ~np.isnan(after) & (after != before)
+        return mask & has
+    if spec.input in ("equal_value_factor", "grid_co2_factor"):
+        return mask
+    if method(spec) == "dirichlet":
+        return mask & _profiled(result)
+    if spec.input in a.columns:
+        values = a[spec.input]
+        mask &= values.notna().to_numpy()
+        if spec.distribution != FIXED:  # a drawn value must be a number
+            number = frame.numbers(a, spec.input)
+            mask &= ~np.isnan(number)
+            if spec.scale == "relative" or spec.input in ("load_factor", "operating_hours_h"):
+                mask &= number > 0  # a multiplier of zero draws nothing
+    elif spec.distribution != FIXED:
+        mask[:] = False  # nothing to draw: no row has the column
+    return mask
+
+
+def _tolerance_rows(a: pd.DataFrame, tolerance, side: str) -> np.ndarray:
+    eta = frame.numbers(a, tolerance.efficiency_column.format(side=side))
+    mask = ~np.isnan(eta)
+    if tolerance.part_load_ratio_column is not None:
+        ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
+        mask &= ~np.isnan(ratio) & (ratio != 1.0)
+    return mask
+
+
+def _profiled(result: EstimateResult) -> np.ndarray:
+    """Rows whose energy weights several duty points (a drive on a duty profile)."""
+    a = result.assets
+    if "flow_profile_used" not in a.columns or "duty_points" not in a.columns:
+        return np.zeros(len(a), dtype=bool)
+    return a["flow_profile_used"].notna().to_numpy() & (frame.numbers(a, "duty_points") > 1)
+
+
+def _value(spec, name: str) -> float:
+    value = getattr(spec, name)
+    return float(value) if not pd.isna(value) else np.nan
+
+
 def groups(
-    result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
+    result: EstimateResult,
+    table: pd.DataFrame,
+    measures: Sequence[Measure] | None = None,
+    tables: Tables | None = None,
 ) -> list[_Group]:
     """The uncertain inputs of this estimate, each with the rows it applies to.
 
-    Load factor, hours and the conversion factors are the run's own inputs; the others are
-    declared by the measures (``Measure.uncertain_inputs``, default: the registered ones).
+    Load factor, hours, PUE and the conversion factors are the run's own inputs; the
+    efficiency tolerances are declared by the measures (``Measure.uncertain_inputs``,
+    default: the registered ones); ``recompute`` and ``dirichlet`` rows run the rows'
+    measures again (:mod:`.recompute`) with ``tables`` (default: the bundled ones).
     """
-    declared = uncertain_inputs(registered() if measures is None else measures)
+    run_measures = in_use() if measures is None else tuple(measures)
+    declared = uncertain_inputs(run_measures)
+    tabs = tables or Tables()
     a = result.assets
     n = len(a)
     basis = result.assumptions["basis"]
     equal_value_key = str(
         result.assumptions.get("factors", {}).get("equal_value", {}).get("key", "")
     )
-    out: list[_Group] = []
+    out: list[_Group | Callable[[], _Group]] = []
+    batch = recompute.Batch()
     for spec in table.itertuples(index=False):
         s = pd.Series(spec._asdict())
         applies = spec.applies
-        if spec.input in ("load_factor", "operating_hours_h"):
-            value = frame.numbers(a, spec.input)
-            rows = np.flatnonzero(
-                _codes(a, applies) & _condition(a, spec.condition) & ~np.isnan(value) & (value > 0)
+        how = method(spec)
+        if how not in METHODS:
+            raise ReferenceDataError(
+                f"reference table '{TABLE}': unknown method '{how}' for input '{spec.input}' "
+                f"(expected {', '.join(METHODS)})"
             )
+        if spec.distribution == FIXED:
+            continue  # listed by fixed_inputs(), never drawn
+        if how == "recompute":
+            rows = np.flatnonzero(applies_to(result, spec, declared))
+            if not len(rows):
+                continue
+            unchanged = 1.0 if spec.scale == "relative" else 0.0
+            nodes = sampling.response_nodes(
+                spec.distribution,
+                low=_value(spec, "low"),
+                mode=_value(spec, "mode"),
+                high=_value(spec, "high"),
+                sd=_value(spec, "sd"),
+                centre=unchanged,
+            )
+            variants, moved = recompute.node_variants(a, rows, spec.input, nodes, spec.scale)
+            ticket = batch.add(variants)
+
+            def responded(s=s, rows=rows, nodes=nodes, moved=moved, ticket=ticket):
+                energy = batch.energies_of(ticket)
+                response = recompute.node_response(a, rows, nodes, moved, energy)
+                return _Group(
+                    s["input"], rows, s, "both", "response", nodes=nodes, response=response
+                )
+
+            out.append(responded)
+        elif how == "dirichlet":
+            if _value(spec, "sd") == 0:
+                continue  # no spread: the profile as chosen
+            rows = np.flatnonzero(applies_to(result, spec, declared))
+            if not len(rows):
+                continue
+            flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
+            points = [
+                (has, batch.add([variant]))
+                for has, variant in recompute.duty_point_variants(a, rows, flows, shares)
+            ]
+
+            def profiled(s=s, rows=rows, shares=shares, points=points):
+                energy = {side: np.zeros(shares.shape) for side in recompute.SIDES}
+                for k, (has, ticket) in enumerate(points):
+                    for side, e in batch.energies_of(ticket).items():
+                        energy[side][has, k] = e[0]
+                return _Group(s["input"], rows, s, "both", "profile", shares, response=energy)
+
+            out.append(profiled)
+        elif spec.input in ("load_factor", "operating_hours_h"):
+            value = frame.numbers(a, spec.input)
+            rows = np.flatnonzero(applies_to(result, spec, declared))
             used = value[rows]
             if spec.scale == "relative":  # the draw is a multiplier on the value used
                 out.append(_Group(spec.input, rows, s, "both", "multiplier"))
             else:  # the draw is the value itself
                 out.append(_Group(spec.input, rows, s, "both", "ratio", used))
-        elif spec.distribution == FIXED:
-            continue  # listed by fixed_inputs(), never drawn
         elif spec.input in declared:
             tolerance = declared[spec.input]
             for side in tolerance.sides:
                 eta = frame.numbers(a, tolerance.efficiency_column.format(side=side)) / 100.0
-                mask = ~np.isnan(eta) & _condition(a, spec.condition) & _codes(a, applies)
-                if tolerance.part_load_ratio_column is not None:
-                    ratio = frame.numbers(a, tolerance.part_load_ratio_column.format(side=side))
-                    mask &= ~np.isnan(ratio) & (ratio != 1.0)
+                mask = (
+                    _tolerance_rows(a, tolerance, side)
+                    & _condition(a, spec.condition)
+                    & _codes(a, applies)
+                )
                 rows = np.flatnonzero(mask)
                 out.append(_Group(f"{spec.input}_{side}", rows, s, side, "efficiency", eta[rows]))
         elif spec.input in ("pue", "target_pue"):
@@ -263,8 +471,10 @@ def groups(
             out.append(_Group(spec.input, np.arange(1), s, "co2", "ratio", float(spec.low)))
         else:
             raise ReferenceDataError(f"reference table '{TABLE}': unknown input '{spec.input}'")
+    batch.run(run_measures, tabs)  # every recomputed input's variants in one run per measure
+    built = [g if isinstance(g, _Group) else g() for g in out]
     # groups acting on the same energy multiply (e.g. tolerance and part-load losses)
-    return [g for g in out if len(g.rows)]
+    return [g for g in built if len(g.rows)]
 
 
 def _draw(group: _Group, u: np.ndarray) -> np.ndarray:
@@ -289,8 +499,8 @@ def _evaluate(
     """Energy saved by each row for a block of draws (block × rows, or 1 × rows when nothing
     is drawn), and the per-draw multipliers of the tce and CO2 factors (block × 1).
 
-    ``draw_for(group, width)`` returns the group's uniform probabilities (block × width), or
-    None to leave it at its deterministic value.
+    ``draw_for(group, width)`` returns the group's random input (uniforms, block × width, or
+    a profile's gamma draws), or None to leave it at its deterministic value.
     """
     a = result.assets
     energy = {
@@ -300,17 +510,16 @@ def _evaluate(
     scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = {"tce": np.ones((1, 1)), "co2": np.ones((1, 1))}
     for g in gs:
-        u = draw_for(g, g.width)
-        if u is None:
+        random = draw_for(g, g.width)
+        if random is None:
             continue
-        m = g.multiplier(_draw(g, u))
-        if g.target in factor:
-            factor[g.target] = factor[g.target] * m[:, :1]
-            continue
-        for side in ("baseline", "retrofit") if g.target == "both" else (g.target,):
+        for side, m in g.multipliers(random).items():
+            if side in factor:
+                factor[side] = factor[side] * m[:, :1]
+                continue
             side_scaled = scaled[side]
             if side_scaled is None:
-                side_scaled = scaled[side] = np.repeat(energy[side][None, :], u.shape[0], axis=0)
+                side_scaled = scaled[side] = np.repeat(energy[side][None, :], m.shape[0], axis=0)
             for start, end, offset in g.runs:  # slices, not a gather and scatter
                 side_scaled[:, start:end] *= m[:, offset : offset + end - start]
     b = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
@@ -365,9 +574,9 @@ def run(
     tabs = tables or Tables()
     table = tabs[TABLE]
     for kind in table["distribution"]:
-        if kind not in (*sampling.DISTRIBUTIONS, FIXED):
+        if kind not in (*sampling.DISTRIBUTIONS, FIXED, "dirichlet"):
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
-    result, gs = _sorted_by_inputs(result, groups(result, table, measures))
+    result, gs = _sorted_by_inputs(result, groups(result, table, measures, tabs))
     a = result.assets
     n = len(a)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
@@ -400,7 +609,7 @@ def run(
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
         # every group's uniforms drawn in a fixed order: the same seed, the same numbers
-        uniforms = {id(g): rng.random((size, g.width)) for g in gs}
+        uniforms = {id(g): g.random(rng, size) for g in gs}
         saved, tce_factor, co2_factor = _evaluate(
             result, gs, lambda g, _w, uniforms=uniforms: uniforms[id(g)]
         )
@@ -425,10 +634,10 @@ def run(
         seed=seed,
         plants=_plant_table(result, plant_ids, plant),
         portfolio=_portfolio_table(result, total),
-        tornado=_tornado(result, gs),
+        tornado=_tornado(result, gs, seed),
         inputs=_inputs_table(gs, n),
         asset_bands=_asset_bands(result, metered, band),
-        fixed=fixed_inputs(result, table),
+        fixed=fixed_inputs(result, table, measures),
     )
 
 
@@ -459,38 +668,76 @@ def _plant_table(result, plant_ids, plant) -> pd.DataFrame:
             "energy_saved_kwh_p10": kwh[0],
             "energy_saved_kwh_p50": kwh[1],
             "energy_saved_kwh_p90": kwh[2],
+            "deterministic_percentile": below(plant["coal_saved_tce"], headline),
             "plant_energy_tce": energy,
             "probability_meets_bai_yi": np.where(np.isnan(energy), np.nan, meets),
         }
     )
 
 
+def below(draws: np.ndarray, estimate) -> np.ndarray:
+    """Where the estimate lies among the draws: the percentage of draws below it, ties
+    counted half (50 when every draw equals it) [%]; ``draws`` is (draws, columns) or
+    (draws,)."""
+    value = np.asarray(estimate, dtype=float)
+    return 100.0 * ((draws < value).mean(axis=0) + 0.5 * (draws == value).mean(axis=0))
+
+
 def _portfolio_table(result, total) -> pd.DataFrame:
     rows = []
     for key, values in total.items():
         q = np.percentile(values, PERCENTILES)
+        deterministic = float(result.assets[key].sum())
         rows.append(
             {
                 "metric": key,
-                "deterministic": float(result.assets[key].sum()),
+                "deterministic": deterministic,
                 "p10": q[0],
                 "p50": q[1],
                 "p90": q[2],
                 "mean": float(values.mean()),
+                "deterministic_percentile": float(below(values, deterministic)),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _tornado(result, gs) -> pd.DataFrame:
+def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
-    to (the others as estimated), one bar per input."""
+    to (the others as estimated), one bar per input. A duty profile has no single quantile
+    (its shares move together): its bar is the P10 and P90 of total coal saved over
+    :data:`TORNADO_PROFILE_DRAWS` draws of the profiles alone.
+
+    ``mean_shift`` is the mean of total coal saved with the input drawn alone, less the
+    estimate: non-zero where the input's distribution is skewed about the value the estimate
+    used (its mean is not that value), the reason the estimate can lie outside P10–P90."""
     rows = []
     tce_per_kwh, _ = _weights(result)
+    saved, tce_factor, _ = _evaluate(result, gs, lambda _g, _w: None)
+    estimate = float((saved @ tce_per_kwh * tce_factor.ravel())[0])
+    grid = (np.arange(MEAN_GRID) + 0.5) / MEAN_GRID
     for name in dict.fromkeys(g.name for g in gs):
         members = [g for g in gs if g.name == name]
         ends = []
-        for q in TORNADO_QUANTILES:
+        if any(m.kind == "profile" for m in members):
+            rng = np.random.default_rng(seed)
+            alone = {id(m): m.random(rng, TORNADO_PROFILE_DRAWS) for m in members}
+            saved, tce_factor, _ = _evaluate(
+                result, gs, lambda other, _w, alone=alone: alone.get(id(other))
+            )
+            totals = saved @ tce_per_kwh * tce_factor.ravel()
+            ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
+            mean = float(totals.mean())
+        else:  # the mean over evenly spaced quantiles (the total is a sum over rows)
+
+            def on_grid(other, shape, members=members):
+                if not any(other is m for m in members):
+                    return None
+                return np.repeat(grid[:, None], shape, axis=1)
+
+            saved, tce_factor, _ = _evaluate(result, gs, on_grid)
+            mean = float((saved @ tce_per_kwh * tce_factor.ravel()).mean())
+        for q in TORNADO_QUANTILES if not ends else ():
 
             def draw_for(other, shape, members=members, q=q):
                 return np.full((1, shape), q) if any(other is m for m in members) else None
@@ -506,6 +753,7 @@ def _tornado(result, gs) -> pd.DataFrame:
                 "at_p10": ends[0],
                 "at_p90": ends[1],
                 "swing": abs(ends[1] - ends[0]),
+                "mean_shift": mean - estimate,
                 "distribution": s["distribution"],
                 "confidence": s["confidence"],
                 "source": s["source"],
@@ -519,6 +767,7 @@ def _tornado(result, gs) -> pd.DataFrame:
             "at_p10",
             "at_p90",
             "swing",
+            "mean_shift",
             "distribution",
             "confidence",
             "source",
@@ -534,6 +783,8 @@ def _inputs_table(gs, n) -> pd.DataFrame:
             {
                 "input": g.name,
                 "rows": len(g.rows) if g.per_row else n,
+                "method": method(g.spec),
+                "inventory_columns": ", ".join(stands_for(g.spec)),
                 "distribution": g.spec["distribution"],
                 "low": g.spec["low"],
                 "mode": g.spec["mode"],
@@ -550,28 +801,54 @@ def _inputs_table(gs, n) -> pd.DataFrame:
     )
 
 
-def fixed_inputs(result: EstimateResult, table: pd.DataFrame) -> pd.DataFrame:
+def fixed_inputs(
+    result: EstimateResult, table: pd.DataFrame, measures: Sequence[Measure] | None = None
+) -> pd.DataFrame:
     """The inputs that move a saving but stay at their estimate (table rows with distribution
     ``fixed``), with the rows of this estimate they act on and why they are not drawn.
 
     A row counts when it meets the table row's ``applies`` and ``condition`` and, where the
     input is an inventory column, has a value in it."""
-    a = result.assets
-    rows = []
-    for spec in table[table["distribution"] == FIXED].itertuples(index=False):
-        mask = _codes(a, spec.applies) & _condition(a, spec.condition)
-        if spec.input in a.columns:
-            mask &= a[spec.input].notna().to_numpy()
-        rows.append(
-            {
-                "input": spec.input,
-                "rows": int(mask.sum()),
-                "fixed_because": spec.note,
-                "source": spec.source,
-                "confidence": spec.confidence,
-            }
-        )
-    return pd.DataFrame(rows, columns=["input", "rows", "fixed_because", "source", "confidence"])
+    declared = uncertain_inputs(in_use() if measures is None else measures)
+    rows = [
+        {
+            "input": spec.input,
+            "rows": int(applies_to(result, spec, declared).sum()),
+            "inventory_columns": ", ".join(stands_for(spec)),
+            "fixed_because": spec.note,
+            "source": spec.source,
+            "confidence": spec.confidence,
+        }
+        for spec in table[table["distribution"] == FIXED].itertuples(index=False)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["input", "rows", "inventory_columns", "fixed_because", "source", "confidence"],
+    )
+
+
+def coverage(
+    result: EstimateResult,
+    table: pd.DataFrame | None = None,
+    measures: Sequence[Measure] | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Which rows of an estimate each inventory column is drawn on and which it is listed as
+    fixed on: ``column → {"sampled": mask, "fixed": mask}`` over the table's rows (columns a
+    draw stands for: :func:`stands_for`). A column that moves a row's saving must be one or
+    the other on that row (``tests/test_uncertainty_coverage.py`` walks the measures)."""
+    table = Tables()[TABLE] if table is None else table
+    declared = uncertain_inputs(in_use() if measures is None else measures)
+    n = len(result.assets)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for spec in table.itertuples(index=False):
+        kind = "fixed" if spec.distribution == FIXED else "sampled"
+        mask = applies_to(result, spec, declared)
+        for column in stands_for(spec):
+            entry = out.setdefault(
+                column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
+            )
+            entry[kind] |= mask
+    return out
 
 
 def _asset_bands(result, metered, band) -> pd.DataFrame:
@@ -613,17 +890,43 @@ def attach(
         "percentiles": list(PERCENTILES),
         "model": "each draw scales a row's baseline and retrofit energy: load and hours by "
         "draw ÷ value used; a motor's energy by η ÷ (1 − (1 − η)·m) for a losses "
-        "multiplier m; the 等价值 and grid factors by one draw per iteration",
-        "not_covered": "inputs that move a saving but are not drawn (flow profile, static "
-        "head, leak fraction, compressor specific power, machine and transformer losses, …) "
-        "stay at their estimate: the table uncertainty_fixed lists each, the rows it acts on "
-        "and why",
+        "multiplier m; inputs acting non-linearly (static head, leak share, compressor "
+        "specific power and load, a transformer's or pile's load) by the row's energy "
+        "recomputed by its measure at the ends, mode and estimate of the distribution, "
+        "interpolated; a duty profile's shares of hours from a Dirichlet around them; the "
+        "等价值 and grid factors by one draw per iteration",
+        "not_covered": "inputs that move a saving but are not drawn (decisions of the plan, "
+        "nameplate facts, metered values, curves without a published spread) stay at their "
+        "estimate: the table uncertainty_fixed lists each, the rows it acts on and why",
         "fixed_inputs": outcome.fixed["input"].tolist() if len(outcome.fixed) else [],
         "tornado": "total coal saved with one input at its P10 and at its P90 on every row it "
         "applies to, the others as estimated",
+        "estimate_position": estimate_position(outcome),
     }
     flag_metered(result, outcome)
     return outcome
+
+
+def estimate_position(outcome: UncertaintyResult) -> dict[str, Any]:
+    """Where the estimate of total coal saved lies among the draws, and, when it lies outside
+    P10–P90, the inputs whose skewed distributions move the draws' mean most (tornado
+    ``mean_shift``, largest first)."""
+    total = outcome.portfolio.set_index("metric").loc["coal_saved_tce"]
+    inside = bool(total["p10"] <= total["deterministic"] <= total["p90"])
+    shifts = outcome.tornado[["input", "mean_shift"]] if len(outcome.tornado) else None
+    skewed = []
+    if shifts is not None and not inside:
+        order = shifts["mean_shift"].abs().sort_values(ascending=False, kind="stable").index
+        skewed = [
+            {"input": str(r.input), "mean_shift_tce": float(r.mean_shift)}
+            for r in shifts.loc[order[:SKEWED_SHOWN]].itertuples()
+        ]
+    return {
+        "percentile": float(total["deterministic_percentile"]),
+        "inside_p10_p90": inside,
+        "mean_shift_tce": float(total["mean"] - total["deterministic"]),
+        "skewed_inputs": skewed,
+    }
 
 
 def flag_metered(result: EstimateResult, outcome: UncertaintyResult | None) -> None:
