@@ -28,13 +28,13 @@ SHANGHAI_EQUAL_VALUE_KGCE_PER_KWH = 0.28078
 
 def table(page: str, table_id: str) -> list[list[str]]:
     """The rows (heading row first) of the table ``table_id`` of ``page``, cells as text."""
-    body = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
+    body = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.DOTALL)
     assert body, table_id
-    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.DOTALL)
     return [
         [
             html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
-            for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", row, re.S)
+            for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)
         ]
         for row in rows
     ]
@@ -135,7 +135,7 @@ def test_the_bai_yi_section_quotes_355_and_names_the_header_to_fill(pages):
     english = {r[0]: r for r in table(pages["en"], "bai-yi-table")[1:]}
     assert english["SH-0003"][-1].endswith("fill in column plant_energy_tce and upload again")
     # the headline figure on the counting basis (等价值, every plant's) is marked
-    kpi = re.search(r'<div class="kpi counts">(.*?)</div></div>', pages["zh"], re.S).group(1)
+    kpi = re.search(r'<div class="kpi counts">(.*?)</div></div>', pages["zh"], re.DOTALL).group(1)
     assert "等价值" in kpi and "★ 计入" in kpi
 
 
@@ -203,3 +203,30 @@ def test_the_counting_basis_and_tce_digits_follow_the_language():
     )
     assert bai_yi_table(plants, "zh").rows[0][2:6:3] == ["1,234.50", "达到（估算） ★ 计入"]
     assert bai_yi_table(plants, "en").rows[0][2] == "1,234.500"
+
+
+def test_the_problems_page_keeps_the_options_the_user_chose():
+    """A file with a problem comes back with the form as filled: Shanghai, 2025, 当量值 and
+    the two packs ticked, not the defaults (national, this year, 355号 only)."""
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    client.get("/")
+    text = SAMPLE.read_text(encoding="utf-8").replace("电机更换", "换电机", 1)
+    form = {
+        "csrf_token": client.cookies.get("retrofit_csrf"),
+        "policy": ["shanghai-2025", "national"],
+        "region": "shanghai",
+        "year": "2025",
+        "plant_energy_basis": "equivalent",
+    }
+    files = {"inventory": ("bad.csv", text.encode("utf-8"), "text/csv")}
+    page = client.post("/estimate?lang=zh", data=form, files=files).text
+    assert 'id="problems"' in page
+    assert '<option value="shanghai" selected>' in page
+    assert '<option value="national" selected>' not in page
+    assert 'name="year" min="2000" max="2100" value="2025"' in page
+    assert '<option value="equivalent" selected>' in page
+    ticked = re.findall(r'name="policy" value="([\w-]+)" checked', page)
+    assert ticked == ["shanghai-2025", "national"]
+    # the unknown measure's accepted values: Chinese names first
+    (suggestion,) = re.findall(r'data-type="unknown-value">.*?</tr>', page, re.DOTALL)
+    assert "电机更换、变频改造" in suggestion and "（也可填代码：upgrade_motor" in suggestion

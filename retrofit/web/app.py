@@ -309,6 +309,7 @@ def create_app(
                 problems=views.problems(report.issues, report.header_map, lang),
                 more=report.total - len(report.issues),
                 unmatched=views.header_names(report.unmatched_headers),
+                chosen=options,  # the form again as the user filled it
                 **form_context(lang),
             )
         token = store.put(outcome.result, name)

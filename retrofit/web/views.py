@@ -36,6 +36,9 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     #: per row, the CSS class of the row ("" for none), e.g. the counting basis marked
     marks: list[str] = field(default_factory=list)
+    #: per column, the CSS class of its cells: ``num`` (right-aligned, one line), ``id`` (an
+    #: identifier, one line) or "" (text that wraps); none for all text
+    kinds: list[str] = field(default_factory=list)
 
 
 def number(value: Any, digits: int = 0) -> str:
@@ -246,7 +249,7 @@ def bai_yi_table(plants: pd.DataFrame, lang: str) -> Table:
             w["verdict_on"].format(basis=basis_names[basis]),
         ]
     headings.append(_heading("bai_yi_status", lang))
-    table = Table(headings)
+    table = Table(headings, kinds=["id", "", "num", ""] + ["num", ""] * len(BASES) + [""])
     for plant in plants.to_dict("records"):
         counting = str(plant.get("plant_energy_basis") or "")
         target = plant.get("bai_yi_target_share")
@@ -285,7 +288,9 @@ def savings_by_measure(assets: pd.DataFrame, lang: str) -> Table:
     sum is shown only when every row of the group has it (never a partial sum)."""
     present = [c for c in MEASURE_SUMS if c in assets.columns]
     table = Table(
-        [_heading("measure", lang), _heading("assets", lang)] + [_heading(c, lang) for c in present]
+        [_heading("measure", lang), _heading("assets", lang)]
+        + [_heading(c, lang) for c in present],
+        kinds=["", "num"] + ["num"] * len(present),
     )
     for measure, group in assets.groupby("measure", sort=False):
         cells = [value_label("measure", measure, lang), str(len(group))]
@@ -319,7 +324,10 @@ def payback_table(projects: pd.DataFrame | None, lang: str) -> Table | None:
     if projects is None or projects.empty:
         return None
     present = [c for c in PROJECT_COLUMNS if c in projects.columns]
-    table = Table([_heading(c, lang) for c in present])
+    kinds = {"project_id": "id", "plant_id": "id", "finance_status": ""}
+    table = Table(
+        [_heading(c, lang) for c in present], kinds=[kinds.get(c, "num") for c in present]
+    )
     for project in projects.to_dict("records"):
         cells = []
         for column in present:
@@ -358,9 +366,12 @@ def subsidies(incentives: pd.DataFrame | None, lang: str) -> Subsidies | None:
     w = words(lang)
     name = "name_zh" if lang == "zh" else "name"
     why = "why_zh" if lang == "zh" and "why_zh" in incentives.columns else "why"
-    apply = Table([w["project"], w["rule"], w["amount"], w["document"], w["why"]])
+    apply = Table(
+        [w["project"], w["rule"], w["amount"], w["document"], w["why"]],
+        kinds=["id", "", "num", "", ""],
+    )
     need = Table([w["rule"], w["document"], w["projects_would_become"], w["give"]])
-    not_apply = Table([w["project"], w["rule"], w["document"], w["why"]])
+    not_apply = Table([w["project"], w["rule"], w["document"], w["why"]], kinds=["id", "", "", ""])
     needing: dict[str, list[dict[str, Any]]] = {}
     for rule in incentives.to_dict("records"):
         title = f"{rule['rule_id']} {rule[name]}"
