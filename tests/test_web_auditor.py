@@ -16,6 +16,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from retrofit.core.exceptions import InventoryIssue
+from retrofit.money.incentives import needs_text
 from retrofit.web.app import create_app
 from retrofit.web.views import bai_yi_table, money, problems, subsidies
 
@@ -132,8 +133,11 @@ def test_the_bai_yi_section_quotes_355_and_names_the_header_to_fill(pages):
     assert rows["SH-0003"][-1].endswith("请在表头“上年综合能耗(吨标准煤)”填写后重新上传")
     assert "请在表头" not in rows["SH-0001"][-1]
     assert rows["SH-0001"][2] == "1,200.00"
+    # the example gives no basis: Shanghai's default is an assumption, and says so
+    assert rows["SH-0001"][3] == "等价值（地区缺省）"
     english = {r[0]: r for r in table(pages["en"], "bai-yi-table")[1:]}
     assert english["SH-0003"][-1].endswith("fill in column plant_energy_tce and upload again")
+    assert english["SH-0003"][3] == "equal-value (等价值) (region default)"
     # the headline figure on the counting basis (等价值, every plant's) is marked
     kpi = re.search(r'<div class="kpi counts">(.*?)</div></div>', pages["zh"], re.DOTALL).group(1)
     assert "等价值" in kpi and "★ 计入" in kpi
@@ -230,3 +234,12 @@ def test_the_problems_page_keeps_the_options_the_user_chose():
     # the unknown measure's accepted values: Chinese names first
     (suggestion,) = re.findall(r'data-type="unknown-value">.*?</tr>', page, re.DOTALL)
     assert "电机更换、变频改造" in suggestion and "（也可填代码：upgrade_motor" in suggestion
+
+
+def test_a_needed_input_without_options_names_the_template_header_alone():
+    """The CLI names the column and its option; a page with no command line names the
+    column alone (the template's Chinese header: 融资方式, 三首)."""
+    assert needs_text("financing, sanshou", "zh") == "表头“融资方式”或参数 --financing、表头“三首”"
+    assert needs_text("financing, sanshou", "zh", options=False) == "表头“融资方式”、表头“三首”"
+    assert needs_text("financing", "en", options=False) == "column financing"
+    assert needs_text("financing") == "financing (column financing or --financing loan|lease|own)"

@@ -231,6 +231,18 @@ def bai_yi_note(assumptions: Mapping[str, Any], lang: str) -> str:
     )
 
 
+def _basis_with_source(basis: str, source: Any, lang: str) -> str:
+    """The plant energy's basis, with where it came from unless the inventory gave it: an
+    auditor must see that ``等价值（地区缺省）`` is an assumption, not the enterprise's word."""
+    if not basis:
+        return "–"
+    name = basis_name(basis, lang)
+    if source is None or pd.isna(source) or str(source) == "input":
+        return name
+    said = value_label("plant_energy_basis_source", source, lang)
+    return f"{name}（{said}）" if lang == "zh" else f"{name} ({said})"
+
+
 def bai_yi_table(plants: pd.DataFrame, lang: str) -> Table:
     """Per plant: its previous-year energy and basis, then on each basis the share and the
     verdict, the counting basis (the plant energy's) marked ★, and the status that counts;
@@ -257,7 +269,7 @@ def bai_yi_table(plants: pd.DataFrame, lang: str) -> Table:
             str(plant["plant_id"]),
             str(plant.get("plant_name") or ""),
             number(plant.get("plant_energy_tce"), TCE_DIGITS[lang]),
-            basis_name(counting, lang) if counting else "–",
+            _basis_with_source(counting, plant.get("plant_energy_basis_source"), lang),
         ]
         for basis in BASES:
             share = plant.get(f"saving_share_{basis}")
