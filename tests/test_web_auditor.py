@@ -243,3 +243,16 @@ def test_a_needed_input_without_options_names_the_template_header_alone():
     assert needs_text("financing, sanshou", "zh", options=False) == "表头“融资方式”、表头“三首”"
     assert needs_text("financing", "en", options=False) == "column financing"
     assert needs_text("financing") == "financing (column financing or --financing loan|lease|own)"
+
+
+@pytest.mark.slow  # a whole estimate
+def test_the_title_names_the_file_and_the_tool_and_a_blank_sum_is_explained(pages):
+    assert "<title>示例.csv：测算结果 · retrofit — 设备更新节能自评</title>" in pages["zh"]
+    assert (
+        "<title>示例.csv: results · retrofit — energy-saving self-assessment</title>"
+        in (pages["en"])
+    )
+    # 更换高效电机: SH-0002's P-102 has no investment and F-201 no price, so no sum in 万元
+    (motors,) = [r for r in table(pages["zh"], "savings-table") if r[0] == "更换高效电机"]
+    assert motors[-2:] == ["–", "–"]
+    assert "不列部分合计" in pages["zh"]
