@@ -235,8 +235,9 @@ def test_the_bundled_example_gives_each_plants_verdict_on_both_bases_and_the_sub
     for plant_id, name in SAMPLE_PLANTS.items():
         assert plant_id in page and name in page
     assert "当量值判定" in page and "等价值判定" in page
-    # the example's plants give their energy as 等价值: that basis counts, on every plant
-    assert response.text.count("★ 计入") == 4
+    # the example's plants give their energy as 等价值: that basis counts, on every plant (and
+    # on the headline figure of the 等价值 saving)
+    assert response.text.count("★ 计入") == 4 + 1
     # the subsidies in their three groups, with what supplies a missing input
     assert "适用 (" in page and "需补充信息（未计入）" in page and "不适用 (" in page
     assert "SH-355-SANSHOU" in page and "表头“三首”" in page
@@ -459,7 +460,7 @@ def test_the_verdict_on_each_basis_marks_the_counting_one():
     assert row == [
         "P1",
         "甲厂",
-        "1,000.0",
+        "1,000.00",
         "等价值",
         "0.50%",
         "未达到（估算）",

@@ -457,11 +457,13 @@ def _template_headers_zh() -> dict[str, str]:
 _FLAG_VALUES = {"financing": "loan|lease|own"}
 
 
-def input_source(name: str, lang: str = "en") -> str:
+def input_source(name: str, lang: str = "en", *, options: bool = True) -> str:
     """Where an input comes from, as the listing names it: the column (its template header in
     Chinese) and the CLI option when there is one: ``financing`` → ``column financing or
-    --financing loan|lease|own``; in Chinese ``表头“融资方式”或参数 --financing``."""
-    flag = INPUT_FLAGS.get(name)
+    --financing loan|lease|own``; in Chinese ``表头“融资方式”或参数 --financing``.
+    ``options=False`` names the column alone, for a reader with no command line (the web
+    page, where the user fills the template and uploads it again)."""
+    flag = INPUT_FLAGS.get(name) if options else None
     if flag is not None and lang == "en" and name in _FLAG_VALUES:  # the English names them
         flag = f"{flag} {_FLAG_VALUES[name]}"
     if lang == "zh":
@@ -475,14 +477,16 @@ def input_source(name: str, lang: str = "en") -> str:
     return f"column {name}" + (f" or {flag}" if flag else "")
 
 
-def needs_text(needs: str, lang: str = "en") -> str:
+def needs_text(needs: str, lang: str = "en", *, options: bool = True) -> str:
     """A listing's ``needs`` (``"financing, sanshou"``) with where each input comes from:
     ``financing (column financing or --financing loan|lease|own), sanshou (column sanshou)``;
     in Chinese each input by its template header (``表头“融资方式”或参数 --financing、
-    表头“三首”``)."""
+    表头“三首”``); ``options=False`` names the columns alone (:func:`input_source`)."""
     names = [n.strip() for n in str(needs).split(",") if n.strip()]
     if lang == "zh":
-        return "、".join(input_source(n, "zh") for n in names)
+        return "、".join(input_source(n, "zh", options=options) for n in names)
+    if not options:
+        return ", ".join(input_source(n, options=False) for n in names)
     return ", ".join(f"{n} ({input_source(n)})" for n in names)
 
 

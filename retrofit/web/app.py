@@ -326,6 +326,7 @@ def create_app(
                 problems=views.problems(report.issues, report.header_map, lang),
                 more=report.total - len(report.issues),
                 unmatched=views.header_names(report.unmatched_headers),
+                chosen=options,  # the form again as the user filled it
                 **form_context(lang),
             )
         token = store.put(outcome.result, name)
@@ -345,7 +346,8 @@ def create_app(
             plants=len(result.plants),
             year=assumptions.get("accounting_year", ""),
             region=_region_name(assumptions.get("region", ""), lang),
-            totals=views.totals(result.assets, lang),
+            totals=views.totals(result.assets, lang, result.plants),
+            bai_yi_note=views.bai_yi_note(assumptions, lang),
             bai_yi=views.bai_yi_table(result.plants, lang),
             savings=views.savings_by_measure(result.assets, lang),
             payback=views.payback_table(result.projects, lang),
