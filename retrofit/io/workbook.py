@@ -12,7 +12,9 @@ caveats, through the same sheet writer and the same cell conversion, atomically.
   factor cells that open the assumptions sheet (:mod:`retrofit.io.audit_formulas` states the
   rule), and a summary sheet comes first: its headline totals are formulas over the assets
   sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
-  computed, so a reviewer can follow, change and re-check them in Excel.
+  computed, so a reviewer can follow, change and re-check them in Excel. In Chinese every cell
+  a person reads is Chinese: statuses and measures from the vocabulary, where a value came from
+  and the assumptions' notes through :func:`provenance_in_chinese` (the code in parentheses).
 - **plain** (``retrofit estimate --workbook plain -o x.xlsx``, ``retrofit portfolio -o
   x.xlsx``): one header row of column names, frozen; the values as they are, so that
   ``pandas.read_excel`` reads back the tables of the CSV and JSON outputs.
