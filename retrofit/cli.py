@@ -156,8 +156,8 @@ def _in_language(error: click.ClickException) -> click.ClickException:
     """``error`` to be shown in its own language (a :class:`DataError`'s) or the run's."""
     lang = getattr(error, "lang", None) or _ERROR_LANGUAGE.get()
     argv = _UNSAID_LANGUAGE_ARGV.get()
-    if lang != "zh" and argv is not None and getattr(error, "lang", None) is None:
-        lang = _inputs_language(argv)  # no --lang: the language of the file's headers
+    if lang != "zh" and argv is not None and isinstance(error, click.UsageError):
+        lang = _inputs_language(argv)  # an option error, no --lang: the file's headers' language
     if lang != "zh" or isinstance(error, ShownInLanguage):
         return error
     return ShownInLanguage(error, lang)
