@@ -291,6 +291,9 @@ def test_zh_provenance_codes_read_chinese_by_hand():
         "gb20052_2024 表1 油浸式 10 kV 1000 kVA 电工钢带 2级"
     )
     assert provenance_in_chinese("charger_defaults ac new") == "charger_defaults 交流桩 新设备"
+    assert provenance_in_chinese(
+        "gb20052_2024 表2 dry 10 kV 400 kVA steel insulation F grade_2"
+    ) == ("gb20052_2024 表2 干式 10 kV 400 kVA 电工钢带 绝缘等级 F 2级")
     # a citation no row covers stays in its document's language
     assert provenance_in_chinese("GB 18613-2020 表1") == "GB 18613-2020 表1"
 
