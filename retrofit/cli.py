@@ -19,6 +19,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -54,6 +55,14 @@ OUTPUT_ERROR_EXIT = 4
 _ERROR_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar(
     "retrofit_error_language", default="en"
 )
+#: The command line when it names no language (no ``--lang``, no Chinese default): a usage
+#: error then speaks the language of the input file's headers (:func:`_inputs_language`)
+_UNSAID_LANGUAGE_ARGV: contextvars.ContextVar[tuple[str, ...] | None] = contextvars.ContextVar(
+    "retrofit_unsaid_language_argv", default=None
+)
+#: Input files whose headers :func:`_inputs_language` reads, and how many bytes of a CSV
+_HEADED_SUFFIXES = (".csv", ".txt", ".xlsx")
+_HEADER_BYTES = 64 * 1024
 
 
 class DataError(click.ClickException):
@@ -106,9 +115,49 @@ class ShownInLanguage(click.ClickException):
         click.echo(text("cli_error", "zh", message=self.format_message()), file=file, err=True)
 
 
+def _inputs_language(argv: Sequence[str]) -> str:
+    """``"zh"`` when the first inventory file a command line names has mostly Chinese headers
+    (the first line of a CSV, the first row of a workbook's first sheet), else ``"en"``; a
+    file that cannot be read says nothing (its own error comes later, in its own words)."""
+    from .core.messages import language_of_headers
+
+    for token in argv:
+        path = Path(token)
+        if token.startswith("-") or path.suffix.lower() not in _HEADED_SUFFIXES:
+            continue
+        try:
+            if not path.is_file():
+                continue
+            if path.suffix.lower() == ".xlsx":
+                from openpyxl import load_workbook
+
+                wb = load_workbook(path, read_only=True)
+                try:
+                    first = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+                finally:
+                    wb.close()
+                headers = [str(h) for h in first if h is not None]
+            else:
+                with path.open("rb") as file:
+                    head = file.read(_HEADER_BYTES)
+                try:
+                    line = head.decode("utf-8-sig").splitlines()[0]
+                except UnicodeDecodeError:
+                    line = head.decode("gb18030", errors="replace").splitlines()[0]
+                headers = line.split(",")
+        except Exception:  # noqa: BLE001 - any unreadable file: its own error comes later
+            headers = []
+        if headers:
+            return language_of_headers(headers)
+    return "en"
+
+
 def _in_language(error: click.ClickException) -> click.ClickException:
     """``error`` to be shown in its own language (a :class:`DataError`'s) or the run's."""
     lang = getattr(error, "lang", None) or _ERROR_LANGUAGE.get()
+    argv = _UNSAID_LANGUAGE_ARGV.get()
+    if lang != "zh" and argv is not None and isinstance(error, click.UsageError):
+        lang = _inputs_language(argv)  # an option error, no --lang: the file's headers' language
     if lang != "zh" or isinstance(error, ShownInLanguage):
         return error
     return ShownInLanguage(error, lang)
@@ -154,6 +203,7 @@ class RetrofitGroup(click.Group):
 
         argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
         language = _ERROR_LANGUAGE.set(self.language_of(argv))
+        unsaid = _UNSAID_LANGUAGE_ARGV.set(None if self.names_language(argv) else tuple(argv))
         try:
             with _floating_point_warnings_summarised():
                 try:
@@ -165,12 +215,22 @@ class RetrofitGroup(click.Group):
                     sys.exit(128 + interrupt.signum)
         finally:
             _ERROR_LANGUAGE.reset(language)
+            _UNSAID_LANGUAGE_ARGV.reset(unsaid)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except click.ClickException as error:
             raise _in_language(error) from None
+
+    def names_language(self, argv: list[str]) -> bool:
+        """True when the command line gives ``--lang en|zh`` or its command writes Chinese
+        by default (``template``): its errors then speak that language whatever the file."""
+        said = {f"--lang={lang}" for lang in ("en", "zh")}
+        pairs = zip(argv, [*argv[1:], ""], strict=True)
+        return self.language_of(argv) == "zh" or any(
+            token in said or (token == "--lang" and value in ("en", "zh")) for token, value in pairs
+        )
 
     def language_of(self, argv: list[str]) -> str:
         """The language of a command line's errors: its last ``--lang en|zh``, else the

@@ -121,7 +121,8 @@ def test_usage_errors_exit_2(runner, gbk_plant):
 
 
 def test_bad_region_is_an_option_error_exit_2_in_click_usage_style(runner, gbk_plant):
-    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--region", "mars"])
+    # --lang en: the plant's headers are Chinese, which without --lang says it in Chinese
+    result = runner.invoke(cli, ["estimate", str(gbk_plant), "--region", "mars", "--lang", "en"])
     assert result.exit_code == 2
     assert result.stderr.startswith("Usage: ")
     assert "Error: unknown region 'mars'; valid regions: beijing, " in result.stderr

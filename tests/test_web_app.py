@@ -312,6 +312,28 @@ def test_every_problem_is_listed_at_once_with_row_column_and_header_as_typed(cli
     assert "<li>备注栏</li>" in response.text  # the header no column reads
 
 
+def test_the_language_switch_of_the_problems_page_keeps_the_problems(client):
+    """The switch leads to the same problems in English (not to an empty form), and back."""
+    bad = with_cells(sample_text(), {(0, 6): "abc", (1, 4): "换电机啦"})
+    response = upload(client, bad.encode("utf-8"), "bad.csv")
+    switch = re.search(
+        r'id="lang-switch" href="(/problems/([A-Za-z0-9_-]{22})\?lang=en)"', response.text
+    )
+    assert switch, "the switch does not lead to the kept problems"
+    english = client.get(switch.group(1).replace("&amp;", "&"))
+    assert english.status_code == 200
+    rows = re.findall(r'<tr class="problem" data-type="([^"]+)">', english.text)
+    assert rows == ["type-error", "unknown-value"]
+    assert "2 problems" in text_of(english.text) and "bad.csv" in english.text
+    assert f'href="/problems/{switch.group(2)}?lang=zh"' in english.text
+    chinese = client.get(f"/problems/{switch.group(2)}?lang=zh")
+    assert "共 2 处问题" in chinese.text
+    # a problems token is not a result's, nor the other way round
+    assert client.get(f"/result/{switch.group(2)}").status_code == 404
+    assert client.get(f"/download/{switch.group(2)}/result.json").status_code == 404
+    assert client.get("/problems/" + "A" * 22).status_code == 404
+
+
 @pytest.mark.slow  # a whole estimate (and its report or figures)
 @pytest.mark.parametrize(
     ("name", "data", "said"),

@@ -170,6 +170,12 @@ def test_the_page_in_headless_chromium(server, chromium, request, tmp_path, lang
             assert "额定功率(kW)" in listed[0] and "abc" in listed[0]
             assert "换电机啦" in listed[1] and "150%" in listed[2]
             page.screenshot(path=str(SCREENSHOTS / f"{lang}-problems.png"), full_page=True)
+            # the language switch shows the same problems in the other language
+            page.click("#lang-switch")
+            page.wait_for_selector("#problems")
+            assert page.locator("tr.problem").count() == 3
+            other = "problems to correct" if lang == "zh" else "处问题需要修改"
+            assert other in page.inner_text("#problems h2")
 
             # names that are scripts are shown as text and run nothing
             page.goto(f"{server}/")

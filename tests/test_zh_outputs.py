@@ -59,9 +59,12 @@ UNITS = {
     "W",
     "psi",
     "bar",
+    "kcal",
+    "kJ",
 }
-#: Symbols of the standards' formulas: P0 and Pk (GB 20052 losses), η, E.
-SYMBOLS = {"Pk", "E", "CRF"}
+#: Symbols of the standards' formulas: P0 and Pk (GB 20052 losses), η, E, a pump's specific
+#: speed ns (GB 19762).
+SYMBOLS = {"Pk", "E", "CRF", "ns"}
 ACRONYMS = {"PUE", "IT", "P", "AC", "DC", "ac", "dc"}
 #: This tool, the hash named beside its value, the ORNL software (AMO-Tools-Suite, MEASUR) and
 #: the author cited for the cost of saved energy.
@@ -216,6 +219,83 @@ def test_zh_workbook_labels_and_worded_cells_have_no_english(demo, tmp_path):
             ]
     found = english_words("\n".join(texts), allowed, citations)
     assert not found, found
+
+
+#: A stable code kept in full-width parentheses beside its Chinese rendering, as a reviewer
+#: searches for it: 「AMO 部分负载曲线：标准效率/4 极（amo:standard/4p）」
+_CODE_IN_PARENTHESES = re.compile(r"（[!-~][ -~]*）")
+#: Columns of the workbook whose cells are stable codes: an assumption's dotted key, a caveat's
+#: code and the codes of the caveats a row carries
+_CODE_COLUMNS = ("key", "code", "caveats")
+
+
+def workbook_texts(book: Path) -> list[str]:
+    """Every text cell of every sheet of an audit workbook a person reads: not the first
+    header row (the stable column names the CSV and JSON share), not the tool's formulas, not
+    the code columns, not citations (a citation column, or an assumption whose key names one);
+    a caveat's data without its keys (codes)."""
+    from openpyxl import load_workbook
+
+    texts = []
+    wb = load_workbook(book, read_only=True)
+    for ws in wb.worksheets:
+        rows = list(ws.iter_rows(values_only=True))
+        names = rows[0] if ws.title != "summary" else ()
+        for row in rows[1:] if ws.title != "summary" else rows:
+            key = str(row[0]) if ws.title == "assumptions" else ""
+            if key.endswith((*CITATION_COLUMNS, ".file")):
+                continue
+            for column, value in zip(names or [None] * len(row), row, strict=False):
+                if not isinstance(value, str) or value.startswith("="):
+                    continue
+                if column in CITATION_COLUMNS or column in _CODE_COLUMNS:
+                    continue
+                if column == "data":
+                    value = re.sub(r'"\w+": ', " ", value)
+                texts.append(_CODE_IN_PARENTHESES.sub(" ", value))
+    return texts
+
+
+@pytest.mark.parametrize("run", ["demo", "mixed"])
+def test_zh_audit_workbook_every_cell_of_every_sheet_reads_chinese(run, request, tmp_path):
+    """``retrofit estimate … -o x.xlsx --lang zh``: every cell a person reads, on every sheet
+    (the provenance codes of the assets, the notes and input details of the assumptions, the
+    caveats' data), holds no English beyond units, codes and citations."""
+    result, inventory, path = request.getfixturevalue(run)
+    policy = "shanghai-2024,national" if run == "demo" else "shanghai-2024"
+    book = tmp_path / "audit.xlsx"
+    args = ["estimate", str(path), "--year", "2026", "--policy", policy, "--lang", "zh"]
+    out = CliRunner().invoke(cli, [*args, "-o", str(book)])
+    assert out.exit_code == 0, out.output
+    citations = _citations(result)
+    allowed = _allowed(inventory, path, result) | {"assets", "assumptions", "SUMIF"}
+    text = _without_codes("\n".join(workbook_texts(book)), path, citations=citations)
+    found = english_words(text, allowed, citations)
+    assert not found, found
+
+
+def test_zh_provenance_codes_read_chinese_by_hand():
+    """Each kind of provenance code in the words an auditor reads, the code kept where it is
+    what a reviewer searches for (texts written by hand from the vocabulary)."""
+    from retrofit.io.workbook import provenance_in_chinese
+
+    assert provenance_in_chinese("amo:standard/4p") == (
+        "AMO 部分负载曲线：标准效率/4 极（amo:standard/4p）"
+    )
+    assert provenance_in_chinese("input:efficiency_pct") == "填写值（input:efficiency_pct）"
+    assert provenance_in_chinese("above grade_3 limit (1.5)") == "超出 3 级限定值（1.5）"
+    assert provenance_in_chinese("measure_lifetimes: add_vfd, all, 0– kW") == (
+        "参考表 measure_lifetimes：加装变频器，各类设备，0– kW"
+    )
+    assert provenance_in_chinese("gb20052_2024 表1 oil 10 kV 1000 kVA steel grade_2") == (
+        "gb20052_2024 表1 油浸式 10 kV 1000 kVA 电工钢带 2级"
+    )
+    assert provenance_in_chinese("charger_defaults ac new") == "charger_defaults 交流桩 新设备"
+    assert provenance_in_chinese(
+        "gb20052_2024 表2 dry 10 kV 400 kVA steel insulation F grade_2"
+    ) == ("gb20052_2024 表2 干式 10 kV 400 kVA 电工钢带 绝缘等级 F 2级")
+    # a citation no row covers stays in its document's language
+    assert provenance_in_chinese("GB 18613-2020 表1") == "GB 18613-2020 表1"
 
 
 def test_the_check_finds_english():

@@ -33,6 +33,7 @@ __all__ = [
     "language_of_headers",
     "messages",
     "note_text",
+    "provenance_text",
     "text",
     "translate",
     "with_flag_hints",
@@ -53,6 +54,9 @@ class Messages:
     notes: tuple[tuple[re.Pattern[str], str], ...] = ()
     #: click's own usage messages (``Missing argument 'PATH'.``) and their Chinese
     click: tuple[tuple[re.Pattern[str], str], ...] = ()
+    #: where a value came from (``amo:standard/4p``, ``input:efficiency_pct``) and the notes
+    #: of the assumptions, as a Chinese workbook shows them
+    provenance: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 @functools.cache
@@ -64,6 +68,7 @@ def messages() -> Messages:
     flags: dict[str, dict[str, str]] = {}
     notes: list[tuple[re.Pattern[str], str]] = []
     click: list[tuple[re.Pattern[str], str]] = []
+    provenance: list[tuple[re.Pattern[str], str]] = []
     for row in csv.DictReader(text.splitlines()):
         if None in row:
             # an unquoted comma in a text would cut it short silently: refuse the row instead
@@ -74,11 +79,13 @@ def messages() -> Messages:
             notes.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "click":
             click.append((re.compile(row["en"]), row["zh"]))
+        elif row["kind"] == "provenance":
+            provenance.append((re.compile(row["en"]), row["zh"]))
         elif row["kind"] == "flag":
             flags[row["key"]] = {"en": row["en"], "zh": row["zh"]}
         else:
             texts[row["key"]] = {"en": row["en"], "zh": row["zh"]}
-    return Messages(texts, tuple(fragments), flags, tuple(notes), tuple(click))
+    return Messages(texts, tuple(fragments), flags, tuple(notes), tuple(click), tuple(provenance))
 
 
 def translate(expected: str, lang: str) -> str:
@@ -108,6 +115,23 @@ def click_text(message: str, lang: str) -> str:
     for pattern, zh in messages().click:
         message = pattern.sub(zh, message)
     return message
+
+
+def provenance_text(text: str, lang: str) -> str:
+    """Where a value came from (``amo:standard/4p``, ``input:efficiency_pct``, ``above grade_3
+    limit (1.5)``) or an assumption's note, in ``lang``, through the ``provenance`` rows; the
+    Chinese keeps the stable code a reviewer searches for in parentheses
+    (``AMO 部分负载曲线：标准效率/4 极（amo:standard/4p）``) and may name a vocabulary value
+    as ``{field:value}`` for the caller to put in words. A part no row covers stays in English.
+
+    >>> provenance_text("input:efficiency_pct", "zh")
+    '填写值（input:efficiency_pct）'
+    """
+    if lang != "zh":
+        return text
+    for pattern, zh in messages().provenance:
+        text = pattern.sub(zh, text)
+    return text
 
 
 def text(key: str, lang: str, **fields: object) -> str:

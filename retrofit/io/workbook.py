@@ -12,7 +12,9 @@ caveats, through the same sheet writer and the same cell conversion, atomically.
   factor cells that open the assumptions sheet (:mod:`retrofit.io.audit_formulas` states the
   rule), and a summary sheet comes first: its headline totals are formulas over the assets
   sheet (``=SUM(assets!AB3:AB20)``, ``=SUMIF(…)`` per plant), each beside the value retrofit
-  computed, so a reviewer can follow, change and re-check them in Excel.
+  computed, so a reviewer can follow, change and re-check them in Excel. In Chinese every cell
+  a person reads is Chinese: statuses and measures from the vocabulary, where a value came from
+  and the assumptions' notes through :func:`provenance_in_chinese` (the code in parentheses).
 - **plain** (``retrofit estimate --workbook plain -o x.xlsx``, ``retrofit portfolio -o
   x.xlsx``): one header row of column names, frozen; the values as they are, so that
   ``pandas.read_excel`` reads back the tables of the CSV and JSON outputs.
@@ -205,7 +207,7 @@ def write_workbook(
     if style == "audit" and lang == "zh":
         assumption_rows = [(k, assumption_in_chinese(k, v)) for k, v in assumption_rows]
     sheets["assumptions"] = pd.DataFrame(assumption_rows, columns=["key", "value"])
-    sheets["caveats"] = caveat_frame(caveats)
+    sheets["caveats"] = caveat_frame(caveats, lang if style == "audit" else None)
     if style == "audit" and lang == "zh":  # a Chinese reader reads the Chinese twin only
         if "incentives" in sheets:
             from ..money.incentives import listing_in_language
@@ -280,10 +282,15 @@ def write_sheet(
     written = {c: f for c, f in (formulas or {}).items() if c in letters} if audit else {}
     # a Chinese workbook shows statuses, measures and grades in Chinese (the data keep the codes)
     worded = set(columns.WORDED_COLUMNS) if audit and lang == "zh" else set()
+    provenance = {c for c in frame.columns if is_provenance_column(c)} if worded else set()
     for i, values in enumerate(frame.itertuples(index=False, name=None), start=header_rows + 1):
         for j, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
             if column in worded and isinstance(value, str) and value:
                 value = columns.value_label(column, value, "zh")
+            elif column in provenance and isinstance(value, str) and value:
+                value = provenance_in_chinese(value)
+            elif worded and isinstance(value, float | np.floating) and np.isinf(value):
+                value = "∞" if value > 0 else "-∞"  # what cell_value writes as "inf"
             formula = written[column][i - header_rows - 1] if column in written else None
             cell = ws.cell(i, j, cell_value(value) if formula is None else formula)
             fmt = formats.get(column)
@@ -295,12 +302,55 @@ def write_sheet(
 
 #: Assumption keys whose text the vocabulary writes in Chinese under another key
 _RULE_OF_ASSUMPTION = {"bai_yi.rule": "bai_yi"}
+#: Ends of the assumption keys whose value is a citation, kept in its document's language
+_CITATION_KEYS = ("source", "citation", "document", "clause", "quote", "edition", ".file")
+#: Assumption keys whose value is a conversion basis (``equivalent``: 当量值)
+_BASIS_ASSUMPTIONS = frozenset({"basis", "bai_yi.plant_energy_basis.region_default"})
+#: Output columns that say where a value came from (``amo:standard/4p``, ``input:efficiency_pct``,
+#: ``above grade_3 limit (1.5)``), besides every ``*_source`` and ``*_method`` column: a Chinese
+#: workbook writes them in Chinese with the stable code in parentheses
+PROVENANCE_COLUMNS = frozenset(
+    {
+        "part_load_curve_baseline",
+        "part_load_curve_retrofit",
+        "control_curve",
+        "compressor_control_curve",
+        "gb40879_grade_baseline",
+        "gb40879_grade_retrofit",
+        "new_build",
+    }
+)
+#: A vocabulary value a ``provenance`` row names, ``{measure:add_vfd}``
+_NAMED_VALUE = re.compile(r"\{(\w+):([^{}]+)\}")
+
+
+def is_provenance_column(column: Any) -> bool:
+    """True for an output column that says where a value came from (:data:`PROVENANCE_COLUMNS`,
+    ``*_source``, ``*_method``) and that the vocabulary does not put in words already."""
+    name = str(column)
+    return name not in columns.WORDED_COLUMNS and (
+        name in PROVENANCE_COLUMNS or name.endswith(("_source", "_method"))
+    )
+
+
+def provenance_in_chinese(text: str) -> str:
+    """Where a value came from, or an assumption's note, in Chinese (the ``provenance`` rows of
+    ``core/messages.csv``; the stable code in parentheses), the measures, categories and other
+    values it names in the vocabulary's words: ``measure_lifetimes: add_vfd, all, 0– kW`` →
+    ``参考表 measure_lifetimes：加装变频器，各类设备，0– kW``. A text no row covers stays as it is."""
+    from ..core.messages import provenance_text
+
+    return _NAMED_VALUE.sub(
+        lambda m: columns.value_label(m.group(1), m.group(2), "zh"), provenance_text(text, "zh")
+    )
 
 
 def assumption_in_chinese(key: str, value: Any) -> Any:
     """An assumption's value as a Chinese workbook shows it: a model's text, a rule's or the
-    basis note in the vocabulary's Chinese (rows ``model``, ``rule``, ``label``), any other
-    value as it is (citations keep their document's language)."""
+    basis note in the vocabulary's Chinese (rows ``model``, ``rule``, ``label``), a unit and a
+    conversion basis in the vocabulary's words, a note or a yes/no through
+    :func:`provenance_in_chinese`; any other value as it is (citations keep their document's
+    language: no ``provenance`` row matches them)."""
     words = columns.vocabulary()
     if key.startswith("models.") and ("model", key.removeprefix("models.")) in words:
         return words[("model", key.removeprefix("models."))]
@@ -309,7 +359,13 @@ def assumption_in_chinese(key: str, value: Any) -> Any:
         return words[("rule", rule)]
     if key == "basis_note":
         return words[("label", "workbook.basis_note")]
-    return value
+    if not isinstance(value, str) or key.endswith(_CITATION_KEYS):
+        return value
+    if key.endswith(".unit"):
+        return columns.unit_text(value, "zh")
+    if key in _BASIS_ASSUMPTIONS:
+        return columns.value_label("plant_energy_basis", value, "zh")
+    return provenance_in_chinese(value)
 
 
 def without_english_twins(frame: pd.DataFrame) -> pd.DataFrame:
@@ -379,15 +435,33 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, "" if value is None else str(value))]
 
 
-def caveat_frame(caveats: Sequence[Caveat]) -> pd.DataFrame:
-    """The caveats sheet: one row per caveat, its data as JSON text."""
+def caveat_frame(
+    caveats: Sequence[Caveat], lang: Literal["zh", "en"] | None = None
+) -> pd.DataFrame:
+    """The caveats sheet: one row per caveat, its data as JSON text (in Chinese, its text
+    values through :func:`provenance_in_chinese`: a defaulted ``no`` reads 否; the keys, which
+    are codes, and citations stay as they are; true/false reads 是/否)."""
+
+    def data(caveat: Caveat) -> str:
+        payload = caveat.data
+        if lang == "zh" and isinstance(payload, Mapping):
+            payload = {k: _datum_in_chinese(v) for k, v in payload.items()}
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
     return pd.DataFrame(
-        [
-            c.to_dict() | {"data": json.dumps(c.data, ensure_ascii=False, default=str)}
-            for c in caveats
-        ],
+        [c.to_dict() | {"data": data(c)} for c in caveats],
         columns=CAVEAT_COLUMNS,
     )
+
+
+def _datum_in_chinese(value: Any) -> Any:
+    """A value of a caveat's data as a Chinese workbook shows it: yes/no as 是/否, a text
+    through :func:`provenance_in_chinese`, a number as it is."""
+    if isinstance(value, bool | np.bool_):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return [_datum_in_chinese(v) for v in value]
+    return provenance_in_chinese(value) if isinstance(value, str) else value
 
 
 def number_format(column: str, unit: str = "") -> str | None:
@@ -607,6 +681,7 @@ __all__ = [
     "FORMULA_RULE_ZH",
     "HEADER_FILL_RGB",
     "HEADER_ROWS",
+    "PROVENANCE_COLUMNS",
     "SHEET_NAME_FORBIDDEN",
     "SHEET_NAME_MAX",
     "STYLES",
@@ -621,8 +696,10 @@ __all__ = [
     "column_label",
     "column_letters",
     "flatten",
+    "is_provenance_column",
     "is_tool_formula",
     "number_format",
+    "provenance_in_chinese",
     "sheet_title",
     "summary_word",
     "text_cell",

@@ -9,6 +9,7 @@ Routes: ``GET /`` (the page; ``?lang=en|zh`` switches and a cookie keeps it),
 ``GET /template.xlsx`` and ``/template.csv`` (``?lang=``), ``POST /estimate`` (the upload:
 the results, or every problem of the file), ``POST /api/validate`` (JSON rows → JSON
 problems), ``GET /result/{token}`` (a kept result again, e.g. in the other language),
+``GET /problems/{token}`` (a file's kept validation problems again, e.g. in the other language),
 ``GET /download/{token}/{kind}`` (report.html, workbook.xlsx, result.json),
 ``GET /charts/{token}`` (the figures' captions and addresses, JSON) and
 ``GET /chart/{token}/{index}.svg``; ``/static/…``.
@@ -316,21 +317,40 @@ def create_app(
         finally:
             del data
         if outcome.result is None:
-            report = outcome.report
-            assert report is not None  # an outcome holds the estimate or the problems
-            return page(
-                request,
-                "problems.html",
-                file=name,
-                total=report.total,
-                problems=views.problems(report.issues, report.header_map, lang),
-                more=report.total - len(report.issues),
-                unmatched=views.header_names(report.unmatched_headers),
-                chosen=options,  # the form again as the user filled it
-                **form_context(lang),
-            )
+            assert outcome.report is not None  # an outcome holds the estimate or the problems
+            # kept like a result, so that the language switch shows the same problems again
+            kept = (outcome.report, options)
+            token = store.put(kept, name, kind="problems")
+            return problems_page(request, token, kept, name)
         token = store.put(outcome.result, name)
         return results_page(request, token, outcome.result, name)
+
+    def problems_page(
+        request: Request, token: str, kept: tuple[Any, flow.Options], name: str
+    ) -> Response:
+        """The validation problems kept under ``token``, in the request's language."""
+        lang = language(request)
+        report, options = kept
+        return page(
+            request,
+            "problems.html",
+            switch=f"/problems/{token}?lang={words(lang)['other_language_code']}",
+            file=name,
+            total=report.total,
+            problems=views.problems(report.issues, report.header_map, lang),
+            more=report.total - len(report.issues),
+            unmatched=views.header_names(report.unmatched_headers),
+            chosen=options,  # the form again as the user filled it
+            **form_context(lang),
+        )
+
+    async def problems_again(request: Request) -> Response:
+        """A file's kept problems shown again (the language switch of the problems page)."""
+        token = request.path_params["token"]
+        entry = store.get(token, kind="problems")
+        if entry is None:
+            raise HTTPException(404, "expired")
+        return problems_page(request, token, entry.result, entry.file_name)
 
     def results_page(request: Request, token: str, result: Any, name: str) -> Response:
         """The results of the estimate kept under ``token``, in the request's language."""
@@ -487,6 +507,7 @@ def create_app(
             Route("/estimate", estimate, methods=["POST"]),
             Route("/api/validate", api_validate, methods=["POST"]),
             Route("/result/{token}", result_again, methods=["GET"]),
+            Route("/problems/{token}", problems_again, methods=["GET"]),
             Route("/download/{token}/{kind}", download, methods=["GET"]),
             Route("/charts/{token}", chart_list, methods=["GET"]),
             Route("/chart/{token}/{index:int}.svg", chart, methods=["GET"]),

@@ -1,7 +1,8 @@
 """The page's only memory: a bounded store of recent results, forgotten after a while.
 
 An estimate is kept so that its report, workbook, JSON and charts can be downloaded after the
-results page is shown, and for no longer: at most ``max_entries`` results, each for ``ttl_s``
+results page is shown, and the problems of a file that did not pass validation so that the page
+can be shown again in the other language; for no longer: at most ``max_entries`` results, each for ``ttl_s``
 seconds, under a random 128-bit token (``secrets.token_urlsafe(16)``) that only the browser
 which uploaded the file has seen. Nothing is written to disk.
 """
@@ -38,11 +39,15 @@ class Entry:
         ``time.monotonic()`` when stored [s].
     charts : list of (caption, svg text)
         The figures, drawn once on the first request for one.
+    kind : {"result", "problems"}
+        What ``result`` holds: an estimate, or the validation problems of a file that had some
+        (a token of one kind never opens the other).
     """
 
     result: Any
     file_name: str
     created: float
+    kind: str = "result"
     charts: list[tuple[str, str]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -75,21 +80,24 @@ class ResultStore:
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def put(self, result: Any, file_name: str) -> str:
-        """Keep ``result``; return its new token."""
+    def put(self, result: Any, file_name: str, kind: str = "result") -> str:
+        """Keep ``result`` (an estimate, or with ``kind="problems"`` a file's validation
+        problems); return its new token."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._lock:
             self._expire()
-            self._entries[token] = Entry(result, file_name, self._clock())
+            self._entries[token] = Entry(result, file_name, self._clock(), kind=kind)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return token
 
-    def get(self, token: str) -> Entry | None:
-        """The entry of ``token``, or None when unknown or expired (and then forgotten)."""
+    def get(self, token: str, kind: str = "result") -> Entry | None:
+        """The entry of ``token`` holding a ``kind``, or None when unknown, expired (and then
+        forgotten) or of the other kind."""
         with self._lock:
             self._expire()
-            return self._entries.get(token)
+            entry = self._entries.get(token)
+            return entry if entry is not None and entry.kind == kind else None
 
     def __len__(self) -> int:
         with self._lock:
