@@ -219,7 +219,7 @@ def test_hostile_inventory_every_output_is_inert(runner, tmp_path):
 def test_output_in_a_missing_folder_is_a_usage_error(runner, tmp_path):
     path = hostile_inventory(tmp_path)
     out = tmp_path / "no" / "such" / "out.csv"
-    result = runner.invoke(cli, ["estimate", str(path), "-o", str(out)])
+    result = runner.invoke(cli, ["estimate", str(path), "-o", str(out), "--lang", "en"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == (
         f"Error: Invalid value for -o/--output: '{out}' — folder '{out.parent}' does not exist"
@@ -235,7 +235,7 @@ def test_output_in_an_unwritable_folder_is_a_usage_error(runner, tmp_path, monke
     if os.geteuid() == 0:  # root writes anywhere: make the check see what a user would
         monkeypatch.setattr("retrofit.cli.os.access", lambda p, mode: Path(p) != folder)
     try:
-        result = runner.invoke(cli, ["report", str(path), "-o", str(folder / "r.html")])
+        result = runner.invoke(cli, ["report", str(path), "-o", str(folder / "r.html"), "--lang", "en"])
     finally:
         folder.chmod(0o700)
     assert result.exit_code == 2
@@ -271,7 +271,7 @@ def test_a_full_disk_exits_4_and_leaves_the_old_output(runner, tmp_path, monkeyp
 def test_an_unknown_encoding_is_a_usage_error(runner, tmp_path):
     path = hostile_inventory(tmp_path)
     for command in (["estimate"], ["validate"], ["portfolio"]):
-        result = runner.invoke(cli, [*command, str(path), "--encoding", "klingon"])
+        result = runner.invoke(cli, [*command, str(path), "--encoding", "klingon", "--lang", "en"])
         assert result.exit_code == 2, command
         assert result.stderr.splitlines()[-1] == (
             "Error: Invalid value for '--encoding': unknown encoding 'klingon'; e.g. utf-8, "
