@@ -235,7 +235,9 @@ def test_output_in_an_unwritable_folder_is_a_usage_error(runner, tmp_path, monke
     if os.geteuid() == 0:  # root writes anywhere: make the check see what a user would
         monkeypatch.setattr("retrofit.cli.os.access", lambda p, mode: Path(p) != folder)
     try:
-        result = runner.invoke(cli, ["report", str(path), "-o", str(folder / "r.html"), "--lang", "en"])
+        result = runner.invoke(
+            cli, ["report", str(path), "-o", str(folder / "r.html"), "--lang", "en"]
+        )
     finally:
         folder.chmod(0o700)
     assert result.exit_code == 2

@@ -104,6 +104,9 @@ def test_the_page_in_headless_chromium(server, chromium, request, tmp_path, lang
                 accept_downloads=True, viewport={"width": 1280, "height": 1000}
             )
             page = context.new_page()
+            # an estimate or a report drawn while the other xdist worker runs can take longer than
+            # playwright's default 30 s on CI's 2 cores
+            page.set_default_timeout(120_000)
             page.on(
                 "console",
                 lambda m: problems.append(f"{m.type}: {m.text}") if m.type == "error" else None,

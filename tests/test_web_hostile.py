@@ -167,6 +167,9 @@ def test_hostile_uploads_in_chromium(chromium, tmp_path, lang):
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            # an estimate or a report drawn while the other xdist worker runs can take longer than
+            # playwright's default 30 s on CI's 2 cores
+            page.set_default_timeout(120_000)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("pageerror", lambda e: errors.append(str(e)))
 

@@ -67,6 +67,9 @@ def test_the_results_page_at_a_desktops_and_a_phones_width(server, chromium, cjk
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": 900})
+            # an estimate or a report drawn while the other xdist worker runs can take longer than
+            # playwright's default 30 s on CI's 2 cores
+            page.set_default_timeout(120_000)
             page.goto(f"{server}/?lang=zh")
             page.select_option("#region", "shanghai")
             page.set_input_files("#inventory", str(SAMPLE))

@@ -129,6 +129,9 @@ def test_type_an_inventory_see_the_error_fix_it_and_estimate(chromium, lang):
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            # an estimate or a report drawn while the other xdist worker runs can take longer than
+            # playwright's default 30 s on CI's 2 cores
+            page.set_default_timeout(120_000)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on(
