@@ -239,8 +239,9 @@ def test_district_investment_in_wan_yuan_where_every_plant_gives_one(city_200):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("size", ["3", "200"])
+# the 200-plant city in the client's language only: the English page's layout is checked on
+# the 3-plant portfolio (the suite must stay under 5 minutes on CI's 2 cores)
+@pytest.mark.parametrize(("size", "lang"), [("3", "zh"), ("3", "en"), ("200", "zh")])
 def test_portfolio_page_in_headless_chromium(
     result, city_200, tmp_path, size, lang, chromium, request
 ):
