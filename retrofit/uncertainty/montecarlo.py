@@ -400,12 +400,16 @@ def groups(
                 sd=_value(spec, "sd"),
                 centre=unchanged,
             )
-            variants, moved = recompute.node_variants(a, rows, spec.input, nodes, spec.scale)
-            ticket = batch.add(variants)
+            tickets = [
+                (j, changes, batch.add(variant))
+                for j, changes, variant in recompute.node_variants(
+                    a, rows, spec.input, nodes, spec.scale
+                )
+            ]
 
-            def responded(s=s, rows=rows, nodes=nodes, moved=moved, ticket=ticket):
-                energy = batch.energies_of(ticket)
-                response = recompute.node_response(a, rows, nodes, moved, energy)
+            def responded(s=s, rows=rows, nodes=nodes, tickets=tickets):
+                moved = [(j, changes, batch.energies_of(t)) for j, changes, t in tickets]
+                response = recompute.node_response(a, rows, nodes, moved)
                 return _Group(
                     s["input"], rows, s, "both", "response", nodes=nodes, response=response
                 )
@@ -419,7 +423,7 @@ def groups(
                 continue
             flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
             points = [
-                (has, batch.add([variant]))
+                (has, batch.add(variant))
                 for has, variant in recompute.duty_point_variants(a, rows, flows, shares)
             ]
 
@@ -427,7 +431,7 @@ def groups(
                 energy = {side: np.zeros(shares.shape) for side in recompute.SIDES}
                 for k, (has, ticket) in enumerate(points):
                     for side, e in batch.energies_of(ticket).items():
-                        energy[side][has, k] = e[0]
+                        energy[side][has, k] = e
                 return _Group(s["input"], rows, s, "both", "profile", shares, response=energy)
 
             out.append(profiled)
@@ -702,6 +706,56 @@ def _portfolio_table(result, total) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _totals_alone(
+    result: EstimateResult,
+    members: list[_Group],
+    draw_for: Callable[[_Group, int], np.ndarray],
+    tce_per_kwh: np.ndarray,
+    estimate: float,
+) -> np.ndarray:
+    """Total coal saved per draw with only ``members`` drawn (``draw_for(member, width)``: its
+    random input), every other input as estimated [tce/yr].
+
+    The other rows keep their saving, so only the rows the members act on are multiplied: the
+    total is the estimate's plus the change on those rows (the same multipliers, in the same
+    order, as :func:`_evaluate` over every row; the sum differs from that over every row by
+    rounding only).
+    """
+    a = result.assets
+    row_members = [m for m in members if m.per_row]
+    if len(row_members) == 1:
+        rows = row_members[0].rows  # ascending (see _Group.reordered)
+    else:
+        union = np.zeros(len(a), dtype=bool)
+        for m in row_members:
+            union[m.rows] = True
+        rows = np.flatnonzero(union)
+    energy = {
+        "baseline": a["baseline_energy_kwh"].to_numpy(float)[rows],
+        "retrofit": a["retrofit_energy_kwh"].to_numpy(float)[rows],
+    }
+    scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
+    factor = np.ones((1, 1))
+    for member in members:
+        for side, m in member.multipliers(draw_for(member, member.width)).items():
+            if side == "tce":
+                factor = factor * m[:, :1]
+                continue
+            if side == "co2":
+                continue  # the total of coal saved does not depend on it
+            side_scaled = scaled[side]
+            if side_scaled is None:
+                side_scaled = scaled[side] = np.repeat(energy[side][None, :], m.shape[0], axis=0)
+            if len(member.rows) == len(rows):  # the member's rows are all of them
+                side_scaled *= m
+            else:
+                side_scaled[:, np.searchsorted(rows, member.rows)] *= m
+    baseline = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
+    retrofit = energy["retrofit"][None, :] if scaled["retrofit"] is None else scaled["retrofit"]
+    change = (baseline - retrofit) - (energy["baseline"] - energy["retrofit"])[None, :]
+    return (estimate + change @ tce_per_kwh[rows]) * factor.ravel()
+
+
 def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
     to (the others as estimated), one bar per input. A duty profile has no single quantile
@@ -721,29 +775,38 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
         ends = []
         if any(m.kind == "profile" for m in members):
             rng = np.random.default_rng(seed)
-            alone = {id(m): m.random(rng, TORNADO_PROFILE_DRAWS) for m in members}
-            saved, tce_factor, _ = _evaluate(
-                result, gs, lambda other, _w, alone=alone: alone.get(id(other))
-            )
-            totals = saved @ tce_per_kwh * tce_factor.ravel()
+            # in blocks of draws (bounded memory): a generator's stream gives one member the
+            # same normals in blocks as at once; several members draw theirs one after the
+            # other, so they take all draws at once
+            width = sum(m.width for m in members)
+            block = max(1, min(TORNADO_PROFILE_DRAWS, BLOCK_ELEMENTS // max(width, 1)))
+            if len(members) > 1:
+                block = TORNADO_PROFILE_DRAWS
+            parts = []
+            for start in range(0, TORNADO_PROFILE_DRAWS, block):
+                size = min(block, TORNADO_PROFILE_DRAWS - start)
+                alone = {id(m): m.random(rng, size) for m in members}
+                parts.append(
+                    _totals_alone(
+                        result, members, lambda m, _w, a=alone: a[id(m)], tce_per_kwh, estimate
+                    )
+                )
+            totals = np.concatenate(parts)
             ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
             mean = float(totals.mean())
         else:  # the mean over evenly spaced quantiles (the total is a sum over rows)
 
-            def on_grid(other, shape, members=members):
-                if not any(other is m for m in members):
-                    return None
+            def on_grid(member, shape):
                 return np.repeat(grid[:, None], shape, axis=1)
 
-            saved, tce_factor, _ = _evaluate(result, gs, on_grid)
-            mean = float((saved @ tce_per_kwh * tce_factor.ravel()).mean())
+            mean = float(_totals_alone(result, members, on_grid, tce_per_kwh, estimate).mean())
         for q in TORNADO_QUANTILES if not ends else ():
 
-            def draw_for(other, shape, members=members, q=q):
-                return np.full((1, shape), q) if any(other is m for m in members) else None
+            def draw_for(member, shape, q=q):
+                return np.full((1, shape), q)
 
-            saved, tce_factor, _ = _evaluate(result, gs, draw_for)
-            ends.append(float((saved @ tce_per_kwh * tce_factor.ravel())[0]))
+            totals = _totals_alone(result, members, draw_for, tce_per_kwh, estimate)
+            ends.append(float(totals[0]))
         s = members[0].spec
         count = sum(len(m.rows) for m in members if m.per_row)
         rows.append(
