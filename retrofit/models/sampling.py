@@ -134,16 +134,32 @@ def interpolate_response(x: ArrayLike, nodes: ArrayLike, response: ArrayLike) ->
     ``sⱼ`` the slope after node ``j``: a few whole-array operations instead of a gather per
     draw (the nodes are shared, only the slopes differ by column).
     """
+    return interpolate_responses(x, nodes, {"response": response})["response"]
+
+
+def interpolate_responses(
+    x: ArrayLike, nodes: ArrayLike, responses: dict[str, ArrayLike]
+) -> dict[str, np.ndarray]:
+    """:func:`interpolate_response` of several responses at the same draws and nodes (e.g. a
+    row's baseline and retrofit energy): the hinges ``max(x − nⱼ, 0)`` are computed once."""
     grid = np.asarray(nodes, dtype=float)
-    table = np.asarray(response, dtype=float)
     values = np.asarray(x, dtype=float)
+    tables = {key: np.asarray(table, dtype=float) for key, table in responses.items()}
     if grid.size == 1:
-        return np.broadcast_to(table[:, 0], values.shape).copy()
+        return {
+            key: np.broadcast_to(table[:, 0], values.shape).copy() for key, table in tables.items()
+        }
     clipped = np.clip(values, grid[0], grid[-1])
-    slopes = np.diff(table, axis=1) / np.diff(grid)[None, :]  # (columns, J − 1)
-    out = table[None, :, 0] + slopes[None, :, 0] * (clipped - grid[0])
-    for j in range(1, grid.size - 1):
-        out += (slopes[:, j] - slopes[:, j - 1])[None, :] * np.maximum(clipped - grid[j], 0.0)
+    offset = clipped - grid[0]
+    hinges = [np.maximum(clipped - grid[j], 0.0) for j in range(1, grid.size - 1)]
+    out = {}
+    for key, table in tables.items():
+        slopes = np.diff(table, axis=1) / np.diff(grid)[None, :]  # (columns, J − 1)
+        result = slopes[None, :, 0] * offset
+        result += table[None, :, 0]
+        for j, hinge in enumerate(hinges, start=1):
+            result += (slopes[:, j] - slopes[:, j - 1])[None, :] * hinge
+        out[key] = result
     return out
 
 

@@ -38,7 +38,8 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,7 +51,6 @@ from ..core import conditions, frame
 from ..core.conversion import energy_to_co2_t, energy_to_tce
 from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
-from ..inventory.defaults import rows_listing
 from ..io.json import records
 from ..measures.base import Measure, in_use, uncertain_inputs
 from ..models import sampling
@@ -200,10 +200,7 @@ class _Group:
             return out
         draw = _draw(self, random)
         if self.kind == "response":
-            return {
-                side: sampling.interpolate_response(draw, self.nodes, table)
-                for side, table in self.response.items()
-            }
+            return sampling.interpolate_responses(draw, self.nodes, self.response)
         if self.kind == "ratio":
             m = draw / self.values
         elif self.kind == "efficiency":
@@ -240,6 +237,39 @@ class _Group:
         return self._runs
 
 
+#: The caveat lists of the estimates being sampled, while :func:`_caveat_cache` is open:
+#: assets frame's id → (the frame, each row's list number, each distinct list's codes). The
+#: table's rows ask about a few codes each; factorizing a large caveats column is the cost.
+_CAVEAT_LISTS: dict[int, tuple[pd.DataFrame, np.ndarray, list[set[str]]]] = {}
+_CAVEAT_CACHE_DEPTH = [0]
+
+
+@contextmanager
+def _caveat_cache() -> Iterator[None]:
+    """Factorize each estimate's caveats column once within the block (the frames are not
+    changed inside it), forgetting them after."""
+    _CAVEAT_CACHE_DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _CAVEAT_CACHE_DEPTH[0] -= 1
+        if not _CAVEAT_CACHE_DEPTH[0]:
+            _CAVEAT_LISTS.clear()
+
+
+def _caveat_lists(assets: pd.DataFrame) -> tuple[np.ndarray, list[set[str]]]:
+    """Each row's caveat list as a number, and the codes of each distinct list (the last, for
+    number −1, empty): a column has a handful of distinct lists."""
+    known = _CAVEAT_LISTS.get(id(assets))
+    if known is not None and known[0] is assets:
+        return known[1], known[2]
+    codes, uniques = pd.factorize(assets["caveats"])
+    lists = [set(str(u).split(";")) for u in uniques] + [set()]
+    if _CAVEAT_CACHE_DEPTH[0]:
+        _CAVEAT_LISTS[id(assets)] = (assets, codes, lists)
+    return codes, lists
+
+
 def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
     """Rows whose caveat codes include ``code`` (``a|b``: either; ``!a``: rows without it);
     every row for ``always``."""
@@ -247,10 +277,10 @@ def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
         return np.ones(len(assets), dtype=bool)
     if code.startswith("!"):
         return ~_codes(assets, code[1:])
-    mask = np.zeros(len(assets), dtype=bool)
-    for one in code.split("|"):
-        mask |= rows_listing(assets["caveats"], one, ";")
-    return mask
+    rows, lists = _caveat_lists(assets)
+    wanted = code.split("|")
+    hit = np.array([any(one in codes for one in wanted) for codes in lists], dtype=bool)
+    return hit[rows]  # a missing list (number −1) picks the trailing empty one
 
 
 def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
@@ -580,7 +610,10 @@ def run(
     for kind in table["distribution"]:
         if kind not in (*sampling.DISTRIBUTIONS, FIXED, "dirichlet"):
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
-    result, gs = _sorted_by_inputs(result, groups(result, table, measures, tabs))
+    with _caveat_cache():  # the table's rows test the estimate's caveat codes
+        found = groups(result, table, measures, tabs)
+        fixed = fixed_inputs(result, table, measures)
+    result, gs = _sorted_by_inputs(result, found)
     a = result.assets
     n = len(a)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
@@ -609,6 +642,8 @@ def run(
         "coal_saved_tce": sparse.diags(tce_per_kwh) @ membership,
         "co2_avoided_t": sparse.diags(co2_per_kwh) @ membership,
     }
+    # the three side by side: one product per block (each column summed as alone)
+    side_by_side = sparse.hstack(list(weighted.values()), format="csr")
     for start, stream in zip(starts, streams, strict=True):
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
@@ -624,9 +659,10 @@ def run(
             "coal_saved_tce": tce_factor,
             "co2_avoided_t": co2_factor,
         }
-        for key, matrix in weighted.items():
-            # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
-            sums = np.asarray(matrix.T @ saved.T).T * multiplier[key]
+        # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
+        all_sums = np.asarray(side_by_side.T @ saved.T).T
+        for k, key in enumerate(weighted):
+            sums = all_sums[:, k * p : (k + 1) * p] * multiplier[key]
             sums = np.broadcast_to(sums, (size, p))
             total[key][rows] = sums.sum(axis=1)
             if key in plant:
@@ -641,7 +677,7 @@ def run(
         tornado=_tornado(result, gs, seed),
         inputs=_inputs_table(gs, n),
         asset_bands=_asset_bands(result, metered, band),
-        fixed=fixed_inputs(result, table, measures),
+        fixed=fixed,
     )
 
 
@@ -737,7 +773,10 @@ def _totals_alone(
     scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = np.ones((1, 1))
     for member in members:
-        for side, m in member.multipliers(draw_for(member, member.width)).items():
+        # a relative draw's multiplier is the draw itself, the same on every row: one column
+        # of it broadcasts over the member's rows
+        width = 1 if member.kind == "multiplier" else member.width
+        for side, m in member.multipliers(draw_for(member, width)).items():
             if side == "tce":
                 factor = factor * m[:, :1]
                 continue
@@ -903,14 +942,15 @@ def coverage(
     declared = uncertain_inputs(in_use() if measures is None else measures)
     n = len(result.assets)
     out: dict[str, dict[str, np.ndarray]] = {}
-    for spec in table.itertuples(index=False):
-        kind = "fixed" if spec.distribution == FIXED else "sampled"
-        mask = applies_to(result, spec, declared)
-        for column in stands_for(spec):
-            entry = out.setdefault(
-                column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
-            )
-            entry[kind] |= mask
+    with _caveat_cache():  # the table's rows test the estimate's caveat codes
+        for spec in table.itertuples(index=False):
+            kind = "fixed" if spec.distribution == FIXED else "sampled"
+            mask = applies_to(result, spec, declared)
+            for column in stands_for(spec):
+                entry = out.setdefault(
+                    column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
+                )
+                entry[kind] |= mask
     return out
 
 
