@@ -180,7 +180,8 @@ def dirichlet_concentration(sd_of_half: float) -> float:
     """
     if sd_of_half == 0:
         return np.inf
-    return 0.25 / sd_of_half**2 - 1.0
+    with np.errstate(divide="ignore", over="ignore"):  # a tiny sd: sd² underflows, α = ∞
+        return float(np.float64(0.25) / np.float64(sd_of_half) ** 2 - 1.0)
 
 
 def dirichlet_linear_moments(
