@@ -752,10 +752,10 @@ def _totals_alone(
     """Total coal saved per draw with only ``members`` drawn (``draw_for(member, width)``: its
     random input), every other input as estimated [tce/yr].
 
-    The other rows keep their saving, so only the rows the members act on are multiplied: the
-    total is the estimate's plus the change on those rows (the same multipliers, in the same
-    order, as :func:`_evaluate` over every row; the sum differs from that over every row by
-    rounding only).
+    The other rows keep their saving, so only the rows the members act on count: the total is
+    the estimate's plus the change on those rows, ``E·(m − 1)`` on each side for the product
+    ``m`` of the members' multipliers (the same multipliers, in the same order, as
+    :func:`_evaluate`; the sum differs from that over every row by rounding only).
     """
     a = result.assets
     row_members = [m for m in members if m.per_row]
@@ -770,7 +770,8 @@ def _totals_alone(
         "baseline": a["baseline_energy_kwh"].to_numpy(float)[rows],
         "retrofit": a["retrofit_energy_kwh"].to_numpy(float)[rows],
     }
-    scaled: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
+    # each side's product of the members' multipliers on these rows (None: 1 everywhere)
+    product: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = np.ones((1, 1))
     for member in members:
         # a relative draw's multiplier is the draw itself, the same on every row: one column
@@ -782,16 +783,20 @@ def _totals_alone(
                 continue
             if side == "co2":
                 continue  # the total of coal saved does not depend on it
-            side_scaled = scaled[side]
-            if side_scaled is None:
-                side_scaled = scaled[side] = np.repeat(energy[side][None, :], m.shape[0], axis=0)
+            side_product = product[side]
             if len(member.rows) == len(rows):  # the member's rows are all of them
-                side_scaled *= m
-            else:
-                side_scaled[:, np.searchsorted(rows, member.rows)] *= m
-    baseline = energy["baseline"][None, :] if scaled["baseline"] is None else scaled["baseline"]
-    retrofit = energy["retrofit"][None, :] if scaled["retrofit"] is None else scaled["retrofit"]
-    change = (baseline - retrofit) - (energy["baseline"] - energy["retrofit"])[None, :]
+                product[side] = m if side_product is None else side_product * m
+                continue
+            # a new array: a multiplier may be shared by both sides, never changed in place
+            start = np.ones((m.shape[0], len(rows)))
+            side_product = start if side_product is None else start * side_product
+            side_product[:, np.searchsorted(rows, member.rows)] *= m
+            product[side] = side_product
+    change = np.zeros((1, len(rows)))
+    for side, sign in (("baseline", 1.0), ("retrofit", -1.0)):
+        side_product = product[side]
+        if side_product is not None:  # the row's energy × (its multiplier − 1)
+            change = change + sign * energy[side] * (side_product - 1.0)
     return (estimate + change @ tce_per_kwh[rows]) * factor.ravel()
 
 
