@@ -7,6 +7,8 @@ quantiles a one-at-a-time sensitivity (tornado) needs from the same function.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
@@ -138,7 +140,7 @@ def interpolate_response(x: ArrayLike, nodes: ArrayLike, response: ArrayLike) ->
 
 
 def interpolate_responses(
-    x: ArrayLike, nodes: ArrayLike, responses: dict[str, ArrayLike]
+    x: ArrayLike, nodes: ArrayLike, responses: Mapping[str, ArrayLike]
 ) -> dict[str, np.ndarray]:
     """:func:`interpolate_response` of several responses at the same draws and nodes (e.g. a
     row's baseline and retrofit energy): the hinges ``max(x − nⱼ, 0)`` are computed once."""

@@ -758,13 +758,13 @@ def _totals_alone(
     :func:`_evaluate`; the sum differs from that over every row by rounding only).
     """
     a = result.assets
-    row_members = [m for m in members if m.per_row]
+    row_members = [g for g in members if g.per_row]
     if len(row_members) == 1:
         rows = row_members[0].rows  # ascending (see _Group.reordered)
     else:
         union = np.zeros(len(a), dtype=bool)
-        for m in row_members:
-            union[m.rows] = True
+        for g in row_members:
+            union[g.rows] = True
         rows = np.flatnonzero(union)
     energy = {
         "baseline": a["baseline_energy_kwh"].to_numpy(float)[rows],
@@ -822,19 +822,19 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
             # in blocks of draws (bounded memory): a generator's stream gives one member the
             # same normals in blocks as at once; several members draw theirs one after the
             # other, so they take all draws at once
-            width = sum(m.width for m in members)
+            width = sum(g.width for g in members)
             block = max(1, min(TORNADO_PROFILE_DRAWS, BLOCK_ELEMENTS // max(width, 1)))
             if len(members) > 1:
                 block = TORNADO_PROFILE_DRAWS
             parts = []
             for start in range(0, TORNADO_PROFILE_DRAWS, block):
                 size = min(block, TORNADO_PROFILE_DRAWS - start)
-                alone = {id(m): m.random(rng, size) for m in members}
-                parts.append(
-                    _totals_alone(
-                        result, members, lambda m, _w, a=alone: a[id(m)], tce_per_kwh, estimate
-                    )
-                )
+                alone = {id(g): g.random(rng, size) for g in members}
+
+                def drawn(member: _Group, _width: int, alone=alone) -> np.ndarray:
+                    return alone[id(member)]
+
+                parts.append(_totals_alone(result, members, drawn, tce_per_kwh, estimate))
             totals = np.concatenate(parts)
             ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
             mean = float(totals.mean())
