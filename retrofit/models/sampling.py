@@ -143,13 +143,17 @@ def interpolate_responses(
     x: ArrayLike, nodes: ArrayLike, responses: Mapping[str, ArrayLike]
 ) -> dict[str, np.ndarray]:
     """:func:`interpolate_response` of several responses at the same draws and nodes (e.g. a
-    row's baseline and retrofit energy): the hinges ``max(x − nⱼ, 0)`` are computed once."""
+    row's baseline and retrofit energy): the hinges ``max(x − nⱼ, 0)`` are computed once.
+    ``x`` of shape (draws, 1) is one draw per row of draws shared by every column."""
     grid = np.asarray(nodes, dtype=float)
     values = np.asarray(x, dtype=float)
     tables = {key: np.asarray(table, dtype=float) for key, table in responses.items()}
     if grid.size == 1:
-        return {
-            key: np.broadcast_to(table[:, 0], values.shape).copy() for key, table in tables.items()
+        return {  # x of one column (the same draw on every row) broadcasts over the columns
+            key: np.broadcast_to(
+                table[:, 0], np.broadcast_shapes(values.shape, table[:, 0].shape)
+            ).copy()
+            for key, table in tables.items()
         }
     clipped = np.clip(values, grid[0], grid[-1])
     offset = clipped - grid[0]

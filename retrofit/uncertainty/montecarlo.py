@@ -750,7 +750,8 @@ def _totals_alone(
     estimate: float,
 ) -> np.ndarray:
     """Total coal saved per draw with only ``members`` drawn (``draw_for(member, width)``: its
-    random input), every other input as estimated [tce/yr].
+    random input, one column shared by its rows unless it is a duty profile), every other
+    input as estimated [tce/yr].
 
     The other rows keep their saving, so only the rows the members act on count: the total is
     the estimate's plus the change on those rows, ``E·(m − 1)`` on each side for the product
@@ -774,9 +775,9 @@ def _totals_alone(
     product: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
     factor = np.ones((1, 1))
     for member in members:
-        # a relative draw's multiplier is the draw itself, the same on every row: one column
-        # of it broadcasts over the member's rows
-        width = 1 if member.kind == "multiplier" else member.width
+        # every row of a member is at the same quantile here (a grid or a percentile): one
+        # column of draws broadcasts over its rows (a profile's random input differs by row)
+        width = member.width if member.kind == "profile" else 1
         for side, m in member.multipliers(draw_for(member, width)).items():
             if side == "tce":
                 factor = factor * m[:, :1]

@@ -28,3 +28,13 @@ def test_interpolate_responses_shares_the_draws_of_each_response():
     assert found["retrofit"][:, 0] == pytest.approx([1.0, 1.0, 1.0])
     one = sampling.interpolate_response(x, nodes, [[0.8, 1.0, 1.3]])
     assert one[:, 0] == pytest.approx([0.9, 1.15, 1.3])
+
+
+def test_one_column_of_draws_is_shared_by_every_response_column():
+    # two rows, draws 0.95 and 1.1 shared by both: row 1 is 0.8/1.0/1.3, row 2 is flat at 2
+    nodes = np.array([0.9, 1.0, 1.1])
+    table = [[0.8, 1.0, 1.3], [2.0, 2.0, 2.0]]
+    found = sampling.interpolate_responses(np.array([[0.95], [1.1]]), nodes, {"r": table})["r"]
+    assert found == pytest.approx(np.array([[0.9, 2.0], [1.3, 2.0]]))
+    single = sampling.interpolate_responses(np.array([[0.95], [1.1]]), [1.0], {"r": [[1.0], [2.0]]})
+    assert single["r"] == pytest.approx(np.array([[1.0, 2.0], [1.0, 2.0]]))
