@@ -7,6 +7,8 @@ quantiles a one-at-a-time sensitivity (tornado) needs from the same function.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
@@ -134,16 +136,36 @@ def interpolate_response(x: ArrayLike, nodes: ArrayLike, response: ArrayLike) ->
     ``sⱼ`` the slope after node ``j``: a few whole-array operations instead of a gather per
     draw (the nodes are shared, only the slopes differ by column).
     """
+    return interpolate_responses(x, nodes, {"response": response})["response"]
+
+
+def interpolate_responses(
+    x: ArrayLike, nodes: ArrayLike, responses: Mapping[str, ArrayLike]
+) -> dict[str, np.ndarray]:
+    """:func:`interpolate_response` of several responses at the same draws and nodes (e.g. a
+    row's baseline and retrofit energy): the hinges ``max(x − nⱼ, 0)`` are computed once.
+    ``x`` of shape (draws, 1) is one draw per row of draws shared by every column."""
     grid = np.asarray(nodes, dtype=float)
-    table = np.asarray(response, dtype=float)
     values = np.asarray(x, dtype=float)
+    tables = {key: np.asarray(table, dtype=float) for key, table in responses.items()}
     if grid.size == 1:
-        return np.broadcast_to(table[:, 0], values.shape).copy()
+        return {  # x of one column (the same draw on every row) broadcasts over the columns
+            key: np.broadcast_to(
+                table[:, 0], np.broadcast_shapes(values.shape, table[:, 0].shape)
+            ).copy()
+            for key, table in tables.items()
+        }
     clipped = np.clip(values, grid[0], grid[-1])
-    slopes = np.diff(table, axis=1) / np.diff(grid)[None, :]  # (columns, J − 1)
-    out = table[None, :, 0] + slopes[None, :, 0] * (clipped - grid[0])
-    for j in range(1, grid.size - 1):
-        out += (slopes[:, j] - slopes[:, j - 1])[None, :] * np.maximum(clipped - grid[j], 0.0)
+    offset = clipped - grid[0]
+    hinges = [np.maximum(clipped - grid[j], 0.0) for j in range(1, grid.size - 1)]
+    out = {}
+    for key, table in tables.items():
+        slopes = np.diff(table, axis=1) / np.diff(grid)[None, :]  # (columns, J − 1)
+        result = slopes[None, :, 0] * offset
+        result += table[None, :, 0]
+        for j, hinge in enumerate(hinges, start=1):
+            result += (slopes[:, j] - slopes[:, j - 1])[None, :] * hinge
+        out[key] = result
     return out
 
 
@@ -164,7 +186,8 @@ def dirichlet_concentration(sd_of_half: float) -> float:
     """
     if sd_of_half == 0:
         return np.inf
-    return 0.25 / sd_of_half**2 - 1.0
+    with np.errstate(divide="ignore", over="ignore"):  # a tiny sd: sd² underflows, α = ∞
+        return float(np.float64(0.25) / np.float64(sd_of_half) ** 2 - 1.0)
 
 
 def dirichlet_linear_moments(

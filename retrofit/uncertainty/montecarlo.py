@@ -38,7 +38,8 @@ deterministic estimate exactly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,7 +51,6 @@ from ..core import conditions, frame
 from ..core.conversion import energy_to_co2_t, energy_to_tce
 from ..core.exceptions import OptionError, ReferenceDataError
 from ..core.reference import Tables
-from ..inventory.defaults import rows_listing
 from ..io.json import records
 from ..measures.base import Measure, in_use, uncertain_inputs
 from ..models import sampling
@@ -200,10 +200,7 @@ class _Group:
             return out
         draw = _draw(self, random)
         if self.kind == "response":
-            return {
-                side: sampling.interpolate_response(draw, self.nodes, table)
-                for side, table in self.response.items()
-            }
+            return sampling.interpolate_responses(draw, self.nodes, self.response)
         if self.kind == "ratio":
             m = draw / self.values
         elif self.kind == "efficiency":
@@ -240,6 +237,39 @@ class _Group:
         return self._runs
 
 
+#: The caveat lists of the estimates being sampled, while :func:`_caveat_cache` is open:
+#: assets frame's id → (the frame, each row's list number, each distinct list's codes). The
+#: table's rows ask about a few codes each; factorizing a large caveats column is the cost.
+_CAVEAT_LISTS: dict[int, tuple[pd.DataFrame, np.ndarray, list[set[str]]]] = {}
+_CAVEAT_CACHE_DEPTH = [0]
+
+
+@contextmanager
+def _caveat_cache() -> Iterator[None]:
+    """Factorize each estimate's caveats column once within the block (the frames are not
+    changed inside it), forgetting them after."""
+    _CAVEAT_CACHE_DEPTH[0] += 1
+    try:
+        yield
+    finally:
+        _CAVEAT_CACHE_DEPTH[0] -= 1
+        if not _CAVEAT_CACHE_DEPTH[0]:
+            _CAVEAT_LISTS.clear()
+
+
+def _caveat_lists(assets: pd.DataFrame) -> tuple[np.ndarray, list[set[str]]]:
+    """Each row's caveat list as a number, and the codes of each distinct list (the last, for
+    number −1, empty): a column has a handful of distinct lists."""
+    known = _CAVEAT_LISTS.get(id(assets))
+    if known is not None and known[0] is assets:
+        return known[1], known[2]
+    codes, uniques = pd.factorize(assets["caveats"])
+    lists = [set(str(u).split(";")) for u in uniques] + [set()]
+    if _CAVEAT_CACHE_DEPTH[0]:
+        _CAVEAT_LISTS[id(assets)] = (assets, codes, lists)
+    return codes, lists
+
+
 def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
     """Rows whose caveat codes include ``code`` (``a|b``: either; ``!a``: rows without it);
     every row for ``always``."""
@@ -247,10 +277,10 @@ def _codes(assets: pd.DataFrame, code: str) -> np.ndarray:
         return np.ones(len(assets), dtype=bool)
     if code.startswith("!"):
         return ~_codes(assets, code[1:])
-    mask = np.zeros(len(assets), dtype=bool)
-    for one in code.split("|"):
-        mask |= rows_listing(assets["caveats"], one, ";")
-    return mask
+    rows, lists = _caveat_lists(assets)
+    wanted = code.split("|")
+    hit = np.array([any(one in codes for one in wanted) for codes in lists], dtype=bool)
+    return hit[rows]  # a missing list (number −1) picks the trailing empty one
 
 
 def _condition(assets: pd.DataFrame, text: str) -> np.ndarray:
@@ -400,12 +430,16 @@ def groups(
                 sd=_value(spec, "sd"),
                 centre=unchanged,
             )
-            variants, moved = recompute.node_variants(a, rows, spec.input, nodes, spec.scale)
-            ticket = batch.add(variants)
+            tickets = [
+                (j, changes, batch.add(variant))
+                for j, changes, variant in recompute.node_variants(
+                    a, rows, spec.input, nodes, spec.scale
+                )
+            ]
 
-            def responded(s=s, rows=rows, nodes=nodes, moved=moved, ticket=ticket):
-                energy = batch.energies_of(ticket)
-                response = recompute.node_response(a, rows, nodes, moved, energy)
+            def responded(s=s, rows=rows, nodes=nodes, tickets=tickets):
+                moved = [(j, changes, batch.energies_of(t)) for j, changes, t in tickets]
+                response = recompute.node_response(a, rows, nodes, moved)
                 return _Group(
                     s["input"], rows, s, "both", "response", nodes=nodes, response=response
                 )
@@ -419,7 +453,7 @@ def groups(
                 continue
             flows, shares = recompute.profile_points(a["flow_profile_used"].iloc[rows], tabs)
             points = [
-                (has, batch.add([variant]))
+                (has, batch.add(variant))
                 for has, variant in recompute.duty_point_variants(a, rows, flows, shares)
             ]
 
@@ -427,7 +461,7 @@ def groups(
                 energy = {side: np.zeros(shares.shape) for side in recompute.SIDES}
                 for k, (has, ticket) in enumerate(points):
                     for side, e in batch.energies_of(ticket).items():
-                        energy[side][has, k] = e[0]
+                        energy[side][has, k] = e
                 return _Group(s["input"], rows, s, "both", "profile", shares, response=energy)
 
             out.append(profiled)
@@ -576,7 +610,10 @@ def run(
     for kind in table["distribution"]:
         if kind not in (*sampling.DISTRIBUTIONS, FIXED, "dirichlet"):
             raise ReferenceDataError(f"reference table '{TABLE}': unknown distribution '{kind}'")
-    result, gs = _sorted_by_inputs(result, groups(result, table, measures, tabs))
+    with _caveat_cache():  # the table's rows test the estimate's caveat codes
+        found = groups(result, table, measures, tabs)
+        fixed = fixed_inputs(result, table, measures)
+    result, gs = _sorted_by_inputs(result, found)
     a = result.assets
     n = len(a)
     plant_ids = pd.Index(result.plants["plant_id"])  # the plants table's order
@@ -605,6 +642,8 @@ def run(
         "coal_saved_tce": sparse.diags(tce_per_kwh) @ membership,
         "co2_avoided_t": sparse.diags(co2_per_kwh) @ membership,
     }
+    # the three side by side: one product per block (each column summed as alone)
+    side_by_side = sparse.hstack(list(weighted.values()), format="csr")
     for start, stream in zip(starts, streams, strict=True):
         size = min(block, draws - start)
         rng = np.random.default_rng(stream)
@@ -620,9 +659,10 @@ def run(
             "coal_saved_tce": tce_factor,
             "co2_avoided_t": co2_factor,
         }
-        for key, matrix in weighted.items():
-            # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
-            sums = np.asarray(matrix.T @ saved.T).T * multiplier[key]
+        # (matrixᵀ · savedᵀ)ᵀ: plant sums of each draw, weighted by the row's factor
+        all_sums = np.asarray(side_by_side.T @ saved.T).T
+        for k, key in enumerate(weighted):
+            sums = all_sums[:, k * p : (k + 1) * p] * multiplier[key]
             sums = np.broadcast_to(sums, (size, p))
             total[key][rows] = sums.sum(axis=1)
             if key in plant:
@@ -637,7 +677,7 @@ def run(
         tornado=_tornado(result, gs, seed),
         inputs=_inputs_table(gs, n),
         asset_bands=_asset_bands(result, metered, band),
-        fixed=fixed_inputs(result, table, measures),
+        fixed=fixed,
     )
 
 
@@ -702,6 +742,65 @@ def _portfolio_table(result, total) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _totals_alone(
+    result: EstimateResult,
+    members: list[_Group],
+    draw_for: Callable[[_Group, int], np.ndarray],
+    tce_per_kwh: np.ndarray,
+    estimate: float,
+) -> np.ndarray:
+    """Total coal saved per draw with only ``members`` drawn (``draw_for(member, width)``: its
+    random input, one column shared by its rows unless it is a duty profile), every other
+    input as estimated [tce/yr].
+
+    The other rows keep their saving, so only the rows the members act on count: the total is
+    the estimate's plus the change on those rows, ``E·(m − 1)`` on each side for the product
+    ``m`` of the members' multipliers (the same multipliers, in the same order, as
+    :func:`_evaluate`; the sum differs from that over every row by rounding only).
+    """
+    a = result.assets
+    row_members = [g for g in members if g.per_row]
+    if len(row_members) == 1:
+        rows = row_members[0].rows  # ascending (see _Group.reordered)
+    else:
+        union = np.zeros(len(a), dtype=bool)
+        for g in row_members:
+            union[g.rows] = True
+        rows = np.flatnonzero(union)
+    energy = {
+        "baseline": a["baseline_energy_kwh"].to_numpy(float)[rows],
+        "retrofit": a["retrofit_energy_kwh"].to_numpy(float)[rows],
+    }
+    # each side's product of the members' multipliers on these rows (None: 1 everywhere)
+    product: dict[str, np.ndarray | None] = {"baseline": None, "retrofit": None}
+    factor = np.ones((1, 1))
+    for member in members:
+        # every row of a member is at the same quantile here (a grid or a percentile): one
+        # column of draws broadcasts over its rows (a profile's random input differs by row)
+        width = member.width if member.kind == "profile" else 1
+        for side, m in member.multipliers(draw_for(member, width)).items():
+            if side == "tce":
+                factor = factor * m[:, :1]
+                continue
+            if side == "co2":
+                continue  # the total of coal saved does not depend on it
+            side_product = product[side]
+            if len(member.rows) == len(rows):  # the member's rows are all of them
+                product[side] = m if side_product is None else side_product * m
+                continue
+            # a new array: a multiplier may be shared by both sides, never changed in place
+            start = np.ones((m.shape[0], len(rows)))
+            side_product = start if side_product is None else start * side_product
+            side_product[:, np.searchsorted(rows, member.rows)] *= m
+            product[side] = side_product
+    change = np.zeros((1, len(rows)))
+    for side, sign in (("baseline", 1.0), ("retrofit", -1.0)):
+        side_product = product[side]
+        if side_product is not None:  # the row's energy × (its multiplier − 1)
+            change = change + sign * energy[side] * (side_product - 1.0)
+    return (estimate + change @ tce_per_kwh[rows]) * factor.ravel()
+
+
 def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
     """Total coal saved with one input at its P10 and then its P90 on every row it applies
     to (the others as estimated), one bar per input. A duty profile has no single quantile
@@ -721,29 +820,38 @@ def _tornado(result, gs, seed: int = 0) -> pd.DataFrame:
         ends = []
         if any(m.kind == "profile" for m in members):
             rng = np.random.default_rng(seed)
-            alone = {id(m): m.random(rng, TORNADO_PROFILE_DRAWS) for m in members}
-            saved, tce_factor, _ = _evaluate(
-                result, gs, lambda other, _w, alone=alone: alone.get(id(other))
-            )
-            totals = saved @ tce_per_kwh * tce_factor.ravel()
+            # in blocks of draws (bounded memory): a generator's stream gives one member the
+            # same normals in blocks as at once; several members draw theirs one after the
+            # other, so they take all draws at once
+            width = sum(g.width for g in members)
+            block = max(1, min(TORNADO_PROFILE_DRAWS, BLOCK_ELEMENTS // max(width, 1)))
+            if len(members) > 1:
+                block = TORNADO_PROFILE_DRAWS
+            parts = []
+            for start in range(0, TORNADO_PROFILE_DRAWS, block):
+                size = min(block, TORNADO_PROFILE_DRAWS - start)
+                alone = {id(g): g.random(rng, size) for g in members}
+
+                def drawn(member: _Group, _width: int, alone=alone) -> np.ndarray:
+                    return alone[id(member)]
+
+                parts.append(_totals_alone(result, members, drawn, tce_per_kwh, estimate))
+            totals = np.concatenate(parts)
             ends = [float(v) for v in np.percentile(totals, [100 * q for q in TORNADO_QUANTILES])]
             mean = float(totals.mean())
         else:  # the mean over evenly spaced quantiles (the total is a sum over rows)
 
-            def on_grid(other, shape, members=members):
-                if not any(other is m for m in members):
-                    return None
+            def on_grid(member, shape):
                 return np.repeat(grid[:, None], shape, axis=1)
 
-            saved, tce_factor, _ = _evaluate(result, gs, on_grid)
-            mean = float((saved @ tce_per_kwh * tce_factor.ravel()).mean())
+            mean = float(_totals_alone(result, members, on_grid, tce_per_kwh, estimate).mean())
         for q in TORNADO_QUANTILES if not ends else ():
 
-            def draw_for(other, shape, members=members, q=q):
-                return np.full((1, shape), q) if any(other is m for m in members) else None
+            def draw_for(member, shape, q=q):
+                return np.full((1, shape), q)
 
-            saved, tce_factor, _ = _evaluate(result, gs, draw_for)
-            ends.append(float((saved @ tce_per_kwh * tce_factor.ravel())[0]))
+            totals = _totals_alone(result, members, draw_for, tce_per_kwh, estimate)
+            ends.append(float(totals[0]))
         s = members[0].spec
         count = sum(len(m.rows) for m in members if m.per_row)
         rows.append(
@@ -840,14 +948,15 @@ def coverage(
     declared = uncertain_inputs(in_use() if measures is None else measures)
     n = len(result.assets)
     out: dict[str, dict[str, np.ndarray]] = {}
-    for spec in table.itertuples(index=False):
-        kind = "fixed" if spec.distribution == FIXED else "sampled"
-        mask = applies_to(result, spec, declared)
-        for column in stands_for(spec):
-            entry = out.setdefault(
-                column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
-            )
-            entry[kind] |= mask
+    with _caveat_cache():  # the table's rows test the estimate's caveat codes
+        for spec in table.itertuples(index=False):
+            kind = "fixed" if spec.distribution == FIXED else "sampled"
+            mask = applies_to(result, spec, declared)
+            for column in stands_for(spec):
+                entry = out.setdefault(
+                    column, {"sampled": np.zeros(n, dtype=bool), "fixed": np.zeros(n, dtype=bool)}
+                )
+                entry[kind] |= mask
     return out
 
 

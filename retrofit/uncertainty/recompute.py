@@ -78,25 +78,25 @@ def bounded(column: str, values: np.ndarray) -> np.ndarray:
 
 
 class Batch:
-    """Variants of rows gathered from every input, so that each measure runs once over all of
-    them (a measure's cost is mostly per call, not per row).
+    """Frames of varied rows gathered from every input, so that each measure runs once over all
+    of them (a measure's cost is mostly per call, not per row).
 
     :meth:`add` returns a ticket; after :meth:`run`, :meth:`energies_of` gives that ticket's
-    energies, side → (variants, rows) [kWh/yr]. Variants keep only the inventory columns (the
-    estimate's outputs are not inputs of a measure), which bounds the memory of the stack.
+    energies, side → (rows,) [kWh/yr]. Frames keep only the inventory columns (the estimate's
+    outputs are not inputs of a measure), which bounds the memory of the stack.
     """
 
     def __init__(self) -> None:
         self._frames: list[pd.DataFrame] = []
-        self._spans: list[tuple[int, int, int]] = []  # (first row, variants, rows)
+        self._spans: list[tuple[int, int]] = []  # (first row, rows)
         self._energy: dict[str, np.ndarray] = {}
         self._size = 0
 
-    def add(self, variants: list[pd.DataFrame]) -> int:
-        rows = len(variants[0]) if variants else 0
-        self._spans.append((self._size, len(variants), rows))
-        self._frames.extend(variants)
-        self._size += len(variants) * rows
+    def add(self, variant: pd.DataFrame) -> int:
+        self._spans.append((self._size, len(variant)))
+        if len(variant):
+            self._frames.append(variant)
+        self._size += len(variant)
         return len(self._spans) - 1
 
     def run(self, measures: Sequence[Measure], tables: Tables) -> None:
@@ -106,59 +106,62 @@ class Batch:
             self._energy = energies(stacked, measures, tables)
 
     def energies_of(self, ticket: int) -> dict[str, np.ndarray]:
-        first, count, rows = self._spans[ticket]
-        if not count:  # nothing to compute (no spread)
-            return {side: np.empty((0, rows)) for side in SIDES}
-        return {
-            side: self._energy[side][first : first + count * rows].reshape(count, rows)
-            for side in SIDES
-        }
+        first, rows = self._spans[ticket]
+        if not rows:
+            return {side: np.empty(0) for side in SIDES}
+        return {side: self._energy[side][first : first + rows] for side in SIDES}
 
 
 def inputs_of(assets: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """The inventory columns of the rows at ``rows`` (what a measure reads)."""
-    keep = [c for c in assets.columns if c in COLUMN_BY_NAME or c == "source_row"]
-    return assets.iloc[rows][keep]
+    keep = [k for k, c in enumerate(assets.columns) if c in COLUMN_BY_NAME or c == "source_row"]
+    return assets.iloc[rows, keep]  # the columns chosen first: the outputs are never copied
 
 
 def node_variants(
     assets: pd.DataFrame, rows: np.ndarray, column: str, nodes: np.ndarray, scale: str
-) -> tuple[list[pd.DataFrame], list[int]]:
-    """The rows with ``column`` moved to each node that changes it, and those nodes' indices.
+) -> list[tuple[int, np.ndarray, pd.DataFrame]]:
+    """For each node that changes ``column`` on some row: its index, the positions in ``rows``
+    of the rows it changes, and those rows with ``column`` moved to the node.
 
     ``nodes`` are multipliers of the value used (``scale="relative"``) or amounts added to it
-    (``scale="additive"``); the result is clipped to the column's range.
+    (``scale="additive"``); the result is clipped to the column's range. A row the clip leaves
+    at its value is not computed again: its measure would give its estimate exactly (ratio 1).
     """
     subset = inputs_of(assets, rows)
     used = pd.to_numeric(subset[column], errors="coerce").to_numpy(float)
     unchanged = 1.0 if scale == "relative" else 0.0
-    moved_nodes = [j for j, node in enumerate(nodes) if node != unchanged]  # the rest: ratio 1
     variants = []
-    for j in moved_nodes:
-        variant = subset.copy()
-        moved = used * nodes[j] if scale == "relative" else used + nodes[j]
-        variant[column] = bounded(column, moved)
-        variants.append(variant)
-    return variants, moved_nodes
+    for j, node in enumerate(nodes):
+        if node == unchanged:  # ratio 1 on every row
+            continue
+        moved = bounded(column, used * node if scale == "relative" else used + node)
+        changes = np.flatnonzero(~(moved == used))  # a NaN is computed, as any other value
+        if not changes.size:
+            continue
+        variant = subset.iloc[changes].copy() if changes.size < len(rows) else subset.copy()
+        variant[column] = moved[changes]
+        variants.append((j, changes, variant))
+    return variants
 
 
 def node_response(
     assets: pd.DataFrame,
     rows: np.ndarray,
     nodes: np.ndarray,
-    moved_nodes: list[int],
-    energy: dict[str, np.ndarray],
+    moved: list[tuple[int, np.ndarray, dict[str, np.ndarray]]],
 ) -> dict[str, np.ndarray]:
     """Each row's energy at each node as a ratio to the row as estimated: side → (rows,
-    nodes) [unitless], 1 at the node that leaves the value unchanged; ``energy`` holds the
-    moved nodes' energies (side → (moved nodes, rows), from a :class:`Batch`)."""
+    nodes) [unitless], 1 at the node that leaves the value unchanged and on rows a node does
+    not change; ``moved`` holds, per node that changes rows, its index, the positions in
+    ``rows`` it changes and their energies (side → (positions,), from a :class:`Batch`)."""
     # the estimate's own energies: its measures on these rows give them again exactly
     # (tests/test_uncertainty_coverage.py checks it on every module)
     reference = {side: assets[f"{side}_energy_kwh"].to_numpy(float)[rows] for side in SIDES}
     response = {side: np.ones((len(rows), len(nodes))) for side in SIDES}
-    for side in SIDES:
-        for k, j in enumerate(moved_nodes):
-            response[side][:, j] = _ratio(energy[side][k], reference[side])
+    for j, changes, energy in moved:
+        for side in SIDES:
+            response[side][changes, j] = _ratio(energy[side], reference[side][changes])
     return response
 
 
@@ -201,6 +204,8 @@ def duty_point_variants(
     for k in range(flows.shape[1]):
         has = np.flatnonzero(shares[:, k] > 0)
         variant = subset.iloc[has].copy()
-        variant["flow_profile"] = [f"{flow * 100:.12g}:100" for flow in flows[has, k]]
+        codes, distinct = pd.factorize(flows[has, k])  # a few flows: format each once
+        texts = np.array([f"{flow * 100:.12g}:100" for flow in distinct], dtype=object)
+        variant["flow_profile"] = texts[codes]
         variants.append((has, variant))
     return variants
