@@ -225,8 +225,10 @@ def test_zh_workbook_labels_and_worded_cells_have_no_english(demo, tmp_path):
 #: searches for it: 「AMO 部分负载曲线：标准效率/4 极（amo:standard/4p）」
 _CODE_IN_PARENTHESES = re.compile(r"（[!-~][ -~]*）")
 #: Columns of the workbook whose cells are stable codes: an assumption's dotted key, a caveat's
-#: code and the codes of the caveats a row carries
-_CODE_COLUMNS = ("key", "code", "caveats")
+#: code, the codes of the caveats a row carries, and on the uncertainty sheets the inventory
+#: columns an input stands for and the table condition that selects its rows (both name
+#: columns and values as the inventory and reference_data write them)
+_CODE_COLUMNS = ("key", "code", "caveats", "inventory_columns", "condition")
 
 
 def workbook_texts(book: Path) -> list[str]:
@@ -258,13 +260,16 @@ def workbook_texts(book: Path) -> list[str]:
 
 @pytest.mark.parametrize("run", ["demo", "mixed"])
 def test_zh_audit_workbook_every_cell_of_every_sheet_reads_chinese(run, request, tmp_path):
-    """``retrofit estimate … -o x.xlsx --lang zh``: every cell a person reads, on every sheet
-    (the provenance codes of the assets, the notes and input details of the assumptions, the
-    caveats' data), holds no English beyond units, codes and citations."""
+    """``retrofit estimate … -o x.xlsx --lang zh --uncertainty 200``: every cell a person reads,
+    on every sheet (the provenance codes of the assets, the notes and input details of the
+    assumptions, the caveats' data, the uncertainty sheets' inputs, methods, distributions,
+    units, the rows a draw applies to and why an input is not drawn), holds no English beyond
+    units, codes and citations."""
     result, inventory, path = request.getfixturevalue(run)
     policy = "shanghai-2024,national" if run == "demo" else "shanghai-2024"
     book = tmp_path / "audit.xlsx"
     args = ["estimate", str(path), "--year", "2026", "--policy", policy, "--lang", "zh"]
+    args += ["--uncertainty", "200", "--seed", "1"]
     out = CliRunner().invoke(cli, [*args, "-o", str(book)])
     assert out.exit_code == 0, out.output
     citations = _citations(result)
