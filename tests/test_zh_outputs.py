@@ -123,6 +123,10 @@ def _citations(result) -> list[str]:
                 if column in frame.columns:
                     found += [str(v) for v in frame[column].dropna()]
     found += list(list_tables()["citation"].astype(str))
+    if result.uncertainty is not None:  # a source's Chinese twin quotes the same documents
+        from retrofit.core.reference import load_table
+
+        found += list(load_table("uncertainty_distributions")["source_zh"].dropna().astype(str))
     return sorted(set(found), key=len, reverse=True)
 
 
@@ -301,6 +305,47 @@ def test_zh_provenance_codes_read_chinese_by_hand():
     ) == ("gb20052_2024 表2 干式 10 kV 400 kVA 电工钢带 绝缘等级 F 2级")
     # a citation no row covers stays in its document's language
     assert provenance_in_chinese("GB 18613-2020 表1") == "GB 18613-2020 表1"
+
+
+def test_zh_uncertainty_sheet_cells_by_hand():
+    """The uncertainty sheets' worded cells in a Chinese workbook (texts written by hand from
+    the glossary, the vocabulary and the distributions table's ``source_zh``); a citation of
+    an English-language publication stays as it is."""
+    from retrofit.io.workbook import assumption_in_chinese, uncertainty_in_chinese
+
+    doe = "US DOE Motor Challenge fact sheet 'Determining Electric Motor Load and Efficiency'"
+    inputs = pd.DataFrame(
+        {
+            "input": ["load_factor", "target_pue"],
+            "method": ["scale", "recompute"],
+            "distribution": ["triangular", "uniform"],
+            "unit": ["fraction of rated output", "h/yr"],
+            "applies": ["motor.load_factor.defaulted", "always"],
+            "source": ["not drawn: see note", doe],
+        }
+    )
+    shown = uncertainty_in_chinese(inputs)
+    assert list(shown["input"]) == ["负载率（load_factor）", "改造后PUE（target_pue）"]
+    assert list(shown["method"]) == ["按比例缩放能耗", "按分布节点重算该行"]
+    assert list(shown["distribution"]) == ["三角分布", "均匀分布"]
+    assert list(shown["unit"]) == ["额定输出的比例", "h/年"]
+    assert list(shown["applies"]) == [
+        "负载率取默认值的电机（motor.load_factor.defaulted）",
+        "所有适用的行",
+    ]
+    assert list(shown["source"]) == ["未抽样：见“未抽样原因”", doe]
+    fixed = pd.DataFrame({"input": ["quantity"], "fixed_because": ["a count, not an estimate"]})
+    assert uncertainty_in_chinese(fixed)["fixed_because"].tolist() == ["台数，非估计值"]
+    portfolio = pd.DataFrame({"metric": ["coal_saved_tce"]})
+    assert uncertainty_in_chinese(portfolio)["metric"].tolist() == ["年节能量（coal_saved_tce）"]
+    assert assumption_in_chinese("uncertainty.inputs", '["pue", "load_factor", "pue"]') == (
+        "现状PUE（pue）、负载率（load_factor）"
+    )
+    skewed = '[{"input": "target_pue", "mean_shift_tce": -1.234}]'
+    assert assumption_in_chinese("uncertainty.estimate_position.skewed_inputs", skewed) == (
+        "改造后PUE（target_pue）：均值偏移 -1.23 tce/年"
+    )
+    assert list(inputs["input"]) == ["load_factor", "target_pue"]  # the frame itself unchanged
 
 
 def test_the_check_finds_english():

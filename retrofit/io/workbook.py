@@ -418,8 +418,18 @@ _UNCERTAINTY_FIELDS = {
     "method": "uncertainty_method",
     "distribution": "distribution",
     "applies": "uncertainty_applies",
-    "source": "uncertainty_source",
 }
+
+
+@functools.cache
+def uncertainty_sources_in_chinese() -> dict[str, str]:
+    """A source of ``uncertainty_distributions`` → its Chinese twin (column ``source_zh``), for
+    the sources that explain rather than cite."""
+    from ..core.reference import load_table
+
+    table = load_table("uncertainty_distributions")
+    twins = table[table["source_zh"].fillna("").astype(str).str.len() > 0]
+    return dict(zip(twins["source"].astype(str), twins["source_zh"].astype(str), strict=True))
 
 
 def uncertainty_in_chinese(frame: pd.DataFrame) -> pd.DataFrame:
@@ -439,6 +449,9 @@ def uncertainty_in_chinese(frame: pd.DataFrame) -> pd.DataFrame:
         ]
     if "unit" in out.columns:
         out["unit"] = [columns.unit_text(v, "zh") if isinstance(v, str) else v for v in out["unit"]]
+    if "source" in out.columns:  # a citation stays in its document's language
+        twins = uncertainty_sources_in_chinese()
+        out["source"] = [twins.get(v, v) if isinstance(v, str) else v for v in out["source"]]
     for column, field in _UNCERTAINTY_FIELDS.items():
         if column in out.columns:
             out[column] = [
