@@ -123,6 +123,10 @@ def _citations(result) -> list[str]:
                 if column in frame.columns:
                     found += [str(v) for v in frame[column].dropna()]
     found += list(list_tables()["citation"].astype(str))
+    if result.uncertainty is not None:  # a source's Chinese twin quotes the same documents
+        from retrofit.core.reference import load_table
+
+        found += list(load_table("uncertainty_distributions")["source_zh"].dropna().astype(str))
     return sorted(set(found), key=len, reverse=True)
 
 
@@ -225,8 +229,10 @@ def test_zh_workbook_labels_and_worded_cells_have_no_english(demo, tmp_path):
 #: searches for it: 「AMO 部分负载曲线：标准效率/4 极（amo:standard/4p）」
 _CODE_IN_PARENTHESES = re.compile(r"（[!-~][ -~]*）")
 #: Columns of the workbook whose cells are stable codes: an assumption's dotted key, a caveat's
-#: code and the codes of the caveats a row carries
-_CODE_COLUMNS = ("key", "code", "caveats")
+#: code, the codes of the caveats a row carries, and on the uncertainty sheets the inventory
+#: columns an input stands for and the table condition that selects its rows (both name
+#: columns and values as the inventory and reference_data write them)
+_CODE_COLUMNS = ("key", "code", "caveats", "inventory_columns", "condition")
 
 
 def workbook_texts(book: Path) -> list[str]:
@@ -258,13 +264,16 @@ def workbook_texts(book: Path) -> list[str]:
 
 @pytest.mark.parametrize("run", ["demo", "mixed"])
 def test_zh_audit_workbook_every_cell_of_every_sheet_reads_chinese(run, request, tmp_path):
-    """``retrofit estimate … -o x.xlsx --lang zh``: every cell a person reads, on every sheet
-    (the provenance codes of the assets, the notes and input details of the assumptions, the
-    caveats' data), holds no English beyond units, codes and citations."""
+    """``retrofit estimate … -o x.xlsx --lang zh --uncertainty 200``: every cell a person reads,
+    on every sheet (the provenance codes of the assets, the notes and input details of the
+    assumptions, the caveats' data, the uncertainty sheets' inputs, methods, distributions,
+    units, the rows a draw applies to and why an input is not drawn), holds no English beyond
+    units, codes and citations."""
     result, inventory, path = request.getfixturevalue(run)
     policy = "shanghai-2024,national" if run == "demo" else "shanghai-2024"
     book = tmp_path / "audit.xlsx"
     args = ["estimate", str(path), "--year", "2026", "--policy", policy, "--lang", "zh"]
+    args += ["--uncertainty", "200", "--seed", "1"]
     out = CliRunner().invoke(cli, [*args, "-o", str(book)])
     assert out.exit_code == 0, out.output
     citations = _citations(result)
@@ -296,6 +305,47 @@ def test_zh_provenance_codes_read_chinese_by_hand():
     ) == ("gb20052_2024 表2 干式 10 kV 400 kVA 电工钢带 绝缘等级 F 2级")
     # a citation no row covers stays in its document's language
     assert provenance_in_chinese("GB 18613-2020 表1") == "GB 18613-2020 表1"
+
+
+def test_zh_uncertainty_sheet_cells_by_hand():
+    """The uncertainty sheets' worded cells in a Chinese workbook (texts written by hand from
+    the glossary, the vocabulary and the distributions table's ``source_zh``); a citation of
+    an English-language publication stays as it is."""
+    from retrofit.io.workbook import assumption_in_chinese, uncertainty_in_chinese
+
+    doe = "US DOE Motor Challenge fact sheet 'Determining Electric Motor Load and Efficiency'"
+    inputs = pd.DataFrame(
+        {
+            "input": ["load_factor", "target_pue"],
+            "method": ["scale", "recompute"],
+            "distribution": ["triangular", "uniform"],
+            "unit": ["fraction of rated output", "h/yr"],
+            "applies": ["motor.load_factor.defaulted", "always"],
+            "source": ["not drawn: see note", doe],
+        }
+    )
+    shown = uncertainty_in_chinese(inputs)
+    assert list(shown["input"]) == ["负载率（load_factor）", "改造后PUE（target_pue）"]
+    assert list(shown["method"]) == ["按比例缩放能耗", "按分布节点重算该行"]
+    assert list(shown["distribution"]) == ["三角分布", "均匀分布"]
+    assert list(shown["unit"]) == ["额定输出的比例", "h/年"]
+    assert list(shown["applies"]) == [
+        "负载率取默认值的电机（motor.load_factor.defaulted）",
+        "所有适用的行",
+    ]
+    assert list(shown["source"]) == ["未抽样：见“未抽样原因”", doe]
+    fixed = pd.DataFrame({"input": ["quantity"], "fixed_because": ["a count, not an estimate"]})
+    assert uncertainty_in_chinese(fixed)["fixed_because"].tolist() == ["台数，非估计值"]
+    portfolio = pd.DataFrame({"metric": ["coal_saved_tce"]})
+    assert uncertainty_in_chinese(portfolio)["metric"].tolist() == ["年节能量（coal_saved_tce）"]
+    assert assumption_in_chinese("uncertainty.inputs", '["pue", "load_factor", "pue"]') == (
+        "现状PUE（pue）、负载率（load_factor）"
+    )
+    skewed = '[{"input": "target_pue", "mean_shift_tce": -1.234}]'
+    assert assumption_in_chinese("uncertainty.estimate_position.skewed_inputs", skewed) == (
+        "改造后PUE（target_pue）：均值偏移 -1.23 tce/年"
+    )
+    assert list(inputs["input"]) == ["load_factor", "target_pue"]  # the frame itself unchanged
 
 
 def test_the_check_finds_english():

@@ -214,6 +214,10 @@ def write_workbook(
 
             sheets["incentives"] = listing_in_language(sheets["incentives"], "zh")
         sheets = {name: without_english_twins(frame) for name, frame in sheets.items()}
+        sheets = {
+            name: uncertainty_in_chinese(frame) if name.startswith("uncertainty_") else frame
+            for name, frame in sheets.items()
+        }
 
     def write(tmp: Path) -> None:
         from openpyxl import Workbook
@@ -345,6 +349,30 @@ def provenance_in_chinese(text: str) -> str:
     )
 
 
+#: Assumptions whose value lists uncertain inputs by name (drawn, fixed, skewed)
+_UNCERTAIN_INPUT_LISTS = (
+    "uncertainty.inputs",
+    "uncertainty.fixed_inputs",
+    "uncertainty.estimate_position.skewed_inputs",
+)
+
+
+def _inputs_in_chinese(items: list[Any]) -> str:
+    """A list of uncertain inputs, each named once by its label (``负载率（load_factor）、…``);
+    a skewed input with its mean shift as ``目标PUE（target_pue）：均值偏移 -1.23 tce/年``."""
+    if all(isinstance(item, str) for item in items):
+        return "、".join(str(uncertain_input_in_chinese(name)) for name in dict.fromkeys(items))
+    shift = columns.label("mean_shift", "zh")
+    unit = columns.unit_text(columns.unit("mean_shift"), "zh")
+    return "；".join(
+        f"{uncertain_input_in_chinese(item.get('input'))}：{shift} "
+        f"{float(item.get('mean_shift_tce', float('nan'))):.2f} {unit}"
+        if isinstance(item, Mapping)
+        else str(uncertain_input_in_chinese(item))
+        for item in items
+    )
+
+
 def assumption_in_chinese(key: str, value: Any) -> Any:
     """An assumption's value as a Chinese workbook shows it: a model's text, a rule's or the
     basis note in the vocabulary's Chinese (rows ``model``, ``rule``, ``label``), a unit and a
@@ -361,11 +389,76 @@ def assumption_in_chinese(key: str, value: Any) -> Any:
         return words[("label", "workbook.basis_note")]
     if not isinstance(value, str) or key.endswith(_CITATION_KEYS):
         return value
+    if key in _UNCERTAIN_INPUT_LISTS and value.startswith("["):
+        return _inputs_in_chinese(json.loads(value))
     if key.endswith(".unit"):
         return columns.unit_text(value, "zh")
     if key in _BASIS_ASSUMPTIONS:
         return columns.value_label("plant_energy_basis", value, "zh")
     return provenance_in_chinese(value)
+
+
+def uncertain_input_in_chinese(name: Any) -> Any:
+    """An uncertain input or a metric by its glossary label (a column) or its vocabulary label
+    (an input that is no column), the stable name kept in full-width parentheses for a
+    reviewer who searches the tables: ``load_factor`` → ``负载率（load_factor）``."""
+    if not isinstance(name, str):
+        return name
+    if columns.known(name):
+        label = columns.label(name, "zh")
+    else:
+        label = columns.value_label("uncertain_input", name, "zh")
+    return name if label == name else f"{label}（{name}）"
+
+
+#: The worded columns of the uncertainty sheets and the vocabulary field of each one's values
+#: (``input`` and ``metric`` go through :func:`uncertain_input_in_chinese`, ``unit`` through
+#: the vocabulary's unit words; ``fixed_because`` is worded by its row's input).
+_UNCERTAINTY_FIELDS = {
+    "method": "uncertainty_method",
+    "distribution": "distribution",
+    "applies": "uncertainty_applies",
+}
+
+
+@functools.cache
+def uncertainty_sources_in_chinese() -> dict[str, str]:
+    """A source of ``uncertainty_distributions`` → its Chinese twin (column ``source_zh``), for
+    the sources that explain rather than cite."""
+    from ..core.reference import load_table
+
+    table = load_table("uncertainty_distributions")
+    twins = table[table["source_zh"].fillna("").astype(str).str.len() > 0]
+    return dict(zip(twins["source"].astype(str), twins["source_zh"].astype(str), strict=True))
+
+
+def uncertainty_in_chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """An uncertainty sheet (plants, portfolio, tornado, inputs, fixed) as a Chinese workbook
+    shows it: inputs and metrics by their labels, sampling method, distribution, unit, the
+    rows a draw applies to, why an input is not drawn and the sources that explain rather
+    than cite in the vocabulary's Chinese. A citation of a publication keeps its document's
+    language (no vocabulary row matches it); the English workbook is unchanged."""
+    out = frame.copy()
+    for column in ("input", "metric"):
+        if column in out.columns:
+            out[column] = [uncertain_input_in_chinese(v) for v in out[column]]
+    if "fixed_because" in out.columns and "input" in frame.columns:
+        out["fixed_because"] = [
+            columns.value_label("uncertainty_fixed", name, "zh") if isinstance(why, str) else why
+            for name, why in zip(frame["input"], frame["fixed_because"], strict=True)
+        ]
+    if "unit" in out.columns:
+        out["unit"] = [columns.unit_text(v, "zh") if isinstance(v, str) else v for v in out["unit"]]
+    if "source" in out.columns:  # a citation stays in its document's language
+        twins = uncertainty_sources_in_chinese()
+        out["source"] = [twins.get(v, v) if isinstance(v, str) else v for v in out["source"]]
+    for column, field in _UNCERTAINTY_FIELDS.items():
+        if column in out.columns:
+            out[column] = [
+                columns.value_label(field, v, "zh") if isinstance(v, str) else v
+                for v in out[column]
+            ]
+    return out
 
 
 def without_english_twins(frame: pd.DataFrame) -> pd.DataFrame:

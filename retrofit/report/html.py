@@ -24,6 +24,7 @@ from .._optional import MissingExtraError
 from ..columns import header, known, unit_text, value_label
 from ..io.atomic import atomic_write
 from ..io.cells import NUL
+from ..io.workbook import uncertainty_sources_in_chinese
 from ..money.incentives import needs_text, priority_text
 from ..results import EstimateResult
 from .terminal import VALUE_FIELDS, bai_yi_clause, factor_key, input_label, uncertainty_lines
@@ -799,6 +800,10 @@ def _uncertainty(result: EstimateResult, w: dict[str, str], lang: str, tornado_s
                     value_label("distribution", d, lang) for d in t["distribution"]
                 ],
                 unit=lambda t: [unit_text(str(v), lang) for v in t["unit"]],
+                source=lambda t: [
+                    v if lang == "en" else uncertainty_sources_in_chinese().get(v, v)
+                    for v in t["source"]
+                ],
             ),
             lang,
             numeric=["rows", "low", "mode", "high", "sd"],
