@@ -28,7 +28,7 @@ test: $(STAMP_TEST)
 	$(BIN)/python -m mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m mkdocs build --strict
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The tests a maintainer runs while working (under a minute on 2 cores): no wheel builds,
 # notebooks, browser or large properties. `make test` runs them all.
