@@ -376,6 +376,27 @@ def known(name: str) -> bool:
     return True
 
 
+#: 1 万元 in 元: a Chinese reader sees whole amounts of money in 万元 (JSON, CSV and the
+#: workbook's cells keep 元)
+WAN_YUAN = 10_000
+
+
+def is_money(name: str) -> bool:
+    """True for a glossary column of whole amounts in 元 or 元 a year (not a unit cost such as
+    元/tce)."""
+    return known(name) and unit(name) in ("CNY", "CNY/yr")
+
+
+def shown_in_wan(name: str, lang: str) -> bool:
+    """True when a reader of ``lang`` sees column ``name`` in 万元 (Chinese, money)."""
+    return lang == "zh" and is_money(name)
+
+
+def wan_heading(name: str, lang: str) -> str:
+    """The heading of a money column shown in 万元: ``label [万元]`` or ``label [万元/年]``."""
+    return f"{label(name, lang)} [{unit_text(unit(name).replace('CNY', '万元'), lang)}]"
+
+
 def missing(names: Iterable[str]) -> list[str]:
     """The names the glossary does not know, in the order given."""
     return [name for name in names if not known(name)]

@@ -131,12 +131,8 @@ PLAIN_INTEGERS = {
     "period_end",
     "as_of_year",
 }
-#: Money columns a Chinese report shows in 万元 (JSON, CSV and the workbook keep 元).
-_WAN = 10_000
-
-
-def _in_wan(column: str, lang: str) -> bool:
-    return lang == "zh" and known(column) and columns.unit(column) in ("CNY", "CNY/yr")
+_WAN = columns.WAN_YUAN
+_in_wan = columns.shown_in_wan
 
 
 def _exact(value: Any) -> str:
@@ -291,8 +287,7 @@ def _heading(column: str, lang: str) -> str:
     """The glossary's ``label [unit]`` (``[万元]`` for money in a Chinese report); a column the
     glossary does not know (an inventory's own pass-through column) keeps its name."""
     if _in_wan(column, lang):  # 万元, or 万元/年 for money a year
-        unit = columns.unit_text(columns.unit(column).replace("CNY", "万元"), lang)
-        return f"{columns.label(column, lang)} [{unit}]"
+        return columns.wan_heading(column, lang)
     return header(column, lang) if known(column) else column
 
 

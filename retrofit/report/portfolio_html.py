@@ -389,7 +389,10 @@ def _goals(
 ) -> str:
     goals = result.goals[result.goals["kind"] == "cumulative"]
     # a Chinese report writes money in 万元
-    scale = [10_000.0 if lang == "zh" and u == "CNY" else 1.0 for u in goals["achieved_unit"]]
+    scale = [
+        float(columns.WAN_YUAN) if lang == "zh" and u == "CNY" else 1.0
+        for u in goals["achieved_unit"]
+    ]
     view = pd.DataFrame(
         {
             "goal": [value_label("goal", g, lang) for g in goals["goal"]],

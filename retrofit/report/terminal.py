@@ -154,21 +154,14 @@ ASSET_VIEW = [
 
 #: Columns whose values are words a person reads (translated through the vocabulary in zh).
 VALUE_FIELDS = columns.WORDED_COLUMNS
-#: Money columns shown in 万元 in Chinese reports (JSON, CSV and the workbook keep 元).
-_WAN = 10_000
-
-
-def _money_in_wan(column: str, lang: str) -> bool:
-    """True for a column of whole 元 amounts (or 元 a year) that a Chinese report shows in
-    万元."""
-    return lang == "zh" and columns.known(column) and columns.unit(column) in ("CNY", "CNY/yr")
+_WAN = columns.WAN_YUAN
+_money_in_wan = columns.shown_in_wan
 
 
 def _heading(name: str, lang: str) -> str:
     """The glossary's ``label [unit]``; ``[万元]`` (``[万元/年]``) for money in a Chinese report."""
     if _money_in_wan(name, lang):
-        unit = columns.unit_text(columns.unit(name).replace("CNY", "万元"), lang)
-        return f"{columns.label(name, lang)} [{unit}]"
+        return columns.wan_heading(name, lang)
     return header(name, lang) if columns.known(name) else name
 
 

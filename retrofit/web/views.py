@@ -57,14 +57,12 @@ def percent(value: Any, digits: int = 2) -> str:
 
 #: 1 万元 [CNY]: a Chinese page writes money as an auditor does, in 万元 to 2 decimals (a unit
 #: cost such as 元/tce stays in 元)
-WAN = 10_000
+WAN = columns.WAN_YUAN
 #: Digits of a tce figure: 2 as Chinese audits write them, 3 in English (as the reports)
 TCE_DIGITS = {"zh": 2, "en": 3}
 
 
-def _is_money(name: str) -> bool:
-    """A column of whole amounts in 元 or 元 a year (not a unit cost)."""
-    return columns.known(name) and columns.unit(name) in ("CNY", "CNY/yr")
+_is_money = columns.is_money
 
 
 def money(value: Any, lang: str) -> str:
@@ -83,9 +81,8 @@ def basis_name(basis: str, lang: str) -> str:
 
 def _heading(name: str, lang: str) -> str:
     """The glossary's ``label [unit]``; money in ``[万元]`` or ``[万元/年]`` in Chinese."""
-    if lang == "zh" and _is_money(name):
-        per_year = "/年" if columns.unit(name).endswith("/yr") else ""
-        return f"{columns.label(name, lang)} [万元{per_year}]"
+    if columns.shown_in_wan(name, lang):
+        return columns.wan_heading(name, lang)
     return columns.header(name, lang)
 
 
